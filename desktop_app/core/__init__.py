@@ -1,0 +1,1 @@
+"""Qt-free plain data and pure computations: validation, scoring, completion, aggregates."""

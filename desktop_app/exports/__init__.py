@@ -1,0 +1,1 @@
+"""Exports: data in, file out (xlsx with openpyxl, pdf with reportlab, letters)."""

@@ -1,0 +1,354 @@
+"""Load and validate a kit: `kit.yaml` plus one YAML file per tool.
+
+A kit can be read from a folder (the bundled `forms/`, or a new version published by the resource
+centre) or from a snapshot of its files (the texts stored with an evaluation, so that an
+evaluation keeps opening with the kit version it was started with).
+
+Every problem is reported as a `KitError` naming the file and the path of the faulty field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from desktop_app.kit import expressions
+from desktop_app.kit.schema import (
+    Checklist,
+    ChoiceList,
+    FormTool,
+    Guide,
+    KitManifest,
+    Letter,
+    Question,
+    Section,
+    Tool,
+)
+
+KIT_FILE = "kit.yaml"
+_TOOL_ADAPTER: TypeAdapter[Tool] = TypeAdapter(Tool)
+
+
+@dataclass(frozen=True)
+class KitProblem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f", champ « {self.field} »" if self.field else "")
+        return f"{where} : {self.message}"
+
+
+class KitError(Exception):
+    """One or more problems in a kit definition (French, user-facing)."""
+
+    def __init__(self, problems: list[KitProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Kit:
+    manifest: KitManifest
+    tools: dict[str, Tool]
+    files: dict[str, str] = field(repr=False)  # file name -> YAML text (the snapshot)
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def title(self) -> str:
+        return self.manifest.title
+
+    @property
+    def digest(self) -> str:
+        payload = json.dumps(self.files, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(payload).hexdigest()
+
+    def tool(self, tool_id: str) -> Tool:
+        try:
+            return self.tools[tool_id]
+        except KeyError:
+            raise KeyError(f"l'outil « {tool_id} » n'existe pas dans le kit {self.id} {self.version}")
+
+    def tools_for_step(self, step: str) -> list[Tool]:
+        return [t for t in self.tools.values() if t.step == step]
+
+    def choice_list(self, tool: Tool, list_id: str) -> ChoiceList | None:
+        for cl in tool.choice_lists:
+            if cl.id == list_id:
+                return cl
+        for cl in self.manifest.choice_lists:
+            if cl.id == list_id:
+                return cl
+        return None
+
+
+def read_folder(folder: Path) -> dict[str, str]:
+    """Read the kit files of a folder into a {relative name: text} snapshot."""
+    folder = Path(folder)
+    manifest_path = folder / KIT_FILE
+    if not folder.is_dir():
+        raise KitError([KitProblem(str(folder), "", "ce dossier n'existe pas")])
+    if not manifest_path.is_file():
+        raise KitError([KitProblem(str(folder), "", f"le fichier {KIT_FILE} est introuvable")])
+    files: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.y*ml")):
+        rel = path.relative_to(folder).as_posix()
+        try:
+            files[rel] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise KitError([KitProblem(rel, "", "le fichier n'est pas encodé en UTF-8")]) from None
+    return files
+
+
+def load_folder(folder: Path) -> Kit:
+    return load_files(read_folder(folder))
+
+
+def load_files(files: Mapping[str, str]) -> Kit:
+    """Validate a kit snapshot. Raise KitError listing every problem found."""
+    problems: list[KitProblem] = []
+    manifest_data = _parse_yaml(KIT_FILE, files.get(KIT_FILE), problems)
+    if manifest_data is None:
+        raise KitError(problems or [KitProblem(KIT_FILE, "", "fichier vide")])
+    try:
+        manifest = KitManifest.model_validate(manifest_data)
+    except ValidationError as exc:
+        raise KitError(_problems_from(KIT_FILE, exc)) from None
+
+    _check_duplicates(KIT_FILE, "tools", [t.id for t in manifest.tools], problems)
+    _check_duplicates(KIT_FILE, "choice_lists", [c.id for c in manifest.choice_lists], problems)
+    for i, cl in enumerate(manifest.choice_lists):
+        _check_duplicates(KIT_FILE, f"choice_lists[{i}].choices", [c.value for c in cl.choices], problems)
+
+    tools: dict[str, Tool] = {}
+    for i, ref in enumerate(manifest.tools):
+        text = files.get(ref.file)
+        if text is None:
+            problems.append(KitProblem(KIT_FILE, f"tools[{i}].file", f"le fichier « {ref.file} » est introuvable"))
+            continue
+        data = _parse_yaml(ref.file, text, problems)
+        if data is None:
+            if not any(p.file == ref.file for p in problems):
+                problems.append(KitProblem(ref.file, "", "fichier vide"))
+            continue
+        try:
+            tool = _TOOL_ADAPTER.validate_python(data)
+        except ValidationError as exc:
+            problems.extend(_problems_from(ref.file, exc))
+            continue
+        if tool.id != ref.id:
+            problems.append(
+                KitProblem(ref.file, "id", f"l'identifiant « {tool.id} » ne correspond pas à « {ref.id} » déclaré dans {KIT_FILE}")
+            )
+        problems.extend(_check_references(ref.file, tool, manifest))
+        tools[ref.id] = tool
+    if problems:
+        raise KitError(problems)
+    return Kit(manifest=manifest, tools=tools, files=dict(files))
+
+
+def _parse_yaml(name: str, text: str | None, problems: list[KitProblem]) -> object | None:
+    if text is None:
+        problems.append(KitProblem(name, "", "fichier introuvable"))
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        problems.append(KitProblem(name, where, f"YAML illisible ({getattr(exc, 'problem', None) or exc})"))
+        return None
+    if data is not None and not isinstance(data, dict):
+        problems.append(KitProblem(name, "", "le fichier doit contenir un objet (des paires clé : valeur)"))
+        return None
+    return data
+
+
+_FRENCH_ERRORS = {
+    "missing": "champ obligatoire manquant",
+    "extra_forbidden": "champ inconnu",
+    "string_too_short": "texte vide",
+    "too_short": "liste vide ou trop courte",
+    "string_pattern_mismatch": "format invalide",
+    "literal_error": "valeur non autorisée",
+    "union_tag_invalid": "type d'outil inconnu",
+    "union_tag_not_found": "champ « kind » manquant",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "bool_parsing": "oui/non (true/false) attendu",
+    "greater_than": "valeur trop petite",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "list_type": "liste attendue",
+    "dict_type": "objet attendu",
+    "string_type": "texte attendu",
+    "model_type": "objet attendu",
+}
+
+
+def _problems_from(file: str, exc: ValidationError) -> list[KitProblem]:
+    problems = []
+    for err in exc.errors():
+        # Drop the discriminator tag pydantic inserts in union paths ("guide", "questionnaire"...).
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _KIND_TAGS)]
+        path = _format_loc(loc)
+        kind = err["type"]
+        if kind == "value_error":
+            msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        else:
+            msg = _FRENCH_ERRORS.get(kind, err["msg"])
+            if kind == "literal_error":
+                msg += f" (attendu : {err.get('ctx', {}).get('expected', '')})"
+        problems.append(KitProblem(file, path, msg))
+    return problems
+
+
+_KIND_TAGS = {
+    "guide",
+    "questionnaire",
+    "record_sheet",
+    "question_bank",
+    "scoring_grid",
+    "checklist",
+    "maturity_scale",
+    "referential",
+    "letter",
+    "function-after[_check_shape(), Question]",
+}
+
+
+def _format_loc(loc: list) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _check_duplicates(file: str, path: str, ids: list[str], problems: list[KitProblem]) -> None:
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            problems.append(KitProblem(file, f"{path}[{i}]", f"identifiant « {ident} » en double"))
+        seen.add(ident)
+
+
+def iter_questions(sections: list[Section], prefix: str = "sections") -> Iterator[tuple[str, Question]]:
+    """Yield (field path, question) for every question, repeat-group children included."""
+    for si, section in enumerate(sections):
+        for qi, q in enumerate(section.questions):
+            path = f"{prefix}[{si}].questions[{qi}]"
+            yield path, q
+            for ci, child in enumerate(q.questions or []):
+                yield f"{path}.questions[{ci}]", child
+
+
+def _tool_sections(tool: Tool) -> list[Section]:
+    if isinstance(tool, (FormTool, Guide, Letter)):
+        return tool.sections
+    return []
+
+
+def _check_references(file: str, tool: Tool, manifest: KitManifest) -> list[KitProblem]:
+    problems: list[KitProblem] = []
+    list_ids = {c.id for c in tool.choice_lists} | {c.id for c in manifest.choice_lists}
+    _check_duplicates(file, "choice_lists", [c.id for c in tool.choice_lists], problems)
+    sections = _tool_sections(tool)
+    _check_duplicates(file, "sections", [s.id for s in sections], problems)
+    questions = list(iter_questions(sections))
+    # Question ids are unique across the tool (answers are stored by id).
+    seen: dict[str, str] = {}
+    for path, q in questions:
+        if q.id in seen:
+            problems.append(KitProblem(file, f"{path}.id", f"identifiant « {q.id} » en double (déjà utilisé en {seen[q.id]})"))
+        else:
+            seen[q.id] = path
+    known = set(seen)
+    for path, q in questions:
+        if q.choice_list and q.choice_list not in list_ids:
+            problems.append(KitProblem(file, f"{path}.choice_list", f"la liste de choix « {q.choice_list} » n'existe pas"))
+        if q.choices:
+            _check_duplicates(file, f"{path}.choices", [c.value for c in q.choices], problems)
+        if q.show_if:
+            problems.extend(_check_expression(file, f"{path}.show_if", q.show_if, known))
+    for si, s in enumerate(sections):
+        if s.show_if:
+            problems.extend(_check_expression(file, f"sections[{si}].show_if", s.show_if, known))
+    if isinstance(tool, Checklist):
+        _check_duplicates(file, "items", [i.id for i in tool.items], problems)
+        _check_duplicates(file, "columns", [c.id for c in tool.columns], problems)
+        for ci, col in enumerate(tool.columns):
+            if col.choice_list and col.choice_list not in list_ids:
+                problems.append(KitProblem(file, f"columns[{ci}].choice_list", f"la liste de choix « {col.choice_list} » n'existe pas"))
+    kind_lists = {
+        "scoring_grid": lambda t: [("criteria", [c.id for c in t.criteria])],
+        "maturity_scale": lambda t: [("domains", [d.id for d in t.domains]), ("levels", [c.value for c in t.levels])],
+        "referential": lambda t: [("questions", [q.id for q in t.questions]), ("scale", [c.value for c in t.scale])],
+    }
+    for path, ids in kind_lists.get(tool.kind, lambda t: [])(tool):
+        _check_duplicates(file, path, ids, problems)
+    if tool.kind == "referential":
+        all_ids: list[str] = []
+        for q in tool.questions:
+            for sq in q.sub_questions:
+                all_ids.append(sq.id)
+                all_ids.extend(i.id for i in sq.indicators)
+        _check_duplicates(file, "questions.sub_questions", all_ids, problems)
+    return problems
+
+
+def _check_expression(file: str, path: str, source: str, known: set[str]) -> list[KitProblem]:
+    try:
+        expr = expressions.parse(source)
+    except expressions.ExpressionError as exc:
+        return [KitProblem(file, path, str(exc))]
+    return [
+        KitProblem(file, path, f"la condition cite la question « {name} » qui n'existe pas")
+        for name in sorted(expr.names - known)
+    ]
+
+
+def summarize(kit: Kit) -> dict:
+    """Counts shown by `evalkit kit check`."""
+    by_kind: dict[str, int] = {}
+    questions = 0
+    indicators = 0
+    for tool in kit.tools.values():
+        by_kind[tool.kind] = by_kind.get(tool.kind, 0) + 1
+        questions += sum(1 for _ in iter_questions(_tool_sections(tool)))
+        if tool.kind == "referential":
+            for q in tool.questions:
+                questions += 1 + len(q.sub_questions)
+                indicators += sum(len(sq.indicators) for sq in q.sub_questions)
+        elif tool.kind == "checklist":
+            questions += len(tool.items)
+        elif tool.kind == "scoring_grid":
+            questions += len(tool.criteria)
+        elif tool.kind == "maturity_scale":
+            questions += len(tool.domains)
+    return {
+        "kit": kit.id,
+        "version": kit.version,
+        "title": kit.title,
+        "tools": len(kit.tools),
+        "by_kind": dict(sorted(by_kind.items())),
+        "questions": questions,
+        "indicators": indicators,
+    }

@@ -1,0 +1,302 @@
+"""Pydantic models describing the evaluation kit: `forms/kit.yaml` and one YAML file per tool.
+
+The kit is data. Every tool has a `kind`; kinds carry their own structure (a guide has timed
+steps, a maturity scale has domains and levels...) but all of them can be rendered by the one
+form renderer once compiled by `desktop_app.kit.forms`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+IDENT = r"^[a-z0-9][a-z0-9_\-]*$"
+
+QuestionType = Literal[
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "date",
+    "single_choice",
+    "multiple_choice",
+    "scale",
+    "yes_no",
+    "note",
+    "repeat_group",
+]
+
+ToolKind = Literal[
+    "guide",
+    "questionnaire",
+    "scoring_grid",
+    "checklist",
+    "maturity_scale",
+    "referential",
+    "letter",
+    "record_sheet",
+    "question_bank",
+]
+
+# The application steps a tool can belong to (side navigation of the main window).
+StepId = Literal[
+    "cadrage",
+    "actions",
+    "ateliers",
+    "terrain",
+    "questionnaires",
+    "referentiel",
+    "conseils-citoyens",
+    "maturite",
+    "exports",
+]
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, so a typo in a kit file is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Choice(Strict):
+    value: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    # Optional numeric value used when a choice is scored (appreciation scales, levels).
+    score: float | None = None
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class ChoiceList(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str | None = None
+    choices: list[Choice] = Field(min_length=1)
+
+
+class Question(Strict):
+    id: str = Field(pattern=IDENT)
+    type: QuestionType
+    label: str = Field(min_length=1)
+    help: str | None = None
+    required: bool = False
+    # Bounds: numbers for integer/decimal/scale, counts for multiple_choice, ISO dates for date.
+    min: float | str | None = None
+    max: float | str | None = None
+    unit: str | None = None
+    placeholder: str | None = None
+    # Either inline choices or the id of a shared choice list (tool or kit level).
+    choices: list[Choice] | None = None
+    choice_list: str | None = None
+    allow_other: bool = False
+    # Scale end labels ("Pas du tout" ... "Tout à fait").
+    min_label: str | None = None
+    max_label: str | None = None
+    # Skip logic: the question is shown only when this expression is true.
+    show_if: str | None = None
+    # Free text that may hold personal data: the renderer shows an RGPD warning.
+    sensitive: bool = False
+    # For repeat groups: the sub-questions of one repetition.
+    questions: list[Question] | None = None
+    item_label: str | None = None
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Question:
+        if self.type in ("single_choice", "multiple_choice"):
+            if not self.choices and not self.choice_list:
+                raise ValueError("une question à choix doit avoir « choices » ou « choice_list »")
+            if self.choices and self.choice_list:
+                raise ValueError("« choices » et « choice_list » ne peuvent pas être utilisés ensemble")
+        elif self.choices or self.choice_list:
+            raise ValueError(f"une question de type « {self.type} » ne prend pas de choix")
+        if self.type == "repeat_group" and not self.questions:
+            raise ValueError("un groupe répété doit contenir des « questions »")
+        if self.type != "repeat_group" and self.questions:
+            raise ValueError("seul un groupe répété contient des « questions »")
+        if self.type == "scale" and (self.min is None or self.max is None):
+            raise ValueError("une échelle doit avoir « min » et « max »")
+        if isinstance(self.min, (int, float)) and isinstance(self.max, (int, float)):
+            if self.min > self.max:
+                raise ValueError("« min » est plus grand que « max »")
+        return self
+
+
+class Section(Strict):
+    id: str = Field(pattern=IDENT)
+    title: str = Field(min_length=1)
+    description: str | None = None
+    # Guides: planned duration of a step, used by the workshop mode countdown.
+    duration_minutes: int | None = Field(default=None, ge=1, le=600)
+    # Guides: what the facilitator says or does in this step.
+    instructions: list[str] = Field(default_factory=list)
+    show_if: str | None = None
+    questions: list[Question] = Field(default_factory=list)
+
+
+class ToolBase(Strict):
+    id: str = Field(pattern=IDENT)
+    title: str = Field(min_length=1)
+    short_title: str | None = None
+    step: StepId
+    number: int | None = None  # the tool's number in the paper kit, if any
+    purpose: str = Field(min_length=1, description="À quoi sert l'outil")
+    how_to: str = Field(min_length=1, description="Comment l'utiliser")
+    choice_lists: list[ChoiceList] = Field(default_factory=list)
+
+
+class FormTool(ToolBase):
+    """Questionnaires, record sheets and question banks: plain sections of questions."""
+
+    kind: Literal["questionnaire", "record_sheet", "question_bank"]
+    audience: str | None = None
+    sections: list[Section] = Field(min_length=1)
+
+
+class GuideMeta(Strict):
+    objectives: list[str] = Field(min_length=1)
+    audience: str = Field(min_length=1)
+    duration_minutes: int = Field(ge=15, le=1440)
+    room_setup: str = Field(min_length=1)
+    material: list[str] = Field(default_factory=list)
+    participants: str | None = None
+
+
+class Guide(ToolBase):
+    """Workshop guides: timed steps (sections), questions to ask, what to collect."""
+
+    kind: Literal["guide"]
+    meta: GuideMeta
+    themes: list[Choice] = Field(default_factory=list)  # working groups: the themes
+    sessions: int | None = Field(default=None, ge=1, le=12)  # working groups: sessions
+    sections: list[Section] = Field(min_length=1)
+
+
+class Level(Strict):
+    value: int
+    label: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+
+
+class Criterion(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    description: str | None = None
+    weight: float = Field(gt=0, le=10)
+    levels: list[Level] = Field(min_length=2)
+    # Criteria the programmation data can answer: the app pre-fills them.
+    auto: Literal["budget_share", "funders", "recurrence", "beneficiaries"] | None = None
+
+
+class ScoringGrid(ToolBase):
+    kind: Literal["scoring_grid"]
+    criteria: list[Criterion] = Field(min_length=1)
+    shortlist_min: int = Field(default=3, ge=1)
+    shortlist_max: int = Field(default=6, ge=1)
+
+
+class ChecklistColumn(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    type: QuestionType = "text"
+    choice_list: str | None = None
+    choices: list[Choice] | None = None
+
+
+class ChecklistItem(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    reference: str | None = None  # legal or regulatory reference
+    description: str | None = None
+    group: str | None = None
+
+
+class Checklist(ToolBase):
+    """Obligation vs practice grids: one row per item, the same columns for every row."""
+
+    kind: Literal["checklist"]
+    method_note: list[str] = Field(default_factory=list)
+    columns: list[ChecklistColumn] = Field(min_length=1)
+    items: list[ChecklistItem] = Field(min_length=1)
+
+
+class MaturityLevelText(Strict):
+    level: int = Field(ge=0, le=10)
+    description: str = Field(min_length=1)
+
+
+class MaturityDomain(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    description: str | None = None
+    levels: list[MaturityLevelText] = Field(min_length=2)
+    strength: str = Field(min_length=1, description="Point fort quand le niveau est élevé")
+    progress: str = Field(min_length=1, description="Axe de progrès quand le niveau est bas")
+    recommendation: str = Field(min_length=1)
+
+
+class MaturityScale(ToolBase):
+    kind: Literal["maturity_scale"]
+    levels: list[Choice] = Field(min_length=2)  # level names, value "0".."5", score = points
+    domains: list[MaturityDomain] = Field(min_length=1)
+    strength_threshold: int = 4  # a domain at or above is a strength
+    progress_threshold: int = 2  # a domain at or below is an area for progress
+
+
+class Indicator(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    unit: str | None = None
+
+
+class SubQuestion(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class EvaluativeQuestion(Strict):
+    id: str = Field(pattern=IDENT)
+    label: str = Field(min_length=1)
+    theme: str = Field(min_length=1)
+    sub_questions: list[SubQuestion] = Field(min_length=1)
+
+
+class Referential(ToolBase):
+    kind: Literal["referential"]
+    scale: list[Choice] = Field(min_length=2)  # the appreciation scale
+    questions: list[EvaluativeQuestion] = Field(min_length=1)
+
+
+class MergeField(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.]*$")
+    label: str = Field(min_length=1)
+
+
+class Letter(ToolBase):
+    kind: Literal["letter"]
+    subject: str = Field(min_length=1)
+    body: str = Field(min_length=1)  # paragraphs separated by blank lines, {{merge.fields}}
+    signature: str = Field(min_length=1)
+    merge_fields: list[MergeField] = Field(min_length=1)
+    sections: list[Section] = Field(default_factory=list)  # letter options the user fills
+
+
+Tool = Annotated[
+    Union[FormTool, Guide, ScoringGrid, Checklist, MaturityScale, Referential, Letter],
+    Field(discriminator="kind"),
+]
+
+
+class ToolRef(Strict):
+    id: str = Field(pattern=IDENT)
+    file: str = Field(pattern=r"^[A-Za-z0-9_\-./]+\.ya?ml$")
+
+
+class KitManifest(Strict):
+    id: str = Field(pattern=IDENT)
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    title: str = Field(min_length=1)
+    publisher: str | None = None
+    description: str | None = None
+    choice_lists: list[ChoiceList] = Field(default_factory=list)
+    tools: list[ToolRef] = Field(min_length=1)

@@ -1,0 +1,1 @@
+"""Result bundles and synchronisation with other laptops and the resource centre."""

@@ -1,0 +1,1 @@
+"""One sub-package or module per step of the evaluation."""

@@ -1,0 +1,1 @@
+"""Reusable widgets, among them the kit form renderer."""
