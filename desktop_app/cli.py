@@ -1,0 +1,195 @@
+"""The `evalkit` command line: GUI launcher and headless commands for scripts and the CI.
+
+Exit codes: 0 success; 1 bad input (one French line on stderr, never a traceback); 2 usage.
+Commands that write or read files accept `--json` and then print one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop_app import __version__
+
+VIEWS = (
+    "accueil",
+    "cadrage",
+    "actions",
+    "ateliers",
+    "terrain",
+    "questionnaires",
+    "referentiel",
+    "conseils-citoyens",
+    "maturite",
+    "exports",
+)
+
+log = logging.getLogger("evalkit")
+
+
+class UserError(Exception):
+    """Bad input: exit 1 with this French message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # French usage errors, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur d'utilisation : {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="evalkit", description="EvalKit Quartiers — évaluer un contrat de ville.")
+    p.add_argument("--version", action="version", version=f"EvalKit Quartiers {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    g = sub.add_parser("gui", help="ouvrir l'application (par défaut)")
+    g.add_argument("--db", help="fichier de base de données ou URL SQLAlchemy")
+    g.add_argument("--evaluation", help="identifiant de l'évaluation à ouvrir")
+    g.add_argument("--view", choices=VIEWS, help="écran à afficher")
+    g.add_argument("--screenshot", metavar="FICHIER.png", help="enregistrer une capture et quitter")
+    g.add_argument("--size", default="1360x860", help="taille de la fenêtre pour la capture (LxH)")
+
+    d = sub.add_parser("demo", help="créer l'évaluation de démonstration")
+    d.add_argument("--db", required=True)
+
+    ls = sub.add_parser("list", help="lister les évaluations")
+    ls.add_argument("--db", required=True)
+
+    k = sub.add_parser("kit", help="outils du kit")
+    ksub = k.add_subparsers(dest="kit_command", required=True, parser_class=_Parser)
+    kc = ksub.add_parser("check", help="valider un dossier de kit")
+    kc.add_argument("dir", nargs="?", help="dossier du kit (par défaut : le kit fourni)")
+    kc.add_argument("--json", action="store_true")
+    return p
+
+
+def _services(db: str | None):
+    from desktop_app.services.app_services import Services
+    from desktop_app.services.base import ServiceError
+    from desktop_app.store.db import StoreError
+
+    try:
+        return Services.open(db)
+    except (StoreError, ServiceError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop_app.services.demo import create_demo
+
+    services = _services(args.db)
+    try:
+        print(create_demo(services))
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    services = _services(args.db)
+    try:
+        for ev in services.evaluations.list():
+            print(f"{ev.id}\t{ev.territory_name}\t{ev.generation}")
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_kit_check(args: argparse.Namespace) -> int:
+    from desktop_app import paths
+    from desktop_app.kit.loader import KitError, load_folder, summarize
+
+    folder = Path(args.dir) if args.dir else paths.forms_dir()
+    try:
+        kit = load_folder(folder)
+    except KitError as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "errors": [str(p) for p in exc.problems]}, ensure_ascii=False))
+        for problem in exc.problems:
+            print(f"Erreur : {problem}", file=sys.stderr)
+        return 1
+    summary = summarize(kit)
+    if args.json:
+        print(json.dumps({"ok": True, **summary}, ensure_ascii=False))
+        return 0
+    print(f"Kit « {summary['title']} » ({summary['kit']} version {summary['version']}) : valide.")
+    print(f"{summary['tools']} outils :")
+    for kind, n in summary["by_kind"].items():
+        print(f"  {KIND_LABELS.get(kind, kind)} : {n}")
+    print(f"{summary['questions']} questions, {summary['indicators']} indicateurs.")
+    return 0
+
+
+KIND_LABELS = {
+    "guide": "guides d'animation",
+    "questionnaire": "questionnaires",
+    "scoring_grid": "grilles de notation",
+    "checklist": "grilles d'auto-évaluation",
+    "maturity_scale": "échelles de maturité",
+    "referential": "référentiels",
+    "letter": "courriers",
+    "record_sheet": "fiches de recueil",
+    "question_bank": "banques de questions",
+}
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from desktop_app.ui.app import run_gui
+
+    return run_gui(
+        db=args.db,
+        evaluation=args.evaluation,
+        view=args.view,
+        screenshot=args.screenshot,
+        size=args.size,
+    )
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "kit": cmd_kit_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from desktop_app.logging_setup import setup_logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging()
+    if args.command is None:
+        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
+    from desktop_app.services.base import ServiceError
+    from desktop_app.store.db import StoreError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UserError, ServiceError, StoreError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: log the traceback, show one French line
+        log.exception("unexpected error in command %s", args.command)
+        from desktop_app.logging_setup import write_crash_file
+
+        crash = write_crash_file(exc)
+        print(
+            f"Erreur inattendue : {exc.__class__.__name__}. Les détails ont été enregistrés dans {crash}.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def gui_main() -> int:
+    return main(["gui", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""Checks of the identifiers French urban policy uses (SIREN, SIRET, INSEE, QPV codes, e-mail).
+
+Each `check_*` returns None when the value is valid (or empty) and a French message otherwise,
+so a form can flag the entry in place without refusing what was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_QPV_2024 = re.compile(r"^QN(\d{3}|02A|02B)\d{2}[NMI]$")
+_QPV_2015 = re.compile(r"^QP(\d{3}|02A|02B)\d{3}$")
+_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+GENERATIONS = {
+    "2015-2023": "Contrat de ville 2015-2023",
+    "2024-2030": "Engagements Quartiers 2030 (2024-2030)",
+}
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2 == 1:
+            n *= 2
+            if n > 9:
+                n -= 9
+        total += n
+    return total % 10 == 0
+
+
+def normalize_siren(value: str) -> str:
+    return re.sub(r"[\s.]", "", value or "")
+
+
+def check_siren(value: str) -> str | None:
+    v = normalize_siren(value)
+    if not v:
+        return None
+    if not v.isdigit() or len(v) != 9:
+        return "Le SIREN doit comporter 9 chiffres."
+    if not luhn_ok(v):
+        return "Ce SIREN n'est pas valide (clé de contrôle incorrecte) : vérifiez la saisie."
+    return None
+
+
+def check_siret(value: str) -> str | None:
+    v = normalize_siren(value)
+    if not v:
+        return None
+    if not v.isdigit() or len(v) != 14:
+        return "Le SIRET doit comporter 14 chiffres."
+    if not luhn_ok(v) and not v.startswith("356000000"):  # La Poste's SIRETs follow another rule
+        return "Ce SIRET n'est pas valide (clé de contrôle incorrecte) : vérifiez la saisie."
+    return None
+
+
+def check_insee(value: str) -> str | None:
+    v = (value or "").strip().upper()
+    if not v:
+        return None
+    if not _INSEE.match(v):
+        return "Le code INSEE comporte 5 caractères (ex. 59350, ou 2A004 en Corse)."
+    return None
+
+
+def qpv_generation(code: str) -> str | None:
+    v = (code or "").strip().upper()
+    if _QPV_2024.match(v):
+        return "2024"
+    if _QPV_2015.match(v):
+        return "2015"
+    return None
+
+
+def check_qpv(value: str) -> str | None:
+    v = (value or "").strip()
+    if not v:
+        return None
+    if qpv_generation(v) is None:
+        return (
+            "Code QPV invalide : format 2024 « QN » + département + numéro + N/M/I (ex. QN05901M), "
+            "ou format 2015 « QP » + 6 caractères (ex. QP059001)."
+        )
+    return None
+
+
+def check_email(value: str) -> str | None:
+    v = (value or "").strip()
+    if not v:
+        return None
+    if not _EMAIL.match(v):
+        return "Adresse e-mail invalide (ex. prenom.nom@exemple.fr)."
+    return None
+
+
+def check_iso_date(value: str) -> str | None:
+    v = (value or "").strip()
+    if not v:
+        return None
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        return "Date invalide (JJ/MM/AAAA)."
+    return None
+
+
+def check_required(value: str, what: str) -> str | None:
+    return None if (value or "").strip() else f"{what} : à renseigner."
+
+
+def format_date_fr(iso: str | date | None) -> str:
+    if not iso:
+        return ""
+    d = iso if isinstance(iso, date) else date.fromisoformat(str(iso))
+    return d.strftime("%d/%m/%Y")
+
+
+def format_amount(value: float | int | None, currency: bool = True) -> str:
+    """French number formatting: `12 500,50 €` (narrow no-break space as thousands separator)."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}" if isinstance(value, float) and not float(value).is_integer() else f"{int(round(value)):,}"
+    text = text.replace(",", "\u202f").replace(".", ",")
+    return f"{text}\u00a0€" if currency else text

@@ -1,0 +1,77 @@
+"""What every service shares: the store, the device id, typed user-facing errors, change values."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.store.db import Store
+from desktop_app.store.models import Meta, Synced, utcnow
+
+
+class ServiceError(Exception):
+    """A use case that cannot be carried out; the message is French and shown to the user."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a mutation changed: the UI refreshes from this single value."""
+
+    entity: str  # "evaluation", "commune", "qpv", "partner", "team_member", "milestone", "form_response"
+    id: str
+    evaluation_id: str
+    field: str | None = None
+
+
+class ServiceBase:
+    def __init__(self, store: Store):
+        self.store = store
+        self._device_id: str | None = None
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        """One transaction: committed at the end of the block, rolled back on error."""
+        with self.store.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.store.sessions() as session:
+            yield session
+
+    @property
+    def device_id(self) -> str:
+        if self._device_id is None:
+            self._device_id = ensure_device_id(self.store)
+        return self._device_id
+
+    def touch(self, record: Synced) -> None:
+        """Mark a synced record as modified on this device."""
+        record.updated_at = utcnow()
+        record.device_id = self.device_id
+        record.revision = (record.revision or 0) + 1
+
+    def stamp_new(self, record: Synced) -> None:
+        now = utcnow()
+        record.created_at = now
+        record.updated_at = now
+        record.device_id = self.device_id
+        record.revision = 1
+
+
+def ensure_device_id(store: Store) -> str:
+    with store.sessions() as session, session.begin():
+        row = session.scalar(select(Meta).where(Meta.key == "device_id"))
+        if row is None:
+            row = Meta(key="device_id", value=str(uuid.uuid4()))
+            session.add(row)
+        return row.value

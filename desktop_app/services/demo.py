@@ -1,0 +1,95 @@
+"""The demo evaluation: a fictional agglomeration a newcomer can explore.
+
+Everything here is invented (names, people, e-mails); codes follow the real formats.
+Later steps (actions, workshops, questionnaires…) add their own demo content through
+`DEMO_BUILDERS`, so the demo grows with the application.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop_app.services.app_services import Services
+
+DEMO_TITLE = "Évaluation finale du contrat de ville — démonstration"
+DEMO_TERRITORY = "Communauté d'agglomération du Val de Scarpe-et-Sensée"
+
+COMMUNES = [
+    ("Marchiennes-sur-Scarpe", "59992"),
+    ("Hautbourdin-les-Prés", "59993"),
+    ("Saint-Rémy-la-Vallée", "59994"),
+    ("Orchies-Moulins", "59995"),
+    ("Estrée-Canal", "59996"),
+]
+
+QPV = [
+    ("QN05991M", "Les Hauts-Champs", "Marchiennes-sur-Scarpe"),
+    ("QN05992I", "Cité du Moulin", "Marchiennes-sur-Scarpe"),
+    ("QN05993M", "Quartier de la Gare", "Hautbourdin-les-Prés"),
+    ("QN05994N", "Résidence des Tilleuls", "Saint-Rémy-la-Vallée"),
+    ("QN05995I", "Le Faubourg — Bois Fleuri", "Orchies-Moulins, Estrée-Canal"),
+]
+
+PARTNERS = [
+    ("Préfecture du Nord — délégation du préfet", "Samia Benali", "Déléguée du préfet", "s.benali@demo-prefecture.example"),
+    ("Région Hauts-de-France", "Thomas Lefebvre", "Chargé de mission politique de la ville", "t.lefebvre@demo-region.example"),
+    ("Département du Nord", "Claire Dubois", "Responsable territoriale insertion", "c.dubois@demo-departement.example"),
+    ("Caisse d'allocations familiales", "Karim Haddad", "Conseiller territorial", "k.haddad@demo-caf.example"),
+    ("Éducation nationale — circonscription", "Isabelle Martin", "Inspectrice de l'Éducation nationale", "i.martin@demo-educ.example"),
+    ("Habitat Scarpe Logement (bailleur)", "Julien Roussel", "Responsable développement social urbain", "j.roussel@demo-bailleur.example"),
+    ("France Travail", "Nadia Ouali", "Directrice d'agence", "n.ouali@demo-francetravail.example"),
+    ("Banque des Territoires", "Pierre Caron", "Chargé de développement", "p.caron@demo-bdt.example"),
+]
+
+TEAM = [
+    ("Élodie Vasseur", "Agglomération — direction cohésion sociale", "Cheffe de projet contrat de ville", True, "e.vasseur@demo-agglo.example"),
+    ("Mehdi Kaci", "Préfecture du Nord", "Délégué du préfet, co-pilote", True, "m.kaci@demo-prefecture.example"),
+    ("Sophie Lemaire", "Ville de Marchiennes-sur-Scarpe", "Chargée de mission politique de la ville", False, "s.lemaire@demo-ville.example"),
+    ("Antoine Delattre", "Agglomération — observatoire", "Chargé d'études", False, "a.delattre@demo-agglo.example"),
+    ("Fatou Diallo", "Conseil citoyen des Hauts-Champs", "Conseillère citoyenne", False, ""),
+]
+
+MILESTONES = [
+    ("2026-01-20", "copil", "COPIL de lancement de l'évaluation", "Hôtel d'agglomération"),
+    ("2026-02-10", "atelier", "Atelier d'évaluation — groupe Partenaires", "Salle du conseil, Marchiennes"),
+    ("2026-02-24", "atelier", "Atelier d'évaluation — groupe Associations", "Centre social du Moulin"),
+    ("2026-03-03", "atelier", "Atelier d'évaluation — groupe Conseils citoyens", "Maison du projet, Les Hauts-Champs"),
+    ("2026-03-17", "groupe_travail", "Groupes de travail — séance 1 (état des lieux)", "Hôtel d'agglomération"),
+    ("2026-06-16", "groupe_travail", "Groupes de travail — séance 2 (immersions)", "Centre social du Moulin"),
+    ("2026-09-22", "temps_fort", "Temps fort : partage des premiers résultats", "Salle des fêtes, Orchies-Moulins"),
+    ("2026-10-13", "groupe_travail", "Groupes de travail — séance 3 (préconisations)", "Hôtel d'agglomération"),
+    ("2026-12-08", "copil", "COPIL de restitution de l'évaluation", "Hôtel d'agglomération"),
+]
+
+# Later issues register their demo content here: fn(services, evaluation_id) -> None.
+DEMO_BUILDERS: list[Callable[[Services, str], None]] = []
+
+
+def create_demo(services: Services) -> str:
+    ev = services.evaluations
+    eid = ev.create(DEMO_TERRITORY, generation="2024-2030", title=DEMO_TITLE)
+    ev.update_evaluation(eid, "epci_type", "ca")
+    ev.update_evaluation(eid, "siren", "200099919")
+    ev.update_evaluation(eid, "start_date", "2026-01-05")
+    ev.update_evaluation(eid, "end_date", "2026-12-18")
+    ev.update_evaluation(
+        eid,
+        "description",
+        "Évaluation participative centrée sur les coopérations : gouvernance, mobilisation du droit "
+        "commun, place des conseils citoyens et soutien à la vie associative. Trois thèmes "
+        "approfondis en groupes de travail : soutien aux associations, accompagnement à la "
+        "scolarité, « aller-vers » les habitants.",
+    )
+    for name, insee in COMMUNES:
+        ev.add_row("commune", eid, {"name": name, "insee": insee})
+    for code, name, communes in QPV:
+        ev.add_row("qpv", eid, {"code": code, "name": name, "communes": communes})
+    for org, contact, role, email in PARTNERS:
+        ev.add_row("partner", eid, {"organisation": org, "contact": contact, "role": role, "email": email})
+    for name, org, role, pilot, email in TEAM:
+        ev.add_row("team_member", eid, {"name": name, "organisation": org, "role": role, "is_pilot": pilot, "email": email})
+    for day, kind, label, place in MILESTONES:
+        ev.add_row("milestone", eid, {"date": day, "kind": kind, "label": label, "place": place})
+    for build in DEMO_BUILDERS:
+        build(services, eid)
+    return eid

@@ -1,0 +1,140 @@
+"""Answers to kit tools (form responses): one record per tool and subject, saved answer by answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.kits import KitService
+from desktop_app.store.db import Store
+from desktop_app.store.models import Evaluation, FormResponse
+
+STATUSES = {"draft": "Brouillon", "complete": "Complet"}
+
+
+@dataclass(frozen=True)
+class ResponseData:
+    id: str
+    evaluation_id: str
+    tool_id: str
+    kit_version: str
+    subject_type: str
+    subject_id: str
+    label: str
+    status: str
+    answers: dict[str, Any]
+    updated_at: datetime
+
+
+class FormService(ServiceBase):
+    def __init__(self, store: Store, kits: KitService):
+        super().__init__(store)
+        self.kits = kits
+
+    def create(
+        self, evaluation_id: str, tool_id: str, subject_type: str = "evaluation", subject_id: str = "",
+        label: str = "", answers: dict[str, Any] | None = None, status: str = "draft",
+    ) -> str:
+        with self.tx() as s:
+            ev = s.get(Evaluation, evaluation_id)
+            if ev is None or ev.deleted:
+                raise NotFound(f"Évaluation introuvable : {evaluation_id}")
+            kit = self.kits.get(ev.kit_id, ev.kit_version)
+            if tool_id not in kit.tools:
+                raise ServiceError(f"L'outil « {tool_id} » n'existe pas dans le kit {kit.version}.")
+            position = s.scalar(
+                select(func.coalesce(func.max(FormResponse.position), -1)).where(
+                    FormResponse.evaluation_id == evaluation_id, FormResponse.tool_id == tool_id
+                )
+            ) + 1
+            rec = FormResponse(
+                evaluation_id=evaluation_id, tool_id=tool_id, kit_version=ev.kit_version,
+                subject_type=subject_type, subject_id=subject_id, label=label,
+                answers=dict(answers or {}), status=status, position=position,
+            )
+            self.stamp_new(rec)
+            s.add(rec)
+            s.flush()
+            return rec.id
+
+    def get_or_create(self, evaluation_id: str, tool_id: str, subject_type: str = "evaluation", subject_id: str = "", label: str = "") -> ResponseData:
+        found = self.find(evaluation_id, tool_id, subject_type, subject_id)
+        if found:
+            return found[0]
+        return self.get(self.create(evaluation_id, tool_id, subject_type, subject_id, label))
+
+    def find(self, evaluation_id: str, tool_id: str | None = None, subject_type: str | None = None, subject_id: str | None = None) -> list[ResponseData]:
+        stmt = select(FormResponse).where(FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False))
+        if tool_id is not None:
+            stmt = stmt.where(FormResponse.tool_id == tool_id)
+        if subject_type is not None:
+            stmt = stmt.where(FormResponse.subject_type == subject_type)
+        if subject_id is not None:
+            stmt = stmt.where(FormResponse.subject_id == subject_id)
+        with self.read() as s:
+            return [self._data(r) for r in s.scalars(stmt.order_by(FormResponse.position, FormResponse.created_at))]
+
+    def get(self, response_id: str) -> ResponseData:
+        with self.read() as s:
+            return self._data(self._record(s, response_id))
+
+    def set_answer(self, response_id: str, key: str, value: Any) -> Change:
+        """Save one answer (None or empty removes it)."""
+        with self.tx() as s:
+            rec = self._record(s, response_id)
+            answers = dict(rec.answers or {})
+            if value is None or value == "" or value == []:
+                answers.pop(key, None)
+            else:
+                answers[key] = value
+            rec.answers = answers
+            self.touch(rec)
+            return Change("form_response", rec.id, rec.evaluation_id, key)
+
+    def set_answers(self, response_id: str, answers: dict[str, Any]) -> Change:
+        with self.tx() as s:
+            rec = self._record(s, response_id)
+            rec.answers = {k: v for k, v in answers.items() if v not in (None, "", [])}
+            self.touch(rec)
+            return Change("form_response", rec.id, rec.evaluation_id)
+
+    def set_status(self, response_id: str, status: str) -> Change:
+        if status not in STATUSES:
+            raise ServiceError(f"Statut inconnu : {status}")
+        with self.tx() as s:
+            rec = self._record(s, response_id)
+            rec.status = status
+            self.touch(rec)
+            return Change("form_response", rec.id, rec.evaluation_id, "status")
+
+    def set_label(self, response_id: str, label: str) -> Change:
+        with self.tx() as s:
+            rec = self._record(s, response_id)
+            rec.label = label
+            self.touch(rec)
+            return Change("form_response", rec.id, rec.evaluation_id, "label")
+
+    def delete(self, response_id: str) -> Change:
+        with self.tx() as s:
+            rec = self._record(s, response_id)
+            rec.deleted = True
+            self.touch(rec)
+            return Change("form_response", rec.id, rec.evaluation_id)
+
+    @staticmethod
+    def _record(s, response_id: str) -> FormResponse:
+        rec = s.get(FormResponse, response_id)
+        if rec is None or rec.deleted:
+            raise NotFound("Cette fiche a été supprimée ou n'existe pas.")
+        return rec
+
+    @staticmethod
+    def _data(r: FormResponse) -> ResponseData:
+        return ResponseData(
+            r.id, r.evaluation_id, r.tool_id, r.kit_version, r.subject_type, r.subject_id,
+            r.label, r.status, dict(r.answers or {}), r.updated_at,
+        )

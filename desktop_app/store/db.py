@@ -1,0 +1,171 @@
+"""Opening a store: engine and pragmas, sanity check of the file, backup, Alembic upgrade.
+
+`open_store(target)` is the one way in. `target` is a file path (SQLite) or an SQLAlchemy URL
+(`sqlite:///…`, `postgresql+psycopg://…`). Before any migration the SQLite file is copied to the
+backup directory; a file that is not a SQLite database is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+KEEP_BACKUPS = 10
+
+
+class StoreError(Exception):
+    """A store that cannot be opened; the message is French and names the file."""
+
+
+@dataclass
+class Store:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    url: str
+    path: Path | None  # the SQLite file, None for a server database
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def to_url(target: str | Path) -> str:
+    text = str(target)
+    if "://" in text:
+        try:
+            make_url(text)
+        except ArgumentError:
+            raise StoreError(f"Adresse de base de données invalide : {text}") from None
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, without touching it, a file that exists and is not a SQLite database."""
+    if path.is_dir():
+        raise StoreError(f"« {path} » est un dossier, pas un fichier de base de données.")
+    if not path.exists() or path.stat().st_size == 0:
+        if not path.parent.exists():
+            raise StoreError(f"Le dossier « {path.parent} » n'existe pas.")
+        return
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"Impossible de lire « {path} » : {exc.strerror}.") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"« {path} » n'est pas une base de données EvalKit (fichier SQLite attendu). "
+            "Le fichier n'a pas été modifié."
+        )
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration") -> Path:
+    """Copy a live SQLite database with the online backup API; keep the last KEEP_BACKUPS."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = backup_dir / f"{path.stem}-{reason}-{stamp}.db"
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    olds = sorted(backup_dir.glob(f"{path.stem}-{reason}-*.db"))
+    for old in olds[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+    log.info("backup of %s written to %s", path, target)
+    return target
+
+
+def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
+    cfg = alembic_config(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool = True) -> Store:
+    url = to_url(target)
+    path: Path | None = None
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(make_url(url).database or "")
+        check_sqlite_file(path)
+    engine = make_engine(url)
+    try:
+        if migrate:
+            current = current_revision(engine)
+            head = head_revision()
+            if current != head:
+                known = {s.revision for s in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+                if current is not None and current not in known:
+                    raise StoreError(
+                        "Cette base de données a été créée par une version plus récente d'EvalKit Quartiers. "
+                        "Mettez l'application à jour pour l'ouvrir."
+                    )
+                if path is not None and current is not None and backup_dir is not None:
+                    backup_sqlite(path, backup_dir)
+                upgrade(engine, url)
+    except sqlite3.DatabaseError as exc:  # pragma: no cover - depends on sqlite build
+        engine.dispose()
+        raise StoreError(f"Base de données illisible « {path} » : {exc}") from None
+    except OperationalError as exc:
+        engine.dispose()
+        detail = str(exc.orig) if exc.orig else str(exc)
+        if "not a database" in detail or "malformed" in detail:
+            raise StoreError(f"« {path} » est endommagé ou n'est pas une base de données EvalKit.") from None
+        raise StoreError(f"Impossible d'ouvrir la base de données : {detail}") from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return Store(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), url=url, path=path)

@@ -1,0 +1,93 @@
+"""The composition root of the GUI: crash handler, QApplication, services, context, main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def build_context(services, settings_path: Path | None = None, tasks=None):
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.settings import Settings
+    from desktop_app.ui.tasks import TaskRunner
+
+    return AppContext(services, Settings(settings_path), tasks or TaskRunner())
+
+
+def run_gui(
+    db: str | None = None,
+    evaluation: str | None = None,
+    view: str | None = None,
+    screenshot: str | None = None,
+    size: str = "1360x860",
+) -> int:
+    from desktop_app.ui.crash import install_crash_handler
+
+    install_crash_handler()  # before QApplication exists
+    if screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop_app import paths
+    from desktop_app.services.app_services import Services
+    from desktop_app.services.base import ServiceError
+    from desktop_app.store.db import StoreError
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.style import apply_style
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("EvalKit Quartiers")
+    app.setOrganizationName("EvalKit")
+    apply_style(app)
+
+    def fail(message: str) -> int:
+        print(f"Erreur : {message}", file=sys.stderr)
+        if not screenshot and app.platformName() != "offscreen":
+            QMessageBox.critical(None, "EvalKit Quartiers", message)
+        return 1
+
+    try:
+        services = Services.open(db)
+    except (StoreError, ServiceError) as exc:
+        return fail(str(exc))
+    ctx = build_context(services, paths.settings_path())
+    window = MainWindow(ctx)
+    try:
+        if evaluation or (view and view != "accueil"):
+            eid = services.evaluations.resolve(evaluation)
+            window.open_evaluation(eid, view if view and view != "accueil" else None)
+        elif not screenshot:
+            last = ctx.settings.get("last_evaluation")
+            if last and any(e.id == last for e in services.evaluations.list()):
+                pass  # the welcome screen lists it first; reopening is one keystroke away
+    except ServiceError as exc:
+        services.close()
+        return fail(str(exc))
+
+    if screenshot:
+        width, _, height = size.partition("x")
+        window.resize(int(width), int(height))
+        window.show()
+        for _ in range(5):
+            app.processEvents()
+        ctx.tasks.wait(10000)
+        app.processEvents()
+        ok = window.grab().save(screenshot)
+        window.close()
+        services.close()
+        if not ok:
+            return fail(f"Impossible d'écrire la capture « {screenshot} ».")
+        print(screenshot)
+        return 0
+
+    window.show()
+    QTimer.singleShot(0, lambda: None)
+    code = app.exec()
+    services.close()
+    return code

@@ -1,0 +1,268 @@
+"""The main window: the welcome screen, or an evaluation as a path of steps in a side navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import __version__
+from desktop_app.core.steps import STEPS
+from desktop_app.services.base import Change, ServiceError
+from desktop_app.services.progress import step_states
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.registry import make_view
+from desktop_app.ui.views.welcome import NewEvaluationDialog, WelcomeView
+
+STATE_MARKS = {"a_faire": "○", "en_cours": "◐", "termine": "●", "hors_perimetre": "–"}
+STATE_COLORS = {"a_faire": "#b8c4ce", "en_cours": "#f0b94b", "termine": "#7bd389", "hors_perimetre": "#6c7a86"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id: str | None = None
+        self.views: dict[str, QWidget] = {}
+        self.setWindowTitle("EvalKit Quartiers")
+        self.resize(1360, 860)
+
+        self.pages = QStackedWidget()
+        self.welcome = WelcomeView(ctx)
+        self.welcome.openRequested.connect(self.open_evaluation)
+        self.welcome.newRequested.connect(self.new_evaluation)
+        self.welcome.demoRequested.connect(self.open_demo)
+        self.pages.addWidget(self.welcome)
+        self.workspace = self._build_workspace()
+        self.pages.addWidget(self.workspace)
+        self.setCentralWidget(self.pages)
+
+        self.save_label = QLabel("")
+        self.save_label.setObjectName("saveStatus")
+        self.statusBar().addPermanentWidget(self.save_label)
+        ctx.saved.connect(self._on_saved)
+        ctx.saveFailed.connect(self._on_save_failed)
+        ctx.changed.connect(self._on_changed)
+        self._build_menus()
+        geometry = ctx.settings.get("window/geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+
+    # -- layout --------------------------------------------------------------------------------
+    def _build_workspace(self) -> QWidget:
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setFixedWidth(260)
+        self.side_title = QLabel("")
+        self.side_title.setObjectName("sidebarTitle")
+        self.side_title.setWordWrap(True)
+        self.side_subtitle = QLabel("")
+        self.side_subtitle.setObjectName("sidebarSubtitle")
+        self.side_subtitle.setWordWrap(True)
+        self.steps = QListWidget()
+        self.steps.setObjectName("steps")
+        self.steps.setAccessibleName("Étapes de l'évaluation")
+        for i, step in enumerate(STEPS, start=1):
+            item = QListWidgetItem(f"{step.label}")
+            item.setData(Qt.ItemDataRole.UserRole, step.id)
+            item.setToolTip(f"{step.summary}\nRaccourci : Ctrl+{i}")
+            self.steps.addItem(item)
+        self.steps.currentItemChanged.connect(self._step_selected)
+        home = QPushButton("← Accueil")
+        home.setStyleSheet("QPushButton { color: #dfe7ee; background: transparent; border: 1px solid #44596b; }")
+        home.clicked.connect(self.show_welcome)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 0, 0, 12)
+        side.addWidget(self.side_title)
+        side.addWidget(self.side_subtitle)
+        side.addWidget(self.steps, 1)
+        legend = QLabel("● terminé   ◐ en cours   ○ à faire")
+        legend.setStyleSheet("color: #8fa0ae; padding: 4px 16px;")
+        side.addWidget(legend)
+        row = QHBoxLayout()
+        row.setContentsMargins(16, 0, 16, 0)
+        row.addWidget(home)
+        side.addLayout(row)
+
+        self.content = QStackedWidget()
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(sidebar)
+        layout.addWidget(self.content, 1)
+        return box
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Fichier")
+        for text, shortcut, slot in (
+            ("&Nouvelle évaluation…", QKeySequence.StandardKey.New, self.new_evaluation),
+            ("Ouvrir la &démonstration", None, self.open_demo),
+            ("&Accueil", "Ctrl+H", self.show_welcome),
+        ):
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quitter", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu("&Aller à")
+        for i, step in enumerate(STEPS, start=1):
+            action = QAction(step.label, self)
+            action.setShortcut(f"Ctrl+{i}")
+            action.triggered.connect(lambda _=False, s=step.id: self.show_step(s))
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu("&Aide")
+        about = QAction("À &propos d'EvalKit Quartiers", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    # -- navigation ----------------------------------------------------------------------------
+    def show_welcome(self) -> None:
+        self._flush_views()
+        self.welcome.refresh()
+        self.pages.setCurrentWidget(self.welcome)
+        self.setWindowTitle("EvalKit Quartiers")
+
+    def open_evaluation(self, evaluation_id: str, step_id: str | None = None) -> None:
+        try:
+            summary = self.ctx.services.evaluations.get(evaluation_id)
+            self.ctx.services.kits.get(summary.kit_id, summary.kit_version)
+        except ServiceError as exc:
+            QMessageBox.warning(self, "Ouverture impossible", str(exc))
+            return
+        self._flush_views()
+        for view in self.views.values():
+            self.content.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self.evaluation_id = evaluation_id
+        self.side_title.setText(summary.territory_name or summary.display_name)
+        self.side_subtitle.setText(f"{summary.generation_label}\nKit {summary.kit_version}")
+        self.setWindowTitle(f"{summary.display_name} — EvalKit Quartiers")
+        self.ctx.settings.set("last_evaluation", evaluation_id)
+        self.pages.setCurrentWidget(self.workspace)
+        self.refresh_states()
+        self.show_step(step_id or self.ctx.settings.get("last_view") or "cadrage")
+
+    def show_step(self, step_id: str) -> None:
+        if self.evaluation_id is None:
+            return
+        if step_id not in self.views:
+            view = make_view(self.ctx, self.evaluation_id, step_id)
+            self.views[step_id] = view
+            self.content.addWidget(view)
+        self.content.setCurrentWidget(self.views[step_id])
+        for i in range(self.steps.count()):
+            if self.steps.item(i).data(Qt.ItemDataRole.UserRole) == step_id:
+                if self.steps.currentRow() != i:
+                    self.steps.blockSignals(True)
+                    self.steps.setCurrentRow(i)
+                    self.steps.blockSignals(False)
+        self.ctx.settings.set("last_view", step_id)
+
+    def _step_selected(self, current: QListWidgetItem | None, _previous) -> None:
+        if current is not None:
+            self.show_step(current.data(Qt.ItemDataRole.UserRole))
+
+    def refresh_states(self) -> None:
+        if self.evaluation_id is None:
+            return
+        try:
+            states = step_states(self.ctx.services, self.evaluation_id)
+        except ServiceError:
+            return
+        for i in range(self.steps.count()):
+            item = self.steps.item(i)
+            sid = item.data(Qt.ItemDataRole.UserRole)
+            st = states.get(sid)
+            label = next(s.label for s in STEPS if s.id == sid)
+            if st:
+                item.setText(f"{STATE_MARKS[st.state]}  {label}")
+                item.setToolTip(f"{label} — {st.label}{' (' + st.detail + ')' if st.detail else ''}")
+
+    # -- actions -------------------------------------------------------------------------------
+    def new_evaluation(self) -> None:
+        dialog = NewEvaluationDialog(self)
+        if dialog.exec():
+            values = dialog.values()
+            eid = self.ctx.apply(lambda: self.ctx.services.evaluations.create(**values))
+            if eid:
+                self.open_evaluation(eid, "cadrage")
+
+    def open_demo(self) -> None:
+        from desktop_app.services.demo import DEMO_TITLE, create_demo
+
+        for ev in self.ctx.services.evaluations.list():
+            if ev.title == DEMO_TITLE:
+                self.open_evaluation(ev.id)
+                return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage("Création de l'évaluation de démonstration…")
+
+        def done(eid: str) -> None:
+            QApplication.restoreOverrideCursor()
+            self.statusBar().clearMessage()
+            self.open_evaluation(eid, "cadrage")
+
+        def failed(exc: Exception) -> None:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, "Démonstration", f"La démonstration n'a pas pu être créée : {exc}")
+
+        self.ctx.tasks.run(lambda _p: create_demo(self.ctx.services), on_done=done, on_error=failed, writes=True)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "À propos",
+            f"<b>EvalKit Quartiers</b> {__version__}<br>Évaluer un contrat de ville avec le kit "
+            "méthodologique du centre de ressources politique de la ville.",
+        )
+
+    # -- status --------------------------------------------------------------------------------
+    def _on_saved(self, when: datetime) -> None:
+        self.save_label.setStyleSheet("color: #2e7d32;")
+        self.save_label.setText(f"✔ Enregistré à {when:%H:%M:%S}")
+
+    def _on_save_failed(self, message: str) -> None:
+        self.save_label.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.save_label.setText("⚠ Non enregistré")
+        self.statusBar().showMessage(message, 15000)
+
+    def _on_changed(self, change: Change) -> None:
+        if change.evaluation_id == self.evaluation_id:
+            self.refresh_states()
+            if change.entity == "evaluation" and change.field in ("territory_name", "title", "generation"):
+                summary = self.ctx.services.evaluations.get(self.evaluation_id)
+                self.side_title.setText(summary.territory_name or summary.display_name)
+                self.side_subtitle.setText(f"{summary.generation_label}\nKit {summary.kit_version}")
+
+    def _flush_views(self) -> None:
+        for view in self.views.values():
+            flush = getattr(view, "flush", None)
+            if flush:
+                flush()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._flush_views()
+        self.ctx.settings.set("window/geometry", bytes(self.saveGeometry()))
+        self.ctx.settings.sync()
+        super().closeEvent(event)

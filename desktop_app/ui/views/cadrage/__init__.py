@@ -1,0 +1,1 @@
+"""The Cadrage step: territory, communes, QPV, partners, team, calendar and scope."""

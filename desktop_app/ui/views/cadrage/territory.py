@@ -1,0 +1,98 @@
+"""The territory and contract card of the Cadrage step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QWidget
+
+from desktop_app.core import identifiers as ids
+from desktop_app.core.cadrage import EPCI_TYPES
+from desktop_app.ui.models.rows_model import format_fr_date, parse_fr_date
+from desktop_app.ui.widgets.autosave import AutosaveLine, AutosaveText
+
+
+def _check_fr_date(text: str) -> str | None:
+    if not text.strip():
+        return None
+    return ids.check_iso_date(parse_fr_date(text))
+
+
+class TerritoryForm(QWidget):
+    """Emits fieldCommitted(key, value) for every saved change."""
+
+    fieldCommitted = Signal(str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.title = AutosaveLine(placeholder="Ex. Évaluation finale du contrat de ville")
+        self.territory_name = AutosaveLine(
+            check=lambda t: ids.check_required(t, "Nom de l'EPCI"), placeholder="Ex. Communauté d'agglomération du Douaisis"
+        )
+        self.epci_type = QComboBox()
+        self.epci_type.addItem("— choisir —", "")
+        for value, label in EPCI_TYPES.items():
+            self.epci_type.addItem(label, value)
+        self.siren = AutosaveLine(check=ids.check_siren, placeholder="9 chiffres")
+        self.generation = QComboBox()
+        for value, label in ids.GENERATIONS.items():
+            self.generation.addItem(label, value)
+        self.start_date = AutosaveLine(check=_check_fr_date, placeholder="JJ/MM/AAAA")
+        self.end_date = AutosaveLine(check=_check_fr_date, placeholder="JJ/MM/AAAA")
+        self.description = AutosaveText()
+        self.description.setPlaceholderText("Objet, questions prioritaires, attentes du comité de pilotage…")
+        self.description.setFixedHeight(96)
+
+        for key in ("title", "territory_name", "siren"):
+            getattr(self, key).committed.connect(lambda v, k=key: self.fieldCommitted.emit(k, v))
+        for key in ("start_date", "end_date"):
+            getattr(self, key).committed.connect(lambda v, k=key: self._commit_date(k, v))
+        self.description.committed.connect(lambda v: self.fieldCommitted.emit("description", v))
+        self.epci_type.activated.connect(lambda _i: self.fieldCommitted.emit("epci_type", self.epci_type.currentData()))
+        self.generation.activated.connect(lambda _i: self.fieldCommitted.emit("generation", self.generation.currentData()))
+
+        left = QFormLayout()
+        left.addRow("Titre de l'évaluation", self.title)
+        left.addRow("Nom de l'EPCI *", self.territory_name)
+        left.addRow("Type", self.epci_type)
+        left.addRow("SIREN de l'EPCI *", self.siren)
+        right = QFormLayout()
+        right.addRow("Contrat *", self.generation)
+        right.addRow("Début", self.start_date)
+        right.addRow("Fin", self.end_date)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(28)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        label = QLabel("Objet de l'évaluation")
+        grid.addWidget(label, 1, 0, 1, 2)
+        grid.addWidget(self.description, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self.setTabOrder(self.title, self.territory_name)
+        self.setTabOrder(self.territory_name, self.epci_type)
+        self.setTabOrder(self.epci_type, self.siren)
+        self.setTabOrder(self.siren, self.generation)
+        self.setTabOrder(self.generation, self.start_date)
+        self.setTabOrder(self.start_date, self.end_date)
+        self.setTabOrder(self.end_date, self.description)
+
+    def _commit_date(self, key: str, text: str) -> None:
+        iso = parse_fr_date(text)
+        if text.strip() and ids.check_iso_date(iso):
+            return  # flagged in place, not saved until it is a date
+        self.fieldCommitted.emit(key, iso)
+
+    def set_values(self, fields: dict) -> None:
+        self.title.set_value(fields.get("title", ""))
+        self.territory_name.set_value(fields.get("territory_name", ""))
+        self.siren.set_value(fields.get("siren", ""))
+        self.start_date.set_value(format_fr_date(fields.get("start_date", "")))
+        self.end_date.set_value(format_fr_date(fields.get("end_date", "")))
+        self.description.set_value(fields.get("description", ""))
+        self.epci_type.setCurrentIndex(max(self.epci_type.findData(fields.get("epci_type", "")), 0))
+        self.generation.setCurrentIndex(max(self.generation.findData(fields.get("generation")), 0))
+
+    def flush(self) -> None:
+        for w in (self.title, self.territory_name, self.siren, self.start_date, self.end_date, self.description):
+            w.flush()

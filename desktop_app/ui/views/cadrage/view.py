@@ -1,0 +1,122 @@
+"""The Cadrage view: the territory card, then tabs for each table and the scope."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.core.cadrage import TABLES
+from desktop_app.services.base import Change
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.cadrage.scope import ScopeTree
+from desktop_app.ui.views.cadrage.territory import TerritoryForm
+from desktop_app.ui.views.common import card, page_header, section_title
+from desktop_app.ui.widgets.rows_table import RowsTable
+
+
+class CadrageView(QScrollArea):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        self.setWidgetResizable(True)
+        page = QWidget()
+        page.setObjectName("page")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(28, 20, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(
+            page_header(
+                "Cadrage de l'évaluation",
+                "Le cadre commun : qui évalue quoi, sur quel territoire, avec qui et quand. "
+                "Tout est enregistré au fil de la saisie.",
+            )
+        )
+        self.completion = QLabel()
+        self.completion.setObjectName("muted")
+        self.completion.setWordWrap(True)
+        layout.addWidget(self.completion)
+
+        frame, inner = card()
+        inner.addWidget(section_title("Territoire et contrat"))
+        self.territory = TerritoryForm()
+        self.territory.fieldCommitted.connect(self._save_field)
+        inner.addWidget(self.territory)
+        layout.addWidget(frame)
+
+        self.tabs = QTabWidget()
+        self.tables: dict[str, RowsTable] = {}
+        for entity, spec in TABLES.items():
+            table = RowsTable(
+                spec,
+                add=lambda e=entity: self._add(e),
+                edit=lambda rid, key, value, e=entity: self._edit(e, rid, key, value),
+                delete=lambda rid, e=entity: self._delete(e, rid),
+            )
+            self.tables[entity] = table
+            self.tabs.addTab(table, spec.title)
+        self.scope = ScopeTree()
+        self.scope.scopeChanged.connect(lambda s: self._save_field("scope", s))
+        self.tabs.addTab(self.scope, "Périmètre (outils du kit)")
+        self.tabs.setMinimumHeight(380)
+        layout.addWidget(self.tabs, 1)
+        self.setWidget(page)
+        ctx.changed.connect(self._on_change)
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        data = self.ctx.services.evaluations.cadrage(self.evaluation_id)
+        self.territory.set_values(data.fields)
+        for entity, table in self.tables.items():
+            table.set_rows(data.tables[entity])
+        self._update_tab_titles(data)
+        kit = self.ctx.services.kits.get(data.fields["kit_id"], data.fields["kit_version"])
+        self.scope.set_kit(kit, data.fields["scope"])
+        self._show_completion(data)
+
+    def _show_completion(self, data) -> None:
+        comp = data.completion()
+        if not comp.problems:
+            self.completion.setText(f"✔ Cadrage complet ({comp.done}/{comp.total}).")
+        else:
+            first = "  ·  ".join(comp.problems[:3]) + ("  ·  …" if len(comp.problems) > 3 else "")
+            self.completion.setText(f"Cadrage : {comp.done}/{comp.total} éléments renseignés.  {first}")
+
+    def _update_tab_titles(self, data) -> None:
+        for i, (entity, spec) in enumerate(TABLES.items()):
+            n = len(data.tables[entity])
+            self.tabs.setTabText(i, f"{spec.title} ({n})")
+
+    def _on_change(self, change: Change) -> None:
+        if change.evaluation_id != self.evaluation_id:
+            return
+        if change.entity in self.tables:
+            data = self.ctx.services.evaluations.cadrage(self.evaluation_id)
+            table = self.tables[change.entity]
+            if change.field is None:  # add or delete: reload that table
+                table.set_rows(data.tables[change.entity])
+            self._update_tab_titles(data)
+            self._show_completion(data)
+        elif change.entity == "evaluation":
+            self._show_completion(self.ctx.services.evaluations.cadrage(self.evaluation_id))
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _save_field(self, key: str, value) -> None:
+        ev = self.ctx.services.evaluations
+        self.ctx.apply(lambda: ev.update_evaluation(self.evaluation_id, key, value))
+
+    def _add(self, entity: str) -> str | None:
+        ev = self.ctx.services.evaluations
+        change = self.ctx.apply(lambda: ev.add_row(entity, self.evaluation_id))
+        return change.id if change else None
+
+    def _edit(self, entity: str, row_id: str, key: str, value) -> bool:
+        ev = self.ctx.services.evaluations
+        return self.ctx.apply(lambda: ev.update_row(entity, row_id, key, value)) is not None
+
+    def _delete(self, entity: str, row_id: str) -> bool:
+        ev = self.ctx.services.evaluations
+        return self.ctx.apply(lambda: ev.delete_row(entity, row_id)) is not None
+
+    def flush(self) -> None:
+        self.territory.flush()
