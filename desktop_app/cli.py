@@ -64,7 +64,34 @@ def build_parser() -> argparse.ArgumentParser:
     kc = ksub.add_parser("check", help="valider un dossier de kit")
     kc.add_argument("dir", nargs="?", help="dossier du kit (par défaut : le kit fourni)")
     kc.add_argument("--json", action="store_true")
+
+    # Feature areas add their commands: `import …`, `export …`, `questionnaire …`, `sync`.
+    groups = {
+        "import": sub.add_parser("import", help="importer des fichiers").add_subparsers(
+            dest="what", required=True, parser_class=_Parser
+        ),
+        "export": sub.add_parser("export", help="exporter des fichiers").add_subparsers(
+            dest="what", required=True, parser_class=_Parser
+        ),
+        "root": sub,
+    }
+    for module in command_modules():
+        module.register(groups)
     return p
+
+
+def command_modules() -> list:
+    """Modules `desktop_app/commands/*.py`, each with `register(groups)`; a parser they add
+    sets `func=` (a function taking the parsed args and returning the exit code)."""
+    import importlib
+    import pkgutil
+
+    from desktop_app import commands
+
+    return [
+        importlib.import_module(f"desktop_app.commands.{name}")
+        for _, name, _ in sorted(pkgutil.iter_modules(commands.__path__))
+    ]
 
 
 def _services(db: str | None):
@@ -169,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop_app.store.db import StoreError
 
     try:
-        return COMMANDS[args.command](args)
+        func = getattr(args, "func", None) or COMMANDS[args.command]
+        return func(args)
     except (UserError, ServiceError, StoreError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

@@ -662,16 +662,18 @@ def missing_required(form: Form, answers: Mapping[str, Any]) -> list[tuple[FormF
     return out
 
 
-def completion(form: Form, answers: Mapping[str, Any]) -> Completion:
+def completion(form: Form, answers: Mapping[str, Any], visibility: Visibility | None = None) -> Completion:
     """Visible answerable fields (notes excluded) and how many of them are answered."""
-    vis = compute_visibility(form, answers)
+    vis = visibility or compute_visibility(form, answers)
     fields = [f for _, f in iter_page_fields(form) if f.answerable and f.id in vis.fields]
     return Completion(sum(1 for f in fields if is_answered(answers.get(f.id))), len(fields))
 
 
-def page_completion(form: Form, answers: Mapping[str, Any]) -> dict[str, Completion]:
+def page_completion(
+    form: Form, answers: Mapping[str, Any], visibility: Visibility | None = None
+) -> dict[str, Completion]:
     """Completion of every page (a hidden page counts 0 / 0)."""
-    vis = compute_visibility(form, answers)
+    vis = visibility or compute_visibility(form, answers)
     result = {}
     for page in form.pages:
         fields = [f for f in page.fields if f.answerable and f.id in vis.fields]

@@ -360,7 +360,8 @@ def _theme_label(kit: Kit, tool: Tool, theme: str) -> str:
         for c in cl.choices:
             if c.value == theme:
                 return c.label
-    return theme[:1].upper() + theme[1:]
+    text = theme.replace("_", " ").replace("-", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _referential_form(kit: Kit, tool: Referential) -> list[Page]:

@@ -208,6 +208,11 @@ def _problems_from(file: str, exc: ValidationError) -> list[KitProblem]:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _KIND_TAGS)]
         path = _format_loc(loc)
         kind = err["type"]
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            path = (path + "." if path else "") + "kind"
+            allowed = err.get("ctx", {}).get("expected_tags", "")
+            problems.append(KitProblem(file, path, _FRENCH_ERRORS[kind] + (f" (attendu : {allowed})" if allowed else "")))
+            continue
         if kind == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
         else:

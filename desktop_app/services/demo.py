@@ -1,8 +1,8 @@
 """The demo evaluation: a fictional agglomeration a newcomer can explore.
 
 Everything here is invented (names, people, e-mails); codes follow the real formats.
-Later steps (actions, workshops, questionnaires…) add their own demo content through
-`DEMO_BUILDERS`, so the demo grows with the application.
+Later steps (actions, workshops, questionnaires…) add their own demo content in modules
+`demo_<NN>_<area>.py`, so the demo grows with the application.
 """
 
 from __future__ import annotations
@@ -61,8 +61,18 @@ MILESTONES = [
     ("2026-12-08", "copil", "COPIL de restitution de l'évaluation", "Hôtel d'agglomération"),
 ]
 
-# Later issues register their demo content here: fn(services, evaluation_id) -> None.
-DEMO_BUILDERS: list[Callable[[Services, str], None]] = []
+
+
+def demo_builders() -> list[Callable[[Services, str], None]]:
+    """Demo content of the feature areas: modules `desktop_app/services/demo_<NN>_<area>.py`
+    each define `build(services, evaluation_id)`; they run in name order."""
+    import importlib
+    import pkgutil
+
+    from desktop_app import services as package
+
+    names = sorted(n for _, n, _ in pkgutil.iter_modules(package.__path__) if n.startswith("demo_"))
+    return [importlib.import_module(f"desktop_app.services.{n}").build for n in names]
 
 
 def create_demo(services: Services) -> str:
@@ -90,6 +100,6 @@ def create_demo(services: Services) -> str:
         ev.add_row("team_member", eid, {"name": name, "organisation": org, "role": role, "is_pilot": pilot, "email": email})
     for day, kind, label, place in MILESTONES:
         ev.add_row("milestone", eid, {"date": day, "kind": kind, "label": label, "place": place})
-    for build in DEMO_BUILDERS:
+    for build in demo_builders():
         build(services, eid)
     return eid

@@ -22,6 +22,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+import desktop_app.store.registry  # noqa: F401  (every feature area's tables)
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -99,13 +101,14 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+def head_revisions() -> set[str]:
+    """The heads of the migration graph (feature areas may add their own branch from 0002)."""
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration") -> Path:
@@ -128,7 +131,7 @@ def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration")
     return target
 
 
-def upgrade(engine: Engine, url: str, revision: str = "head") -> None:
+def upgrade(engine: Engine, url: str, revision: str = "heads") -> None:
     cfg = alembic_config(url)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -144,16 +147,15 @@ def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool
     engine = make_engine(url)
     try:
         if migrate:
-            current = current_revision(engine)
-            head = head_revision()
-            if current != head:
+            current = current_revisions(engine)
+            if current != head_revisions():
                 known = {s.revision for s in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
-                if current is not None and current not in known:
+                if current - known:
                     raise StoreError(
                         "Cette base de données a été créée par une version plus récente d'EvalKit Quartiers. "
                         "Mettez l'application à jour pour l'ouvrir."
                     )
-                if path is not None and current is not None and backup_dir is not None:
+                if path is not None and current and backup_dir is not None:
                     backup_sqlite(path, backup_dir)
                 upgrade(engine, url)
     except sqlite3.DatabaseError as exc:  # pragma: no cover - depends on sqlite build

@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from desktop_app.store.models import Base
+from desktop_app.store.registry import Base
 
 target_metadata = Base.metadata
 

@@ -1,0 +1,55 @@
+# EvalKit Quartiers — two commands: `make run` and `make test`.
+# Everything is installed by the project's own files into .venv (system libraries Qt needs are
+# installed with apt-get when missing and when run as root, e.g. on CI).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+
+.PHONY: run test installer system-deps venv lint demo screenshots clean
+
+run: $(STAMP)
+	$(BIN)/evalkit gui
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+installer: $(STAMP)
+	$(BIN)/pip install -q -e ".[installer]"
+	$(BIN)/pyinstaller --noconfirm --clean build_installer.spec
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml | system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Missing system packages (install them with apt-get):$$missing"; \
+		fi; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop_app tests benchmarks
+
+demo: $(STAMP)
+	rm -f /tmp/evalkit-demo.db*
+	$(BIN)/evalkit demo --db /tmp/evalkit-demo.db
+
+screenshots: demo
+	for v in accueil cadrage actions ateliers terrain questionnaires referentiel conseils-citoyens maturite exports; do \
+		QT_QPA_PLATFORM=offscreen $(BIN)/evalkit gui --db /tmp/evalkit-demo.db --view $$v --screenshot docs/screenshots/$$v.png; \
+	done
+
+clean:
+	rm -rf build dist $(VENV) .pytest_cache

@@ -1,0 +1,366 @@
+"""A field as the user sees it: label, help, editor, messages, and when its answer is committed.
+
+`FieldRow` wraps an editor from `field_widgets`: it coerces what the user typed into the stored
+value (`core.validation.coerce`), shows French validation messages in red, the RGPD notice and
+live personal-data warnings for sensitive fields, and emits `committed(field id, value)` once per
+real change (text: after a pause of `DEBOUNCE_MS` or when the field is left).
+`RepeatGroupEditor` is the editor of a repeat group: a list of sub-forms made of FieldRows.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.core.personal_data import find_personal_data
+from desktop_app.core.validation import AnswerError, coerce, is_visible, item_scope, validate
+from desktop_app.kit.forms import FormField
+from desktop_app.ui.widgets.field_widgets import FieldEditor, make_editor
+from desktop_app.ui.widgets.form_style import COLOR_ERROR, wrap_label
+
+DEBOUNCE_MS = 400
+PRIVACY_NOTICE = (
+    "Données personnelles (RGPD) : évitez les noms, adresses e-mail et numéros de téléphone : "
+    "utilisez un pseudonyme."
+)
+REQUIRED_MESSAGE = "Cette question est obligatoire."
+
+Scope = Callable[[], Mapping[str, Any]]
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equality that tells True from 1 (a yes/no answer is not a number)."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+class NoteRow(QWidget):
+    """A note: a heading (the label) and an optional body text (the help)."""
+
+    def __init__(self, field: FormField, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = field
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 2)
+        layout.setSpacing(4)
+        # The label is a heading (a sub-question, "Objectifs"...) unless it is a whole paragraph.
+        heading = bool(field.help) or len(field.label) <= 160
+        layout.addWidget(wrap_label(field.label, "noteTitle" if heading else "noteBody"))
+        if field.help:
+            layout.addWidget(wrap_label(field.help, "noteBody"))
+
+    def flush(self) -> None:
+        pass
+
+    def set_read_only(self, read_only: bool) -> None:
+        pass
+
+
+class FieldRow(QWidget):
+    """Label (* when required), help, editor, error and privacy messages of one field."""
+
+    committed = Signal(str, object)
+
+    def __init__(self, field: FormField, scope: Scope | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.field = field
+        self._value: Any = None
+        self._invalid: str | None = None
+        self._required_error = False
+        self._loading = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(4)
+
+        text = html.escape(field.label)
+        if field.required:
+            text += f'<span style="color:{COLOR_ERROR}">&nbsp;*</span>'
+        self.label = wrap_label(text, "fieldLabel", rich=True)
+        if field.required:
+            self.label.setToolTip("Réponse obligatoire")
+        layout.addWidget(self.label)
+        if field.help:
+            layout.addWidget(wrap_label(field.help, "fieldHelp"))
+        if field.sensitive:
+            layout.addWidget(wrap_label(PRIVACY_NOTICE, "privacyNotice"))
+
+        if field.type == "repeat_group":
+            self.editor: FieldEditor = RepeatGroupEditor(field, scope or dict)
+        else:
+            self.editor = make_editor(field)
+        layout.addSpacing(2)
+        layout.addWidget(self.editor)
+        self.label.setBuddy(self.editor.focus_target())
+
+        self.error_label = wrap_label("", "fieldError")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        self.privacy_label = wrap_label("", "privacyWarning")
+        self.privacy_label.hide()
+        layout.addWidget(self.privacy_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.commit)
+        self.editor.typing.connect(self._on_typing)
+        self.editor.changed.connect(self._on_changed)
+        self.editor.finished.connect(self._on_finished)
+
+    # ----------------------------------------------------------------- state
+
+    def value(self) -> Any:
+        return self._value
+
+    def invalid_message(self) -> str | None:
+        return self._invalid
+
+    def has_pending(self) -> bool:
+        return self._timer.isActive()
+
+    def set_value(self, value: Any) -> None:
+        """Show a stored value; emits nothing."""
+        self._timer.stop()
+        self._loading = True
+        try:
+            self.editor.set_value(value)
+        finally:
+            self._loading = False
+        self._value = value
+        self._invalid = validate(self.field, value)
+        self._required_error = False
+        self._show_error()
+        self._check_privacy(value)
+
+    # ----------------------------------------------------------------- edits
+
+    def _on_typing(self) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    def _on_changed(self) -> None:
+        if not self._loading:
+            self._timer.stop()
+            self.commit()
+
+    def _on_finished(self) -> None:
+        if not self._loading:
+            self._timer.stop()
+            self.commit(polish=True)
+
+    def flush(self) -> None:
+        """Commit a pending (debounced) edit now."""
+        if isinstance(self.editor, RepeatGroupEditor):
+            self.editor.flush()
+        if self._timer.isActive():
+            self._timer.stop()
+            self.commit()
+
+    def commit(self, polish: bool = False) -> None:
+        raw = self.editor.raw()
+        try:
+            value = coerce(self.field, raw)
+        except AnswerError as exc:
+            self._invalid = exc.message
+            self._show_error()
+            self._check_privacy(raw)
+            return
+        self._invalid = None
+        if value is not None:
+            self._required_error = False
+        self._show_error()
+        self._check_privacy(value)
+        if polish:
+            self.editor.polish(value)
+        if not same_value(value, self._value):
+            self._value = value
+            self.committed.emit(self.field.id, value)
+
+    # ----------------------------------------------------------------- messages
+
+    def show_required(self, missing: bool) -> None:
+        self._required_error = missing
+        self._show_error()
+
+    def _show_error(self) -> None:
+        message = self._invalid or (REQUIRED_MESSAGE if self._required_error else None)
+        self.error_label.setText(message or "")
+        self.error_label.setVisible(bool(message))
+        self.editor.set_invalid(bool(message))
+
+    def _check_privacy(self, value: Any) -> None:
+        if not self.field.sensitive:
+            return
+        warnings = find_personal_data(value) if isinstance(value, str) else []
+        self.privacy_label.setText("\n".join(warnings))
+        self.privacy_label.setVisible(bool(warnings))
+
+    def privacy_warnings(self) -> list[str]:
+        text = self.privacy_label.text()
+        return text.split("\n") if text else []
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.editor.set_read_only(read_only)
+
+    def focus(self) -> None:
+        self.editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def refresh_visibility(self, answers: Mapping[str, Any]) -> None:
+        if isinstance(self.editor, RepeatGroupEditor):
+            self.editor.refresh_visibility(answers)
+
+
+def build_row(field: FormField, scope: Scope | None = None) -> FieldRow | NoteRow:
+    return NoteRow(field) if field.type == "note" else FieldRow(field, scope)
+
+
+class _RepeatItem(QFrame):
+    """One repetition of a repeat group: a title, a remove button and the sub-questions."""
+
+    def __init__(self, field: FormField, scope: Scope):
+        super().__init__()
+        self.setObjectName("repeatItem")
+        self.extra: dict[str, Any] = {}  # data of unknown sub-questions, kept as is
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 12)
+        layout.setSpacing(10)
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setObjectName("repeatItemTitle")
+        self.remove_button = QPushButton("Supprimer")
+        self.remove_button.setObjectName("linkButton")
+        self.remove_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.remove_button)
+        layout.addLayout(head)
+        self.rows = [build_row(child, scope) for child in field.children]
+        for row in self.rows:
+            layout.addWidget(row)
+
+    def values(self) -> dict[str, Any]:
+        out = dict(self.extra)
+        for row in self.rows:
+            if isinstance(row, FieldRow) and row.value() is not None:
+                out[row.field.id] = row.value()
+        return out
+
+
+class RepeatGroupEditor(FieldEditor):
+    """A list of sub-forms with « Ajouter » / « Supprimer » buttons; value: list of dicts.
+
+    Items with no answer at all are not stored.
+    """
+
+    structureChanged = Signal()
+
+    def __init__(self, field: FormField, scope: Scope, parent: QWidget | None = None):
+        super().__init__(field, parent)
+        self._scope = scope
+        self._read_only = False
+        self.items: list[_RepeatItem] = []
+        self._items_layout = QVBoxLayout()
+        self._items_layout.setSpacing(10)
+        self._layout.addLayout(self._items_layout)
+        noun = (field.item_label or "élément").lower()
+        self.empty_label = wrap_label(f"Aucun {noun} pour l'instant.", "fieldHelp")
+        self._layout.addWidget(self.empty_label)
+        self.add_button = QPushButton(f"Ajouter : {noun}" if field.item_label else "Ajouter un élément")
+        self.add_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add_button.clicked.connect(self.add_item)
+
+    def _new_item(self) -> _RepeatItem:
+        item = _RepeatItem(self.field, self._scope)
+        for row in item.rows:
+            if isinstance(row, FieldRow):
+                row.committed.connect(self._on_child_committed)
+                row.set_read_only(self._read_only)
+        item.remove_button.clicked.connect(lambda: self.remove_item(item))
+        item.remove_button.setVisible(not self._read_only)
+        self.items.append(item)
+        self._items_layout.addWidget(item)
+        return item
+
+    def _renumber(self) -> None:
+        name = self.field.item_label or "Élément"
+        for n, item in enumerate(self.items, start=1):
+            item.title.setText(f"{name} {n}")
+            item.remove_button.setAccessibleName(f"Supprimer : {name} {n}")
+        self.empty_label.setVisible(not self.items)
+
+    def add_item(self) -> None:
+        item = self._new_item()
+        self._renumber()
+        self.refresh_visibility(self._scope())
+        self.structureChanged.emit()
+        for row in item.rows:
+            if isinstance(row, FieldRow):
+                row.focus()
+                break
+
+    def remove_item(self, item: _RepeatItem) -> None:
+        if item not in self.items:
+            return
+        self.items.remove(item)
+        self._items_layout.removeWidget(item)
+        item.hide()
+        item.deleteLater()
+        self._renumber()
+        self.structureChanged.emit()
+        self.add_button.setFocus()
+        self.changed.emit()
+
+    def _on_child_committed(self, _field_id: str, _value: Any) -> None:
+        self.refresh_visibility(self._scope())
+        self.changed.emit()
+
+    def raw(self) -> Any:
+        return [values for item in self.items if (values := item.values())]
+
+    def set_value(self, value: Any) -> None:
+        for item in self.items:
+            self._items_layout.removeWidget(item)
+            item.hide()
+            item.deleteLater()
+        self.items = []
+        for data in value if isinstance(value, list) else []:
+            item = self._new_item()
+            data = data if isinstance(data, Mapping) else {}
+            known = {row.field.id for row in item.rows}
+            item.extra = {k: v for k, v in data.items() if k not in known}
+            for row in item.rows:
+                if isinstance(row, FieldRow):
+                    row.set_value(data.get(row.field.id))
+        self._renumber()
+        self.refresh_visibility(self._scope())
+        self.structureChanged.emit()
+
+    def refresh_visibility(self, answers: Mapping[str, Any]) -> None:
+        for item in self.items:
+            scope = item_scope(item.values(), answers)
+            for row in item.rows:
+                row.setVisible(is_visible(row.field, scope))
+
+    def flush(self) -> None:
+        for item in self.items:
+            for row in item.rows:
+                row.flush()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self.add_button.setVisible(not read_only)
+        for item in self.items:
+            item.remove_button.setVisible(not read_only)
+            for row in item.rows:
+                row.set_read_only(read_only)
+
+    def focus_target(self) -> QWidget:
+        for item in self.items:
+            for row in item.rows:
+                if isinstance(row, FieldRow):
+                    return row.editor.focus_target()
+        return self.add_button

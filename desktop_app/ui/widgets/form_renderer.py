@@ -1,0 +1,458 @@
+"""The one form renderer: shows any kit tool (compiled to a `Form`) and edits its answers.
+
+    renderer = FormRenderer(compile_tool(kit, "questionnaire-communes"), answers, mode="pages")
+    renderer.answerChanged.connect(save_answer)      # (field id, stored value or None)
+    renderer.completionChanged.connect(show_progress)  # (answered, total)
+    ...
+    renderer.flush()                                  # before closing: commit pending typing
+
+Two layouts: `mode="pages"` (a list of sections with completion ticks on the left, one section
+at a time, Ctrl+PgDown / Ctrl+PgUp to change section) and `mode="scroll"` (every section as a
+collapsible block in one scrolling page). Skip logic is live: sections and questions whose
+`show_if` becomes false hide, and come back with their answers when it becomes true again.
+
+The renderer never touches the database: its owner saves on `answerChanged`. `answers()` holds
+every answer, those of hidden questions included (use `core.validation.effective_answers` to
+drop them); answers to questions the form does not know are kept untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.validation import (
+    AnswerError,
+    Completion,
+    Visibility,
+    coerce,
+    completion,
+    compute_visibility,
+    is_blank,
+    missing_required,
+    page_completion,
+)
+from desktop_app.kit.forms import Form, FormField, page_of
+from desktop_app.ui.widgets.field_row import FieldRow, NoteRow, RepeatGroupEditor, build_row
+from desktop_app.ui.widgets.form_page import CenteredArea, PageView
+from desktop_app.ui.widgets.form_style import (
+    ICON_SIZE,
+    STYLE_SHEET,
+    CollapsibleBox,
+    apply_tab_order,
+    status_icon,
+    wrap_label,
+)
+
+MODES = ("pages", "scroll")
+
+
+class FormRenderer(QWidget):
+    """Renders a Form, edits its answers, reports each committed change."""
+
+    answerChanged = Signal(str, object)
+    completionChanged = Signal(int, int)
+
+    def __init__(self, form: Form, answers: Mapping[str, Any] | None = None, parent=None, mode: str = "pages"):
+        super().__init__(parent)
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r} (expected one of {MODES})")
+        self.form = form
+        self.mode = mode
+        self._answers: dict[str, Any] = {}
+        self._read_only = False
+        self._completion = Completion(0, 0)
+        self._visibility: Visibility | None = None
+        self._rows: dict[str, FieldRow | NoteRow] = {}
+        self._views: list[PageView] = []
+        self._sections: list[QWidget] = []  # scroll mode: the block of each page
+        self._section_counts: list[QLabel] = []
+        self._group_of_child = {c.id: f.id for p in form.pages for f in p.fields for c in f.children}
+
+        self.setObjectName("formRenderer")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE_SHEET)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_header())
+        layout.addWidget(self._build_pages() if mode == "pages" else self._build_scroll(), 1)
+
+        for keys, slot in (("Ctrl+PgDown", self.next_page), ("Ctrl+PgUp", self.previous_page)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+        self.set_answers(answers or {})
+        self.about_box.set_expanded(not self._answers)
+        first_shown = next((i for i in range(len(self.form.pages)) if self._is_page_shown(i)), None)
+        if first_shown is not None:
+            self.go_to_page(first_shown)
+        apply_tab_order(self)
+
+    # ------------------------------------------------------------------ building
+
+    def _build_header(self) -> QWidget:
+        header = QFrame()
+        header.setObjectName("formHeader")
+        outer = QVBoxLayout(header)
+        outer.setContentsMargins(24, 14, 24, 10)
+        outer.setSpacing(4)
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(wrap_label(self.form.kind_label, "formKind"))
+        self.title_label = wrap_label(self.form.title, "formTitle")
+        titles.addWidget(self.title_label)
+        top.addLayout(titles, 1)
+        progress = QVBoxLayout()
+        progress.setSpacing(4)
+        self.completion_label = QLabel()
+        self.completion_label.setObjectName("completionLabel")
+        self.completion_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.completion_bar = QProgressBar()
+        self.completion_bar.setObjectName("completionBar")
+        self.completion_bar.setTextVisible(False)
+        self.completion_bar.setFixedSize(180, 6)
+        progress.addStretch(1)
+        progress.addWidget(self.completion_label)
+        progress.addWidget(self.completion_bar, 0, Qt.AlignmentFlag.AlignRight)
+        top.addSpacing(24)
+        top.addLayout(progress)
+        outer.addLayout(top)
+
+        self.about_box = CollapsibleBox(self.tr("À quoi sert cet outil ? Comment l'utiliser ?"), expanded=True)
+        about = self.about_box.content_layout
+        about.setContentsMargins(18, 2, 0, 6)
+        about.setSpacing(4)
+        for heading, text in ((self.tr("À quoi sert cet outil"), self.form.purpose),
+                              (self.tr("Comment l'utiliser"), self.form.how_to)):
+            about.addWidget(wrap_label(heading, "aboutHeading"))
+            # In a row with a stretch: the layout then asks the label's height for the width it
+            # really gets (a bare maximumWidth would clip the wrapped text).
+            row = QHBoxLayout()
+            body = wrap_label(text, "aboutText")
+            body.setMaximumWidth(900)
+            row.addWidget(body, 3)
+            row.addStretch(1)
+            about.addLayout(row)
+            about.addSpacing(4)
+        outer.addWidget(self.about_box)
+        return header
+
+    def _make_row(self, field: FormField) -> FieldRow | NoteRow:
+        row = build_row(field, self._scope)
+        if isinstance(row, FieldRow):
+            row.committed.connect(self._on_committed)
+            if isinstance(row.editor, RepeatGroupEditor):
+                row.editor.structureChanged.connect(self._on_structure_changed)
+        self._rows[field.id] = row
+        return row
+
+    def _scope(self) -> Mapping[str, Any]:
+        return self._visibility.answers if self._visibility else self._answers
+
+    def _build_pages(self) -> QWidget:
+        body = QWidget()
+        layout = QHBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.page_list = QListWidget()
+        self.page_list.setObjectName("pageList")
+        self.page_list.setFixedWidth(260)
+        self.page_list.setWordWrap(True)
+        self.page_list.setIconSize(ICON_SIZE)
+        self.page_list.setAccessibleName(self.tr("Sections"))
+        self.stack = QStackedWidget()
+        self.scrolls: list[QScrollArea] = []
+        for page in self.form.pages:
+            view = PageView(page, self._make_row)
+            self._views.append(view)
+            scroll = _scroll_area(CenteredArea(view))
+            self.scrolls.append(scroll)
+            self.stack.addWidget(scroll)
+            item = QListWidgetItem(page.title)
+            item.setToolTip(page.title)
+            self.page_list.addItem(item)
+        self.page_list.currentRowChanged.connect(self._on_row_changed)
+
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        right.addWidget(self.stack, 1)
+        nav = QFrame()
+        nav.setObjectName("navBar")
+        nav_layout = QHBoxLayout(nav)
+        nav_layout.setContentsMargins(24, 8, 24, 8)
+        self.prev_button = QPushButton(self.tr("← Section précédente"))
+        self.next_button = QPushButton(self.tr("Section suivante →"))
+        self.prev_button.setToolTip("Ctrl+Page précédente")
+        self.next_button.setToolTip("Ctrl+Page suivante")
+        self.position_label = QLabel()
+        self.position_label.setObjectName("navPosition")
+        self.prev_button.clicked.connect(self.previous_page)
+        self.next_button.clicked.connect(self.next_page)
+        nav_layout.addWidget(self.prev_button)
+        nav_layout.addStretch(1)
+        nav_layout.addWidget(self.position_label)
+        nav_layout.addStretch(1)
+        nav_layout.addWidget(self.next_button)
+        right.addWidget(nav)
+        layout.addWidget(self.page_list)
+        layout.addLayout(right, 1)
+        return body
+
+    def _build_scroll(self) -> QWidget:
+        container = QWidget()
+        column = QVBoxLayout(container)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(16)
+        for page in self.form.pages:
+            section = QFrame()
+            section.setObjectName("pageSurface")
+            section_layout = QVBoxLayout(section)
+            section_layout.setContentsMargins(22, 12, 22, 16)
+            box = CollapsibleBox(page.title, expanded=True, button_name="sectionButton")
+            count = QLabel()
+            count.setObjectName("sectionCount")
+            box.header_layout.addWidget(count)
+            self._section_counts.append(count)
+            view = PageView(page, self._make_row, show_title=False, surface=False)
+            box.content_layout.addWidget(view)
+            section_layout.addWidget(box)
+            column.addWidget(section)
+            self._views.append(view)
+            self._sections.append(section)
+        column.addStretch(1)
+        self.scroll = _scroll_area(CenteredArea(container))
+        return self.scroll
+
+    # ------------------------------------------------------------------ answers
+
+    def answers(self) -> dict[str, Any]:
+        """Every answer (pending typing committed first); a copy the caller may keep."""
+        self.flush()
+        return copy.deepcopy(self._answers)
+
+    def set_answers(self, answers: Mapping[str, Any]) -> None:
+        """Show these answers instead of the current ones; emits no signal."""
+        cleaned: dict[str, Any] = {}
+        for key, value in answers.items():
+            if is_blank(value):
+                continue
+            row = self._rows.get(key)
+            if isinstance(row, FieldRow):
+                try:
+                    value = coerce(row.field, value)
+                except AnswerError:
+                    pass  # shown as is, with its message; never dropped
+            if value is not None:
+                cleaned[key] = copy.deepcopy(value)
+        self._answers = cleaned
+        for field_id, row in self._rows.items():
+            if isinstance(row, FieldRow):
+                row.set_value(cleaned.get(field_id))
+        self._refresh(emit=False)
+
+    def flush(self) -> None:
+        """Commit now what is being typed (call before closing or saving)."""
+        for row in list(self._rows.values()):
+            row.flush()
+
+    def _on_committed(self, field_id: str, value: Any) -> None:
+        if value is None:
+            self._answers.pop(field_id, None)
+        else:
+            self._answers[field_id] = value
+        self.answerChanged.emit(field_id, copy.deepcopy(value))
+        self._refresh(emit=True)
+
+    def _on_structure_changed(self) -> None:
+        apply_tab_order(self)
+
+    # ------------------------------------------------------------------ skip logic, progress
+
+    def _refresh(self, emit: bool) -> None:
+        vis = compute_visibility(self.form, self._answers)
+        self._visibility = vis
+        for view in self._views:
+            view.apply_visibility(vis.fields)
+        for row in self._rows.values():
+            if isinstance(row, FieldRow):
+                row.refresh_visibility(vis.answers)
+        per_page = page_completion(self.form, self._answers, vis)
+        for index, page in enumerate(self.form.pages):
+            shown = page.id in vis.pages
+            done = per_page[page.id]
+            if self.mode == "pages":
+                item = self.page_list.item(index)
+                item.setHidden(not shown)
+                item.setIcon(status_icon(done.answered, done.total))
+                item.setToolTip(f"{page.title}\n{done.answered} / {done.total} réponses")
+            else:
+                self._sections[index].setVisible(shown)
+                text = self.tr("{0} / {1} réponses").format(done.answered, done.total) if done.total else ""
+                self._section_counts[index].setText(text)
+        if self.mode == "pages" and self.page_list.currentRow() >= 0:
+            if self.page_list.item(self.page_list.currentRow()).isHidden() and not self._step(+1):
+                self._step(-1)
+            self._update_nav()
+        total = completion(self.form, self._answers, vis)
+        self.completion_label.setText(self.tr("{0} / {1} réponses").format(total.answered, total.total))
+        self.completion_bar.setRange(0, max(total.total, 1))
+        self.completion_bar.setValue(total.answered)
+        if total != self._completion:
+            self._completion = total
+            if emit:
+                self.completionChanged.emit(total.answered, total.total)
+
+    def completion(self) -> Completion:
+        return self._completion
+
+    def visible_page_ids(self) -> list[str]:
+        vis = self._visibility or compute_visibility(self.form, self._answers)
+        return [p.id for p in self.form.pages if p.id in vis.pages]
+
+    def is_field_shown(self, field_id: str) -> bool:
+        """True when the field's page and the field itself are shown by the skip logic."""
+        vis = self._visibility or compute_visibility(self.form, self._answers)
+        return field_id in vis.fields
+
+    # ------------------------------------------------------------------ navigation
+
+    def current_page(self) -> int:
+        if self.mode == "pages":
+            return self.page_list.currentRow()
+        return getattr(self, "_current_section", 0)
+
+    def go_to_page(self, index: int) -> None:
+        if not 0 <= index < len(self.form.pages):
+            return
+        if self.mode == "pages":
+            self.page_list.setCurrentRow(index)
+        else:
+            self._current_section = index
+            section = self._sections[index]
+            box = section.findChild(CollapsibleBox)
+            if box is not None:
+                box.set_expanded(True)
+            self.scroll.widget().layout().activate()
+            self.scroll.verticalScrollBar().setValue(max(0, section.mapTo(self.scroll.widget(), section.rect().topLeft()).y() - 12))
+            if box is not None and self.isVisible():
+                box.button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _is_page_shown(self, index: int) -> bool:
+        vis = self._visibility
+        return vis is None or self.form.pages[index].id in vis.pages
+
+    def _step(self, direction: int) -> bool:
+        index = self.current_page() + direction
+        while 0 <= index < len(self.form.pages):
+            if self._is_page_shown(index):
+                self.go_to_page(index)
+                return True
+            index += direction
+        return False
+
+    def next_page(self) -> None:
+        self.flush()
+        self._step(+1)
+
+    def previous_page(self) -> None:
+        self.flush()
+        self._step(-1)
+
+    def _on_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self._update_nav()
+
+    def _update_nav(self) -> None:
+        shown = [i for i in range(len(self.form.pages)) if self._is_page_shown(i)]
+        current = self.current_page()
+        position = shown.index(current) + 1 if current in shown else 0
+        self.position_label.setText(self.tr("Section {0} sur {1}").format(position, len(shown)))
+        self.prev_button.setEnabled(bool(shown) and current > shown[0])
+        self.next_button.setEnabled(bool(shown) and current < shown[-1])
+
+    def _reveal(self, field_id: str) -> None:
+        """Show the page of a field, scroll to it and give it the focus."""
+        page = page_of(self.form, field_id)
+        row = self._rows.get(field_id)
+        if page is None or row is None:
+            return
+        index = self.form.pages.index(page)
+        self.go_to_page(index)
+        scroll = self.scrolls[index] if self.mode == "pages" else self.scroll
+        scroll.widget().layout().activate()
+        scroll.ensureWidgetVisible(row, 40, 80)
+        if isinstance(row, FieldRow):
+            row.focus()
+
+    # ------------------------------------------------------------------ checks, state
+
+    def check_complete(self) -> list[str]:
+        """French messages for required questions left blank and answers that are not valid;
+        marks them in red and brings the first one into view."""
+        self.flush()
+        missing = missing_required(self.form, self._answers)
+        missing_ids = {self._group_of_child.get(f.id, f.id) for f, _ in missing}
+        messages = [message for _, message in missing]
+        shown = self._visibility.fields if self._visibility else frozenset()
+        first: str | None = None
+        for page in self.form.pages:
+            for f in page.fields:
+                row = self._rows.get(f.id)
+                if not isinstance(row, FieldRow):
+                    continue
+                row.show_required(f.id in missing_ids and f.required)
+                invalid = row.invalid_message() if f.id in shown else None
+                if invalid:
+                    messages.append(f"{page.title} : « {f.label} » : {invalid}")
+                if first is None and (f.id in missing_ids or invalid):
+                    first = f.id
+        if first is not None:
+            self._reveal(first)
+        return messages
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        for row in self._rows.values():
+            row.set_read_only(read_only)
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    def row(self, field_id: str) -> FieldRow | NoteRow:
+        """The widget row of a top-level field (for tests and the owner's focus handling)."""
+        return self._rows[field_id]
+
+
+def _scroll_area(content: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(content)
+    scroll.viewport().setAutoFillBackground(False)
+    content.setAutoFillBackground(False)
+    return scroll

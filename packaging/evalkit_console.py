@@ -1,0 +1,8 @@
+"""Frozen entry point of the console executable `evalkit` (see build_installer.spec)."""
+
+import sys
+
+from desktop_app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
