@@ -108,25 +108,27 @@ class Evaluation(Synced, Base):
     scope: Mapped[list] = mapped_column(JSON, default=list)  # tool ids in use
 
 
-class _Child(Synced):
+class EvaluationChild(Synced):
+    """A synced record that belongs to one evaluation."""
+
     evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Commune(_Child, Base):
+class Commune(EvaluationChild, Base):
     __tablename__ = "communes"
     name: Mapped[str] = mapped_column(String(200), default="")
     insee: Mapped[str] = mapped_column(String(5), default="")
 
 
-class Qpv(_Child, Base):
+class Qpv(EvaluationChild, Base):
     __tablename__ = "qpv"
     code: Mapped[str] = mapped_column(String(12), default="")
     name: Mapped[str] = mapped_column(String(200), default="")
     communes: Mapped[str] = mapped_column(String(400), default="")  # commune names, ", "-separated
 
 
-class Partner(_Child, Base):
+class Partner(EvaluationChild, Base):
     __tablename__ = "partners"
     organisation: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(200), default="")
@@ -134,7 +136,7 @@ class Partner(_Child, Base):
     email: Mapped[str] = mapped_column(String(200), default="")
 
 
-class TeamMember(_Child, Base):
+class TeamMember(EvaluationChild, Base):
     __tablename__ = "team_members"
     name: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
@@ -143,7 +145,7 @@ class TeamMember(_Child, Base):
     email: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Milestone(_Child, Base):
+class Milestone(EvaluationChild, Base):
     __tablename__ = "milestones"
     kind: Mapped[str] = mapped_column(String(40), default="autre")
     label: Mapped[str] = mapped_column(String(200), default="")
@@ -151,7 +153,7 @@ class Milestone(_Child, Base):
     place: Mapped[str] = mapped_column(String(200), default="")
 
 
-class FormResponse(_Child, Base):
+class FormResponse(EvaluationChild, Base):
     """The answers to one kit tool for one subject (a workshop, a respondent, a council...)."""
 
     __tablename__ = "form_responses"

@@ -1,0 +1,129 @@
+"""Attachments: files copied into the application's data, addressed by their SHA-256.
+
+`add_file` copies the content (once per hash) and records who it belongs to; `path_of` gives
+the stored file; `put_bytes` is used by bundle import (the hash is verified).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop_app import paths
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.store.db import Store
+from desktop_app.store.models_attachments import Attachment
+
+MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    id: str
+    evaluation_id: str
+    owner_type: str
+    owner_id: str
+    sha256: str
+    size: int
+    filename: str
+    mime: str
+    caption: str
+
+
+class AttachmentService(ServiceBase):
+    def __init__(self, store: Store, root: Path | None = None):
+        super().__init__(store)
+        self.root = root or paths.attachments_dir()
+
+    def blob_path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has_blob(self, sha256: str) -> bool:
+        return self.blob_path(sha256).is_file()
+
+    def put_bytes(self, data: bytes, expected_sha256: str | None = None) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if expected_sha256 and digest != expected_sha256:
+            raise ServiceError("Le contenu de la pièce jointe ne correspond pas à son empreinte.")
+        target = self.blob_path(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, target)
+            except OSError as exc:
+                Path(tmp).unlink(missing_ok=True)
+                raise ServiceError(f"Impossible d'enregistrer la pièce jointe : {exc.strerror}.") from None
+        return digest
+
+    def add_file(self, evaluation_id: str, owner_type: str, owner_id: str, source: Path, caption: str = "") -> Change:
+        source = Path(source)
+        if not source.is_file():
+            raise ServiceError(f"Fichier introuvable : {source}")
+        size = source.stat().st_size
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ServiceError(f"« {source.name} » est trop volumineux ({size // 1_000_000} Mo ; 200 Mo au plus).")
+        h = hashlib.sha256()
+        with source.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        digest = h.hexdigest()
+        target = self.blob_path(digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            try:
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise ServiceError(f"Impossible de copier « {source.name} » : {exc.strerror}.") from None
+        mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        with self.tx() as s:
+            rec = Attachment(
+                evaluation_id=evaluation_id, owner_type=owner_type, owner_id=owner_id, sha256=digest,
+                size=size, filename=source.name, mime=mime, caption=caption,
+            )
+            self.stamp_new(rec)
+            s.add(rec)
+            s.flush()
+            return Change("attachment", rec.id, evaluation_id)
+
+    def list(self, evaluation_id: str, owner_id: str | None = None) -> list[AttachmentData]:
+        stmt = select(Attachment).where(Attachment.evaluation_id == evaluation_id, Attachment.deleted.is_(False))
+        if owner_id is not None:
+            stmt = stmt.where(Attachment.owner_id == owner_id)
+        with self.read() as s:
+            return [self._data(a) for a in s.scalars(stmt.order_by(Attachment.created_at))]
+
+    def path_of(self, attachment_id: str) -> Path:
+        with self.read() as s:
+            rec = s.get(Attachment, attachment_id)
+            if rec is None or rec.deleted:
+                raise NotFound("Pièce jointe introuvable.")
+            path = self.blob_path(rec.sha256)
+        if not path.is_file():
+            raise ServiceError("Le fichier de cette pièce jointe manque dans les données de l'application.")
+        return path
+
+    def delete(self, attachment_id: str) -> Change:
+        with self.tx() as s:
+            rec = s.get(Attachment, attachment_id)
+            if rec is None:
+                raise NotFound("Pièce jointe introuvable.")
+            rec.deleted = True
+            self.touch(rec)
+            return Change("attachment", rec.id, rec.evaluation_id)
+
+    @staticmethod
+    def _data(a: Attachment) -> AttachmentData:
+        return AttachmentData(a.id, a.evaluation_id, a.owner_type, a.owner_id, a.sha256, a.size, a.filename, a.mime, a.caption)

@@ -1,0 +1,365 @@
+"""Every kind of kit tool compiles into the one normalized Form the renderer shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.kit.forms import (
+    Form,
+    FormField,
+    compile_tool,
+    field_index,
+    iter_fields,
+    page_of,
+)
+from desktop_app.kit.loader import load_files
+
+KIT = """
+id: test-kit
+version: "1.0"
+title: Kit de test
+choice_lists:
+  - id: oui_non_nsp
+    choices:
+      - {value: oui, label: "Oui"}
+      - {value: non, label: "Non"}
+      - {value: nsp, label: "Ne sait pas"}
+  - id: themes
+    choices:
+      - {value: gouvernance, label: "Gouvernance"}
+tools:
+  - {id: questionnaire, file: questionnaire.yaml}
+  - {id: fiche, file: fiche.yaml}
+  - {id: banque, file: banque.yaml}
+  - {id: guide, file: guide.yaml}
+  - {id: courrier, file: courrier.yaml}
+  - {id: referentiel, file: referentiel.yaml}
+  - {id: grille, file: grille.yaml}
+  - {id: maturite, file: maturite.yaml}
+  - {id: cotation, file: cotation.yaml}
+"""
+
+COMMON = """
+step: questionnaires
+purpose: "À quoi sert l'outil."
+how_to: "Comment l'utiliser."
+"""
+
+QUESTIONNAIRE = """
+id: questionnaire
+kind: questionnaire
+title: "Questionnaire aux communes"
+""" + COMMON + """
+choice_lists:
+  - id: frequence
+    choices:
+      - {value: jamais, label: "Jamais"}
+      - {value: souvent, label: "Souvent"}
+sections:
+  - id: identite
+    title: "Identité"
+    questions:
+      - {id: commune, type: text, label: "Commune", required: true}
+      - {id: pilote, type: single_choice, label: "Pilote ?", choice_list: oui_non_nsp}
+      - {id: frequence, type: single_choice, label: "Fréquence", choice_list: frequence}
+  - id: details
+    title: "Détails"
+    show_if: "pilote == 'oui'"
+    questions:
+      - id: structures
+        type: repeat_group
+        label: "Structures"
+        item_label: "Structure"
+        questions:
+          - {id: nom, type: text, label: "Nom"}
+          - {id: type_structure, type: single_choice, label: "Type", choices: [{value: a, label: "Asso"}]}
+"""
+
+FICHE = """
+id: fiche
+kind: record_sheet
+title: "Fiche immersion"
+""" + COMMON + """
+sections:
+  - id: visite
+    title: "Visite"
+    questions:
+      - {id: date_visite, type: date, label: "Date"}
+"""
+
+BANQUE = """
+id: banque
+kind: question_bank
+title: "Banque de questions"
+""" + COMMON + """
+sections:
+  - id: pertinence
+    title: "Pertinence"
+    questions:
+      - {id: q1, type: note, label: "L'action répond-elle aux besoins ?"}
+"""
+
+GUIDE = """
+id: guide
+kind: guide
+title: "Guide partenaires"
+""" + COMMON.replace("questionnaires", "ateliers") + """
+meta:
+  objectives: ["Partager un regard", "Identifier les forces"]
+  audience: "Partenaires signataires"
+  duration_minutes: 150
+  room_setup: "Tables en îlots"
+  material: ["Post-it"]
+sections:
+  - id: accueil
+    title: "Accueil"
+    duration_minutes: 20
+    instructions: ["Accueillir", "Tour de table"]
+    questions:
+      - {id: nb, type: integer, label: "Participants", min: 0}
+"""
+
+COURRIER = """
+id: courrier
+kind: letter
+title: "Courrier aux partenaires"
+""" + COMMON + """
+subject: "Évaluation du contrat de ville de {{territoire.nom}}"
+body: "Madame, Monsieur,\\n\\nNous évaluons le contrat de {{territoire.nom}}."
+signature: "{{signataire.nom}}"
+merge_fields:
+  - {id: territoire.nom, label: "Nom du territoire"}
+  - {id: signataire.nom, label: "Signataire"}
+sections:
+  - id: options
+    title: "Options"
+    questions:
+      - {id: date_atelier, type: date, label: "Date de l'atelier"}
+"""
+
+REFERENTIEL = """
+id: referentiel
+kind: referential
+title: "Référentiel"
+""" + COMMON.replace("questionnaires", "referentiel") + """
+scale:
+  - {value: atteint, label: "Atteint", score: 4, color: "#2e7d32"}
+  - {value: non_atteint, label: "Non atteint", score: 1}
+questions:
+  - id: gouv
+    label: "La gouvernance a-t-elle été efficace ?"
+    theme: gouvernance
+    sub_questions:
+      - id: sq1
+        label: "Les instances se sont-elles réunies ?"
+        indicators:
+          - {id: nb_copil, label: "Nombre de COPIL", source: "Comptes rendus", unit: "réunions"}
+"""
+
+GRILLE = """
+id: grille
+kind: checklist
+title: "Grille conseils citoyens"
+""" + COMMON.replace("questionnaires", "conseils-citoyens") + """
+method_note: ["Comparez l'obligation et la pratique."]
+columns:
+  - {id: obligation, label: "Obligation respectée", type: single_choice, choice_list: oui_non_nsp}
+  - {id: pratique, label: "Pratique constatée", type: long_text}
+items:
+  - {id: composition, label: "Composition", reference: "Loi du 21 février 2014, art. 7", group: "Création"}
+  - {id: locaux, label: "Locaux", group: "Fonctionnement"}
+  - {id: budget, label: "Budget", group: "Fonctionnement"}
+"""
+
+MATURITE = """
+id: maturite
+kind: maturity_scale
+title: "Maturité LCD"
+""" + COMMON.replace("questionnaires", "maturite") + """
+levels:
+  - {value: "0", label: "Absent", score: 0}
+  - {value: "1", label: "Émergent", score: 1}
+  - {value: "2", label: "Structuré", score: 2}
+domains:
+  - id: portage
+    label: "Portage politique"
+    levels:
+      - {level: 0, description: "Aucun portage"}
+      - {level: 1, description: "Un élu référent"}
+      - {level: 2, description: "Un plan voté"}
+    strength: "Fort"
+    progress: "À renforcer"
+    recommendation: "Nommer un élu."
+"""
+
+COTATION = """
+id: cotation
+kind: scoring_grid
+title: "Choix des actions"
+""" + COMMON.replace("questionnaires", "actions") + """
+criteria:
+  - id: budget
+    label: "Poids budgétaire"
+    weight: 2.5
+    levels:
+      - {value: 1, label: "Faible", description: "Moins de 1 %"}
+      - {value: 3, label: "Fort", description: "Plus de 5 %"}
+"""
+
+FILES = {
+    "kit.yaml": KIT,
+    "questionnaire.yaml": QUESTIONNAIRE,
+    "fiche.yaml": FICHE,
+    "banque.yaml": BANQUE,
+    "guide.yaml": GUIDE,
+    "courrier.yaml": COURRIER,
+    "referentiel.yaml": REFERENTIEL,
+    "grille.yaml": GRILLE,
+    "maturite.yaml": MATURITE,
+    "cotation.yaml": COTATION,
+}
+
+
+@pytest.fixture(scope="module")
+def kit():
+    return load_files(FILES)
+
+
+@pytest.mark.parametrize(
+    "tool_id,kind",
+    [
+        ("questionnaire", "questionnaire"),
+        ("fiche", "record_sheet"),
+        ("banque", "question_bank"),
+        ("guide", "guide"),
+        ("courrier", "letter"),
+        ("referentiel", "referential"),
+        ("grille", "checklist"),
+        ("maturite", "maturity_scale"),
+        ("cotation", "scoring_grid"),
+    ],
+)
+def test_every_kind_compiles(kit, tool_id, kind):
+    form = compile_tool(kit, tool_id)
+    assert isinstance(form, Form)
+    assert (form.tool_id, form.kind) == (tool_id, kind)
+    assert form.title and form.purpose == "À quoi sert l'outil." and form.how_to == "Comment l'utiliser."
+    assert form.pages and all(page.fields for page in form.pages)
+    ids = [f.id for f in iter_fields(form)]
+    assert len(ids) == len(set(ids)), "field ids are unique within a form"
+    assert set(field_index(form)) == set(ids)
+    hash(form)  # frozen all the way down
+
+
+def test_questionnaire_resolves_tool_and_kit_choice_lists(kit):
+    form = compile_tool(kit, "questionnaire")
+    fields = field_index(form)
+    assert [o.label for o in fields["pilote"].choices] == ["Oui", "Non", "Ne sait pas"]  # kit list
+    assert [o.value for o in fields["frequence"].choices] == ["jamais", "souvent"]  # tool list
+    assert fields["commune"].required
+    assert form.page("details").show_if == "pilote == 'oui'"
+    group = fields["structures"]
+    assert group.type == "repeat_group" and group.item_label == "Structure"
+    assert [c.id for c in group.children] == ["nom", "type_structure"]
+    assert group.children[1].choices[0].label == "Asso"
+    assert page_of(form, "structures").id == "details"
+
+
+def test_guide_has_a_presentation_page_then_timed_steps(kit):
+    form = compile_tool(kit, "guide")
+    intro, step = form.pages
+    assert intro.title == "Présentation"
+    assert all(f.type == "note" for f in intro.fields)
+    notes = {f.label: f.help for f in intro.fields}
+    assert "• Partager un regard" in notes["Objectifs"]
+    assert notes["Public"] == "Partenaires signataires"
+    assert notes["Durée"] == "2 h 30"
+    assert notes["Installation de la salle"] == "Tables en îlots"
+    assert notes["Matériel"] == "• Post-it"
+    assert step.duration_minutes == 20 and step.instructions == ("Accueillir", "Tour de table")
+
+
+def test_letter_shows_a_preview_with_readable_merge_fields(kit):
+    form = compile_tool(kit, "courrier")
+    preview, options = form.pages
+    notes = {f.label: f.help for f in preview.fields}
+    assert notes["Objet"] == "Évaluation du contrat de ville de [Nom du territoire]"
+    assert "Madame, Monsieur," in notes["Texte du courrier"]
+    assert notes["Signature"] == "[Signataire]"
+    assert options.fields[0].id == "date_atelier"
+
+
+def test_referential_one_page_per_question_with_indicator_fields(kit):
+    form = compile_tool(kit, "referentiel")
+    (page,) = form.pages
+    assert page.id == "gouv" and "Gouvernance" in page.title
+    assert [f.id for f in page.fields] == [
+        "sq1",
+        "nb_copil.valeur",
+        "nb_copil.source",
+        "nb_copil.preuves",
+        "nb_copil.appreciation",
+        "nb_copil.commentaire",
+        "gouv.appreciation",
+        "gouv.commentaire",
+    ]
+    fields = field_index(form)
+    assert fields["sq1"].type == "note" and fields["sq1"].label == "Les instances se sont-elles réunies ?"
+    assert fields["nb_copil.valeur"].type == "text" and fields["nb_copil.valeur"].unit == "réunions"
+    assert fields["nb_copil.source"].placeholder == "Comptes rendus"
+    assert fields["nb_copil.preuves"].type == "long_text"
+    scale = fields["nb_copil.appreciation"]
+    assert scale.type == "single_choice"
+    assert scale.choices[0].value == "atteint" and scale.choices[0].color == "#2e7d32" and scale.choices[0].score == 4
+    assert fields["gouv.appreciation"].choices == scale.choices
+
+
+def test_checklist_pages_by_group_and_typed_columns(kit):
+    form = compile_tool(kit, "grille")
+    assert [p.title for p in form.pages] == ["Création", "Fonctionnement"]
+    assert form.pages[0].instructions == ("Comparez l'obligation et la pratique.",)
+    first = form.pages[0].fields
+    assert first[0] == FormField(id="composition", type="note", label="Composition", help="Référence : Loi du 21 février 2014, art. 7")
+    assert first[1].id == "composition.obligation" and first[1].type == "single_choice"
+    assert [o.value for o in first[1].choices] == ["oui", "non", "nsp"]
+    assert first[2].id == "composition.pratique" and first[2].type == "long_text"
+    assert [f.id for f in form.pages[1].fields if f.type == "note"] == ["locaux", "budget"]
+
+
+def test_maturity_levels_carry_the_domain_description(kit):
+    form = compile_tool(kit, "maturite")
+    (page,) = form.pages
+    level, justification = page.fields
+    assert level.id == "portage.niveau" and level.type == "single_choice"
+    assert [o.label for o in level.choices] == [
+        "0 – Absent : Aucun portage",
+        "1 – Émergent : Un élu référent",
+        "2 – Structuré : Un plan voté",
+    ]
+    assert [o.value for o in level.choices] == ["0", "1", "2"]
+    assert justification.id == "portage.justification" and justification.type == "long_text"
+
+
+def test_scoring_grid_levels_and_weight(kit):
+    form = compile_tool(kit, "cotation")
+    (criterion,) = form.pages[0].fields
+    assert criterion.id == "budget" and criterion.type == "single_choice"
+    assert [(o.value, o.label, o.score) for o in criterion.choices] == [
+        ("1", "1 – Moins de 1 %", 1.0),
+        ("3", "3 – Plus de 5 %", 3.0),
+    ]
+    assert "Pondération : × 2,5" in criterion.help
+
+
+def test_compile_is_cached_per_kit_digest_and_tool(kit):
+    assert compile_tool(kit, "questionnaire") is compile_tool(kit, "questionnaire")
+    changed = dict(FILES)
+    changed["questionnaire.yaml"] = QUESTIONNAIRE.replace('"Commune"', '"Nom de la commune"')
+    other = compile_tool(load_files(changed), "questionnaire")
+    assert field_index(other)["commune"].label == "Nom de la commune"
+    assert field_index(compile_tool(kit, "questionnaire"))["commune"].label == "Commune"
+
+
+def test_unknown_tool_is_a_clear_error(kit):
+    with pytest.raises(KeyError, match="n'existe pas"):
+        compile_tool(kit, "absent")
