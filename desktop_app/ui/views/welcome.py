@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -68,6 +71,34 @@ class NewEvaluationDialog(QDialog):
         }
 
 
+class _EvaluationDelegate(QStyledItemDelegate):
+    """Two lines per evaluation: its name in bold, then territory, contract and last change."""
+
+    def sizeHint(self, option, index) -> QSize:
+        return QSize(option.rect.width(), 58)
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(rect, QColor("#e6f0f7") if selected else QColor("white"))
+        if selected:
+            painter.fillRect(rect.x(), rect.y(), 4, rect.height(), QColor("#1f5f8b"))
+        painter.setPen(QColor("#eceff2"))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        title, subtitle = (index.data(Qt.ItemDataRole.DisplayRole) or "\n").split("\n", 1)
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() + 1)
+        painter.setFont(font)
+        painter.setPen(QColor("#1d2a35"))
+        painter.drawText(rect.adjusted(16, 8, -12, -28), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.setFont(option.font)
+        painter.setPen(QColor("#5f6b76"))
+        painter.drawText(rect.adjusted(16, 30, -12, -6), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, subtitle)
+        painter.restore()
+
+
 class WelcomeView(QWidget):
     openRequested = Signal(str)
     newRequested = Signal()
@@ -103,7 +134,8 @@ class WelcomeView(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("evaluations")
         self.list.setAccessibleName("Évaluations enregistrées")
-        self.list.setStyleSheet("QListWidget { border: none; } QListWidget::item { padding: 8px; border-bottom: 1px solid #eceff2; }")
+        self.list.setStyleSheet("QListWidget { border: none; }")
+        self.list.setItemDelegate(_EvaluationDelegate(self.list))
         self.list.itemActivated.connect(self._open_item)
         self.empty = QLabel("Aucune évaluation pour l'instant. Créez-en une, ou explorez la démonstration.")
         self.empty.setObjectName("muted")
@@ -120,12 +152,19 @@ class WelcomeView(QWidget):
         footer.setObjectName("muted")
         footer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        steps = QLabel(
+            "<b>Le parcours</b><br>1. Cadrage · 2. Actions structurantes · 3. Ateliers · 4. Terrain · "
+            "5. Questionnaires · 6. Référentiel · 7. Conseils citoyens · 8. Maturité · 9. Exports"
+        )
+        steps.setObjectName("muted")
+        steps.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 44, 60, 24)
         layout.setSpacing(14)
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addLayout(actions)
+        layout.addWidget(steps)
         layout.addWidget(frame, 1)
         layout.addWidget(footer)
         self.refresh()
