@@ -74,7 +74,9 @@ def test_not_a_database_is_refused_and_untouched(tmp_path):
 def test_database_from_newer_application_is_refused(db_path):
     store = open_store(db_path)
     with store.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num='9999_future'"))
+        # several heads (one branch per feature area) mean several rows: leave one unknown revision
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('9999_future')"))
     store.dispose()
     with pytest.raises(StoreError, match="plus récente"):
         open_store(db_path)
