@@ -43,15 +43,26 @@ def bundle(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("installer")
     proc = subprocess.run(
         [
-            sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-            "--distpath", str(tmp / "dist"), "--workpath", str(tmp / "build"), str(SPEC),
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(tmp / "dist"),
+            "--workpath",
+            str(tmp / "build"),
+            str(SPEC),
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=900,
     )
-    assert proc.returncode == 0, f"PyInstaller failed ({proc.returncode}):\n{_tail(proc.stdout + proc.stderr)}"
+    assert proc.returncode == 0, (
+        f"PyInstaller failed ({proc.returncode}):\n{_tail(proc.stdout + proc.stderr)}"
+    )
     folder = tmp / "dist" / "EvalKitQuartiers"
     assert (folder / f"evalkit{EXE_SUFFIX}").is_file()
     assert (folder / f"evalkit-gui{EXE_SUFFIX}").is_file()
@@ -67,8 +78,13 @@ def run(bundle, tmp_path):
 
     def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
-            [str(exe), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-            encoding="utf-8", timeout=timeout,
+            [str(exe), *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=timeout,
         )
         assert proc.returncode == 0, (
             f"evalkit {' '.join(args)} exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
@@ -81,6 +97,26 @@ def run(bundle, tmp_path):
 def test_frozen_version(run):
     out = run("--version").stdout
     assert f"EvalKit Quartiers {_version()}" in out
+
+
+def _commands(help_text: str) -> str:
+    match = re.search(r"\{([^}]*)\}", help_text)
+    assert match, help_text
+    return match.group(1)
+
+
+def test_frozen_commands_match_source(run):
+    """Commands found at run time (desktop_app/commands/*, pkgutil) are all in the bundle."""
+    source = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=True,
+    ).stdout
+    assert _commands(run("--help").stdout) == _commands(source)
 
 
 def test_frozen_kit_check(run):
