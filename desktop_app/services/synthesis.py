@@ -1,0 +1,415 @@
+"""The synthesis area's use cases: référentiel (with its evidence), conseils citoyens, maturity
+scales and the partners' letter.
+
+Answers live in form responses (`services.forms`); this service knows which response holds what
+(the référentiel and the maturity scales: one per evaluation; the conseils citoyens' tools: one
+per QPV of the Cadrage, subject_type "qpv") and computes the results with `desktop_app.core`.
+The evidence linked to the référentiel's indicators is its own table (`EvidenceLink`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_summary
+from desktop_app.core.identifiers import format_date_fr
+from desktop_app.core.letters import MergedLetter, merge_letter
+from desktop_app.core.maturity import MaturityResult, compute_maturity
+from desktop_app.core.referentiel import Matrix, build_matrix
+from desktop_app.kit.forms import Form, compile_tool
+from desktop_app.kit.loader import Kit
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.forms import ResponseData
+from desktop_app.store.models_synthesis import EvidenceLink
+
+if TYPE_CHECKING:
+    from desktop_app.services.app_services import Services
+
+REFERENTIEL = "referentiel"
+CC_TOOLS = ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
+MATURITY_TOOLS = ("maturite-lcd", "maturite-efh")
+LETTER = "courrier-partenaires"
+OWN_TOOLS = frozenset((REFERENTIEL, LETTER, *CC_TOOLS, *MATURITY_TOOLS))
+
+# Kinds of records that can back up an indicator, as shown to the user.
+EVIDENCE_KINDS = {
+    "atelier": "Atelier",
+    "terrain": "Terrain",
+    "questionnaire": "Questionnaire",
+    "resultats": "Résultats de questionnaire",
+    "actions": "Action structurante",
+    "document": "Document",
+    "autre": "Autre",
+}
+# The step a tool belongs to -> the evidence kind of its responses
+_STEP_KIND = {"ateliers": "atelier", "terrain": "terrain", "questionnaires": "questionnaire", "actions": "actions"}
+
+
+@dataclass(frozen=True)
+class EvidenceData:
+    id: str
+    indicator_id: str
+    target_type: str
+    target_id: str
+    label: str
+    note: str
+    kind: str  # key of EVIDENCE_KINDS
+    available: bool  # False when the target was deleted since
+
+
+@dataclass(frozen=True)
+class EvidenceCandidate:
+    target_type: str  # "form_response" | "attachment" | "questionnaire_results"
+    target_id: str
+    kind: str
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Council:
+    qpv_id: str
+    code: str
+    name: str
+    communes: str
+    responses: dict[str, ResponseData | None]
+    gaps: GapSummary | None
+
+    @property
+    def started(self) -> bool:
+        return any(self.responses.values())
+
+    @property
+    def title(self) -> str:
+        return f"Conseil citoyen — {self.name}" if self.name else f"Conseil citoyen — {self.code}"
+
+
+@dataclass(frozen=True)
+class LetterBatch:
+    letters: tuple[MergedLetter, ...]
+    warnings: tuple[str, ...]
+
+
+class SynthesisService(ServiceBase):
+    def __init__(self, services: Services):
+        super().__init__(services.store)
+        self.services = services
+
+    # ------------------------------------------------------------------ kit
+    def kit(self, evaluation_id: str) -> Kit:
+        summary = self.services.evaluations.get(evaluation_id)
+        return self.services.kits.get(summary.kit_id, summary.kit_version)
+
+    def form(self, evaluation_id: str, tool_id: str) -> Form:
+        kit = self.kit(evaluation_id)
+        if tool_id not in kit.tools:
+            raise ServiceError(f"L'outil « {tool_id} » n'existe pas dans le kit {kit.version}.")
+        return compile_tool(kit, tool_id)
+
+    def scope(self, evaluation_id: str) -> list[str]:
+        return list(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
+
+    def in_scope(self, evaluation_id: str, tool_id: str) -> bool:
+        return tool_id in self.scope(evaluation_id)
+
+    def _single(self, evaluation_id: str, tool_id: str) -> ResponseData:
+        kit = self.kit(evaluation_id)
+        tool = kit.tool(tool_id)
+        return self.services.forms.get_or_create(evaluation_id, tool_id, "evaluation", "", tool.short_title or tool.title)
+
+    def _find_single(self, evaluation_id: str, tool_id: str) -> ResponseData | None:
+        found = self.services.forms.find(evaluation_id, tool_id, "evaluation", "")
+        return found[0] if found else None
+
+    # ------------------------------------------------------------------ référentiel
+    def referentiel(self, evaluation_id: str) -> ResponseData:
+        """The référentiel's form response (created on first use)."""
+        return self._single(evaluation_id, REFERENTIEL)
+
+    def matrix(self, evaluation_id: str) -> Matrix:
+        kit = self.kit(evaluation_id)
+        tool = kit.tool(REFERENTIEL)
+        found = self._find_single(evaluation_id, REFERENTIEL)
+        answers = found.answers if found else {}
+        themes = {c.value: c.label for cl in kit.manifest.choice_lists for c in cl.choices}
+        counts: dict[str, int] = {}
+        for link in self.evidence(evaluation_id):
+            counts[link.indicator_id] = counts.get(link.indicator_id, 0) + 1
+        return build_matrix(tool, answers, themes, counts)
+
+    def referentiel_targets(self, evaluation_id: str) -> dict[str, str]:
+        """{indicator or question id: "1.2.a Label"} of the référentiel (what evidence can back)."""
+        matrix = self.matrix(evaluation_id)
+        out = {}
+        for q in matrix.questions:
+            out[q.id] = f"{q.number}. {q.theme} (question d'ensemble)"
+            for cell in q.cells:
+                out[cell.id] = f"{cell.code} {cell.label}"
+        return out
+
+    def evidence(self, evaluation_id: str, indicator_id: str | None = None) -> list[EvidenceData]:
+        stmt = select(EvidenceLink).where(EvidenceLink.evaluation_id == evaluation_id, EvidenceLink.deleted.is_(False))
+        if indicator_id is not None:
+            stmt = stmt.where(EvidenceLink.indicator_id == indicator_id)
+        with self.read() as s:
+            links = list(s.scalars(stmt.order_by(EvidenceLink.position, EvidenceLink.created_at)))
+            rows = [(r.id, r.indicator_id, r.target_type, r.target_id, r.label, r.note) for r in links]
+        if not rows:
+            return []
+        candidates = {(c.target_type, c.target_id): c for c in self.evidence_candidates(evaluation_id)}
+        out = []
+        for rid, ind, ttype, tid, label, note in rows:
+            cand = candidates.get((ttype, tid))
+            out.append(
+                EvidenceData(
+                    rid, ind, ttype, tid, cand.label if cand else label, note,
+                    cand.kind if cand else ("document" if ttype == "attachment" else "autre"), cand is not None,
+                )
+            )
+        return out
+
+    def evidence_candidates(self, evaluation_id: str) -> list[EvidenceCandidate]:
+        """What is recorded in the app and can back up an indicator: workshops, immersions,
+        testimonies, questionnaire answers and results, actions' grids, documents."""
+        kit = self.kit(evaluation_id)
+        out: list[EvidenceCandidate] = []
+        by_tool: dict[str, int] = {}
+        for r in self.services.forms.find(evaluation_id):
+            if r.tool_id in OWN_TOOLS or r.tool_id not in kit.tools:
+                continue
+            tool = kit.tool(r.tool_id)
+            kind = _STEP_KIND.get(tool.step, "autre")
+            by_tool[r.tool_id] = by_tool.get(r.tool_id, 0) + 1
+            name = tool.short_title or tool.title
+            label = f"{name} — {r.label}" if r.label else name
+            out.append(EvidenceCandidate("form_response", r.id, kind, label, format_date_fr(r.updated_at.date())))
+        for tool_id, n in by_tool.items():
+            tool = kit.tool(tool_id)
+            if tool.kind == "questionnaire":
+                out.append(
+                    EvidenceCandidate(
+                        "questionnaire_results", tool_id, "resultats",
+                        f"Résultats — {tool.short_title or tool.title}", f"{n} réponse(s)",
+                    )
+                )
+        for a in self.services.attachments.list(evaluation_id):
+            out.append(EvidenceCandidate("attachment", a.id, "document", a.caption or a.filename, a.filename))
+        order = list(EVIDENCE_KINDS)
+        out.sort(key=lambda c: (order.index(c.kind) if c.kind in order else 99, c.label.casefold()))
+        return out
+
+    def add_evidence(
+        self, evaluation_id: str, indicator_id: str, target_type: str, target_id: str, label: str = "", note: str = ""
+    ) -> Change:
+        if indicator_id not in self.referentiel_targets(evaluation_id):
+            raise ServiceError(f"Indicateur inconnu dans le référentiel : {indicator_id}")
+        if not label:
+            cand = next(
+                (c for c in self.evidence_candidates(evaluation_id) if (c.target_type, c.target_id) == (target_type, target_id)),
+                None,
+            )
+            if cand is None:
+                raise ServiceError("Cet élément n'existe pas (ou plus) dans l'évaluation.")
+            label = cand.label
+        with self.tx() as s:
+            dup = s.scalar(
+                select(EvidenceLink).where(
+                    EvidenceLink.evaluation_id == evaluation_id, EvidenceLink.indicator_id == indicator_id,
+                    EvidenceLink.target_type == target_type, EvidenceLink.target_id == target_id,
+                    EvidenceLink.deleted.is_(False),
+                )
+            )
+            if dup is not None:
+                raise ServiceError("Cette preuve est déjà liée à cet indicateur.")
+            count = len(list(s.scalars(select(EvidenceLink.id).where(EvidenceLink.evaluation_id == evaluation_id))))
+            rec = EvidenceLink(
+                evaluation_id=evaluation_id, indicator_id=indicator_id, target_type=target_type,
+                target_id=target_id, label=label[:300], note=note, position=count,
+            )
+            self.stamp_new(rec)
+            s.add(rec)
+            s.flush()
+            return Change("evidence_link", rec.id, evaluation_id, indicator_id)
+
+    def remove_evidence(self, link_id: str) -> Change:
+        with self.tx() as s:
+            rec = s.get(EvidenceLink, link_id)
+            if rec is None or rec.deleted:
+                raise NotFound("Ce lien de preuve n'existe plus.")
+            rec.deleted = True
+            self.touch(rec)
+            return Change("evidence_link", rec.id, rec.evaluation_id, rec.indicator_id)
+
+    # ------------------------------------------------------------------ conseils citoyens
+    def councils(self, evaluation_id: str) -> list[Council]:
+        """One entry per QPV of the Cadrage, with its council's responses (None: not begun)."""
+        qpvs = self.services.evaluations.rows("qpv", evaluation_id)
+        responses = [r for r in self.services.forms.find(evaluation_id, subject_type="qpv") if r.tool_id in CC_TOOLS]
+        kit = self.kit(evaluation_id)
+        auto_form = compile_tool(kit, "cc-autoevaluation") if "cc-autoevaluation" in kit.tools else None
+        out = []
+        for q in qpvs:
+            mine = {t: next((r for r in responses if r.subject_id == q["id"] and r.tool_id == t), None) for t in CC_TOOLS}
+            auto = mine.get("cc-autoevaluation")
+            gaps = gap_summary(kit.tool("cc-autoevaluation"), auto_form, auto.answers) if auto and auto_form else None
+            out.append(Council(q["id"], q.get("code", ""), q.get("name", ""), q.get("communes", ""), mine, gaps))
+        return out
+
+    def council(self, evaluation_id: str, qpv_id: str) -> Council:
+        for c in self.councils(evaluation_id):
+            if c.qpv_id == qpv_id:
+                return c
+        raise NotFound("Ce quartier n'existe plus dans le Cadrage.")
+
+    def start_council(self, evaluation_id: str, qpv_id: str) -> Change:
+        """Open the conseil citoyen's tools (those in the evaluation's scope) for this QPV."""
+        council = self.council(evaluation_id, qpv_id)
+        scope = self.scope(evaluation_id)
+        tools = [t for t in CC_TOOLS if t in scope]
+        if not tools:
+            raise ServiceError("Aucun outil « Conseils citoyens » n'est retenu dans le périmètre de l'évaluation (Cadrage).")
+        first = None
+        for t in tools:
+            r = self.council_response(evaluation_id, qpv_id, t, council=council)
+            first = first or r.id
+        return Change("form_response", first or "", evaluation_id, "council")
+
+    def council_response(self, evaluation_id: str, qpv_id: str, tool_id: str, council: Council | None = None) -> ResponseData:
+        if tool_id not in CC_TOOLS:
+            raise ServiceError(f"Outil inconnu pour un conseil citoyen : {tool_id}")
+        council = council or self.council(evaluation_id, qpv_id)
+        return self.services.forms.get_or_create(evaluation_id, tool_id, "qpv", qpv_id, council.title)
+
+    def council_rows(self, evaluation_id: str, qpv_id: str, tool_id: str) -> list[ChecklistRow]:
+        kit = self.kit(evaluation_id)
+        found = self.services.forms.find(evaluation_id, tool_id, "qpv", qpv_id)
+        answers = found[0].answers if found else {}
+        return checklist_rows(kit.tool(tool_id), compile_tool(kit, tool_id), answers)
+
+    # ------------------------------------------------------------------ maturity
+    def maturity_response(self, evaluation_id: str, tool_id: str) -> ResponseData:
+        if tool_id not in MATURITY_TOOLS:
+            raise ServiceError(f"Échelle de maturité inconnue : {tool_id}")
+        return self._single(evaluation_id, tool_id)
+
+    def maturity(self, evaluation_id: str, tool_id: str, answers: dict | None = None) -> MaturityResult:
+        """The result of a maturity scale (from the stored answers, or from `answers` given)."""
+        if tool_id not in MATURITY_TOOLS:
+            raise ServiceError(f"Échelle de maturité inconnue : {tool_id}")
+        tool = self.kit(evaluation_id).tool(tool_id)
+        if answers is None:
+            found = self._find_single(evaluation_id, tool_id)
+            answers = found.answers if found else {}
+        return compute_maturity(tool, answers)
+
+    # ------------------------------------------------------------------ letters
+    def letter_options(self, evaluation_id: str) -> ResponseData:
+        return self._single(evaluation_id, LETTER)
+
+    def letters(self, evaluation_id: str) -> LetterBatch:
+        """One merged letter per partner of the Cadrage."""
+        kit = self.kit(evaluation_id)
+        tool = kit.tool(LETTER)
+        form = compile_tool(kit, LETTER)
+        cadrage = self.services.evaluations.cadrage(evaluation_id)
+        found = self._find_single(evaluation_id, LETTER)
+        options = found.answers if found else {}
+        pilots = [m for m in cadrage.tables.get("team_member", []) if m.get("is_pilot")]
+        pilot = pilots[0] if pilots else None
+        pilot_text = ""
+        if pilot:
+            pilot_text = pilot.get("name", "")
+            if pilot.get("role"):
+                pilot_text += f", {pilot['role'][:1].lower()}{pilot['role'][1:]}"
+            if pilot.get("email"):
+                pilot_text += f" ({pilot['email']})"
+        common = {
+            "territoire.nom": with_article(cadrage.fields.get("territory_name", "")),
+            "atelier.date": _long_date(options.get("atelier_date")),
+            "atelier.lieu": str(options.get("atelier_lieu") or ""),
+            "date_limite": _long_date(options.get("date_limite")),
+            "evaluation.pilote": pilot_text,
+        }
+        bullets: list[str] = []
+        pieces = next((f for p in form.pages for f in p.fields if f.id == "pieces_demandees"), None)
+        for value in options.get("pieces_demandees") or []:
+            opt = pieces.option(value) if pieces else None
+            bullets.append(opt.label if opt else str(value))
+        partners = cadrage.tables.get("partner", [])
+        warnings: list[str] = []
+        if not partners:
+            raise ServiceError("Aucun partenaire dans le Cadrage : ajoutez les destinataires du courrier.")
+        letters = []
+        for p in partners:
+            values = dict(common)
+            values.update(
+                {
+                    "partenaire.organisation": p.get("organisation", ""),
+                    "partenaire.contact": p.get("contact", ""),
+                    "partenaire.role": p.get("role", ""),
+                }
+            )
+            letters.append(merge_letter(tool, values, p.get("organisation") or p.get("contact") or "partenaire", bullets))
+        missing = sorted({m for letter in letters for m in letter.missing})
+        if missing:
+            warnings.append("Champs à compléter dans les courriers : " + ", ".join(missing) + ".")
+        return LetterBatch(tuple(letters), tuple(warnings))
+
+    # ------------------------------------------------------------------ other areas
+    def area(self, name: str):
+        """Another feature area's service, or None while its module has not landed."""
+        return optional_area(self.services, name)
+
+
+def optional_area(services: Services, name: str):
+    try:
+        return getattr(services, name)
+    except ModuleNotFoundError as exc:
+        from desktop_app.services.app_services import AREA_SERVICES
+
+        if exc.name == AREA_SERVICES.get(name, ("",))[0]:
+            return None
+        raise
+    except AttributeError:
+        return None
+
+
+def with_article(name: str) -> str:
+    """"Communauté d'agglomération du Douaisis" -> "la Communauté d'agglomération du Douaisis",
+    so that "le contrat de ville de {nom}" reads well; a town's name is left as it is."""
+    name = (name or "").strip()
+    lowered = name.casefold()
+    for prefix, article in (("communauté", "la "), ("métropole", "la "), ("eurométropole", "l'"), ("agglomération", "l'")):
+        if lowered.startswith(prefix):
+            return article + name
+    return name
+
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+
+
+def _long_date(iso) -> str:
+    """"2026-02-10" -> "mardi 10 février 2026" (empty when not a date)."""
+    import datetime as dt
+
+    if not iso:
+        return ""
+    try:
+        d = dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{days[d.weekday()]} {day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def long_date(iso) -> str:
+    return _long_date(iso)
+
+
+def month_year(d) -> str:
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
