@@ -76,7 +76,7 @@ def format_number(value: float | int) -> str:
 
 
 def format_date(iso: str) -> str:
-    """"2026-11-21" -> "21/11/2026" (unchanged when not an ISO date)."""
+    """ "2026-11-21" -> "21/11/2026" (unchanged when not an ISO date)."""
     try:
         return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
     except (TypeError, ValueError):
@@ -219,7 +219,7 @@ _MONTHS = {
     "decembre": 12,
     "dec": 12,
 }
-_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
+_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ].*)?")  # text is casefolded
 _FR_RE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?:\s+.*)?")
 _TEXT_RE = re.compile(r"(?:[a-z]+\.?\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -533,7 +533,9 @@ def validate(field: FormField, value: Any) -> str | None:
             return "Un texte est attendu"
         low, high = _bound(field.min), _bound(field.max)
         if high is not None and len(value) > high:
-            return f"Le texte ne doit pas dépasser {format_number(high)} caractères (actuellement {len(value)})"
+            return (
+                f"Le texte ne doit pas dépasser {format_number(high)} caractères (actuellement {len(value)})"
+            )
         if low is not None and len(value) < low:
             return f"Le texte doit compter au moins {format_number(low)} caractères"
         return None
@@ -655,7 +657,12 @@ def missing_required(form: Form, answers: Mapping[str, Any]) -> list[tuple[FormF
                     continue
                 scope = item_scope(item, vis.answers)
                 for child in f.children:
-                    if child.required and child.answerable and is_visible(child, scope) and is_blank(item.get(child.id)):
+                    if (
+                        child.required
+                        and child.answerable
+                        and is_visible(child, scope)
+                        and is_blank(item.get(child.id))
+                    ):
                         out.append(
                             (child, f"{page.title} : « {child.label} » ({_item_name(f, n)}) est obligatoire")
                         )

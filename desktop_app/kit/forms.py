@@ -233,7 +233,9 @@ def _options(choices: Iterable[Choice]) -> tuple[Option, ...]:
     return tuple(Option(c.value, c.label, c.score, c.color) for c in choices)
 
 
-def _resolve_choices(kit: Kit, tool: Tool, choices: list[Choice] | None, list_id: str | None) -> tuple[Option, ...]:
+def _resolve_choices(
+    kit: Kit, tool: Tool, choices: list[Choice] | None, list_id: str | None
+) -> tuple[Option, ...]:
     if choices:
         return _options(choices)
     if list_id:
@@ -319,7 +321,6 @@ def _guide_form(kit: Kit, tool: Guide) -> list[Page]:
         id=p,
         title="Présentation",
         description="Ce qu'il faut savoir avant d'animer la séance.",
-        duration_minutes=meta.duration_minutes,
         fields=tuple(notes),
     )
     return [intro] + [_section_page(kit, tool, s) for s in tool.sections]
@@ -369,7 +370,7 @@ def _referential_form(kit: Kit, tool: Referential) -> list[Page]:
     themes = [_theme_label(kit, tool, q.theme) for q in tool.questions]
     unique_themes = len(set(themes)) == len(themes)
     pages = []
-    for n, (q, theme) in enumerate(zip(tool.questions, themes), start=1):
+    for n, (q, theme) in enumerate(zip(tool.questions, themes, strict=True), start=1):
         fields: list[FormField] = []
         for sq in q.sub_questions:
             fields.append(_note(sq.id, sq.label))
@@ -389,7 +390,9 @@ def _referential_form(kit: Kit, tool: Referential) -> list[Page]:
                         label="Éléments de preuve",
                         help="Documents, comptes rendus, chiffres qui étayent la valeur",
                     ),
-                    FormField(id=f"{ind.id}.appreciation", type="single_choice", label="Appréciation", choices=scale),
+                    FormField(
+                        id=f"{ind.id}.appreciation", type="single_choice", label="Appréciation", choices=scale
+                    ),
                     FormField(id=f"{ind.id}.commentaire", type="long_text", label="Commentaire"),
                 ]
         fields += [
@@ -522,7 +525,9 @@ def _scoring_form(kit: Kit, tool: ScoringGrid) -> list[Page]:
             Option(str(lvl.value), f"{lvl.value} – {lvl.description}", float(lvl.value)) for lvl in c.levels
         )
         fields.append(
-            FormField(id=c.id, type="single_choice", label=c.label, help="\n".join(help_parts), choices=options)
+            FormField(
+                id=c.id, type="single_choice", label=c.label, help="\n".join(help_parts), choices=options
+            )
         )
     return [
         Page(

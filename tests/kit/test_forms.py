@@ -39,17 +39,19 @@ tools:
   - {id: cotation, file: cotation.yaml}
 """
 
-COMMON = """
-step: questionnaires
-purpose: "À quoi sert l'outil."
-how_to: "Comment l'utiliser."
-"""
 
-QUESTIONNAIRE = """
-id: questionnaire
-kind: questionnaire
-title: "Questionnaire aux communes"
-""" + COMMON + """
+def tool_yaml(tool_id: str, kind: str, title: str, step: str, body: str) -> str:
+    """A tool file: the common header, then the kind-specific body."""
+    header = f'id: {tool_id}\nkind: {kind}\ntitle: "{title}"\nstep: {step}\n'
+    return header + 'purpose: "À quoi sert l\'outil."\nhow_to: "Comment l\'utiliser."\n' + body
+
+
+QUESTIONNAIRE = tool_yaml(
+    "questionnaire",
+    "questionnaire",
+    "Questionnaire aux communes",
+    "questionnaires",
+    """
 choice_lists:
   - id: frequence
     choices:
@@ -73,37 +75,43 @@ sections:
         questions:
           - {id: nom, type: text, label: "Nom"}
           - {id: type_structure, type: single_choice, label: "Type", choices: [{value: a, label: "Asso"}]}
-"""
+""",
+)
 
-FICHE = """
-id: fiche
-kind: record_sheet
-title: "Fiche immersion"
-""" + COMMON + """
+FICHE = tool_yaml(
+    "fiche",
+    "record_sheet",
+    "Fiche immersion",
+    "questionnaires",
+    """
 sections:
   - id: visite
     title: "Visite"
     questions:
       - {id: date_visite, type: date, label: "Date"}
-"""
+""",
+)
 
-BANQUE = """
-id: banque
-kind: question_bank
-title: "Banque de questions"
-""" + COMMON + """
+BANQUE = tool_yaml(
+    "banque",
+    "question_bank",
+    "Banque de questions",
+    "questionnaires",
+    """
 sections:
   - id: pertinence
     title: "Pertinence"
     questions:
       - {id: q1, type: note, label: "L'action répond-elle aux besoins ?"}
-"""
+""",
+)
 
-GUIDE = """
-id: guide
-kind: guide
-title: "Guide partenaires"
-""" + COMMON.replace("questionnaires", "ateliers") + """
+GUIDE = tool_yaml(
+    "guide",
+    "guide",
+    "Guide partenaires",
+    "ateliers",
+    """
 meta:
   objectives: ["Partager un regard", "Identifier les forces"]
   audience: "Partenaires signataires"
@@ -117,13 +125,15 @@ sections:
     instructions: ["Accueillir", "Tour de table"]
     questions:
       - {id: nb, type: integer, label: "Participants", min: 0}
-"""
+""",
+)
 
-COURRIER = """
-id: courrier
-kind: letter
-title: "Courrier aux partenaires"
-""" + COMMON + """
+COURRIER = tool_yaml(
+    "courrier",
+    "letter",
+    "Courrier aux partenaires",
+    "questionnaires",
+    """
 subject: "Évaluation du contrat de ville de {{territoire.nom}}"
 body: "Madame, Monsieur,\\n\\nNous évaluons le contrat de {{territoire.nom}}."
 signature: "{{signataire.nom}}"
@@ -135,13 +145,15 @@ sections:
     title: "Options"
     questions:
       - {id: date_atelier, type: date, label: "Date de l'atelier"}
-"""
+""",
+)
 
-REFERENTIEL = """
-id: referentiel
-kind: referential
-title: "Référentiel"
-""" + COMMON.replace("questionnaires", "referentiel") + """
+REFERENTIEL = tool_yaml(
+    "referentiel",
+    "referential",
+    "Référentiel",
+    "referentiel",
+    """
 scale:
   - {value: atteint, label: "Atteint", score: 4, color: "#2e7d32"}
   - {value: non_atteint, label: "Non atteint", score: 1}
@@ -154,13 +166,15 @@ questions:
         label: "Les instances se sont-elles réunies ?"
         indicators:
           - {id: nb_copil, label: "Nombre de COPIL", source: "Comptes rendus", unit: "réunions"}
-"""
+""",
+)
 
-GRILLE = """
-id: grille
-kind: checklist
-title: "Grille conseils citoyens"
-""" + COMMON.replace("questionnaires", "conseils-citoyens") + """
+GRILLE = tool_yaml(
+    "grille",
+    "checklist",
+    "Grille conseils citoyens",
+    "conseils-citoyens",
+    """
 method_note: ["Comparez l'obligation et la pratique."]
 columns:
   - {id: obligation, label: "Obligation respectée", type: single_choice, choice_list: oui_non_nsp}
@@ -169,13 +183,15 @@ items:
   - {id: composition, label: "Composition", reference: "Loi du 21 février 2014, art. 7", group: "Création"}
   - {id: locaux, label: "Locaux", group: "Fonctionnement"}
   - {id: budget, label: "Budget", group: "Fonctionnement"}
-"""
+""",
+)
 
-MATURITE = """
-id: maturite
-kind: maturity_scale
-title: "Maturité LCD"
-""" + COMMON.replace("questionnaires", "maturite") + """
+MATURITE = tool_yaml(
+    "maturite",
+    "maturity_scale",
+    "Maturité LCD",
+    "maturite",
+    """
 levels:
   - {value: "0", label: "Absent", score: 0}
   - {value: "1", label: "Émergent", score: 1}
@@ -190,13 +206,15 @@ domains:
     strength: "Fort"
     progress: "À renforcer"
     recommendation: "Nommer un élu."
-"""
+""",
+)
 
-COTATION = """
-id: cotation
-kind: scoring_grid
-title: "Choix des actions"
-""" + COMMON.replace("questionnaires", "actions") + """
+COTATION = tool_yaml(
+    "cotation",
+    "scoring_grid",
+    "Choix des actions",
+    "actions",
+    """
 criteria:
   - id: budget
     label: "Poids budgétaire"
@@ -204,7 +222,8 @@ criteria:
     levels:
       - {value: 1, label: "Faible", description: "Moins de 1 %"}
       - {value: 3, label: "Fort", description: "Plus de 5 %"}
-"""
+""",
+)
 
 FILES = {
     "kit.yaml": KIT,
@@ -310,7 +329,11 @@ def test_referential_one_page_per_question_with_indicator_fields(kit):
     assert fields["nb_copil.preuves"].type == "long_text"
     scale = fields["nb_copil.appreciation"]
     assert scale.type == "single_choice"
-    assert scale.choices[0].value == "atteint" and scale.choices[0].color == "#2e7d32" and scale.choices[0].score == 4
+    assert (
+        scale.choices[0].value == "atteint"
+        and scale.choices[0].color == "#2e7d32"
+        and scale.choices[0].score == 4
+    )
     assert fields["gouv.appreciation"].choices == scale.choices
 
 
@@ -319,7 +342,9 @@ def test_checklist_pages_by_group_and_typed_columns(kit):
     assert [p.title for p in form.pages] == ["Création", "Fonctionnement"]
     assert form.pages[0].instructions == ("Comparez l'obligation et la pratique.",)
     first = form.pages[0].fields
-    assert first[0] == FormField(id="composition", type="note", label="Composition", help="Référence : Loi du 21 février 2014, art. 7")
+    assert first[0] == FormField(
+        id="composition", type="note", label="Composition", help="Référence : Loi du 21 février 2014, art. 7"
+    )
     assert first[1].id == "composition.obligation" and first[1].type == "single_choice"
     assert [o.value for o in first[1].choices] == ["oui", "non", "nsp"]
     assert first[2].id == "composition.pratique" and first[2].type == "long_text"

@@ -19,7 +19,21 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from desktop_app.core.personal_data import find_personal_data
 from desktop_app.core.validation import AnswerError, coerce, is_visible, item_scope, validate
 from desktop_app.kit.forms import FormField
-from desktop_app.ui.widgets.field_widgets import FieldEditor, make_editor
+from desktop_app.ui.widgets.choice_widgets import (
+    ComboChoiceEditor,
+    MultipleChoiceEditor,
+    ScaleEditor,
+    SingleChoiceEditor,
+    YesNoEditor,
+    is_short,
+)
+from desktop_app.ui.widgets.field_widgets import (
+    DateEditor,
+    FieldEditor,
+    LongTextEditor,
+    NumberEditor,
+    TextEditor,
+)
 from desktop_app.ui.widgets.form_style import COLOR_ERROR, wrap_label
 
 DEBOUNCE_MS = 400
@@ -211,6 +225,34 @@ class FieldRow(QWidget):
     def refresh_visibility(self, answers: Mapping[str, Any]) -> None:
         if isinstance(self.editor, RepeatGroupEditor):
             self.editor.refresh_visibility(answers)
+
+
+def make_editor(field: FormField, parent: QWidget | None = None) -> FieldEditor:
+    """The editor widget for a field type (repeat groups: `RepeatGroupEditor`)."""
+    kind = field.type
+    if kind in ("integer", "decimal"):
+        return NumberEditor(field, parent)
+    if kind == "long_text":
+        return LongTextEditor(field, parent)
+    if kind == "date":
+        return DateEditor(field, parent)
+    if kind == "single_choice":
+        if len(field.choices) > 8 and not field.allow_other and is_short(field.choices, 80):
+            return ComboChoiceEditor(field, parent)
+        return SingleChoiceEditor(field, parent)
+    if kind == "multiple_choice":
+        return MultipleChoiceEditor(field, parent)
+    if kind == "scale":
+        try:
+            low, high = int(float(field.min)), int(float(field.max))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return NumberEditor(field, parent)
+        if 0 <= high - low <= 10:
+            return ScaleEditor(field, low, high, parent)
+        return NumberEditor(field, parent)
+    if kind == "yes_no":
+        return YesNoEditor(field, parent)
+    return TextEditor(field, parent)
 
 
 def build_row(field: FormField, scope: Scope | None = None) -> FieldRow | NoteRow:

@@ -1,4 +1,7 @@
-"""One page of a rendered form, and the centred, width-limited area that holds it.
+"""The parts of a rendered form: its header, one page, and the centred area holding a page.
+
+`FormHeader` shows the tool's kind and title, the answer count with a progress bar, and a
+collapsible « À quoi sert cet outil ? Comment l'utiliser ? » box.
 
 A `PageView` shows the page heading (title, planned duration, description, the facilitator's
 instructions for guides) then its fields. Consecutive fields generated for one item (an
@@ -10,13 +13,72 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from desktop_app.kit.forms import FormField, Page, format_duration
+from desktop_app.kit.forms import Form, FormField, Page, format_duration
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow
-from desktop_app.ui.widgets.form_style import CONTENT_MAX_WIDTH, wrap_label
+from desktop_app.ui.widgets.form_style import CONTENT_MAX_WIDTH, CollapsibleBox, wrap_label
 
 RowFactory = Callable[[FormField], "FieldRow | NoteRow"]
+
+
+class FormHeader(QFrame):
+    """Kind, title, answer count and the collapsible purpose / how-to box of a form."""
+
+    def __init__(self, form: Form):
+        super().__init__()
+        self.setObjectName("formHeader")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 14, 24, 10)
+        outer.setSpacing(4)
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(wrap_label(form.kind_label, "formKind"))
+        self.title_label = wrap_label(form.title, "formTitle")
+        titles.addWidget(self.title_label)
+        top.addLayout(titles, 1)
+        progress = QVBoxLayout()
+        progress.setSpacing(4)
+        self.completion_label = QLabel()
+        self.completion_label.setObjectName("completionLabel")
+        self.completion_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.completion_bar = QProgressBar()
+        self.completion_bar.setObjectName("completionBar")
+        self.completion_bar.setTextVisible(False)
+        self.completion_bar.setFixedSize(180, 6)
+        progress.addStretch(1)
+        progress.addWidget(self.completion_label)
+        progress.addWidget(self.completion_bar, 0, Qt.AlignmentFlag.AlignRight)
+        top.addSpacing(24)
+        top.addLayout(progress)
+        outer.addLayout(top)
+
+        self.about_box = CollapsibleBox(self.tr("À quoi sert cet outil ? Comment l'utiliser ?"))
+        about = self.about_box.content_layout
+        about.setContentsMargins(18, 2, 0, 6)
+        about.setSpacing(4)
+        for heading, text in (
+            (self.tr("À quoi sert cet outil"), form.purpose),
+            (self.tr("Comment l'utiliser"), form.how_to),
+        ):
+            about.addWidget(wrap_label(heading, "aboutHeading"))
+            # In a row with a stretch: the layout then asks the label's height for the width it
+            # really gets (a bare maximumWidth would clip the wrapped text).
+            row = QHBoxLayout()
+            body = wrap_label(text, "aboutText")
+            body.setMaximumWidth(900)
+            row.addWidget(body, 3)
+            row.addStretch(1)
+            about.addLayout(row)
+            about.addSpacing(4)
+        outer.addWidget(self.about_box)
+
+    def show_completion(self, answered: int, total: int) -> None:
+        self.completion_label.setText(self.tr("{0} / {1} réponses").format(answered, total))
+        self.completion_bar.setRange(0, max(total, 1))
+        self.completion_bar.setValue(answered)
 
 
 def _group_key(field: FormField) -> str:
@@ -37,7 +99,14 @@ def group_fields(fields: tuple[FormField, ...]) -> list[list[FormField]]:
 class PageView(QFrame):
     """Heading and fields of one page."""
 
-    def __init__(self, page: Page, make_row: RowFactory, show_title: bool = True, surface: bool = True):
+    def __init__(
+        self,
+        page: Page,
+        make_row: RowFactory,
+        show_title: bool = True,
+        surface: bool = True,
+        instructions_title: str = "Déroulé et consignes",
+    ):
         super().__init__()
         self.page = page
         if surface:
@@ -56,13 +125,15 @@ class PageView(QFrame):
         if show_title:
             heading.addWidget(wrap_label(page.title, "pageTitle"))
         if page.duration_minutes:
-            heading.addWidget(wrap_label(f"Durée prévue : {format_duration(page.duration_minutes)}", "pageMeta"))
+            heading.addWidget(
+                wrap_label(f"Durée prévue : {format_duration(page.duration_minutes)}", "pageMeta")
+            )
         if page.description:
             heading.addWidget(wrap_label(page.description, "pageDescription"))
         if heading.count():
             layout.addLayout(heading)
         if page.instructions:
-            layout.addWidget(self._instructions(page.instructions))
+            layout.addWidget(self._instructions(instructions_title, page.instructions))
 
         for group in group_fields(page.fields):
             if len(group) == 1:
@@ -86,13 +157,13 @@ class PageView(QFrame):
         layout.addStretch(1)
 
     @staticmethod
-    def _instructions(lines: tuple[str, ...]) -> QFrame:
+    def _instructions(heading: str, lines: tuple[str, ...]) -> QFrame:
         box = QFrame()
         box.setObjectName("instructions")
         inner = QVBoxLayout(box)
         inner.setContentsMargins(14, 10, 14, 12)
         inner.setSpacing(4)
-        title = QLabel("Déroulé et consignes")
+        title = QLabel(heading)
         title.setObjectName("instructionsHeading")
         inner.addWidget(title)
         for line in lines:

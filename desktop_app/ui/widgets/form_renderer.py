@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -51,14 +50,15 @@ from desktop_app.core.validation import (
 )
 from desktop_app.kit.forms import Form, FormField, page_of
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow, RepeatGroupEditor, build_row
-from desktop_app.ui.widgets.form_page import CenteredArea, PageView
+from desktop_app.ui.widgets.form_page import CenteredArea, FormHeader, PageView
 from desktop_app.ui.widgets.form_style import (
     ICON_SIZE,
     STYLE_SHEET,
     CollapsibleBox,
+    RoomyItemDelegate,
     apply_tab_order,
+    focusable_in_order,
     status_icon,
-    wrap_label,
 )
 
 MODES = ("pages", "scroll")
@@ -70,7 +70,9 @@ class FormRenderer(QWidget):
     answerChanged = Signal(str, object)
     completionChanged = Signal(int, int)
 
-    def __init__(self, form: Form, answers: Mapping[str, Any] | None = None, parent=None, mode: str = "pages"):
+    def __init__(
+        self, form: Form, answers: Mapping[str, Any] | None = None, parent=None, mode: str = "pages"
+    ):
         super().__init__(parent)
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r} (expected one of {MODES})")
@@ -84,6 +86,7 @@ class FormRenderer(QWidget):
         self._views: list[PageView] = []
         self._sections: list[QWidget] = []  # scroll mode: the block of each page
         self._section_counts: list[QLabel] = []
+        self._current_section = 0  # scroll mode
         self._group_of_child = {c.id: f.id for p in form.pages for f in p.fields for c in f.children}
 
         self.setObjectName("formRenderer")
@@ -92,13 +95,18 @@ class FormRenderer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._build_header())
+        self.header = FormHeader(form)
+        self.title_label = self.header.title_label
+        self.completion_label = self.header.completion_label
+        self.completion_bar = self.header.completion_bar
+        self.about_box = self.header.about_box
+        layout.addWidget(self.header)
         layout.addWidget(self._build_pages() if mode == "pages" else self._build_scroll(), 1)
 
-        for keys, slot in (("Ctrl+PgDown", self.next_page), ("Ctrl+PgUp", self.previous_page)):
+        for keys, direction in (("Ctrl+PgDown", +1), ("Ctrl+PgUp", -1)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(lambda d=direction: self._keyboard_step(d))
 
         self.set_answers(answers or {})
         self.about_box.set_expanded(not self._answers)
@@ -109,54 +117,6 @@ class FormRenderer(QWidget):
 
     # ------------------------------------------------------------------ building
 
-    def _build_header(self) -> QWidget:
-        header = QFrame()
-        header.setObjectName("formHeader")
-        outer = QVBoxLayout(header)
-        outer.setContentsMargins(24, 14, 24, 10)
-        outer.setSpacing(4)
-        top = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(wrap_label(self.form.kind_label, "formKind"))
-        self.title_label = wrap_label(self.form.title, "formTitle")
-        titles.addWidget(self.title_label)
-        top.addLayout(titles, 1)
-        progress = QVBoxLayout()
-        progress.setSpacing(4)
-        self.completion_label = QLabel()
-        self.completion_label.setObjectName("completionLabel")
-        self.completion_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.completion_bar = QProgressBar()
-        self.completion_bar.setObjectName("completionBar")
-        self.completion_bar.setTextVisible(False)
-        self.completion_bar.setFixedSize(180, 6)
-        progress.addStretch(1)
-        progress.addWidget(self.completion_label)
-        progress.addWidget(self.completion_bar, 0, Qt.AlignmentFlag.AlignRight)
-        top.addSpacing(24)
-        top.addLayout(progress)
-        outer.addLayout(top)
-
-        self.about_box = CollapsibleBox(self.tr("À quoi sert cet outil ? Comment l'utiliser ?"), expanded=True)
-        about = self.about_box.content_layout
-        about.setContentsMargins(18, 2, 0, 6)
-        about.setSpacing(4)
-        for heading, text in ((self.tr("À quoi sert cet outil"), self.form.purpose),
-                              (self.tr("Comment l'utiliser"), self.form.how_to)):
-            about.addWidget(wrap_label(heading, "aboutHeading"))
-            # In a row with a stretch: the layout then asks the label's height for the width it
-            # really gets (a bare maximumWidth would clip the wrapped text).
-            row = QHBoxLayout()
-            body = wrap_label(text, "aboutText")
-            body.setMaximumWidth(900)
-            row.addWidget(body, 3)
-            row.addStretch(1)
-            about.addLayout(row)
-            about.addSpacing(4)
-        outer.addWidget(self.about_box)
-        return header
-
     def _make_row(self, field: FormField) -> FieldRow | NoteRow:
         row = build_row(field, self._scope)
         if isinstance(row, FieldRow):
@@ -165,6 +125,9 @@ class FormRenderer(QWidget):
                 row.editor.structureChanged.connect(self._on_structure_changed)
         self._rows[field.id] = row
         return row
+
+    def _instructions_title(self) -> str:
+        return self.tr("Déroulé et consignes") if self.form.kind == "guide" else self.tr("Méthode")
 
     def _scope(self) -> Mapping[str, Any]:
         return self._visibility.answers if self._visibility else self._answers
@@ -178,12 +141,15 @@ class FormRenderer(QWidget):
         self.page_list.setObjectName("pageList")
         self.page_list.setFixedWidth(260)
         self.page_list.setWordWrap(True)
+        self.page_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.page_list.setItemDelegate(RoomyItemDelegate(self.page_list))
         self.page_list.setIconSize(ICON_SIZE)
         self.page_list.setAccessibleName(self.tr("Sections"))
         self.stack = QStackedWidget()
         self.scrolls: list[QScrollArea] = []
         for page in self.form.pages:
-            view = PageView(page, self._make_row)
+            view = PageView(page, self._make_row, instructions_title=self._instructions_title())
             self._views.append(view)
             scroll = _scroll_area(CenteredArea(view))
             self.scrolls.append(scroll)
@@ -234,7 +200,13 @@ class FormRenderer(QWidget):
             count.setObjectName("sectionCount")
             box.header_layout.addWidget(count)
             self._section_counts.append(count)
-            view = PageView(page, self._make_row, show_title=False, surface=False)
+            view = PageView(
+                page,
+                self._make_row,
+                show_title=False,
+                surface=False,
+                instructions_title=self._instructions_title(),
+            )
             box.content_layout.addWidget(view)
             section_layout.addWidget(box)
             column.addWidget(section)
@@ -315,9 +287,7 @@ class FormRenderer(QWidget):
                 self._step(-1)
             self._update_nav()
         total = completion(self.form, self._answers, vis)
-        self.completion_label.setText(self.tr("{0} / {1} réponses").format(total.answered, total.total))
-        self.completion_bar.setRange(0, max(total.total, 1))
-        self.completion_bar.setValue(total.answered)
+        self.header.show_completion(total.answered, total.total)
         if total != self._completion:
             self._completion = total
             if emit:
@@ -340,7 +310,7 @@ class FormRenderer(QWidget):
     def current_page(self) -> int:
         if self.mode == "pages":
             return self.page_list.currentRow()
-        return getattr(self, "_current_section", 0)
+        return self._current_section
 
     def go_to_page(self, index: int) -> None:
         if not 0 <= index < len(self.form.pages):
@@ -354,7 +324,9 @@ class FormRenderer(QWidget):
             if box is not None:
                 box.set_expanded(True)
             self.scroll.widget().layout().activate()
-            self.scroll.verticalScrollBar().setValue(max(0, section.mapTo(self.scroll.widget(), section.rect().topLeft()).y() - 12))
+            self.scroll.verticalScrollBar().setValue(
+                max(0, section.mapTo(self.scroll.widget(), section.rect().topLeft()).y() - 12)
+            )
             if box is not None and self.isVisible():
                 box.button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -378,6 +350,14 @@ class FormRenderer(QWidget):
     def previous_page(self) -> None:
         self.flush()
         self._step(-1)
+
+    def _keyboard_step(self, direction: int) -> None:
+        """Ctrl+PgDown / Ctrl+PgUp: change section and put the focus on its first field."""
+        self.flush()
+        if self._step(direction) and self.mode == "pages":
+            widgets = focusable_in_order(self._views[self.current_page()])
+            if widgets:
+                widgets[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_row_changed(self, row: int) -> None:
         if row < 0:

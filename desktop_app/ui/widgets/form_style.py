@@ -7,9 +7,12 @@ coloured dots for scored choices, page status icons, and the tab-order helper.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from itertools import pairwise
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractScrollArea,
     QComboBox,
     QFrame,
@@ -18,13 +21,16 @@ from PySide6.QtWidgets import (
     QLayout,
     QScrollArea,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 # Readable line length for the page content (pixels), and field widths.
-CONTENT_MAX_WIDTH = 860
+CONTENT_MAX_WIDTH = 820
 LINE_EDIT_MAX_WIDTH = 560
 NUMBER_EDIT_WIDTH = 180
 
@@ -47,7 +53,7 @@ QLabel#aboutHeading {{ font-weight: 600; color: {COLOR_TEXT}; }}
 QLabel#aboutText {{ color: #364152; }}
 QListWidget#pageList {{ border: none; border-right: 1px solid #dde2e8; background: #eef1f5;
     padding: 8px 6px; outline: 0; }}
-QListWidget#pageList::item {{ padding: 7px 6px; border-radius: 5px; color: {COLOR_TEXT}; }}
+QListWidget#pageList::item {{ border-radius: 5px; padding: 0px 2px; color: {COLOR_TEXT}; }}
 QListWidget#pageList::item:selected {{ background: #d7e4fa; color: #0b3274; }}
 QListWidget#pageList::item:hover:!selected {{ background: #e2e8f0; }}
 QFrame#pageSurface {{ background: #ffffff; border: 1px solid #e1e5eb; border-radius: 8px; }}
@@ -106,6 +112,30 @@ def set_invalid(widget: QWidget, invalid: bool) -> None:
     widget.setProperty("invalid", invalid)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+class RoomyItemDelegate(QStyledItemDelegate):
+    """Rows of a word-wrapped list with breathing room, measured on the width they really get
+    (Qt's own estimate sometimes wraps a title that is painted on one line)."""
+
+    PADDING = 14
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 (Qt naming)
+        hint = super().sizeHint(option, index)
+        view = self.parent()
+        if not isinstance(view, QAbstractItemView):
+            return QSize(hint.width(), hint.height() + self.PADDING)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.rect = QRect(0, 0, view.viewport().width(), 10_000)
+        style = view.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
+        width = max(20, text_rect.width() - 2 * margin)
+        flags = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft
+        text_height = opt.fontMetrics.boundingRect(QRect(0, 0, width, 10_000), flags, opt.text).height()
+        height = max(text_height, opt.decorationSize.height()) + self.PADDING
+        return QSize(hint.width(), height)
 
 
 class NoWheelComboBox(QComboBox):
@@ -181,15 +211,18 @@ def dot_icon(color: str, size: int = 12) -> QIcon:
     return QIcon(pixmap)
 
 
-def status_icon(answered: int, total: int, size: int = 16) -> QIcon:
-    """Page status: green tick (all answered), orange arc (partly), grey ring (nothing yet)."""
-    pixmap = QPixmap(size, size)
+def status_icon(answered: int, total: int, size: int = 16, inset: int = 6) -> QIcon:
+    """Page status: green tick (all answered), orange arc (partly), grey ring (nothing yet).
+
+    Drawn `inset` pixels from the left so it does not touch the edge of the selected row."""
+    pixmap = QPixmap(size + inset, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     if total == 0:
         return QIcon(pixmap)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    rect = pixmap.rect().adjusted(2, 2, -2, -2)
+    painter.translate(inset, 0)
+    rect = QRect(0, 0, size, size).adjusted(2, 2, -2, -2)
     if answered >= total:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(COLOR_DONE))
@@ -210,7 +243,7 @@ def status_icon(answered: int, total: int, size: int = 16) -> QIcon:
     return QIcon(pixmap)
 
 
-ICON_SIZE = QSize(16, 16)
+ICON_SIZE = QSize(22, 16)
 
 
 def focusable_in_order(root: QWidget) -> list[QWidget]:
@@ -248,5 +281,5 @@ def focusable_in_order(root: QWidget) -> list[QWidget]:
 def apply_tab_order(root: QWidget) -> None:
     """Make Tab follow the layout order of `root` (needed after widgets are added later)."""
     widgets = focusable_in_order(root)
-    for first, second in zip(widgets, widgets[1:]):
+    for first, second in pairwise(widgets):
         QWidget.setTabOrder(first, second)
