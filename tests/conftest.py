@@ -41,7 +41,14 @@ def evaluation_id(services):
 
 
 @pytest.fixture
-def ctx(services, tmp_path):
+def demo_id(services):
+    from desktop_app.services.demo import create_demo
+
+    return create_demo(services)
+
+
+@pytest.fixture
+def ctx(services, tmp_path, qapp):
     from desktop_app.ui.app import build_context
     from desktop_app.ui.tasks import SyncTaskRunner
 
