@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--evaluation", help="identifiant de l'évaluation à ouvrir")
     g.add_argument("--view", choices=VIEWS, help="écran à afficher")
     g.add_argument("--screenshot", metavar="FICHIER.png", help="enregistrer une capture et quitter")
+    g.add_argument("--tool", help="ouvrir l'aperçu d'un outil du kit (ex. maturite-lcd)")
     g.add_argument("--size", default="1360x860", help="taille de la fenêtre pour la capture (LxH)")
 
     d = sub.add_parser("demo", help="créer l'évaluation de démonstration")
@@ -173,6 +174,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         view=args.view,
         screenshot=args.screenshot,
         size=args.size,
+        tool=args.tool,
     )
 
 
@@ -203,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except Exception as exc:  # last resort: log the traceback, show one French line
         log.exception("unexpected error in command %s", args.command)
         from desktop_app.logging_setup import write_crash_file

@@ -24,6 +24,7 @@ def run_gui(
     view: str | None = None,
     screenshot: str | None = None,
     size: str = "1360x860",
+    tool: str | None = None,
 ) -> int:
     from desktop_app.ui.crash import install_crash_handler
 
@@ -70,6 +71,19 @@ def run_gui(
         services.close()
         return fail(str(exc))
 
+    if tool:
+        from desktop_app.ui.views.tool_preview import ToolPreviewWindow
+
+        try:
+            kit = services.kits.bundled()
+            if window.evaluation_id:
+                summary = services.evaluations.get(window.evaluation_id)
+                kit = services.kits.get(summary.kit_id, summary.kit_version)
+            kit.tool(tool)
+        except (KeyError, ServiceError) as exc:
+            services.close()
+            return fail(str(exc).strip("'\""))
+        window = ToolPreviewWindow(kit, tool)
     if screenshot:
         width, _, height = size.partition("x")
         window.resize(int(width), int(height))

@@ -133,3 +133,19 @@ def test_deleting_a_row_asks_then_removes(qtbot, ctx, services, evaluation_id, m
     table.delete_button.click()
     assert table.model.rowCount() == 0
     assert services.evaluations.rows("partner", evaluation_id) == []
+
+
+def test_scope_tool_opens_a_preview_of_the_tool(qtbot, ctx, evaluation_id):
+    view = _view(qtbot, ctx, evaluation_id)
+    tree = view.scope.tree
+    item = None
+    for i in range(tree.topLevelItemCount()):
+        parent = tree.topLevelItem(i)
+        for j in range(parent.childCount()):
+            if parent.child(j).data(0, Qt.ItemDataRole.UserRole) == "maturite-lcd":
+                item = parent.child(j)
+    tree.itemActivated.emit(item, 0)
+    preview = view._previews[-1]
+    qtbot.addWidget(preview)
+    assert "lutte contre les discriminations" in preview.windowTitle()
+    assert preview.renderer.answers() == {}

@@ -11,6 +11,7 @@ from desktop_app.kit.loader import Kit
 
 class ScopeTree(QWidget):
     scopeChanged = Signal(list)
+    previewRequested = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -20,7 +21,11 @@ class ScopeTree(QWidget):
         self.tree.setColumnWidth(0, 380)
         self.tree.setAccessibleName("Outils du kit utilisés")
         self.tree.itemChanged.connect(self._changed)
-        help_label = QLabel("Cochez les outils du kit que l'évaluation utilise : les étapes correspondantes s'affichent dans le parcours.")
+        self.tree.itemActivated.connect(self._activated)
+        help_label = QLabel(
+            "Cochez les outils du kit que l'évaluation utilise. Double-cliquez sur un outil (ou Entrée) "
+            "pour en voir l'aperçu : objectifs, mode d'emploi et questions."
+        )
         help_label.setObjectName("muted")
         help_label.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -58,6 +63,11 @@ class ScopeTree(QWidget):
                 if item.checkState(0) == Qt.CheckState.Checked:
                     out.append(item.data(0, Qt.ItemDataRole.UserRole))
         return out
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        tool_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if tool_id:
+            self.previewRequested.emit(tool_id)
 
     def _changed(self, item: QTreeWidgetItem, column: int) -> None:
         if not self._loading and column == 0 and item.data(0, Qt.ItemDataRole.UserRole):

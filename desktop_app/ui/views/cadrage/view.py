@@ -56,6 +56,8 @@ class CadrageView(QScrollArea):
             self.tabs.addTab(table, spec.title)
         self.scope = ScopeTree()
         self.scope.scopeChanged.connect(lambda s: self._save_field("scope", s))
+        self.scope.previewRequested.connect(self._preview)
+        self._previews: list[QWidget] = []
         self.tabs.addTab(self.scope, "Périmètre (outils du kit)")
         self.tabs.setMinimumHeight(380)
         layout.addWidget(self.tabs, 1)
@@ -117,6 +119,14 @@ class CadrageView(QScrollArea):
     def _delete(self, entity: str, row_id: str) -> bool:
         ev = self.ctx.services.evaluations
         return self.ctx.apply(lambda: ev.delete_row(entity, row_id)) is not None
+
+    def _preview(self, tool_id: str) -> None:
+        from desktop_app.ui.views.tool_preview import ToolPreviewWindow
+
+        summary = self.ctx.services.evaluations.get(self.evaluation_id)
+        window = ToolPreviewWindow(self.ctx.services.kits.get(summary.kit_id, summary.kit_version), tool_id)
+        self._previews = [w for w in self._previews if w.isVisible()] + [window]
+        window.show()
 
     def flush(self) -> None:
         self.territory.flush()
