@@ -1,0 +1,289 @@
+"""Result bundles, sync folder and conflicts: the use cases the CLI and the GUI share.
+
+`services.sync` (built lazily by `Services`). Every import is verified whole (all files, when
+several are given) before the database is written, then written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop_app.services.base import Change, ServiceBase, ServiceError
+from desktop_app.store.models import Meta
+from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
+from desktop_app.sync import privacy
+from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
+from desktop_app.sync.merge import import_bundle, log_event, resolve
+from desktop_app.sync.outgoing import ExportResult, export_evaluation
+from desktop_app.sync.records import SYNC_META, table_map
+
+FOLDER_KEY = "sync_folder"
+Progress = Callable[[int, int, str], None]
+
+TABLE_LABELS = {
+    "evaluations": "Évaluation",
+    "communes": "Commune",
+    "qpv": "Quartier prioritaire",
+    "partners": "Partenaire",
+    "team_members": "Membre de l'équipe",
+    "milestones": "Jalon",
+    "form_responses": "Fiche",
+    "attachments": "Pièce jointe",
+    "evidence_links": "Élément de preuve",
+}
+HIDDEN_FIELDS = set(SYNC_META) | {"id", "evaluation_id", "position"}
+
+
+@dataclass(frozen=True)
+class ConflictField:
+    name: str
+    local: Any
+    remote: Any
+
+    @property
+    def differs(self) -> bool:
+        return self.local != self.remote
+
+
+@dataclass(frozen=True)
+class ConflictData:
+    id: str
+    evaluation_id: str
+    table: str
+    table_label: str
+    record_id: str
+    title: str
+    remote_device: str
+    remote_label: str
+    source: str
+    detected_at: datetime
+    status: str
+    resolution: str
+    local_updated_at: str
+    remote_updated_at: str
+    fields: tuple[ConflictField, ...]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    direction: str
+    file_name: str
+    evaluation_id: str
+    peer_device: str
+    status: str
+    counts: dict[str, Any]
+    message: str
+
+
+def _title_of(table: str, data: dict[str, Any]) -> str:
+    for key in ("label", "title", "name", "organisation", "territory_name", "filename", "code", "indicator_id"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:120]
+    return data.get("id", "")[:8]
+
+
+class SyncService(ServiceBase):
+    def __init__(self, services):
+        super().__init__(services.store)
+        self.services = services
+
+    # -- bundles ---------------------------------------------------------------------------------
+    def export_bundle(self, evaluation_id: str, out: str | Path, level: str = privacy.PSEUDONYMISED) -> ExportResult:
+        if level not in privacy.LEVELS:
+            raise ServiceError(f"Niveau de confidentialité inconnu : {level}")
+        self.services.evaluations.get(evaluation_id)
+        out = Path(out)
+        if out.suffix != SUFFIX:
+            out = out.with_name(out.name + SUFFIX)
+        if out.is_dir():
+            raise ServiceError(f"« {out} » est un dossier.")
+        try:
+            result = export_evaluation(self.services, evaluation_id, out, level)
+        except BundleError as exc:
+            raise ServiceError(str(exc)) from None
+        assert result is not None
+        with self.tx() as s:
+            log_event(
+                s, direction="sent", file_name=out.name, file_sha256=result.file_sha256, data_digest=result.data_digest,
+                evaluation_id=evaluation_id, status="ok", counts=dict(result.counts), message=str(out),
+            )
+        return result
+
+    def verify(self, path: str | Path) -> Bundle:
+        """Read and check a whole bundle (nothing written); ServiceError on a bad file."""
+        try:
+            bundle = read_bundle(path)
+        except BundleError as exc:
+            raise ServiceError(str(exc)) from None
+        kit = bundle.manifest["kit"]
+        if not bundle.kit_files:
+            try:
+                self.services.kits.get(kit["id"], kit["version"])
+            except ServiceError:
+                raise ServiceError(
+                    f"« {Path(path).name} » : le kit {kit['id']} {kit['version']} n'est pas disponible sur ce poste : "
+                    "mettez l'application à jour."
+                ) from None
+        return bundle
+
+    def import_bundles(self, paths: Sequence[str | Path], progress: Progress | None = None) -> list[dict[str, Any]]:
+        """Verify every file, then import them all in one transaction; one summary per file."""
+        paths = [Path(p) for p in paths]
+        bundles = []
+        for i, path in enumerate(paths):
+            if progress:
+                progress(i, len(paths) * 2, f"Vérification de {path.name}")
+            bundles.append(self.verify(path))
+        return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
+
+    def import_bundle(self, path: str | Path) -> dict[str, Any]:
+        return self.import_bundles([path])[0]
+
+    def _import(self, bundles: list[Bundle], progress: Progress | None, offset: int = 0, total: int = 0) -> list[dict[str, Any]]:
+        for bundle in bundles:  # content-addressed, idempotent: before the transaction
+            for sha in bundle.attachments:
+                if not self.services.attachments.has_blob(sha):
+                    self.services.attachments.put_bytes(bundle.attachment_bytes(sha), sha)
+        results = []
+        try:
+            with self.tx() as s:
+                for i, bundle in enumerate(bundles):
+                    if progress:
+                        progress(offset + i, total or len(bundles), f"Import de {bundle.path.name}")
+                    res = import_bundle(s, bundle, self.device_id)
+                    res.attachments = len(bundle.attachments)
+                    summary = res.as_dict()
+                    log_event(
+                        s, direction="received", file_name=bundle.path.name[:255], file_sha256=_sha(bundle.path),
+                        data_digest=str(bundle.manifest.get("data_digest", ""))[:64], evaluation_id=bundle.evaluation_id,
+                        peer_device=bundle.device_id, status="ok", counts=summary, message="",
+                    )
+                    results.append(summary)
+        except BundleError as exc:
+            raise ServiceError(str(exc)) from None
+        return results
+
+    # -- sync folder -----------------------------------------------------------------------------
+    def folder(self) -> Path | None:
+        with self.read() as s:
+            row = s.get(Meta, FOLDER_KEY)
+            return Path(row.value) if row and row.value else None
+
+    def set_folder(self, folder: str | Path | None) -> None:
+        with self.tx() as s:
+            row = s.get(Meta, FOLDER_KEY)
+            value = str(Path(folder).expanduser()) if folder else ""
+            if row is None:
+                s.add(Meta(key=FOLDER_KEY, value=value))
+            else:
+                row.value = value
+
+    def sync_folder(self, folder: str | Path | None = None, progress: Progress | None = None):
+        from desktop_app.sync.folder import synchronise
+
+        target = Path(folder).expanduser() if folder else self.folder()
+        if target is None:
+            raise ServiceError("Choisissez d'abord un dossier de synchronisation.")
+        return synchronise(self, target, progress)
+
+    def last_sent_digest(self, file_name: str) -> str | None:
+        with self.read() as s:
+            return s.scalar(
+                select(SyncEvent.data_digest)
+                .where(SyncEvent.direction == "sent", SyncEvent.file_name == file_name, SyncEvent.status == "ok")
+                .order_by(SyncEvent.at.desc())
+                .limit(1)
+            )
+
+    def already_received(self, file_sha256: str) -> bool:
+        with self.read() as s:
+            return s.scalar(
+                select(SyncEvent.id).where(
+                    SyncEvent.direction == "received", SyncEvent.file_sha256 == file_sha256, SyncEvent.status == "ok"
+                ).limit(1)
+            ) is not None
+
+    def log(self, **values: Any) -> None:
+        with self.tx() as s:
+            log_event(s, **values)
+
+    def history(self, limit: int = 100) -> list[HistoryEntry]:
+        with self.read() as s:
+            rows = s.scalars(select(SyncEvent).order_by(SyncEvent.at.desc()).limit(limit))
+            return [
+                HistoryEntry(e.at, e.direction, e.file_name, e.evaluation_id, e.peer_device, e.status, dict(e.counts or {}), e.message)
+                for e in rows
+            ]
+
+    def peers(self) -> list[dict[str, Any]]:
+        with self.read() as s:
+            return [
+                {"device_id": p.device_id, "label": p.label, "last_received_at": p.last_received_at, "bundles": p.bundles_received}
+                for p in s.scalars(select(SyncPeer).order_by(SyncPeer.last_received_at.desc()))
+            ]
+
+    # -- conflicts -------------------------------------------------------------------------------
+    def conflicts(self, evaluation_id: str | None = None, include_resolved: bool = False) -> list[ConflictData]:
+        stmt = select(SyncConflict).order_by(SyncConflict.detected_at, SyncConflict.id)
+        if evaluation_id:
+            stmt = stmt.where(SyncConflict.evaluation_id == evaluation_id)
+        if not include_resolved:
+            stmt = stmt.where(SyncConflict.status == "open")
+        with self.read() as s:
+            return [self._conflict_data(s, c) for c in s.scalars(stmt)]
+
+    def open_conflict_count(self, evaluation_id: str | None = None) -> int:
+        return len(self.conflicts(evaluation_id))
+
+    def conflict(self, conflict_id: str) -> ConflictData:
+        with self.read() as s:
+            c = s.get(SyncConflict, conflict_id)
+            if c is None:
+                raise ServiceError("Conflit introuvable.")
+            return self._conflict_data(s, c)
+
+    def _conflict_data(self, s, c: SyncConflict) -> ConflictData:
+        from desktop_app.sync.records import encode_row
+
+        st = table_map().get(c.table_name)
+        local = dict(c.local_data or {})
+        if st is not None:
+            row = s.execute(select(st.table).where(st.table.c.id == c.record_id)).first()
+            if row is not None:
+                local = encode_row(st, row)
+        remote = dict(c.remote_data or {})
+        names = [n for n in (st.column_names if st else sorted(set(local) | set(remote))) if n not in HIDDEN_FIELDS]
+        fields = tuple(ConflictField(n, local.get(n), remote.get(n)) for n in names if n in remote or n in local)
+        return ConflictData(
+            c.id, c.evaluation_id, c.table_name, TABLE_LABELS.get(c.table_name, c.table_name.replace("_", " ")),
+            c.record_id, _title_of(c.table_name, local or remote), c.remote_device, c.remote_label, c.source,
+            c.detected_at, c.status, c.resolution, str(local.get("updated_at", "")), str(remote.get("updated_at", "")), fields,
+        )
+
+    def resolve(self, conflict_id: str, choice: str) -> Change:
+        if choice not in ("local", "remote"):
+            raise ServiceError(f"Choix inconnu : {choice}")
+        try:
+            with self.tx() as s:
+                c = resolve(s, conflict_id, choice, self.device_id)
+                return Change("sync", c.record_id, c.evaluation_id, c.table_name)
+        except BundleError as exc:
+            raise ServiceError(str(exc)) from None
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

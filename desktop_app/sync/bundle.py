@@ -1,0 +1,387 @@
+"""Result bundles (`.evalkit`): one zip per evaluation — write, verify, read.
+
+Layout of the zip:
+    manifest.json            format version, app and kit versions, device, evaluation, export
+                             time, privacy level, record counts, SHA-256 and size of every file
+    records/<table>.json     the evaluation's records of that table (JSON, see `records.py`)
+    versions.json            per table and record, the version ids the sender has held
+    kit/snapshot.json        the files of the evaluation's kit version (so the receiver can open it)
+    attachments/<sha256>     the attachments' content, named by hash
+
+Reading trusts nothing: the file size, the number of entries, every entry's name (no absolute
+path, no `..`, no backslash, no link, only names the manifest lists), its size, its compression
+ratio and the total are checked before anything is decompressed; entries are read with a size
+cap and compared with the manifest's SHA-256 and size; every record is checked against its table.
+Nothing is ever extracted to disk: attachments go to the content-addressed store through
+`AttachmentService.put_bytes`, which verifies their hash again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from desktop_app import __version__
+from desktop_app.sync.records import EVALUATIONS, RecordError, decode_row, table_map
+
+FORMAT = "evalkit-bundle"
+FORMAT_VERSION = 1
+SUFFIX = ".evalkit"
+
+MAX_BUNDLE_BYTES = 2 * 1024**3  # the .evalkit file itself
+MAX_ENTRIES = 50_000
+MAX_MANIFEST_BYTES = 16 * 1024**2
+MAX_JSON_BYTES = 512 * 1024**2  # one records file, uncompressed
+MAX_ENTRY_BYTES = 256 * 1024**2  # any entry, uncompressed (attachments: 200 Mo at most)
+MAX_TOTAL_BYTES = 4 * 1024**3  # all entries, uncompressed
+MAX_RATIO = 200  # uncompressed / compressed, for entries past RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+
+NEWER_FORMAT = "Ce fichier a été produit par une version plus récente d'EvalKit Quartiers : mettez l'application à jour."
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+NAME_RE = re.compile(r"^(manifest\.json|versions\.json|kit/snapshot\.json|records/[a-z0-9_]{1,80}\.json|attachments/[0-9a-f]{64})$")
+
+
+class BundleError(Exception):
+    """A bundle that cannot be imported; the message is French and names the file."""
+
+
+@dataclass
+class Bundle:
+    """A verified bundle: its manifest, records (encoded JSON), version histories, kit files."""
+
+    path: Path
+    manifest: dict[str, Any]
+    records: dict[str, list[dict[str, Any]]]
+    versions: dict[str, dict[str, list[str]]]
+    kit_files: dict[str, str] | None
+    attachments: list[str] = field(default_factory=list)  # sha256 of the attachments inside
+
+    @property
+    def evaluation_id(self) -> str:
+        return self.manifest["evaluation"]["id"]
+
+    @property
+    def device_id(self) -> str:
+        return self.manifest["device"]["id"]
+
+    @property
+    def privacy(self) -> str:
+        return self.manifest.get("privacy", "complete")
+
+    @property
+    def redacted(self) -> dict[str, list[str]]:
+        return self.manifest.get("redacted", {})
+
+    def attachment_bytes(self, sha256: str) -> bytes:
+        name = f"attachments/{sha256}"
+        with zipfile.ZipFile(self.path) as zf:
+            return _read_entry(zf, zf.getinfo(name), self.manifest["files"][name], MAX_ENTRY_BYTES, self.path)
+
+
+# -- writing ----------------------------------------------------------------------------------
+def device_label() -> str:
+    return (platform.node() or "poste")[:80]
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def write_bundle(
+    out: Path,
+    *,
+    evaluation: dict[str, Any],
+    records: dict[str, list[dict[str, Any]]],
+    versions: dict[str, dict[str, list[str]]],
+    kit: dict[str, Any],
+    kit_files: dict[str, str] | None,
+    attachments: dict[str, Path],
+    device_id: str,
+    privacy: str,
+    redacted: dict[str, list[str]],
+    excluded: dict[str, int],
+    data_digest: str,
+) -> dict[str, Any]:
+    """Write the zip atomically (temporary file, then rename) and return its manifest."""
+    files: dict[str, dict[str, Any]] = {}
+    payload: list[tuple[str, bytes | Path]] = []
+
+    def add(name: str, data: bytes) -> None:
+        files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        payload.append((name, data))
+
+    for table, rows in records.items():
+        add(f"records/{table}.json", _json_bytes(rows))
+    add("versions.json", _json_bytes(versions))
+    if kit_files:
+        add("kit/snapshot.json", _json_bytes(kit_files))
+    for sha, path in sorted(attachments.items()):
+        files[f"attachments/{sha}"] = {"sha256": sha, "size": path.stat().st_size}
+        payload.append((f"attachments/{sha}", path))
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "kit": kit,
+        "device": {"id": device_id, "label": device_label()},
+        "evaluation": {k: evaluation.get(k, "") for k in ("id", "title", "territory_name", "generation")},
+        "exported_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "privacy": privacy,
+        "redacted": redacted,
+        "excluded": excluded,
+        "counts": {table: len(rows) for table, rows in records.items()},
+        "data_digest": data_digest,
+        "files": files,
+    }
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            for name, data in payload:
+                if isinstance(data, Path):
+                    zf.write(data, name, compress_type=zipfile.ZIP_STORED)
+                else:
+                    zf.writestr(name, data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BundleError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
+    return manifest
+
+
+# -- reading ----------------------------------------------------------------------------------
+def _fail(path: Path, message: str) -> BundleError:
+    return BundleError(f"« {path.name} » : {message}")
+
+
+def _check_name(path: Path, info: zipfile.ZipInfo) -> None:
+    name = info.filename
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
+        raise _fail(path, f"chemin refusé dans l'archive ({name[:80]}).")
+    if any(part in ("..", ".", "") for part in name.split("/")):
+        raise _fail(path, f"chemin refusé dans l'archive ({name[:80]}).")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode) or info.is_dir():
+        raise _fail(path, f"lien ou dossier refusé dans l'archive ({name[:80]}).")
+    if info.flag_bits & 0x1:
+        raise _fail(path, "l'archive est chiffrée.")
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, Any], cap: int, path: Path) -> bytes:
+    size = expected.get("size")
+    if not isinstance(size, int) or size < 0 or size > cap:
+        raise _fail(path, f"taille refusée pour « {info.filename} ».")
+    if info.file_size != size:
+        raise _fail(path, f"la taille de « {info.filename} » ne correspond pas au manifeste : fichier modifié ou endommagé.")
+    h = hashlib.sha256()
+    buf = io.BytesIO()
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                buf.write(chunk)
+                h.update(chunk)
+                if buf.tell() > size:
+                    raise _fail(path, f"« {info.filename} » est plus gros qu'annoncé.")
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
+        if isinstance(exc, BundleError):
+            raise
+        raise _fail(path, "le fichier est incomplet ou endommagé (contenu illisible).") from None
+    if buf.tell() != size or h.hexdigest() != expected.get("sha256"):
+        raise _fail(path, f"l'empreinte de « {info.filename} » ne correspond pas : fichier modifié ou endommagé.")
+    return buf.getvalue()
+
+
+def _load_json(path: Path, data: bytes, name: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _fail(path, f"« {name} » n'est pas un JSON valide.") from None
+
+
+def _check_manifest(path: Path, manifest: Any) -> None:
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _fail(path, "ce n'est pas un fichier de résultats EvalKit Quartiers.")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _fail(path, "version de format invalide.")
+    if version > FORMAT_VERSION:
+        raise BundleError(f"« {path.name} » : {NEWER_FORMAT}")
+    for key, kind in (("files", dict), ("evaluation", dict), ("device", dict), ("kit", dict), ("counts", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise _fail(path, f"manifeste incomplet (« {key} » manquant).")
+    for key in ("id",):
+        if not isinstance(manifest["evaluation"].get(key), str) or not isinstance(manifest["device"].get(key), str):
+            raise _fail(path, "manifeste incomplet (évaluation ou poste).")
+    if not isinstance(manifest["kit"].get("id"), str) or not isinstance(manifest["kit"].get("version"), str):
+        raise _fail(path, "manifeste incomplet (kit).")
+    if manifest.get("privacy", "complete") not in ("complete", "pseudonymised"):
+        raise _fail(path, "niveau de confidentialité inconnu.")
+    for name, entry in manifest["files"].items():
+        if not NAME_RE.match(name) or not isinstance(entry, dict) or not SHA_RE.match(str(entry.get("sha256", ""))):
+            raise _fail(path, f"entrée du manifeste refusée ({str(name)[:80]}).")
+
+
+def _zip_entries(path: Path, zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise _fail(path, "trop de fichiers dans l'archive.")
+    entries: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        _check_name(path, info)
+        if info.filename in entries:
+            raise _fail(path, f"entrée en double ({info.filename[:80]}).")
+        if info.file_size > MAX_ENTRY_BYTES and not info.filename.startswith("records/"):
+            raise _fail(path, f"« {info.filename[:80]} » est trop volumineux.")
+        if info.file_size > MAX_JSON_BYTES:
+            raise _fail(path, f"« {info.filename[:80]} » est trop volumineux.")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _fail(path, "taux de compression anormal (bombe de décompression) : fichier refusé.")
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise _fail(path, "contenu décompressé trop volumineux : fichier refusé.")
+        entries[info.filename] = info
+    return entries
+
+
+def peek_manifest(path: str | Path) -> dict[str, Any]:
+    """Only the manifest, checked (to recognise a file before verifying all of it)."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_BUNDLE_BYTES:
+            raise _fail(path, "fichier trop volumineux.")
+        with zipfile.ZipFile(path) as zf:
+            entries = _zip_entries(path, zf)
+            info = entries.get("manifest.json")
+            if info is None or info.file_size > MAX_MANIFEST_BYTES:
+                raise _fail(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
+            manifest = _load_json(path, zf.read(info), "manifest.json")
+    except OSError:
+        raise BundleError(f"Fichier illisible : {path}") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
+        if isinstance(exc, BundleError):
+            raise
+        raise _fail(path, "le fichier est incomplet ou endommagé (ce n'est pas une archive lisible).") from None
+    _check_manifest(path, manifest)
+    return manifest
+
+
+def read_bundle(path: str | Path) -> Bundle:
+    """Open and verify a whole bundle; raise BundleError (French) at the first problem."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise BundleError(f"Fichier introuvable : {path}") from None
+    if size > MAX_BUNDLE_BYTES:
+        raise _fail(path, "fichier trop volumineux.")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _fail(path, "le fichier est incomplet ou endommagé (ce n'est pas une archive lisible).") from None
+    with zf:
+        entries = _zip_entries(path, zf)
+        if "manifest.json" not in entries:
+            raise _fail(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
+        info = entries["manifest.json"]
+        if info.file_size > MAX_MANIFEST_BYTES:
+            raise _fail(path, "manifeste trop volumineux.")
+        try:
+            raw = zf.read(info)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
+            raise _fail(path, "le fichier est incomplet ou endommagé (manifeste illisible).") from None
+        manifest = _load_json(path, raw, "manifest.json")
+        _check_manifest(path, manifest)
+        listed = manifest["files"]
+        extra = set(entries) - set(listed) - {"manifest.json"}
+        if extra:
+            raise _fail(path, f"fichier non déclaré dans l'archive ({sorted(extra)[0][:80]}).")
+        missing = set(listed) - set(entries)
+        if missing:
+            raise _fail(path, f"fichier manquant dans l'archive ({sorted(missing)[0][:80]}) : fichier incomplet.")
+        records: dict[str, list[dict[str, Any]]] = {}
+        versions: dict[str, dict[str, list[str]]] = {}
+        kit_files = None
+        attachments = []
+        for name in sorted(listed):
+            if name.startswith("attachments/"):
+                _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)  # verified, not kept
+                attachments.append(name.split("/", 1)[1])
+                continue
+            data = _load_json(path, _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path), name)
+            if name == "versions.json":
+                versions = data
+            elif name == "kit/snapshot.json":
+                kit_files = data
+            else:
+                records[name[len("records/"):-len(".json")]] = data
+    bundle = Bundle(path, manifest, records, versions, kit_files, attachments)
+    check_structure(bundle)
+    return bundle
+
+
+def check_structure(bundle: Bundle) -> None:
+    """Every record fits its table and belongs to the bundle's evaluation; histories are hashes."""
+    path, manifest = bundle.path, bundle.manifest
+    tables = table_map()
+    eid = bundle.evaluation_id
+    unknown = set(bundle.records) - set(tables)
+    if unknown:
+        raise BundleError(
+            f"« {path.name} » contient des données inconnues de cette version ({', '.join(sorted(unknown))}) : "
+            "mettez l'application à jour."
+        )
+    ev_rows = bundle.records.get(EVALUATIONS, [])
+    if len(ev_rows) != 1 or not isinstance(ev_rows[0], dict) or ev_rows[0].get("id") != eid:
+        raise _fail(path, "l'évaluation du fichier est absente ou ne correspond pas au manifeste.")
+    for table, rows in bundle.records.items():
+        if not isinstance(rows, list):
+            raise _fail(path, f"table « {table} » mal formée.")
+        if manifest["counts"].get(table) != len(rows):
+            raise _fail(path, f"nombre d'enregistrements de « {table} » différent du manifeste.")
+        st = tables[table]
+        seen = set()
+        for rec in rows:
+            try:
+                decoded = decode_row(st, rec)
+            except RecordError as exc:
+                raise _fail(path, f"enregistrement invalide — {exc}.") from None
+            if decoded["id"] in seen:
+                raise _fail(path, f"enregistrement en double dans « {table} ».")
+            seen.add(decoded["id"])
+            if "evaluation_id" in decoded and decoded["evaluation_id"] != eid:
+                raise _fail(path, f"un enregistrement de « {table} » appartient à une autre évaluation.")
+    if not isinstance(bundle.versions, dict):
+        raise _fail(path, "historique des versions mal formé.")
+    for table, per_record in bundle.versions.items():
+        if not isinstance(per_record, dict):
+            raise _fail(path, "historique des versions mal formé.")
+        for rid, history in per_record.items():
+            if not isinstance(history, list) or not all(isinstance(h, str) and SHA_RE.match(h) for h in history):
+                raise _fail(path, "historique des versions mal formé.")
+    if bundle.kit_files is not None and (
+        not isinstance(bundle.kit_files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in bundle.kit_files.items())
+    ):
+        raise _fail(path, "copie du kit mal formée.")
+
+
+def iter_bundle_files(folder: Path) -> Iterator[Path]:
+    for p in sorted(folder.iterdir()):
+        if p.is_file() and p.suffix == SUFFIX and not p.name.startswith("."):
+            yield p

@@ -1,0 +1,314 @@
+"""Merge a verified bundle into the database, in one transaction, and resolve conflicts.
+
+For each record of the bundle, with L the local row and R the incoming one:
+- no L: inserted;
+- same version (or same content): unchanged (the greater bookkeeping is kept so both sides end
+  identical);
+- L's version is in R's history: R descends from L, it updates L;
+- R's version is one this database already held: R is older, L stays;
+- neither, and this record was never exchanged before: the higher revision wins, a tie is a
+  conflict;
+- otherwise both changed since they last exchanged: L stays and a conflict keeps both versions
+  until the user chooses (`resolve`). The chosen version gets a revision above both, so it
+  descends from both and travels back as a plain update: exchanging both ways converges.
+
+A pseudonymised bundle never overwrites the local value of a column it pseudonymised.
+Importing the same bundle twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from desktop_app.store.models import KitSnapshot, utcnow
+from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
+from desktop_app.sync.bundle import Bundle, BundleError
+from desktop_app.sync.outgoing import CHUNK, known_versions, remember
+from desktop_app.sync.records import (
+    SYNC_META,
+    SyncedTable,
+    content_hash,
+    decode_row,
+    encode_value,
+    synced_tables,
+    table_map,
+    version_id,
+)
+
+INSERTED, UPDATED, UNCHANGED, CONFLICT = "imported", "updated", "unchanged", "conflicts"
+
+
+@dataclass
+class ImportResult:
+    file: str
+    evaluation_id: str
+    title: str
+    device_id: str
+    counts: Counter = field(default_factory=Counter)  # imported / updated / unchanged / conflicts
+    by_table: dict[str, Counter] = field(default_factory=dict)
+    attachments: int = 0
+
+    def add(self, table: str, outcome: str) -> None:
+        self.counts[outcome] += 1
+        self.by_table.setdefault(table, Counter())[outcome] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "evaluation_id": self.evaluation_id,
+            "title": self.title,
+            "device_id": self.device_id,
+            **{k: self.counts.get(k, 0) for k in (INSERTED, UPDATED, UNCHANGED, CONFLICT)},
+            "attachments": self.attachments,
+        }
+
+
+def _meta_key(rec: dict[str, Any]) -> tuple:
+    return (rec.get("revision") or 0, rec.get("updated_at") or "", rec.get("device_id") or "")
+
+
+def _fetch(session: Session, st: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
+    from desktop_app.sync.records import encode_row
+
+    out = {}
+    t = st.table
+    for i in range(0, len(ids), CHUNK):
+        for row in session.execute(select(t).where(t.c.id.in_(ids[i : i + CHUNK]))):
+            out[row._mapping["id"]] = encode_row(st, row)
+    return out
+
+
+def _parent_first(st: SyncedTable, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a table that refers to itself, each after the row it points to."""
+    self_cols = [c for c, p in st.parents.items() if p == st.name]
+    if not self_cols:
+        return rows
+    pending, done, ordered = list(rows), set(), []
+    ids = {r["id"] for r in rows}
+    while pending:
+        rest = []
+        for r in pending:
+            if all(r.get(c) in (None, "") or r[c] not in ids or r[c] in done for c in self_cols):
+                ordered.append(r)
+                done.add(r["id"])
+            else:
+                rest.append(r)
+        if len(rest) == len(pending):  # a cycle: keep the given order
+            ordered += rest
+            break
+        pending = rest
+    return ordered
+
+
+def _open_conflicts(session: Session, table: str, ids: list[str]) -> dict[str, list[SyncConflict]]:
+    out: dict[str, list[SyncConflict]] = {}
+    for i in range(0, len(ids), CHUNK):
+        stmt = select(SyncConflict).where(
+            SyncConflict.table_name == table, SyncConflict.status == "open", SyncConflict.record_id.in_(ids[i : i + CHUNK])
+        )
+        for c in session.scalars(stmt):
+            out.setdefault(c.record_id, []).append(c)
+    return out
+
+
+def import_bundle(session: Session, bundle: Bundle, local_device: str) -> ImportResult:
+    """Merge `bundle` using `session` (the caller owns the transaction)."""
+    manifest = bundle.manifest
+    result = ImportResult(bundle.path.name, bundle.evaluation_id, manifest["evaluation"].get("title", ""), bundle.device_id)
+    kit = manifest["kit"]
+    if bundle.kit_files and session.get(KitSnapshot, (kit["id"], kit["version"])) is None:
+        from desktop_app.kit.loader import KitError, load_files
+
+        try:
+            loaded = load_files(bundle.kit_files)
+        except KitError:
+            raise BundleError(f"« {bundle.path.name} » : la copie du kit jointe est invalide.") from None
+        if (loaded.id, loaded.version) != (kit["id"], kit["version"]):
+            raise BundleError(f"« {bundle.path.name} » : la copie du kit ne correspond pas au manifeste.")
+        session.add(KitSnapshot(kit_id=loaded.id, version=loaded.version, digest=loaded.digest, files=loaded.files))
+    redacted_by_table = bundle.redacted if bundle.privacy == "pseudonymised" else {}
+    source = bundle.path.name
+    for st in synced_tables():
+        rows = bundle.records.get(st.name)
+        if not rows:
+            continue
+        _merge_table(session, st, _parent_first(st, rows), bundle, set(redacted_by_table.get(st.name, [])), source, result)
+    _record_peer(session, bundle)
+    session.flush()
+    return result
+
+
+def _merge_table(
+    session: Session, st: SyncedTable, rows: list[dict[str, Any]], bundle: Bundle, redacted: set[str], source: str, result: ImportResult
+) -> None:
+    table = st.name
+    ids = [r["id"] for r in rows]
+    local = _fetch(session, st, ids)
+    known = known_versions(session, table, ids)
+    conflicts = _open_conflicts(session, table, ids)
+    histories = bundle.versions.get(table, {})
+    learned: set[tuple[str, str]] = set()
+    conn = session.connection()
+    for remote in rows:
+        rid = remote["id"]
+        r_vid = version_id(table, remote)
+        r_hist = set(histories.get(rid, [])) | {r_vid}
+        mine = local.get(rid)
+        values = decode_row(st, remote)
+        if mine is None:
+            conn.execute(insert(st.table).values(**values))
+            learned |= {(rid, v) for v in r_hist}
+            result.add(table, INSERTED)
+            continue
+        l_vid = version_id(table, mine)
+        same_content = content_hash(mine, redacted) == content_hash(remote, redacted)
+        if l_vid == r_vid and not same_content:
+            # Same version, other content: our copy came pseudonymised and this one is complete
+            # (take it), or an edit skipped the bookkeeping (both sides keep the same one).
+            if bundle.privacy == "complete" and (
+                _differs_only_in(mine, remote, privacy_columns(st)) or content_hash(remote) > content_hash(mine)
+            ):
+                conn.execute(update(st.table).where(st.table.c.id == rid).values(**{k: v for k, v in values.items() if k != "id"}))
+                result.add(table, UPDATED)
+            else:
+                result.add(table, UNCHANGED)
+            learned |= {(rid, r_vid)}
+            continue
+        if same_content:
+            if _meta_key(remote) > _meta_key(mine):
+                meta = {k: values[k] for k in SYNC_META if k in values}
+                conn.execute(update(st.table).where(st.table.c.id == rid).values(**meta))
+            learned |= {(rid, v) for v in r_hist | {l_vid}}
+            _supersede(conflicts.get(rid, []), r_hist)
+            result.add(table, UNCHANGED)
+            continue
+        mine_known = set(known.get(rid, []))
+        if l_vid in r_hist:
+            newer = True
+        elif r_vid in mine_known:
+            newer = False
+        elif not mine_known and remote.get("revision", 0) != mine.get("revision", 0):
+            newer = remote.get("revision", 0) > mine.get("revision", 0)
+        else:
+            _conflict(session, st, mine, remote, r_hist, bundle, source, conflicts, result)
+            continue
+        if newer:
+            body = {k: v for k, v in values.items() if k != "id" and k not in redacted}
+            conn.execute(update(st.table).where(st.table.c.id == rid).values(**body))
+            learned |= {(rid, v) for v in r_hist | {l_vid}}
+            _supersede(conflicts.get(rid, []), r_hist)
+            result.add(table, UPDATED)
+        else:
+            learned |= {(rid, v) for v in r_hist}
+            result.add(table, UNCHANGED)
+    remember(session, table, learned, known)
+
+
+def privacy_columns(st: SyncedTable) -> set[str]:
+    from desktop_app.sync.privacy import column_rules
+
+    return set(column_rules(st.name, st.column_names))
+
+
+def _differs_only_in(a: dict[str, Any], b: dict[str, Any], columns: set[str]) -> bool:
+    return bool(columns) and all(a.get(k) == b.get(k) for k in set(a) | set(b) if k not in columns)
+
+
+def _supersede(open_conflicts: list[SyncConflict], history: set[str]) -> None:
+    """Close the conflicts that a newer version (descending from both sides) settled elsewhere."""
+    for c in open_conflicts:
+        if c.status == "open" and c.remote_version in history and c.local_version in history:
+            c.status, c.resolution, c.resolved_at = "resolved", "superseded", utcnow()
+
+
+def _conflict(session, st, mine, remote, r_hist, bundle, source, conflicts, result) -> None:
+    rid = remote["id"]
+    r_vid = version_id(st.name, remote)
+    for c in conflicts.get(rid, []):
+        if c.remote_version == r_vid:
+            result.add(st.name, UNCHANGED)  # already recorded by an earlier import of this version
+            return
+    redacted = set(bundle.redacted.get(st.name, [])) if bundle.privacy == "pseudonymised" else set()
+    remote_data = {k: v for k, v in remote.items() if k not in redacted}
+    evaluation_id = mine.get("evaluation_id") or (mine["id"] if st.name == "evaluations" else bundle.evaluation_id)
+    rec = SyncConflict(
+        evaluation_id=evaluation_id, table_name=st.name, record_id=rid,
+        local_version=version_id(st.name, mine), remote_version=r_vid,
+        local_data=mine, remote_data=remote_data, remote_history=sorted(r_hist),
+        remote_device=bundle.device_id, remote_label=str(bundle.manifest["device"].get("label", ""))[:200],
+        source=source[:255],
+    )
+    session.add(rec)
+    conflicts.setdefault(rid, []).append(rec)
+    result.add(st.name, CONFLICT)
+
+
+def _record_peer(session: Session, bundle: Bundle) -> None:
+    from datetime import datetime
+
+    peer = session.get(SyncPeer, bundle.device_id)
+    if peer is None:
+        peer = SyncPeer(device_id=bundle.device_id, bundles_received=0)
+        session.add(peer)
+    peer.label = str(bundle.manifest["device"].get("label", ""))[:200]
+    peer.last_received_at = utcnow()
+    peer.bundles_received = (peer.bundles_received or 0) + 1
+    try:
+        exported = datetime.fromisoformat(bundle.manifest.get("exported_at", ""))
+        peer.last_exported_at = exported if exported.tzinfo else None
+    except ValueError:
+        pass
+
+
+def log_event(session: Session, **values: Any) -> None:
+    session.add(SyncEvent(**values))
+
+
+# -- resolution -------------------------------------------------------------------------------
+def resolve(session: Session, conflict_id: str, choice: str, local_device: str) -> SyncConflict:
+    """Keep the local version (`local`) or take the other machine's (`remote`)."""
+    from desktop_app.sync.records import encode_row
+
+    if choice not in ("local", "remote"):
+        raise ValueError(choice)
+    c = session.get(SyncConflict, conflict_id)
+    if c is None:
+        raise BundleError("Conflit introuvable.")
+    if c.status != "open":
+        raise BundleError("Ce conflit a déjà été résolu.")
+    st = table_map().get(c.table_name)
+    if st is None:
+        raise BundleError(f"Table inconnue : {c.table_name}")
+    t = st.table
+    row = session.execute(select(t).where(t.c.id == c.record_id)).first()
+    if row is None:
+        raise BundleError("L'enregistrement en conflit n'existe plus.")
+    mine = encode_row(st, row)
+    values: dict[str, Any] = {}
+    if choice == "remote":
+        decoded = decode_row(st, {k: v for k, v in c.remote_data.items() if k in st.column_names})
+        values = {k: v for k, v in decoded.items() if k not in SYNC_META and k != "id"}
+    now = utcnow()
+    values.update(
+        revision=max(mine.get("revision") or 0, c.remote_data.get("revision") or 0) + 1,
+        device_id=local_device,
+        updated_at=now,
+    )
+    session.execute(update(t).where(t.c.id == c.record_id).values(**values))
+    history = set(c.remote_history or []) | {c.remote_version, c.local_version, version_id(st.name, mine)}
+    remember(session, st.name, {(c.record_id, v) for v in history})
+    c.status, c.resolution, c.resolved_at = "resolved", choice, now
+    return c
+
+
+def encode_for_display(st: SyncedTable, data: dict[str, Any]) -> dict[str, Any]:
+    """Columns in table order (for the conflict dialog)."""
+    return {col.name: data.get(col.name) for col in st.columns if col.name in data}
+
+
+__all__ = ["import_bundle", "resolve", "ImportResult", "log_event", "encode_value"]

@@ -1,0 +1,139 @@
+"""Build the bundle of one evaluation from the database (records, histories, kit, attachments).
+
+Every version exported is remembered in `sync_known_versions`: a later bundle coming back with
+that version in its history descends from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop_app.store.models import KitSnapshot
+from desktop_app.store.models_sync import SyncKnownVersion
+from desktop_app.sync import privacy
+from desktop_app.sync.bundle import BundleError, write_bundle
+from desktop_app.sync.records import EVALUATIONS, digest, select_evaluation, table_map, version_id
+
+MAX_HISTORY = 100
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    evaluation_id: str
+    privacy: str
+    counts: dict[str, int]
+    excluded: dict[str, int]
+    redacted: dict[str, list[str]]
+    attachments: int
+    data_digest: str
+    file_sha256: str
+
+
+def known_versions(session: Session, table: str, ids: list[str]) -> dict[str, list[str]]:
+    """Record id -> version ids held at exchanges, most recent first."""
+    out: dict[str, list[str]] = {}
+    for i in range(0, len(ids), CHUNK):
+        chunk = ids[i : i + CHUNK]
+        rows = session.execute(
+            select(SyncKnownVersion.record_id, SyncKnownVersion.version)
+            .where(SyncKnownVersion.table_name == table, SyncKnownVersion.record_id.in_(chunk))
+            .order_by(SyncKnownVersion.seen_at.desc(), SyncKnownVersion.version)
+        )
+        for rid, version in rows:
+            out.setdefault(rid, []).append(version)
+    return out
+
+
+def remember(session: Session, table: str, pairs: set[tuple[str, str]], known: dict[str, list[str]] | None = None) -> None:
+    """Add (record id, version id) pairs to the known versions (skips those already there)."""
+    if not pairs:
+        return
+    if known is None:
+        known = known_versions(session, table, sorted({rid for rid, _ in pairs}))
+    for rid, version in sorted(pairs):
+        if version not in known.get(rid, ()):
+            session.add(SyncKnownVersion(table_name=table, record_id=rid, version=version))
+            known.setdefault(rid, []).insert(0, version)
+
+
+def collect(session: Session, evaluation_id: str, level: str) -> tuple[dict, privacy.Outcome, dict[str, dict[str, list[str]]], str]:
+    """The evaluation's rows after the privacy rules, their histories and the data digest."""
+    rows = select_evaluation(session.connection(), evaluation_id)
+    if not rows.get(EVALUATIONS):
+        raise BundleError(f"Évaluation introuvable : {evaluation_id}")
+    tables = table_map()
+    outcome = privacy.apply(rows, level, parents=lambda t: tables[t].parents)
+    versions: dict[str, dict[str, list[str]]] = {}
+    for table, records in outcome.rows.items():
+        ids = [r["id"] for r in records]
+        known = known_versions(session, table, ids)
+        per: dict[str, list[str]] = {}
+        current: set[tuple[str, str]] = set()
+        for rec in records:
+            vid = version_id(table, rec)
+            history = [vid] + [v for v in known.get(rec["id"], []) if v != vid]
+            per[rec["id"]] = history[:MAX_HISTORY]
+            current.add((rec["id"], vid))
+        versions[table] = per
+        remember(session, table, current, known)
+    data_digest = digest({"rows": outcome.rows, "privacy": level})
+    return rows[EVALUATIONS][0], outcome, versions, data_digest
+
+
+def export_evaluation(
+    services: Any, evaluation_id: str, out: Path, level: str = privacy.PSEUDONYMISED, unless_digest: str | None = None
+) -> ExportResult | None:
+    """Write the bundle of one evaluation to `out` (one transaction for the bookkeeping).
+
+    With `unless_digest`, nothing is written (None returned) when the data has that digest.
+    """
+    import hashlib
+
+    with services.store.sessions() as session, session.begin():
+        evaluation, outcome, versions, data_digest = collect(session, evaluation_id, level)
+        if unless_digest is not None and data_digest == unless_digest:
+            return None
+        kit = {"id": evaluation["kit_id"], "version": evaluation["kit_version"]}
+        snap = session.get(KitSnapshot, (evaluation["kit_id"], evaluation["kit_version"]))
+        kit_files = dict(snap.files) if snap else None
+        if kit_files is None:
+            try:
+                kit_files = dict(services.kits.get(kit["id"], kit["version"]).files)
+            except Exception:  # the kit is not on this machine either: the receiver must have it
+                kit_files = None
+        blobs: dict[str, Path] = {}
+        for rec in outcome.rows.get("attachments", []):
+            if rec.get("deleted"):
+                continue
+            path = services.attachments.blob_path(rec["sha256"])
+            if path.is_file():
+                blobs[rec["sha256"]] = path
+        manifest = write_bundle(
+            Path(out),
+            evaluation=evaluation,
+            records=outcome.rows,
+            versions=versions,
+            kit=kit,
+            kit_files=kit_files,
+            attachments=blobs,
+            device_id=services.device_id,
+            privacy=level,
+            redacted=outcome.redacted,
+            excluded=outcome.excluded,
+            data_digest=data_digest,
+        )
+    h = hashlib.sha256()
+    with Path(out).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return ExportResult(
+        Path(out), evaluation_id, level, manifest["counts"], outcome.excluded, outcome.redacted,
+        len(blobs), data_digest, h.hexdigest(),
+    )

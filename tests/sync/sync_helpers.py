@@ -1,0 +1,80 @@
+"""Helpers of the sync tests: open a "laptop" (database + its own attachments), dump every synced
+table to compare two databases, fill an evaluation with a little of everything, find the
+PostgreSQL test server."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def open_machine(tmp_path, name: str, url: str | None = None):
+    from desktop_app.services.app_services import Services
+
+    target = url or str(tmp_path / f"{name}.db")
+    return Services.open(target, attachments_dir=tmp_path / f"{name}-pieces")
+
+
+def dump(services, include_meta: bool = True) -> dict[str, list[dict]]:
+    """Every synced row (encoded), table by table, ordered by id."""
+    from sqlalchemy import select
+
+    from desktop_app.sync.records import SYNC_META, encode_row, synced_tables
+
+    out = {}
+    with services.store.engine.connect() as conn:
+        for st in synced_tables():
+            rows = [encode_row(st, r) for r in conn.execute(select(st.table).order_by(st.table.c.id))]
+            if not include_meta:
+                rows = [{k: v for k, v in r.items() if k not in SYNC_META} for r in rows]
+            out[st.name] = rows
+    return out
+
+
+def dump_all(services) -> dict[str, list[tuple]]:
+    """Every row of every table (sync bookkeeping included): 'the database is unchanged'."""
+    from sqlalchemy import MetaData, select
+
+    md = MetaData()
+    md.reflect(services.store.engine)
+    with services.store.engine.connect() as conn:
+        return {
+            name: sorted(map(repr, conn.execute(select(t)).all()))
+            for name, t in md.tables.items()
+        }
+
+
+def populate(services, eid: str, tmp_path) -> dict[str, str]:
+    """Cadrage rows, a questionnaire answer, an attachment, a testimony with and one without consent."""
+    ev = services.evaluations
+    ids = {}
+    ids["commune"] = ev.add_row("commune", eid, {"name": "Douai", "insee": "59178"}).id
+    ids["partner"] = ev.add_row("partner", eid, {"organisation": "CAF du Nord", "contact": "Karim Haddad", "email": "k.haddad@caf.example"}).id
+    ids["member"] = ev.add_row("team_member", eid, {"name": "Élodie Vasseur", "email": "e.v@agglo.example", "is_pilot": True}).id
+    ev.update_evaluation(eid, "start_date", "2026-01-05")
+    ids["ref"] = services.forms.create(eid, "referentiel", answers={"gouvernance.appreciation": "plutot_atteint"})
+    ids["ok_testimony"] = services.forms.create(
+        eid, "fiche-temoignage", subject_type="testimony", label="T01",
+        answers={"code_pseudonyme": "T01", "texte_temoignage": "Le centre social nous aide.", "consentement_utilisation": True},
+    )
+    ids["no_testimony"] = services.forms.create(
+        eid, "fiche-temoignage", subject_type="testimony", label="T02",
+        answers={"code_pseudonyme": "T02", "texte_temoignage": "Propos sans accord.", "consentement_utilisation": False},
+    )
+    photo = tmp_path / "photo-atelier.png"
+    photo.write_bytes(b"\x89PNG fake image content " * 40)
+    ids["photo"] = services.attachments.add_file(eid, "form_response", ids["ref"], photo, "Atelier").id
+    audio = tmp_path / "t02.ogg"
+    audio.write_bytes(b"OggS private voice " * 50)
+    ids["audio"] = services.attachments.add_file(eid, "form_response", ids["no_testimony"], audio).id
+    return ids
+
+
+def pg_url() -> str | None:
+    url = os.environ.get("EVALKIT_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI") or os.environ.get("EVALKIT_MAKE_TEST"):
+            pytest.fail("EVALKIT_TEST_PG_URL n'est pas défini : le serveur PostgreSQL de test n'a pas démarré (make test).")
+        pytest.skip("EVALKIT_TEST_PG_URL not set (run through `make test`)")
+    return url
