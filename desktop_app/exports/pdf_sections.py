@@ -1,0 +1,557 @@
+"""Chapters of the PDF summary drawn from the Cadrage and the synthesis area: the essentials,
+the frame and calendar, the référentiel, the conseils citoyens, the maturity scales, annexes.
+
+Every function takes the `ReportContext` and returns reportlab flowables.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import cm
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+
+from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
+from desktop_app.core.identifiers import format_date_fr
+from desktop_app.core.maturity import MaturityResult, format_points
+from desktop_app.exports import charts
+from desktop_app.exports import pdf_style as st
+from desktop_app.exports.pdf_charts import appreciation_bars, timeline
+from desktop_app.kit.forms import KIND_LABELS, compile_tool
+from desktop_app.services.synthesis import EVIDENCE_KINDS, with_article
+
+
+def _syn(ctx):
+    return ctx.services.synthesis
+
+
+def _date(iso: str) -> str:
+    try:
+        return format_date_fr(iso)
+    except ValueError:
+        return iso or ""
+
+
+# --------------------------------------------------------------------------- L'essentiel
+
+
+def essentials(ctx) -> list:
+    t = ctx.cadrage.tables
+    out: list = [
+        st.P(
+            f"Cette synthèse présente l’évaluation du contrat de ville de {with_article(ctx.territory)}. "
+            "Elle suit le kit méthodologique : on y lit d’abord le cadre de l’évaluation, puis ce que "
+            "les actions, les ateliers, le terrain et les questionnaires ont appris, enfin les "
+            "appréciations portées sur le référentiel commun, la place des conseils citoyens et la "
+            "maturité des politiques de lutte contre les discriminations et d’égalité femmes-hommes.",
+            "lead",
+        ),
+    ]
+    figures = [
+        (str(len(t.get("qpv", []))), "quartiers prioritaires"),
+        (str(len(t.get("commune", []))), "communes"),
+        (str(len(t.get("partner", []))), "partenaires associés"),
+    ]
+    if "referentiel" in ctx.scope:
+        m = _syn(ctx).matrix(ctx.evaluation_id)
+        figures.append((f"{m.filled}/{m.total}", "indicateurs du référentiel renseignés"))
+    out += [Spacer(1, 6), st.figures(figures), Spacer(1, 10)]
+    second = []
+    councils = [c for c in _syn(ctx).councils(ctx.evaluation_id) if c.started] if any(
+        x in ctx.scope for x in ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
+    ) else []
+    if councils:
+        second.append((str(len(councils)), "conseils citoyens évalués"))
+    for tool_id, name in (("maturite-lcd", "maturité lutte contre les discriminations"), ("maturite-efh", "maturité égalité femmes-hommes")):
+        if tool_id in ctx.scope:
+            r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
+            if r.assessed:
+                second.append((f"{format_points(r.score)}/{format_points(r.max_score)}", f"points — {name}"))
+    if second:
+        out += [st.figures(second), Spacer(1, 12)]
+
+    if "referentiel" in ctx.scope:
+        m = _syn(ctx).matrix(ctx.evaluation_id)
+        rows = []
+        for q in m.questions:
+            level = q.appreciation
+            label = (level.label + (" (indicative)" if q.computed else "")) if level else "Non renseigné"
+            rows.append(
+                [
+                    st.cell(f"{q.number}. {q.theme}", "cell_bold"),
+                    st.cell(q.label),
+                    st.chip(level.color if level else None, label, width=0.2 * st.WIDTH - 9),
+                ]
+            )
+        out += st.h2("Les appréciations d’ensemble", "essentiel-appreciations")
+        out.append(st.table(["Question évaluative", "Intitulé", "Appréciation"], rows, [0.2, 0.6, 0.2]))
+        if any(q.computed for q in m.questions):
+            out.append(
+                st.P(
+                    "« Indicative » : appréciation calculée à partir des indicateurs, en l’absence d’appréciation "
+                    "d’ensemble portée par l’équipe.",
+                    "caption",
+                )
+            )
+    recos = []
+    for tool_id in ("maturite-lcd", "maturite-efh"):
+        if tool_id in ctx.scope:
+            r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
+            recos += [(f"{r.short_title} — {f.domain}", f.text) for f in r.recommendations[:2]]
+    if recos:
+        out += st.h2("Les premières recommandations", "essentiel-recommandations")
+        out.append(st.callout("Priorités issues des échelles de maturité", recos))
+    return out
+
+
+# --------------------------------------------------------------------------- cadre et calendrier
+
+
+def frame(ctx) -> list:
+    f = ctx.cadrage.fields
+    t = ctx.cadrage.tables
+    out: list = []
+    period = ""
+    if f.get("start_date") or f.get("end_date"):
+        period = f"du {_date(f.get('start_date', ''))} au {_date(f.get('end_date', ''))}"
+    out += st.h2("Le territoire et le contrat", "cadre-territoire")
+    out.append(
+        st.key_values(
+            [
+                ("Intercommunalité", ctx.territory),
+                ("Type", EPCI_TYPES.get(f.get("epci_type", ""), f.get("epci_type", "")) or "—"),
+                ("SIREN", f.get("siren", "")),
+                ("Génération du contrat", ctx.summary.generation_label),
+                ("Période de l’évaluation", period or "—"),
+            ]
+        )
+    )
+    if f.get("description"):
+        out += [Spacer(1, 8), st.P("Objet de l’évaluation", "h3"), st.P(f["description"])]
+
+    out += st.h2("Les quartiers prioritaires", "cadre-qpv")
+    qpv = t.get("qpv", [])
+    if qpv:
+        out.append(st.table(["Code", "Quartier", "Commune(s)"], [[q["code"], q["name"], q["communes"]] for q in qpv], [0.16, 0.44, 0.4]))
+        communes = ", ".join(f"{c['name']} ({c['insee']})" for c in t.get("commune", []))
+        if communes:
+            out += [Spacer(1, 6), st.P(f"Communes concernées : {communes}.", "small")]
+    else:
+        out.append(st.nodata("Aucun quartier n’est renseigné dans le Cadrage."))
+
+    out += st.h2("Les partenaires associés", "cadre-partenaires")
+    partners = t.get("partner", [])
+    if partners:
+        out.append(
+            st.table(
+                ["Institution ou structure", "Contact", "Rôle dans le contrat"],
+                [[p["organisation"], p["contact"], p["role"]] for p in partners],
+                [0.42, 0.24, 0.34],
+            )
+        )
+    else:
+        out.append(st.nodata("Aucun partenaire n’est renseigné dans le Cadrage."))
+
+    out += st.h2("L’équipe d’évaluation", "cadre-equipe")
+    team = t.get("team_member", [])
+    if team:
+        out.append(
+            st.table(
+                ["Nom", "Structure", "Rôle", "Pilote"],
+                [[m["name"], m["organisation"], m["role"], "Oui" if m.get("is_pilot") else ""] for m in team],
+                [0.22, 0.34, 0.34, 0.1],
+            )
+        )
+    else:
+        out.append(st.nodata("L’équipe n’est pas renseignée."))
+
+    out += st.h2("Le calendrier", "cadre-calendrier")
+    milestones = t.get("milestone", [])
+    if milestones:
+        png = timeline([(m["date"], m["kind"], m["label"]) for m in milestones], MILESTONE_KINDS)
+        if png:
+            out.append(st.chart(png, max_height=9.5 * cm, caption="Les jalons de l’évaluation."))
+        out.append(
+            st.table(
+                ["Date", "Étape", "Intitulé", "Lieu"],
+                [[_date(m["date"]), MILESTONE_KINDS.get(m["kind"], m["kind"]), m["label"], m["place"]] for m in milestones],
+                [0.12, 0.22, 0.4, 0.26],
+            )
+        )
+    else:
+        out.append(st.nodata("Aucun jalon n’est inscrit au calendrier."))
+
+    out += st.h2("Les outils du kit mobilisés", "cadre-outils")
+    rows = []
+    for tool_id in ctx.kit.tools:
+        if tool_id not in ctx.scope:
+            continue
+        tool = ctx.kit.tool(tool_id)
+        n = len(ctx.responses_of(tool_id))
+        rows.append([str(tool.number or ""), tool.title, KIND_LABELS.get(tool.kind, tool.kind), str(n) if n else "—"])
+    if rows:
+        out.append(st.table(["N°", "Outil", "Nature", "Fiches"], rows, [0.06, 0.6, 0.22, 0.12]))
+    return out
+
+
+# --------------------------------------------------------------------------- référentiel
+
+
+def _scale_legend(scale) -> Table:
+    cells = [st.chip(lv.color, lv.label, width=st.WIDTH / len(scale) - 4) for lv in scale]
+    t = Table([cells], colWidths=[st.WIDTH / len(scale)] * len(scale), hAlign="LEFT")
+    t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
+    return t
+
+
+def _matrix_table(m) -> Table:
+    """Questions × sub-questions, one coloured square per indicator."""
+    max_ind = max((len(sq.cells) for q in m.questions for sq in q.sub_questions), default=1)
+    ind_w = 0.085
+    widths = [0.17, 1 - 0.17 - ind_w * max_ind] + [ind_w] * max_ind
+    data = [[st.cell("Question", "cell_head"), st.cell("Sous-question", "cell_head")] + [st.cell("", "cell_head")] * max_ind]
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), st.ACCENT),
+        ("SPAN", (2, 0), (-1, 0)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    data[0][2] = st.cell("Indicateurs", "cell_head")
+    row = 1
+    for q in m.questions:
+        first = row
+        for sq in q.sub_questions:
+            line = [st.cell(f"{q.number}. {q.theme}", "cell_bold") if row == first else "", st.cell(f"{sq.code} {sq.label}", "cell_small")]
+            for i in range(max_ind):
+                if i < len(sq.cells):
+                    c = sq.cells[i]
+                    color = c.appreciation.color if c.appreciation else "#eeeeee"
+                    line.append(st.chip(color, c.code, width=ind_w * st.WIDTH - 6))
+                else:
+                    line.append("")
+            data.append(line)
+            row += 1
+        style.append(("SPAN", (0, first), (0, row - 1)))
+        style.append(("VALIGN", (0, first), (0, row - 1), "TOP"))
+        style.append(("LINEBELOW", (0, row - 1), (-1, row - 1), 1, st.ACCENT))
+    t = Table(data, colWidths=[w * st.WIDTH for w in widths], repeatRows=1, hAlign="LEFT")
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def referentiel(ctx) -> list:
+    syn = _syn(ctx)
+    m = syn.matrix(ctx.evaluation_id)
+    tool = ctx.kit.tool("referentiel")
+    links = syn.evidence(ctx.evaluation_id)
+    by_ind: dict[str, list] = {}
+    for link in links:
+        by_ind.setdefault(link.indicator_id, []).append(link)
+    out: list = [st.P(tool.purpose), Spacer(1, 4)]
+    out.append(
+        st.figures(
+            [
+                (f"{m.filled}/{m.total}", "indicateurs renseignés"),
+                (str(m.appreciated), "indicateurs appréciés"),
+                (str(len(links)), "preuves liées"),
+            ]
+        )
+    )
+    out += st.h2("La matrice des appréciations", "referentiel-matrice")
+    out.append(st.P("Chaque case est un indicateur, colorée selon l’appréciation portée ; en gris clair, les indicateurs non appréciés.", "small"))
+    out.append(_scale_legend(m.scale))
+    out.append(Spacer(1, 6))
+    out.append(_matrix_table(m))
+    out.append(Spacer(1, 10))
+    levels = [(lv.value, lv.label, lv.color) for lv in m.scale]
+    png = appreciation_bars([f"{q.number}. {q.theme}" for q in m.questions], levels, [dict(q.counts) for q in m.questions])
+    out.append(st.chart(png, max_height=6.5 * cm, caption="Répartition des indicateurs par appréciation, pour chaque question évaluative."))
+
+    for q in m.questions:
+        out += st.h2(f"{q.number}. {q.theme}", f"referentiel-{q.id}")
+        out.append(st.P(q.label, "muted"))
+        level = q.appreciation
+        head = [
+            st.chip(level.color if level else None, (level.label if level else "Non renseigné"), width=4 * cm),
+            st.P(q.comment or ("Appréciation indicative, calculée à partir des indicateurs." if q.computed else ""), "small"),
+        ]
+        ht = Table([head], colWidths=[4.4 * cm, st.WIDTH - 4.4 * cm], hAlign="LEFT")
+        ht.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        out += [ht, Spacer(1, 6)]
+        rows = []
+        extra = []
+        for sq in q.sub_questions:
+            extra.append(("SPAN", (0, len(rows) + 1), (-1, len(rows) + 1)))
+            extra.append(("BACKGROUND", (0, len(rows) + 1), (-1, len(rows) + 1), st.ACCENT_LIGHT))
+            rows.append([st.cell(f"{sq.code} {sq.label}", "cell_bold"), "", "", "", ""])
+            for c in sq.cells:
+                proofs = [c.proofs] if c.proofs else []
+                proofs += [f"▸ {e.label}" for e in by_ind.get(c.id, [])]
+                value = c.value + (f" ({c.unit})" if c.unit and c.value and c.unit not in c.value else "")
+                rows.append(
+                    [
+                        st.cell(f"{c.code} {c.label}"),
+                        st.cell(value or "—"),
+                        st.cell(c.source or c.kit_source, "cell") if c.source else st.cell(f"Suggérée : {c.kit_source}", "cell"),
+                        st.chip(c.appreciation.color if c.appreciation else None, c.appreciation.label if c.appreciation else "—", width=0.15 * st.WIDTH - 9),
+                        st.cell("\n".join(proofs + ([f"Commentaire : {c.comment}"] if c.comment else [])) or "—"),
+                    ]
+                )
+        out.append(
+            st.table(
+                ["Indicateur", "Valeur", "Source", "Appréciation", "Preuves et commentaires"],
+                rows,
+                [0.27, 0.16, 0.17, 0.15, 0.25],
+                zebra=False,
+                extra=extra,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- conseils citoyens
+
+
+def councils(ctx) -> list:
+    syn = _syn(ctx)
+    all_councils = syn.councils(ctx.evaluation_id)
+    started = [c for c in all_councils if c.started]
+    out: list = [
+        st.P(
+            "Trois outils du kit « Mesurer l’impact des conseils citoyens » ont été utilisés avec les conseillers : "
+            "la grille d’autoévaluation (la loi et son application), le portrait-robot (de l’arrêté initial à "
+            "aujourd’hui) et les questions évaluatives sur la gouvernance, le partenariat local et l’ancrage dans le quartier. "
+            "Ces outils sont expérimentaux : ils ouvrent la discussion, ils ne classent pas les conseils."
+        )
+    ]
+    if not started:
+        out.append(st.nodata("Aucun conseil citoyen n’a encore été évalué."))
+        return out
+    out += st.h2("Vue d’ensemble", "conseils-ensemble")
+    rows = []
+    for c in started:
+        g = c.gaps
+        rows.append(
+            [
+                st.cell(c.name, "cell_bold"),
+                c.code,
+                str(g.counts.get("aucun", 0)) if g else "—",
+                str(g.counts.get("faible", 0)) if g else "—",
+                str(g.counts.get("important", 0)) if g else "—",
+                str(g.unanswered) if g else "—",
+            ]
+        )
+    out.append(
+        st.table(
+            ["Conseil citoyen", "QPV", "Sans écart", "Écart faible", "Écart important", "Non examiné"],
+            rows,
+            [0.34, 0.14, 0.13, 0.13, 0.14, 0.12],
+        )
+    )
+    with_gaps = [c for c in started if c.gaps and c.gaps.assessed]
+    if with_gaps:
+        g0 = with_gaps[0].gaps
+        series = [
+            (g0.labels[k], [c.gaps.counts.get(k, 0) for c in with_gaps], g0.colors.get(k))
+            for k in ("aucun", "faible", "important")
+            if k in g0.labels
+        ]
+        png = charts.stacked_bar([c.name for c in with_gaps], series, percent=True)
+        out.append(Spacer(1, 6))
+        out.append(st.chart(png, max_height=5.5 * cm, caption="Part des obligations examinées selon l’écart constaté, par conseil."))
+    missing = [c for c in all_councils if not c.started]
+    if missing:
+        out.append(st.P("Conseils non évalués : " + ", ".join(f"{c.name} ({c.code})" for c in missing) + ".", "small"))
+
+    kit = ctx.kit
+    for c in started:
+        out += st.h2(f"{c.title} ({c.code})", f"conseil-{c.qpv_id}")
+        if c.gaps:
+            out.append(st.P(c.gaps.sentence(), "lead"))
+            if c.gaps.important:
+                out.append(st.callout("Écarts importants relevés", list(c.gaps.important), color=st.colors.HexColor("#fdecea"), border=st.colors.HexColor("#e53935")))
+                out.append(Spacer(1, 6))
+        if c.responses.get("cc-autoevaluation"):
+            rows_data = [r for r in syn.council_rows(ctx.evaluation_id, c.qpv_id, "cc-autoevaluation") if r.answered]
+            if rows_data:
+                out += st.h3("La loi et son application")
+                rows = []
+                for r in rows_data:
+                    gap = r.cell("ecart")
+                    rows.append(
+                        [
+                            st.cell(f"{r.label}"),
+                            st.cell(r.cell("prevu").text if r.cell("prevu") else ""),
+                            st.cell(r.cell("observe").text if r.cell("observe") else ""),
+                            st.chip(gap.color if gap else None, gap.text if gap and gap.text else "—", width=0.13 * st.WIDTH - 9),
+                            st.cell(r.cell("commentaire").text if r.cell("commentaire") else ""),
+                        ]
+                    )
+                out.append(st.table(["Obligation", "Prévu", "Observé", "Écart", "Commentaire"], rows, [0.29, 0.08, 0.28, 0.13, 0.22]))
+        if c.responses.get("cc-portrait-robot"):
+            rows_data = [r for r in syn.council_rows(ctx.evaluation_id, c.qpv_id, "cc-portrait-robot") if r.answered]
+            if rows_data:
+                out += st.h3("Portrait-robot : de l’arrêté initial à aujourd’hui")
+                rows = [
+                    [
+                        st.cell(r.label),
+                        st.cell(r.cell("arrete").text if r.cell("arrete") else ""),
+                        st.cell(r.cell("observe").text if r.cell("observe") else ""),
+                        st.cell(" — ".join(x for x in ((r.cell("ecart").text if r.cell("ecart") else ""), (r.cell("commentaire").text if r.cell("commentaire") else "")) if x)),
+                    ]
+                    for r in rows_data
+                ]
+                out.append(st.table(["Élément", "Selon l’arrêté", "Observé aujourd’hui", "Écart, explications"], rows, [0.3, 0.2, 0.22, 0.28]))
+        qr = c.responses.get("cc-questions")
+        if qr and qr.answers and "cc-questions" in kit.tools:
+            form = compile_tool(kit, "cc-questions")
+            out += st.h3("Questions évaluatives")
+            for page in form.pages:
+                answered = [(f, qr.answers.get(f.id)) for f in page.fields if qr.answers.get(f.id)]
+                if not answered:
+                    continue
+                out.append(st.P(page.title, "cell_bold"))
+                for f, value in answered:
+                    out.append(KeepTogether([st.P(f.label, "small"), st.P(str(value), "quote")]))
+                out.append(Spacer(1, 4))
+    return out
+
+
+# --------------------------------------------------------------------------- maturité
+
+
+def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
+    out: list = st.h2(r.title.replace("Échelle de maturité : ", "").capitalize(), key)
+    if not r.assessed:
+        out.append(st.nodata("L’échelle n’a pas encore été remplie."))
+        return out
+    overall = r.overall
+    head = [
+        st.figures(
+            [
+                (f"{format_points(r.score)} / {format_points(r.max_score)}", "points"),
+                (f"{round(r.percent)} %", "du niveau le plus avancé"),
+                (f"{r.assessed}/{r.total}", "domaines évalués"),
+                (f"{overall.number} – {overall.label}" if overall else "—", "niveau d’ensemble (moyenne des domaines, arrondie au niveau inférieur)"),
+            ]
+        ),
+        Spacer(1, 6),
+    ]
+    png = charts.radar_chart([d.label for d in r.domains], r.profile(), r.max_level)
+    radar = st.image(png, width=9.4 * cm, max_height=8.6 * cm)
+    legend_rows = [
+        [st.cell(d.label, "cell"), st.chip(d.level.color if d.level else None, f"{d.level.number} – {d.level.label}" if d.level else "—", width=3.7 * cm)]
+        for d in r.domains
+    ]
+    left_w = 9.6 * cm
+    legend = Table(legend_rows, colWidths=[st.WIDTH - left_w - 3.9 * cm, 3.9 * cm])
+    legend.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+    side = Table([[radar, legend]], colWidths=[left_w, st.WIDTH - left_w], hAlign="LEFT")
+    side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    out.append(KeepTogether([*head, side]))
+    out += st.h3("Niveau retenu et justification, domaine par domaine")
+    rows = [
+        [
+            st.cell(d.label, "cell_bold"),
+            st.chip(d.level.color if d.level else None, f"{d.level.number} – {d.level.label}" if d.level else "Non évalué", width=0.2 * st.WIDTH - 9),
+            st.cell(d.justification or "—"),
+        ]
+        for d in r.domains
+    ]
+    out.append(st.table(["Domaine", "Niveau", "Justification"], rows, [0.22, 0.2, 0.58]))
+    out.append(Spacer(1, 8))
+    if r.strengths:
+        out.append(KeepTogether([st.callout("Points forts", [(f.domain, f.text) for f in r.strengths], color=st.colors.HexColor("#eaf5ea"), border=st.colors.HexColor("#2e7d32")), Spacer(1, 6)]))
+    if r.progress:
+        out.append(KeepTogether([st.callout("Axes de progrès", [(f.domain, f.text) for f in r.progress], color=st.colors.HexColor("#fff4e5"), border=st.WARM), Spacer(1, 6)]))
+    if r.recommendations:
+        out.append(KeepTogether([st.callout("Recommandations", [(f.domain, f.text) for f in r.recommendations]), Spacer(1, 6)]))
+    return out
+
+
+def maturity(ctx) -> list:
+    syn = _syn(ctx)
+    out: list = [
+        st.P(
+            "Les échelles de maturité situent chaque politique locale sur six niveaux, de l’inaction (0) à "
+            "l’exemplarité (5), dans sept domaines. Le niveau retenu décrit la situation réelle constatée, pas les "
+            "intentions ; il s’appuie sur des preuves. Les points forts, axes de progrès et recommandations en découlent."
+        )
+    ]
+    results = []
+    for tool_id in ("maturite-lcd", "maturite-efh"):
+        if tool_id in ctx.scope:
+            r = syn.maturity(ctx.evaluation_id, tool_id)
+            results.append(r)
+            out += _maturity_block(ctx, r, f"maturite-{tool_id}")
+    if len(results) == 2 and all(r.assessed for r in results) and [d.id for d in results[0].domains] == [d.id for d in results[1].domains]:
+        a, b = results
+        out += st.h2("Les deux politiques comparées", "maturite-comparaison")
+        png = charts.radar_chart(
+            [d.label for d in a.domains], b.profile(), a.max_level, compare=a.profile(), compare_label=a.short_title
+        )
+        out.append(st.chart(png, width=11 * cm, max_height=9.5 * cm, caption=f"Trait plein : {b.short_title} ; pointillés : {a.short_title}."))
+    return out
+
+
+# --------------------------------------------------------------------------- annexes
+
+
+GLOSSARY = [
+    ("ANCT", "Agence nationale de la cohésion des territoires"),
+    ("CIDFF", "Centre d’information sur les droits des femmes et des familles"),
+    ("COPIL / COTECH", "Comité de pilotage / comité technique du contrat de ville"),
+    ("CPO", "Convention pluriannuelle d’objectifs"),
+    ("CRPV", "Centre de ressources politique de la ville"),
+    ("EPCI", "Établissement public de coopération intercommunale"),
+    ("EFH", "Égalité entre les femmes et les hommes"),
+    ("LCD", "Lutte contre les discriminations"),
+    ("NPNRU", "Nouveau programme national de renouvellement urbain"),
+    ("QPV", "Quartier prioritaire de la politique de la ville"),
+]
+
+
+def annexes(ctx) -> list:
+    syn = _syn(ctx)
+    out: list = []
+    if "referentiel" in ctx.scope:
+        links = syn.evidence(ctx.evaluation_id)
+        out += st.h2("A. Les preuves rassemblées pour le référentiel", "annexe-preuves")
+        if links:
+            targets = syn.referentiel_targets(ctx.evaluation_id)
+            rows = [
+                [targets.get(e.indicator_id, e.indicator_id), e.label + ("" if e.available else " (supprimé depuis)"), EVIDENCE_KINDS.get(e.kind, e.kind)]
+                for e in links
+            ]
+            out.append(st.table(["Indicateur", "Preuve", "Nature"], rows, [0.42, 0.4, 0.18]))
+        else:
+            out.append(st.nodata("Aucune preuve n’a été liée aux indicateurs."))
+        m = syn.matrix(ctx.evaluation_id)
+        out += st.h2("B. L’échelle d’appréciation", "annexe-echelle")
+        out.append(_scale_legend(m.scale))
+        out.append(Spacer(1, 4))
+        out.append(
+            st.P(
+                "« Non renseigné » signale une donnée manquante : c’est aussi un résultat de l’évaluation. "
+                "L’appréciation d’ensemble d’une question est portée par l’équipe ; à défaut, le rapport en propose une, "
+                "indicative, calculée comme la moyenne des appréciations de ses indicateurs.",
+                "small",
+            )
+        )
+    if any(t in ctx.scope for t in ("maturite-lcd", "maturite-efh")):
+        tool = ctx.kit.tool("maturite-lcd" if "maturite-lcd" in ctx.kit.tools else "maturite-efh")
+        out += st.h2("C. Les niveaux des échelles de maturité", "annexe-maturite")
+        out.append(st.table(["Niveau", "Nom"], [[c.value, c.label] for c in tool.levels], [0.15, 0.85]))
+    out += st.h2("D. Données personnelles", "annexe-rgpd")
+    out.append(
+        st.P(
+            "Les témoignages et les paroles citées sont pseudonymisés : aucune personne n’est nommée. Seuls figurent "
+            "dans ce rapport les propos des personnes qui ont donné leur accord à leur utilisation pour l’évaluation. "
+            "Les informations sur les membres des conseils citoyens sont agrégées. Les données pseudonymisées restent "
+            "des données personnelles : ce rapport se diffuse dans le cadre de l’évaluation du contrat de ville."
+        )
+    )
+    out.append(KeepTogether([*st.h2("E. Sigles", "annexe-sigles"), st.table(["Sigle", "Signification"], GLOSSARY, [0.2, 0.8])]))
+    return out
