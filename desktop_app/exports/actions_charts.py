@@ -1,0 +1,98 @@
+"""Charts of the actions structurantes step, as PNG bytes (matplotlib, Agg): the ranking of the
+weighted grid and the timeline of the evaluation plans against the evaluation's calendar.
+
+The same pictures are shown in the window (`ChartView`) and inserted in the Excel export.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from desktop_app.core.action_plan import Milestone, Span
+from desktop_app.exports.charts import GRID, PALETTE, TEXT, _plt, _png, bar_chart
+
+MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+MILESTONE_COLORS = {"copil": "#c75b5b", "cotech": "#d4a72c", "temps_fort": "#8e6cb5", "rendu": "#c75b5b"}
+
+
+def ranking_chart(
+    labels: Sequence[str], values: Sequence[float], chosen: Sequence[bool], max_value: float,
+    title: str = "", width: float = 7.2,
+) -> bytes:
+    """The ranking as horizontal bars, best on top; chosen actions in the accent colour."""
+    short = [lbl if len(lbl) <= 70 else lbl[:69].rstrip() + "…" for lbl in labels]
+    return bar_chart(short, list(values), title=title, highlight=list(chosen), decimals=0 if all(
+        float(v).is_integer() for v in values) else 1, width=width, max_value=max_value or None)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)[:2]) + ("…" if len(textwrap.wrap(text, width)) > 2 else "")
+
+
+def timeline_chart(
+    spans: Sequence[Span], milestones: Sequence[Milestone], start: date | None, end: date | None,
+    title: str = "", width: float = 9.0,
+) -> bytes:
+    """One bar per collection period (grouped by action when `group` is set), the evaluation
+    period shaded, the Cadrage's milestones as dated vertical lines."""
+    plt = _plt()
+    dated = [s for s in spans if s.start or s.end]
+    days = [d for s in dated for d in (s.start, s.end) if d] + [m.day for m in milestones]
+    days += [d for d in (start, end) if d]
+    if not days:
+        days = [date.today()]
+    lo, hi = min(days), max(days)
+    if (hi - lo).days < 60:
+        hi = lo + timedelta(days=60)
+    pad = timedelta(days=max(7, (hi - lo).days // 40))
+    lo, hi = lo - pad, hi + pad
+    n = max(len(dated), 1)
+    fig, ax = plt.subplots(figsize=(width, 1.6 + 0.42 * n))
+    if start or end:
+        ax.axvspan(start or lo, end or hi, color="#eef4f9", zorder=0, label="Période de l'évaluation")
+    groups = list(dict.fromkeys(s.group for s in dated))
+    y_labels = []
+    for i, s in enumerate(dated):
+        y = n - 1 - i
+        first, last = s.start or s.end, s.end or s.start
+        color = PALETTE[groups.index(s.group) % len(PALETTE)] if s.group else PALETTE[0]
+        duration = max((last - first).days, 3)
+        ax.barh(y, duration, left=first, height=0.55, color=color, zorder=3)
+        if s.who:
+            ax.text(first + timedelta(days=duration + 2), y, s.who, va="center", fontsize=7, color="#5f6b76", zorder=4)
+        label = _wrap(s.label, 46)
+        y_labels.append(f"{s.group[:28]} — {label}" if s.group and len(groups) > 1 else label)
+    ax.set_yticks(list(range(n - 1, n - 1 - len(dated), -1)) if dated else [], y_labels, fontsize=7.5)
+    ax.set_ylim(-0.8, n - 0.2 + 0.9)
+    for m in milestones:
+        if lo <= m.day <= hi:
+            color = MILESTONE_COLORS.get(m.kind, "#7a8894")
+            ax.axvline(m.day, color=color, linewidth=1, linestyle="--", zorder=2)
+            ax.text(m.day, n - 0.2 + 0.85, textwrap.shorten(m.label, 34, placeholder="…"), rotation=0, fontsize=6.5,
+                    color=color, ha="left", va="top", zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
+    # month ticks in French
+    ticks = []
+    d = date(lo.year, lo.month, 1)
+    while d <= hi:
+        if d >= lo:
+            ticks.append(d)
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    step = max(1, len(ticks) // 12)
+    ticks = ticks[::step]
+    ax.set_xticks(ticks, [f"{MONTHS_FR[t.month - 1]}\n{t.year}" if t.month == 1 or t == ticks[0] else MONTHS_FR[t.month - 1]
+                          for t in ticks], fontsize=7.5)
+    ax.set_xlim(lo, hi)
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0, colors=TEXT)
+    if not dated:
+        ax.text(lo + (hi - lo) / 2, (n - 1) / 2, "Aucune date de collecte renseignée dans le plan.",
+                ha="center", va="center", color="#5f6b76", fontsize=9)
+    if title:
+        ax.set_title(title)
+    return _png(fig)
