@@ -180,12 +180,14 @@ def _merge_table(
             learned |= {(rid, r_vid)}
             continue
         if same_content:
-            if _meta_key(remote) > _meta_key(mine):
+            outcome = UNCHANGED
+            if _meta_key(remote) > _meta_key(mine):  # same content, later bookkeeping: adopt it
                 meta = {k: values[k] for k in SYNC_META if k in values}
                 conn.execute(update(st.table).where(st.table.c.id == rid).values(**meta))
+                outcome = UPDATED
             learned |= {(rid, v) for v in r_hist | {l_vid}}
             _supersede(conflicts.get(rid, []), r_hist)
-            result.add(table, UNCHANGED)
+            result.add(table, outcome)
             continue
         mine_known = set(known.get(rid, []))
         if l_vid in r_hist:
