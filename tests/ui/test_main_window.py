@@ -1,0 +1,112 @@
+"""The main window: welcome screen, new evaluation, step navigation, save indicator, failures."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.core.steps import STEPS
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.views.welcome import NewEvaluationDialog
+
+
+def _window(qtbot, ctx) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_first_start_shows_welcome_with_the_three_ways_in(qtbot, ctx):
+    window = _window(qtbot, ctx)
+    assert window.pages.currentWidget() is window.welcome
+    assert window.welcome.new_button.text().startswith("Nouvelle évaluation")
+    assert "démonstration" in window.welcome.demo_button.text()
+    assert window.welcome.empty.isVisible()
+
+
+def test_new_evaluation_opens_its_cadrage(qtbot, ctx, services, monkeypatch):
+    window = _window(qtbot, ctx)
+
+    def fake_exec(dialog: NewEvaluationDialog) -> int:
+        dialog.territory.setText("Métropole de test")
+        dialog._accept()
+        return dialog.result()
+
+    monkeypatch.setattr(NewEvaluationDialog, "exec", fake_exec)
+    window.new_evaluation()
+    assert window.pages.currentWidget() is window.workspace
+    assert window.side_title.text() == "Métropole de test"
+    assert window.content.currentWidget() is window.views["cadrage"]
+    assert [e.territory_name for e in services.evaluations.list()] == ["Métropole de test"]
+
+
+def test_new_evaluation_dialog_requires_a_territory(qtbot):
+    dialog = NewEvaluationDialog()
+    qtbot.addWidget(dialog)
+    dialog._accept()
+    assert dialog.result() == 0
+    assert "territoire" in dialog.error.text()
+
+
+def test_demo_from_welcome_then_keyboard_navigation(qtbot, ctx, services):
+    window = _window(qtbot, ctx)
+    window.welcome.demo_button.click()
+    assert window.pages.currentWidget() is window.workspace
+    assert window.steps.currentItem().data(Qt.ItemDataRole.UserRole) == "cadrage"
+    # every step is reachable and shows a page (built or "à venir")
+    for i, step in enumerate(STEPS, start=1):
+        window.show_step(step.id)
+        assert window.content.currentWidget() is window.views[step.id]
+        assert window.steps.currentRow() == i - 1
+    # the demo's frame is complete: its step is marked done in the navigation
+    assert window.steps.item(0).text().startswith("●")
+    # reopening the demo does not create a second one
+    window.show_welcome()
+    window.welcome.demo_button.click()
+    assert sum(1 for e in services.evaluations.list() if "démonstration" in e.title) == 1
+
+
+def test_save_indicator_and_a_failed_save_keeps_previous_data(qtbot, ctx, services, evaluation_id, monkeypatch):
+    window = _window(qtbot, ctx)
+    window.open_evaluation(evaluation_id, "cadrage")
+    view = window.views["cadrage"]
+    view.territory.siren.set_value("")
+    view.territory.siren.edit.setText("200044618")
+    view.territory.siren.flush()
+    assert window.save_label.text().startswith("✔ Enregistré")
+    assert services.evaluations.cadrage(evaluation_id).fields["siren"] == "200044618"
+
+    def disk_full(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(services.evaluations, "update_evaluation", disk_full)
+    view.territory.siren.edit.setText("200099919")
+    view.territory.siren.flush()
+    assert window.save_label.text() == "⚠ Non enregistré"
+    assert "disque est plein" in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    assert services.evaluations.cadrage(evaluation_id).fields["siren"] == "200044618"
+    assert QApplication.instance() is not None  # the window is still alive
+
+
+def test_crash_handler_writes_a_crash_file(tmp_path, monkeypatch, capsys):
+    import sys
+    import threading
+
+    from desktop_app import paths
+    from desktop_app.ui.crash import install_crash_handler
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    install_crash_handler()
+    try:
+        raise RuntimeError("boum")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    crashes = list((paths.log_dir() / "plantages").glob("plantage-*.txt"))
+    assert len(crashes) == 1 and "RuntimeError: boum" in crashes[0].read_text(encoding="utf-8")
+    assert "Erreur inattendue" in capsys.readouterr().err
