@@ -1,0 +1,242 @@
+"""The filled grids of an evaluation in one Excel workbook (openpyxl).
+
+One sheet per kit tool in the evaluation's scope, laid out like the paper tool (the référentiel
+as questions › sub-questions › indicators with value, source, evidence and appreciation; the
+conseils citoyens' grids one block per council; a maturity scale domain by domain with its
+score; questionnaires and record sheets question by question, one column per response), plus a
+contents sheet, the Cadrage and the référentiel's colour matrix. Every sheet has a title, frozen
+headers, column widths, wrapped text, a print area, repeated header rows and an A4 page set-up.
+
+    build_workbook(services, evaluation_id, "grilles.xlsx", progress)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop_app.exports.safe_output import as_progress, atomic_output
+
+FONT = "Calibri"
+ACCENT = "1F5F8B"
+ACCENT_DARK = "143F5E"
+ACCENT_LIGHT = "E6F0F7"
+GROUP_FILL = "EEF2F5"
+MUTED = "5F6B76"
+THIN = Side(style="thin", color="C9D1D8")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def fill(hex_color: str) -> PatternFill:
+    return PatternFill("solid", fgColor=hex_color.lstrip("#").upper())
+
+
+def ink(hex_color: str) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return "FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 0.58 else "1D2A35"
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    text = text.replace("'", "’")  # a straight quote would need escaping in references
+    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31].strip() or "Feuille"
+    base, n = name, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(name.casefold())
+    return name
+
+
+class SheetWriter:
+    """Writes one sheet row by row and remembers what the page set-up needs."""
+
+    def __init__(self, ws: Worksheet, widths: list[float], title: str, subtitle: str = "", about: str = ""):
+        self.ws = ws
+        self.widths = widths
+        self.ncols = len(widths)
+        self.row = 0
+        self.header_row: int | None = None
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        self.merged_line(title, font=Font(name=FONT, size=15, bold=True, color=ACCENT_DARK), height=24)
+        if subtitle:
+            self.merged_line(subtitle, font=Font(name=FONT, size=10, italic=True, color=MUTED))
+        if about:
+            self.merged_line(about, font=Font(name=FONT, size=10, color="1D2A35"), wrap=True)
+        self.row += 1
+
+    # -- rows ----------------------------------------------------------------------------------
+    def merged_line(self, text: str, font: Font | None = None, fill_color: str | None = None, height: float | None = None,
+                    wrap: bool = True, first: int = 1, last: int | None = None) -> int:
+        self.row += 1
+        last = last or self.ncols
+        c = self.ws.cell(row=self.row, column=first, value=text)
+        c.font = font or Font(name=FONT, size=10)
+        c.alignment = Alignment(wrap_text=wrap, vertical="center" if not wrap else "top")
+        if fill_color:
+            for col in range(first, last + 1):
+                self.ws.cell(row=self.row, column=col).fill = fill(fill_color)
+        if last > first:
+            self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+        width = sum(self.widths[first - 1 : last])
+        self.ws.row_dimensions[self.row].height = height or max(15, 14 * _lines(text, width, font.size if font and font.size else 10))
+        return self.row
+
+    def header(self, labels: list[str], freeze_col: int = 1) -> int:
+        self.row += 1
+        for i, label in enumerate(labels, start=1):
+            c = self.ws.cell(row=self.row, column=i, value=label)
+            c.font = Font(name=FONT, size=10, bold=True, color="FFFFFF")
+            c.fill = fill(ACCENT)
+            c.alignment = CENTER
+            c.border = BORDER
+        self.ws.row_dimensions[self.row].height = max(20, 14 * max(_lines(lbl, self.widths[i], 10) for i, lbl in enumerate(labels)))
+        if self.header_row is None:
+            self.header_row = self.row
+            self.ws.freeze_panes = self.ws.cell(row=self.row + 1, column=freeze_col)
+        return self.row
+
+    def group(self, text: str, color: str = GROUP_FILL, bold: bool = True, font_color: str = "1D2A35") -> int:
+        r = self.merged_line(text, font=Font(name=FONT, size=10, bold=bold, color=font_color), fill_color=color)
+        for col in range(1, self.ncols + 1):
+            self.ws.cell(row=r, column=col).border = BORDER
+        return r
+
+    def values(
+        self, values: list[Any], colors: dict[int, str] | None = None, bold_first: bool = False,
+        min_height: float = 15, merge: dict[int, int] | None = None,
+    ) -> int:
+        """One row of cells; `merge` {first column: last column} merges cells (text measured on
+        the merged width)."""
+        self.row += 1
+        colors = colors or {}
+        merge = merge or {}
+        height = min_height
+        for i, value in enumerate(values, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                value = "'" + value  # never a formula
+            c = self.ws.cell(row=self.row, column=i, value=value if value not in ("", None) else None)
+            c.font = Font(name=FONT, size=10, bold=bold_first and i == 1)
+            c.alignment = WRAP
+            c.border = BORDER
+            if i in colors and colors[i]:
+                c.fill = fill(colors[i])
+                c.font = Font(name=FONT, size=10, bold=True, color=ink(colors[i]))
+                c.alignment = CENTER
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                c.alignment = Alignment(vertical="top", horizontal="right")
+            if isinstance(value, (dt.date, dt.datetime)):
+                c.number_format = "DD/MM/YYYY"
+            width = sum(self.widths[i - 1 : merge.get(i, i)])
+            height = max(height, 14.5 * _lines(value, width, 10))
+        for first, last in merge.items():
+            for col in range(first + 1, last + 1):
+                self.ws.cell(row=self.row, column=col).border = BORDER
+            self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+        self.ws.row_dimensions[self.row].height = min(height, 400)
+        return self.row
+
+    def blank(self) -> None:
+        self.row += 1
+
+    def image(self, png: bytes, anchor: str, width_px: int) -> None:
+        from openpyxl.drawing.image import Image as XLImage
+
+        img = XLImage(io.BytesIO(png))
+        scale = width_px / img.width
+        img.width, img.height = int(img.width * scale), int(img.height * scale)
+        self.ws.add_image(img, anchor)
+
+    def page_break(self) -> None:
+        from openpyxl.worksheet.pagebreak import Break
+
+        self.ws.row_breaks.append(Break(id=self.row))
+
+    # -- page set-up ---------------------------------------------------------------------------
+    def finish(self, landscape: bool | None = None, footer: str = "") -> None:
+        ws = self.ws
+        last_col = get_column_letter(self.ncols)
+        ws.print_area = f"A1:{last_col}{max(self.row, 1)}"
+        if self.header_row:
+            ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+        total_width = sum(self.widths)
+        ws.page_setup.orientation = "landscape" if (landscape if landscape is not None else total_width > 95) else "portrait"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = 0.7
+        ws.page_margins.bottom = 0.7
+        ws.print_options.horizontalCentered = True
+        ws.oddHeader.left.text = footer[:120]
+        ws.oddHeader.left.size = 8
+        ws.oddHeader.right.text = "&A"
+        ws.oddHeader.right.size = 8
+        ws.oddFooter.center.text = "Page &P / &N"
+        ws.oddFooter.center.size = 8
+        ws.sheet_view.zoomScale = 100
+
+
+def _lines(value: Any, width: float, size: float = 10) -> int:
+    """Estimated number of wrapped lines of a cell's text in a column `width` characters wide."""
+    if value is None:
+        return 1
+    text = str(value)
+    per_line = max(1.0, width * 1.15 * 10 / size)
+    return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+
+
+def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> dict:
+    """Write the workbook to `out` (atomically). Returns {"sheets": [names]}."""
+    from desktop_app.exports import evaluation_xlsx_sheets as sheets
+    from desktop_app.exports.pdf_report import ReportContext
+
+    progress = as_progress(progress)
+    ctx = ReportContext(services, evaluation_id, today or dt.date.today())
+    tools = [t for t in ctx.kit.tools if t in ctx.scope]
+    total = len(tools) + 4
+    progress.report(0, total, "Préparation du classeur…")
+    wb = Workbook()
+    used: set[str] = set()
+    footer = f"Évaluation du contrat de ville — {ctx.territory}"
+    contents = wb.active
+    contents.title = sheet_name("Sommaire", used)
+    entries: list[tuple[str, str, str]] = []
+
+    ws = wb.create_sheet(sheet_name("Cadrage", used))
+    sheets.cadrage_sheet(ws, ctx, footer)
+    entries.append((ws.title, "Cadrage", "Territoire, quartiers, partenaires, équipe et calendrier"))
+    progress.report(1, total, "Cadrage")
+    for i, tool_id in enumerate(tools, start=2):
+        tool = ctx.kit.tool(tool_id)
+        progress.report(i, total, f"Grille : {tool.short_title or tool.title}")
+        ws = wb.create_sheet(sheet_name(tool.short_title or tool.title, used))
+        sheets.tool_sheet(ws, ctx, tool, footer)
+        entries.append((ws.title, (f"Outil {tool.number} — " if tool.number else "") + tool.title, sheets.kind_label(tool.kind)))
+        if tool_id == "referentiel":
+            ws = wb.create_sheet(sheet_name("Matrice du référentiel", used))
+            sheets.matrix_sheet(ws, ctx, footer)
+            entries.append((ws.title, "Matrice des appréciations du référentiel", "Vue d'ensemble colorée"))
+    progress.report(total - 2, total, "Sommaire")
+    sheets.contents_sheet(contents, ctx, entries, footer)
+    progress.report(total - 1, total, "Enregistrement…")
+    wb.properties.title = f"Grilles remplies — {ctx.territory}"
+    wb.properties.creator = "EvalKit Quartiers"
+    with atomic_output(out) as tmp:
+        wb.save(tmp)
+    progress.report(total, total, "Classeur terminé")
+    return {"sheets": [e[0] for e in entries]}

@@ -1,0 +1,392 @@
+"""The sheets of the filled-grids workbook, one writer per kind of kit tool (see
+`evaluation_xlsx`). Each writer lays its tool out the way the paper kit does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop_app.core.answer_text import display_value, option_color
+from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
+from desktop_app.core.councils import checklist_rows
+from desktop_app.core.maturity import compute_maturity, format_points
+from desktop_app.exports.evaluation_xlsx import ACCENT, ACCENT_DARK, ACCENT_LIGHT, FONT, SheetWriter
+from desktop_app.kit.forms import KIND_LABELS, compile_tool
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def _date(iso: str) -> Any:
+    try:
+        return dt.date.fromisoformat(iso) if iso else None
+    except ValueError:
+        return iso
+
+
+def _subtitle(ctx, tool=None) -> str:
+    parts = [ctx.territory]
+    if tool is not None:
+        parts.insert(0, f"Outil {tool.number} du kit" if tool.number else kind_label(tool.kind))
+    parts.append(f"grille éditée le {ctx.today:%d/%m/%Y}")
+    return " — ".join(parts)
+
+
+# --------------------------------------------------------------------------- contents, cadrage
+
+
+def contents_sheet(ws: Worksheet, ctx, entries: list[tuple[str, str, str]], footer: str) -> None:
+    w = SheetWriter(ws, [34, 66, 36], "Grilles remplies de l'évaluation", _subtitle(ctx),
+                    f"Kit : {ctx.kit.title} (version {ctx.kit.version}). Une feuille par outil utilisé ; cliquez sur un nom pour l'ouvrir.")
+    w.header(["Feuille", "Contenu", "Nature"])
+    for name, title, nature in entries:
+        r = w.values([name, title, nature])
+        c = ws.cell(row=r, column=1)
+        c.hyperlink = f"#'{name}'!A1"
+        c.font = Font(name=FONT, size=10, underline="single", color=ACCENT)
+    w.finish(landscape=False, footer=footer)
+
+
+def cadrage_sheet(ws: Worksheet, ctx, footer: str) -> None:
+    f = ctx.cadrage.fields
+    t = ctx.cadrage.tables
+    w = SheetWriter(ws, [26, 34, 34, 30], "Cadrage de l'évaluation", _subtitle(ctx))
+    w.header(["Rubrique", "Valeur", "", ""])
+    for label, value in (
+        ("Intercommunalité", ctx.territory),
+        ("Type", EPCI_TYPES.get(f.get("epci_type", ""), f.get("epci_type", ""))),
+        ("SIREN", f.get("siren", "")),
+        ("Génération du contrat", ctx.summary.generation_label),
+        ("Début de l'évaluation", _date(f.get("start_date", ""))),
+        ("Fin de l'évaluation", _date(f.get("end_date", ""))),
+        ("Objet", f.get("description", "")),
+    ):
+        w.values([label, value], bold_first=True, merge={2: 4})
+    for title, cols, rows in (
+        ("Quartiers prioritaires", ["Code", "Quartier", "Commune(s)", ""], [[q["code"], q["name"], q["communes"], ""] for q in t.get("qpv", [])]),
+        ("Communes", ["Commune", "Code INSEE", "", ""], [[c["name"], c["insee"], "", ""] for c in t.get("commune", [])]),
+        ("Partenaires", ["Institution", "Contact", "Rôle", "E-mail"], [[p["organisation"], p["contact"], p["role"], p["email"]] for p in t.get("partner", [])]),
+        ("Équipe d'évaluation", ["Nom", "Structure", "Rôle", "Pilote"], [[m["name"], m["organisation"], m["role"], "oui" if m.get("is_pilot") else ""] for m in t.get("team_member", [])]),
+        ("Calendrier", ["Date", "Étape", "Intitulé", "Lieu"], [[_date(m["date"]), MILESTONE_KINDS.get(m["kind"], m["kind"]), m["label"], m["place"]] for m in t.get("milestone", [])]),
+    ):
+        w.blank()
+        w.group(title, color=ACCENT_DARK, font_color="FFFFFF")
+        w.values(cols, colors={i: ACCENT_LIGHT for i in range(1, 5) if cols[i - 1]})
+        for row in rows or [["(aucun)", "", "", ""]]:
+            w.values(row)
+    w.finish(landscape=False, footer=footer)
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def tool_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    writer = {
+        "referential": referential_sheet,
+        "checklist": checklist_sheet,
+        "maturity_scale": maturity_sheet,
+        "scoring_grid": scoring_sheet,
+        "letter": letter_sheet,
+    }.get(tool.kind, sections_sheet)
+    writer(ws, ctx, tool, footer)
+
+
+# --------------------------------------------------------------------------- référentiel
+
+
+def referential_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    syn = ctx.services.synthesis
+    m = syn.matrix(ctx.evaluation_id)
+    links: dict[str, list[str]] = {}
+    for e in syn.evidence(ctx.evaluation_id):
+        links.setdefault(e.indicator_id, []).append(e.label)
+    w = SheetWriter(ws, [8, 48, 14, 22, 26, 34, 16, 34], tool.title, _subtitle(ctx, tool), tool.purpose)
+    w.header(["N°", "Question, sous-question, indicateur", "Unité", "Valeur", "Source", "Preuves", "Appréciation", "Commentaire"], freeze_col=3)
+    for q in m.questions:
+        w.group(f"{q.number}. {q.theme} — {q.label}", color=ACCENT_DARK, font_color="FFFFFF")
+        for sq in q.sub_questions:
+            r = w.values([sq.code, sq.label] + [""] * 6)
+            for col in range(1, 9):
+                ws.cell(row=r, column=col).fill = _fill(ACCENT_LIGHT)
+                ws.cell(row=r, column=col).font = Font(name=FONT, size=10, bold=True)
+            for c in sq.cells:
+                proofs = "\n".join(([c.proofs] if c.proofs else []) + [f"▸ {x}" for x in links.get(c.id, [])])
+                level = c.appreciation
+                w.values(
+                    [c.code, c.label, c.unit, c.value, c.source or f"(suggérée) {c.kit_source}", proofs, level.label if level else "", c.comment],
+                    colors={7: level.color if level else ""},
+                )
+        level = q.appreciation
+        w.values(
+            ["", "Appréciation d'ensemble de la question" + (" (indicative, calculée)" if q.computed else ""), "", "", "", "",
+             level.label if level else "", q.comment],
+            colors={7: level.color if level else ""}, bold_first=False,
+        )
+        ws.cell(row=w.row, column=2).font = Font(name=FONT, size=10, bold=True, italic=True)
+    w.finish(landscape=True, footer=footer)
+
+
+def _fill(color: str):
+    from desktop_app.exports.evaluation_xlsx import fill
+
+    return fill(color)
+
+
+def matrix_sheet(ws: Worksheet, ctx, footer: str) -> None:
+    m = ctx.services.synthesis.matrix(ctx.evaluation_id)
+    width = max((len(sq.cells) for q in m.questions for sq in q.sub_questions), default=1)
+    w = SheetWriter(ws, [22, 56] + [9] * width + [18], "Matrice des appréciations du référentiel", _subtitle(ctx),
+                    "Une case par indicateur, colorée selon l'appréciation portée (gris clair : pas encore apprécié).")
+    w.header(["Question", "Sous-question"] + [f"Ind. {chr(97 + i)}" for i in range(width)] + ["Appréciation d'ensemble"], freeze_col=3)
+    for q in m.questions:
+        first = w.row + 1
+        for sq in q.sub_questions:
+            values = [f"{q.number}. {q.theme}" if w.row + 1 == first else "", f"{sq.code} {sq.label}"]
+            colors = {}
+            for i in range(width):
+                if i < len(sq.cells):
+                    c = sq.cells[i]
+                    values.append(c.code)
+                    colors[3 + i] = c.appreciation.color if c.appreciation else "EEEEEE"
+                else:
+                    values.append("")
+            level = q.appreciation
+            values.append((level.label + (" (indicative)" if q.computed else "")) if level and w.row + 1 == first else "")
+            if level and w.row + 1 == first:
+                colors[3 + width] = level.color
+            w.values(values, colors=colors, bold_first=True)
+        if w.row > first:
+            ws.merge_cells(start_row=first, start_column=1, end_row=w.row, end_column=1)
+            ws.merge_cells(start_row=first, start_column=3 + width, end_row=w.row, end_column=3 + width)
+    w.blank()
+    w.group("Légende")
+    for lv in m.scale:
+        w.values([lv.label, ""], colors={1: lv.color})
+    w.finish(landscape=True, footer=footer)
+
+
+# --------------------------------------------------------------------------- conseils citoyens
+
+
+def checklist_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    form = compile_tool(ctx.kit, tool.id)
+    columns = list(tool.columns)
+    widths = [46, 26] + [26 if c.type in ("long_text", "text") else 16 for c in columns]
+    w = SheetWriter(ws, widths, tool.title, _subtitle(ctx, tool), tool.purpose)
+    councils = [c for c in ctx.services.synthesis.councils(ctx.evaluation_id) if c.responses.get(tool.id)]
+    blocks = [(c.title + f" ({c.code})", c.responses[tool.id].answers) for c in councils] or [("Grille vierge", {})]
+    headers = ["Obligation / élément", "Référence"] + [c.label for c in columns]
+    for n, (title, answers) in enumerate(blocks):
+        if n:
+            w.page_break()
+            w.blank()
+        w.group(title, color=ACCENT_DARK, font_color="FFFFFF")
+        w.header(headers, freeze_col=2)
+        group = None
+        for row in checklist_rows(tool, form, answers):
+            if row.group != group:
+                group = row.group
+                if group:
+                    w.group(group)
+            values = [row.label, row.reference] + [cell.text for cell in row.cells]
+            colors = {3 + i: cell.color for i, cell in enumerate(row.cells) if cell.color and cell.text}
+            w.values(values, colors=colors)
+    w.finish(landscape=True, footer=footer)
+
+
+# --------------------------------------------------------------------------- maturité
+
+
+def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    found = [r for r in ctx.responses_of(tool.id) if r.subject_type == "evaluation"]
+    answers = found[0].answers if found else {}
+    result = compute_maturity(tool, answers)
+    w = SheetWriter(ws, [28, 22, 9, 48, 48], tool.title, _subtitle(ctx, tool), tool.purpose)
+    w.header(["Domaine", "Niveau atteint", "Points", "Justification", "Ce que décrit ce niveau"], freeze_col=2)
+    for d in result.domains:
+        lv = d.level
+        w.values(
+            [d.label, f"{lv.number} – {lv.label}" if lv else "", lv.points if lv else None, d.justification, d.level_text],
+            colors={2: lv.color if lv else ""}, bold_first=True,
+        )
+    r = w.values(["Score", f"{format_points(result.score)} / {format_points(result.max_score)} points", None,
+                  f"{round(result.percent)} % ; {result.assessed} domaine(s) évalué(s) sur {result.total}", ""], bold_first=True)
+    ws.cell(row=r, column=2).font = Font(name=FONT, size=11, bold=True, color=ACCENT)
+    for title, items in (("Points forts", result.strengths), ("Axes de progrès", result.progress), ("Recommandations", result.recommendations)):
+        w.blank()
+        w.group(title)
+        for f in items or ():
+            w.values([f.domain, f.text], bold_first=True, merge={2: 5})
+        if not items:
+            w.values(["—"])
+    if result.assessed:
+        from desktop_app.exports import charts
+
+        png = charts.radar_chart([d.label for d in result.domains], result.profile(), result.max_level)
+        w.blank()
+        w.group("Profil de maturité")
+        anchor_row = w.row + 1
+        w.image(png, f"A{anchor_row}", 430)
+        w.row += 20
+    w.finish(landscape=True, footer=footer)
+
+
+# --------------------------------------------------------------------------- choix des actions
+
+
+def scoring_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    responses = ctx.responses_of(tool.id)
+    n = max(len(responses), 1)
+    w = SheetWriter(ws, [34, 9, 44] + [16] * n, tool.title, _subtitle(ctx, tool), tool.purpose)
+    w.header(["Critère", "Poids", "Niveaux (1 à 3)"] + [r.label or "Action" for r in responses] if responses else ["Critère", "Poids", "Niveaux (1 à 3)", "(aucune action cotée)"], freeze_col=4)
+    totals = [0.0] * len(responses)
+    for c in tool.criteria:
+        levels = "\n".join(f"{lv.value} – {lv.label} : {lv.description}" for lv in c.levels)
+        values: list[Any] = [c.label, c.weight, levels]
+        for i, r in enumerate(responses):
+            raw = r.answers.get(c.id)
+            try:
+                level = int(raw)
+            except (TypeError, ValueError):
+                level = None
+            values.append(level)
+            if level is not None:
+                totals[i] += c.weight * level
+        w.values(values, bold_first=True)
+    if responses:
+        best = sum(c.weight * max(lv.value for lv in c.levels) for c in tool.criteria)
+        w.values(["Note pondérée", None, f"sur {best:g} points"] + totals, colors={4 + i: ACCENT_LIGHT for i in range(len(responses))}, bold_first=True)
+        order = sorted(range(len(responses)), key=lambda i: -totals[i])
+        ranks = [0] * len(responses)
+        for rank, i in enumerate(order, start=1):
+            ranks[i] = rank
+        w.values(["Rang", None, ""] + ranks, bold_first=True)
+    w.finish(landscape=True, footer=footer)
+
+
+# --------------------------------------------------------------------------- courrier
+
+
+def letter_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    w = SheetWriter(ws, [34, 30, 30, 34], tool.title, _subtitle(ctx, tool), tool.purpose)
+    form = compile_tool(ctx.kit, tool.id)
+    found = [r for r in ctx.responses_of(tool.id) if r.subject_type == "evaluation"]
+    answers = found[0].answers if found else {}
+    w.header(["Option du courrier", "Valeur", "", ""])
+    for page in form.pages:
+        if page.id.startswith("_"):
+            continue
+        for f in page.fields:
+            if f.answerable:
+                w.values([f.label, display_value(f, answers.get(f.id))], bold_first=True, merge={2: 4})
+    w.blank()
+    w.group("Destinataires (liste de publipostage)", color=ACCENT_DARK, font_color="FFFFFF")
+    w.values(["Institution", "Contact", "Fonction", "E-mail"], colors={i: ACCENT_LIGHT for i in range(1, 5)})
+    for p in ctx.cadrage.tables.get("partner", []):
+        w.values([p["organisation"], p["contact"], p["role"], p["email"]])
+    w.finish(landscape=False, footer=footer)
+
+
+# --------------------------------------------------------------------------- questionnaires, guides, fiches
+
+
+def _consented(tool_id: str, answers: dict) -> bool:
+    """Testimonies appear only with the person's consent to their use."""
+    return tool_id != "fiche-temoignage" or answers.get("consentement_utilisation") is True
+
+
+def sections_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+    form = compile_tool(ctx.kit, tool.id)
+    responses = ctx.responses_of(tool.id)
+    pages = [p for p in form.pages if not p.id.startswith("_")]
+    fields = [(p, f) for p in pages for f in p.fields if f.answerable]
+    has_repeat = any(f.type == "repeat_group" for _, f in fields)
+    if has_repeat or len(responses) <= 1:
+        _stacked(ws, ctx, tool, form, pages, responses, footer)
+    else:
+        _across(ws, ctx, tool, pages, responses, footer)
+
+
+def _answer_cell(tool_id: str, f, answers: dict) -> tuple[Any, str | None]:
+    value = answers.get(f.id)
+    if f.type in ("integer", "decimal", "scale") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value, None
+    if f.type == "date" and value:
+        return _date(str(value)), None
+    return display_value(f, value), option_color(f, value)
+
+
+def _across(ws: Worksheet, ctx, tool, pages, responses, footer: str) -> None:
+    n = len(responses)
+    w = SheetWriter(ws, [7, 54] + [24] * n, tool.title, _subtitle(ctx, tool), tool.purpose)
+    w.header(["N°", "Question"] + [r.label or f"Fiche {i}" for i, r in enumerate(responses, start=1)], freeze_col=3)
+    for s, page in enumerate(pages, start=1):
+        answerable = [f for f in page.fields if f.answerable]
+        if not answerable:
+            continue
+        w.group(f"{s}. {page.title}")
+        for q, f in enumerate(answerable, start=1):
+            values: list[Any] = [f"{s}.{q}", f.label]
+            colors = {}
+            for i, r in enumerate(responses):
+                if not _consented(tool.id, r.answers):
+                    values.append("(non repris : pas d'accord d'utilisation)" if f.sensitive else "")
+                    continue
+                value, color = _answer_cell(tool.id, f, r.answers)
+                values.append(value)
+                if color:
+                    colors[3 + i] = color
+            w.values(values, colors=colors)
+    w.finish(landscape=n > 2, footer=footer)
+
+
+def _stacked(ws: Worksheet, ctx, tool, form, pages, responses, footer: str) -> None:
+    repeat_children = max((len(f.children) for p in pages for f in p.fields if f.type == "repeat_group"), default=0)
+    answer_cols = max(1, repeat_children)
+    widths = [7, 46] + ([64] if answer_cols == 1 else [max(14, 96 // answer_cols)] * answer_cols)
+    w = SheetWriter(ws, widths, tool.title, _subtitle(ctx, tool), tool.purpose)
+    blocks = [(r.label or tool.short_title or tool.title, r.answers, r.status) for r in responses] or [("Fiche vierge", {}, "")]
+    last = 2 + answer_cols
+    for b, (title, answers, status) in enumerate(blocks):
+        if b:
+            w.page_break()
+            w.blank()
+        if len(blocks) > 1 or responses:
+            w.group(title + (" — complète" if status == "complete" else ""), color=ACCENT_DARK, font_color="FFFFFF")
+        w.header(["N°", "Question", "Réponse"] + [""] * (answer_cols - 1), freeze_col=3)
+        if answer_cols > 1:
+            ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=last)
+        consent = _consented(tool.id, answers)
+        for s, page in enumerate(pages, start=1):
+            answerable = [f for f in page.fields if f.answerable]
+            if not answerable:
+                continue
+            w.group(f"{s}. {page.title}")
+            for q, f in enumerate(answerable, start=1):
+                if f.type == "repeat_group":
+                    items = [i for i in (answers.get(f.id) or []) if isinstance(i, dict)]
+                    w.values([f"{s}.{q}", f.label + f" ({len(items)})"] + [c.label for c in f.children],
+                                 colors={3 + i: ACCENT_LIGHT for i in range(len(f.children))})
+                    for item in items:
+                        values: list[Any] = ["", ""]
+                        colors = {}
+                        for i, child in enumerate(f.children):
+                            value, color = _answer_cell(tool.id, child, item)
+                            values.append(value)
+                            if color:
+                                colors[3 + i] = color
+                        w.values(values, colors=colors)
+                    continue
+                if not consent and f.sensitive:
+                    value, color = "(non repris : pas d'accord d'utilisation)", None
+                else:
+                    value, color = _answer_cell(tool.id, f, answers)
+                w.values([f"{s}.{q}", f.label, value], colors={3: color} if color else None,
+                         merge={3: last} if answer_cols > 1 else None)
+    w.finish(landscape=answer_cols > 2, footer=footer)
+
