@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -334,6 +334,7 @@ def questions_sheet(ws: Worksheet, lists: Worksheet, info: TemplateInfo, answers
         c.alignment = Alignment(vertical="center", wrap_text=True)
     ws.row_dimensions[HEADER_ROW].height = 22
 
+    _register_styles(ws.parent)
     validations = _Validations(ws, lists)
     identity = set(identity_fields(form).ids)
     row = HEADER_ROW + 1
@@ -357,73 +358,95 @@ def questions_sheet(ws: Worksheet, lists: Worksheet, info: TemplateInfo, answers
     ws.protection.selectUnlockedCells = False
 
 
+def _register_styles(wb) -> None:
+    """Named styles: one assignment per cell instead of font, fill, border… one by one (fast)."""
+    if "ek_answer" in wb.named_styles:
+        return
+
+    def add(name: str, font: Font, alignment: Alignment = WRAP, fill: PatternFill | None = None,
+            border: Border | None = None, locked: bool = True) -> None:
+        style = NamedStyle(name=name, font=font, alignment=alignment, protection=Protection(locked=locked))
+        if fill is not None:
+            style.fill = fill
+        if border is not None:
+            style.border = border
+        wb.add_named_style(style)
+
+    add("ek_num", Font(name=FONT, size=11, bold=True))
+    add("ek_label", Font(name=FONT, size=11))
+    add("ek_label_bold", Font(name=FONT, size=11, bold=True))
+    add("ek_label_option", Font(name=FONT, size=11), Alignment(wrap_text=True, vertical="top", indent=2))
+    add("ek_label_other", Font(name=FONT, size=11, italic=True), Alignment(wrap_text=True, vertical="top", indent=2))
+    add("ek_label_item", Font(name=FONT, size=11), Alignment(wrap_text=True, vertical="top", indent=1))
+    add("ek_help", Font(name=FONT, size=9, color="555555"))
+    add("ek_answer", Font(name=FONT, size=11), fill=ANSWER_FILL, border=BOX, locked=False)
+    add("ek_answer_mark", Font(name=FONT, size=11, bold=True), Alignment(horizontal="center", vertical="top"),
+        fill=ANSWER_FILL, border=BOX, locked=False)
+    add("ek_locked", Font(name=FONT, size=11), fill=LOCKED_FILL, border=BOX)
+    add("ek_section", Font(name=FONT, size=12, bold=True, color="FFFFFF"), fill=SECTION_FILL)
+    add("ek_section_help", Font(name=FONT, size=9, italic=True, color="FFFFFF"), fill=SECTION_FILL)
+    add("ek_note", Font(name=FONT, size=10, italic=True, color="333333"))
+
+
 def _write_row(ws: Worksheet, row: int, spec: sheet.RowSpec, answers: dict[str, Any], validations: _Validations, identity: set[str]) -> None:
     ws.cell(row=row, column=sheet.KEY_COL, value=spec.key)
     num = ws.cell(row=row, column=sheet.NUM_COL)
     label = ws.cell(row=row, column=sheet.LABEL_COL, value=spec.label)
     answer = ws.cell(row=row, column=sheet.ANSWER_COL)
     help_cell = ws.cell(row=row, column=sheet.HELP_COL, value=spec.help or None)
-    for c in (num, label, answer, help_cell):
-        c.alignment = WRAP
-        c.font = Font(name=FONT, size=11)
-    help_cell.font = Font(name=FONT, size=9, color="555555")
     widths: list = [(spec.label, WIDTHS[sheet.LABEL_COL]), (spec.help, WIDTHS[sheet.HELP_COL], 9)]
 
     if spec.kind == "section":
         num.value = spec.number
-        for c in (num, label, answer, help_cell):
-            c.fill = SECTION_FILL
-            c.font = Font(name=FONT, size=12, bold=True, color="FFFFFF")
-        help_cell.font = Font(name=FONT, size=9, italic=True, color="FFFFFF")
+        for c in (num, label, answer):
+            c.style = "ek_section"
+        help_cell.style = "ek_section_help"
         ws.row_dimensions[row].height = max(24, _height(widths))
         return
     if spec.kind == "note":
-        label.font = Font(name=FONT, size=10, italic=True, color="333333")
+        label.style = "ek_note"
         ws.merge_cells(start_row=row, start_column=sheet.LABEL_COL, end_row=row, end_column=sheet.HELP_COL)
         ws.row_dimensions[row].height = _height([(spec.label, sum(WIDTHS[c] for c in (3, 4, 5)))], 10)
         return
 
     f = spec.field
     assert f is not None
+    help_cell.style = "ek_help"
+    num.style = "ek_num"
+    label.style = "ek_label"
     value: Any = None
     if spec.kind == "question":
         num.value = spec.number + (" *" if f.required else "")
-        num.font = Font(name=FONT, size=11, bold=True)
         if spec.answerable:
             value = _cell_value(f, answers.get(f.id))
         if f.id in identity:
-            label.font = Font(name=FONT, size=11, bold=True)
+            label.style = "ek_label_bold"
     elif spec.kind == "group":
         num.value = spec.number + (" *" if f.required else "")
-        num.font = Font(name=FONT, size=11, bold=True)
     elif spec.kind == "option":
-        label.alignment = Alignment(wrap_text=True, vertical="top", indent=2)
+        label.style = "ek_label_option"
         chosen = answers.get(f.id) or []
         value = sheet.MARK if spec.option and spec.option.value in chosen else None
     elif spec.kind == "other":
-        label.alignment = Alignment(wrap_text=True, vertical="top", indent=2)
-        label.font = Font(name=FONT, size=11, italic=True)
+        label.style = "ek_label_other"
         known = {o.value for o in f.choices}
         extra = [v for v in answers.get(f.id) or [] if v not in known]
         value = " ; ".join(extra) or None
     elif spec.kind == "item":
+        label.style = "ek_label_item"
         gid, _, rest = spec.key.partition("[")
         n = int(rest.split("]")[0])
         items = answers.get(gid) or []
         if n <= len(items) and isinstance(items[n - 1], dict):
             value = _cell_value(f, items[n - 1].get(f.id))
-        label.alignment = Alignment(wrap_text=True, vertical="top", indent=1)
 
     if spec.answerable:
+        answer.style = "ek_answer_mark" if spec.kind == "option" else "ek_answer"
         answer.value = value
-        answer.fill = ANSWER_FILL
-        answer.border = BOX
-        answer.protection = Protection(locked=False)
         fmt = _number_format(f) if spec.kind in ("question", "item") else None
         if fmt:
             answer.number_format = fmt
         if spec.kind == "option":
-            answer.alignment = Alignment(horizontal="center", vertical="top")
             validations.add(answer, f, mark=True)
         elif spec.kind in ("question", "item"):
             validations.add(answer, f)
@@ -432,8 +455,7 @@ def _write_row(ws: Worksheet, row: int, spec: sheet.RowSpec, answers: dict[str, 
         elif value is not None:
             widths.append((str(value), WIDTHS[sheet.ANSWER_COL]))
     else:
-        answer.fill = LOCKED_FILL
-        answer.border = BOX
+        answer.style = "ek_locked"
     ws.row_dimensions[row].height = _height(widths)
 
 

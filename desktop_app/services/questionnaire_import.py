@@ -195,12 +195,19 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
             answers.pop(key)
             issues.append(Issue("info", "réponse ignorée : d'après vos autres réponses, cette question ne s'applique pas.",
                                 reader.cells.get(key, ""), reader.question(key)))
+    if not set(answers) - set(fields.ids) and not reader.invalid:
+        return Analysis(**base, tool_id=tool_id, tool_title=title, issues=tuple(issues), respondent=respondent,
+                        prepared_for=prepared, refused="Le fichier ne contient aucune réponse (en dehors de l'identification du répondant).")
     missing = missing_required(form, answers)
-    for f, _message in missing:
-        if f.id in reader.missing_rows or f.id in reader.invalid:
-            continue
-        issues.append(Issue("warning", "réponse obligatoire manquante : la réponse sera enregistrée comme brouillon.",
-                            reader.cells.get(f.id, ""), reader.question(f.id)))
+    blank = [f for f, _ in missing if f.id not in reader.missing_rows and f.id not in reader.invalid]
+    if blank:
+        numbers = ", ".join(reader.numbers.get(f.id, f.label) for f in blank[:12]) + (" …" if len(blank) > 12 else "")
+        plural = "s" if len(blank) > 1 else ""
+        issues.append(Issue(
+            "warning",
+            f"{len(blank)} réponse{plural} obligatoire{plural} manquante{plural} (question{plural} {numbers}) : "
+            "la réponse sera enregistrée comme brouillon.",
+        ))
     complete = not missing and not reader.invalid
     return Analysis(
         **base, token=str(meta.get("token") or "") if meta else "", tool_id=tool_id, tool_title=title,

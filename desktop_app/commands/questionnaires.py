@@ -1,0 +1,191 @@
+"""`evalkit questionnaire …`: Excel templates, import of filled files, export of the responses.
+
+    evalkit questionnaire template ID --db D [--evaluation E] --out FICHIER.xlsx [--respondent CODE]
+    evalkit questionnaire template ID --db D --per-invitee --out DOSSIER
+    evalkit questionnaire import FICHIER... --db D [--evaluation E] [--questionnaire ID] [--partial]
+    evalkit questionnaire export --db D --out FICHIER.xlsx [--questionnaire ID]
+
+`import` prints one line per file (importé / mis à jour / refusé, with the reasons and the
+per-cell messages) and exits with 1 when any file is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop_app.commands.util import open_services, print_json, resolve_evaluation
+
+
+def register(groups) -> None:
+    root = groups["root"]
+    q = root.add_parser("questionnaire", help="questionnaires aux communes et aux associations (Excel)")
+    sub = q.add_subparsers(dest="questionnaire_command", required=True, parser_class=type(q))
+
+    t = sub.add_parser("template", help="générer le fichier Excel à remplir d'un questionnaire")
+    t.add_argument("id", metavar="ID", help="identifiant du questionnaire (ex. questionnaire-communes)")
+    t.add_argument("--db", required=True)
+    t.add_argument("--evaluation", help="identifiant de l'évaluation (si la base en contient plusieurs)")
+    t.add_argument("--out", required=True, metavar="FICHIER.xlsx", help="fichier à écrire (un dossier avec --per-invitee)")
+    t.add_argument("--respondent", metavar="CODE_OU_NOM", help="pré-remplir l'identité d'un répondant invité")
+    t.add_argument("--per-invitee", action="store_true", help="un fichier pré-rempli par répondant invité, dans le dossier --out")
+    t.add_argument("--deadline", metavar="JJ/MM/AAAA", default="", help="date limite de retour indiquée dans le fichier")
+    t.add_argument("--return-to", default="", metavar="ADRESSE", help="à qui renvoyer le fichier")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=cmd_template)
+
+    i = sub.add_parser("import", help="importer des questionnaires remplis (un ou plusieurs fichiers .xlsx)")
+    i.add_argument("files", nargs="+", metavar="FICHIER")
+    i.add_argument("--db", required=True)
+    i.add_argument("--evaluation")
+    i.add_argument("--questionnaire", metavar="ID", help="refuser les fichiers d'un autre questionnaire")
+    i.add_argument("--partial", action="store_true",
+                   help="importer les réponses valides des fichiers qui comportent des erreurs")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_import)
+
+    e = sub.add_parser("export", help="exporter toutes les réponses dans un classeur Excel")
+    e.add_argument("--db", required=True)
+    e.add_argument("--evaluation")
+    e.add_argument("--out", required=True, metavar="FICHIER.xlsx")
+    e.add_argument("--questionnaire", action="append", metavar="ID", help="limiter à ce questionnaire (répétable)")
+    e.add_argument("--with-personal-data", action="store_true", help="inclure les réponses signalées comme données personnelles")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_export)
+
+
+def _questionnaire(services, evaluation_id: str, tool_id: str):
+    from desktop_app.cli import UserError
+
+    known = services.questionnaires.questionnaires(evaluation_id)
+    for info in known:
+        if info.tool_id == tool_id:
+            return info
+    names = ", ".join(i.tool_id for i in known) or "aucun"
+    raise UserError(f"Questionnaire inconnu : « {tool_id} ». Questionnaires du kit : {names}.")
+
+
+def _find_invitee(services, evaluation_id: str, kind: str, wanted: str):
+    from desktop_app.cli import UserError
+    from desktop_app.core.questionnaire_respondents import clean_code, normalise_name
+
+    invitees = services.questionnaires.invitees(evaluation_id, kind)
+    code = clean_code(kind, wanted)
+    for inv in invitees:
+        if (code and inv.code == code) or normalise_name(inv.name) == normalise_name(wanted):
+            return inv
+    raise UserError(f"« {wanted} » ne figure pas parmi les répondants invités ({len(invitees)} invité(s)).")
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from desktop_app.cli import UserError
+    from desktop_app.exports.questionnaire_xlsx import template_info, write_template, write_templates
+
+    services = open_services(args.db)
+    try:
+        eid = resolve_evaluation(services, args.evaluation)
+        info = _questionnaire(services, eid, args.id)
+        out = Path(args.out)
+        if args.per_invitee:
+            invitees = services.questionnaires.invitees(eid, info.respondent_type)
+            if not invitees:
+                raise UserError("Aucun répondant invité : ajoutez-en dans l'application (onglet « Diffusion Excel »).")
+            if out.suffix.lower() == ".xlsx":
+                raise UserError("Avec --per-invitee, --out est un dossier.")
+            paths = write_templates(services, eid, info.tool_id, out, [i.respondent for i in invitees],
+                                    deadline=args.deadline, return_to=args.return_to)
+        else:
+            if out.suffix.lower() != ".xlsx":
+                raise UserError("Le fichier à écrire doit avoir l'extension .xlsx.")
+            respondent = None
+            if args.respondent:
+                respondent = _find_invitee(services, eid, info.respondent_type, args.respondent).respondent
+            template = template_info(services, eid, info.tool_id, respondent, deadline=args.deadline, return_to=args.return_to)
+            try:
+                paths = [write_template(template, out)]
+            except OSError as exc:
+                raise UserError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
+    finally:
+        services.close()
+    if args.json:
+        print_json({"questionnaire": info.tool_id, "files": [str(p) for p in paths]})
+    else:
+        for p in paths:
+            print(p)
+    return 0
+
+
+_MARKS = {"imported": "✔ importé", "updated": "↻ mis à jour", "refused": "✘ refusé"}
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    services = open_services(args.db)
+    try:
+        eid = resolve_evaluation(services, args.evaluation)
+        if args.questionnaire:
+            _questionnaire(services, eid, args.questionnaire)
+        outcomes = services.questionnaires.import_files(
+            eid, [Path(f) for f in args.files], partial=args.partial, expected_tool=args.questionnaire
+        )
+    finally:
+        services.close()
+    counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("imported", "updated", "refused")}
+    if args.json:
+        print_json({
+            "files": [
+                {
+                    "file": o.file_name, "status": o.status, "questionnaire": o.tool_title, "respondent": o.respondent,
+                    "response_id": o.response_id, "partial": o.partial, "unchanged": o.unchanged,
+                    "duplicate": o.duplicate, "reason": o.reason, "errors": list(o.errors),
+                    "warnings": list(o.warnings), "notes": list(o.notes),
+                }
+                for o in outcomes
+            ],
+            **counts,
+        })
+    else:
+        for o in outcomes:
+            label = _MARKS[o.status] + (" (réponses valides seulement)" if o.partial else "")
+            label += " (aucun changement)" if o.unchanged else ""
+            who = f" — {o.respondent}" if o.respondent else ""
+            print(f"{label} : {o.file_name}{who}")
+            if o.reason:
+                print(f"    {o.reason}")
+            for message in o.errors:
+                print(f"    erreur : {message}")
+            for message in o.warnings:
+                print(f"    attention : {message}")
+            if o.duplicate:
+                print("    attention : ce répondant avait déjà une réponse ; choisissez celle à conserver dans l'onglet « Réponses ».")
+        n = len(outcomes)
+        print(f"{n} fichier{'s' if n > 1 else ''} : {counts['imported']} importé(s), {counts['updated']} mis à jour, "
+              f"{counts['refused']} refusé(s).")
+    return 1 if counts["refused"] else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.cli import UserError
+    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
+
+    services = open_services(args.db)
+    try:
+        eid = resolve_evaluation(services, args.evaluation)
+        for tool_id in args.questionnaire or []:
+            _questionnaire(services, eid, tool_id)
+        out = Path(args.out)
+        if out.suffix.lower() != ".xlsx":
+            raise UserError("Le fichier à écrire doit avoir l'extension .xlsx.")
+        try:
+            path = write_responses(services, eid, out, args.questionnaire, include_sensitive=args.with_personal_data)
+        except OSError as exc:
+            raise UserError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
+        responses = sum(len(services.questionnaires.responses(eid, i.tool_id))
+                        for i in services.questionnaires.questionnaires(eid)
+                        if not args.questionnaire or i.tool_id in args.questionnaire)
+    finally:
+        services.close()
+    if args.json:
+        print_json({"file": str(path), "responses": responses})
+    else:
+        print(path)
+    return 0
