@@ -16,6 +16,22 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Rename the finished temporary file over the target, with ordinary permissions
+    (mkstemp creates it readable by its owner only)."""
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+    except OSError:
+        pass
+    os.replace(tmp, target)
+
+
 class NullProgress:
     def report(self, done: int, total: int, text: str = "") -> None:
         return None
@@ -63,7 +79,7 @@ def atomic_output(target: str | Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.replace(tmp, target)
+        _publish(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -81,7 +97,7 @@ def atomic_folder_outputs(targets: list[Path]) -> Iterator[list[Path]]:
             temps.append(Path(name))
         yield temps
         for tmp, target in zip(temps, targets, strict=True):
-            os.replace(tmp, target)
+            _publish(tmp, target)
     except BaseException:
         for tmp in temps:
             tmp.unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+"""The deliverables of an evaluation: the PDF summary, the filled-grids workbook, the partners'
+letters. Used alike by the Exports step (in a background task) and by `evalkit export …`.
+
+Every file is written to a temporary name and renamed at the end, so a failed or cancelled
+export leaves nothing half-written. Progress goes to any object with `report(done, total,
+text)` (the GUI's task `Progress`, which stops the export when the user cancels) or a callable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop_app.exports.safe_output import as_progress
+from desktop_app.services.base import ServiceError
+from desktop_app.services.synthesis import LETTER
+
+if TYPE_CHECKING:
+    from desktop_app.services.app_services import Services
+
+KINDS = {
+    "pdf": "Synthèse de l'évaluation (PDF)",
+    "xlsx": "Grilles remplies (Excel)",
+    "letters": "Courriers aux partenaires",
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    kind: str
+    paths: tuple[Path, ...]
+    detail: str = ""
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "files": [str(p) for p in self.paths], "detail": self.detail, "warnings": list(self.warnings)}
+
+
+class ExportService:
+    def __init__(self, services: Services):
+        self.services = services
+
+    # ------------------------------------------------------------------ names
+    def default_name(self, evaluation_id: str, kind: str, today: dt.date | None = None) -> str:
+        from desktop_app.exports.letters import file_stem
+
+        summary = self.services.evaluations.get(evaluation_id)
+        territory = file_stem(summary.territory_name or summary.display_name, 60)
+        day = (today or dt.date.today()).isoformat()
+        return {
+            "pdf": f"Synthèse de l'évaluation — {territory} — {day}.pdf",
+            "xlsx": f"Grilles remplies — {territory} — {day}.xlsx",
+            "letters": f"Courriers aux partenaires — {day}",
+        }[kind]
+
+    # ------------------------------------------------------------------ exports
+    def pdf(self, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> ExportResult:
+        from desktop_app.exports.pdf_report import build_report
+
+        out = Path(out)
+        info = self._guard(lambda: build_report(self.services, evaluation_id, out, progress, today=today), out)
+        return ExportResult("pdf", (out,), f"{info['pages']} pages")
+
+    def xlsx(self, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> ExportResult:
+        from desktop_app.exports.evaluation_xlsx import build_workbook
+
+        out = Path(out)
+        info = self._guard(lambda: build_workbook(self.services, evaluation_id, out, progress, today=today), out)
+        return ExportResult("xlsx", (out,), f"{len(info['sheets'])} feuilles")
+
+    def letters(
+        self, evaluation_id: str, out: str | Path, fmt: str | None = None, progress: Any = None, today: dt.date | None = None
+    ) -> ExportResult:
+        """`out` ending in .docx / .pdf: one document with every letter; otherwise a folder with
+        one file per partner, in `fmt` ("docx", the default, or "pdf")."""
+        from desktop_app.exports.letters import export_letters
+
+        if fmt not in (None, "docx", "pdf"):
+            raise ServiceError(f"Format de courrier inconnu : {fmt} (docx ou pdf).")
+        out = Path(out)
+        if out.suffix and out.suffix.lower() not in (".docx", ".pdf"):
+            raise ServiceError("Le fichier des courriers doit se terminer par .docx ou .pdf (ou indiquez un dossier).")
+        if LETTER not in self.services.synthesis.kit(evaluation_id).tools:
+            raise ServiceError("Le kit de cette évaluation ne contient pas de courrier aux partenaires.")
+        batch = self.services.synthesis.letters(evaluation_id)
+        head = self.letterhead(evaluation_id, today)
+        paths = self._guard(lambda: export_letters(batch.letters, head, out, fmt, as_progress(progress)), out)
+        return ExportResult("letters", tuple(paths), f"{len(batch.letters)} courrier(s)", batch.warnings)
+
+    def letterhead(self, evaluation_id: str, today: dt.date | None = None):
+        from desktop_app.exports.letters import Letterhead
+        from desktop_app.services.synthesis import long_date
+
+        cadrage = self.services.evaluations.cadrage(evaluation_id)
+        pilots = [m for m in cadrage.tables.get("team_member", []) if m.get("is_pilot")]
+        lines = [cadrage.fields.get("territory_name") or "", "Évaluation du contrat de ville"]
+        if pilots:
+            p = pilots[0]
+            lines.append(" — ".join(x for x in (p.get("name", ""), p.get("role", "")) if x))
+            if p.get("email"):
+                lines.append(p["email"])
+        day = long_date((today or dt.date.today()).isoformat())
+        date_line = "Le " + day.split(" ", 1)[1] if " " in day else day
+        return Letterhead(tuple(x for x in lines if x), date_line)
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _guard(fn, out: Path):
+        """File-system errors as French messages the user can act on."""
+        try:
+            return fn()
+        except PermissionError:
+            raise ServiceError(
+                f"Impossible d'écrire « {out} » : le fichier est peut-être ouvert dans une autre application, "
+                "ou le dossier est protégé."
+            ) from None
+        except FileNotFoundError:
+            raise ServiceError(f"Dossier introuvable pour « {out} ».") from None
+        except OSError as exc:
+            raise ServiceError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
