@@ -14,7 +14,9 @@ run: $(STAMP)
 	$(BIN)/evalkit gui
 
 test: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	@url="$$(scripts/pg_test_server.sh start)" || exit 1; \
+	EVALKIT_TEST_PG_URL="$$url" EVALKIT_MAKE_TEST=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q; \
+	status=$$?; scripts/pg_test_server.sh stop; exit $$status
 
 installer: $(STAMP)
 	$(BIN)/pip install -q -e ".[installer]"

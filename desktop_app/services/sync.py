@@ -153,12 +153,14 @@ class SyncService(ServiceBase):
                 if not self.services.attachments.has_blob(sha):
                     self.services.attachments.put_bytes(bundle.attachment_bytes(sha), sha)
         results = []
+        bundled = self.services.kits.bundled()
+        known_kit = (bundled.id, bundled.version, bundled.digest)
         try:
             with self.tx() as s:
                 for i, bundle in enumerate(bundles):
                     if progress:
                         progress(offset + i, total or len(bundles), f"Import de {bundle.path.name}")
-                    res = import_bundle(s, bundle, self.device_id)
+                    res = import_bundle(s, bundle, self.device_id, known_kit)
                     res.attachments = len(bundle.attachments)
                     summary = res.as_dict()
                     log_event(

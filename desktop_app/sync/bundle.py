@@ -369,10 +369,10 @@ def check_structure(bundle: Bundle) -> None:
                 raise _fail(path, f"un enregistrement de « {table} » appartient à une autre évaluation.")
     if not isinstance(bundle.versions, dict):
         raise _fail(path, "historique des versions mal formé.")
-    for table, per_record in bundle.versions.items():
+    for per_record in bundle.versions.values():
         if not isinstance(per_record, dict):
             raise _fail(path, "historique des versions mal formé.")
-        for rid, history in per_record.items():
+        for history in per_record.values():
             if not isinstance(history, list) or not all(isinstance(h, str) and SHA_RE.match(h) for h in history):
                 raise _fail(path, "historique des versions mal formé.")
     if bundle.kit_files is not None and (

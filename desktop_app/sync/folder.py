@@ -87,7 +87,7 @@ def synchronise(sync, folder: Path, progress=None) -> FolderReport:
             sync.log(direction="received", file_name=path.name[:255], status="error", message=message, counts={})
     with sync.read() as s:
         evaluations = [(e.id, e.title or e.territory_name) for e in s.scalars(select(Evaluation).order_by(Evaluation.created_at))]
-    for j, (eid, title) in enumerate(evaluations):
+    for eid, title in evaluations:
         if progress:
             progress(len(files), len(files) + 1, f"Écriture de « {title} »")
         name = outgoing_name(eid, title, me)

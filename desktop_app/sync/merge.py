@@ -116,21 +116,36 @@ def _open_conflicts(session: Session, table: str, ids: list[str]) -> dict[str, l
     return out
 
 
-def import_bundle(session: Session, bundle: Bundle, local_device: str) -> ImportResult:
-    """Merge `bundle` using `session` (the caller owns the transaction)."""
-    manifest = bundle.manifest
-    result = ImportResult(bundle.path.name, bundle.evaluation_id, manifest["evaluation"].get("title", ""), bundle.device_id)
-    kit = manifest["kit"]
-    if bundle.kit_files and session.get(KitSnapshot, (kit["id"], kit["version"])) is None:
+def _store_kit(session: Session, bundle: Bundle, known_kit: tuple[str, str, str] | None) -> None:
+    """Keep the bundle's kit version (checked: it must load, and be the one the manifest names)."""
+    import hashlib
+    import json
+
+    kit = bundle.manifest["kit"]
+    files = bundle.kit_files or {}
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    if known_kit != (kit["id"], kit["version"], digest):  # not the kit shipped with this application
         from desktop_app.kit.loader import KitError, load_files
 
         try:
-            loaded = load_files(bundle.kit_files)
+            loaded = load_files(files)
         except KitError:
             raise BundleError(f"« {bundle.path.name} » : la copie du kit jointe est invalide.") from None
         if (loaded.id, loaded.version) != (kit["id"], kit["version"]):
             raise BundleError(f"« {bundle.path.name} » : la copie du kit ne correspond pas au manifeste.")
-        session.add(KitSnapshot(kit_id=loaded.id, version=loaded.version, digest=loaded.digest, files=loaded.files))
+    session.add(KitSnapshot(kit_id=kit["id"], version=kit["version"], digest=digest, files=dict(files)))
+
+
+def import_bundle(
+    session: Session, bundle: Bundle, local_device: str, known_kit: tuple[str, str, str] | None = None
+) -> ImportResult:
+    """Merge `bundle` using `session` (the caller owns the transaction). `known_kit`: the
+    (id, version, digest) of a kit already validated on this machine (the bundled one)."""
+    manifest = bundle.manifest
+    result = ImportResult(bundle.path.name, bundle.evaluation_id, manifest["evaluation"].get("title", ""), bundle.device_id)
+    kit = manifest["kit"]
+    if bundle.kit_files and session.get(KitSnapshot, (kit["id"], kit["version"])) is None:
+        _store_kit(session, bundle, known_kit)
     redacted_by_table = bundle.redacted if bundle.privacy == "pseudonymised" else {}
     source = bundle.path.name
     for st in synced_tables():
