@@ -230,6 +230,8 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
                 who = respondent_from_answers(form, answers)
                 rec.subject_id = who.subject_id if who.identified else ""
                 rec.label = who.label if who.identified else ""
+            if rec.status == "complete" and missing_required(form, effective_answers(form, answers)):
+                rec.status = "draft"  # a complete response stays truthful: back to draft
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, key)
 
