@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 # --------------------------------------------------------------------------- targets
@@ -151,7 +152,11 @@ def normalize(value: Any) -> str:
     """Lower case, no accents, punctuation as spaces: "N° de dossier" -> "n de dossier"."""
     if value is None:
         return ""
-    text = str(value)
+    return _normalize(str(value))
+
+
+@lru_cache(maxsize=8192)
+def _normalize(text: str) -> str:
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -374,12 +379,14 @@ def guess_target(header: Any, samples: Sequence[Any] = ()) -> tuple[Target, int]
     has_money = any(_has_phrase(h, w) for w in MONEY_WORDS if len(w) > 3) or "€" in str(header)
     funder = _funder_token(h)
     numeric = _numeric_share(samples) >= 0.6
-    if (has_money or funder) and numeric and not any(_has_phrase(h, w) for w in ("total", "cout", "budget", "dont")):
+    not_money = ("total", "cout", "budget", "dont", "%", "pourcentage", "taux", "nombre", "nb", "habitants")
+    if (has_money or funder) and numeric and not any(_has_phrase(h, w) for w in not_money) and "%" not in str(header):
         kind = "requested" if any(_has_phrase(h, w) for w in REQUESTED_WORDS) else "amount"
         label = funder_label(str(header)) or (FUNDERS[funder] if funder else "")
         score = 60 + (20 if funder else 0)
-        best_other = max((c for c in candidates if c[1] not in ("year",)), default=(0, ""))
-        if best_other[0] < 100 and not (best_other[1] == "funder" and not has_money):
+        best_other = max((c for c in candidates if c[1] not in ("year", "title")), default=(0, ""))
+        specific = best_other[1] in ("beneficiaries", "beneficiaries_qpv", "file_number", "siret", "first_year", "multi_year")
+        if best_other[0] < 100 and not (best_other[1] == "funder" and not has_money) and not (specific and best_other[0] >= 8):
             return Target(kind, label), score
     if not candidates:
         return IGNORE, 0
@@ -475,6 +482,8 @@ def detect_header(rows: Sequence[Sequence[Any]], merged: Sequence[tuple[int, int
         if sum(1 for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool)) > len(cells) / 2:
             continue  # a data row
         labels = header_labels(rows, r, merged)
+        if not any(guess_target(label)[0].kind == "title" for label in labels if label):
+            continue  # cheap test on the words alone before looking at the values below
         columns = [column_values(rows, r + 1, c, 15) for c in range(len(labels))]
         targets = propose_mapping(labels, columns)
         kinds = [t.kind for t in targets if t.kind != "ignore"]

@@ -175,6 +175,12 @@ def qpv_matches(action_qpv: str, wanted: Iterable[str]) -> bool:
     return any(w and f" {normalize(w)} " in text for w in wanted)
 
 
+def qpv_label(text: str, names: Mapping[str, str]) -> str:
+    """Quartiers as people name them: known QPV codes replaced by the Cadrage's names."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    return ", ".join(names.get(p.upper(), p) for p in parts)
+
+
 def matches(
     pillar: str, qpv: str, carrier: str, title: str,
     want_pillar: str = "", want_qpv: Sequence[str] = (), want_carrier: str = "", search: str = "",

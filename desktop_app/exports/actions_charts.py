@@ -11,20 +11,51 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from desktop_app.core.action_plan import Milestone, Span
-from desktop_app.exports.charts import GRID, PALETTE, TEXT, _plt, _png, bar_chart
+from desktop_app.exports.charts import GRID, PALETTE, TEXT, _plt, _png
 
 MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 MILESTONE_COLORS = {"copil": "#c75b5b", "cotech": "#d4a72c", "temps_fort": "#8e6cb5", "rendu": "#c75b5b"}
 
 
+def milestone_legend(milestones: Sequence[Milestone]) -> list[str]:
+    """"1. 20/01/2026 — COPIL de lancement…", numbered as on the timeline."""
+    return [f"{i}. {m.day:%d/%m/%Y} — {m.label}" for i, m in enumerate(milestones, start=1)]
+
+
 def ranking_chart(
     labels: Sequence[str], values: Sequence[float], chosen: Sequence[bool], max_value: float,
-    title: str = "", width: float = 7.2,
+    title: str = "", width: float = 10.0, pitch: float = 0.27,
 ) -> bytes:
-    """The ranking as horizontal bars, best on top; chosen actions in the accent colour."""
-    short = [lbl if len(lbl) <= 70 else lbl[:69].rstrip() + "…" for lbl in labels]
-    return bar_chart(short, list(values), title=title, highlight=list(chosen), decimals=0 if all(
-        float(v).is_integer() for v in values) else 1, width=width, max_value=max_value or None)
+    """The ranking as horizontal bars, best on top; chosen actions in the accent colour, the
+    others in grey-blue; each bar ends with its score."""
+    plt = _plt()
+    n = max(len(values), 1)
+    fig, ax = plt.subplots(figsize=(width, 0.75 + pitch * n + (0.3 if title else 0)))
+    y = list(range(len(values)))[::-1]
+    colors = [PALETTE[0] if c else "#b9c7d2" for c in chosen]
+    ax.barh(y, values, color=colors, height=0.68)
+    short = [lbl if len(lbl) <= 78 else lbl[:77].rstrip() + "…" for lbl in labels]
+    ax.set_yticks(y, short, fontsize=8.5)
+    top = max_value or (max(values) if values else 1) or 1
+    ax.set_xlim(0, top * 1.06)
+    decimals = 0 if all(float(v).is_integer() for v in values) else 1
+    for yi, v, c in zip(y, values, chosen, strict=True):
+        text = f"{v:.{decimals}f}".replace(".", ",")
+        ax.text(v + top * 0.006, yi, text, va="center", fontsize=8, color=TEXT, fontweight="bold" if c else "normal")
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", labelsize=7.5)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    if any(chosen):
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=PALETTE[0], label="Retenue"), Patch(color="#b9c7d2", label="Non retenue")],
+                  loc="lower right", fontsize=7.5, frameon=False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _png(fig)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -36,7 +67,8 @@ def timeline_chart(
     title: str = "", width: float = 9.0,
 ) -> bytes:
     """One bar per collection period (grouped by action when `group` is set), the evaluation
-    period shaded, the Cadrage's milestones as dated vertical lines."""
+    period shaded, the Cadrage's milestones as dashed vertical lines numbered 1, 2… in date
+    order (the caller lists them with `milestone_legend`)."""
     plt = _plt()
     dated = [s for s in spans if s.start or s.end]
     days = [d for s in dated for d in (s.start, s.end) if d] + [m.day for m in milestones]
@@ -49,7 +81,7 @@ def timeline_chart(
     pad = timedelta(days=max(7, (hi - lo).days // 40))
     lo, hi = lo - pad, hi + pad
     n = max(len(dated), 1)
-    fig, ax = plt.subplots(figsize=(width, 1.6 + 0.42 * n))
+    fig, ax = plt.subplots(figsize=(width, 1.5 + 0.45 * n))
     if start or end:
         ax.axvspan(start or lo, end or hi, color="#eef4f9", zorder=0, label="Période de l'évaluation")
     groups = list(dict.fromkeys(s.group for s in dated))
@@ -66,13 +98,13 @@ def timeline_chart(
         y_labels.append(f"{s.group[:28]} — {label}" if s.group and len(groups) > 1 else label)
     ax.set_yticks(list(range(n - 1, n - 1 - len(dated), -1)) if dated else [], y_labels, fontsize=7.5)
     ax.set_ylim(-0.8, n - 0.2 + 0.9)
-    for m in milestones:
+    top_y = n - 0.2 + 0.55
+    for number, m in enumerate(milestones, start=1):
         if lo <= m.day <= hi:
             color = MILESTONE_COLORS.get(m.kind, "#7a8894")
             ax.axvline(m.day, color=color, linewidth=1, linestyle="--", zorder=2)
-            ax.text(m.day, n - 0.2 + 0.85, textwrap.shorten(m.label, 34, placeholder="…"), rotation=0, fontsize=6.5,
-                    color=color, ha="left", va="top", zorder=5,
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
+            ax.text(m.day, top_y, str(number), fontsize=7, color="white", ha="center", va="center", zorder=6,
+                    fontweight="bold", bbox={"boxstyle": "circle,pad=0.25", "facecolor": color, "edgecolor": "none"})
     # month ticks in French
     ticks = []
     d = date(lo.year, lo.month, 1)

@@ -275,23 +275,24 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     tl = actions_svc.timeline(evaluation_id)
     _title(ws, "Calendrier des collectes et de l'évaluation",
            "Périodes de collecte du plan de chaque action retenue, jalons du cadrage en pointillés.", 4)
-    cols = ["Date", "Jalon du cadrage"]
-    _header(ws, 4, cols, [12, 52])
+    cols = ["N°", "Date", "Jalon du cadrage"]
+    _header(ws, 4, cols, [5, 12, 46])
     r = 4
-    for m in tl.milestones:
+    for n, m in enumerate(tl.milestones, start=1):
         r += 1
-        ws.cell(row=r, column=1, value=m.day).number_format = "DD/MM/YYYY"
-        ws.cell(row=r, column=2, value=m.label)
-    _table(ws, 4, r, 2)
+        ws.cell(row=r, column=1, value=n).alignment = CENTER
+        ws.cell(row=r, column=2, value=m.day).number_format = "DD/MM/YYYY"
+        ws.cell(row=r, column=3, value=m.label)
+    _table(ws, 4, r, 3)
     r += 2
     ws.cell(row=r, column=1, value="Points d'attention").font = Font(bold=True)
     for w in tl.warnings or ("Aucun : les collectes tiennent dans le calendrier de l'évaluation.",):
         r += 1
         ws.cell(row=r, column=1, value=w).alignment = Alignment(wrap_text=False)
-    _print_setup(ws, 4, evaluation, 2)
+    _print_setup(ws, 4, evaluation, 3)
     if tl.spans or tl.milestones:
-        png = timeline_chart(tl.spans, tl.milestones, tl.start, tl.end, title="Collectes prévues et jalons de l'évaluation", width=11)
-        _image(ws, png, "D4", 900)
+        png = timeline_chart(tl.spans, tl.milestones, tl.start, tl.end, title="Collectes prévues et jalons de l'évaluation (numérotés)", width=11)
+        _image(ws, png, "E4", 900)
 
     # -- Critères ------------------------------------------------------------------------------
     ws = wb.create_sheet("Critères")

@@ -1,0 +1,323 @@
+"""The selection grid (kit tool 4): scores per criterion (typed 1-3, pre-filled from the data),
+weights, total, rank with ties, filters, the short list, and the chart of the ranking."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QStyleOptionHeader,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.scoring import shortlist_message
+from desktop_app.exports.actions_charts import ranking_chart
+from desktop_app.services.actions import FilterOptions, GridData
+from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
+from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar
+from desktop_app.ui.widgets.chart_view import ChartView
+
+CHART_ROWS = 10
+STATE_COLORS = {"ok": "#2e7d32", "low": "#b26a00", "high": "#c62828"}
+
+
+class RotatedHeader(QHeaderView):
+    """A horizontal header whose criterion sections show their label turned upwards, so the
+    score columns can stay narrow while their names stay readable."""
+
+    HEIGHT = 122
+
+    def __init__(self, rotated, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self._rotated = rotated
+        self.setSectionsClickable(True)
+        self.setHighlightSections(False)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        hint.setHeight(self.HEIGHT)
+        return hint
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        if not self._rotated(logical):
+            super().paintSection(painter, rect, logical)
+            return
+        painter.save()
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = rect
+        option.section = logical
+        option.text = ""
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        painter.restore()
+        text = str(self.model().headerData(logical, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        painter.save()
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.translate(rect.x(), rect.bottom())
+        painter.rotate(-90)
+        painter.drawText(QRect(6, 0, rect.height() - 10, rect.width()),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text.replace("\n", "  "))
+        painter.restore()
+
+
+class GridTable(QTableView):
+    """Scoring from the keyboard: 1, 2, 3 set the score and move to the next criterion; Delete
+    removes the team's score (back to the pre-filled value)."""
+
+    def keyPressEvent(self, event) -> None:
+        index = self.currentIndex()
+        model = self.model()
+        source: GridModel = model.sourceModel()
+        col = index.column() if index.isValid() else -1
+        crit = source.criterion_at(col)
+        key = event.key()
+        if crit is not None and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            text = event.text()
+            if text.isdigit() and crit.level(int(text)) is not None:
+                row = index.row()
+                action_id = source.action_id(model.mapToSource(index).row())
+                if model.setData(index, int(text)):
+                    self._restore(action_id, col + 1 if source.criterion_at(col + 1) is not None else col, row)
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                action_id = source.action_id(model.mapToSource(index).row())
+                if model.setData(index, None):
+                    self._restore(action_id, col, index.row())
+                return
+        if key == Qt.Key.Key_Space and col == GridModel.CHOSEN and index.isValid():
+            state = index.data(Qt.ItemDataRole.CheckStateRole)
+            new = Qt.CheckState.Unchecked if Qt.CheckState(state) == Qt.CheckState.Checked else Qt.CheckState.Checked
+            model.setData(index, new.value, Qt.ItemDataRole.CheckStateRole)
+            return
+        super().keyPressEvent(event)
+
+    def _restore(self, action_id: str, column: int, fallback_row: int) -> None:
+        """After a save (the grid refreshes), put the cursor back on the same action."""
+        model = self.model()
+        source: GridModel = model.sourceModel()
+        src_row = source.row_of(action_id)
+        target = model.mapFromSource(source.index(src_row, column)) if src_row is not None else model.index(fallback_row, column)
+        if target.isValid():
+            self.setCurrentIndex(target)
+
+
+class WeightsDialog(QDialog):
+    def __init__(self, grid: GridData, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Pondération des critères")
+        self.grid = grid
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        intro = QLabel(
+            "Ajustez les poids si une priorité locale le justifie, de préférence avant de noter. Un poids de 0 "
+            "écarte le critère. Le score maximal est la somme des poids multipliés par 3."
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        for c in grid.criteria:
+            spin = QDoubleSpinBox()
+            spin.setRange(0, 10)
+            spin.setSingleStep(0.5)
+            spin.setDecimals(1)
+            spin.setValue(grid.weights[c.id])
+            spin.setAccessibleName(f"Poids : {c.label}")
+            spin.setToolTip(c.description)
+            self.spins[c.id] = spin
+            row = QHBoxLayout()
+            row.addWidget(spin)
+            kit = QLabel(f"(kit : × {number(c.default_weight)})")
+            kit.setObjectName("muted")
+            row.addWidget(kit)
+            row.addStretch(1)
+            label = QLabel(c.label)
+            label.setToolTip(c.description)
+            form.addRow(label, row)
+        reset = QPushButton("Rétablir les poids du kit")
+        reset.clicked.connect(lambda: [self.spins[c.id].setValue(c.default_weight) for c in grid.criteria])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        bottom = QHBoxLayout()
+        bottom.addWidget(reset)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+    def weights(self) -> dict[str, float]:
+        return {cid: spin.value() for cid, spin in self.spins.items()}
+
+    def changed(self) -> dict[str, float]:
+        return {cid: w for cid, w in self.weights().items() if abs(w - self.grid.weights[cid]) > 1e-9}
+
+
+class GridTab(QWidget):
+    def __init__(self, ctx, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.ctx, self.evaluation_id = ctx, evaluation_id
+        self.grid: GridData | None = None
+        svc = ctx.services.actions
+        self.filters = FilterBar()
+        self.filters.changed.connect(self._apply_filters)
+        self.weights_button = QPushButton("Pondération…")
+        self.weights_button.setToolTip("Modifier le poids des critères pour cette évaluation")
+        self.weights_button.clicked.connect(self.edit_weights)
+        self.rerank_button = QPushButton("Reclasser")
+        self.rerank_button.setToolTip("Remettre les lignes dans l'ordre du classement")
+        self.rerank_button.clicked.connect(lambda: self.set_grid(self.grid) if self.grid else None)
+        top = QHBoxLayout()
+        top.addWidget(self.filters, 1)
+        top.addWidget(self.rerank_button)
+        top.addWidget(self.weights_button)
+
+        self.shortlist = QLabel()
+        self.shortlist.setObjectName("shortlist")
+        self.legend = QLabel()
+        self.legend.setObjectName("muted")
+        info = QHBoxLayout()
+        info.addWidget(self.shortlist)
+        info.addStretch(1)
+        info.addWidget(self.legend)
+
+        self.model = GridModel(
+            on_score=lambda aid, cid, v: ctx.apply(lambda: svc.set_score(aid, cid, v)) is not None,
+            on_chosen=lambda aid, on: ctx.apply(lambda: svc.set_chosen(aid, on)) is not None,
+            parent=self,
+        )
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = GridTable()
+        self.table.setHorizontalHeader(RotatedHeader(lambda c: self.model.criterion_at(c) is not None, self.table))
+        self.table.setObjectName("gridTable")
+        self.table.setAccessibleName("Grille de choix des actions")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setWordWrap(False)
+        self.table.setItemDelegate(ChoiceDelegate(self._score_choices, self.table))
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(30)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignBottom)
+
+        self.chart = ChartView(max_width=1500)
+        self.chart.setAccessibleName("Graphique du classement")
+        chart_area = QScrollArea()
+        chart_area.setWidgetResizable(True)
+        chart_area.setWidget(self.chart)
+        chart_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        chart_area.setStyleSheet("QScrollArea { background: white; }")
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.table)
+        self.split.addWidget(chart_area)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.split.setSizes([360, 300])
+        self._chart_timer = QTimer(self, singleShot=True, interval=250)
+        self._chart_timer.timeout.connect(self._draw_chart)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(top)
+        layout.addLayout(info)
+        layout.addWidget(self.split, 1)
+
+    # -- data ----------------------------------------------------------------------------------
+    def set_grid(self, grid: GridData, options: FilterOptions | None = None, keep_order: bool = False) -> None:
+        self.grid = grid
+        if options is not None:
+            self.filters.set_options(options)
+        first = self.model.grid is None or len(self.model.grid.criteria) != len(grid.criteria)
+        if not keep_order:
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.model.set_grid(grid, keep_order=keep_order)
+        if first or not keep_order:
+            self._size_columns()
+        if not keep_order:
+            self.proxy.sort(-1)
+        self._apply_filters(redraw=True)
+        state, text = shortlist_message(len(grid.chosen), grid.shortlist_min, grid.shortlist_max)
+        self.shortlist.setText(text)
+        self.shortlist.setStyleSheet(f"color: {STATE_COLORS[state]}; font-weight: 600;")
+        weights = "poids modifiés pour cette évaluation" if grid.custom_weights else "poids proposés par le kit"
+        self.legend.setText(
+            f"<i style='color:#6b7780'>3 en italique gris</i> : pré-rempli depuis la programmation · score maximal "
+            f"{number(grid.max_total)} ({weights})"
+        )
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        self.table.setColumnWidth(GridModel.CHOSEN, 70)
+        self.table.setColumnWidth(GridModel.RANK, 92)
+        for c in range(GridModel.FIXED, self.model.score_column):
+            self.table.setColumnWidth(c, 42)
+        self.table.setColumnWidth(self.model.score_column, 62)
+        header.setSectionResizeMode(GridModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setFixedHeight(RotatedHeader.HEIGHT)
+
+    def _score_choices(self, index: QModelIndex) -> list[tuple[str, object]]:
+        crit = self.model.criterion_at(index.column())
+        if crit is None:
+            return []
+        return [("— (valeur pré-remplie ou non noté)", None)] + [(f"{lv.value} – {lv.label}", lv.value) for lv in crit.levels]
+
+    def _apply_filters(self, redraw: bool = True) -> None:
+        rows = self.model.rows
+        self.proxy.set_predicate(lambda r: self.filters.accepts(rows[r].action))
+        if redraw:
+            self._chart_timer.start()
+
+    def visible_rows(self):
+        return [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()] for r in range(self.proxy.rowCount())]
+
+    def _draw_chart(self) -> None:
+        if self.grid is None:
+            return
+        rows = sorted(self.visible_rows(), key=lambda r: (r.rank.rank, r.action.title.lower()))
+        top = rows[:CHART_ROWS]
+        if not top:
+            self.chart.clear()
+            return
+        scope = f" (filtre : {self.filters.describe()})" if self.filters.active else ""
+        title = f"Classement — les {len(top)} premières actions sur {len(rows)}{scope}"
+        png = ranking_chart([f"{r.rank.rank}. {r.action.title}" for r in top], [r.total for r in top],
+                            [r.action.chosen for r in top], self.grid.max_total, title=title, width=11, pitch=0.22)
+        self.chart.set_png(png)
+
+    def flush_chart(self) -> None:
+        """Draw the pending chart now (screenshots, tests)."""
+        if self._chart_timer.isActive():
+            self._chart_timer.stop()
+            self._draw_chart()
+
+    # -- weights -------------------------------------------------------------------------------
+    def edit_weights(self) -> None:
+        if self.grid is None:
+            return
+        dialog = WeightsDialog(self.grid, self)
+        if dialog.exec():
+            changed = dialog.changed()
+            if changed:
+                svc = self.ctx.services.actions
+                self.ctx.apply(lambda: svc.set_weights(self.evaluation_id, changed))

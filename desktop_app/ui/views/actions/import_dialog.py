@@ -1,0 +1,305 @@
+"""The import preview: per sheet, the header row found and the column mapping proposed, which
+the user confirms or corrects, with the rows as they will be imported (or skipped, and why)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.identifiers import format_amount
+from desktop_app.core.programmation import AMOUNT_TARGETS, FIELD_LABELS, Target, clean_text, is_blank
+from desktop_app.core.programmation_rows import SheetPlan, plan_for_header
+from desktop_app.services.actions_import import ImportPreview
+
+OK_BG = QBrush(QColor("#eaf5ea"))
+SKIP_BG = QBrush(QColor("#fdf1e3"))
+PREVIEW_LIMIT = 300
+
+
+def column_letter(i: int) -> str:
+    text = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        text = chr(65 + r) + text
+    return text
+
+
+class ImportDialog(QDialog):
+    def __init__(self, preview: ImportPreview, parent=None):
+        super().__init__(parent)
+        self.preview = preview
+        self.plans: list[SheetPlan] = [dataclasses.replace(p, labels=list(p.labels), mapping=list(p.mapping)) for p in preview.plans]
+        self.setWindowTitle(f"Importer la programmation — {preview.path.name}")
+        self.resize(1120, 780)
+        self._loading = False
+
+        intro = QLabel(
+            f"<b>{preview.path.name}</b> ({preview.format}). Vérifiez la ligne d'en-tête et ce que contient chaque "
+            "colonne, puis importez. Réimporter le même fichier met les actions à jour sans les dupliquer."
+        )
+        intro.setWordWrap(True)
+
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setAccessibleName("Feuille")
+        for plan in self.plans:
+            self.sheet_combo.addItem(plan.name)
+        self.sheet_combo.currentIndexChanged.connect(self._show_sheet)
+        self.enabled = QCheckBox("Importer cette feuille")
+        self.enabled.toggled.connect(self._on_enabled)
+        self.header_spin = QSpinBox()
+        self.header_spin.setPrefix("ligne ")
+        self.header_spin.setAccessibleName("Ligne d'en-tête")
+        self.header_spin.valueChanged.connect(self._on_header_row)
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(1999, 2100)
+        self.year_spin.setSpecialValueText("non précisée")
+        self.year_spin.setAccessibleName("Année des actions sans colonne Année")
+        self.year_spin.setToolTip("Année donnée aux lignes qui n'ont pas de colonne « Année »")
+        self.year_spin.valueChanged.connect(self._on_year)
+        self.sheet_note = QLabel()
+        self.sheet_note.setObjectName("muted")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Feuille :"))
+        top.addWidget(self.sheet_combo, 1)
+        top.addWidget(self.enabled)
+        top.addSpacing(12)
+        top.addWidget(QLabel("En-tête :"))
+        top.addWidget(self.header_spin)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Année :"))
+        top.addWidget(self.year_spin)
+
+        self.mapping = QTableWidget(0, 4)
+        self.mapping.setHorizontalHeaderLabels(["Colonne du fichier", "Exemples de valeurs", "Correspond à", "Financeur"])
+        self.mapping.verticalHeader().setVisible(False)
+        self.mapping.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.mapping.setAccessibleName("Correspondance des colonnes")
+        header = self.mapping.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.mapping.setColumnWidth(0, 250)
+        self.mapping.setColumnWidth(2, 270)
+        self.mapping.setColumnWidth(3, 170)
+
+        self.rows_table = QTableWidget(0, 7)
+        self.rows_table.setHorizontalHeaderLabels(["Ligne", "Résultat", "Intitulé", "Porteur", "Pilier", "Montant", "Remarque"])
+        self.rows_table.verticalHeader().setVisible(False)
+        self.rows_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rows_table.setAccessibleName("Aperçu des lignes")
+        for i, w in enumerate((52, 90, 260, 170, 140, 95)):
+            self.rows_table.setColumnWidth(i, w)
+        self.rows_table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        for title, table in (("Colonnes", self.mapping), ("Aperçu des lignes de cette feuille", self.rows_table)):
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 4, 0, 0)
+            label = QLabel(f"<b>{title}</b>")
+            lay.addWidget(label)
+            lay.addWidget(table)
+            split.addWidget(box)
+        split.setSizes([330, 330])
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.addButton("Importer", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("primary")
+        self.import_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(self.sheet_note)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        first = next((i for i, p in enumerate(self.plans) if p.header_row is not None), 0)
+        self.sheet_combo.setCurrentIndex(first)
+        self._show_sheet(first)
+
+    # -- current sheet -------------------------------------------------------------------------
+    @property
+    def plan(self) -> SheetPlan:
+        return self.plans[self.sheet_combo.currentIndex()]
+
+    def _show_sheet(self, index: int) -> None:
+        if index < 0:
+            return
+        plan = self.plans[index]
+        sheet = self.preview.sheet(plan.name)
+        self._loading = True
+        self.enabled.setChecked(plan.enabled and plan.header_row is not None)
+        self.header_spin.setRange(1, max(1, min(len(sheet.rows), 60)))
+        self.header_spin.setValue((plan.header_row or 0) + 1)
+        self.year_spin.setValue(plan.year or 1999)
+        self._loading = False
+        self._fill_mapping()
+        self._refresh()
+
+    def _fill_mapping(self) -> None:
+        plan = self.plan
+        sheet = self.preview.sheet(plan.name)
+        self.mapping.setRowCount(len(plan.labels))
+        start = (plan.header_row or 0) + 1
+        for c, label in enumerate(plan.labels):
+            name = QTableWidgetItem(f"{column_letter(c)} — {label or '(sans titre)'}")
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            name.setToolTip(label)
+            self.mapping.setItem(c, 0, name)
+            samples = [clean_text(r[c]) for r in sheet.rows[start:start + 60] if c < len(r) and not is_blank(r[c])]
+            unique = list(dict.fromkeys(samples))[:4]
+            ex = QTableWidgetItem(" · ".join(unique))
+            ex.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            ex.setToolTip("\n".join(unique))
+            self.mapping.setItem(c, 1, ex)
+            combo = QComboBox()
+            combo.setAccessibleName(f"Colonne {column_letter(c)} : correspond à")
+            for kind, text in FIELD_LABELS.items():
+                combo.addItem(text, kind)
+            target = plan.mapping[c] if c < len(plan.mapping) else Target()
+            combo.setCurrentIndex(max(combo.findData(target.kind), 0))
+            combo.currentIndexChanged.connect(lambda _i, col=c: self._on_target(col))
+            self.mapping.setCellWidget(c, 2, combo)
+            funder = QLineEdit(target.funder)
+            funder.setPlaceholderText("nom du financeur")
+            funder.setEnabled(target.kind in AMOUNT_TARGETS)
+            funder.setAccessibleName(f"Colonne {column_letter(c)} : financeur")
+            funder.editingFinished.connect(lambda col=c: self._on_funder(col))
+            self.mapping.setCellWidget(c, 3, funder)
+        self.mapping.resizeRowsToContents()
+
+    def target_combo(self, column: int) -> QComboBox:
+        return self.mapping.cellWidget(column, 2)
+
+    def funder_edit(self, column: int) -> QLineEdit:
+        return self.mapping.cellWidget(column, 3)
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _on_target(self, column: int) -> None:
+        kind = self.target_combo(column).currentData()
+        plan = self.plan
+        while len(plan.mapping) <= column:
+            plan.mapping.append(Target())
+        funder_edit = self.funder_edit(column)
+        funder = funder_edit.text().strip()
+        if kind in AMOUNT_TARGETS and not funder:
+            from desktop_app.core.programmation import funder_label
+
+            funder = funder_label(plan.labels[column])
+            funder_edit.setText(funder)
+        funder_edit.setEnabled(kind in AMOUNT_TARGETS)
+        # a field that can only be in one column moves here from the other column
+        if kind not in AMOUNT_TARGETS and kind != "ignore":
+            for i, t in enumerate(plan.mapping):
+                if i != column and t.kind == kind:
+                    plan.mapping[i] = Target()
+                    other = self.target_combo(i)
+                    other.blockSignals(True)
+                    other.setCurrentIndex(0)
+                    other.blockSignals(False)
+                    self.funder_edit(i).setEnabled(False)
+        plan.mapping[column] = Target(kind, funder if kind in AMOUNT_TARGETS else "")
+        self._refresh()
+
+    def _on_funder(self, column: int) -> None:
+        plan = self.plan
+        target = plan.mapping[column]
+        if target.kind in AMOUNT_TARGETS:
+            plan.mapping[column] = Target(target.kind, self.funder_edit(column).text().strip())
+            self._refresh()
+
+    def _on_enabled(self, on: bool) -> None:
+        if self._loading:
+            return
+        plan = self.plan
+        if on and plan.header_row is None:
+            self._replan(self.header_spin.value() - 1)
+            return
+        plan.enabled = on
+        self._refresh()
+
+    def _on_header_row(self, value: int) -> None:
+        if self._loading:
+            return
+        self._replan(value - 1)
+
+    def _replan(self, header_row: int) -> None:
+        index = self.sheet_combo.currentIndex()
+        sheet = self.preview.sheet(self.plan.name)
+        new = plan_for_header(sheet, header_row, self.preview.path.name)
+        new.year = self.plan.year or new.year
+        self.plans[index] = new
+        self._show_sheet(index)
+
+    def _on_year(self, value: int) -> None:
+        if self._loading:
+            return
+        self.plan.year = None if value == self.year_spin.minimum() else value
+        self._refresh()
+
+    # -- preview -------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        self.preview.plans = self.plans
+        reading = self.preview.reading()
+        plan = self.plan
+        if plan.header_row is None:
+            self.sheet_note.setText(f"Cette feuille sera ignorée : {plan.note or 'pas d en-tête'}. Indiquez la ligne d'en-tête pour l'importer quand même.")
+        elif not plan.enabled:
+            self.sheet_note.setText("Cette feuille ne sera pas importée.")
+        elif plan.column_of("title") is None:
+            self.sheet_note.setText("⚠ Choisissez la colonne qui contient l'intitulé de l'action.")
+        else:
+            self.sheet_note.setText(f"En-tête en ligne {plan.header_row + 1} ; les lignes au-dessus (titres) sont ignorées.")
+        mine = [o for o in reading.outcomes if o.sheet == plan.name][:PREVIEW_LIMIT]
+        self.rows_table.setRowCount(len(mine))
+        for r, o in enumerate(mine):
+            rec = o.record
+            status = {"ok": "importée", "merged": "fusionnée", "skipped": "ignorée"}[o.status]
+            remark = o.reason or "; ".join(rec.warnings if rec else [])
+            values = [str(o.row), status, rec.title if rec else "", rec.carrier if rec else "", rec.pillar if rec else "",
+                      format_amount(rec.total_amount) if rec and rec.total_amount else "", remark]
+            for c, v in enumerate(values):
+                item = QTableWidgetItem(v)
+                item.setToolTip(v)
+                if c == 1:
+                    item.setBackground(OK_BG if o.status == "ok" else SKIP_BG)
+                self.rows_table.setItem(r, c, item)
+        ok = len(reading.records)
+        skipped = sum(1 for o in reading.outcomes if o.status == "skipped")
+        merged = sum(1 for o in reading.outcomes if o.status == "merged")
+        warnings = sum(len(r.warnings) for r in reading.records)
+        sheets = sum(1 for p in self.plans if p.enabled and p.header_row is not None)
+        text = (f"<b>{ok} ligne{'s' if ok > 1 else ''} d'action{'s' if ok > 1 else ''} à importer</b> "
+                f"({sheets} feuille{'s' if sheets > 1 else ''})")
+        if skipped:
+            text += f" · {skipped} ligne{'s' if skipped > 1 else ''} ignorée{'s' if skipped > 1 else ''} (totaux, intertitres, doublons…)"
+        if merged:
+            text += f" · {merged} fusionnée{'s' if merged > 1 else ''}"
+        if warnings:
+            text += f" · {warnings} valeur{'s' if warnings > 1 else ''} à vérifier (NC, approximations…)"
+        self.summary.setText(text)
+        self.import_button.setEnabled(ok > 0)

@@ -1,0 +1,407 @@
+"""Thin table models of the actions step: the programmation, the weighted grid, a method plan.
+
+They hold plain rows handed by the services (`set_*`), never query the database, and hand
+edits to callbacks that save through a service and return True on success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop_app.core.identifiers import format_amount, format_date_fr
+from desktop_app.core.scoring import qpv_label
+from desktop_app.services.actions import ActionData, GridData, GridRow
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+LEVEL_COLORS = {1: QColor("#fbe9e7"), 2: QColor("#fff6d5"), 3: QColor("#e3f2e1")}
+PREFILLED_FG = QBrush(QColor("#6b7780"))
+CHOSEN_BG = QBrush(QColor("#eaf5ea"))
+SHORT_LABELS = {
+    "poids_budgetaire": "Budget", "nombre_financeurs": "Financeurs", "recurrence": "Récurrence",
+    "beneficiaires_qpv": "Public QPV", "partenariat": "Partenariat", "lien_priorites": "Priorités",
+    "innovation": "Innovation", "donnees_disponibles": "Données", "decision_a_venir": "Décision",
+    "accessibilite_acteurs": "Accès",
+}
+CENTER = int(Qt.AlignmentFlag.AlignCenter)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+class RowFilterProxy(QSortFilterProxyModel):
+    """Filters source rows with a predicate; sorts only when asked (no row jumps while editing)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._accept: Callable[[int], bool] = lambda _row: True
+        self.setDynamicSortFilter(False)
+        self.setSortRole(SORT_ROLE)
+
+    def set_predicate(self, accept: Callable[[int], bool]) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            self._accept = accept
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self._accept = accept
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        return self._accept(source_row)
+
+
+# --------------------------------------------------------------------------- programmation
+
+class ProgrammationModel(QAbstractTableModel):
+    COLUMNS = (
+        ("title", "Intitulé de l'action", 260), ("carrier", "Structure porteuse", 165), ("pillar", "Pilier / axe", 140),
+        ("qpv", "Quartiers", 130), ("budget", "Montant (€)", 92), ("score", "Score", 52), ("chosen", "Retenue", 62),
+        ("years", "Année(s)", 84), ("file", "N° dossier", 120), ("funders", "Financeurs", 180),
+        ("beneficiaries", "Bénéficiaires", 90),
+    )
+    TITLE = 0
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[ActionData] = []
+        self.grid: GridData | None = None
+        self.qpv_names: dict[str, str] = {}
+
+    def set_rows(self, actions: list[ActionData], grid: GridData | None, qpv_names: dict[str, str] | None = None) -> None:
+        self.beginResetModel()
+        self.rows, self.grid = list(actions), grid
+        self.qpv_names = dict(qpv_names or {})
+        self.endResetModel()
+
+    def action_id(self, row: int) -> str:
+        return self.rows[row].id
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section][1]
+        return None
+
+    def _grid_row(self, a: ActionData) -> GridRow | None:
+        if self.grid is None:
+            return None
+        try:
+            return self.grid.row(a.id)
+        except KeyError:
+            return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        a = self.rows[index.row()]
+        key = self.COLUMNS[index.column()][0]
+        g = self._grid_row(a)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                "years": a.years_label, "file": a.file_numbers, "title": a.title, "carrier": a.carrier,
+                "pillar": a.pillar, "qpv": qpv_label(a.qpv, self.qpv_names), "funders": ", ".join(a.funders),
+                "budget": format_amount(a.budget, currency=False) if a.budget else "",
+                "beneficiaries": "" if a.beneficiaries is None else str(a.beneficiaries),
+                "score": number(g.total) if g else "", "chosen": "✔" if a.chosen else "",
+            }[key]
+        if role == SORT_ROLE:
+            return {
+                "budget": a.budget, "beneficiaries": a.beneficiaries or 0, "score": g.total if g else 0,
+                "chosen": int(a.chosen), "years": a.years[-1] if a.years else 0,
+            }.get(key, str(self.data(index)).lower())
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("budget", "beneficiaries", "score"):
+            return RIGHT
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "chosen":
+            return CENTER
+        if role == Qt.ItemDataRole.BackgroundRole and a.chosen:
+            return CHOSEN_BG
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if key == "budget" and a.amounts_by_funder:
+                return "\n".join(f"{f} : {format_amount(v)}" for f, v in a.amounts_by_funder.items())
+            if key == "title":
+                return "\n".join(filter(None, [a.title, a.carrier, a.description[:300]]))
+            if key == "score" and g:
+                return f"Rang {g.rank.label} — {number(g.total)} sur {number(self.grid.max_total)}"
+            if key == "qpv":
+                return a.qpv or None
+            value = self.data(index)
+            return value or None
+        if role == ID_ROLE:
+            return a.id
+        return None
+
+
+# --------------------------------------------------------------------------- grid
+
+class GridModel(QAbstractTableModel):
+    """Columns: Retenue (checkbox), Rang, Action, one per criterion, Score."""
+
+    CHOSEN, RANK, TITLE = 0, 1, 2
+    FIXED = 3
+
+    def __init__(
+        self, on_score: Callable[[str, str, int | None], bool], on_chosen: Callable[[str, bool], bool], parent=None
+    ):
+        super().__init__(parent)
+        self.grid: GridData | None = None
+        self.rows: list[GridRow] = []
+        self._on_score, self._on_chosen = on_score, on_chosen
+
+    # -- data in --------------------------------------------------------------------------------
+    def set_grid(self, grid: GridData, keep_order: bool = False) -> None:
+        """Show a grid; with `keep_order`, rows stay where they are when the actions are the
+        same (ranks and scores update in place), so the cursor does not jump while scoring."""
+        if keep_order and self.grid is not None and {r.action.id for r in self.rows} == {r.action.id for r in grid.rows} \
+                and len(grid.criteria) == len(self.grid.criteria):
+            order = {r.action.id: i for i, r in enumerate(self.rows)}
+            self.grid = grid
+            self.rows = sorted(grid.rows, key=lambda r: order[r.action.id])
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1))
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+            return
+        self.beginResetModel()
+        self.grid = grid
+        self.rows = list(grid.rows)
+        self.endResetModel()
+
+    @property
+    def score_column(self) -> int:
+        return self.FIXED + len(self.grid.criteria) if self.grid else self.FIXED
+
+    def criterion_at(self, column: int):
+        if self.grid is None or not self.FIXED <= column < self.score_column:
+            return None
+        return self.grid.criteria[column - self.FIXED]
+
+    def action_id(self, row: int) -> str:
+        return self.rows[row].action.id
+
+    def row_of(self, action_id: str) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.action.id == action_id), None)
+
+    # -- Qt -------------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() or self.grid is None else self.score_column + 1
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or self.grid is None:
+            return None
+        crit = self.criterion_at(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if crit is not None:
+                return f"{SHORT_LABELS.get(crit.id, crit.label[:14])} × {number(self.grid.weights[crit.id])}"
+            return {self.CHOSEN: "Retenue", self.RANK: "Rang", self.TITLE: "Action"}.get(section, "Score")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if crit is not None:
+                levels = "\n".join(f"{lv.value} – {lv.label} : {lv.description}" for lv in crit.levels)
+                auto = "\nPré-rempli à partir de la programmation (en italique gris)." if crit.auto else ""
+                return f"{crit.label} (poids {number(self.grid.weights[crit.id])})\n{crit.description}\n\n{levels}{auto}"
+            if section == self.score_column:
+                return f"Somme des notes × poids (maximum {number(self.grid.max_total)})"
+            if section == self.CHOSEN:
+                return "Cochez les actions retenues pour une évaluation approfondie"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == self.CHOSEN:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if self.criterion_at(index.column()) is not None:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self.grid is None:
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        crit = self.criterion_at(col)
+        if crit is not None:
+            return self._score_data(row, crit, role)
+        a = row.action
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.RANK:
+                return row.rank.label
+            if col == self.TITLE:
+                return a.title
+            if col == self.score_column:
+                return number(row.total)
+            return None
+        if role == Qt.ItemDataRole.CheckStateRole and col == self.CHOSEN:
+            return Qt.CheckState.Checked if a.chosen else Qt.CheckState.Unchecked
+        if role == SORT_ROLE:
+            if col == self.TITLE:
+                return a.title.lower()
+            if col == self.CHOSEN:
+                return int(a.chosen)
+            return row.total if col in (self.RANK, self.score_column) else 0
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != self.TITLE:
+            return CENTER
+        if role == Qt.ItemDataRole.FontRole and col == self.score_column:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and a.chosen and col in (self.CHOSEN, self.RANK, self.TITLE, self.score_column):
+            return CHOSEN_BG
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.TITLE:
+                lines = [a.title, a.carrier, a.pillar, a.qpv, f"Notes : {row.scored}/{len(self.grid.criteria)} critères"]
+                return "\n".join(x for x in lines if x)
+            if col == self.score_column:
+                return f"{number(row.total)} sur {number(self.grid.max_total)} — rang {row.rank.label}"
+        if role == ID_ROLE:
+            return a.id
+        return None
+
+    def _score_data(self, row: GridRow, crit, role: int):
+        score = row.scores[crit.id]
+        value = score.value
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.EditRole:
+            return score.manual
+        if role == SORT_ROLE:
+            return value or 0
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return CENTER
+        if role == Qt.ItemDataRole.BackgroundRole and value in LEVEL_COLORS:
+            return QBrush(LEVEL_COLORS[value])
+        if role == Qt.ItemDataRole.ForegroundRole and score.is_prefilled:
+            return PREFILLED_FG
+        if role == Qt.ItemDataRole.FontRole and score.is_prefilled:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            level = crit.level(value)
+            lines = [crit.label]
+            lines.append(f"{value} – {level.label} : {level.description}" if level else "Non noté")
+            if score.is_prefilled:
+                lines.append(f"Pré-rempli à partir de la programmation : {score.prefilled.note}.")
+            elif score.manual is not None and score.prefilled is not None:
+                lines.append(f"Note de l'équipe (la programmation donnait {score.prefilled.value} : {score.prefilled.note}).")
+            lines.append("Tapez 1, 2 ou 3 pour noter ; Suppr pour effacer la note de l'équipe.")
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{crit.label} : {value if value is not None else 'non noté'}"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid():
+            return False
+        row = self.rows[index.row()]
+        if index.column() == self.CHOSEN and role == Qt.ItemDataRole.CheckStateRole:
+            return self._on_chosen(row.action.id, Qt.CheckState(value) == Qt.CheckState.Checked)
+        crit = self.criterion_at(index.column())
+        if crit is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        if value in ("", None):
+            value = None
+        else:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                return False
+        if row.scores[crit.id].manual == value:
+            return True
+        return self._on_score(row.action.id, crit.id, value)
+
+
+# --------------------------------------------------------------------------- plan
+
+class PlanModel(QAbstractTableModel):
+    COLUMNS = (
+        ("critere", "Critère", 96), ("question", "Question évaluative", 220), ("indicateurs", "Indicateurs", 160),
+        ("sources", "Sources", 140), ("methodes", "Méthodes", 128), ("qui", "Qui", 104),
+        ("quand_debut", "Début", 84), ("quand_fin", "Fin", 84),
+    )
+
+    def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None):
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+        self.criteria: dict[str, str] = {}
+        self.methods: dict[str, str] = {}
+        self._on_edit = on_edit
+
+    def set_rows(self, rows, criteria: dict[str, str], methods: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.rows = [dict(r) for r in rows]
+        self.criteria, self.methods = dict(criteria), dict(methods)
+        self.endResetModel()
+
+    def uid(self, row: int) -> str:
+        return str(self.rows[row].get("uid") or "")
+
+    def key(self, column: int) -> str:
+        return self.COLUMNS[column][0]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section][1] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = self.key(index.column())
+        value = row.get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "critere":
+                crit = row.get("critere") or row.get("axe") or ""
+                return self.criteria.get(crit, crit)
+            if key == "methodes":
+                return ", ".join(self.methods.get(m, m) for m in value or [])
+            if key in ("quand_debut", "quand_fin"):
+                return format_date_fr(value) if value else ""
+            return value or ""
+        if role == Qt.ItemDataRole.EditRole:
+            if key == "critere":
+                return row.get("critere") or ""
+            return value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            shown = self.data(index)
+            if key == "question" and row.get("ref"):
+                return f"{shown}\n(question de la banque du kit)"
+            if key == "critere" and not row.get("critere") and row.get("axe"):
+                return f"{shown} (critère de la banque de questions, absent de la liste de la fiche méthode)"
+            return shown or None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "critere" and not row.get("critere"):
+            return PREFILLED_FG
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        row = self.rows[index.row()]
+        key = self.key(index.column())
+        if isinstance(value, str):
+            value = value.strip()
+        if row.get(key) == value or (not row.get(key) and value in ("", None, [])):
+            return True
+        return self._on_edit(self.uid(index.row()), key, value)

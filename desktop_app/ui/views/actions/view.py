@@ -1,0 +1,223 @@
+"""The Actions structurantes view: three tabs (Programmation, Grille de choix, Actions
+retenues), import of the programmation and export of the step to Excel, both run in the
+background behind a progress dialog."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.base import Change
+from desktop_app.ui.views.actions.action_dialog import ActionDialog
+from desktop_app.ui.views.actions.chosen_tab import ChosenTab
+from desktop_app.ui.views.actions.grid_tab import GridTab
+from desktop_app.ui.views.actions.import_dialog import ImportDialog
+from desktop_app.ui.views.actions.programmation_tab import ProgrammationTab
+from desktop_app.ui.views.actions.widgets import run_task
+from desktop_app.ui.views.common import page_header
+
+ENTITIES = {"action", "action_score", "action_weight", "action_plan", "action_import"}
+OTHER_INPUTS = {"qpv", "milestone", "evaluation"}  # Cadrage data shown here (filters, calendar)
+PROG, GRID, CHOSEN = range(3)
+
+
+class ActionsView(QWidget):
+    def __init__(self, ctx, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.ctx, self.evaluation_id = ctx, evaluation_id
+        self.setObjectName("page")
+        self._dirty = {PROG, GRID, CHOSEN}
+        header = page_header(
+            "Actions structurantes",
+            "On ne peut pas tout évaluer : à partir de la programmation du contrat, choisissez avec la grille "
+            "pondérée les quelques actions à évaluer en profondeur (outil 4), puis, pour chacune, ses questions "
+            "évaluatives (outil 5) et sa méthode (outil 6).",
+        )
+        self.export_button = QPushButton("Exporter en Excel…")
+        self.export_button.setToolTip("Programmation avec scores, classement, actions retenues, questions et méthode")
+        self.export_button.clicked.connect(self.export)
+        top = QHBoxLayout()
+        top.addWidget(header, 1)
+        top.addWidget(self.export_button)
+
+        self.tabs = QTabWidget()
+        self.programmation = ProgrammationTab()
+        self.programmation.importRequested.connect(self.import_file)
+        self.programmation.addRequested.connect(self.add_action)
+        self.programmation.editRequested.connect(self.edit_action)
+        self.programmation.deleteRequested.connect(self.delete_action)
+        self.grid_tab = GridTab(ctx, evaluation_id)
+        self.chosen_tab = ChosenTab(ctx, evaluation_id)
+        self.tabs.addTab(self.programmation, "Programmation")
+        self.tabs.addTab(self.grid_tab, "Grille de choix")
+        self.tabs.addTab(self.chosen_tab, "Actions retenues")
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 16)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        ctx.changed.connect(self._on_change)
+        self.refresh()
+        count = ctx.services.actions.count(evaluation_id)
+        if count:
+            self.tabs.setCurrentIndex(GRID)
+
+    # -- refresh -------------------------------------------------------------------------------
+    def refresh(self, keep_order: bool = False) -> None:
+        """Reload the current tab if its data changed (the others reload when shown)."""
+        svc = self.ctx.services.actions
+        actions = svc.list(self.evaluation_id)
+        grid = svc.grid(self.evaluation_id, actions)
+        chosen = len(grid.chosen)
+        self.tabs.setTabText(PROG, f"Programmation ({len(actions)})")
+        self.tabs.setTabText(CHOSEN, f"Actions retenues ({chosen})")
+        self.export_button.setEnabled(bool(actions))
+        index = self.tabs.currentIndex()
+        if index not in self._dirty:
+            return
+        self._dirty.discard(index)
+        if index == PROG:
+            self.programmation.set_data(actions, grid, svc.filter_options(self.evaluation_id, actions),
+                                        svc.qpv_names(self.evaluation_id))
+        elif index == GRID:
+            options = svc.filter_options(self.evaluation_id, actions)
+            self.grid_tab.set_grid(grid, options, keep_order=keep_order)
+        else:
+            self.chosen_tab.set_grid(grid)
+
+    def _on_change(self, change: Change) -> None:
+        if change.evaluation_id != self.evaluation_id:
+            return
+        if change.entity == "action_plan":
+            if self.chosen_tab.panel.action_id == change.id:
+                self.chosen_tab.panel.refresh()
+            return
+        if change.entity not in ENTITIES | OTHER_INPUTS:
+            return
+        self._dirty = {PROG, GRID, CHOSEN}
+        keep = change.entity in ("action_score", "action") and self.tabs.currentIndex() == GRID
+        self.refresh(keep_order=keep)
+
+    # -- import --------------------------------------------------------------------------------
+    def import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Importer la programmation", getattr(self, "_import_dir", "") or str(Path.home()),
+            "Tableurs (*.xlsx *.xlsm *.csv *.txt);;Tous les fichiers (*)",
+        )
+        if path:
+            self._import_dir = str(Path(path).parent)
+            self.import_path(path)
+
+    def import_path(self, path: str, confirm=None) -> None:
+        """Read the file in the background, show the preview, then import what was confirmed.
+        `confirm(dialog) -> bool` replaces the dialog's exec() (tests)."""
+        svc = self.ctx.services.actions
+
+        def preview_ready(preview) -> None:
+            dialog = ImportDialog(preview, self)
+            accepted = confirm(dialog) if confirm is not None else dialog.exec()
+            if not accepted:
+                return
+            plans = dialog.plans
+            run_task(self, self.ctx, "Import de la programmation…",
+                     lambda p: svc.import_file(self.evaluation_id, path, plans, p.report),
+                     self._imported, writes=True, error_title="Import impossible")
+
+        run_task(self, self.ctx, "Lecture du fichier…", lambda _p: svc.preview(path), preview_ready,
+                 error_title="Import impossible")
+
+    def _imported(self, report) -> None:
+        self.ctx.saved.emit(datetime.now())
+        self.ctx.changed.emit(Change("action_import", self.evaluation_id, self.evaluation_id))
+        self.last_report = report
+        box = QMessageBox(self)
+        box.setWindowTitle("Import terminé")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setText(report.summary())
+        if report.errors:
+            box.setInformativeText(f"{len(report.errors)} remarque(s) sur des lignes ignorées ou des valeurs à vérifier : "
+                                   "voir le détail.")
+            box.setDetailedText("\n".join(report.errors))
+        if not getattr(self, "_quiet", False):
+            box.exec()
+
+    # -- hand entry ----------------------------------------------------------------------------
+    def _pillars(self) -> list[str]:
+        return list(self.ctx.services.actions.filter_options(self.evaluation_id).pillars)
+
+    def add_action(self) -> None:
+        dialog = ActionDialog(self._pillars(), None, self)
+        if dialog.exec():
+            svc = self.ctx.services.actions
+            values = {**dialog.values(), **dialog.funding_values()}
+            change = self.ctx.apply(lambda: svc.add_action(self.evaluation_id, values))
+            if change is not None:
+                self.tabs.setCurrentIndex(PROG)
+                self.programmation.select(change.id)
+
+    def edit_action(self, action_id: str) -> None:
+        svc = self.ctx.services.actions
+        action = svc.get(action_id)
+        dialog = ActionDialog(self._pillars(), action, self)
+        if dialog.exec():
+            funding_id = dialog.funding.id if dialog.funding else None
+            self.ctx.apply(lambda: svc.edit_action(action_id, dialog.values(), dialog.funding_values(), funding_id))
+
+    def delete_action(self, action_id: str) -> None:
+        svc = self.ctx.services.actions
+        action = svc.get(action_id)
+        extra = "\nElle fait partie des actions retenues : sa fiche méthode sera supprimée aussi." if action.chosen else ""
+        answer = QMessageBox.question(
+            self, "Supprimer l'action", f"Supprimer « {action.title} » de la programmation ?{extra}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.ctx.apply(lambda: svc.delete_action(action_id))
+
+    # -- export --------------------------------------------------------------------------------
+    def export(self) -> None:
+        summary = self.ctx.services.evaluations.get(self.evaluation_id)
+        name = f"Actions structurantes — {summary.territory_name or summary.display_name}.xlsx".replace("/", "-")
+        start = self.ctx.settings.get("export/folder")
+        path, _ = QFileDialog.getSaveFileName(self, "Exporter en Excel", str(Path(start or Path.home()) / name),
+                                              "Classeur Excel (*.xlsx)")
+        if path:
+            self.ctx.settings.set("export/folder", str(Path(path).parent))
+            self.export_to(path)
+
+    def export_to(self, path: str, quiet: bool = False) -> None:
+        from desktop_app.exports.actions_xlsx import export_actions
+
+        def done(result: Path) -> None:
+            self.last_export = result
+            if quiet:
+                return
+            box = QMessageBox(self)
+            box.setWindowTitle("Export terminé")
+            box.setText(f"Classeur enregistré :\n{result}")
+            open_button = box.addButton("Ouvrir le classeur", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is open_button:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(result)))
+
+        run_task(self, self.ctx, "Export en Excel…",
+                 lambda p: export_actions(self.ctx.services, self.evaluation_id, path, p.report), done,
+                 error_title="Export impossible")
+
+    def flush(self) -> None:
+        self.chosen_tab.flush()

@@ -1,0 +1,267 @@
+"""Small widgets of the actions step: the filter bar, the cell editors (score, choice,
+collection methods, date) and a helper that runs long work through the task runner behind a
+progress dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QStyledItemDelegate,
+    QWidget,
+)
+
+from desktop_app.core.scoring import matches
+from desktop_app.services.actions import ActionData, FilterOptions
+from desktop_app.services.base import ServiceError
+
+ALL = "__all__"
+
+
+class FilterBar(QWidget):
+    """Pillar, quartier, carrier (and year) filters plus a free search, above a table."""
+
+    changed = Signal()
+
+    def __init__(self, with_year: bool = False, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.pillar = self._combo("Tous les piliers", "Filtrer par pilier, axe ou thématique", 190)
+        self.qpv = self._combo("Tous les quartiers", "Filtrer par quartier prioritaire", 190)
+        self.carrier = self._combo("Tous les porteurs", "Filtrer par structure porteuse", 190)
+        self.year = self._combo("Toutes les années", "Filtrer par année de financement", 130) if with_year else None
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher…")
+        self.search.setToolTip("Rechercher dans l'intitulé, le porteur, le pilier et les quartiers")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Rechercher une action")
+        self.search.setMinimumWidth(150)
+        self.search.textChanged.connect(self.changed)
+        self.clear_button = QPushButton("Effacer les filtres")
+        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.setVisible(False)
+        for w in (QLabel("Filtres :"), self.pillar, self.qpv, self.carrier, self.year, self.search, self.clear_button):
+            if w is not None:
+                layout.addWidget(w)
+        layout.addStretch(1)
+        self._qpv_values: dict[str, tuple[str, ...]] = {}
+        self.changed.connect(lambda: self.clear_button.setVisible(self.active))
+
+    def _combo(self, all_label: str, tip: str, width: int) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(all_label, ALL)
+        combo.setToolTip(tip)
+        combo.setAccessibleName(tip)
+        combo.setMinimumWidth(120)
+        combo.setMaximumWidth(width)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
+        combo.currentIndexChanged.connect(self.changed)
+        return combo
+
+    @staticmethod
+    def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for label, value in items:
+            combo.addItem(label, value)
+            combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+        i = combo.findData(current)
+        combo.setCurrentIndex(i if i >= 0 else 0)
+        combo.blockSignals(False)
+
+    def set_options(self, options: FilterOptions) -> None:
+        self._fill(self.pillar, [(p, p) for p in options.pillars])
+        self._qpv_values = {label: values for label, values in options.qpv}
+        self._fill(self.qpv, [(label, label) for label, _ in options.qpv])
+        self._fill(self.carrier, [(c, c) for c in options.carriers])
+        if self.year is not None:
+            self._fill(self.year, [(str(y), str(y)) for y in reversed(options.years)])
+        self.clear_button.setVisible(self.active)
+
+    @staticmethod
+    def _value(combo: QComboBox | None) -> str:
+        if combo is None:
+            return ""
+        value = combo.currentData()
+        return "" if value in (ALL, None) else str(value)
+
+    @property
+    def active(self) -> bool:
+        return bool(self._value(self.pillar) or self._value(self.qpv) or self._value(self.carrier)
+                    or self._value(self.year) or self.search.text().strip())
+
+    def describe(self) -> str:
+        parts = [self._value(c) for c in (self.pillar, self.qpv, self.carrier, self.year)]
+        if self.search.text().strip():
+            parts.append(f"« {self.search.text().strip()} »")
+        return ", ".join(p for p in parts if p)
+
+    def clear(self) -> None:
+        for combo in (self.pillar, self.qpv, self.carrier, self.year):
+            if combo is not None:
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.changed.emit()
+
+    def accepts(self, action: ActionData) -> bool:
+        qpv_label = self._value(self.qpv)
+        wanted_qpv = self._qpv_values.get(qpv_label, (qpv_label,)) if qpv_label else ()
+        year = self._value(self.year)
+        if year and int(year) not in action.years:
+            return False
+        return matches(action.pillar, action.qpv, action.carrier, action.title, self._value(self.pillar),
+                       wanted_qpv, self._value(self.carrier), self.search.text())
+
+
+# --------------------------------------------------------------------------- delegates
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A combo box editor; `choices(index)` gives [(label, value)] for the edited cell."""
+
+    def __init__(self, choices: Callable[[QModelIndex], list[tuple[str, Any]]], parent=None):
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        for label, value in self.choices(index):
+            combo.addItem(label, value)
+        return combo
+
+    def setEditorData(self, editor: QComboBox, index: QModelIndex) -> None:
+        i = editor.findData(index.data(Qt.ItemDataRole.EditRole))
+        editor.setCurrentIndex(max(i, 0))
+        editor.showPopup()
+
+    def setModelData(self, editor: QComboBox, model, index: QModelIndex) -> None:
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class MethodsDelegate(QStyledItemDelegate):
+    """Collection methods: a list of check boxes over the cell."""
+
+    def __init__(self, methods: Callable[[], dict[str, str]], parent=None):
+        super().__init__(parent)
+        self.methods = methods
+
+    def createEditor(self, parent, option, index):
+        editor = QListWidget(parent)
+        editor.setAccessibleName("Méthodes de collecte")
+        for value, label in self.methods().items():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            editor.addItem(item)
+        editor.itemActivated.connect(lambda it: it.setCheckState(
+            Qt.CheckState.Unchecked if it.checkState() == Qt.CheckState.Checked else Qt.CheckState.Checked))
+        return editor
+
+    def updateEditorGeometry(self, editor: QListWidget, option, index) -> None:
+        rect = option.rect
+        height = min(24 * editor.count() + 6, 240)
+        editor.setGeometry(rect.x(), rect.y(), max(rect.width(), 190), height)
+
+    def setEditorData(self, editor: QListWidget, index: QModelIndex) -> None:
+        chosen = set(index.data(Qt.ItemDataRole.EditRole) or [])
+        for i in range(editor.count()):
+            item = editor.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen else Qt.CheckState.Unchecked)
+
+    def setModelData(self, editor: QListWidget, model, index: QModelIndex) -> None:
+        values = [editor.item(i).data(Qt.ItemDataRole.UserRole) for i in range(editor.count())
+                  if editor.item(i).checkState() == Qt.CheckState.Checked]
+        model.setData(index, values, Qt.ItemDataRole.EditRole)
+
+
+EMPTY_DATE = QDate(2000, 1, 1)
+
+
+class DateDelegate(QStyledItemDelegate):
+    """A date with a calendar; the first date of the range stands for "no date"."""
+
+    def createEditor(self, parent, option, index):
+        editor = QDateEdit(parent)
+        editor.setCalendarPopup(True)
+        editor.setDisplayFormat("dd/MM/yyyy")
+        editor.setMinimumDate(EMPTY_DATE)
+        editor.setSpecialValueText("—")
+        return editor
+
+    def setEditorData(self, editor: QDateEdit, index: QModelIndex) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        try:
+            d = date.fromisoformat(str(value))
+            editor.setDate(QDate(d.year, d.month, d.day))
+        except ValueError:
+            editor.setDate(QDate.currentDate())
+
+    def setModelData(self, editor: QDateEdit, model, index: QModelIndex) -> None:
+        d = editor.date()
+        model.setData(index, None if d == EMPTY_DATE else d.toString("yyyy-MM-dd"), Qt.ItemDataRole.EditRole)
+
+    def sizeHint(self, option, index) -> QSize:
+        return super().sizeHint(option, index)
+
+
+# --------------------------------------------------------------------------- tasks
+
+def run_task(
+    parent: QWidget, ctx, title: str, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
+    writes: bool = False, error_title: str = "Opération impossible",
+) -> None:
+    """Run `fn(progress)` through the task runner behind a modal progress dialog; errors are
+    shown in a French dialog (the details of unexpected ones go to the log)."""
+    dialog = QProgressDialog(title, "Annuler", 0, 100, parent)
+    dialog.setWindowTitle("EvalKit Quartiers")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setValue(0)
+    state: dict[str, Any] = {}
+
+    def progress(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, max(total, 1)))
+        if text:
+            dialog.setLabelText(text)
+
+    def done(result) -> None:
+        dialog.close()
+        on_done(result)
+
+    def failed(exc: Exception) -> None:
+        dialog.close()
+        from desktop_app.ui.tasks import Cancelled
+
+        if isinstance(exc, Cancelled):
+            return
+        message = str(exc) if isinstance(exc, ServiceError) else (
+            f"Une erreur inattendue s'est produite ({exc.__class__.__name__}). Les détails sont dans le journal.")
+        QMessageBox.warning(parent, error_title, message)
+
+    handle = ctx.tasks.run(fn, on_done=done, on_error=failed, on_progress=progress, writes=writes)
+    state["handle"] = handle
+    dialog.canceled.connect(handle.cancel)
