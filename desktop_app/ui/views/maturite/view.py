@@ -1,0 +1,163 @@
+"""Maturity scales: the form (one page per domain) beside its live result."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.maturity import MaturityResult, format_points
+from desktop_app.services.synthesis import MATURITY_TOOLS
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import page_header
+from desktop_app.ui.views.referentiel.fit_image import FitImage
+from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+
+
+def _chip(color: str | None, text: str) -> str:
+    from desktop_app.exports.pdf_charts import _ink
+
+    bg = color or "#e0e0e0"
+    return (
+        f"<span style='background:{bg}; color:{_ink(bg)}; font-weight:600;'>&nbsp;{escape(text)}&nbsp;</span>"
+    )
+
+
+class ResultPanel(QScrollArea):
+    """Score, overall level, radar chart and the findings drawn from the levels."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("page")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(14, 14, 14, 14)
+        layout.setSpacing(8)
+        self.score = QLabel()
+        self.score.setObjectName("maturityScore")
+        self.score.setStyleSheet("font-size: 20pt; font-weight: 700; color: #1f5f8b;")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.chart = FitImage(max_width=460)
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setAlignment(Qt.AlignmentFlag.AlignTop)
+        for w in (self.score, self.detail, self.chart, self.findings):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self._png_key: tuple | None = None
+
+    def show_result(self, r: MaturityResult) -> None:
+        self.score.setText(f"{format_points(r.score)} / {format_points(r.max_score)} points")
+        overall = r.overall
+        parts = [f"{round(r.percent)} % du niveau le plus avancé — {r.assessed} domaine(s) évalué(s) sur {r.total}."]
+        if overall:
+            parts.append(f"Niveau d'ensemble : {_chip(overall.color, f'{overall.number} – {overall.label}')}")
+        self.detail.setText("<br>".join(parts))
+        key = tuple(r.profile())
+        if r.assessed and key != self._png_key:
+            from desktop_app.exports import charts
+
+            self.chart.set_png(charts.radar_chart([d.label for d in r.domains], r.profile(), r.max_level))
+            self._png_key = key
+        self.chart.setVisible(bool(r.assessed))
+        html = []
+        for title, color, items in (
+            ("Points forts", "#2e7d32", r.strengths),
+            ("Axes de progrès", "#b26a00", r.progress),
+            ("Recommandations", "#1f5f8b", r.recommendations),
+        ):
+            html.append(f"<p style='margin-top:10px'><b style='color:{color}; font-size:11pt'>{title}</b></p>")
+            if items:
+                html.append("<ul style='margin-left:-20px'>")
+                html += [f"<li><b>{escape(f.domain)}</b> : {escape(f.text)}</li>" for f in items]
+                html.append("</ul>")
+            else:
+                html.append("<p style='color:#5f6b76'>Aucun pour l'instant.</p>")
+        missing = [d.label for d in r.domains if not d.assessed]
+        if missing:
+            html.append(f"<p style='color:#5f6b76'>Domaines à évaluer : {escape(', '.join(missing))}.</p>")
+        self.findings.setText("".join(html))
+
+
+class ScaleTab(QSplitter):
+    def __init__(self, ctx: AppContext, evaluation_id: str, tool_id: str, parent=None):
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        self.tool_id = tool_id
+        syn = ctx.services.synthesis
+        response = syn.maturity_response(evaluation_id, tool_id)
+        self.editor = ResponseEditor(ctx, response, syn.form(evaluation_id, tool_id))
+        self.result = ResultPanel()
+        self.result.setMinimumWidth(280)
+        self.addWidget(self.editor)
+        self.addWidget(self.result)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setSizes([720, 500])
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self.refresh)
+        self.editor.answersChanged.connect(lambda _a: self._timer.start())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.result.show_result(self.ctx.services.synthesis.maturity(self.evaluation_id, self.tool_id, self.editor.answers()))
+
+    def flush(self) -> None:
+        self.editor.flush()
+        if self._timer.isActive():
+            self._timer.stop()
+            self.refresh()
+
+
+class MaturityView(QWidget):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 12)
+        layout.addWidget(
+            page_header(
+                "Maturité des politiques transversales",
+                "Pour chaque domaine, retenez le niveau qui décrit la situation réelle d'aujourd'hui et justifiez-le : "
+                "le score, le profil et les recommandations se mettent à jour au fil de la saisie.",
+            )
+        )
+        self.tabs = QTabWidget()
+        self.scales: dict[str, ScaleTab] = {}
+        scope = ctx.services.synthesis.scope(evaluation_id)
+        kit = ctx.services.synthesis.kit(evaluation_id)
+        for tool_id in MATURITY_TOOLS:
+            if tool_id in kit.tools and tool_id in scope:
+                tab = ScaleTab(ctx, evaluation_id, tool_id)
+                self.scales[tool_id] = tab
+                self.tabs.addTab(tab, kit.tool(tool_id).title.replace("Échelle de maturité : ", "").capitalize())
+        if self.scales:
+            layout.addWidget(self.tabs, 1)
+        else:
+            empty = QLabel("Aucune échelle de maturité n'est retenue dans le périmètre de l'évaluation (Cadrage › Périmètre).")
+            empty.setObjectName("muted")
+            empty.setWordWrap(True)
+            layout.addWidget(empty)
+            layout.addStretch(1)
+
+    def flush(self) -> None:
+        for tab in self.scales.values():
+            tab.flush()

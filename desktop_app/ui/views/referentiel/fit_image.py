@@ -1,0 +1,53 @@
+"""A chart (PNG bytes) drawn at the width it is given, height following the aspect ratio: fits
+narrow side panels where a fixed-size picture would be clipped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class FitImage(QWidget):
+    def __init__(self, png: bytes | None = None, max_width: int = 520, parent=None):
+        super().__init__(parent)
+        self._pixmap = QPixmap()
+        self._max_width = max_width
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        if png:
+            self.set_png(png)
+
+    def set_png(self, png: bytes) -> None:
+        self._pixmap.loadFromData(png, "PNG")
+        self.updateGeometry()
+        self.update()
+
+    def has_image(self) -> bool:
+        return not self._pixmap.isNull()
+
+    def _ratio(self) -> float:
+        return self._pixmap.height() / self._pixmap.width() if not self._pixmap.isNull() and self._pixmap.width() else 0.0
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return int(min(width, self._max_width) * self._ratio())
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._max_width, int(self._max_width * self._ratio()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(120, int(120 * self._ratio()))
+
+    def paintEvent(self, event) -> None:
+        if self._pixmap.isNull():
+            return
+        width = min(self.width(), self._max_width)
+        height = int(width * self._ratio())
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        scaled = self._pixmap.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        painter.drawPixmap(0, 0, scaled)

@@ -1,0 +1,63 @@
+"""A kit tool's form response edited in place: the one form renderer, each answer saved as it is
+committed, and a "fiche complète" switch. Shared by the référentiel, conseils citoyens and
+maturity screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop_app.kit.forms import Form
+from desktop_app.services.forms import ResponseData
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.form_renderer import FormRenderer
+
+
+class ResponseEditor(QWidget):
+    answersChanged = Signal(dict)  # every answer, after one was saved
+
+    def __init__(self, ctx: AppContext, response: ResponseData, form: Form, mode: str = "pages", parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.response_id = response.id
+        self._answers: dict[str, Any] = dict(response.answers)
+        self.renderer = FormRenderer(form, response.answers, mode=mode)
+        self.renderer.answerChanged.connect(self._save)
+        bar = QFrame()
+        bar.setObjectName("responseBar")
+        bar.setStyleSheet("QFrame#responseBar { background: #eef1f4; border-bottom: 1px solid #dde2e7; }")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(24, 6, 24, 6)
+        self.saved_hint = QLabel(self.tr("Chaque réponse est enregistrée dès qu'elle est saisie."))
+        self.saved_hint.setObjectName("muted")
+        self.complete = QCheckBox(self.tr("Fiche complète"))
+        self.complete.setToolTip(self.tr("Cochez quand la fiche est relue et terminée : l'étape passe alors à « Terminé »."))
+        self.complete.setChecked(response.status == "complete")
+        self.complete.toggled.connect(self._set_status)
+        row.addWidget(self.saved_hint, 1)
+        row.addWidget(self.complete)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self.renderer, 1)
+
+    def answers(self) -> dict[str, Any]:
+        return dict(self._answers)
+
+    def _save(self, key: str, value: Any) -> None:
+        if value is None:
+            self._answers.pop(key, None)
+        else:
+            self._answers[key] = value
+        self.ctx.apply(lambda: self.ctx.services.forms.set_answer(self.response_id, key, value))
+        self.answersChanged.emit(dict(self._answers))
+
+    def _set_status(self, checked: bool) -> None:
+        status = "complete" if checked else "draft"
+        self.ctx.apply(lambda: self.ctx.services.forms.set_status(self.response_id, status))
+
+    def flush(self) -> None:
+        self.renderer.flush()

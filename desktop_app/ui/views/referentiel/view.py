@@ -1,0 +1,216 @@
+"""The Référentiel step: the grid (one page per evaluative question) with the evidence panel,
+and the colour matrix of appreciations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsDropShadowEffect,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.referentiel import NOT_FILLED
+from desktop_app.kit.forms import Form, FormField
+from desktop_app.services.base import Change
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import page_header
+from desktop_app.ui.views.referentiel.evidence import EvidencePanel
+from desktop_app.ui.views.referentiel.matrix import MatrixView
+from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+
+
+def _one_column_scale(form: Form) -> Form:
+    """The appreciation scale listed one level per line: the renderer lays five short options
+    out in a row ~810 px wide, more than its page's width (the page then slides sideways).
+    A more explicit label for "Non renseigné" makes it list them vertically; values are unchanged."""
+
+    def relabel(f: FormField) -> FormField:
+        if not f.id.endswith(".appreciation"):
+            return f
+        choices = tuple(
+            replace(o, label="Non renseigné (donnée manquante)") if o.value == NOT_FILLED else o for o in f.choices
+        )
+        return replace(f, choices=choices)
+
+    return replace(form, pages=tuple(replace(p, fields=tuple(relabel(f) for f in p.fields)) for p in form.pages))
+
+
+class GridWithDrawer(QWidget):
+    """The grid, and the evidence panel beside it when there is room, or drawn over its right
+    edge (a drawer, opened and closed with a button) when the window is narrow."""
+
+    PANEL_WIDTH = 320
+
+    def __init__(self, editor: QWidget, panel: QWidget, parent=None):
+        super().__init__(parent)
+        self.editor = editor
+        self.panel = panel
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(editor)
+        panel.setParent(self)
+        panel.setFixedWidth(self.PANEL_WIDTH)
+        self._shadow = QGraphicsDropShadowEffect(blurRadius=18, xOffset=-3, yOffset=0)
+        self._shadow.setColor(Qt.GlobalColor.gray)
+        panel.setGraphicsEffect(self._shadow)
+        self._open = True
+        self._docked = True
+        self._chosen = False  # until the user toggles it, the panel is open only when docked
+        self.openChanged = None
+
+    def docked(self) -> bool:
+        return self._docked
+
+    def is_open(self) -> bool:
+        return self._open
+
+    def set_open(self, open_: bool) -> None:
+        self._chosen = True
+        self._open = open_
+        self._place()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        need = self.editor.minimumSizeHint().width() + self.PANEL_WIDTH
+        self._docked = self.width() >= need
+        if not self._chosen and self._open != self._docked:
+            self._open = self._docked
+            if self.openChanged:
+                self.openChanged(self._open)
+        self._shadow.setEnabled(not self._docked)
+        right = self.PANEL_WIDTH if (self._docked and self._open) else 0
+        self._layout.setContentsMargins(0, 0, right, 0)
+        self.panel.setGeometry(self.width() - self.PANEL_WIDTH, 0, self.PANEL_WIDTH, self.height())
+        self.panel.setVisible(self._open)
+        self.panel.raise_()
+
+
+class ReferentielView(QWidget):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        syn = ctx.services.synthesis
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 12)
+        layout.addWidget(
+            page_header(
+                "Référentiel évaluatif",
+                "Pour chaque indicateur : la valeur trouvée, sa source, les preuves et une appréciation. "
+                "Liez à droite les ateliers, témoignages, résultats et documents qui l'étayent.",
+            )
+        )
+        self.tabs = QTabWidget()
+        self.toggle = QPushButton("Preuves liées")
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(True)
+        self.toggle.setToolTip("Afficher ou masquer les preuves liées à l'indicateur en cours")
+        self.tabs.setCornerWidget(self.toggle, Qt.Corner.TopRightCorner)
+        layout.addWidget(self.tabs, 1)
+        if not syn.in_scope(evaluation_id, "referentiel"):
+            note = QLabel("Le référentiel n'est pas retenu dans le périmètre de l'évaluation (Cadrage › Périmètre).")
+            note.setObjectName("muted")
+            layout.insertWidget(1, note)
+        self.response = syn.referentiel(evaluation_id)
+        self.form = _one_column_scale(syn.form(evaluation_id, "referentiel"))
+        self.editor = ResponseEditor(ctx, self.response, self.form)
+        self.evidence = EvidencePanel(ctx, evaluation_id)
+        self.evidence.countChanged.connect(lambda n: self.toggle.setText(f"Preuves liées ({n})"))
+        self.grid = GridWithDrawer(self.editor, self.evidence)
+        self.toggle.toggled.connect(lambda on: on != self.grid.is_open() and self.grid.set_open(on))
+        self.grid.openChanged = self._sync_toggle
+        self.tabs.addTab(self.grid, "Grille")
+        self.tabs.currentChanged.connect(lambda i: self.toggle.setVisible(i == 0))
+        self.matrix = MatrixView()
+        self.matrix.indicatorClicked.connect(self.open_indicator)
+        self.tabs.addTab(self.matrix, "Matrice des appréciations")
+
+        self._indicators = self._indicators_by_question()
+        self.editor.renderer.page_list.currentRowChanged.connect(self._page_changed)
+        self._page_changed(self.editor.renderer.current_page())
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._refresh = QTimer(self, singleShot=True, interval=300)
+        self._refresh.timeout.connect(self.reload_matrix)
+        self.editor.answersChanged.connect(lambda _a: self._refresh.start())
+        ctx.changed.connect(self._on_change)
+        self.reload_matrix()
+
+    def _sync_toggle(self, open_: bool) -> None:
+        self.toggle.blockSignals(True)
+        self.toggle.setChecked(open_)
+        self.toggle.blockSignals(False)
+
+    # -- indicators of the page shown ----------------------------------------------------------
+    def _indicators_by_question(self) -> dict[str, list[tuple[str, str]]]:
+        matrix = self.ctx.services.synthesis.matrix(self.evaluation_id)
+        out = {}
+        for q in matrix.questions:
+            items = [(c.id, f"{c.code} {c.label}") for c in q.cells]
+            items.append((q.id, f"{q.number}. {q.theme} — appréciation d'ensemble"))
+            out[q.id] = items
+        return out
+
+    def _page_changed(self, index: int) -> None:
+        if 0 <= index < len(self.form.pages):
+            page = self.form.pages[index]
+            self.evidence.set_indicators(self._indicators.get(page.id, []))
+
+    def _focus_changed(self, _old, new) -> None:
+        if new is None or not self.editor.isAncestorOf(new):
+            return
+        for field_id in self._field_ids():
+            row = self.editor.renderer.row(field_id)
+            if row is new or row.isAncestorOf(new):
+                self.evidence.select_indicator(field_id.split(".", 1)[0])
+                return
+
+    def _field_ids(self) -> list[str]:
+        index = self.editor.renderer.current_page()
+        if not 0 <= index < len(self.form.pages):
+            return []
+        return [f.id for f in self.form.pages[index].fields if "." in f.id]
+
+    def open_indicator(self, indicator_id: str) -> None:
+        """Show an indicator (or a question's overall appreciation) in the grid."""
+        self.tabs.setCurrentIndex(0)
+        for index, page in enumerate(self.form.pages):
+            ids = [f.id for f in page.fields]
+            target = f"{indicator_id}.appreciation" if f"{indicator_id}.appreciation" in ids else None
+            if target is None:
+                continue
+            self.editor.renderer.go_to_page(index)
+            first = f"{indicator_id}.valeur" if f"{indicator_id}.valeur" in ids else target
+            row = self.editor.renderer.row(first)
+            scroll = self.editor.renderer.scrolls[index]
+            scroll.widget().layout().activate()
+            scroll.ensureWidgetVisible(row, 40, 80)
+            row.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.evidence.select_indicator(indicator_id)
+            return
+
+    # -- refresh -------------------------------------------------------------------------------
+    def reload_matrix(self) -> None:
+        self.matrix.set_matrix(self.ctx.services.synthesis.matrix(self.evaluation_id))
+
+    def _on_change(self, change: Change) -> None:
+        if change.evaluation_id != self.evaluation_id:
+            return
+        if change.entity in ("evidence_link", "attachment") or (change.entity == "form_response" and change.id != self.response.id):
+            self._refresh.start()
+            if change.entity == "evidence_link":
+                self.evidence.reload()
+
+    def flush(self) -> None:
+        self.editor.flush()
