@@ -170,7 +170,7 @@ def describe(level: str) -> str:
     return (
         "Export pseudonymisé (recommandé pour le centre de ressources) :\n"
         "• les noms des contacts partenaires et des membres de l'équipe sont remplacés par un "
-        "pseudonyme stable (« Contact 3F2A1C ») ; leurs e-mails et téléphones sont retirés ;\n"
+        "pseudonyme stable («\u00a0Contact 3F2A1C\u00a0») ; leurs e-mails et téléphones sont retirés ;\n"
         "• dans toute autre table, les colonnes d'e-mail, de téléphone et d'adresse sont vidées ;\n"
         "• les listes de présence nominatives des ateliers et les noms des animateurs ne sont pas transmis ;\n"
         "• les témoignages sans consentement à leur utilisation ne sont pas transmis, ni leurs "

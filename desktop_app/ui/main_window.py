@@ -26,6 +26,7 @@ from desktop_app.services.base import Change, ServiceError
 from desktop_app.services.progress import step_states
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.registry import make_view
+from desktop_app.ui.views.sync import install_sync_menu
 from desktop_app.ui.views.welcome import NewEvaluationDialog, WelcomeView
 
 STATE_MARKS = {"a_faire": "○", "en_cours": "◐", "termine": "●", "hors_perimetre": "–"}
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(f"Ctrl+{i}")
             action.triggered.connect(lambda _=False, s=step.id: self.show_step(s))
             go_menu.addAction(action)
+        install_sync_menu(self)
         help_menu = self.menuBar().addMenu("&Aide")
         about = QAction("À &propos d'EvalKit Quartiers", self)
         about.triggered.connect(self._about)

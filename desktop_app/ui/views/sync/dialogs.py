@@ -1,0 +1,260 @@
+"""The sync folder dialog and the export dialog (which says what the file will contain)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from desktop_app.sync import privacy
+
+DIRECTIONS = {"sent": "Envoyé", "received": "Reçu"}
+STATUSES = {"ok": "✔", "error": "⚠ erreur"}
+
+
+def import_summary(results: list[dict], open_conflicts: int) -> str:
+    lines = []
+    for r in results:
+        lines.append(
+            f"{r['file']} : {r['imported']} nouveau(x), {r['updated']} mis à jour, "
+            f"{r['unchanged']} inchangé(s), {r['conflicts']} conflit(s)."
+        )
+    if not lines:
+        lines.append("Aucun nouveau fichier.")
+    if open_conflicts:
+        lines.append(
+            f"\n{open_conflicts} enregistrement(s) ont été modifiés sur deux postes : les deux versions sont "
+            "conservées, choisissez laquelle garder (Synchronisation > Conflits…)."
+        )
+    return "\n".join(lines)
+
+
+class SyncDialog(QDialog):
+    """Choose the shared folder, synchronise, and see what was sent and received."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.report = None
+        self.setWindowTitle("Synchroniser")
+        self.resize(820, 560)
+        intro = QLabel(
+            "Le dossier de synchronisation est partagé par les animateurs d'une même évaluation : clé USB, "
+            "dossier réseau ou dossier synchronisé (Nextcloud, OneDrive…). « Synchroniser » importe les "
+            "résultats déposés par les autres postes, puis y dépose ceux de ce poste. Les données échangées "
+            "ainsi sont complètes (noms compris) : pour le centre de ressources, utilisez « Exporter les résultats »."
+        )
+        intro.setWordWrap(True)
+        self.folder_edit = QLineEdit(str(ctx.services.sync.folder() or ""))
+        self.folder_edit.setPlaceholderText("Choisissez un dossier…")
+        self.folder_edit.setAccessibleName("Dossier de synchronisation")
+        browse = QPushButton("Choisir…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(browse)
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.status.setObjectName("syncStatus")
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels(["Date", "Sens", "Fichier", "Résultat", "Détail"])
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.history.setColumnWidth(2, 300)
+        self.sync_button = QPushButton("Synchroniser")
+        self.sync_button.setDefault(True)
+        self.sync_button.clicked.connect(self.synchronise)
+        self.conflicts_button = QPushButton("Conflits…")
+        self.conflicts_button.clicked.connect(self._conflicts)
+        close = QPushButton("Fermer")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.conflicts_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(QLabel("<b>Derniers échanges</b>"))
+        layout.addWidget(self.history, 1)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Dossier de synchronisation", self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def refresh(self) -> None:
+        entries = self.ctx.services.sync.history(50)
+        self.history.setRowCount(len(entries))
+        for i, e in enumerate(entries):
+            counts = e.counts or {}
+            if e.status != "ok":
+                detail = e.message
+            elif e.direction == "received":
+                detail = f"{counts.get('imported', 0)} nouveau(x), {counts.get('updated', 0)} mis à jour, {counts.get('conflicts', 0)} conflit(s)"
+            else:
+                detail = f"{sum(v for v in counts.values() if isinstance(v, int))} enregistrements"
+            for col, text in enumerate(
+                [e.at.astimezone().strftime("%d/%m/%Y %H:%M"), DIRECTIONS.get(e.direction, e.direction), e.file_name, STATUSES.get(e.status, e.status), detail]
+            ):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.history.setItem(i, col, item)
+        self.history.resizeColumnToContents(0)
+        n = self.ctx.services.sync.open_conflict_count()
+        self.conflicts_button.setText(f"Conflits ({n})…" if n else "Conflits…")
+        self.conflicts_button.setEnabled(bool(n))
+
+    def synchronise(self) -> None:
+        from desktop_app.ui.views.sync import reload_after_import, run_with_progress
+
+        folder = self.folder_edit.text().strip()
+        if not folder:
+            QMessageBox.information(self, "Synchroniser", "Choisissez d'abord le dossier de synchronisation.")
+            return
+        sync = self.ctx.services.sync
+        if str(sync.folder() or "") != folder:
+            sync.set_folder(folder)
+
+        def done(report) -> None:
+            self.report = report
+            received = {r["evaluation_id"] for r in report.received}
+            parent = self.parent()
+            if received and parent is not None and hasattr(parent, "ctx"):
+                reload_after_import(parent, received)
+            parts = [f"{len(report.received)} fichier(s) reçu(s), {len(report.sent)} fichier(s) envoyé(s)."]
+            if not report.received and not report.sent:
+                parts = ["Tout est à jour : rien de nouveau dans le dossier, rien à envoyer."]
+            if report.conflicts:
+                parts.append(f"{report.conflicts} conflit(s) à résoudre.")
+            for e in report.errors:
+                parts.append(f"⚠ {e['message']}")
+            self.status.setText(" ".join(parts))
+            self.status.setStyleSheet("color: #c62828;" if report.errors else "color: #2e7d32;")
+            self.refresh()
+
+        run_with_progress(self, self.ctx, "Synchronisation", lambda p: sync.sync_folder(Path(folder), p), done)
+
+    def _conflicts(self) -> None:
+        from desktop_app.ui.views.sync.conflicts import ConflictsDialog
+
+        ConflictsDialog(self.ctx, None, self).exec()
+        self.refresh()
+
+
+class ExportBundleDialog(QDialog):
+    """Export one evaluation's results to a .evalkit file, pseudonymised by default."""
+
+    def __init__(self, ctx, evaluation_id: str | None = None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result_info = None
+        self.setWindowTitle("Exporter les résultats")
+        self.resize(640, 520)
+        self.evaluation = QComboBox()
+        for ev in ctx.services.evaluations.list():
+            self.evaluation.addItem(f"{ev.territory_name or ev.display_name} — {ev.generation_label}", ev.id)
+        if evaluation_id:
+            self.evaluation.setCurrentIndex(max(0, self.evaluation.findData(evaluation_id)))
+        self.pseudo = QRadioButton("Pseudonymisé (pour le centre de ressources)")
+        self.complete = QRadioButton("Complet (entre animateurs de la même évaluation)")
+        self.pseudo.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.pseudo)
+        group.addButton(self.complete)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        self.description.setObjectName("privacyDescription")
+        self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.description.setStyleSheet("background: #f4f7f9; border: 1px solid #dfe4e8; padding: 8px;")
+        self.pseudo.toggled.connect(self._describe)
+        self.out = QLineEdit()
+        browse = QPushButton("Choisir…")
+        browse.clicked.connect(self._browse)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Évaluation", self.evaluation)
+        form.addRow("Contenu", self.pseudo)
+        form.addRow("", self.complete)
+        form.addRow("Fichier", out_row)
+        buttons = QDialogButtonBox()
+        self.export_button = buttons.addButton("Exporter", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.export)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("<b>Ce que contient le fichier</b>"))
+        layout.addWidget(self.description, 1)
+        layout.addWidget(buttons)
+        self.evaluation.currentIndexChanged.connect(self._suggest_name)
+        self._describe()
+        self._suggest_name()
+        self.export_button.setEnabled(self.evaluation.count() > 0)
+
+    def level(self) -> str:
+        return privacy.PSEUDONYMISED if self.pseudo.isChecked() else privacy.COMPLETE
+
+    def _describe(self) -> None:
+        self.description.setText(privacy.describe(self.level()))
+
+    def _suggest_name(self) -> None:
+        from desktop_app.sync.folder import slug
+
+        eid = self.evaluation.currentData()
+        if not eid:
+            return
+        folder = self.ctx.settings.get("export/folder") or str(Path.home())
+        name = slug(self.evaluation.currentText().split(" — ")[0])
+        self.out.setText(str(Path(folder) / f"resultats-{name}.evalkit"))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Exporter les résultats", self.out.text(), "Résultats EvalKit (*.evalkit)")
+        if path:
+            self.out.setText(path)
+
+    def export(self) -> None:
+        from desktop_app.ui.views.sync import run_with_progress
+
+        eid, out, level = self.evaluation.currentData(), self.out.text().strip(), self.level()
+        if not eid or not out:
+            return
+        self.ctx.settings.set("export/folder", str(Path(out).parent))
+
+        def done(res) -> None:
+            self.result_info = res
+            left = sum(res.excluded.values())
+            text = f"{res.path}\n{sum(res.counts.values())} enregistrements, {res.attachments} pièce(s) jointe(s)."
+            if left:
+                text += f"\n{left} enregistrement(s) non transmis (témoignages sans consentement, données liées)."
+            QMessageBox.information(self, "Export terminé", text)
+            self.accept()
+
+        run_with_progress(self, self.ctx, "Export des résultats", lambda p: self.ctx.services.sync.export_bundle(eid, Path(out), level), done)
