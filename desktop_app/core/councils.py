@@ -50,6 +50,12 @@ class ChecklistRow:
         return any(c.text for c in self.cells)
 
 
+def gap_words(key: str, n: int, label: str = "") -> str:
+    """"3 écarts faibles", "1 écart important", "6 sans écart"."""
+    one, many = _GAP_WORDS.get(key, (label.lower() or key, label.lower() or key))
+    return f"{n} {one if n <= 1 else many}"
+
+
 def checklist_rows(tool: Checklist, form: Form, answers: Mapping[str, Any]) -> list[ChecklistRow]:
     """Every item of a checklist with its answers in words (and the colour of a chosen level)."""
     fields = {f.id: f for p in form.pages for f in p.fields}
@@ -92,9 +98,7 @@ class GapSummary:
         for key in GAP_ORDER:
             if key not in self.labels:
                 continue
-            n = self.counts.get(key, 0)
-            one, many = _GAP_WORDS.get(key, (self.labels[key].lower(), self.labels[key].lower()))
-            parts.append(f"{n} {one if n <= 1 else many}")
+            parts.append(gap_words(key, self.counts.get(key, 0), self.labels[key]))
         examined = "obligation examinée" if self.assessed <= 1 else "obligations examinées"
         return f"{self.assessed} {examined} sur {self.total} : " + ", ".join(parts) + "."
 

@@ -1,0 +1,278 @@
+"""Conseils citoyens: the list of the evaluation's QPV on the left, the selected council's three
+tools on the right (or a button to begin assessing it), with a live summary of the gaps."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.councils import GAP_ORDER, gap_summary, gap_words
+from desktop_app.services.base import Change
+from desktop_app.services.synthesis import CC_TOOLS, Council
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import card, page_header, section_title
+from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+
+TAB_TITLES = {
+    "cc-autoevaluation": "La loi et son application",
+    "cc-portrait-robot": "Portrait-robot",
+    "cc-questions": "Questions évaluatives",
+}
+
+
+def _dot(color: str) -> QIcon:
+    pm = QPixmap(14, 14)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(color))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(2, 2, 10, 10)
+    p.end()
+    return QIcon(pm)
+
+
+def _chips(gaps) -> str:
+    from desktop_app.exports.pdf_charts import _ink
+
+    parts = []
+    for key in GAP_ORDER:
+        if key not in gaps.labels:
+            continue
+        color = gaps.colors.get(key, "#e0e0e0")
+        parts.append(
+            f"<span style='background:{color}; color:{_ink(color)}; font-weight:600'>&nbsp;"
+            f"{escape(gap_words(key, gaps.counts.get(key, 0), gaps.labels[key]))}&nbsp;</span>"
+        )
+    if gaps.unanswered:
+        parts.append(f"<span style='color:#5f6b76'>{gaps.unanswered} à examiner</span>")
+    return " &nbsp; ".join(parts)
+
+
+class CouncilPage(QWidget):
+    """The three tools of one council, with its gap summary."""
+
+    def __init__(self, ctx: AppContext, evaluation_id: str, council: Council, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        self.council = council
+        syn = ctx.services.synthesis
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        head = QFrame()
+        hl = QVBoxLayout(head)
+        hl.setContentsMargins(2, 6, 2, 6)
+        hl.setSpacing(4)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        hl.addWidget(self.summary)
+        layout.addWidget(head)
+        self.tabs = QTabWidget()
+        self.editors: dict[str, ResponseEditor] = {}
+        scope = syn.scope(evaluation_id)
+        kit = syn.kit(evaluation_id)
+        for tool_id in CC_TOOLS:
+            if tool_id not in kit.tools or (tool_id not in scope and not council.responses.get(tool_id)):
+                continue
+            response = syn.council_response(evaluation_id, council.qpv_id, tool_id, council=council)
+            editor = ResponseEditor(ctx, response, syn.form(evaluation_id, tool_id))
+            self.editors[tool_id] = editor
+            self.tabs.addTab(editor, TAB_TITLES.get(tool_id, kit.tool(tool_id).short_title or tool_id))
+        layout.addWidget(self.tabs, 1)
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.refresh_summary)
+        auto = self.editors.get("cc-autoevaluation")
+        if auto is not None:
+            auto.answersChanged.connect(lambda _a: self._timer.start())
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        auto = self.editors.get("cc-autoevaluation")
+        if auto is None:
+            self.summary.setText("")
+            return
+        kit = self.ctx.services.synthesis.kit(self.evaluation_id)
+        gaps = gap_summary(kit.tool("cc-autoevaluation"), auto.renderer.form, auto.answers())
+        examined = "obligation examinée" if gaps.assessed <= 1 else "obligations examinées"
+        self.summary.setText(f"{gaps.assessed} {examined} sur {gaps.total} &nbsp; " + _chips(gaps))
+        self.summary.setToolTip(
+            "Écarts importants :\n• " + "\n• ".join(gaps.important) if gaps.important else "Aucun écart important relevé."
+        )
+
+    def flush(self) -> None:
+        for editor in self.editors.values():
+            editor.flush()
+
+
+class CouncilsView(QWidget):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 12)
+        layout.addWidget(
+            page_header(
+                "Conseils citoyens",
+                "Un conseil par quartier prioritaire : la grille d'autoévaluation, le portrait-robot et les questions "
+                "évaluatives se remplissent avec les conseillers citoyens, pas à leur place.",
+            )
+        )
+        bar = QHBoxLayout()
+        label = QLabel("Quartier :")
+        label.setStyleSheet("font-weight: 600;")
+        self.picker = QComboBox()
+        self.picker.setAccessibleName("Conseil citoyen du quartier")
+        self.picker.setMinimumWidth(380)
+        self.picker.setIconSize(self.picker.iconSize())
+        self.picker.currentIndexChanged.connect(self._picked)
+        label.setBuddy(self.picker)
+        self.overview = QLabel()
+        self.overview.setObjectName("muted")
+        bar.addWidget(label)
+        bar.addWidget(self.picker)
+        bar.addSpacing(12)
+        bar.addWidget(self.overview, 1)
+        layout.addLayout(bar)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.pages: dict[str, CouncilPage] = {}
+        self.start_page = self._build_start_page()
+        self.stack.addWidget(self.start_page)
+        self._councils: dict[str, Council] = {}
+        ctx.changed.connect(self._on_change)
+        self.reload()
+
+    # -- the council picker --------------------------------------------------------------------
+    def _build_start_page(self) -> QWidget:
+        holder = QWidget()
+        outer = QVBoxLayout(holder)
+        outer.setContentsMargins(0, 6, 0, 0)
+        frame, inner = card()
+        self.start_title = section_title("")
+        inner.addWidget(self.start_title)
+        self.start_text = QLabel(
+            "Ce conseil n'est pas encore évalué. L'évaluation s'appuie sur trois outils du kit « Mesurer l'impact des "
+            "conseils citoyens » :<ul>"
+            "<li><b>la grille d'autoévaluation</b> : obligation par obligation, ce que la loi prévoit et ce qui est observé ;</li>"
+            "<li><b>le portrait-robot</b> : la composition et le fonctionnement, de l'arrêté initial à aujourd'hui ;</li>"
+            "<li><b>les questions évaluatives</b> sur la gouvernance, le partenariat local et l'ancrage dans le quartier.</li></ul>"
+            "Si le quartier n'a pas de conseil citoyen en activité, c'est un résultat : notez-le dans la grille d'un "
+            "autre conseil (ligne « un conseil citoyen dans chaque quartier prioritaire »)."
+        )
+        self.start_text.setWordWrap(True)
+        self.start_text.setTextFormat(Qt.TextFormat.RichText)
+        inner.addWidget(self.start_text)
+        row = QHBoxLayout()
+        self.start_button = QPushButton("Commencer l'évaluation de ce conseil")
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start_current)
+        row.addWidget(self.start_button)
+        row.addStretch(1)
+        inner.addLayout(row)
+        outer.addWidget(frame)
+        outer.addStretch(1)
+        return holder
+
+    def reload(self) -> None:
+        councils = self.ctx.services.synthesis.councils(self.evaluation_id)
+        current = self.current_qpv()
+        self._councils = {c.qpv_id: c for c in councils}
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for c in councils:
+            started = [r for r in c.responses.values() if r]
+            if not started:
+                color, state = "#9aa7b2", "à évaluer"
+            elif all(r.status == "complete" for r in started):
+                color, state = "#2e7d32", "fiches complètes"
+            else:
+                color, state = "#f0b94b", "en cours"
+            detail = state
+            if c.gaps and c.gaps.assessed:
+                detail = gap_words("important", c.gaps.counts.get("important", 0))
+            self.picker.addItem(_dot(color), f"{c.name} ({c.code}) — {detail}", c.qpv_id)
+        self.picker.blockSignals(False)
+        started = sum(1 for c in councils if c.started)
+        self.overview.setText(f"{started} conseil(s) évalué(s) sur {len(councils)} quartier(s)." if councils else "")
+        if not councils:
+            self.picker.setEnabled(False)
+            self.start_title.setText("Aucun quartier prioritaire")
+            self.start_text.setText("Ajoutez d'abord les quartiers prioritaires de l'évaluation dans le Cadrage.")
+            self.start_button.hide()
+            self.stack.setCurrentWidget(self.start_page)
+            return
+        self.picker.setEnabled(True)
+        self.start_button.show()
+        ids = [c.qpv_id for c in councils]
+        self.select(current if current in ids else ids[0])
+
+    def current_qpv(self) -> str | None:
+        return self.picker.currentData()
+
+    def select(self, qpv_id: str) -> None:
+        index = self.picker.findData(qpv_id)
+        if index < 0:
+            return
+        self.picker.blockSignals(True)
+        self.picker.setCurrentIndex(index)
+        self.picker.blockSignals(False)
+        self._show(qpv_id)
+
+    def _picked(self, _index: int) -> None:
+        qpv_id = self.current_qpv()
+        if qpv_id:
+            self._show(qpv_id)
+
+    def _show(self, qpv_id: str) -> None:
+        council = self._councils.get(qpv_id)
+        if council is None:
+            return
+        if not council.started:
+            self.start_title.setText(f"{council.title} ({council.code})")
+            self.stack.setCurrentWidget(self.start_page)
+            return
+        page = self.pages.get(qpv_id)
+        if page is None:
+            page = CouncilPage(self.ctx, self.evaluation_id, council)
+            self.pages[qpv_id] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def start_current(self) -> None:
+        qpv_id = self.current_qpv()
+        if qpv_id and self.ctx.apply(lambda: self.ctx.services.synthesis.start_council(self.evaluation_id, qpv_id)):
+            self.reload()
+            self.select(qpv_id)
+
+    def _on_change(self, change: Change) -> None:
+        if change.evaluation_id != self.evaluation_id:
+            return
+        if change.entity == "qpv":
+            for page in self.pages.values():
+                self.stack.removeWidget(page)
+                page.deleteLater()
+            self.pages.clear()
+            self.reload()
+        elif change.entity == "form_response" and change.field == "status":
+            QTimer.singleShot(0, self.reload)
+
+    def flush(self) -> None:
+        for page in self.pages.values():
+            page.flush()
