@@ -162,10 +162,12 @@ class ConsolidationWindow(QMainWindow):
             layout.addWidget(ChartView(png, max_width=1000))
         labels = {lvl.value: lvl.label for lvl in data.scale}
         headers = ["Question évaluative"] + [lvl.label for lvl in data.scale]
-        rows = [[f"{q.theme} — {q.label}"] + [q.counts.get(lvl.value, 0) for lvl in data.scale] for q in data.questions]
+        rows = [[q.theme] + [q.counts.get(lvl.value, 0) for lvl in data.scale] for q in data.questions]
         layout.addWidget(QLabel("<b>Nombre de territoires par appréciation</b>"))
         counts = _table(headers, rows)
         counts.setMinimumHeight(180)
+        for i, q in enumerate(data.questions):
+            counts.item(i, 0).setToolTip(q.label)
         layout.addWidget(counts)
         layout.addWidget(QLabel("<b>Appréciation de chaque territoire</b>"))
         per = _table(

@@ -1,0 +1,111 @@
+"""Sync GUI: the Synchronisation menu, the conflict dialog, the export dialog and the centre window."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_app.services.app_services import Services
+from desktop_app.sync import privacy
+
+
+@pytest.fixture
+def other(tmp_path):
+    s = Services.open(tmp_path / "autre.db", attachments_dir=tmp_path / "autre-pj")
+    yield s
+    s.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_boxes(monkeypatch):
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: pytest.fail(f"warning shown: {a[2] if len(a) > 2 else a}"))
+
+
+def make_conflict(services, other, evaluation_id, tmp_path) -> str:
+    row = services.evaluations.add_row("partner", evaluation_id, {"organisation": "CAF", "role": "Conseiller"}).id
+    services.sync.export_bundle(evaluation_id, tmp_path / "1.evalkit", privacy.COMPLETE)
+    other.sync.import_bundle(tmp_path / "1.evalkit")
+    services.evaluations.update_row("partner", row, "role", "Rôle sur mon poste")
+    other.evaluations.update_row("partner", row, "role", "Rôle sur l'autre poste")
+    other.sync.export_bundle(evaluation_id, tmp_path / "2.evalkit", privacy.COMPLETE)
+    assert services.sync.import_bundle(tmp_path / "2.evalkit")["conflicts"] == 1
+    return row
+
+
+def test_menu_entries(qtbot, ctx):
+    from desktop_app.ui.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    texts = [a.text().replace("&", "") for a in window.sync_menu.actions() if a.text()]
+    assert texts == ["Synchroniser…", "Exporter les résultats…", "Importer des résultats…", "Conflits…", "Centre de ressources…"]
+
+
+def test_conflict_dialog_shows_both_versions_and_resolves(qtbot, ctx, services, other, evaluation_id, tmp_path):
+    from desktop_app.ui.views.sync.conflicts import ConflictsDialog
+
+    row = make_conflict(services, other, evaluation_id, tmp_path)
+    dialog = ConflictsDialog(ctx, evaluation_id)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and "Partenaire : CAF" in dialog.list.item(0).text()
+    cells = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
+    assert cells == [["Rôle", "Rôle sur mon poste", "Rôle sur l'autre poste"]]  # only what differs
+    dialog.show_all.setChecked(True)
+    assert dialog.table.rowCount() > 1
+    with qtbot.waitSignal(ctx.changed):
+        dialog.take_remote.click()
+    assert dialog.resolved == {evaluation_id}
+    assert dialog.list.count() == 0 and dialog.empty.isVisibleTo(dialog)
+    assert services.evaluations.rows("partner", evaluation_id)[0]["role"] == "Rôle sur l'autre poste"
+    assert services.sync.conflicts() == [] and row
+
+
+def test_export_dialog_says_what_is_included_and_exports(qtbot, ctx, services, evaluation_id, tmp_path):
+    from desktop_app.ui.views.sync.dialogs import ExportBundleDialog
+
+    dialog = ExportBundleDialog(ctx, evaluation_id)
+    qtbot.addWidget(dialog)
+    assert dialog.level() == privacy.PSEUDONYMISED
+    assert dialog.description.text() == privacy.describe(privacy.PSEUDONYMISED)
+    dialog.complete.setChecked(True)
+    assert dialog.description.text() == privacy.describe(privacy.COMPLETE)
+    dialog.pseudo.setChecked(True)
+    dialog.out.setText(str(tmp_path / "sortie.evalkit"))
+    dialog.export_button.click()
+    assert (tmp_path / "sortie.evalkit").is_file()
+    assert dialog.result_info.privacy == privacy.PSEUDONYMISED
+
+
+def test_sync_dialog_synchronises_with_a_folder(qtbot, ctx, services, other, evaluation_id, tmp_path):
+    from desktop_app.ui.views.sync.dialogs import SyncDialog
+
+    folder = tmp_path / "partage"
+    folder.mkdir()
+    other_eval = other.evaluations.create("Métropole voisine")
+    other.sync.sync_folder(folder)
+    dialog = SyncDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.folder_edit.setText(str(folder))
+    dialog.sync_button.click()
+    assert services.sync.folder() == folder
+    # the other laptop's evaluation came in; this laptop now shares both evaluations
+    assert "1 fichier(s) reçu(s), 2 fichier(s) envoyé(s)" in dialog.status.text()
+    assert dialog.history.rowCount() == 3
+    assert {e.id for e in services.evaluations.list()} == {evaluation_id, other_eval}
+
+
+def test_centre_window_consolidates(qtbot, ctx, services, other, evaluation_id, tmp_path):
+    from desktop_app.ui.views.sync.centre import ConsolidationWindow
+
+    eid = other.evaluations.create("CC du Pays de Brume")
+    other.forms.create(eid, "referentiel", answers={"gouvernance.appreciation": "atteint"})
+    other.sync.export_bundle(eid, tmp_path / "brume.evalkit")
+    services.sync.import_bundle(tmp_path / "brume.evalkit")
+    window = ConsolidationWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.rendered is not None
+    assert "2 territoire(s)" in window.summary.text()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Territoires", "Référentiel", "Questionnaires", "Maturité"]
+    gov = next(q for q in window.rendered.data.questions if q.question_id == "gouvernance")
+    assert gov.counts == {"atteint": 1, "non_renseigne": 1}
