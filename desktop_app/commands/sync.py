@@ -62,7 +62,7 @@ def cmd_export_bundle(args) -> int:
         print(f"{res.path} : {total} enregistrements, {res.attachments} pièce(s) jointe(s), export {mode}.")
         left = sum(res.excluded.values())
         if left:
-            print(f"{left} enregistrement(s) non transmis (listes de présence, témoignages sans consentement).")
+            print(f"{left} enregistrement(s) non transmis (témoignages sans consentement et ce qui s'y rattache).")
     return 0
 
 

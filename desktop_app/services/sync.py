@@ -6,6 +6,7 @@ several are given) before the database is written, then written in one transacti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app.services.base import Change, ServiceBase, ServiceError
 from desktop_app.store.models import Meta
@@ -23,6 +25,7 @@ from desktop_app.sync.merge import import_bundle, log_event, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.records import SYNC_META, table_map
 
+log = logging.getLogger(__name__)
 FOLDER_KEY = "sync_folder"
 Progress = Callable[[int, int, str], None]
 
@@ -171,6 +174,13 @@ class SyncService(ServiceBase):
                     results.append(summary)
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
+        except SQLAlchemyError as exc:  # rolled back: nothing was written
+            log.exception("bundle import failed")
+            names = ", ".join(b.path.name for b in bundles)
+            raise ServiceError(
+                f"« {names} » n'a pas pu être importé : ses données ne s'accordent pas avec cette base "
+                f"({exc.__class__.__name__}). Rien n'a été modifié."
+            ) from None
         return results
 
     # -- sync folder -----------------------------------------------------------------------------

@@ -180,6 +180,11 @@ def _merge_table(
             learned |= {(rid, v) for v in r_hist}
             result.add(table, INSERTED)
             continue
+        if mine.get("evaluation_id") != remote.get("evaluation_id"):
+            raise BundleError(
+                f"« {source} » : un enregistrement de « {table} » porte l'identifiant d'un enregistrement d'une "
+                "autre évaluation de cette base. Import refusé."
+            )
         l_vid = version_id(table, mine)
         same_content = content_hash(mine, redacted) == content_hash(remote, redacted)
         if l_vid == r_vid and not same_content:

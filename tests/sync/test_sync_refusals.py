@@ -194,3 +194,18 @@ def test_one_bad_file_among_several_writes_nothing(machine_b, good, tmp_path):
     with pytest.raises(ServiceError):
         machine_b.sync.import_bundles([good, cut])
     assert dump_all(machine_b) == before
+
+
+def test_record_of_another_evaluation_cannot_be_taken_over(machine_a, machine_b, good, tmp_path):
+    other = machine_b.evaluations.create("Autre territoire")
+    victim = machine_b.evaluations.add_row("commune", other, {"name": "Commune d'un autre territoire"}).id
+
+    def change(manifest, entries):
+        rows = json.loads(entries["records/communes.json"])
+        rows[0]["id"] = victim
+        data = json.dumps(rows).encode()
+        entries["records/communes.json"] = data
+        declare(manifest, "records/communes.json", data)
+
+    refused(machine_b, rebuild(good, tmp_path / "hijack.evalkit", change), "autre évaluation")
+    assert machine_b.evaluations.rows("commune", other)[0]["name"] == "Commune d'un autre territoire"
