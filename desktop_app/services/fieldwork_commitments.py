@@ -1,0 +1,345 @@
+"""The commitments tracker (`suivi-engagements`): the contract's commitments, typed or imported
+from a list, each with its status, evidence and comment, and their progress summary.
+
+Each commitment is its own synced record (two laptops updating different commitments merge
+cleanly). The tool's form response (subject_type `commitments`) holds the reference document,
+the date of the review and the synthesis; its `engagements` answer is rewritten from the table
+after every change, so anything reading the kit tool's answers sees the same list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from desktop_app.core.fieldwork import (
+    COMMITMENT_STATUSES,
+    CommitmentSummary,
+    commitment_summary,
+    pilot_summary,
+)
+from desktop_app.core.fieldwork_import import CommitmentImportError, parse_commitments
+from desktop_app.core.identifiers import check_iso_date
+from desktop_app.services.base import Change, ServiceError
+from desktop_app.services.fieldwork_base import FieldworkBase
+from desktop_app.services.forms import ResponseData
+from desktop_app.store.models import FormResponse
+from desktop_app.store.models_fieldwork import Commitment
+
+COMMITMENTS_TOOL = "suivi-engagements"
+COMMITMENT_FIELDS = ("number", "title", "pilot", "status", "evidence", "comment", "due_date")
+# table column -> the repeat group's sub-question in the kit tool
+ANSWER_KEYS = {
+    "number": "numero",
+    "title": "intitule",
+    "pilot": "pilote",
+    "status": "statut",
+    "evidence": "preuves",
+    "comment": "commentaire",
+    "due_date": "echeance",
+}
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CommitmentData:
+    id: str
+    evaluation_id: str
+    position: int
+    number: str
+    title: str
+    pilot: str
+    status: str
+    evidence: str
+    comment: str
+    due_date: str
+
+    def value(self, key: str) -> str:
+        return getattr(self, key)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: int
+    updated: int
+
+    def text(self) -> str:
+        parts = []
+        if self.added:
+            parts.append(
+                f"{self.added} engagement{'s' if self.added > 1 else ''} ajouté{'s' if self.added > 1 else ''}"
+            )
+        if self.updated:
+            parts.append(f"{self.updated} mis à jour")
+        return (", ".join(parts) or "Aucun changement") + "."
+
+
+class CommitmentsMixin(FieldworkBase):
+    def commitments(self, evaluation_id: str) -> list[CommitmentData]:
+        with self.read() as s:
+            recs = s.scalars(
+                select(Commitment)
+                .where(Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False))
+                .order_by(Commitment.position, Commitment.created_at)
+            )
+            return [self._commitment_data(c) for c in recs]
+
+    @staticmethod
+    def _commitment_data(c: Commitment) -> CommitmentData:
+        return CommitmentData(
+            c.id,
+            c.evaluation_id,
+            c.position,
+            c.number,
+            c.title,
+            c.pilot,
+            c.status,
+            c.evidence,
+            c.comment,
+            c.due_date,
+        )
+
+    def commitment_summary(self, evaluation_id: str) -> CommitmentSummary:
+        return commitment_summary(c.status for c in self.commitments(evaluation_id))
+
+    def commitments_by_pilot(self, evaluation_id: str) -> list[tuple[str, CommitmentSummary]]:
+        return pilot_summary((c.pilot, c.status) for c in self.commitments(evaluation_id))
+
+    def commitments_response(self, evaluation_id: str) -> ResponseData:
+        """The tracker's own sheet (reference document, date of the review, synthesis)."""
+        found = self.services.forms.find(evaluation_id, COMMITMENTS_TOOL, "commitments")
+        if found:
+            return found[0]
+        with self.tx() as s:
+            ev = self._evaluation(s, evaluation_id)
+            rec = self._new_response(
+                s, ev, COMMITMENTS_TOOL, "commitments", evaluation_id, "Suivi des engagements"
+            )
+            self._mirror_commitments(s, evaluation_id, rec)
+            response_id = rec.id
+        return self.services.forms.get(response_id)
+
+    # -- editing -------------------------------------------------------------------------------
+    def add_commitment(self, evaluation_id: str, values: dict[str, Any] | None = None) -> Change:
+        with self.tx() as s:
+            self._evaluation(s, evaluation_id)
+            rec = Commitment(
+                evaluation_id=evaluation_id, position=self._next_commitment_position(s, evaluation_id)
+            )
+            for key, value in (values or {}).items():
+                setattr(rec, key, self._clean_commitment(key, value))
+            if not (values or {}).get("number"):
+                rec.number = self._next_number(s, evaluation_id)
+            self.stamp_new(rec)
+            s.add(rec)
+            s.flush()
+            self._mirror_commitments(s, evaluation_id)
+            return Change("commitment", rec.id, evaluation_id)
+
+    def update_commitment(self, commitment_id: str, key: str, value: Any) -> Change:
+        with self.tx() as s:
+            rec = self._live(s, Commitment, commitment_id, "Cet engagement")
+            setattr(rec, key, self._clean_commitment(key, value))
+            self.touch(rec)
+            self._mirror_commitments(s, rec.evaluation_id)
+            return Change("commitment", rec.id, rec.evaluation_id, key)
+
+    def delete_commitment(self, commitment_id: str) -> Change:
+        with self.tx() as s:
+            rec = self._live(s, Commitment, commitment_id, "Cet engagement")
+            rec.deleted = True
+            self.touch(rec)
+            self._mirror_commitments(s, rec.evaluation_id)
+            return Change("commitment", rec.id, rec.evaluation_id)
+
+    @staticmethod
+    def _clean_commitment(key: str, value: Any) -> str:
+        if key not in COMMITMENT_FIELDS:
+            raise ServiceError(f"Colonne inconnue : {key}")
+        text = "" if value is None else str(value).strip()
+        if key == "status" and text and text not in COMMITMENT_STATUSES:
+            raise ServiceError(f"Statut inconnu : {text}")
+        if key == "due_date" and check_iso_date(text):
+            raise ServiceError("Échéance invalide (JJ/MM/AAAA).")
+        if key == "number" and len(text) > 20:
+            raise ServiceError("Le numéro d'un engagement a 20 caractères au plus.")
+        if key in ("number", "pilot"):
+            text = " ".join(text.split())
+        return text
+
+    @staticmethod
+    def _next_commitment_position(s, evaluation_id: str) -> int:
+        return (
+            s.scalar(
+                select(func.coalesce(func.max(Commitment.position), -1)).where(
+                    Commitment.evaluation_id == evaluation_id
+                )
+            )
+            + 1
+        )
+
+    @staticmethod
+    def _next_number(s, evaluation_id: str) -> str:
+        numbers = s.scalars(
+            select(Commitment.number).where(
+                Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False)
+            )
+        )
+        ints = [int(n) for n in numbers if n and n.isdigit()]
+        return str(max(ints, default=0) + 1)
+
+    def _mirror_commitments(self, s, evaluation_id: str, response: FormResponse | None = None) -> None:
+        """Rewrite the tool's `engagements` answer from the table."""
+        if response is None:
+            response = s.scalar(
+                select(FormResponse).where(
+                    FormResponse.evaluation_id == evaluation_id,
+                    FormResponse.tool_id == COMMITMENTS_TOOL,
+                    FormResponse.subject_type == "commitments",
+                    FormResponse.deleted.is_(False),
+                )
+            )
+            if response is None:
+                return
+        s.flush()
+        items = []
+        for c in s.scalars(
+            select(Commitment)
+            .where(Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False))
+            .order_by(Commitment.position, Commitment.created_at)
+        ):
+            item = {ANSWER_KEYS[k]: getattr(c, k) for k in COMMITMENT_FIELDS if getattr(c, k)}
+            if item:
+                items.append(item)
+        answers = dict(response.answers or {})
+        if items:
+            answers["engagements"] = items
+        else:
+            answers.pop("engagements", None)
+        if answers != response.answers:
+            response.answers = answers
+            self.touch(response)
+
+    # -- import --------------------------------------------------------------------------------
+    def import_commitments(
+        self, evaluation_id: str, path: str | Path, progress: Callable[[int, int, str], None] | None = None
+    ) -> ImportReport:
+        """Read a list (.xlsx, .csv) and add its commitments; a commitment whose number is already
+        in the table is updated (empty cells keep what was typed). All or nothing."""
+        path = Path(path)
+        report = progress or (lambda *_: None)
+        report(0, 3, "Lecture du fichier…")
+        rows, first_line = read_rows(path)
+        report(1, 3, "Vérification des lignes…")
+        try:
+            parsed = parse_commitments(rows, first_line)
+        except CommitmentImportError as exc:
+            raise ServiceError(f"« {path.name} » : {exc}") from None
+        report(2, 3, f"Enregistrement de {len(parsed)} engagements…")
+        added = updated = 0
+        with self.tx() as s:
+            self._evaluation(s, evaluation_id)
+            existing = {
+                c.number.upper(): c
+                for c in s.scalars(
+                    select(Commitment).where(
+                        Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False)
+                    )
+                )
+                if c.number
+            }
+            position = self._next_commitment_position(s, evaluation_id)
+            for row in parsed:
+                number = row.values.get("number", "")
+                rec = existing.get(number.upper()) if number else None
+                if rec is None:
+                    rec = Commitment(evaluation_id=evaluation_id, position=position)
+                    position += 1
+                    for key, value in row.values.items():
+                        setattr(rec, key, self._clean_commitment(key, value))
+                    self.stamp_new(rec)
+                    s.add(rec)
+                    added += 1
+                    if number:
+                        existing[number.upper()] = rec
+                    continue
+                changed = False
+                for key, value in row.values.items():
+                    clean = self._clean_commitment(key, value)
+                    if clean and clean != getattr(rec, key):
+                        setattr(rec, key, clean)
+                        changed = True
+                if changed:
+                    self.touch(rec)
+                    updated += 1
+            self._mirror_commitments(s, evaluation_id)
+        report(3, 3, "Import terminé.")
+        return ImportReport(added, updated)
+
+
+def read_rows(path: Path) -> tuple[list[list[Any]], int]:
+    """The cells of a list file (the first sheet holding data for .xlsx), and the line number of
+    the first row. French errors for anything unreadable."""
+    if not path.is_file():
+        raise ServiceError(f"Fichier introuvable : {path}")
+    if path.stat().st_size > MAX_IMPORT_BYTES:
+        raise ServiceError(f"« {path.name} » est trop volumineux pour une liste d'engagements.")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path), 1
+    if suffix in (".csv", ".txt"):
+        return _csv_rows(path), 1
+    if suffix == ".xls":
+        raise ServiceError(
+            f"« {path.name} » est au format Excel 97-2003 (.xls) : enregistrez-le au format .xlsx ou .csv, puis réessayez."
+        )
+    raise ServiceError(
+        f"« {path.name} » : format non pris en charge. Choisissez un fichier Excel (.xlsx) ou CSV (.csv)."
+    )
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ServiceError(
+            f"« {path.name} » n'est pas un classeur Excel lisible ({exc.__class__.__name__})."
+        ) from None
+    try:
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            if any(any(c not in (None, "") for c in r) for r in rows):
+                return rows
+    finally:
+        wb.close()
+    raise ServiceError(f"« {path.name} » : le classeur est vide.")
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly everything
+        raise ServiceError(f"« {path.name} » : encodage du texte non reconnu (UTF-8 ou Windows attendu).")
+    if "\x00" in text:
+        raise ServiceError(f"« {path.name} » n'est pas un fichier texte CSV.")
+    sample = text[:4096]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]

@@ -1,0 +1,444 @@
+"""Immersions, testimonies and free contributions, and the synthesis of everything collected.
+
+A testimony's consent, retention date, pseudonym and profile are read from its sheet's answers
+and copied into the record's columns in the same transaction (`set_testimony_answer`), so the
+export and the sync filter on columns. Deleting a testimony erases its content (answers, audio),
+not only hides it: personal data must not survive a deletion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop_app.core.fieldwork import (
+    CONTRIBUTION,
+    TESTIMONY,
+    default_retention,
+    kind_of,
+    next_pseudonym,
+    privacy_warnings,
+    retention_state,
+    usable,
+    working_group_name,
+)
+from desktop_app.core.fieldwork_synthesis import EXCERPT_KINDS, Excerpt, excerpts_of, match_qpv
+from desktop_app.core.identifiers import format_date_fr
+from desktop_app.services.base import Change, ServiceError
+from desktop_app.services.fieldwork_base import FieldworkBase, theme_label
+from desktop_app.store.models import FormResponse
+from desktop_app.store.models_fieldwork import Immersion, Testimony, Workshop
+
+IMMERSION_TOOL = "fiche-immersion"
+TESTIMONY_TOOL = "fiche-temoignage"
+# sheet question -> testimony column
+MIRRORED = {
+    "type_contribution": "kind",
+    "code_pseudonyme": "pseudonym",
+    "profil": "profile",
+    "consentement_utilisation": "consent_use",
+    "consentement_diffusion": "consent_broadcast",
+    "date_conservation": "retention_date",
+}
+
+
+def _date_fr(iso: str) -> str:
+    try:
+        return format_date_fr(iso) if iso else ""
+    except ValueError:
+        return iso
+
+
+@dataclass(frozen=True)
+class ImmersionData:
+    id: str
+    evaluation_id: str
+    series_id: str
+    response_id: str
+    structure: str
+    theme: str
+    theme_label: str
+    date: str
+    qpv: str
+    status: str
+    answered: int
+    questions: int
+
+    @property
+    def display_name(self) -> str:
+        name = self.structure or "Immersion sans nom"
+        return f"{name} — {_date_fr(self.date)}" if self.date else name
+
+
+@dataclass(frozen=True)
+class TestimonyData:
+    id: str
+    evaluation_id: str
+    kind: str
+    pseudonym: str
+    profile: str
+    profile_label: str
+    consent_use: bool | None
+    consent_broadcast: bool | None
+    retention_date: date | None
+    series_id: str
+    response_id: str
+    contribution_type: str
+    date: str
+    theme: str
+    theme_label: str
+    qpv: str
+    status: str
+    warnings: tuple[str, ...]
+
+    @property
+    def usable(self) -> bool:
+        return usable(self.consent_use)
+
+    def retention(self, today: date | None = None) -> str:
+        return retention_state(self.retention_date, today)
+
+    @property
+    def display_name(self) -> str:
+        who = self.pseudonym or "sans code"
+        what = "Témoignage" if self.kind == TESTIMONY else "Contribution"
+        return f"{what} {who}" + (f" — {self.profile_label}" if self.profile_label else "")
+
+
+class TerrainMixin(FieldworkBase):
+    # -- immersions ----------------------------------------------------------------------------
+    def create_immersion(
+        self, evaluation_id: str, series_id: str = "", answers: dict[str, Any] | None = None
+    ) -> Change:
+        answers = dict(answers or {})
+        if series_id and "theme" not in answers:
+            theme = self._series_theme(evaluation_id, series_id)
+            if theme in self._choice_values(evaluation_id, IMMERSION_TOOL, "theme"):
+                answers["theme"] = theme
+        with self.tx() as s:
+            ev = self._evaluation(s, evaluation_id)
+            rec = Immersion(evaluation_id=evaluation_id, series_id=series_id)
+            self.stamp_new(rec)
+            s.add(rec)
+            s.flush()
+            response = self._new_response(s, ev, IMMERSION_TOOL, "immersion", rec.id, "Immersion", answers)
+            rec.response_id = response.id
+            return Change("immersion", rec.id, evaluation_id)
+
+    def immersions(self, evaluation_id: str) -> list[ImmersionData]:
+        from desktop_app.core.validation import completion
+
+        labels = self.labels(evaluation_id)
+        form = self.form(evaluation_id, IMMERSION_TOOL)
+        with self.read() as s:
+            rows = s.execute(
+                select(Immersion, FormResponse)
+                .join(FormResponse, FormResponse.id == Immersion.response_id, isouter=True)
+                .where(Immersion.evaluation_id == evaluation_id, Immersion.deleted.is_(False))
+            ).all()
+        out = []
+        for imm, resp in rows:
+            answers = dict(resp.answers or {}) if resp is not None and not resp.deleted else {}
+            done = completion(form, answers)
+            theme = str(answers.get("theme") or "")
+            out.append(
+                ImmersionData(
+                    id=imm.id,
+                    evaluation_id=evaluation_id,
+                    series_id=imm.series_id,
+                    response_id=imm.response_id,
+                    structure=str(answers.get("structure_visitee") or ""),
+                    theme=theme,
+                    theme_label=str(answers.get("theme_autre") or "")
+                    if theme == "autre"
+                    else theme_label(labels, theme),
+                    date=str(answers.get("date_immersion") or ""),
+                    qpv=str(answers.get("qpv") or ""),
+                    status=resp.status if resp is not None else "draft",
+                    answered=done.answered,
+                    questions=done.total,
+                )
+            )
+        out.sort(key=lambda i: (i.theme_label.casefold(), i.date or "9999", i.structure.casefold()))
+        return out
+
+    def set_series(self, record_id: str, series_id: str) -> Change:
+        """Tie an immersion or a testimony to a working group ("" to untie)."""
+        with self.tx() as s:
+            rec = s.get(Immersion, record_id) or s.get(Testimony, record_id)
+            if rec is None or rec.deleted:
+                raise ServiceError("Cette fiche a été supprimée.")
+            rec.series_id = series_id or ""
+            self.touch(rec)
+            entity = "immersion" if isinstance(rec, Immersion) else "testimony"
+            return Change(entity, rec.id, rec.evaluation_id, "series_id")
+
+    def delete_immersion(self, immersion_id: str) -> Change:
+        with self.tx() as s:
+            rec = self._live(s, Immersion, immersion_id, "Cette immersion")
+            rec.deleted = True
+            self.touch(rec)
+            self._drop_response(s, rec.response_id)
+            hashes = self._drop_attachments(s, rec.id)
+            change = Change("immersion", rec.id, rec.evaluation_id)
+        self._purge_blobs(hashes)
+        return change
+
+    def _series_theme(self, evaluation_id: str, series_id: str) -> str:
+        with self.read() as s:
+            w = s.scalar(
+                select(Workshop).where(Workshop.series_id == series_id, Workshop.deleted.is_(False)).limit(1)
+            )
+            return w.theme if w is not None else ""
+
+    def _choice_values(self, evaluation_id: str, tool_id: str, question_id: str) -> set[str]:
+        for page in self.form(evaluation_id, tool_id).pages:
+            for f in page.fields:
+                if f.id == question_id:
+                    return {o.value for o in f.choices}
+        return set()
+
+    # -- testimonies and contributions ---------------------------------------------------------
+    def create_testimony(
+        self,
+        evaluation_id: str,
+        kind: str = TESTIMONY,
+        series_id: str = "",
+        answers: dict[str, Any] | None = None,
+        today: date | None = None,
+    ) -> Change:
+        """A testimony (« T01 »…) or a free contribution (« C01 »…), never with a name: the code
+        is given, the date of the day and a retention date are proposed, consent is left to ask."""
+        if kind not in (TESTIMONY, CONTRIBUTION):
+            raise ServiceError(f"Type de fiche inconnu : {kind}")
+        today = today or date.today()
+        with self.tx() as s:
+            ev = self._evaluation(s, evaluation_id)
+            codes = s.scalars(select(Testimony.pseudonym).where(Testimony.evaluation_id == evaluation_id))
+            prefix = "T" if kind == TESTIMONY else "C"
+            proposed = {
+                "type_contribution": "temoignage" if kind == TESTIMONY else "avis",
+                "code_pseudonyme": next_pseudonym(codes, prefix),
+                "date_recueil": today.isoformat(),
+                "date_conservation": default_retention(ev.end_date, today).isoformat(),
+            }
+            if series_id:
+                theme = self._series_theme(evaluation_id, series_id)
+                if theme in self._choice_values(evaluation_id, TESTIMONY_TOOL, "theme"):
+                    proposed["theme"] = theme
+            proposed.update(answers or {})
+            rec = Testimony(evaluation_id=evaluation_id, series_id=series_id, kind=kind)
+            self.stamp_new(rec)
+            s.add(rec)
+            s.flush()
+            response = self._new_response(s, ev, TESTIMONY_TOOL, "testimony", rec.id, "", proposed)
+            rec.response_id = response.id
+            self._mirror(rec, response.answers)
+            response.label = self._testimony_label(rec)
+            return Change("testimony", rec.id, evaluation_id)
+
+    def set_testimony_answer(self, testimony_id: str, key: str, value: Any) -> Change:
+        """Save one answer of the sheet; consent, retention, code and profile go to the columns too."""
+        with self.tx() as s:
+            rec = self._live(s, Testimony, testimony_id, "Ce témoignage")
+            response = self._response(s, rec.response_id)
+            if response is None:
+                raise ServiceError("La fiche de ce témoignage a été supprimée.")
+            answers = dict(response.answers or {})
+            if value is None or value == "" or value == []:
+                answers.pop(key, None)
+            else:
+                answers[key] = value
+            response.answers = answers
+            if key in MIRRORED:
+                self._mirror(rec, answers)
+                response.label = self._testimony_label(rec)
+                self.touch(rec)
+            self.touch(response)
+            return Change("testimony", rec.id, rec.evaluation_id, key)
+
+    @staticmethod
+    def _mirror(rec: Testimony, answers: dict[str, Any]) -> None:
+        rec.kind = kind_of(answers.get("type_contribution"), rec.kind or TESTIMONY)
+        rec.pseudonym = str(answers.get("code_pseudonyme") or "")[:40]
+        rec.profile = str(answers.get("profil") or "")[:80]
+        for key, column in (
+            ("consentement_utilisation", "consent_use"),
+            ("consentement_diffusion", "consent_broadcast"),
+        ):
+            value = answers.get(key)
+            setattr(rec, column, value if isinstance(value, bool) else None)
+        try:
+            rec.retention_date = date.fromisoformat(str(answers.get("date_conservation") or ""))
+        except ValueError:
+            rec.retention_date = None
+
+    @staticmethod
+    def _testimony_label(rec: Testimony) -> str:
+        return f"{'Témoignage' if rec.kind == TESTIMONY else 'Contribution'} {rec.pseudonym}".strip()
+
+    def testimonies(self, evaluation_id: str, kind: str | None = None) -> list[TestimonyData]:
+        labels = self.labels(evaluation_id)
+        form = self.form(evaluation_id, TESTIMONY_TOOL)
+        stmt = (
+            select(Testimony, FormResponse)
+            .join(FormResponse, FormResponse.id == Testimony.response_id, isouter=True)
+            .where(Testimony.evaluation_id == evaluation_id, Testimony.deleted.is_(False))
+        )
+        if kind:
+            stmt = stmt.where(Testimony.kind == kind)
+        with self.read() as s:
+            rows = s.execute(stmt).all()
+        out = []
+        for rec, resp in rows:
+            answers = dict(resp.answers or {}) if resp is not None and not resp.deleted else {}
+            theme = str(answers.get("theme") or "")
+            profile_label = labels.profiles.get(rec.profile, rec.profile)
+            if rec.profile == "autre" and answers.get("profil_autre"):
+                profile_label = str(answers["profil_autre"])
+            out.append(
+                TestimonyData(
+                    id=rec.id,
+                    evaluation_id=evaluation_id,
+                    kind=rec.kind,
+                    pseudonym=rec.pseudonym,
+                    profile=rec.profile,
+                    profile_label=profile_label,
+                    consent_use=rec.consent_use,
+                    consent_broadcast=rec.consent_broadcast,
+                    retention_date=rec.retention_date,
+                    series_id=rec.series_id,
+                    response_id=rec.response_id,
+                    contribution_type=str(answers.get("type_contribution") or ""),
+                    date=str(answers.get("date_recueil") or ""),
+                    theme=theme,
+                    theme_label=theme_label(labels, theme),
+                    qpv=str(answers.get("qpv") or ""),
+                    status=resp.status if resp is not None else "draft",
+                    warnings=tuple(privacy_warnings(form, answers)),
+                )
+            )
+        out.sort(key=lambda t: (t.kind != TESTIMONY, t.pseudonym.upper()))
+        return out
+
+    def testimony(self, testimony_id: str) -> TestimonyData:
+        with self.read() as s:
+            rec = self._live(s, Testimony, testimony_id, "Ce témoignage")
+            eid = rec.evaluation_id
+        for t in self.testimonies(eid):
+            if t.id == testimony_id:
+                return t
+        raise ServiceError("Ce témoignage a été supprimé.")
+
+    def delete_testimony(self, testimony_id: str) -> Change:
+        """Erase a testimony: its words, its code and its audio are removed, then the record is
+        marked deleted so the deletion travels to the other computers."""
+        with self.tx() as s:
+            rec = self._live(s, Testimony, testimony_id, "Ce témoignage")
+            hashes = self._erase(s, rec)
+            change = Change("testimony", rec.id, rec.evaluation_id)
+        self._purge_blobs(hashes)
+        return change
+
+    def _erase(self, s, rec: Testimony) -> list[str]:
+        rec.deleted = True
+        rec.pseudonym, rec.profile = "", ""
+        self.touch(rec)
+        self._drop_response(s, rec.response_id, purge=True)
+        return self._drop_attachments(s, rec.id)
+
+    def expired_testimonies(self, evaluation_id: str, today: date | None = None) -> list[TestimonyData]:
+        return [t for t in self.testimonies(evaluation_id) if t.retention(today) == "expired"]
+
+    def erase_expired(self, evaluation_id: str, today: date | None = None) -> int:
+        """Erase every testimony and contribution whose retention date has passed."""
+        today = today or date.today()
+        with self.tx() as s:
+            recs = list(
+                s.scalars(
+                    select(Testimony).where(
+                        Testimony.evaluation_id == evaluation_id,
+                        Testimony.deleted.is_(False),
+                        Testimony.retention_date.is_not(None),
+                        Testimony.retention_date < today,
+                    )
+                )
+            )
+            hashes = []
+            for rec in recs:
+                hashes += self._erase(s, rec)
+        self._purge_blobs(hashes)
+        return len(recs)
+
+    # -- synthesis -----------------------------------------------------------------------------
+    def excerpts(self, evaluation_id: str) -> tuple[list[Excerpt], int]:
+        """Everything collected as filterable excerpts, and how many testimonies or contributions
+        were left out because their author did not agree to their use."""
+        labels = self.labels(evaluation_id)
+        qpvs = [(q["code"], q["name"]) for q in self.services.evaluations.rows("qpv", evaluation_id)]
+        workshops = self.workshops(evaluation_id)
+        groups = {w.series_id: working_group_name(w.theme_label) for w in workshops if w.is_working_group}
+        responses = {r.id: r for r in self.services.forms.find(evaluation_id)}
+        out: list[Excerpt] = []
+        for w in workshops:
+            resp = responses.get(w.response_id)
+            if resp is None:
+                continue
+            group = groups.get(w.series_id, "") if w.is_working_group else w.group_label
+            out += excerpts_of(
+                self.workshop_form(w),
+                resp.answers,
+                kind="workshop",
+                record_id=w.id,
+                source=w.display_name,
+                date_iso=w.date,
+                group=group,
+                themes=[w.theme_label] if w.theme_label else [],
+                qpv=[c for code in w.qpv_codes for c in match_qpv(code, qpvs)],
+                theme_labels=labels.themes,
+            )
+        form = self.form(evaluation_id, IMMERSION_TOOL)
+        for i in self.immersions(evaluation_id):
+            resp = responses.get(i.response_id)
+            if resp is None:
+                continue
+            themes = [i.theme_label] if i.theme_label else []
+            themes += [labels.themes.get(t, t) for t in resp.answers.get("questions_referentiel") or []]
+            out += excerpts_of(
+                form,
+                resp.answers,
+                kind="immersion",
+                record_id=i.id,
+                source=f"Immersion — {i.display_name}",
+                date_iso=i.date,
+                group=groups.get(i.series_id, ""),
+                themes=themes,
+                qpv=match_qpv(i.qpv, qpvs),
+                theme_labels=labels.themes,
+            )
+        form = self.form(evaluation_id, TESTIMONY_TOOL)
+        hidden = 0
+        for t in self.testimonies(evaluation_id):
+            resp = responses.get(t.response_id)
+            if resp is None:
+                continue
+            if not t.usable:
+                hidden += 1
+                continue
+            out += excerpts_of(
+                form,
+                resp.answers,
+                kind=t.kind,
+                record_id=t.id,
+                source=f"{EXCERPT_KINDS[t.kind]} {t.pseudonym}"
+                + (f" ({t.profile_label})" if t.profile_label else ""),
+                date_iso=t.date,
+                group=groups.get(t.series_id, ""),
+                themes=[t.theme_label] if t.theme_label else [],
+                qpv=match_qpv(t.qpv, qpvs),
+                theme_labels=labels.themes,
+            )
+        return out, hidden
