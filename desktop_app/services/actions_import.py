@@ -14,6 +14,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,17 @@ def _funding_values(rec: ParsedRow) -> dict[str, Any]:
     }
 
 
+def _same_action(action: Action, rec: ParsedRow) -> bool:
+    """Whether a row found by its file number really is this action (its title may have been
+    retouched, not replaced by another action's)."""
+    if action.series_key == rec.series_key:
+        return True
+    a, b = normalize(action.title), normalize(rec.title)
+    if a == b or (normalize(action.carrier) and normalize(action.carrier) == normalize(rec.carrier)):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.6
+
+
 def _merge_qpv(old: str, new: str) -> str:
     seen = {normalize(p): p for p in split_qpv(old)}
     for p in split_qpv(new):
@@ -301,6 +313,12 @@ class ImportMixin:
                 if funding.deleted or action is None or action.deleted:
                     counts["skipped"] += 1
                     messages.append(describe(rec.sheet, rec.row, "action supprimée dans l'application : non réimportée", several))
+                    continue
+                if not _same_action(action, rec):
+                    counts["skipped"] += 1
+                    messages.append(describe(rec.sheet, rec.row, (
+                        f"le n° de dossier « {rec.file_number} » est déjà celui de « {action.title} »"
+                        f"{f' ({action.carrier})' if action.carrier else ''} : ligne ignorée, vérifiez le fichier"), several))
                     continue
                 changed = self._update_funding(funding, rec, filename)
                 changed = self._update_action(action, rec, latest.get(action.id)) or changed

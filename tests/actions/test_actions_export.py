@@ -1,0 +1,101 @@
+"""The Excel export of the step, the command line and the demo, checked as a user would."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from messy_files import cp1252_csv, messy_workbook
+
+from desktop_app.cli import main
+from desktop_app.exports.actions_xlsx import export_actions
+
+
+def _prepare(services, evaluation_id, tmp_path):
+    services.actions.import_file(evaluation_id, messy_workbook(tmp_path / "prog.xlsx"))
+    actions = {a.title: a.id for a in services.actions.list(evaluation_id)}
+    aid = actions["Médiation santé"]
+    services.actions.set_chosen(aid, True)
+    services.actions.set_bank_question(aid, "eff_2", True)
+    uid = services.actions.plan(aid).rows[0]["uid"]
+    services.actions.update_question(aid, uid, "methodes", ["entretiens"])
+    services.actions.update_question(aid, uid, "quand_fin", "2026-05-29")
+    return aid
+
+
+def test_workbook_has_every_part_of_the_step_ready_to_print(services, evaluation_id, tmp_path):
+    _prepare(services, evaluation_id, tmp_path)
+    path = export_actions(services, evaluation_id, tmp_path / "actions")
+    assert path.suffix == ".xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Programmation", "Grille de choix", "Classement", "Actions retenues",
+                             "Questions et méthode", "Calendrier", "Critères"]
+    for name in ("Programmation", "Grille de choix", "Classement", "Actions retenues", "Questions et méthode", "Critères"):
+        ws = wb[name]
+        assert ws.freeze_panes is not None, name
+        assert ws.auto_filter.ref, name
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows, name
+    prog = wb["Programmation"]
+    header = [c.value for c in prog[4]]
+    assert header[:3] == ["Rang", "Score", "Retenue"] and "Intitulé de l'action" in header and "État" in header
+    titles = [prog.cell(row=r, column=6).value for r in range(5, 10)]
+    assert "Médiation santé" in titles
+    grid = wb["Grille de choix"]
+    first = [c.value for c in grid[5]]
+    assert first[0] == "1" or first[0].startswith("1 ")
+    ranking = wb["Classement"]
+    assert ranking._images, "the ranking chart is in the workbook"
+    chosen = wb["Actions retenues"]
+    assert chosen.cell(row=5, column=2).value == "Médiation santé"
+    method = wb["Questions et méthode"]
+    row = [c.value for c in method[5]]
+    assert row[0] == "Médiation santé" and row[2] == "Efficacité" and row[6] == "Entretiens"
+    assert row[9].strftime("%d/%m/%Y") == "29/05/2026"
+
+
+def test_cli_import_json_and_bad_file(tmp_path, capsys):
+    db = str(tmp_path / "c.db")
+    assert main(["demo", "--db", db]) == 0
+    capsys.readouterr()
+    prog = cp1252_csv(tmp_path / "programmation 2024.csv")
+    assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["imported"], data["updated"], data["skipped"]) == (3, 0, 1)
+    assert "Ligne 8 : ligne de total (« Total »)" in data["errors"]
+    assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["imported"], again["updated"]) == (0, 3)
+    assert main(["import", "actions", str(prog), "--db", db]) == 0
+    assert "0 ligne importée, 3 déjà connues" in capsys.readouterr().out
+
+    bad = tmp_path / "compte-rendu.xlsx"
+    bad.write_text("Compte rendu du COPIL", encoding="utf-8")
+    assert main(["import", "actions", str(bad), "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : « compte-rendu.xlsx »") and "Aucune action n'a été importée" in err
+    assert "Traceback" not in err
+    out = tmp_path / "export.xlsx"
+    assert main(["export", "actions", str(out), "--db", db]) == 0
+    assert openpyxl.load_workbook(out)["Actions retenues"].max_row >= 8  # the demo's 4 chosen actions
+
+
+def test_demo_has_a_realistic_programmation_a_scored_grid_and_four_planned_actions(services):
+    from desktop_app.services.demo import create_demo
+
+    eid = create_demo(services)
+    actions = services.actions.list(eid)
+    assert len(actions) >= 100
+    assert len({a.pillar for a in actions}) >= 3
+    assert len({q for a in actions for q in a.qpv.split(", ")}) == 5
+    assert sum(1 for a in actions if len(a.years) == 2) > 50  # recurring over 2024 and 2025
+    grid = services.actions.grid(eid)
+    # the team scored the manual criteria of the forty biggest actions; the data pre-fills the rest
+    assert sum(1 for r in grid.rows if any(s.manual is not None for s in r.scores.values())) >= 40
+    assert all(r.scores["nombre_financeurs"].is_prefilled for r in grid.rows)
+    assert len(grid.chosen) == 4
+    for row in grid.chosen:
+        plan = services.actions.plan(row.action.id)
+        assert 3 <= len(plan.rows) <= 6
+        assert all(r.get("quand_debut") and r.get("methodes") and r.get("qui") for r in plan.rows)
+        assert plan.answers.get("restitution_decision")
+    assert services.actions.timeline(eid).warnings == ()
