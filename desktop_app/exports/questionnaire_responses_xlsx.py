@@ -192,7 +192,7 @@ def _summary(ws: Worksheet, row: int, services, evaluation_id: str, info, includ
     kind = type_label(rate.respondent_type, plural=True).lower()
     ws.cell(row=row, column=1, value=(
         f"{results.respondents} réponse(s), dont {results.complete} complète(s). Taux de réponse : "
-        f"{rate.answered} {kind} sur {rate.invited} invité(e)s ({format_percent(rate.rate)})."
+        f"{rate.answered} sur {rate.invited} {kind} invitées ({format_percent(rate.rate)})."
         + (f" {rate.not_invited} réponse(s) hors liste des invités." if rate.not_invited else "")
     ))
     row += 2

@@ -179,7 +179,7 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
         out = []
         for g in groups:
             members = sorted((rows[i] for i in g), key=lambda r: r.updated_at, reverse=True)
-            named = next((m for m in members if m.respondent.name), members[0])
+            named = max(members, key=lambda m: (m.respondent.code_ok, bool(m.respondent.name)))
             out.append(DuplicateGroup(named.label, tuple(members)))
         return out
 

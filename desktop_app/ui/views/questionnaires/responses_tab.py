@@ -237,6 +237,7 @@ class ResponsesTab(QWidget):
         self.renderer = FormRenderer(self.form, data.answers)
         self.renderer.answerChanged.connect(self._save_answer)
         self.holder.addWidget(self.renderer, 1)
+        self.renderer.show()  # at once, not at the next event loop pass
         row = next((r for r in self.model.rows if r.id == response_id), None)
         self._show_header(row)
 

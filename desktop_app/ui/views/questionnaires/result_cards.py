@@ -201,7 +201,7 @@ class RateCard(QFrame):
         kind = type_label(rate.respondent_type, plural=True).lower()
         if rate.invited:
             head = (f"<span style='font-size:20pt; font-weight:600; color:#1f5f8b'>{format_percent(rate.rate)}</span>"
-                    f"&nbsp;&nbsp; de réponse : <b>{rate.answered}</b> {kind} sur <b>{rate.invited}</b> invitées")
+                    f"&nbsp;&nbsp; de réponse : <b>{rate.answered}</b> sur <b>{rate.invited}</b> {kind} invitées")
         else:
             head = f"Aucun répondant invité : ajoutez les {kind} invitées dans l'onglet « Diffusion Excel »."
         layout.addWidget(_label(head, rich=True))
