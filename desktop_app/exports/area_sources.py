@@ -65,10 +65,18 @@ class ActionsData:
     rows: list[list[str]] = field(default_factory=list)
     widths: list[float] = field(default_factory=list)
     details: list[tuple[str, str, list]] = field(default_factory=list)  # (title, key, flowables) PDF only
+    plans: list[tuple[str, dict, list[dict]]] = field(default_factory=list)  # chosen actions' method
+
+
+CHART_TOP = 20  # actions drawn in the ranking chart (the chosen ones always are)
 
 
 def actions_data(ctx) -> ActionsData | None:
-    """The actions scored with the weighted grid (tool 4), ranked; the selected ones first."""
+    """The actions scored with the weighted grid (tool 4), ranked, the short list first; and the
+    evaluative questions and method of each chosen action (tools 5 and 6)."""
+    service = ctx.area("actions")
+    if service is not None:
+        return _actions_from_service(ctx, service)
     if "choix-actions" not in ctx.kit.tools:
         return None
     tool = ctx.kit.tool("choix-actions")
@@ -96,13 +104,16 @@ def actions_data(ctx) -> ActionsData | None:
     ranking = [
         RankedAction(i, title, score, best, i <= shortlist, crit) for i, (score, title, crit, _) in enumerate(scored, start=1)
     ]
-    chart = charts.bar_chart(
-        [a.title for a in ranking],
-        [a.score for a in ranking],
-        highlight=[a.selected for a in ranking],
-        max_value=best,
-        unit=" pts",
-    )
+    from desktop_app.exports.pdf_charts import CHART_LOCK
+
+    with CHART_LOCK:
+        chart = charts.bar_chart(
+            [a.title for a in ranking[:CHART_TOP]],
+            [a.score for a in ranking[:CHART_TOP]],
+            highlight=[a.selected for a in ranking[:CHART_TOP]],
+            max_value=best,
+            unit=" pts",
+        )
     intro = (
         f"{len(ranking)} action(s) de la programmation ont été cotées avec la grille pondérée de choix des actions "
         f"structurantes (note maximale : {best:g} points). Les {shortlist} mieux classées, en couleur, forment la "
@@ -114,6 +125,69 @@ def actions_data(ctx) -> ActionsData | None:
         ["Rang", "Action", "Note", "Retenue"], rows, [0.08, 0.66, 0.12, 0.14],
     )
     return data
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _actions_from_service(ctx, service) -> ActionsData | None:
+    from desktop_app.exports.actions_charts import ranking_chart
+    from desktop_app.exports.pdf_charts import CHART_LOCK
+
+    grid = service.grid(ctx.evaluation_id)
+    if not grid.rows:
+        return None
+    chosen = [r for r in grid.rows if r.action.chosen]
+    shown = [r for r in grid.rows[:CHART_TOP]] + [r for r in grid.rows[CHART_TOP:] if r.action.chosen]
+    ranking = [
+        RankedAction(
+            r.rank.rank, r.action.title, r.total, grid.max_total, r.action.chosen,
+            tuple((c.label, str(r.scores[c.id].value) if r.scores[c.id].value is not None else "—") for c in grid.criteria),
+            r.action.carrier,
+        )
+        for r in grid.rows
+    ]
+    with CHART_LOCK:
+        chart = ranking_chart(
+            [r.action.title for r in shown], [r.total for r in shown], [r.action.chosen for r in shown],
+            grid.max_total, width=7.4, pitch=0.3,
+        )
+    n = len(grid.rows)
+    intro = (
+        f"{n} action{'s' if n > 1 else ''} de la programmation {'ont' if n > 1 else 'a'} été cotée{'s' if n > 1 else ''} "
+        f"avec la grille pondérée du kit (note maximale : {_num(grid.max_total)} points). "
+        f"{len(chosen)} action{'s ont' if len(chosen) > 1 else ' a'} été retenue{'s' if len(chosen) > 1 else ''} "
+        f"pour une évaluation approfondie (le kit en conseille de {grid.shortlist_min} à {grid.shortlist_max}) : "
+        "le classement a servi de base à la discussion, il ne l'a pas remplacée."
+    )
+    caption = (
+        f"Classement des {len(shown)} premières actions selon la note pondérée ; en couleur, les actions retenues."
+        if n > len(shown) else "Classement des actions selon la note pondérée ; en couleur, les actions retenues."
+    )
+    rows = [
+        [r.rank.label, r.action.title, r.action.carrier, r.action.pillar, _num(r.total)]
+        for r in chosen
+    ]
+    data = ActionsData(
+        intro, ranking, chart, caption,
+        ["Rang", "Action retenue", "Structure porteuse", "Pilier / axe", "Note"], rows, [0.08, 0.36, 0.26, 0.18, 0.12],
+    )
+    data.plans = _action_plans(ctx, chosen)
+    return data
+
+
+def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:
+    """(title, sheet answers, plan rows) of every chosen action, read from its method sheet
+    (`methode-actions`, subject "action") without creating anything."""
+    sheets = {r.subject_id: r for r in ctx.responses_of("methode-actions") if r.subject_type == "action"}
+    out = []
+    for r in chosen:
+        sheet = sheets.get(r.action.id)
+        answers = dict(sheet.answers) if sheet else {}
+        rows = [row for row in answers.get("plan") or [] if isinstance(row, dict)]
+        out.append((r.action.title, answers, rows))
+    return out
 
 
 # --------------------------------------------------------------------------- ateliers et terrain
@@ -144,6 +218,9 @@ def _repeat_lines(value, key: str) -> list[str]:
 
 
 def fieldwork_data(ctx) -> FieldworkData:
+    service = ctx.area("fieldwork")
+    if service is not None:
+        return _fieldwork_from_service(ctx, service)
     data = FieldworkData()
     kit = ctx.kit
     for tool_id in WORKSHOP_TOOLS:
@@ -196,6 +273,49 @@ def fieldwork_data(ctx) -> FieldworkData:
     return data
 
 
+_SWOT = {"force": "forces", "faiblesse": "faiblesses", "preconisation": "preconisations", "enseignement": "lessons"}
+
+
+def _fieldwork_from_service(ctx, service) -> FieldworkData:
+    """Workshops and immersions as forces / faiblesses / préconisations, and the words quoted:
+    read from the fieldwork area's excerpts (testimonies without consent are already left out)."""
+    excerpts, hidden = service.excerpts(ctx.evaluation_id)
+    data = FieldworkData(excluded=hidden)
+    blocks: dict[str, dict] = {}
+    order: list[str] = []
+    subtitles = {}
+    for w in service.workshops(ctx.evaluation_id):
+        bits = [w.group_label if w.is_working_group else ""]
+        if w.participants_total:
+            bits.append(f"{w.participants_total} participant{'s' if w.participants_total > 1 else ''}")
+        if w.place:
+            bits.append(w.place)
+        subtitles[w.id] = " — ".join(b for b in bits if b)
+    for e in excerpts:
+        if e.kind in ("workshop", "immersion"):
+            key = _SWOT.get(e.category)
+            if e.category == "verbatim":
+                for line in lines_of(e.text):
+                    data.verbatims.append((line, e.source))
+                continue
+            if key is None:
+                continue
+            if e.record_id not in blocks:
+                blocks[e.record_id] = {"kind": e.kind, "title": e.source, "forces": [], "faiblesses": [], "preconisations": [], "lessons": []}
+                order.append(e.record_id)
+            blocks[e.record_id][key] += lines_of(e.text)
+        elif e.category == "temoignage":
+            data.verbatims.append((e.text.strip(), e.source))
+    for rid in order:
+        b = blocks[rid]
+        swot = Swot(
+            b["title"] if b["kind"] == "workshop" else f"Immersion : {b['title'].removeprefix('Immersion — ')}",
+            subtitles.get(rid, ""), tuple(b["forces"]), tuple(b["faiblesses"]), tuple(b["preconisations"]), tuple(b["lessons"]),
+        )
+        (data.workshops if b["kind"] == "workshop" else data.immersions).append(swot)
+    return data
+
+
 # --------------------------------------------------------------------------- questionnaires
 
 
@@ -208,39 +328,62 @@ class QuestionnaireData:
 
 def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
     from desktop_app.core.questionnaire_results import RespondentAnswers, compute_results, format_percent
+    from desktop_app.core.validation import format_number
 
     responses = ctx.responses_of(tool_id)
     if not responses:
         return None
-    form = compile_tool(ctx.kit, tool_id)
-    results = compute_results(
-        form, [RespondentAnswers(r.label, r.subject_type, dict(r.answers), r.status) for r in responses]
-    )
+    service = ctx.area("questionnaires")
+    rate = None
+    if service is not None:
+        results = service.results(ctx.evaluation_id, tool_id)
+        try:
+            rate = service.rate(ctx.evaluation_id, tool_id)
+        except Exception:  # the rate is a bonus; the results stand without it
+            rate = None
+    else:
+        form = compile_tool(ctx.kit, tool_id)
+        results = compute_results(
+            form, [RespondentAnswers(r.label, r.subject_type, dict(r.answers), r.status) for r in responses]
+        )
     complete = results.complete
-    summary = f"{results.respondents} réponse(s) enregistrée(s), dont {complete} complète(s)."
+    summary = f"{results.respondents} réponse{'s' if results.respondents > 1 else ''} enregistrée{'s' if results.respondents > 1 else ''}, dont {complete} complète{'s' if complete > 1 else ''}."
+    if rate is not None and rate.invited:
+        summary += f" Taux de réponse : {format_percent(rate.rate)} ({rate.answered} sur {rate.invited} sollicités)."
     sections = []
     for sec in results.sections:
         items = []
         for q in sec.questions:
             label = f"{q.number} {q.label}".strip()
             if q.kind in ("choice", "multiple", "scale") and q.answered:
-                opts = [o for o in q.options]
-                png = charts.bar_chart(
-                    [o.label for o in opts], [o.percent for o in opts], unit=" %", max_value=100, width=6.6,
-                )
+                png = _question_chart(q)
                 note = q.answered_text + (" ; plusieurs réponses possibles" if q.kind == "multiple" else "")
                 items.append((label, png, note))
             elif q.kind == "number" and q.stats:
-                s = q.stats
-                unit = f" {q.unit}" if q.unit else ""
-                items.append(
-                    (label, None, f"{q.answered_text} : minimum {s.minimum:g}{unit}, médiane {s.median:g}{unit}, "
-                     f"maximum {s.maximum:g}{unit}, total {s.total:g}{unit}".replace(".", ","))
-                )
+                st_ = q.stats
+                unit = f"\u00a0{q.unit}" if q.unit else ""
+                text = (f"{q.answered_text} : minimum {format_number(st_.minimum)}{unit}, médiane {format_number(st_.median)}{unit}, "
+                        f"maximum {format_number(st_.maximum)}{unit}")
+                if q.unit and any(u in q.unit for u in ("€", "ETP", "heure", "jour")):
+                    text += f", total {format_number(st_.total)}{unit}"
+                items.append((label, None, text))
         if items:
             sections.append((sec.title, items))
-    _ = format_percent
     return QuestionnaireData(results.respondents, summary, sections)
+
+
+def _question_chart(q) -> bytes | None:
+    """The questionnaires area's chart of a question when it exists, else a plain bar chart."""
+    try:
+        from desktop_app.exports.questionnaire_charts import question_chart
+    except ImportError:
+        question_chart = None
+    if question_chart is not None:
+        return question_chart(q, width=4.3)
+    from desktop_app.exports.pdf_charts import CHART_LOCK
+
+    with CHART_LOCK:
+        return charts.bar_chart([o.label for o in q.options], [o.percent for o in q.options], unit=" %", max_value=100, width=4.3)
 
 
 # --------------------------------------------------------------------------- engagements
@@ -265,10 +408,18 @@ class CommitmentsData:
 def commitments_data(ctx) -> CommitmentsData | None:
     items: list[dict] = []
     notes: list[tuple[str, str]] = []
+    service = ctx.area("fieldwork")
+    if service is not None:
+        items = [
+            {"numero": c.number, "intitule": c.title, "pilote": c.pilot, "statut": c.status, "preuves": c.evidence,
+             "commentaire": c.comment}
+            for c in service.commitments(ctx.evaluation_id)
+        ]
     for r in ctx.responses_of("suivi-engagements"):
-        for item in r.answers.get("engagements") or []:
-            if isinstance(item, dict) and (item.get("intitule") or item.get("numero")):
-                items.append(item)
+        if service is None:
+            for item in r.answers.get("engagements") or []:
+                if isinstance(item, dict) and (item.get("intitule") or item.get("numero")):
+                    items.append(item)
         for key, title in (("enseignements", "Ce que montre le suivi"), ("partenaires_a_mobiliser", "Partenaires dont la mobilisation a manqué"), ("suites", "Propositions pour le prochain contrat")):
             if r.answers.get(key):
                 notes.append((title, str(r.answers[key])))
@@ -286,5 +437,8 @@ def commitments_data(ctx) -> CommitmentsData | None:
     done = counts["realise"] + counts["en_cours"]
     intro = f"{total} engagement(s) suivi(s) : {counts['realise']} réalisé(s), {counts['en_cours']} en cours, {counts['non_engage']} non engagé(s), {counts['abandonne']} abandonné(s) — soit {round(100 * done / total)} % réalisés ou en cours."
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
-    chart = charts.stacked_bar(["Engagements"], series, percent=True)
+    from desktop_app.exports.pdf_charts import CHART_LOCK
+
+    with CHART_LOCK:
+        chart = charts.stacked_bar(["Engagements"], series, percent=True)
     return CommitmentsData(intro, chart, rows, counts, notes)

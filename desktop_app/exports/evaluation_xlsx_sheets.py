@@ -225,9 +225,9 @@ def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
         if not items:
             w.values(["—"])
     if result.assessed:
-        from desktop_app.exports import charts
+        from desktop_app.exports.pdf_charts import radar
 
-        png = charts.radar_chart([d.label for d in result.domains], result.profile(), result.max_level)
+        png = radar([d.label for d in result.domains], result.profile(), result.max_level)
         w.blank()
         w.group("Profil de maturité")
         anchor_row = w.row + 1

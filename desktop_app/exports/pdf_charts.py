@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+import threading
 from collections.abc import Sequence
 
 from desktop_app.exports.charts import GRID, PALETTE, TEXT, _plt, _png
+
+# pyplot is not thread-safe: the synthesis' charts are drawn one at a time (exports run on a
+# worker thread while a screen may draw its own chart)
+CHART_LOCK = threading.RLock()
 
 KIND_COLORS = {
     "copil": "#1f5f8b",
@@ -24,6 +29,27 @@ KIND_COLORS = {
 
 def timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str] | None = None) -> bytes | None:
     """(ISO date, kind, label) milestones on a dated line, labels staggered above and below."""
+    with CHART_LOCK:
+        return _timeline(items, kind_labels)
+
+
+def radar(labels: Sequence[str], values: Sequence[float], max_value: float, compare: Sequence[float] | None = None,
+          compare_label: str = "") -> bytes:
+    """`charts.radar_chart`, drawn under the lock."""
+    from desktop_app.exports import charts
+
+    with CHART_LOCK:
+        return charts.radar_chart(labels, values, max_value, compare=compare, compare_label=compare_label)
+
+
+def stacked(categories, series, percent: bool = True) -> bytes:
+    from desktop_app.exports import charts
+
+    with CHART_LOCK:
+        return charts.stacked_bar(categories, series, percent=percent)
+
+
+def _timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str] | None = None) -> bytes | None:
     plt = _plt()
     points = []
     for iso, kind, label in items:
@@ -90,6 +116,11 @@ def appreciation_bars(
 ) -> bytes:
     """One horizontal bar per question, split by appreciation level (label, colour), in counts
     of indicators, with the count written in each segment."""
+    with CHART_LOCK:
+        return _appreciation_bars(categories, levels, counts, width)
+
+
+def _appreciation_bars(categories, levels, counts, width) -> bytes:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(width, 0.75 + 0.42 * max(len(categories), 1)))
     y = list(range(len(categories)))[::-1]

@@ -10,7 +10,7 @@ through that service if it exists. Nothing recorded: one "Aucune donnée" line.
 from __future__ import annotations
 
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.exports import pdf_style as st
 
@@ -28,13 +28,58 @@ def actions(ctx) -> list:
         return [st.nodata("Aucune action n’a encore été cotée avec la grille de choix des actions structurantes.")]
     out: list = [st.P(data.intro)]
     if data.chart:
-        out.append(st.chart(data.chart, max_height=10 * cm, caption=data.chart_caption))
+        out.append(st.chart(data.chart, max_height=15 * cm, caption=data.chart_caption))
     if data.rows:
         out += st.h2("Le classement", "actions-classement")
         out.append(st.table(data.header, data.rows, data.widths))
     for title, key, block in data.details:
         out += st.h2(title, key)
         out += block
+    if data.plans:
+        out += _plans(ctx, data.plans)
+    return out
+
+
+def _plans(ctx, plans) -> list:
+    """Each chosen action: why it was chosen, its evaluative questions and how they are answered."""
+    from desktop_app.core.answer_text import display_value
+    from desktop_app.core.identifiers import format_date_fr
+    from desktop_app.kit.forms import compile_tool, field_index
+
+    if "methode-actions" not in ctx.kit.tools:
+        return []
+    fields = field_index(compile_tool(ctx.kit, "methode-actions"))
+    plan_field = fields.get("plan")
+    children = {c.id: c for c in plan_field.children} if plan_field else {}
+    out: list = st.h2("Les questions évaluatives et la méthode des actions retenues", "actions-methode")
+    for n, (title, answers, rows) in enumerate(plans, start=1):
+        block: list = [st.P(f"{n}. {title}", "h3")]
+        for key, label in (("action_porteur", "Porteur"), ("action_objectifs", "Objectifs"), ("action_raisons", "Pourquoi cette action"),
+                           ("restitution_decision", "Décision à éclairer")):
+            if answers.get(key):
+                block.append(st.M(f"<b>{st.para_text(label)}{st.NBSP}:</b> {st.para_text(str(answers[key]))}", "body"))
+        if rows:
+            table_rows = []
+            for r in rows:
+                when = " – ".join(format_date_fr(r[k]) for k in ("quand_debut", "quand_fin") if r.get(k))
+                methods = display_value(children["methodes"], r.get("methodes")) if "methodes" in children else ""
+                crit = display_value(children["critere"], r.get("critere")) if "critere" in children and r.get("critere") else ""
+                table_rows.append(
+                    [
+                        st.cell(str(r.get("question") or "")),
+                        st.cell(crit),
+                        st.cell(str(r.get("indicateurs") or "")),
+                        st.cell(" ; ".join(x for x in (str(r.get("sources") or ""), methods) if x)),
+                        st.cell(" — ".join(x for x in (str(r.get("qui") or ""), when) if x)),
+                    ]
+                )
+            block.append(
+                st.table(["Question évaluative", "Critère", "Indicateurs", "Sources et méthodes", "Qui, quand"], table_rows,
+                         [0.27, 0.12, 0.22, 0.22, 0.17])
+            )
+        else:
+            block.append(st.nodata("La méthode de cette action n’est pas encore renseignée."))
+        out += block + [Spacer(1, 6)]
     return out
 
 
@@ -63,7 +108,11 @@ def fieldwork(ctx) -> list:
     if data.workshops:
         out += st.h2("Les ateliers d’évaluation", "terrain-ateliers")
         for w in data.workshops:
-            out += _swot_block(w.title, w.subtitle, w.forces, w.faiblesses, w.preconisations)
+            block = _swot_block(w.title, w.subtitle, w.forces, w.faiblesses, w.preconisations)
+            if w.lessons:
+                block.append(st.callout("Constats et enseignements", list(w.lessons), color=st.colors.HexColor("#f3f0f8"),
+                                        border=st.colors.HexColor("#8e6cb5")))
+            out += block
             out.append(Spacer(1, 4))
     if data.immersions:
         out += st.h2("Les immersions", "terrain-immersions")
@@ -82,7 +131,8 @@ def fieldwork(ctx) -> list:
             )
         )
         for quote, by in data.verbatims:
-            out.append(KeepTogether([st.P(f"« {quote} »", "quote"), st.P(by, "quote_by")]))
+            quoted = quote if quote[:1] in "«\"“" else f"« {quote} »"
+            out.append(KeepTogether([st.P(quoted, "quote"), st.P(by, "quote_by")]))
     if data.excluded:
         out.append(st.P(f"{data.excluded} témoignage(s) sans accord d’utilisation n’ont pas été repris.", "caption"))
     if not out:
@@ -111,12 +161,37 @@ def questionnaires(ctx) -> list:
             if not items:
                 continue
             out += st.h3(section_title)
-            for question, png, note in items:
-                if png:
-                    out.append(st.chart(png, width=14.5 * cm, max_height=7 * cm, caption=f"{question}{(' — ' + note) if note else ''}"))
-                else:
-                    out.append(KeepTogether([st.P(question, "cell_bold"), st.P(note, "small"), Spacer(1, 4)]))
+            out.append(_chart_grid(items))
     return out or [st.nodata()]
+
+
+def _chart_grid(items) -> Table:
+    """Questions two by two: the question, its chart (or its figures), who answered."""
+    col = st.WIDTH / 2
+    cells = []
+    for question, png, note in items:
+        parts = [st.P(question, "cell_bold")]
+        if png:
+            parts.append(st.image(png, width=col - 14, max_height=5.6 * cm))
+        parts.append(st.P(note, "caption"))
+        cells.append(parts)
+    if len(cells) % 2:
+        cells.append("")
+    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
+    t = Table(rows, colWidths=[col, col], hAlign="LEFT")
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 14),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE),
+            ]
+        )
+    )
+    return t
 
 
 # --------------------------------------------------------------------------- engagements

@@ -12,9 +12,8 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
-from desktop_app.exports import charts
 from desktop_app.exports import pdf_style as st
-from desktop_app.exports.pdf_charts import appreciation_bars, timeline
+from desktop_app.exports.pdf_charts import appreciation_bars, radar, stacked, timeline
 from desktop_app.kit.forms import KIND_LABELS, compile_tool
 from desktop_app.services.synthesis import EVIDENCE_KINDS, with_article
 
@@ -358,7 +357,7 @@ def councils(ctx) -> list:
             for k in ("aucun", "faible", "important")
             if k in g0.labels
         ]
-        png = charts.stacked_bar([c.name for c in with_gaps], series, percent=True)
+        png = stacked([c.name for c in with_gaps], series, percent=True)
         out.append(Spacer(1, 6))
         out.append(st.chart(png, max_height=5.5 * cm, caption="Part des obligations examinées selon l’écart constaté, par conseil."))
     missing = [c for c in all_councils if not c.started]
@@ -439,8 +438,8 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
         ),
         Spacer(1, 6),
     ]
-    png = charts.radar_chart([d.label for d in r.domains], r.profile(), r.max_level)
-    radar = st.image(png, width=9.4 * cm, max_height=8.6 * cm)
+    png = radar([d.label for d in r.domains], r.profile(), r.max_level)
+    radar_img = st.image(png, width=9.4 * cm, max_height=8.6 * cm)
     legend_rows = [
         [st.cell(d.label, "cell"), st.chip(d.level.color if d.level else None, f"{d.level.number} – {d.level.label}" if d.level else "—", width=3.7 * cm)]
         for d in r.domains
@@ -448,7 +447,7 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
     left_w = 9.6 * cm
     legend = Table(legend_rows, colWidths=[st.WIDTH - left_w - 3.9 * cm, 3.9 * cm])
     legend.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
-    side = Table([[radar, legend]], colWidths=[left_w, st.WIDTH - left_w], hAlign="LEFT")
+    side = Table([[radar_img, legend]], colWidths=[left_w, st.WIDTH - left_w], hAlign="LEFT")
     side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     out.append(KeepTogether([*head, side]))
     out += st.h3("Niveau retenu et justification, domaine par domaine")
@@ -489,7 +488,7 @@ def maturity(ctx) -> list:
     if len(results) == 2 and all(r.assessed for r in results) and [d.id for d in results[0].domains] == [d.id for d in results[1].domains]:
         a, b = results
         out += st.h2("Les deux politiques comparées", "maturite-comparaison")
-        png = charts.radar_chart(
+        png = radar(
             [d.label for d in a.domains], b.profile(), a.max_level, compare=a.profile(), compare_label=a.short_title
         )
         out.append(st.chart(png, width=11 * cm, max_height=9.5 * cm, caption=f"Trait plein : {b.short_title} ; pointillés : {a.short_title}."))

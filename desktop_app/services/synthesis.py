@@ -184,7 +184,7 @@ class SynthesisService(ServiceBase):
             kind = _STEP_KIND.get(tool.step, "autre")
             by_tool[r.tool_id] = by_tool.get(r.tool_id, 0) + 1
             name = tool.short_title or tool.title
-            label = f"{name} — {r.label}" if r.label else name
+            label = r.label if r.label and r.label.casefold().startswith(name.casefold()) else (f"{name} — {r.label}" if r.label else name)
             out.append(EvidenceCandidate("form_response", r.id, kind, label, format_date_fr(r.updated_at.date())))
         for tool_id, n in by_tool.items():
             tool = kit.tool(tool_id)

@@ -71,9 +71,9 @@ class ResultPanel(QScrollArea):
         self.detail.setText("<br>".join(parts))
         key = tuple(r.profile())
         if r.assessed and key != self._png_key:
-            from desktop_app.exports import charts
+            from desktop_app.exports.pdf_charts import radar
 
-            self.chart.set_png(charts.radar_chart([d.label for d in r.domains], r.profile(), r.max_level))
+            self.chart.set_png(radar([d.label for d in r.domains], r.profile(), r.max_level))
             self._png_key = key
         self.chart.setVisible(bool(r.assessed))
         html = []
