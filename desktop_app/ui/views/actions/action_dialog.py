@@ -144,7 +144,7 @@ class ActionDialog(QDialog):
         self.amounts.insertRow(r)
         self.amounts.setItem(r, 0, QTableWidgetItem(funder))
         item = QTableWidgetItem(_amount_text(value))
-        item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.amounts.setItem(r, 1, item)
         if edit:
             self.amounts.setCurrentCell(r, 0)

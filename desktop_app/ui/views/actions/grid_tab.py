@@ -283,8 +283,8 @@ class GridTab(QWidget):
         return [("— (valeur pré-remplie ou non noté)", None)] + [(f"{lv.value} – {lv.label}", lv.value) for lv in crit.levels]
 
     def _apply_filters(self, redraw: bool = True) -> None:
-        rows = self.model.rows
-        self.proxy.set_predicate(lambda r: self.filters.accepts(rows[r].action))
+        model = self.model
+        self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r].action))
         if redraw:
             self._chart_timer.start()
 
@@ -316,8 +316,9 @@ class GridTab(QWidget):
         if self.grid is None:
             return
         dialog = WeightsDialog(self.grid, self)
-        if dialog.exec():
-            changed = dialog.changed()
-            if changed:
-                svc = self.ctx.services.actions
-                self.ctx.apply(lambda: svc.set_weights(self.evaluation_id, changed))
+        accepted = dialog.exec()
+        changed = dialog.changed() if accepted else {}
+        dialog.deleteLater()
+        if changed:
+            svc = self.ctx.services.actions
+            self.ctx.apply(lambda: svc.set_weights(self.evaluation_id, changed))

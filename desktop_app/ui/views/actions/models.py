@@ -340,8 +340,16 @@ class PlanModel(QAbstractTableModel):
         self._on_edit = on_edit
 
     def set_rows(self, rows, criteria: dict[str, str], methods: dict[str, str]) -> None:
+        """Show a plan; the same questions in the same order are updated in place, so an editor
+        being closed in a cell is not pulled from under the user."""
+        rows = [dict(r) for r in rows]
+        if [r.get("uid") for r in rows] == [r.get("uid") for r in self.rows] and rows:
+            self.rows = rows
+            self.criteria, self.methods = dict(criteria), dict(methods)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(self.COLUMNS) - 1))
+            return
         self.beginResetModel()
-        self.rows = [dict(r) for r in rows]
+        self.rows = rows
         self.criteria, self.methods = dict(criteria), dict(methods)
         self.endResetModel()
 

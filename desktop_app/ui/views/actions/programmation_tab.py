@@ -135,8 +135,8 @@ class ProgrammationTab(QWidget):
         self._update_buttons()
 
     def _apply_filters(self) -> None:
-        rows = self.model.rows
-        self.proxy.set_predicate(lambda r: self.filters.accepts(rows[r]))
+        model = self.model
+        self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r]))
         shown = self.proxy.rowCount()
         total = sum(a.budget for a in self.actions)
         text = f"{len(self.actions)} action{'s' if len(self.actions) > 1 else ''} · {format_amount(total)} de crédits"

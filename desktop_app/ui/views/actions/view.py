@@ -25,7 +25,7 @@ from desktop_app.ui.views.actions.chosen_tab import ChosenTab
 from desktop_app.ui.views.actions.grid_tab import GridTab
 from desktop_app.ui.views.actions.import_dialog import ImportDialog
 from desktop_app.ui.views.actions.programmation_tab import ProgrammationTab
-from desktop_app.ui.views.actions.widgets import run_task
+from desktop_app.ui.views.actions.widgets import run_task, show_message
 from desktop_app.ui.views.common import page_header
 
 ENTITIES = {"action", "action_score", "action_weight", "action_plan", "action_import"}
@@ -144,16 +144,9 @@ class ActionsView(QWidget):
         self.ctx.saved.emit(datetime.now())
         self.ctx.changed.emit(Change("action_import", self.evaluation_id, self.evaluation_id))
         self.last_report = report
-        box = QMessageBox(self)
-        box.setWindowTitle("Import terminé")
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setText(report.summary())
-        if report.errors:
-            box.setInformativeText(f"{len(report.errors)} remarque(s) sur des lignes ignorées ou des valeurs à vérifier : "
-                                   "voir le détail.")
-            box.setDetailedText("\n".join(report.errors))
-        if not getattr(self, "_quiet", False):
-            box.exec()
+        informative = (f"{len(report.errors)} remarque(s) sur des lignes ignorées ou des valeurs à vérifier : "
+                       "voir le détail.") if report.errors else ""
+        show_message(self, "Import terminé", report.summary(), details="\n".join(report.errors), informative=informative)
 
     # -- hand entry ----------------------------------------------------------------------------
     def _pillars(self) -> list[str]:
@@ -161,21 +154,28 @@ class ActionsView(QWidget):
 
     def add_action(self) -> None:
         dialog = ActionDialog(self._pillars(), None, self)
-        if dialog.exec():
-            svc = self.ctx.services.actions
-            values = {**dialog.values(), **dialog.funding_values()}
-            change = self.ctx.apply(lambda: svc.add_action(self.evaluation_id, values))
-            if change is not None:
-                self.tabs.setCurrentIndex(PROG)
-                self.programmation.select(change.id)
+        accepted = dialog.exec()
+        values = {**dialog.values(), **dialog.funding_values()} if accepted else None
+        dialog.deleteLater()
+        if values is None:
+            return
+        svc = self.ctx.services.actions
+        change = self.ctx.apply(lambda: svc.add_action(self.evaluation_id, values))
+        if change is not None:
+            self.tabs.setCurrentIndex(PROG)
+            self.programmation.select(change.id)
 
     def edit_action(self, action_id: str) -> None:
         svc = self.ctx.services.actions
         action = svc.get(action_id)
         dialog = ActionDialog(self._pillars(), action, self)
-        if dialog.exec():
+        accepted = dialog.exec()
+        if accepted:
             funding_id = dialog.funding.id if dialog.funding else None
-            self.ctx.apply(lambda: svc.edit_action(action_id, dialog.values(), dialog.funding_values(), funding_id))
+            values, funding = dialog.values(), dialog.funding_values()
+        dialog.deleteLater()
+        if accepted:
+            self.ctx.apply(lambda: svc.edit_action(action_id, values, funding, funding_id))
 
     def delete_action(self, action_id: str) -> None:
         svc = self.ctx.services.actions
@@ -206,14 +206,9 @@ class ActionsView(QWidget):
             self.last_export = result
             if quiet:
                 return
-            box = QMessageBox(self)
-            box.setWindowTitle("Export terminé")
-            box.setText(f"Classeur enregistré :\n{result}")
-            open_button = box.addButton("Ouvrir le classeur", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is open_button:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(result)))
+            box = show_message(self, "Export terminé", f"Classeur enregistré :\n{result}")
+            open_button = box.addButton("Ouvrir le classeur", QMessageBox.ButtonRole.ActionRole)
+            open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result))))
 
         run_task(self, self.ctx, "Export en Excel…",
                  lambda p: export_actions(self.ctx.services, self.evaluation_id, path, p.report), done,

@@ -228,6 +228,20 @@ class DateDelegate(QStyledItemDelegate):
 
 # --------------------------------------------------------------------------- tasks
 
+def show_message(parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Information, details: str = "",
+                 informative: str = "") -> QMessageBox:
+    """A window-modal message that does not block the caller (kept on the parent as `last_message`)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    if informative:
+        box.setInformativeText(informative)
+    if details:
+        box.setDetailedText(details)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    parent.last_message = text
+    box.open()
+    return box
+
+
 def run_task(
     parent: QWidget, ctx, title: str, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
     writes: bool = False, error_title: str = "Opération impossible",
@@ -260,7 +274,7 @@ def run_task(
             return
         message = str(exc) if isinstance(exc, ServiceError) else (
             f"Une erreur inattendue s'est produite ({exc.__class__.__name__}). Les détails sont dans le journal.")
-        QMessageBox.warning(parent, error_title, message)
+        show_message(parent, error_title, message, QMessageBox.Icon.Warning)
 
     handle = ctx.tasks.run(fn, on_done=done, on_error=failed, on_progress=progress, writes=writes)
     state["handle"] = handle
