@@ -67,11 +67,13 @@ def test_import_files_with_a_report_then_choose_to_keep_valid_answers(qtbot, ctx
         assert "3 fichiers lus · 1 prêt à importer" in dialog.summary.text()
         items = {dialog.tree.topLevelItem(i).text(0): dialog.tree.topLevelItem(i) for i in range(3)}
         assert items["Douai.xlsx"].text(2) == "Nouvelle réponse"
-        assert items["courrier.xlsx"].text(2).startswith("Refusé : ")
+        assert items["courrier.xlsx"].text(2) == "Refusé"
+        assert "n'est pas un classeur Excel" in items["courrier.xlsx"].child(0).text(0)
         errors = items["Sin-le-Noble.xlsx"]
         assert "1 erreur" in errors.text(2)
-        assert any("« un ou deux » n'est pas un nombre" in errors.child(i).text(2) for i in range(errors.childCount()))
-        errors.setCheckState(0, Qt.CheckState.Checked)  # import its valid answers too
+        lines = [errors.child(i) for i in range(errors.childCount())]
+        assert any("« un ou deux » n'est pas un nombre" in line.text(0) for line in lines)
+        lines[-1].setCheckState(0, Qt.CheckState.Checked)  # import its valid answers too
         assert dialog.import_button.text() == "Importer 2 fichiers"
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
         return QDialog.DialogCode.Accepted

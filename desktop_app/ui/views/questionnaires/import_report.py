@@ -29,28 +29,27 @@ MARKS = {"error": "✘", "warning": "⚠", "info": "ℹ"}
 PARTIAL_TEXT = "Importer les réponses valides"
 
 
-def plan_status(plan: FilePlan) -> tuple[str, str]:
-    """(text, colour key) of a file before import."""
+def plan_status(plan: FilePlan) -> tuple[str, str, list[str]]:
+    """(short status, colour key, explanations) of a file before import."""
     a = plan.analysis
     if plan.action == "refuse":
-        return f"Refusé : {plan.reason}", "error"
+        return "Refusé", "error", [plan.reason]
+    notes = []
+    if plan.duplicate_of:
+        notes.append(f"Ce répondant a déjà répondu ({', '.join(plan.duplicate_of[:2])}) : vous choisirez ensuite la "
+                     "réponse à garder (onglet « Réponses »).")
     if a.has_errors:
         n = len(a.errors)
-        return f"{n} erreur{'s' if n > 1 else ''} : rien ne sera importé, sauf les réponses valides si vous cochez la case", "error"
-    if plan.action == "update":
-        text = "Mise à jour de la réponse importée depuis ce fichier"
-    else:
-        text = "Nouvelle réponse"
-    if plan.duplicate_of:
-        text += f" — ce répondant a déjà répondu ({', '.join(plan.duplicate_of[:2])})"
+        return f"{n} erreur{'s' if n > 1 else ''} : rien ne sera importé", "error", notes
+    text = "Mise à jour de la réponse importée de ce fichier" if plan.action == "update" else "Nouvelle réponse"
     if not a.complete:
-        text += " — incomplète : enregistrée en brouillon"
-    return text, "warning" if (plan.duplicate_of or a.warnings) else "ok"
+        text += " (brouillon : incomplète)"
+    return text, "warning" if (plan.duplicate_of or a.warnings) else "ok", notes
 
 
 def outcome_status(o: FileOutcome) -> tuple[str, str]:
     if o.status == "refused":
-        return f"Refusé : {o.reason}", "error"
+        return "Refusé", "error"
     text = ("Importé" if o.status == "imported" else "Mis à jour")
     if o.partial:
         text += " (réponses valides seulement)"
@@ -80,8 +79,8 @@ class ImportReportDialog(QDialog):
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 300)
-        self.tree.setColumnWidth(1, 240)
+        self.tree.setColumnWidth(0, 330)
+        self.tree.setColumnWidth(1, 260)
         layout.addWidget(self.tree, 1)
         buttons = QHBoxLayout()
         self.copy_button = QPushButton("Copier le rapport")
@@ -99,36 +98,55 @@ class ImportReportDialog(QDialog):
         self.items: list[QTreeWidgetItem] = []
         self._fill_plans()
         self.tree.itemChanged.connect(lambda *_: self._update_button())
+        self.tree.itemDoubleClicked.connect(self._show_text)
+
+    def _show_text(self, item: QTreeWidgetItem, _column: int) -> None:
+        """A long message, whole (double-click)."""
+        if item.parent() is not None and not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(self, item.parent().text(0), item.text(0))
 
     # ------------------------------------------------------------------ before import
 
     def _fill_plans(self) -> None:
         self.tree.clear()
         self.items = []
-        for plan in self.plans:
+        self.partial_items: dict[int, QTreeWidgetItem] = {}
+        for n, plan in enumerate(self.plans):
             a = plan.analysis
-            text, colour = plan_status(plan)
+            text, colour, notes = plan_status(plan)
             who = a.respondent.label if a.respondent else ""
             item = QTreeWidgetItem([a.file_name, who, text])
             item.setForeground(2, QBrush(QColor(COLORS[colour])))
             item.setToolTip(0, str(a.path))
-            if plan.action != "refuse" and a.has_errors:
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Unchecked)
-                item.setToolTip(0, f"Cochez pour importer les réponses valides de ce fichier ({PARTIAL_TEXT.lower()}).")
-            for issue in a.issues:
-                child = QTreeWidgetItem(["", "", f"{MARKS[issue.level]} {issue.text}"])
-                child.setForeground(2, QBrush(QColor(COLORS[issue.level])))
-                child.setToolTip(2, issue.text)
-                item.addChild(child)
             self.tree.addTopLevelItem(item)
-            item.setExpanded(plan.action == "refuse" or a.has_errors or bool(a.warnings))
+            for note in notes:
+                self._line(item, colour if plan.action == "refuse" else "warning", note)
+            for issue in a.issues:
+                self._line(item, issue.level, f"{MARKS[issue.level]} {issue.text}")
+            if plan.action != "refuse" and a.has_errors:
+                choice = QTreeWidgetItem([f"{PARTIAL_TEXT} de ce fichier (les cellules en erreur sont ignorées, "
+                                          "la réponse est enregistrée en brouillon)"])
+                choice.setFlags(choice.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                choice.setCheckState(0, Qt.CheckState.Unchecked)
+                item.addChild(choice)
+                choice.setFirstColumnSpanned(True)
+                self.partial_items[n] = choice
+            item.setExpanded(plan.action == "refuse" or a.has_errors or bool(a.warnings) or bool(notes))
             self.items.append(item)
         self._update_button()
 
+    def _line(self, parent: QTreeWidgetItem, level: str, text: str) -> QTreeWidgetItem:
+        child = QTreeWidgetItem([text])
+        child.setForeground(0, QBrush(QColor(COLORS[level])))
+        child.setToolTip(0, text)
+        parent.addChild(child)
+        child.setFirstColumnSpanned(True)
+        return child
+
     def partial_files(self) -> list[str]:
-        return [p.file_name for p, item in zip(self.plans, self.items, strict=True)
-                if item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.checkState(0) == Qt.CheckState.Checked]
+        return [self.plans[n].file_name for n, item in self.partial_items.items() if item.checkState(0) == Qt.CheckState.Checked]
 
     def importable(self) -> list[FilePlan]:
         partial = set(self.partial_files())
@@ -141,7 +159,7 @@ class ImportReportDialog(QDialog):
         n = len(self.plans)
         parts = [f"{n} fichier{'s' if n > 1 else ''} lu{'s' if n > 1 else ''}", f"{ready} prêt{'s' if ready > 1 else ''} à importer"]
         if with_errors:
-            parts.append(f"{with_errors} avec des erreurs (cochez « {PARTIAL_TEXT} » pour en garder les réponses correctes)")
+            parts.append(f"{with_errors} avec des erreurs (cochez « {PARTIAL_TEXT} » sous le fichier pour en garder les réponses correctes)")
         if refused:
             parts.append(f"{refused} refusé{'s' if refused > 1 else ''}")
         self.summary.setText(" · ".join(parts) + ".")
@@ -157,16 +175,17 @@ class ImportReportDialog(QDialog):
     def show_outcomes(self, outcomes: list[FileOutcome]) -> None:
         self.tree.clear()
         self.items = []
+        self.partial_items = {}
         for o in outcomes:
             text, colour = outcome_status(o)
             item = QTreeWidgetItem([o.file_name, o.respondent, text])
             item.setForeground(2, QBrush(QColor(COLORS[colour])))
+            self.tree.addTopLevelItem(item)
+            if o.reason:
+                self._line(item, "error", o.reason)
             for level, messages in (("error", o.errors), ("warning", o.warnings), ("info", o.notes)):
                 for message in messages:
-                    child = QTreeWidgetItem(["", "", f"{MARKS[level]} {message}"])
-                    child.setForeground(2, QBrush(QColor(COLORS[level])))
-                    item.addChild(child)
-            self.tree.addTopLevelItem(item)
+                    self._line(item, level, f"{MARKS[level]} {message}")
             item.setExpanded(o.status == "refused")
             self.items.append(item)
         counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("imported", "updated", "refused")}
@@ -184,5 +203,5 @@ class ImportReportDialog(QDialog):
             item = self.tree.topLevelItem(i)
             lines.append(f"{item.text(0)} — {item.text(1)} : {item.text(2)}".replace(" —  :", " :"))
             for j in range(item.childCount()):
-                lines.append(f"    {item.child(j).text(2)}")
+                lines.append(f"    {item.child(j).text(0)}")
         return "\n".join(lines)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop_app.core.questionnaire_respondents import type_label
 from desktop_app.services.base import ServiceError
@@ -234,12 +235,14 @@ class ResultsTab(QWidget):
             self._cache[key] = png
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
+            if not isValid(self) or not isValid(card):
+                return  # the view was closed while the chart was drawn
             if generation == self._generation and index < len(self.cards) and self.cards[index] is card:
                 card.set_chart(png)
                 _settle()
 
         def failed(_exc) -> None:
-            if generation == self._generation and index < len(self.cards) and self.cards[index] is card:
+            if isValid(self) and isValid(card) and generation == self._generation and self.cards[index:index + 1] == [card]:
                 card.set_chart(None)
 
         self.ctx.tasks.run(work, on_done=done, on_error=failed)
