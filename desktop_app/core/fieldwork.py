@@ -52,8 +52,13 @@ REFERENTIAL_THEMES = ("gouvernance", "droit_commun", "conseils_citoyens", "vie_a
 IMMERSIONS_PER_THEME = 2
 
 
+def plain_label(label: str) -> str:
+    """A theme label without its inner quotation marks (« Aller-vers » les habitants)."""
+    return " ".join((label or "").replace("«", " ").replace("»", " ").split())
+
+
 def working_group_name(theme_label: str) -> str:
-    label = " ".join(theme_label.replace("«", " ").replace("»", " ").split())
+    label = plain_label(theme_label)
     return f"Groupe de travail « {label} »" if label else "Groupe de travail"
 
 

@@ -1,0 +1,318 @@
+"""The commitments tracker tab (`suivi-engagements`): the contract's commitments typed in the
+table or imported from a list (.xlsx, .csv), their status, evidence and comment, a progress
+summary, and the tracker's reference document and synthesis (form renderer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStandardPaths, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.fieldwork import COMMITMENT_STATUSES, without_pages
+from desktop_app.core.fieldwork_synthesis import fold, matches_query
+from desktop_app.services.base import ServiceError
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.terrain.commitments_model import (
+    COLUMNS,
+    CommitmentsModel,
+    ProgressStrip,
+    StatusDelegate,
+)
+from desktop_app.ui.views.terrain.shared import FormHost, dot_icon
+
+
+class _Filter(QSortFilterProxyModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.status: str | None = None
+        self.pilot = ""
+        self.query = ""
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        c = self.sourceModel().rows[source_row]
+        if self.status is not None and c.status != self.status:
+            return False
+        if self.pilot and fold(c.pilot) != fold(self.pilot):
+            return False
+        return matches_query(" ".join((c.number, c.title, c.pilot, c.evidence, c.comment)), self.query)
+
+    def refresh(self) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.invalidateRowsFilter()
+
+
+class CommitmentsTab(QWidget):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+
+        self.strip = ProgressStrip()
+        self.summary = QLabel()
+        self.summary.setObjectName("overview")
+        self.summary.setWordWrap(True)
+
+        add = QPushButton("＋  Ajouter un engagement")
+        add.setObjectName("primary")
+        add.setToolTip("Nouvelle ligne (Ctrl+Entrée)")
+        add.clicked.connect(self.add_commitment)
+        imp = QPushButton("Importer une liste…")
+        imp.setToolTip(
+            "Lire les engagements d'un fichier Excel (.xlsx) ou CSV : une ligne par engagement, "
+            "avec au moins une colonne « Intitulé »"
+        )
+        imp.clicked.connect(self.choose_import)
+        self.delete_button = QPushButton("Supprimer")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Tous les statuts", None)
+        for value, (label, color) in COMMITMENT_STATUSES.items():
+            self.status_filter.addItem(dot_icon(color), label, value)
+        self.status_filter.addItem(dot_icon("#c5ccd3"), "À renseigner", "")
+        self.status_filter.currentIndexChanged.connect(self._apply_filter)
+        self.pilot_filter = QComboBox()
+        self.pilot_filter.currentIndexChanged.connect(self._apply_filter)
+        for combo in (self.status_filter, self.pilot_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+        self.search = QLineEdit()
+        self.search.setMinimumWidth(120)
+        self.search.setPlaceholderText("Rechercher un engagement…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_filter)
+        tools = QHBoxLayout()
+        tools.addWidget(add)
+        tools.addWidget(imp)
+        tools.addSpacing(12)
+        tools.addWidget(self.status_filter)
+        tools.addWidget(self.pilot_filter)
+        tools.addWidget(self.search, 1)
+        tools.addWidget(self.delete_button)
+
+        self.model = CommitmentsModel(self._edit, self)
+        self.proxy = _Filter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("commitments")
+        self.table.setAccessibleName("Engagements du contrat")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setItemDelegateForColumn(3, StatusDelegate(self.table))
+        for i, (_key, _label, width) in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, width)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("muted")
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.add_commitment)
+
+        table_page = QWidget()
+        tl = QVBoxLayout(table_page)
+        tl.setContentsMargins(10, 10, 10, 10)
+        tl.addLayout(tools)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.count_label)
+
+        self.sheet = FormHost(ctx, mode="scroll")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(table_page, "Tableau des engagements")
+        self.tabs.addTab(self.sheet, "Document de référence et synthèse")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        top = QVBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.strip)
+        top.addWidget(self.summary)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        fw = self.ctx.services.fieldwork
+        rows = fw.commitments(self.evaluation_id)
+        current = self._current_id()
+        self.model.set_rows(rows)
+        pilots = sorted({c.pilot for c in rows if c.pilot}, key=fold)
+        chosen = self.pilot_filter.currentData()
+        self.pilot_filter.blockSignals(True)
+        self.pilot_filter.clear()
+        self.pilot_filter.addItem("Tous les pilotes", "")
+        for pilot in pilots:
+            self.pilot_filter.addItem(pilot, pilot)
+        self.pilot_filter.setCurrentIndex(max(self.pilot_filter.findData(chosen), 0))
+        self.pilot_filter.blockSignals(False)
+        self._apply_filter()
+        self._show_summary()
+        if current:
+            self.select(current)
+
+    def _show_summary(self) -> None:
+        summary = self.ctx.services.fieldwork.commitment_summary(self.evaluation_id)
+        self.strip.set_summary(summary)
+        self.summary.setText(summary.text())
+
+    def _apply_filter(self, *_args) -> None:
+        self.proxy.status = self.status_filter.currentData()
+        self.proxy.pilot = self.pilot_filter.currentData() or ""
+        self.proxy.query = self.search.text()
+        self.proxy.refresh()
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(
+            f"{total} engagement{'s' if total > 1 else ''}"
+            if shown == total
+            else f"{shown} affiché(s) sur {total}"
+        )
+        self.delete_button.setEnabled(shown > 0)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.sheet.renderer is None:
+            fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+            response = fw.commitments_response(self.evaluation_id)
+            form = without_pages(fw.form(self.evaluation_id, "suivi-engagements"), ["liste"])
+            rid = response.id
+            self.sheet.show_form(rid, form, response.answers, lambda k, v: forms.set_answer(rid, k, v))
+
+    def _current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_id(self.proxy.mapToSource(index).row())
+
+    def select(self, commitment_id: str, column: int = 1) -> None:
+        for r in range(self.model.rowCount()):
+            if self.model.row_id(r) == commitment_id:
+                index = self.proxy.mapFromSource(self.model.index(r, column))
+                if index.isValid():
+                    self.table.setCurrentIndex(index)
+                    self.table.scrollTo(index)
+                return
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _edit(self, commitment_id: str, key: str, value) -> bool:
+        fw = self.ctx.services.fieldwork
+        ok = self.ctx.apply(lambda: fw.update_commitment(commitment_id, key, value)) is not None
+        if ok and key == "status":
+            self._show_summary()
+        return ok
+
+    def add_commitment(self) -> None:
+        fw = self.ctx.services.fieldwork
+        change = self.ctx.apply(lambda: fw.add_commitment(self.evaluation_id))
+        if change is None:
+            return
+        self.status_filter.setCurrentIndex(0)
+        self.pilot_filter.setCurrentIndex(0)
+        self.search.clear()
+        self.reload()
+        self.tabs.setCurrentIndex(0)
+        self.select(change.id)
+        self.table.setFocus()
+        self.table.edit(self.table.currentIndex())
+
+    def delete_selected(self) -> None:
+        cid = self._current_id()
+        if cid is None:
+            return
+        c = next(x for x in self.model.rows if x.id == cid)
+        answer = QMessageBox.question(
+            self,
+            "Supprimer",
+            f"Supprimer l'engagement n° {c.number or '?'} « {c.title[:80]} » ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            fw = self.ctx.services.fieldwork
+            if self.ctx.apply(lambda: fw.delete_commitment(cid)):
+                self.reload()
+
+    def choose_import(self) -> None:
+        start = self.ctx.settings.get("export/folder") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Importer la liste des engagements",
+            start,
+            "Listes (*.xlsx *.xlsm *.csv *.txt);;Classeur Excel (*.xlsx);;CSV (*.csv)",
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        """Import in the background with progress; a bad file imports nothing and says why."""
+        fw = self.ctx.services.fieldwork
+        eid = self.evaluation_id
+        dialog = QProgressDialog("Lecture du fichier…", "Annuler", 0, 3, self)
+        dialog.setWindowTitle("Import des engagements")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+
+        def work(progress):
+            return fw.import_commitments(eid, path, progress.report)
+
+        def progress(done: int, total: int, text: str) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(text)
+
+        def done(report) -> None:
+            dialog.reset()
+            from datetime import datetime
+
+            from desktop_app.services.base import Change
+
+            self.ctx.saved.emit(datetime.now())
+            self.ctx.changed.emit(Change("commitment", "", eid))
+            self.reload()
+            QMessageBox.information(self, "Import des engagements", f"« {path.name} » : {report.text()}")
+
+        def failed(exc: Exception) -> None:
+            dialog.reset()
+            message = (
+                str(exc)
+                if isinstance(exc, ServiceError)
+                else f"L'import a échoué ({exc.__class__.__name__})."
+            )
+            QMessageBox.warning(self, "Import des engagements", message)
+
+        handle = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress, writes=True)
+        dialog.canceled.connect(handle.cancel)
+
+    def flush(self) -> None:
+        self.sheet.flush()
+
+    def count(self) -> int:
+        return self.model.rowCount()

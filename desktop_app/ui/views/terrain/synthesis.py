@@ -1,0 +1,294 @@
+"""The synthesis tab: everything collected (workshop notes and verbatims, immersions, testimonies
+and contributions with consent), filterable by kind, theme, group, QPV and heading, with a search
+box; the selected excerpt is shown in full with the searched words highlighted."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.fieldwork_synthesis import (
+    CATEGORY_LABELS,
+    EXCERPT_KINDS,
+    Excerpt,
+    ExcerptFilter,
+    facets,
+    filter_excerpts,
+    highlight_spans,
+)
+from desktop_app.core.identifiers import format_date_fr
+from desktop_app.ui.context import AppContext
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Type", "Source", "Date", "Thème", "Rubrique", "Extrait")
+
+
+def _date(iso: str) -> str:
+    try:
+        return format_date_fr(iso) if iso else ""
+    except ValueError:
+        return iso
+
+
+class ExcerptsModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[Excerpt] = []
+
+    def set_rows(self, rows: list[Excerpt]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 (Qt naming)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                EXCERPT_KINDS.get(e.kind, e.kind),
+                e.source,
+                _date(e.date),
+                ", ".join(e.themes),
+                CATEGORY_LABELS.get(e.category, e.category),
+                " ".join(e.text.split())[:220],
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return f"{e.section} › {e.question}"
+        return None
+
+
+class SynthesisTab(QWidget):
+    def __init__(
+        self, ctx: AppContext, evaluation_id: str, open_record: Callable[[str, str], None], parent=None
+    ):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        self.open_record = open_record
+        self.excerpts: list[Excerpt] = []
+
+        self.search = QLineEdit()
+        self.search.setObjectName("synthesisSearch")
+        self.search.setPlaceholderText("Rechercher dans les notes, verbatims et témoignages…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply)
+        self.kind = QComboBox()
+        self.kind.addItem("Tout", "")
+        for value, label in (
+            ("workshop", "Ateliers"),
+            ("immersion", "Immersions"),
+            ("testimony", "Témoignages"),
+            ("contribution", "Contributions"),
+        ):
+            self.kind.addItem(label, value)
+        self.theme = QComboBox()
+        self.group = QComboBox()
+        self.qpv = QComboBox()
+        self.category = QComboBox()
+        for combo, name in (
+            (self.kind, "Type"),
+            (self.theme, "Thème"),
+            (self.group, "Groupe"),
+            (self.qpv, "QPV"),
+            (self.category, "Rubrique"),
+        ):
+            combo.setAccessibleName(name)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
+            combo.currentIndexChanged.connect(self._apply)
+        reset = QPushButton("Effacer les filtres")
+        reset.clicked.connect(self.reset_filters)
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search, 1)
+        row1.addWidget(reset)
+        row2 = QHBoxLayout()
+        for label, combo in (
+            ("Type", self.kind),
+            ("Thème", self.theme),
+            ("Groupe", self.group),
+            ("QPV", self.qpv),
+            ("Rubrique", self.category),
+        ):
+            lab = QLabel(label)
+            lab.setBuddy(combo)
+            row2.addWidget(lab)
+            row2.addWidget(combo, 1)
+
+        self.model = ExcerptsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("excerpts")
+        self.table.setAccessibleName("Extraits")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        for i, width in enumerate((86, 190, 82, 150, 100, 300)):
+            self.table.setColumnWidth(i, width)
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
+        self.table.doubleClicked.connect(lambda _i: self._open())
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("excerptDetail")
+        self.detail.setOpenLinks(False)
+        self.open_button = QPushButton("Ouvrir la fiche")
+        self.open_button.clicked.connect(self._open)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.detail, 1)
+        rl.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignRight)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 220])
+        splitter.setChildrenCollapsible(False)
+
+        self.count = QLabel()
+        self.count.setObjectName("muted")
+        self.hidden = QLabel()
+        self.hidden.setObjectName("muted")
+        self.hidden.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count)
+        bottom.addStretch(1)
+        bottom.addWidget(self.hidden)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self._loading = False
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.excerpts, hidden = self.ctx.services.fieldwork.excerpts(self.evaluation_id)
+        f = facets(self.excerpts)
+        self._loading = True
+        for combo, values, first in (
+            (self.theme, [(v, v) for v in f.themes], "Tous les thèmes"),
+            (self.group, [(v, v) for v in f.groups], "Tous les groupes"),
+            (self.qpv, [(v, self._qpv_label(v)) for v in f.qpv], "Tous les quartiers"),
+            (self.category, [(v, CATEGORY_LABELS[v]) for v in f.categories], "Toutes les rubriques"),
+        ):
+            chosen = combo.currentData()
+            combo.clear()
+            combo.addItem(first, "")
+            for value, label in values:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        self._loading = False
+        self.hidden.setText(
+            f"{hidden} témoignage(s) ou contribution(s) sans accord d'utilisation ne sont pas repris ici."
+            if hidden
+            else ""
+        )
+        self._apply()
+
+    def _qpv_label(self, code: str) -> str:
+        names = {q["code"]: q["name"] for q in self.ctx.services.evaluations.rows("qpv", self.evaluation_id)}
+        return f"{code} — {names[code]}" if code in names else code
+
+    def current_filter(self) -> ExcerptFilter:
+        kind = self.kind.currentData() or ""
+        return ExcerptFilter(
+            kinds=frozenset({kind}) if kind else frozenset(),
+            theme=self.theme.currentData() or "",
+            group=self.group.currentData() or "",
+            qpv=self.qpv.currentData() or "",
+            category=self.category.currentData() or "",
+            query=self.search.text(),
+        )
+
+    def _apply(self, *_args) -> None:
+        if self._loading:
+            return
+        rows = filter_excerpts(self.excerpts, self.current_filter())
+        self.model.set_rows(rows)
+        total = len(self.excerpts)
+        self.count.setText(
+            f"{len(rows)} extrait{'s' if len(rows) > 1 else ''}"
+            + (f" sur {total}" if len(rows) != total else "")
+        )
+        if rows:
+            self.table.selectRow(0)
+            self._show(0)
+        else:
+            self.detail.setHtml(
+                "<p style='color:#5f6b76'>Aucun extrait ne correspond à cette recherche.</p>"
+                if total
+                else "<p style='color:#5f6b76'>Rien n'a encore été recueilli : les notes des ateliers, les immersions "
+                "et les témoignages apparaîtront ici.</p>"
+            )
+            self.open_button.setEnabled(False)
+
+    def reset_filters(self) -> None:
+        self._loading = True
+        for combo in (self.kind, self.theme, self.group, self.qpv, self.category):
+            combo.setCurrentIndex(0)
+        self.search.clear()
+        self._loading = False
+        self._apply()
+
+    def _show(self, row: int) -> None:
+        if not 0 <= row < len(self.model.rows):
+            return
+        e = self.model.rows[row]
+        meta = [x for x in (_date(e.date), e.group, ", ".join(e.themes), ", ".join(e.qpv)) if x]
+        self.detail.setHtml(
+            f"<p style='margin:0'><b>{html.escape(e.source)}</b></p>"
+            f"<p style='color:#5f6b76; margin:2px 0 8px 0'>{html.escape(' · '.join(meta))}</p>"
+            f"<p style='color:#1f5f8b; margin:0 0 6px 0'>{html.escape(e.section)} › {html.escape(e.question)}</p>"
+            f"<div style='font-size:11pt'>{_highlight(e.text, self.search.text())}</div>"
+        )
+        self.open_button.setEnabled(True)
+
+    def _open(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            e = self.model.rows[index.row()]
+            self.open_record(e.kind, e.record_id)
+
+
+def _highlight(text: str, query: str) -> str:
+    out, last = [], 0
+    for start, end in highlight_spans(text, query):
+        out.append(html.escape(text[last:start]))
+        out.append(f"<span style='background:#ffe58a'>{html.escape(text[start:end])}</span>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out).replace("\n", "<br>")

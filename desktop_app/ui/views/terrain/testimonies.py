@@ -1,0 +1,467 @@
+"""The testimonies and free contributions tab (`fiche-temoignage`, « captation de parole »).
+
+People appear only by a pseudonym code (given automatically: T01…, C01…) and a profile. The
+consent for use in the evaluation and for broadcasting voice or image are asked separately and
+shown at the top of the sheet; a retention date is proposed; free texts that seem to hold a
+name, an e-mail or a phone number are flagged (the sheet is still saved). An optional audio or
+video recording is stored inside the application's data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.fieldwork import (
+    CONTRIBUTION,
+    CONTRIBUTION_TYPES,
+    RETENTION_TEXT,
+    TESTIMONY,
+    duplicates,
+    plain_label,
+)
+from desktop_app.core.fieldwork_synthesis import matches_query
+from desktop_app.services.fieldwork import TestimonyData
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
+from desktop_app.ui.views.terrain.shared import Coalescer, FormHost
+
+COLUMNS = ("Code", "Type", "Profil", "Utilisation", "Diffusion", "Conservation", "")
+FILTERS = (
+    ("all", "Toutes les fiches"),
+    (TESTIMONY, "Témoignages"),
+    (CONTRIBUTION, "Contributions libres"),
+    ("no_consent", "Sans accord d'utilisation"),
+    ("expired", "Conservation dépassée"),
+    ("warnings", "Données personnelles à vérifier"),
+)
+GREEN, RED, ORANGE = QColor("#1b5e20"), QColor("#b71c1c"), QColor("#8a5300")
+
+
+def consent_cell(value: bool | None) -> tuple[str, QColor]:
+    if value is True:
+        return "✔ Oui", GREEN
+    if value is False:
+        return "✖ Non", RED
+    return "? À demander", ORANGE
+
+
+def _date_fr(d: date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+class ConsentBanner(QFrame):
+    """Consent, retention and personal-data warnings of the selected sheet, at a glance."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("consentBanner")
+        self.use = QLabel()
+        self.cast = QLabel()
+        self.keep = QLabel()
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for w in (self.use, self.cast, self.keep):
+            w.setWordWrap(True)
+            row.addWidget(w)
+        row.addStretch(1)
+        self.privacy = QLabel()
+        self.privacy.setObjectName("privacyWarningBox")
+        self.privacy.setWordWrap(True)
+        self.privacy.setStyleSheet(
+            "background: #fff4e5; color: #7a3e00; border-left: 3px solid #ef8f00; padding: 6px 10px;"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(6)
+        layout.addLayout(row)
+        layout.addWidget(self.privacy)
+
+    def show_testimony(self, t: TestimonyData, today: date | None = None) -> None:
+        def badge(label: QLabel, text: str, kind: str) -> None:
+            label.setText(text)
+            label.setObjectName(kind)
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+        if t.consent_use is True:
+            badge(self.use, "✔ Utilisation autorisée", "badgeOk")
+        elif t.consent_use is False:
+            badge(self.use, "✖ Utilisation refusée : ni reprise ni exportée", "badgeBad")
+        else:
+            badge(self.use, "? Accord d'utilisation à recueillir", "badgeWarn")
+        if t.consent_broadcast is True and t.consent_use is True:
+            badge(self.cast, "✔ Diffusion voix / image autorisée", "badgeOk")
+        elif t.consent_broadcast is False or t.consent_use is False:
+            badge(self.cast, "✖ Pas de diffusion voix / image", "badgeBad")
+        else:
+            badge(self.cast, "? Diffusion voix / image à demander", "badgeWarn")
+        state = t.retention(today)
+        if state == "ok":
+            badge(self.keep, f"Conservation jusqu'au {_date_fr(t.retention_date)}", "badgeInfo")
+        elif state == "missing":
+            badge(self.keep, RETENTION_TEXT[state], "badgeWarn")
+        else:
+            badge(
+                self.keep,
+                f"{RETENTION_TEXT[state]} ({_date_fr(t.retention_date)})",
+                "badgeBad" if state == "expired" else "badgeWarn",
+            )
+        self.privacy.setText("⚠ " + "\n⚠ ".join(t.warnings) if t.warnings else "")
+        self.privacy.setVisible(bool(t.warnings))
+
+
+class TestimoniesTab(QWidget):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        self.rows: list[TestimonyData] = []
+        self.shown: list[TestimonyData] = []
+        self.current_id: str | None = None
+
+        add_t = QPushButton("＋  Témoignage")
+        add_t.setObjectName("primary")
+        add_t.setToolTip("Nouvelle fiche de témoignage (captation de parole), avec un code pseudonyme")
+        add_t.clicked.connect(lambda: self.new_record(TESTIMONY))
+        add_c = QPushButton("＋  Contribution libre")
+        add_c.setToolTip("Une ressource, un avis, un retour sur une action")
+        add_c.clicked.connect(lambda: self.new_record(CONTRIBUTION))
+        self.filter = QComboBox()
+        for value, label in FILTERS:
+            self.filter.addItem(label, value)
+        self.filter.currentIndexChanged.connect(lambda _i: self._fill_table())
+        self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter.setMinimumContentsLength(12)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Rechercher (code, profil, thème, quartier)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(120)
+        self.search.textChanged.connect(lambda _t: self._fill_table())
+        self.purge_button = QPushButton()
+        self.purge_button.setToolTip(
+            "Effacer définitivement les fiches dont la date de fin de conservation est passée"
+        )
+        self.purge_button.clicked.connect(self.erase_expired)
+        self.delete_button = QPushButton("Supprimer")
+        self.delete_button.clicked.connect(self.delete_current)
+        tools = QHBoxLayout()
+        tools.addWidget(add_t)
+        tools.addWidget(add_c)
+        tools.addSpacing(12)
+        tools.addWidget(self.filter)
+        tools.addWidget(self.search, 1)
+        tools.addWidget(self.purge_button)
+        tools.addWidget(self.delete_button)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("testimonies")
+        self.table.setAccessibleName("Témoignages et contributions")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        for i, width in enumerate((44, 86, 110, 84, 80, 92, 22)):
+            self.table.setColumnWidth(i, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.currentCellChanged.connect(lambda row, *_: self._row_selected(row))
+
+        self.title = QLabel()
+        self.title.setObjectName("recordTitle")
+        self.title.setWordWrap(True)
+        self.title.setMinimumWidth(120)
+        self.group = QComboBox()
+        self.group.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.group.setMinimumContentsLength(16)
+        self.group.activated.connect(self._group_changed)
+        self.meta = QLabel()
+        self.meta.setObjectName("recordMeta")
+        self.meta.setWordWrap(True)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.meta)
+        head = QHBoxLayout()
+        head.addLayout(titles, 1)
+        head.addWidget(QLabel("Groupe de travail :"))
+        head.addWidget(self.group)
+        self.banner = ConsentBanner()
+        self.sheet = FormHost(ctx, mode="scroll")
+        self._refresher = Coalescer(self.reload, parent=self)
+        self.sheet.answerSaved.connect(lambda _k, _v: self._refresher.request())
+        self.audio = AttachmentsPanel(ctx, "audio")
+        self.audio.confirm_add = self._confirm_audio
+        self.audio.countChanged.connect(
+            lambda n: self.tabs.setTabText(1, f"Enregistrement ({n})" if n else "Enregistrement")
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.sheet, "Fiche")
+        self.tabs.addTab(self.audio, "Enregistrement")
+        self.editor = QWidget()
+        right = QVBoxLayout(self.editor)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addLayout(head)
+        right.addWidget(self.banner)
+        right.addWidget(self.tabs, 1)
+        self.empty = QLabel(
+            "Aucune fiche.\nCréez un témoignage ou une contribution libre avec les boutons ci-dessus."
+        )
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.editor)
+        self.right.addWidget(self.empty)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([490, 610])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addLayout(tools)
+        layout.addWidget(splitter, 1)
+        self.reload()
+
+    # -- data ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.rows = self.ctx.services.fieldwork.testimonies(self.evaluation_id)
+        expired = sum(1 for t in self.rows if t.retention() == "expired")
+        self.purge_button.setText(f"Effacer les fiches échues ({expired})")
+        self.purge_button.setVisible(bool(expired))
+        self._fill_table()
+
+    def _visible(self, t: TestimonyData) -> bool:
+        mode = self.filter.currentData()
+        if mode in (TESTIMONY, CONTRIBUTION) and t.kind != mode:
+            return False
+        if mode == "no_consent" and t.usable:
+            return False
+        if mode == "expired" and t.retention() != "expired":
+            return False
+        if mode == "warnings" and not t.warnings:
+            return False
+        return matches_query(
+            " ".join((t.pseudonym, t.profile_label, t.theme_label, t.qpv, t.kind)), self.search.text()
+        )
+
+    def _fill_table(self) -> None:
+        self.shown = [t for t in self.rows if self._visible(t)]
+        twice = duplicates(t.pseudonym for t in self.rows)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.shown))
+        for r, t in enumerate(self.shown):
+            kind = (
+                "Témoignage"
+                if t.kind == TESTIMONY
+                else CONTRIBUTION_TYPES.get(t.contribution_type, "Contribution")
+            )
+            use_text, use_color = consent_cell(t.consent_use)
+            cast_text, cast_color = consent_cell(t.consent_broadcast if t.consent_use is not False else False)
+            state = t.retention()
+            keep = _date_fr(t.retention_date) or "à fixer"
+            cells = [
+                (t.pseudonym or "—", None),
+                (kind, None),
+                (t.profile_label, None),
+                (use_text, use_color),
+                (cast_text, cast_color),
+                (keep, RED if state == "expired" else ORANGE if state in ("soon", "missing") else None),
+                ("⚠" if t.warnings or t.pseudonym.upper() in twice else "", ORANGE),
+            ]
+            for c, (text, color) in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, t.id)
+                if color is not None:
+                    item.setForeground(QBrush(color))
+                self.table.setItem(r, c, item)
+            tips = list(t.warnings)
+            if t.pseudonym.upper() in twice:
+                tips.append(f"Le code « {t.pseudonym} » est utilisé par plusieurs fiches.")
+            if state != "ok":
+                tips.append(RETENTION_TEXT[state])
+            self.table.item(r, 6).setToolTip("\n".join(tips))
+            self.table.item(r, 0).setToolTip(t.display_name)
+            self.table.item(r, 2).setToolTip(
+                "\n".join(x for x in (t.profile_label, t.theme_label, t.qpv) if x)
+            )
+        self.table.blockSignals(False)
+        rows = [r for r, t in enumerate(self.shown) if t.id == self.current_id]
+        if rows:
+            self.table.blockSignals(True)
+            self.table.selectRow(rows[0])
+            self.table.blockSignals(False)
+            self._show_header()
+        elif self.shown:
+            self.table.selectRow(0)
+            self._row_selected(0)
+        else:
+            self.current_id = None
+            self.sheet.clear()
+            self.right.setCurrentWidget(self.empty)
+            self.empty.setText(
+                "Aucune fiche ne correspond à ce filtre."
+                if self.rows
+                else "Aucune fiche.\nCréez un témoignage ou une contribution libre avec les boutons ci-dessus."
+            )
+        self.delete_button.setEnabled(bool(self.shown))
+
+    def _row_selected(self, row: int) -> None:
+        if 0 <= row < len(self.shown):
+            self.select(self.shown[row].id)
+
+    def select(self, testimony_id: str) -> None:
+        t = next((x for x in self.rows if x.id == testimony_id), None)
+        if t is None:
+            return
+        if testimony_id != self.current_id or self.sheet.renderer is None:
+            self.sheet.flush()
+            self.current_id = testimony_id
+            fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+            tid = t.id
+            self.sheet.show_form(
+                tid,
+                fw.form(self.evaluation_id, "fiche-temoignage"),
+                forms.get(t.response_id).answers,
+                lambda k, v: fw.set_testimony_answer(tid, k, v),
+            )
+            self.audio.set_owner(self.evaluation_id, "testimony", tid)
+            self.tabs.setCurrentIndex(0)
+            for r, shown in enumerate(self.shown):
+                if shown.id == tid and self.table.currentRow() != r:
+                    self.table.blockSignals(True)
+                    self.table.selectRow(r)
+                    self.table.blockSignals(False)
+        self.right.setCurrentWidget(self.editor)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        t = next((x for x in self.rows if x.id == self.current_id), None)
+        if t is None:
+            return
+        self.title.setText(
+            f"{'Témoignage' if t.kind == TESTIMONY else 'Contribution'} {t.pseudonym or '(sans code)'}"
+        )
+        self.meta.setText("  ·  ".join(x for x in (t.profile_label, plain_label(t.theme_label), t.qpv) if x))
+        self.banner.show_testimony(t)
+        self.group.blockSignals(True)
+        self.group.clear()
+        self.group.addItem("— aucun —", "")
+        for g in self.ctx.services.fieldwork.working_groups(self.evaluation_id):
+            self.group.addItem(plain_label(g.theme_label), g.series_id)
+        self.group.setCurrentIndex(max(self.group.findData(t.series_id), 0))
+        self.group.blockSignals(False)
+
+    # -- actions -------------------------------------------------------------------------------
+    def new_record(self, kind: str) -> None:
+        fw = self.ctx.services.fieldwork
+        change = self.ctx.apply(lambda: fw.create_testimony(self.evaluation_id, kind))
+        if change is None:
+            return
+        self.filter.setCurrentIndex(0)
+        self.search.clear()
+        self.current_id = None
+        self.rows = fw.testimonies(self.evaluation_id)
+        self.select(change.id)
+        self.reload()
+
+    def _group_changed(self, _index: int) -> None:
+        if self.current_id:
+            fw = self.ctx.services.fieldwork
+            tid, series = self.current_id, self.group.currentData()
+            self.ctx.apply(lambda: fw.set_series(tid, series))
+
+    def _confirm_audio(self, paths: list[Path]) -> bool:
+        t = next((x for x in self.rows if x.id == self.current_id), None)
+        if t is None or t.consent_use is True:
+            return True
+        answer = QMessageBox.question(
+            self,
+            "Enregistrement sans accord",
+            "L'accord de la personne pour l'utilisation de ses propos n'est pas enregistré sur cette fiche. "
+            "Un enregistrement ne se conserve qu'avec son accord explicite.\n\nAjouter l'enregistrement quand même ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_current(self) -> None:
+        t = next((x for x in self.rows if x.id == self.current_id), None)
+        if t is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Supprimer la fiche",
+            f"Effacer définitivement « {t.display_name} » : le texte, les réponses et l'enregistrement éventuel ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            fw = self.ctx.services.fieldwork
+            self.sheet.clear()
+            if self.ctx.apply(lambda: fw.delete_testimony(t.id)):
+                self.current_id = None
+                self.reload()
+
+    def erase_expired(self) -> None:
+        expired = [t for t in self.rows if t.retention() == "expired"]
+        if not expired:
+            return
+        names = ", ".join(t.pseudonym or "sans code" for t in expired[:10]) + (
+            " …" if len(expired) > 10 else ""
+        )
+        answer = QMessageBox.question(
+            self,
+            "Fiches échues",
+            f"La date de fin de conservation de {len(expired)} fiche(s) est passée ({names}).\n\n"
+            "Les effacer définitivement, avec leurs enregistrements ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            fw = self.ctx.services.fieldwork
+            self.sheet.clear()
+            self.current_id = None
+            count = self.ctx.apply(lambda: fw.erase_expired(self.evaluation_id))
+            if count is not None:
+                self.ctx.changed.emit(_change(self.evaluation_id))
+                self.reload()
+
+    def flush(self) -> None:
+        self.sheet.flush()
+
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def _change(evaluation_id: str):
+    from desktop_app.services.base import Change
+
+    return Change("testimony", "", evaluation_id)

@@ -1,0 +1,178 @@
+"""The Terrain step: immersions, testimonies and free contributions, the commitments tracker,
+and the synthesis of everything collected; an overview line and the Excel export on top."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.core.fieldwork import plain_label
+from desktop_app.core.fieldwork_synthesis import immersion_coverage
+from desktop_app.services.base import Change
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import page_header
+from desktop_app.ui.views.terrain.commitments import CommitmentsTab
+from desktop_app.ui.views.terrain.immersions import ImmersionsTab
+from desktop_app.ui.views.terrain.shared import STYLE, Coalescer, run_export
+from desktop_app.ui.views.terrain.synthesis import SynthesisTab
+from desktop_app.ui.views.terrain.testimonies import TestimoniesTab
+
+IMMERSIONS, TESTIMONIES, COMMITMENTS, SYNTHESIS = range(4)
+
+
+class TerrainView(QWidget):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.evaluation_id = evaluation_id
+        self.setObjectName("page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+
+        header = QHBoxLayout()
+        header.addWidget(
+            page_header(
+                "Terrain",
+                "Immersions dans les structures, témoignages et contributions libres (sans nom, avec accord), "
+                "suivi des engagements du contrat et synthèse de tout ce qui a été recueilli.",
+            ),
+            1,
+        )
+        export = QPushButton("Exporter vers Excel…")
+        export.setToolTip(
+            "Un onglet par type de fiche ; les témoignages sans accord d'utilisation sont laissés de côté"
+        )
+        export.clicked.connect(lambda: run_export(self, ctx, evaluation_id))
+        header.addWidget(export, 0, Qt.AlignmentFlag.AlignTop)
+        self.overview = QLabel()
+        self.overview.setObjectName("overview")
+        self.overview.setWordWrap(True)
+
+        self.immersions = ImmersionsTab(ctx, evaluation_id)
+        self.testimonies = TestimoniesTab(ctx, evaluation_id)
+        self.commitments = CommitmentsTab(ctx, evaluation_id)
+        self.synthesis = SynthesisTab(ctx, evaluation_id, self.open_record)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("terrainTabs")
+        self.tabs.addTab(self.immersions, "Immersions")
+        self.tabs.addTab(self.testimonies, "Témoignages et contributions")
+        self.tabs.addTab(self.commitments, "Suivi des engagements")
+        self.tabs.addTab(self.synthesis, "Synthèse")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.overview)
+        layout.addWidget(self.tabs, 1)
+
+        self._dirty: set[str] = set()
+        self._refresher = Coalescer(self._refresh, parent=self)
+        ctx.changed.connect(self._on_change)
+        self._refresh_overview()
+        self._titles()
+
+    # -- refresh -------------------------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        if change.evaluation_id != self.evaluation_id:
+            return
+        kinds = {
+            "immersion": {"immersions", "synthesis"},
+            "testimony": {"testimonies", "synthesis"},
+            "commitment": {"commitments"},
+            "workshop": {"immersions", "testimonies", "synthesis"},
+            "form_response": {"immersions", "synthesis"},
+            "attachment": {"immersions"},
+            "qpv": {"synthesis"},
+        }.get(change.entity)
+        if kinds:
+            self._dirty |= kinds
+            self._refresher.request()
+
+    def _refresh(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        if "immersions" in dirty:
+            self.immersions.reload()
+        if "testimonies" in dirty:
+            self.testimonies.reload()
+        if "commitments" in dirty:
+            self.commitments.reload()
+        if "synthesis" in dirty:
+            if self.tabs.currentIndex() == SYNTHESIS:
+                self.synthesis.reload()
+            else:
+                self._synthesis_stale = True
+        self._refresh_overview()
+        self._titles()
+
+    def _tab_changed(self, index: int) -> None:
+        if index == SYNTHESIS and getattr(self, "_synthesis_stale", False):
+            self._synthesis_stale = False
+            self.synthesis.reload()
+
+    def _titles(self) -> None:
+        self.tabs.setTabText(IMMERSIONS, f"Immersions ({self.immersions.count()})")
+        self.tabs.setTabText(TESTIMONIES, f"Témoignages et contributions ({self.testimonies.count()})")
+        self.tabs.setTabText(COMMITMENTS, f"Suivi des engagements ({self.commitments.count()})")
+
+    def _refresh_overview(self) -> None:
+        fw = self.ctx.services.fieldwork
+        groups = fw.working_groups(self.evaluation_id)
+        immersions = fw.immersions(self.evaluation_id)
+        series_theme = {g.series_id: g.theme for g in groups}
+        themes = [series_theme.get(i.series_id) or i.theme for i in immersions]
+        group_themes = [(g.theme, g.theme_label) for g in groups]
+        parts = []
+        coverage = immersion_coverage(group_themes, themes)
+        if coverage:
+            ok = all(done >= target for _, done, target in coverage)
+            detail = ", ".join(f"{plain_label(label)} {done}/{target}" for label, done, target in coverage)
+            parts.append(
+                f"<b>{len(immersions)} immersion{'s' if len(immersions) > 1 else ''}</b> "
+                f"({'✔ ' if ok else ''}objectif deux par thème : {detail})"
+            )
+        else:
+            parts.append(f"<b>{len(immersions)} immersion{'s' if len(immersions) > 1 else ''}</b>")
+        testimonies = fw.testimonies(self.evaluation_id)
+        t = [x for x in testimonies if x.kind == "testimony"]
+        c = [x for x in testimonies if x.kind != "testimony"]
+        usable = sum(1 for x in t if x.usable)
+        parts.append(
+            f"<b>{len(t)} témoignage{'s' if len(t) > 1 else ''}</b> dont {usable} avec accord d'utilisation"
+        )
+        parts.append(f"<b>{len(c)} contribution{'s' if len(c) > 1 else ''}</b>")
+        summary = fw.commitment_summary(self.evaluation_id)
+        if summary.total:
+            parts.append(
+                f"<b>{summary.total} engagements</b> : {summary.percent('realise')} % réalisés, "
+                f"{summary.engaged_percent} % réalisés ou en cours"
+            )
+        expired = sum(1 for x in testimonies if x.retention() == "expired")
+        if expired:
+            parts.append(
+                f"<span style='color:#b71c1c'>{expired} fiche(s) à effacer (conservation dépassée)</span>"
+            )
+        self.overview.setText("  ·  ".join(parts))
+
+    # -- navigation ----------------------------------------------------------------------------
+    def open_record(self, kind: str, record_id: str) -> None:
+        if kind == "immersion":
+            self.tabs.setCurrentIndex(IMMERSIONS)
+            self.immersions.select(record_id)
+        elif kind in ("testimony", "contribution"):
+            self.tabs.setCurrentIndex(TESTIMONIES)
+            self.testimonies.filter.setCurrentIndex(0)
+            self.testimonies.search.clear()
+            self.testimonies.select(record_id)
+        elif kind == "workshop":
+            window = self.window()
+            if hasattr(window, "show_step"):
+                window.show_step("ateliers")
+                view = getattr(window, "views", {}).get("ateliers")
+                if view is not None and hasattr(view, "select_workshop"):
+                    view.select_workshop(record_id)
+
+    def flush(self) -> None:
+        for tab in (self.immersions, self.testimonies, self.commitments):
+            tab.flush()

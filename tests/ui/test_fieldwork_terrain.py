@@ -1,0 +1,93 @@
+"""The Terrain step's commitments tracker (typed, imported, summarised) and its synthesis search."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from desktop_app.ui.views.terrain.view import TerrainView
+
+
+def _view(qtbot, ctx, evaluation_id) -> TerrainView:
+    view = TerrainView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1300, 860)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_commitments_typed_and_imported(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch):
+    view = _view(qtbot, ctx, evaluation_id)
+    tab = view.commitments
+    view.tabs.setCurrentWidget(tab)
+    tab.add_commitment()
+    model, proxy = tab.model, tab.proxy
+    assert model.rowCount() == 1 and model.rows[0].number == "1"
+    # type the title in place, set the status
+    assert proxy.setData(proxy.index(0, 1), "Créer un comité des financeurs")
+    assert proxy.setData(proxy.index(0, 3), "en_cours")
+    assert not proxy.setData(proxy.index(0, 4), "bientôt")  # not a date: refused, nothing saved
+    [c] = services.fieldwork.commitments(evaluation_id)
+    assert (c.title, c.status, c.due_date) == ("Créer un comité des financeurs", "en_cours", "")
+    assert tab.summary.text().startswith("1 engagement : 1 en cours.")
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    good = tmp_path / "liste.csv"
+    good.write_text(
+        "N°;Intitulé;Pilote;Statut\n1;Créer un comité des financeurs;Préfecture;Réalisé\n2;Former les "
+        "conseillers citoyens;Agglomération;Non engagé\n",
+        encoding="utf-8",
+    )
+    tab.import_file(good)
+    assert shown[-1] == "« liste.csv » : 1 engagement ajouté, 1 mis à jour."
+    assert model.rowCount() == 2
+    assert tab.strip.summary.count("realise") == 1 and tab.strip.summary.count("non_engage") == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Intitulé;Statut\nX;Peut-être\n", encoding="utf-8")
+    tab.import_file(bad)
+    assert "Aucun engagement n'a été importé" in shown[-1] and model.rowCount() == 2
+
+    # filters
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("non_engage"))
+    assert proxy.rowCount() == 1
+    tab.status_filter.setCurrentIndex(0)
+    tab.search.setText("comite")
+    assert proxy.rowCount() == 1 and tab.count_label.text() == "1 affiché(s) sur 2"
+    qtbot.waitUntil(lambda: view.tabs.tabText(2) == "Suivi des engagements (2)")
+
+
+def test_synthesis_search_and_filters(qtbot, ctx, services, evaluation_id):
+    fw = services.fieldwork
+    wid = fw.create_workshop(evaluation_id, "guide-associations").id
+    services.forms.set_answers(
+        fw.workshop(wid).response_id,
+        {
+            "vie_associative_q2": "Les délais de paiement pèsent sur la trésorerie.",
+            "forces": "Un tissu associatif engagé",
+        },
+    )
+    tid = fw.create_testimony(evaluation_id).id
+    fw.set_testimony_answer(tid, "texte_temoignage", "Le paiement arrive en juillet.")
+    fw.set_testimony_answer(tid, "consentement_utilisation", True)
+    hidden = fw.create_testimony(evaluation_id).id
+    fw.set_testimony_answer(hidden, "texte_temoignage", "Propos sans accord")
+    view = _view(qtbot, ctx, evaluation_id)
+    view.tabs.setCurrentWidget(view.synthesis)
+    syn = view.synthesis
+    assert syn.model.rowCount() == 3
+    assert "1 témoignage(s) ou contribution(s) sans accord" in syn.hidden.text()
+    syn.search.setText("PAIEMENT")
+    assert syn.model.rowCount() == 2
+    assert "#ffe58a" in syn.detail.toHtml()  # the searched word is highlighted
+    syn.kind.setCurrentIndex(syn.kind.findData("testimony"))
+    assert [e.record_id for e in syn.model.rows] == [tid]
+    # « Ouvrir la fiche » goes to the testimony
+    qtbot.mouseClick(syn.open_button, Qt.MouseButton.LeftButton)
+    assert view.tabs.currentWidget() is view.testimonies and view.testimonies.current_id == tid
+    view.tabs.setCurrentWidget(syn)
+    syn.reset_filters()
+    syn.category.setCurrentIndex(syn.category.findData("force"))
+    assert [e.text for e in syn.model.rows] == ["Un tissu associatif engagé"]

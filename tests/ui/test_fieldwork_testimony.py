@@ -1,0 +1,99 @@
+"""Recording testimonies with and without consent: the pseudonym is given, consent is asked with
+two separate choices, a name typed in the text is flagged, a recording needs consent, and only the
+testimonies whose author agreed end up in the Excel export."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QPlainTextEdit
+
+from desktop_app.ui.views.terrain import shared
+from desktop_app.ui.views.terrain import testimonies as testimonies_view
+
+
+def _click_choice(qtbot, renderer, field_id: str, text: str) -> None:
+    row = renderer.row(field_id)
+    button = next(b for b in row.findChildren(QAbstractButton) if b.text().replace("&", "") == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _type(qtbot, renderer, field_id: str, text: str) -> None:
+    edit = renderer.row(field_id).findChild(QPlainTextEdit)
+    edit.setFocus()
+    qtbot.keyClicks(edit, text)
+    renderer.flush()
+
+
+def _tab(qtbot, ctx, evaluation_id):
+    tab = testimonies_view.TestimoniesTab(ctx, evaluation_id)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 850)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch):
+    fw = services.fieldwork
+    tab = _tab(qtbot, ctx, evaluation_id)
+    assert tab.right.currentWidget() is tab.empty
+
+    # a testimony whose author agrees to its use, not to the broadcast of their voice
+    tab.new_record("testimony")
+    first = tab.current_id
+    renderer = tab.sheet.renderer
+    assert renderer.answers()["code_pseudonyme"] == "T01"  # a code, never a name
+    assert "Accord d'utilisation à recueillir" in tab.banner.use.text()
+    _click_choice(qtbot, renderer, "profil", "Habitant·e")
+    _type(qtbot, renderer, "texte_temoignage", "Le bus passe une fois par mois, c'est trop peu.")
+    _click_choice(qtbot, renderer, "consentement_utilisation", "Oui")
+    _click_choice(qtbot, renderer, "consentement_diffusion", "Non")
+    qtbot.waitUntil(lambda: "Utilisation autorisée" in tab.banner.use.text())
+    assert "Pas de diffusion" in tab.banner.cast.text()
+    t = fw.testimony(first)
+    assert (t.consent_use, t.consent_broadcast, t.profile) == (True, False, "habitant")
+    assert tab.table.item(0, 3).text() == "✔ Oui" and tab.table.item(0, 4).text() == "✖ Non"
+
+    # a name slips into the text: flagged, but the words are saved
+    _type(qtbot, renderer, "contexte", " Recueilli avec Mme Lefort au centre social.")
+    qtbot.waitUntil(lambda: tab.banner.privacy.isVisible())
+    assert "Lefort" in tab.banner.privacy.text()
+    assert tab.table.item(0, 6).text() == "⚠"
+    assert "Mme Lefort" in services.forms.get(t.response_id).answers["contexte"]
+
+    # a second testimony, whose author refuses its use
+    tab.new_record("testimony")
+    second = tab.current_id
+    assert second != first and tab.sheet.renderer.answers()["code_pseudonyme"] == "T02"
+    _type(qtbot, tab.sheet.renderer, "texte_temoignage", "Je ne veux pas que ce soit repris.")
+    _click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
+    qtbot.waitUntil(lambda: "Utilisation refusée" in tab.banner.use.text())
+    assert not fw.testimony(second).usable
+
+    # recording without consent: the facilitator is asked, and can decline
+    audio = tmp_path / "T02.wav"
+    audio.write_bytes(b"RIFF....WAVEfmt ")
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    tab.audio.add_files([audio])
+    assert asked and "accord" in asked[0] and tab.audio.count() == 0
+    tab.select(first)
+    tab.audio.add_files([audio])  # consent given: no question
+    assert len(asked) == 1 and tab.audio.count() == 1
+
+    # the filter shows the sheets without consent
+    tab.filter.setCurrentIndex(tab.filter.findData("no_consent"))
+    assert [x.id for x in tab.shown] == [second]
+    tab.filter.setCurrentIndex(0)
+
+    # the Excel export keeps only the testimony with consent, under its code
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    out = tmp_path / "terrain.xlsx"
+    shared.export_to(tab, ctx, evaluation_id, out)
+    rows = list(load_workbook(out)["Témoignages"].iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["T01"]
+    every_cell = " ".join(str(c) for r in rows for c in r if c)
+    assert "Je ne veux pas" not in every_cell and "Lefort" not in every_cell

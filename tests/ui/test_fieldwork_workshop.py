@@ -1,0 +1,122 @@
+"""Recording a workshop through its guide, as a note-taker would: create it, fill in the session's
+facts, type notes step by step, mark it complete, close and find everything again."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from desktop_app.services.app_services import Services
+from desktop_app.ui.app import build_context
+from desktop_app.ui.tasks import SyncTaskRunner
+from desktop_app.ui.views.ateliers.view import AteliersView
+
+
+def _view(qtbot, ctx, evaluation_id) -> AteliersView:
+    view = AteliersView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1300, 860)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return view
+
+
+def _type_in(qtbot, renderer, field_id: str, text: str) -> None:
+    renderer.go_to_page([p.id for p in renderer.form.pages].index(_page_of(renderer, field_id)))
+    edit = renderer.row(field_id).findChild(QPlainTextEdit)
+    edit.setFocus()
+    qtbot.keyClicks(edit, text)
+
+
+def _page_of(renderer, field_id: str) -> str:
+    return next(p.id for p in renderer.form.pages if any(f.id == field_id for f in p.fields))
+
+
+def test_record_a_workshop_through_the_guide(qtbot, ctx, services, db_path, evaluation_id, tmp_path):
+    view = _view(qtbot, ctx, evaluation_id)
+    assert view.stack.currentWidget() is view.empty
+    view.new_workshop("guide-partenaires")
+    editor = view.editor
+    assert view.stack.currentWidget() is editor
+    workshop_id = editor.workshop.id
+    assert view.tree.current() == ("workshop", workshop_id)
+
+    # the session's facts: date typed the French way, participants counted by profile
+    details = editor.details
+    editor.tabs.setCurrentWidget(details)
+    details.date.edit.setFocus()
+    qtbot.keyClicks(details.date.edit, "10/02/2026")
+    qtbot.keyClick(details.date.edit, Qt.Key.Key_Tab)
+    details.place.edit.setFocus()
+    qtbot.keyClicks(details.place.edit, "Salle du conseil")
+    qtbot.keyClick(details.place.edit, Qt.Key.Key_Tab)
+    details.counts["etat"].setValue(4)
+    details.counts["associations"].setValue(7)
+    assert details.total.text() == "Total : 11 participants"
+
+    # notes, verbatims, forces / faiblesses / préconisations, step by step of the guide
+    editor.tabs.setCurrentIndex(0)
+    renderer = editor.notes.renderer
+    _type_in(qtbot, renderer, "gouvernance_q1", "Le COPIL se reunit une fois par an.")
+    _type_in(qtbot, renderer, "gouvernance_verbatims", '"On se voit beaucoup, on decide peu." (une commune)')
+    _type_in(qtbot, renderer, "forces", "Confiance entre techniciens")
+    _type_in(qtbot, renderer, "faiblesses", "Engagements non suivis")
+    _type_in(qtbot, renderer, "preconisations", "1. Un tableau de suivi relu en COPIL")
+    editor.flush()
+
+    w = services.fieldwork.workshop(workshop_id)
+    assert (w.date, w.place, w.participants) == (
+        "2026-02-10",
+        "Salle du conseil",
+        {"etat": 4, "associations": 7},
+    )
+    answers = services.forms.get(w.response_id).answers
+    assert answers["gouvernance_q1"] == "Le COPIL se reunit une fois par an."
+    assert answers["forces"] == "Confiance entre techniciens"
+    assert answers["preconisations"] == "1. Un tableau de suivi relu en COPIL"
+    qtbot.waitUntil(lambda: "Mardi 10 février 2026" in editor.meta.text())
+    assert "11 participants" in editor.meta.text()
+
+    # marked complete from the button, then found again after closing the application
+    qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
+    assert services.forms.get(w.response_id).status == "complete"
+    qtbot.waitUntil(lambda: editor.complete_button.text() == "Rouvrir la fiche")
+    view.close()
+    services.close()
+
+    reopened = Services.open(db_path)
+    ctx2 = build_context(reopened, tmp_path / "prefs2.ini", tasks=SyncTaskRunner())
+    view2 = _view(qtbot, ctx2, evaluation_id)
+    assert view2.tree.current() == ("workshop", workshop_id)
+    assert view2.editor.notes.renderer.answers()["faiblesses"] == "Engagements non suivis"
+    assert "fiche terminée" in view2.editor.meta.text()
+    reopened.close()
+
+
+def test_working_group_sessions_are_listed_under_their_theme(
+    qtbot, ctx, services, evaluation_id, monkeypatch
+):
+    from desktop_app.ui.views.ateliers import view as view_module
+
+    class FakeDialog:
+        def __init__(self, themes, taken, parent=None):
+            assert ("scolarite", "Accompagnement et aide à la scolarité") in themes
+
+        def exec(self):
+            return True
+
+        def value(self):
+            return "scolarite"
+
+    monkeypatch.setattr(view_module, "NewWorkingGroupDialog", FakeDialog)
+    view = _view(qtbot, ctx, evaluation_id)
+    view.new_workshop("groupe-travail")
+    [group] = services.fieldwork.working_groups(evaluation_id)
+    assert view.editor.workshop.id == group.sessions[0].id
+    # only this session's step of the guide is shown
+    assert [p.id for p in view.editor.notes.renderer.form.pages] == ["_presentation", "session_1"]
+    assert view.tree.select("group", group.series_id)
+    assert view.stack.currentWidget() is view.group
+    assert "Séance 3" in view.group.body.text()
