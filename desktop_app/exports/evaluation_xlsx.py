@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,19 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
+@lru_cache(maxsize=256)
 def fill(hex_color: str) -> PatternFill:
     return PatternFill("solid", fgColor=hex_color.lstrip("#").upper())
+
+
+@lru_cache(maxsize=256)
+def font(size: float = 10, bold: bool = False, color: str = "1D2A35", italic: bool = False, underline: str | None = None) -> Font:
+    """Shared style objects: openpyxl hashes every new one, sharing keeps big sheets fast."""
+    return Font(name=FONT, size=size, bold=bold, color=color, italic=italic, underline=underline)
+
+
+RIGHT = Alignment(vertical="top", horizontal="right")
+MIDDLE = Alignment(wrap_text=True, vertical="center")
 
 
 def ink(hex_color: str) -> str:
@@ -60,6 +72,27 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+def styled(cell, text_font: Font, alignment: Alignment, border: Border | None = BORDER, cell_fill: PatternFill | None = None) -> None:
+    """Style a cell from a cache of finished style arrays: openpyxl hashes every style object it
+    is given (slow on thousands of cells); a copied array skips that."""
+    from copy import copy
+
+    wb = cell.parent.parent
+    cache = wb.__dict__.setdefault("_evalkit_styles", {})
+    key = (id(text_font), id(alignment), id(border), id(cell_fill))
+    proto = cache.get(key)
+    if proto is None:
+        cell.font = text_font
+        cell.alignment = alignment
+        if border is not None:
+            cell.border = border
+        if cell_fill is not None:
+            cell.fill = cell_fill
+        cache[key] = (copy(cell._style), text_font, alignment, border, cell_fill)  # keep the objects alive
+        return
+    cell._style = copy(proto[0])
+
+
 class SheetWriter:
     """Writes one sheet row by row and remembers what the page set-up needs."""
 
@@ -71,38 +104,35 @@ class SheetWriter:
         self.header_row: int | None = None
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
-        self.merged_line(title, font=Font(name=FONT, size=15, bold=True, color=ACCENT_DARK), height=24)
+        self.merged_line(title, text_font=font(15, True, ACCENT_DARK), height=24)
         if subtitle:
-            self.merged_line(subtitle, font=Font(name=FONT, size=10, italic=True, color=MUTED))
+            self.merged_line(subtitle, text_font=font(10, color=MUTED, italic=True))
         if about:
-            self.merged_line(about, font=Font(name=FONT, size=10, color="1D2A35"), wrap=True)
+            self.merged_line(about, text_font=font(10), wrap=True)
         self.row += 1
 
     # -- rows ----------------------------------------------------------------------------------
-    def merged_line(self, text: str, font: Font | None = None, fill_color: str | None = None, height: float | None = None,
-                    wrap: bool = True, first: int = 1, last: int | None = None) -> int:
+    def merged_line(self, text: str, text_font: Font | None = None, fill_color: str | None = None,
+                    height: float | None = None, wrap: bool = True, first: int = 1, last: int | None = None) -> int:
         self.row += 1
         last = last or self.ncols
         c = self.ws.cell(row=self.row, column=first, value=text)
-        c.font = font or Font(name=FONT, size=10)
-        c.alignment = Alignment(wrap_text=wrap, vertical="center" if not wrap else "top")
+        styled(c, text_font or font(), WRAP if wrap else MIDDLE, None, fill(fill_color) if fill_color else None)
         if fill_color:
-            for col in range(first, last + 1):
-                self.ws.cell(row=self.row, column=col).fill = fill(fill_color)
+            for col in range(first + 1, last + 1):
+                styled(self.ws.cell(row=self.row, column=col), font(), WRAP, None, fill(fill_color))
         if last > first:
             self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
         width = sum(self.widths[first - 1 : last])
-        self.ws.row_dimensions[self.row].height = height or max(15, 14 * _lines(text, width, font.size if font and font.size else 10))
+        size = text_font.size if text_font is not None and text_font.size else 10
+        self.ws.row_dimensions[self.row].height = height or max(15, 14 * _lines(text, width, size))
         return self.row
 
     def header(self, labels: list[str], freeze_col: int = 1) -> int:
         self.row += 1
         for i, label in enumerate(labels, start=1):
             c = self.ws.cell(row=self.row, column=i, value=label)
-            c.font = Font(name=FONT, size=10, bold=True, color="FFFFFF")
-            c.fill = fill(ACCENT)
-            c.alignment = CENTER
-            c.border = BORDER
+            styled(c, font(10, True, "FFFFFF"), CENTER, BORDER, fill(ACCENT))
         self.ws.row_dimensions[self.row].height = max(20, 14 * max(_lines(lbl, self.widths[i], 10) for i, lbl in enumerate(labels)))
         if self.header_row is None:
             self.header_row = self.row
@@ -110,9 +140,14 @@ class SheetWriter:
         return self.row
 
     def group(self, text: str, color: str = GROUP_FILL, bold: bool = True, font_color: str = "1D2A35") -> int:
-        r = self.merged_line(text, font=Font(name=FONT, size=10, bold=bold, color=font_color), fill_color=color)
+        self.row += 1
+        r = self.row
         for col in range(1, self.ncols + 1):
-            self.ws.cell(row=r, column=col).border = BORDER
+            styled(self.ws.cell(row=r, column=col), font(10, bold, font_color), WRAP, BORDER, fill(color))
+        self.ws.cell(row=r, column=1, value=text)
+        if self.ncols > 1:
+            self.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=self.ncols)
+        self.ws.row_dimensions[r].height = max(15, 14 * _lines(text, sum(self.widths), 10))
         return r
 
     def values(
@@ -129,22 +164,18 @@ class SheetWriter:
             if isinstance(value, str) and value.startswith("="):
                 value = "'" + value  # never a formula
             c = self.ws.cell(row=self.row, column=i, value=value if value not in ("", None) else None)
-            c.font = Font(name=FONT, size=10, bold=bold_first and i == 1)
-            c.alignment = WRAP
-            c.border = BORDER
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if i in colors and colors[i]:
-                c.fill = fill(colors[i])
-                c.font = Font(name=FONT, size=10, bold=True, color=ink(colors[i]))
-                c.alignment = CENTER
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                c.alignment = Alignment(vertical="top", horizontal="right")
+                styled(c, font(10, True, ink(colors[i])), RIGHT if number else CENTER, BORDER, fill(colors[i]))
+            else:
+                styled(c, font(10, bold_first and i == 1), RIGHT if number else WRAP, BORDER)
             if isinstance(value, (dt.date, dt.datetime)):
                 c.number_format = "DD/MM/YYYY"
             width = sum(self.widths[i - 1 : merge.get(i, i)])
             height = max(height, 14.5 * _lines(value, width, 10))
         for first, last in merge.items():
             for col in range(first + 1, last + 1):
-                self.ws.cell(row=self.row, column=col).border = BORDER
+                styled(self.ws.cell(row=self.row, column=col), font(), WRAP, BORDER)
             self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
         self.ws.row_dimensions[self.row].height = min(height, 400)
         return self.row

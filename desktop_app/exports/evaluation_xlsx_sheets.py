@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.answer_text import display_value, option_color
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
 from desktop_app.core.councils import checklist_rows
 from desktop_app.core.maturity import compute_maturity, format_points
-from desktop_app.exports.evaluation_xlsx import ACCENT, ACCENT_DARK, ACCENT_LIGHT, FONT, SheetWriter
+from desktop_app.exports.evaluation_xlsx import ACCENT, ACCENT_DARK, ACCENT_LIGHT, WRAP, SheetWriter, font
 from desktop_app.kit.forms import KIND_LABELS, compile_tool
 
 
@@ -48,7 +47,7 @@ def contents_sheet(ws: Worksheet, ctx, entries: list[tuple[str, str, str]], foot
         r = w.values([name, title, nature])
         c = ws.cell(row=r, column=1)
         c.hyperlink = f"#'{name}'!A1"
-        c.font = Font(name=FONT, size=10, underline="single", color=ACCENT)
+        c.font = font(10, color=ACCENT, underline="single")
     w.finish(landscape=False, footer=footer)
 
 
@@ -113,7 +112,7 @@ def referential_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
             r = w.values([sq.code, sq.label] + [""] * 6)
             for col in range(1, 9):
                 ws.cell(row=r, column=col).fill = _fill(ACCENT_LIGHT)
-                ws.cell(row=r, column=col).font = Font(name=FONT, size=10, bold=True)
+                ws.cell(row=r, column=col).font = font(10, True)
             for c in sq.cells:
                 proofs = "\n".join(([c.proofs] if c.proofs else []) + [f"▸ {x}" for x in links.get(c.id, [])])
                 level = c.appreciation
@@ -127,7 +126,7 @@ def referential_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
              level.label if level else "", q.comment],
             colors={7: level.color if level else ""}, bold_first=False,
         )
-        ws.cell(row=w.row, column=2).font = Font(name=FONT, size=10, bold=True, italic=True)
+        ws.cell(row=w.row, column=2).font = font(10, True, italic=True)
     w.finish(landscape=True, footer=footer)
 
 
@@ -216,7 +215,7 @@ def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
         )
     r = w.values(["Score", f"{format_points(result.score)} / {format_points(result.max_score)} points", None,
                   f"{round(result.percent)} % ; {result.assessed} domaine(s) évalué(s) sur {result.total}", ""], bold_first=True)
-    ws.cell(row=r, column=2).font = Font(name=FONT, size=11, bold=True, color=ACCENT)
+    ws.cell(row=r, column=2).font = font(11, True, ACCENT)
     for title, items in (("Points forts", result.strengths), ("Axes de progrès", result.progress), ("Recommandations", result.recommendations)):
         w.blank()
         w.group(title)
@@ -240,33 +239,55 @@ def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
 
 
 def scoring_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
-    responses = ctx.responses_of(tool.id)
-    n = max(len(responses), 1)
-    w = SheetWriter(ws, [34, 9, 44] + [16] * n, tool.title, _subtitle(ctx, tool), tool.purpose)
-    w.header(["Critère", "Poids", "Niveaux (1 à 3)"] + [r.label or "Action" for r in responses] if responses else ["Critère", "Poids", "Niveaux (1 à 3)", "(aucune action cotée)"], freeze_col=4)
-    totals = [0.0] * len(responses)
-    for c in tool.criteria:
-        levels = "\n".join(f"{lv.value} – {lv.label} : {lv.description}" for lv in c.levels)
-        values: list[Any] = [c.label, c.weight, levels]
-        for i, r in enumerate(responses):
-            raw = r.answers.get(c.id)
-            try:
-                level = int(raw)
-            except (TypeError, ValueError):
-                level = None
-            values.append(level)
-            if level is not None:
-                totals[i] += c.weight * level
-        w.values(values, bold_first=True)
-    if responses:
-        best = sum(c.weight * max(lv.value for lv in c.levels) for c in tool.criteria)
-        w.values(["Note pondérée", None, f"sur {best:g} points"] + totals, colors={4 + i: ACCENT_LIGHT for i in range(len(responses))}, bold_first=True)
-        order = sorted(range(len(responses)), key=lambda i: -totals[i])
-        ranks = [0] * len(responses)
-        for rank, i in enumerate(order, start=1):
-            ranks[i] = rank
-        w.values(["Rang", None, ""] + ranks, bold_first=True)
+    """The weighted grid as on paper: one row per action, one column per criterion (its weight
+    in the heading), the weighted score, the rank and the short list."""
+    rows = _scored_actions(ctx, tool)
+    crit = list(tool.criteria)
+    w = SheetWriter(ws, [7, 42, 26] + [11] * len(crit) + [9, 9], tool.title, _subtitle(ctx, tool), tool.purpose)
+    weights = rows[0][5] if rows else {c.id: c.weight for c in crit}
+    w.header(["Rang", "Action", "Structure porteuse"] + [f"{c.label} (× {weights.get(c.id, c.weight):g})" for c in crit]
+             + ["Note", "Retenue"], freeze_col=3)
+    for rank, title, carrier, scores, total, _weights, chosen in rows:
+        colors = {2: ACCENT_LIGHT} if chosen else {}
+        r = w.values([rank, title, carrier] + [scores.get(c.id) for c in crit] + [total, "oui" if chosen else ""], colors=colors)
+        if chosen:
+            ws.cell(row=r, column=2).alignment = WRAP
+    if not rows:
+        w.values(["", "(aucune action cotée)"])
+    w.blank()
+    w.group("Niveaux des critères")
+    for c in crit:
+        w.values(["", c.label, "\n".join(f"{lv.value} – {lv.label} : {lv.description}" for lv in c.levels)],
+                 merge={3: 3 + len(crit) + 1})
     w.finish(landscape=True, footer=footer)
+
+
+def _scored_actions(ctx, tool) -> list[tuple]:
+    """(rank, title, carrier, {criterion: level}, total, weights, chosen) from the actions area when
+    it exists, else from the grid's form responses (one per action)."""
+    service = ctx.area("actions")
+    if service is not None:
+        grid = service.grid(ctx.evaluation_id)
+        return [
+            (r.rank.label, r.action.title, r.action.carrier, {cid: sc.value for cid, sc in r.scores.items()}, r.total,
+             grid.weights, r.action.chosen)
+            for r in grid.rows
+        ]
+    out = []
+    weights = {c.id: c.weight for c in tool.criteria}
+    for r in ctx.responses_of(tool.id):
+        scores = {}
+        for c in tool.criteria:
+            try:
+                scores[c.id] = int(r.answers.get(c.id))
+            except (TypeError, ValueError):
+                scores[c.id] = None
+        total = sum(weights[k] * v for k, v in scores.items() if v is not None)
+        out.append([0, r.label or "Action", "", scores, total, weights, False])
+    out.sort(key=lambda x: -x[4])
+    for i, row in enumerate(out, start=1):
+        row[0] = i
+    return [tuple(x) for x in out]
 
 
 # --------------------------------------------------------------------------- courrier
@@ -295,6 +316,9 @@ def letter_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
 # --------------------------------------------------------------------------- questionnaires, guides, fiches
 
 
+ACROSS_MAX = 6  # up to this many responses side by side; more: one block per response
+
+
 def _consented(tool_id: str, answers: dict) -> bool:
     """Testimonies appear only with the person's consent to their use."""
     return tool_id != "fiche-temoignage" or answers.get("consentement_utilisation") is True
@@ -306,7 +330,7 @@ def sections_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
     pages = [p for p in form.pages if not p.id.startswith("_")]
     fields = [(p, f) for p in pages for f in p.fields if f.answerable]
     has_repeat = any(f.type == "repeat_group" for _, f in fields)
-    if has_repeat or len(responses) <= 1:
+    if has_repeat or not 2 <= len(responses) <= ACROSS_MAX:
         _stacked(ws, ctx, tool, form, pages, responses, footer)
     else:
         _across(ws, ctx, tool, pages, responses, footer)
