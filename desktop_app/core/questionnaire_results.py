@@ -256,32 +256,64 @@ def _nice_step(span: float, classes: int) -> float:
     return 10 * magnitude
 
 
+def _skewed(values: Sequence[float]) -> bool:
+    """Counts and amounts often have a long tail (many small associations, a few big ones)."""
+    low, high = min(values), max(values)
+    median = statistics.median(values)
+    return low >= 0 and high > 0 and high > 4 * max(median, 1e-9) and len(values) >= 5
+
+
+def _geometric_bounds(high: float) -> list[float]:
+    """0, 1, 2, 5, 10, 20, 50… up to the first bound above `high`."""
+    bounds = [0.0]
+    magnitude = 1.0
+    while bounds[-1] <= high:
+        for m in (1, 2, 5):
+            bounds.append(m * magnitude)
+            if bounds[-1] > high:
+                break
+        magnitude *= 10
+    return bounds
+
+
 def distribution(values: Sequence[float], integer: bool, unit: str | None = None, classes: int = 5) -> tuple[tuple[str, int], ...]:
-    """Counts per value (few distinct integers) or per class of round bounds."""
+    """Counts per value (few distinct integers) or per class of round bounds (1-2-5 classes for
+    long-tailed values, so that the many small values are not all in the first class)."""
     if not values:
         return ()
     distinct = sorted(set(values))
-    suffix = f" {unit}" if unit and unit not in ("€", "%") else (f" {unit}" if unit else "")
+    suffix = f" {unit}" if unit else ""
     if integer and len(distinct) <= 8 and distinct[-1] - distinct[0] <= 12:
         counts = Counter(values)
         return tuple((f"{format_number(v)}{suffix}", counts[v]) for v in distinct)
     low, high = min(values), max(values)
     if low == high:
         return ((f"{format_number(low)}{suffix}", len(values)),)
-    step = _nice_step(high - low, classes)
-    start = math.floor(low / step) * step
+    if _skewed(values):
+        bounds = _geometric_bounds(high)
+        while len(bounds) > 8:  # at most 7 classes: merge the smallest ones
+            bounds.pop(1)
+        edges = list(zip(bounds, bounds[1:], strict=False))
+    else:
+        step = _nice_step(high - low, classes)
+        start = math.floor(low / step) * step
+        edges = []
+        edge = start
+        while edge <= high:
+            edges.append((edge, edge + step))
+            edge += step
     bins: list[tuple[str, int]] = []
-    edge = start
-    while edge <= high:
-        upper = edge + step
-        last = upper > high
-        count = sum(1 for v in values if edge <= v < upper or (last and v == upper))
-        if integer and step >= 1:
-            label = f"{format_number(edge)} à {format_number(upper - 1)}" if step > 1 else format_number(edge)
+    for i, (lower, upper) in enumerate(edges):
+        last = i == len(edges) - 1
+        count = sum(1 for v in values if lower <= v < upper or (last and v == upper))
+        if integer:
+            top = math.ceil(upper) - 1
+            label = format_number(lower) if top <= lower else f"{format_number(lower)} à {format_number(top)}"
         else:
-            label = f"{format_number(edge)} à {format_number(upper)}"
+            label = f"{format_number(lower)} à {format_number(upper)}"
         bins.append((label + suffix, count))
-        edge = upper
+    while bins and bins[-1][1] == 0:
+        bins.pop()
     return tuple(bins)
 
 

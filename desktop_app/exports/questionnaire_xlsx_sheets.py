@@ -394,7 +394,7 @@ def _write_row(ws: Worksheet, row: int, spec: sheet.RowSpec, answers: dict[str, 
     label = ws.cell(row=row, column=sheet.LABEL_COL, value=spec.label)
     answer = ws.cell(row=row, column=sheet.ANSWER_COL)
     help_cell = ws.cell(row=row, column=sheet.HELP_COL, value=spec.help or None)
-    widths: list = [(spec.label, WIDTHS[sheet.LABEL_COL]), (spec.help, WIDTHS[sheet.HELP_COL], 9)]
+    widths: list = [(spec.label, WIDTHS[sheet.LABEL_COL]), (spec.help, WIDTHS[sheet.HELP_COL] * 0.9, 9)]
 
     if spec.kind == "section":
         num.value = spec.number

@@ -220,6 +220,7 @@ class RateCard(QFrame):
         if rate.not_invited:
             extra.append(f"{rate.not_invited} répondant{'s' if rate.not_invited > 1 else ''} hors liste des invités")
         if rate.missing:
-            shown = ", ".join(rate.missing[:8]) + (f" et {len(rate.missing) - 8} autre(s)" if len(rate.missing) > 8 else "")
+            shown = ", ".join(rate.missing[:5]) + (
+                f" et {len(rate.missing) - 5} autre(s) (liste complète : onglet « Diffusion Excel »)" if len(rate.missing) > 5 else "")
             extra.append(f"pas encore de réponse : {shown}")
         layout.addWidget(_label(" · ".join(extra) + ".", "muted"))

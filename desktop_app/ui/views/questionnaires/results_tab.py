@@ -70,6 +70,8 @@ class ResultsTab(QWidget):
         bar.addWidget(QLabel("Répondants :"))
         self.kind = QComboBox()
         self.kind.setAccessibleName("Type de répondant")
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.kind.setMinimumContentsLength(16)
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         bar.addWidget(self.kind)
         self.drafts = QCheckBox("Compter les brouillons")
