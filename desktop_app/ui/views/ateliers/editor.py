@@ -186,7 +186,8 @@ class WorkshopEditor(QWidget):
             parts.append(w.place)
         people = participants_text(w.participants)
         parts.append(people.split(" : ")[0] if people else "participants à compter")
-        parts.append("fiche terminée" if w.status == "complete" else f"{w.answered}/{w.questions} réponses")
+        if w.status == "complete":
+            parts.append("fiche terminée")
         self.meta.setText("  ·  ".join(parts))
         self.complete_button.setText("Rouvrir la fiche" if w.status == "complete" else "✔  Marquer terminé")
         self.complete_button.setToolTip(
