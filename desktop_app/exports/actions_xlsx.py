@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.action_plan import criterion_of
+from desktop_app.core.scoring import qpv_label
 from desktop_app.exports.actions_charts import ranking_chart, timeline_chart
 from desktop_app.services.base import ServiceError
 
@@ -65,12 +66,20 @@ def _print_setup(ws: Worksheet, header_row: int, evaluation: str, last_col: int,
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.oddHeader.left.text = evaluation[:80]
     ws.oddHeader.right.text = ws.title
     ws.oddFooter.left.text = f"EvalKit Quartiers — export du {date.today():%d/%m/%Y}"
     ws.oddFooter.right.text = "Page &P / &N"
+
+
+def _image_page(ws: Worksheet, evaluation: str) -> None:
+    """A sheet holding one chart: printed alone, scaled to one landscape page."""
+    _print_setup(ws, 4, evaluation, 1)
+    ws.print_title_rows = None
+    ws.page_setup.fitToHeight = 1
 
 
 def _table(ws: Worksheet, header_row: int, last_row: int, last_col: int, freeze_col: int = 1) -> None:
@@ -82,6 +91,22 @@ def _table(ws: Worksheet, header_row: int, last_row: int, last_col: int, freeze_
             cell.border = BORDER
             if cell.alignment is None or not cell.alignment.wrap_text:
                 cell.alignment = WRAP
+    _fit_rows(ws, header_row + 1, last_row, last_col)
+
+
+def _fit_rows(ws: Worksheet, first: int, last: int, last_col: int, minimum: float = 15) -> None:
+    """Row heights from the wrapped text (spreadsheets do not grow rows written by a program)."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, last_col + 1)]
+    for r in range(first, last + 1):
+        lines = 1
+        for c in range(1, last_col + 1):
+            value = ws.cell(row=r, column=c).value
+            if value is None or isinstance(value, (int, float, date)):
+                continue
+            per_line = max(1, int(widths[c - 1] * 1.15))
+            count = sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
+            lines = max(lines, count)
+        ws.row_dimensions[r].height = max(minimum, 14.5 * lines + 2)
 
 
 def _image(ws: Worksheet, png: bytes, anchor: str, width_px: int) -> None:
@@ -110,6 +135,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     labels = actions_svc.criterion_labels(evaluation_id)
     choices = actions_svc.plan_choices(evaluation_id)
     methods = choices.get("methodes", {})
+    names = actions_svc.qpv_names(evaluation_id)
     funders = sorted({f for a in actions for f in a.amounts_by_funder}, key=lambda f: -sum(a.amounts_by_funder.get(f, 0) for a in actions))
 
     wb = Workbook()
@@ -119,7 +145,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     _title(ws, "Programmation du contrat de ville", f"{evaluation} — {len(actions)} actions, scores de la grille de choix", 10)
     cols = ["Rang", "Score", "Retenue", "N° de dossier", "Année(s)", "Intitulé de l'action", "Structure porteuse", "SIRET",
             "Pilier / axe", "Quartiers (QPV)", *funders, "Total (€)", "Bénéficiaires", "Part en QPV"]
-    widths = [7, 8, 9, 14, 11, 42, 30, 16, 22, 24, *([13] * len(funders)), 13, 12, 10]
+    widths = [11, 8, 9, 12, 11, 42, 30, 16, 22, 24, *([12] * len(funders)), 13, 12, 10]
     hr = 4
     _header(ws, hr, cols, widths)
     r = hr
@@ -127,7 +153,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         r += 1
         row = grid.row(a.id)
         values = [row.rank.label, _num(row.total), "oui" if a.chosen else "", a.file_numbers, a.years_label, a.title, a.carrier,
-                  a.siret, a.pillar, a.qpv, *[a.amounts_by_funder.get(f) for f in funders], a.budget or None,
+                  a.siret, a.pillar, qpv_label(a.qpv, names), *[a.amounts_by_funder.get(f) for f in funders], a.budget or None,
                   a.beneficiaries, a.qpv_share]
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=v)
@@ -155,7 +181,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
            f"Notes de 1 à 3 ; en italique gris : note pré-remplie à partir de la programmation. Score maximal : {_num(grid.max_total)}.", 6)
     cols = ["Rang", "Intitulé de l'action", "Structure porteuse", *[f"{c.label}\n(× {_num(grid.weights[c.id])})" for c in crit],
             "Score", "Critères notés", "Retenue"]
-    widths = [8, 40, 26, *([12] * len(crit)), 9, 9, 9]
+    widths = [11, 40, 26, *([12] * len(crit)), 9, 9, 9]
     hr = 4
     _header(ws, hr, cols, widths)
     ws.row_dimensions[hr].height = 58
@@ -195,7 +221,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     ws = wb.create_sheet("Classement")
     _title(ws, "Classement des actions", f"Score pondéré sur {_num(grid.max_total)} ; en vert, les actions retenues.", 6)
     cols = ["Rang", "Intitulé de l'action", "Structure porteuse", "Pilier / axe", "Score", "% du maximum", "Retenue"]
-    _header(ws, 4, cols, [9, 44, 28, 24, 9, 11, 9])
+    _header(ws, 4, cols, [11, 46, 30, 26, 9, 11, 9])
     r = 4
     for row in grid.rows:
         r += 1
@@ -212,10 +238,13 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     _print_setup(ws, 4, evaluation, len(cols))
     top = grid.rows[:20]
     if top:
+        ws = wb.create_sheet("Graphique du classement")
+        _title(ws, "Classement : les premières actions", f"Score pondéré sur {_num(grid.max_total)} ; en bleu foncé, les actions retenues.", 4)
         png = ranking_chart([f"{x.rank.rank}. {x.action.title}" for x in top], [x.total for x in top],
                             [x.action.chosen for x in top], grid.max_total,
-                            title=f"Les {len(top)} premières actions (score pondéré)")
-        _image(ws, png, "I4", 720)
+                            title=f"Les {len(top)} premières actions (score pondéré)", width=10, pitch=0.3)
+        _image(ws, png, "A4", 980)
+        _image_page(ws, evaluation)
     report(55, 100, "Actions retenues…")
 
     # -- Actions retenues ----------------------------------------------------------------------
@@ -225,7 +254,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
            f"{len(chosen)} action(s) (de {grid.shortlist_min} à {grid.shortlist_max} conseillées)", 6)
     cols = ["Rang", "Intitulé de l'action", "Structure porteuse", "Pilier / axe", "Quartiers (QPV)", "Score", "Financements (€)",
             "Financeurs", "Années", "Objectifs", "Pourquoi cette action", "Décision à éclairer", "Questions", "Fiche"]
-    _header(ws, 4, cols, [8, 34, 24, 18, 20, 8, 13, 22, 11, 40, 40, 34, 10, 11])
+    _header(ws, 4, cols, [11, 34, 24, 18, 20, 8, 13, 22, 11, 40, 40, 34, 10, 11])
     r = 4
     plans = {}
     for row in chosen:
@@ -234,7 +263,8 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         plans[a.id] = plan
         ans = plan.answers
         r += 1
-        values = [row.rank.label, a.title, a.carrier, a.pillar, a.qpv, _num(row.total), a.budget or None, ", ".join(a.funders),
+        values = [row.rank.label, a.title, a.carrier, a.pillar, qpv_label(a.qpv, names), _num(row.total), a.budget or None,
+                  ", ".join(a.funders),
                   a.years_label, ans.get("action_objectifs", ""), ans.get("action_raisons", ""), ans.get("restitution_decision", ""),
                   len(plan.rows), "complète" if plan.status == "complete" else "en cours"]
         for c, v in enumerate(values, start=1):
@@ -288,11 +318,14 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     ws.cell(row=r, column=1, value="Points d'attention").font = Font(bold=True)
     for w in tl.warnings or ("Aucun : les collectes tiennent dans le calendrier de l'évaluation.",):
         r += 1
-        ws.cell(row=r, column=1, value=w).alignment = Alignment(wrap_text=False)
+        ws.cell(row=r, column=1, value=f"• {w}").alignment = Alignment(wrap_text=False)
     _print_setup(ws, 4, evaluation, 3)
     if tl.spans or tl.milestones:
-        png = timeline_chart(tl.spans, tl.milestones, tl.start, tl.end, title="Collectes prévues et jalons de l'évaluation (numérotés)", width=11)
-        _image(ws, png, "E4", 900)
+        ws = wb.create_sheet("Graphique du calendrier")
+        _title(ws, "Calendrier des collectes", "Jalons du cadrage numérotés comme dans la feuille « Calendrier ».", 4)
+        png = timeline_chart(tl.spans, tl.milestones, tl.start, tl.end, title="Collectes prévues et jalons de l'évaluation", width=11)
+        _image(ws, png, "A4", 1000)
+        _image_page(ws, evaluation)
 
     # -- Critères ------------------------------------------------------------------------------
     ws = wb.create_sheet("Critères")
@@ -312,16 +345,16 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     _print_setup(ws, 4, evaluation, len(cols))
 
     report(95, 100, "Écriture du fichier…")
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.xlsx.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".xlsx")
-        os.close(fd)
         wb.save(tmp)
         os.replace(tmp, path)
     except PermissionError:
-        Path(tmp).unlink(missing_ok=True) if "tmp" in locals() else None
+        tmp.unlink(missing_ok=True)
         raise ServiceError(f"Impossible d'écrire « {path.name} » : le fichier est peut-être ouvert dans Excel. Fermez-le et réessayez.") from None
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise ServiceError(f"Impossible d'écrire « {path} » : {exc.strerror}.") from None
     report(100, 100, "Export terminé.")
     return path

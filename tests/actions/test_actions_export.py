@@ -28,8 +28,8 @@ def test_workbook_has_every_part_of_the_step_ready_to_print(services, evaluation
     path = export_actions(services, evaluation_id, tmp_path / "actions")
     assert path.suffix == ".xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Programmation", "Grille de choix", "Classement", "Actions retenues",
-                             "Questions et méthode", "Calendrier", "Critères"]
+    assert wb.sheetnames == ["Programmation", "Grille de choix", "Classement", "Graphique du classement",
+                             "Actions retenues", "Questions et méthode", "Calendrier", "Graphique du calendrier", "Critères"]
     for name in ("Programmation", "Grille de choix", "Classement", "Actions retenues", "Questions et méthode", "Critères"):
         ws = wb[name]
         assert ws.freeze_panes is not None, name
@@ -43,8 +43,7 @@ def test_workbook_has_every_part_of_the_step_ready_to_print(services, evaluation
     grid = wb["Grille de choix"]
     first = [c.value for c in grid[5]]
     assert first[0] == "1" or first[0].startswith("1 ")
-    ranking = wb["Classement"]
-    assert ranking._images, "the ranking chart is in the workbook"
+    assert wb["Graphique du classement"]._images and wb["Graphique du calendrier"]._images
     chosen = wb["Actions retenues"]
     assert chosen.cell(row=5, column=2).value == "Médiation santé"
     method = wb["Questions et méthode"]

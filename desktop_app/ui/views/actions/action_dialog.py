@@ -129,6 +129,7 @@ class ActionDialog(QDialog):
         self.error.setWordWrap(True)
         bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         bb.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
+        bb.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         bb.accepted.connect(self._accept)
         bb.rejected.connect(self.reject)
 

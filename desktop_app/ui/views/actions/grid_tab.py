@@ -3,7 +3,7 @@ weights, total, rank with ties, filters, the short list, and the chart of the ra
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QLocale, QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -132,6 +132,7 @@ class WeightsDialog(QDialog):
         form = QFormLayout()
         for c in grid.criteria:
             spin = QDoubleSpinBox()
+            spin.setLocale(QLocale(QLocale.Language.French, QLocale.Country.France))
             spin.setRange(0, 10)
             spin.setSingleStep(0.5)
             spin.setDecimals(1)
@@ -151,6 +152,8 @@ class WeightsDialog(QDialog):
         reset = QPushButton("Rétablir les poids du kit")
         reset.clicked.connect(lambda: [self.spins[c.id].setValue(c.default_weight) for c in grid.criteria])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Appliquer")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

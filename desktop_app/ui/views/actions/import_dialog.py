@@ -35,6 +35,12 @@ SKIP_BG = QBrush(QColor("#fdf1e3"))
 PREVIEW_LIMIT = 300
 
 
+def _single_value(row) -> bool:
+    """A section title merged across the row (the same text in every filled cell)."""
+    values = {clean_text(v) for v in row if not is_blank(v)}
+    return len(values) == 1 and sum(1 for v in row if not is_blank(v)) > 1
+
+
 def column_letter(i: int) -> str:
     text = ""
     i += 1
@@ -124,6 +130,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         self.import_button = self.buttons.addButton("Importer", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("primary")
         self.import_button.setDefault(True)
@@ -170,7 +177,8 @@ class ImportDialog(QDialog):
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             name.setToolTip(label)
             self.mapping.setItem(c, 0, name)
-            samples = [clean_text(r[c]) for r in sheet.rows[start:start + 60] if c < len(r) and not is_blank(r[c])]
+            samples = [clean_text(r[c]) for r in sheet.rows[start:start + 60]
+                       if c < len(r) and not is_blank(r[c]) and not _single_value(r)]
             unique = list(dict.fromkeys(samples))[:4]
             ex = QTableWidgetItem(" · ".join(unique))
             ex.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -185,12 +193,13 @@ class ImportDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i, col=c: self._on_target(col))
             self.mapping.setCellWidget(c, 2, combo)
             funder = QLineEdit(target.funder)
-            funder.setPlaceholderText("nom du financeur")
             funder.setEnabled(target.kind in AMOUNT_TARGETS)
+            funder.setPlaceholderText("nom du financeur" if funder.isEnabled() else "")
             funder.setAccessibleName(f"Colonne {column_letter(c)} : financeur")
             funder.editingFinished.connect(lambda col=c: self._on_funder(col))
             self.mapping.setCellWidget(c, 3, funder)
-        self.mapping.resizeRowsToContents()
+        for r in range(self.mapping.rowCount()):
+            self.mapping.setRowHeight(r, 32)
 
     def target_combo(self, column: int) -> QComboBox:
         return self.mapping.cellWidget(column, 2)
@@ -212,6 +221,7 @@ class ImportDialog(QDialog):
             funder = funder_label(plan.labels[column])
             funder_edit.setText(funder)
         funder_edit.setEnabled(kind in AMOUNT_TARGETS)
+        funder_edit.setPlaceholderText("nom du financeur" if kind in AMOUNT_TARGETS else "")
         # a field that can only be in one column moves here from the other column
         if kind not in AMOUNT_TARGETS and kind != "ignore":
             for i, t in enumerate(plan.mapping):

@@ -489,13 +489,15 @@ class PlanPanel(QWidget):
         filled = [k for k in ("indicateurs", "sources", "methodes", "qui", "quand_debut", "quand_fin") if row.get(k)]
         if not filled:
             return True
-        answer = QMessageBox.question(
-            self, "Retirer la question",
-            f"« {row.get('question', '')} »\n\nLa méthode de cette question est déjà renseignée (indicateurs, sources…). "
-            "La retirer du plan efface aussi ces informations. Continuer ?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, "Retirer la question",
+                          f"« {row.get('question', '')} »\n\nLa méthode de cette question est déjà renseignée (indicateurs, "
+                          "sources…). La retirer du plan efface aussi ces informations. Continuer ?", parent=self)
+        remove = box.addButton("Retirer", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Garder", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return clicked is remove
 
     def flush(self) -> None:
         if self.renderer is not None:

@@ -144,8 +144,8 @@ class ActionsView(QWidget):
         self.ctx.saved.emit(datetime.now())
         self.ctx.changed.emit(Change("action_import", self.evaluation_id, self.evaluation_id))
         self.last_report = report
-        informative = (f"{len(report.errors)} remarque(s) sur des lignes ignorées ou des valeurs à vérifier : "
-                       "voir le détail.") if report.errors else ""
+        informative = (f"{len(report.errors)} remarque(s) sur des lignes ignorées ou des valeurs à vérifier, "
+                       "ligne par ligne :") if report.errors else ""
         show_message(self, "Import terminé", report.summary(), details="\n".join(report.errors), informative=informative)
 
     # -- hand entry ----------------------------------------------------------------------------
@@ -181,11 +181,14 @@ class ActionsView(QWidget):
         svc = self.ctx.services.actions
         action = svc.get(action_id)
         extra = "\nElle fait partie des actions retenues : sa fiche méthode sera supprimée aussi." if action.chosen else ""
-        answer = QMessageBox.question(
-            self, "Supprimer l'action", f"Supprimer « {action.title} » de la programmation ?{extra}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        box = QMessageBox(QMessageBox.Icon.Question, "Supprimer l'action",
+                          f"Supprimer « {action.title} » de la programmation ?{extra}", parent=self)
+        delete = box.addButton("Supprimer", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is delete:
             self.ctx.apply(lambda: svc.delete_action(action_id))
 
     # -- export --------------------------------------------------------------------------------
@@ -209,6 +212,7 @@ class ActionsView(QWidget):
             box = show_message(self, "Export terminé", f"Classeur enregistré :\n{result}")
             open_button = box.addButton("Ouvrir le classeur", QMessageBox.ButtonRole.ActionRole)
             open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(result))))
+            box.button(QMessageBox.StandardButton.Ok).setText("Fermer")
 
         run_task(self, self.ctx, "Export en Excel…",
                  lambda p: export_actions(self.ctx.services, self.evaluation_id, path, p.report), done,

@@ -12,15 +12,19 @@ from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QStyledItemDelegate,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -229,17 +233,42 @@ class DateDelegate(QStyledItemDelegate):
 # --------------------------------------------------------------------------- tasks
 
 def show_message(parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Information, details: str = "",
-                 informative: str = "") -> QMessageBox:
-    """A window-modal message that does not block the caller (kept on the parent as `last_message`)."""
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
-    if informative:
-        box.setInformativeText(informative)
-    if details:
-        box.setDetailedText(details)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                 informative: str = "") -> QDialog:
+    """A window-modal message that does not block the caller (its text is kept on the parent as
+    `last_message`). Details, when given, are listed in a scrolling box under the message."""
     parent.last_message = text
-    box.open()
-    return box
+    if not details:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+        if informative:
+            box.setInformativeText(informative)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.resize(760, 420)
+    layout = QVBoxLayout(dialog)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("font-weight: 600;")
+    layout.addWidget(label)
+    if informative:
+        more = QLabel(informative)
+        more.setWordWrap(True)
+        layout.addWidget(more)
+    box = QPlainTextEdit(details)
+    box.setReadOnly(True)
+    box.setAccessibleName("Détail")
+    layout.addWidget(box, 1)
+    buttons = QDialogButtonBox()
+    close = buttons.addButton("Fermer", QDialogButtonBox.ButtonRole.AcceptRole)
+    close.setDefault(True)
+    buttons.accepted.connect(dialog.accept)
+    layout.addWidget(buttons)
+    dialog.buttons = buttons
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def run_task(
