@@ -37,8 +37,8 @@ WORKSHOP_NAMES = {
 PARTICIPANT_PROFILES: dict[str, str] = {
     "elus": "Élu·es",
     "etat": "Services de l'État",
-    "collectivites": "Agents de l'EPCI et des communes",
-    "partenaires": "Autres institutions (Région, CAF…)",
+    "collectivites": "Agents EPCI et communes",
+    "partenaires": "Autres institutions",
     "bailleurs": "Bailleurs sociaux",
     "associations": "Associations",
     "conseillers_citoyens": "Conseiller·es citoyen·nes",

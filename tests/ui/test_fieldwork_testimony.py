@@ -53,13 +53,13 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     assert "Pas de diffusion" in tab.banner.cast.text()
     t = fw.testimony(first)
     assert (t.consent_use, t.consent_broadcast, t.profile) == (True, False, "habitant")
-    assert tab.table.item(0, 3).text() == "✔ Oui" and tab.table.item(0, 4).text() == "✖ Non"
+    assert tab.table.item(0, 2).text() == "✔ Oui" and tab.table.item(0, 3).text() == "✖ Non"
 
     # a name slips into the text: flagged, but the words are saved
     _type(qtbot, renderer, "contexte", " Recueilli avec Mme Lefort au centre social.")
     qtbot.waitUntil(lambda: tab.banner.privacy.isVisible())
     assert "Lefort" in tab.banner.privacy.text()
-    assert tab.table.item(0, 6).text() == "⚠"
+    assert tab.table.item(0, 5).text() == "⚠"
     assert "Mme Lefort" in services.forms.get(t.response_id).answers["contexte"]
 
     # a second testimony, whose author refuses its use

@@ -120,3 +120,26 @@ def test_working_group_sessions_are_listed_under_their_theme(
     assert view.tree.select("group", group.series_id)
     assert view.stack.currentWidget() is view.group
     assert "Séance 3" in view.group.body.text()
+
+
+def test_an_immersion_is_added_to_a_working_group_from_its_overview(qtbot, ctx, services, evaluation_id):
+    from desktop_app.ui.main_window import MainWindow
+
+    services.fieldwork.create_working_group(evaluation_id, "aller_vers")
+    [group] = services.fieldwork.working_groups(evaluation_id)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_evaluation(evaluation_id, "ateliers")
+    ateliers = window.views["ateliers"]
+    assert ateliers.tree.select("group", group.series_id)
+    qtbot.mouseClick(ateliers.group.add_immersion, Qt.MouseButton.LeftButton)
+    terrain = window.views["terrain"]
+    assert window.content.currentWidget() is terrain
+    [immersion] = services.fieldwork.immersions(evaluation_id)
+    assert immersion.series_id == group.series_id and immersion.theme == "aller_vers"
+    assert (
+        terrain.tabs.currentWidget() is terrain.immersions and terrain.immersions.current_id == immersion.id
+    )
+    assert terrain.immersions.group.currentData() == group.series_id
+    window.close()

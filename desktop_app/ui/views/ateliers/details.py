@@ -62,6 +62,7 @@ class WorkshopDetails(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._loading = False
         page = QWidget()
         page.setObjectName("page")
@@ -103,18 +104,21 @@ class WorkshopDetails(QScrollArea):
         for n, (key, label) in enumerate(PARTICIPANT_PROFILES.items()):
             spin = QSpinBox()
             spin.setRange(0, 999)
+            spin.setFixedWidth(72)
             spin.setAccessibleName(label)
             spin.setKeyboardTracking(False)
             spin.valueChanged.connect(self._commit_counts)
             self.counts[key] = spin
-            row, col = divmod(n, 3)
+            row, col = divmod(n, 2)
             lab = QLabel(label)
             lab.setBuddy(spin)
             grid.addWidget(lab, row, col * 2)
             grid.addWidget(spin, row, col * 2 + 1)
+        for col in range(2):
+            grid.setColumnStretch(col * 2, 1)
         self.total = QLabel()
         self.total.setObjectName("sectionTitle")
-        grid.addWidget(self.total, (len(PARTICIPANT_PROFILES) + 2) // 3, 0, 1, 6)
+        grid.addWidget(self.total, (len(PARTICIPANT_PROFILES) + 1) // 2, 0, 1, 4)
         outer.addWidget(people)
 
         qpv_box = QGroupBox("Quartiers concernés")
@@ -163,7 +167,13 @@ class WorkshopDetails(QScrollArea):
         named_layout.addLayout(row)
         outer.addWidget(named)
         outer.addStretch(1)
-        self.setWidget(page)
+        page.setMaximumWidth(980)
+        holder = QWidget()
+        holder.setObjectName("page")
+        centred = QHBoxLayout(holder)
+        centred.setContentsMargins(0, 0, 0, 0)
+        centred.addWidget(page)
+        self.setWidget(holder)
 
     # -- loading -------------------------------------------------------------------------------
     def set_workshop(self, w: WorkshopData, qpvs: list[tuple[str, str]]) -> None:

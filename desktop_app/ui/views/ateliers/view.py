@@ -97,8 +97,19 @@ class GroupOverview(QWidget):
         self.body.linkActivated.connect(lambda link: self._open_session(link))
         delete = QPushButton("Supprimer le groupe de travail")
         delete.clicked.connect(lambda: self._delete_group(self.series_id))
+        self.add_immersion = QPushButton("＋  Immersion pour ce groupe")
+        self.add_testimony = QPushButton("＋  Témoignage pour ce groupe")
+        self.add_immersion.setToolTip("Nouvelle fiche immersion rattachée à ce groupe (étape Terrain)")
+        self.add_testimony.setToolTip("Nouvelle fiche témoignage rattachée à ce groupe (étape Terrain)")
+        self.add_immersion.clicked.connect(lambda: self._new_record("immersion"))
+        self.add_testimony.clicked.connect(lambda: self._new_record("testimony"))
         frame, inner = card()
         inner.addWidget(self.body)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_immersion)
+        buttons.addWidget(self.add_testimony)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -107,6 +118,24 @@ class GroupOverview(QWidget):
         layout.addLayout(row)
         layout.addWidget(frame)
         layout.addStretch(1)
+
+    def _new_record(self, kind: str) -> None:
+        """Create an immersion or a testimony tied to this group, and open it in the Terrain step."""
+        fw = self.ctx.services.fieldwork
+        eid, series = self.evaluation_id, self.series_id
+        if kind == "immersion":
+            change = self.ctx.apply(lambda: fw.create_immersion(eid, series))
+        else:
+            change = self.ctx.apply(lambda: fw.create_testimony(eid, "testimony", series))
+        window = self.window()
+        if change is None or not hasattr(window, "show_step"):
+            return
+        window.show_step("terrain")
+        terrain = getattr(window, "views", {}).get("terrain")
+        if terrain is not None and hasattr(terrain, "open_record"):
+            terrain.immersions.reload()
+            terrain.testimonies.reload()
+            terrain.open_record(kind, change.id)
 
     def show_group(self, series_id: str) -> None:
         fw = self.ctx.services.fieldwork

@@ -47,7 +47,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import Coalescer, FormHost
 
-COLUMNS = ("Code", "Type", "Profil", "Utilisation", "Diffusion", "Conservation", "")
+COLUMNS = ("Code", "Profil", "Utilisation", "Diffusion", "Conservation", "")
 FILTERS = (
     ("all", "Toutes les fiches"),
     (TESTIMONY, "Témoignages"),
@@ -185,9 +185,9 @@ class TestimoniesTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for i, width in enumerate((44, 86, 110, 84, 80, 92, 22)):
+        for i, width in enumerate((46, 120, 88, 84, 92, 22)):
             self.table.setColumnWidth(i, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
         self.table.currentCellChanged.connect(lambda row, *_: self._row_selected(row))
 
@@ -289,7 +289,6 @@ class TestimoniesTab(QWidget):
             keep = _date_fr(t.retention_date) or "à fixer"
             cells = [
                 (t.pseudonym or "—", None),
-                (kind, None),
                 (t.profile_label, None),
                 (use_text, use_color),
                 (cast_text, cast_color),
@@ -307,9 +306,9 @@ class TestimoniesTab(QWidget):
                 tips.append(f"Le code « {t.pseudonym} » est utilisé par plusieurs fiches.")
             if state != "ok":
                 tips.append(RETENTION_TEXT[state])
-            self.table.item(r, 6).setToolTip("\n".join(tips))
-            self.table.item(r, 0).setToolTip(t.display_name)
-            self.table.item(r, 2).setToolTip(
+            self.table.item(r, 5).setToolTip("\n".join(tips))
+            self.table.item(r, 0).setToolTip(f"{kind} {t.pseudonym}")
+            self.table.item(r, 1).setToolTip(
                 "\n".join(x for x in (t.profile_label, t.theme_label, t.qpv) if x)
             )
         self.table.blockSignals(False)
