@@ -2,7 +2,8 @@
 
 Personal data rules (RGPD), applied here and stated on the first sheet:
 - testimonies and contributions whose author did not agree to their use are left out;
-- people appear only by their pseudonym code; named attendance lists are never exported;
+- people appear only by their pseudonym code; named attendance lists and facilitators' names
+  are never exported;
 - e-mail addresses, phone numbers and likely names found in free texts are masked.
 """
 
@@ -134,7 +135,6 @@ def export_fieldwork(
         "Date",
         "Heure",
         "Lieu",
-        "Animation",
         "QPV",
         "Participants",
     ]
@@ -150,7 +150,6 @@ def export_fieldwork(
                 _iso_to_date(w.date),
                 w.start_time,
                 w.place,
-                w.facilitators,
                 ", ".join(w.qpv_codes),
                 participants_total(w.participants),
             ]
@@ -161,8 +160,8 @@ def export_fieldwork(
         ws,
         headers,
         rows,
-        widths=[20, 36, 24, 7, 11, 7, 24, 28, 18, 12] + [11] * len(PARTICIPANT_PROFILES) + [11, 10],
-        wrap=(0, 1, 2, 6, 7, 8),
+        widths=[20, 36, 24, 7, 11, 7, 28, 18, 12] + [11] * len(PARTICIPANT_PROFILES) + [11, 10],
+        wrap=(0, 1, 2, 6, 7),
     )
     summary.sheets[ws.title] = len(rows)
 
@@ -405,7 +404,8 @@ def _readme(ws, ev, summary: ExportSummary) -> None:
             False,
         ),
         (
-            "• Les listes nominatives de présence des ateliers ne sont jamais exportées (seulement les effectifs).",
+            "• Les listes nominatives de présence et les noms des animateurs des ateliers ne sont pas exportés "
+            "(seulement les effectifs par profil).",
             False,
         ),
         (

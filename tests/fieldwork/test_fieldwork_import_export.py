@@ -122,6 +122,7 @@ def _seed(services, eid):
     fw.update_workshop(wid, "named_attendance", True)
     fw.update_workshop(wid, "attendance", [{"name": "Jeanne Martin", "organisation": "Conseil citoyen"}])
     fw.update_workshop(wid, "participants", {"conseillers_citoyens": 9})
+    fw.update_workshop(wid, "facilitators", "Élodie Vasseur (animation)")
     services.forms.set_answer(
         fw.workshop(wid).response_id, "forces", "Un conseil très investi, joignable au 06 12 34 56 78"
     )
@@ -160,6 +161,7 @@ def test_export_honours_consent_and_pseudonyms(services, evaluation_id, tmp_path
         str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value
     )
     assert "Jeanne Martin" not in every_cell  # the named list never leaves
+    assert "Vasseur" not in every_cell  # nor the facilitators' names
     assert "Secret" not in every_cell and "06 12 34 56 78" not in every_cell
     testimonies = list(wb["Témoignages"].iter_rows(values_only=True))
     assert len(testimonies) == 2 and testimonies[1][0] == "T01"
