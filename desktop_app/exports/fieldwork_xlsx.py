@@ -424,9 +424,9 @@ def _readme(ws, ev, summary: ExportSummary) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=13 if ws.max_row == 1 else 11)
-        elif line_count(text, 95) > 1:
-            ws.row_dimensions[ws.max_row].height = 15 * line_count(text, 95) + 2
-    ws.column_dimensions["A"].width = 95
+        elif line_count(text, 80) > 1:
+            ws.row_dimensions[ws.max_row].height = 15 * line_count(text, 80) + 2
+    ws.column_dimensions["A"].width = 80
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
