@@ -97,3 +97,15 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     assert [r[0] for r in rows[1:]] == ["T01"]
     every_cell = " ".join(str(c) for r in rows for c in r if c)
     assert "Je ne veux pas" not in every_cell and "Lefort" not in every_cell
+
+    # marking the first sheet complete checks its required answers first
+    tab.select(first)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
+    assert told and "Support" in told[0]
+    assert services.forms.get(fw.testimony(first).response_id).status == "draft"
+    _click_choice(qtbot, tab.sheet.renderer, "support", "Écrit (notes ou texte remis par la personne)")
+    qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
+    assert services.forms.get(fw.testimony(first).response_id).status == "complete"
+    assert tab.complete.text() == "Rouvrir la fiche"

@@ -35,7 +35,7 @@ from desktop_app.ui.views.terrain.commitments_model import (
     ProgressStrip,
     StatusDelegate,
 )
-from desktop_app.ui.views.terrain.shared import FormHost, dot_icon
+from desktop_app.ui.views.terrain.shared import CompleteButton, FormHost, dot_icon
 
 
 class _Filter(QSortFilterProxyModel):
@@ -143,9 +143,12 @@ class CommitmentsTab(QWidget):
         tl.addWidget(self.count_label)
 
         self.sheet = FormHost(ctx, mode="scroll")
+        self.complete = CompleteButton(ctx, self.sheet)
+        self.complete.setStyleSheet("QPushButton { padding: 2px 10px; margin-bottom: 2px; }")
         self.tabs = QTabWidget()
         self.tabs.addTab(table_page, "Tableau des engagements")
         self.tabs.addTab(self.sheet, "Document de référence et synthèse")
+        self.tabs.setCornerWidget(self.complete, Qt.Corner.TopRightCorner)
         self.tabs.currentChanged.connect(self._tab_changed)
 
         top = QVBoxLayout()
@@ -157,6 +160,7 @@ class CommitmentsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self.reload()
+        self._tab_changed(0)
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -197,12 +201,16 @@ class CommitmentsTab(QWidget):
         self.delete_button.setEnabled(shown > 0)
 
     def _tab_changed(self, index: int) -> None:
-        if index == 1 and self.sheet.renderer is None:
-            fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+        """Load the tracker's sheet: created when its tab is first opened, loaded at once when it
+        exists (so it can be marked complete from either tab)."""
+        fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+        exists = bool(forms.find(self.evaluation_id, "suivi-engagements", "commitments"))
+        if self.sheet.renderer is None and (index == 1 or exists):
             response = fw.commitments_response(self.evaluation_id)
             form = without_pages(fw.form(self.evaluation_id, "suivi-engagements"), ["liste"])
             rid = response.id
             self.sheet.show_form(rid, form, response.answers, lambda k, v: forms.set_answer(rid, k, v))
+            self.complete.set_response(rid, response.status)
 
     def _current_id(self) -> str | None:
         index = self.table.currentIndex()

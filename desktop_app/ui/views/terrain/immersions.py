@@ -25,7 +25,7 @@ from desktop_app.core.identifiers import format_date_fr
 from desktop_app.services.fieldwork import ImmersionData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
-from desktop_app.ui.views.terrain.shared import Coalescer, FormHost, status_icon
+from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, status_icon
 
 ROLE_ID = Qt.ItemDataRole.UserRole
 
@@ -85,6 +85,7 @@ class ImmersionsTab(QWidget):
         group_row.addWidget(QLabel("Groupe de travail :"))
         group_row.addWidget(self.group)
         self.sheet = FormHost(ctx, mode="scroll")
+        self.complete = CompleteButton(ctx, self.sheet)
         self._refresher = Coalescer(self.reload, parent=self)
         self.sheet.answerSaved.connect(lambda _k, _v: self._refresher.request())
         self.photos = AttachmentsPanel(ctx, "documents")
@@ -94,6 +95,8 @@ class ImmersionsTab(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.sheet, "Fiche immersion")
         self.tabs.addTab(self.photos, "Photos et documents")
+        self.complete.setStyleSheet("QPushButton { padding: 2px 10px; margin-bottom: 2px; }")
+        self.tabs.setCornerWidget(self.complete, Qt.Corner.TopRightCorner)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(group_row)
@@ -215,6 +218,7 @@ class ImmersionsTab(QWidget):
         if imm is None:
             return
         self.title.setText(imm.structure or "Immersion sans nom")
+        self.complete.set_response(imm.response_id, imm.status)
         self.meta.setText(
             "  ·  ".join(x for x in (_date_fr(imm.date), plain_label(imm.theme_label), imm.qpv) if x)
         )

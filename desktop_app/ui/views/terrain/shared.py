@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QProgressDialog,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -164,6 +165,50 @@ class FormHost(QWidget):
     def flush(self) -> None:
         if self.renderer is not None:
             self.renderer.flush()
+
+
+class CompleteButton(QPushButton):
+    """Marks the sheet shown in a FormHost complete (after checking its required answers) or
+    back to draft; the step's progress in the side bar counts complete sheets."""
+
+    def __init__(self, ctx: AppContext, host: FormHost, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.host = host
+        self.response_id = ""
+        self.status = "draft"
+        self.clicked.connect(self.toggle)
+        self.set_response("", "draft")
+
+    def set_response(self, response_id: str, status: str) -> None:
+        self.response_id, self.status = response_id, status
+        self.setEnabled(bool(response_id))
+        self.setText("Rouvrir la fiche" if status == "complete" else "✔  Marquer terminée")
+        self.setToolTip(
+            "Repasser la fiche en brouillon"
+            if status == "complete"
+            else "Vérifier les réponses obligatoires et marquer la fiche comme terminée"
+        )
+
+    def toggle(self) -> None:
+        if not self.response_id or self.host.renderer is None:
+            return
+        forms = self.ctx.services.forms
+        rid = self.response_id
+        if self.status == "complete":
+            if self.ctx.apply(lambda: forms.set_status(rid, "draft")) is not None:
+                self.set_response(rid, "draft")
+            return
+        problems = self.host.renderer.check_complete()
+        if problems:
+            QMessageBox.information(
+                self,
+                "Fiche incomplète",
+                "Avant de marquer la fiche comme terminée :\n• " + "\n• ".join(problems[:8]),
+            )
+            return
+        if self.ctx.apply(lambda: forms.set_status(rid, "complete")) is not None:
+            self.set_response(rid, "complete")
 
 
 def run_export(parent: QWidget, ctx: AppContext, evaluation_id: str) -> None:

@@ -45,7 +45,7 @@ from desktop_app.core.fieldwork_synthesis import matches_query
 from desktop_app.services.fieldwork import TestimonyData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
-from desktop_app.ui.views.terrain.shared import Coalescer, FormHost
+from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost
 
 COLUMNS = ("Code", "Profil", "Utilisation", "Diffusion", "Conservation", "")
 FILTERS = (
@@ -185,7 +185,7 @@ class TestimoniesTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for i, width in enumerate((46, 120, 88, 84, 92, 22)):
+        for i, width in enumerate((46, 110, 100, 100, 102, 22)):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
@@ -212,6 +212,7 @@ class TestimoniesTab(QWidget):
         head.addWidget(self.group)
         self.banner = ConsentBanner()
         self.sheet = FormHost(ctx, mode="scroll")
+        self.complete = CompleteButton(ctx, self.sheet)
         self._refresher = Coalescer(self.reload, parent=self)
         self.sheet.answerSaved.connect(lambda _k, _v: self._refresher.request())
         self.audio = AttachmentsPanel(ctx, "audio")
@@ -222,6 +223,8 @@ class TestimoniesTab(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.sheet, "Fiche")
         self.tabs.addTab(self.audio, "Enregistrement")
+        self.complete.setStyleSheet("QPushButton { padding: 2px 10px; margin-bottom: 2px; }")
+        self.tabs.setCornerWidget(self.complete, Qt.Corner.TopRightCorner)
         self.editor = QWidget()
         right = QVBoxLayout(self.editor)
         right.setContentsMargins(0, 0, 0, 0)
@@ -242,7 +245,7 @@ class TestimoniesTab(QWidget):
         self.right.addWidget(self.empty)
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([490, 610])
+        splitter.setSizes([500, 600])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -370,6 +373,7 @@ class TestimoniesTab(QWidget):
         )
         self.meta.setText("  ·  ".join(x for x in (t.profile_label, plain_label(t.theme_label), t.qpv) if x))
         self.banner.show_testimony(t)
+        self.complete.set_response(t.response_id, t.status)
         self.group.blockSignals(True)
         self.group.clear()
         self.group.addItem("— aucun —", "")
