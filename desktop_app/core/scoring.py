@@ -11,6 +11,7 @@ Qt-free.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -146,11 +147,12 @@ class Rank:
 
 def ranking(totals: Mapping[str, float]) -> dict[str, Rank]:
     """Competition ranking: equal totals share a rank and the next rank is skipped (1, 2, 2, 4)."""
-    ordered = sorted(totals.values(), reverse=True)
+    ordered = sorted(totals.values())  # ascending: bisect instead of scanning every total (n²)
     out: dict[str, Rank] = {}
     for key, total in totals.items():
-        above = sum(1 for t in ordered if t > total + TOLERANCE)
-        same = sum(1 for t in ordered if abs(t - total) <= TOLERANCE)
+        above = len(ordered) - bisect_right(ordered, total + TOLERANCE)
+        lo, hi = bisect_left(ordered, total - 2 * TOLERANCE), bisect_right(ordered, total + 2 * TOLERANCE)
+        same = sum(1 for t in ordered[lo:hi] if abs(t - total) <= TOLERANCE)
         out[key] = Rank(above + 1, same > 1)
     return out
 

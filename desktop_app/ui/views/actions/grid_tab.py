@@ -3,6 +3,8 @@ weights, total, rank with ties, filters, the short list, and the chart of the ra
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QLocale, QModelIndex, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -32,6 +34,7 @@ from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar
 from desktop_app.ui.widgets.chart_view import ChartView
 
 CHART_ROWS = 10
+log = logging.getLogger(__name__)
 STATE_COLORS = {"ok": "#2e7d32", "low": "#b26a00", "high": "#c62828"}
 
 
@@ -237,7 +240,8 @@ class GridTab(QWidget):
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         self.split.setSizes([360, 300])
-        self._chart_timer = QTimer(self, singleShot=True, interval=250)
+        self._chart_seq = 0
+        self._chart_timer = QTimer(self, singleShot=True, interval=300)
         self._chart_timer.timeout.connect(self._draw_chart)
 
         layout = QVBoxLayout(self)
@@ -289,24 +293,39 @@ class GridTab(QWidget):
         model = self.model
         self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r].action))
         if redraw:
-            self._chart_timer.start()
+            if self._chart_seq == 0:
+                self._draw_chart()  # the first picture at once; later ones wait for a pause in the typing
+            else:
+                self._chart_timer.start()
 
     def visible_rows(self):
         return [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()] for r in range(self.proxy.rowCount())]
 
     def _draw_chart(self) -> None:
+        """Draw the ranking of the visible rows on a worker thread (the newest request wins)."""
         if self.grid is None:
             return
         rows = sorted(self.visible_rows(), key=lambda r: (r.rank.rank, r.action.title.lower()))
         top = rows[:CHART_ROWS]
+        self._chart_seq += 1
+        seq = self._chart_seq
         if not top:
             self.chart.clear()
             return
         scope = f" (filtre : {self.filters.describe()})" if self.filters.active else ""
         title = f"Classement — les {len(top)} premières actions sur {len(rows)}{scope}"
-        png = ranking_chart([f"{r.rank.rank}. {r.action.title}" for r in top], [r.total for r in top],
-                            [r.action.chosen for r in top], self.grid.max_total, title=title, width=11, pitch=0.22)
-        self.chart.set_png(png)
+        args = ([f"{r.rank.rank}. {r.action.title}" for r in top], [r.total for r in top],
+                [r.action.chosen for r in top], self.grid.max_total)
+
+        def done(png: bytes) -> None:
+            if seq == self._chart_seq:
+                try:
+                    self.chart.set_png(png)
+                except RuntimeError:  # the view was closed meanwhile
+                    pass
+
+        self.ctx.tasks.run(lambda _p: ranking_chart(*args, title=title, width=11, pitch=0.22), on_done=done,
+                           on_error=lambda exc: log.warning("ranking chart failed: %s", exc))
 
     def flush_chart(self) -> None:
         """Draw the pending chart now (screenshots, tests)."""

@@ -368,8 +368,20 @@ class CalendarPage(QWidget):
     def load(self) -> None:
         svc = self.panel.ctx.services.actions
         tl = svc.timeline(self.panel.evaluation_id, self.panel.action_id)
-        self.chart.set_png(timeline_chart(tl.spans, tl.milestones, tl.start, tl.end,
-                                          title="Périodes de collecte et jalons de l'évaluation", width=9))
+        self._seq = getattr(self, "_seq", 0) + 1
+        seq = self._seq
+
+        def done(png: bytes) -> None:
+            if seq == self._seq:
+                try:
+                    self.chart.set_png(png)
+                except RuntimeError:  # closed meanwhile
+                    pass
+
+        self.panel.ctx.tasks.run(
+            lambda _p: timeline_chart(tl.spans, tl.milestones, tl.start, tl.end,
+                                      title="Périodes de collecte et jalons de l'évaluation", width=9),
+            on_done=done)
         if tl.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in tl.warnings)
             text = f"<b style='color:#b26a00'>Points d'attention</b><ul>{items}</ul>"
