@@ -22,6 +22,19 @@ from desktop_app.kit.forms import compile_tool, field_index
 WORKSHOP_TOOLS = ("guide-partenaires", "guide-associations", "guide-conseils-citoyens", "groupe-travail")
 
 
+_MASKS = {"email": "[e-mail retiré]", "phone": "[téléphone retiré]", "name": "[nom retiré]"}
+
+
+def mask(text: str) -> str:
+    """Free text from the field with e-mails, phone numbers and likely people's names removed:
+    the report may be published (RGPD default: nobody named)."""
+    from desktop_app.core.personal_data import scan
+
+    for finding in scan(text or ""):
+        text = text.replace(finding.text, _MASKS.get(finding.kind, "[retiré]"))
+    return text
+
+
 def lines_of(text) -> list[str]:
     """A long answer typed one idea per line (or with dashes / bullets) as a list of ideas."""
     if not text:
@@ -229,9 +242,9 @@ def fieldwork_data(ctx) -> FieldworkData:
         tool = kit.tool(tool_id)
         for r in ctx.responses_of(tool_id):
             a = r.answers
-            forces = lines_of(a.get("forces")) + lines_of(a.get("s2_forces"))
-            faiblesses = lines_of(a.get("faiblesses")) + lines_of(a.get("s2_faiblesses"))
-            precos = lines_of(a.get("preconisations")) + _repeat_lines(a.get("s3_preconisations"), "s3_preco_intitule")
+            forces = lines_of(mask(a.get("forces") or "")) + lines_of(mask(a.get("s2_forces") or ""))
+            faiblesses = lines_of(mask(a.get("faiblesses") or "")) + lines_of(mask(a.get("s2_faiblesses") or ""))
+            precos = lines_of(mask(a.get("preconisations") or "")) + [mask(x) for x in _repeat_lines(a.get("s3_preconisations"), "s3_preco_intitule")]
             if not (forces or faiblesses or precos):
                 continue
             name = tool.short_title or tool.title
@@ -246,8 +259,9 @@ def fieldwork_data(ctx) -> FieldworkData:
                 x for x in (_date(a.get("date_immersion")), display_value(fields["theme"], a.get("theme")) if "theme" in fields else "") if x
             )
             swot = Swot(
-                f"Immersion : {title}", sub, tuple(lines_of(a.get("points_forts"))), tuple(lines_of(a.get("difficultes"))),
-                tuple(lines_of(a.get("preconisations"))), tuple(lines_of(a.get("enseignements"))),
+                f"Immersion : {title}", sub, tuple(lines_of(mask(a.get("points_forts") or ""))),
+                tuple(lines_of(mask(a.get("difficultes") or ""))), tuple(lines_of(mask(a.get("preconisations") or ""))),
+                tuple(lines_of(mask(a.get("enseignements") or ""))),
             )
             if swot.forces or swot.faiblesses or swot.preconisations or swot.lessons:
                 data.immersions.append(swot)
@@ -269,7 +283,7 @@ def fieldwork_data(ctx) -> FieldworkData:
                 who.append(display_value(fields["tranche_age"], a.get("tranche_age")).lower())
             if a.get("qpv"):
                 who.append(str(a.get("qpv")))
-            data.verbatims.append((text, ", ".join(x for x in who if x)))
+            data.verbatims.append((mask(text), ", ".join(x for x in who if x)))
     return data
 
 
@@ -295,7 +309,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
         if e.kind in ("workshop", "immersion"):
             key = _SWOT.get(e.category)
             if e.category == "verbatim":
-                for line in lines_of(e.text):
+                for line in lines_of(mask(e.text)):
                     data.verbatims.append((line, e.source))
                 continue
             if key is None:
@@ -303,9 +317,9 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
             if e.record_id not in blocks:
                 blocks[e.record_id] = {"kind": e.kind, "title": e.source, "forces": [], "faiblesses": [], "preconisations": [], "lessons": []}
                 order.append(e.record_id)
-            blocks[e.record_id][key] += lines_of(e.text)
+            blocks[e.record_id][key] += lines_of(mask(e.text))
         elif e.category == "temoignage":
-            data.verbatims.append((e.text.strip(), e.source))
+            data.verbatims.append((mask(e.text.strip()), e.source))
     for rid in order:
         b = blocks[rid]
         swot = Swot(
@@ -355,6 +369,8 @@ def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
         items = []
         for q in sec.questions:
             label = f"{q.number} {q.label}".strip()
+            if hasattr(ctx, "tick"):
+                ctx.tick(f"Questionnaire : question {q.number}".strip())
             if q.kind in ("choice", "multiple", "scale") and q.answered:
                 png = _question_chart(q)
                 note = q.answered_text + (" ; plusieurs réponses possibles" if q.kind == "multiple" else "")

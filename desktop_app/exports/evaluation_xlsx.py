@@ -237,9 +237,10 @@ def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any 
     from desktop_app.exports.pdf_report import ReportContext
 
     progress = as_progress(progress)
-    ctx = ReportContext(services, evaluation_id, today or dt.date.today())
+    ctx = ReportContext(services, evaluation_id, today or dt.date.today(), progress)
     tools = [t for t in ctx.kit.tools if t in ctx.scope]
     total = len(tools) + 4
+    ctx.total = total
     progress.report(0, total, "Préparation du classeur…")
     wb = Workbook()
     used: set[str] = set()
@@ -254,6 +255,7 @@ def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any 
     progress.report(1, total, "Cadrage")
     for i, tool_id in enumerate(tools, start=2):
         tool = ctx.kit.tool(tool_id)
+        ctx.done = i
         progress.report(i, total, f"Grille : {tool.short_title or tool.title}")
         ws = wb.create_sheet(sheet_name(tool.short_title or tool.title, used))
         sheets.tool_sheet(ws, ctx, tool, footer)

@@ -342,6 +342,10 @@ def _answer_cell(tool_id: str, f, answers: dict) -> tuple[Any, str | None]:
         return value, None
     if f.type == "date" and value:
         return _date(str(value)), None
+    if f.sensitive and isinstance(value, str):
+        from desktop_app.exports.area_sources import mask
+
+        return mask(value), None
     return display_value(f, value), option_color(f, value)
 
 
@@ -377,6 +381,7 @@ def _stacked(ws: Worksheet, ctx, tool, form, pages, responses, footer: str) -> N
     blocks = [(r.label or tool.short_title or tool.title, r.answers, r.status) for r in responses] or [("Fiche vierge", {}, "")]
     last = 2 + answer_cols
     for b, (title, answers, status) in enumerate(blocks):
+        ctx.tick(f"Grille : {tool.short_title or tool.title} ({b + 1}/{len(blocks)})")
         if b:
             w.page_break()
             w.blank()

@@ -171,7 +171,7 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
         str(target), pagesize=st.PAGE, leftMargin=2.5 * cm, rightMargin=2.5 * cm, topMargin=1.5 * cm, bottomMargin=1.3 * cm,
         title=letters[0].subject if letters else "Courrier", author="EvalKit Quartiers", lang="fr-FR",
     )
-    doc.build(story)
+    doc.build(story, canvasmaker=st.EmbeddedFontCanvas)
 
 
 # --------------------------------------------------------------------------- entry point

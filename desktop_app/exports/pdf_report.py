@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import cm
-from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -43,6 +42,14 @@ class ReportContext:
     services: Any
     evaluation_id: str
     today: dt.date = field(default_factory=dt.date.today)
+    progress: Any = None  # object with report(done, total, text); lets long sections report and be cancelled
+    done: int = 0
+    total: int = 1
+
+    def tick(self, text: str = "") -> None:
+        """Report that a long section is still working (and give cancellation a chance)."""
+        if self.progress is not None:
+            self.progress.report(self.done, self.total, text)
 
     @cached_property
     def summary(self):
@@ -118,7 +125,7 @@ def default_sections() -> list[Section]:
 # --------------------------------------------------------------------------- document template
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
+class _NumberedCanvas(st.EmbeddedFontCanvas):
     """Draws "page n / total" once the total is known (every page is kept until save)."""
 
     def __init__(self, *args, **kwargs):
@@ -295,7 +302,14 @@ def _cover_story(ctx: ReportContext) -> list:
 
 
 def _toc() -> list:
+    from reportlab.platypus import TableStyle
+
     toc = TableOfContents(dotsMinLevel=0)
+    toc.tableStyle = TableStyle(
+        [("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]
+    )
     s = st.styles()
     toc.levelStyles = [s["toc1"], s["toc2"]]
     return [st.P("Sommaire", "h1"), st.Rule(), toc]
@@ -311,13 +325,15 @@ def build_report(
 ) -> dict:
     """Write the PDF summary to `out` (atomically). Returns {"pages", "sections"}."""
     progress = as_progress(progress)
-    ctx = ReportContext(services, evaluation_id, today or dt.date.today())
+    ctx = ReportContext(services, evaluation_id, today or dt.date.today(), progress)
     chosen = [s for s in (sections or default_sections()) if s.applies(ctx.scope)]
     total = len(chosen) + 6  # sections, then the layout passes
+    ctx.total = total
     progress.report(0, total, "Préparation du rapport…")
     story: list = [NextPageTemplate("cover"), *_cover_story(ctx), NextPageTemplate("body"), PageBreak(), *_toc()]
     number = 0
     for i, section in enumerate(chosen, start=1):
+        ctx.done = i - 1
         progress.report(i - 1, total, f"Rédaction : {st.typo(section.title)}")
         content = section.build(ctx)
         story.append(PageBreak())

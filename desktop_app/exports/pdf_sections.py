@@ -197,7 +197,7 @@ def frame(ctx) -> list:
 def _scale_legend(scale) -> Table:
     cells = [st.chip(lv.color, lv.label, width=st.WIDTH / len(scale) - 4) for lv in scale]
     t = Table([cells], colWidths=[st.WIDTH / len(scale)] * len(scale), hAlign="LEFT")
-    t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 4)]))
     return t
 
 
@@ -236,7 +236,7 @@ def _matrix_table(m) -> Table:
         style.append(("VALIGN", (0, first), (0, row - 1), "TOP"))
         style.append(("LINEBELOW", (0, row - 1), (-1, row - 1), 1, st.ACCENT))
     t = Table(data, colWidths=[w * st.WIDTH for w in widths], repeatRows=1, hAlign="LEFT")
-    t.setStyle(TableStyle(style))
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), *style]))
     return t
 
 
@@ -277,7 +277,7 @@ def referentiel(ctx) -> list:
             st.P(q.comment or ("Appréciation indicative, calculée à partir des indicateurs." if q.computed else ""), "small"),
         ]
         ht = Table([head], colWidths=[4.4 * cm, st.WIDTH - 4.4 * cm], hAlign="LEFT")
-        ht.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        ht.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         out += [ht, Spacer(1, 6)]
         rows = []
         extra = []
@@ -446,9 +446,9 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
     ]
     left_w = 9.6 * cm
     legend = Table(legend_rows, colWidths=[st.WIDTH - left_w - 3.9 * cm, 3.9 * cm])
-    legend.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+    legend.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     side = Table([[radar_img, legend]], colWidths=[left_w, st.WIDTH - left_w], hAlign="LEFT")
-    side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    side.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     out.append(KeepTogether([*head, side]))
     out += st.h3("Niveau retenu et justification, domaine par domaine")
     rows = [

@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -75,6 +76,17 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(COND, normal=COND, bold=COND_BOLD, italic=COND, boldItalic=COND_BOLD)
 
 
+class EmbeddedFontCanvas(Canvas):
+    """A canvas whose pages start in the bundled font: reportlab otherwise opens every page with
+    Helvetica, which is then listed in the PDF without being embedded."""
+
+    def __init__(self, *args, **kwargs):
+        register_fonts()
+        kwargs["initialFontName"] = SANS  # the doc template passes Helvetica explicitly
+        kwargs["initialFontSize"] = 10
+        super().__init__(*args, **kwargs)
+
+
 # --------------------------------------------------------------------------- French typography
 
 NBSP = "\u00a0"
@@ -107,7 +119,9 @@ def para_text(text: str) -> str:
 
 def _styles() -> dict[str, ParagraphStyle]:
     register_fonts()
-    base = ParagraphStyle("body", fontName=SANS, fontSize=9.4, leading=13.6, textColor=TEXT, spaceAfter=5)
+    base = ParagraphStyle(
+        "body", fontName=SANS, fontSize=9.4, leading=13.6, textColor=TEXT, spaceAfter=5, bulletFontName=SANS
+    )
     s = {
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, fontSize=10.5, leading=15.5, spaceAfter=8),
@@ -246,7 +260,7 @@ def table(
         for i in range(2, len(data), 2):
             style.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
     style.extend(extra)
-    t.setStyle(TableStyle(style))
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), *style]))
     return t
 
 
@@ -257,6 +271,7 @@ def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 0.3) -> Ta
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 3.5),
@@ -299,6 +314,7 @@ def chip(color_hex: str | None, text: str = "", width: float = 2.6 * cm, text_co
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("BACKGROUND", (0, 0), (-1, -1), fill),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
@@ -324,6 +340,7 @@ def figures(items: Sequence[tuple[str, str]]) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("LINEABOVE", (0, 0), (-1, 0), 2, ACCENT_LIGHT),
@@ -349,6 +366,7 @@ def callout(title: str, lines: Sequence[str | tuple[str, str]], color=ACCENT_LIG
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
                 ("BACKGROUND", (0, 0), (-1, -1), color),
                 ("LINEBEFORE", (0, 0), (0, -1), 3, border),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),

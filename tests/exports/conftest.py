@@ -1,0 +1,57 @@
+"""The demo evaluation built once for the export tests (building it and its PDF takes a while),
+in its own data folder; plus helpers to read PDFs with poppler-utils (installed by the Makefile)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def demo_services(tmp_path_factory):
+    from desktop_app.services.app_services import Services
+    from desktop_app.services.demo import create_demo
+
+    home = tmp_path_factory.mktemp("demo-home")
+    old = os.environ.get("EVALKIT_HOME")
+    os.environ["EVALKIT_HOME"] = str(home)
+    services = Services.open(home / "demo.db", attachments_dir=home / "pieces-jointes")
+    eid = create_demo(services)
+    yield services, eid
+    services.close()
+    if old is None:
+        os.environ.pop("EVALKIT_HOME", None)
+    else:
+        os.environ["EVALKIT_HOME"] = old
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} est introuvable : installez poppler-utils (make system-deps).")
+    return path
+
+
+def pdf_text(path: Path, layout: bool = False, first: int | None = None, last: int | None = None) -> str:
+    args = [poppler("pdftotext")]
+    if layout:
+        args.append("-layout")
+    if first:
+        args += ["-f", str(first)]
+    if last:
+        args += ["-l", str(last)]
+    return subprocess.run([*args, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def pdf_pages(path: Path) -> int:
+    out = subprocess.run([poppler("pdfinfo"), str(path)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def flat(text: str) -> str:
+    """Text with every kind of space and line break collapsed (PDF lines wrap anywhere)."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())

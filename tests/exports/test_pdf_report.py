@@ -1,0 +1,118 @@
+"""The PDF summary of the demo evaluation, read back with pdftotext / pdffonts: what a reader
+finds in it, and what must never be in it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+
+import pytest
+
+from desktop_app.exports.area_sources import mask
+from desktop_app.exports.pdf_style import typo
+from tests.exports.conftest import flat, pdf_pages, pdf_text, poppler
+
+
+@pytest.fixture(scope="module")
+def report(demo_services, tmp_path_factory):
+    services, eid = demo_services
+    out = tmp_path_factory.mktemp("pdf") / "synthese.pdf"
+    seen = []
+    result = services.exports.pdf(eid, out, lambda d, t, x: seen.append((d, t, x)), today=date(2026, 12, 10))
+    return services, eid, out, result, seen
+
+
+def test_structure_cover_contents_chapters(report):
+    services, eid, out, result, seen = report
+    pages = pdf_pages(out)
+    assert result.detail == f"{pages} pages" and pages > 25
+    text = flat(pdf_text(out))
+    cover = flat(pdf_text(out, first=1, last=1))
+    assert "ÉVALUATION DU CONTRAT DE VILLE" in cover
+    assert "Communauté d’agglomération du Val de Scarpe-et-Sensée" in cover
+    assert "Rapport de synthèse — décembre 2026" in cover
+    toc = flat(pdf_text(out, first=2, last=3))
+    for title in (
+        "Sommaire", "L’essentiel", "1. Le cadre et le calendrier de l’évaluation", "2. Les actions structurantes évaluées",
+        "3. Ce qu’ont apporté les ateliers et le terrain", "4. Les résultats des questionnaires", "5. Le référentiel évaluatif",
+        "6. Les conseils citoyens", "8. L’avancement des engagements", "Annexes",
+    ):
+        assert title in toc
+    # the contents give page numbers, and the pages carry "n / total" and the running header
+    assert re.search(r"5\. Le référentiel évaluatif[ .]+\d+", toc)
+    page5 = flat(pdf_text(out, first=5, last=5))
+    assert f"5 / {pages}" in page5 and "Évaluation du contrat de ville — Communauté" in page5
+    assert "Rapport édité le 10/12/2026" in page5
+    # progress went from 0 to the end, in order
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] and [d for d, _, _ in seen] == sorted(d for d, _, _ in seen)
+    assert "5 QPV dans 5 communes" in cover and text.count("COPIL de restitution de l’évaluation") >= 1
+
+
+def test_content_of_each_area(report):
+    services, eid, out, *_ = report
+    text = flat(pdf_text(out))
+    # frame and calendar
+    assert "Les quartiers prioritaires" in text and "QN05991M Les Hauts-Champs" in text
+    assert "08/12/2026 Comité de pilotage (COPIL) COPIL de restitution" in text
+    # actions: the short list from the actions area, with the ranking and the method
+    chosen = [r.action.title for r in services.actions.grid(eid).chosen]
+    assert chosen and all(flat(t) in text for t in chosen)
+    assert "Les questions évaluatives et la méthode des actions retenues" in text
+    # workshops and fieldwork
+    assert "Les ateliers d’évaluation" in text and "Forces" in text and "Préconisations" in text
+    # questionnaire results with their response rate
+    assert "Questionnaire aux communes de l’EPCI" in text and "Taux de réponse" in text
+    # référentiel: matrix, values and appreciations
+    assert "La matrice des appréciations" in text
+    assert "1 par an (2 en 2023)" in text and "Plutôt pas atteint" in text
+    assert "Relevés de décisions des COPIL 2021-2025" in text  # evidence linked in the app
+    # conseils citoyens and maturity
+    assert "Conseil citoyen — Les Hauts-Champs (QN05991M)" in text
+    assert "23 obligations examinées sur 23 : 6 sans écart, 12 écarts faibles, 5 écarts importants." in text
+    assert "11 / 35" in text and "18 / 35" in text and "Recommandations" in text
+    assert "Les deux politiques comparées" in text
+    # commitments
+    assert "engagements suivis" in text or "engagement(s) suivi(s)" in text
+
+
+def test_verbatims_only_with_consent_and_nobody_named(report):
+    services, eid, out, *_ = report
+    text = flat(pdf_text(out))
+    testimonies = services.fieldwork.testimonies(eid)
+    assert any(t.usable for t in testimonies) and any(not t.usable for t in testimonies)
+    for t in testimonies:
+        said = services.forms.get(t.response_id).answers.get("texte_temoignage", "")
+        words = flat(typo(mask(said)))[:30]
+        if t.usable:
+            assert words in text, t.pseudonym
+        else:
+            assert words not in text, f"{t.pseudonym} n'a pas donné son accord"
+    assert "Lefort" not in text and "[nom retiré]" in text
+    assert "sans accord d’utilisation n’ont pas été repris" in text
+
+
+def test_fonts_are_embedded_and_french_typography(report):
+    out = report[2]
+    fonts = subprocess.run([poppler("pdffonts"), str(out)], check=True, capture_output=True, text=True).stdout
+    rows = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(" yes " in line.split("TrueType", 1)[-1][:20] or "yes yes" in line for line in rows)
+    assert all("DejaVu" in line or "EKSans" in line for line in rows)
+    raw = pdf_text(out)
+    assert "\u00a0:" in raw or " :" in raw
+    assert "l’évaluation" in raw and "l'évaluation" not in raw
+
+
+def test_chapters_follow_the_scope_and_say_when_nothing_is_recorded(services, evaluation_id, tmp_path):
+    scope = [t for t in services.synthesis.scope(evaluation_id) if not t.startswith(("cc-", "maturite-"))]
+    services.evaluations.update_evaluation(evaluation_id, "scope", scope)
+    out = tmp_path / "vide.pdf"
+    services.exports.pdf(evaluation_id, out)
+    text = flat(pdf_text(out))
+    toc = flat(pdf_text(out, first=2, last=2))
+    assert "5. Le référentiel évaluatif" in toc
+    assert "Les conseils citoyens" not in toc and "maturité" not in toc and "Conseil citoyen —" not in text
+    assert "Aucune action n’a encore été cotée" in text
+    assert "Aucun atelier, immersion ni témoignage n’a encore été saisi." in text
+    assert "Aucune réponse n’a encore été saisie ou importée." in text
+    assert "0/50 quartiers prioritaires communes partenaires associés indicateurs du référentiel renseignés" in text

@@ -1,0 +1,97 @@
+"""Conseils citoyens (one per QPV of the Cadrage, subject "qpv") and the partners' letter merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.core.councils import gap_summary
+from desktop_app.core.letters import merge_letter
+from desktop_app.kit.forms import compile_tool
+from desktop_app.services.base import ServiceError
+from desktop_app.services.synthesis import CC_TOOLS, with_article
+
+
+def _qpv(services, eid, code="QN05901M", name="Les Épis"):
+    services.evaluations.add_row("qpv", eid, {"code": code, "name": name, "communes": "Douai"})
+    return next(q["id"] for q in services.evaluations.rows("qpv", eid) if q["code"] == code)
+
+
+def test_councils_follow_the_cadrage_qpv(services, evaluation_id):
+    syn = services.synthesis
+    assert syn.councils(evaluation_id) == []
+    a = _qpv(services, evaluation_id, "QN05901M", "Les Épis")
+    _qpv(services, evaluation_id, "QN05902I", "Faubourg")
+    councils = syn.councils(evaluation_id)
+    assert [c.name for c in councils] == ["Les Épis", "Faubourg"]
+    assert not any(c.started for c in councils)
+
+    syn.start_council(evaluation_id, a)
+    responses = [r for r in services.forms.find(evaluation_id) if r.tool_id in CC_TOOLS]
+    assert sorted(r.tool_id for r in responses) == sorted(CC_TOOLS)
+    assert {(r.subject_type, r.subject_id) for r in responses} == {("qpv", a)}
+    assert all(r.label == "Conseil citoyen — Les Épis" for r in responses)
+    # starting again does not duplicate
+    syn.start_council(evaluation_id, a)
+    assert len([r for r in services.forms.find(evaluation_id) if r.tool_id in CC_TOOLS]) == 3
+
+    auto = syn.council_response(evaluation_id, a, "cc-autoevaluation")
+    services.forms.set_answers(auto.id, {"parite.ecart": "important", "formation.ecart": "faible", "lieu_dedie.ecart": "aucun",
+                                         "parite.observe": "7 femmes, 2 hommes"})
+    council = syn.council(evaluation_id, a)
+    assert council.started and council.gaps.counts == {"aucun": 1, "faible": 1, "important": 1}
+    assert council.gaps.important == ("Le tirage au sort respecte la parité entre les femmes et les hommes",)
+    assert council.gaps.sentence() == "3 obligations examinées sur 23 : 1 sans écart, 1 écart faible, 1 écart important."
+    rows = {r.item_id: r for r in syn.council_rows(evaluation_id, a, "cc-autoevaluation")}
+    assert rows["parite"].cell("observe").text == "7 femmes, 2 hommes"
+    assert rows["parite"].cell("ecart").text == "Écart important" and rows["parite"].cell("ecart").color == "#e53935"
+
+
+def test_no_council_tool_in_scope_is_explained(services, evaluation_id):
+    qpv = _qpv(services, evaluation_id)
+    scope = [t for t in services.synthesis.scope(evaluation_id) if t not in CC_TOOLS]
+    services.evaluations.update_evaluation(evaluation_id, "scope", scope)
+    with pytest.raises(ServiceError, match="périmètre"):
+        services.synthesis.start_council(evaluation_id, qpv)
+
+
+def test_gap_summary_words(services, evaluation_id):
+    kit = services.synthesis.kit(evaluation_id)
+    tool, form = kit.tool("cc-autoevaluation"), compile_tool(kit, "cc-autoevaluation")
+    g = gap_summary(tool, form, {})
+    assert g.sentence() == "Grille non commencée." and g.unanswered == g.total == 23
+
+
+def test_letter_merge_marks_what_is_missing(services, evaluation_id):
+    tool = services.synthesis.kit(evaluation_id).tool("courrier-partenaires")
+    letter = merge_letter(
+        tool,
+        {"partenaire.organisation": "CAF du Nord", "partenaire.contact": "Mme Leroy", "partenaire.role": "Directrice",
+         "territoire.nom": with_article("Communauté d'agglomération du Douaisis")},
+        "CAF du Nord",
+        ["Bilans des actions"],
+    )
+    assert letter.header == ("À l'attention de Mme Leroy, Directrice", "CAF du Nord")
+    assert "contrat de ville de la Communauté d'agglomération du Douaisis" in letter.paragraphs[1]
+    assert "[Date de l'atelier]" in letter.paragraphs[2]
+    assert set(letter.missing) >= {"Date de l'atelier", "Lieu de l'atelier (adresse)"}
+    assert "{{" not in " ".join(letter.paragraphs) + letter.subject
+    assert letter.bullets == ("Bilans des actions",) and "date_limite" not in letter.paragraphs[letter.bullets_after]
+    assert "[Date limite de transmission des contributions]" in letter.paragraphs[letter.bullets_after]
+
+
+def test_letters_need_partners(services, evaluation_id):
+    with pytest.raises(ServiceError, match="partenaire"):
+        services.synthesis.letters(evaluation_id)
+    services.evaluations.add_row("partner", evaluation_id, {"organisation": "Région", "contact": "M. Roy", "role": "Chargé de mission"})
+    options = services.synthesis.letter_options(evaluation_id)
+    services.forms.set_answers(options.id, {"atelier_date": "2026-02-10", "atelier_lieu": "Hôtel de ville", "date_limite": "2026-02-01",
+                                            "pieces_demandees": ["bilans_actions"]})
+    batch = services.synthesis.letters(evaluation_id)
+    assert batch.warnings == ("Champs à compléter dans les courriers : Personne ou service qui pilote l'évaluation.",)
+    services.evaluations.add_row("team_member", evaluation_id, {"name": "Élodie Vasseur", "role": "Cheffe de projet", "is_pilot": True})
+    batch = services.synthesis.letters(evaluation_id)
+    assert len(batch.letters) == 1 and batch.warnings == ()
+    text = " ".join(batch.letters[0].paragraphs)
+    assert "mardi 10 février 2026" in text and "dimanche 1er février 2026" in text
+    assert "Élodie Vasseur, cheffe de projet, qui pilote l'évaluation" in text
+    assert batch.letters[0].bullets == ("Bilans des actions et dispositifs menés dans les quartiers prioritaires",)
