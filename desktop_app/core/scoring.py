@@ -11,7 +11,6 @@ Qt-free.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -147,13 +146,16 @@ class Rank:
 
 def ranking(totals: Mapping[str, float]) -> dict[str, Rank]:
     """Competition ranking: equal totals share a rank and the next rank is skipped (1, 2, 2, 4)."""
-    ordered = sorted(totals.values())  # ascending: bisect instead of scanning every total (n²)
+    ordered = sorted(((round(t / TOLERANCE) * TOLERANCE, k) for k, t in totals.items()), reverse=True)
     out: dict[str, Rank] = {}
-    for key, total in totals.items():
-        above = len(ordered) - bisect_right(ordered, total + TOLERANCE)
-        lo, hi = bisect_left(ordered, total - 2 * TOLERANCE), bisect_right(ordered, total + 2 * TOLERANCE)
-        same = sum(1 for t in ordered[lo:hi] if abs(t - total) <= TOLERANCE)
-        out[key] = Rank(above + 1, same > 1)
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1][0] == ordered[i][0]:
+            j += 1
+        for _total, key in ordered[i:j + 1]:
+            out[key] = Rank(i + 1, j > i)
+        i = j + 1
     return out
 
 

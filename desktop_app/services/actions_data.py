@@ -1,10 +1,11 @@
 """Plain data of the actions step, as the services hand it to the UI, the CLI and the exports:
 an action with its yearly fundings, the weighted grid, the filter choices. Frozen dataclasses,
-never ORM objects."""
+never ORM objects (an action's derived figures are computed once, on first use)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from desktop_app.core.scoring import ActionFacts, Criterion, Rank, Score
 
@@ -53,7 +54,7 @@ class ActionData:
     source: str
     fundings: tuple[FundingData, ...] = ()
 
-    @property
+    @cached_property
     def years(self) -> tuple[int, ...]:
         return tuple(sorted({f.year for f in self.fundings if f.year is not None}))
 
@@ -61,7 +62,7 @@ class ActionData:
     def years_label(self) -> str:
         return ", ".join(str(y) for y in self.years)
 
-    @property
+    @cached_property
     def years_funded(self) -> int:
         years = self.years
         count = len(years)
@@ -71,15 +72,15 @@ class ActionData:
             count = max(count, 1)
         return count
 
-    @property
+    @cached_property
     def latest(self) -> FundingData | None:
         return max(self.fundings, key=lambda f: (f.year or 0, f.source_row or 0), default=None)
 
-    @property
+    @cached_property
     def budget(self) -> float:
         return round(sum(f.budget for f in self.fundings), 2)
 
-    @property
+    @cached_property
     def amounts_by_funder(self) -> dict[str, float]:
         """Granted amounts per funder over every year (requested ones where nothing is granted)."""
         out: dict[str, float] = {}
@@ -90,7 +91,7 @@ class ActionData:
                     out[funder] = round(out.get(funder, 0.0) + value, 2)
         return out
 
-    @property
+    @cached_property
     def funders(self) -> tuple[str, ...]:
         return tuple(sorted(self.amounts_by_funder))
 
@@ -98,14 +99,14 @@ class ActionData:
     def file_numbers(self) -> str:
         return ", ".join(f.file_number for f in sorted(self.fundings, key=lambda f: f.year or 0) if f.file_number)
 
-    @property
+    @cached_property
     def beneficiaries(self) -> int | None:
         for f in sorted(self.fundings, key=lambda f: f.year or 0, reverse=True):
             if f.beneficiaries is not None:
                 return f.beneficiaries
         return None
 
-    @property
+    @cached_property
     def qpv_share(self) -> float | None:
         for f in sorted(self.fundings, key=lambda f: f.year or 0, reverse=True):
             if f.beneficiaries_qpv_share is not None:

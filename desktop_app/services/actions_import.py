@@ -32,6 +32,7 @@ from desktop_app.core.programmation_rows import (
     split_qpv,
 )
 from desktop_app.services.base import ServiceError
+from desktop_app.store.models import new_id
 from desktop_app.store.models_actions import Action, ActionFunding
 
 Progress = Callable[[int, int, str], None]
@@ -333,14 +334,14 @@ class ImportMixin:
                 counts["linked"] += 1
                 self._update_action(action, rec, latest.get(action.id))
             else:
-                action = Action(evaluation_id=evaluation_id, position=position, series_key=rec.series_key, source="import", edited_fields=[])
+                action = Action(id=new_id(), evaluation_id=evaluation_id, position=position, series_key=rec.series_key,
+                                source="import", edited_fields=[])
                 position += 1
                 for key in ACTION_FIELDS:
                     value = getattr(rec, key)
                     setattr(action, key, value if value is not None or key in ("first_year", "multi_year") else "")
                 self.stamp_new(action)
                 s.add(action)
-                s.flush()
                 actions[action.id] = action
                 by_series[action.series_key] = action
                 if action.siret:
