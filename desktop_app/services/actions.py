@@ -141,6 +141,11 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
             for c in tool.criteria
         )
 
+    def grid_help(self, evaluation_id: str) -> tuple[str, str]:
+        """(purpose, how to use) of the kit's grid, to explain it in the window."""
+        tool = self._grid_tool(evaluation_id)
+        return tool.purpose, tool.how_to
+
     def weights(self, evaluation_id: str) -> dict[str, float]:
         criteria = self.criteria(evaluation_id)
         with self.read() as s:

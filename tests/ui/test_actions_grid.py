@@ -144,3 +144,14 @@ def test_changing_a_weight(qtbot, view, services, evaluation_id):
     header = tab.model.headerData(crit_col(view, "innovation"), Qt.Orientation.Horizontal)
     assert header.endswith("× 3")
     assert "poids modifiés" in tab.legend.text()
+
+
+def test_double_click_on_a_chosen_action_opens_its_plan(qtbot, view, services, evaluation_id):
+    action_id = next(a.id for a in services.actions.list(evaluation_id) if a.title == "Atelier vélo")
+    view.grid_tab.table.doubleClicked.emit(cell(view, "Atelier vélo", GridModel.TITLE))
+    assert view.tabs.currentIndex() == GRID  # not chosen: nothing to open
+    view.grid_tab.proxy.setData(cell(view, "Atelier vélo", GridModel.CHOSEN), Qt.CheckState.Checked.value,
+                                Qt.ItemDataRole.CheckStateRole)
+    view.grid_tab.table.doubleClicked.emit(cell(view, "Atelier vélo", GridModel.TITLE))
+    assert view.tabs.currentIndex() == 2
+    assert view.chosen_tab.panel.action_id == action_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QLocale, QModelIndex, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QLocale, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from desktop_app.core.scoring import shortlist_message
 from desktop_app.exports.actions_charts import ranking_chart
 from desktop_app.services.actions import FilterOptions, GridData
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
-from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar
+from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
 from desktop_app.ui.widgets.chart_view import ChartView
 
 CHART_ROWS = 10
@@ -176,6 +176,8 @@ class WeightsDialog(QDialog):
 
 
 class GridTab(QWidget):
+    planRequested = Signal(str)  # a chosen action's id: show its questions and method
+
     def __init__(self, ctx, evaluation_id: str, parent=None):
         super().__init__(parent)
         self.ctx, self.evaluation_id = ctx, evaluation_id
@@ -189,10 +191,18 @@ class GridTab(QWidget):
         self.rerank_button = QPushButton("Reclasser")
         self.rerank_button.setToolTip("Remettre les lignes dans l'ordre du classement")
         self.rerank_button.clicked.connect(lambda: self.set_grid(self.grid) if self.grid else None)
+        self.help_button = QPushButton("?")
+        self.help_button.setFixedWidth(32)
+        self.help_button.setAccessibleName("Comment utiliser la grille")
+        purpose, how_to = svc.grid_help(evaluation_id)
+        self.help_button.setToolTip(f"{purpose}\n\n{how_to}")
+        self.help_button.clicked.connect(
+            lambda: show_message(self, "La grille de choix", purpose, informative=how_to))
         top = QHBoxLayout()
         top.addWidget(self.filters, 1)
         top.addWidget(self.rerank_button)
         top.addWidget(self.weights_button)
+        top.addWidget(self.help_button)
 
         self.shortlist = QLabel()
         self.shortlist.setObjectName("shortlist")
@@ -223,6 +233,7 @@ class GridTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setWordWrap(False)
         self.table.setItemDelegate(ChoiceDelegate(self._score_choices, self.table))
+        self.table.doubleClicked.connect(self._on_double_click)
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(30)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignBottom)
@@ -282,6 +293,13 @@ class GridTab(QWidget):
         self.table.setColumnWidth(self.model.score_column, 62)
         header.setSectionResizeMode(GridModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setFixedHeight(RotatedHeader.HEIGHT)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.column() not in (GridModel.TITLE, GridModel.RANK):
+            return
+        row = self.model.rows[self.proxy.mapToSource(index).row()]
+        if row.action.chosen:
+            self.planRequested.emit(row.action.id)
 
     def _score_choices(self, index: QModelIndex) -> list[tuple[str, object]]:
         crit = self.model.criterion_at(index.column())

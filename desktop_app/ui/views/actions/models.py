@@ -262,6 +262,8 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.TITLE:
                 lines = [a.title, a.carrier, a.pillar, a.qpv, f"Notes : {row.scored}/{len(self.grid.criteria)} critères"]
+                if a.chosen:
+                    lines.append("Double-cliquez pour ouvrir ses questions et sa méthode.")
                 return "\n".join(x for x in lines if x)
             if col == self.score_column:
                 return f"{number(row.total)} sur {number(self.grid.max_total)} — rang {row.rank.label}"

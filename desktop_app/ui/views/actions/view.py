@@ -59,6 +59,7 @@ class ActionsView(QWidget):
         self.programmation.editRequested.connect(self.edit_action)
         self.programmation.deleteRequested.connect(self.delete_action)
         self.grid_tab = GridTab(ctx, evaluation_id)
+        self.grid_tab.planRequested.connect(self.show_plan)
         self.chosen_tab = ChosenTab(ctx, evaluation_id)
         self.tabs.addTab(self.programmation, "Programmation")
         self.tabs.addTab(self.grid_tab, "Grille de choix")
@@ -111,6 +112,11 @@ class ActionsView(QWidget):
         self._dirty = {PROG, GRID, CHOSEN}
         keep = change.entity in ("action_score", "action") and self.tabs.currentIndex() == GRID
         self.refresh(keep_order=keep)
+
+    def show_plan(self, action_id: str) -> None:
+        """Open a chosen action's questions and method."""
+        self.tabs.setCurrentIndex(CHOSEN)
+        self.chosen_tab.select(action_id)
 
     # -- import --------------------------------------------------------------------------------
     def import_file(self) -> None:
