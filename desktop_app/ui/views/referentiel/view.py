@@ -47,7 +47,7 @@ class GridWithDrawer(QWidget):
     """The grid, and the evidence panel beside it when there is room, or drawn over its right
     edge (a drawer, opened and closed with a button) when the window is narrow."""
 
-    PANEL_WIDTH = 320
+    PANEL_WIDTH = 280
 
     def __init__(self, editor: QWidget, panel: QWidget, parent=None):
         super().__init__(parent)
@@ -81,8 +81,17 @@ class GridWithDrawer(QWidget):
         super().resizeEvent(event)
         self._place()
 
+    def _editor_need(self) -> int:
+        """The width the grid needs to show its pages without clipping them."""
+        renderer = getattr(self.editor, "renderer", None)
+        scrolls = getattr(renderer, "scrolls", None)
+        if not scrolls:
+            return self.editor.minimumSizeHint().width()
+        page = max(sc.widget().minimumSizeHint().width() for sc in scrolls)
+        return renderer.page_list.width() + page + scrolls[0].verticalScrollBar().sizeHint().width() + 4
+
     def _place(self) -> None:
-        need = self.editor.minimumSizeHint().width() + self.PANEL_WIDTH
+        need = self._editor_need() + self.PANEL_WIDTH
         self._docked = self.width() >= need
         if not self._chosen and self._open != self._docked:
             self._open = self._docked
@@ -104,7 +113,7 @@ class ReferentielView(QWidget):
         self.evaluation_id = evaluation_id
         syn = ctx.services.synthesis
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 20, 28, 12)
+        layout.setContentsMargins(20, 16, 20, 10)
         layout.addWidget(
             page_header(
                 "Référentiel évaluatif",

@@ -1,0 +1,72 @@
+"""The Maturité screen as a facilitator uses it: pick levels, read the score, profile and
+recommendations as they change, mark the scale complete, find it again after reopening."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from desktop_app.services.app_services import Services
+from desktop_app.ui.app import build_context
+from desktop_app.ui.tasks import SyncTaskRunner
+from desktop_app.ui.views.maturite.view import MaturityView
+
+
+def _view(qtbot, ctx, evaluation_id) -> MaturityView:
+    view = MaturityView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1280, 860)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _pick(qtbot, tab, domain: str, level: str) -> None:
+    row = tab.editor.renderer.row(f"{domain}.niveau")
+    tab.editor.renderer.go_to_page([p.id for p in tab.editor.renderer.form.pages].index(domain))
+    button = row.editor.buttons[level]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+
+
+def test_levels_update_score_and_findings(qtbot, ctx, services, evaluation_id, db_path, tmp_path):
+    view = _view(qtbot, ctx, evaluation_id)
+    assert list(view.scales) == ["maturite-lcd", "maturite-efh"]
+    tab = view.scales["maturite-lcd"]
+    assert tab.result.score.text() == "0 / 35 points"
+    assert not tab.result.chart.isVisible()
+
+    _pick(qtbot, tab, "engagement_politique", "4")
+    _pick(qtbot, tab, "observation", "0")
+    qtbot.waitUntil(lambda: tab.result.score.text() == "4 / 35 points", timeout=2000)
+    html = tab.result.findings.text()
+    assert "Engagement politique" in html.split("Axes de progrès")[0]  # a strength
+    assert "Lancer un diagnostic territorial" in html  # the kit's recommendation for observation
+    assert "Domaines à évaluer" in html and tab.result.chart.isVisible() and tab.result.chart.has_image()
+
+    # the answers are saved as they are given, and the scale can be marked complete
+    saved = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
+    assert saved.answers == {"engagement_politique.niveau": "4", "observation.niveau": "0"}
+    tab.editor.complete.click()
+    assert services.synthesis.maturity_response(evaluation_id, "maturite-lcd").status == "complete"
+
+    # the other scale is independent
+    efh = view.scales["maturite-efh"]
+    view.tabs.setCurrentWidget(efh)
+    _pick(qtbot, efh, "acces_droits", "5")
+    qtbot.waitUntil(lambda: efh.result.score.text() == "5 / 35 points", timeout=2000)
+    view.flush()
+    view.close()
+    services.close()
+
+    reopened = Services.open(db_path)
+    view2 = _view(qtbot, build_context(reopened, tmp_path / "p2.ini", tasks=SyncTaskRunner()), evaluation_id)
+    tab2 = view2.scales["maturite-lcd"]
+    assert tab2.result.score.text() == "4 / 35 points" and tab2.editor.complete.isChecked()
+    assert tab2.editor.renderer.row("engagement_politique.niveau").editor.buttons["4"].isChecked()
+    reopened.close()
+
+
+def test_out_of_scope_scales_are_not_shown(qtbot, ctx, services, evaluation_id):
+    scope = [t for t in services.synthesis.scope(evaluation_id) if t != "maturite-efh"]
+    services.evaluations.update_evaluation(evaluation_id, "scope", scope)
+    view = _view(qtbot, ctx, evaluation_id)
+    assert list(view.scales) == ["maturite-lcd"]

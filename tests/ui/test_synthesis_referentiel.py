@@ -1,0 +1,89 @@
+"""The Référentiel screen: type an indicator's value and appreciation, see the matrix colour it,
+link a piece of evidence to the indicator being edited, open an indicator from the matrix."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui.views.referentiel.evidence import EvidenceDialog
+from desktop_app.ui.views.referentiel.view import ReferentielView
+
+
+def _view(qtbot, ctx, evaluation_id) -> ReferentielView:
+    view = ReferentielView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1500, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return view
+
+
+def _cell_color(view, code: str) -> str:
+    t = view.matrix.table
+    for r in range(t.rowCount()):
+        for c in range(t.columnCount()):
+            item = t.item(r, c)
+            if item is not None and item.text() == code:
+                return item.background().color().name()
+    raise AssertionError(code)
+
+
+def test_fill_an_indicator_and_see_the_matrix(qtbot, ctx, services, evaluation_id):
+    view = _view(qtbot, ctx, evaluation_id)
+    assert _cell_color(view, "1.1.a") == "#eef1f4"  # not appreciated yet
+    renderer = view.editor.renderer
+    value = renderer.row("gouv_1_a.valeur")
+    value.focus()
+    qtbot.keyClicks(QApplication.focusWidget(), "2 par an")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    button = renderer.row("gouv_1_a.appreciation").editor.buttons["atteint"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+    answers = services.synthesis.referentiel(evaluation_id).answers
+    assert answers["gouv_1_a.valeur"] == "2 par an" and answers["gouv_1_a.appreciation"] == "atteint"
+    qtbot.waitUntil(lambda: _cell_color(view, "1.1.a") == "#2e7d32", timeout=2000)
+    assert "1 indicateurs renseignés sur 50" in view.matrix.summary.text()
+    # the scale is listed one level per line and keeps the stored values
+    labels = [b.text() for b in renderer.row("gouv_1_a.appreciation").editor.buttons.values()]
+    assert "Non renseigné (donnée manquante)" in " ".join(labels)
+
+
+def test_evidence_follows_the_indicator_being_edited(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch):
+    doc = tmp_path / "releve.txt"
+    doc.write_text("Relevé de décisions", encoding="utf-8")
+    att = services.attachments.add_file(evaluation_id, "referentiel", "", doc, "Relevé de décisions 2025")
+    view = _view(qtbot, ctx, evaluation_id)
+    assert view.grid.is_open() and view.grid.docked()  # room enough: the panel is beside the grid
+    view.editor.renderer.row("gouv_1_b.source").focus()
+    qtbot.waitUntil(lambda: view.evidence.current_indicator() == "gouv_1_b", timeout=1000)
+
+    chosen = next(c for c in services.synthesis.evidence_candidates(evaluation_id) if c.target_id == att.id)
+    monkeypatch.setattr(EvidenceDialog, "exec", lambda self: True)
+    monkeypatch.setattr(EvidenceDialog, "selected", lambda self: [chosen])
+    view.evidence.add_button.click()
+    assert [e.label for e in services.synthesis.evidence(evaluation_id, "gouv_1_b")] == ["Relevé de décisions 2025"]
+    assert view.evidence.links.item(0).text().endswith("Relevé de décisions 2025")
+    assert view.toggle.text() == "Preuves liées (1)"
+
+    view.evidence.links.setCurrentRow(0)
+    view.evidence.remove_button.click()
+    assert services.synthesis.evidence(evaluation_id, "gouv_1_b") == []
+    assert view.toggle.text() == "Preuves liées (0)"
+
+
+def test_matrix_opens_the_indicator_and_the_panel_becomes_a_drawer_when_narrow(qtbot, ctx, evaluation_id):
+    view = _view(qtbot, ctx, evaluation_id)
+    view.tabs.setCurrentIndex(1)
+    view.matrix.indicatorClicked.emit("dc_2_b")
+    assert view.tabs.currentIndex() == 0
+    assert view.editor.renderer.current_page() == 1  # "2. Droit commun"
+    assert view.evidence.current_indicator() == "dc_2_b"
+
+    view.resize(1000, 800)
+    qtbot.waitUntil(lambda: not view.grid.docked(), timeout=1000)
+    assert not view.grid.is_open() and not view.toggle.isChecked()
+    view.toggle.click()
+    assert view.grid.is_open() and view.evidence.isVisible()
+    assert view.evidence.geometry().right() == view.grid.width() - 1  # drawn over the grid's right edge
