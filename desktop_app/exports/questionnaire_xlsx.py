@@ -34,7 +34,6 @@ from desktop_app.exports.questionnaire_xlsx_sheets import (
     meta_sheet,
     questions_sheet,
 )
-from desktop_app.kit.forms import Form
 
 __all__ = ["TemplateInfo", "write_template", "template_info", "write_templates", "template_file_name", "safe_file_name"]
 
@@ -92,15 +91,17 @@ def template_info(
         form=form, kit_id=summary.kit_id, kit_version=summary.kit_version, evaluation_id=evaluation_id,
         evaluation_title=summary.display_name, territory=summary.territory_name,
         audience=q.audience(evaluation_id, tool_id), respondent=respondent, answers=answers,
+        short_title=q.short_title(evaluation_id, tool_id),
         deadline=deadline, return_to=return_to,
     )
 
 
-def template_file_name(form: Form, respondent: Respondent | None = None) -> str:
-    base = form.title if len(form.title) <= 50 else form.title[:50]
+def template_file_name(title: str, respondent: Respondent | None = None) -> str:
+    """"Questionnaire communes - Douai.xlsx" (the tool's short title, then the respondent)."""
+    base = title if len(title) <= 50 else title[:50].rstrip()
     if respondent is None:
         return safe_file_name(base) + ".xlsx"
-    return safe_file_name(f"{base} - {respondent.name or respondent.code}") + ".xlsx"
+    return safe_file_name(f"{base} - {respondent.name or respondent.code}", limit=120) + ".xlsx"
 
 
 def write_templates(
@@ -116,7 +117,7 @@ def write_templates(
         if progress:
             progress(n, len(respondents), f"Fichier de {who.name or who.code}…")
         info = template_info(services, evaluation_id, tool_id, who, deadline=deadline, return_to=return_to)
-        name = template_file_name(info.form, who)
+        name = template_file_name(info.short_title, who)
         if name.lower() in used:
             name = name[:-5] + f" ({who.code or n + 1}).xlsx"
         used.add(name.lower())

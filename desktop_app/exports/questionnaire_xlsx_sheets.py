@@ -50,6 +50,10 @@ class TemplateInfo:
     deadline: str = ""  # "JJ/MM/AAAA"
     return_to: str = ""  # e-mail or postal address
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    short_title: str = ""  # for file names ("Questionnaire communes")
+
+    def __post_init__(self) -> None:
+        self.short_title = self.short_title or self.form.title
 
 
 # --------------------------------------------------------------------------- instructions

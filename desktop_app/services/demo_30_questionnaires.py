@@ -295,4 +295,4 @@ def _excel_file(services, evaluation_id: str, tool_id: str, who: Respondent, ans
 
     info = template_info(services, evaluation_id, tool_id, who)
     info.answers = dict(answers)
-    return write_template(info, folder / template_file_name(info.form, who))
+    return write_template(info, folder / template_file_name(info.short_title, who))

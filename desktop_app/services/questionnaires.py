@@ -132,6 +132,10 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
         out.sort(key=lambda q: (not q.in_scope, q.number or 99, q.title))
         return out
 
+    def short_title(self, evaluation_id: str, tool_id: str) -> str:
+        tool = self._kit(evaluation_id).tool(tool_id)
+        return tool.short_title or tool.title
+
     def audience(self, evaluation_id: str, tool_id: str) -> str:
         return getattr(self._kit(evaluation_id).tool(tool_id), "audience", None) or ""
 

@@ -55,7 +55,7 @@ def test_cli_one_file_per_invitee(evaluation, db_path, tmp_path, capsys, service
     assert main(["questionnaire", "template", COMMUNES, "--db", str(db_path), "--out", str(folder), "--per-invitee",
                  "--deadline", "15/03/2026"]) == 0
     assert sorted(p.name for p in folder.iterdir()) == [
-        "Questionnaire aux communes de l'EPCI - Douai.xlsx", "Questionnaire aux communes de l'EPCI - Sin-le-Noble.xlsx"]
+        "Questionnaire communes - Douai.xlsx", "Questionnaire communes - Sin-le-Noble.xlsx"]
 
 
 def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):

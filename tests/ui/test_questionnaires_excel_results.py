@@ -108,7 +108,7 @@ def test_generate_one_file_per_invitee(qtbot, ctx, services, evaluation, tmp_pat
     (tmp_path / "envoi").mkdir()
     qtbot.mouseClick(tab.per_invitee_button, Qt.MouseButton.LeftButton)
     files = sorted(p.name for p in (tmp_path / "envoi").iterdir())
-    assert files == ["Questionnaire aux communes de l'EPCI - Douai.xlsx", "Questionnaire aux communes de l'EPCI - Sin-le-Noble.xlsx"]
+    assert files == ["Questionnaire communes - Douai.xlsx", "Questionnaire communes - Sin-le-Noble.xlsx"]
     assert told and "2 fichier(s) enregistré(s)" in told[0]
     guide = " ".join(str(c.value) for c in load_workbook(tmp_path / "envoi" / files[0])["Mode d'emploi"]["B"] if c.value)
     assert "pilote@agglo.example" in guide

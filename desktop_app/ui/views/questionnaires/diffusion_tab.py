@@ -204,8 +204,7 @@ class DiffusionTab(QWidget):
             return
         from desktop_app.exports.questionnaire_xlsx import template_file_name
 
-        form = self.service.form(self.evaluation_id, self.info.tool_id)
-        default = str(Path(remembered_folder(self.ctx)) / template_file_name(form))
+        default = str(Path(remembered_folder(self.ctx)) / template_file_name(self.info.short_title))
         path, _ = QFileDialog.getSaveFileName(self, "Enregistrer le questionnaire vierge", default, "Classeur Excel (*.xlsx)")
         if not path:
             return
