@@ -101,8 +101,9 @@ class KeepDialog(QDialog):
     def __init__(self, group: DuplicateGroup, differences: dict[str, int], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Réponses en double")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
+        layout.setSpacing(8)
         title = QLabel(f"<b>{group.label}</b> a répondu {len(group.rows)} fois. Choisissez la réponse à conserver : "
                        "les autres seront supprimées.")
         title.setWordWrap(True)
@@ -110,15 +111,17 @@ class KeepDialog(QDialog):
         self.buttons = QButtonGroup(self)
         for n, row in enumerate(group.rows):
             when = row.updated_at.astimezone().strftime("%d/%m/%Y à %H:%M")
-            text = (f"{row.source} — {STATUS_LABELS.get(row.status, row.status)}, {row.answered} / {row.total} réponses, "
-                    f"modifiée le {when}")
-            diff = differences.get(row.id)
-            if diff:
-                text += f" ({diff} réponse{'s' if diff > 1 else ''} différente{'s' if diff > 1 else ''} de la plus récente)"
-            radio = QRadioButton(text)
+            radio = QRadioButton(f"{STATUS_LABELS.get(row.status, row.status)} — {row.answered} / {row.total} réponses")
             radio.setProperty("response_id", row.id)
             self.buttons.addButton(radio, n)
             layout.addWidget(radio)
+            detail = f"{row.source}, modifiée le {when}"
+            diff = differences.get(row.id)
+            if diff:
+                detail += f" — {diff} réponse{'s' if diff > 1 else ''} différente{'s' if diff > 1 else ''} de la plus récente"
+            note = muted(detail)
+            note.setContentsMargins(24, 0, 0, 4)
+            layout.addWidget(note)
         best = max(range(len(group.rows)), key=lambda i: (group.rows[i].status == "complete", group.rows[i].answered))
         self.buttons.button(best).setChecked(True)
         layout.addWidget(muted("Conseil : gardez la réponse la plus complète ; en cas de doute, ouvrez les deux "
