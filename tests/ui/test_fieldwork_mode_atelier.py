@@ -95,3 +95,19 @@ def test_mode_atelier_closes_when_another_workshop_is_opened(qtbot, ctx, service
     view.select_workshop(other.id)
     qtbot.waitUntil(lambda: view.editor.mode is None)
     assert not window.isVisible()
+
+
+def test_mode_atelier_closes_with_the_notes(qtbot, ctx, services, evaluation_id):
+    from PySide6.QtCore import QEvent
+
+    services.fieldwork.create_workshop(evaluation_id, "guide-partenaires")
+    view = AteliersView(ctx, evaluation_id)  # not handed to qtbot: this test deletes it
+    view.show()
+    view.editor.open_mode()
+    window = view.editor.mode.window
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    assert not window.testAttribute(Qt.WidgetAttribute.WA_QuitOnClose)  # never keeps the application open
+    view.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.waitUntil(lambda: not window.isVisible())

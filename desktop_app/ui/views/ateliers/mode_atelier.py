@@ -44,6 +44,7 @@ class PresentationWindow(QWidget):
         self.setObjectName("presentation")
         self.setWindowTitle(f"Mode atelier — {mode.header}")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # closing the main window quits
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.resize(1280, 720)
 
@@ -270,7 +271,17 @@ class PresentationWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         super().closeEvent(event)
-        self.mode.on_window_closed()
+        try:
+            self.mode.on_window_closed()
+        except RuntimeError:  # the mode went with the notes' view (another evaluation opened)
+            pass
+
+
+def _close_quietly(window: QWidget) -> None:
+    try:
+        window.close()
+    except RuntimeError:  # already closed and deleted
+        pass
 
 
 class WorkshopMode(QObject):
@@ -300,6 +311,9 @@ class WorkshopMode(QObject):
         self.index = 0
         self._following = False
         self.window = PresentationWindow(self)
+        if parent is not None:  # the notes go away (another evaluation opened): so does the projection
+            window = self.window
+            parent.destroyed.connect(lambda *_: _close_quietly(window))
         self._tick = QTimer(self, interval=250)
         self._tick.timeout.connect(self._on_tick)
         self._poll = QTimer(self, interval=200)
