@@ -121,25 +121,23 @@ def _date(iso: str):
     return date.fromisoformat(iso)
 
 
-def _plt():
-    import matplotlib
+def _figure(width: float, height: float):
+    """A matplotlib figure without pyplot: safe when the demo is built off the GUI thread."""
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(figsize=(width, height), dpi=110), Rectangle
 
 
 def _paperboard(path: Path, answers: dict) -> Path:
     """A picture of the closing paperboard: three columns of sticky notes."""
-    plt = _plt()
-    fig = plt.figure(figsize=(8, 5.4), dpi=110)
+    fig, Rectangle = _figure(8, 5.4)
     fig.patch.set_facecolor("#d9c3a0")
     ax = fig.add_axes((0.03, 0.04, 0.94, 0.9))
     ax.set_xlim(0, 3)
     ax.set_ylim(0, 4)
     ax.axis("off")
-    ax.add_patch(plt.Rectangle((0, 0), 3, 4, color="#fbfbf7"))
+    ax.add_patch(Rectangle((0, 0), 3, 4, color="#fbfbf7"))
     columns = (
         ("Forces", "forces", "#b9e4a6"),
         ("Faiblesses", "faiblesses", "#f7b8c8"),
@@ -153,7 +151,7 @@ def _paperboard(path: Path, answers: dict) -> Path:
         for r, line in enumerate(lines[:3]):
             y = 2.85 - r * 1.0
             ax.add_patch(
-                plt.Rectangle((c + 0.08, y - 0.42), 0.84, 0.8, color=color, angle=(-2 + 2 * ((r + c) % 3)))
+                Rectangle((c + 0.08, y - 0.42), 0.84, 0.8, color=color, angle=(-2 + 2 * ((r + c) % 3)))
             )
             ax.text(
                 c + 0.5,
@@ -165,20 +163,18 @@ def _paperboard(path: Path, answers: dict) -> Path:
                 color="#222222",
             )
     fig.savefig(path, facecolor=fig.get_facecolor())
-    plt.close(fig)
     return path
 
 
 def _room_photo(path: Path) -> Path:
     """A notice board of the volunteers' room (no faces), drawn."""
-    plt = _plt()
-    fig = plt.figure(figsize=(6, 4), dpi=110)
+    fig, Rectangle = _figure(6, 4)
     fig.patch.set_facecolor("#cfd8dc")
     ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 7)
     ax.axis("off")
-    ax.add_patch(plt.Rectangle((0.5, 0.8), 9, 5.6, color="#b08d57"))
+    ax.add_patch(Rectangle((0.5, 0.8), 9, 5.6, color="#b08d57"))
     notes = [
         ("Planning\ndes bénévoles", "#fff59d"),
         ("Aide aux\ndevoirs", "#ffccbc"),
@@ -189,13 +185,12 @@ def _room_photo(path: Path) -> Path:
     ]
     for i, (text, color) in enumerate(notes):
         x, y = 1.1 + (i % 3) * 2.9, 3.7 - (i // 3) * 2.5
-        ax.add_patch(plt.Rectangle((x, y), 2.3, 1.9, color=color, angle=(i % 3 - 1) * 3))
+        ax.add_patch(Rectangle((x, y), 2.3, 1.9, color=color, angle=(i % 3 - 1) * 3))
         ax.text(x + 1.15, y + 0.95, text, ha="center", va="center", fontsize=10)
     ax.text(
         5, 6.65, "Centre social du Moulin — salle des bénévoles", ha="center", fontsize=10, color="#263238"
     )
     fig.savefig(path, facecolor=fig.get_facecolor())
-    plt.close(fig)
     return path
 
 
