@@ -110,3 +110,14 @@ def test_crash_handler_writes_a_crash_file(tmp_path, monkeypatch, capsys):
     crashes = list((paths.log_dir() / "plantages").glob("plantage-*.txt"))
     assert len(crashes) == 1 and "RuntimeError: boum" in crashes[0].read_text(encoding="utf-8")
     assert "Erreur inattendue" in capsys.readouterr().err
+
+
+def test_qt_standard_texts_are_french(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop_app.ui.app import install_french
+
+    install_french(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.Cancel)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert texts == {"Oui", "Annuler"}
