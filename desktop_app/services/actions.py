@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from desktop_app.core.programmation import normalize
+from desktop_app.core.steps import StepState
 from desktop_app.core.programmation_rows import split_qpv
 from desktop_app.core.scoring import (
     Criterion,
@@ -292,3 +293,20 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         if chosen:
             self.ensure_sheet(action_id)
         return Change("action", action_id, eid, "chosen")
+
+    # -- progress ------------------------------------------------------------------------------
+    def step_states(self, evaluation_id: str) -> dict[str, StepState]:
+        """The Actions step is done when a short list of the advised size is chosen and every
+        chosen action has at least one evaluative question in its method plan."""
+        actions = self.list(evaluation_id)
+        if not actions:
+            return {"actions": StepState("actions", "a_faire")}
+        chosen = [a for a in actions if a.chosen]
+        grid = self.kit(evaluation_id).tool(GRID_TOOL)
+        sheets = {
+            r.subject_id: r for r in self.services.forms.find(evaluation_id, "methode-actions", "action")
+        }
+        planned = sum(1 for a in chosen if a.id in sheets and sheets[a.id].answers.get("plan"))
+        detail = f"{len(actions)} actions, {len(chosen)} retenue(s), {planned} avec méthode"
+        done = grid.shortlist_min <= len(chosen) <= grid.shortlist_max and planned == len(chosen)
+        return {"actions": StepState("actions", "termine" if done else "en_cours", detail)}
