@@ -61,9 +61,16 @@ class _Job(QRunnable):
                 result = self.fn(self.progress)
         except Exception as exc:  # delivered to the GUI thread
             log.error("task failed: %s", "".join(traceback.format_exception(exc)))
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._deliver(self.signals.done, result)
+
+    @staticmethod
+    def _deliver(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:  # the application is closing: nobody is left to receive it
+            log.debug("task result dropped: receiver gone")
 
 
 class TaskHandle:

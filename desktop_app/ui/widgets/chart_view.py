@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
@@ -29,6 +29,16 @@ class ChartView(QLabel):
         scaled = self._pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self.setPixmap(scaled)
         self.setFixedHeight(scaled.height())
+
+    def minimumSizeHint(self) -> QSize:
+        # A label's minimum is its pixmap: that would stop the window from ever getting narrower
+        # than the widest chart shown. The chart is rescaled to the width it is given instead.
+        return QSize(240, self.height() if not self._pixmap.isNull() else 0)
+
+    def sizeHint(self) -> QSize:
+        if self._pixmap.isNull():
+            return QSize(320, 0)
+        return QSize(min(self._max_width, self._pixmap.width()), self.height())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

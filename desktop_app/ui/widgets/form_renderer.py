@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -139,7 +140,9 @@ class FormRenderer(QWidget):
         layout.setSpacing(0)
         self.page_list = QListWidget()
         self.page_list.setObjectName("pageList")
-        self.page_list.setFixedWidth(260)
+        self.page_list.setMinimumWidth(190)
+        self.page_list.setMaximumWidth(260)
+        self.page_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.page_list.setWordWrap(True)
         self.page_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.page_list.setTextElideMode(Qt.TextElideMode.ElideNone)
@@ -167,8 +170,8 @@ class FormRenderer(QWidget):
         nav.setObjectName("navBar")
         nav_layout = QHBoxLayout(nav)
         nav_layout.setContentsMargins(24, 8, 24, 8)
-        self.prev_button = QPushButton(self.tr("← Section précédente"))
-        self.next_button = QPushButton(self.tr("Section suivante →"))
+        self.prev_button = QPushButton(self.tr("← Précédente"))
+        self.next_button = QPushButton(self.tr("Suivante →"))
         self.prev_button.setToolTip("Ctrl+Page précédente")
         self.next_button.setToolTip("Ctrl+Page suivante")
         self.position_label = QLabel()

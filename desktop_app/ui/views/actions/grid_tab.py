@@ -209,10 +209,11 @@ class GridTab(QWidget):
         self.shortlist.setObjectName("shortlist")
         self.legend = QLabel()
         self.legend.setObjectName("muted")
+        self.legend.setWordWrap(True)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         info = QHBoxLayout()
         info.addWidget(self.shortlist)
-        info.addStretch(1)
-        info.addWidget(self.legend)
+        info.addWidget(self.legend, 1)
 
         self.model = GridModel(
             on_score=lambda aid, cid, v: ctx.apply(lambda: svc.set_score(aid, cid, v)) is not None,

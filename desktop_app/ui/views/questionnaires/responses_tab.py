@@ -58,7 +58,7 @@ class ResponsesTab(QWidget):
 
     def _build_list(self) -> QWidget:
         box = QWidget()
-        box.setMinimumWidth(340)
+        box.setMinimumWidth(280)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 6, 0)
         self.banner = QFrame()

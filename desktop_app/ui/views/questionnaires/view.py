@@ -43,7 +43,8 @@ class QuestionnairesView(QWidget):
         label.setObjectName("muted")
         self.selector = QComboBox()
         self.selector.setAccessibleName("Questionnaire")
-        self.selector.setMinimumWidth(380)
+        self.selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.selector.setMinimumContentsLength(40)
         for info in self.infos:
             self.selector.addItem(self._item_text(info), info.tool_id)
         label.setBuddy(self.selector)
