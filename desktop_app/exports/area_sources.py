@@ -452,6 +452,8 @@ def commitments_data(ctx) -> CommitmentsData | None:
     total = len(items)
     done = counts["realise"] + counts["en_cours"]
     intro = f"{total} engagement(s) suivi(s) : {counts['realise']} réalisé(s), {counts['en_cours']} en cours, {counts['non_engage']} non engagé(s), {counts['abandonne']} abandonné(s) — soit {round(100 * done / total)} % réalisés ou en cours."
+    if service is not None:
+        intro = service.commitment_summary(ctx.evaluation_id).text()
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
     from desktop_app.exports.pdf_charts import CHART_LOCK
 

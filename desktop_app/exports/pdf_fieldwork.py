@@ -10,7 +10,7 @@ through that service if it exists. Nothing recorded: one "Aucune donnée" line.
 from __future__ import annotations
 
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.exports import pdf_style as st
 
@@ -87,17 +87,21 @@ def _plans(ctx, plans) -> list:
 
 
 def _swot_block(title: str, subtitle: str, forces, faiblesses, precos) -> list:
-    parts: list = [st.P(title, "h3")]
+    head: list = [st.P(title, "h3")]
     if subtitle:
-        parts.append(st.P(subtitle, "small"))
+        head.append(st.P(subtitle, "small"))
+    boxes = []
     for label, items, color, border in (
         ("Forces", forces, "#eaf5ea", "#2e7d32"),
         ("Faiblesses", faiblesses, "#fdecea", "#e53935"),
         ("Préconisations", precos, "#e6f0f7", "#1f5f8b"),
     ):
         if items:
-            parts += [st.callout(label, items, color=st.colors.HexColor(color), border=st.colors.HexColor(border)), Spacer(1, 4)]
-    return parts
+            boxes.append([st.callout(label, items, color=st.colors.HexColor(color), border=st.colors.HexColor(border)), Spacer(1, 4)])
+    if not boxes:
+        return [KeepTogether(head)]
+    # the title never stays alone at the bottom of a page
+    return [KeepTogether(head + boxes[0])] + [f for box in boxes[1:] for f in box]
 
 
 def fieldwork(ctx) -> list:
@@ -110,8 +114,12 @@ def fieldwork(ctx) -> list:
         for w in data.workshops:
             block = _swot_block(w.title, w.subtitle, w.forces, w.faiblesses, w.preconisations)
             if w.lessons:
-                block.append(st.callout("Constats et enseignements", list(w.lessons), color=st.colors.HexColor("#f3f0f8"),
-                                        border=st.colors.HexColor("#8e6cb5")))
+                lessons = st.callout("Constats et enseignements", list(w.lessons), color=st.colors.HexColor("#f3f0f8"),
+                                     border=st.colors.HexColor("#8e6cb5"))
+                if len(block) == 1:  # nothing but the title so far: keep them together
+                    block = [KeepTogether([*block[0]._content, lessons])]
+                else:
+                    block.append(lessons)
             out += block
             out.append(Spacer(1, 4))
     if data.immersions:
@@ -119,7 +127,7 @@ def fieldwork(ctx) -> list:
         for im in data.immersions:
             block = _swot_block(im.title, im.subtitle, im.forces, im.faiblesses, im.preconisations)
             if im.lessons:
-                block.insert(2, st.P("Enseignements : " + " ; ".join(im.lessons), "body"))
+                block.append(st.P("Enseignements : " + " ; ".join(im.lessons), "body"))
             out += block
     if data.verbatims:
         out += st.h2("Paroles recueillies", "terrain-verbatims")
@@ -160,7 +168,7 @@ def questionnaires(ctx) -> list:
         for section_title, items in data.sections:
             if not items:
                 continue
-            out += st.h3(section_title)
+            out += [CondPageBreak(7 * cm), st.P(section_title, "h3")]  # a title never ends a page alone
             out.append(_chart_grid(items))
     return out or [st.nodata()]
 

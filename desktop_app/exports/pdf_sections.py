@@ -284,6 +284,8 @@ def referentiel(ctx) -> list:
         for sq in q.sub_questions:
             extra.append(("SPAN", (0, len(rows) + 1), (-1, len(rows) + 1)))
             extra.append(("BACKGROUND", (0, len(rows) + 1), (-1, len(rows) + 1), st.ACCENT_LIGHT))
+            # a sub-question never ends a page without its first indicator
+            extra.append(("NOSPLIT", (0, len(rows) + 1), (-1, len(rows) + 2)))
             rows.append([st.cell(f"{sq.code} {sq.label}", "cell_bold"), "", "", "", ""])
             for c in sq.cells:
                 proofs = [c.proofs] if c.proofs else []
@@ -411,9 +413,9 @@ def councils(ctx) -> list:
                 answered = [(f, qr.answers.get(f.id)) for f in page.fields if qr.answers.get(f.id)]
                 if not answered:
                     continue
-                out.append(st.P(page.title, "cell_bold"))
-                for f, value in answered:
-                    out.append(KeepTogether([st.P(f.label, "small"), st.P(str(value), "quote")]))
+                pairs = [[st.P(f.label, "small"), st.P(str(value), "quote")] for f, value in answered]
+                out.append(KeepTogether([st.P(page.title, "cell_bold"), *pairs[0]]))
+                out += [KeepTogether(p) for p in pairs[1:]]
                 out.append(Spacer(1, 4))
     return out
 
@@ -422,10 +424,10 @@ def councils(ctx) -> list:
 
 
 def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
-    out: list = st.h2(r.title.replace("Échelle de maturité : ", "").capitalize(), key)
+    title = st.h2(r.title.replace("Échelle de maturité : ", "").capitalize(), key)
+    out: list = []
     if not r.assessed:
-        out.append(st.nodata("L’échelle n’a pas encore été remplie."))
-        return out
+        return [*title, st.nodata("L’échelle n’a pas encore été remplie.")]
     overall = r.overall
     head = [
         st.figures(
@@ -449,7 +451,7 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
     legend.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
     side = Table([[radar_img, legend]], colWidths=[left_w, st.WIDTH - left_w], hAlign="LEFT")
     side.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    out.append(KeepTogether([*head, side]))
+    out.append(KeepTogether([*title, *head, side]))  # the title, the figures and the radar on one page
     out += st.h3("Niveau retenu et justification, domaine par domaine")
     rows = [
         [

@@ -73,7 +73,7 @@ def test_content_of_each_area(report):
     assert "11 / 35" in text and "18 / 35" in text and "Recommandations" in text
     assert "Les deux politiques comparées" in text
     # commitments
-    assert "engagements suivis" in text or "engagement(s) suivi(s)" in text
+    assert "50 engagements :" in text and "% réalisés ou en cours" in text
 
 
 def test_verbatims_only_with_consent_and_nobody_named(report):
