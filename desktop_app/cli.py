@@ -35,6 +35,30 @@ class UserError(Exception):
     """Bad input: exit 1 with this French message."""
 
 
+_FRENCH_ARGPARSE = {
+    "usage: ": "usage : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "show program's version number and exit": "afficher la version et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "expected one argument": "une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+}
+
+
+def _french(text: str) -> str:
+    return _FRENCH_ARGPARSE.get(text, text)
+
+
+argparse._ = _french  # argparse's own messages (help headings, usage errors) in French
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # French usage errors, exit 2
         self.print_usage(sys.stderr)
@@ -43,7 +67,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="evalkit", description="EvalKit Quartiers — évaluer un contrat de ville.")
-    p.add_argument("--version", action="version", version=f"EvalKit Quartiers {__version__}")
+    p.add_argument(
+        "--version", action="version", version=f"EvalKit Quartiers {__version__}", help="afficher la version et quitter"
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     g = sub.add_parser("gui", help="ouvrir l'application (par défaut)")
