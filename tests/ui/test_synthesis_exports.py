@@ -39,6 +39,7 @@ def test_export_pdf_and_letters(qtbot, ctx, services, evaluation_id, tmp_path):
     assert panel.status.text().startswith("✔ Export terminé : 2 fichier(s)")
     assert "Champs à compléter" in panel.status.text()  # the letter options are not filled in
     assert panel.progress.value() == panel.progress.maximum()
+    assert panel.export_button.isEnabled() and not panel.cancel_button.isEnabled() and panel.checks["pdf"].isEnabled()
     assert ctx.settings.get("export/folder") == str(tmp_path / "exports")
 
 

@@ -169,6 +169,7 @@ class ExportPanel(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self._last_folder: Path | None = None
+        self._finished = False
         self._update()
 
     # -- options -------------------------------------------------------------------------------
@@ -209,12 +210,15 @@ class ExportPanel(QScrollArea):
         self.status.setText("Export en cours… vous pouvez continuer à travailler.")
         services, eid = self.ctx.services, self.evaluation_id
         self._last_folder = folder
+        self._finished = False
         self.handle = self.ctx.tasks.run(
             lambda progress: run_exports(services, eid, folder, choices, progress),
             on_done=self._done,
             on_error=self._failed,
             on_progress=self._progress,
         )
+        if self._finished:  # a synchronous runner has already finished it
+            self.handle = None
         self._update()
 
     def cancel(self) -> None:
@@ -231,12 +235,13 @@ class ExportPanel(QScrollArea):
 
     def _done(self, results: list) -> None:
         self.handle = None
+        self._finished = True
         self.progress.setValue(self.progress.maximum())
         files = [p for r in results for p in r.paths]
         warnings = [w for r in results for w in r.warnings]
         for r in results:
-            for p in r.paths:
-                item = QListWidgetItem(f"{p.name}   —   {r.detail}")
+            for n, p in enumerate(r.paths):
+                item = QListWidgetItem(f"{p.name}   —   {r.detail}" if n == 0 and r.detail else p.name)
                 item.setData(Qt.ItemDataRole.UserRole, str(p))
                 item.setToolTip(f"{p}\nDouble-cliquez pour ouvrir le fichier.")
                 self.results.addItem(item)
@@ -251,6 +256,7 @@ class ExportPanel(QScrollArea):
         from desktop_app.ui.tasks import Cancelled
 
         self.handle = None
+        self._finished = True
         self.progress.setValue(0)
         if isinstance(exc, Cancelled):
             self.status.setText("Export annulé : aucun fichier incomplet n'a été laissé dans le dossier.")
