@@ -100,6 +100,7 @@ class Section:
 
 
 def default_sections() -> list[Section]:
+    from desktop_app.exports import pdf_councils as cc
     from desktop_app.exports import pdf_fieldwork as fw
     from desktop_app.exports import pdf_sections as sy
 
@@ -115,7 +116,7 @@ def default_sections() -> list[Section]:
         ),
         Section("questionnaires", "Les résultats des questionnaires", fw.questionnaires, ("questionnaire-communes", "questionnaire-associations")),
         Section("referentiel", "Le référentiel évaluatif", sy.referentiel, ("referentiel",)),
-        Section("conseils", "Les conseils citoyens", sy.councils, ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")),
+        Section("conseils", "Les conseils citoyens", cc.councils, ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")),
         Section("maturite", "Discriminations et égalité femmes-hommes : la maturité des politiques locales", sy.maturity, ("maturite-lcd", "maturite-efh")),
         Section("engagements", "L’avancement des engagements", fw.commitments, ("suivi-engagements",)),
         Section("annexes", "Annexes", sy.annexes),
