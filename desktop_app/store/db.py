@@ -7,22 +7,27 @@ backup directory; a file that is not a SQLite database is refused and left untou
 
 from __future__ import annotations
 
+import ast
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 import desktop_app.store.registry  # noqa: F401  (every feature area's tables)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a database has to be checked in depth or migrated: opening an
+# up-to-date database (every start-up) compares its revisions with the version files directly.
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +100,8 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -103,12 +110,54 @@ def alembic_config(url: str) -> Config:
 
 def head_revisions() -> set[str]:
     """The heads of the migration graph (feature areas may add their own branch from 0002)."""
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())
+
+
+_ASSIGNMENT = r"^{name}\s*(?::[^=\n]*)?=\s*(.+?)\s*$"
+
+
+def _script_heads_fast() -> set[str] | None:
+    """The heads read from the version files' plain `revision = "…"` / `down_revision = …` lines,
+    without importing Alembic; None when a file does not have that plain form."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = [re.findall(_ASSIGNMENT.format(name=name), text, re.M) for name in ("revision", "down_revision")]
+        if any(len(f) != 1 for f in found):
+            return None
+        try:
+            revision, down = (ast.literal_eval(f[0]) for f in found)
+        except (ValueError, SyntaxError):
+            return None
+        downs = [down] if isinstance(down, str) else list(down) if isinstance(down, (tuple, list)) else []
+        if not isinstance(revision, str) or (down is not None and not downs) or not all(isinstance(d, str) for d in downs):
+            return None
+        revisions.add(revision)
+        parents.update(downs)
+    return (revisions - parents) or None
+
+
+def _up_to_date(engine: Engine) -> bool:
+    """True when the database is at the heads of the version files (checked without Alembic)."""
+    heads = _script_heads_fast()
+    if heads is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            current = {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except (OperationalError, ProgrammingError):
+        return False
+    return current == heads
 
 
 def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration") -> Path:
@@ -132,6 +181,8 @@ def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration")
 
 
 def upgrade(engine: Engine, url: str, revision: str = "heads") -> None:
+    from alembic import command
+
     cfg = alembic_config(url)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -146,7 +197,9 @@ def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool
         check_sqlite_file(path)
     engine = make_engine(url)
     try:
-        if migrate:
+        if migrate and not _up_to_date(engine):
+            from alembic.script import ScriptDirectory
+
             current = current_revisions(engine)
             if current != head_revisions():
                 known = {s.revision for s in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
