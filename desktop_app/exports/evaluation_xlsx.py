@@ -93,6 +93,64 @@ def styled(cell, text_font: Font, alignment: Alignment, border: Border | None = 
     cell._style = copy(proto[0])
 
 
+def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """`ws.merge_cells` without its costs on big sheets, same result: the new range is not checked
+    against every range merged so far (quadratic; this module never merges a range twice), and the
+    borders openpyxl derives for the merged cells are computed once per border and shape, then copied."""
+    from copy import copy
+
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.cell_range import CellRange
+
+    coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
+    mcr = _merged_range_class()(ws, coord)
+    ws.merged_cells.ranges.add(mcr)
+    key = (mcr.start_cell._style.borderId, end_row - start_row, end_column - start_column)
+    cache = ws.parent.__dict__.setdefault("_evalkit_merges", {})
+    shape = cache.get(key)
+    if shape is None:
+        ws._clean_merge_range(mcr)
+        cache[key] = {
+            (r - start_row, c - start_column): copy(ws._cells[r, c]._style)
+            for r, c in mcr.cells
+            if (r, c) != (start_row, start_column) and (r, c) in ws._cells
+        }
+        return
+    for r, c in mcr.cells:
+        if (r, c) == (start_row, start_column):
+            continue
+        cell = MergedCell(ws, r, c)
+        style = shape.get((r - start_row, c - start_column))
+        if style is not None:
+            cell._style = copy(style)
+        ws._cells[r, c] = cell
+
+
+@lru_cache(maxsize=1)
+def _merged_range_class():
+    from openpyxl.styles.borders import Border
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    class FastMergedCellRange(MergedCellRange):
+        def _get_borders(self) -> None:
+            """openpyxl's: the top-left cell takes the right and bottom sides of the bottom-right
+            cell; the resulting border is computed once per pair of borders."""
+            ws = self.ws
+            self.start_cell = ws._cells.get((self.min_row, self.min_col)) or ws.cell(row=self.min_row, column=self.min_col)
+            end_cell = ws._cells.get((self.max_row, self.max_col))
+            if end_cell is None:
+                return
+            cache = ws.parent.__dict__.setdefault("_evalkit_merge_borders", {})
+            key = (self.start_cell._style.borderId, end_cell._style.borderId)
+            if key in cache:
+                self.start_cell._style.borderId = cache[key]
+                return
+            self.start_cell.border += Border(right=end_cell.border.right, bottom=end_cell.border.bottom)
+            cache[key] = self.start_cell._style.borderId
+
+    return FastMergedCellRange
+
+
 class SheetWriter:
     """Writes one sheet row by row and remembers what the page set-up needs."""
 
@@ -122,7 +180,7 @@ class SheetWriter:
             for col in range(first + 1, last + 1):
                 styled(self.ws.cell(row=self.row, column=col), font(), WRAP, None, fill(fill_color))
         if last > first:
-            self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+            merge_cells(self.ws, self.row, first, self.row, last)
         width = sum(self.widths[first - 1 : last])
         size = text_font.size if text_font is not None and text_font.size else 10
         self.ws.row_dimensions[self.row].height = height or max(15, 14 * _lines(text, width, size))
@@ -146,7 +204,7 @@ class SheetWriter:
             styled(self.ws.cell(row=r, column=col), font(10, bold, font_color), WRAP, BORDER, fill(color))
         self.ws.cell(row=r, column=1, value=text)
         if self.ncols > 1:
-            self.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=self.ncols)
+            merge_cells(self.ws, r, 1, r, self.ncols)
         self.ws.row_dimensions[r].height = max(15, 14 * _lines(text, sum(self.widths), 10))
         return r
 
@@ -176,7 +234,7 @@ class SheetWriter:
         for first, last in merge.items():
             for col in range(first + 1, last + 1):
                 styled(self.ws.cell(row=self.row, column=col), font(), WRAP, BORDER)
-            self.ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+            merge_cells(self.ws, self.row, first, self.row, last)
         self.ws.row_dimensions[self.row].height = min(height, 400)
         return self.row
 

@@ -13,7 +13,15 @@ from desktop_app.core.answer_text import display_value, option_color
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
 from desktop_app.core.councils import checklist_rows
 from desktop_app.core.maturity import compute_maturity, format_points
-from desktop_app.exports.evaluation_xlsx import ACCENT, ACCENT_DARK, ACCENT_LIGHT, WRAP, SheetWriter, font
+from desktop_app.exports.evaluation_xlsx import (
+    ACCENT,
+    ACCENT_DARK,
+    ACCENT_LIGHT,
+    WRAP,
+    SheetWriter,
+    font,
+    merge_cells,
+)
 from desktop_app.kit.forms import KIND_LABELS, compile_tool
 
 
@@ -160,8 +168,8 @@ def matrix_sheet(ws: Worksheet, ctx, footer: str) -> None:
                 colors[3 + width] = level.color
             w.values(values, colors=colors, bold_first=True)
         if w.row > first:
-            ws.merge_cells(start_row=first, start_column=1, end_row=w.row, end_column=1)
-            ws.merge_cells(start_row=first, start_column=3 + width, end_row=w.row, end_column=3 + width)
+            merge_cells(ws, first, 1, w.row, 1)
+            merge_cells(ws, first, 3 + width, w.row, 3 + width)
     w.blank()
     w.group("Légende")
     for lv in m.scale:
@@ -389,7 +397,7 @@ def _stacked(ws: Worksheet, ctx, tool, form, pages, responses, footer: str) -> N
             w.group(title + (" — complète" if status == "complete" else ""), color=ACCENT_DARK, font_color="FFFFFF")
         w.header(["N°", "Question", "Réponse"] + [""] * (answer_cols - 1), freeze_col=3)
         if answer_cols > 1:
-            ws.merge_cells(start_row=w.row, start_column=3, end_row=w.row, end_column=last)
+            merge_cells(ws, w.row, 3, w.row, last)
         consent = _consented(tool.id, answers)
         for s, page in enumerate(pages, start=1):
             answerable = [f for f in page.fields if f.answerable]
