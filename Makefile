@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils
 
-.PHONY: run test installer system-deps venv lint demo screenshots clean
+.PHONY: run test bench installer system-deps venv lint demo screenshots clean
 
 run: $(STAMP)
 	$(BIN)/evalkit gui
@@ -17,6 +17,9 @@ test: $(STAMP)
 	@url="$$(scripts/pg_test_server.sh start)" || exit 1; \
 	EVALKIT_TEST_PG_URL="$$url" EVALKIT_MAKE_TEST=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q; \
 	status=$$?; scripts/pg_test_server.sh stop; exit $$status
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
 
 installer: $(STAMP)
 	$(BIN)/pip install -q -e ".[installer]"

@@ -1,0 +1,111 @@
+"""GUI scenarios the benchmark runs in fresh subprocesses (offscreen), one JSON line on stdout.
+
+    python benchmarks/bench_gui.py bare                     # a bare PySide6 main window, shown then quit
+    python benchmarks/bench_gui.py open --db X --evaluation ID
+
+`bare` is the reference for the start-up ratio: the same QMainWindow size as the application,
+shown, then the event loop quits at once (as `EVALKIT_QUIT_AFTER_SHOW=1` makes the app do).
+`open` builds the application's window like `evalkit gui` does, shows the welcome screen, then
+times opening the evaluation (its first step drawn, background loads finished) and then each
+step's screen; it reports the peak resident memory with the evaluation open.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def bare() -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setWindowTitle("Fenêtre nue")
+    window.resize(1360, 860)
+    window.show()
+    QTimer.singleShot(0, app.quit)
+    return app.exec()
+
+
+def peak_rss_mb(field: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory of this process, in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def open_evaluation(db: str, evaluation_id: str) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_app import paths
+    from desktop_app.core.steps import STEPS
+    from desktop_app.services.app_services import Services
+    from desktop_app.ui.app import build_context
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.style import apply_style
+
+    app = QApplication(sys.argv[:1])
+    apply_style(app)
+    services = Services.open(db)
+    ctx = build_context(services, paths.settings_path())
+    window = MainWindow(ctx)
+    window.show()
+
+    def settle() -> None:
+        app.processEvents()
+        ctx.tasks.wait(120_000)
+        app.processEvents()
+
+    settle()
+    t0 = time.perf_counter()
+    window.open_evaluation(evaluation_id, "cadrage")
+    settle()
+    open_ms = (time.perf_counter() - t0) * 1000
+    rss_open = peak_rss_mb()
+    steps, rss_steps = {}, {}
+    for step in STEPS:
+        t = time.perf_counter()
+        window.show_step(step.id)
+        settle()
+        steps[step.id] = round((time.perf_counter() - t) * 1000, 1)
+        rss_steps[step.id] = round(peak_rss_mb("VmRSS"), 1)
+    report = {
+        "open_ms": round(open_ms, 1),
+        "steps_ms": steps,
+        "rss_open_mb": round(rss_open, 1),
+        "rss_after_step_mb": rss_steps,
+        "rss_mb": round(peak_rss_mb(), 1),
+    }
+    print(json.dumps(report))
+    window.close()
+    services.close()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["bare"]:
+        return bare()
+    if argv[:1] == ["open"]:
+        import argparse
+
+        p = argparse.ArgumentParser()
+        p.add_argument("--db", required=True)
+        p.add_argument("--evaluation", required=True)
+        args = p.parse_args(argv[1:])
+        return open_evaluation(args.db, args.evaluation)
+    print("usage: bench_gui.py bare | open --db X --evaluation ID", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
