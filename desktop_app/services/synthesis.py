@@ -358,6 +358,58 @@ class SynthesisService(ServiceBase):
             warnings.append("Champs à compléter dans les courriers : " + ", ".join(missing) + ".")
         return LetterBatch(tuple(letters), tuple(warnings))
 
+    # ------------------------------------------------------------------ side navigation
+    def step_states(self, evaluation_id: str) -> dict:
+        """What the side navigation says of the référentiel, conseils citoyens and maturity steps
+        (read after every save: a few small reads, no answers of other tools)."""
+        from desktop_app.core.steps import StepState
+
+        kit = self.kit(evaluation_id)
+        scope = set(self.scope(evaluation_id))
+        out = {}
+        if REFERENTIEL in kit.tools and REFERENTIEL in scope:
+            found = self._find_single(evaluation_id, REFERENTIEL)
+            m = build_matrix(kit.tool(REFERENTIEL), found.answers if found else {})
+            detail = f"{m.filled}/{m.total} indicateurs renseignés"
+            state = "a_faire" if not m.filled else ("termine" if found and found.status == "complete" else "en_cours")
+            out["referentiel"] = StepState("referentiel", state, detail)
+        cc_tools = [t for t in CC_TOOLS if t in kit.tools and t in scope]
+        if cc_tools:
+            qpvs = self.services.evaluations.rows("qpv", evaluation_id)
+            responses = [r for r in self.services.forms.find(evaluation_id, subject_type="qpv") if r.tool_id in cc_tools]
+            started = {r.subject_id for r in responses}
+            complete = {q for q in started if all(r.status == "complete" for r in responses if r.subject_id == q)}
+            detail = f"{len(started)}/{len(qpvs)} conseil(s) évalué(s)" if qpvs else "aucun QPV au Cadrage"
+            if not started:
+                state = "a_faire"
+            elif qpvs and len(complete) == len(qpvs):
+                state = "termine"
+            else:
+                state = "en_cours"
+            out["conseils-citoyens"] = StepState("conseils-citoyens", state, detail)
+        scales = [t for t in MATURITY_TOOLS if t in kit.tools and t in scope]
+        if scales:
+            parts, statuses = [], []
+            for tool_id in scales:
+                found = self._find_single(evaluation_id, tool_id)
+                r = compute_maturity(kit.tool(tool_id), found.answers if found else {})
+                statuses.append(found.status if found and r.assessed else None)
+                if r.assessed:
+                    parts.append(f"{r.short_title.replace('Maturité ', '')} {r.score:g}/{r.max_score:g}")
+            if not any(statuses):
+                state = "a_faire"
+            elif all(st == "complete" for st in statuses):
+                state = "termine"
+            else:
+                state = "en_cours"
+            out["maturite"] = StepState("maturite", state, ", ".join(parts))
+        if LETTER in kit.tools and LETTER in scope:
+            found = self._find_single(evaluation_id, LETTER)
+            ready = bool(found and all(found.answers.get(k) for k in ("atelier_date", "atelier_lieu", "date_limite")))
+            detail = "courrier prêt" if ready else "options du courrier à renseigner"
+            out["exports"] = StepState("exports", "en_cours" if ready else "a_faire", detail)
+        return out
+
     # ------------------------------------------------------------------ other areas
     def area(self, name: str):
         """Another feature area's service, or None while its module has not landed."""

@@ -95,3 +95,25 @@ def test_letters_need_partners(services, evaluation_id):
     assert "mardi 10 février 2026" in text and "dimanche 1er février 2026" in text
     assert "Élodie Vasseur, cheffe de projet, qui pilote l'évaluation" in text
     assert batch.letters[0].bullets == ("Bilans des actions et dispositifs menés dans les quartiers prioritaires",)
+
+
+def test_side_navigation_states(services, evaluation_id):
+    from desktop_app.services.progress import step_states
+
+    states = step_states(services, evaluation_id)
+    assert (states["referentiel"].state, states["referentiel"].detail) == ("a_faire", "0/50 indicateurs renseignés")
+    assert states["conseils-citoyens"].detail == "aucun QPV au Cadrage"
+    assert states["exports"].detail == "options du courrier à renseigner"
+    syn = services.synthesis
+    ref = syn.referentiel(evaluation_id)
+    services.forms.set_answers(ref.id, {"gouv_1_a.valeur": "2", "gouv_1_b.appreciation": "atteint"})
+    qpv = _qpv(services, evaluation_id)
+    _qpv(services, evaluation_id, "QN05902I", "Faubourg")
+    syn.start_council(evaluation_id, qpv)
+    lcd = syn.maturity_response(evaluation_id, "maturite-lcd")
+    services.forms.set_answers(lcd.id, {"engagement_politique.niveau": "3"})
+    services.forms.set_status(lcd.id, "complete")
+    states = step_states(services, evaluation_id)
+    assert (states["referentiel"].state, states["referentiel"].detail) == ("en_cours", "2/50 indicateurs renseignés")
+    assert (states["conseils-citoyens"].state, states["conseils-citoyens"].detail) == ("en_cours", "1/2 conseil(s) évalué(s)")
+    assert (states["maturite"].state, states["maturite"].detail) == ("en_cours", "LCD 3/35")  # the EFH scale is still empty
