@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import KitSnapshot
@@ -57,10 +57,13 @@ def remember(session: Session, table: str, pairs: set[tuple[str, str]], known: d
         return
     if known is None:
         known = known_versions(session, table, sorted({rid for rid, _ in pairs}))
+    rows = []
     for rid, version in sorted(pairs):
         if version not in known.get(rid, ()):
-            session.add(SyncKnownVersion(table_name=table, record_id=rid, version=version))
+            rows.append({"table_name": table, "record_id": rid, "version": version})  # seen_at: column default
             known.setdefault(rid, []).insert(0, version)
+    if rows:  # one executemany rather than an ORM object per version
+        session.execute(insert(SyncKnownVersion), rows)
 
 
 def collect(session: Session, evaluation_id: str, level: str) -> tuple[dict, privacy.Outcome, dict[str, dict[str, list[str]]], str]:

@@ -129,53 +129,81 @@ def _bad(st: SyncedTable, col: Column, what: str) -> RecordError:
     return RecordError(f"table « {st.name} », colonne « {col.name} » : {what}")
 
 
+def _kind(t: Any) -> str:
+    """Which branch of `decode_value` a column type takes (computed once per column)."""
+    for kind, types in (
+        ("utc", UTCDateTime), ("datetime", DateTime), ("date", Date), ("time", Time), ("bool", Boolean),
+        ("int", Integer), ("float", Float), ("numeric", Numeric), ("binary", LargeBinary), ("json", JSON),
+        ("string", String),
+    ):
+        if isinstance(t, types):
+            return kind
+    return "other"
+
+
+_COLUMNS: dict[Table, tuple[list[Column], frozenset[str], dict[str, tuple[Any, str]]]] = {}
+
+
+def _table_columns(st: SyncedTable) -> tuple[list[Column], frozenset[str], dict[str, tuple[Any, str]]]:
+    """The table's columns, their names and {name: (base type, kind)}, worked out once per table."""
+    cached = _COLUMNS.get(st.table)
+    if cached is None:
+        columns = list(st.table.columns)
+        kinds = {}
+        for col in columns:
+            t = _base_type(col)
+            kinds[col.name] = (t, _kind(t))
+        cached = _COLUMNS[st.table] = (columns, frozenset(c.name for c in columns), kinds)
+    return cached
+
+
 def decode_value(st: SyncedTable, col: Column, value: Any) -> Any:
     """The Python value for a column from its JSON form; RecordError when it does not fit."""
     if value is None:
         if not col.nullable:
             raise _bad(st, col, "valeur manquante")
         return None
-    t = _base_type(col)
+    t, kind = _table_columns(st)[2].get(col.name) or (_base_type(col), _kind(_base_type(col)))
     try:
-        if isinstance(t, UTCDateTime):
+        if kind == "utc":
             if not isinstance(value, str):
                 raise TypeError
             d = datetime.fromisoformat(value)
             return d.replace(tzinfo=UTC) if d.tzinfo is None else d.astimezone(UTC)
-        if isinstance(t, DateTime):
+        if kind == "datetime":
             if not isinstance(value, str):
                 raise TypeError
             d = datetime.fromisoformat(value)
             return d if getattr(t, "timezone", False) or d.tzinfo is None else d.astimezone(UTC).replace(tzinfo=None)
-        if isinstance(t, Date):
+        if kind == "date":
             if not isinstance(value, str):
                 raise TypeError
             return date.fromisoformat(value)
-        if isinstance(t, Time):
+        if kind == "time":
             if not isinstance(value, str):
                 raise TypeError
             return time.fromisoformat(value)
-        if isinstance(t, Boolean):
+        if kind == "bool":
             if not isinstance(value, bool):
                 raise TypeError
             return value
-        if isinstance(t, Integer):
+        if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError
             return value
-        if isinstance(t, Float):
+        if kind == "float":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise TypeError
             return float(value)
-        if isinstance(t, Numeric):
+        if kind == "numeric":
             if not isinstance(value, (str, int)):
                 raise TypeError
             return Decimal(str(value))
-        if isinstance(t, LargeBinary):
+        if kind == "binary":
             return base64.b64decode(value, validate=True)
-        if isinstance(t, JSON):
+        if kind == "json":
             return value
-        if isinstance(t, String):  # String, Text, Enum, Unicode
+        if kind == "string":  # String, Text, Enum, Unicode
             if not isinstance(value, str):
                 raise TypeError
             if t.length is not None and len(value) > t.length:
@@ -192,11 +220,12 @@ def decode_row(st: SyncedTable, record: Any) -> dict[str, Any]:
     """Check one record of a bundle against its table and return column -> Python value."""
     if not isinstance(record, dict):
         raise RecordError(f"table « {st.name} » : enregistrement mal formé")
-    unknown = set(record) - set(st.column_names)
+    columns, names, _ = _table_columns(st)
+    unknown = set(record) - names
     if unknown:
         raise RecordError(f"table « {st.name} » : colonnes inconnues {', '.join(sorted(unknown))}")
     out: dict[str, Any] = {}
-    for col in st.columns:
+    for col in columns:
         if col.name in record:
             out[col.name] = decode_value(st, col, record[col.name])
         elif col.primary_key or col.name in ("id", "revision", "updated_at"):
