@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from collections.abc import Sequence
+from functools import wraps
 
 PALETTE = ["#1f5f8b", "#4f9bc9", "#f0a04b", "#7bb662", "#c75b5b", "#8e6cb5", "#5fb3a8", "#d4a72c"]
 TEXT = "#1d2a35"
@@ -38,6 +40,20 @@ def _plt():
     return plt
 
 
+# pyplot keeps global state (current figure, rcParams): charts are drawn one at a time, whichever
+# thread asks (the GUI's background tasks and an export may draw at the same moment).
+_LOCK = threading.RLock()
+
+
+def _serialised(fn):
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _LOCK:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _wrap(label: str, width: int = 28) -> str:
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
@@ -54,6 +70,7 @@ def _png(fig, dpi: int = 150) -> bytes:
     return buf.getvalue()
 
 
+@_serialised
 def bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
@@ -85,6 +102,7 @@ def bar_chart(
     return _png(fig)
 
 
+@_serialised
 def column_chart(labels: Sequence[str], values: Sequence[float], title: str = "", unit: str = "") -> bytes:
     """Vertical columns (distributions, histograms)."""
     plt = _plt()
@@ -103,6 +121,7 @@ def column_chart(labels: Sequence[str], values: Sequence[float], title: str = ""
     return _png(fig)
 
 
+@_serialised
 def stacked_bar(
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[float], str | None]],
@@ -131,6 +150,7 @@ def stacked_bar(
     return _png(fig)
 
 
+@_serialised
 def radar_chart(labels: Sequence[str], values: Sequence[float], max_value: float, title: str = "", compare: Sequence[float] | None = None, compare_label: str = "") -> bytes:
     """Maturity profiles: one axis per domain, 0..max_value."""
     import math

@@ -185,7 +185,14 @@ class SingleChoiceEditor(_ButtonChoiceEditor):
 
     def __init__(self, field: FormField, parent: QWidget | None = None):
         super().__init__(field, parent)
-        horizontal = len(field.choices) <= 5 and is_short(field.choices, 24) and not field.allow_other
+        # On one row only when the whole row stays well inside the page (about 60 characters
+        # of labels plus the radio buttons and the « Effacer » link).
+        horizontal = (
+            len(field.choices) <= 5
+            and is_short(field.choices, 24)
+            and sum(len(o.label) for o in field.choices) <= 60
+            and not field.allow_other
+        )
         if horizontal:
             layout = QHBoxLayout()
             layout.setSpacing(18)
