@@ -298,15 +298,19 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
     def step_states(self, evaluation_id: str) -> dict[str, StepState]:
         """The Actions step is done when a short list of the advised size is chosen and every
         chosen action has at least one evaluative question in its method plan."""
-        actions = self.list(evaluation_id)
+        with self.read() as s:  # ids only: this runs after every save, on programmations of thousands
+            self._evaluation(s, evaluation_id)
+            actions = s.execute(
+                select(Action.id, Action.chosen).where(Action.evaluation_id == evaluation_id, Action.deleted.is_(False))
+            ).all()
         if not actions:
             return {"actions": StepState("actions", "a_faire")}
-        chosen = [a for a in actions if a.chosen]
+        chosen = [aid for aid, is_chosen in actions if is_chosen]
         grid = self.kit(evaluation_id).tool(GRID_TOOL)
         sheets = {
             r.subject_id: r for r in self.services.forms.find(evaluation_id, "methode-actions", "action")
         }
-        planned = sum(1 for a in chosen if a.id in sheets and sheets[a.id].answers.get("plan"))
+        planned = sum(1 for aid in chosen if aid in sheets and sheets[aid].answers.get("plan"))
         detail = f"{len(actions)} actions, {len(chosen)} retenue(s), {planned} avec méthode"
         done = grid.shortlist_min <= len(chosen) <= grid.shortlist_max and planned == len(chosen)
         return {"actions": StepState("actions", "termine" if done else "en_cours", detail)}
