@@ -142,7 +142,8 @@ class WorkshopsMixin(FieldworkBase):
                 )
             }
         labels = self.labels(evaluation_id) if recs else None
-        out = [self._workshop_data(evaluation_id, w, responses.get(w.response_id), labels) for w in recs]
+        forms: dict = {}  # one kit lookup per tool and session, not one per workshop
+        out = [self._workshop_data(evaluation_id, w, responses.get(w.response_id), labels, forms) for w in recs]
         order = {t: i for i, t in enumerate(WORKSHOP_TOOLS)}
         themes = {value: i for i, (value, _) in enumerate(labels.group_themes)} if labels else {}
         out.sort(
@@ -187,11 +188,16 @@ class WorkshopsMixin(FieldworkBase):
         return self.form(workshop.evaluation_id, workshop.tool_id, workshop.session)
 
     def _workshop_data(
-        self, evaluation_id: str, w: Workshop, response: FormResponse | None, labels
+        self, evaluation_id: str, w: Workshop, response: FormResponse | None, labels, forms: dict | None = None
     ) -> WorkshopData:
         answers = dict(response.answers or {}) if response is not None else {}
         try:
-            done = completion(self.form(evaluation_id, w.tool_id, w.session), answers)
+            form = (forms or {}).get((w.tool_id, w.session))
+            if form is None:
+                form = self.form(evaluation_id, w.tool_id, w.session)
+                if forms is not None:
+                    forms[(w.tool_id, w.session)] = form
+            done = completion(form, answers)
             answered, questions = done.answered, done.total
         except ServiceError:
             answered, questions = len(answers), 0
