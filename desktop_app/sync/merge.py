@@ -165,7 +165,7 @@ def _merge_table(
     ids = [r["id"] for r in rows]
     local = _fetch(session, st, ids)
     known = known_versions(session, table, ids)
-    conflicts = _open_conflicts(session, table, ids)
+    conflicts = _open_conflicts(session, table, ids) if local else {}  # only records we hold can be in conflict
     histories = bundle.versions.get(table, {})
     learned: set[tuple[str, str]] = set()
     conn = session.connection()
