@@ -1,13 +1,14 @@
 """GUI scenarios the benchmark runs in fresh subprocesses (offscreen), one JSON line on stdout.
 
     python benchmarks/bench_gui.py bare                     # a bare PySide6 main window, shown then quit
-    python benchmarks/bench_gui.py open --db X --evaluation ID
+    python benchmarks/bench_gui.py open --db X --evaluation ID [--saves N]
 
 `bare` is the reference for the start-up ratio: the same QMainWindow size as the application,
 shown, then the event loop quits at once (as `EVALKIT_QUIT_AFTER_SHOW=1` makes the app do).
 `open` builds the application's window like `evalkit gui` does, shows the welcome screen, then
-times opening the evaluation (its first step drawn, background loads finished) and then each
-step's screen; it reports the peak resident memory with the evaluation open.
+times opening the evaluation (its first step drawn, background loads finished), reads the peak
+resident memory with the evaluation open, then times each step's screen and a few answers saved
+through the window (every screen built, each refreshing as it does after a save).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def peak_rss_mb(field: str = "VmHWM") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def open_evaluation(db: str, evaluation_id: str) -> int:
+def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app import paths
@@ -79,8 +80,10 @@ def open_evaluation(db: str, evaluation_id: str) -> int:
         settle()
         steps[step.id] = round((time.perf_counter() - t) * 1000, 1)
         rss_steps[step.id] = round(peak_rss_mb("VmRSS"), 1)
+    gui_save = save_in_window(app, ctx, window, evaluation_id, settle, saves) if saves else {}
     report = {
         "open_ms": round(open_ms, 1),
+        "gui_save_ms": gui_save,
         "steps_ms": steps,
         "rss_open_mb": round(rss_open, 1),
         "rss_after_step_mb": rss_steps,
@@ -92,6 +95,37 @@ def open_evaluation(db: str, evaluation_id: str) -> int:
     return 0
 
 
+def save_in_window(app, ctx, window, evaluation_id: str, settle, n: int = 15) -> dict:
+    """Saving one answer as a form does (ctx.apply), with every step's screen built and the
+    référentiel shown: the save plus every refresh it triggers, until the window is idle."""
+    services = ctx.services
+    responses = services.forms.find(evaluation_id, tool_id="referentiel") or services.forms.find(
+        evaluation_id
+    )
+    if not responses:
+        return {}
+    from desktop_app.kit.forms import compile_tool, iter_fields
+
+    summary = services.evaluations.get(evaluation_id)
+    kit = services.kits.get(summary.kit_id, summary.kit_version)
+    rid, tool_id = responses[0].id, responses[0].tool_id
+    key = next(
+        (f.id for f in iter_fields(compile_tool(kit, tool_id)) if f.type in ("text", "long_text")), None
+    )
+    if key is None:
+        return {}
+    window.show_step("referentiel" if tool_id == "referentiel" else window.steps.currentItem().data(0x0100))
+    settle()
+    times = []
+    for i in range(n):
+        t = time.perf_counter()
+        ctx.apply(lambda i=i: services.forms.set_answer(rid, key, f"Valeur saisie n°{i}"))
+        settle()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return {"p50": round(times[len(times) // 2], 1), "max": round(times[-1], 1), "n": n}
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["bare"]:
         return bare()
@@ -101,8 +135,9 @@ def main(argv: list[str]) -> int:
         p = argparse.ArgumentParser()
         p.add_argument("--db", required=True)
         p.add_argument("--evaluation", required=True)
+        p.add_argument("--saves", type=int, default=15, help="answers saved through the window afterwards")
         args = p.parse_args(argv[1:])
-        return open_evaluation(args.db, args.evaluation)
+        return open_evaluation(args.db, args.evaluation, args.saves)
     print("usage: bench_gui.py bare | open --db X --evaluation ID", file=sys.stderr)
     return 2
 

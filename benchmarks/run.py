@@ -16,6 +16,7 @@ Prints a table and writes JSON (default `benchmarks/results/latest.json`). Metri
                   sqlite3 inserting the same rows                                            ≤ 3
 - growth          time at scale 100 over time at scale 1, for the exports and bundle import  ≤ 120
 - rss_mb          peak memory of the application with the largest evaluation open           < 300
+- rss_session_mb  (no target) the same process's peak after every step's screen was visited
 
 Data comes from `benchmarks/generate.py`, generated once into the data directory and reused
 while the generator, the migrations and the feature areas present are unchanged (the first run
@@ -67,6 +68,7 @@ ORDER = (
     "import_ratio",
     "growth",
     "rss_mb",
+    "rss_session_mb",
 )
 UNITS = {
     "open_ms": "ms",
@@ -74,12 +76,14 @@ UNITS = {
     "save_p99_ms": "ms",
     "pdf_ms_per_page": "ms",
     "rss_mb": "Mo",
+    "rss_session_mb": "Mo",
     "startup_ratio": "×",
     "xlsx_ratio": "×",
     "import_ratio": "×",
     "growth": "×",
 }
-SCALES = (1, 100)
+SCALES = (1, 10, 100)  # generated once; full runs compare 1 and 100, --quick 1 and 10
+QUICK_LARGE = 10
 
 
 class BenchError(Exception):
@@ -167,8 +171,12 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t0, result
 
 
-def median_time(fn: Callable[[], Any], reps: int) -> float:
-    return statistics.median(timed(fn)[0] for _ in range(reps))
+def median_time(fn: Callable[[], Any], reps: int, long: float = 20.0) -> float:
+    """Median of `reps` runs; a run longer than `long` seconds is not repeated."""
+    times = [timed(fn)[0]]
+    while len(times) < reps and times[0] < long:
+        times.append(timed(fn)[0])
+    return statistics.median(times)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -195,7 +203,7 @@ class Bench:
         self.home = data / "home"
         self.metrics: dict[str, Any] = {}
         self.details: dict[str, Any] = {}
-        self.largest = self._scale_entry(max(SCALES))
+        self.largest = self._scale_entry(QUICK_LARGE if quick else max(SCALES))
         self.smallest = self._scale_entry(min(SCALES))
 
     def _scale_entry(self, scale: int) -> dict:
@@ -261,6 +269,8 @@ class Bench:
             str(db),
             "--evaluation",
             self.largest["evaluation_id"],
+            "--saves",
+            str(self.reps(15, 5)),
         ]
         results = []
         for _ in range(self.reps(3, 1)):
@@ -271,8 +281,15 @@ class Bench:
             results.append(report)
         best = sorted(results, key=lambda r: r["open_ms"])[len(results) // 2]
         self.metrics["open_ms"] = round(best["open_ms"])
-        self.metrics["rss_mb"] = round(max(r["child_rss_mb"] for r in results))
-        self.details["open"] = {"steps_ms": best["steps_ms"], "runs_ms": [r["open_ms"] for r in results]}
+        self.metrics["rss_mb"] = round(max(r["rss_open_mb"] for r in results))
+        self.metrics["rss_session_mb"] = round(max(r["child_rss_mb"] for r in results))
+        self.details["open"] = {
+            "steps_ms": best["steps_ms"],
+            "runs_ms": [r["open_ms"] for r in results],
+            "gui_save_ms": best.get("gui_save_ms"),
+            "rss_open_mb": best.get("rss_open_mb"),
+            "rss_after_step_mb": best.get("rss_after_step_mb"),
+        }
 
     # save_p50_ms, save_p99_ms -------------------------------------------------------------------
     def save(self) -> None:
@@ -370,15 +387,22 @@ class Bench:
         pages = {}
         for entry in (self.smallest, self.largest):
             scale = entry["scale"]
-            times["xlsx"][scale], times["pdf"][scale], pages[scale] = self._export_times(entry)
+            with_pdf = (
+                not self.quick or entry is self.smallest
+            )  # --quick: the PDF of the small evaluation only
+            times["xlsx"][scale], pdf_s, page_count = self._export_times(entry, with_pdf)
+            if with_pdf:
+                times["pdf"][scale], pages[scale] = pdf_s, page_count
         big, small = self.largest["scale"], self.smallest["scale"]
         baseline = self.work / f"grilles-{big}.xlsx"
         _SHEETS_CACHE[baseline] = _sheets(baseline)  # reading is not part of the reference
         plain = median_time(lambda: write_only_copy(baseline, self.work / "plain.xlsx"), self.reps(3))
         self.metrics["xlsx_ratio"] = round(times["xlsx"][big] / plain, 2)
-        self.metrics["pdf_ms_per_page"] = round(times["pdf"][big] * 1000 / max(1, pages[big]), 1)
+        pdf_scale = max(times["pdf"])
+        self.metrics["pdf_ms_per_page"] = round(times["pdf"][pdf_scale] * 1000 / max(1, pages[pdf_scale]), 1)
         growth["xlsx_export"] = round(times["xlsx"][big] / times["xlsx"][small], 1)
-        growth["pdf_export"] = round(times["pdf"][big] / times["pdf"][small], 1)
+        if small in times["pdf"] and big in times["pdf"]:
+            growth["pdf_export"] = round(times["pdf"][big] / times["pdf"][small], 1)
         self.details["exports"] = {
             "xlsx_s": {str(k): round(v, 2) for k, v in times["xlsx"].items()},
             "openpyxl_write_only_s": round(plain, 2),
@@ -387,7 +411,7 @@ class Bench:
             "pdf_pages": {str(k): v for k, v in pages.items()},
         }
 
-    def _export_times(self, entry: dict) -> tuple[float, float, int]:
+    def _export_times(self, entry: dict, with_pdf: bool = True) -> tuple[float, float, int]:
         """Median seconds of the workbook and of the PDF for one evaluation, and the PDF's pages."""
         scale, eid = entry["scale"], entry["evaluation_id"]
         services = self.services(self.work_copy(entry, f"exports-{scale}"))
@@ -395,6 +419,8 @@ class Bench:
         results = []
         try:
             xlsx_s = median_time(lambda: services.exports.xlsx(eid, xlsx), self.reps(3))
+            if not with_pdf:
+                return xlsx_s, 0.0, 0
             pdf_s = median_time(lambda: results.append(services.exports.pdf(eid, pdf)), self.reps(3))
         finally:
             services.close()
@@ -638,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
 
+    if args.quick:  # linear growth, 10× the data instead of 100×
+        TARGETS["growth"] = ("<=", 1.2 * QUICK_LARGE)
     data = Path(args.data).resolve()
     os.environ["EVALKIT_HOME"] = str(data / "home")
     manifest = ensure_data(data, args.territories, args.regenerate)
@@ -647,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(data, manifest, args.quick, Path(tmp))
         groups = {
             "startup": (bench.startup, ("startup_ratio",)),
-            "open": (bench.open_and_memory, ("open_ms", "rss_mb")),
+            "open": (bench.open_and_memory, ("open_ms", "rss_mb", "rss_session_mb")),
             "save": (bench.save, ("save_p50_ms", "save_p99_ms")),
             "exports": (bench.exports, ("xlsx_ratio", "pdf_ms_per_page")),
             "bundles": (bench.bundles, ("import_ratio",)),
@@ -671,6 +699,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "quick": args.quick,
+        "scales": {"small": bench.smallest["scale"], "large": bench.largest["scale"]},
         "seconds": round(time.perf_counter() - t_start, 1),
         "machine": {
             **machine(),
