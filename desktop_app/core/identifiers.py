@@ -113,10 +113,12 @@ def check_required(value: str, what: str) -> str | None:
 
 
 def format_date_fr(iso: str | date | None) -> str:
+    """`2026-11-21` (or a date) -> `21/11/2026`; empty stays empty."""
     if not iso:
         return ""
-    d = iso if isinstance(iso, date) else date.fromisoformat(str(iso))
-    return d.strftime("%d/%m/%Y")
+    if isinstance(iso, date):
+        return iso.strftime("%d/%m/%Y")
+    return date.fromisoformat(str(iso)).strftime("%d/%m/%Y")
 
 
 def format_amount(value: float | int | None, currency: bool = True) -> str:

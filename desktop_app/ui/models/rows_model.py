@@ -7,41 +7,31 @@ and flagged (red background, French tooltip).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.cadrage import TableSpec, check_cell
+from desktop_app.core.validation import AnswerError, format_date, parse_date
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_BG = QBrush(QColor("#fde7e7"))
 
 
 def parse_fr_date(text: str) -> str:
-    """'21/11/2026' or '2026-11-21' -> ISO; anything else is returned unchanged (flagged later)."""
+    """'21/11/2026', '21 novembre 2026' or '2026-11-21' -> ISO; anything else is returned unchanged
+    (it is kept as typed and flagged by the column's check)."""
     t = (text or "").strip()
     if not t:
         return ""
-    for sep in ("/", ".", "-"):
-        parts = t.split(sep)
-        if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
-            try:
-                return date(int(parts[2]), int(parts[1]), int(parts[0])).isoformat()
-            except ValueError:
-                return t
     try:
-        return date.fromisoformat(t).isoformat()
-    except ValueError:
+        return parse_date(t).isoformat()
+    except AnswerError:
         return t
 
 
-def format_fr_date(iso: str) -> str:
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except (TypeError, ValueError):
-        return iso or ""
+format_fr_date = format_date
 
 
 class RowsModel(QAbstractTableModel):
