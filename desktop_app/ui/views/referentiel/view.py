@@ -155,6 +155,9 @@ class ReferentielView(QWidget):
         self.editor.answersChanged.connect(lambda _a: self._refresh.start())
         ctx.changed.connect(self._on_change)
         self.reload_matrix()
+        if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
+            # Coming back to a référentiel under way: the overview first; a cell opens the grid.
+            self.tabs.setCurrentWidget(self.matrix)
 
     def _sync_toggle(self, open_: bool) -> None:
         self.toggle.blockSignals(True)
