@@ -104,8 +104,12 @@ def run_gui(
         window.show()
         for _ in range(5):
             app.processEvents()
-        ctx.tasks.wait(10000)
-        app.processEvents()
+        for view in getattr(window, "views", {}).values():  # charts debounced behind a timer: start them now
+            getattr(view, "settle", lambda: None)()
+        for _ in range(3):  # a delivered result may start another background task (charts)
+            ctx.tasks.wait(20000)
+            for _ in range(3):
+                app.processEvents()
         ok = window.grab().save(screenshot)
         window.close()
         services.close()

@@ -254,6 +254,7 @@ class GridTab(QWidget):
         self.split.setStretchFactor(1, 2)
         self.split.setSizes([360, 300])
         self._chart_seq = 0
+        self._chart_shown = False
         self._chart_timer = QTimer(self, singleShot=True, interval=300)
         self._chart_timer.timeout.connect(self._draw_chart)
 
@@ -313,8 +314,8 @@ class GridTab(QWidget):
         model = self.model
         self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r].action))
         if redraw:
-            if self._chart_seq == 0:
-                self._draw_chart()  # the first picture at once; later ones wait for a pause in the typing
+            if not self._chart_shown:
+                self._draw_chart()  # a first picture at once; later ones wait for a pause in the typing
             else:
                 self._chart_timer.start()
 
@@ -341,15 +342,16 @@ class GridTab(QWidget):
             if seq == self._chart_seq:
                 try:
                     self.chart.set_png(png)
+                    self._chart_shown = True
                 except RuntimeError:  # the view was closed meanwhile
                     pass
 
-        self.ctx.tasks.run(lambda _p: ranking_chart(*args, title=title, width=11, pitch=0.22), on_done=done,
+        self.ctx.tasks.run(lambda _p: ranking_chart(*args, title=title, width=10, pitch=0.2), on_done=done,
                            on_error=lambda exc: log.warning("ranking chart failed: %s", exc))
 
     def flush_chart(self) -> None:
-        """Draw the pending chart now (screenshots, tests)."""
-        if self._chart_timer.isActive():
+        """Draw the pending chart now (screenshots, tests); the caller waits for `ctx.tasks`."""
+        if self._chart_timer.isActive() or (self.grid is not None and not self._chart_shown):
             self._chart_timer.stop()
             self._draw_chart()
 

@@ -226,3 +226,7 @@ class ActionsView(QWidget):
 
     def flush(self) -> None:
         self.chosen_tab.flush()
+
+    def settle(self) -> None:
+        """Start any chart still waiting for a pause in the typing (before a screenshot)."""
+        self.grid_tab.flush_chart()
