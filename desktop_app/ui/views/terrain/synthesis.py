@@ -122,7 +122,7 @@ class SynthesisTab(QWidget):
         ):
             combo.setAccessibleName(name)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(9)
+            combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._apply)
         reset = QPushButton("Effacer les filtres")
         reset.clicked.connect(self.reset_filters)
@@ -153,7 +153,7 @@ class SynthesisTab(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        for i, width in enumerate((86, 190, 82, 150, 100, 300)):
+        for i, width in enumerate((80, 250, 82, 130, 90, 300)):
             self.table.setColumnWidth(i, width)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
