@@ -1,12 +1,14 @@
 # EvalKit Quartiers — two commands: `make run` and `make test`.
 # Everything is installed by the project's own files into .venv (system libraries Qt needs are
-# installed with apt-get when missing and when run as root, e.g. on CI).
+# installed with apt-get when missing and when run as root, e.g. on CI; LibreOffice headless, for the
+# round-trip tests, unless a LibreOffice `soffice` is already there).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils
+SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core poppler-utils \
+	libreoffice-calc-nogui libreoffice-writer-nogui
 
 .PHONY: run test bench installer system-deps venv lint demo screenshots clean
 
@@ -34,7 +36,9 @@ $(STAMP): pyproject.toml | system-deps
 	touch $(STAMP)
 
 system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+		case $$p in libreoffice-*) command -v soffice >/dev/null 2>&1 && continue;; esac; \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 			echo "Installing system packages:$$missing"; \
