@@ -1,10 +1,12 @@
 """Helpers of the sync tests: open a "laptop" (database + its own attachments), dump every synced
 table to compare two databases, fill an evaluation with a little of everything, find the
-PostgreSQL test server."""
+PostgreSQL test server and give each test its own fresh database on it."""
 
 from __future__ import annotations
 
 import os
+import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -78,3 +80,24 @@ def pg_url() -> str | None:
             pytest.fail("EVALKIT_TEST_PG_URL n'est pas défini : le serveur PostgreSQL de test n'a pas démarré (make test).")
         pytest.skip("EVALKIT_TEST_PG_URL not set (run through `make test`)")
     return url
+
+
+@contextmanager
+def fresh_pg_database(label: str):
+    """A new, empty PostgreSQL database on the test server; yields its URL, drops it afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(pg_url())
+    name = f"evalkit_t_{label}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield base.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

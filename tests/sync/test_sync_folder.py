@@ -76,7 +76,7 @@ def test_missing_folder_is_a_french_error(machine_a, tmp_path):
 
 def test_cli_export_import_sync(machine_a, shared_eval, tmp_path, capsys):
     eid, _ = shared_eval
-    db_a = machine_a.store.path
+    db_a = machine_a.store.path or machine_a.store.url  # a file, or the PostgreSQL URL
     out = tmp_path / "cli.evalkit"
     assert main(["export", "bundle", "--db", str(db_a), "--out", str(out), "--json"]) == 0
     exported = json.loads(capsys.readouterr().out)

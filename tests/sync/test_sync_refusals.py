@@ -84,6 +84,25 @@ def test_truncated_entry_with_a_readable_directory(machine_b, good, tmp_path):
     refused(machine_b, damaged, "endommagé")
 
 
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_flipped_byte_inside_an_entry(machine_b, good, tmp_path, compression):
+    """One bit of one entry's data changes on disk (a bad USB key): refused, whatever the compression."""
+    with zipfile.ZipFile(good) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    src = tmp_path / f"src-{compression}.evalkit"
+    with zipfile.ZipFile(src, "w", compression) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo("records/communes.json")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data = bytearray(src.read_bytes())
+    data[start + info.compress_size // 2] ^= 0x01
+    flipped = tmp_path / f"flipped-{compression}.evalkit"
+    flipped.write_bytes(bytes(data))
+    refused(machine_b, flipped, "endommagé")
+
+
 @pytest.mark.parametrize("name", ["../../evil.txt", "/tmp/evil.txt", "records/../../evil.json", "C:/evil.txt", "records\\..\\evil.json"])
 def test_path_traversal_entry(machine_b, good, tmp_path, name):
     def change(manifest, entries):
