@@ -14,6 +14,7 @@ through the window (every screen built, each refreshing as it does after a save)
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -89,10 +90,13 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
         "rss_after_step_mb": rss_steps,
         "rss_mb": round(peak_rss_mb(), 1),
     }
-    print(json.dumps(report))
+    print(json.dumps(report), flush=True)
     window.close()
     services.close()
-    return 0
+    # Skip the interpreter's finalisation: with every screen built, PySide6 sometimes aborts while
+    # collecting widgets at exit ("none_dealloc"), which would turn a finished measurement into a failure.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def save_in_window(app, ctx, window, evaluation_id: str, settle, n: int = 15) -> dict:

@@ -270,7 +270,7 @@ class Bench:
             "--evaluation",
             self.largest["evaluation_id"],
             "--saves",
-            str(self.reps(15, 5)),
+            str(self.reps(10, 5)),
         ]
         results = []
         for _ in range(self.reps(3, 1)):
