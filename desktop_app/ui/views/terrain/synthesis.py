@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -37,6 +40,9 @@ from desktop_app.ui.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Type", "Source", "Date", "Thème", "Rubrique", "Extrait")
+# The first entry of each filter: short, since the label before the combo already names the filter
+# (« Thème  Tous »), so that the five filters fit on one row at 1280 px wide.
+ALL, ALL_FEMININE = "Tous", "Toutes"  # « Toutes » for the feminine « Rubrique »
 
 
 def _date(iso: str) -> str:
@@ -100,8 +106,8 @@ class SynthesisTab(QWidget):
         self.search.setPlaceholderText("Rechercher dans les notes, verbatims et témoignages…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply)
-        self.kind = QComboBox()
-        self.kind.addItem("Tout", "")
+        self.kind = FilterCombo()
+        self.kind.addItem(ALL, "")
         for value, label in (
             ("workshop", "Ateliers"),
             ("immersion", "Immersions"),
@@ -109,10 +115,10 @@ class SynthesisTab(QWidget):
             ("contribution", "Contributions"),
         ):
             self.kind.addItem(label, value)
-        self.theme = QComboBox()
-        self.group = QComboBox()
-        self.qpv = QComboBox()
-        self.category = QComboBox()
+        self.theme = FilterCombo()
+        self.group = FilterCombo()
+        self.qpv = FilterCombo()
+        self.category = FilterCombo()
         for combo, name in (
             (self.kind, "Type"),
             (self.theme, "Thème"),
@@ -121,8 +127,6 @@ class SynthesisTab(QWidget):
             (self.category, "Rubrique"),
         ):
             combo.setAccessibleName(name)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._apply)
         reset = QPushButton("Effacer les filtres")
         reset.clicked.connect(self.reset_filters)
@@ -140,7 +144,7 @@ class SynthesisTab(QWidget):
             lab = QLabel(label)
             lab.setBuddy(combo)
             row2.addWidget(lab)
-            row2.addWidget(combo, 1)
+            row2.addWidget(combo)
 
         self.model = ExcerptsModel(self)
         self.table = QTableView()
@@ -200,10 +204,10 @@ class SynthesisTab(QWidget):
         f = facets(self.excerpts)
         self._loading = True
         for combo, values, first in (
-            (self.theme, [(v, v) for v in f.themes], "Tous les thèmes"),
-            (self.group, [(v, v) for v in f.groups], "Tous les groupes"),
-            (self.qpv, [(v, self._qpv_label(v)) for v in f.qpv], "Tous les quartiers"),
-            (self.category, [(v, CATEGORY_LABELS[v]) for v in f.categories], "Toutes les rubriques"),
+            (self.theme, [(v, v) for v in f.themes], ALL),
+            (self.group, [(v, v) for v in f.groups], ALL),
+            (self.qpv, [(v, self._qpv_label(v)) for v in f.qpv], ALL),
+            (self.category, [(v, CATEGORY_LABELS[v]) for v in f.categories], ALL_FEMININE),
         ):
             chosen = combo.currentData()
             combo.clear()
@@ -211,6 +215,8 @@ class SynthesisTab(QWidget):
             for value, label in values:
                 combo.addItem(label, value)
             combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        for combo in (self.kind, self.theme, self.group, self.qpv, self.category):
+            combo.fit_list()
         self._loading = False
         self.hidden.setText(
             f"{hidden} témoignage(s) ou contribution(s) sans accord d'utilisation ne sont pas repris ici."
@@ -282,6 +288,51 @@ class SynthesisTab(QWidget):
         if index.isValid():
             e = self.model.rows[index.row()]
             self.open_record(e.kind, e.record_id)
+
+
+def combo_width_for(combo: QComboBox, text: str) -> int:
+    """The width `combo` needs to show `text` without clipping (arrow, frame and style sheet padding
+    included, as the style computes them)."""
+    combo.ensurePolished()
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    fm = combo.fontMetrics()
+    contents = QSize(fm.horizontalAdvance(text), fm.height())
+    return combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt, contents, combo).width()
+
+
+class FilterCombo(QComboBox):
+    """A filter drop-down that asks the layout for the width of what it shows.
+
+    Never narrower than its first entry (« Tous »); it asks for the width of the chosen value, so
+    the row gives room to the filters in use and takes it from those left on « Tous ». The open list
+    is as wide as its longest entry; a chosen value too long for the row is in the tooltip.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.currentTextChanged.connect(self._current_changed)
+
+    def _current_changed(self, text: str) -> None:
+        self.setToolTip(text)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        hint = super().sizeHint()
+        return QSize(max(combo_width_for(self, self.currentText()), self.minimumSizeHint().width()), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(combo_width_for(self, self.itemText(0)), hint.height())
+
+    def fit_list(self) -> None:
+        """Widen the open list to its longest entry (after the entries changed)."""
+        view = self.view()
+        fm = view.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0)
+        view.setMinimumWidth(widest + 24 + view.verticalScrollBar().sizeHint().width())
+        self.updateGeometry()
 
 
 def _highlight(text: str, query: str) -> str:
