@@ -7,19 +7,6 @@ import pytest
 from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox
 
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.style import apply_style
-
-
-@pytest.fixture
-def styled_app(qapp):
-    """The real look (Fusion + style sheet: its paddings decide what fits), restored afterwards."""
-    before = (qapp.style().name(), qapp.styleSheet(), qapp.palette(), qapp.font())
-    apply_style(qapp)
-    yield qapp
-    qapp.setStyleSheet(before[1])
-    qapp.setStyle(before[0])
-    qapp.setPalette(before[2])
-    qapp.setFont(before[3])
 
 
 def _shown_width(combo: QComboBox) -> int:

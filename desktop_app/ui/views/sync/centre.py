@@ -47,6 +47,30 @@ def compute(services) -> Rendered:
     return Rendered(data, referential_chart(data), {m.tool_id: maturity_chart(m) for m in data.maturity})
 
 
+class CompletionCell(QWidget):
+    """A territory's completion: a slim bar with the percentage written beside it, never on it (a
+    label drawn over the bar's edge was half white on blue, half dark on white)."""
+
+    def __init__(self, percent: int, parent=None):
+        super().__init__(parent)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setValue(percent)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(10)
+        self.bar.setMinimumWidth(70)
+        self.label = QLabel(f"{percent} %")
+        self.label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("100 %") + 2)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.label)
+        self.setAccessibleName(f"Avancement : {percent} %")
+        self.setToolTip(f"Avancement : {percent} %")
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
     t = QTableWidget(len(rows), len(headers))
     t.setHorizontalHeaderLabels(headers)
@@ -136,11 +160,7 @@ class ConsolidationWindow(QMainWindow):
         for i, row in enumerate(data.territories):
             for j, text in enumerate([row.territory, row.title, row.generation]):
                 t.setItem(i, j, QTableWidgetItem(text))
-            bar = QProgressBar()
-            bar.setRange(0, 100)
-            bar.setValue(round(row.completion * 100))
-            bar.setFormat(f"{round(row.completion * 100)} %")
-            t.setCellWidget(i, 3, bar)
+            t.setCellWidget(i, 3, CompletionCell(round(row.completion * 100)))
             t.setItem(i, 4, QTableWidgetItem(f"{row.steps_done} / {row.steps_total}"))
             t.setItem(i, 5, QTableWidgetItem(row.updated_at.astimezone().strftime("%d/%m/%Y")))
             t.item(i, 0).setData(Qt.ItemDataRole.UserRole, row.evaluation_id)
