@@ -10,14 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QWidget
 
-from desktop_app.services.app_services import Services
-from desktop_app.services.base import Change, ServiceError
+from desktop_app.services.errors import Change, ServiceError
 from desktop_app.ui.settings import Settings
 from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:  # the store is loaded after the main window is shown (see ui/app.py)
+    from desktop_app.services.app_services import Services
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,51 @@ class AppContext(QObject):
         if isinstance(result, Change):
             self.changed.emit(result)
         return result
+
+    def watch(self, widget: QWidget, handler: Callable[[Change], None]) -> None:
+        """Call `handler` with every change, but only while `widget` is shown.
+
+        A step screen hidden behind another one (a page of the main window's stack) does not
+        reload on each keystroke saved elsewhere: its changes wait, without duplicates, and are
+        handed over when it is shown again. A widget with no parent (a test, a dialog) is always
+        told at once.
+        """
+        _ChangeWatch(self, widget, handler)
+
+
+class _ChangeWatch(QObject):
+    """Hands `changed` to a handler while its widget is shown, keeps them for later otherwise."""
+
+    def __init__(self, ctx: AppContext, widget: QWidget, handler: Callable[[Change], None]):
+        super().__init__(widget)  # lives and dies with the widget (and its connection with it)
+        self.widget = widget
+        self.handler = handler
+        self.pending: dict[tuple, Change] = {}
+        widget.installEventFilter(self)
+        ctx.changed.connect(self._on_change)
+
+    def _hidden(self) -> bool:
+        w = self.widget
+        return w.parentWidget() is not None and not w.isVisibleTo(w.window())
+
+    def _on_change(self, change: Change) -> None:
+        if self._hidden():
+            key = (change.evaluation_id, change.entity, change.id, change.field)
+            self.pending.pop(key, None)  # keep the order of the last occurrences
+            self.pending[key] = change
+        else:
+            self.handler(change)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            obj is self.widget
+            and self.pending
+            and event.type() in (QEvent.Type.ShowToParent, QEvent.Type.Show)
+        ):
+            pending, self.pending = list(self.pending.values()), {}
+            for change in pending:
+                self.handler(change)
+        return False
 
 
 def _describe_storage_error(exc: Exception) -> str:

@@ -121,3 +121,31 @@ def test_qt_standard_texts_are_french(qapp):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.Cancel)
     texts = {b.text().replace("&", "") for b in box.buttons()}
     assert texts == {"Oui", "Annuler"}
+
+
+def test_hidden_screens_catch_up_when_shown_instead_of_reloading_on_every_save(qtbot, ctx, services, evaluation_id):
+    window = _window(qtbot, ctx)
+    window.open_evaluation(evaluation_id, "terrain")
+    terrain = window.views["terrain"]
+    terrain._refresher.flush()
+    assert terrain.tabs.tabText(2) == "Suivi des engagements (0)"
+    reloads = []
+    original = terrain.commitments.reload
+    terrain.commitments.reload = lambda: (reloads.append(1), original())[1]
+
+    window.show_step("cadrage")
+    for _ in range(3):  # three commitments recorded while Terrain is hidden (e.g. from another screen)
+        ctx.apply(lambda: services.fieldwork.add_commitment(evaluation_id))
+    terrain._refresher.flush()
+    assert reloads == []  # nothing rebuilt behind the user's back
+    assert terrain.tabs.tabText(2) == "Suivi des engagements (0)"
+
+    window.show_step("terrain")  # shown again: it catches up once
+    terrain._refresher.flush()
+    assert reloads == [1]
+    assert terrain.tabs.tabText(2) == "Suivi des engagements (3)"
+    assert terrain.commitments.count() == 3
+
+    ctx.apply(lambda: services.fieldwork.add_commitment(evaluation_id))  # visible: at once
+    terrain._refresher.flush()
+    assert terrain.tabs.tabText(2) == "Suivi des engagements (4)"

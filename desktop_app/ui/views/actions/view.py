@@ -71,7 +71,7 @@ class ActionsView(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self.refresh()
         count = ctx.services.actions.count(evaluation_id)
         if count:

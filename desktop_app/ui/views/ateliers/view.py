@@ -219,7 +219,7 @@ class AteliersView(QWidget):
         layout.addWidget(splitter, 1)
 
         self._refresher = Coalescer(self.reload_list, parent=self)
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self.reload_list()
         self.tree.select_first()
         if self.tree.current() is None:

@@ -62,7 +62,7 @@ class CadrageView(QScrollArea):
         self.tabs.setMinimumHeight(380)
         layout.addWidget(self.tabs, 1)
         self.setWidget(page)
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self.reload()
 
     # -- data ----------------------------------------------------------------------------------

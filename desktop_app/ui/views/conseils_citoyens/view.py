@@ -156,7 +156,7 @@ class CouncilsView(QWidget):
         self.start_page = self._build_start_page()
         self.stack.addWidget(self.start_page)
         self._councils: dict[str, Council] = {}
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self.reload()
 
     # -- the council picker --------------------------------------------------------------------

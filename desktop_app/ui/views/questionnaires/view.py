@@ -69,7 +69,7 @@ class QuestionnairesView(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.selector.currentIndexChanged.connect(self._select)
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self._select(0)
         self.tabs.setCurrentWidget(self.results if self.infos[0].responses else self.responses)
         self._tab_changed(self.tabs.currentIndex())

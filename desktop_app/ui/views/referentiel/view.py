@@ -153,7 +153,7 @@ class ReferentielView(QWidget):
         self._refresh = QTimer(self, singleShot=True, interval=300)
         self._refresh.timeout.connect(self.reload_matrix)
         self.editor.answersChanged.connect(lambda _a: self._refresh.start())
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self.reload_matrix()
         if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
             # Coming back to a référentiel under way: the overview first; a cell opens the grid.

@@ -69,7 +69,7 @@ class TerrainView(QWidget):
 
         self._dirty: set[str] = set()
         self._refresher = Coalescer(self._refresh, parent=self)
-        ctx.changed.connect(self._on_change)
+        ctx.watch(self, self._on_change)
         self._refresh_overview()
         self._titles()
 
