@@ -72,13 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    g = sub.add_parser("gui", help="ouvrir l'application (par défaut)")
-    g.add_argument("--db", help="fichier de base de données ou URL SQLAlchemy")
-    g.add_argument("--evaluation", help="identifiant de l'évaluation à ouvrir")
-    g.add_argument("--view", choices=VIEWS, help="écran à afficher")
-    g.add_argument("--screenshot", metavar="FICHIER.png", help="enregistrer une capture et quitter")
-    g.add_argument("--tool", help="ouvrir l'aperçu d'un outil du kit (ex. maturite-lcd)")
-    g.add_argument("--size", default="1360x860", help="taille de la fenêtre pour la capture (LxH)")
+    _gui_arguments(sub.add_parser("gui", help="ouvrir l'application (par défaut)"))
 
     d = sub.add_parser("demo", help="créer l'évaluation de démonstration")
     d.add_argument("--db", required=True)
@@ -105,6 +99,30 @@ def build_parser() -> argparse.ArgumentParser:
     for module in command_modules():
         module.register(groups)
     return p
+
+
+def _gui_arguments(g: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    g.add_argument("--db", help="fichier de base de données ou URL SQLAlchemy")
+    g.add_argument("--evaluation", help="identifiant de l'évaluation à ouvrir")
+    g.add_argument("--view", choices=VIEWS, help="écran à afficher")
+    g.add_argument("--screenshot", metavar="FICHIER.png", help="enregistrer une capture et quitter")
+    g.add_argument("--tool", help="ouvrir l'aperçu d'un outil du kit (ex. maturite-lcd)")
+    g.add_argument("--size", default="1360x860", help="taille de la fenêtre pour la capture (LxH)")
+    return g
+
+
+def _gui_args(argv: list[str]) -> argparse.Namespace | None:
+    """`evalkit`, `evalkit gui …` or `evalkit --db …`: parsed by the GUI's own small parser, so that
+    starting the window does not wait for every command module to register its options."""
+    if argv and argv[0] == "gui":
+        rest = argv[1:]
+    elif not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        rest = argv
+    else:
+        return None
+    args = _gui_arguments(_Parser(prog="evalkit gui", description="Ouvrir l'application.")).parse_args(rest)
+    args.command = "gui"
+    return args
 
 
 def command_modules() -> list:
@@ -215,25 +233,24 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     from desktop_app.logging_setup import setup_logging
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    setup_logging()
-    if args.command is None:
-        args = parser.parse_args(["gui", *(argv or sys.argv[1:])])
-    from desktop_app.services.base import ServiceError
-    from desktop_app.store.db import StoreError
-
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _gui_args(words)
+    if args is None:
+        args = build_parser().parse_args(words)
+    if args.command != "gui":  # the GUI sets logging up after its window is shown
+        setup_logging()
     try:
         func = getattr(args, "func", None) or COMMANDS[args.command]
         return func(args)
-    except (UserError, ServiceError, StoreError) as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
-    except Exception as exc:  # last resort: log the traceback, show one French line
+    except Exception as exc:
+        if _is_user_error(exc):
+            print(f"Erreur : {exc}", file=sys.stderr)
+            return 1
+        # last resort: log the traceback, show one French line
         log.exception("unexpected error in command %s", args.command)
         from desktop_app.logging_setup import write_crash_file
 
@@ -243,6 +260,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _is_user_error(exc: Exception) -> bool:
+    """Bad input with a French message: ours, a service's or the store's (the last two modules
+    are only imported by commands that use them — the GUI starts without them)."""
+    from desktop_app.services.errors import ServiceError
+
+    store = sys.modules.get("desktop_app.store.db")
+    kinds = (UserError, ServiceError) + ((store.StoreError,) if store else ())
+    return isinstance(exc, kinds)
 
 
 def gui_main() -> int:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
-import platform
 import sys
-import traceback
-from datetime import datetime
 from pathlib import Path
 
 from desktop_app import __version__, paths
@@ -20,6 +16,8 @@ def setup_logging(level: int = logging.INFO) -> None:
     if _configured:
         return
     _configured = True
+    import logging.handlers  # here, not at module level: the window is drawn before this runs
+
     root = logging.getLogger()
     root.setLevel(level)
     try:
@@ -35,6 +33,10 @@ def setup_logging(level: int = logging.INFO) -> None:
 
 def write_crash_file(exc: BaseException) -> Path | str:
     """Write the traceback and environment to a crash file; return its path."""
+    import platform
+    import traceback
+    from datetime import datetime
+
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     body = (
         f"EvalKit Quartiers {__version__}\n"

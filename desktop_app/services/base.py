@@ -5,31 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_app.services.errors import Change, NotFound, ServiceError  # noqa: F401  (re-exported)
 from desktop_app.store.db import Store
 from desktop_app.store.models import Meta, Synced, utcnow
-
-
-class ServiceError(Exception):
-    """A use case that cannot be carried out; the message is French and shown to the user."""
-
-
-class NotFound(ServiceError):
-    pass
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a mutation changed: the UI refreshes from this single value."""
-
-    entity: str  # "evaluation", "commune", "qpv", "partner", "team_member", "milestone", "form_response"
-    id: str
-    evaluation_id: str
-    field: str | None = None
 
 
 class ServiceBase:

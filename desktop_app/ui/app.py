@@ -31,6 +31,95 @@ def install_french(app) -> None:
             break
 
 
+def open_store(db: str | None, evaluation: str | None = None, step: str | None = None):
+    """Import the store and the services, open (and migrate) the database, find the evaluation
+    to show and load its kit. Runs off the GUI thread at start-up; returns (services, id or None)."""
+    from desktop_app.logging_setup import setup_logging
+    from desktop_app.services.app_services import Services
+    from desktop_app.services.progress import step_states  # noqa: F401  (loaded here, off the GUI thread)
+
+    setup_logging()
+    services = Services.open(db)
+    try:
+        eid = services.evaluations.resolve(evaluation) if (evaluation or step) else None
+        if eid:
+            summary = services.evaluations.get(eid)
+            services.kits.get(summary.kit_id, summary.kit_version)
+    except Exception:
+        services.close()
+        raise
+    return services, eid
+
+
+def describe_failure(exc: Exception) -> str:
+    """The French message for a database or an evaluation that cannot be opened."""
+    from desktop_app.services.errors import ServiceError
+
+    store = sys.modules.get("desktop_app.store.db")
+    if isinstance(exc, ServiceError) or (store is not None and isinstance(exc, store.StoreError)):
+        return str(exc)
+    log.error("opening failed", exc_info=exc)
+    return f"Ouverture impossible ({exc.__class__.__name__}). Les détails sont dans le journal."
+
+
+class Launch:
+    """The two phases of an interactive start.
+
+    `start()` shows the main window at once — frame, menus and a "loading" page — with nothing
+    but Qt imported; a background task then imports the store and the services and opens the
+    database (`open_store`), and the window is completed on the GUI thread (`MainWindow.attach`,
+    then the evaluation asked for). `on_ready()` or `on_failed(message)` is called at the end.
+    """
+
+    def __init__(self, settings, tasks, db=None, evaluation=None, step=None, on_ready=None, on_failed=None):
+        from desktop_app.ui.main_window import MainWindow
+
+        self.settings, self.tasks = settings, tasks
+        self.db, self.evaluation, self.step = db, evaluation, step
+        self.on_ready, self.on_failed = on_ready, on_failed
+        self.services = None
+        self.error: str | None = None
+        self.window = MainWindow(settings=settings)
+
+    def start(self, open_now: bool = True) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.window.show_loading("Ouverture de l'évaluation…" if self.evaluation or self.step else "Ouverture…")
+        self.window.show()
+        if open_now:  # after the first paint
+            QTimer.singleShot(0, self._open)
+
+    def _open(self) -> None:
+        self.tasks.run(
+            lambda _progress: open_store(self.db, self.evaluation, self.step),
+            on_done=self._ready,
+            on_error=self._failed,
+        )
+
+    def _ready(self, result) -> None:
+        from desktop_app.ui.context import AppContext
+
+        self.services, eid = result
+        self.window.attach(AppContext(self.services, self.settings, self.tasks))
+        if eid:
+            self.window.open_evaluation(eid, self.step)
+        if self.on_ready:
+            self.on_ready()
+
+    def _failed(self, exc: Exception) -> None:
+        self.error = describe_failure(exc)
+        self.window.show_loading(self.error, busy=False)
+        if self.on_failed:
+            self.on_failed(self.error)
+
+    def close(self) -> None:
+        self.tasks.wait(30000)
+        _dispose(self.window)
+        if self.services is not None:
+            self.services.close()
+            self.services = None
+
+
 def run_gui(
     db: str | None = None,
     evaluation: str | None = None,
@@ -39,6 +128,8 @@ def run_gui(
     size: str = "1360x860",
     tool: str | None = None,
 ) -> int:
+    """Start the application: the window first, then the store (see `Launch`). Screenshots and
+    the tool preview open everything first, synchronously."""
     from desktop_app.ui.crash import install_crash_handler
 
     install_crash_handler()  # before QApplication exists
@@ -49,79 +140,107 @@ def run_gui(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop_app import paths
-    from desktop_app.services.app_services import Services
-    from desktop_app.services.base import ServiceError
-    from desktop_app.store.db import StoreError
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.settings import Settings
     from desktop_app.ui.style import apply_style
+    from desktop_app.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("EvalKit Quartiers")
     app.setOrganizationName("EvalKit")
     apply_style(app)
     install_french(app)
+    settings = Settings(paths.settings_path())
+    tasks = TaskRunner()
+    step = view if view and view != "accueil" else None
 
-    def fail(message: str) -> int:
+    def fail(message: str, parent=None) -> int:
         print(f"Erreur : {message}", file=sys.stderr)
         if not screenshot and app.platformName() != "offscreen":
-            QMessageBox.critical(None, "EvalKit Quartiers", message)
+            QMessageBox.critical(parent, "EvalKit Quartiers", message)
         return 1
 
-    try:
-        services = Services.open(db)
-    except (StoreError, ServiceError) as exc:
-        return fail(str(exc))
-    ctx = build_context(services, paths.settings_path())
+    if screenshot or tool:
+        try:
+            services, eid = open_store(db, evaluation, step)
+        except Exception as exc:
+            return fail(describe_failure(exc))
+        try:
+            return _still_window(app, services, settings, tasks, eid, step, screenshot, size, tool, fail)
+        finally:
+            services.close()
+
+    quit_after_show = bool(os.environ.get("EVALKIT_QUIT_AFTER_SHOW"))  # benchmarks: time to a shown window
+    launch = Launch(
+        settings,
+        tasks,
+        db,
+        evaluation,
+        step,
+        on_ready=lambda: os.environ.get("EVALKIT_QUIT_AFTER_READY") and QTimer.singleShot(0, app.quit),
+        on_failed=lambda message: (fail(message, launch.window), app.exit(1)),
+    )
+    launch.start(open_now=not quit_after_show)
+    if quit_after_show:
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    launch.close()
+    return code
+
+
+def _still_window(app, services, settings, tasks, eid, step, screenshot, size, tool, fail) -> int:
+    """Screenshot (`--screenshot`) or tool preview (`--tool`): everything opened before showing."""
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+
+    ctx = AppContext(services, settings, tasks)
     window = MainWindow(ctx)
     try:
-        if evaluation or (view and view != "accueil"):
-            eid = services.evaluations.resolve(evaluation)
-            window.open_evaluation(eid, view if view and view != "accueil" else None)
-        elif not screenshot:
-            last = ctx.settings.get("last_evaluation")
-            if last and any(e.id == last for e in services.evaluations.list()):
-                pass  # the welcome screen lists it first; reopening is one keystroke away
-    except ServiceError as exc:
-        services.close()
-        return fail(str(exc))
+        if eid:
+            window.open_evaluation(eid, step)
+        if tool:
+            from desktop_app.ui.views.tool_preview import ToolPreviewWindow
 
-    if tool:
-        from desktop_app.ui.views.tool_preview import ToolPreviewWindow
-
-        try:
             kit = services.kits.bundled()
             if window.evaluation_id:
                 summary = services.evaluations.get(window.evaluation_id)
                 kit = services.kits.get(summary.kit_id, summary.kit_version)
             kit.tool(tool)
-        except (KeyError, ServiceError) as exc:
-            services.close()
-            return fail(str(exc).strip("'\""))
-        window = ToolPreviewWindow(kit, tool)
-    if screenshot:
-        width, _, height = size.partition("x")
-        window.resize(int(width), int(height))
+            window = ToolPreviewWindow(kit, tool)
+    except KeyError as exc:
+        return fail(str(exc).strip("'\""))
+    except Exception as exc:
+        return fail(describe_failure(exc))
+    if not screenshot:
         window.show()
-        for _ in range(5):
-            app.processEvents()
-        for view in getattr(window, "views", {}).values():  # charts debounced behind a timer: start them now
-            getattr(view, "settle", lambda: None)()
-        for _ in range(3):  # a delivered result may start another background task (charts)
-            ctx.tasks.wait(20000)
-            for _ in range(3):
-                app.processEvents()
-        ok = window.grab().save(screenshot)
-        window.close()
-        services.close()
-        if not ok:
-            return fail(f"Impossible d'écrire la capture « {screenshot} ».")
-        print(screenshot)
-        return 0
-
+        code = app.exec()
+        _dispose(window)
+        return code
+    width, _, height = size.partition("x")
+    window.resize(int(width), int(height))
     window.show()
-    QTimer.singleShot(0, lambda: None)
-    if os.environ.get("EVALKIT_QUIT_AFTER_SHOW"):  # benchmarks/run.py: start-up time to a shown window
-        QTimer.singleShot(0, app.quit)
-    code = app.exec()
-    services.close()
-    return code
+    for _ in range(5):
+        app.processEvents()
+    for view in getattr(window, "views", {}).values():  # charts debounced behind a timer: start them now
+        getattr(view, "settle", lambda: None)()
+    for _ in range(3):  # a delivered result may start another background task (charts)
+        tasks.wait(20000)
+        for _ in range(3):
+            app.processEvents()
+    ok = window.grab().save(screenshot)
+    window.close()
+    _dispose(window)
+    if not ok:
+        return fail(f"Impossible d'écrire la capture « {screenshot} ».")
+    print(screenshot)
+    return 0
+
+
+def _dispose(window) -> None:
+    """Delete the window's widgets now, while Qt and Python are both whole (not in the
+    interpreter's final garbage collection, where PySide6 can abort on some widget trees)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    window.close()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

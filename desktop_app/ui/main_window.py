@@ -1,20 +1,24 @@
-"""The main window: the welcome screen, or an evaluation as a path of steps in a side navigation."""
+"""The main window: the welcome screen, or an evaluation as a path of steps in a side navigation.
+
+It is drawn in two phases (see `ui/app.py`): the frame, the side navigation and the menus first,
+with a "loading" page, before the database layer is even imported; then `attach(ctx)` once the
+store is open. Nothing imported at module level may pull in SQLAlchemy or the services.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QPushButton,
+    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,49 +26,111 @@ from PySide6.QtWidgets import (
 
 from desktop_app import __version__
 from desktop_app.core.steps import STEPS
-from desktop_app.services.base import Change, ServiceError
-from desktop_app.services.progress import step_states
-from desktop_app.ui.context import AppContext
-from desktop_app.ui.views.registry import make_view
+from desktop_app.services.errors import Change, ServiceError
 from desktop_app.ui.views.sync import install_sync_menu
-from desktop_app.ui.views.welcome import NewEvaluationDialog, WelcomeView
+
+if TYPE_CHECKING:  # the modules below are loaded by `attach`, after the window is shown
+    from desktop_app.ui.context import AppContext
+    from desktop_app.ui.settings import Settings
+    from desktop_app.ui.views.welcome import WelcomeView
 
 STATE_MARKS = {"a_faire": "○", "en_cours": "◐", "termine": "●", "hors_perimetre": "–"}
 STATE_COLORS = {"a_faire": "#b8c4ce", "en_cours": "#f0b94b", "termine": "#7bd389", "hors_perimetre": "#6c7a86"}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, parent=None):
+    def __init__(self, ctx: AppContext | None = None, parent=None, settings: Settings | None = None):
+        """With `ctx`, a ready window; without, the frame and a loading page until `attach(ctx)`."""
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         self.evaluation_id: str | None = None
         self.views: dict[str, QWidget] = {}
+        self.welcome: WelcomeView | None = None
         self.setWindowTitle("EvalKit Quartiers")
         self.resize(1360, 860)
 
         self.pages = QStackedWidget()
-        self.welcome = WelcomeView(ctx)
-        self.welcome.openRequested.connect(self.open_evaluation)
-        self.welcome.newRequested.connect(self.new_evaluation)
-        self.welcome.demoRequested.connect(self.open_demo)
-        self.pages.addWidget(self.welcome)
-        self.workspace = self._build_workspace()
-        self.pages.addWidget(self.workspace)
+        self.loading = self._build_loading()
+        self.pages.addWidget(self.loading)
+        self.workspace: QWidget | None = None  # the side navigation and the steps: see attach()
         self.setCentralWidget(self.pages)
 
         self.save_label = QLabel("")
         self.save_label.setObjectName("saveStatus")
         self.statusBar().addPermanentWidget(self.save_label)
+        self._build_menus()
+        settings = ctx.settings if ctx is not None else settings
+        geometry = settings.get("window/geometry") if settings is not None else None
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        if ctx is not None:
+            self.attach(ctx)
+        else:
+            self._enable_actions(False)  # nothing to act on before the store is open
+
+    def attach(self, ctx: AppContext) -> None:
+        """Second phase: the store is open; build what needs it and show the welcome screen."""
+        from desktop_app.ui.views.welcome import WelcomeView
+
+        self.ctx = ctx
+        self.workspace = self._build_workspace()
+        self.pages.addWidget(self.workspace)
+        self.welcome = WelcomeView(ctx)
+        self.welcome.openRequested.connect(self.open_evaluation)
+        self.welcome.newRequested.connect(self.new_evaluation)
+        self.welcome.demoRequested.connect(self.open_demo)
+        self.pages.insertWidget(0, self.welcome)
+        self.pages.setCurrentWidget(self.welcome)
         ctx.saved.connect(self._on_saved)
         ctx.saveFailed.connect(self._on_save_failed)
         ctx.changed.connect(self._on_changed)
-        self._build_menus()
-        geometry = ctx.settings.get("window/geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray(geometry))
+        self._enable_actions(True)
+        self.statusBar().clearMessage()
+
+    def _enable_actions(self, enabled: bool) -> None:
+        for action in self.findChildren(QAction):  # menus and their shortcuts
+            action.setEnabled(enabled)
+        if enabled:
+            pending, self._pending_shortcuts = self._pending_shortcuts, []
+            for action, shortcut in pending:
+                action.setShortcut(shortcut)
+
+    def show_loading(self, text: str, busy: bool = True) -> None:
+        """The page shown while the store opens; `busy=False` for a message that stays (a failure)."""
+        self.loading_label.setText(text)
+        self.loading_bar.setVisible(busy)
+        self.pages.setCurrentWidget(self.loading)
 
     # -- layout --------------------------------------------------------------------------------
+    def _build_loading(self) -> QWidget:
+        page = QWidget()
+        page.setObjectName("loadingPage")
+        title = QLabel("EvalKit Quartiers")
+        title.setStyleSheet("font-size: 26px; font-weight: 600; color: #1f3b57;")
+        self.loading_label = QLabel("Ouverture…")
+        self.loading_label.setStyleSheet("font-size: 14px; color: #4a5d6e;")
+        self.loading_label.setWordWrap(True)
+        self.loading_label.setMaximumWidth(640)
+        bar = self.loading_bar = QProgressBar()
+        bar.setRange(0, 0)  # busy: how long opening takes is not known in advance
+        bar.setTextVisible(False)
+        bar.setFixedWidth(320)
+        bar.setAccessibleName("Ouverture en cours")
+        layout = QVBoxLayout(page)
+        layout.addStretch(2)
+        for widget in (title, self.loading_label, bar):  # centred by stretches on both sides
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(widget)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(3)
+        return page
+
     def _build_workspace(self) -> QWidget:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton
+
         sidebar = QWidget()
         sidebar.setObjectName("sidebar")
         sidebar.setFixedWidth(260)
@@ -108,7 +174,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.content, 1)
         return box
 
+    def add_shortcut(self, action: QAction, shortcut) -> None:
+        """Give `action` its shortcut once the window is attached: the first `setShortcut` makes
+        PySide6 build Python enums for the whole Qt namespace (some 50 ms), which is kept out of
+        the first phase of start-up; the actions are disabled until then anyway."""
+        if self.ctx is not None:
+            action.setShortcut(shortcut)
+        else:
+            self._pending_shortcuts.append((action, shortcut))
+
     def _build_menus(self) -> None:
+        self._pending_shortcuts: list[tuple[QAction, object]] = []
         file_menu = self.menuBar().addMenu("&Fichier")
         for text, shortcut, slot in (
             ("&Nouvelle évaluation…", QKeySequence.StandardKey.New, self.new_evaluation),
@@ -117,18 +193,18 @@ class MainWindow(QMainWindow):
         ):
             action = QAction(text, self)
             if shortcut:
-                action.setShortcut(shortcut)
+                self.add_shortcut(action, shortcut)
             action.triggered.connect(slot)
             file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.add_shortcut(quit_action, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         go_menu = self.menuBar().addMenu("&Aller à")
         for i, step in enumerate(STEPS, start=1):
             action = QAction(step.label, self)
-            action.setShortcut(f"Ctrl+{i}")
+            self.add_shortcut(action, f"Ctrl+{i}")
             action.triggered.connect(lambda _=False, s=step.id: self.show_step(s))
             go_menu.addAction(action)
         install_sync_menu(self)
@@ -139,6 +215,8 @@ class MainWindow(QMainWindow):
 
     # -- navigation ----------------------------------------------------------------------------
     def show_welcome(self) -> None:
+        if self.welcome is None:
+            return
         self._flush_views()
         self.welcome.refresh()
         self.pages.setCurrentWidget(self.welcome)
@@ -166,6 +244,10 @@ class MainWindow(QMainWindow):
         self.show_step(step_id or self.ctx.settings.get("last_view") or "cadrage")
 
     def show_step(self, step_id: str) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop_app.ui.views.registry import make_view
+
         if self.evaluation_id is None:
             return
         if step_id not in self.views:
@@ -181,11 +263,17 @@ class MainWindow(QMainWindow):
                     self.steps.blockSignals(False)
         self.ctx.settings.set("last_view", step_id)
 
-    def _step_selected(self, current: QListWidgetItem | None, _previous) -> None:
+    def _step_selected(self, current, _previous) -> None:
+        from PySide6.QtCore import Qt
+
         if current is not None:
             self.show_step(current.data(Qt.ItemDataRole.UserRole))
 
     def refresh_states(self) -> None:
+        from PySide6.QtCore import Qt
+
+        from desktop_app.services.progress import step_states
+
         if self.evaluation_id is None:
             return
         try:
@@ -203,6 +291,8 @@ class MainWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------------------------
     def new_evaluation(self) -> None:
+        from desktop_app.ui.views.welcome import NewEvaluationDialog
+
         dialog = NewEvaluationDialog(self)
         if dialog.exec():
             values = dialog.values()
@@ -211,6 +301,8 @@ class MainWindow(QMainWindow):
                 self.open_evaluation(eid, "cadrage")
 
     def open_demo(self) -> None:
+        from PySide6.QtCore import Qt
+
         from desktop_app.services.demo import DEMO_TITLE, create_demo
 
         for ev in self.ctx.services.evaluations.list():
@@ -265,6 +357,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush_views()
-        self.ctx.settings.set("window/geometry", bytes(self.saveGeometry()))
-        self.ctx.settings.sync()
+        if self.ctx is not None:
+            self.ctx.settings.set("window/geometry", bytes(self.saveGeometry()))
+            self.ctx.settings.sync()
         super().closeEvent(event)

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDialog, QWidget
 
-from desktop_app.services.base import Change
+from desktop_app.services.errors import Change
 
 
 def install_sync_menu(window: QMainWindow) -> None:
@@ -38,7 +37,7 @@ def install_sync_menu(window: QMainWindow) -> None:
             continue
         action = QAction(text, window)
         if shortcut:
-            action.setShortcut(shortcut)
+            window.add_shortcut(action, shortcut)
         action.triggered.connect(slot)
         menu.addAction(action)
     window.sync_menu = menu
@@ -46,6 +45,8 @@ def install_sync_menu(window: QMainWindow) -> None:
 
 def run_with_progress(parent: QWidget, ctx, title: str, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
     """Run `fn(progress)` through the task runner, with a modal progress dialog."""
+    from PySide6.QtCore import Qt  # not at module level: the menu is built before the window shows
+
     dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

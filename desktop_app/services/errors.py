@@ -1,0 +1,28 @@
+"""The values the user interface needs from the services without importing the store.
+
+`ServiceError` (a French message for the user) and `Change` (what a mutation changed) live here,
+free of SQLAlchemy, so that the main window can be drawn before the database layer is loaded.
+`desktop_app.services.base` re-exports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    """A use case that cannot be carried out; the message is French and shown to the user."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a mutation changed: the UI refreshes from this single value."""
+
+    entity: str  # "evaluation", "commune", "qpv", "partner", "team_member", "milestone", "form_response"
+    id: str
+    evaluation_id: str
+    field: str | None = None
