@@ -13,6 +13,7 @@ SYSTEM_PACKAGES := libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts
 .PHONY: run test bench installer system-deps venv lint demo screenshots clean
 
 run: $(STAMP)
+	@$(BIN)/python -m compileall -q desktop_app >/dev/null  # bytecode, as an installed copy has it (fast start)
 	$(BIN)/evalkit gui
 
 test: $(STAMP)
