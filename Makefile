@@ -56,10 +56,14 @@ demo: $(STAMP)
 	rm -f /tmp/evalkit-demo.db*
 	$(BIN)/evalkit demo --db /tmp/evalkit-demo.db
 
+# One image per step; the curated ones (a workshop in mode atelier, the Terrain synthesis) come from
+# their own scripts, which set the screen up: the generic loop would overwrite them with a plain view.
 screenshots: demo
-	for v in accueil cadrage actions ateliers terrain questionnaires referentiel conseils-citoyens maturite exports; do \
+	for v in accueil cadrage actions terrain questionnaires referentiel conseils-citoyens maturite exports; do \
 		QT_QPA_PLATFORM=offscreen $(BIN)/evalkit gui --db /tmp/evalkit-demo.db --view $$v --screenshot docs/screenshots/$$v.png; \
 	done
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot_ateliers.py /tmp/evalkit-demo.db
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshot_terrain_synthese.py /tmp/evalkit-demo.db docs/screenshots/terrain-synthese.png
 
 clean:
 	rm -rf build dist $(VENV) .pytest_cache
