@@ -15,7 +15,8 @@ Skip logic: a field (or page) is shown when its `show_if` expression is true; th
 hidden field is ignored, so a field that depends on a hidden one is evaluated as if that one were
 unanswered (`compute_visibility` / `effective_answers`).
 
-Qt-free. Every message is French and user-facing.
+Reading French numbers, dates and yes/no (and their French display) is `desktop_app.core.french`;
+this module applies it field by field. Qt-free. Every message is French and user-facing.
 """
 
 from __future__ import annotations
@@ -23,25 +24,51 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from desktop_app.core.french import (
+    NBSP,
+    AnswerError,
+    fold_key,
+    format_date,
+    format_number,
+    parse_date,
+    parse_number,
+    parse_yes_no,
+    shown,
+)
 from desktop_app.kit import expressions
 from desktop_app.kit.forms import Form, FormField, Option, Page, iter_page_fields
 
-NBSP = "\u00a0"
-
-
-class AnswerError(ValueError):
-    """An answer that cannot be accepted; `message` is French and user-facing."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The French parsing and display moved to core.french; they stay importable from here.
+__all__ = [
+    "NBSP",
+    "AnswerError",
+    "Completion",
+    "Visibility",
+    "coerce",
+    "completion",
+    "compute_visibility",
+    "effective_answers",
+    "format_date",
+    "format_number",
+    "is_answered",
+    "is_blank",
+    "is_visible",
+    "item_scope",
+    "match_option",
+    "missing_required",
+    "page_completion",
+    "parse_date",
+    "parse_number",
+    "parse_yes_no",
+    "validate",
+    "visible_fields",
+]
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -62,104 +89,16 @@ def is_answered(value: Any) -> bool:
     return not is_blank(value)
 
 
-def format_number(value: float | int) -> str:
-    """French display of a number: 12500.5 -> "12 500,5" (no-break space), 3.0 -> "3"."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{round(float(value), 10):,}"
-    return text.replace(",", NBSP).replace(".", ",")
-
-
-def format_date(iso: str) -> str:
-    """ "2026-11-21" -> "21/11/2026" (unchanged when not an ISO date)."""
-    try:
-        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except (TypeError, ValueError):
-        return str(iso)
-
-
-def _shown(raw: Any) -> str:
-    """The raw answer as it appears in a message."""
-    if isinstance(raw, bool):
-        return "Oui" if raw else "Non"
-    if isinstance(raw, (int, float, Decimal)):
-        return format_number(float(raw) if isinstance(raw, Decimal) else raw)
-    text = str(raw).strip()
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _key(text: Any) -> str:
-    """Case-, accent- and spacing-insensitive form used to match choices and keywords."""
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = s.replace("’", "'").replace("\u2013", "-").replace("\u2014", "-").casefold()
-    return re.sub(r"\s+", " ", s).strip(" .;:!?")
-
-
 # --------------------------------------------------------------------------- numbers
-
-_SPACES_RE = re.compile(r"[\s\u00a0\u202f\u2009'’_]")
-_CURRENCY = ("€", "eur", "euros", "euro", "%")
-
-
-def parse_number(text: str, unit: str | None = None, integer: bool = False) -> float:
-    """Read a number typed the French way ("12 500,50 €", "1 234", "-3,5", "1.234.567").
-
-    Raise AnswerError("« … » n'est pas un nombre"). With `integer`, "1.234" reads as 1234
-    (a dot followed by three digits is a thousands separator in French).
-    """
-    original = str(text).strip()
-    error = AnswerError(f"« {_shown(original)} » n'est pas un nombre")
-    s = original.replace("\u2212", "-")
-    suffixes = [u for u in (unit, *_CURRENCY) if u]
-    changed = True
-    while changed:
-        changed = False
-        for suffix in suffixes:
-            if s.lower().endswith(suffix.lower()) and len(s) > len(suffix):
-                s = s[: -len(suffix)].rstrip()
-                changed = True
-    s = _SPACES_RE.sub("", s)
-    sign = ""
-    if s[:1] in ("+", "-"):
-        sign, s = s[0], s[1:]
-    if not s:
-        raise error
-    if "," in s and "." in s:
-        decimal_sep = "," if s.rfind(",") > s.rfind(".") else "."
-        thousands = "." if decimal_sep == "," else ","
-        if s.count(decimal_sep) > 1:
-            raise error
-        s = s.replace(thousands, "").replace(decimal_sep, ".")
-    elif "," in s:
-        if s.count(",") > 1:
-            if not re.fullmatch(r"\d{1,3}(,\d{3})+", s):
-                raise error
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
-    elif "." in s:
-        if s.count(".") > 1 or (integer and re.fullmatch(r"\d{1,3}(\.\d{3})+", s)):
-            if not re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
-                raise error
-            s = s.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", s):
-        raise error
-    return float(sign + s)
 
 
 def _number(raw: Any, field: FormField, integer: bool) -> float:
     if isinstance(raw, bool):
-        raise AnswerError(f"« {_shown(raw)} » n'est pas un nombre")
+        raise AnswerError(f"« {shown(raw)} » n'est pas un nombre")
     if isinstance(raw, (int, float, Decimal)):
         value = float(raw)
         if not math.isfinite(value):
-            raise AnswerError(f"« {_shown(raw)} » n'est pas un nombre")
+            raise AnswerError(f"« {shown(raw)} » n'est pas un nombre")
         return value
     return parse_number(str(raw), unit=field.unit, integer=integer)
 
@@ -169,7 +108,7 @@ def _as_int(raw: Any, field: FormField) -> int:
         return raw
     value = _number(raw, field, integer=True)
     if not value.is_integer():
-        raise AnswerError(f"« {_shown(raw)} » n'est pas un nombre entier")
+        raise AnswerError(f"« {shown(raw)} » n'est pas un nombre entier")
     return int(value)
 
 
@@ -196,62 +135,6 @@ def _range_message(low: float | None, high: float | None, unit: str | None) -> s
 
 # --------------------------------------------------------------------------- dates
 
-_MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
-_ISO_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[t ].*)?")  # text is casefolded
-_FR_RE = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})(?:\s+.*)?")
-_TEXT_RE = re.compile(r"(?:[a-z]+\.?\s+)?(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def parse_date(raw: Any) -> dt.date:
-    """Read a date: date/datetime objects, "21/11/2026", "21/11/26", "2026-11-21",
-    "21 novembre 2026", or an Excel serial number. Raise AnswerError in French."""
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    error = AnswerError(f"« {_shown(raw)} » n'est pas une date valide (JJ/MM/AAAA)")
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if 20000 <= raw <= 80000:  # Excel serial day number (1954-2119)
-            return _EXCEL_EPOCH + dt.timedelta(days=int(raw))
-        raise error
-    text = _key(raw)
-    try:
-        if m := _ISO_RE.fullmatch(text):
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if m := _FR_RE.fullmatch(text):
-            year = int(m.group(3))
-            if len(m.group(3)) == 2:
-                year += 2000 if year < 70 else 1900
-            return dt.date(year, int(m.group(2)), int(m.group(1)))
-        if (m := _TEXT_RE.fullmatch(text)) and m.group(2) in _MONTHS:
-            return dt.date(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)))
-    except ValueError:
-        raise error from None
-    raise error
-
 
 def _iso_bound(value: Any) -> dt.date | None:
     if value is None or value == "":
@@ -266,11 +149,11 @@ def _iso_bound(value: Any) -> dt.date | None:
 
 
 def _option_keys(opt: Option) -> list[str]:
-    keys = [_key(opt.value), _key(opt.label)]
+    keys = [fold_key(opt.value), fold_key(opt.label)]
     short = opt.label.split(" : ", 1)[0]  # "3 – Structuré : description" -> "3 – Structuré"
-    keys.append(_key(short))
+    keys.append(fold_key(short))
     if " – " in short:  # "3 – Structuré" -> "Structuré"
-        keys.append(_key(short.split(" – ", 1)[1]))
+        keys.append(fold_key(short.split(" – ", 1)[1]))
     return keys
 
 
@@ -285,7 +168,7 @@ def match_option(field: FormField, raw: Any) -> Option | None:
     for opt in field.choices:
         if opt.label == text:
             return opt
-    key = _key(text)
+    key = fold_key(text)
     if not key:
         return None
     for opt in field.choices:
@@ -301,7 +184,7 @@ def _choices_text(field: FormField) -> str:
 
 
 def _not_a_choice(field: FormField, raw: Any) -> AnswerError:
-    return AnswerError(f"« {_shown(raw)} » ne fait pas partie des choix proposés : {_choices_text(field)}")
+    return AnswerError(f"« {shown(raw)} » ne fait pas partie des choix proposés : {_choices_text(field)}")
 
 
 def _split_choices(field: FormField, text: str) -> list[str]:
@@ -319,9 +202,6 @@ def _split_choices(field: FormField, text: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- per type parsers
-
-_TRUE = {"oui", "o", "yes", "y", "vrai", "true", "1", "x", "ok", "✓", "✔", "☑", "☒"}
-_FALSE = {"non", "n", "no", "faux", "false", "0", "-", "☐"}
 
 
 def _parse_text(field: FormField, raw: Any) -> str | None:
@@ -349,10 +229,10 @@ def _parse_decimal(field: FormField, raw: Any) -> float:
 
 def _parse_scale(field: FormField, raw: Any) -> int:
     if isinstance(raw, str):
-        key = _key(raw)
-        if field.min_label and key == _key(field.min_label) and _bound(field.min) is not None:
+        key = fold_key(raw)
+        if field.min_label and key == fold_key(field.min_label) and _bound(field.min) is not None:
             return int(_bound(field.min))  # type: ignore[arg-type]
-        if field.max_label and key == _key(field.max_label) and _bound(field.max) is not None:
+        if field.max_label and key == fold_key(field.max_label) and _bound(field.max) is not None:
             return int(_bound(field.max))  # type: ignore[arg-type]
     try:
         return _as_int(raw, field)
@@ -360,7 +240,7 @@ def _parse_scale(field: FormField, raw: Any) -> int:
         low, high = _bound(field.min), _bound(field.max)
         if low is not None and high is not None:
             raise AnswerError(
-                f"« {_shown(raw)} » n'est pas une valeur de l'échelle (de {format_number(low)} à {format_number(high)})"
+                f"« {shown(raw)} » n'est pas une valeur de l'échelle (de {format_number(low)} à {format_number(high)})"
             ) from None
         raise
 
@@ -407,16 +287,7 @@ def _parse_multiple(field: FormField, raw: Any) -> list[str] | None:
 
 
 def _parse_yes_no(field: FormField, raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, (int, float)) and raw in (0, 1):
-        return bool(raw)
-    key = _key(raw)
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
-    raise AnswerError(f"« {_shown(raw)} » : répondez par « Oui » ou « Non »")
+    return parse_yes_no(raw)
 
 
 def _item_name(field: FormField, n: int) -> str:
@@ -496,7 +367,7 @@ def validate(field: FormField, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "Un nombre est attendu"
         if kind != "decimal" and not float(value).is_integer():
-            return f"« {_shown(value)} » n'est pas un nombre entier"
+            return f"« {shown(value)} » n'est pas un nombre entier"
         low, high = _bound(field.min), _bound(field.max)
         if (low is not None and value < low) or (high is not None and value > high):
             return _range_message(low, high, field.unit if kind != "scale" else None)
@@ -505,7 +376,7 @@ def validate(field: FormField, value: Any) -> str | None:
         try:
             day = dt.date.fromisoformat(str(value))
         except ValueError:
-            return f"« {_shown(value)} » n'est pas une date valide (JJ/MM/AAAA)"
+            return f"« {shown(value)} » n'est pas une date valide (JJ/MM/AAAA)"
         low, high = _iso_bound(field.min), _iso_bound(field.max)
         if low and high and not low <= day <= high:
             return f"La date doit être comprise entre le {low:%d/%m/%Y} et le {high:%d/%m/%Y}"
