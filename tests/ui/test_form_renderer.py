@@ -8,7 +8,6 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QRadioButton
 
 from desktop_app.kit.forms import compile_tool
-from desktop_app.kit.loader import load_files
 from desktop_app.ui.widgets.choice_widgets import (
     ComboChoiceEditor,
     MultipleChoiceEditor,
@@ -17,36 +16,10 @@ from desktop_app.ui.widgets.choice_widgets import (
     YesNoEditor,
 )
 from desktop_app.ui.widgets.form_renderer import FormRenderer
+from tests.kit_builders import build_kit, tool_yaml
 
-KIT = """
-id: k
-version: "1.0"
-title: Kit de test
-choice_lists:
-  - id: satisfaction
-    choices:
-      - {value: tres_satisfait, label: "Très satisfait"}
-      - {value: plutot_satisfait, label: "Plutôt satisfait"}
-      - {value: insatisfait, label: "Insatisfait"}
-tools:
-  - {id: questionnaire, file: questionnaire.yaml}
-  - {id: guide, file: guide.yaml}
-  - {id: courrier, file: courrier.yaml}
-  - {id: referentiel, file: referentiel.yaml}
-  - {id: grille, file: grille.yaml}
-  - {id: maturite, file: maturite.yaml}
-  - {id: cotation, file: cotation.yaml}
-"""
-
-
-def tool_yaml(tool_id: str, kind: str, title: str, step: str, body: str) -> str:
-    """A tool file: the common header, then the kind-specific body."""
-    return (
-        f'id: {tool_id}\nkind: {kind}\ntitle: "{title}"\nstep: {step}\n'
-        'purpose: "Recueillir le regard des communes sur le pilotage du contrat de ville."\n'
-        'how_to: "Remplissez avec le chef de projet de la commune."\n' + body
-    )
-
+PURPOSE = "Recueillir le regard des communes sur le pilotage du contrat de ville."
+HOW_TO = "Remplissez avec le chef de projet de la commune."
 
 QUESTIONNAIRE = tool_yaml(
     "questionnaire",
@@ -92,98 +65,9 @@ sections:
           - {id: nom_structure, type: text, label: "Nom de la structure", required: true}
           - {id: salaries, type: integer, label: "Salariés"}
 """,
+    purpose=PURPOSE,
+    how_to=HOW_TO,
 )
-
-GUIDE = tool_yaml(
-    "guide",
-    "guide",
-    "Guide partenaires",
-    "ateliers",
-    """
-meta: {objectives: ["Partager"], audience: "Partenaires", duration_minutes: 120, room_setup: "Îlots"}
-sections:
-  - {id: accueil, title: "Accueil", duration_minutes: 15, instructions: ["Accueillir"],
-     questions: [{id: verbatims, type: long_text, label: "Verbatims"}]}
-""",
-)
-
-COURRIER = tool_yaml(
-    "courrier",
-    "letter",
-    "Courrier",
-    "cadrage",
-    """
-subject: "Évaluation de {{t.nom}}"
-body: "Madame, Monsieur,"
-signature: "Le président"
-merge_fields: [{id: t.nom, label: "Territoire"}]
-sections: [{id: options, title: "Options", questions: [{id: date_envoi, type: date, label: "Date d'envoi"}]}]
-""",
-)
-
-REFERENTIEL = tool_yaml(
-    "referentiel",
-    "referential",
-    "Référentiel",
-    "referentiel",
-    """
-scale: [{value: atteint, label: "Atteint", color: "#2e7d32"}, {value: non_atteint, label: "Non atteint"}]
-questions:
-  - id: gouv
-    label: "La gouvernance a-t-elle été efficace ?"
-    theme: gouvernance
-    sub_questions:
-      - {id: sq1, label: "Les instances se sont-elles réunies ?",
-         indicators: [{id: nb_copil, label: "Nombre de COPIL", source: "Comptes rendus"}]}
-""",
-)
-
-GRILLE = tool_yaml(
-    "grille",
-    "checklist",
-    "Grille",
-    "conseils-citoyens",
-    """
-columns: [{id: respect, label: "Respecté", type: yes_no}, {id: pratique, label: "Pratique", type: long_text}]
-items: [{id: composition, label: "Composition", reference: "Loi 2014, art. 7"}]
-""",
-)
-
-MATURITE = tool_yaml(
-    "maturite",
-    "maturity_scale",
-    "Maturité",
-    "maturite",
-    """
-levels: [{value: "0", label: "Absent"}, {value: "1", label: "Émergent"}]
-domains:
-  - {id: portage, label: "Portage", strength: s, progress: p, recommendation: r,
-     levels: [{level: 0, description: "Rien"}, {level: 1, description: "Un élu référent"}]}
-""",
-)
-
-COTATION = tool_yaml(
-    "cotation",
-    "scoring_grid",
-    "Cotation",
-    "actions",
-    """
-criteria:
-  - {id: budget, label: "Budget", weight: 2, levels: [{value: 1, label: "F", description: "Faible"},
-                                                     {value: 3, label: "E", description: "Élevé"}]}
-""",
-)
-
-FILES = {
-    "kit.yaml": KIT,
-    "questionnaire.yaml": QUESTIONNAIRE,
-    "guide.yaml": GUIDE,
-    "courrier.yaml": COURRIER,
-    "referentiel.yaml": REFERENTIEL,
-    "grille.yaml": GRILLE,
-    "maturite.yaml": MATURITE,
-    "cotation.yaml": COTATION,
-}
 
 ALL_TYPES = {
     "commune": "Roubaix",
@@ -207,7 +91,8 @@ ALL_TYPES = {
 
 @pytest.fixture(scope="module")
 def kit():
-    return load_files(FILES)
+    """The shared test kit (one tool of every kind) with this file's questionnaire."""
+    return build_kit(questionnaire=QUESTIONNAIRE)
 
 
 @pytest.fixture
