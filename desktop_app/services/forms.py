@@ -30,6 +30,19 @@ class ResponseData:
     updated_at: datetime
 
 
+@dataclass(frozen=True)
+class ResponseHeader:
+    """A form response without its answers (listing thousands of them stays cheap)."""
+
+    id: str
+    tool_id: str
+    subject_type: str
+    subject_id: str
+    label: str
+    status: str
+    updated_at: datetime
+
+
 class FormService(ServiceBase):
     def __init__(self, store: Store, kits: KitService):
         super().__init__(store)
@@ -77,6 +90,36 @@ class FormService(ServiceBase):
             stmt = stmt.where(FormResponse.subject_id == subject_id)
         with self.read() as s:
             return [self._data(r) for r in s.scalars(stmt.order_by(FormResponse.position, FormResponse.created_at))]
+
+    def headers(
+        self, evaluation_id: str, tool_id: str | None = None, ids: list[str] | None = None
+    ) -> list[ResponseHeader]:
+        """Like `find`, without reading (nor decoding) the answers; `ids` restricts to those responses."""
+        cols = (FormResponse.id, FormResponse.tool_id, FormResponse.subject_type, FormResponse.subject_id,
+                FormResponse.label, FormResponse.status, FormResponse.updated_at)
+        stmt = select(*cols).where(FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False))
+        if tool_id is not None:
+            stmt = stmt.where(FormResponse.tool_id == tool_id)
+        out: list[ResponseHeader] = []
+        with self.read() as s:
+            if ids is None:
+                batches = [stmt]
+            else:
+                ids = list(dict.fromkeys(ids))
+                batches = [stmt.where(FormResponse.id.in_(ids[i:i + 500])) for i in range(0, len(ids), 500)]
+            for batch in batches:
+                for row in s.execute(batch.order_by(FormResponse.position, FormResponse.created_at)):
+                    out.append(ResponseHeader(*row))
+        return out
+
+    def count_by_tool(self, evaluation_id: str) -> dict[str, int]:
+        """{tool id: number of responses} of an evaluation."""
+        with self.read() as s:
+            return dict(s.execute(
+                select(FormResponse.tool_id, func.count()).where(
+                    FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False)
+                ).group_by(FormResponse.tool_id)
+            ).all())
 
     def get(self, response_id: str) -> ResponseData:
         with self.read() as s:

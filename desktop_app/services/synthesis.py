@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_summary
 from desktop_app.core.identifiers import format_date_fr
@@ -135,10 +135,22 @@ class SynthesisService(ServiceBase):
         found = self._find_single(evaluation_id, REFERENTIEL)
         answers = found.answers if found else {}
         themes = {c.value: c.label for cl in kit.manifest.choice_lists for c in cl.choices}
-        counts: dict[str, int] = {}
-        for link in self.evidence(evaluation_id):
-            counts[link.indicator_id] = counts.get(link.indicator_id, 0) + 1
-        return build_matrix(tool, answers, themes, counts)
+        return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id))
+
+    def evidence_counts(self, evaluation_id: str) -> dict[str, int]:
+        """{indicator id: number of evidence links} (one query; targets are not looked up)."""
+        with self.read() as s:
+            return dict(s.execute(
+                select(EvidenceLink.indicator_id, func.count()).where(
+                    EvidenceLink.evaluation_id == evaluation_id, EvidenceLink.deleted.is_(False)
+                ).group_by(EvidenceLink.indicator_id)
+            ).all())
+
+    def _target_ids(self, evaluation_id: str) -> set[str]:
+        """Ids of the référentiel's indicators and questions (they do not depend on the answers)."""
+        kit = self.kit(evaluation_id)
+        matrix = build_matrix(kit.tool(REFERENTIEL), {}, {}, {})
+        return {q.id for q in matrix.questions} | {c.id for q in matrix.questions for c in q.cells}
 
     def referentiel_targets(self, evaluation_id: str) -> dict[str, str]:
         """{indicator or question id: "1.2.a Label"} of the référentiel (what evidence can back)."""
@@ -159,7 +171,7 @@ class SynthesisService(ServiceBase):
             rows = [(r.id, r.indicator_id, r.target_type, r.target_id, r.label, r.note) for r in links]
         if not rows:
             return []
-        candidates = {(c.target_type, c.target_id): c for c in self.evidence_candidates(evaluation_id)}
+        candidates = self._candidates_for(evaluation_id, {(r[2], r[3]) for r in rows})
         out = []
         for rid, ind, ttype, tid, label, note in rows:
             cand = candidates.get((ttype, tid))
@@ -177,40 +189,73 @@ class SynthesisService(ServiceBase):
         kit = self.kit(evaluation_id)
         out: list[EvidenceCandidate] = []
         by_tool: dict[str, int] = {}
-        for r in self.services.forms.find(evaluation_id):
-            if r.tool_id in OWN_TOOLS or r.tool_id not in kit.tools:
-                continue
-            tool = kit.tool(r.tool_id)
-            kind = _STEP_KIND.get(tool.step, "autre")
-            by_tool[r.tool_id] = by_tool.get(r.tool_id, 0) + 1
-            name = tool.short_title or tool.title
-            label = r.label if r.label and r.label.casefold().startswith(name.casefold()) else (f"{name} — {r.label}" if r.label else name)
-            out.append(EvidenceCandidate("form_response", r.id, kind, label, format_date_fr(r.updated_at.date())))
+        for r in self.services.forms.headers(evaluation_id):
+            cand = self._response_candidate(kit, r)
+            if cand is not None:
+                by_tool[r.tool_id] = by_tool.get(r.tool_id, 0) + 1
+                out.append(cand)
         for tool_id, n in by_tool.items():
-            tool = kit.tool(tool_id)
-            if tool.kind == "questionnaire":
-                out.append(
-                    EvidenceCandidate(
-                        "questionnaire_results", tool_id, "resultats",
-                        f"Résultats — {tool.short_title or tool.title}", f"{n} réponse(s)",
-                    )
-                )
+            cand = self._results_candidate(kit, tool_id, n)
+            if cand is not None:
+                out.append(cand)
         for a in self.services.attachments.list(evaluation_id):
             out.append(EvidenceCandidate("attachment", a.id, "document", a.caption or a.filename, a.filename))
         order = list(EVIDENCE_KINDS)
         out.sort(key=lambda c: (order.index(c.kind) if c.kind in order else 99, c.label.casefold()))
         return out
 
+    @staticmethod
+    def _response_candidate(kit: Kit, r) -> EvidenceCandidate | None:
+        """A form response (`ResponseHeader`) as evidence; None for the synthesis' own tools."""
+        if r.tool_id in OWN_TOOLS or r.tool_id not in kit.tools:
+            return None
+        tool = kit.tool(r.tool_id)
+        kind = _STEP_KIND.get(tool.step, "autre")
+        name = tool.short_title or tool.title
+        label = r.label if r.label and r.label.casefold().startswith(name.casefold()) else (f"{name} — {r.label}" if r.label else name)
+        return EvidenceCandidate("form_response", r.id, kind, label, format_date_fr(r.updated_at.date()))
+
+    @staticmethod
+    def _results_candidate(kit: Kit, tool_id: str, n: int) -> EvidenceCandidate | None:
+        if tool_id in OWN_TOOLS or tool_id not in kit.tools or not n:
+            return None
+        tool = kit.tool(tool_id)
+        if tool.kind != "questionnaire":
+            return None
+        return EvidenceCandidate(
+            "questionnaire_results", tool_id, "resultats", f"Résultats — {tool.short_title or tool.title}", f"{n} réponse(s)"
+        )
+
+    def _candidates_for(self, evaluation_id: str, keys: set[tuple[str, str]]) -> dict[tuple[str, str], EvidenceCandidate]:
+        """The candidates among `keys` ((target type, target id)) that still exist: the same as
+        `evidence_candidates` gives for them, reading only those records."""
+        kit = self.kit(evaluation_id)
+        out: dict[tuple[str, str], EvidenceCandidate] = {}
+        response_ids = [tid for ttype, tid in keys if ttype == "form_response"]
+        if response_ids:
+            for r in self.services.forms.headers(evaluation_id, ids=response_ids):
+                cand = self._response_candidate(kit, r)
+                if cand is not None:
+                    out[("form_response", r.id)] = cand
+        if any(ttype == "questionnaire_results" for ttype, _ in keys):
+            counts = self.services.forms.count_by_tool(evaluation_id)
+            for ttype, tid in keys:
+                cand = self._results_candidate(kit, tid, counts.get(tid, 0)) if ttype == "questionnaire_results" else None
+                if cand is not None:
+                    out[(ttype, tid)] = cand
+        if any(ttype == "attachment" for ttype, _ in keys):
+            for a in self.services.attachments.list(evaluation_id):
+                if ("attachment", a.id) in keys:
+                    out[("attachment", a.id)] = EvidenceCandidate("attachment", a.id, "document", a.caption or a.filename, a.filename)
+        return out
+
     def add_evidence(
         self, evaluation_id: str, indicator_id: str, target_type: str, target_id: str, label: str = "", note: str = ""
     ) -> Change:
-        if indicator_id not in self.referentiel_targets(evaluation_id):
+        if indicator_id not in self._target_ids(evaluation_id):
             raise ServiceError(f"Indicateur inconnu dans le référentiel : {indicator_id}")
         if not label:
-            cand = next(
-                (c for c in self.evidence_candidates(evaluation_id) if (c.target_type, c.target_id) == (target_type, target_id)),
-                None,
-            )
+            cand = self._candidates_for(evaluation_id, {(target_type, target_id)}).get((target_type, target_id))
             if cand is None:
                 raise ServiceError("Cet élément n'existe pas (ou plus) dans l'évaluation.")
             label = cand.label

@@ -87,3 +87,26 @@ def test_matrix_opens_the_indicator_and_the_panel_becomes_a_drawer_when_narrow(q
     view.toggle.click()
     assert view.grid.is_open() and view.evidence.isVisible()
     assert view.evidence.geometry().right() == view.grid.width() - 1  # drawn over the grid's right edge
+
+
+def test_matrix_shows_at_once_and_its_chart_after_loading(qtbot, ctx, services, evaluation_id):
+    """Coming back to a référentiel under way: the matrix is there at once, the distribution
+    chart says it is loading until it is drawn in the background, the grid opens from its tab."""
+    from deferred_tasks import DeferredTaskRunner
+
+    ref = services.synthesis.referentiel(evaluation_id)
+    services.forms.set_answer(ref.id, "gouv_1_a.valeur", "4 comités")
+    services.forms.set_answer(ref.id, "gouv_1_a.appreciation", "atteint")
+    ctx.tasks = DeferredTaskRunner()
+    view = ReferentielView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    assert view.tabs.currentWidget() is view.matrix
+    assert "1 indicateurs renseignés sur 50" in view.matrix.summary.text()
+    assert _cell_color(view, "1.1.a") != "#eef1f4"
+    assert not view.matrix.chart.has_image()
+    assert view.matrix.chart.placeholder() == "Chargement du graphique…"
+    ctx.tasks.finish()
+    assert view.matrix.chart.has_image() and not view.matrix.chart.placeholder()
+    view.tabs.setCurrentIndex(0)
+    assert view.editor.renderer.row("gouv_1_a.valeur").value() == "4 comités"
+    assert view.evidence.current_indicator() == "gouv_1_a"

@@ -1,5 +1,8 @@
 """The référentiel's overview: one coloured cell per indicator, questions × sub-questions, with the
-overall appreciation of each question and the distribution chart. A click opens the indicator."""
+overall appreciation of each question and the distribution chart. A click opens the indicator.
+
+The chart is drawn by matplotlib: with a task runner it is drawn in the background (the table is
+there at once, "Chargement du graphique…" until the picture comes)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.referentiel import Matrix
 from desktop_app.ui.views.referentiel.fit_image import FitImage
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+CHART_LOADING = "Chargement du graphique…"
 
 EMPTY = "#eef1f4"
 
@@ -31,8 +37,10 @@ def _ink(hex_color: str) -> QColor:
 class MatrixView(QScrollArea):
     indicatorClicked = Signal(str)  # indicator id
 
-    def __init__(self, parent=None):
+    def __init__(self, tasks=None, parent=None):
         super().__init__(parent)
+        self._charts = BackgroundLoad(self, tasks) if tasks is not None else None
+        self._chart_args = None
         self.setWidgetResizable(True)
         body = QWidget()
         body.setObjectName("page")
@@ -141,15 +149,24 @@ class MatrixView(QScrollArea):
         for row in range(rows):
             t.setRowHeight(row, 48)
         t.setFixedHeight(t.horizontalHeader().height() + sum(t.rowHeight(i) for i in range(rows)) + 4)
-        from desktop_app.exports.pdf_charts import appreciation_bars
-
-        self.chart.set_png(
-            appreciation_bars(
-                [f"{q.number}. {q.theme}" for q in m.questions],
-                [(lv.value, lv.label, lv.color) for lv in m.scale],
-                [dict(q.counts) for q in m.questions],
-            )
+        args = (
+            [f"{q.number}. {q.theme}" for q in m.questions],
+            [(lv.value, lv.label, lv.color) for lv in m.scale],
+            [dict(q.counts) for q in m.questions],
         )
+        if args == self._chart_args and (self.chart.has_image() or self.chart.placeholder()):
+            return  # same distribution: the picture shown (or being drawn) is still right
+        self._chart_args = args
+        if self._charts is None:
+            self.chart.set_png(_draw_chart(args))
+            return
+        if not self.chart.has_image():
+            self.chart.set_placeholder(CHART_LOADING)
+        self._charts.run(lambda _p: _draw_chart(args), self.chart.set_png, self._chart_failed)
+
+    def _chart_failed(self, _exc) -> None:
+        self._chart_args = None
+        self.chart.set_placeholder("Graphique indisponible.")
 
     def indicator_at(self, row: int, column: int) -> str | None:
         return self._cells.get((row, column))
@@ -158,3 +175,9 @@ class MatrixView(QScrollArea):
         ind = self._cells.get((row, column))
         if ind:
             self.indicatorClicked.emit(ind)
+
+
+def _draw_chart(args) -> bytes:
+    from desktop_app.exports.pdf_charts import appreciation_bars
+
+    return appreciation_bars(*args)

@@ -134,30 +134,64 @@ class ReferentielView(QWidget):
             layout.insertWidget(1, note)
         self.response = syn.referentiel(evaluation_id)
         self.form = _one_column_scale(syn.form(evaluation_id, "referentiel"))
-        self.editor = ResponseEditor(ctx, self.response, self.form)
-        self.evidence = EvidencePanel(ctx, evaluation_id)
-        self.evidence.countChanged.connect(lambda n: self.toggle.setText(f"Preuves liées ({n})"))
-        self.grid = GridWithDrawer(self.editor, self.evidence)
+        # The grid (a form of some 270 fields) is built when its tab is first shown: coming back
+        # to a référentiel under way opens on the matrix, which is quick to draw.
+        self._grid_page = QWidget()
+        grid_layout = QVBoxLayout(self._grid_page)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        self._editor = self._evidence = self._grid = None
         self.toggle.toggled.connect(lambda on: on != self.grid.is_open() and self.grid.set_open(on))
-        self.grid.openChanged = self._sync_toggle
-        self.tabs.addTab(self.grid, "Grille")
-        self.tabs.currentChanged.connect(lambda i: self.toggle.setVisible(i == 0))
-        self.matrix = MatrixView()
+        self.tabs.addTab(self._grid_page, "Grille")
+        self.matrix = MatrixView(ctx.tasks)
         self.matrix.indicatorClicked.connect(self.open_indicator)
         self.tabs.addTab(self.matrix, "Matrice des appréciations")
-
-        self._indicators = self._indicators_by_question()
-        self.editor.renderer.page_list.currentRowChanged.connect(self._page_changed)
-        self._page_changed(self.editor.renderer.current_page())
-        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._refresh = QTimer(self, singleShot=True, interval=300)
         self._refresh.timeout.connect(self.reload_matrix)
-        self.editor.answersChanged.connect(lambda _a: self._refresh.start())
         ctx.watch(self, self._on_change)
-        self.reload_matrix()
+        matrix = syn.matrix(evaluation_id)
+        self._indicators = self._indicators_by_question(matrix)
+        self.matrix.set_matrix(matrix)
         if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
             # Coming back to a référentiel under way: the overview first; a cell opens the grid.
             self.tabs.setCurrentWidget(self.matrix)
+        else:
+            self._ensure_grid()
+
+    def _tab_changed(self, index: int) -> None:
+        self.toggle.setVisible(index == 0)
+        if index == 0:
+            self._ensure_grid()
+
+    def _ensure_grid(self) -> None:
+        if self._grid is not None:
+            return
+        ctx, evaluation_id = self.ctx, self.evaluation_id
+        self._editor = ResponseEditor(ctx, self.response, self.form)
+        self._evidence = EvidencePanel(ctx, evaluation_id)
+        self._evidence.countChanged.connect(lambda n: self.toggle.setText(f"Preuves liées ({n})"))
+        self._grid = GridWithDrawer(self._editor, self._evidence)
+        self._grid.openChanged = self._sync_toggle
+        self._grid_page.layout().addWidget(self._grid)
+        self._editor.renderer.page_list.currentRowChanged.connect(self._page_changed)
+        self._page_changed(self._editor.renderer.current_page())
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        self._editor.answersChanged.connect(lambda _a: self._refresh.start())
+
+    @property
+    def editor(self) -> ResponseEditor:
+        self._ensure_grid()
+        return self._editor
+
+    @property
+    def evidence(self) -> EvidencePanel:
+        self._ensure_grid()
+        return self._evidence
+
+    @property
+    def grid(self) -> GridWithDrawer:
+        self._ensure_grid()
+        return self._grid
 
     def _sync_toggle(self, open_: bool) -> None:
         self.toggle.blockSignals(True)
@@ -165,8 +199,8 @@ class ReferentielView(QWidget):
         self.toggle.blockSignals(False)
 
     # -- indicators of the page shown ----------------------------------------------------------
-    def _indicators_by_question(self) -> dict[str, list[tuple[str, str]]]:
-        matrix = self.ctx.services.synthesis.matrix(self.evaluation_id)
+    @staticmethod
+    def _indicators_by_question(matrix) -> dict[str, list[tuple[str, str]]]:
         out = {}
         for q in matrix.questions:
             items = [(c.id, f"{c.code} {c.label}") for c in q.cells]
@@ -180,7 +214,7 @@ class ReferentielView(QWidget):
             self.evidence.set_indicators(self._indicators.get(page.id, []))
 
     def _focus_changed(self, _old, new) -> None:
-        if new is None or not self.editor.isAncestorOf(new):
+        if new is None or self._editor is None or not self._editor.isAncestorOf(new):
             return
         for field_id in self._field_ids():
             row = self.editor.renderer.row(field_id)
@@ -221,8 +255,9 @@ class ReferentielView(QWidget):
             return
         if change.entity in ("evidence_link", "attachment") or (change.entity == "form_response" and change.id != self.response.id):
             self._refresh.start()
-            if change.entity == "evidence_link":
-                self.evidence.reload()
+            if change.entity == "evidence_link" and self._evidence is not None:
+                self._evidence.reload()
 
     def flush(self) -> None:
-        self.editor.flush()
+        if self._editor is not None:
+            self._editor.flush()
