@@ -70,3 +70,22 @@ def test_out_of_scope_scales_are_not_shown(qtbot, ctx, services, evaluation_id):
     services.evaluations.update_evaluation(evaluation_id, "scope", scope)
     view = _view(qtbot, ctx, evaluation_id)
     assert list(view.scales) == ["maturite-lcd"]
+
+
+def test_radar_says_it_is_loading_until_drawn(qtbot, ctx, services, evaluation_id):
+    """The scale's result is there at once; its radar, drawn in the background, is announced."""
+    from deferred_tasks import DeferredTaskRunner
+
+    response = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
+    services.forms.set_answer(response.id, "engagement_politique.niveau", "4")
+    ctx.tasks = DeferredTaskRunner()
+    view = _view(qtbot, ctx, evaluation_id)
+    tab = view.scales["maturite-lcd"]
+    assert tab.result.score.text() == "4 / 35 points"
+    assert tab.result.chart.placeholder() == "Chargement du graphique…" and not tab.result.chart.has_image()
+    ctx.tasks.finish()
+    assert tab.result.chart.has_image() and not tab.result.chart.placeholder()
+    # the other scale's form comes when its tab is shown
+    efh = view.scales["maturite-efh"]
+    view.tabs.setCurrentWidget(efh)
+    assert efh.editor.isVisible() and efh.editor.renderer.row("acces_droits.niveau") is not None

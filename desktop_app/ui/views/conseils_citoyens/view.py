@@ -83,23 +83,43 @@ class CouncilPage(QWidget):
         hl.addWidget(self.summary)
         layout.addWidget(head)
         self.tabs = QTabWidget()
-        self.editors: dict[str, ResponseEditor] = {}
+        self.editors: dict[str, ResponseEditor] = {}  # built when their tab is first shown
+        self._tools: list[tuple[str, QWidget]] = []
         scope = syn.scope(evaluation_id)
         kit = syn.kit(evaluation_id)
         for tool_id in CC_TOOLS:
             if tool_id not in kit.tools or (tool_id not in scope and not council.responses.get(tool_id)):
                 continue
-            response = syn.council_response(evaluation_id, council.qpv_id, tool_id, council=council)
-            editor = ResponseEditor(ctx, response, syn.form(evaluation_id, tool_id))
-            self.editors[tool_id] = editor
-            self.tabs.addTab(editor, TAB_TITLES.get(tool_id, kit.tool(tool_id).short_title or tool_id))
+            holder = QWidget()
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            self._tools.append((tool_id, holder))
+            self.tabs.addTab(holder, TAB_TITLES.get(tool_id, kit.tool(tool_id).short_title or tool_id))
         layout.addWidget(self.tabs, 1)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh_summary)
-        auto = self.editors.get("cc-autoevaluation")
-        if auto is not None:
-            auto.answersChanged.connect(lambda _a: self._timer.start())
+        self.tabs.currentChanged.connect(self._ensure_tab)
+        if "cc-autoevaluation" in dict(self._tools):
+            self._ensure_tool("cc-autoevaluation")  # its answers make the summary above the tabs
+        self._ensure_tab(self.tabs.currentIndex())
         self.refresh_summary()
+
+    def _ensure_tab(self, index: int) -> None:
+        if 0 <= index < len(self._tools):
+            self._ensure_tool(self._tools[index][0])
+
+    def _ensure_tool(self, tool_id: str) -> ResponseEditor:
+        editor = self.editors.get(tool_id)
+        if editor is None:
+            syn = self.ctx.services.synthesis
+            response = syn.council_response(self.evaluation_id, self.council.qpv_id, tool_id, council=self.council)
+            editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, tool_id))
+            self.editors[tool_id] = editor
+            dict(self._tools)[tool_id].layout().addWidget(editor)
+            editor.show()  # at once, not at the next event loop pass
+            if tool_id == "cc-autoevaluation":
+                editor.answersChanged.connect(lambda _a: self._timer.start())
+        return editor
 
     def refresh_summary(self) -> None:
         auto = self.editors.get("cc-autoevaluation")

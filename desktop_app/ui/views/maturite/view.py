@@ -1,4 +1,5 @@
-"""Maturity scales: the form (one page per domain) beside its live result."""
+"""Maturity scales: the form (one page per domain) beside its live result. The radar chart is
+drawn in the background; a scale's form is built when its tab is first shown."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import page_header
 from desktop_app.ui.views.referentiel.fit_image import FitImage
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+CHART_LOADING = "Chargement du graphique…"
 
 
 def _chip(color: str | None, text: str) -> str:
@@ -35,8 +39,9 @@ def _chip(color: str | None, text: str) -> str:
 class ResultPanel(QScrollArea):
     """Score, overall level, radar chart and the findings drawn from the levels."""
 
-    def __init__(self, parent=None):
+    def __init__(self, tasks=None, parent=None):
         super().__init__(parent)
+        self._charts = BackgroundLoad(self, tasks) if tasks is not None else None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -71,10 +76,14 @@ class ResultPanel(QScrollArea):
         self.detail.setText("<br>".join(parts))
         key = tuple(r.profile())
         if r.assessed and key != self._png_key:
-            from desktop_app.exports.pdf_charts import radar
-
-            self.chart.set_png(radar([d.label for d in r.domains], r.profile(), r.max_level))
+            args = ([d.label for d in r.domains], r.profile(), r.max_level)
             self._png_key = key
+            if self._charts is None:
+                self.chart.set_png(_radar(args))
+            else:
+                if not self.chart.has_image():
+                    self.chart.set_placeholder(CHART_LOADING)
+                self._charts.run(lambda _p: _radar(args), self.chart.set_png, self._chart_failed)
         self.chart.setVisible(bool(r.assessed))
         html = []
         for title, color, items in (
@@ -94,33 +103,62 @@ class ResultPanel(QScrollArea):
             html.append(f"<p style='color:#5f6b76'>Domaines à évaluer : {escape(', '.join(missing))}.</p>")
         self.findings.setText("".join(html))
 
+    def _chart_failed(self, _exc) -> None:
+        self._png_key = None
+        self.chart.set_placeholder("Graphique indisponible.")
+
+
+def _radar(args) -> bytes:
+    from desktop_app.exports.pdf_charts import radar
+
+    return radar(*args)
+
 
 class ScaleTab(QSplitter):
+    """One scale: its form beside its result; the form is built by `ensure_built` (when shown)."""
+
     def __init__(self, ctx: AppContext, evaluation_id: str, tool_id: str, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
         self.tool_id = tool_id
-        syn = ctx.services.synthesis
-        response = syn.maturity_response(evaluation_id, tool_id)
-        self.editor = ResponseEditor(ctx, response, syn.form(evaluation_id, tool_id))
-        self.result = ResultPanel()
+        self._editor: ResponseEditor | None = None
+        self._holder = QWidget()
+        QVBoxLayout(self._holder).setContentsMargins(0, 0, 0, 0)
+        self.result = ResultPanel(ctx.tasks)
         self.result.setMinimumWidth(280)
-        self.addWidget(self.editor)
+        self.addWidget(self._holder)
         self.addWidget(self.result)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
         self.setSizes([720, 500])
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.refresh)
-        self.editor.answersChanged.connect(lambda _a: self._timer.start())
         self.refresh()
 
+    def ensure_built(self) -> None:
+        if self._editor is not None:
+            return
+        syn = self.ctx.services.synthesis
+        response = syn.maturity_response(self.evaluation_id, self.tool_id)
+        self._editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, self.tool_id))
+        self._holder.layout().addWidget(self._editor)
+        self._editor.show()  # at once, not at the next event loop pass
+        self._editor.answersChanged.connect(lambda _a: self._timer.start())
+
+    @property
+    def editor(self) -> ResponseEditor:
+        self.ensure_built()
+        return self._editor
+
     def refresh(self) -> None:
-        self.result.show_result(self.ctx.services.synthesis.maturity(self.evaluation_id, self.tool_id, self.editor.answers()))
+        answers = self._editor.answers() if self._editor is not None else None  # None: the stored ones
+        self.result.show_result(self.ctx.services.synthesis.maturity(self.evaluation_id, self.tool_id, answers))
 
     def flush(self) -> None:
-        self.editor.flush()
+        if self._editor is None:
+            return
+        self._editor.flush()
         if self._timer.isActive():
             self._timer.stop()
             self.refresh()
@@ -150,6 +188,8 @@ class MaturityView(QWidget):
                 self.scales[tool_id] = tab
                 self.tabs.addTab(tab, kit.tool(tool_id).title.replace("Échelle de maturité : ", "").capitalize())
         if self.scales:
+            self.tabs.currentChanged.connect(self._tab_changed)
+            self._tab_changed(self.tabs.currentIndex())
             layout.addWidget(self.tabs, 1)
         else:
             empty = QLabel("Aucune échelle de maturité n'est retenue dans le périmètre de l'évaluation (Cadrage › Périmètre).")
@@ -157,6 +197,11 @@ class MaturityView(QWidget):
             empty.setWordWrap(True)
             layout.addWidget(empty)
             layout.addStretch(1)
+
+    def _tab_changed(self, _index: int) -> None:
+        tab = self.tabs.currentWidget()
+        if isinstance(tab, ScaleTab):
+            tab.ensure_built()
 
     def flush(self) -> None:
         for tab in self.scales.values():

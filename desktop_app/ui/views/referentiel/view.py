@@ -173,6 +173,7 @@ class ReferentielView(QWidget):
         self._grid = GridWithDrawer(self._editor, self._evidence)
         self._grid.openChanged = self._sync_toggle
         self._grid_page.layout().addWidget(self._grid)
+        self._grid.show()  # at once, not at the next event loop pass
         self._editor.renderer.page_list.currentRowChanged.connect(self._page_changed)
         self._page_changed(self._editor.renderer.current_page())
         QApplication.instance().focusChanged.connect(self._focus_changed)
