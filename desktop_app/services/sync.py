@@ -21,7 +21,7 @@ from desktop_app.store.models import Meta
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
 from desktop_app.sync import privacy
 from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
-from desktop_app.sync.merge import import_bundle, log_event, resolve
+from desktop_app.sync.merge import import_bundles, log_event, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.records import SYNC_META, table_map
 
@@ -120,10 +120,11 @@ class SyncService(ServiceBase):
             )
         return result
 
-    def verify(self, path: str | Path) -> Bundle:
-        """Read and check a whole bundle (nothing written); ServiceError on a bad file."""
+    def verify(self, path: str | Path, shared: dict[str, Any] | None = None) -> Bundle:
+        """Read and check a whole bundle (nothing written); ServiceError on a bad file.
+        `shared`: kept across the files of one import (see `read_bundle`)."""
         try:
-            bundle = read_bundle(path)
+            bundle = read_bundle(path, shared)
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         kit = bundle.manifest["kit"]
@@ -141,10 +142,11 @@ class SyncService(ServiceBase):
         """Verify every file, then import them all in one transaction; one summary per file."""
         paths = [Path(p) for p in paths]
         bundles = []
+        shared: dict[str, Any] = {}
         for i, path in enumerate(paths):
             if progress:
                 progress(i, len(paths) * 2, f"Vérification de {path.name}")
-            bundles.append(self.verify(path))
+            bundles.append(self.verify(path, shared))
         return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
 
     def import_bundle(self, path: str | Path) -> dict[str, Any]:
@@ -155,19 +157,21 @@ class SyncService(ServiceBase):
             for sha in bundle.attachments:
                 if not self.services.attachments.has_blob(sha):
                     self.services.attachments.put_bytes(bundle.attachment_bytes(sha), sha)
-        results = []
-        bundled = self.services.kits.bundled()
-        known_kit = (bundled.id, bundled.version, bundled.digest)
+        label = bundles[0].path.name if len(bundles) == 1 else f"{len(bundles)} fichiers"
+
+        def on_table(done: int, count: int) -> None:
+            if progress:
+                progress(offset + done * len(bundles) // count, total or len(bundles), f"Import de {label}")
+
         try:
             with self.tx() as s:
-                for i, bundle in enumerate(bundles):
-                    if progress:
-                        progress(offset + i, total or len(bundles), f"Import de {bundle.path.name}")
-                    res = import_bundle(s, bundle, self.device_id, known_kit)
+                merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
+                results = []
+                for bundle, res in zip(bundles, merged, strict=True):
                     res.attachments = len(bundle.attachments)
                     summary = res.as_dict()
                     log_event(
-                        s, direction="received", file_name=bundle.path.name[:255], file_sha256=_sha(bundle.path),
+                        s, direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or _sha(bundle.path),
                         data_digest=str(bundle.manifest.get("data_digest", ""))[:64], evaluation_id=bundle.evaluation_id,
                         peer_device=bundle.device_id, status="ok", counts=summary, message="",
                     )
@@ -182,6 +186,27 @@ class SyncService(ServiceBase):
                 f"({exc.__class__.__name__}). Rien n'a été modifié."
             ) from None
         return results
+
+    def _shipped_kit(self) -> tuple[str, str, str]:
+        """(id, version, digest) of the kit shipped with the application: a bundle's kit copy
+        with the same files needs no validation. From its files, without loading the kit when
+        it is not loaded yet (a quarter of a second)."""
+        import hashlib
+        import json
+
+        import yaml
+
+        from desktop_app.kit.loader import KIT_FILE, read_folder
+
+        try:
+            files = read_folder(self.services.kits.forms_dir)
+            manifest = yaml.load(files.get(KIT_FILE, ""), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except Exception:  # noqa: BLE001 - no usable shipped kit: every kit copy gets validated
+            return ("", "", "")
+        if not isinstance(manifest, dict):
+            return ("", "", "")
+        digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        return (str(manifest.get("id", "")), str(manifest.get("version", "")), digest)
 
     # -- sync folder -----------------------------------------------------------------------------
     def folder(self) -> Path | None:

@@ -25,17 +25,20 @@ import os
 import platform
 import re
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from desktop_app import __version__
-from desktop_app.sync.records import EVALUATIONS, RecordError, decode_row, table_map
+from desktop_app.sync.codec import codec
+from desktop_app.sync.records import EVALUATIONS, RecordError, table_map
 
 FORMAT = "evalkit-bundle"
 FORMAT_VERSION = 1
@@ -49,9 +52,12 @@ MAX_ENTRY_BYTES = 256 * 1024**2  # any entry, uncompressed (attachments: 200 Mo 
 MAX_TOTAL_BYTES = 4 * 1024**3  # all entries, uncompressed
 MAX_RATIO = 200  # uncompressed / compressed, for entries past RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
+KEEP_ATTACHMENTS_BYTES = 32 * 1024**2  # attachments kept in memory once verified, per bundle
+IN_MEMORY_BYTES = 64 * 1024**2  # a bundle up to this size is read in one go
 
 NEWER_FORMAT = "Ce fichier a été produit par une version plus récente d'EvalKit Quartiers : mettez l'application à jour."
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+HEX_RE = re.compile(r"[0-9a-f]*")
 NAME_RE = re.compile(r"^(manifest\.json|versions\.json|kit/snapshot\.json|records/[a-z0-9_]{1,80}\.json|attachments/[0-9a-f]{64})$")
 
 
@@ -69,6 +75,10 @@ class Bundle:
     versions: dict[str, dict[str, list[str]]]
     kit_files: dict[str, str] | None
     attachments: list[str] = field(default_factory=list)  # sha256 of the attachments inside
+    # table -> its records checked and decoded (column -> Python value), in the same order
+    decoded: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    file_sha256: str = ""  # of the .evalkit file itself
+    _attachment_data: dict[str, bytes] = field(default_factory=dict, repr=False)  # verified content
 
     @property
     def evaluation_id(self) -> str:
@@ -87,6 +97,9 @@ class Bundle:
         return self.manifest.get("redacted", {})
 
     def attachment_bytes(self, sha256: str) -> bytes:
+        kept = self._attachment_data.get(sha256)
+        if kept is not None:
+            return kept
         name = f"attachments/{sha256}"
         with zipfile.ZipFile(self.path) as zf:
             return _read_entry(zf, zf.getinfo(name), self.manifest["files"][name], MAX_ENTRY_BYTES, self.path)
@@ -166,6 +179,15 @@ def write_bundle(
 
 
 # -- reading ----------------------------------------------------------------------------------
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file, read by blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _fail(path: Path, message: str) -> BundleError:
     return BundleError(f"« {path.name} » : {message}")
 
@@ -189,22 +211,16 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, 
         raise _fail(path, f"taille refusée pour « {info.filename} ».")
     if info.file_size != size:
         raise _fail(path, f"la taille de « {info.filename} » ne correspond pas au manifeste : fichier modifié ou endommagé.")
-    h = hashlib.sha256()
-    buf = io.BytesIO()
     try:
         with zf.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                buf.write(chunk)
-                h.update(chunk)
-                if buf.tell() > size:
-                    raise _fail(path, f"« {info.filename} » est plus gros qu'annoncé.")
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as exc:
-        if isinstance(exc, BundleError):
-            raise
+            data = fh.read(size + 1)  # at most one byte past the announced size
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
         raise _fail(path, "le fichier est incomplet ou endommagé (contenu illisible).") from None
-    if buf.tell() != size or h.hexdigest() != expected.get("sha256"):
+    if len(data) > size:
+        raise _fail(path, f"« {info.filename} » est plus gros qu'annoncé.")
+    if len(data) != size or hashlib.sha256(data).hexdigest() != expected.get("sha256"):
         raise _fail(path, f"l'empreinte de « {info.filename} » ne correspond pas : fichier modifié ou endommagé.")
-    return buf.getvalue()
+    return data
 
 
 def _load_json(path: Path, data: bytes, name: str) -> Any:
@@ -282,19 +298,40 @@ def peek_manifest(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def read_bundle(path: str | Path) -> Bundle:
-    """Open and verify a whole bundle; raise BundleError (French) at the first problem."""
+def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundle:
+    """Open and verify a whole bundle; raise BundleError (French) at the first problem.
+
+    `shared`: a dict kept across the bundles of one import, so that a kit copy several of them
+    carry (same SHA-256, checked in each) is parsed once."""
     path = Path(path)
+    shared = {} if shared is None else shared
     try:
         size = path.stat().st_size
     except OSError:
         raise BundleError(f"Fichier introuvable : {path}") from None
     if size > MAX_BUNDLE_BYTES:
         raise _fail(path, "fichier trop volumineux.")
+    content: bytes | None = None
     try:
-        zf = zipfile.ZipFile(path)
+        if size <= IN_MEMORY_BYTES:  # one read: its checksum, then the zip read from memory
+            content = path.read_bytes()
+            file_sha256 = hashlib.sha256(content).hexdigest()
+            zf = zipfile.ZipFile(io.BytesIO(content))
+        else:
+            file_sha256 = file_checksum(path)
+            zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _fail(path, "le fichier est incomplet ou endommagé (ce n'est pas une archive lisible).") from None
+
+    def stored(info: zipfile.ZipInfo) -> bytes | None:
+        if content is not None:
+            return _stored_bytes(io.BytesIO(content), info)
+        try:
+            with path.open("rb") as fh:
+                return _stored_bytes(fh, info)
+        except OSError:
+            return None
+
     with zf:
         entries = _zip_entries(path, zf)
         if "manifest.json" not in entries:
@@ -319,21 +356,65 @@ def read_bundle(path: str | Path) -> Bundle:
         versions: dict[str, dict[str, list[str]]] = {}
         kit_files = None
         attachments = []
+        kept: dict[str, bytes] = {}
+        kept_size = 0
         for name in sorted(listed):
             if name.startswith("attachments/"):
-                _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)  # verified, not kept
-                attachments.append(name.split("/", 1)[1])
+                content = _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)
+                sha = name.split("/", 1)[1]
+                attachments.append(sha)
+                if kept_size + len(content) <= KEEP_ATTACHMENTS_BYTES:  # verified: no second read
+                    kept[sha] = content
+                    kept_size += len(content)
                 continue
-            data = _load_json(path, _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path), name)
+            if name == "kit/snapshot.json":  # the same kit in every bundle: verified in full once
+                data = _shared_entry(zf, path, entries[name], listed[name], shared, stored(entries[name]))
+            else:
+                data = _load_json(path, _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path), name)
             if name == "versions.json":
                 versions = data
             elif name == "kit/snapshot.json":
                 kit_files = data
             else:
                 records[name[len("records/"):-len(".json")]] = data
-    bundle = Bundle(path, manifest, records, versions, kit_files, attachments)
+    bundle = Bundle(path, manifest, records, versions, kit_files, attachments, file_sha256=file_sha256, _attachment_data=kept)
     check_structure(bundle)
     return bundle
+
+
+def _stored_bytes(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes | None:
+    """An entry's bytes as stored (compressed), read after its local header; None when that
+    header is not the plain one the central directory describes (then read it the usual way)."""
+    try:
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            return None
+        flags, name_len, extra_len = struct.unpack("<H", header[6:8])[0], *struct.unpack("<HH", header[26:30])
+        raw_name = fh.read(name_len)
+        if raw_name.decode("utf-8" if flags & 0x800 else "cp437") != info.orig_filename:
+            return None
+        fh.seek(extra_len, os.SEEK_CUR)
+        data = fh.read(info.compress_size)
+    except (OSError, UnicodeDecodeError, struct.error):
+        return None
+    return data if len(data) == info.compress_size else None
+
+
+def _shared_entry(
+    zf: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo, expected: dict[str, Any], shared: dict[str, Any], stored: bytes | None
+) -> Any:
+    """The kit copy's JSON. Each bundle carries the same one: when this entry's stored bytes are
+    those of a copy already verified in this import (same compression, CRC and size), its
+    content is that copy's, checked against the same SHA-256; otherwise it is read and checked."""
+    key = ("kit", expected.get("sha256"), expected.get("size"), info.compress_type, info.CRC, info.file_size)
+    known = shared.get(key)
+    if known is not None and stored is not None and known[0] == stored:
+        return known[1]
+    data = _load_json(path, _read_entry(zf, info, expected, MAX_JSON_BYTES, path), info.filename)
+    if stored is not None:
+        shared[key] = (stored, data)
+    return data
 
 
 def check_structure(bundle: Bundle) -> None:
@@ -355,11 +436,12 @@ def check_structure(bundle: Bundle) -> None:
             raise _fail(path, f"table « {table} » mal formée.")
         if manifest["counts"].get(table) != len(rows):
             raise _fail(path, f"nombre d'enregistrements de « {table} » différent du manifeste.")
-        st = tables[table]
+        decode = codec(tables[table]).decode
         seen = set()
+        out = []
         for rec in rows:
             try:
-                decoded = decode_row(st, rec)
+                decoded = decode(rec)
             except RecordError as exc:
                 raise _fail(path, f"enregistrement invalide — {exc}.") from None
             if decoded["id"] in seen:
@@ -367,14 +449,20 @@ def check_structure(bundle: Bundle) -> None:
             seen.add(decoded["id"])
             if "evaluation_id" in decoded and decoded["evaluation_id"] != eid:
                 raise _fail(path, f"un enregistrement de « {table} » appartient à une autre évaluation.")
+            out.append(decoded)
+        bundle.decoded[table] = out
     if not isinstance(bundle.versions, dict):
         raise _fail(path, "historique des versions mal formé.")
     for per_record in bundle.versions.values():
         if not isinstance(per_record, dict):
             raise _fail(path, "historique des versions mal formé.")
-        for history in per_record.values():
-            if not isinstance(history, list) or not all(isinstance(h, str) and SHA_RE.match(h) for h in history):
-                raise _fail(path, "historique des versions mal formé.")
+        histories = list(per_record.values())
+        if not all(type(history) is list for history in histories):
+            raise _fail(path, "historique des versions mal formé.")
+        # every version id a SHA-256 in hexadecimal: checked on all of them at once
+        ids = list(chain.from_iterable(histories))
+        if not set(map(type, ids)) <= {str} or not set(map(len, ids)) <= {64} or not HEX_RE.fullmatch("".join(ids)):
+            raise _fail(path, "historique des versions mal formé.")
     if bundle.kit_files is not None and (
         not isinstance(bundle.kit_files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in bundle.kit_files.items())
     ):

@@ -1,6 +1,6 @@
-"""Merge a verified bundle into the database, in one transaction, and resolve conflicts.
+"""Merge verified bundles into the database, in one transaction, and resolve conflicts.
 
-For each record of the bundle, with L the local row and R the incoming one:
+For each record of a bundle, with L the local row and R the incoming one:
 - no L: inserted;
 - same version (or same content): unchanged (the greater bookkeeping is kept so both sides end
   identical);
@@ -14,26 +14,36 @@ For each record of the bundle, with L the local row and R the incoming one:
 
 A pseudonymised bundle never overwrites the local value of a column it pseudonymised.
 Importing the same bundle twice changes nothing.
+
+The bundles of one import are merged table by table (parents first), all bundles at once: the
+records held, their known versions and open conflicts are looked up once per table for every
+bundle (none at all when the table, or its known versions, are empty: a new territory), new
+rows are inserted with one `executemany` per table and their known versions with another. The
+outcome is the one of importing the bundles one after the other: a record that an earlier
+bundle of the same import already brought is read again before a later bundle merges it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import KitSnapshot, utcnow
-from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
+from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncKnownVersion, SyncPeer
 from desktop_app.sync.bundle import Bundle, BundleError
+from desktop_app.sync.codec import codec, insert_rows
 from desktop_app.sync.outgoing import CHUNK, known_versions, remember
 from desktop_app.sync.records import (
     SYNC_META,
     SyncedTable,
     content_hash,
     decode_row,
+    encode_row,
     encode_value,
     synced_tables,
     table_map,
@@ -41,6 +51,7 @@ from desktop_app.sync.records import (
 )
 
 INSERTED, UPDATED, UNCHANGED, CONFLICT = "imported", "updated", "unchanged", "conflicts"
+KnownKit = tuple[str, str, str] | Callable[[], tuple[str, str, str] | None] | None
 
 
 @dataclass
@@ -53,9 +64,9 @@ class ImportResult:
     by_table: dict[str, Counter] = field(default_factory=dict)
     attachments: int = 0
 
-    def add(self, table: str, outcome: str) -> None:
-        self.counts[outcome] += 1
-        self.by_table.setdefault(table, Counter())[outcome] += 1
+    def add(self, table: str, outcome: str, n: int = 1) -> None:
+        self.counts[outcome] += n
+        self.by_table.setdefault(table, Counter())[outcome] += n
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,32 +83,42 @@ def _meta_key(rec: dict[str, Any]) -> tuple:
     return (rec.get("revision") or 0, rec.get("updated_at") or "", rec.get("device_id") or "")
 
 
-def _fetch(session: Session, st: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
-    from desktop_app.sync.records import encode_row
-
-    out = {}
+def _fetch(conn: Connection, st: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The rows held here among `ids`, encoded (nothing asked when the table is empty)."""
     t = st.table
+    out: dict[str, dict[str, Any]] = {}
+    if not ids or conn.execute(select(t.c.id).limit(1)).first() is None:
+        return out
     for i in range(0, len(ids), CHUNK):
-        for row in session.execute(select(t).where(t.c.id.in_(ids[i : i + CHUNK]))):
+        for row in conn.execute(select(t).where(t.c.id.in_(ids[i : i + CHUNK]))):
             out[row._mapping["id"]] = encode_row(st, row)
     return out
 
 
-def _parent_first(st: SyncedTable, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows of a table that refers to itself, each after the row it points to."""
+def _known(session: Session, table: str, ids: list[str]) -> dict[str, list[str]]:
+    """Known versions of `ids` (nothing asked when this table has none)."""
+    kv = SyncKnownVersion
+    if not ids or session.connection().execute(select(kv.table_name).where(kv.table_name == table).limit(1)).first() is None:
+        return {}
+    return known_versions(session, table, ids)
+
+
+def _parent_first(st: SyncedTable, rows: list[tuple[dict[str, Any], Any]]) -> list[tuple[dict[str, Any], Any]]:
+    """(record, values) pairs of a table that refers to itself, each after the row it points to."""
     self_cols = [c for c, p in st.parents.items() if p == st.name]
     if not self_cols:
         return rows
     pending, done, ordered = list(rows), set(), []
-    ids = {r["id"] for r in rows}
+    ids = {r["id"] for r, _ in rows}
     while pending:
         rest = []
-        for r in pending:
+        for pair in pending:
+            r = pair[0]
             if all(r.get(c) in (None, "") or r[c] not in ids or r[c] in done for c in self_cols):
-                ordered.append(r)
+                ordered.append(pair)
                 done.add(r["id"])
             else:
-                rest.append(r)
+                rest.append(pair)
         if len(rest) == len(pending):  # a cycle: keep the given order
             ordered += rest
             break
@@ -116,7 +137,7 @@ def _open_conflicts(session: Session, table: str, ids: list[str]) -> dict[str, l
     return out
 
 
-def _store_kit(session: Session, bundle: Bundle, known_kit: tuple[str, str, str] | None) -> None:
+def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
     """Keep the bundle's kit version (checked: it must load, and be the one the manifest names)."""
     import hashlib
     import json
@@ -124,6 +145,8 @@ def _store_kit(session: Session, bundle: Bundle, known_kit: tuple[str, str, str]
     kit = bundle.manifest["kit"]
     files = bundle.kit_files or {}
     digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    if callable(known_kit):
+        known_kit = known_kit()
     if known_kit != (kit["id"], kit["version"], digest):  # not the kit shipped with this application
         from desktop_app.kit.loader import KitError, load_files
 
@@ -136,51 +159,112 @@ def _store_kit(session: Session, bundle: Bundle, known_kit: tuple[str, str, str]
     session.add(KitSnapshot(kit_id=kit["id"], version=kit["version"], digest=digest, files=dict(files)))
 
 
-def import_bundle(
-    session: Session, bundle: Bundle, local_device: str, known_kit: tuple[str, str, str] | None = None
-) -> ImportResult:
-    """Merge `bundle` using `session` (the caller owns the transaction). `known_kit`: the
-    (id, version, digest) of a kit already validated on this machine (the bundled one)."""
-    manifest = bundle.manifest
-    result = ImportResult(bundle.path.name, bundle.evaluation_id, manifest["evaluation"].get("title", ""), bundle.device_id)
-    kit = manifest["kit"]
-    if bundle.kit_files and session.get(KitSnapshot, (kit["id"], kit["version"])) is None:
-        _store_kit(session, bundle, known_kit)
-    redacted_by_table = bundle.redacted if bundle.privacy == "pseudonymised" else {}
-    source = bundle.path.name
-    for st in synced_tables():
-        rows = bundle.records.get(st.name)
-        if not rows:
-            continue
-        _merge_table(session, st, _parent_first(st, rows), bundle, set(redacted_by_table.get(st.name, [])), source, result)
-    _record_peer(session, bundle)
+def import_bundle(session: Session, bundle: Bundle, local_device: str, known_kit: KnownKit = None) -> ImportResult:
+    """Merge one bundle (see `import_bundles`)."""
+    return import_bundles(session, [bundle], local_device, known_kit)[0]
+
+
+def import_bundles(
+    session: Session,
+    bundles: list[Bundle],
+    local_device: str,
+    known_kit: KnownKit = None,
+    on_table: Callable[[int, int], None] | None = None,
+) -> list[ImportResult]:
+    """Merge `bundles`, in their order, using `session` (the caller owns the transaction).
+
+    `known_kit`: the (id, version, digest) of a kit already validated on this machine (the
+    bundled one), or a function giving it (called only when a kit copy has to be checked).
+    `on_table(done, count)` follows the tables merged."""
+    results = [
+        ImportResult(b.path.name, b.evaluation_id, b.manifest["evaluation"].get("title", ""), b.device_id) for b in bundles
+    ]
+    kits: set[tuple[str, str]] = set()
+    for bundle in bundles:
+        kit = bundle.manifest["kit"]
+        key = (kit["id"], kit["version"])
+        if bundle.kit_files and key not in kits:
+            if session.get(KitSnapshot, key) is None:
+                _store_kit(session, bundle, known_kit)
+            kits.add(key)
+    seen_at = utcnow()
+    tables = synced_tables()
+    for n, st in enumerate(tables):
+        parts = [(b, r) for b, r in zip(bundles, results, strict=True) if b.records.get(st.name)]
+        if parts:
+            _merge_table(session, st, parts, seen_at)
+        if on_table:
+            on_table(n + 1, len(tables))
+    _record_peers(session, bundles)
     session.flush()
-    return result
+    return results
 
 
-def _merge_table(
-    session: Session, st: SyncedTable, rows: list[dict[str, Any]], bundle: Bundle, redacted: set[str], source: str, result: ImportResult
-) -> None:
+class _Pending:
+    """Writes of one table waiting for its executemany: new rows, and versions learned."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.learned: set[tuple[str, str]] = set()
+
+    def write(self, session: Session, st: SyncedTable, known: dict[str, list[str]], seen_at) -> None:
+        insert_rows(session.connection(), st.table, self.rows)
+        remember(session, st.name, self.learned, known, seen_at)
+        self.rows, self.learned = [], set()
+
+
+def _merge_table(session: Session, st: SyncedTable, parts: list[tuple[Bundle, ImportResult]], seen_at) -> None:
+    """Merge one table of every bundle: one lookup for all of them, then bundle by bundle."""
     table = st.name
-    ids = [r["id"] for r in rows]
-    local = _fetch(session, st, ids)
-    known = known_versions(session, table, ids)
-    conflicts = _open_conflicts(session, table, ids) if local else {}  # only records we hold can be in conflict
-    histories = bundle.versions.get(table, {})
-    learned: set[tuple[str, str]] = set()
     conn = session.connection()
-    new_rows: list[dict[str, Any]] = []  # inserted together at the end of the table, in order
-    for remote in rows:
+    prepared = []
+    for bundle, result in parts:
+        records = bundle.records[table]
+        values = bundle.decoded.get(table)
+        if values is None or len(values) != len(records):  # a bundle not read by read_bundle
+            values = [codec(st).decode(r) for r in records]
+        prepared.append((bundle, result, _parent_first(st, list(zip(records, values, strict=True)))))
+    ids = list(dict.fromkeys(r["id"] for _, _, pairs in prepared for r, _ in pairs))
+    local = _fetch(conn, st, ids)
+    known = _known(session, table, ids)
+    conflicts = _open_conflicts(session, table, list(local)) if local else {}  # only records held can be in conflict
+    pending = _Pending()
+    merged: set[str] = set()
+    for bundle, result, pairs in prepared:
+        bundle_ids = [r["id"] for r, _ in pairs]
+        again = sorted(merged.intersection(bundle_ids))
+        if again:  # an earlier bundle of this import merged these records: read them as they are now
+            pending.write(session, st, known, seen_at)
+            for rid in again:
+                local.pop(rid, None)
+                conflicts.pop(rid, None)
+            local.update(_fetch(conn, st, again))
+            conflicts.update(_open_conflicts(session, table, again))
+        _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pending)
+        merged.update(bundle_ids)
+    pending.write(session, st, known, seen_at)
+
+
+def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pending: _Pending) -> None:
+    table = st.name
+    conn = session.connection()
+    redacted = set(bundle.redacted.get(table, [])) if bundle.privacy == "pseudonymised" else set()
+    source = bundle.path.name
+    histories = bundle.versions.get(table, {})
+    learned = pending.learned
+    inserted = 0
+    for remote, values in pairs:
         rid = remote["id"]
         r_vid = version_id(table, remote)
-        r_hist = set(histories.get(rid, [])) | {r_vid}
         mine = local.get(rid)
-        values = decode_row(st, remote)
         if mine is None:
-            new_rows.append(values)
-            learned |= {(rid, v) for v in r_hist}
-            result.add(table, INSERTED)
+            pending.rows.append(values)
+            learned.add((rid, r_vid))
+            for v in histories.get(rid, ()):
+                learned.add((rid, v))
+            inserted += 1
             continue
+        r_hist = set(histories.get(rid, [])) | {r_vid}
         if mine.get("evaluation_id") != remote.get("evaluation_id"):
             raise BundleError(
                 f"« {source} » : un enregistrement de « {table} » porte l'identifiant d'un enregistrement d'une "
@@ -198,7 +282,7 @@ def _merge_table(
                 result.add(table, UPDATED)
             else:
                 result.add(table, UNCHANGED)
-            learned |= {(rid, r_vid)}
+            learned.add((rid, r_vid))
             continue
         if same_content:
             outcome = UNCHANGED
@@ -206,7 +290,7 @@ def _merge_table(
                 meta = {k: values[k] for k in SYNC_META if k in values}
                 conn.execute(update(st.table).where(st.table.c.id == rid).values(**meta))
                 outcome = UPDATED
-            learned |= {(rid, v) for v in r_hist | {l_vid}}
+            learned.update((rid, v) for v in r_hist | {l_vid})
             _supersede(conflicts.get(rid, []), r_hist)
             result.add(table, outcome)
             continue
@@ -223,28 +307,14 @@ def _merge_table(
         if newer:
             body = {k: v for k, v in values.items() if k != "id" and k not in redacted}
             conn.execute(update(st.table).where(st.table.c.id == rid).values(**body))
-            learned |= {(rid, v) for v in r_hist | {l_vid}}
+            learned.update((rid, v) for v in r_hist | {l_vid})
             _supersede(conflicts.get(rid, []), r_hist)
             result.add(table, UPDATED)
         else:
-            learned |= {(rid, v) for v in r_hist}
+            learned.update((rid, v) for v in r_hist)
             result.add(table, UNCHANGED)
-    _insert_in_order(conn, st, new_rows)
-    remember(session, table, learned, known)
-
-
-def _insert_in_order(conn, st: SyncedTable, rows: list[dict[str, Any]]) -> None:
-    """Insert rows in their order, one executemany per run of rows with the same columns (one
-    statement per row was most of the import's time)."""
-    start = 0
-    while start < len(rows):
-        columns = rows[start].keys()
-        end = start + 1
-        while end < len(rows) and rows[end].keys() == columns:
-            end += 1
-        conn.execute(insert(st.table), rows[start:end])
-        start = end
-
+    if inserted:
+        result.add(table, INSERTED, inserted)
 
 def privacy_columns(st: SyncedTable) -> set[str]:
     from desktop_app.sync.privacy import column_rules
@@ -285,21 +355,25 @@ def _conflict(session, st, mine, remote, r_hist, bundle, source, conflicts, resu
     result.add(st.name, CONFLICT)
 
 
-def _record_peer(session: Session, bundle: Bundle) -> None:
+def _record_peers(session: Session, bundles: list[Bundle]) -> None:
+    """Count each bundle received from its machine (one lookup for all of them)."""
     from datetime import datetime
 
-    peer = session.get(SyncPeer, bundle.device_id)
-    if peer is None:
-        peer = SyncPeer(device_id=bundle.device_id, bundles_received=0)
-        session.add(peer)
-    peer.label = str(bundle.manifest["device"].get("label", ""))[:200]
-    peer.last_received_at = utcnow()
-    peer.bundles_received = (peer.bundles_received or 0) + 1
-    try:
-        exported = datetime.fromisoformat(bundle.manifest.get("exported_at", ""))
-        peer.last_exported_at = exported if exported.tzinfo else None
-    except ValueError:
-        pass
+    ids = sorted({b.device_id for b in bundles})
+    peers = {p.device_id: p for p in session.scalars(select(SyncPeer).where(SyncPeer.device_id.in_(ids)))} if ids else {}
+    for bundle in bundles:
+        peer = peers.get(bundle.device_id)
+        if peer is None:
+            peer = peers[bundle.device_id] = SyncPeer(device_id=bundle.device_id, bundles_received=0)
+            session.add(peer)
+        peer.label = str(bundle.manifest["device"].get("label", ""))[:200]
+        peer.last_received_at = utcnow()
+        peer.bundles_received = (peer.bundles_received or 0) + 1
+        try:
+            exported = datetime.fromisoformat(bundle.manifest.get("exported_at", ""))
+            peer.last_exported_at = exported if exported.tzinfo else None
+        except ValueError:
+            pass
 
 
 def log_event(session: Session, **values: Any) -> None:

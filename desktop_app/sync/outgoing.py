@@ -7,16 +7,18 @@ that version in its history descends from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from desktop_app.store.models import KitSnapshot
+from desktop_app.store.models import KitSnapshot, utcnow
 from desktop_app.store.models_sync import SyncKnownVersion
 from desktop_app.sync import privacy
 from desktop_app.sync.bundle import BundleError, write_bundle
+from desktop_app.sync.codec import insert_plan
 from desktop_app.sync.records import EVALUATIONS, digest, select_evaluation, table_map, version_id
 
 MAX_HISTORY = 100
@@ -51,19 +53,38 @@ def known_versions(session: Session, table: str, ids: list[str]) -> dict[str, li
     return out
 
 
-def remember(session: Session, table: str, pairs: set[tuple[str, str]], known: dict[str, list[str]] | None = None) -> None:
-    """Add (record id, version id) pairs to the known versions (skips those already there)."""
+def remember(
+    session: Session,
+    table: str,
+    pairs: set[tuple[str, str]],
+    known: dict[str, list[str]] | None = None,
+    seen_at: datetime | None = None,
+) -> None:
+    """Add (record id, version id) pairs to the known versions (skips those already there).
+    `known`: what `known_versions` gave for these records (kept up to date here)."""
     if not pairs:
         return
     if known is None:
         known = known_versions(session, table, sorted({rid for rid, _ in pairs}))
     rows = []
     for rid, version in sorted(pairs):
-        if version not in known.get(rid, ()):
-            rows.append({"table_name": table, "record_id": rid, "version": version})  # seen_at: column default
-            known.setdefault(rid, []).insert(0, version)
-    if rows:  # one executemany rather than an ORM object per version
-        session.execute(insert(SyncKnownVersion), rows)
+        held = known.get(rid)
+        if held is None:
+            known[rid] = [version]
+        elif version not in held:
+            held.insert(0, version)
+        else:
+            continue
+        rows.append((rid, version))
+    if not rows:
+        return
+    conn = session.connection()
+    plan = insert_plan(conn, SyncKnownVersion.__table__)
+    fixed = {"table_name": table, "seen_at": seen_at or utcnow()}
+    if plan.usable:  # one executemany through the driver
+        plan.execute(conn, plan.build(fixed, ("record_id", "version"), rows))
+    else:
+        conn.execute(insert(SyncKnownVersion.__table__), [{**fixed, "record_id": r, "version": v} for r, v in rows])
 
 
 def collect(session: Session, evaluation_id: str, level: str) -> tuple[dict, privacy.Outcome, dict[str, dict[str, list[str]]], str]:

@@ -217,7 +217,15 @@ def decode_value(st: SyncedTable, col: Column, value: Any) -> Any:
 
 
 def decode_row(st: SyncedTable, record: Any) -> dict[str, Any]:
-    """Check one record of a bundle against its table and return column -> Python value."""
+    """Check one record of a bundle against its table and return column -> Python value
+    (RecordError, French, when it does not fit). Through the table's compiled codec."""
+    from desktop_app.sync.codec import codec
+
+    return codec(st).decode(record)
+
+
+def reference_decode_row(st: SyncedTable, record: Any) -> dict[str, Any]:
+    """The column-by-column check `decode_row` stands for: what it accepts, and its messages."""
     if not isinstance(record, dict):
         raise RecordError(f"table « {st.name} » : enregistrement mal formé")
     columns, names, _ = _table_columns(st)
@@ -238,14 +246,31 @@ def decode_row(st: SyncedTable, record: Any) -> dict[str, Any]:
 
 
 # -- hashes -----------------------------------------------------------------------------------
+# the same text as json.dumps with these options; one encoder rather than one per call
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def _canonical(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return _CANONICAL.encode(data).encode()
+
+
+_JSON_STR = json.encoder.encode_basestring  # how json.dumps(ensure_ascii=False) writes a str
 
 
 def version_id(table: str, record: dict[str, Any]) -> str:
     """Identify one version of a record from its bookkeeping (encoded form)."""
     key = [table, record.get("id"), record.get("revision"), record.get("device_id"), record.get("updated_at")]
-    return hashlib.sha256(_canonical(key)).hexdigest()
+    parts = []
+    for v in key:  # the canonical JSON of the list, written directly for the usual types
+        if isinstance(v, str):  # a table name is SQLAlchemy's str subclass: JSON writes it as a str
+            parts.append(_JSON_STR(v))
+        elif type(v) is int:
+            parts.append(int.__repr__(v))
+        elif v is None:
+            parts.append("null")
+        else:
+            return hashlib.sha256(_canonical(key)).hexdigest()
+    return hashlib.sha256(("[" + ",".join(parts) + "]").encode()).hexdigest()
 
 
 def content_hash(record: dict[str, Any], ignore: set[str] | frozenset[str] = frozenset()) -> str:
