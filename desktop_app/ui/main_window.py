@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.evaluation_id: str | None = None
         self.views: dict[str, QWidget] = {}
         self.welcome: WelcomeView | None = None
+        self._states_running = self._states_again = False
         self.setWindowTitle("EvalKit Quartiers")
         self.resize(1360, 860)
 
@@ -270,16 +271,34 @@ class MainWindow(QMainWindow):
             self.show_step(current.data(Qt.ItemDataRole.UserRole))
 
     def refresh_states(self) -> None:
-        from PySide6.QtCore import Qt
-
+        """Recount the steps' states (done, under way, to do) in a background task: at scale it
+        reads every form's status, which must not hold up typing. Saves in a burst are coalesced:
+        one count at a time, and one more after it if something changed meanwhile."""
         from desktop_app.services.progress import step_states
 
-        if self.evaluation_id is None:
+        if self.evaluation_id is None or self.ctx is None:
             return
-        try:
-            states = step_states(self.ctx.services, self.evaluation_id)
-        except ServiceError:
+        if self._states_running:
+            self._states_again = True
             return
+        self._states_running, self._states_again = True, False
+        eid, services = self.evaluation_id, self.ctx.services
+
+        def done(states) -> None:
+            self._states_running = False
+            if eid == self.evaluation_id:
+                self._show_states(states)
+            if self._states_again:
+                self.refresh_states()
+
+        def failed(_exc) -> None:  # the sidebar keeps its last marks; the failure is in the log
+            self._states_running = False
+
+        self.ctx.tasks.run(lambda _p: step_states(services, eid), on_done=done, on_error=failed)
+
+    def _show_states(self, states) -> None:
+        from PySide6.QtCore import Qt
+
         for i in range(self.steps.count()):
             item = self.steps.item(i)
             sid = item.data(Qt.ItemDataRole.UserRole)

@@ -149,3 +149,37 @@ def test_hidden_screens_catch_up_when_shown_instead_of_reloading_on_every_save(q
     ctx.apply(lambda: services.fieldwork.add_commitment(evaluation_id))  # visible: at once
     terrain._refresher.flush()
     assert terrain.tabs.tabText(2) == "Suivi des engagements (4)"
+
+
+class _HeldTasks:
+    """A task runner that keeps tasks until the test runs them (a slow background count)."""
+
+    def __init__(self):
+        self.queue = []
+
+    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False):
+        self.queue.append((fn, on_done))
+
+    def finish_one(self):
+        fn, on_done = self.queue.pop(0)
+        on_done(fn(None))
+
+
+def test_step_marks_are_recounted_in_the_background_once_per_burst_of_saves(qtbot, ctx, services, evaluation_id):
+    window = _window(qtbot, ctx)
+    window.open_evaluation(evaluation_id, "cadrage")
+    held = _HeldTasks()
+    ctx.tasks = held
+    window.refresh_states()
+    for field, value in (("siren", "200044618"), ("title", "Évaluation 2026")):  # typing goes on meanwhile
+        ctx.apply(lambda f=field, v=value: services.evaluations.update_evaluation(evaluation_id, f, v))
+    assert len(held.queue) == 1  # one count at a time
+    held.finish_one()
+    assert len(held.queue) == 1  # ...and exactly one more for what changed during the first
+    held.finish_one()
+    assert held.queue == []
+    from desktop_app.services.progress import step_states
+    from desktop_app.ui.main_window import STATE_MARKS
+
+    final = step_states(services, evaluation_id)  # the marks shown are those of the last count
+    assert window.steps.item(0).text() == f"{STATE_MARKS[final['cadrage'].state]}  Cadrage"
