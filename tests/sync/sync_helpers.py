@@ -4,8 +4,11 @@ PostgreSQL test server and give each test its own fresh database on it."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import uuid
+import zipfile
 from contextlib import contextmanager
 
 import pytest
@@ -71,6 +74,26 @@ def populate(services, eid: str, tmp_path) -> dict[str, str]:
     audio.write_bytes(b"OggS private voice " * 50)
     ids["audio"] = services.attachments.add_file(eid, "form_response", ids["no_testimony"], audio).id
     return ids
+
+
+def rebuild(src, dst, change):
+    """Copy a bundle, letting `change(manifest, entries)` alter it; entries: name -> bytes."""
+    with zipfile.ZipFile(src) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        entries = {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
+    extra = change(manifest, entries) or []
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        for name, data in entries.items():
+            zf.writestr(name, data)
+        for info, data in extra:
+            zf.writestr(info, data)
+    return dst
+
+
+def declare(manifest, name, data):
+    """Record `data` as entry `name` of the manifest (its checksum and size)."""
+    manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
 def pg_url() -> str | None:

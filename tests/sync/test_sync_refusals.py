@@ -8,7 +8,7 @@ import stat
 import zipfile
 
 import pytest
-from sync_helpers import dump_all
+from sync_helpers import declare, dump_all, rebuild
 
 from desktop_app.services.base import ServiceError
 from desktop_app.sync import bundle as bundle_mod
@@ -25,25 +25,6 @@ def good(machine_a, machine_b, shared_eval, tmp_path):
     out = tmp_path / "good.evalkit"
     machine_a.sync.export_bundle(eid, out, privacy.COMPLETE)
     return out
-
-
-def rebuild(src, dst, change):
-    """Copy a bundle, letting `change(manifest, entries)` alter it; entries: name -> bytes."""
-    with zipfile.ZipFile(src) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        entries = {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
-    extra = change(manifest, entries) or []
-    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        for name, data in entries.items():
-            zf.writestr(name, data)
-        for info, data in extra:
-            zf.writestr(info, data)
-    return dst
-
-
-def declare(manifest, name, data):
-    manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
 def refused(services, path, match):
