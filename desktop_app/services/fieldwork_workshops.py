@@ -105,6 +105,15 @@ class WorkingGroupData:
     sessions: tuple[WorkshopData, ...]
 
 
+@dataclass(frozen=True)
+class WorkingGroupChoice:
+    """A working group as a choice (immersions and testimonies are attached to one)."""
+
+    series_id: str
+    theme: str
+    theme_label: str
+
+
 class WorkshopsMixin(FieldworkBase):
     # -- reading -------------------------------------------------------------------------------
     def workshop_tools(self, evaluation_id: str) -> list[tuple[str, str, bool]]:
@@ -183,6 +192,30 @@ class WorkshopsMixin(FieldworkBase):
                 )
             )
         return out
+
+    def working_group_choices(self, evaluation_id: str) -> list[WorkingGroupChoice]:
+        """The working groups, in the order of `working_groups`, without reading their sessions'
+        answers (one light query: fit for a drop-down refilled at each selection)."""
+        with self.read() as s:
+            rows = list(s.execute(
+                select(Workshop.id, Workshop.series_id, Workshop.theme, Workshop.session, Workshop.date, Workshop.title)
+                .where(Workshop.evaluation_id == evaluation_id, Workshop.deleted.is_(False),
+                       Workshop.tool_id == WORKING_GROUP_TOOL)
+            ))
+        if not rows:
+            return []
+        labels = self.labels(evaluation_id)
+        themes = {value: i for i, (value, _) in enumerate(labels.group_themes)}
+        keyed = []
+        for wid, series_id, theme, session, date, title in rows:
+            label = theme_label(labels, theme)
+            keyed.append(((themes.get(theme, 99), fold(label), series_id or "", session or 0, date or "9999", title or ""),
+                          series_id or wid, theme, label))
+        keyed.sort(key=lambda k: k[0])
+        out: dict[str, WorkingGroupChoice] = {}
+        for _key, series_id, theme, label in keyed:
+            out.setdefault(series_id, WorkingGroupChoice(series_id, theme, label))
+        return list(out.values())
 
     def workshop_form(self, workshop: WorkshopData):
         return self.form(workshop.evaluation_id, workshop.tool_id, workshop.session)

@@ -377,7 +377,7 @@ class TestimoniesTab(QWidget):
         self.group.blockSignals(True)
         self.group.clear()
         self.group.addItem("— aucun —", "")
-        for g in self.ctx.services.fieldwork.working_groups(self.evaluation_id):
+        for g in self.ctx.services.fieldwork.working_group_choices(self.evaluation_id):
             self.group.addItem(plain_label(g.theme_label), g.series_id)
         self.group.setCurrentIndex(max(self.group.findData(t.series_id), 0))
         self.group.blockSignals(False)

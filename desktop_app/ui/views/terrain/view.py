@@ -1,5 +1,8 @@
 """The Terrain step: immersions, testimonies and free contributions, the commitments tracker,
-and the synthesis of everything collected; an overview line and the Excel export on top."""
+and the synthesis of everything collected; an overview line and the Excel export on top.
+
+The Synthèse tab (every excerpt of workshops, immersions and testimonies) is built when it is
+first shown: until then an empty page holds its place."""
 
 from __future__ import annotations
 
@@ -51,13 +54,14 @@ class TerrainView(QWidget):
         self.immersions = ImmersionsTab(ctx, evaluation_id)
         self.testimonies = TestimoniesTab(ctx, evaluation_id)
         self.commitments = CommitmentsTab(ctx, evaluation_id)
-        self.synthesis = SynthesisTab(ctx, evaluation_id, self.open_record)
+        self._synthesis: SynthesisTab | None = None
+        self._synthesis_stale = False
         self.tabs = QTabWidget()
         self.tabs.setObjectName("terrainTabs")
         self.tabs.addTab(self.immersions, "Immersions")
         self.tabs.addTab(self.testimonies, "Témoignages et contributions")
         self.tabs.addTab(self.commitments, "Suivi des engagements")
-        self.tabs.addTab(self.synthesis, "Synthèse")
+        self.tabs.addTab(QWidget(), "Synthèse")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         layout = QVBoxLayout(self)
@@ -98,18 +102,38 @@ class TerrainView(QWidget):
             self.testimonies.reload()
         if "commitments" in dirty:
             self.commitments.reload()
-        if "synthesis" in dirty:
+        if "synthesis" in dirty and self._synthesis is not None:
             if self.tabs.currentIndex() == SYNTHESIS:
-                self.synthesis.reload()
+                self._synthesis.reload()
             else:
                 self._synthesis_stale = True
         self._refresh_overview()
         self._titles()
 
+    @property
+    def synthesis(self) -> SynthesisTab:
+        """The Synthèse tab, built (and put in place of its empty page) on first use."""
+        if self._synthesis is None:
+            tab = SynthesisTab(self.ctx, self.evaluation_id, self.open_record)
+            current = self.tabs.currentIndex()
+            placeholder = self.tabs.widget(SYNTHESIS)
+            self.tabs.blockSignals(True)
+            self.tabs.insertTab(SYNTHESIS, tab, "Synthèse")
+            self.tabs.removeTab(SYNTHESIS + 1)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._synthesis = tab
+        return self._synthesis
+
     def _tab_changed(self, index: int) -> None:
-        if index == SYNTHESIS and getattr(self, "_synthesis_stale", False):
+        if index != SYNTHESIS:
+            return
+        if self._synthesis is None:
+            self.synthesis  # builds it with fresh data
+        elif self._synthesis_stale:
             self._synthesis_stale = False
-            self.synthesis.reload()
+            self._synthesis.reload()
 
     def _titles(self) -> None:
         self.tabs.setTabText(IMMERSIONS, f"Immersions ({self.immersions.count()})")
@@ -118,8 +142,8 @@ class TerrainView(QWidget):
 
     def _refresh_overview(self) -> None:
         fw = self.ctx.services.fieldwork
-        groups = fw.working_groups(self.evaluation_id)
-        immersions = fw.immersions(self.evaluation_id)
+        groups = fw.working_group_choices(self.evaluation_id)
+        immersions = self.immersions.rows
         series_theme = {g.series_id: g.theme for g in groups}
         themes = [series_theme.get(i.series_id) or i.theme for i in immersions]
         group_themes = [(g.theme, g.theme_label) for g in groups]
@@ -134,7 +158,7 @@ class TerrainView(QWidget):
             )
         else:
             parts.append(f"<b>{len(immersions)} immersion{'s' if len(immersions) > 1 else ''}</b>")
-        testimonies = fw.testimonies(self.evaluation_id)
+        testimonies = self.testimonies.rows  # the tab's list, reloaded before this overview
         t = [x for x in testimonies if x.kind == "testimony"]
         c = [x for x in testimonies if x.kind != "testimony"]
         usable = sum(1 for x in t if x.usable)
