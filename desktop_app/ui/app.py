@@ -140,6 +140,7 @@ def run_gui(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop_app import paths
+    from desktop_app.ui.icon import app_icon
     from desktop_app.ui.settings import Settings
     from desktop_app.ui.style import apply_style
     from desktop_app.ui.tasks import TaskRunner
@@ -147,6 +148,7 @@ def run_gui(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("EvalKit Quartiers")
     app.setOrganizationName("EvalKit")
+    app.setWindowIcon(app_icon())
     apply_style(app)
     install_french(app)
     settings = Settings(paths.settings_path())
