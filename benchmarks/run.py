@@ -262,6 +262,7 @@ class Bench:
                 ready_times.append(r)
         app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
         self.metrics["startup_ratio"] = round(app_s / bare_s, 2)
+        instructions = instruction_ratio(app, shown_env, bare, env) if shutil.which("valgrind") else None
         self.metrics["ready_ms"] = round(statistics.median(ready_times) * 1000)
         self.details["startup"] = {
             "app_ms": round(app_s * 1000),
@@ -271,6 +272,8 @@ class Bench:
             "app_all_ms": [round(t * 1000) for t in app_times],
             "bare_all_ms": [round(t * 1000) for t in bare_times],
             "ready_all_ms": [round(t * 1000) for t in ready_times],
+            # the same ratio in instructions executed (valgrind): repeatable on a busy machine
+            "instructions": instructions,
         }
 
     # open_ms, rss_mb ----------------------------------------------------------------------------
@@ -522,6 +525,33 @@ class Bench:
             self.metrics["growth"] = max(growth.values())
         elif ran & {"exports", "bundles"} and "growth" not in self.metrics:
             self.metrics["growth"] = NA
+
+
+def instruction_ratio(app: list[str], app_env: dict, bare: list[str], bare_env: dict) -> dict:
+    """Instructions executed (valgrind callgrind) by the application until its window is shown
+    and by the bare window: unlike wall time, the same whatever else the machine is doing."""
+    import re
+
+    def count(cmd: list[str], env: dict) -> int:
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out", *cmd],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+        found = re.search(r"Collected : (\d+)", proc.stderr)
+        if proc.returncode != 0 or not found:
+            raise BenchError("valgrind n'a pas pu compter les instructions")
+        return int(found.group(1))
+
+    try:
+        a, b = count(app, app_env), count(bare, bare_env)
+    except (BenchError, subprocess.TimeoutExpired, OSError) as exc:
+        return {"error": str(exc)}
+    return {"app": a, "bare": b, "ratio": round(a / b, 3)}
 
 
 def count_pages(pdf: Path, detail: str) -> int:
