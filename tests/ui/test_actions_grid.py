@@ -155,3 +155,32 @@ def test_double_click_on_a_chosen_action_opens_its_plan(qtbot, view, services, e
     view.grid_tab.table.doubleClicked.emit(cell(view, "Atelier vélo", GridModel.TITLE))
     assert view.tabs.currentIndex() == 2
     assert view.chosen_tab.panel.action_id == action_id
+
+
+def test_the_screen_says_it_loads_then_shows_the_grid(qtbot, ctx, services, evaluation_id, tmp_path):
+    """The actions and their grid are read in the background: the screen says so, then shows them;
+    a score saved meanwhile still ends in the grid shown."""
+    from deferred_tasks import DeferredTaskRunner
+
+    path = tmp_path / "prog.csv"
+    lines = ["Intitulé;Porteur;Pilier;QPV;Montant État;Montant Ville"]
+    lines += [";".join("" if v is None else str(v) for v in row) for row in ROWS]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    services.actions.import_file(evaluation_id, path)
+    ctx.tasks = DeferredTaskRunner()
+    v = ActionsView(ctx, evaluation_id)
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitExposed(v)
+    assert v.tabs.currentIndex() == GRID
+    assert v.loading.isVisible() and v.loading.text() == "Chargement des actions…"
+    assert v.grid_tab.proxy.rowCount() == 0
+    ctx.tasks.finish()  # the load, then the ranking chart it asks for
+    assert not v.loading.isVisible()
+    assert v.grid_tab.proxy.rowCount() == 4
+    assert v.tabs.tabText(0) == "Programmation (4)"
+    action = next(r.action for r in v.grid_tab.model.rows if r.action.title == "Atelier vélo")
+    ctx.apply(lambda: services.actions.set_score(action.id, "poids_budgetaire", 3))
+    assert not v.loading.isVisible()  # a save does not blank the screen
+    ctx.tasks.finish()
+    assert cell(v, "Atelier vélo", crit_col(v, "poids_budgetaire")).data() == "3"

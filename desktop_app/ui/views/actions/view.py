@@ -1,6 +1,7 @@
 """The Actions structurantes view: three tabs (Programmation, Grille de choix, Actions
 retenues), import of the programmation and export of the step to Excel, both run in the
-background behind a progress dialog."""
+background behind a progress dialog. The actions and their grid are read in the background
+("Chargement des actions…" meanwhile), once for all three tabs until something changes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -27,6 +29,9 @@ from desktop_app.ui.views.actions.import_dialog import ImportDialog
 from desktop_app.ui.views.actions.programmation_tab import ProgrammationTab
 from desktop_app.ui.views.actions.widgets import run_task, show_message
 from desktop_app.ui.views.common import page_header
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement des actions…"
 
 ENTITIES = {"action", "action_score", "action_weight", "action_plan", "action_import"}
 OTHER_INPUTS = {"qpv", "milestone", "evaluation"}  # Cadrage data shown here (filters, calendar)
@@ -64,31 +69,44 @@ class ActionsView(QWidget):
         self.tabs.addTab(self.programmation, "Programmation")
         self.tabs.addTab(self.grid_tab, "Grille de choix")
         self.tabs.addTab(self.chosen_tab, "Actions retenues")
-        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self._data = None  # (actions, grid) until the next change: switching tabs reuses them
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 16)
         layout.setSpacing(10)
         layout.addLayout(top)
+        self.loading = QLabel(LOADING)
+        self.loading.setObjectName("muted")
+        self.loading.hide()
+        layout.addWidget(self.loading)
         layout.addWidget(self.tabs, 1)
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._keep_order = False
+        self._loaded_once = False
+        self._after_load: list = []  # what waits for the data being read (selecting a new action)
         ctx.watch(self, self._on_change)
+        if ctx.services.actions.count(evaluation_id):
+            self.tabs.setCurrentIndex(GRID)  # before loading: the grid is computed once, for its tab
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self.refresh()
-        count = ctx.services.actions.count(evaluation_id)
-        if count:
-            self.tabs.setCurrentIndex(GRID)
 
     # -- refresh -------------------------------------------------------------------------------
     def refresh(self, keep_order: bool = False) -> None:
         """Reload the current tab if its data changed (the others reload when shown)."""
         svc = self.ctx.services.actions
-        actions = svc.list(self.evaluation_id)
-        grid = svc.grid(self.evaluation_id, actions)
-        chosen = len(grid.chosen)
+        self._keep_order = self._keep_order or keep_order
+        if self._data is None:
+            if not self._loader.pending:
+                self._load()
+            return
+        keep_order, self._keep_order = self._keep_order, False
+        actions, grid = self._data
         self.tabs.setTabText(PROG, f"Programmation ({len(actions)})")
-        self.tabs.setTabText(CHOSEN, f"Actions retenues ({chosen})")
+        self.tabs.setTabText(CHOSEN, f"Actions retenues ({len(grid.chosen)})")
         self.export_button.setEnabled(bool(actions))
         index = self.tabs.currentIndex()
         if index not in self._dirty:
+            self._run_after_load()
             return
         self._dirty.discard(index)
         if index == PROG:
@@ -99,6 +117,40 @@ class ActionsView(QWidget):
             self.grid_tab.set_grid(grid, options, keep_order=keep_order)
         else:
             self.chosen_tab.set_grid(grid)
+        self._run_after_load()
+
+    def _run_after_load(self) -> None:
+        waiting, self._after_load = self._after_load, []
+        for fn in waiting:
+            fn()
+
+    def when_loaded(self, fn) -> None:
+        """Call `fn` now if the tabs show the current data, or once the load under way is done."""
+        if self._data is None or self._loader.pending:
+            self._after_load.append(fn)
+        else:
+            fn()
+
+    def _load(self) -> None:
+        """Read the actions and compute the grid off the GUI thread, then fill the current tab."""
+        svc, eid = self.ctx.services.actions, self.evaluation_id
+
+        def work(_progress):
+            actions = svc.list(eid)
+            return actions, svc.grid(eid, actions)
+
+        def done(data) -> None:
+            self.loading.hide()
+            self._loaded_once = True
+            self._data = data
+            self.refresh()
+
+        def failed(exc: Exception) -> None:
+            self.loading.setText(f"Lecture des actions impossible : {exc}")
+
+        self.loading.setText(LOADING)
+        self.loading.setVisible(not self._loaded_once)  # nothing shown yet: say it loads (no flicker on saves)
+        self._loader.run(work, done, failed)
 
     def _on_change(self, change: Change) -> None:
         if change.evaluation_id != self.evaluation_id:
@@ -110,13 +162,15 @@ class ActionsView(QWidget):
         if change.entity not in ENTITIES | OTHER_INPUTS:
             return
         self._dirty = {PROG, GRID, CHOSEN}
+        self._data = None
+        self._loader.cancel()  # a load under way read the data before this change
         keep = change.entity in ("action_score", "action") and self.tabs.currentIndex() == GRID
         self.refresh(keep_order=keep)
 
     def show_plan(self, action_id: str) -> None:
         """Open a chosen action's questions and method."""
         self.tabs.setCurrentIndex(CHOSEN)
-        self.chosen_tab.select(action_id)
+        self.when_loaded(lambda: self.chosen_tab.select(action_id))
 
     # -- import --------------------------------------------------------------------------------
     def import_file(self) -> None:
@@ -169,7 +223,7 @@ class ActionsView(QWidget):
         change = self.ctx.apply(lambda: svc.add_action(self.evaluation_id, values))
         if change is not None:
             self.tabs.setCurrentIndex(PROG)
-            self.programmation.select(change.id)
+            self.when_loaded(lambda: self.programmation.select(change.id))
 
     def edit_action(self, action_id: str) -> None:
         svc = self.ctx.services.actions
