@@ -276,7 +276,7 @@ def _processor(col: Any, dialect: Any) -> Callable[[Any], Any] | None:
             None,
         ]
     elif isinstance(col.type, JSON) and not col.type.none_as_null:
-        candidate = json.dumps
+        candidate = _json_text
         samples = [None, {"b": [1, 2.5, "é\n"], "a": {"x": None, "y": True}}, [], "texte", 3, 0.1, False]
     else:
         return proc
@@ -285,6 +285,24 @@ def _processor(col: Any, dialect: Any) -> Callable[[Any], Any] | None:
     except Exception:  # noqa: BLE001 - not the same behaviour: keep SQLAlchemy's
         same = False
     return candidate if same else proc
+
+
+def _json_encoder() -> Callable[[Any], str]:
+    """json.dumps with its default options, its C encoder made once rather than on every call
+    (no circular-reference check: the values come from parsing JSON)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    default = json.JSONEncoder().default
+    encode = make(None, default, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+
+    def dumps(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return dumps
+
+
+_json_text = _json_encoder()
 
 
 def _utc_text(value: datetime | None) -> str | None:

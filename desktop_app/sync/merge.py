@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, exists, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from desktop_app.store.models import KitSnapshot, utcnow
@@ -83,24 +83,37 @@ def _meta_key(rec: dict[str, Any]) -> tuple:
     return (rec.get("revision") or 0, rec.get("updated_at") or "", rec.get("device_id") or "")
 
 
+_OCCUPIED_SQL: dict[tuple, str] = {}
+
+
+def _occupied(conn: Connection, tables: list[SyncedTable]) -> tuple[set[str], set[str]]:
+    """Which of `tables` hold rows, and which have known versions: one query for all of them
+    (a new territory's tables need no lookup at all)."""
+    if not tables:
+        return set(), set()
+    key = (conn.dialect.name, conn.dialect.driver, tuple(st.name for st in tables))
+    sql = _OCCUPIED_SQL.get(key)
+    if sql is None:  # compiled once per process (a new engine would compile it again)
+        kv = SyncKnownVersion
+        probes = []
+        for n, st in enumerate(tables):
+            probes.append(select(literal(f"r{n}")).where(exists(select(st.table.c.id))))
+            probes.append(select(literal(f"k{n}")).where(exists(select(kv.record_id).where(kv.table_name == st.name))))
+        sql = _OCCUPIED_SQL[key] = str(union_all(*probes).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    found = {row[0] for row in conn.exec_driver_sql(sql)}
+    held = {st.name for n, st in enumerate(tables) if f"r{n}" in found}
+    known = {st.name for n, st in enumerate(tables) if f"k{n}" in found}
+    return held, known
+
+
 def _fetch(conn: Connection, st: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The rows held here among `ids`, encoded (nothing asked when the table is empty)."""
+    """The rows held here among `ids`, encoded."""
     t = st.table
     out: dict[str, dict[str, Any]] = {}
-    if not ids or conn.execute(select(t.c.id).limit(1)).first() is None:
-        return out
     for i in range(0, len(ids), CHUNK):
         for row in conn.execute(select(t).where(t.c.id.in_(ids[i : i + CHUNK]))):
             out[row._mapping["id"]] = encode_row(st, row)
     return out
-
-
-def _known(session: Session, table: str, ids: list[str]) -> dict[str, list[str]]:
-    """Known versions of `ids` (nothing asked when this table has none)."""
-    kv = SyncKnownVersion
-    if not ids or session.connection().execute(select(kv.table_name).where(kv.table_name == table).limit(1)).first() is None:
-        return {}
-    return known_versions(session, table, ids)
 
 
 def _parent_first(st: SyncedTable, rows: list[tuple[dict[str, Any], Any]]) -> list[tuple[dict[str, Any], Any]]:
@@ -189,10 +202,12 @@ def import_bundles(
             kits.add(key)
     seen_at = utcnow()
     tables = synced_tables()
+    merged = [st for st in tables if any(b.records.get(st.name) for b in bundles)]
+    held, known = _occupied(session.connection(), merged)
     for n, st in enumerate(tables):
         parts = [(b, r) for b, r in zip(bundles, results, strict=True) if b.records.get(st.name)]
         if parts:
-            _merge_table(session, st, parts, seen_at)
+            _merge_table(session, st, parts, seen_at, st.name in held, st.name in known)
         if on_table:
             on_table(n + 1, len(tables))
     _record_peers(session, bundles)
@@ -213,8 +228,11 @@ class _Pending:
         self.rows, self.learned = [], set()
 
 
-def _merge_table(session: Session, st: SyncedTable, parts: list[tuple[Bundle, ImportResult]], seen_at) -> None:
-    """Merge one table of every bundle: one lookup for all of them, then bundle by bundle."""
+def _merge_table(
+    session: Session, st: SyncedTable, parts: list[tuple[Bundle, ImportResult]], seen_at, held: bool, has_known: bool
+) -> None:
+    """Merge one table of every bundle: one lookup for all of them, then bundle by bundle.
+    `held`, `has_known`: whether the table had rows, and known versions, before the import."""
     table = st.name
     conn = session.connection()
     prepared = []
@@ -225,8 +243,8 @@ def _merge_table(session: Session, st: SyncedTable, parts: list[tuple[Bundle, Im
             values = [codec(st).decode(r) for r in records]
         prepared.append((bundle, result, _parent_first(st, list(zip(records, values, strict=True)))))
     ids = list(dict.fromkeys(r["id"] for _, _, pairs in prepared for r, _ in pairs))
-    local = _fetch(conn, st, ids)
-    known = _known(session, table, ids)
+    local = _fetch(conn, st, ids) if held else {}
+    known = known_versions(session, table, ids) if has_known else {}
     conflicts = _open_conflicts(session, table, list(local)) if local else {}  # only records held can be in conflict
     pending = _Pending()
     merged: set[str] = set()

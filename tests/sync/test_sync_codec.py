@@ -1,0 +1,60 @@
+"""The compiled per-table codecs accept exactly the records the column-by-column reference accepts,
+give the same values, and refuse the others with the reference's French message."""
+
+from __future__ import annotations
+
+import random
+
+from sync_helpers import dump
+
+from desktop_app.sync.codec import _json_text, _utc_text, codec
+from desktop_app.sync.records import RecordError, reference_decode_row, table_map
+
+ODD_VALUES = [
+    None, 0, -3, 2**70, 1.5, True, False, "", "x", "9" * 700, "2026-01-05", "2026-01-05T10:00:00Z",
+    "2026-13-01T00:00:00Z", "12:30", "QUJD", "pas du base64 !", "12.50", [], {}, {"a": [1, "é"]},
+]
+
+
+def outcome(fn, st, record):
+    try:
+        return "ok", fn(st, record)
+    except RecordError as exc:
+        return "refused", str(exc)
+
+
+def test_codecs_decide_and_explain_as_the_reference(machine_a, shared_eval):
+    records = [(table_map()[t], r) for t, rows in dump(machine_a).items() for r in rows]
+    assert records
+    rng = random.Random(20261121)
+    refused = 0
+    for st, record in records:
+        assert codec(st).decode(record) == reference_decode_row(st, record)
+    for _ in range(3000):
+        st, record = rng.choice(records)
+        record = dict(record)
+        column = rng.choice([*record, "colonne_inconnue"])
+        if rng.random() < 0.15:
+            record.pop(column, None)
+        else:
+            record[column] = rng.choice(ODD_VALUES)
+        expected = outcome(reference_decode_row, st, record)
+        assert outcome(lambda s, r: codec(s).decode(r), st, record) == expected, (st.name, column, record.get(column))
+        refused += expected[0] == "refused"
+    assert 300 < refused < 2900  # both kinds of records were tried
+    assert outcome(lambda s, r: codec(s).decode(r), records[0][0], ["pas", "un", "objet"])[0] == "refused"
+
+
+def test_quick_converters_write_what_sqlalchemy_writes():
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy.dialects import sqlite
+
+    from desktop_app.store.models import UTCDateTime
+
+    reference = UTCDateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
+    for value in (datetime(2026, 11, 21, 21, 47, 0, 5, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC), None):
+        assert _utc_text(value) == reference(value)
+    for value in (None, {"b": [1, 2.5, "é\n"], "a": {"x": None}}, [], "texte", 3, 0.1, False, float("nan")):
+        assert _json_text(value) == json.dumps(value)
