@@ -80,7 +80,7 @@ def remember(
         return
     conn = session.connection()
     plan = insert_plan(conn, SyncKnownVersion.__table__)
-    fixed = {"table_name": table, "seen_at": seen_at or utcnow()}
+    fixed = {"table_name": str(table), "seen_at": seen_at or utcnow()}  # a plain str: the driver adapts subclasses slowly
     if plan.usable:  # one executemany through the driver
         plan.execute(conn, plan.build(fixed, ("record_id", "version"), rows))
     else:
