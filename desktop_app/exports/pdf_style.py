@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -33,6 +34,10 @@ from reportlab.platypus import (
 )
 
 from desktop_app import paths
+
+# Streams (page contents, chart images) compressed only, not also ASCII85-encoded: reportlab's
+# pure-Python ASCII85 took a sixth of the export time, and the files are a fifth smaller.
+rl_config.useA85 = 0
 
 PAGE = A4
 MARGIN_X = 2.1 * cm
