@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop_app.exports.evaluation_xlsx_stream import BufferedSheetWriter, SheetBuffer, StyleBook, cell_value, clean_text
 from desktop_app.exports.safe_output import as_progress, atomic_output
 
 FONT = "Calibri"
@@ -37,6 +38,7 @@ THIN = Side(style="thin", color="C9D1D8")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+DATE_FORMAT = "DD/MM/YYYY"
 
 
 @lru_cache(maxsize=256)
@@ -54,6 +56,7 @@ RIGHT = Alignment(vertical="top", horizontal="right")
 MIDDLE = Alignment(wrap_text=True, vertical="center")
 
 
+@lru_cache(maxsize=256)
 def ink(hex_color: str) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))
@@ -72,94 +75,28 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
-def styled(cell, text_font: Font, alignment: Alignment, border: Border | None = BORDER, cell_fill: PatternFill | None = None) -> None:
-    """Style a cell from a cache of finished style arrays: openpyxl hashes every style object it
-    is given (slow on thousands of cells); a copied array skips that."""
-    from copy import copy
-
-    wb = cell.parent.parent
-    cache = wb.__dict__.setdefault("_evalkit_styles", {})
-    key = (id(text_font), id(alignment), id(border), id(cell_fill))
-    proto = cache.get(key)
-    if proto is None:
-        cell.font = text_font
-        cell.alignment = alignment
-        if border is not None:
-            cell.border = border
-        if cell_fill is not None:
-            cell.fill = cell_fill
-        cache[key] = (copy(cell._style), text_font, alignment, border, cell_fill)  # keep the objects alive
-        return
-    cell._style = copy(proto[0])
-
-
-def merge_cells(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
-    """`ws.merge_cells` without its costs on big sheets, same result: the new range is not checked
-    against every range merged so far (quadratic; this module never merges a range twice), and the
-    borders openpyxl derives for the merged cells are computed once per border and shape, then copied."""
-    from copy import copy
-
-    from openpyxl.cell.cell import MergedCell
-    from openpyxl.worksheet.cell_range import CellRange
-
-    coord = CellRange(min_col=start_column, min_row=start_row, max_col=end_column, max_row=end_row).coord
-    mcr = _merged_range_class()(ws, coord)
-    ws.merged_cells.ranges.add(mcr)
-    key = (mcr.start_cell._style.borderId, end_row - start_row, end_column - start_column)
-    cache = ws.parent.__dict__.setdefault("_evalkit_merges", {})
-    shape = cache.get(key)
-    if shape is None:
-        ws._clean_merge_range(mcr)
-        cache[key] = {
-            (r - start_row, c - start_column): copy(ws._cells[r, c]._style)
-            for r, c in mcr.cells
-            if (r, c) != (start_row, start_column) and (r, c) in ws._cells
-        }
-        return
-    for r, c in mcr.cells:
-        if (r, c) == (start_row, start_column):
-            continue
-        cell = MergedCell(ws, r, c)
-        style = shape.get((r - start_row, c - start_column))
-        if style is not None:
-            cell._style = copy(style)
-        ws._cells[r, c] = cell
-
-
-@lru_cache(maxsize=1)
-def _merged_range_class():
-    from openpyxl.styles.borders import Border
-    from openpyxl.worksheet.merge import MergedCellRange
-
-    class FastMergedCellRange(MergedCellRange):
-        def _get_borders(self) -> None:
-            """openpyxl's: the top-left cell takes the right and bottom sides of the bottom-right
-            cell; the resulting border is computed once per pair of borders."""
-            ws = self.ws
-            self.start_cell = ws._cells.get((self.min_row, self.min_col)) or ws.cell(row=self.min_row, column=self.min_col)
-            end_cell = ws._cells.get((self.max_row, self.max_col))
-            if end_cell is None:
-                return
-            cache = ws.parent.__dict__.setdefault("_evalkit_merge_borders", {})
-            key = (self.start_cell._style.borderId, end_cell._style.borderId)
-            if key in cache:
-                self.start_cell._style.borderId = cache[key]
-                return
-            self.start_cell.border += Border(right=end_cell.border.right, bottom=end_cell.border.bottom)
-            cache[key] = self.start_cell._style.borderId
-
-    return FastMergedCellRange
-
-
 class SheetWriter:
-    """Writes one sheet row by row and remembers what the page set-up needs."""
+    """Writes one sheet row by row and remembers what the page set-up needs.
 
-    def __init__(self, ws: Worksheet, widths: list[float], title: str, subtitle: str = "", about: str = ""):
+    The rows are kept (values and style indexes, `evaluation_xlsx_stream.SheetBuffer`) until
+    `finish()`, which sets the page up and streams them into the write-only worksheet `ws`; the
+    sheets never touch `ws`'s cells themselves."""
+
+    def __init__(self, ws, widths: list[float], title: str, subtitle: str = "", about: str = ""):
         self.ws = ws
         self.widths = widths
         self.ncols = len(widths)
         self.row = 0
         self.header_row: int | None = None
+        self.book = StyleBook.of(ws.parent)
+        self.buffer = SheetBuffer(self.book)
+        sid = self.book.sid
+        self._plain = (sid(font(10, False), WRAP, BORDER), sid(font(10, True), WRAP, BORDER))
+        self._number = (sid(font(10, False), RIGHT, BORDER), sid(font(10, True), RIGHT, BORDER))
+        self._date = (sid(font(10, False), WRAP, BORDER, None, DATE_FORMAT), sid(font(10, True), WRAP, BORDER, None, DATE_FORMAT))
+        self._covered = sid(font(), WRAP, BORDER)
+        self._breaks: list[int] = []
+        self._per_line = [max(1.0, w * 1.15 * 10 / 10) for w in widths]  # as `_lines` counts at size 10
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
         self.merged_line(title, text_font=font(15, True, ACCENT_DARK), height=24)
@@ -170,73 +107,132 @@ class SheetWriter:
         self.row += 1
 
     # -- rows ----------------------------------------------------------------------------------
+    def _height(self, row: int, height: float) -> None:
+        self.buffer.cells(row)
+        self.buffer.rows[row][0] = height
+
+    def merge(self, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+        """Merge a range of this sheet (applied when the sheet is finished; ranges never overlap)."""
+        self.buffer.merges.append((start_row, start_column, end_row, end_column))
+
     def merged_line(self, text: str, text_font: Font | None = None, fill_color: str | None = None,
                     height: float | None = None, wrap: bool = True, first: int = 1, last: int | None = None) -> int:
         self.row += 1
         last = last or self.ncols
-        c = self.ws.cell(row=self.row, column=first, value=text)
-        styled(c, text_font or font(), WRAP if wrap else MIDDLE, None, fill(fill_color) if fill_color else None)
+        cell_fill = fill(fill_color) if fill_color else None
+        put = self.buffer.put
+        put(self.row, first, cell_value(text), self.book.sid(text_font or font(), WRAP if wrap else MIDDLE, None, cell_fill))
         if fill_color:
+            sid = self.book.sid(font(), WRAP, None, cell_fill)
             for col in range(first + 1, last + 1):
-                styled(self.ws.cell(row=self.row, column=col), font(), WRAP, None, fill(fill_color))
+                put(self.row, col, None, sid)
         if last > first:
-            merge_cells(self.ws, self.row, first, self.row, last)
+            self.merge(self.row, first, self.row, last)
         width = sum(self.widths[first - 1 : last])
         size = text_font.size if text_font is not None and text_font.size else 10
-        self.ws.row_dimensions[self.row].height = height or max(15, 14 * _lines(text, width, size))
+        self._height(self.row, height or max(15, 14 * _lines(text, width, size)))
         return self.row
 
     def header(self, labels: list[str], freeze_col: int = 1) -> int:
         self.row += 1
+        sid = self.book.sid(font(10, True, "FFFFFF"), CENTER, BORDER, fill(ACCENT))
         for i, label in enumerate(labels, start=1):
-            c = self.ws.cell(row=self.row, column=i, value=label)
-            styled(c, font(10, True, "FFFFFF"), CENTER, BORDER, fill(ACCENT))
-        self.ws.row_dimensions[self.row].height = max(20, 14 * max(_lines(lbl, self.widths[i], 10) for i, lbl in enumerate(labels)))
+            self.buffer.put(self.row, i, cell_value(label), sid)
+        self._height(self.row, max(20, 14 * max(_lines(lbl, self.widths[i], 10) for i, lbl in enumerate(labels))))
         if self.header_row is None:
             self.header_row = self.row
-            self.ws.freeze_panes = self.ws.cell(row=self.row + 1, column=freeze_col)
+            self.ws.freeze_panes = f"{get_column_letter(freeze_col)}{self.row + 1}"
         return self.row
 
     def group(self, text: str, color: str = GROUP_FILL, bold: bool = True, font_color: str = "1D2A35") -> int:
         self.row += 1
         r = self.row
-        for col in range(1, self.ncols + 1):
-            styled(self.ws.cell(row=r, column=col), font(10, bold, font_color), WRAP, BORDER, fill(color))
-        self.ws.cell(row=r, column=1, value=text)
+        sid = self.book.sid(font(10, bold, font_color), WRAP, BORDER, fill(color))
+        put = self.buffer.put
+        put(r, 1, cell_value(text), sid)
+        for col in range(2, self.ncols + 1):
+            put(r, col, None, sid)
         if self.ncols > 1:
-            merge_cells(self.ws, r, 1, r, self.ncols)
-        self.ws.row_dimensions[r].height = max(15, 14 * _lines(text, sum(self.widths), 10))
+            self.merge(r, 1, r, self.ncols)
+        self._height(r, max(15, 14 * _lines(text, sum(self.widths), 10)))
         return r
 
     def values(
         self, values: list[Any], colors: dict[int, str] | None = None, bold_first: bool = False,
-        min_height: float = 15, merge: dict[int, int] | None = None,
+        min_height: float = 15, merge: dict[int, int] | None = None, *, bold: bool = False,
+        fill_color: str | None = None, fonts: dict[int, Font] | None = None,
+        alignments: dict[int, Alignment] | None = None, links: dict[int, str] | None = None,
     ) -> int:
         """One row of cells; `merge` {first column: last column} merges cells (text measured on
-        the merged width)."""
+        the merged width). `colors` {column: colour} fills a cell in its colour (text in a
+        readable ink); `bold` and `fill_color` apply to the whole row's other cells; `fonts`,
+        `alignments` {column: style} replace a cell's font or alignment; `links` {column: target}
+        make a cell a hyperlink."""
         self.row += 1
-        colors = colors or {}
-        merge = merge or {}
+        r = self.row
+        widths, per_line = self.widths, self._per_line
         height = min_height
+        special = colors or fill_color or fonts or alignments
+        cells = []
         for i, value in enumerate(values, start=1):
-            if isinstance(value, str) and value.startswith("="):
-                value = "'" + value  # never a formula
-            c = self.ws.cell(row=self.row, column=i, value=value if value not in ("", None) else None)
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if i in colors and colors[i]:
-                styled(c, font(10, True, ink(colors[i])), RIGHT if number else CENTER, BORDER, fill(colors[i]))
+            b = bold or (bold_first and i == 1)
+            if value is None or value == "":
+                cells.append((None, self._styled(None, False, b, i, colors, fill_color, fonts, alignments) if special else self._plain[b]))
+                if height < 14.5:
+                    height = 14.5
+                continue
+            if isinstance(value, str):
+                if value.startswith("="):
+                    value = "'" + value  # never a formula
+                value = text = clean_text(value)
+                number = False
             else:
-                styled(c, font(10, bold_first and i == 1), RIGHT if number else WRAP, BORDER)
-            if isinstance(value, (dt.date, dt.datetime)):
-                c.number_format = "DD/MM/YYYY"
-            width = sum(self.widths[i - 1 : merge.get(i, i)])
-            height = max(height, 14.5 * _lines(value, width, 10))
-        for first, last in merge.items():
-            for col in range(first + 1, last + 1):
-                styled(self.ws.cell(row=self.row, column=col), font(), WRAP, BORDER)
-            merge_cells(self.ws, self.row, first, self.row, last)
-        self.ws.row_dimensions[self.row].height = min(height, 400)
-        return self.row
+                if not isinstance(value, (int, float, dt.date)):
+                    value = cell_value(value)
+                text = str(value)
+                number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if special:
+                sid = self._styled(value, number, b, i, colors, fill_color, fonts, alignments)
+            elif number:
+                sid = self._number[b]
+            elif isinstance(value, dt.date):
+                sid = self._date[b]
+            else:
+                sid = self._plain[b]
+            cells.append((value, sid))
+            last = merge.get(i, i) if merge else i
+            if last == i and len(text) <= per_line[i - 1] and "\n" not in text:
+                lines = 1  # the usual short text, as `_lines` counts it
+            else:
+                lines = _lines(text, sum(widths[i - 1 : last]), 10)
+            if 14.5 * lines > height:
+                height = 14.5 * lines
+        if merge:
+            covered = (None, self._covered)
+            for first, last in merge.items():
+                if len(cells) < last:
+                    cells.extend([None] * (last - len(cells)))
+                cells[first:last] = [covered] * (last - first)
+                self.merge(r, first, r, last)
+        if links:
+            for col, target in links.items():
+                self.buffer.links[(r, col)] = target
+        self.buffer.rows[r] = [min(height, 400), cells]
+        return r
+
+    def _styled(self, value, number: bool, b: bool, i: int, colors, fill_color, fonts, alignments) -> int:
+        """Format of a cell with a colour, a row fill or a replaced font or alignment."""
+        color = colors.get(i) if colors else None
+        if color:
+            text_font, alignment, cell_fill = font(10, True, ink(color)), RIGHT if number else CENTER, fill(color)
+        else:
+            text_font, alignment = font(10, b), RIGHT if number else WRAP
+            cell_fill = fill(fill_color) if fill_color else None
+        if fonts and i in fonts:
+            text_font = fonts[i]
+        if alignments and i in alignments:
+            alignment = alignments[i]
+        return self.book.sid(text_font, alignment, BORDER, cell_fill, DATE_FORMAT if isinstance(value, dt.date) else None)
 
     def blank(self) -> None:
         self.row += 1
@@ -250,12 +246,11 @@ class SheetWriter:
         self.ws.add_image(img, anchor)
 
     def page_break(self) -> None:
-        from openpyxl.worksheet.pagebreak import Break
-
-        self.ws.row_breaks.append(Break(id=self.row))
+        self._breaks.append(self.row)
 
     # -- page set-up ---------------------------------------------------------------------------
     def finish(self, landscape: bool | None = None, footer: str = "") -> None:
+        """Set the page up, then write the sheet's rows (nothing can be added afterwards)."""
         ws = self.ws
         last_col = get_column_letter(self.ncols)
         ws.print_area = f"A1:{last_col}{max(self.row, 1)}"
@@ -263,7 +258,7 @@ class SheetWriter:
             ws.print_title_rows = f"{self.header_row}:{self.header_row}"
         total_width = sum(self.widths)
         ws.page_setup.orientation = "landscape" if (landscape if landscape is not None else total_width > 95) else "portrait"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -278,14 +273,23 @@ class SheetWriter:
         ws.oddFooter.center.text = "Page &P / &N"
         ws.oddFooter.center.size = 8
         ws.sheet_view.zoomScale = 100
+        if self._breaks:
+            from openpyxl.worksheet.pagebreak import Break
+
+            ws.row_breaks.brk = [Break(id=r) for r in self._breaks]  # at once: each append checks the whole list
+        self.buffer.apply_merges()
+        ws._writer = BufferedSheetWriter(ws, self.buffer)
+        ws._writer.stream()
 
 
 def _lines(value: Any, width: float, size: float = 10) -> int:
     """Estimated number of wrapped lines of a cell's text in a column `width` characters wide."""
     if value is None:
         return 1
-    text = str(value)
+    text = value if isinstance(value, str) else str(value)
     per_line = max(1.0, width * 1.15 * 10 / size)
+    if len(text) <= per_line and "\n" not in text:
+        return 1
     return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
 
 
@@ -300,34 +304,55 @@ def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any 
     total = len(tools) + 4
     ctx.total = total
     progress.report(0, total, "Préparation du classeur…")
-    wb = Workbook()
+    wb = Workbook(write_only=True)  # each sheet streams its rows when it is finished
     used: set[str] = set()
     footer = f"Évaluation du contrat de ville — {ctx.territory}"
-    contents = wb.active
-    contents.title = sheet_name("Sommaire", used)
+    contents = wb.create_sheet(sheet_name("Sommaire", used))  # first sheet, written last
     entries: list[tuple[str, str, str]] = []
-
-    ws = wb.create_sheet(sheet_name("Cadrage", used))
-    sheets.cadrage_sheet(ws, ctx, footer)
-    entries.append((ws.title, "Cadrage", "Territoire, quartiers, partenaires, équipe et calendrier"))
-    progress.report(1, total, "Cadrage")
-    for i, tool_id in enumerate(tools, start=2):
-        tool = ctx.kit.tool(tool_id)
-        ctx.done = i
-        progress.report(i, total, f"Grille : {tool.short_title or tool.title}")
-        ws = wb.create_sheet(sheet_name(tool.short_title or tool.title, used))
-        sheets.tool_sheet(ws, ctx, tool, footer)
-        entries.append((ws.title, (f"Outil {tool.number} — " if tool.number else "") + tool.title, sheets.kind_label(tool.kind)))
-        if tool_id == "referentiel":
-            ws = wb.create_sheet(sheet_name("Matrice du référentiel", used))
-            sheets.matrix_sheet(ws, ctx, footer)
-            entries.append((ws.title, "Matrice des appréciations du référentiel", "Vue d'ensemble colorée"))
-    progress.report(total - 2, total, "Sommaire")
-    sheets.contents_sheet(contents, ctx, entries, footer)
-    progress.report(total - 1, total, "Enregistrement…")
-    wb.properties.title = f"Grilles remplies — {ctx.territory}"
-    wb.properties.creator = "EvalKit Quartiers"
-    with atomic_output(out) as tmp:
-        wb.save(tmp)
+    try:
+        ws = wb.create_sheet(sheet_name("Cadrage", used))
+        sheets.cadrage_sheet(ws, ctx, footer)
+        entries.append((ws.title, "Cadrage", "Territoire, quartiers, partenaires, équipe et calendrier"))
+        progress.report(1, total, "Cadrage")
+        for i, tool_id in enumerate(tools, start=2):
+            tool = ctx.kit.tool(tool_id)
+            ctx.done = i
+            progress.report(i, total, f"Grille : {tool.short_title or tool.title}")
+            ws = wb.create_sheet(sheet_name(tool.short_title or tool.title, used))
+            sheets.tool_sheet(ws, ctx, tool, footer)
+            entries.append((ws.title, (f"Outil {tool.number} — " if tool.number else "") + tool.title, sheets.kind_label(tool.kind)))
+            if tool_id == "referentiel":
+                ws = wb.create_sheet(sheet_name("Matrice du référentiel", used))
+                sheets.matrix_sheet(ws, ctx, footer)
+                entries.append((ws.title, "Matrice des appréciations du référentiel", "Vue d'ensemble colorée"))
+        progress.report(total - 2, total, "Sommaire")
+        sheets.contents_sheet(contents, ctx, entries, footer)
+        progress.report(total - 1, total, "Enregistrement…")
+        wb.properties.title = f"Grilles remplies — {ctx.territory}"
+        wb.properties.creator = "EvalKit Quartiers"
+        with atomic_output(out) as tmp:
+            wb.save(tmp)
+    finally:
+        _remove_sheet_files(wb)
     progress.report(total, total, "Classeur terminé")
     return {"sheets": [e[0] for e in entries]}
+
+
+def _remove_sheet_files(wb) -> None:
+    """The temporary files of the streamed sheets (openpyxl removes them once saved; not when the
+    export stops before, e.g. cancelled)."""
+    import os
+
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None or not isinstance(writer.out, str) or not os.path.exists(writer.out):
+            continue
+        try:
+            writer.close()
+        except Exception:  # noqa: BLE001 - a half-written stream; the file goes anyway
+            pass
+        try:
+            os.remove(writer.out)
+        except OSError:
+            pass
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop_app.core.answer_text import display_value, option_color
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
@@ -20,7 +20,6 @@ from desktop_app.exports.evaluation_xlsx import (
     WRAP,
     SheetWriter,
     font,
-    merge_cells,
 )
 from desktop_app.kit.forms import KIND_LABELS, compile_tool
 
@@ -47,19 +46,17 @@ def _subtitle(ctx, tool=None) -> str:
 # --------------------------------------------------------------------------- contents, cadrage
 
 
-def contents_sheet(ws: Worksheet, ctx, entries: list[tuple[str, str, str]], footer: str) -> None:
+def contents_sheet(ws: WriteOnlyWorksheet, ctx, entries: list[tuple[str, str, str]], footer: str) -> None:
     w = SheetWriter(ws, [34, 66, 36], "Grilles remplies de l'évaluation", _subtitle(ctx),
                     f"Kit : {ctx.kit.title} (version {ctx.kit.version}). Une feuille par outil utilisé ; cliquez sur un nom pour l'ouvrir.")
     w.header(["Feuille", "Contenu", "Nature"])
+    link_font = font(10, color=ACCENT, underline="single")
     for name, title, nature in entries:
-        r = w.values([name, title, nature])
-        c = ws.cell(row=r, column=1)
-        c.hyperlink = f"#'{name}'!A1"
-        c.font = font(10, color=ACCENT, underline="single")
+        w.values([name, title, nature], fonts={1: link_font}, links={1: f"#'{name}'!A1"})
     w.finish(landscape=False, footer=footer)
 
 
-def cadrage_sheet(ws: Worksheet, ctx, footer: str) -> None:
+def cadrage_sheet(ws: WriteOnlyWorksheet, ctx, footer: str) -> None:
     f = ctx.cadrage.fields
     t = ctx.cadrage.tables
     w = SheetWriter(ws, [26, 34, 34, 30], "Cadrage de l'évaluation", _subtitle(ctx))
@@ -92,7 +89,7 @@ def cadrage_sheet(ws: Worksheet, ctx, footer: str) -> None:
 # --------------------------------------------------------------------------- dispatch
 
 
-def tool_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def tool_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     writer = {
         "referential": referential_sheet,
         "checklist": checklist_sheet,
@@ -106,7 +103,7 @@ def tool_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
 # --------------------------------------------------------------------------- référentiel
 
 
-def referential_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def referential_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     syn = ctx.services.synthesis
     m = syn.matrix(ctx.evaluation_id)
     links: dict[str, list[str]] = {}
@@ -117,10 +114,7 @@ def referential_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
     for q in m.questions:
         w.group(f"{q.number}. {q.theme} — {q.label}", color=ACCENT_DARK, font_color="FFFFFF")
         for sq in q.sub_questions:
-            r = w.values([sq.code, sq.label] + [""] * 6)
-            for col in range(1, 9):
-                ws.cell(row=r, column=col).fill = _fill(ACCENT_LIGHT)
-                ws.cell(row=r, column=col).font = font(10, True)
+            w.values([sq.code, sq.label] + [""] * 6, bold=True, fill_color=ACCENT_LIGHT)
             for c in sq.cells:
                 proofs = "\n".join(([c.proofs] if c.proofs else []) + [f"▸ {x}" for x in links.get(c.id, [])])
                 level = c.appreciation
@@ -132,19 +126,12 @@ def referential_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
         w.values(
             ["", "Appréciation d'ensemble de la question" + (" (indicative, calculée)" if q.computed else ""), "", "", "", "",
              level.label if level else "", q.comment],
-            colors={7: level.color if level else ""}, bold_first=False,
+            colors={7: level.color if level else ""}, bold_first=False, fonts={2: font(10, True, italic=True)},
         )
-        ws.cell(row=w.row, column=2).font = font(10, True, italic=True)
     w.finish(landscape=True, footer=footer)
 
 
-def _fill(color: str):
-    from desktop_app.exports.evaluation_xlsx import fill
-
-    return fill(color)
-
-
-def matrix_sheet(ws: Worksheet, ctx, footer: str) -> None:
+def matrix_sheet(ws: WriteOnlyWorksheet, ctx, footer: str) -> None:
     m = ctx.services.synthesis.matrix(ctx.evaluation_id)
     width = max((len(sq.cells) for q in m.questions for sq in q.sub_questions), default=1)
     w = SheetWriter(ws, [22, 56] + [9] * width + [18], "Matrice des appréciations du référentiel", _subtitle(ctx),
@@ -168,8 +155,8 @@ def matrix_sheet(ws: Worksheet, ctx, footer: str) -> None:
                 colors[3 + width] = level.color
             w.values(values, colors=colors, bold_first=True)
         if w.row > first:
-            merge_cells(ws, first, 1, w.row, 1)
-            merge_cells(ws, first, 3 + width, w.row, 3 + width)
+            w.merge(first, 1, w.row, 1)
+            w.merge(first, 3 + width, w.row, 3 + width)
     w.blank()
     w.group("Légende")
     for lv in m.scale:
@@ -180,7 +167,7 @@ def matrix_sheet(ws: Worksheet, ctx, footer: str) -> None:
 # --------------------------------------------------------------------------- conseils citoyens
 
 
-def checklist_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def checklist_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     form = compile_tool(ctx.kit, tool.id)
     columns = list(tool.columns)
     widths = [46, 26] + [26 if c.type in ("long_text", "text") else 16 for c in columns]
@@ -209,7 +196,7 @@ def checklist_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
 # --------------------------------------------------------------------------- maturité
 
 
-def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def maturity_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     found = [r for r in ctx.responses_of(tool.id) if r.subject_type == "evaluation"]
     answers = found[0].answers if found else {}
     result = compute_maturity(tool, answers)
@@ -221,9 +208,9 @@ def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
             [d.label, f"{lv.number} – {lv.label}" if lv else "", lv.points if lv else None, d.justification, d.level_text],
             colors={2: lv.color if lv else ""}, bold_first=True,
         )
-    r = w.values(["Score", f"{format_points(result.score)} / {format_points(result.max_score)} points", None,
-                  f"{round(result.percent)} % ; {result.assessed} domaine(s) évalué(s) sur {result.total}", ""], bold_first=True)
-    ws.cell(row=r, column=2).font = font(11, True, ACCENT)
+    w.values(["Score", f"{format_points(result.score)} / {format_points(result.max_score)} points", None,
+              f"{round(result.percent)} % ; {result.assessed} domaine(s) évalué(s) sur {result.total}", ""], bold_first=True,
+             fonts={2: font(11, True, ACCENT)})
     for title, items in (("Points forts", result.strengths), ("Axes de progrès", result.progress), ("Recommandations", result.recommendations)):
         w.blank()
         w.group(title)
@@ -246,7 +233,7 @@ def maturity_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
 # --------------------------------------------------------------------------- choix des actions
 
 
-def scoring_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def scoring_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     """The weighted grid as on paper: one row per action, one column per criterion (its weight
     in the heading), the weighted score, the rank and the short list."""
     rows = _scored_actions(ctx, tool)
@@ -257,9 +244,8 @@ def scoring_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
              + ["Note", "Retenue"], freeze_col=3)
     for rank, title, carrier, scores, total, _weights, chosen in rows:
         colors = {2: ACCENT_LIGHT} if chosen else {}
-        r = w.values([rank, title, carrier] + [scores.get(c.id) for c in crit] + [total, "oui" if chosen else ""], colors=colors)
-        if chosen:
-            ws.cell(row=r, column=2).alignment = WRAP
+        w.values([rank, title, carrier] + [scores.get(c.id) for c in crit] + [total, "oui" if chosen else ""], colors=colors,
+                 alignments={2: WRAP} if chosen else None)
     if not rows:
         w.values(["", "(aucune action cotée)"])
     w.blank()
@@ -301,7 +287,7 @@ def _scored_actions(ctx, tool) -> list[tuple]:
 # --------------------------------------------------------------------------- courrier
 
 
-def letter_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def letter_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     w = SheetWriter(ws, [34, 30, 30, 34], tool.title, _subtitle(ctx, tool), tool.purpose)
     form = compile_tool(ctx.kit, tool.id)
     found = [r for r in ctx.responses_of(tool.id) if r.subject_type == "evaluation"]
@@ -332,7 +318,7 @@ def _consented(tool_id: str, answers: dict) -> bool:
     return tool_id != "fiche-temoignage" or answers.get("consentement_utilisation") is True
 
 
-def sections_sheet(ws: Worksheet, ctx, tool, footer: str) -> None:
+def sections_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     form = compile_tool(ctx.kit, tool.id)
     responses = ctx.responses_of(tool.id)
     pages = [p for p in form.pages if not p.id.startswith("_")]
@@ -357,7 +343,7 @@ def _answer_cell(tool_id: str, f, answers: dict) -> tuple[Any, str | None]:
     return display_value(f, value), option_color(f, value)
 
 
-def _across(ws: Worksheet, ctx, tool, pages, responses, footer: str) -> None:
+def _across(ws: WriteOnlyWorksheet, ctx, tool, pages, responses, footer: str) -> None:
     n = len(responses)
     w = SheetWriter(ws, [7, 54] + [24] * n, tool.title, _subtitle(ctx, tool), tool.purpose)
     w.header(["N°", "Question"] + [r.label or f"Fiche {i}" for i, r in enumerate(responses, start=1)], freeze_col=3)
@@ -381,7 +367,7 @@ def _across(ws: Worksheet, ctx, tool, pages, responses, footer: str) -> None:
     w.finish(landscape=n > 2, footer=footer)
 
 
-def _stacked(ws: Worksheet, ctx, tool, form, pages, responses, footer: str) -> None:
+def _stacked(ws: WriteOnlyWorksheet, ctx, tool, form, pages, responses, footer: str) -> None:
     repeat_children = max((len(f.children) for p in pages for f in p.fields if f.type == "repeat_group"), default=0)
     answer_cols = max(1, repeat_children)
     widths = [7, 46] + ([64] if answer_cols == 1 else [max(14, 96 // answer_cols)] * answer_cols)
@@ -397,7 +383,7 @@ def _stacked(ws: Worksheet, ctx, tool, form, pages, responses, footer: str) -> N
             w.group(title + (" — complète" if status == "complete" else ""), color=ACCENT_DARK, font_color="FFFFFF")
         w.header(["N°", "Question", "Réponse"] + [""] * (answer_cols - 1), freeze_col=3)
         if answer_cols > 1:
-            merge_cells(ws, w.row, 3, w.row, last)
+            w.merge(w.row, 3, w.row, last)
         consent = _consented(tool.id, answers)
         for s, page in enumerate(pages, start=1):
             answerable = [f for f in page.fields if f.answerable]
