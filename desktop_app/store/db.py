@@ -8,6 +8,7 @@ backup directory; a file that is not a SQLite database is refused and left untou
 from __future__ import annotations
 
 import ast
+import json
 import logging
 import re
 import sqlite3
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
@@ -91,12 +93,31 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def json_text(value: object) -> str:
+    """How JSON columns are written (SQLite and PostgreSQL alike): the values `json.dumps` writes,
+    written by orjson (about 8× quicker), compact and in UTF-8 rather than escaped to ASCII, which
+    reads back the same. Whatever orjson would write otherwise goes to `json.dumps`: what it
+    refuses (non-string keys, integers beyond 64 bits, datetimes, dataclasses: `json.dumps`
+    writes the first two and refuses the others, as before) and NaN or infinities (orjson writes
+    `null` for them)."""
+    try:
+        out = orjson.dumps(value, option=_ORJSON_OPTIONS)
+    except TypeError:
+        return json.dumps(value)
+    if b"null" in out and orjson.loads(out) != value:  # a NaN or an infinity became null
+        return json.dumps(value)
+    return out.decode("utf-8")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=json_text)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_text)
 
 
 def alembic_config(url: str) -> Config:

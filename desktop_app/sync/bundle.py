@@ -36,6 +36,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from desktop_app import __version__
 from desktop_app.sync.codec import codec
 from desktop_app.sync.records import EVALUATIONS, RecordError, table_map
@@ -224,10 +226,29 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, 
 
 
 def _load_json(path: Path, data: bytes, name: str) -> Any:
+    """Parse with the standard library (the reference: what it accepts, and the values)."""
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _fail(path, f"« {name} » n'est pas un JSON valide.") from None
+
+
+def _load_json_quick(path: Path, data: bytes, name: str, *, exact: bool) -> Any:
+    """Parse with orjson (2× quicker) when it gives what `_load_json` gives, otherwise with it.
+
+    orjson refuses what the standard library takes beyond strict JSON (NaN, Infinity, lone
+    surrogates, numbers out of range of a double): those files go to the standard library. It
+    also reads an integer beyond 64 bits as a float: with `exact`, its result is kept only when
+    written back (keys sorted, compact: the form bundles are written in) it gives the very bytes
+    read, which no number read differently can; without, the caller refuses any value that is
+    not a string where numbers could differ (the version histories, the kit copy)."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _load_json(path, data, name)
+    if exact and orjson.dumps(value, option=orjson.OPT_SORT_KEYS) != data:
+        return _load_json(path, data, name)
+    return value
 
 
 def _check_manifest(path: Path, manifest: Any) -> None:
@@ -370,7 +391,8 @@ def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundl
             if name == "kit/snapshot.json":  # the same kit in every bundle: verified in full once
                 data = _shared_entry(zf, path, entries[name], listed[name], shared, stored(entries[name]))
             else:
-                data = _load_json(path, _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path), name)
+                raw = _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path)
+                data = _load_json_quick(path, raw, name, exact=name != "versions.json")
             if name == "versions.json":
                 versions = data
             elif name == "kit/snapshot.json":
@@ -411,7 +433,7 @@ def _shared_entry(
     known = shared.get(key)
     if known is not None and stored is not None and known[0] == stored:
         return known[1]
-    data = _load_json(path, _read_entry(zf, info, expected, MAX_JSON_BYTES, path), info.filename)
+    data = _load_json_quick(path, _read_entry(zf, info, expected, MAX_JSON_BYTES, path), info.filename, exact=False)
     if stored is not None:
         shared[key] = (stored, data)
     return data

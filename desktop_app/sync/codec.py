@@ -262,7 +262,7 @@ class InsertPlan:
 def _processor(col: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """The column type's bind processor for the dialect; for a UTC timestamp or JSON, a quicker
     one when it gives exactly the same values on samples (with SQLite: the timestamp's text
-    written directly, `json.dumps` without SQLAlchemy's wrapper)."""
+    written directly, the engine's JSON serializer without SQLAlchemy's wrapper)."""
     proc = col.type.dialect_impl(dialect).bind_processor(dialect)
     if proc is None:
         return proc
@@ -276,8 +276,8 @@ def _processor(col: Any, dialect: Any) -> Callable[[Any], Any] | None:
             None,
         ]
     elif isinstance(col.type, JSON) and not col.type.none_as_null:
-        candidate = _json_text
-        samples = [None, {"b": [1, 2.5, "é\n"], "a": {"x": None, "y": True}}, [], "texte", 3, 0.1, False]
+        candidate = getattr(dialect, "_json_serializer", None) or _json_text  # the engine's, unwrapped
+        samples = [None, {"b": [1, 2.5, "é\n"], "a": {"x": None, "y": True}}, [], "texte", 3, 0.1, False, float("nan"), 2**70]
     else:
         return proc
     try:

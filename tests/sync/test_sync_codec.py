@@ -3,6 +3,7 @@ give the same values, and refuse the others with the reference's French message.
 
 from __future__ import annotations
 
+import json
 import random
 
 from sync_helpers import dump
@@ -46,7 +47,6 @@ def test_codecs_decide_and_explain_as_the_reference(machine_a, shared_eval):
 
 
 def test_quick_converters_write_what_sqlalchemy_writes():
-    import json
     from datetime import UTC, datetime
 
     from sqlalchemy.dialects import sqlite
@@ -58,3 +58,29 @@ def test_quick_converters_write_what_sqlalchemy_writes():
         assert _utc_text(value) == reference(value)
     for value in (None, {"b": [1, 2.5, "é\n"], "a": {"x": None}}, [], "texte", 3, 0.1, False, float("nan")):
         assert _json_text(value) == json.dumps(value)
+
+
+ODD_JSON = [
+    b'[1, 2.5, "\\u00e9", "\xc3\xa9", null, true, {"a": {"b": []}}]', b'{"a":1,"a":2}', b"[NaN]", b"[Infinity, -Infinity]",
+    b"[1e400]", b'"\\ud800"', b"[18446744073709551616]", b"[-9223372036854775809]", b"[9223372036854775807]",
+    b"[-0, -0.0, 1E5, 1.5e-7, 0.1, 1e16]", b"\xef\xbb\xbf[1]", b"[1,]", b'{"a":"\x01"}', b"\xff", b"", b" [1] ",
+    b'[{"b":1,"a":2}]', b'[{"a":2,"b":1}]', b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+]
+
+
+def test_quick_json_reading_gives_what_the_standard_library_gives():
+    from pathlib import Path
+
+    from desktop_app.sync.bundle import BundleError, _load_json, _load_json_quick
+
+    def read(fn, data, **kw):
+        try:
+            return "ok", json.dumps(fn(Path("x.evalkit"), data, "records/t.json", **kw))
+        except BundleError as exc:
+            return "refused", str(exc)
+
+    for data in ODD_JSON:
+        expected = read(_load_json, data)
+        assert read(_load_json_quick, data, exact=True) == expected, data
+        quick = read(_load_json_quick, data, exact=False)  # only numbers may differ, and only in type
+        assert quick[0] == expected[0], data
