@@ -7,6 +7,10 @@ score; questionnaires and record sheets question by question, one column per res
 contents sheet, the Cadrage and the référentiel's colour matrix. Every sheet has a title, frozen
 headers, column widths, wrapped text, a print area, repeated header rows and an A4 page set-up.
 
+The workbook is written in openpyxl's write-only mode: each sheet's rows are kept as values and
+style indexes until the sheet is finished, then streamed (`evaluation_xlsx_stream`); a sheet never
+goes back to a row it has written, merged ranges included (`SheetWriter.merge`).
+
     build_workbook(services, evaluation_id, "grilles.xlsx", progress)
 """
 
@@ -25,7 +29,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop_app.exports.evaluation_xlsx_stream import BufferedSheetWriter, SheetBuffer, StyleBook, cell_value, clean_text
+from desktop_app.exports.evaluation_xlsx_stream import (
+    BufferedSheetWriter,
+    SheetBuffer,
+    StyleBook,
+    cell_value,
+    clean_text,
+)
 from desktop_app.exports.safe_output import as_progress, atomic_output
 
 FONT = "Calibri"
