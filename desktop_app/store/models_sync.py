@@ -24,6 +24,7 @@ from desktop_app.store.models import Base, UTCDateTime, new_id, utcnow
 
 class SyncKnownVersion(Base):
     __tablename__ = "sync_known_versions"
+    __table_args__ = {"sqlite_with_rowid": False}  # only reached by its key: one b-tree (0501)
     table_name: Mapped[str] = mapped_column(String(80), primary_key=True)
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     version: Mapped[str] = mapped_column(String(64), primary_key=True)
