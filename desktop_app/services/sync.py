@@ -23,6 +23,7 @@ from desktop_app.sync import privacy
 from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
 from desktop_app.sync.merge import import_bundles, log_event, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
+from desktop_app.sync.read_ahead import reading_ahead
 from desktop_app.sync.records import SYNC_META, table_map
 
 log = logging.getLogger(__name__)
@@ -142,11 +143,11 @@ class SyncService(ServiceBase):
         """Verify every file, then import them all in one transaction; one summary per file."""
         paths = [Path(p) for p in paths]
         bundles = []
-        shared: dict[str, Any] = {}
-        for i, path in enumerate(paths):
-            if progress:
-                progress(i, len(paths) * 2, f"Vérification de {path.name}")
-            bundles.append(self.verify(path, shared))
+        with reading_ahead(paths) as shared:  # the next file is read while one is checked
+            for i, path in enumerate(paths):
+                if progress:
+                    progress(i, len(paths) * 2, f"Vérification de {path.name}")
+                bundles.append(self.verify(path, shared))
         return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
 
     def import_bundle(self, path: str | Path) -> dict[str, Any]:

@@ -239,14 +239,14 @@ def _load_json_quick(path: Path, data: bytes, name: str, *, exact: bool) -> Any:
     orjson refuses what the standard library takes beyond strict JSON (NaN, Infinity, lone
     surrogates, numbers out of range of a double): those files go to the standard library. It
     also reads an integer beyond 64 bits as a float: with `exact`, its result is kept only when
-    written back (keys sorted, compact: the form bundles are written in) it gives the very bytes
-    read, which no number read differently can; without, the caller refuses any value that is
-    not a string where numbers could differ (the version histories, the kit copy)."""
+    written back (compact, keys in the order read: the form bundles are written in) it gives the
+    very bytes read, which no number read differently can; without, the caller refuses any value
+    that is not a string where numbers could differ (the version histories, the kit copy)."""
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return _load_json(path, data, name)
-    if exact and orjson.dumps(value, option=orjson.OPT_SORT_KEYS) != data:
+    if exact and orjson.dumps(value) != data:
         return _load_json(path, data, name)
     return value
 
@@ -323,9 +323,70 @@ def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundl
     """Open and verify a whole bundle; raise BundleError (French) at the first problem.
 
     `shared`: a dict kept across the bundles of one import, so that a kit copy several of them
-    carry (same SHA-256, checked in each) is parsed once."""
+    carry (same SHA-256, checked in each) is parsed once. `read_ahead.reading_ahead` puts there
+    the files it reads in the background."""
     path = Path(path)
     shared = {} if shared is None else shared
+    ahead = shared.get(AHEAD)
+    read = ahead.take(path) if ahead is not None else None
+    return finish_reading(read or read_file(path, shared))
+
+
+AHEAD = "read_ahead"  # key of `shared` for `read_ahead.ReadAhead`
+
+
+@dataclass
+class FileRead:
+    """A bundle file read and its entries verified, not yet parsed (`read_file`)."""
+
+    path: Path
+    manifest: dict[str, Any] = field(default_factory=dict)
+    file_sha256: str = ""
+    raw: list[tuple[str, bytes]] = field(default_factory=list)  # records and versions, in name order
+    kit_files: Any = None
+    attachments: list[str] = field(default_factory=list)
+    kept: dict[str, bytes] = field(default_factory=dict)
+    failure: BundleError | None = None  # the first problem met, after the entries of `raw`
+
+
+def read_file(path: Path, shared: dict[str, Any]) -> FileRead:
+    """The reading half of `read_bundle`: the file and its checksum, the zip's directory, the
+    manifest, every entry decompressed and compared with the manifest, the attachments, the kit
+    copy (parsed once per import). Mostly work that releases the GIL, so it can run in a thread
+    while the previous file is parsed. A problem is kept, not raised: the entries before it are
+    still parsed first (`finish_reading`), so that the problem reported is the one a reading in
+    order meets first."""
+    read = FileRead(path)
+    try:
+        _read_into(read, shared)
+    except BundleError as exc:
+        read.failure = exc
+    return read
+
+
+def finish_reading(read: FileRead) -> Bundle:
+    """The parsing half of `read_bundle`: records and histories parsed and checked."""
+    path = read.path
+    records: dict[str, list[dict[str, Any]]] = {}
+    versions: dict[str, dict[str, list[str]]] = {}
+    for name, raw in read.raw:
+        data = _load_json_quick(path, raw, name, exact=name != "versions.json")
+        if name == "versions.json":
+            versions = data
+        else:
+            records[name[len("records/"):-len(".json")]] = data
+    if read.failure is not None:
+        raise read.failure
+    bundle = Bundle(
+        path, read.manifest, records, versions, read.kit_files, read.attachments,
+        file_sha256=read.file_sha256, _attachment_data=read.kept,
+    )
+    check_structure(bundle)
+    return bundle
+
+
+def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
+    path = read.path
     try:
         size = path.stat().st_size
     except OSError:
@@ -336,10 +397,10 @@ def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundl
     try:
         if size <= IN_MEMORY_BYTES:  # one read: its checksum, then the zip read from memory
             content = path.read_bytes()
-            file_sha256 = hashlib.sha256(content).hexdigest()
+            read.file_sha256 = hashlib.sha256(content).hexdigest()
             zf = zipfile.ZipFile(io.BytesIO(content))
         else:
-            file_sha256 = file_checksum(path)
+            read.file_sha256 = file_checksum(path)
             zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _fail(path, "le fichier est incomplet ou endommagé (ce n'est pas une archive lisible).") from None
@@ -364,7 +425,7 @@ def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundl
             raw = zf.read(info)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
             raise _fail(path, "le fichier est incomplet ou endommagé (manifeste illisible).") from None
-        manifest = _load_json(path, raw, "manifest.json")
+        manifest = read.manifest = _load_json(path, raw, "manifest.json")
         _check_manifest(path, manifest)
         listed = manifest["files"]
         extra = set(entries) - set(listed) - {"manifest.json"}
@@ -373,35 +434,19 @@ def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundl
         missing = set(listed) - set(entries)
         if missing:
             raise _fail(path, f"fichier manquant dans l'archive ({sorted(missing)[0][:80]}) : fichier incomplet.")
-        records: dict[str, list[dict[str, Any]]] = {}
-        versions: dict[str, dict[str, list[str]]] = {}
-        kit_files = None
-        attachments = []
-        kept: dict[str, bytes] = {}
         kept_size = 0
         for name in sorted(listed):
             if name.startswith("attachments/"):
-                content = _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)
+                blob = _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)  # not `content`: stored() reads it
                 sha = name.split("/", 1)[1]
-                attachments.append(sha)
-                if kept_size + len(content) <= KEEP_ATTACHMENTS_BYTES:  # verified: no second read
-                    kept[sha] = content
-                    kept_size += len(content)
-                continue
-            if name == "kit/snapshot.json":  # the same kit in every bundle: verified in full once
-                data = _shared_entry(zf, path, entries[name], listed[name], shared, stored(entries[name]))
-            else:
-                raw = _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path)
-                data = _load_json_quick(path, raw, name, exact=name != "versions.json")
-            if name == "versions.json":
-                versions = data
-            elif name == "kit/snapshot.json":
-                kit_files = data
-            else:
-                records[name[len("records/"):-len(".json")]] = data
-    bundle = Bundle(path, manifest, records, versions, kit_files, attachments, file_sha256=file_sha256, _attachment_data=kept)
-    check_structure(bundle)
-    return bundle
+                read.attachments.append(sha)
+                if kept_size + len(blob) <= KEEP_ATTACHMENTS_BYTES:  # verified: no second read
+                    read.kept[sha] = blob
+                    kept_size += len(blob)
+            elif name == "kit/snapshot.json":  # the same kit in every bundle: verified in full once
+                read.kit_files = _shared_entry(zf, path, entries[name], listed[name], shared, stored(entries[name]))
+            else:  # parsed by finish_reading
+                read.raw.append((name, _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path)))
 
 
 def _stored_bytes(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes | None:
@@ -458,21 +503,7 @@ def check_structure(bundle: Bundle) -> None:
             raise _fail(path, f"table « {table} » mal formée.")
         if manifest["counts"].get(table) != len(rows):
             raise _fail(path, f"nombre d'enregistrements de « {table} » différent du manifeste.")
-        decode = codec(tables[table]).decode
-        seen = set()
-        out = []
-        for rec in rows:
-            try:
-                decoded = decode(rec)
-            except RecordError as exc:
-                raise _fail(path, f"enregistrement invalide — {exc}.") from None
-            if decoded["id"] in seen:
-                raise _fail(path, f"enregistrement en double dans « {table} ».")
-            seen.add(decoded["id"])
-            if "evaluation_id" in decoded and decoded["evaluation_id"] != eid:
-                raise _fail(path, f"un enregistrement de « {table} » appartient à une autre évaluation.")
-            out.append(decoded)
-        bundle.decoded[table] = out
+        bundle.decoded[table] = _check_rows(path, table, tables[table], rows, eid)
     if not isinstance(bundle.versions, dict):
         raise _fail(path, "historique des versions mal formé.")
     for per_record in bundle.versions.values():
@@ -489,6 +520,36 @@ def check_structure(bundle: Bundle) -> None:
         not isinstance(bundle.kit_files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in bundle.kit_files.items())
     ):
         raise _fail(path, "copie du kit mal formée.")
+
+
+def _check_rows(path: Path, table: str, st: Any, rows: list[Any], eid: str) -> list[dict[str, Any]]:
+    """The records of one table decoded, each checked; the first problem in their order raised.
+    All records decoded first, then the identifiers and evaluations checked on all of them at
+    once; on any problem, record by record to say which comes first."""
+    decode = codec(st).decode
+    try:
+        out = [decode(rec) for rec in rows]
+    except RecordError:
+        out = None
+    if out is not None:
+        ids = {d["id"] for d in out}
+        evaluations = {d.get("evaluation_id", eid) for d in out}
+        if len(ids) == len(out) and evaluations <= {eid}:
+            return out
+    seen = set()
+    out = []
+    for rec in rows:
+        try:
+            decoded = decode(rec)
+        except RecordError as exc:
+            raise _fail(path, f"enregistrement invalide — {exc}.") from None
+        if decoded["id"] in seen:
+            raise _fail(path, f"enregistrement en double dans « {table} ».")
+        seen.add(decoded["id"])
+        if "evaluation_id" in decoded and decoded["evaluation_id"] != eid:
+            raise _fail(path, f"un enregistrement de « {table} » appartient à une autre évaluation.")
+        out.append(decoded)
+    return out
 
 
 def iter_bundle_files(folder: Path) -> Iterator[Path]:

@@ -129,6 +129,45 @@ def test_a_kit_copy_compressed_otherwise_is_accepted(machine_b, two_evaluations,
     assert summaries[1]["imported"] > 0
 
 
+def test_the_kit_copy_is_read_once_when_the_files_carry_attachments(machine_b, two_evaluations, monkeypatch):
+    from desktop_app.sync import bundle as bundle_mod
+
+    _, _, (first, second, third) = two_evaluations
+    files = [first, third, second]
+    assert all(any(n.startswith("attachments/") for n in zipfile.ZipFile(f).namelist()) for f in (first, third))
+    kit_reads = []
+    read_entry = bundle_mod._read_entry
+    monkeypatch.setattr(
+        bundle_mod, "_read_entry", lambda zf, info, *a: kit_reads.append(info.filename) or read_entry(zf, info, *a)
+    )
+    summaries = machine_b.sync.import_bundles(files)
+    assert kit_reads.count("kit/snapshot.json") == 1
+    assert summaries[0]["imported"] > 0 and summaries[1]["updated"] == 1 and summaries[2]["imported"] > 0
+
+
+def test_a_failure_met_reading_ahead_is_the_one_met_in_order(machine_b, two_evaluations, tmp_path):
+    """A file whose records are not JSON, then one that is truncated: the first one is named,
+    whichever is read first, and nothing is written."""
+    _, _, (first, second, third) = two_evaluations
+
+    def garble(manifest, entries):
+        import hashlib
+
+        name = next(n for n in sorted(entries) if n.startswith("records/"))
+        entries[name] = b"{pas du json"
+        manifest["files"][name] = {"sha256": hashlib.sha256(entries[name]).hexdigest(), "size": len(entries[name])}
+
+    garbled = rebuild(second, tmp_path / "illisible.evalkit", garble)
+    truncated = tmp_path / "tronque.evalkit"
+    truncated.write_bytes(third.read_bytes()[:-300])
+    before = dump_all(machine_b)
+    with pytest.raises(ServiceError, match="illisible.evalkit.*n'est pas un JSON valide"):
+        machine_b.sync.import_bundles([first, garbled, truncated])
+    with pytest.raises(ServiceError, match="tronque.evalkit"):
+        machine_b.sync.import_bundles([first, truncated, garbled])
+    assert dump_all(machine_b) == before
+
+
 def test_records_of_an_older_bundle_without_a_column_get_its_default(machine_a, machine_b, shared_eval, tmp_path):
     eid, ids = shared_eval
     out = tmp_path / "x.evalkit"
