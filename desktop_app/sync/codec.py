@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -142,35 +143,47 @@ class TableCodec:
 
     def _compile(self) -> Callable[[Any], dict[str, Any]]:
         """The fast path as one function written for this table: each column's check inlined,
-        the record's values in locals, the result built as one dict display."""
-        env: dict[str, Any] = {"NAMES": self.names, "Invalid": _Invalid, "M": _MISSING}
+        the record's values in locals, the result built as one dict display. A record with every
+        column (the usual one) takes a shorter way: its values read by subscript, the checks of
+        the common kinds (text, JSON, integers, decimals, booleans, UTC timestamps) written out."""
+        env: dict[str, Any] = {
+            "NAMES": self.names, "Invalid": _Invalid, "M": _MISSING, "N": len(self.names),
+            "fromiso": datetime.fromisoformat, "UTC": UTC,
+        }
         body = [
             "def fast(rec):",
             "    if type(rec) is not dict or not rec.keys() <= NAMES:",
             "        raise Invalid",
-            "    get = rec.get",
-            "    missing = False",
+            "    if len(rec) == N:  # every column: no default to leave to the insert",
+        ]
+        for i, (name, inline, arg, nullable, _required) in enumerate(self._spec):
+            body += [f"        {line}" for line in _full_check(f"v{i}", name, inline, arg, nullable, env, i)]
+        items = ", ".join(f"{name!r}: v{i}" for i, (name, *_rest) in enumerate(self._spec))
+        body += [
+            f"        out = {{{items}}}",
+            "    else:",
+            "        get = rec.get",
+            "        missing = False",
         ]
         for i, (name, inline, arg, nullable, required) in enumerate(self._spec):
             v = f"v{i}"
-            body.append(f"    {v} = get({name!r}, M)")
-            body.append(f"    if {v} is M:")
-            body.append("        raise Invalid" if required else "        missing = True")
-            body.append(f"    elif {v} is None:")
-            body.append("        pass" if nullable else "        raise Invalid")
+            body.append(f"        {v} = get({name!r}, M)")
+            body.append(f"        if {v} is M:")
+            body.append("            raise Invalid" if required else "            missing = True")
+            body.append(f"        elif {v} is None:")
+            body.append("            pass" if nullable else "            raise Invalid")
             if inline == _STR:
                 limit = "" if arg == _NO_LIMIT else f" or len({v}) > {int(arg)}"
-                body.append(f"    elif type({v}) is not str{limit}:")
-                body.append("        raise Invalid")
+                body.append(f"        elif type({v}) is not str{limit}:")
+                body.append("            raise Invalid")
             elif inline == _CALL:
                 env[f"c{i}"] = arg
-                body.append("    else:")
-                body.append(f"        {v} = c{i}({v})")
-        items = ", ".join(f"{name!r}: v{i}" for i, (name, *_rest) in enumerate(self._spec))
+                body.append("        else:")
+                body.append(f"            {v} = c{i}({v})")
         body += [
-            f"    out = {{{items}}}",
-            "    if missing:  # columns an older bundle lacks get their default at insert time",
-            "        out = {k: v for k, v in out.items() if v is not M}",
+            f"        out = {{{items}}}",
+            "        if missing:  # columns an older bundle lacks get their default at insert time",
+            "            out = {k: v for k, v in out.items() if v is not M}",
             "    rid = out.get('id')",
             "    if type(rid) is not str or not rid or len(rid) > 36:",
             "        raise Invalid",
@@ -178,6 +191,52 @@ class TableCodec:
         ]
         exec(compile("\n".join(body), f"<codec {self.st.name}>", "exec"), env)  # noqa: S102 - our own source
         return env["fast"]
+
+
+def _full_check(v: str, name: str, inline: int, arg: Any, nullable: bool, env: dict[str, Any], i: int) -> list[str]:
+    """Lines reading column `name` of a record that has every column into `v`, checked and
+    converted as `_column_spec` says (raise Invalid when it does not fit)."""
+    lines = [f"{v} = rec[{name!r}]"]
+    not_none = f"{v} is not None" if nullable else "True"
+    if inline == _STR:
+        limit = "" if arg == _NO_LIMIT else f" or len({v}) > {int(arg)}"
+        test = f"type({v}) is not str{limit}"
+        lines += [f"if {v} is not None and ({test}):" if nullable else f"if {test}:", "    raise Invalid"]
+    elif inline == _JSON:
+        if not nullable:
+            lines += [f"if {v} is None:", "    raise Invalid"]
+    elif arg is _int or arg is _bool:
+        kind = "int" if arg is _int else "bool"
+        test = f"type({v}) is not {kind}"
+        lines += [f"if {v} is not None and {test}:" if nullable else f"if {test}:", "    raise Invalid"]
+    elif arg is _float:
+        lines += [
+            f"if type({v}) is not float:",
+            f"    if type({v}) is int:",
+            f"        {v} = float({v})",
+            f"    elif {not_none}:",
+            "        raise Invalid",
+        ]
+    elif arg is _utc:  # an aware timestamp in UTC, like _utc
+        lines += [
+            f"if type({v}) is str:",
+            f"    {v} = fromiso({v})",
+            f"    if {v}.tzinfo is None:",
+            f"        {v} = {v}.replace(tzinfo=UTC)",
+            f"    elif {v}.tzinfo is not UTC:",
+            f"        {v} = {v}.astimezone(UTC)",
+            f"elif {not_none}:",
+            "    raise Invalid",
+        ]
+    else:
+        env[f"c{i}"] = arg
+        lines += [
+            f"if {v} is not None:",
+            f"    {v} = c{i}({v})",
+        ]
+        if not nullable:
+            lines += ["else:", "    raise Invalid"]
+    return lines
 
 
 _CODECS: dict[Table, TableCodec] = {}
@@ -211,24 +270,29 @@ class InsertPlan:
         )
         self.processors = tuple(_processor(c, dialect) for c in table.columns)
         self.row = self._compile_row()
+        self.row_from = self._compile_row(from_source=True)
 
     def to_db(self, name: str, value: Any) -> Any:
         """One value as the driver receives it."""
         proc = self.processors[self.columns.index(name)]
         return proc(value) if proc is not None else value
 
-    def _compile_row(self) -> Callable[[dict[str, Any]], tuple]:
+    def _compile_row(self, from_source: bool = False) -> Callable[..., tuple]:
         """row(values): a full row (column -> Python value) as driver parameters, in column
-        order; written for this table as one tuple display."""
-        env: dict[str, Any] = {}
+        order; written for this table as one tuple display. With `from_source`,
+        row(values, record): the same from the values and the bundle record they were decoded
+        from, UTC timestamps cut from the record's text when it has the usual form."""
+        env: dict[str, Any] = {"utc_from": _utc_text_from}
         items = []
         for i, (name, proc) in enumerate(zip(self.columns, self.processors, strict=True)):
             if proc is None:
                 items.append(f"d[{name!r}]")
+            elif from_source and proc is _utc_text:
+                items.append(f"utc_from(r.get({name!r}), d[{name!r}])")
             else:
                 env[f"p{i}"] = proc
                 items.append(f"p{i}(d[{name!r}])")
-        source = f"def row(d):\n    return ({', '.join(items)},)"
+        source = f"def row(d{', r' if from_source else ''}):\n    return ({', '.join(items)},)"
         exec(compile(source, f"<insert {self.table.name}>", "exec"), env)  # noqa: S102 - our own source
         return env["row"]
 
@@ -316,6 +380,17 @@ def _utc_text(value: datetime | None) -> str | None:
     return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+_UTC_FORM = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)  # how bundles write them
+
+
+def _utc_text_from(text: Any, value: datetime | None) -> str | None:
+    """`_utc_text(value)`, `value` being decoded from `text` (`_utc`): in the form bundles write,
+    the same characters, cut from it rather than written again from the timestamp."""
+    if type(text) is str and len(text) == 27 and _UTC_FORM.fullmatch(text):
+        return text[:10] + " " + text[11:26]
+    return _utc_text(value)
+
+
 _PLANS: dict[tuple[Table, str, str], InsertPlan] = {}
 
 
@@ -328,19 +403,23 @@ def insert_plan(conn: Connection, table: Table) -> InsertPlan:
     return plan
 
 
-def insert_rows(conn: Connection, table: Table, rows: Iterable[dict[str, Any]]) -> None:
+def insert_rows(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], sources: Sequence[dict[str, Any]] | None = None
+) -> None:
     """Insert rows (column -> Python value) in their order: full rows by `executemany` through
-    the driver, runs of rows lacking a column through a Core insert (defaults filled)."""
+    the driver, runs of rows lacking a column through a Core insert (defaults filled).
+    `sources`: the bundle records the rows were decoded from (`codec`), one per row."""
     plan = insert_plan(conn, table)
     full = frozenset(plan.columns)
     batch: list[tuple] = []
     partial: list[dict[str, Any]] = []
-    for values in rows:
+    row, row_from = plan.row, plan.row_from
+    for n, values in enumerate(rows):
         if plan.usable and len(values) == len(full) and values.keys() == full:
             if partial:
                 _core_insert(conn, table, partial)
                 partial = []
-            batch.append(plan.row(values))
+            batch.append(row(values) if sources is None else row_from(values, sources[n]))
         else:
             if batch:
                 plan.execute(conn, batch)

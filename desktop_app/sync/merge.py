@@ -220,12 +220,13 @@ class _Pending:
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
+        self.sources: list[dict[str, Any]] = []  # the bundle record of each row
         self.learned: set[tuple[str, str]] = set()
 
     def write(self, session: Session, st: SyncedTable, known: dict[str, list[str]], seen_at) -> None:
-        insert_rows(session.connection(), st.table, self.rows)
+        insert_rows(session.connection(), st.table, self.rows, self.sources)
         remember(session, st.name, self.learned, known, seen_at)
-        self.rows, self.learned = [], set()
+        self.rows, self.sources, self.learned = [], [], set()
 
 
 def _merge_table(
@@ -277,6 +278,7 @@ def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pen
         mine = local.get(rid)
         if mine is None:
             pending.rows.append(values)
+            pending.sources.append(remote)
             learned.add((rid, r_vid))
             for v in histories.get(rid, ()):
                 learned.add((rid, v))

@@ -259,10 +259,17 @@ _JSON_STR = json.encoder.encode_basestring  # how json.dumps(ensure_ascii=False)
 
 def version_id(table: str, record: dict[str, Any]) -> str:
     """Identify one version of a record from its bookkeeping (encoded form)."""
-    key = [table, record.get("id"), record.get("revision"), record.get("device_id"), record.get("updated_at")]
+    get = record.get
+    rid, revision, device, updated = get("id"), get("revision"), get("device_id"), get("updated_at")
+    if type(rid) is str and type(revision) is int and type(device) is str and type(updated) is str and isinstance(table, str):
+        # the usual record: the canonical JSON of the list written in one go (a table name is
+        # SQLAlchemy's str subclass: JSON writes it as a str)
+        text = f"[{_JSON_STR(table)},{_JSON_STR(rid)},{revision},{_JSON_STR(device)},{_JSON_STR(updated)}]"
+        return hashlib.sha256(text.encode()).hexdigest()
+    key = [table, rid, revision, device, updated]
     parts = []
     for v in key:  # the canonical JSON of the list, written directly for the usual types
-        if isinstance(v, str):  # a table name is SQLAlchemy's str subclass: JSON writes it as a str
+        if isinstance(v, str):
             parts.append(_JSON_STR(v))
         elif type(v) is int:
             parts.append(int.__repr__(v))

@@ -84,3 +84,29 @@ def test_quick_json_reading_gives_what_the_standard_library_gives():
         assert read(_load_json_quick, data, exact=True) == expected, data
         quick = read(_load_json_quick, data, exact=False)  # only numbers may differ, and only in type
         assert quick[0] == expected[0], data
+
+
+def test_timestamps_cut_from_the_bundle_text_are_those_written_from_the_value():
+    from desktop_app.sync.codec import _utc, _utc_text, _utc_text_from
+
+    rng = random.Random(9)
+    texts = [
+        "2026-11-21T21:47:44.022839Z", "2026-11-21T21:47:44Z", "2026-11-21T21:47:44.022839+02:00",
+        "2026-11-21T21:47:44,022839Z", "2026-W47-6T21:47:44.022839Z", "2026-11-21 21:47:44.022839Z",
+        "2026-11-21T21:47:44.022839", "2024-02-29T23:59:59.999999Z", "0001-01-01T00:00:00.000000Z",
+        "９９９９-12-31T23:59:59.999999Z",
+    ]
+    for _ in range(3000):
+        chars = list(rng.choice(texts[:1]))
+        i = rng.randrange(len(chars))
+        chars[i] = rng.choice("0123456789T Z.:,-+W٣")
+        texts.append("".join(chars))
+    accepted = 0
+    for text in texts:
+        try:
+            value = _utc(text)
+        except Exception:  # noqa: BLE001 - refused by the decoder: never inserted
+            continue
+        accepted += 1
+        assert _utc_text_from(text, value) == _utc_text(value), text
+    assert accepted > 500
