@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -59,7 +59,7 @@ def test_attach_a_photo_to_an_immersion(qtbot, ctx, services, evaluation_id, tmp
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(second))])
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, buttons, modifiers)
     QApplication.sendEvent(tab.photos, enter)
     assert enter.isAccepted()
     QApplication.sendEvent(
