@@ -75,16 +75,27 @@ class SyncedTable:
         return out
 
 
+_ORDERED: dict[tuple, list[SyncedTable]] = {}
+
+
 def synced_tables() -> list[SyncedTable]:
-    """Synced tables, parents before children (the evaluation first)."""
+    """Synced tables, parents before children (the evaluation first). Sorting the metadata's
+    tables takes milliseconds: done again only when the mapped classes or tables change."""
+    models = tuple(synced_models())
+    key = (models, len(Base.metadata.tables))
+    cached = _ORDERED.get(key)
+    if cached is not None:
+        return list(cached)
     by_table = {}
-    for model in synced_models():
+    for model in models:
         table = getattr(model, "__table__", None)
         if isinstance(table, Table):
             by_table[table.name] = SyncedTable(table.name, table, model)
     ordered = [by_table[t.name] for t in Base.metadata.sorted_tables if t.name in by_table]
     ordered.sort(key=lambda st: st.name != EVALUATIONS)  # stable: evaluation first, then FK order
-    return ordered
+    _ORDERED.clear()
+    _ORDERED[key] = ordered
+    return list(ordered)
 
 
 def table_map() -> dict[str, SyncedTable]:
