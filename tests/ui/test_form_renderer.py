@@ -510,3 +510,60 @@ def test_scroll_mode_sections_collapse_and_navigate(qtbot, form):
     assert not members.isVisible()
     qtbot.mouseClick(r.row("a_cc").editor.buttons["oui"], Qt.MouseButton.LeftButton)
     assert members.isVisible()
+
+
+# ----------------------------------------------------------------------------- sections built when first shown
+
+
+def test_a_section_is_built_when_first_shown_and_shows_the_saved_answers(qtbot, form):
+    r = make(qtbot, form, ALL_TYPES)
+    assert r.is_page_built(0) and not r.is_page_built(1) and not r.is_page_built(2)
+    assert r.completion_label.text() == "13 / 13 réponses"  # counted on the answers, not the widgets
+    qtbot.mouseClick(r.next_button, Qt.MouseButton.LeftButton)
+    assert r.is_page_built(1) and r.stack.currentWidget().isVisible()
+    assert r.row("satisfaction").editor.buttons["plutot_satisfait"].isVisible()
+    assert r.row("satisfaction").editor.buttons["plutot_satisfait"].isChecked()
+    assert r.row("departement").editor.combo.currentText() == "Pas-de-Calais"
+    r.go_to_page(2)
+    assert [item.values() for item in r.row("structures").editor.items] == ALL_TYPES["structures"]
+    assert r.answers() == ALL_TYPES
+
+
+def test_ctrl_page_down_puts_the_focus_in_a_section_built_on_the_way(qtbot, form):
+    r = make(qtbot, form, {"nb_qpv": 2})
+    edit = line_edit(r, "commune")
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert r.current_page() == 1
+    first = r.row("satisfaction").editor.buttons["tres_satisfait"]
+    assert QApplication.focusWidget() is first and first.isVisible()
+    qtbot.keyClick(first, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert r.current_page() == 2 and r.is_page_built(2)
+    assert r.row("structures").editor.add_button.isVisible()
+    assert r.position_label.text() == "Section 3 sur 3"
+
+
+def test_read_only_and_checks_reach_a_section_built_later(qtbot, form):
+    r = make(qtbot, form, {"commune": "Lens", "clarte": 9})  # out of the scale: kept, not valid
+    assert not r.is_page_built(1)
+    messages = r.check_complete()
+    assert len(messages) == 1 and messages[0].startswith("Votre avis : « Clarté des rôles » : ")
+    assert r.current_page() == 1 and r.is_page_built(1)  # brought into view
+    row = r.row("clarte")
+    assert row.error_label.isVisible() and row.error_label.text()
+    r.go_to_page(0)
+    r.set_read_only(True)
+    r2 = make(qtbot, form, {"commune": "Lens"})
+    r2.set_read_only(True)
+    r2.go_to_page(1)
+    assert not r2.row("satisfaction").editor.buttons["tres_satisfait"].isEnabled()
+    assert line_edit(r2, "commune").isReadOnly()
+
+
+def test_hidden_questions_stay_hidden_in_a_section_built_later(qtbot, form):
+    r = make(qtbot, form, {"a_cc": False})
+    assert not r.row("nb_membres").isVisible()  # built with its section
+    r2 = make(qtbot, form, {"a_cc": True, "nb_membres": 4, "satisfaction": "tres_satisfait"})
+    r2.go_to_page(1)
+    r2.go_to_page(0)
+    assert r2.row("nb_membres").isVisible() and line_edit(r2, "nb_membres").text() == "4"

@@ -62,9 +62,9 @@ class NoteRow(QWidget):
         layout.setSpacing(4)
         # The label is a heading (a sub-question, "Objectifs"...) unless it is a whole paragraph.
         heading = bool(field.help) or len(field.label) <= 160
-        layout.addWidget(wrap_label(field.label, "noteTitle" if heading else "noteBody"))
+        layout.addWidget(wrap_label(field.label, "noteTitle" if heading else "noteBody", parent=self))
         if field.help:
-            layout.addWidget(wrap_label(field.help, "noteBody"))
+            layout.addWidget(wrap_label(field.help, "noteBody", parent=self))
 
     def flush(self) -> None:
         pass
@@ -92,27 +92,27 @@ class FieldRow(QWidget):
         text = html.escape(field.label)
         if field.required:
             text += f'<span style="color:{COLOR_ERROR}">&nbsp;*</span>'
-        self.label = wrap_label(text, "fieldLabel", rich=True)
+        self.label = wrap_label(text, "fieldLabel", rich=True, parent=self)
         if field.required:
             self.label.setToolTip("Réponse obligatoire")
         layout.addWidget(self.label)
         if field.help:
-            layout.addWidget(wrap_label(field.help, "fieldHelp"))
+            layout.addWidget(wrap_label(field.help, "fieldHelp", parent=self))
         if field.sensitive:
-            layout.addWidget(wrap_label(PRIVACY_NOTICE, "privacyNotice"))
+            layout.addWidget(wrap_label(PRIVACY_NOTICE, "privacyNotice", parent=self))
 
         if field.type == "repeat_group":
-            self.editor: FieldEditor = RepeatGroupEditor(field, scope or dict)
+            self.editor: FieldEditor = RepeatGroupEditor(field, scope or dict, self)
         else:
-            self.editor = make_editor(field)
+            self.editor = make_editor(field, self)
         layout.addSpacing(2)
         layout.addWidget(self.editor)
         self.label.setBuddy(self.editor.focus_target())
 
-        self.error_label = wrap_label("", "fieldError")
+        self.error_label = wrap_label("", "fieldError", parent=self)
         self.error_label.hide()
         layout.addWidget(self.error_label)
-        self.privacy_label = wrap_label("", "privacyWarning")
+        self.privacy_label = wrap_label("", "privacyWarning", parent=self)
         self.privacy_label.hide()
         layout.addWidget(self.privacy_label)
 
@@ -255,8 +255,8 @@ def make_editor(field: FormField, parent: QWidget | None = None) -> FieldEditor:
     return TextEditor(field, parent)
 
 
-def build_row(field: FormField, scope: Scope | None = None) -> FieldRow | NoteRow:
-    return NoteRow(field) if field.type == "note" else FieldRow(field, scope)
+def build_row(field: FormField, scope: Scope | None = None, parent: QWidget | None = None) -> FieldRow | NoteRow:
+    return NoteRow(field, parent) if field.type == "note" else FieldRow(field, scope, parent)
 
 
 class _RepeatItem(QFrame):

@@ -20,14 +20,14 @@ from desktop_app.kit.forms import Form, FormField, Page, format_duration
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow
 from desktop_app.ui.widgets.form_style import CONTENT_MAX_WIDTH, CollapsibleBox, wrap_label
 
-RowFactory = Callable[[FormField], "FieldRow | NoteRow"]
+RowFactory = Callable[[FormField, QWidget], "FieldRow | NoteRow"]  # (field, parent)
 
 
 class FormHeader(QFrame):
     """Kind, title, answer count and the collapsible purpose / how-to box of a form."""
 
-    def __init__(self, form: Form):
-        super().__init__()
+    def __init__(self, form: Form, parent: QWidget | None = None):
+        super().__init__(parent)
         self.setObjectName("formHeader")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 14, 24, 10)
@@ -35,16 +35,16 @@ class FormHeader(QFrame):
         top = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
-        titles.addWidget(wrap_label(form.kind_label, "formKind"))
-        self.title_label = wrap_label(form.title, "formTitle")
+        titles.addWidget(wrap_label(form.kind_label, "formKind", parent=self))
+        self.title_label = wrap_label(form.title, "formTitle", parent=self)
         titles.addWidget(self.title_label)
         top.addLayout(titles, 1)
         progress = QVBoxLayout()
         progress.setSpacing(4)
-        self.completion_label = QLabel()
+        self.completion_label = QLabel(self)
         self.completion_label.setObjectName("completionLabel")
         self.completion_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.completion_bar = QProgressBar()
+        self.completion_bar = QProgressBar(self)
         self.completion_bar.setObjectName("completionBar")
         self.completion_bar.setTextVisible(False)
         self.completion_bar.setFixedSize(180, 6)
@@ -55,7 +55,7 @@ class FormHeader(QFrame):
         top.addLayout(progress)
         outer.addLayout(top)
 
-        self.about_box = CollapsibleBox(self.tr("À quoi sert cet outil ? Comment l'utiliser ?"))
+        self.about_box = CollapsibleBox(self.tr("À quoi sert cet outil ? Comment l'utiliser ?"), parent=self)
         about = self.about_box.content_layout
         about.setContentsMargins(18, 2, 0, 6)
         about.setSpacing(4)
@@ -63,11 +63,11 @@ class FormHeader(QFrame):
             (self.tr("À quoi sert cet outil"), form.purpose),
             (self.tr("Comment l'utiliser"), form.how_to),
         ):
-            about.addWidget(wrap_label(heading, "aboutHeading"))
+            about.addWidget(wrap_label(heading, "aboutHeading", parent=self.about_box.content))
             # In a row with a stretch: the layout then asks the label's height for the width it
             # really gets (a bare maximumWidth would clip the wrapped text).
             row = QHBoxLayout()
-            body = wrap_label(text, "aboutText")
+            body = wrap_label(text, "aboutText", parent=self.about_box.content)
             body.setMaximumWidth(900)
             row.addWidget(body, 3)
             row.addStretch(1)
@@ -106,8 +106,9 @@ class PageView(QFrame):
         show_title: bool = True,
         surface: bool = True,
         instructions_title: str = "Déroulé et consignes",
+        parent: QWidget | None = None,
     ):
-        super().__init__()
+        super().__init__(parent)
         self.page = page
         if surface:
             self.setObjectName("pageSurface")
@@ -123,71 +124,93 @@ class PageView(QFrame):
         heading = QVBoxLayout()
         heading.setSpacing(6)
         if show_title:
-            heading.addWidget(wrap_label(page.title, "pageTitle"))
+            heading.addWidget(wrap_label(page.title, "pageTitle", parent=self))
         if page.duration_minutes:
             heading.addWidget(
-                wrap_label(f"Durée prévue : {format_duration(page.duration_minutes)}", "pageMeta")
+                wrap_label(f"Durée prévue : {format_duration(page.duration_minutes)}", "pageMeta", parent=self)
             )
         if page.description:
-            heading.addWidget(wrap_label(page.description, "pageDescription"))
+            heading.addWidget(wrap_label(page.description, "pageDescription", parent=self))
         if heading.count():
             layout.addLayout(heading)
         if page.instructions:
-            layout.addWidget(self._instructions(instructions_title, page.instructions))
+            layout.addWidget(self._instructions(instructions_title, page.instructions, self))
 
         for group in group_fields(page.fields):
             if len(group) == 1:
-                row = make_row(group[0])
+                row = make_row(group[0], self)
                 self.rows[group[0].id] = row
                 layout.addWidget(row)
                 continue
-            card = QFrame()
+            card = QFrame(self)
             card.setObjectName("card")
             card_layout = QVBoxLayout(card)
             card_layout.setContentsMargins(16, 12, 16, 14)
             card_layout.setSpacing(12)
             for f in group:
-                row = make_row(f)
+                row = make_row(f, card)
                 self.rows[f.id] = row
                 card_layout.addWidget(row)
             self.cards.append((card, [f.id for f in group]))
             layout.addWidget(card)
         if not page.fields:
-            layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp"))
+            layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp", parent=self))
         layout.addStretch(1)
 
     @staticmethod
-    def _instructions(heading: str, lines: tuple[str, ...]) -> QFrame:
-        box = QFrame()
+    def _instructions(heading: str, lines: tuple[str, ...], parent: QWidget | None = None) -> QFrame:
+        box = QFrame(parent)
         box.setObjectName("instructions")
         inner = QVBoxLayout(box)
         inner.setContentsMargins(14, 10, 14, 12)
         inner.setSpacing(4)
-        title = QLabel(heading)
+        title = QLabel(heading, box)
         title.setObjectName("instructionsHeading")
         inner.addWidget(title)
         for line in lines:
-            inner.addWidget(wrap_label(f"• {line}"))
+            inner.addWidget(wrap_label(f"• {line}", parent=box))
         return box
 
     def apply_visibility(self, visible_fields: frozenset[str]) -> None:
         for field_id, row in self.rows.items():
-            row.setVisible(field_id in visible_fields)
+            set_shown(row, field_id in visible_fields)
         for card, ids in self.cards:
-            card.setVisible(any(i in visible_fields for i in ids))
+            set_shown(card, any(i in visible_fields for i in ids))
+
+
+def set_shown(widget: QWidget, shown: bool) -> None:
+    """setVisible only when it changes something: on a shown widget, each call lays the parent
+    out again at once (with word-wrapped labels, ~2 ms per row)."""
+    hidden_for_good = widget.isHidden() and widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+    if shown and widget.isHidden() or not shown and not hidden_for_good:
+        widget.setVisible(shown)
 
 
 class CenteredArea(QWidget):
-    """Holds one widget centred, at most `max_width` wide, with comfortable margins."""
+    """Holds one widget centred, at most `max_width` wide, with comfortable margins.
 
-    def __init__(self, child: QWidget, max_width: int = CONTENT_MAX_WIDTH, margin: int = 24):
-        super().__init__()
-        self.child = child
+    Give the child now, or create the area first and the child with the area as its parent,
+    then `set_child` (cheaper: Qt re-styles a whole subtree moved into a styled parent)."""
+
+    def __init__(
+        self,
+        child: QWidget | None = None,
+        max_width: int = CONTENT_MAX_WIDTH,
+        margin: int = 24,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.child: QWidget | None = None
         self._max_width = max_width
         self._margin = margin
         self.setObjectName("pageBackdrop")
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(margin, 20, margin, 24)
+        if child is not None:
+            self.set_child(child)
+
+    def set_child(self, child: QWidget) -> None:
+        self.child = child
         self._layout.addWidget(child)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)

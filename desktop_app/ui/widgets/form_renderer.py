@@ -11,6 +11,12 @@ at a time, Ctrl+PgDown / Ctrl+PgUp to change section) and `mode="scroll"` (every
 collapsible block in one scrolling page). Skip logic is live: sections and questions whose
 `show_if` becomes false hide, and come back with their answers when it becomes true again.
 
+In "pages" mode a section's widgets are built when it is first shown (Qt spends ~1.5 ms per
+field): completion counts, skip logic and `check_complete` work on the answers, and a section
+built later shows the current answers, read-only state and required marks. Widgets are created
+with their parent, top-down: a widget moved into an already styled parent has its whole subtree
+re-styled by Qt, which was most of the cost of a form.
+
 The renderer never touches the database: its owner saves on `answerChanged`. `answers()` holds
 every answer, those of hidden questions included (use `core.validation.effective_answers` to
 drop them); answers to questions the form does not know are kept untouched.
@@ -40,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.validation import (
     AnswerError,
+    validate,
     Completion,
     Visibility,
     coerce,
@@ -83,8 +90,11 @@ class FormRenderer(QWidget):
         self._read_only = False
         self._completion = Completion(0, 0)
         self._visibility: Visibility | None = None
-        self._rows: dict[str, FieldRow | NoteRow] = {}
-        self._views: list[PageView] = []
+        self._rows: dict[str, FieldRow | NoteRow] = {}  # rows of the sections built so far
+        self._fields: dict[str, FormField] = {f.id: f for p in form.pages for f in p.fields}
+        self._page_index = {f.id: i for i, p in enumerate(form.pages) for f in p.fields}
+        self._views: list[PageView | None] = []  # pages mode: None until the section is first shown
+        self._required_marks: set[str] = set()  # from the last check_complete, for sections built later
         self._sections: list[QWidget] = []  # scroll mode: the block of each page
         self._section_counts: list[QLabel] = []
         self._current_section = 0  # scroll mode
@@ -96,7 +106,7 @@ class FormRenderer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.header = FormHeader(form)
+        self.header = FormHeader(form, self)
         self.title_label = self.header.title_label
         self.completion_label = self.header.completion_label
         self.completion_bar = self.header.completion_bar
@@ -118,14 +128,49 @@ class FormRenderer(QWidget):
 
     # ------------------------------------------------------------------ building
 
-    def _make_row(self, field: FormField) -> FieldRow | NoteRow:
-        row = build_row(field, self._scope)
+    def _make_row(self, field: FormField, parent: QWidget | None = None) -> FieldRow | NoteRow:
+        row = build_row(field, self._scope, parent)
         if isinstance(row, FieldRow):
             row.committed.connect(self._on_committed)
             if isinstance(row.editor, RepeatGroupEditor):
                 row.editor.structureChanged.connect(self._on_structure_changed)
         self._rows[field.id] = row
         return row
+
+    def _init_rows(self, view: PageView) -> None:
+        """Show the current answers, state and marks in the rows of a section just built."""
+        for field_id, row in view.rows.items():
+            if not isinstance(row, FieldRow):
+                continue
+            row.set_value(self._answers.get(field_id))
+            if self._read_only:
+                row.set_read_only(True)
+            if field_id in self._required_marks:
+                row.show_required(True)
+            if self._visibility is not None:
+                row.refresh_visibility(self._visibility.answers)
+        if self._visibility is not None:
+            view.apply_visibility(self._visibility.fields)
+
+    def _ensure_page(self, index: int) -> PageView:
+        """The view of a section, built (with the current answers) on first use (pages mode)."""
+        view = self._views[index]
+        if view is None:
+            scroll = self.scrolls[index]
+            area = CenteredArea(parent=scroll)
+            view = PageView(
+                self.form.pages[index],
+                self._make_row,
+                instructions_title=self._instructions_title(),
+                parent=area,
+            )
+            area.set_child(view)
+            self._views[index] = view
+            self._init_rows(view)  # before it is shown: no layout pass per change
+            scroll.setWidget(area)
+            area.setAutoFillBackground(False)  # setWidget turns it on; the backdrop is the style sheet's
+            apply_tab_order(self)
+        return view
 
     def _instructions_title(self) -> str:
         return self.tr("Déroulé et consignes") if self.form.kind == "guide" else self.tr("Méthode")
@@ -134,11 +179,11 @@ class FormRenderer(QWidget):
         return self._visibility.answers if self._visibility else self._answers
 
     def _build_pages(self) -> QWidget:
-        body = QWidget()
+        body = QWidget(self)
         layout = QHBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.page_list = QListWidget()
+        self.page_list = QListWidget(body)
         self.page_list.setObjectName("pageList")
         self.page_list.setMinimumWidth(190)
         self.page_list.setMaximumWidth(260)
@@ -149,14 +194,14 @@ class FormRenderer(QWidget):
         self.page_list.setItemDelegate(RoomyItemDelegate(self.page_list))
         self.page_list.setIconSize(ICON_SIZE)
         self.page_list.setAccessibleName(self.tr("Sections"))
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget(body)
         self.scrolls: list[QScrollArea] = []
         for page in self.form.pages:
-            view = PageView(page, self._make_row, instructions_title=self._instructions_title())
-            self._views.append(view)
-            scroll = _scroll_area(CenteredArea(view))
+            scroll = _scroll_area(self.stack)  # its content is built when the section is first shown
+            scroll.setWidget(QWidget(scroll.viewport()))  # an empty stand-in until then
             self.scrolls.append(scroll)
             self.stack.addWidget(scroll)
+            self._views.append(None)
             item = QListWidgetItem(page.title)
             item.setToolTip(page.title)
             self.page_list.addItem(item)
@@ -166,15 +211,15 @@ class FormRenderer(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
         right.addWidget(self.stack, 1)
-        nav = QFrame()
+        nav = QFrame(body)
         nav.setObjectName("navBar")
         nav_layout = QHBoxLayout(nav)
         nav_layout.setContentsMargins(24, 8, 24, 8)
-        self.prev_button = QPushButton(self.tr("← Précédente"))
-        self.next_button = QPushButton(self.tr("Suivante →"))
+        self.prev_button = QPushButton(self.tr("← Précédente"), nav)
+        self.next_button = QPushButton(self.tr("Suivante →"), nav)
         self.prev_button.setToolTip("Ctrl+Page précédente")
         self.next_button.setToolTip("Ctrl+Page suivante")
-        self.position_label = QLabel()
+        self.position_label = QLabel(nav)
         self.position_label.setObjectName("navPosition")
         self.prev_button.clicked.connect(self.previous_page)
         self.next_button.clicked.connect(self.next_page)
@@ -189,17 +234,20 @@ class FormRenderer(QWidget):
         return body
 
     def _build_scroll(self) -> QWidget:
-        container = QWidget()
+        self.scroll = _scroll_area(self)
+        area = CenteredArea(parent=self.scroll)
+        container = QWidget(area)
+        area.set_child(container)
         column = QVBoxLayout(container)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         for page in self.form.pages:
-            section = QFrame()
+            section = QFrame(container)
             section.setObjectName("pageSurface")
             section_layout = QVBoxLayout(section)
             section_layout.setContentsMargins(22, 12, 22, 16)
-            box = CollapsibleBox(page.title, expanded=True, button_name="sectionButton")
-            count = QLabel()
+            box = CollapsibleBox(page.title, expanded=True, button_name="sectionButton", parent=section)
+            count = QLabel(box)
             count.setObjectName("sectionCount")
             box.header_layout.addWidget(count)
             self._section_counts.append(count)
@@ -209,6 +257,7 @@ class FormRenderer(QWidget):
                 show_title=False,
                 surface=False,
                 instructions_title=self._instructions_title(),
+                parent=box.content,
             )
             box.content_layout.addWidget(view)
             section_layout.addWidget(box)
@@ -216,8 +265,14 @@ class FormRenderer(QWidget):
             self._views.append(view)
             self._sections.append(section)
         column.addStretch(1)
-        self.scroll = _scroll_area(CenteredArea(container))
+        self.scroll.setWidget(area)
+        area.setAutoFillBackground(False)  # setWidget turns it on; the backdrop is the style sheet's
         return self.scroll
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self.mode == "pages" and self.page_list.currentRow() >= 0:
+            self._ensure_page(self.page_list.currentRow())
+        super().showEvent(event)
 
     # ------------------------------------------------------------------ answers
 
@@ -232,10 +287,10 @@ class FormRenderer(QWidget):
         for key, value in answers.items():
             if is_blank(value):
                 continue
-            row = self._rows.get(key)
-            if isinstance(row, FieldRow):
+            field = self._fields.get(key)
+            if field is not None and field.type != "note":
                 try:
-                    value = coerce(row.field, value)
+                    value = coerce(field, value)
                 except AnswerError:
                     pass  # shown as is, with its message; never dropped
             if value is not None:
@@ -268,7 +323,8 @@ class FormRenderer(QWidget):
         vis = compute_visibility(self.form, self._answers)
         self._visibility = vis
         for view in self._views:
-            view.apply_visibility(vis.fields)
+            if view is not None:
+                view.apply_visibility(vis.fields)
         for row in self._rows.values():
             if isinstance(row, FieldRow):
                 row.refresh_visibility(vis.answers)
@@ -365,6 +421,8 @@ class FormRenderer(QWidget):
     def _on_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        if self.isVisible():  # otherwise built when shown: once in its final parent, styled once
+            self._ensure_page(row)
         self.stack.setCurrentIndex(row)
         self._update_nav()
 
@@ -379,9 +437,9 @@ class FormRenderer(QWidget):
     def _reveal(self, field_id: str) -> None:
         """Show the page of a field, scroll to it and give it the focus."""
         page = page_of(self.form, field_id)
-        row = self._rows.get(field_id)
-        if page is None or row is None:
+        if page is None or field_id not in self._fields:
             return
+        row = self.row(field_id)
         index = self.form.pages.index(page)
         self.go_to_page(index)
         scroll = self.scrolls[index] if self.mode == "pages" else self.scroll
@@ -401,13 +459,17 @@ class FormRenderer(QWidget):
         messages = [message for _, message in missing]
         shown = self._visibility.fields if self._visibility else frozenset()
         first: str | None = None
+        self._required_marks = {i for i in missing_ids if i in self._fields and self._fields[i].required}
         for page in self.form.pages:
             for f in page.fields:
-                row = self._rows.get(f.id)
-                if not isinstance(row, FieldRow):
+                if f.type == "note":
                     continue
-                row.show_required(f.id in missing_ids and f.required)
-                invalid = row.invalid_message() if f.id in shown else None
+                row = self._rows.get(f.id)
+                if isinstance(row, FieldRow):
+                    row.show_required(f.id in self._required_marks)
+                    invalid = row.invalid_message() if f.id in shown else None
+                else:  # section not built yet: what its row would say of the stored answer
+                    invalid = validate(f, self._answers.get(f.id)) if f.id in shown else None
                 if invalid:
                     messages.append(f"{page.title} : « {f.label} » : {invalid}")
                 if first is None and (f.id in missing_ids or invalid):
@@ -425,17 +487,22 @@ class FormRenderer(QWidget):
         return self._read_only
 
     def row(self, field_id: str) -> FieldRow | NoteRow:
-        """The widget row of a top-level field (for tests and the owner's focus handling)."""
+        """The widget row of a top-level field (for tests and the owner's focus handling);
+        its section is built if it was not yet."""
+        if field_id not in self._rows and field_id in self._page_index and self.mode == "pages":
+            self._ensure_page(self._page_index[field_id])
         return self._rows[field_id]
 
+    def is_page_built(self, index: int) -> bool:
+        return self._views[index] is not None
 
-def _scroll_area(content: QWidget) -> QScrollArea:
-    scroll = QScrollArea()
+
+def _scroll_area(parent: QWidget) -> QScrollArea:
+    """An empty frameless scroll area; its content is set later with `setWidget`."""
+    scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(content)
     scroll.viewport().setAutoFillBackground(False)
-    content.setAutoFillBackground(False)
     return scroll

@@ -94,9 +94,11 @@ QToolButton#sectionButton {{ border: none; font-size: 13pt; font-weight: 600; co
 """
 
 
-def wrap_label(text: str = "", object_name: str | None = None, rich: bool = False) -> QLabel:
+def wrap_label(
+    text: str = "", object_name: str | None = None, rich: bool = False, parent: QWidget | None = None
+) -> QLabel:
     """A word-wrapped label (plain text unless `rich`), selectable with the mouse."""
-    label = QLabel(text)
+    label = QLabel(text, parent)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -160,7 +162,7 @@ class CollapsibleBox(QWidget):
 
     def __init__(self, title: str, expanded: bool = True, button_name: str = "collapseButton", parent=None):
         super().__init__(parent)
-        self.button = QToolButton()
+        self.button = QToolButton(self)
         self.button.setObjectName(button_name)
         self.button.setText(title)
         self.button.setCheckable(True)
@@ -168,7 +170,7 @@ class CollapsibleBox(QWidget):
         self.button.setAutoRaise(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.content = QFrame()
+        self.content = QFrame(self)
         self.content_layout = QVBoxLayout(self.content)
         self.content_layout.setContentsMargins(0, 4, 0, 4)
         layout = QVBoxLayout(self)

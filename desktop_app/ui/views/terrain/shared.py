@@ -131,7 +131,7 @@ class FormHost(QWidget):
         self._drop()
         self.record_id = record_id
         self._save = save
-        renderer = FormRenderer(form, answers, mode=self.mode)
+        renderer = FormRenderer(form, answers, parent=self, mode=self.mode)
         renderer.answerChanged.connect(self._on_answer)
         self.renderer = renderer
         self._empty.hide()
