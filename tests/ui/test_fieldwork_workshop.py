@@ -143,3 +143,32 @@ def test_an_immersion_is_added_to_a_working_group_from_its_overview(qtbot, ctx, 
     )
     assert terrain.immersions.group.currentData() == group.series_id
     window.close()
+
+
+def test_the_list_says_it_loads_then_shows_the_workshops(qtbot, ctx, services, evaluation_id):
+    """The workshops are read in the background: the screen says so, then lists them and opens the
+    first one; a workshop created meanwhile is selected once the list is read again."""
+    from deferred_tasks import DeferredTaskRunner
+
+    fw = services.fieldwork
+    first = fw.create_workshop(evaluation_id, "guide-partenaires").id
+    ctx.tasks = DeferredTaskRunner()
+    view = AteliersView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.stack.currentWidget() is view.loading and view.loading.isVisible()
+    assert view.loading.text() == "Chargement des ateliers…"
+    assert view.tree.topLevelItemCount() == 0
+    ctx.tasks.finish()
+    assert view.stack.currentWidget() is view.editor
+    assert view.tree.current() == ("workshop", first)
+    assert view.tree.topLevelItem(0).text(0).endswith("(1)")
+    view.new_workshop("guide-partenaires")
+    assert view.tree.current() == ("workshop", first)  # the new list is being read
+    assert view.stack.currentWidget() is view.editor  # the list stays on screen meanwhile
+    ctx.tasks.finish()
+    second = next(w.id for w in fw.workshops(evaluation_id) if w.id != first)
+    assert view.tree.current() == ("workshop", second)
+    assert view.editor.workshop.id == second
+    assert view.tree.topLevelItem(0).text(0).endswith("(2)")

@@ -1,5 +1,9 @@
 """The Ateliers step: the workshops of the Partenaires, Associations and Conseils citoyens
-groups, and the thematic working groups in three sessions; each recorded through its guide."""
+groups, and the thematic working groups in three sessions; each recorded through its guide.
+
+The list of workshops (hundreds at scale, each with its completion) is read in the background:
+« Chargement des ateliers… » the first time, the list kept on screen while it reloads after a
+change; what needs the new list (selecting a workshop just created) waits for it."""
 
 from __future__ import annotations
 
@@ -27,6 +31,9 @@ from desktop_app.ui.views.ateliers.editor import WorkshopEditor, long_date
 from desktop_app.ui.views.ateliers.tree import WorkshopTree
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.terrain.shared import STYLE, Coalescer, run_export
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement des ateliers…"
 
 WATCHED = {
     "workshop",
@@ -202,8 +209,12 @@ class AteliersView(QWidget):
         self.editor.deleteRequested.connect(self.delete_workshop)
         self.group = GroupOverview(ctx, evaluation_id, self.select_workshop, self.delete_group)
         self.empty = self._empty_state()
+        self.loading = QLabel(LOADING)
+        self.loading.setObjectName("emptyState")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setWordWrap(True)
         self.stack = QStackedWidget()
-        for w in (self.empty, self.editor, self.group):
+        for w in (self.loading, self.empty, self.editor, self.group):
             self.stack.addWidget(w)
         splitter = QSplitter()
         splitter.addWidget(self.tree)
@@ -218,9 +229,14 @@ class AteliersView(QWidget):
         layout.addLayout(header)
         layout.addWidget(splitter, 1)
 
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._after_load: list = []  # what waits for the list being read
         self._refresher = Coalescer(self.reload_list, parent=self)
         ctx.watch(self, self._on_change)
-        self.reload_list()
+        self.stack.setCurrentWidget(self.loading)
+        self.reload_list(then=self._select_first)
+
+    def _select_first(self) -> None:
         self.tree.select_first()
         if self.tree.current() is None:
             self.stack.setCurrentWidget(self.empty)
@@ -266,8 +282,21 @@ class AteliersView(QWidget):
             note.setEnabled(False)
 
     # -- data ----------------------------------------------------------------------------------
-    def reload_list(self) -> None:
-        workshops = self.ctx.services.fieldwork.workshops(self.evaluation_id)
+    def reload_list(self, then=None) -> None:
+        """Read the workshops in the background, then show them (and call `then()`)."""
+        if then is not None:
+            self._after_load.append(then)
+        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+
+        def failed(exc: Exception) -> None:
+            self._after_load.clear()
+            self.loading.setText(f"Lecture des ateliers impossible : {exc}")
+
+        self._loader.run(lambda _p: fw.workshops(eid), self._show_list, failed)
+
+    def _show_list(self, workshops) -> None:
+        if self.stack.currentWidget() is self.loading:
+            self.stack.setCurrentWidget(self.empty)
         self.tree.set_workshops(workshops)
         self._fill_empty_buttons(bool(workshops))
         current = self.tree.current()
@@ -277,6 +306,9 @@ class AteliersView(QWidget):
             self.editor.refresh()
         elif current[0] == "group" and self.stack.currentWidget() is self.group:
             self.group.show_group(current[1])
+        waiting, self._after_load = self._after_load, []
+        for fn in waiting:
+            fn()
 
     def _fill_empty_buttons(self, has_workshops: bool) -> None:
         while self.empty_buttons.count():
@@ -315,9 +347,15 @@ class AteliersView(QWidget):
             self.group.show_group(record_id)
             self.stack.setCurrentWidget(self.group)
 
-    def select_workshop(self, workshop_id: str) -> None:
-        self.reload_list()
-        self.tree.select("workshop", workshop_id)
+    def select_workshop(self, workshop_id: str, then=None) -> None:
+        """Reload the list and select this workshop in it (then call `then()`)."""
+
+        def select() -> None:
+            self.tree.select("workshop", workshop_id)
+            if then is not None:
+                then()
+
+        self.reload_list(then=select)
 
     # -- actions -------------------------------------------------------------------------------
     def new_workshop(self, tool_id: str) -> None:
@@ -337,9 +375,11 @@ class AteliersView(QWidget):
                 self, "Nouvel atelier", "L'atelier n'a pas pu être créé : voir la barre d'état."
             )
             return
-        self.select_workshop(change.id)
-        self.editor.tabs.setCurrentIndex(
-            1 if not self.editor.workshop or not self.editor.workshop.date else 0
+        self.select_workshop(
+            change.id,
+            then=lambda: self.editor.tabs.setCurrentIndex(
+                1 if not self.editor.workshop or not self.editor.workshop.date else 0
+            ),
         )
 
     def delete_workshop(self, workshop_id: str) -> None:
@@ -366,8 +406,7 @@ class AteliersView(QWidget):
             fw = self.ctx.services.fieldwork
             if self.ctx.apply(lambda: fw.delete_workshop(workshop_id)):
                 self.editor.workshop = None
-                self.reload_list()
-                self.tree.select_first()
+                self.reload_list(then=self.tree.select_first)
 
     def delete_group(self, series_id: str) -> None:
         answer = QMessageBox.question(
@@ -382,8 +421,7 @@ class AteliersView(QWidget):
             fw = self.ctx.services.fieldwork
             if self.ctx.apply(lambda: fw.delete_working_group(series_id)):
                 self.editor.workshop = None
-                self.reload_list()
-                self.tree.select_first()
+                self.reload_list(then=self.tree.select_first)
 
     def flush(self) -> None:
         self.editor.flush()

@@ -3,6 +3,7 @@ renderer, status icons, a coalescing refresh timer, and the Excel export action.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -45,8 +46,10 @@ QTreeWidget#workshopTree::item:selected, QTreeWidget#recordTree::item:selected {
 """
 
 
+@functools.lru_cache(maxsize=1024)
 def status_icon(answered: int, total: int, complete: bool = False, size: int = 14) -> QIcon:
-    """A green tick when the sheet is marked complete, an arc showing progress otherwise."""
+    """A green tick when the sheet is marked complete, an arc showing progress otherwise
+    (drawn once per state: lists show hundreds of them)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
