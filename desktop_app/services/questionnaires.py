@@ -118,7 +118,7 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
         kit = self._kit(evaluation_id)
         scope = set(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
         counts: dict[str, int] = {}
-        for r in self.services.forms.find(evaluation_id):
+        for r in self.services.forms.headers(evaluation_id):  # answers neither read nor decoded
             counts[r.tool_id] = counts.get(r.tool_id, 0) + 1
         out = []
         for tool in kit.tools.values():
@@ -177,8 +177,12 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             ))
         return rows
 
-    def duplicates(self, evaluation_id: str, tool_id: str) -> list[DuplicateGroup]:
-        rows = self.responses(evaluation_id, tool_id)
+    def duplicates(
+        self, evaluation_id: str, tool_id: str, rows: list[ResponseRow] | None = None
+    ) -> list[DuplicateGroup]:
+        """Respondents who answered more than once; `rows`: the `responses` already read, if any."""
+        if rows is None:
+            rows = self.responses(evaluation_id, tool_id)
         groups = duplicate_groups([r.respondent for r in rows])
         out = []
         for g in groups:

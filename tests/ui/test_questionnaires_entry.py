@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
 from desktop_app.ui.views.questionnaires.view import QuestionnairesView
@@ -150,3 +150,29 @@ def test_duplicate_banner_and_keeping_one_response(qtbot, ctx, services, evaluat
     assert tab.response_id == second
     assert services.forms.find(evaluation, COMMUNES)[0].id == second
     assert first not in [r.id for r in tab.model.rows]
+
+
+def test_the_screen_says_it_loads_then_shows_responses_and_results(qtbot, ctx, services, evaluation):
+    """Responses, invitees and results are read in the background: each tab says so, then shows them."""
+    from deferred_tasks import DeferredTaskRunner
+
+    first = services.questionnaires.new_response(evaluation, COMMUNES, "Douai", "59178")
+    services.questionnaires.new_response(evaluation, COMMUNES, "Sin-le-Noble", "59569")
+    ctx.tasks = DeferredTaskRunner()
+    view = _view(qtbot, ctx, evaluation)
+    assert view.tabs.currentWidget() is view.results  # responses exist: the results come first
+    loading = view.results.scroll.widget()
+    assert isinstance(loading, QLabel) and loading.text() == "Calcul des résultats…" and loading.isVisible()
+    assert view.responses.count.text() == "Chargement des réponses…"
+    assert view.responses.model.rowCount() == 0
+    assert view.diffusion.rate_label.text() == "Chargement des invités…"
+    ctx.tasks.finish()
+    assert view.results.rate_card is not None and view.results.rate_card.isVisible()
+    view.tabs.setCurrentWidget(view.responses)
+    assert view.responses.model.rowCount() == 2
+    assert view.responses.count.text().startswith("2 réponses")
+    assert view.responses.response_id == first  # the first row is opened
+    assert view.responses.renderer.row("nom_commune").value() == "Douai"
+    view.tabs.setCurrentWidget(view.diffusion)
+    assert view.diffusion.model.rowCount() == 2
+    assert "2 ont répondu" in view.diffusion.rate_label.text()

@@ -1,5 +1,6 @@
 """The « Diffusion Excel » tab: invited respondents, fillable files to send, import of the
-returned files (also by dropping them on the tab) with a per-file, per-cell report."""
+returned files (also by dropping them on the tab) with a per-file, per-cell report.
+The invitees and who answered are read in the background (« Chargement des invités… »)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ from desktop_app.ui.views.questionnaires.common import (
 from desktop_app.ui.views.questionnaires.dialogs import InviteeDialog, TemplateOptionsDialog
 from desktop_app.ui.views.questionnaires.import_report import ImportReportDialog
 from desktop_app.ui.views.questionnaires.models import STATUS_LABELS, InviteesModel
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement des invités…"
 
 STEPS = (
     "<b>1. Préparer</b> — un fichier Excel par répondant invité (pré-rempli avec son nom et son code) ou un "
@@ -45,6 +49,7 @@ STEPS = (
 class DiffusionTab(QWidget):
     def __init__(self, ctx, evaluation_id: str, parent=None):
         super().__init__(parent)
+        self._loader = BackgroundLoad(self, ctx.tasks)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
         self.service = ctx.services.questionnaires
@@ -117,20 +122,36 @@ class DiffusionTab(QWidget):
             "Les communes du Cadrage sont invitées d'office ; ajoutez ici les autres communes de l'EPCI." if kind == "commune"
             else f"Ajoutez les {plural} une à une ou importez une liste (par exemple les porteurs de la programmation)."
         )
+        self.model.set_rows([], {})
         self.reload()
 
     def reload(self) -> None:
+        """Read the invitees, who answered and the response rate in the background, then show them."""
         if self.info is None:
             return
-        invitees = self.service.invitees(self.evaluation_id, self.info.respondent_type)
-        rows = self.service.responses(self.evaluation_id, self.info.tool_id)
-        answers = {}
-        for inv in invitees:
-            mine = [r for r in rows if same_respondent(inv.respondent, r.respondent)]
-            if mine:
-                answers[inv.id] = STATUS_LABELS["complete"] if any(r.status == "complete" for r in mine) else STATUS_LABELS["draft"]
+        service, eid, kind, tool_id = self.service, self.evaluation_id, self.info.respondent_type, self.info.tool_id
+
+        def work(_progress):
+            invitees = service.invitees(eid, kind)
+            rows = service.responses(eid, tool_id)
+            answers = {}
+            for inv in invitees:
+                mine = [r for r in rows if same_respondent(inv.respondent, r.respondent)]
+                if mine:
+                    done = any(r.status == "complete" for r in mine)
+                    answers[inv.id] = STATUS_LABELS["complete"] if done else STATUS_LABELS["draft"]
+            return invitees, answers, service.rate(eid, tool_id)
+
+        def failed(exc: Exception) -> None:
+            self.rate_label.setText(f"Lecture des invités impossible : {exc}")
+
+        if not self.model.rows:
+            self.rate_label.setText(LOADING)
+        self._loader.run(work, self._show, failed)
+
+    def _show(self, data) -> None:
+        invitees, answers, rate = data
         self.model.set_rows(invitees, answers)
-        rate = self.service.rate(self.evaluation_id, self.info.tool_id)
         self.rate_label.setText(
             f"{rate.invited} invité(s) · {rate.answered} ont répondu ({round(rate.rate)} %) · "
             f"{rate.invited - rate.answered} sans réponse" + (f" · {rate.not_invited} réponse(s) hors liste" if rate.not_invited else "")

@@ -2,6 +2,8 @@
 
 A banner says when a respondent answered more than once and opens the choice of the response to
 keep. Every answer is saved as it is committed (`answerChanged`), through `ctx.apply`.
+The list (each response's respondent and completion, the duplicates) is read in the background:
+« Chargement des réponses… » under the empty list the first time, the list kept while it reloads.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from desktop_app.services.questionnaires import DuplicateRespondent
 from desktop_app.ui.views.questionnaires.common import muted
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
 from desktop_app.ui.views.questionnaires.models import STATUS_COLORS, STATUS_LABELS, ResponsesModel
+from desktop_app.ui.widgets.background import BackgroundLoad
 from desktop_app.ui.widgets.form_renderer import FormRenderer
+
+LOADING = "Chargement des réponses…"
 
 BANNER_STYLE = "QFrame#duplicates { background: #fff3cd; border: 1px solid #f0c36d; border-radius: 6px; }"
 
@@ -43,6 +48,8 @@ class ResponsesTab(QWidget):
         self.form = None
         self.renderer: FormRenderer | None = None
         self.response_id: str | None = None
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._after_load: list = []  # what waits for the list being read (selecting the first row)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -153,15 +160,36 @@ class ResponsesTab(QWidget):
         self.info = info
         self.form = self.service.form(self.evaluation_id, info.tool_id)
         self._open(None)
-        self.reload()
-        if self.proxy.rowCount():
+        self.model.set_rows([])
+        self.count.setText(LOADING)
+        self.banner.hide()
+        self.reload(then=self._select_first)
+
+    def _select_first(self) -> None:
+        if self.proxy.rowCount() and self.response_id is None:
             first = self.model.rows[self.proxy.mapToSource(self.proxy.index(0, 0)).row()]
             self.select(first.id)
 
-    def reload(self) -> None:
+    def reload(self, then=None) -> None:
+        """Read the responses in the background, then show them (and call `then()`)."""
         if self.info is None:
             return
-        rows = self.service.responses(self.evaluation_id, self.info.tool_id)
+        if then is not None:
+            self._after_load.append(then)
+        service, eid, tool_id = self.service, self.evaluation_id, self.info.tool_id
+
+        def work(_progress):
+            rows = service.responses(eid, tool_id)
+            return rows, service.duplicates(eid, tool_id, rows)
+
+        def failed(exc: Exception) -> None:
+            self._after_load.clear()
+            self.count.setText(f"Lecture des réponses impossible : {exc}")
+
+        self._loader.run(work, self._show_rows, failed)
+
+    def _show_rows(self, data) -> None:
+        rows, groups = data
         current = self.response_id
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(rows)
@@ -173,12 +201,14 @@ class ResponsesTab(QWidget):
         done = sum(1 for r in rows if r.status == "complete")
         kind = type_label(self.info.respondent_type, plural=True).lower()
         self.count.setText(f"{len(rows)} réponse{'s' if len(rows) > 1 else ''} ({kind}), dont {done} complète{'s' if done > 1 else ''}.")
-        self._refresh_banner()
+        self._refresh_banner(groups)
         if current:
             self._show_header(next((r for r in rows if r.id == current), None))
+        waiting, self._after_load = self._after_load, []
+        for fn in waiting:
+            fn()
 
-    def _refresh_banner(self) -> None:
-        groups = self.service.duplicates(self.evaluation_id, self.info.tool_id)
+    def _refresh_banner(self, groups) -> None:
         self._groups = groups
         if not groups:
             self.banner.hide()

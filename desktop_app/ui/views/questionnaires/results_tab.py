@@ -1,8 +1,9 @@
 """The « Résultats » tab: response rate, then per section one card per question with its chart.
 
 Filters: the respondent type (when a questionnaire has several) and whether drafts count.
-Charts are drawn in the background (task runner), the visible ones first, and kept in a cache so
-going back and forth between filters is instant. The export of all responses is here too.
+The results are computed in the background (« Calcul des résultats… » until the first are
+shown), and so are the charts, the visible ones first, kept in a cache so going back and forth
+between filters is instant. The export of all responses is here too.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ from desktop_app.ui.views.questionnaires.common import (
     run_with_progress,
 )
 from desktop_app.ui.views.questionnaires.result_cards import QuestionCard, RateCard
+from desktop_app.ui.widgets.background import BackgroundLoad
 
 CACHE_SIZE = 400
 MARGIN = 700  # pixels below the visible area whose charts are drawn in advance
 FIRST = 6  # charts drawn at once, before the layout is known
+LOADING = "Calcul des résultats…"
 
 
 def _settle() -> None:
@@ -61,6 +64,7 @@ class ResultsTab(QWidget):
         self.cards: list[QuestionCard] = []
         self.rate_card: RateCard | None = None
         self._generation = 0
+        self._loader = BackgroundLoad(self, ctx.tasks)
         self._requested: set[int] = set()
         self._cache: OrderedDict[str, bytes | None] = OrderedDict()
 
@@ -118,6 +122,7 @@ class ResultsTab(QWidget):
         self.kind.setEnabled(len(kinds) > 1)
         self.kind.blockSignals(False)
         self.stale = True
+        self.rate_card = None  # the next refresh says it computes (another questionnaire's results are shown)
         if load:
             self.ensure_loaded()
 
@@ -131,17 +136,33 @@ class ResultsTab(QWidget):
     # ------------------------------------------------------------------ building
 
     def refresh(self) -> None:
+        """Compute the results in the background (« Calcul des résultats… » the first time), then
+        show them."""
         if self.info is None:
             return
         self.stale = False
+        service, eid, tool_id = self.service, self.evaluation_id, self.info.tool_id
+        kind, drafts = self.kind.currentData(), self.drafts.isChecked()
+
+        def work(_progress):
+            return service.results(eid, tool_id, kind, drafts), service.rate(eid, tool_id)
+
+        def failed(exc: Exception) -> None:
+            self._generation += 1
+            self._requested.clear()
+            self.cards = []
+            self.rate_card = None
+            message = str(exc) if isinstance(exc, ServiceError) else f"Calcul des résultats impossible : {exc}"
+            self.scroll.setWidget(muted(message))
+
+        if self.rate_card is None:
+            self.scroll.setWidget(muted(LOADING))
+        self._loader.run(work, self._show, failed)
+
+    def _show(self, data) -> None:
+        results, rate = data
         self._generation += 1
         self._requested.clear()
-        try:
-            results = self.service.results(self.evaluation_id, self.info.tool_id, self.kind.currentData(), self.drafts.isChecked())
-            rate = self.service.rate(self.evaluation_id, self.info.tool_id)
-        except ServiceError as exc:
-            self.scroll.setWidget(muted(str(exc)))
-            return
         page = QWidget()
         page.setObjectName("page")
         column = QVBoxLayout(page)
