@@ -91,3 +91,30 @@ def test_synthesis_search_and_filters(qtbot, ctx, services, evaluation_id):
     syn.reset_filters()
     syn.category.setCurrentIndex(syn.category.findData("force"))
     assert [e.text for e in syn.model.rows] == ["Un tissu associatif engagé"]
+
+
+def test_the_tabs_say_they_load_then_show_their_lists(qtbot, ctx, services, evaluation_id):
+    """Immersions, testimonies and commitments are read in the background: the screen says so,
+    then shows each list, its first sheet, the overview and the counts in the tab titles."""
+    from deferred_tasks import DeferredTaskRunner
+
+    fw = services.fieldwork
+    immersion = fw.create_immersion(evaluation_id).id
+    fw.create_testimony(evaluation_id, "testimony")
+    ctx.tasks = DeferredTaskRunner()
+    view = _view(qtbot, ctx, evaluation_id)
+    assert view.overview.text() == "Chargement du terrain…"
+    assert view.immersions.empty.isVisible() and view.immersions.empty.text() == "Chargement des immersions…"
+    assert view.immersions.tree.topLevelItemCount() == 0
+    assert view.testimonies.empty.text() == "Chargement des fiches…"
+    assert view.commitments.count_label.text() == "Chargement des engagements…"
+    ctx.tasks.finish()
+    assert view.immersions.editor.isVisible() and view.immersions.current_id == immersion
+    assert view.immersions.sheet.renderer is not None and view.immersions.sheet.renderer.isVisible()
+    assert view.tabs.tabText(0) == "Immersions (1)"
+    assert view.tabs.tabText(1) == "Témoignages et contributions (1)"
+    assert "1 immersion" in view.overview.text() and "1 témoignage" in view.overview.text()
+    view.tabs.setCurrentWidget(view.testimonies)
+    assert view.testimonies.table.rowCount() == 1 and view.testimonies.editor.isVisible()
+    view.tabs.setCurrentWidget(view.commitments)
+    assert view.commitments.count_label.text() == "0 engagement"

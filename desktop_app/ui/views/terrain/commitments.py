@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStandardPaths, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,9 @@ from desktop_app.ui.views.terrain.commitments_model import (
     StatusDelegate,
 )
 from desktop_app.ui.views.terrain.shared import CompleteButton, FormHost, dot_icon
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement des engagements…"
 
 
 class _Filter(QSortFilterProxyModel):
@@ -62,10 +65,18 @@ class _Filter(QSortFilterProxyModel):
 
 
 class CommitmentsTab(QWidget):
+    """The commitments tracker; the list and its summary are read in the background
+    (« Chargement des engagements… » the first time); `loaded` is emitted once they are shown."""
+
+    loaded = Signal()
+
     def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._after_load: list = []  # what waits for the list being read (selecting a new row)
+        self.summary_data = None  # the CommitmentSummary shown, once read
 
         self.strip = ProgressStrip()
         self.summary = QLabel()
@@ -164,8 +175,19 @@ class CommitmentsTab(QWidget):
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
-        fw = self.ctx.services.fieldwork
-        rows = fw.commitments(self.evaluation_id)
+        """Read the commitments and their summary in the background, then show them."""
+        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+
+        def failed(exc: Exception) -> None:
+            self._after_load.clear()
+            self.count_label.setText(f"Lecture des engagements impossible : {exc}")
+
+        if not self.model.rowCount():
+            self.count_label.setText(LOADING)
+        self._loader.run(lambda _p: (fw.commitments(eid), fw.commitment_summary(eid)), self._show_rows, failed)
+
+    def _show_rows(self, data) -> None:
+        rows, summary = data
         current = self._current_id()
         self.model.set_rows(rows)
         pilots = sorted({c.pilot for c in rows if c.pilot}, key=fold)
@@ -178,12 +200,18 @@ class CommitmentsTab(QWidget):
         self.pilot_filter.setCurrentIndex(max(self.pilot_filter.findData(chosen), 0))
         self.pilot_filter.blockSignals(False)
         self._apply_filter()
-        self._show_summary()
+        self._show_summary(summary)
         if current:
             self.select(current)
+        waiting, self._after_load = self._after_load, []
+        for fn in waiting:
+            fn()
+        self.loaded.emit()
 
-    def _show_summary(self) -> None:
-        summary = self.ctx.services.fieldwork.commitment_summary(self.evaluation_id)
+    def _show_summary(self, summary=None) -> None:
+        if summary is None:
+            summary = self.ctx.services.fieldwork.commitment_summary(self.evaluation_id)
+        self.summary_data = summary
         self.strip.set_summary(summary)
         self.summary.setText(summary.text())
 
@@ -219,6 +247,9 @@ class CommitmentsTab(QWidget):
         return self.model.row_id(self.proxy.mapToSource(index).row())
 
     def select(self, commitment_id: str, column: int = 1) -> None:
+        if self._loader.pending:  # once the list being read is there
+            self._after_load.append(lambda: self.select(commitment_id, column))
+            return
         for r in range(self.model.rowCount()):
             if self.model.row_id(r) == commitment_id:
                 index = self.proxy.mapFromSource(self.model.index(r, column))

@@ -1,9 +1,10 @@
 """The immersions tab: visits recorded with `fiche-immersion`, grouped by theme, each with its
-photos and documents, optionally tied to a working group."""
+photos and documents, optionally tied to a working group. The list is read in the background
+(« Chargement des immersions… » the first time); `loaded` is emitted once it is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,8 +27,11 @@ from desktop_app.services.fieldwork import ImmersionData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, status_icon
+from desktop_app.ui.widgets.background import BackgroundLoad
 
 ROLE_ID = Qt.ItemDataRole.UserRole
+LOADING = "Chargement des immersions…"
+EMPTY = "Aucune immersion pour l'instant.\nCliquez sur « Nouvelle immersion » après une visite de terrain."
 
 
 def _date_fr(iso: str) -> str:
@@ -38,12 +42,17 @@ def _date_fr(iso: str) -> str:
 
 
 class ImmersionsTab(QWidget):
+    loaded = Signal()  # the list shown is the one just read
+
     def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
         self.current_id: str | None = None
         self.rows: list[ImmersionData] = []
+        self.groups: list = []  # the working groups an immersion may be tied to, read with the list
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._pending_select: str | None = None  # asked for while the list was being read
 
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -103,9 +112,7 @@ class ImmersionsTab(QWidget):
         right.addWidget(self.tabs, 1)
         self.editor = QWidget()
         self.editor.setLayout(right)
-        self.empty = QLabel(
-            "Aucune immersion pour l'instant.\nCliquez sur « Nouvelle immersion » après une visite de terrain."
-        )
+        self.empty = QLabel(LOADING)
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -121,12 +128,24 @@ class ImmersionsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addWidget(splitter)
+        self.right.setCurrentWidget(self.empty)
         self.reload()
 
     def reload(self) -> None:
-        self.rows = self.ctx.services.fieldwork.immersions(self.evaluation_id)
-        labels = self.ctx.services.fieldwork.labels(self.evaluation_id)
-        counts = self.ctx.services.fieldwork.attachment_counts(self.evaluation_id)
+        """Read the immersions in the background, then show them."""
+        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+
+        def work(_progress):
+            return fw.immersions(eid), fw.labels(eid), fw.attachment_counts(eid), fw.working_group_choices(eid)
+
+        def failed(exc: Exception) -> None:
+            self.empty.setText(f"Lecture des immersions impossible : {exc}")
+
+        self._loader.run(work, self._fill, failed)
+
+    def _fill(self, data) -> None:
+        self.rows, labels, counts, self.groups = data
+        self.empty.setText(EMPTY)
         self.tree.blockSignals(True)
         self.tree.clear()
         bold = QFont(self.tree.font())
@@ -152,7 +171,13 @@ class ImmersionsTab(QWidget):
                 item.setToolTip(0, tip + (f"\n{n} photo(s) ou document(s)" if n else ""))
             top.setExpanded(True)
         self.tree.blockSignals(False)
-        self._reselect()
+        target, self._pending_select = self._pending_select, None
+        if target is not None and any(i.id == target for i in self.rows):
+            self.select(target)
+            self.delete_button.setEnabled(True)
+        else:
+            self._reselect()
+        self.loaded.emit()
 
     def _reselect(self) -> None:
         target = self.current_id
@@ -182,10 +207,13 @@ class ImmersionsTab(QWidget):
         self.select(item.data(0, ROLE_ID))
 
     def select(self, immersion_id: str) -> None:
+        if self._loader.pending:  # shown once the list being read is there
+            self._pending_select = immersion_id
+            return
         imm = next((i for i in self.rows if i.id == immersion_id), None)
         if imm is None:
             return
-        if immersion_id != self.current_id or self.sheet.renderer is None:
+        if immersion_id != self.current_id or self.sheet.renderer is None or self.sheet.record_id != immersion_id:
             self.sheet.flush()
             self.current_id = immersion_id
             fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
@@ -225,7 +253,7 @@ class ImmersionsTab(QWidget):
         self.group.blockSignals(True)
         self.group.clear()
         self.group.addItem("— aucun —", "")
-        for g in self.ctx.services.fieldwork.working_group_choices(self.evaluation_id):
+        for g in self.groups:
             self.group.addItem(plain_label(g.theme_label), g.series_id)
         self.group.setCurrentIndex(max(self.group.findData(imm.series_id), 0))
         self.group.blockSignals(False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,8 +46,10 @@ from desktop_app.services.fieldwork import TestimonyData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost
+from desktop_app.ui.widgets.background import BackgroundLoad
 
 COLUMNS = ("Code", "Profil", "Utilisation", "Diffusion", "Conservation", "")
+LOADING = "Chargement des fiches…"
 FILTERS = (
     ("all", "Toutes les fiches"),
     (TESTIMONY, "Témoignages"),
@@ -133,6 +135,12 @@ class ConsentBanner(QFrame):
 
 
 class TestimoniesTab(QWidget):
+    """Testimonies and free contributions: a filterable table, the selected sheet beside it.
+    The list is read in the background (« Chargement des fiches… » the first time); `loaded` is
+    emitted once it is shown."""
+
+    loaded = Signal()
+
     def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
@@ -140,6 +148,9 @@ class TestimoniesTab(QWidget):
         self.rows: list[TestimonyData] = []
         self.shown: list[TestimonyData] = []
         self.current_id: str | None = None
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._pending_select: str | None = None  # asked for while the list was being read
+        self._loaded_once = False
 
         add_t = QPushButton("＋  Témoignage")
         add_t.setObjectName("primary")
@@ -251,15 +262,33 @@ class TestimoniesTab(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
+        self.empty.setText(LOADING)
+        self.right.setCurrentWidget(self.empty)
         self.reload()
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.rows = self.ctx.services.fieldwork.testimonies(self.evaluation_id)
+        """Read the testimonies and contributions in the background, then show them."""
+        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+
+        def failed(exc: Exception) -> None:
+            self.empty.setText(f"Lecture des fiches impossible : {exc}")
+
+        self._loader.run(lambda _p: fw.testimonies(eid), self._show_rows, failed)
+
+    def _show_rows(self, rows: list[TestimonyData]) -> None:
+        self.rows = rows
+        self._loaded_once = True
         expired = sum(1 for t in self.rows if t.retention() == "expired")
         self.purge_button.setText(f"Effacer les fiches échues ({expired})")
         self.purge_button.setVisible(bool(expired))
+        target, self._pending_select = self._pending_select, None
+        if target is not None and any(t.id == target for t in self.rows):
+            self.current_id = target  # the table selects its row; `select` below shows its sheet
         self._fill_table()
+        if target is not None:
+            self.select(target)
+        self.loaded.emit()
 
     def _visible(self, t: TestimonyData) -> bool:
         mode = self.filter.currentData()
@@ -276,6 +305,8 @@ class TestimoniesTab(QWidget):
         )
 
     def _fill_table(self) -> None:
+        if not self._loaded_once:
+            return  # the filter or search changed before the list was read
         self.shown = [t for t in self.rows if self._visible(t)]
         twice = duplicates(t.pseudonym for t in self.rows)
         self.table.blockSignals(True)
@@ -340,10 +371,13 @@ class TestimoniesTab(QWidget):
             self.select(self.shown[row].id)
 
     def select(self, testimony_id: str) -> None:
+        if self._loader.pending:  # shown once the list being read is there
+            self._pending_select = testimony_id
+            return
         t = next((x for x in self.rows if x.id == testimony_id), None)
         if t is None:
             return
-        if testimony_id != self.current_id or self.sheet.renderer is None:
+        if testimony_id != self.current_id or self.sheet.renderer is None or self.sheet.record_id != testimony_id:
             self.sheet.flush()
             self.current_id = testimony_id
             fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms

@@ -2,7 +2,8 @@
 and the synthesis of everything collected; an overview line and the Excel export on top.
 
 The Synthèse tab (every excerpt of workshops, immersions and testimonies) is built when it is
-first shown: until then an empty page holds its place."""
+first shown: until then an empty page holds its place. The other tabs read their lists in the
+background; the overview line and the tab titles follow once they are read."""
 
 from __future__ import annotations
 
@@ -51,13 +52,15 @@ class TerrainView(QWidget):
         self.overview.setObjectName("overview")
         self.overview.setWordWrap(True)
 
-        self.immersions = ImmersionsTab(ctx, evaluation_id)
-        self.testimonies = TestimoniesTab(ctx, evaluation_id)
-        self.commitments = CommitmentsTab(ctx, evaluation_id)
+        self.tabs = QTabWidget(self)  # before the tabs: they are created in place, styled once
+        self.tabs.setObjectName("terrainTabs")
+        self.immersions = ImmersionsTab(ctx, evaluation_id, self.tabs)
+        self.testimonies = TestimoniesTab(ctx, evaluation_id, self.tabs)
+        self.commitments = CommitmentsTab(ctx, evaluation_id, self.tabs)
+        for tab in (self.immersions, self.testimonies, self.commitments):
+            tab.loaded.connect(self._on_tab_loaded)
         self._synthesis: SynthesisTab | None = None
         self._synthesis_stale = False
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("terrainTabs")
         self.tabs.addTab(self.immersions, "Immersions")
         self.tabs.addTab(self.testimonies, "Témoignages et contributions")
         self.tabs.addTab(self.commitments, "Suivi des engagements")
@@ -135,14 +138,29 @@ class TerrainView(QWidget):
             self._synthesis_stale = False
             self._synthesis.reload()
 
+    def _on_tab_loaded(self) -> None:
+        if hasattr(self, "_dirty"):  # not while the tabs are being built
+            self._refresh_overview()
+            self._titles()
+
+    def _loading(self) -> bool:
+        """A tab's list is still being read for the first time."""
+        return self.commitments.summary_data is None or any(
+            tab._loader.pending and not tab.rows for tab in (self.immersions, self.testimonies)
+        )
+
     def _titles(self) -> None:
+        if self._loading():
+            return
         self.tabs.setTabText(IMMERSIONS, f"Immersions ({self.immersions.count()})")
         self.tabs.setTabText(TESTIMONIES, f"Témoignages et contributions ({self.testimonies.count()})")
         self.tabs.setTabText(COMMITMENTS, f"Suivi des engagements ({self.commitments.count()})")
 
     def _refresh_overview(self) -> None:
-        fw = self.ctx.services.fieldwork
-        groups = fw.working_group_choices(self.evaluation_id)
+        if self._loading():
+            self.overview.setText("Chargement du terrain…")
+            return
+        groups = self.immersions.groups  # read with the immersions
         immersions = self.immersions.rows
         series_theme = {g.series_id: g.theme for g in groups}
         themes = [series_theme.get(i.series_id) or i.theme for i in immersions]
@@ -166,7 +184,7 @@ class TerrainView(QWidget):
             f"<b>{len(t)} témoignage{'s' if len(t) > 1 else ''}</b> dont {usable} avec accord d'utilisation"
         )
         parts.append(f"<b>{len(c)} contribution{'s' if len(c) > 1 else ''}</b>")
-        summary = fw.commitment_summary(self.evaluation_id)
+        summary = self.commitments.summary_data  # read with the commitments
         if summary.total:
             parts.append(
                 f"<b>{summary.total} engagements</b> : {summary.percent('realise')} % réalisés, "
