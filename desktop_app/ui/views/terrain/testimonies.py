@@ -104,8 +104,8 @@ class ConsentBanner(QFrame):
         def badge(label: QLabel, text: str, kind: str) -> None:
             label.setText(text)
             label.setObjectName(kind)
-            label.style().unpolish(label)
-            label.style().polish(label)
+            # Re-style it under its new name; unpolish/polish would keep the old padding on a shown label.
+            label.setStyleSheet("")
 
         if t.consent_use is True:
             badge(self.use, "✔ Utilisation autorisée", "badgeOk")
@@ -276,6 +276,13 @@ class TestimoniesTab(QWidget):
 
         self._loader.run(lambda _p: fw.testimonies(eid), self._show_rows, failed)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        target = self._pending_select
+        if target is not None and not self._loader.pending:
+            self._pending_select = None
+            self.select(target)
+
     def _show_rows(self, rows: list[TestimonyData]) -> None:
         self.rows = rows
         self._loaded_once = True
@@ -371,7 +378,8 @@ class TestimoniesTab(QWidget):
             self.select(self.shown[row].id)
 
     def select(self, testimony_id: str) -> None:
-        if self._loader.pending:  # shown once the list being read is there
+        if self._loader.pending or not self.isVisible():
+            # shown once the list being read is there, or when the tab is (its sheet is a whole form)
             self._pending_select = testimony_id
             return
         t = next((x for x in self.rows if x.id == testimony_id), None)
