@@ -151,6 +151,7 @@ class TestimoniesTab(QWidget):
         self._loader = BackgroundLoad(self, ctx.tasks)
         self._pending_select: str | None = None  # asked for while the list was being read
         self._loaded_once = False
+        self._table_stale = False  # rows read while the tab was hidden, not in the table yet
 
         add_t = QPushButton("＋  Témoignage")
         add_t.setObjectName("primary")
@@ -278,6 +279,8 @@ class TestimoniesTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
+        if self._table_stale:
+            self._fill_table()
         target = self._pending_select
         if target is not None and not self._loader.pending:
             self._pending_select = None
@@ -292,7 +295,10 @@ class TestimoniesTab(QWidget):
         target, self._pending_select = self._pending_select, None
         if target is not None and any(t.id == target for t in self.rows):
             self.current_id = target  # the table selects its row; `select` below shows its sheet
-        self._fill_table()
+        if self.isVisible():
+            self._fill_table()
+        else:
+            self._table_stale = True  # a thousand rows at scale: filled when the tab is shown
         if target is not None:
             self.select(target)
         self.loaded.emit()
@@ -314,6 +320,7 @@ class TestimoniesTab(QWidget):
     def _fill_table(self) -> None:
         if not self._loaded_once:
             return  # the filter or search changed before the list was read
+        self._table_stale = False
         self.shown = [t for t in self.rows if self._visible(t)]
         twice = duplicates(t.pseudonym for t in self.rows)
         self.table.blockSignals(True)
