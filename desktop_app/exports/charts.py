@@ -91,7 +91,7 @@ def bar_chart(
     ax.set_yticks(y, [_wrap(lbl, 42) for lbl in labels])
     top = max_value if max_value is not None else (max(values) if values else 1) or 1
     ax.set_xlim(0, top * 1.15)
-    for yi, v in zip(y, values):
+    for yi, v in zip(y, values, strict=False):
         ax.text(v + top * 0.01, yi, f"{_fr(v, decimals)}{unit}", va="center", fontsize=8, color=TEXT)
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
@@ -110,7 +110,7 @@ def column_chart(labels: Sequence[str], values: Sequence[float], title: str = ""
     x = range(len(values))
     ax.bar(x, values, color=PALETTE[0], width=0.65)
     ax.set_xticks(list(x), [_wrap(lbl, 12) for lbl in labels], fontsize=8)
-    for xi, v in zip(x, values):
+    for xi, v in zip(x, values, strict=False):
         ax.text(xi, v, f"{_fr(v)}{unit}", ha="center", va="bottom", fontsize=8)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
@@ -137,7 +137,7 @@ def stacked_bar(
     for i, (label, values, color) in enumerate(series):
         vals = [v / totals[j] * 100 if percent else v for j, v in enumerate(values)]
         ax.barh(y, vals, left=left, color=color or PALETTE[i % len(PALETTE)], label=label, height=0.6)
-        left = [a + b for a, b in zip(left, vals)]
+        left = [a + b for a, b in zip(left, vals, strict=False)]
     ax.set_yticks(y, [_wrap(c, 40) for c in categories])
     if percent:
         ax.set_xlim(0, 100)

@@ -109,7 +109,7 @@ class _Interpreter:
             return -value if isinstance(value, (int, float)) else None
         if isinstance(node, ast.Compare):
             left = self.visit(node.left)
-            for op, comp in zip(node.ops, node.comparators):
+            for op, comp in zip(node.ops, node.comparators, strict=True):
                 right = self.visit(comp)
                 if not _compare(op, left, right):
                     return False

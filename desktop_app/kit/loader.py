@@ -82,7 +82,7 @@ class Kit:
         try:
             return self.tools[tool_id]
         except KeyError:
-            raise KeyError(f"l'outil « {tool_id} » n'existe pas dans le kit {self.id} {self.version}")
+            raise KeyError(f"l'outil « {tool_id} » n'existe pas dans le kit {self.id} {self.version}") from None
 
     def tools_for_step(self, step: str) -> list[Tool]:
         return [t for t in self.tools.values() if t.step == step]

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from desktop_app.core.programmation import normalize
-from desktop_app.core.steps import StepState
 from desktop_app.core.programmation_rows import split_qpv
 from desktop_app.core.scoring import (
     Criterion,
@@ -26,6 +25,7 @@ from desktop_app.core.scoring import (
     ranking,
     weighted_total,
 )
+from desktop_app.core.steps import StepState
 from desktop_app.services.actions_data import ActionData, FilterOptions, FundingData, GridData, GridRow
 from desktop_app.services.actions_edit import EDITABLE, FUNDING_EDITABLE, EditMixin
 from desktop_app.services.actions_import import ImportMixin

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.validation import (
     AnswerError,
-    validate,
     Completion,
     Visibility,
     coerce,
@@ -55,6 +54,7 @@ from desktop_app.core.validation import (
     is_blank,
     missing_required,
     page_completion,
+    validate,
 )
 from desktop_app.kit.forms import Form, FormField, page_of
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow, RepeatGroupEditor, build_row

@@ -1,7 +1,7 @@
 """initial store: evaluations and cadrage
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-21 21:06:17.301320
 """
 

@@ -133,7 +133,7 @@ class TerrainView(QWidget):
         if index != SYNTHESIS:
             return
         if self._synthesis is None:
-            self.synthesis  # builds it with fresh data
+            _ = self.synthesis  # builds it with fresh data
         elif self._synthesis_stale:
             self._synthesis_stale = False
             self._synthesis.reload()
