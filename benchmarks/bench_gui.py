@@ -17,7 +17,6 @@ spent on the GUI thread (building the screen, delivering results): how long the 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
@@ -119,12 +118,11 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
         "rss_mb": round(peak_rss_mb(), 1),
     }
     print(json.dumps(report), flush=True)
-    window.close()
+    from desktop_app.ui.app import _dispose
+
+    _dispose(window)
     services.close()
-    # Skip the interpreter's finalisation: with every screen built, PySide6 sometimes aborts while
-    # collecting widgets at exit ("none_dealloc"), which would turn a finished measurement into a failure.
-    sys.stderr.flush()
-    os._exit(0)
+    return 0  # a clean exit: the "none_dealloc" abort came from PySide6 6.12.0, now kept out
 
 
 def save_in_window(app, ctx, window, evaluation_id: str, settle, n: int = 15) -> dict:
