@@ -20,7 +20,7 @@ from desktop_app.services.base import Change, ServiceBase, ServiceError
 from desktop_app.store.models import Meta
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
 from desktop_app.sync import privacy
-from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
+from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, file_checksum, read_bundle
 from desktop_app.sync.merge import import_bundles, log_event, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.read_ahead import reading_ahead
@@ -318,10 +318,4 @@ class SyncService(ServiceBase):
 
 
 def _sha(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_checksum(path)

@@ -183,11 +183,8 @@ def write_bundle(
 # -- reading ----------------------------------------------------------------------------------
 def file_checksum(path: Path) -> str:
     """SHA-256 of a file, read by blocks."""
-    h = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _fail(path: Path, message: str) -> BundleError:
