@@ -53,8 +53,17 @@ def main() -> int:
     window.open_evaluation(eid, "ateliers")
     window.resize(1360, 860)
     window.show()
+
+    def settle() -> None:  # the screen reads its lists in the background
+        for _ in range(3):
+            ctx.tasks.wait(20000)
+            for _ in range(5):
+                app.processEvents()
+
+    settle()
     view = window.views["ateliers"]
     view.select_workshop(workshop.id)
+    settle()
     editor = view.editor
     editor.open_mode()
     mode = editor.mode
@@ -89,6 +98,7 @@ def main() -> int:
     print(args.out, args.mode_out) if ok else print("échec de la capture", file=sys.stderr)
     mode.close()
     window.close()
+    ctx.tasks.wait(20000)  # nothing left running when the store closes
     services.close()
     return 0 if ok else 1
 

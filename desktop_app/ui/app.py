@@ -113,8 +113,7 @@ class Launch:
             self.on_failed(self.error)
 
     def close(self) -> None:
-        self.tasks.wait(30000)
-        _dispose(self.window)
+        _dispose(self.window, self.tasks)
         if self.services is not None:
             self.services.close()
             self.services = None
@@ -215,7 +214,7 @@ def _still_window(app, services, settings, tasks, eid, step, screenshot, size, t
     if not screenshot:
         window.show()
         code = app.exec()
-        _dispose(window)
+        _dispose(window, tasks)
         return code
     width, _, height = size.partition("x")
     window.resize(int(width), int(height))
@@ -229,20 +228,25 @@ def _still_window(app, services, settings, tasks, eid, step, screenshot, size, t
         for _ in range(3):
             app.processEvents()
     ok = window.grab().save(screenshot)
-    window.close()
-    _dispose(window)
+    _dispose(window, tasks)
     if not ok:
         return fail(f"Impossible d'écrire la capture « {screenshot} ».")
     print(screenshot)
     return 0
 
 
-def _dispose(window) -> None:
-    """Delete the window's widgets now, while Qt and Python are both whole (not in the
-    interpreter's final garbage collection, where PySide6 can abort on some widget trees)."""
+def _dispose(window, tasks=None) -> None:
+    """Close the window (its screens flush what is being typed), let the background tasks
+    finish — a save's step count, a screen's load — and delete the widgets while Qt and Python are
+    both whole, so that nothing still runs, or imports, once the store is closed and the
+    interpreter shuts down."""
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
     window.close()
+    if tasks is not None:
+        tasks.wait(30000)
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    if tasks is not None:
+        tasks.wait(30000)

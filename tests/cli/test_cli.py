@@ -74,6 +74,20 @@ def test_screenshot_of_the_filled_cadrage(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 30_000
 
 
+def test_screenshots_of_screens_that_load_in_the_background_end_cleanly(tmp_path):
+    """Nothing still runs when the store closes: no task fails at exit, nothing in the log."""
+    db, home = tmp_path / "d.db", tmp_path / "home"
+    assert run("demo", "--db", str(db), env_home=home).returncode == 0
+    for view in ("actions", "questionnaires"):
+        png = tmp_path / f"{view}.png"
+        proc = run("gui", "--db", str(db), "--view", view, "--screenshot", str(png), env_home=home)
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    log = "".join(f.read_text("utf-8") for f in home.rglob("evalkit.log*"))
+    assert "task failed" not in log and "Traceback" not in log
+
+
 def test_view_without_evaluation_id_needs_a_single_evaluation(tmp_path):
     db = tmp_path / "d.db"
     home = tmp_path / "home"
