@@ -263,13 +263,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _is_user_error(exc: Exception) -> bool:
-    """Bad input with a French message: ours, a service's or the store's (the last two modules
-    are only imported by commands that use them — the GUI starts without them)."""
-    from desktop_app.services.errors import ServiceError
+    """Bad input with a French message: ours, a service's or the store's."""
+    from desktop_app.services.errors import is_user_facing
 
-    store = sys.modules.get("desktop_app.store.db")
-    kinds = (UserError, ServiceError) + ((store.StoreError,) if store else ())
-    return isinstance(exc, kinds)
+    return isinstance(exc, UserError) or is_user_facing(exc)
 
 
 def gui_main() -> int:

@@ -7,6 +7,7 @@ free of SQLAlchemy, so that the main window can be drawn before the database lay
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 
@@ -26,3 +27,10 @@ class Change:
     id: str
     evaluation_id: str
     field: str | None = None
+
+
+def is_user_facing(exc: BaseException) -> bool:
+    """A service's or the store's refusal: its message is French and meant for the user. (The
+    store's module is only looked at if it was loaded: the window is drawn before it is.)"""
+    store = sys.modules.get("desktop_app.store.db")
+    return isinstance(exc, ServiceError) or (store is not None and isinstance(exc, store.StoreError))

@@ -53,10 +53,9 @@ def open_store(db: str | None, evaluation: str | None = None, step: str | None =
 
 def describe_failure(exc: Exception) -> str:
     """The French message for a database or an evaluation that cannot be opened."""
-    from desktop_app.services.errors import ServiceError
+    from desktop_app.services.errors import is_user_facing
 
-    store = sys.modules.get("desktop_app.store.db")
-    if isinstance(exc, ServiceError) or (store is not None and isinstance(exc, store.StoreError)):
+    if is_user_facing(exc):
         return str(exc)
     log.error("opening failed", exc_info=exc)
     return f"Ouverture impossible ({exc.__class__.__name__}). Les détails sont dans le journal."
