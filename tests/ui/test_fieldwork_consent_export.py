@@ -6,22 +6,10 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from desktop_app.ui.views.terrain.view import TESTIMONIES, TerrainView
-
-
-def _click_choice(qtbot, renderer, field_id: str, text: str) -> None:
-    row = renderer.row(field_id)
-    button = next(b for b in row.findChildren(QAbstractButton) if b.text().replace("&", "") == text)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def _type(qtbot, renderer, field_id: str, text: str) -> None:
-    edit = renderer.row(field_id).findChild(QPlainTextEdit)
-    edit.setFocus()
-    qtbot.keyClicks(edit, text)
-    renderer.flush()
+from tests.ui.form_helpers import click_choice, type_text
 
 
 def test_consent_decides_what_the_view_exports(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch):
@@ -38,18 +26,18 @@ def test_consent_decides_what_the_view_exports(qtbot, ctx, services, evaluation_
     agreed = tab.current_id
     renderer = tab.sheet.renderer
     assert renderer.answers()["code_pseudonyme"] == "T01"
-    _type(qtbot, renderer, "texte_temoignage", "Les horaires du centre social ne collent pas au travail de nuit.")
-    _click_choice(qtbot, renderer, "consentement_utilisation", "Oui")
+    type_text(qtbot, renderer, "texte_temoignage", "Les horaires du centre social ne collent pas au travail de nuit.")
+    click_choice(qtbot, renderer, "consentement_utilisation", "Oui")
     qtbot.waitUntil(lambda: "Utilisation autorisée" in tab.banner.use.text())
-    _type(qtbot, renderer, "contexte", " Recueilli avec Mme Lefort devant le marche.")
+    type_text(qtbot, renderer, "contexte", " Recueilli avec Mme Lefort devant le marche.")
     qtbot.waitUntil(lambda: tab.banner.privacy.isVisible())  # the name is flagged
 
     # without consent
     tab.new_record("testimony")
     refused = tab.current_id
     assert refused != agreed and tab.sheet.renderer.answers()["code_pseudonyme"] == "T02"
-    _type(qtbot, tab.sheet.renderer, "texte_temoignage", "Je refuse que mes propos soient repris.")
-    _click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
+    type_text(qtbot, tab.sheet.renderer, "texte_temoignage", "Je refuse que mes propos soient repris.")
+    click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
     qtbot.waitUntil(lambda: "Utilisation refusée" in tab.banner.use.text())
     assert services.fieldwork.testimony(agreed).usable and not services.fieldwork.testimony(refused).usable
 

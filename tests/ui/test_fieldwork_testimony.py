@@ -6,23 +6,11 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.ui.views.terrain import shared
 from desktop_app.ui.views.terrain import testimonies as testimonies_view
-
-
-def _click_choice(qtbot, renderer, field_id: str, text: str) -> None:
-    row = renderer.row(field_id)
-    button = next(b for b in row.findChildren(QAbstractButton) if b.text().replace("&", "") == text)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def _type(qtbot, renderer, field_id: str, text: str) -> None:
-    edit = renderer.row(field_id).findChild(QPlainTextEdit)
-    edit.setFocus()
-    qtbot.keyClicks(edit, text)
-    renderer.flush()
+from tests.ui.form_helpers import click_choice, type_text
 
 
 def _tab(qtbot, ctx, evaluation_id):
@@ -45,10 +33,10 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     renderer = tab.sheet.renderer
     assert renderer.answers()["code_pseudonyme"] == "T01"  # a code, never a name
     assert "Accord d'utilisation à recueillir" in tab.banner.use.text()
-    _click_choice(qtbot, renderer, "profil", "Habitant·e")
-    _type(qtbot, renderer, "texte_temoignage", "Le bus passe une fois par mois, c'est trop peu.")
-    _click_choice(qtbot, renderer, "consentement_utilisation", "Oui")
-    _click_choice(qtbot, renderer, "consentement_diffusion", "Non")
+    click_choice(qtbot, renderer, "profil", "Habitant·e")
+    type_text(qtbot, renderer, "texte_temoignage", "Le bus passe une fois par mois, c'est trop peu.")
+    click_choice(qtbot, renderer, "consentement_utilisation", "Oui")
+    click_choice(qtbot, renderer, "consentement_diffusion", "Non")
     qtbot.waitUntil(lambda: "Utilisation autorisée" in tab.banner.use.text())
     assert "Pas de diffusion" in tab.banner.cast.text()
     t = fw.testimony(first)
@@ -56,7 +44,7 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     assert tab.table.item(0, 2).text() == "✔ Oui" and tab.table.item(0, 3).text() == "✖ Non"
 
     # a name slips into the text: flagged, but the words are saved
-    _type(qtbot, renderer, "contexte", " Recueilli avec Mme Lefort au centre social.")
+    type_text(qtbot, renderer, "contexte", " Recueilli avec Mme Lefort au centre social.")
     qtbot.waitUntil(lambda: tab.banner.privacy.isVisible())
     assert "Lefort" in tab.banner.privacy.text()
     assert tab.table.item(0, 5).text() == "⚠"
@@ -66,8 +54,8 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     tab.new_record("testimony")
     second = tab.current_id
     assert second != first and tab.sheet.renderer.answers()["code_pseudonyme"] == "T02"
-    _type(qtbot, tab.sheet.renderer, "texte_temoignage", "Je ne veux pas que ce soit repris.")
-    _click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
+    type_text(qtbot, tab.sheet.renderer, "texte_temoignage", "Je ne veux pas que ce soit repris.")
+    click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
     qtbot.waitUntil(lambda: "Utilisation refusée" in tab.banner.use.text())
     assert not fw.testimony(second).usable
 
@@ -105,7 +93,7 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
     assert told and "Support" in told[0]
     assert services.forms.get(fw.testimony(first).response_id).status == "draft"
-    _click_choice(qtbot, tab.sheet.renderer, "support", "Écrit (notes ou texte remis par la personne)")
+    click_choice(qtbot, tab.sheet.renderer, "support", "Écrit (notes ou texte remis par la personne)")
     qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
     assert services.forms.get(fw.testimony(first).response_id).status == "complete"
     assert tab.complete.text() == "Rouvrir la fiche"

@@ -1,0 +1,19 @@
+"""Acting on a rendered kit form as a user does: click a choice, type into a text field."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QPlainTextEdit
+
+
+def click_choice(qtbot, renderer, field_id: str, text: str) -> None:
+    row = renderer.row(field_id)
+    button = next(b for b in row.findChildren(QAbstractButton) if b.text().replace("&", "") == text)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_text(qtbot, renderer, field_id: str, text: str) -> None:
+    edit = renderer.row(field_id).findChild(QPlainTextEdit)
+    edit.setFocus()
+    qtbot.keyClicks(edit, text)
+    renderer.flush()
