@@ -29,7 +29,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
@@ -39,6 +39,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from desktop_app import __version__
+from desktop_app.sync.batch import TableBatch, read_batch
 from desktop_app.sync.codec import codec
 from desktop_app.sync.records import EVALUATIONS, RecordError, table_map
 
@@ -67,18 +68,44 @@ class BundleError(Exception):
     """A bundle that cannot be imported; the message is French and names the file."""
 
 
+class Records(Mapping[str, list[dict[str, Any]]]):
+    """A bundle's records, table -> records (encoded JSON). The tables checked as a whole
+    (`batches`) are parsed into records only when asked for (a record-by-record merge)."""
+
+    def __init__(self, path: Path, parsed: dict[str, list[Any]], batches: dict[str, TableBatch], order: list[str]):
+        self._path = path
+        self._parsed = parsed
+        self._batches = batches
+        self._names = order  # the tables in the order of their files
+
+    def __getitem__(self, table: str) -> list[dict[str, Any]]:
+        found = self._parsed.get(table)
+        if found is None:
+            batch = self._batches[table]  # KeyError: no such table
+            found = self._parsed[table] = _load_json_quick(self._path, batch.raw, f"records/{table}.json", exact=True)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 @dataclass
 class Bundle:
     """A verified bundle: its manifest, records (encoded JSON), version histories, kit files."""
 
     path: Path
     manifest: dict[str, Any]
-    records: dict[str, list[dict[str, Any]]]
+    records: Mapping[str, list[dict[str, Any]]]
     versions: dict[str, dict[str, list[str]]]
     kit_files: dict[str, str] | None
     attachments: list[str] = field(default_factory=list)  # sha256 of the attachments inside
     # table -> its records checked and decoded (column -> Python value), in the same order
     decoded: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    # table -> its records checked as a whole (`batch.read_batch`): not decoded one by one
+    batches: dict[str, TableBatch] = field(default_factory=dict, repr=False)
     file_sha256: str = ""  # of the .evalkit file itself
     _attachment_data: dict[str, bytes] = field(default_factory=dict, repr=False)  # verified content
 
@@ -97,6 +124,14 @@ class Bundle:
     @property
     def redacted(self) -> dict[str, list[str]]:
         return self.manifest.get("redacted", {})
+
+    def count(self, table: str) -> int:
+        """How many records of `table` the bundle carries (without parsing a batch)."""
+        batch = self.batches.get(table)
+        if batch is not None:
+            return len(batch)
+        rows = self.records.get(table)
+        return len(rows) if isinstance(rows, list) else 0
 
     def attachment_bytes(self, sha256: str) -> bytes:
         kept = self._attachment_data.get(sha256)
@@ -222,6 +257,31 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, 
     return data
 
 
+def _read_stored(zf: zipfile.ZipFile, info: zipfile.ZipInfo, expected: dict[str, Any], cap: int, path: Path, stored: bytes | None) -> bytes:
+    """`_read_entry` from the entry's bytes as stored (`_stored_bytes`), inflated by zlib in one
+    call. Only the plain case is done here (and checked against the manifest's SHA-256 all the
+    same); anything else (another compression, a stream that does not end where it should) is
+    read the usual way, which says what is wrong."""
+    size = expected.get("size")
+    if stored is None or not isinstance(size, int) or size < 0 or size > cap or info.file_size != size:
+        return _read_entry(zf, info, expected, cap, path)
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = stored
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflate = zlib.decompressobj(-15)
+        try:
+            data = inflate.decompress(stored, size + 1)  # at most one byte past the announced size
+        except zlib.error:
+            return _read_entry(zf, info, expected, cap, path)
+        if not inflate.eof or inflate.unused_data or inflate.unconsumed_tail:
+            return _read_entry(zf, info, expected, cap, path)
+    else:
+        return _read_entry(zf, info, expected, cap, path)
+    if len(data) != size or hashlib.sha256(data).hexdigest() != expected.get("sha256"):
+        return _read_entry(zf, info, expected, cap, path)
+    return data
+
+
 def _load_json(path: Path, data: bytes, name: str) -> Any:
     """Parse with the standard library (the reference: what it accepts, and the values)."""
     try:
@@ -316,20 +376,15 @@ def peek_manifest(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def read_bundle(path: str | Path, shared: dict[str, Any] | None = None) -> Bundle:
+def read_bundle(path: str | Path, shared: dict[str, Any] | None = None, *, batches: bool = True) -> Bundle:
     """Open and verify a whole bundle; raise BundleError (French) at the first problem.
 
     `shared`: a dict kept across the bundles of one import, so that a kit copy several of them
-    carry (same SHA-256, checked in each) is parsed once. `read_ahead.reading_ahead` puts there
-    the files it reads in the background."""
+    carry (same SHA-256, checked in each) is parsed once. `batches`: check the tables that can
+    be as a whole (`batch.read_batch`), their records parsed only when asked for; without, every
+    record is parsed and decoded."""
     path = Path(path)
-    shared = {} if shared is None else shared
-    ahead = shared.get(AHEAD)
-    read = ahead.take(path) if ahead is not None else None
-    return finish_reading(read or read_file(path, shared))
-
-
-AHEAD = "read_ahead"  # key of `shared` for `read_ahead.ReadAhead`
+    return finish_reading(read_file(path, {} if shared is None else shared), batches=batches)
 
 
 @dataclass
@@ -349,8 +404,7 @@ class FileRead:
 def read_file(path: Path, shared: dict[str, Any]) -> FileRead:
     """The reading half of `read_bundle`: the file and its checksum, the zip's directory, the
     manifest, every entry decompressed and compared with the manifest, the attachments, the kit
-    copy (parsed once per import). Mostly work that releases the GIL, so it can run in a thread
-    while the previous file is parsed. A problem is kept, not raised: the entries before it are
+    copy (parsed once per import). A problem is kept, not raised: the entries before it are
     still parsed first (`finish_reading`), so that the problem reported is the one a reading in
     order meets first."""
     read = FileRead(path)
@@ -361,22 +415,31 @@ def read_file(path: Path, shared: dict[str, Any]) -> FileRead:
     return read
 
 
-def finish_reading(read: FileRead) -> Bundle:
+def finish_reading(read: FileRead, *, batches: bool = True) -> Bundle:
     """The parsing half of `read_bundle`: records and histories parsed and checked."""
     path = read.path
     records: dict[str, list[dict[str, Any]]] = {}
+    checked: dict[str, TableBatch] = {}
     versions: dict[str, dict[str, list[str]]] = {}
+    order: list[str] = []
+    tables = table_map() if batches and read.failure is None else {}
+    eid = read.manifest["evaluation"]["id"] if tables else ""
     for name, raw in read.raw:
-        data = _load_json_quick(path, raw, name, exact=name != "versions.json")
         if name == "versions.json":
-            versions = data
+            versions = _load_json_quick(path, raw, name, exact=False)
+            continue
+        table = name[len("records/"):-len(".json")]
+        order.append(table)
+        batch = read_batch(tables[table], raw, eid) if table in tables else None
+        if batch is not None:
+            checked[table] = batch
         else:
-            records[name[len("records/"):-len(".json")]] = data
+            records[table] = _load_json_quick(path, raw, name, exact=True)
     if read.failure is not None:
         raise read.failure
     bundle = Bundle(
-        path, read.manifest, records, versions, read.kit_files, read.attachments,
-        file_sha256=read.file_sha256, _attachment_data=read.kept,
+        path, read.manifest, Records(path, records, checked, order), versions, read.kit_files, read.attachments,
+        batches=checked, file_sha256=read.file_sha256, _attachment_data=read.kept,
     )
     check_structure(bundle)
     return bundle
@@ -443,7 +506,8 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
             elif name == "kit/snapshot.json":  # the same kit in every bundle: verified in full once
                 read.kit_files = _shared_entry(zf, path, entries[name], listed[name], shared, stored(entries[name]))
             else:  # parsed by finish_reading
-                read.raw.append((name, _read_entry(zf, entries[name], listed[name], MAX_JSON_BYTES, path)))
+                info = entries[name]
+                read.raw.append((name, _read_stored(zf, info, listed[name], MAX_JSON_BYTES, path, stored(info))))
 
 
 def _stored_bytes(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes | None:
@@ -492,10 +556,22 @@ def check_structure(bundle: Bundle) -> None:
             f"« {path.name} » contient des données inconnues de cette version ({', '.join(sorted(unknown))}) : "
             "mettez l'application à jour."
         )
-    ev_rows = bundle.records.get(EVALUATIONS, [])
-    if len(ev_rows) != 1 or not isinstance(ev_rows[0], dict) or ev_rows[0].get("id") != eid:
-        raise _fail(path, "l'évaluation du fichier est absente ou ne correspond pas au manifeste.")
-    for table, rows in bundle.records.items():
+    batches = bundle.batches
+    if EVALUATIONS in batches:
+        ev_ids = batches[EVALUATIONS].ids
+        if ev_ids != (eid,):
+            raise _fail(path, "l'évaluation du fichier est absente ou ne correspond pas au manifeste.")
+    else:
+        ev_rows = bundle.records.get(EVALUATIONS, [])
+        if len(ev_rows) != 1 or not isinstance(ev_rows[0], dict) or ev_rows[0].get("id") != eid:
+            raise _fail(path, "l'évaluation du fichier est absente ou ne correspond pas au manifeste.")
+    for table in bundle.records:
+        batch = batches.get(table)
+        if batch is not None:  # checked as a whole while reading (`batch.read_batch`)
+            if manifest["counts"].get(table) != len(batch):
+                raise _fail(path, f"nombre d'enregistrements de « {table} » différent du manifeste.")
+            continue
+        rows = bundle.records[table]
         if not isinstance(rows, list):
             raise _fail(path, f"table « {table} » mal formée.")
         if manifest["counts"].get(table) != len(rows):

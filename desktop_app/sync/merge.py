@@ -26,8 +26,9 @@ bundle of the same import already brought is read again before a later bundle me
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, exists, literal, select, union_all, update
@@ -35,9 +36,10 @@ from sqlalchemy.orm import Session
 
 from desktop_app.store.models import KitSnapshot, utcnow
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncKnownVersion, SyncPeer
+from desktop_app.sync.batch import history_pairs
 from desktop_app.sync.bundle import Bundle, BundleError
-from desktop_app.sync.codec import codec, insert_rows
-from desktop_app.sync.outgoing import CHUNK, known_versions, remember
+from desktop_app.sync.codec import codec, insert_plan, insert_rows
+from desktop_app.sync.outgoing import CHUNK, known_versions, remember, remember_new
 from desktop_app.sync.records import (
     SYNC_META,
     SyncedTable,
@@ -202,10 +204,10 @@ def import_bundles(
             kits.add(key)
     seen_at = utcnow()
     tables = synced_tables()
-    merged = [st for st in tables if any(b.records.get(st.name) for b in bundles)]
+    merged = [st for st in tables if any(b.count(st.name) for b in bundles)]
     held, known = _occupied(session.connection(), merged)
     for n, st in enumerate(tables):
-        parts = [(b, r) for b, r in zip(bundles, results, strict=True) if b.records.get(st.name)]
+        parts = [(b, r) for b, r in zip(bundles, results, strict=True) if b.count(st.name)]
         if parts:
             _merge_table(session, st, parts, seen_at, st.name in held, st.name in known)
         if on_table:
@@ -221,35 +223,56 @@ class _Pending:
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
         self.sources: list[dict[str, Any]] = []  # the bundle record of each row
+        self.batch_rows: list[tuple] = []  # driver rows of batches (`TableBatch.sqlite_rows`)
         self.learned: set[tuple[str, str]] = set()
+        self.new_pairs: set[tuple[str, str]] = set()  # versions known nowhere in the table yet
 
     def write(self, session: Session, st: SyncedTable, known: dict[str, list[str]], seen_at) -> None:
-        insert_rows(session.connection(), st.table, self.rows, self.sources)
+        conn = session.connection()
+        insert_rows(conn, st.table, self.rows, self.sources)
+        if self.batch_rows:
+            insert_plan(conn, st.table).execute(conn, self.batch_rows)
         remember(session, st.name, self.learned, known, seen_at)
-        self.rows, self.sources, self.learned = [], [], set()
+        remember_new(session, st.name, self.new_pairs, seen_at)
+        self.rows, self.sources, self.batch_rows, self.learned, self.new_pairs = [], [], [], set(), set()
 
 
 def _merge_table(
     session: Session, st: SyncedTable, parts: list[tuple[Bundle, ImportResult]], seen_at, held: bool, has_known: bool
 ) -> None:
     """Merge one table of every bundle: one lookup for all of them, then bundle by bundle.
-    `held`, `has_known`: whether the table had rows, and known versions, before the import."""
+    `held`, `has_known`: whether the table had rows, and known versions, before the import.
+
+    A bundle's table checked as a whole (`Bundle.batches`) whose records are all new here (none
+    held before, none brought by an earlier bundle of this import) is inserted as it is, on
+    SQLite, without being decoded record by record (`_insert_batch`); the others are merged
+    record by record."""
     table = st.name
     conn = session.connection()
-    prepared = []
-    for bundle, result in parts:
-        records = bundle.records[table]
-        values = bundle.decoded.get(table)
-        if values is None or len(values) != len(records):  # a bundle not read by read_bundle
-            values = [codec(st).decode(r) for r in records]
-        prepared.append((bundle, result, _parent_first(st, list(zip(records, values, strict=True)))))
-    ids = list(dict.fromkeys(r["id"] for _, _, pairs in prepared for r, _ in pairs))
+    plan = insert_plan(conn, st.table) if conn.dialect.name == "sqlite" else None
+    ids = list(dict.fromkeys(chain.from_iterable(_ids(b, table) for b, _ in parts)))
     local = _fetch(conn, st, ids) if held else {}
     known = known_versions(session, table, ids) if has_known else {}
     conflicts = _open_conflicts(session, table, list(local)) if local else {}  # only records held can be in conflict
     pending = _Pending()
     merged: set[str] = set()
-    for bundle, result, pairs in prepared:
+    for bundle, result in parts:
+        batch = bundle.batches.get(table)
+        if batch is not None and plan is not None and merged.isdisjoint(batch.ids) and local.keys().isdisjoint(batch.ids):
+            rows = batch.sqlite_rows(plan)
+            if rows is not None:
+                pending.batch_rows += rows
+                pairs = history_pairs(batch, bundle.versions.get(table) or {})
+                # no version of this table known before the import: every pair is new
+                (pending.learned if has_known else pending.new_pairs).update(pairs)
+                result.add(table, INSERTED, len(batch))
+                merged.update(batch.ids)
+                continue
+        records = bundle.records[table]
+        values = bundle.decoded.get(table)
+        if values is None or len(values) != len(records):  # not decoded while reading
+            values = [codec(st).decode(r) for r in records]
+        pairs = _parent_first(st, list(zip(records, values, strict=True)))
         bundle_ids = [r["id"] for r, _ in pairs]
         again = sorted(merged.intersection(bundle_ids))
         if again:  # an earlier bundle of this import merged these records: read them as they are now
@@ -257,11 +280,18 @@ def _merge_table(
             for rid in again:
                 local.pop(rid, None)
                 conflicts.pop(rid, None)
+                known.pop(rid, None)
             local.update(_fetch(conn, st, again))
             conflicts.update(_open_conflicts(session, table, again))
+            known.update(known_versions(session, table, again))
         _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pending)
         merged.update(bundle_ids)
     pending.write(session, st, known, seen_at)
+
+
+def _ids(bundle: Bundle, table: str) -> Iterable[str]:
+    batch = bundle.batches.get(table)
+    return batch.ids if batch is not None else (r["id"] for r in bundle.records[table])
 
 
 def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pending: _Pending) -> None:

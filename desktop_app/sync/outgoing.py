@@ -76,6 +76,16 @@ def remember(
         else:
             continue
         rows.append((rid, version))
+    _insert_versions(session, table, rows, seen_at)
+
+
+def remember_new(session: Session, table: str, pairs: set[tuple[str, str]], seen_at: datetime | None = None) -> None:
+    """`remember` for pairs none of which is known yet (records new to this database, in a
+    table none of whose versions is known): inserted without looking."""
+    _insert_versions(session, table, sorted(pairs), seen_at)
+
+
+def _insert_versions(session: Session, table: str, rows: list[tuple[str, str]], seen_at: datetime | None) -> None:
     if not rows:
         return
     conn = session.connection()
