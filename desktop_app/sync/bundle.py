@@ -288,6 +288,8 @@ def _load_json(path: Path, data: bytes, name: str) -> Any:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _fail(path, f"« {name} » n'est pas un JSON valide.") from None
+    except RecursionError:  # thousands of nested brackets: no bundle is written so
+        raise _fail(path, f"« {name} » est imbriqué trop profondément : fichier refusé.") from None
 
 
 def _load_json_quick(path: Path, data: bytes, name: str, *, exact: bool) -> Any:

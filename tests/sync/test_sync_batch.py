@@ -145,7 +145,7 @@ def test_the_kit_copy_is_read_once_when_the_files_carry_attachments(machine_b, t
     assert summaries[0]["imported"] > 0 and summaries[1]["updated"] == 1 and summaries[2]["imported"] > 0
 
 
-def test_a_failure_met_reading_ahead_is_the_one_met_in_order(machine_b, two_evaluations, tmp_path):
+def test_the_failure_reported_is_the_first_one_in_file_order(machine_b, two_evaluations, tmp_path):
     """A file whose records are not JSON, then one that is truncated: the first one is named,
     whichever is read first, and nothing is written."""
     _, _, (first, second, third) = two_evaluations

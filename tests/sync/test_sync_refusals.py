@@ -176,6 +176,24 @@ def test_malformed_record(machine_b, good, tmp_path, field, value, match):
     refused(machine_b, rebuild(good, tmp_path / "bad.evalkit", change), match)
 
 
+@pytest.mark.parametrize("entry", ["records/communes.json", "records/form_responses.json", "versions.json"])
+def test_nesting_too_deep_is_refused(machine_b, good, tmp_path, entry):
+    """Tens of thousands of nested brackets (in a whole file, or inside an answer)."""
+
+    def change(manifest, entries):
+        deep = b"[" * 100_000 + b"]" * 100_000
+        if entry == "records/form_responses.json":
+            rows = json.loads(entries[entry])
+            rows[0]["answers"] = "@@"
+            data = json.dumps(rows).encode().replace(b'"@@"', deep)
+        else:
+            data = deep
+        entries[entry] = data
+        declare(manifest, entry, data)
+
+    refused(machine_b, rebuild(good, tmp_path / "deep.evalkit", change), "imbriqué trop profondément")
+
+
 def test_not_a_bundle(machine_b, tmp_path):
     other = tmp_path / "notes.evalkit"
     with zipfile.ZipFile(other, "w") as zf:
