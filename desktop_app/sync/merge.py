@@ -21,6 +21,10 @@ bundle (none at all when the table, or its known versions, are empty: a new terr
 rows are inserted with one `executemany` per table and their known versions with another. The
 outcome is the one of importing the bundles one after the other: a record that an earlier
 bundle of the same import already brought is read again before a later bundle merges it.
+
+On SQLite, a bundle's table checked as a whole while reading (`batch.TableBatch`) whose records
+are all new here goes straight to the executemany, with their version ids, without being decoded
+record by record: the common case of a resource centre receiving a new territory.
 """
 
 from __future__ import annotations
