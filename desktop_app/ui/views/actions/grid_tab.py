@@ -312,7 +312,10 @@ class GridTab(QWidget):
 
     def _apply_filters(self, redraw: bool = True) -> None:
         model = self.model
-        self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r].action))
+        if self.filters.active:
+            self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r].action))
+        else:  # every row: no filter to ask 3,000 times
+            self.proxy.set_predicate(lambda r: r < len(model.rows))
         if redraw:
             if not self._chart_shown:
                 self._draw_chart()  # a first picture at once; later ones wait for a pause in the typing
@@ -320,6 +323,8 @@ class GridTab(QWidget):
                 self._chart_timer.start()
 
     def visible_rows(self):
+        if not self.filters.active:  # every row (their order here does not matter to the callers)
+            return list(self.model.rows)
         return [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()] for r in range(self.proxy.rowCount())]
 
     def _draw_chart(self) -> None:

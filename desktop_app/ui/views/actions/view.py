@@ -69,7 +69,7 @@ class ActionsView(QWidget):
         self.tabs.addTab(self.programmation, "Programmation")
         self.tabs.addTab(self.grid_tab, "Grille de choix")
         self.tabs.addTab(self.chosen_tab, "Actions retenues")
-        self._data = None  # (actions, grid) until the next change: switching tabs reuses them
+        self._data = None  # (actions, grid, options, qpv names) until the next change: tabs reuse them
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 16)
@@ -93,14 +93,13 @@ class ActionsView(QWidget):
     # -- refresh -------------------------------------------------------------------------------
     def refresh(self, keep_order: bool = False) -> None:
         """Reload the current tab if its data changed (the others reload when shown)."""
-        svc = self.ctx.services.actions
         self._keep_order = self._keep_order or keep_order
         if self._data is None:
             if not self._loader.pending:
                 self._load()
             return
         keep_order, self._keep_order = self._keep_order, False
-        actions, grid = self._data
+        actions, grid, options, qpv_names = self._data
         self.tabs.setTabText(PROG, f"Programmation ({len(actions)})")
         self.tabs.setTabText(CHOSEN, f"Actions retenues ({len(grid.chosen)})")
         self.export_button.setEnabled(bool(actions))
@@ -110,10 +109,8 @@ class ActionsView(QWidget):
             return
         self._dirty.discard(index)
         if index == PROG:
-            self.programmation.set_data(actions, grid, svc.filter_options(self.evaluation_id, actions),
-                                        svc.qpv_names(self.evaluation_id))
+            self.programmation.set_data(actions, grid, options, qpv_names)
         elif index == GRID:
-            options = svc.filter_options(self.evaluation_id, actions)
             self.grid_tab.set_grid(grid, options, keep_order=keep_order)
         else:
             self.chosen_tab.set_grid(grid)
@@ -135,9 +132,9 @@ class ActionsView(QWidget):
         """Read the actions and compute the grid off the GUI thread, then fill the current tab."""
         svc, eid = self.ctx.services.actions, self.evaluation_id
 
-        def work(_progress):
+        def work(_progress):  # the filters' choices too: sorting 3,000 titles is no GUI work
             actions = svc.list(eid)
-            return actions, svc.grid(eid, actions)
+            return actions, svc.grid(eid, actions), svc.filter_options(eid, actions), svc.qpv_names(eid)
 
         def done(data) -> None:
             self.loading.hide()
@@ -210,6 +207,8 @@ class ActionsView(QWidget):
 
     # -- hand entry ----------------------------------------------------------------------------
     def _pillars(self) -> list[str]:
+        if self._data is not None:
+            return list(self._data[2].pillars)
         return list(self.ctx.services.actions.filter_options(self.evaluation_id).pillars)
 
     def add_action(self) -> None:
