@@ -31,6 +31,7 @@ from desktop_app.kit.schema import (
     Section,
     Tool,
 )
+from desktop_app.kit.yaml_cache import MISSING, ParsedYamlCache
 
 KIT_FILE = "kit.yaml"
 _TOOL_ADAPTER: TypeAdapter[Tool] = TypeAdapter(Tool)
@@ -115,14 +116,15 @@ def read_folder(folder: Path) -> dict[str, str]:
     return files
 
 
-def load_folder(folder: Path) -> Kit:
-    return load_files(read_folder(folder))
+def load_folder(folder: Path, cache: ParsedYamlCache | None = None) -> Kit:
+    return load_files(read_folder(folder), cache)
 
 
-def load_files(files: Mapping[str, str]) -> Kit:
-    """Validate a kit snapshot. Raise KitError listing every problem found."""
+def load_files(files: Mapping[str, str], cache: ParsedYamlCache | None = None) -> Kit:
+    """Validate a kit snapshot. Raise KitError listing every problem found.
+    `cache`: YAML texts parsed before (`yaml_cache`), looked up and completed."""
     problems: list[KitProblem] = []
-    manifest_data = _parse_yaml(KIT_FILE, files.get(KIT_FILE), problems)
+    manifest_data = _parse_yaml(KIT_FILE, files.get(KIT_FILE), problems, cache)
     if manifest_data is None:
         raise KitError(problems or [KitProblem(KIT_FILE, "", "fichier vide")])
     try:
@@ -141,7 +143,7 @@ def load_files(files: Mapping[str, str]) -> Kit:
         if text is None:
             problems.append(KitProblem(KIT_FILE, f"tools[{i}].file", f"le fichier « {ref.file} » est introuvable"))
             continue
-        data = _parse_yaml(ref.file, text, problems)
+        data = _parse_yaml(ref.file, text, problems, cache)
         if data is None:
             if not any(p.file == ref.file for p in problems):
                 problems.append(KitProblem(ref.file, "", "fichier vide"))
@@ -166,21 +168,31 @@ def load_files(files: Mapping[str, str]) -> Kit:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _parse_yaml(name: str, text: str | None, problems: list[KitProblem]) -> object | None:
+def _parse_yaml(name: str, text: str | None, problems: list[KitProblem], cache: ParsedYamlCache | None = None) -> object | None:
     if text is None:
         problems.append(KitProblem(name, "", "fichier introuvable"))
         return None
-    try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
-        problems.append(KitProblem(name, where, f"YAML illisible ({getattr(exc, 'problem', None) or exc})"))
-        return None
+    data = cache.get(text) if cache is not None else MISSING
+    if data is MISSING:
+        data = _load_yaml(name, text, problems)
+        if data is MISSING:
+            return None
+        if cache is not None:
+            cache.put(text, data)
     if data is not None and not isinstance(data, dict):
         problems.append(KitProblem(name, "", "le fichier doit contenir un objet (des paires clé : valeur)"))
         return None
     return data
+
+
+def _load_yaml(name: str, text: str, problems: list[KitProblem]) -> object:
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        problems.append(KitProblem(name, where, f"YAML illisible ({getattr(exc, 'problem', None) or exc})"))
+        return MISSING
 
 
 _FRENCH_ERRORS = {

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from desktop_app import paths
 from desktop_app.kit.loader import Kit, KitError, load_files, load_folder
+from desktop_app.kit.yaml_cache import ParsedYamlCache
 from desktop_app.services.base import ServiceBase, ServiceError
 from desktop_app.store.db import Store
 from desktop_app.store.models import KitSnapshot
@@ -27,11 +28,13 @@ class KitService(ServiceBase):
 
     def bundled(self) -> Kit:
         if self._bundled is None:
+            cache = ParsedYamlCache(paths.data_dir() / "cache" / "kit-yaml.json")
             try:
-                self._bundled = load_folder(self.forms_dir)
+                self._bundled = load_folder(self.forms_dir, cache)
             except KitError as exc:
                 raise ServiceError(f"Le kit fourni avec l'application contient une erreur :\n{exc}") from None
             self._cache[(self._bundled.id, self._bundled.version)] = self._bundled
+            cache.save()  # the next start reads the YAML parsed here
         return self._bundled
 
     def snapshot(self, kit: Kit) -> None:
