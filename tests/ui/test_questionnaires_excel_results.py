@@ -114,6 +114,11 @@ def test_generate_one_file_per_invitee(qtbot, ctx, services, evaluation, tmp_pat
     assert "pilote@agglo.example" in guide
 
 
+def _question_ids(services, evaluation, drafts: bool = True) -> list[str]:
+    results = services.questionnaires.results(evaluation, COMMUNES, None, drafts)
+    return [q.field_id for section in results.sections for q in section.questions]
+
+
 def test_results_tab_shows_rate_tables_and_charts(qtbot, ctx, services, evaluation, tmp_path):
     q = services.questionnaires
     q.import_files(evaluation, [_filled(services, evaluation, tmp_path, "Douai", "59178", GOOD)])
@@ -125,11 +130,25 @@ def test_results_tab_shows_rate_tables_and_charts(qtbot, ctx, services, evaluati
     assert view.tabs.currentWidget() is results  # responses exist: results first
     rate_text = " ".join(label.text() for label in results.rate_card.findChildren(QLabel))
     assert "100 %" in rate_text and "<b>2</b> sur <b>2</b> communes invitées" in rate_text
+    assert not results.kind.isEnabled() and results.kind.currentText() == "Communes"  # one type of respondent
+    # the cards come by batches: in the end, one per question, in the order of the questionnaire
+    qtbot.waitUntil(lambda: not results.loading())
+    assert [c.result.field_id for c in results.cards] == _question_ids(services, evaluation)
+    assert not any(w.isVisible() and w.text().startswith("Chargement des questions")
+                   for w in results.scroll.widget().findChildren(QLabel))
     cards = {c.result.field_id: c for c in results.cards}
     satisfaction = cards["satisfaction_pilotage"]
     assert [(o.count, round(o.percent)) for o in satisfaction.result.options][:3] == [(1, 50), (0, 0), (1, 50)]
-    assert satisfaction.chart is not None and not satisfaction.chart.pixmap().isNull()  # drawn (first charts)
+    lines = satisfaction.table.text().splitlines()
+    assert lines[0].endswith(" : 1 (50 %)") and lines[1].endswith(" : 0 (0 %)") and len(lines) == len(satisfaction.result.options)
+    qtbot.waitUntil(lambda: satisfaction.table.height() >= len(lines) * satisfaction.table.fontMetrics().height())
+    first = next(c for c in results.cards if c.chart is not None)
+    assert not first.chart.pixmap().isNull()  # the first charts are drawn with the page
+    results.scroll.ensureWidgetVisible(satisfaction)  # the others when scrolled to
+    qtbot.waitUntil(lambda: satisfaction.chart is not None and not satisfaction.chart.pixmap().isNull())
     assert "nom_commune" not in cards  # identification is not a result
+    instances = cards["instances"]  # several answers possible: said under the table
+    assert any("le total dépasse 100 %" in label.text() for label in instances.findChildren(QLabel))
     # scrolling draws the other charts
     results.scroll.verticalScrollBar().setValue(results.scroll.verticalScrollBar().maximum())
     results.request_visible()
@@ -137,6 +156,44 @@ def test_results_tab_shows_rate_tables_and_charts(qtbot, ctx, services, evaluati
     assert not last.chart.pixmap().isNull()
     # drafts can be left out
     results.drafts.setChecked(False)
+    qtbot.waitUntil(lambda: not results.loading())
     cards = {c.result.field_id: c for c in results.cards}
     assert cards["satisfaction_pilotage"].result.answered == 1
+    assert [c.result.field_id for c in results.cards] == _question_ids(services, evaluation, drafts=False)
     assert results.jump.count() == len(results.section_labels) > 3
+
+
+def test_results_cards_come_by_batches_and_jumping_builds_the_section(qtbot, ctx, services, evaluation, tmp_path):
+    """A large questionnaire's cards are not all built at once: the first ones with the rate, then the
+    others while the window stays usable (« Chargement des questions… » meanwhile)."""
+    from deferred_tasks import DeferredTaskRunner
+
+    q = services.questionnaires
+    q.import_files(evaluation, [_filled(services, evaluation, tmp_path, "Douai", "59178", GOOD)])
+    ctx.tasks = DeferredTaskRunner()
+    view = _view(qtbot, ctx, evaluation)
+    results = view.results
+    assert results.scroll.widget().text() == "Calcul des résultats…"
+    ids = _question_ids(services, evaluation)
+    ctx.tasks.finish()  # the results arrive: the rate and the first cards are shown at once
+    page = results.scroll.widget()
+    assert results.rate_card is not None and 0 < len(results.cards) < len(ids)
+    progress = [w for w in page.findChildren(QLabel) if w.text().startswith("Chargement des questions")]
+    assert len(progress) == 1 and f"sur {len(ids)})" in progress[0].text()
+    assert results.jump.count() > 3  # every section can be chosen already
+    # jumping to the last section builds it now and scrolls to it
+    last = results.jump.count() - 1
+    results.jump.setCurrentIndex(last)
+    results.jump.activated.emit(last)
+    assert len(results.section_labels) == results.jump.count()
+    heading = results.section_labels[last]
+    assert results.scroll.verticalScrollBar().value() > 0
+    top = heading.mapTo(page, heading.rect().topLeft()).y()
+    assert results.scroll.verticalScrollBar().value() <= top < results.scroll.verticalScrollBar().value() + results.scroll.viewport().height()
+    # the rest fills in by itself, with the charts of what is on screen
+    qtbot.waitUntil(lambda: not results.loading())
+    assert [c.result.field_id for c in results.cards] == ids
+    assert not any(w.isVisible() and w.text().startswith("Chargement des questions") for w in page.findChildren(QLabel))
+    ctx.tasks.finish()
+    drawn = [c for c in results.cards if c.chart is not None and not c.chart.pixmap().isNull()]
+    assert drawn

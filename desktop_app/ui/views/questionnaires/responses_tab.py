@@ -4,6 +4,8 @@ A banner says when a respondent answered more than once and opens the choice of 
 keep. Every answer is saved as it is committed (`answerChanged`), through `ctx.apply`.
 The list (each response's respondent and completion, the duplicates) is read in the background:
 « Chargement des réponses… » under the empty list the first time, the list kept while it reloads.
+The first response opens in the form when the list is read, or when the tab is first shown if it
+is behind another one (building a form takes a moment: not for a tab nobody looks at).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class ResponsesTab(QWidget):
         self.response_id: str | None = None
         self._loader = BackgroundLoad(self, ctx.tasks)
         self._after_load: list = []  # what waits for the list being read (selecting the first row)
+        self._first_when_shown = False  # the first response is opened when the tab is next shown
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -157,6 +160,7 @@ class ResponsesTab(QWidget):
 
     def set_questionnaire(self, info) -> None:
         self.flush()
+        self._first_when_shown = False
         self.info = info
         self.form = self.service.form(self.evaluation_id, info.tool_id)
         self._open(None)
@@ -166,9 +170,18 @@ class ResponsesTab(QWidget):
         self.reload(then=self._select_first)
 
     def _select_first(self) -> None:
+        if not self.isVisible():  # behind another tab: the form is built when the tab is shown
+            self._first_when_shown = True
+            return
+        self._first_when_shown = False
         if self.proxy.rowCount() and self.response_id is None:
             first = self.model.rows[self.proxy.mapToSource(self.proxy.index(0, 0)).row()]
             self.select(first.id)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._first_when_shown:
+            self._select_first()
 
     def reload(self, then=None) -> None:
         """Read the responses in the background, then show them (and call `then()`)."""

@@ -2,13 +2,17 @@
 
 Filters: the respondent type (when a questionnaire has several) and whether drafts count.
 The results are computed in the background (« Calcul des résultats… » until the first are
-shown), and so are the charts, the visible ones first, kept in a cache so going back and forth
-between filters is instant. The export of all responses is here too.
+shown). The page then shows the rate and the first question cards at once; the other cards are
+added by short batches between which the window stays responsive (« Chargement des questions… »
+at the bottom meanwhile; jumping to a section builds it at once). Charts are drawn and decoded
+in the background too, the visible ones first, kept in a cache so going back and forth between
+filters is instant. The export of all responses is here too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -37,18 +41,20 @@ from desktop_app.ui.views.questionnaires.common import (
     remembered_folder,
     run_with_progress,
 )
-from desktop_app.ui.views.questionnaires.result_cards import QuestionCard, RateCard
+from desktop_app.ui.views.questionnaires.result_cards import LINK_STYLE, QuestionCard, RateCard, chart_image
 from desktop_app.ui.widgets.background import BackgroundLoad
 
 CACHE_SIZE = 400
 MARGIN = 700  # pixels below the visible area whose charts are drawn in advance
-FIRST = 6  # charts drawn at once, before the layout is known
+FIRST = 6  # question cards built with the page (about what a window shows), and charts drawn at once
+BATCH_MS = 25  # then cards are added by batches of about this long, between which the window stays live
 LOADING = "Calcul des résultats…"
+BUILDING = "Chargement des questions… ({done} sur {total})"
 
 
 def _settle() -> None:
-    """Lay out now what a new chart changed (card, page, scroll area), not at the next event loop
-    pass: the page is right at once, and so is an offscreen screenshot taken right after."""
+    """Lay out now what was added to the page (cards, charts), not at the next event loop pass:
+    positions are right at once (jumping to a section, a screenshot taken right after)."""
     for _ in range(6):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
@@ -62,11 +68,19 @@ class ResultsTab(QWidget):
         self.info = None
         self.stale = True
         self.cards: list[QuestionCard] = []
+        self.section_labels: list[QLabel] = []
         self.rate_card: RateCard | None = None
         self._generation = 0
         self._loader = BackgroundLoad(self, ctx.tasks)
+        self._kinds_known = False  # the respondent types come with the first results
         self._requested: set[int] = set()
         self._cache: OrderedDict[str, bytes | None] = OrderedDict()
+        self._pending: list = []  # (section index or None, question) still to be built on the page
+        self._column: QVBoxLayout | None = None
+        self._grid: QGridLayout | None = None
+        self._grid_count = 0
+        self._progress: QLabel | None = None
+        self._total = 0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -107,24 +121,35 @@ class ResultsTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(60)
         self._timer.timeout.connect(self.request_visible)
+        self._builder = QTimer(self)  # adds the next batch of cards once the window had its turn
+        self._builder.setSingleShot(True)
+        self._builder.setInterval(0)
+        self._builder.timeout.connect(self._build_batch)
 
     # ------------------------------------------------------------------ state
 
     def set_questionnaire(self, info, load: bool = False) -> None:
         self.info = info
-        self.kind.blockSignals(True)
-        self.kind.clear()
-        kinds = self.service.respondent_types(self.evaluation_id, info.tool_id) or [info.respondent_type]
-        if len(kinds) > 1:
-            self.kind.addItem("Tous les répondants", None)
-        for kind in kinds:
-            self.kind.addItem(type_label(kind, plural=True), kind)
-        self.kind.setEnabled(len(kinds) > 1)
-        self.kind.blockSignals(False)
+        # the respondent types present are read with the results; until then, the questionnaire's own
+        self._set_kinds([info.respondent_type], known=False)
         self.stale = True
         self.rate_card = None  # the next refresh says it computes (another questionnaire's results are shown)
         if load:
             self.ensure_loaded()
+
+    def _set_kinds(self, kinds: list[str], known: bool = True) -> None:
+        current = self.kind.currentData() if self._kinds_known else None
+        self._kinds_known = known
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        if len(kinds) > 1:
+            self.kind.addItem("Tous les répondants", None)
+        for kind in kinds:
+            self.kind.addItem(type_label(kind, plural=True), kind)
+        index = self.kind.findData(current)
+        self.kind.setCurrentIndex(max(index, 0))
+        self.kind.setEnabled(len(kinds) > 1)
+        self.kind.blockSignals(False)
 
     def mark_stale(self) -> None:
         self.stale = True
@@ -132,6 +157,10 @@ class ResultsTab(QWidget):
     def ensure_loaded(self) -> None:
         if self.stale and self.info is not None:
             self.refresh()
+
+    def loading(self) -> bool:
+        """Results being computed, or question cards still being added to the page."""
+        return self._loader.pending or bool(self._pending)
 
     # ------------------------------------------------------------------ building
 
@@ -142,14 +171,17 @@ class ResultsTab(QWidget):
             return
         self.stale = False
         service, eid, tool_id = self.service, self.evaluation_id, self.info.tool_id
-        kind, drafts = self.kind.currentData(), self.drafts.isChecked()
+        # all respondents until their types are known (one type only: the same results)
+        kind, drafts = self.kind.currentData() if self._kinds_known else None, self.drafts.isChecked()
 
         def work(_progress):
-            return service.results(eid, tool_id, kind, drafts), service.rate(eid, tool_id)
+            kinds = service.respondent_types(eid, tool_id)
+            return kinds, service.results(eid, tool_id, kind, drafts), service.rate(eid, tool_id)
 
         def failed(exc: Exception) -> None:
             self._generation += 1
             self._requested.clear()
+            self._stop_building()
             self.cards = []
             self.rate_card = None
             message = str(exc) if isinstance(exc, ServiceError) else f"Calcul des résultats impossible : {exc}"
@@ -160,14 +192,20 @@ class ResultsTab(QWidget):
         self._loader.run(work, self._show, failed)
 
     def _show(self, data) -> None:
-        results, rate = data
+        """The page with the response rate and the first cards at once; the others follow by
+        batches (`_build_batch`), « Chargement des questions… » at the bottom meanwhile."""
+        kinds, results, rate = data
+        self._set_kinds(kinds or [self.info.respondent_type])
         self._generation += 1
         self._requested.clear()
+        self._stop_building()
         page = QWidget()
         page.setObjectName("page")
+        page.setStyleSheet(LINK_STYLE)
         column = QVBoxLayout(page)
         column.setContentsMargins(4, 4, 12, 12)
         column.setSpacing(10)
+        self._column = column
         self.rate_card = RateCard(rate, results.respondents, results.complete)
         column.addWidget(self.rate_card)
         self.cards = []
@@ -177,22 +215,16 @@ class ResultsTab(QWidget):
             column.addWidget(muted("Aucune réponse pour l'instant : saisissez-en dans l'onglet « Réponses » ou importez "
                                    "les fichiers Excel renvoyés dans l'onglet « Diffusion Excel »."))
         else:
-            for section in results.sections:
-                heading = section_title(f"{section.number}. {section.title}")
-                self.section_labels.append(heading)
+            for number, section in enumerate(results.sections):
                 self.jump.addItem(f"{section.number}. {section.title}")
-                column.addWidget(heading)
-                grid = QGridLayout()
-                grid.setHorizontalSpacing(10)
-                grid.setVerticalSpacing(10)
-                for i, q in enumerate(section.questions):
-                    card = QuestionCard(q)
-                    self.cards.append(card)
-                    grid.addWidget(card, i // 2, i % 2, Qt.AlignmentFlag.AlignTop)
-                grid.setColumnStretch(0, 1)
-                grid.setColumnStretch(1, 1)
-                column.addLayout(grid)
+                self._pending.append((number, section))
+                self._pending.extend((None, q) for q in section.questions)
+        self._total = sum(1 for section, _ in self._pending if section is None)
+        self._progress = muted(BUILDING.format(done=0, total=self._total)) if self._total else None
+        if self._progress is not None:
+            column.addWidget(self._progress)
         column.addStretch(1)
+        self._build(FIRST)
         self.scroll.setWidget(page)
         for index, card in enumerate(self.cards):
             if len(self._requested) >= FIRST:
@@ -200,9 +232,82 @@ class ResultsTab(QWidget):
             if card.chart is not None:
                 self._requested.add(index)
                 self._draw(index, card)
-        self._schedule()
+        self._continue()
+
+    def _build(self, cards: int | None = None, until_section: int | None = None, budget_ms: float | None = None) -> None:
+        """Add pending cards to the page: `cards` of them, or up to the section `until_section`
+        included, or as many as fit in `budget_ms` (at least one)."""
+        start = time.perf_counter()
+        built = 0
+        shown = self._column.parentWidget().isVisible()  # then show new widgets now (laid out at once)
+        while self._pending:
+            section, item = self._pending[0]
+            if section is not None:
+                if until_section is not None and section > until_section:
+                    break
+                self._pending.pop(0)
+                heading = section_title(f"{item.number}. {item.title}")
+                self.section_labels.append(heading)
+                self._grid = QGridLayout()
+                self._grid.setHorizontalSpacing(10)
+                self._grid.setVerticalSpacing(10)
+                self._grid.setColumnStretch(0, 1)
+                self._grid.setColumnStretch(1, 1)
+                self._grid_count = 0
+                at = self._column.count() - (2 if self._progress is not None else 1)  # above the progress and the stretch
+                self._column.insertWidget(at, heading)
+                self._column.insertLayout(at + 1, self._grid)
+                if shown:
+                    heading.show()
+                continue
+            if cards is not None and built >= cards:
+                break
+            if budget_ms is not None and built and (time.perf_counter() - start) * 1000 > budget_ms:
+                break
+            self._pending.pop(0)
+            card = QuestionCard(item)
+            self.cards.append(card)
+            self._grid.addWidget(card, self._grid_count // 2, self._grid_count % 2, Qt.AlignmentFlag.AlignTop)
+            if shown:
+                card.show()
+            self._grid_count += 1
+            built += 1
+        if self._progress is not None:
+            if self._pending:
+                self._progress.setText(BUILDING.format(done=len(self.cards), total=self._total))
+            else:
+                self._column.removeWidget(self._progress)
+                self._progress.hide()
+                self._progress.deleteLater()
+                self._progress = None
+
+    def _build_batch(self) -> None:
+        self._build(budget_ms=BATCH_MS)
+        self._continue()
+        self._schedule()  # the new cards on screen get their charts
+
+    def _continue(self) -> None:
+        if self._pending:
+            self._builder.start()
+
+    def _stop_building(self) -> None:
+        self._builder.stop()
+        self._pending = []
+        self._progress = None
+        self._column = self._grid = None
+
+    def settle(self) -> None:
+        """Every card on the page and the visible charts asked for now (before a screenshot)."""
+        if self._pending:
+            self._build()
+        _settle()
+        self.request_visible()
 
     def _jump(self, index: int) -> None:
+        if self._pending:  # the section may not be on the page yet
+            self._build(until_section=index)
+            self._continue()
+            _settle()
         if 0 <= index < len(self.section_labels):
             heading = self.section_labels[index]
             y = heading.mapTo(self.scroll.widget(), heading.rect().topLeft()).y()
@@ -244,27 +349,32 @@ class ResultsTab(QWidget):
             self._draw(index, card)
 
     def _draw(self, index: int, card: QuestionCard) -> None:
+        """Draw (or take from the cache) the chart and decode it in a background task; the GUI
+        thread only shows the image (no per-chart layout pass: the next event loop pass lays
+        out all the charts arrived meanwhile)."""
         key = self._key(card.result)
-        if key in self._cache:
-            card.set_chart(self._cache[key])
-            return
+        cached = self._cache.get(key)
         generation = self._generation
         result = card.result
 
         def work(_progress):
-            from desktop_app.exports.questionnaire_charts import question_chart
+            png = cached
+            if png is None:
+                from desktop_app.exports.questionnaire_charts import question_chart
 
-            return question_chart(result)
+                png = question_chart(result)
+            return png, chart_image(png)
 
-        def done(png) -> None:
+        def done(drawn) -> None:
+            png, image = drawn
             self._cache[key] = png
+            self._cache.move_to_end(key)
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
             if not isValid(self) or not isValid(card):
                 return  # the view was closed while the chart was drawn
             if generation == self._generation and index < len(self.cards) and self.cards[index] is card:
-                card.set_chart(png)
-                _settle()
+                card.set_chart(image)
 
         def failed(_exc) -> None:
             if isValid(self) and isValid(card) and generation == self._generation and self.cards[index:index + 1] == [card]:

@@ -110,6 +110,11 @@ class QuestionnairesView(QWidget):
         if self.tabs.currentWidget() is self.results:
             self.results.ensure_loaded()
 
+    def settle(self) -> None:
+        """Everything the results page still adds by batches, added now (before a screenshot)."""
+        if self.tabs is not None and self.tabs.currentWidget() is self.results:
+            self.results.settle()
+
     def flush(self) -> None:
         if self.tabs is not None:
             self.responses.flush()
