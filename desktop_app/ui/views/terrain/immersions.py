@@ -93,7 +93,7 @@ class ImmersionsTab(QWidget):
         group_row.addLayout(titles, 1)
         group_row.addWidget(QLabel("Groupe de travail :"))
         group_row.addWidget(self.group)
-        self.sheet = FormHost(ctx, mode="scroll")
+        self.sheet = FormHost(ctx, mode="pages")
         self.complete = CompleteButton(ctx, self.sheet)
         self._refresher = Coalescer(self.reload, parent=self)
         self.sheet.answerSaved.connect(lambda _k, _v: self._refresher.request())

@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,29 +25,26 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.fieldwork import (
-    CONTRIBUTION,
-    CONTRIBUTION_TYPES,
-    RETENTION_TEXT,
-    TESTIMONY,
-    duplicates,
-    plain_label,
-)
-from desktop_app.core.fieldwork_synthesis import matches_query
+from desktop_app.core.fieldwork import CONTRIBUTION, RETENTION_TEXT, TESTIMONY, plain_label
 from desktop_app.services.fieldwork import TestimonyData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost
+from desktop_app.ui.views.terrain.testimonies_model import (
+    WIDTHS,
+    TestimoniesFilter,
+    TestimoniesModel,
+    TestimonyList,
+    index_testimonies,
+)
 from desktop_app.ui.widgets.background import BackgroundLoad
 
-COLUMNS = ("Code", "Profil", "Utilisation", "Diffusion", "Conservation", "")
 LOADING = "Chargement des fiches…"
 FILTERS = (
     ("all", "Toutes les fiches"),
@@ -58,15 +54,6 @@ FILTERS = (
     ("expired", "Conservation dépassée"),
     ("warnings", "Données personnelles à vérifier"),
 )
-GREEN, RED, ORANGE = QColor("#1b5e20"), QColor("#b71c1c"), QColor("#8a5300")
-
-
-def consent_cell(value: bool | None) -> tuple[str, QColor]:
-    if value is True:
-        return "✔ Oui", GREEN
-    if value is False:
-        return "✖ Non", RED
-    return "? À demander", ORANGE
 
 
 def _date_fr(d: date | None) -> str:
@@ -145,13 +132,12 @@ class TestimoniesTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
-        self.rows: list[TestimonyData] = []
-        self.shown: list[TestimonyData] = []
         self.current_id: str | None = None
         self._loader = BackgroundLoad(self, ctx.tasks)
         self._pending_select: str | None = None  # asked for while the list was being read
         self._loaded_once = False
-        self._table_stale = False  # rows read while the tab was hidden, not in the table yet
+        self._quiet = False  # selecting a row from code: no sheet shown for it
+        self.groups: list = []  # the working groups a sheet may be tied to, read with the list
 
         add_t = QPushButton("＋  Témoignage")
         add_t.setObjectName("primary")
@@ -163,14 +149,14 @@ class TestimoniesTab(QWidget):
         self.filter = QComboBox()
         for value, label in FILTERS:
             self.filter.addItem(label, value)
-        self.filter.currentIndexChanged.connect(lambda _i: self._fill_table())
+        self.filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.filter.setMinimumContentsLength(12)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher (code, profil, thème, quartier)…")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(120)
-        self.search.textChanged.connect(lambda _t: self._fill_table())
+        self.search.textChanged.connect(lambda _t: self._apply_filter())
         self.purge_button = QPushButton()
         self.purge_button.setToolTip(
             "Effacer définitivement les fiches dont la date de fin de conservation est passée"
@@ -187,21 +173,27 @@ class TestimoniesTab(QWidget):
         tools.addWidget(self.purge_button)
         tools.addWidget(self.delete_button)
 
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.model = TestimoniesModel(self)
+        self.proxy = TestimoniesFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
         self.table.setObjectName("testimonies")
         self.table.setAccessibleName("Témoignages et contributions")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for i, width in enumerate((46, 110, 100, 100, 102, 22)):
+        for i, width in enumerate(WIDTHS):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicatorClearable(True)  # a third click on a header goes back to the list's order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setWordWrap(False)
-        self.table.currentCellChanged.connect(lambda row, *_: self._row_selected(row))
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_selected(cur.row()))
 
         self.title = QLabel()
         self.title.setObjectName("recordTitle")
@@ -268,6 +260,17 @@ class TestimoniesTab(QWidget):
         self.reload()
 
     # -- data ----------------------------------------------------------------------------------
+    @property
+    def rows(self) -> list[TestimonyData]:
+        """Every sheet read, in the list's order."""
+        return self.model.rows
+
+    @property
+    def shown(self) -> list[TestimonyData]:
+        """The sheets the table shows (filter and search applied), in its order."""
+        rows, proxy = self.model.rows, self.proxy
+        return [rows[proxy.mapToSource(proxy.index(r, 0)).row()] for r in range(proxy.rowCount())]
+
     def reload(self) -> None:
         """Read the testimonies and contributions in the background, then show them."""
         fw, eid = self.ctx.services.fieldwork, self.evaluation_id
@@ -275,99 +278,70 @@ class TestimoniesTab(QWidget):
         def failed(exc: Exception) -> None:
             self.empty.setText(f"Lecture des fiches impossible : {exc}")
 
-        self._loader.run(lambda _p: fw.testimonies(eid), self._show_rows, failed)
+        def work(_progress):
+            return index_testimonies(fw.testimonies(eid)), fw.working_group_choices(eid)
+
+        self._loader.run(work, self._show_rows, failed)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if self._table_stale:
-            self._fill_table()
         target = self._pending_select
         if target is not None and not self._loader.pending:
             self._pending_select = None
             self.select(target)
 
-    def _show_rows(self, rows: list[TestimonyData]) -> None:
-        self.rows = rows
+    def _show_rows(self, result: tuple[TestimonyList, list]) -> None:
+        data, self.groups = result
         self._loaded_once = True
-        expired = sum(1 for t in self.rows if t.retention() == "expired")
+        expired = data.expired
         self.purge_button.setText(f"Effacer les fiches échues ({expired})")
         self.purge_button.setVisible(bool(expired))
         target, self._pending_select = self._pending_select, None
-        if target is not None and any(t.id == target for t in self.rows):
+        if target is not None and any(t.id == target for t in data.rows):
             self.current_id = target  # the table selects its row; `select` below shows its sheet
-        if self.isVisible():
-            self._fill_table()
-        else:
-            self._table_stale = True  # a thousand rows at scale: filled when the tab is shown
+        self._quiet = True
+        self.model.set_list(data)  # the table asks for the rows it shows only
+        self._quiet = False
+        self._after_rows_changed()
         if target is not None:
             self.select(target)
         self.loaded.emit()
 
-    def _visible(self, t: TestimonyData) -> bool:
-        mode = self.filter.currentData()
-        if mode in (TESTIMONY, CONTRIBUTION) and t.kind != mode:
-            return False
-        if mode == "no_consent" and t.usable:
-            return False
-        if mode == "expired" and t.retention() != "expired":
-            return False
-        if mode == "warnings" and not t.warnings:
-            return False
-        return matches_query(
-            " ".join((t.pseudonym, t.profile_label, t.theme_label, t.qpv, t.kind)), self.search.text()
-        )
+    def expired_count(self) -> int:
+        return self.model.data_list.expired
 
-    def _fill_table(self) -> None:
-        if not self._loaded_once:
-            return  # the filter or search changed before the list was read
-        self._table_stale = False
-        self.shown = [t for t in self.rows if self._visible(t)]
-        twice = duplicates(t.pseudonym for t in self.rows)
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.shown))
-        for r, t in enumerate(self.shown):
-            kind = (
-                "Témoignage"
-                if t.kind == TESTIMONY
-                else CONTRIBUTION_TYPES.get(t.contribution_type, "Contribution")
-            )
-            use_text, use_color = consent_cell(t.consent_use)
-            cast_text, cast_color = consent_cell(t.consent_broadcast if t.consent_use is not False else False)
-            state = t.retention()
-            keep = _date_fr(t.retention_date) or "à fixer"
-            cells = [
-                (t.pseudonym or "—", None),
-                (t.profile_label, None),
-                (use_text, use_color),
-                (cast_text, cast_color),
-                (keep, RED if state == "expired" else ORANGE if state in ("soon", "missing") else None),
-                ("⚠" if t.warnings or t.pseudonym.upper() in twice else "", ORANGE),
-            ]
-            for c, (text, color) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, t.id)
-                if color is not None:
-                    item.setForeground(QBrush(color))
-                self.table.setItem(r, c, item)
-            tips = list(t.warnings)
-            if t.pseudonym.upper() in twice:
-                tips.append(f"Le code « {t.pseudonym} » est utilisé par plusieurs fiches.")
-            if state != "ok":
-                tips.append(RETENTION_TEXT[state])
-            self.table.item(r, 5).setToolTip("\n".join(tips))
-            self.table.item(r, 0).setToolTip(f"{kind} {t.pseudonym}")
-            self.table.item(r, 1).setToolTip(
-                "\n".join(x for x in (t.profile_label, t.theme_label, t.qpv) if x)
-            )
-        self.table.blockSignals(False)
-        rows = [r for r, t in enumerate(self.shown) if t.id == self.current_id]
-        if rows:
-            self.table.blockSignals(True)
-            self.table.selectRow(rows[0])
-            self.table.blockSignals(False)
+    def _apply_filter(self) -> None:
+        self._quiet = True
+        self.proxy.set_filter(self.filter.currentData(), self.search.text())
+        self._quiet = False
+        if self._loaded_once:  # the filter or search may change before the list is read
+            self._after_rows_changed()
+
+    def _proxy_row(self, testimony_id: str | None) -> int:
+        """The table row of a sheet, -1 when it is not shown."""
+        source = self.model.row_of(testimony_id) if testimony_id else -1
+        if source < 0:
+            return -1
+        return self.proxy.mapFromSource(self.model.index(source, 0)).row()
+
+    def _select_row_quietly(self, row: int) -> None:
+        index = self.proxy.index(row, 0)
+        self._quiet = True
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self._quiet = False
+        self.table.scrollTo(index)
+
+    def _after_rows_changed(self) -> None:
+        """Keep the sheet shown selected, or show the first one, or say why there is none."""
+        shown = self.proxy.rowCount()
+        row = self._proxy_row(self.current_id)
+        if row >= 0:
+            self._select_row_quietly(row)
             self._show_header()
-        elif self.shown:
-            self.table.selectRow(0)
+        elif shown:
+            self._select_row_quietly(0)
             self._row_selected(0)
         else:
             self.current_id = None
@@ -378,11 +352,12 @@ class TestimoniesTab(QWidget):
                 if self.rows
                 else "Aucune fiche.\nCréez un témoignage ou une contribution libre avec les boutons ci-dessus."
             )
-        self.delete_button.setEnabled(bool(self.shown))
+        self.delete_button.setEnabled(bool(shown))
 
     def _row_selected(self, row: int) -> None:
-        if 0 <= row < len(self.shown):
-            self.select(self.shown[row].id)
+        if self._quiet or not 0 <= row < self.proxy.rowCount():
+            return
+        self.select(self.proxy.index(row, 0).data(Qt.ItemDataRole.UserRole))
 
     def select(self, testimony_id: str) -> None:
         if self._loader.pending or not self.isVisible():
@@ -405,11 +380,9 @@ class TestimoniesTab(QWidget):
             )
             self.audio.set_owner(self.evaluation_id, "testimony", tid)
             self.tabs.setCurrentIndex(0)
-            for r, shown in enumerate(self.shown):
-                if shown.id == tid and self.table.currentRow() != r:
-                    self.table.blockSignals(True)
-                    self.table.selectRow(r)
-                    self.table.blockSignals(False)
+        row = self._proxy_row(testimony_id)
+        if row >= 0 and self.table.currentIndex().row() != row:
+            self._select_row_quietly(row)
         self.right.setCurrentWidget(self.editor)
         self._show_header()
 
@@ -426,7 +399,7 @@ class TestimoniesTab(QWidget):
         self.group.blockSignals(True)
         self.group.clear()
         self.group.addItem("— aucun —", "")
-        for g in self.ctx.services.fieldwork.working_group_choices(self.evaluation_id):
+        for g in self.groups:
             self.group.addItem(plain_label(g.theme_label), g.series_id)
         self.group.setCurrentIndex(max(self.group.findData(t.series_id), 0))
         self.group.blockSignals(False)
@@ -437,11 +410,20 @@ class TestimoniesTab(QWidget):
         change = self.ctx.apply(lambda: fw.create_testimony(self.evaluation_id, kind))
         if change is None:
             return
+        for widget in (self.filter, self.search):  # every sheet shown again, filtered once below
+            widget.blockSignals(True)
         self.filter.setCurrentIndex(0)
         self.search.clear()
+        for widget in (self.filter, self.search):
+            widget.blockSignals(False)
         self.current_id = None
-        self.rows = fw.testimonies(self.evaluation_id)
+        self._quiet = True
+        self.proxy.set_filter("all", "")
+        self.model.set_list(index_testimonies(fw.testimonies(self.evaluation_id)))
+        self._quiet = False
+        self._loaded_once = True
         self.select(change.id)
+        self.delete_button.setEnabled(True)
         self.reload()
 
     def _group_changed(self, _index: int) -> None:

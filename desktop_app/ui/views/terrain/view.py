@@ -7,6 +7,8 @@ background; the overview line and the tab titles follow once they are read."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
@@ -22,6 +24,33 @@ from desktop_app.ui.views.terrain.synthesis import SynthesisTab
 from desktop_app.ui.views.terrain.testimonies import TestimoniesTab
 
 IMMERSIONS, TESTIMONIES, COMMITMENTS, SYNTHESIS = range(4)
+THEMES_SHOWN = 3  # working-group themes named in the overview line; « et N autres » for the rest
+
+
+def coverage_text(coverage: list[tuple[str, int, int]], limit: int = THEMES_SHOWN) -> tuple[str, str]:
+    """The overview's words on the immersions per working-group theme, and its tooltip.
+
+    Themes short of their target come first; past `limit` themes the line ends with « et N
+    autres » (a large evaluation has a hundred working groups), and the tooltip lists the themes
+    still to complete."""
+    missing = [c for c in coverage if c[1] < c[2]]
+    ordered = missing + [c for c in coverage if c[1] >= c[2]]
+    shown = ordered if len(ordered) <= limit + 1 else ordered[:limit]
+    detail = ", ".join(f"{plain_label(label)} {done}/{target}" for label, done, target in shown)
+    rest = len(ordered) - len(shown)
+    if rest:
+        detail += f" et {rest} autre{'s' if rest > 1 else ''}"
+    if not missing:
+        return f"✔ objectif deux par thème : {detail}", ""
+    if not rest:
+        return f"objectif deux par thème : {detail}", ""
+    n = len(missing)
+    listed = "\n".join(f"• {plain_label(label)} {done}/{target}" for label, done, target in missing[:20])
+    more = f"\n… et {n - 20} autres" if n > 20 else ""
+    return (
+        f"objectif deux par thème, {n} thème{'s' if n > 1 else ''} à compléter : {detail}",
+        f"Thèmes des groupes de travail à compléter :\n{listed}{more}",
+    )
 
 
 class TerrainView(QWidget):
@@ -167,12 +196,11 @@ class TerrainView(QWidget):
         group_themes = [(g.theme, g.theme_label) for g in groups]
         parts = []
         coverage = immersion_coverage(group_themes, themes)
+        tip = ""
         if coverage:
-            ok = all(done >= target for _, done, target in coverage)
-            detail = ", ".join(f"{plain_label(label)} {done}/{target}" for label, done, target in coverage)
+            text, tip = coverage_text(coverage)
             parts.append(
-                f"<b>{len(immersions)} immersion{'s' if len(immersions) > 1 else ''}</b> "
-                f"({'✔ ' if ok else ''}objectif deux par thème : {detail})"
+                f"<b>{len(immersions)} immersion{'s' if len(immersions) > 1 else ''}</b> ({html.escape(text)})"
             )
         else:
             parts.append(f"<b>{len(immersions)} immersion{'s' if len(immersions) > 1 else ''}</b>")
@@ -190,12 +218,13 @@ class TerrainView(QWidget):
                 f"<b>{summary.total} engagements</b> : {summary.percent('realise')} % réalisés, "
                 f"{summary.engaged_percent} % réalisés ou en cours"
             )
-        expired = sum(1 for x in testimonies if x.retention() == "expired")
+        expired = self.testimonies.expired_count()
         if expired:
             parts.append(
                 f"<span style='color:#b71c1c'>{expired} fiche(s) à effacer (conservation dépassée)</span>"
             )
         self.overview.setText("  ·  ".join(parts))
+        self.overview.setToolTip(tip)
 
     # -- navigation ----------------------------------------------------------------------------
     def open_record(self, kind: str, record_id: str) -> None:
