@@ -160,6 +160,13 @@ def test_the_screen_says_it_loads_then_shows_responses_and_results(qtbot, ctx, s
     services.questionnaires.new_response(evaluation, COMMUNES, "Sin-le-Noble", "59569")
     ctx.tasks = DeferredTaskRunner()
     view = _view(qtbot, ctx, evaluation)
+    # first the questionnaires of the kit and their counts
+    assert view.message.isVisible() and view.message.text() == "Chargement des questionnaires…"
+    assert not view.tabs.isVisible() and not view.selector.isEnabled()
+    fn, on_done, _on_error = ctx.tasks.queue.pop(0)
+    on_done(fn(None))
+    assert not view.message.isVisible() and view.selector.isEnabled()
+    assert "(2 réponses)" in view.selector.currentText()
     assert view.tabs.currentWidget() is view.results  # responses exist: the results come first
     loading = view.results.scroll.widget()
     assert isinstance(loading, QLabel) and loading.text() == "Calcul des résultats…" and loading.isVisible()

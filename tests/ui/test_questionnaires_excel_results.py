@@ -173,9 +173,16 @@ def test_results_cards_come_by_batches_and_jumping_builds_the_section(qtbot, ctx
     ctx.tasks = DeferredTaskRunner()
     view = _view(qtbot, ctx, evaluation)
     results = view.results
-    assert results.scroll.widget().text() == "Calcul des résultats…"
     ids = _question_ids(services, evaluation)
-    ctx.tasks.finish()  # the results arrive: the rate and the first cards are shown at once
+
+    def run_next() -> None:  # one background task (reading the questionnaires, the responses…)
+        fn, on_done, _on_error = ctx.tasks.queue.pop(0)
+        on_done(fn(None))
+
+    run_next()
+    assert results.scroll.widget().text() == "Calcul des résultats…"
+    while results.rate_card is None:  # the results arrive: the rate and the first cards are shown at once
+        run_next()
     page = results.scroll.widget()
     assert results.rate_card is not None and 0 < len(results.cards) < len(ids)
     progress = [w for w in page.findChildren(QLabel) if w.text().startswith("Chargement des questions")]

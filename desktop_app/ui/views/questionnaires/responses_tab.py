@@ -10,6 +10,8 @@ is behind another one (building a form takes a moment: not for a tab nobody look
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,7 +35,9 @@ from desktop_app.ui.views.questionnaires.common import muted
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
 from desktop_app.ui.views.questionnaires.models import STATUS_COLORS, STATUS_LABELS, ResponsesModel
 from desktop_app.ui.widgets.background import BackgroundLoad
-from desktop_app.ui.widgets.form_renderer import FormRenderer
+
+if TYPE_CHECKING:  # imported when a response is first opened, not with the step
+    from desktop_app.ui.widgets.form_renderer import FormRenderer
 
 LOADING = "Chargement des réponses…"
 
@@ -277,6 +281,8 @@ class ResponsesTab(QWidget):
             self._show_header(None)
             return
         self.empty.hide()
+        from desktop_app.ui.widgets.form_renderer import FormRenderer
+
         self.renderer = FormRenderer(self.form, data.answers)
         self.renderer.answerChanged.connect(self._save_answer)
         self.holder.addWidget(self.renderer, 1)

@@ -77,8 +77,7 @@ class ResultsTab(QWidget):
         self._cache: OrderedDict[str, bytes | None] = OrderedDict()
         self._pending: list = []  # (section index or None, question) still to be built on the page
         self._column: QVBoxLayout | None = None
-        self._grid: QGridLayout | None = None
-        self._grid_count = 0
+        self._in_section = 0  # cards built in the section being built (two a row)
         self._progress: QLabel | None = None
         self._total = 0
 
@@ -125,6 +124,10 @@ class ResultsTab(QWidget):
         self._builder.setSingleShot(True)
         self._builder.setInterval(0)
         self._builder.timeout.connect(self._build_batch)
+        self._relayout = QTimer(self)  # one layout pass for the charts arrived since the last one
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(_settle)
 
     # ------------------------------------------------------------------ state
 
@@ -236,42 +239,43 @@ class ResultsTab(QWidget):
 
     def _build(self, cards: int | None = None, until_section: int | None = None, budget_ms: float | None = None) -> None:
         """Add pending cards to the page: `cards` of them, or up to the section `until_section`
-        included, or as many as fit in `budget_ms` (at least one)."""
+        included, or as many as fit in `budget_ms` (at least a row); whole rows of two cards.
+
+        The cards of one call go into a block (a heading, a grid) filled before it is shown, then
+        shown at once: showing each card on a visible page would lay the whole page out each time.
+        """
         start = time.perf_counter()
         built = 0
-        shown = self._column.parentWidget().isVisible()  # then show new widgets now (laid out at once)
+        blocks: list[QWidget] = []
+        grid: QGridLayout | None = None
         while self._pending:
             section, item = self._pending[0]
+            if built and (section is not None or self._in_section % 2 == 0):  # stop between rows only
+                if cards is not None and built >= cards:
+                    break
+                if budget_ms is not None and (time.perf_counter() - start) * 1000 > budget_ms:
+                    break
             if section is not None:
                 if until_section is not None and section > until_section:
                     break
                 self._pending.pop(0)
                 heading = section_title(f"{item.number}. {item.title}")
                 self.section_labels.append(heading)
-                self._grid = QGridLayout()
-                self._grid.setHorizontalSpacing(10)
-                self._grid.setVerticalSpacing(10)
-                self._grid.setColumnStretch(0, 1)
-                self._grid.setColumnStretch(1, 1)
-                self._grid_count = 0
-                at = self._column.count() - (2 if self._progress is not None else 1)  # above the progress and the stretch
-                self._column.insertWidget(at, heading)
-                self._column.insertLayout(at + 1, self._grid)
-                if shown:
-                    heading.show()
+                grid = self._block(blocks, heading)
+                self._in_section = 0
                 continue
-            if cards is not None and built >= cards:
-                break
-            if budget_ms is not None and built and (time.perf_counter() - start) * 1000 > budget_ms:
-                break
             self._pending.pop(0)
+            if grid is None:
+                grid = self._block(blocks)
             card = QuestionCard(item)
             self.cards.append(card)
-            self._grid.addWidget(card, self._grid_count // 2, self._grid_count % 2, Qt.AlignmentFlag.AlignTop)
-            if shown:
-                card.show()
-            self._grid_count += 1
+            row_in_block = grid.count()
+            grid.addWidget(card, row_in_block // 2, row_in_block % 2, Qt.AlignmentFlag.AlignTop)
+            self._in_section += 1
             built += 1
+        if self._column.parentWidget().isVisible():
+            for block in blocks:
+                block.show()  # one layout of the page for the whole block
         if self._progress is not None:
             if self._pending:
                 self._progress.setText(BUILDING.format(done=len(self.cards), total=self._total))
@@ -280,6 +284,25 @@ class ResultsTab(QWidget):
                 self._progress.hide()
                 self._progress.deleteLater()
                 self._progress = None
+
+    def _block(self, blocks: list[QWidget], heading: QLabel | None = None) -> QGridLayout:
+        """A new block on the page, above the progress line: a section's heading and/or a grid of cards."""
+        block = QWidget()
+        box = QVBoxLayout(block)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(10)
+        if heading is not None:
+            box.addWidget(heading)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(10)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        box.addLayout(grid)
+        at = self._column.count() - (2 if self._progress is not None else 1)  # above the progress and the stretch
+        self._column.insertWidget(at, block)
+        blocks.append(block)
+        return grid
 
     def _build_batch(self) -> None:
         self._build(budget_ms=BATCH_MS)
@@ -294,7 +317,7 @@ class ResultsTab(QWidget):
         self._builder.stop()
         self._pending = []
         self._progress = None
-        self._column = self._grid = None
+        self._column = None
 
     def settle(self) -> None:
         """Every card on the page and the visible charts asked for now (before a screenshot)."""
@@ -350,8 +373,9 @@ class ResultsTab(QWidget):
 
     def _draw(self, index: int, card: QuestionCard) -> None:
         """Draw (or take from the cache) the chart and decode it in a background task; the GUI
-        thread only shows the image (no per-chart layout pass: the next event loop pass lays
-        out all the charts arrived meanwhile)."""
+        thread only shows the image, and the page is laid out once for the charts arrived
+        meanwhile (at once rather than level by level over several event loop passes: right for a
+        screenshot taken right after, too)."""
         key = self._key(card.result)
         cached = self._cache.get(key)
         generation = self._generation
@@ -375,6 +399,7 @@ class ResultsTab(QWidget):
                 return  # the view was closed while the chart was drawn
             if generation == self._generation and index < len(self.cards) and self.cards[index] is card:
                 card.set_chart(image)
+                self._relayout.start()
 
         def failed(_exc) -> None:
             if isValid(self) and isValid(card) and generation == self._generation and self.cards[index:index + 1] == [card]:

@@ -1,5 +1,7 @@
 """The Questionnaires view: a questionnaire selector above three tabs.
 
+The questionnaires of the kit and their number of responses are read in the background
+(« Chargement des questionnaires… » until then, and again after a change, the list kept).
 The results tab is shown first when the questionnaire has responses (what a facilitator comes
 back for), the responses tab otherwise. Every tab refreshes from `ctx.changed`.
 """
@@ -15,6 +17,9 @@ from desktop_app.ui.views.questionnaires.common import muted
 from desktop_app.ui.views.questionnaires.diffusion_tab import DiffusionTab
 from desktop_app.ui.views.questionnaires.responses_tab import ResponsesTab
 from desktop_app.ui.views.questionnaires.results_tab import ResultsTab
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement des questionnaires…"
 
 ENTITIES = {"form_response", "questionnaire_invitee", "questionnaire_import", "commune", "evaluation"}
 
@@ -25,8 +30,8 @@ class QuestionnairesView(QWidget):
         self.ctx = ctx
         self.evaluation_id = evaluation_id
         self.setObjectName("page")
-        service = ctx.services.questionnaires
-        self.infos = service.questionnaires(evaluation_id)
+        self.infos = []
+        self._loader = BackgroundLoad(self, ctx.tasks)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 18, 28, 14)
@@ -45,19 +50,16 @@ class QuestionnairesView(QWidget):
         self.selector.setAccessibleName("Questionnaire")
         self.selector.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.selector.setMinimumContentsLength(40)
-        for info in self.infos:
-            self.selector.addItem(self._item_text(info), info.tool_id)
+        self.selector.addItem(LOADING)
+        self.selector.setEnabled(False)
         label.setBuddy(self.selector)
         chooser.addWidget(label)
         chooser.addWidget(self.selector)
         top.addLayout(chooser)
         layout.addLayout(top)
 
-        if not self.infos:
-            layout.addWidget(muted("Le kit de cette évaluation ne contient aucun questionnaire."))
-            layout.addStretch(1)
-            self.tabs = None
-            return
+        self.message = muted(LOADING)
+        layout.addWidget(self.message)
         self.tabs = QTabWidget()
         self.responses = ResponsesTab(ctx, evaluation_id)
         self.diffusion = DiffusionTab(ctx, evaluation_id)
@@ -65,13 +67,47 @@ class QuestionnairesView(QWidget):
         self.tabs.addTab(self.responses, "Réponses")
         self.tabs.addTab(self.diffusion, "Diffusion Excel")
         self.tabs.addTab(self.results, "Résultats")
-        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.hide()  # until the questionnaires are known
         layout.addWidget(self.tabs, 1)
-
-        self.selector.currentIndexChanged.connect(self._select)
+        self.stretch = QWidget()  # keeps the message at the top while the tabs are hidden
+        layout.addWidget(self.stretch, 1)
         ctx.watch(self, self._on_change)
+        self._load_infos()
+
+    def _load_infos(self) -> None:
+        service, eid = self.ctx.services.questionnaires, self.evaluation_id
+
+        def failed(exc: Exception) -> None:
+            self.message.setText(str(exc) if isinstance(exc, ServiceError) else f"Lecture des questionnaires impossible : {exc}")
+            self.message.show()
+
+        self._loader.run(lambda _p: service.questionnaires(eid), self._show_infos, failed)
+
+    def _show_infos(self, infos) -> None:
+        """The first time: fill the selector and open the first questionnaire; later: its counts."""
+        first = not self.infos
+        self.infos = infos
+        if not first:
+            for info in infos:
+                index = self.selector.findData(info.tool_id)
+                if index >= 0:
+                    self.selector.setItemText(index, self._item_text(info))
+            return
+        self.selector.clear()
+        for info in infos:
+            self.selector.addItem(self._item_text(info), info.tool_id)
+        if not infos:
+            self.selector.setEnabled(False)
+            self.message.setText("Le kit de cette évaluation ne contient aucun questionnaire.")
+            return
+        self.selector.setEnabled(True)
+        self.message.hide()
+        self.stretch.hide()
+        self.tabs.setCurrentWidget(self.results if infos[0].responses else self.responses)
+        self.selector.currentIndexChanged.connect(self._select)
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._select(0)
-        self.tabs.setCurrentWidget(self.results if self.infos[0].responses else self.responses)
+        self.tabs.show()
         self._tab_changed(self.tabs.currentIndex())
 
     @staticmethod
@@ -79,31 +115,30 @@ class QuestionnairesView(QWidget):
         scope = "" if info.in_scope else " — hors périmètre"
         return f"{info.display} ({info.responses} réponse{'s' if info.responses > 1 else ''}){scope}"
 
-    def tool_id(self) -> str:
+    def tool_id(self) -> str | None:
         return self.selector.currentData()
 
     def _select(self, _index: int) -> None:
         tool_id = self.tool_id()
-        info = next(i for i in self.infos if i.tool_id == tool_id)
+        info = next((i for i in self.infos if i.tool_id == tool_id), None)
+        if info is None:
+            return
         self.responses.set_questionnaire(info)
         self.diffusion.set_questionnaire(info)
         self.results.set_questionnaire(info, load=self.tabs.currentWidget() is self.results)
 
     def _tab_changed(self, _index: int) -> None:
-        if self.tabs is not None and self.tabs.currentWidget() is self.results:
+        if self.tabs.currentWidget() is self.results:
             self.results.ensure_loaded()
 
     def _on_change(self, change: Change) -> None:
         if change.evaluation_id != self.evaluation_id or change.entity not in ENTITIES:
             return
-        try:
-            self.infos = self.ctx.services.questionnaires.questionnaires(self.evaluation_id)
-        except ServiceError:
+        if not self.infos:  # still loading (read again, after the change), or no questionnaire
+            if self._loader.pending:
+                self._load_infos()
             return
-        for info in self.infos:
-            index = self.selector.findData(info.tool_id)
-            if index >= 0:
-                self.selector.setItemText(index, self._item_text(info))
+        self._load_infos()  # the counts of responses in the selector
         self.responses.on_change(change)
         self.diffusion.on_change(change)
         self.results.mark_stale()
@@ -112,9 +147,8 @@ class QuestionnairesView(QWidget):
 
     def settle(self) -> None:
         """Everything the results page still adds by batches, added now (before a screenshot)."""
-        if self.tabs is not None and self.tabs.currentWidget() is self.results:
+        if self.infos and self.tabs.currentWidget() is self.results:
             self.results.settle()
 
     def flush(self) -> None:
-        if self.tabs is not None:
-            self.responses.flush()
+        self.responses.flush()
