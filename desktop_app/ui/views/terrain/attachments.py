@@ -79,7 +79,7 @@ class AttachmentsPanel(QWidget):
         self.owner_id = ""
         self.confirm_add: Callable[[list[Path]], bool] | None = None
         self._rows: list[AttachmentData] = []
-        self._temp = Path(tempfile.mkdtemp(prefix="evalkit-pj-"))
+        self._temp_dir: Path | None = None  # where files are copied to be opened, made on first use
         self.setAcceptDrops(True)
 
         self.help = QLabel(
@@ -129,15 +129,19 @@ class AttachmentsPanel(QWidget):
         self._update_buttons()
 
     # -- data ----------------------------------------------------------------------------------
-    def set_owner(self, evaluation_id: str, owner_type: str, owner_id: str) -> None:
+    def set_owner(
+        self, evaluation_id: str, owner_type: str, owner_id: str, rows: list[AttachmentData] | None = None
+    ) -> None:
+        """Show the files of a record; `rows`, when given, are its files already read (in a
+        background load), so the GUI thread does not read them again."""
         self.evaluation_id, self.owner_type, self.owner_id = evaluation_id, owner_type, owner_id
-        self.reload()
+        self.reload(rows)
 
-    def reload(self) -> None:
+    def reload(self, rows: list[AttachmentData] | None = None) -> None:
         self.list.clear()
-        self._rows = (
-            self.ctx.services.attachments.list(self.evaluation_id, self.owner_id) if self.owner_id else []
-        )
+        if rows is None:
+            rows = self.ctx.services.attachments.list(self.evaluation_id, self.owner_id) if self.owner_id else []
+        self._rows = rows
         for att in self._rows:
             item = QListWidgetItem(self._icon(att), self._text(att))
             item.setData(Qt.ItemDataRole.UserRole, att.id)
@@ -259,7 +263,9 @@ class AttachmentsPanel(QWidget):
         except ServiceError as exc:
             QMessageBox.warning(self, "Pièce jointe", str(exc))
             return None
-        folder = self._temp / att.id
+        if self._temp_dir is None:
+            self._temp_dir = Path(tempfile.mkdtemp(prefix="evalkit-pj-"))
+        folder = self._temp_dir / att.id
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / Path(att.filename).name
         shutil.copyfile(source, target)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, without_pages
-from desktop_app.core.fieldwork_synthesis import fold, matches_query
+from desktop_app.core.fieldwork_synthesis import fold, query_words
 from desktop_app.services.base import ServiceError
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.commitments_model import (
@@ -47,14 +47,26 @@ class _Filter(QSortFilterProxyModel):
         self.status: str | None = None
         self.pilot = ""
         self.query = ""
+        self._words: list[str] = []
+        self._pilot = ""
+
+    def set_filter(self, status: str | None, pilot: str, query: str) -> None:
+        """Set what rows pass (applied by `refresh`, or by the next reset of the model)."""
+        self.status, self.pilot, self.query = status, pilot, query
+        self._pilot, self._words = fold(pilot), query_words(query)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        if self.status is None and not self._pilot and not self._words:
+            return True  # no filter: a thousand rows pass without any Python work on each
         c = self.sourceModel().rows[source_row]
         if self.status is not None and c.status != self.status:
             return False
-        if self.pilot and fold(c.pilot) != fold(self.pilot):
+        if self._pilot and fold(c.pilot) != self._pilot:
             return False
-        return matches_query(" ".join((c.number, c.title, c.pilot, c.evidence, c.comment)), self.query)
+        if not self._words:
+            return True
+        haystack = fold(" ".join((c.number, c.title, c.pilot, c.evidence, c.comment)))
+        return all(w in haystack for w in self._words)
 
     def refresh(self) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+
@@ -70,13 +82,18 @@ class CommitmentsTab(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None, load: bool = True):
+        """`load=False`: the owner starts the first read (`reload`) once the whole screen is built."""
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
         self._loader = BackgroundLoad(self, ctx.tasks)
         self._after_load: list = []  # what waits for the list being read (selecting a new row)
         self.summary_data = None  # the CommitmentSummary shown, once read
+        self._rows: list = []  # the commitments read; in the table once the tab is shown
+        self._table_stale = False  # rows read while the tab was hidden, not in the table yet
+        self._tracker_exists: bool | None = None  # the tracker's own sheet exists (read with the list)
+        self._sheet_checked = False  # the tracker's sheet is looked at when the tab is first shown
 
         self.strip = ProgressStrip()
         self.summary = QLabel()
@@ -170,8 +187,16 @@ class CommitmentsTab(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-        self.reload()
-        self._tab_changed(0)
+        if load:
+            self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._table_stale:
+            self._fill_table()
+        if not self._sheet_checked:
+            self._sheet_checked = True
+            self._tab_changed(self.tabs.currentIndex())
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -182,14 +207,33 @@ class CommitmentsTab(QWidget):
             self._after_load.clear()
             self.count_label.setText(f"Lecture des engagements impossible : {exc}")
 
-        if not self.model.rowCount():
+        if self.summary_data is None:  # the first time
             self.count_label.setText(LOADING)
-        self._loader.run(lambda _p: (fw.commitments(eid), fw.commitment_summary(eid)), self._show_rows, failed)
+        forms = self.ctx.services.forms
+
+        def work(_progress):
+            tracker = bool(forms.find(eid, "suivi-engagements", "commitments"))
+            return fw.commitments(eid), fw.commitment_summary(eid), tracker
+
+        self._loader.run(work, self._show_rows, failed)
 
     def _show_rows(self, data) -> None:
-        rows, summary = data
+        self._rows, summary, self._tracker_exists = data
+        self._show_summary(summary)
+        if self.isVisible():
+            self._fill_table()
+        else:
+            self._table_stale = True  # a thousand rows at scale: in the table when the tab is shown
+            self._show_count(len(self._rows), len(self._rows))
+        waiting, self._after_load = self._after_load, []
+        for fn in waiting:
+            fn()
+        self.loaded.emit()
+
+    def _fill_table(self) -> None:
+        self._table_stale = False
+        rows = self._rows
         current = self._current_id()
-        self.model.set_rows(rows)
         pilots = sorted({c.pilot for c in rows if c.pilot}, key=fold)
         chosen = self.pilot_filter.currentData()
         self.pilot_filter.blockSignals(True)
@@ -199,14 +243,11 @@ class CommitmentsTab(QWidget):
             self.pilot_filter.addItem(pilot, pilot)
         self.pilot_filter.setCurrentIndex(max(self.pilot_filter.findData(chosen), 0))
         self.pilot_filter.blockSignals(False)
-        self._apply_filter()
-        self._show_summary(summary)
+        self._set_filter()
+        self.model.set_rows(rows)  # filtered once, by the model's reset
+        self._show_count(self.proxy.rowCount(), self.model.rowCount())
         if current:
             self.select(current)
-        waiting, self._after_load = self._after_load, []
-        for fn in waiting:
-            fn()
-        self.loaded.emit()
 
     def _show_summary(self, summary=None) -> None:
         if summary is None:
@@ -215,12 +256,17 @@ class CommitmentsTab(QWidget):
         self.strip.set_summary(summary)
         self.summary.setText(summary.text())
 
+    def _set_filter(self) -> None:
+        self.proxy.set_filter(
+            self.status_filter.currentData(), self.pilot_filter.currentData() or "", self.search.text()
+        )
+
     def _apply_filter(self, *_args) -> None:
-        self.proxy.status = self.status_filter.currentData()
-        self.proxy.pilot = self.pilot_filter.currentData() or ""
-        self.proxy.query = self.search.text()
+        self._set_filter()
         self.proxy.refresh()
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self._show_count(self.proxy.rowCount(), self.model.rowCount())
+
+    def _show_count(self, shown: int, total: int) -> None:
         self.count_label.setText(
             f"{total} engagement{'s' if total > 1 else ''}"
             if shown == total
@@ -232,8 +278,12 @@ class CommitmentsTab(QWidget):
         """Load the tracker's sheet: created when its tab is first opened, loaded at once when it
         exists (so it can be marked complete from either tab)."""
         fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
-        exists = bool(forms.find(self.evaluation_id, "suivi-engagements", "commitments"))
-        if self.sheet.renderer is None and (index == 1 or exists):
+        if self.sheet.renderer is not None:
+            return
+        exists = self._tracker_exists
+        if exists is None and index != 1:
+            exists = bool(forms.find(self.evaluation_id, "suivi-engagements", "commitments"))
+        if index == 1 or exists:
             response = fw.commitments_response(self.evaluation_id)
             form = without_pages(fw.form(self.evaluation_id, "suivi-engagements"), ["liste"])
             rid = response.id
@@ -250,6 +300,8 @@ class CommitmentsTab(QWidget):
         if self._loader.pending:  # once the list being read is there
             self._after_load.append(lambda: self.select(commitment_id, column))
             return
+        if self._table_stale:
+            self._fill_table()
         for r in range(self.model.rowCount()):
             if self.model.row_id(r) == commitment_id:
                 index = self.proxy.mapFromSource(self.model.index(r, column))
@@ -354,4 +406,4 @@ class CommitmentsTab(QWidget):
         self.sheet.flush()
 
     def count(self) -> int:
-        return self.model.rowCount()
+        return len(self._rows)

@@ -44,7 +44,8 @@ def _date_fr(iso: str) -> str:
 class ImmersionsTab(QWidget):
     loaded = Signal()  # the list shown is the one just read
 
-    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None, load: bool = True):
+        """`load=False`: the owner starts the first read (`reload`) once the whole screen is built."""
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
@@ -53,6 +54,7 @@ class ImmersionsTab(QWidget):
         self.groups: list = []  # the working groups an immersion may be tied to, read with the list
         self._loader = BackgroundLoad(self, ctx.tasks)
         self._pending_select: str | None = None  # asked for while the list was being read
+        self._prefetched: tuple | None = None  # (id, form, answers, files) of the sheet to show, read with the list
 
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -129,21 +131,38 @@ class ImmersionsTab(QWidget):
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addWidget(splitter)
         self.right.setCurrentWidget(self.empty)
-        self.reload()
+        if load:
+            self.reload()
 
     def reload(self) -> None:
         """Read the immersions in the background, then show them."""
         fw, eid = self.ctx.services.fieldwork, self.evaluation_id
 
+        forms, files = self.ctx.services.forms, self.ctx.services.attachments
+        wanted = self._pending_select or self.current_id
+
         def work(_progress):
-            return fw.immersions(eid), fw.labels(eid), fw.attachment_counts(eid), fw.working_group_choices(eid)
+            rows = fw.immersions(eid)
+            # the sheet that will be shown (the one shown, or the first), read here rather than on the GUI thread
+            target = next((i for i in rows if i.id == wanted), rows[0] if rows else None)
+            prefetched = None
+            if target is not None:
+                prefetched = (
+                    target.id,
+                    fw.form(eid, "fiche-immersion"),
+                    forms.get(target.response_id).answers,
+                    files.list(eid, target.id),
+                )
+            data = (rows, fw.labels(eid), fw.attachment_counts(eid), fw.working_group_choices(eid))
+            return data, prefetched
 
         def failed(exc: Exception) -> None:
             self.empty.setText(f"Lecture des immersions impossible : {exc}")
 
         self._loader.run(work, self._fill, failed)
 
-    def _fill(self, data) -> None:
+    def _fill(self, result) -> None:
+        data, self._prefetched = result
         self.rows, labels, counts, self.groups = data
         self.empty.setText(EMPTY)
         self.tree.blockSignals(True)
@@ -177,6 +196,7 @@ class ImmersionsTab(QWidget):
             self.delete_button.setEnabled(True)
         else:
             self._reselect()
+        self._prefetched = None  # only for the sheet shown with the list
         self.loaded.emit()
 
     def _reselect(self) -> None:
@@ -218,13 +238,15 @@ class ImmersionsTab(QWidget):
             self.current_id = immersion_id
             fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
             rid = imm.response_id
-            self.sheet.show_form(
-                imm.id,
-                fw.form(self.evaluation_id, "fiche-immersion"),
-                forms.get(rid).answers,
-                lambda k, v: forms.set_answer(rid, k, v),
-            )
-            self.photos.set_owner(self.evaluation_id, "immersion", imm.id)
+            prefetched = self._prefetched
+            if prefetched is not None and prefetched[0] == imm.id:
+                _id, form, answers, files = prefetched
+            else:
+                form = fw.form(self.evaluation_id, "fiche-immersion")
+                answers = forms.get(rid).answers
+                files = None  # read by the panel
+            self.sheet.show_form(imm.id, form, answers, lambda k, v: forms.set_answer(rid, k, v))
+            self.photos.set_owner(self.evaluation_id, "immersion", imm.id, files)
             self.tabs.setCurrentIndex(0)
         self.right.setCurrentWidget(self.editor)
         self._show_header()

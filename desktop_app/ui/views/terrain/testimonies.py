@@ -128,7 +128,8 @@ class TestimoniesTab(QWidget):
 
     loaded = Signal()
 
-    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
+    def __init__(self, ctx: AppContext, evaluation_id: str, parent=None, load: bool = True):
+        """`load=False`: the owner starts the first read (`reload`) once the whole screen is built."""
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
@@ -257,7 +258,8 @@ class TestimoniesTab(QWidget):
         layout.addWidget(splitter, 1)
         self.empty.setText(LOADING)
         self.right.setCurrentWidget(self.empty)
-        self.reload()
+        if load:
+            self.reload()
 
     # -- data ----------------------------------------------------------------------------------
     @property

@@ -83,9 +83,10 @@ class TerrainView(QWidget):
 
         self.tabs = QTabWidget(self)  # before the tabs: they are created in place, styled once
         self.tabs.setObjectName("terrainTabs")
-        self.immersions = ImmersionsTab(ctx, evaluation_id, self.tabs)
-        self.testimonies = TestimoniesTab(ctx, evaluation_id, self.tabs)
-        self.commitments = CommitmentsTab(ctx, evaluation_id, self.tabs)
+        # the lists are read once the screen is built: reading them meanwhile would slow the building down
+        self.immersions = ImmersionsTab(ctx, evaluation_id, self.tabs, load=False)
+        self.testimonies = TestimoniesTab(ctx, evaluation_id, self.tabs, load=False)
+        self.commitments = CommitmentsTab(ctx, evaluation_id, self.tabs, load=False)
         for tab in (self.immersions, self.testimonies, self.commitments):
             tab.loaded.connect(self._on_tab_loaded)
         self._synthesis: SynthesisTab | None = None
@@ -106,6 +107,8 @@ class TerrainView(QWidget):
         self._dirty: set[str] = set()
         self._refresher = Coalescer(self._refresh, parent=self)
         ctx.watch(self, self._on_change)
+        for tab in (self.immersions, self.testimonies, self.commitments):
+            tab.reload()
         self._refresh_overview()
         self._titles()
 
