@@ -204,3 +204,26 @@ def test_results_cards_come_by_batches_and_jumping_builds_the_section(qtbot, ctx
     ctx.tasks.finish()
     drawn = [c for c in results.cards if c.chart is not None and not c.chart.pixmap().isNull()]
     assert drawn
+
+
+def test_results_filter_by_type_of_respondent(qtbot, ctx, services, evaluation):
+    """The types of respondent present are read with the results: « Tous les répondants » first."""
+    q = services.questionnaires
+    douai = q.new_response(evaluation, COMMUNES, "Douai", "59178")
+    q.set_answer(douai, "satisfaction_pilotage", "tres_satisfait")
+    services.forms.create(evaluation, COMMUNES, subject_type="association", label="Centre social Gayant",
+                          answers={"satisfaction_pilotage": "plutot_satisfait"})
+    view = _view(qtbot, ctx, evaluation)
+    results = view.results
+    qtbot.waitUntil(lambda: not results.loading())
+    assert results.kind.isEnabled() and results.kind.currentText() == "Tous les répondants"
+    assert [results.kind.itemText(i) for i in range(results.kind.count())][1:] == ["Associations", "Communes"]
+
+    def satisfaction():
+        return next(c for c in results.cards if c.result.field_id == "satisfaction_pilotage").result
+
+    assert satisfaction().answered == 2
+    results.kind.setCurrentIndex(results.kind.findText("Communes"))
+    qtbot.waitUntil(lambda: not results.loading())
+    assert results.kind.currentText() == "Communes" and satisfaction().answered == 1
+    assert "1 réponse prise en compte" in " ".join(label.text() for label in results.rate_card.findChildren(QLabel))

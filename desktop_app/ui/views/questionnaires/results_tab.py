@@ -47,7 +47,7 @@ from desktop_app.ui.widgets.background import BackgroundLoad
 CACHE_SIZE = 400
 MARGIN = 700  # pixels below the visible area whose charts are drawn in advance
 FIRST = 6  # question cards built with the page (about what a window shows), and charts drawn at once
-BATCH_MS = 25  # then cards are added by batches of about this long, between which the window stays live
+BATCH_MS = 12  # then cards are added by batches of about this long, between which the window stays live
 LOADING = "Calcul des résultats…"
 BUILDING = "Chargement des questions… ({done} sur {total})"
 
@@ -179,7 +179,7 @@ class ResultsTab(QWidget):
 
         def work(_progress):
             kinds = service.respondent_types(eid, tool_id)
-            return kinds, service.results(eid, tool_id, kind, drafts), service.rate(eid, tool_id)
+            return kinds, kind, service.results(eid, tool_id, kind, drafts), service.rate(eid, tool_id)
 
         def failed(exc: Exception) -> None:
             self._generation += 1
@@ -197,8 +197,11 @@ class ResultsTab(QWidget):
     def _show(self, data) -> None:
         """The page with the response rate and the first cards at once; the others follow by
         batches (`_build_batch`), « Chargement des questions… » at the bottom meanwhile."""
-        kinds, results, rate = data
+        kinds, kind, results, rate = data
         self._set_kinds(kinds or [self.info.respondent_type])
+        if len(kinds) > 1 and self.kind.currentData() != kind:  # the type chosen has no response any more
+            self.refresh()
+            return
         self._generation += 1
         self._requested.clear()
         self._stop_building()
