@@ -89,12 +89,13 @@ class FieldRow(QWidget):
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(4)
 
-        text = html.escape(field.label)
-        if field.required:
-            text += f'<span style="color:{COLOR_ERROR}">&nbsp;*</span>'
-        self.label = wrap_label(text, "fieldLabel", rich=True, parent=self)
-        if field.required:
+        if field.required:  # rich text (slower to lay out) only for the red star
+            text = html.escape(field.label) + f'<span style="color:{COLOR_ERROR}">&nbsp;*</span>'
+            self.label = wrap_label(text, "fieldLabel", rich=True, parent=self)
             self.label.setToolTip("Réponse obligatoire")
+        else:
+            # "&&": an ampersand shown as is, not a mnemonic (the label has a buddy)
+            self.label = wrap_label(field.label.replace("&", "&&"), "fieldLabel", parent=self)
         layout.addWidget(self.label)
         if field.help:
             layout.addWidget(wrap_label(field.help, "fieldHelp", parent=self))
@@ -109,12 +110,10 @@ class FieldRow(QWidget):
         layout.addWidget(self.editor)
         self.label.setBuddy(self.editor.focus_target())
 
-        self.error_label = wrap_label("", "fieldError", parent=self)
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
-        self.privacy_label = wrap_label("", "privacyWarning", parent=self)
-        self.privacy_label.hide()
-        layout.addWidget(self.privacy_label)
+        # The error and personal-data messages are created when first needed: most rows never
+        # show one, and every widget of a long form costs styling and layout time.
+        self._error_label: QLabel | None = None
+        self._privacy_label: QLabel | None = None
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -123,6 +122,27 @@ class FieldRow(QWidget):
         self.editor.typing.connect(self._on_typing)
         self.editor.changed.connect(self._on_changed)
         self.editor.finished.connect(self._on_finished)
+
+    @property
+    def error_label(self) -> QLabel:
+        """The red message under the editor (hidden when there is none)."""
+        if self._error_label is None:
+            self._error_label = self._message_label("fieldError", after=self.editor)
+        return self._error_label
+
+    @property
+    def privacy_label(self) -> QLabel:
+        """The live personal-data warning of a sensitive field (hidden when there is none)."""
+        if self._privacy_label is None:
+            self._privacy_label = self._message_label("privacyWarning", after=self.error_label)
+        return self._privacy_label
+
+    def _message_label(self, object_name: str, after: QWidget) -> QLabel:
+        label = wrap_label("", object_name, parent=self)
+        label.hide()
+        layout = self.layout()
+        layout.insertWidget(layout.indexOf(after) + 1, label)
+        return label
 
     # ----------------------------------------------------------------- state
 
@@ -201,19 +221,21 @@ class FieldRow(QWidget):
 
     def _show_error(self) -> None:
         message = self._invalid or (REQUIRED_MESSAGE if self._required_error else None)
-        self.error_label.setText(message or "")
-        self.error_label.setVisible(bool(message))
+        if message or self._error_label is not None:
+            self.error_label.setText(message or "")
+            self.error_label.setVisible(bool(message))
         self.editor.set_invalid(bool(message))
 
     def _check_privacy(self, value: Any) -> None:
         if not self.field.sensitive:
             return
         warnings = find_personal_data(value) if isinstance(value, str) else []
-        self.privacy_label.setText("\n".join(warnings))
-        self.privacy_label.setVisible(bool(warnings))
+        if warnings or self._privacy_label is not None:
+            self.privacy_label.setText("\n".join(warnings))
+            self.privacy_label.setVisible(bool(warnings))
 
     def privacy_warnings(self) -> list[str]:
-        text = self.privacy_label.text()
+        text = self._privacy_label.text() if self._privacy_label is not None else ""
         return text.split("\n") if text else []
 
     def set_read_only(self, read_only: bool) -> None:

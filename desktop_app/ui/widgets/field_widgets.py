@@ -212,29 +212,12 @@ class DateEditor(TextEditor):
         self.button.setText("Calendrier…")
         self.button.setToolTip("Choisir la date dans un calendrier")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
-        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
-        for bound, setter in (
-            (field.min, self.calendar.setMinimumDate),
-            (field.max, self.calendar.setMaximumDate),
-        ):
-            if bound:
-                try:
-                    day = parse_date(bound)
-                    setter(QDate(day.year, day.month, day.day))
-                except ValueError:
-                    pass
+        # The calendar (some twenty widgets) is built when the menu first opens.
+        self._calendar: QCalendarWidget | None = None
         menu = QMenu(self.button)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
         menu.aboutToShow.connect(self._prepare_calendar)
         self.menu = menu
         self.button.setMenu(menu)
-        self.calendar.clicked.connect(self._pick)
-        self.calendar.activated.connect(self._pick)
         row = self._layout.itemAt(0).layout()
         row.insertWidget(row.count() - 1, self.button)
 
@@ -243,6 +226,31 @@ class DateEditor(TextEditor):
 
     def display(self, value: Any) -> str:
         return format_date(str(value))
+
+    @property
+    def calendar(self) -> QCalendarWidget:
+        if self._calendar is None:
+            calendar = QCalendarWidget()
+            calendar.setGridVisible(True)
+            calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+            for bound, setter in (
+                (self.field.min, calendar.setMinimumDate),
+                (self.field.max, calendar.setMaximumDate),
+            ):
+                if bound:
+                    try:
+                        day = parse_date(bound)
+                        setter(QDate(day.year, day.month, day.day))
+                    except ValueError:
+                        pass
+            action = QWidgetAction(self.menu)
+            action.setDefaultWidget(calendar)
+            self.menu.addAction(action)
+            calendar.clicked.connect(self._pick)
+            calendar.activated.connect(self._pick)
+            self._calendar = calendar
+        return self._calendar
 
     def _prepare_calendar(self) -> None:
         try:

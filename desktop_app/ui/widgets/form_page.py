@@ -97,7 +97,13 @@ def group_fields(fields: tuple[FormField, ...]) -> list[list[FormField]]:
 
 
 class PageView(QFrame):
-    """Heading and fields of one page."""
+    """Heading and fields of one page.
+
+    Its rows can be built in batches: `rows_to_build` (None: all) are built at once, the rest
+    by `build_more`, each call adding whole groups (a card is never split) at the end of the
+    page. `rows` holds the rows built so far. On a page already shown, a batch is built inside
+    a plain holder shown once it is complete: showing each new row on its own would lay the
+    whole page out again at once, for every row."""
 
     def __init__(
         self,
@@ -107,13 +113,20 @@ class PageView(QFrame):
         surface: bool = True,
         instructions_title: str = "Déroulé et consignes",
         parent: QWidget | None = None,
+        rows_to_build: int | None = None,
     ):
         super().__init__(parent)
         self.page = page
+        self._make_row = make_row
         if surface:
             self.setObjectName("pageSurface")
         self.rows: dict[str, FieldRow | NoteRow] = {}
         self.cards: list[tuple[QFrame, list[str]]] = []
+        self._pending = group_fields(page.fields)
+        self.last_built: list[QWidget] = []  # the rows and cards added by the last build_more
+        self.batches: list[tuple[QWidget, list[str]]] = []  # holders of the batches built once shown
+        self.tab_tail: QWidget | None = None  # the renderer's note of the last Tab stop built
+        self._unshown: QWidget | None = None  # the holder of a batch not shown yet
         layout = QVBoxLayout(self)
         if surface:
             layout.setContentsMargins(28, 22, 28, 28)
@@ -135,27 +148,66 @@ class PageView(QFrame):
             layout.addLayout(heading)
         if page.instructions:
             layout.addWidget(self._instructions(instructions_title, page.instructions, self))
-
-        for group in group_fields(page.fields):
-            if len(group) == 1:
-                row = make_row(group[0], self)
-                self.rows[group[0].id] = row
-                layout.addWidget(row)
-                continue
-            card = QFrame(self)
-            card.setObjectName("card")
-            card_layout = QVBoxLayout(card)
-            card_layout.setContentsMargins(16, 12, 16, 14)
-            card_layout.setSpacing(12)
-            for f in group:
-                row = make_row(f, card)
-                self.rows[f.id] = row
-                card_layout.addWidget(row)
-            self.cards.append((card, [f.id for f in group]))
-            layout.addWidget(card)
         if not page.fields:
             layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp", parent=self))
         layout.addStretch(1)
+        self.build_more(rows_to_build)
+
+    def is_complete(self) -> bool:
+        """True when every row of the page is built."""
+        return not self._pending
+
+    def build_more(self, rows: int | None = None) -> list[str]:
+        """Build the next groups of fields, about `rows` of them (at least one group unless 0;
+        None: all).
+        Returns the ids of the fields built. Rows added to a page already shown stay hidden
+        until shown (the renderer shows them with its skip logic, `apply_visibility`)."""
+        built: list[str] = []
+        self.last_built = []
+        if not self._pending or rows == 0:
+            return built
+        holder: QWidget = self
+        layout = self.layout()
+        if self.isVisible():
+            holder = QWidget(self)
+            holder.hide()
+            layout.insertWidget(layout.count() - 1, holder)
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.setSpacing(self.layout().spacing())
+            self._unshown = holder
+        while self._pending and (rows is None or not built or len(built) + len(self._pending[0]) <= rows):
+            group = self._pending.pop(0)
+            at = layout.count() - 1 if holder is self else layout.count()  # before the page's stretch
+            if len(group) == 1:
+                row = self._make_row(group[0], holder)
+                self.rows[group[0].id] = row
+                layout.insertWidget(at, row)
+                self.last_built.append(row)
+            else:
+                card = QFrame(holder)
+                card.setObjectName("card")
+                card_layout = QVBoxLayout(card)
+                card_layout.setContentsMargins(16, 12, 16, 14)
+                card_layout.setSpacing(12)
+                for f in group:
+                    row = self._make_row(f, card)
+                    self.rows[f.id] = row
+                    card_layout.addWidget(row)
+                self.cards.append((card, [f.id for f in group]))
+                layout.insertWidget(at, card)
+                self.last_built.append(card)
+            built += [f.id for f in group]
+        if holder is not self:
+            self.batches.append((holder, built))
+        return built
+
+    def show_batch(self) -> None:
+        """Show the holder of the last batch (after the skip logic has hidden what it hides)."""
+        if self._unshown is not None:
+            holder, ids = self.batches[-1]
+            self._unshown = None
+            holder.setVisible(any(not self.rows[i].isHidden() for i in ids))
 
     @staticmethod
     def _instructions(heading: str, lines: tuple[str, ...], parent: QWidget | None = None) -> QFrame:
@@ -176,6 +228,9 @@ class PageView(QFrame):
             set_shown(row, field_id in visible_fields)
         for card, ids in self.cards:
             set_shown(card, any(i in visible_fields for i in ids))
+        for holder, ids in self.batches:
+            if holder is not self._unshown:  # that one is shown by show_batch
+                set_shown(holder, any(i in visible_fields for i in ids))
 
 
 def set_shown(widget: QWidget, shown: bool) -> None:

@@ -11,11 +11,16 @@ at a time, Ctrl+PgDown / Ctrl+PgUp to change section) and `mode="scroll"` (every
 collapsible block in one scrolling page). Skip logic is live: sections and questions whose
 `show_if` becomes false hide, and come back with their answers when it becomes true again.
 
-In "pages" mode a section's widgets are built when it is first shown (Qt spends ~1.5 ms per
-field): completion counts, skip logic and `check_complete` work on the answers, and a section
-built later shows the current answers, read-only state and required marks. Widgets are created
-with their parent, top-down: a widget moved into an already styled parent has its whole subtree
-re-styled by Qt, which was most of the cost of a form.
+In "pages" mode a section's widgets are built when it is first shown (Qt spends some 3-5 ms
+per field on creating, styling and laying it out): completion counts, skip logic and
+`check_complete` work on the answers, and a section built later shows the current answers,
+read-only state and required marks. A long section is built in batches: its first screenful
+(`FIRST_ROWS` fields) at once, the rest `BATCH_ROWS` at a time through the event loop while it
+is shown, so the window never freezes on a big grid; asking for a row not built yet (`row`,
+`check_complete` going to a missing answer, Ctrl+PgDown...) builds what it needs at once.
+"scroll" mode builds its first section's first screenful at once, the rest the same way.
+Widgets are created with their parent, top-down: a widget moved into an already styled parent
+has its whole subtree re-styled by Qt, which was most of the cost of a form.
 
 The renderer never touches the database: its owner saves on `answerChanged`. `answers()` holds
 every answer, those of hidden questions included (use `core.validation.effective_answers` to
@@ -26,9 +31,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -70,6 +76,8 @@ from desktop_app.ui.widgets.form_style import (
 )
 
 MODES = ("pages", "scroll")
+FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
+BATCH_ROWS = 8  # then this many per event loop pass (~30 ms)
 
 
 class FormRenderer(QWidget):
@@ -99,6 +107,10 @@ class FormRenderer(QWidget):
         self._section_counts: list[QLabel] = []
         self._current_section = 0  # scroll mode
         self._group_of_child = {c.id: f.id for p in form.pages for f in p.fields for c in f.children}
+        self._build_timer = QTimer(self)  # builds the rest of the sections shown, a batch per pass
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_step)
 
         self.setObjectName("formRenderer")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -125,6 +137,7 @@ class FormRenderer(QWidget):
         if first_shown is not None:
             self.go_to_page(first_shown)
         apply_tab_order(self)
+        self._schedule_build()
 
     # ------------------------------------------------------------------ building
 
@@ -137,9 +150,11 @@ class FormRenderer(QWidget):
         self._rows[field.id] = row
         return row
 
-    def _init_rows(self, view: PageView) -> None:
-        """Show the current answers, state and marks in the rows of a section just built."""
-        for field_id, row in view.rows.items():
+    def _init_rows(self, view: PageView, field_ids: list[str] | None = None) -> None:
+        """Show the current answers, state and marks in the rows of a section just built (or in
+        those of `field_ids`, just added to it), and apply the skip logic to them."""
+        for field_id in view.rows if field_ids is None else field_ids:
+            row = view.rows[field_id]
             if not isinstance(row, FieldRow):
                 continue
             row.set_value(self._answers.get(field_id))
@@ -163,6 +178,7 @@ class FormRenderer(QWidget):
                 self._make_row,
                 instructions_title=self._instructions_title(),
                 parent=area,
+                rows_to_build=FIRST_ROWS,
             )
             area.set_child(view)
             self._views[index] = view
@@ -170,7 +186,49 @@ class FormRenderer(QWidget):
             scroll.setWidget(area)
             area.setAutoFillBackground(False)  # setWidget turns it on; the backdrop is the style sheet's
             apply_tab_order(self)
+            self._schedule_build()
         return view
+
+    # ------------------------------------------------------------------ building in batches
+
+    def _schedule_build(self) -> None:
+        if any(v is not None and not v.is_complete() for v in self._views):
+            self._build_timer.start()
+
+    def _build_step(self) -> None:
+        """Build one batch of rows: of the section shown first, then of the others started."""
+        if not self.isVisible():
+            return  # resumed by showEvent: widgets are styled once, when shown
+        current = self._views[self.current_page()] if 0 <= self.current_page() < len(self._views) else None
+        if current is None or current.is_complete():
+            current = next((v for v in self._views if v is not None and not v.is_complete()), None)
+        if current is None:
+            return
+        self._build_rows(current, BATCH_ROWS)
+        self._schedule_build()
+
+    def _build_rows(self, view: PageView, rows: int | None) -> None:
+        """Build the next `rows` fields of a section (None: all), with the current answers."""
+        tail = view.tab_tail
+        if tail is None:
+            widgets = focusable_in_order(view)
+            tail = widgets[-1] if widgets else None
+        built = view.build_more(rows)
+        if not built:
+            return
+        self._init_rows(view, built)
+        view.show_batch()
+        new = [w for top in view.last_built for w in focusable_in_order(top)]
+        if tail is None:
+            apply_tab_order(self)  # nothing to follow in this section yet: the whole form
+        else:
+            for first, second in pairwise([tail, *new]):  # right after the rows built before
+                QWidget.setTabOrder(first, second)
+        view.tab_tail = new[-1] if new else tail
+
+    def _complete_view(self, view: PageView) -> None:
+        if not view.is_complete():
+            self._build_rows(view, None)
 
     def _instructions_title(self) -> str:
         return self.tr("Déroulé et consignes") if self.form.kind == "guide" else self.tr("Méthode")
@@ -258,6 +316,7 @@ class FormRenderer(QWidget):
                 surface=False,
                 instructions_title=self._instructions_title(),
                 parent=box.content,
+                rows_to_build=0 if self._views else FIRST_ROWS,
             )
             box.content_layout.addWidget(view)
             section_layout.addWidget(box)
@@ -273,6 +332,7 @@ class FormRenderer(QWidget):
         if self.mode == "pages" and self.page_list.currentRow() >= 0:
             self._ensure_page(self.page_list.currentRow())
         super().showEvent(event)
+        self._schedule_build()
 
     # ------------------------------------------------------------------ answers
 
@@ -378,6 +438,8 @@ class FormRenderer(QWidget):
             self.page_list.setCurrentRow(index)
         else:
             self._current_section = index
+            for view in self._views[:index]:  # the sections above, at their full height
+                self._complete_view(view)
             section = self._sections[index]
             box = section.findChild(CollapsibleBox)
             if box is not None:
@@ -414,7 +476,10 @@ class FormRenderer(QWidget):
         """Ctrl+PgDown / Ctrl+PgUp: change section and put the focus on its first field."""
         self.flush()
         if self._step(direction) and self.mode == "pages":
-            widgets = focusable_in_order(self._views[self.current_page()])
+            view = self._views[self.current_page()]
+            if not view.rows:
+                self._build_rows(view, 1)
+            widgets = focusable_in_order(view)
             if widgets:
                 widgets[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -488,10 +553,23 @@ class FormRenderer(QWidget):
 
     def row(self, field_id: str) -> FieldRow | NoteRow:
         """The widget row of a top-level field (for tests and the owner's focus handling);
-        its section is built if it was not yet."""
-        if field_id not in self._rows and field_id in self._page_index and self.mode == "pages":
-            self._ensure_page(self._page_index[field_id])
+        it is built (with its section, and the rows above it) if it was not yet."""
+        if field_id not in self._rows and field_id in self._page_index:
+            index = self._page_index[field_id]
+            view = self._ensure_page(index) if self.mode == "pages" else self._views[index]
+            while field_id not in self._rows and not view.is_complete():
+                self._build_rows(view, BATCH_ROWS)
+            if view.is_complete():
+                self._schedule_build()
         return self._rows[field_id]
+
+    def built_row(self, field_id: str) -> FieldRow | NoteRow | None:
+        """The row of a field if it is built already (never builds anything)."""
+        return self._rows.get(field_id)
+
+    def is_fully_built(self) -> bool:
+        """True when every row of the sections shown so far is built."""
+        return all(v is None or v.is_complete() for v in self._views)
 
     def is_page_built(self, index: int) -> bool:
         return self._views[index] is not None

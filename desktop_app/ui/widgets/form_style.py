@@ -7,6 +7,7 @@ coloured dots for scored choices, page status icons, and the tab-order helper.
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import pairwise
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
@@ -94,14 +95,26 @@ QToolButton#sectionButton {{ border: none; font-size: 13pt; font-weight: 600; co
 """
 
 
+class WrapLabel(QLabel):
+    """A word-wrapped label whose text becomes selectable with the mouse when the pointer first
+    comes over it. A selectable QLabel lays its text out through a QTextDocument, several times
+    slower than a plain one (measured: a quarter of the cost of a form page); heights and
+    minimum widths are the same either way, so nothing moves when it switches."""
+
+    def enterEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if not self.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().enterEvent(event)
+
+
 def wrap_label(
     text: str = "", object_name: str | None = None, rich: bool = False, parent: QWidget | None = None
 ) -> QLabel:
     """A word-wrapped label (plain text unless `rich`), selectable with the mouse."""
-    label = QLabel(text, parent)
+    label = WrapLabel(text, parent)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)  # until pointed at
     if object_name:
         label.setObjectName(object_name)
     return label
@@ -122,11 +135,25 @@ class RoomyItemDelegate(QStyledItemDelegate):
 
     PADDING = 14
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._sizes: dict[tuple, QSize] = {}  # Qt asks again and again for the same rows
+
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 (Qt naming)
-        hint = super().sizeHint(option, index)
         view = self.parent()
         if not isinstance(view, QAbstractItemView):
+            hint = super().sizeHint(option, index)
             return QSize(hint.width(), hint.height() + self.PADDING)
+        key = (index.data(), view.viewport().width(), option.font.key(), option.decorationSize.toTuple())
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) > 1000:  # widths seen while resizing the window
+                self._sizes.clear()
+            size = self._sizes[key] = self._measure(option, index, view)
+        return QSize(size)
+
+    def _measure(self, option: QStyleOptionViewItem, index, view: QAbstractItemView) -> QSize:
+        hint = super().sizeHint(option, index)
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.rect = QRect(0, 0, view.viewport().width(), 10_000)
@@ -200,8 +227,10 @@ class CollapsibleBox(QWidget):
         self.button.setText(title)
 
 
+@cache
 def dot_icon(color: str, size: int = 12) -> QIcon:
-    """A filled circle, used before scored choices (appreciation colours)."""
+    """A filled circle, used before scored choices (appreciation colours); drawn once per
+    colour (a grid shows the same five colours on every indicator)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
