@@ -113,9 +113,10 @@ class CouncilPage(QWidget):
         if editor is None:
             syn = self.ctx.services.synthesis
             response = syn.council_response(self.evaluation_id, self.council.qpv_id, tool_id, council=self.council)
-            editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, tool_id))
+            holder = dict(self._tools)[tool_id]
+            editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, tool_id), parent=holder)
             self.editors[tool_id] = editor
-            dict(self._tools)[tool_id].layout().addWidget(editor)
+            holder.layout().addWidget(editor)
             editor.show()  # at once, not at the next event loop pass
             if tool_id == "cc-autoevaluation":
                 editor.answersChanged.connect(lambda _a: self._timer.start())
@@ -176,6 +177,7 @@ class CouncilsView(QWidget):
         self.start_page = self._build_start_page()
         self.stack.addWidget(self.start_page)
         self._councils: dict[str, Council] = {}
+        self._unshown: str | None = None  # the council whose page waits for the screen to show
         ctx.watch(self, self._on_change)
         self.reload()
 
@@ -270,10 +272,20 @@ class CouncilsView(QWidget):
             return
         page = self.pages.get(qpv_id)
         if page is None:
-            page = CouncilPage(self.ctx, self.evaluation_id, council)
+            if not self.isVisible():
+                self._unshown = qpv_id  # built when the screen is shown, in place in the window
+                return
+            page = CouncilPage(self.ctx, self.evaluation_id, council, parent=self.stack)
             self.pages[qpv_id] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self._unshown is not None:
+            qpv_id, self._unshown = self._unshown, None
+            if qpv_id == self.current_qpv():
+                self._show(qpv_id)
+        super().showEvent(event)
 
     def start_current(self) -> None:
         qpv_id = self.current_qpv()

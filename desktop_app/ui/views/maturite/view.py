@@ -20,7 +20,7 @@ from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.services.synthesis import MATURITY_TOOLS
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import page_header
-from desktop_app.ui.views.referentiel.fit_image import FitImage
+from desktop_app.ui.views.referentiel.fit_image import FitImage, decode_png
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
 from desktop_app.ui.widgets.background import BackgroundLoad
 
@@ -83,7 +83,7 @@ class ResultPanel(QScrollArea):
             else:
                 if not self.chart.has_image():
                     self.chart.set_placeholder(CHART_LOADING)
-                self._charts.run(lambda _p: _radar(args), self.chart.set_png, self._chart_failed)
+                self._charts.run(lambda _p: decode_png(_radar(args)), self.chart.set_image, self._chart_failed)
         self.chart.setVisible(bool(r.assessed))
         html = []
         for title, color, items in (
@@ -141,7 +141,7 @@ class ScaleTab(QSplitter):
             return
         syn = self.ctx.services.synthesis
         response = syn.maturity_response(self.evaluation_id, self.tool_id)
-        self._editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, self.tool_id))
+        self._editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, self.tool_id), parent=self._holder)
         self._holder.layout().addWidget(self._editor)
         self._editor.show()  # at once, not at the next event loop pass
         self._editor.answersChanged.connect(lambda _a: self._timer.start())
@@ -178,29 +178,34 @@ class MaturityView(QWidget):
                 "le score, le profil et les recommandations se mettent à jour au fil de la saisie.",
             )
         )
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(self)  # widgets created in place: Qt re-styles a subtree moved in
         self.scales: dict[str, ScaleTab] = {}
         scope = ctx.services.synthesis.scope(evaluation_id)
         kit = ctx.services.synthesis.kit(evaluation_id)
         for tool_id in MATURITY_TOOLS:
             if tool_id in kit.tools and tool_id in scope:
-                tab = ScaleTab(ctx, evaluation_id, tool_id)
+                tab = ScaleTab(ctx, evaluation_id, tool_id, parent=self.tabs)
                 self.scales[tool_id] = tab
                 self.tabs.addTab(tab, kit.tool(tool_id).title.replace("Échelle de maturité : ", "").capitalize())
         if self.scales:
-            self.tabs.currentChanged.connect(self._tab_changed)
-            self._tab_changed(self.tabs.currentIndex())
+            self.tabs.currentChanged.connect(self._tab_changed)  # the form is built when shown
             layout.addWidget(self.tabs, 1)
         else:
+            self.tabs.hide()
             empty = QLabel("Aucune échelle de maturité n'est retenue dans le périmètre de l'évaluation (Cadrage › Périmètre).")
             empty.setObjectName("muted")
             empty.setWordWrap(True)
             layout.addWidget(empty)
             layout.addStretch(1)
 
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        # Built once the screen is in the window: widgets created in place are styled once.
+        self._tab_changed(self.tabs.currentIndex())
+        super().showEvent(event)
+
     def _tab_changed(self, _index: int) -> None:
         tab = self.tabs.currentWidget()
-        if isinstance(tab, ScaleTab):
+        if isinstance(tab, ScaleTab) and self.isVisible():
             tab.ensure_built()
 
     def flush(self) -> None:

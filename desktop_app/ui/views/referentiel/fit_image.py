@@ -1,11 +1,12 @@
 """A chart (PNG bytes) drawn at the width it is given, height following the aspect ratio: fits
 narrow side panels where a fixed-size picture would be clipped. While the chart is drawn in the
-background, a short text ("Chargement du graphique…") stands in its place."""
+background, a short text ("Chargement du graphique…") stands in its place. The PNG can be
+decoded in the background too (`decode_png`, then `set_image` on the GUI thread)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -15,6 +16,7 @@ class FitImage(QWidget):
         self._pixmap = QPixmap()
         self._max_width = max_width
         self._placeholder = ""
+        self._scaled: QPixmap | None = None  # the picture at the width last painted
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -26,6 +28,15 @@ class FitImage(QWidget):
     def set_png(self, png: bytes) -> None:
         self._placeholder = ""
         self._pixmap.loadFromData(png, "PNG")
+        self._scaled = None
+        self.updateGeometry()
+        self.update()
+
+    def set_image(self, image: QImage) -> None:
+        """Show a picture already decoded (see `decode_png`)."""
+        self._placeholder = ""
+        self._pixmap = QPixmap.fromImage(image)
+        self._scaled = None
         self.updateGeometry()
         self.update()
 
@@ -33,6 +44,7 @@ class FitImage(QWidget):
         """Show `text` instead of the picture (kept until the next `set_png`)."""
         self._placeholder = text
         self._pixmap = QPixmap()
+        self._scaled = None
         self.setAccessibleDescription(text)
         self.updateGeometry()
         self.update()
@@ -77,7 +89,14 @@ class FitImage(QWidget):
             return
         width = min(self.width(), self._max_width)
         height = int(width * self._ratio())
+        if self._scaled is None or self._scaled.width() != width:
+            self._scaled = self._pixmap.scaled(
+                width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        scaled = self._pixmap.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        painter.drawPixmap(0, 0, scaled)
+        painter.drawPixmap(0, 0, self._scaled)
+
+
+def decode_png(png: bytes) -> QImage:
+    """The picture of PNG bytes; a QImage, so it may be decoded off the GUI thread."""
+    return QImage.fromData(png, "PNG")

@@ -23,16 +23,15 @@ class ResponseEditor(QWidget):
         self.ctx = ctx
         self.response_id = response.id
         self._answers: dict[str, Any] = dict(response.answers)
-        self.renderer = FormRenderer(form, response.answers, mode=mode)
-        self.renderer.answerChanged.connect(self._save)
-        bar = QFrame()
+        # Children are created in place (not moved in later): Qt re-styles a moved subtree.
+        bar = QFrame(self)
         bar.setObjectName("responseBar")
         bar.setStyleSheet("QFrame#responseBar { background: #eef1f4; border-bottom: 1px solid #dde2e7; }")
         row = QHBoxLayout(bar)
         row.setContentsMargins(24, 6, 24, 6)
-        self.saved_hint = QLabel(self.tr("Chaque réponse est enregistrée dès qu'elle est saisie."))
+        self.saved_hint = QLabel(self.tr("Chaque réponse est enregistrée dès qu'elle est saisie."), bar)
         self.saved_hint.setObjectName("muted")
-        self.complete = QCheckBox(self.tr("Fiche complète"))
+        self.complete = QCheckBox(self.tr("Fiche complète"), bar)
         self.complete.setToolTip(self.tr("Cochez quand la fiche est relue et terminée : l'étape passe alors à « Terminé »."))
         self.complete.setChecked(response.status == "complete")
         self.complete.toggled.connect(self._set_status)
@@ -42,6 +41,8 @@ class ResponseEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(bar)
+        self.renderer = FormRenderer(form, response.answers, parent=self, mode=mode)
+        self.renderer.answerChanged.connect(self._save)
         layout.addWidget(self.renderer, 1)
 
     def answers(self) -> dict[str, Any]:

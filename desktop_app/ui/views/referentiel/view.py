@@ -49,22 +49,30 @@ class GridWithDrawer(QWidget):
 
     PANEL_WIDTH = 280
 
-    def __init__(self, editor: QWidget, panel: QWidget, parent=None):
+    def __init__(self, editor: QWidget | None = None, panel: QWidget | None = None, parent=None):
         super().__init__(parent)
-        self.editor = editor
-        self.panel = panel
+        self.editor: QWidget | None = None
+        self.panel: QWidget | None = None
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.addWidget(editor)
-        panel.setParent(self)
-        panel.setFixedWidth(self.PANEL_WIDTH)
-        self._shadow = QGraphicsDropShadowEffect(blurRadius=18, xOffset=-3, yOffset=0)
-        self._shadow.setColor(Qt.GlobalColor.gray)
-        panel.setGraphicsEffect(self._shadow)
         self._open = True
         self._docked = True
         self._chosen = False  # until the user toggles it, the panel is open only when docked
         self.openChanged = None
+        if editor is not None and panel is not None:
+            self.set_parts(editor, panel)
+
+    def set_parts(self, editor: QWidget, panel: QWidget) -> None:
+        """The grid and the panel (create the grid with this widget as its parent: cheaper)."""
+        self.editor = editor
+        self.panel = panel
+        self._layout.addWidget(editor)
+        if panel.parentWidget() is not self:
+            panel.setParent(self)
+        panel.setFixedWidth(self.PANEL_WIDTH)
+        self._shadow = QGraphicsDropShadowEffect(blurRadius=18, xOffset=-3, yOffset=0)
+        self._shadow.setColor(Qt.GlobalColor.gray)
+        panel.setGraphicsEffect(self._shadow)
 
     def docked(self) -> bool:
         return self._docked
@@ -91,6 +99,8 @@ class GridWithDrawer(QWidget):
         return renderer.page_list.width() + page + scrolls[0].verticalScrollBar().sizeHint().width() + 4
 
     def _place(self) -> None:
+        if self.panel is None:
+            return
         need = self._editor_need() + self.PANEL_WIDTH
         self._docked = self.width() >= need
         if not self._chosen and self._open != self._docked:
@@ -155,8 +165,13 @@ class ReferentielView(QWidget):
         if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
             # Coming back to a référentiel under way: the overview first; a cell opens the grid.
             self.tabs.setCurrentWidget(self.matrix)
-        else:
+        # Otherwise the grid is built when the screen is first shown (showEvent): in place, in
+        # the window, its widgets are styled once.
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self.tabs.currentIndex() == 0:
             self._ensure_grid()
+        super().showEvent(event)
 
     def _tab_changed(self, index: int) -> None:
         self.toggle.setVisible(index == 0)
@@ -167,10 +182,11 @@ class ReferentielView(QWidget):
         if self._grid is not None:
             return
         ctx, evaluation_id = self.ctx, self.evaluation_id
-        self._editor = ResponseEditor(ctx, self.response, self.form)
-        self._evidence = EvidencePanel(ctx, evaluation_id)
+        self._grid = GridWithDrawer(parent=self._grid_page)
+        self._editor = ResponseEditor(ctx, self.response, self.form, parent=self._grid)
+        self._evidence = EvidencePanel(ctx, evaluation_id, parent=self._grid)
         self._evidence.countChanged.connect(lambda n: self.toggle.setText(f"Preuves liées ({n})"))
-        self._grid = GridWithDrawer(self._editor, self._evidence)
+        self._grid.set_parts(self._editor, self._evidence)
         self._grid.openChanged = self._sync_toggle
         self._grid_page.layout().addWidget(self._grid)
         self._grid.show()  # at once, not at the next event loop pass
@@ -218,8 +234,8 @@ class ReferentielView(QWidget):
         if new is None or self._editor is None or not self._editor.isAncestorOf(new):
             return
         for field_id in self._field_ids():
-            row = self.editor.renderer.row(field_id)
-            if row is new or row.isAncestorOf(new):
+            row = self.editor.renderer.built_row(field_id)  # the focus is in a row built already
+            if row is not None and (row is new or row.isAncestorOf(new)):
                 self.evidence.select_indicator(field_id.split(".", 1)[0])
                 return
 
