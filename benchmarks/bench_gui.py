@@ -11,7 +11,11 @@ resident memory with the evaluation open, then times each step's screen and a fe
 through the window (every screen built, each refreshing as it does after a save).
 `steps_ms` is each screen until its background loads are done (and what they start, e.g. charts
 drawn once results are shown: settled when no task ran for 0.3 s); `steps_gui_ms` the part of it
-spent on the GUI thread (building the screen, delivering results): how long the window is frozen.
+spent on the GUI thread (building the screen, delivering results): how long the window is frozen
+in all; `steps_longest_gui_ms` the longest single stretch of it (the screen's own building, or one
+event loop pass): the longest the window does not answer. `referentiel_grid_ms` and
+`referentiel_grid_longest_ms`: the same for the first click on the référentiel's grid tab (the
+step opens on the matrix when the référentiel is under way), timed after the saves.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
     window.show()
 
     gui_busy = [0.0]  # time spent on the GUI thread (building, processing events), not waiting for tasks
+    gui_longest = [0.0]  # the longest single event loop pass
     handles = getattr(ctx.tasks, "_handles", set())  # tasks under way or whose result is not delivered yet
 
     def settle(quiet: float = 0.3) -> float:
@@ -80,6 +85,7 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
             app.processEvents()
             spent = time.perf_counter() - t
             gui_busy[0] += spent
+            gui_longest[0] = max(gui_longest[0], spent)
             if spent > 0.002:  # events did some work (layout, painting, a timer's refresh)
                 last = time.perf_counter()
             if pending or handles:
@@ -97,22 +103,35 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
     window.open_evaluation(evaluation_id, "cadrage")
     open_ms = (settle() - t0) * 1000
     rss_open = peak_rss_mb()
-    steps, steps_gui, rss_steps = {}, {}, {}
-    for step in STEPS:
-        gui_busy[0] = 0.0
+    steps, steps_gui, steps_longest, rss_steps = {}, {}, {}, {}
+
+    def timed_gui(action) -> tuple[float, float, float]:
+        """(until settled, GUI-thread time, longest GUI-thread stretch), in ms."""
+        gui_busy[0] = gui_longest[0] = 0.0
         t = time.perf_counter()
-        window.show_step(step.id)
+        action()
         shown = time.perf_counter() - t
         end = max(settle(), t + shown)
-        steps[step.id] = round((end - t) * 1000, 1)
-        steps_gui[step.id] = round((shown + gui_busy[0]) * 1000, 1)
+        return (
+            round((end - t) * 1000, 1),
+            round((shown + gui_busy[0]) * 1000, 1),
+            round(max(shown, gui_longest[0]) * 1000, 1),
+        )
+
+    for step in STEPS:
+        steps[step.id], steps_gui[step.id], steps_longest[step.id] = timed_gui(
+            lambda step=step: window.show_step(step.id)
+        )
         rss_steps[step.id] = round(peak_rss_mb("VmRSS"), 1)
     gui_save = save_in_window(app, ctx, window, evaluation_id, settle, saves) if saves else {}
+    grid = referentiel_grid(window, settle, timed_gui)
     report = {
         "open_ms": round(open_ms, 1),
         "gui_save_ms": gui_save,
         "steps_ms": steps,
         "steps_gui_ms": steps_gui,
+        "steps_longest_gui_ms": steps_longest,
+        **grid,
         "rss_open_mb": round(rss_open, 1),
         "rss_after_step_mb": rss_steps,
         "rss_mb": round(peak_rss_mb(), 1),
@@ -123,6 +142,19 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
     _dispose(window)
     services.close()
     return 0  # a clean exit: the "none_dealloc" abort came from PySide6 6.12.0, now kept out
+
+
+def referentiel_grid(window, settle, timed_gui) -> dict:
+    """The first click on the référentiel's grid tab, when the step opened on its matrix."""
+    from desktop_app.ui.views.referentiel.view import ReferentielView
+
+    window.show_step("referentiel")
+    settle()
+    view = next(iter(window.findChildren(ReferentielView)), None)
+    if view is None or view.tabs.currentIndex() == 0 or view._grid is not None:
+        return {}
+    _, gui, longest = timed_gui(lambda: view.tabs.setCurrentIndex(0))
+    return {"referentiel_grid_ms": gui, "referentiel_grid_longest_ms": longest}
 
 
 def save_in_window(app, ctx, window, evaluation_id: str, settle, n: int = 15) -> dict:
