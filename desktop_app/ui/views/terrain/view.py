@@ -83,19 +83,11 @@ class TerrainView(QWidget):
 
         self.tabs = QTabWidget(self)  # before the tabs: they are created in place, styled once
         self.tabs.setObjectName("terrainTabs")
-        # the lists are read once the screen is built: reading them meanwhile would slow the building down
-        self.immersions = ImmersionsTab(ctx, evaluation_id, self.tabs, load=False)
-        self.testimonies = TestimoniesTab(ctx, evaluation_id, self.tabs, load=False)
-        self.commitments = CommitmentsTab(ctx, evaluation_id, self.tabs, load=False)
-        for tab in (self.immersions, self.testimonies, self.commitments):
-            tab.loaded.connect(self._on_tab_loaded)
+        self._immersions: ImmersionsTab | None = None  # the tabs: built by `_build_tabs`
+        self._testimonies: TestimoniesTab | None = None
+        self._commitments: CommitmentsTab | None = None
         self._synthesis: SynthesisTab | None = None
         self._synthesis_stale = False
-        self.tabs.addTab(self.immersions, "Immersions")
-        self.tabs.addTab(self.testimonies, "Témoignages et contributions")
-        self.tabs.addTab(self.commitments, "Suivi des engagements")
-        self.tabs.addTab(QWidget(), "Synthèse")
-        self.tabs.currentChanged.connect(self._tab_changed)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -107,10 +99,51 @@ class TerrainView(QWidget):
         self._dirty: set[str] = set()
         self._refresher = Coalescer(self._refresh, parent=self)
         ctx.watch(self, self._on_change)
-        for tab in (self.immersions, self.testimonies, self.commitments):
+        self.overview.setText("Chargement du terrain…")
+
+    # -- tabs ----------------------------------------------------------------------------------
+    def _build_tabs(self) -> None:
+        """Build the tabs and start reading their lists: when the screen is first shown (or a tab
+        is asked for before). The step's screen is put in the main window before it is shown, so
+        its widgets are created inside the window and styled once, not again when moved into it."""
+        if self._immersions is not None:
+            return
+        ctx, evaluation_id = self.ctx, self.evaluation_id
+        # the lists are read once the tabs are built: reading them meanwhile would slow the building down
+        self._immersions = ImmersionsTab(ctx, evaluation_id, self.tabs, load=False)
+        self._testimonies = TestimoniesTab(ctx, evaluation_id, self.tabs, load=False)
+        self._commitments = CommitmentsTab(ctx, evaluation_id, self.tabs, load=False)
+        tabs = (self._immersions, self._testimonies, self._commitments)
+        for tab in tabs:
+            tab.loaded.connect(self._on_tab_loaded)
+        self.tabs.addTab(self._immersions, "Immersions")
+        self.tabs.addTab(self._testimonies, "Témoignages et contributions")
+        self.tabs.addTab(self._commitments, "Suivi des engagements")
+        self.tabs.addTab(QWidget(), "Synthèse")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        for tab in tabs:
             tab.reload()
         self._refresh_overview()
         self._titles()
+
+    @property
+    def immersions(self) -> ImmersionsTab:
+        self._build_tabs()
+        return self._immersions
+
+    @property
+    def testimonies(self) -> TestimoniesTab:
+        self._build_tabs()
+        return self._testimonies
+
+    @property
+    def commitments(self) -> CommitmentsTab:
+        self._build_tabs()
+        return self._commitments
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self._build_tabs()
+        super().showEvent(event)
 
     # -- refresh -------------------------------------------------------------------------------
     def _on_change(self, change: Change) -> None:
@@ -131,6 +164,8 @@ class TerrainView(QWidget):
 
     def _refresh(self) -> None:
         dirty, self._dirty = self._dirty, set()
+        if self._immersions is None:
+            return  # not built yet: the tabs read their lists when they are
         if "immersions" in dirty:
             self.immersions.reload()
         if "testimonies" in dirty:
@@ -148,6 +183,7 @@ class TerrainView(QWidget):
     @property
     def synthesis(self) -> SynthesisTab:
         """The Synthèse tab, built (and put in place of its empty page) on first use."""
+        self._build_tabs()
         if self._synthesis is None:
             tab = SynthesisTab(self.ctx, self.evaluation_id, self.open_record)
             current = self.tabs.currentIndex()
@@ -248,5 +284,7 @@ class TerrainView(QWidget):
                     view.select_workshop(record_id)
 
     def flush(self) -> None:
+        if self._immersions is None:
+            return
         for tab in (self.immersions, self.testimonies, self.commitments):
             tab.flush()
