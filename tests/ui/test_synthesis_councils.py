@@ -47,3 +47,18 @@ def test_no_qpv_yet(qtbot, ctx, evaluation_id):
     qtbot.addWidget(view)
     assert not view.picker.isEnabled() and not view.start_button.isVisibleTo(view)
     assert "Cadrage" in view.start_text.text()
+
+
+def test_councils_load_in_the_background_behind_a_loading_note(qtbot, ctx, services, evaluation_id):
+    from deferred_tasks import DeferredTaskRunner
+
+    services.evaluations.add_row("qpv", evaluation_id, {"code": "QN05901M", "name": "Les Épis"})
+    ctx.tasks = DeferredTaskRunner()
+    view = CouncilsView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.overview.text() == "Chargement des conseils citoyens…" and not view.picker.isEnabled()
+    assert not view.start_button.isVisible()
+    ctx.tasks.finish()
+    assert view.picker.count() == 1 and view.picker.isEnabled() and view.start_button.isVisible()
+    assert "Les Épis" in view.start_title.text() and view.start_text.isVisible()

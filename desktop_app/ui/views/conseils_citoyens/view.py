@@ -1,5 +1,8 @@
 """Conseils citoyens: the list of the evaluation's QPV on the left, the selected council's three
-tools on the right (or a button to begin assessing it), with a live summary of the gaps."""
+tools on the right (or a button to begin assessing it), with a live summary of the gaps.
+
+The councils (every QPV with its responses and gap counts) load in the background, « Chargement
+des conseils citoyens… » meanwhile."""
 
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ from desktop_app.services.synthesis import CC_TOOLS, Council
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement des conseils citoyens…"
 
 TAB_TITLES = {
     "cc-autoevaluation": "La loi et son application",
@@ -65,7 +71,8 @@ def _chips(gaps) -> str:
 class CouncilPage(QWidget):
     """The three tools of one council, with its gap summary."""
 
-    def __init__(self, ctx: AppContext, evaluation_id: str, council: Council, parent=None):
+    def __init__(self, ctx: AppContext, evaluation_id: str, council: Council, parent=None, scope=None):
+        """`scope`: the evaluation's scope (tool ids) when the caller has it (read otherwise)."""
         super().__init__(parent)
         self.ctx = ctx
         self.evaluation_id = evaluation_id
@@ -85,7 +92,7 @@ class CouncilPage(QWidget):
         self.tabs = QTabWidget()
         self.editors: dict[str, ResponseEditor] = {}  # built when their tab is first shown
         self._tools: list[tuple[str, QWidget]] = []
-        scope = syn.scope(evaluation_id)
+        scope = syn.scope(evaluation_id) if scope is None else scope
         kit = syn.kit(evaluation_id)
         for tool_id in CC_TOOLS:
             if tool_id not in kit.tools or (tool_id not in scope and not council.responses.get(tool_id)):
@@ -161,6 +168,8 @@ class CouncilsView(QWidget):
         self.picker = QComboBox()
         self.picker.setAccessibleName("Conseil citoyen du quartier")
         self.picker.setMinimumWidth(380)
+        # Filled once the councils are loaded, after it is first shown: as wide as its items then.
+        self.picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.picker.setIconSize(self.picker.iconSize())
         self.picker.currentIndexChanged.connect(self._picked)
         label.setBuddy(self.picker)
@@ -178,6 +187,13 @@ class CouncilsView(QWidget):
         self.stack.addWidget(self.start_page)
         self._councils: dict[str, Council] = {}
         self._unshown: str | None = None  # the council whose page waits for the screen to show
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._scope = None  # loaded with the councils
+        self.overview.setText(LOADING)
+        self.start_title.setText(LOADING)
+        self.start_text.hide()
+        self.picker.setEnabled(False)
+        self.start_button.hide()
         ctx.watch(self, self._on_change)
         self.reload()
 
@@ -212,10 +228,20 @@ class CouncilsView(QWidget):
         outer.addStretch(1)
         return holder
 
-    def reload(self) -> None:
-        councils = self.ctx.services.synthesis.councils(self.evaluation_id)
-        current = self.current_qpv()
+    def reload(self, select: str | None = None) -> None:
+        """Load the councils again (in the background), then show `select` or the one shown."""
+        synthesis, evaluation_id = self.ctx.services.synthesis, self.evaluation_id
+
+        def load(_progress):
+            return synthesis.councils(evaluation_id), synthesis.scope(evaluation_id)
+
+        self._loader.run(load, lambda loaded: self._fill(*loaded, select=select))
+
+    def _fill(self, councils: list[Council], scope, select: str | None = None) -> None:
+        current = select or self.current_qpv()
+        self._scope = scope
         self._councils = {c.qpv_id: c for c in councils}
+        self.start_text.show()
         self.picker.blockSignals(True)
         self.picker.clear()
         for c in councils:
@@ -275,7 +301,7 @@ class CouncilsView(QWidget):
             if not self.isVisible():
                 self._unshown = qpv_id  # built when the screen is shown, in place in the window
                 return
-            page = CouncilPage(self.ctx, self.evaluation_id, council, parent=self.stack)
+            page = CouncilPage(self.ctx, self.evaluation_id, council, parent=self.stack, scope=self._scope)
             self.pages[qpv_id] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
@@ -290,8 +316,7 @@ class CouncilsView(QWidget):
     def start_current(self) -> None:
         qpv_id = self.current_qpv()
         if qpv_id and self.ctx.apply(lambda: self.ctx.services.synthesis.start_council(self.evaluation_id, qpv_id)):
-            self.reload()
-            self.select(qpv_id)
+            self.reload(select=qpv_id)
 
     def _on_change(self, change: Change) -> None:
         if change.evaluation_id != self.evaluation_id:

@@ -178,8 +178,18 @@ class MaturityView(QWidget):
                 "le score, le profil et les recommandations se mettent à jour au fil de la saisie.",
             )
         )
+        self.evaluation_id = evaluation_id
         self.tabs = QTabWidget(self)  # widgets created in place: Qt re-styles a subtree moved in
+        self.tabs.hide()
+        layout.addWidget(self.tabs, 1)
         self.scales: dict[str, ScaleTab] = {}
+        self._built = False
+
+    def _build(self) -> None:
+        """The scales' tabs, built when the screen is first shown (then in the window, their
+        widgets are styled once, not again when the screen is moved into it)."""
+        self._built = True
+        ctx, evaluation_id = self.ctx, self.evaluation_id
         scope = ctx.services.synthesis.scope(evaluation_id)
         kit = ctx.services.synthesis.kit(evaluation_id)
         for tool_id in MATURITY_TOOLS:
@@ -188,18 +198,23 @@ class MaturityView(QWidget):
                 self.scales[tool_id] = tab
                 self.tabs.addTab(tab, kit.tool(tool_id).title.replace("Échelle de maturité : ", "").capitalize())
         if self.scales:
-            self.tabs.currentChanged.connect(self._tab_changed)  # the form is built when shown
-            layout.addWidget(self.tabs, 1)
+            self.tabs.currentChanged.connect(self._tab_changed)  # a scale's form is built when shown
+            self.tabs.show()
         else:
-            self.tabs.hide()
-            empty = QLabel("Aucune échelle de maturité n'est retenue dans le périmètre de l'évaluation (Cadrage › Périmètre).")
+            layout = self.layout()
+            layout.removeWidget(self.tabs)
+            empty = QLabel(
+                "Aucune échelle de maturité n'est retenue dans le périmètre de l'évaluation (Cadrage › Périmètre).", self
+            )
             empty.setObjectName("muted")
             empty.setWordWrap(True)
             layout.addWidget(empty)
             layout.addStretch(1)
+            empty.show()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        # Built once the screen is in the window: widgets created in place are styled once.
+        if not self._built:
+            self._build()
         self._tab_changed(self.tabs.currentIndex())
         super().showEvent(event)
 
