@@ -1,9 +1,11 @@
 """The Terrain step: immersions, testimonies and free contributions, the commitments tracker,
 and the synthesis of everything collected; an overview line and the Excel export on top.
 
-The Synthèse tab (every excerpt of workshops, immersions and testimonies) is built when it is
-first shown: until then an empty page holds its place. The other tabs read their lists in the
-background; the overview line and the tab titles follow once they are read."""
+The tabs are built when the screen is first shown (inside the main window, so styled once); the
+Synthèse tab (every excerpt of workshops, immersions and testimonies) when it is first opened:
+until then an empty page holds its place. The other tabs read their lists in the background; the
+overview line and the tab titles follow once they are read. The overview names a few
+working-group themes, then « et N autres » (a hundred groups at scale)."""
 
 from __future__ import annotations
 
