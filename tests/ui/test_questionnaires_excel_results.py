@@ -114,6 +114,17 @@ def test_generate_one_file_per_invitee(qtbot, ctx, services, evaluation, tmp_pat
     assert "pilote@agglo.example" in guide
 
 
+def _scroll_through(qtbot, results) -> None:
+    """Scroll the results page to its end until every question card is on it (they are built as
+    the page is scrolled towards them)."""
+    qtbot.waitUntil(lambda: not results.loading())
+    while results.pending_cards():
+        built = len(results.cards)
+        bar = results.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        qtbot.waitUntil(lambda built=built: len(results.cards) > built)
+
+
 def _question_ids(services, evaluation, drafts: bool = True) -> list[str]:
     results = services.questionnaires.results(evaluation, COMMUNES, None, drafts)
     return [q.field_id for section in results.sections for q in section.questions]
@@ -131,8 +142,8 @@ def test_results_tab_shows_rate_tables_and_charts(qtbot, ctx, services, evaluati
     rate_text = " ".join(label.text() for label in results.rate_card.findChildren(QLabel))
     assert "100 %" in rate_text and "<b>2</b> sur <b>2</b> communes invitées" in rate_text
     assert not results.kind.isEnabled() and results.kind.currentText() == "Communes"  # one type of respondent
-    # the cards come by batches: in the end, one per question, in the order of the questionnaire
-    qtbot.waitUntil(lambda: not results.loading())
+    # the cards come by batches as the page is scrolled: in the end, one per question, in order
+    _scroll_through(qtbot, results)
     assert [c.result.field_id for c in results.cards] == _question_ids(services, evaluation)
     assert not any(w.isVisible() and w.text().startswith("Chargement des questions")
                    for w in results.scroll.widget().findChildren(QLabel))
@@ -156,7 +167,7 @@ def test_results_tab_shows_rate_tables_and_charts(qtbot, ctx, services, evaluati
     assert not last.chart.pixmap().isNull()
     # drafts can be left out
     results.drafts.setChecked(False)
-    qtbot.waitUntil(lambda: not results.loading())
+    _scroll_through(qtbot, results)
     cards = {c.result.field_id: c for c in results.cards}
     assert cards["satisfaction_pilotage"].result.answered == 1
     assert [c.result.field_id for c in results.cards] == _question_ids(services, evaluation, drafts=False)
@@ -165,7 +176,7 @@ def test_results_tab_shows_rate_tables_and_charts(qtbot, ctx, services, evaluati
 
 def test_results_cards_come_by_batches_and_jumping_builds_the_section(qtbot, ctx, services, evaluation, tmp_path):
     """A large questionnaire's cards are not all built at once: the first ones with the rate, then the
-    others while the window stays usable (« Chargement des questions… » meanwhile)."""
+    others as the page is scrolled towards them (« Chargement des questions… » at its end meanwhile)."""
     from deferred_tasks import DeferredTaskRunner
 
     q = services.questionnaires
@@ -197,8 +208,8 @@ def test_results_cards_come_by_batches_and_jumping_builds_the_section(qtbot, ctx
     assert results.scroll.verticalScrollBar().value() > 0
     top = heading.mapTo(page, heading.rect().topLeft()).y()
     assert results.scroll.verticalScrollBar().value() <= top < results.scroll.verticalScrollBar().value() + results.scroll.viewport().height()
-    # the rest fills in by itself, with the charts of what is on screen
-    qtbot.waitUntil(lambda: not results.loading())
+    # the rest comes as the page is scrolled, with the charts of what is on screen
+    _scroll_through(qtbot, results)
     assert [c.result.field_id for c in results.cards] == ids
     assert not any(w.isVisible() and w.text().startswith("Chargement des questions") for w in page.findChildren(QLabel))
     ctx.tasks.finish()
@@ -215,7 +226,7 @@ def test_results_filter_by_type_of_respondent(qtbot, ctx, services, evaluation):
                           answers={"satisfaction_pilotage": "plutot_satisfait"})
     view = _view(qtbot, ctx, evaluation)
     results = view.results
-    qtbot.waitUntil(lambda: not results.loading())
+    _scroll_through(qtbot, results)
     assert results.kind.isEnabled() and results.kind.currentText() == "Tous les répondants"
     assert [results.kind.itemText(i) for i in range(results.kind.count())][1:] == ["Associations", "Communes"]
 
@@ -224,6 +235,6 @@ def test_results_filter_by_type_of_respondent(qtbot, ctx, services, evaluation):
 
     assert satisfaction().answered == 2
     results.kind.setCurrentIndex(results.kind.findText("Communes"))
-    qtbot.waitUntil(lambda: not results.loading())
+    _scroll_through(qtbot, results)
     assert results.kind.currentText() == "Communes" and satisfaction().answered == 1
     assert "1 réponse prise en compte" in " ".join(label.text() for label in results.rate_card.findChildren(QLabel))

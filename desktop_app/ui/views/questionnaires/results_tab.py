@@ -3,8 +3,9 @@
 Filters: the respondent type (when a questionnaire has several) and whether drafts count.
 The results are computed in the background (« Calcul des résultats… » until the first are
 shown). The page then shows the rate and the first question cards at once; the other cards are
-added by short batches between which the window stays responsive (« Chargement des questions… »
-at the bottom meanwhile; jumping to a section builds it at once). Charts are drawn and decoded
+added by short batches as the page is scrolled towards them, half a screen ahead (« Chargement des
+questions… » at the end of the page meanwhile; jumping to a section builds it at once), so
+opening the step does not pay for cards nobody scrolls to. Charts are drawn and decoded
 in the background too, the visible ones first, kept in a cache so going back and forth between
 filters is instant. The export of all responses is here too.
 """
@@ -48,6 +49,7 @@ CACHE_SIZE = 400
 MARGIN = 700  # pixels below the visible area whose charts are drawn in advance
 FIRST = 6  # question cards built with the page (about what a window shows), and charts drawn at once
 BATCH_MS = 12  # then cards are added by batches of about this long, between which the window stays live
+AHEAD = 400  # pixels: the cards are built as the page is scrolled, this far below the visible area
 LOADING = "Calcul des résultats…"
 BUILDING = "Chargement des questions… ({done} sur {total})"
 
@@ -162,8 +164,12 @@ class ResultsTab(QWidget):
             self.refresh()
 
     def loading(self) -> bool:
-        """Results being computed, or question cards still being added to the page."""
-        return self._loader.pending or bool(self._pending)
+        """Results being computed."""
+        return self._loader.pending
+
+    def pending_cards(self) -> int:
+        """Question cards not on the page yet (built as the page is scrolled towards them)."""
+        return sum(1 for section, _ in self._pending if section is None)
 
     # ------------------------------------------------------------------ building
 
@@ -238,7 +244,7 @@ class ResultsTab(QWidget):
             if card.chart is not None:
                 self._requested.add(index)
                 self._draw(index, card)
-        self._continue()
+        self._schedule()
 
     def _build(self, cards: int | None = None, until_section: int | None = None, budget_ms: float | None = None) -> None:
         """Add pending cards to the page: `cards` of them, or up to the section `until_section`
@@ -309,11 +315,15 @@ class ResultsTab(QWidget):
 
     def _build_batch(self) -> None:
         self._build(budget_ms=BATCH_MS)
-        self._continue()
-        self._schedule()  # the new cards on screen get their charts
+        self._schedule()  # once laid out: charts for the new cards on screen, more cards if still short
 
     def _continue(self) -> None:
-        if self._pending:
+        """More cards if the end of the page (the progress line) is close to the visible area."""
+        if not self._pending or self._progress is None or not self.isVisible():
+            return
+        bar = self.scroll.verticalScrollBar()
+        end = self._progress.mapTo(self.scroll.widget(), self._progress.rect().topLeft()).y()
+        if end < bar.value() + self.scroll.viewport().height() + AHEAD:
             self._builder.start()
 
     def _stop_building(self) -> None:
@@ -358,7 +368,9 @@ class ResultsTab(QWidget):
         return hashlib.sha1(payload.encode()).hexdigest()
 
     def request_visible(self) -> None:
-        """Draw the charts of the cards in (or near) the visible area that are not drawn yet."""
+        """Draw the charts of the cards in (or near) the visible area that are not drawn yet, and
+        build the next cards if the page is scrolled close to its end."""
+        self._continue()
         if not self.cards or not self.isVisible():
             return
         viewport = self.scroll.viewport()
