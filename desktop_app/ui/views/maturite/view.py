@@ -134,7 +134,13 @@ class ScaleTab(QSplitter):
         self.setSizes([720, 500])
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.refresh)
-        self.refresh()
+        self._shown_once = False  # the result (and its radar, drawn in the background) comes when shown
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if not self._shown_once:
+            self._shown_once = True
+            self.refresh()
+        super().showEvent(event)
 
     def ensure_built(self) -> None:
         if self._editor is not None:
