@@ -113,3 +113,27 @@ def test_coverage_text_lists_every_theme_when_there_are_few():
     text, tip = coverage_text([(f"Thème {i}", 2, 2) for i in range(100)])
     assert text == "✔ objectif deux par thème : Thème 0 2/2, Thème 1 2/2, Thème 2 2/2 et 97 autres"
     assert not tip
+
+
+def test_immersions_are_shown_even_when_the_commitments_cannot_be_read(
+    qtbot, ctx, services, evaluation_id, monkeypatch
+):
+    """The immersions are read after the other lists: a failed read of those does not hold them up."""
+    from deferred_tasks import DeferredTaskRunner
+
+    immersion = services.fieldwork.create_immersion(evaluation_id).id
+
+    def broken(*_a, **_k):
+        raise RuntimeError("base illisible")
+
+    monkeypatch.setattr(services.fieldwork, "commitments", broken)
+    ctx.tasks = DeferredTaskRunner()
+    view = TerrainView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1300, 860)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.immersions.empty.text() == "Chargement des immersions…"
+    ctx.tasks.finish()
+    assert view.immersions.current_id == immersion and view.immersions.sheet.renderer is not None
+    assert "Lecture des engagements impossible" in view.commitments.count_label.text()

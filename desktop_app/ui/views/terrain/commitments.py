@@ -206,6 +206,7 @@ class CommitmentsTab(QWidget):
         def failed(exc: Exception) -> None:
             self._after_load.clear()
             self.count_label.setText(f"Lecture des engagements impossible : {exc}")
+            self.loaded.emit()  # the read is over (the step's screen waits for it)
 
         if self.summary_data is None:  # the first time
             self.count_label.setText(LOADING)

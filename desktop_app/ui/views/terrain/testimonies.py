@@ -217,6 +217,7 @@ class TestimoniesTab(QWidget):
 
         def failed(exc: Exception) -> None:
             self.empty.setText(f"Lecture des fiches impossible : {exc}")
+            self.loaded.emit()  # the read is over (the step's screen waits for it)
 
         def work(_progress):
             return index_testimonies(fw.testimonies(eid)), fw.working_group_choices(eid)

@@ -123,8 +123,12 @@ class TerrainView(QWidget):
         self.tabs.addTab(self._commitments, "Suivi des engagements")
         self.tabs.addTab(QWidget(), "Synthèse")
         self.tabs.currentChanged.connect(self._tab_changed)
-        for tab in tabs:
+        # The immersions (the tab shown) are read last: their sheet is then built while no other
+        # read holds the interpreter's lock, so the GUI thread is not slowed down while it builds it.
+        self._immersions_waiting = True
+        for tab in (self._testimonies, self._commitments):
             tab.reload()
+        self._start_immersions()
         self._refresh_overview()
         self._titles()
 
@@ -208,7 +212,16 @@ class TerrainView(QWidget):
             self._synthesis_stale = False
             self._synthesis.reload()
 
+    def _start_immersions(self, force: bool = False) -> None:
+        if not getattr(self, "_immersions_waiting", False):
+            return
+        others = (self._testimonies, self._commitments)
+        if force or not any(tab._loader.pending for tab in others):
+            self._immersions_waiting = False
+            self._immersions.reload()
+
     def _on_tab_loaded(self) -> None:
+        self._start_immersions()
         if hasattr(self, "_dirty"):  # not while the tabs are being built
             self._refresh_overview()
             self._titles()
