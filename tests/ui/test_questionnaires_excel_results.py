@@ -118,11 +118,15 @@ def _scroll_through(qtbot, results) -> None:
     """Scroll the results page to its end until every question card is on it (they are built as
     the page is scrolled towards them)."""
     qtbot.waitUntil(lambda: not results.loading())
+    bar = results.scroll.verticalScrollBar()
     while results.pending_cards():
         built = len(results.cards)
-        bar = results.scroll.verticalScrollBar()
-        bar.setValue(bar.maximum())
-        qtbot.waitUntil(lambda built=built: len(results.cards) > built)
+
+        def more(built=built) -> bool:
+            bar.setValue(bar.maximum())  # again once the page is laid out (its end known)
+            return len(results.cards) > built
+
+        qtbot.waitUntil(more)
 
 
 def _question_ids(services, evaluation, drafts: bool = True) -> list[str]:

@@ -5,19 +5,16 @@ The results are computed in the background (« Calcul des résultats… » until
 shown). The page then shows the rate and the first question cards at once; the other cards are
 added by short batches as the page is scrolled towards them, half a screen ahead (« Chargement des
 questions… » at the end of the page meanwhile; jumping to a section builds it at once), so
-opening the step does not pay for cards nobody scrolls to. Charts are drawn and decoded
-in the background too, the visible ones first, kept in a cache so going back and forth between
-filters is instant. The export of all responses is here too.
+opening the step does not pay for cards nobody scrolls to. Charts are drawn and decoded in the
+background too, the visible ones first (`result_charts`). The export of all responses is here too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,7 +28,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop_app.core.questionnaire_respondents import type_label
 from desktop_app.services.base import ServiceError
@@ -42,23 +38,16 @@ from desktop_app.ui.views.questionnaires.common import (
     remembered_folder,
     run_with_progress,
 )
-from desktop_app.ui.views.questionnaires.result_cards import LINK_STYLE, QuestionCard, RateCard, chart_image
+from desktop_app.ui.views.questionnaires.result_cards import LINK_STYLE, QuestionCard, RateCard
+from desktop_app.ui.views.questionnaires.result_charts import CardCharts, settle_layout
 from desktop_app.ui.widgets.background import BackgroundLoad
 
-CACHE_SIZE = 400
 MARGIN = 700  # pixels below the visible area whose charts are drawn in advance
 FIRST = 6  # question cards built with the page (about what a window shows), and charts drawn at once
 BATCH_MS = 12  # then cards are added by batches of about this long, between which the window stays live
 AHEAD = 400  # pixels: the cards are built as the page is scrolled, this far below the visible area
 LOADING = "Calcul des résultats…"
 BUILDING = "Chargement des questions… ({done} sur {total})"
-
-
-def _settle() -> None:
-    """Lay out now what was added to the page (cards, charts), not at the next event loop pass:
-    positions are right at once (jumping to a section, a screenshot taken right after)."""
-    for _ in range(6):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 class ResultsTab(QWidget):
@@ -72,11 +61,9 @@ class ResultsTab(QWidget):
         self.cards: list[QuestionCard] = []
         self.section_labels: list[QLabel] = []
         self.rate_card: RateCard | None = None
-        self._generation = 0
         self._loader = BackgroundLoad(self, ctx.tasks)
         self._kinds_known = False  # the respondent types come with the first results
-        self._requested: set[int] = set()
-        self._cache: OrderedDict[str, bytes | None] = OrderedDict()
+        self.charts = CardCharts(self, ctx.tasks, lambda: self.cards)
         self._pending: list = []  # (section index or None, question) still to be built on the page
         self._column: QVBoxLayout | None = None
         self._in_section = 0  # cards built in the section being built (two a row)
@@ -126,10 +113,6 @@ class ResultsTab(QWidget):
         self._builder.setSingleShot(True)
         self._builder.setInterval(0)
         self._builder.timeout.connect(self._build_batch)
-        self._relayout = QTimer(self)  # one layout pass for the charts arrived since the last one
-        self._relayout.setSingleShot(True)
-        self._relayout.setInterval(0)
-        self._relayout.timeout.connect(_settle)
 
     # ------------------------------------------------------------------ state
 
@@ -188,8 +171,7 @@ class ResultsTab(QWidget):
             return kinds, kind, service.results(eid, tool_id, kind, drafts), service.rate(eid, tool_id)
 
         def failed(exc: Exception) -> None:
-            self._generation += 1
-            self._requested.clear()
+            self.charts.reset()
             self._stop_building()
             self.cards = []
             self.rate_card = None
@@ -208,8 +190,7 @@ class ResultsTab(QWidget):
         if len(kinds) > 1 and self.kind.currentData() != kind:  # the type chosen has no response any more
             self.refresh()
             return
-        self._generation += 1
-        self._requested.clear()
+        self.charts.reset()
         self._stop_building()
         page = QWidget()
         page.setObjectName("page")
@@ -239,11 +220,9 @@ class ResultsTab(QWidget):
         self._build(FIRST)
         self.scroll.setWidget(page)
         for index, card in enumerate(self.cards):
-            if len(self._requested) >= FIRST:
+            if len(self.charts.requested) >= FIRST:
                 break
-            if card.chart is not None:
-                self._requested.add(index)
-                self._draw(index, card)
+            self.charts.request(index, card)
         self._schedule()
 
     def _build(self, cards: int | None = None, until_section: int | None = None, budget_ms: float | None = None) -> None:
@@ -336,14 +315,14 @@ class ResultsTab(QWidget):
         """Every card on the page and the visible charts asked for now (before a screenshot)."""
         if self._pending:
             self._build()
-        _settle()
+        settle_layout()
         self.request_visible()
 
     def _jump(self, index: int) -> None:
         if self._pending:  # the section may not be on the page yet
             self._build(until_section=index)
             self._continue()
-            _settle()
+            settle_layout()
         if 0 <= index < len(self.section_labels):
             heading = self.section_labels[index]
             y = heading.mapTo(self.scroll.widget(), heading.rect().topLeft()).y()
@@ -362,11 +341,6 @@ class ResultsTab(QWidget):
 
     # ------------------------------------------------------------------ charts
 
-    @staticmethod
-    def _key(result) -> str:
-        payload = repr((result.field_id, result.label, result.options, result.distribution))
-        return hashlib.sha1(payload.encode()).hexdigest()
-
     def request_visible(self) -> None:
         """Draw the charts of the cards in (or near) the visible area that are not drawn yet, and
         build the next cards if the page is scrolled close to its end."""
@@ -378,49 +352,10 @@ class ResultsTab(QWidget):
         area = QRect(0, top, viewport.width(), viewport.height() + MARGIN)
         content = self.scroll.widget()
         for index, card in enumerate(self.cards):
-            if index in self._requested or card.chart is None:
+            if index in self.charts.requested or card.chart is None:
                 continue
-            pos = card.mapTo(content, card.rect().topLeft())
-            if not area.intersects(QRect(pos, card.size())):
-                continue
-            self._requested.add(index)
-            self._draw(index, card)
-
-    def _draw(self, index: int, card: QuestionCard) -> None:
-        """Draw (or take from the cache) the chart and decode it in a background task; the GUI
-        thread only shows the image, and the page is laid out once for the charts arrived
-        meanwhile (at once rather than level by level over several event loop passes: right for a
-        screenshot taken right after, too)."""
-        key = self._key(card.result)
-        cached = self._cache.get(key)
-        generation = self._generation
-        result = card.result
-
-        def work(_progress):
-            png = cached
-            if png is None:
-                from desktop_app.exports.questionnaire_charts import question_chart
-
-                png = question_chart(result)
-            return png, chart_image(png)
-
-        def done(drawn) -> None:
-            png, image = drawn
-            self._cache[key] = png
-            self._cache.move_to_end(key)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-            if not isValid(self) or not isValid(card):
-                return  # the view was closed while the chart was drawn
-            if generation == self._generation and index < len(self.cards) and self.cards[index] is card:
-                card.set_chart(image)
-                self._relayout.start()
-
-        def failed(_exc) -> None:
-            if isValid(self) and isValid(card) and generation == self._generation and self.cards[index:index + 1] == [card]:
-                card.set_chart(None)
-
-        self.ctx.tasks.run(work, on_done=done, on_error=failed)
+            if area.intersects(QRect(card.mapTo(content, card.rect().topLeft()), card.size())):
+                self.charts.request(index, card)
 
     # ------------------------------------------------------------------ export
 
