@@ -117,6 +117,8 @@ class TextEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         self.edit.setText("" if value is None else self.display(value))
+        if not self.edit.hasFocus():  # a saved text longer than the box reads from its start
+            self.edit.setCursorPosition(0)
 
     def display(self, value: Any) -> str:
         return str(value)
