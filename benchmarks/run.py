@@ -303,6 +303,8 @@ class Bench:
         self.metrics["rss_session_mb"] = round(max(r["child_rss_mb"] for r in results))
         self.details["open"] = {
             "steps_ms": best["steps_ms"],
+            # how long the window is frozen: GUI-thread time per screen, and its longest stretch
+            **{k: best.get(k) for k in ("steps_gui_ms", "steps_longest_gui_ms", "referentiel_grid_ms", "referentiel_grid_longest_ms")},
             "runs_ms": [r["open_ms"] for r in results],
             "gui_save_ms": best.get("gui_save_ms"),
             "rss_open_mb": best.get("rss_open_mb"),
