@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_app.services.errors import Change, NotFound, ServiceError  # noqa: F401  (re-exported)
-from desktop_app.store.db import Store
-from desktop_app.store.models import Meta, Synced, utcnow
+from desktop_app.store.db import Store, ensure_device_row
+from desktop_app.store.models import Synced, utcnow
 
 
 class ServiceBase:
@@ -51,9 +49,6 @@ class ServiceBase:
 
 
 def ensure_device_id(store: Store) -> str:
-    with store.sessions() as session, session.begin():
-        row = session.scalar(select(Meta).where(Meta.key == "device_id"))
-        if row is None:
-            row = Meta(key="device_id", value=str(uuid.uuid4()))
-            session.add(row)
-        return row.value
+    """This database's device id (created with the database, or now for an older one)."""
+    with store.engine.begin() as conn:
+        return ensure_device_row(conn)

@@ -207,23 +207,8 @@ class SyncService(ServiceBase):
     def _shipped_kit(self) -> tuple[str, str, str]:
         """(id, version, digest) of the kit shipped with the application: a bundle's kit copy
         with the same files needs no validation. From its files, without loading the kit when
-        it is not loaded yet (a quarter of a second)."""
-        import hashlib
-        import json
-
-        import yaml
-
-        from desktop_app.kit.loader import KIT_FILE, read_folder
-
-        try:
-            files = read_folder(self.services.kits.forms_dir)
-            manifest = yaml.load(files.get(KIT_FILE, ""), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except Exception:  # noqa: BLE001 - no usable shipped kit: every kit copy gets validated
-            return ("", "", "")
-        if not isinstance(manifest, dict):
-            return ("", "", "")
-        digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        return (str(manifest.get("id", "")), str(manifest.get("version", "")), digest)
+        it is not loaded yet (a quarter of a second); worked out once per state of its files."""
+        return shipped_kit(self.services.kits.forms_dir)
 
     # -- sync folder -----------------------------------------------------------------------------
     def folder(self) -> Path | None:
@@ -331,6 +316,43 @@ class SyncService(ServiceBase):
                 return Change("sync", c.record_id, c.evaluation_id, c.table_name)
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
+
+
+_SHIPPED: dict[tuple, tuple[str, str, str]] = {}
+
+
+def shipped_kit(forms_dir: Path) -> tuple[str, str, str]:
+    """(id, version, digest) of the kit in `forms_dir`, ("", "", "") when it is not usable.
+    Kept per folder and state of its files (name, size, modification time)."""
+    import hashlib
+    import json
+
+    import yaml
+
+    from desktop_app.kit.loader import KIT_FILE, read_folder
+
+    try:
+        state = tuple(
+            (p.as_posix(), st.st_size, st.st_mtime_ns) for p in sorted(Path(forms_dir).rglob("*.y*ml")) for st in [p.stat()]
+        )
+    except OSError:
+        state = None
+    key = (str(forms_dir), state)
+    if state is not None and key in _SHIPPED:
+        return _SHIPPED[key]
+    try:
+        files = read_folder(forms_dir)
+        manifest = yaml.load(files.get(KIT_FILE, ""), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # noqa: BLE001 - no usable shipped kit: every kit copy gets validated
+        return ("", "", "")
+    if not isinstance(manifest, dict):
+        return ("", "", "")
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    found = (str(manifest.get("id", "")), str(manifest.get("version", "")), digest)
+    if state is not None:
+        _SHIPPED.clear()
+        _SHIPPED[key] = found
+    return found
 
 
 def _sha(path: Path) -> str:

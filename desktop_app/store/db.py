@@ -12,13 +12,14 @@ import json
 import logging
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -202,12 +203,27 @@ def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration")
 
 
 def upgrade(engine: Engine, url: str, revision: str = "heads") -> None:
+    """Apply the migrations; a database created or upgraded gets its device id in the same
+    transaction (the identity its changes carry to other machines), rather than in a write of
+    its own in the middle of the first thing done with it."""
     from alembic import command
 
     cfg = alembic_config(url)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if revision == "heads":
+            ensure_device_row(conn)
+
+
+def ensure_device_row(conn) -> str:
+    """The database's device id (meta row `device_id`), written when missing."""
+    found = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'device_id'").scalar()
+    if found:
+        return found
+    value = str(uuid.uuid4())
+    conn.execute(text("INSERT INTO meta (key, value) VALUES ('device_id', :value)"), {"value": value})
+    return value
 
 
 def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool = True) -> Store:

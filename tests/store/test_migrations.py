@@ -80,3 +80,34 @@ def test_database_from_newer_application_is_refused(db_path):
     store.dispose()
     with pytest.raises(StoreError, match="plus récente"):
         open_store(db_path)
+
+
+def test_new_database_has_its_own_device_id_from_creation(tmp_path):
+    """The identity a database's changes carry to other machines is written when it is
+    created, and each database gets its own; a service reads the same one."""
+    from desktop_app.services.base import ensure_device_id
+
+    ids = []
+    for name in ("a.db", "b.db"):
+        store = open_store(tmp_path / name)
+        with store.engine.connect() as conn:
+            found = conn.execute(text("SELECT value FROM meta WHERE key = 'device_id'")).scalar()
+        assert found and len(found) == 36
+        assert ensure_device_id(store) == found
+        store.dispose()
+        ids.append(found)
+    assert ids[0] != ids[1]
+    again = open_store(tmp_path / "a.db")  # reopening keeps it
+    assert ensure_device_id(again) == ids[0]
+    again.dispose()
+
+
+def test_database_without_device_id_gets_one_when_first_needed(db_path):
+    store = open_store(db_path)
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM meta WHERE key = 'device_id'"))
+    from desktop_app.services.base import ensure_device_id
+
+    first = ensure_device_id(store)
+    assert first and ensure_device_id(store) == first
+    store.dispose()
