@@ -160,11 +160,15 @@ class SyncService(ServiceBase):
         bundles = []
         shared: dict[str, Any] = {}  # a kit copy several files carry is parsed once
         with _collector_paused():
-            for i, path in enumerate(paths):
-                if progress:
-                    progress(i, len(paths) * 2, f"Vérification de {path.name}")
-                bundles.append(self.verify(path, shared))
-            return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
+            try:
+                for i, path in enumerate(paths):
+                    if progress:
+                        progress(i, len(paths) * 2, f"Vérification de {path.name}")
+                    bundles.append(self.verify(path, shared))
+                return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
+            finally:  # freed before the collector resumes: it would otherwise walk them all once more
+                bundles.clear()
+                shared.clear()
 
     def import_bundle(self, path: str | Path) -> dict[str, Any]:
         return self.import_bundles([path])[0]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain, repeat
@@ -93,8 +93,9 @@ class TableBatch:
             elif kind == "json":
                 if proc is None:
                     return None
-                null = proc(None)
-                values = [null if v is None else v for v in values]
+                if None in values:
+                    null = proc(None)
+                    values = [null if v is None else v for v in values]
             elif proc is not None and not _same_for(proc, kind):
                 values = list(map(proc, values))
             out.append(values)
@@ -128,6 +129,14 @@ def _utc_stored(texts: tuple[str | None, ...]) -> list[str | None]:
     """The text SQLite stores (`codec._utc_text`) for timestamps in the form bundles write
     (`UTC_FORM`, checked): "2026-11-21T21:47:00.123456Z" -> "2026-11-21 21:47:00.123456",
     microseconds written when the bundle left them out."""
+    if texts and None not in texts:
+        # All of one length (27 characters, or 20 without microseconds): the column rewritten
+        # at once, its only "T" and "Z" per value (the form is checked) replaced.
+        joined = "\n".join(texts)
+        if len(joined) == 28 * len(texts) - 1:
+            return joined.replace("T", " ").replace("Z", "").split("\n")
+        if len(joined) == 21 * len(texts) - 1:
+            return joined.replace("T", " ").replace("Z", ".000000").split("\n")
     return [
         None if t is None else (t[:10] + " " + t[11:26] if len(t) == 27 else t[:10] + " " + t[11:19] + ".000000")
         for t in texts
@@ -244,11 +253,12 @@ def read_batch(st: SyncedTable, raw: bytes, evaluation_id: str) -> TableBatch | 
     return TableBatch(st.name, raw, out)
 
 
-def history_pairs(batch: TableBatch, histories: dict[str, list[str]]) -> set[tuple[str, str]]:
+def history_pairs(batch: TableBatch, histories: dict[str, list[str]]) -> Iterable[tuple[str, str]]:
     """(record id, version id) of every record of the batch: its own version and those its
-    history in the bundle lists."""
+    history in the bundle lists (a pair may come twice: the caller puts them in a set)."""
     ids = batch.ids
-    pairs = set(zip(ids, batch.version_ids(), strict=True))
-    if histories:  # (rid, v) for each v of each record's history, in one pass
-        pairs.update(chain.from_iterable(map(zip, map(repeat, ids), map(histories.get, ids, repeat(())))))
-    return pairs
+    pairs = zip(ids, batch.version_ids(), strict=True)
+    if not histories:
+        return pairs
+    # (rid, v) for each v of each record's history, in one pass
+    return chain(pairs, chain.from_iterable(map(zip, map(repeat, ids), map(histories.get, ids, repeat(())))))

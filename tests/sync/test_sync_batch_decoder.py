@@ -122,6 +122,31 @@ def test_altered_records_are_batched_only_when_the_reference_takes_them_with_the
     assert batched > 1000 and refused > 1000  # both kinds were tried
 
 
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ["2026-01-05T10:00:00Z", "2026-01-06T11:30:00Z", "2026-01-07T12:00:59Z"],  # none with microseconds
+        ["2026-01-05T10:00:00.000001Z", "2026-01-06T11:30:00.500000Z"],  # all with microseconds
+        ["2026-01-05T10:00:00Z", "2026-01-06T11:30:00.123456Z", "2026-01-07T12:00:59Z"],  # both forms
+    ],
+)
+def test_a_table_whose_timestamps_come_in_either_form_gets_the_reference_values(demo, plans, stamps):
+    _, eid, out = demo
+    plain = read_bundle(out, batches=False)
+    table = max(plain.records, key=lambda t: len(plain.records[t]))
+    st = table_map()[table]
+    records = [dict(r) for r in plain.records[table]]
+    assert len(records) >= 3
+    for n, record in enumerate(records):
+        record["updated_at"] = record["created_at"] = stamps[n % len(stamps)]
+    batch = read_batch(st, _bundle_bytes(records), eid)
+    assert batch is not None
+    plan = plans(st)
+    expected = [_comparable(plan, plan.row(reference_decode_row(st, r))) for r in records]
+    assert [_comparable(plan, row) for row in batch.sqlite_rows(plan)] == expected
+    assert batch.version_ids() == [version_id(table, r) for r in records]
+
+
 def test_a_table_with_a_duplicate_or_a_foreign_record_is_left_to_the_reference(demo):
     _, eid, out = demo
     st = table_map()["actions"]
