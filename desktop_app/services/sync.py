@@ -23,7 +23,7 @@ from desktop_app.store.models import Meta
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
 from desktop_app.sync import privacy
 from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, file_checksum, read_bundle
-from desktop_app.sync.merge import import_bundles, log_event, resolve
+from desktop_app.sync.merge import import_bundles, log_event, received_events, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.records import SYNC_META, table_map
 
@@ -187,16 +187,17 @@ class SyncService(ServiceBase):
         try:
             with self.tx() as s:
                 merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
-                results = []
+                results, events = [], []
                 for bundle, res in zip(bundles, merged, strict=True):
                     res.attachments = len(bundle.attachments)
                     summary = res.as_dict()
-                    log_event(
-                        s, direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or _sha(bundle.path),
+                    events.append(dict(
+                        direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or _sha(bundle.path),
                         data_digest=str(bundle.manifest.get("data_digest", ""))[:64], evaluation_id=bundle.evaluation_id,
                         peer_device=bundle.device_id, status="ok", counts=summary, message="",
-                    )
+                    ))
                     results.append(summary)
+                received_events(s, events)
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         except SQLAlchemyError as exc:  # rolled back: nothing was written

@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
-from desktop_app.store.models import KitSnapshot, utcnow
+from desktop_app.store.models import KitSnapshot, new_id, utcnow
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncKnownVersion, SyncPeer
 from desktop_app.sync.batch import history_pairs
 from desktop_app.sync.bundle import Bundle, BundleError
@@ -112,6 +112,21 @@ def _occupied(conn: Connection, tables: list[SyncedTable]) -> tuple[set[str], se
     return held, known
 
 
+def _driver_sql(conn: Connection, name: str, build: Callable[[], Any]) -> str:
+    """A statement without parameters, compiled once per process and dialect (a new engine
+    would compile it again: a few milliseconds per statement, at every first import)."""
+    key = (name, conn.dialect.name, conn.dialect.driver)
+    sql = _OCCUPIED_SQL.get(key)
+    if sql is None:
+        sql = _OCCUPIED_SQL[key] = str(build().compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return sql
+
+
+def _kept_kits(conn: Connection) -> set[tuple[str, str]]:
+    sql = _driver_sql(conn, "kits", lambda: select(KitSnapshot.kit_id, KitSnapshot.version))
+    return {(row[0], row[1]) for row in conn.exec_driver_sql(sql)}
+
+
 def _fetch(conn: Connection, st: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The rows held here among `ids`, encoded."""
     t = st.table
@@ -175,7 +190,11 @@ def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
             raise BundleError(f"« {bundle.path.name} » : la copie du kit jointe est invalide.") from None
         if (loaded.id, loaded.version) != (kit["id"], kit["version"]):
             raise BundleError(f"« {bundle.path.name} » : la copie du kit ne correspond pas au manifeste.")
-    session.add(KitSnapshot(kit_id=kit["id"], version=kit["version"], digest=digest, files=dict(files)))
+    insert_rows(
+        session.connection(),
+        KitSnapshot.__table__,
+        [{"kit_id": kit["id"], "version": kit["version"], "digest": digest, "files": dict(files), "stored_at": utcnow()}],
+    )
 
 
 def import_bundle(session: Session, bundle: Bundle, local_device: str, known_kit: KnownKit = None) -> ImportResult:
@@ -198,14 +217,16 @@ def import_bundles(
     results = [
         ImportResult(b.path.name, b.evaluation_id, b.manifest["evaluation"].get("title", ""), b.device_id) for b in bundles
     ]
-    kits: set[tuple[str, str]] = set()
+    kits: set[tuple[str, str]] | None = None  # the kit versions kept here, looked up once
     for bundle in bundles:
         kit = bundle.manifest["kit"]
         key = (kit["id"], kit["version"])
-        if bundle.kit_files and key not in kits:
-            if session.get(KitSnapshot, key) is None:
+        if bundle.kit_files:
+            if kits is None:
+                kits = _kept_kits(session.connection())
+            if key not in kits:
                 _store_kit(session, bundle, known_kit)
-            kits.add(key)
+                kits.add(key)
     seen_at = utcnow()
     tables = synced_tables()
     merged = [st for st in tables if any(b.count(st.name) for b in bundles)]
@@ -413,21 +434,45 @@ def _record_peers(session: Session, bundles: list[Bundle]) -> None:
     """Count each bundle received from its machine (one lookup for all of them)."""
     from datetime import datetime
 
-    ids = sorted({b.device_id for b in bundles})
-    peers = {p.device_id: p for p in session.scalars(select(SyncPeer).where(SyncPeer.device_id.in_(ids)))} if ids else {}
+    conn = session.connection()
+    sql = _driver_sql(conn, "peers", lambda: select(SyncPeer.device_id, SyncPeer.bundles_received))
+    held = {row[0]: {"bundles_received": row[1] or 0} for row in conn.exec_driver_sql(sql)}
+    now = utcnow()
+    peers: dict[str, dict[str, Any]] = {}
     for bundle in bundles:
         peer = peers.get(bundle.device_id)
         if peer is None:
-            peer = peers[bundle.device_id] = SyncPeer(device_id=bundle.device_id, bundles_received=0)
-            session.add(peer)
-        peer.label = str(bundle.manifest["device"].get("label", ""))[:200]
-        peer.last_received_at = utcnow()
-        peer.bundles_received = (peer.bundles_received or 0) + 1
+            before = held.get(bundle.device_id)
+            peer = peers[bundle.device_id] = {"device_id": bundle.device_id, "bundles_received": 0}
+            if before:  # an export time that cannot be read leaves the one known
+                peer["bundles_received"] = before["bundles_received"]
+            else:
+                peer.update(first_seen_at=now, last_exported_at=None)
+        peer["label"] = str(bundle.manifest["device"].get("label", ""))[:200]
+        peer["last_received_at"] = now
+        peer["bundles_received"] += 1
         try:
             exported = datetime.fromisoformat(bundle.manifest.get("exported_at", ""))
-            peer.last_exported_at = exported if exported.tzinfo else None
+            peer["last_exported_at"] = exported if exported.tzinfo else None
         except ValueError:
             pass
+    table = SyncPeer.__table__
+    for device, peer in peers.items():
+        if device in held:
+            values = {k: v for k, v in peer.items() if k != "device_id"}
+            conn.execute(update(table).where(table.c.device_id == device).values(**values))
+    insert_rows(conn, table, [peer for device, peer in peers.items() if device not in held])
+
+
+def received_events(session: Session, events: list[dict[str, Any]]) -> None:
+    """`log_event` for the files of one import, written at once."""
+    now = utcnow()
+    rows = [
+        {"id": new_id(), "at": now, "file_name": "", "file_sha256": "", "data_digest": "", "evaluation_id": "",
+         "peer_device": "", "status": "ok", "counts": {}, "message": "", **event}
+        for event in events
+    ]
+    insert_rows(session.connection(), SyncEvent.__table__, rows)
 
 
 def log_event(session: Session, **values: Any) -> None:

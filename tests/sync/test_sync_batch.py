@@ -186,3 +186,20 @@ def test_records_of_an_older_bundle_without_a_column_get_its_default(machine_a, 
     assert summary["imported"] == sum(len(v) for v in dump(machine_a).values())
     [commune] = machine_b.evaluations.rows("commune", eid)
     assert commune["name"] == "Douai" and commune["insee"] == ""
+
+
+def test_the_machines_received_from_are_counted_across_imports(machine_a, machine_b, two_evaluations):
+    """The centre's list of machines: one line per machine, its bundles counted over every
+    import, its label and last reception kept up to date, the history listing each file."""
+    _, _, files = two_evaluations
+    machine_b.sync.import_bundles(files[:2])
+    first = machine_b.sync.peers()
+    assert [(p["device_id"], p["bundles"]) for p in first] == [(machine_a.device_id, 2)]
+    assert first[0]["label"] and first[0]["last_received_at"] is not None
+    machine_b.sync.import_bundle(files[2])
+    again = machine_b.sync.peers()
+    assert [(p["device_id"], p["bundles"]) for p in again] == [(machine_a.device_id, 3)]
+    assert again[0]["last_received_at"] >= first[0]["last_received_at"]
+    received = [h for h in machine_b.sync.history() if h.direction == "received"]
+    assert sorted(h.file_name for h in received) == sorted(f.name for f in files)
+    assert all(h.status == "ok" and h.peer_device == machine_a.device_id and h.counts["imported"] >= 0 for h in received)
