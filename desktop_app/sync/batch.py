@@ -24,7 +24,6 @@ text the bundle carries: the same values read back.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,12 +66,15 @@ class TableBatch:
         are of the usual types: checked by the decoder)."""
         c = self.columns
         ids, devices, updated = c["id"], c["device_id"], c["updated_at"]
-        if _PLAIN.fullmatch("".join(chain(ids, devices))):  # nothing JSON escapes (timestamps: UTC_FORM)
+        if not ids:
+            return []
+        if _plain("".join(chain(ids, devices))):  # nothing JSON escapes (timestamps: UTC_FORM)
             form = "[" + _JSON_STR(self.table) + ',"{}",{},"{}","{}"]'
-            texts = map(form.format, ids, c["revision"], devices, updated)
-        else:
-            form = "[" + _JSON_STR(self.table) + ",{},{},{},{}]"
-            texts = map(form.format, map(_JSON_STR, ids), c["revision"], map(_JSON_STR, devices), map(_JSON_STR, updated))
+            # encoded at once: no line break in any of them
+            data = "\n".join(map(form.format, ids, c["revision"], devices, updated)).encode()
+            return list(map(_HEX, map(hashlib.sha256, data.split(b"\n"))))
+        form = "[" + _JSON_STR(self.table) + ",{},{},{},{}]"
+        texts = map(form.format, map(_JSON_STR, ids), c["revision"], map(_JSON_STR, devices), map(_JSON_STR, updated))
         return list(map(_HEX, map(hashlib.sha256, map(str.encode, texts))))
 
     def sqlite_rows(self, plan: InsertPlan) -> list[tuple] | None:
@@ -122,7 +124,11 @@ def _same_for(proc: Callable[[Any], Any], kind: str) -> bool:
 
 
 _HEX = methodcaller("hexdigest")
-_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f-\U0010ffff]*')  # what `json.dumps(ensure_ascii=False)` writes as it is
+
+
+def _plain(text: str) -> bool:
+    """Only printable ASCII and neither quote nor backslash: what JSON writes as it is."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 def _utc_stored(texts: tuple[str | None, ...]) -> list[str | None]:

@@ -585,7 +585,7 @@ def check_structure(bundle: Bundle) -> None:
         if not isinstance(per_record, dict):
             raise _fail(path, "historique des versions mal formé.")
         histories = list(per_record.values())
-        if not all(type(history) is list for history in histories):
+        if not set(map(type, histories)) <= {list}:
             raise _fail(path, "historique des versions mal formé.")
         # every version id a SHA-256 in hexadecimal: checked on all of them at once
         ids = list(chain.from_iterable(histories))
