@@ -227,3 +227,28 @@ def test_record_of_another_evaluation_cannot_be_taken_over(machine_a, machine_b,
 
     refused(machine_b, rebuild(good, tmp_path / "hijack.evalkit", change), "autre évaluation")
     assert machine_b.evaluations.rows("commune", other)[0]["name"] == "Commune d'un autre territoire"
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        lambda h: "abc",  # a history that is not a list
+        lambda h: [h[0].upper()],  # not lower-case hexadecimal
+        lambda h: [h[0][:63]],  # too short
+        lambda h: [h[0], 12],  # not text
+        lambda h: [h[0][:62] + "g1"],  # not hexadecimal
+    ],
+)
+def test_malformed_version_history_is_refused(machine_b, good, tmp_path, alter):
+    """The versions each record went through are what later imports rely on to tell an update
+    from a conflict: a history that is not a list of SHA-256 hashes refuses the file."""
+
+    def change(manifest, entries):
+        versions = json.loads(entries["versions.json"])
+        table = next(t for t, per in versions.items() if per)
+        record = next(iter(versions[table]))
+        versions[table][record] = alter(versions[table][record])
+        entries["versions.json"] = json.dumps(versions).encode()
+        declare(manifest, "versions.json", entries["versions.json"])
+
+    refused(machine_b, rebuild(good, tmp_path / "v.evalkit", change), "historique des versions mal formé")
