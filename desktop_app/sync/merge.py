@@ -465,12 +465,15 @@ def _record_peers(session: Session, bundles: list[Bundle]) -> None:
 
 
 def received_events(session: Session, events: list[dict[str, Any]]) -> None:
-    """`log_event` for the files of one import, written at once."""
+    """`log_event` for the files of one import, written at once (a microsecond apart, in their
+    order: the history lists them as they were given)."""
+    from datetime import timedelta
+
     now = utcnow()
     rows = [
-        {"id": new_id(), "at": now, "file_name": "", "file_sha256": "", "data_digest": "", "evaluation_id": "",
-         "peer_device": "", "status": "ok", "counts": {}, "message": "", **event}
-        for event in events
+        {"id": new_id(), "at": now + timedelta(microseconds=n), "file_name": "", "file_sha256": "", "data_digest": "",
+         "evaluation_id": "", "peer_device": "", "status": "ok", "counts": {}, "message": "", **event}
+        for n, event in enumerate(events)
     ]
     insert_rows(session.connection(), SyncEvent.__table__, rows)
 

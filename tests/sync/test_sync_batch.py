@@ -201,5 +201,5 @@ def test_the_machines_received_from_are_counted_across_imports(machine_a, machin
     assert [(p["device_id"], p["bundles"]) for p in again] == [(machine_a.device_id, 3)]
     assert again[0]["last_received_at"] >= first[0]["last_received_at"]
     received = [h for h in machine_b.sync.history() if h.direction == "received"]
-    assert sorted(h.file_name for h in received) == sorted(f.name for f in files)
+    assert [h.file_name for h in received] == [f.name for f in reversed(files)]  # latest first
     assert all(h.status == "ok" and h.peer_device == machine_a.device_id and h.counts["imported"] >= 0 for h in received)
