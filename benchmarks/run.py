@@ -16,6 +16,9 @@ Prints a table and writes JSON (default `benchmarks/results/latest.json`). Metri
 - pdf_ms_per_page the PDF summary (ExportService.pdf) at scale 100, per page
 - import_ratio    importing the resource centre's territory bundles (SyncService) over raw
                   sqlite3 inserting the same rows                                            ≤ 3
+- naive_import_ratio  (no target, for scale) a naive importer over the same raw sqlite3: it
+                  reads each records file from the zip, parses it with orjson and inserts its
+                  rows, checking nothing (no checksum, no type, no version history)
 - growth          time at scale 100 over time at scale 1, for the exports and bundle import  ≤ 120
 - rss_mb          peak memory of the application with the largest evaluation open           < 300
 - rss_session_mb  (no target) the same process's peak after every step's screen was visited
@@ -69,6 +72,7 @@ ORDER = (
     "xlsx_ratio",
     "pdf_ms_per_page",
     "import_ratio",
+    "naive_import_ratio",
     "growth",
     "rss_mb",
     "rss_session_mb",
@@ -84,6 +88,7 @@ UNITS = {
     "startup_ratio": "×",
     "xlsx_ratio": "×",
     "import_ratio": "×",
+    "naive_import_ratio": "×",
     "growth": "×",
 }
 SCALES = (1, 10, 100)  # generated once; full runs compare 1 and 100, --quick 1 and 10
@@ -473,11 +478,14 @@ class Bench:
             return
         app = self._import_time(paths, empty, reps)
         raw = self._raw_insert_time(paths, empty, reps)
+        naive = self._naive_import_time(paths, empty, reps)
         self.metrics["import_ratio"] = round(app / raw, 2)
+        self.metrics["naive_import_ratio"] = round(naive / raw, 2)
         self.details["bundles"] = {
             "territories": len(paths),
             "import_s": round(app, 3),
             "raw_sqlite3_s": round(raw, 3),
+            "naive_import_s": round(naive, 3),
             "rows": self._row_count,
             "export_s": {str(k): round(v, 3) for k, v in export_t.items()},
             "import_one_s": {str(k): round(v, 3) for k, v in import_t.items()},
@@ -516,6 +524,46 @@ class Bench:
             con.execute("BEGIN")
             for sql, rows in statements:
                 con.executemany(sql, rows)
+            con.execute("COMMIT")
+            times.append(time.perf_counter() - t0)
+            con.close()
+        return statistics.median(times)
+
+    def _naive_import_time(self, paths: list[Path], empty: Path, reps: int) -> float:
+        """For scale: the same bundles imported the naive way, trusting them (see the docstring)."""
+        import zipfile
+
+        import orjson
+
+        from desktop_app.sync.records import synced_tables
+
+        tables = [
+            (st.name, st.column_names, f'INSERT INTO "{st.name}" ({", ".join(st.column_names)}) VALUES ({", ".join("?" * len(st.column_names))})')
+            for st in synced_tables()
+        ]
+
+        def cell(v: Any) -> Any:
+            return orjson.dumps(v).decode() if isinstance(v, (dict, list)) else v
+
+        times = []
+        for _ in range(reps):
+            db = copy_db(empty, self.work / "naive.db")
+            con = sqlite3.connect(str(db), isolation_level=None)
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+                con.execute(f"PRAGMA {pragma}")
+            t0 = time.perf_counter()
+            rows: dict[str, list[tuple]] = {}
+            for path in paths:
+                with zipfile.ZipFile(path) as zf:
+                    present = set(zf.namelist())
+                    for name, cols, _ in tables:
+                        if f"records/{name}.json" in present:
+                            records = orjson.loads(zf.read(f"records/{name}.json"))
+                            rows.setdefault(name, []).extend(tuple(map(cell, map(r.get, cols))) for r in records)
+            con.execute("BEGIN")
+            for name, _, sql in tables:
+                if rows.get(name):
+                    con.executemany(sql, rows[name])
             con.execute("COMMIT")
             times.append(time.perf_counter() - t0)
             con.close()
@@ -677,16 +725,16 @@ def verdict(name: str, value: Any) -> str:
 
 def print_table(metrics: dict[str, Any]) -> None:
     print()
-    print(f"{'mesure':<17} {'valeur':>12}  {'cible':<9} {'':<7}")
-    print("-" * 50)
+    print(f"{'mesure':<19} {'valeur':>12}  {'cible':<9} {'':<7}")
+    print("-" * 52)
     for name in ORDER:
         value = metrics.get(name, NA)
         target = f"{TARGETS[name][0]} {TARGETS[name][1]:g}" if name in TARGETS else ""
         if isinstance(value, (int, float)):
             shown = f"{value:g} {UNITS.get(name, '')}".strip()
-            print(f"{name:<17} {shown:>12}  {target:<9} {verdict(name, value)}")
+            print(f"{name:<19} {shown:>12}  {target:<9} {verdict(name, value)}")
         else:
-            print(f"{name:<17} {value}" + (f"  (cible {target})" if target else ""))
+            print(f"{name:<19} {value}" + (f"  (cible {target})" if target else ""))
     print()
 
 
@@ -725,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
             "open": (bench.open_and_memory, ("open_ms", "rss_mb", "rss_session_mb")),
             "save": (bench.save, ("save_p50_ms", "save_p99_ms")),
             "exports": (bench.exports, ("xlsx_ratio", "pdf_ms_per_page")),
-            "bundles": (bench.bundles, ("import_ratio",)),
+            "bundles": (bench.bundles, ("import_ratio", "naive_import_ratio")),
         }
         errors = {}
         ran = set()
