@@ -171,6 +171,9 @@ def _open_conflicts(session: Session, table: str, ids: list[str]) -> dict[str, l
     return out
 
 
+_KIT_DIGESTS: dict[str, str] = {}  # SHA-256 of a bundle's kit/snapshot.json -> digest of its files
+
+
 def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
     """Keep the bundle's kit version (checked: it must load, and be the one the manifest names)."""
     import hashlib
@@ -178,7 +181,16 @@ def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
 
     kit = bundle.manifest["kit"]
     files = bundle.kit_files or {}
-    digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    # the digest of the files, kept per content of the entry they were read from (checked
+    # against the manifest's SHA-256 while reading): the same copy is not written out again
+    entry = str(bundle.manifest.get("files", {}).get("kit/snapshot.json", {}).get("sha256", ""))
+    digest = _KIT_DIGESTS.get(entry) if entry else None
+    if digest is None:
+        digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        if entry:
+            if len(_KIT_DIGESTS) > 16:
+                _KIT_DIGESTS.clear()
+            _KIT_DIGESTS[entry] = digest
     if callable(known_kit):
         known_kit = known_kit()
     if known_kit != (kit["id"], kit["version"], digest):  # not the kit shipped with this application
@@ -275,7 +287,7 @@ def _merge_table(
     table = st.name
     conn = session.connection()
     plan = insert_plan(conn, st.table) if conn.dialect.name == "sqlite" else None
-    ids = list(dict.fromkeys(chain.from_iterable(_ids(b, table) for b, _ in parts)))
+    ids = list(dict.fromkeys(chain.from_iterable(_ids(b, table) for b, _ in parts))) if held or has_known else []
     local = _fetch(conn, st, ids) if held else {}
     known = known_versions(session, table, ids) if has_known else {}
     conflicts = _open_conflicts(session, table, list(local)) if local else {}  # only records held can be in conflict
