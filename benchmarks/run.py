@@ -476,6 +476,7 @@ class Bench:
         if not paths:
             self.metrics["import_ratio"] = NA
             return
+        reps = self.reps(7)  # sub-second each, on a noisy machine: the medians of more runs
         app = self._import_time(paths, empty, reps)
         raw = self._raw_insert_time(paths, empty, reps)
         naive = self._naive_import_time(paths, empty, reps)
