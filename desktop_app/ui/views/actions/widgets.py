@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -47,7 +48,8 @@ class FilterBar(QWidget):
         layout.setSpacing(6)
         self.pillar = self._combo("Tous les piliers", "Filtrer par pilier, axe ou thématique", 190)
         self.qpv = self._combo("Tous les quartiers", "Filtrer par quartier prioritaire", 190)
-        self.carrier = self._combo("Tous les porteurs", "Filtrer par structure porteuse", 190)
+        self.carrier = self._combo("Tous les porteurs", "Filtrer par structure porteuse (tapez une partie du nom)", 190)
+        self._searchable(self.carrier)  # a contrat de ville has hundreds of carriers
         self.year = self._combo("Toutes les années", "Filtrer par année de financement", 130) if with_year else None
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher…")
@@ -78,6 +80,45 @@ class FilterBar(QWidget):
         combo.currentIndexChanged.connect(self.changed)
         return combo
 
+    def _searchable(self, combo: QComboBox) -> None:
+        """Typing part of a name (any case, anywhere in it) offers the matching entries; a text
+        matching none is put back as it was when the field is left, an emptied one means all."""
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        line = combo.lineEdit()
+        line.setPlaceholderText(combo.itemText(0))
+        line.setClearButtonEnabled(True)
+        completer = combo.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(15)
+        line.editingFinished.connect(lambda: self._settle(combo))
+        combo.currentIndexChanged.connect(lambda _i: self._show_current(combo))
+        self._show_current(combo)
+
+    @staticmethod
+    def _settle(combo: QComboBox) -> None:
+        text = combo.lineEdit().text().strip()
+        if not text:
+            index = 0
+        else:
+            index = combo.findText(text, Qt.MatchFlag.MatchFixedString)  # case-insensitive, whole name
+            if index < 0:
+                index = combo.currentIndex()
+        if index != combo.currentIndex():
+            combo.setCurrentIndex(index)  # emits `changed`
+        FilterBar._show_current(combo)
+
+    @staticmethod
+    def _show_current(combo: QComboBox) -> None:
+        """The chosen name from its start; nothing when all are (the grey hint says so)."""
+        line = combo.lineEdit()
+        if line is None:
+            return
+        line.setText(combo.itemText(combo.currentIndex()) if combo.currentIndex() > 0 else "")
+        line.setCursorPosition(0)
+
     @staticmethod
     def _fill(combo: QComboBox, items: list[tuple[str, str]]) -> None:
         current = combo.currentData()
@@ -90,6 +131,7 @@ class FilterBar(QWidget):
         i = combo.findData(current)
         combo.setCurrentIndex(i if i >= 0 else 0)
         combo.blockSignals(False)
+        FilterBar._show_current(combo)
 
     def set_options(self, options: FilterOptions) -> None:
         self._fill(self.pillar, [(p, p) for p in options.pillars])
@@ -124,6 +166,7 @@ class FilterBar(QWidget):
                 combo.blockSignals(True)
                 combo.setCurrentIndex(0)
                 combo.blockSignals(False)
+                self._show_current(combo)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
