@@ -512,15 +512,19 @@ class Bench:
                 services.close()
         return statistics.median(times)
 
+    def _reference_connection(self, empty: Path, name: str) -> sqlite3.Connection:
+        """A copy of the empty database opened by plain sqlite3, with the application's pragmas."""
+        con = sqlite3.connect(str(copy_db(empty, self.work / name)), isolation_level=None)
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
+            con.execute(f"PRAGMA {pragma}")
+        return con
+
     def _raw_insert_time(self, paths: list[Path], empty: Path, reps: int) -> float:
         statements = raw_rows(paths)
         self._row_count = sum(len(rows) for _, rows in statements)
         times = []
         for _ in range(reps):
-            db = copy_db(empty, self.work / "raw.db")
-            con = sqlite3.connect(str(db), isolation_level=None)
-            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
-                con.execute(f"PRAGMA {pragma}")
+            con = self._reference_connection(empty, "raw.db")
             t0 = time.perf_counter()
             con.execute("BEGIN")
             for sql, rows in statements:
@@ -548,10 +552,7 @@ class Bench:
 
         times = []
         for _ in range(reps):
-            db = copy_db(empty, self.work / "naive.db")
-            con = sqlite3.connect(str(db), isolation_level=None)
-            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
-                con.execute(f"PRAGMA {pragma}")
+            con = self._reference_connection(empty, "naive.db")
             t0 = time.perf_counter()
             rows: dict[str, list[tuple]] = {}
             for path in paths:
