@@ -267,7 +267,8 @@ class Bench:
                 ready_times.append(r)
         app_s, bare_s = statistics.median(app_times), statistics.median(bare_times)
         self.metrics["startup_ratio"] = round(app_s / bare_s, 2)
-        instructions = instruction_ratio(app, shown_env, bare, env) if shutil.which("valgrind") else None
+        # not in --quick: valgrind's two runs alone take half a minute
+        instructions = instruction_ratio(app, shown_env, bare, env) if shutil.which("valgrind") and not self.quick else None
         self.metrics["ready_ms"] = round(statistics.median(ready_times) * 1000)
         self.details["startup"] = {
             "app_ms": round(app_s * 1000),
