@@ -9,7 +9,6 @@ real change (text: after a pause of `DEBOUNCE_MS` or when the field is left).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -89,9 +88,15 @@ class FieldRow(QWidget):
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(4)
 
-        if field.required:  # rich text (slower to lay out) only for the red star
-            text = html.escape(field.label) + f'<span style="color:{COLOR_ERROR}">&nbsp;*</span>'
-            self.label = wrap_label(text, "fieldLabel", rich=True, parent=self)
+        if field.required:
+            # Rich text (slower to lay out) only for the red star, and never with an "&" in it:
+            # an entity like "&nbsp;" made every required label grab Alt+N through its buddy,
+            # taking the shortcut from the button or menu that has it.
+            if any(c in field.label for c in "&<>"):
+                self.label = wrap_label(field.label.replace("&", "&&") + "\u00a0*", "fieldLabel", parent=self)
+            else:
+                text = field.label + f'<span style="color:{COLOR_ERROR}">\u00a0*</span>'
+                self.label = wrap_label(text, "fieldLabel", rich=True, parent=self)
             self.label.setToolTip("Réponse obligatoire")
         else:
             # "&&": an ampersand shown as is, not a mnemonic (the label has a buddy)
