@@ -76,8 +76,7 @@ class Kit:
 
     @cached_property  # the files never change once loaded; compile_tool keys its cache on this
     def digest(self) -> str:
-        payload = json.dumps(self.files, sort_keys=True, ensure_ascii=False).encode()
-        return hashlib.sha256(payload).hexdigest()
+        return files_digest(self.files)
 
     def tool(self, tool_id: str) -> Tool:
         try:
@@ -96,6 +95,11 @@ class Kit:
             if cl.id == list_id:
                 return cl
         return None
+
+
+def files_digest(files: Mapping[str, str]) -> str:
+    """The identity of a kit version's files (`Kit.digest`, kept with a kit snapshot)."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def read_folder(folder: Path) -> dict[str, str]:

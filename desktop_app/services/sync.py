@@ -329,12 +329,9 @@ _SHIPPED: dict[tuple, tuple[str, str, str]] = {}
 def shipped_kit(forms_dir: Path) -> tuple[str, str, str]:
     """(id, version, digest) of the kit in `forms_dir`, ("", "", "") when it is not usable.
     Kept per folder and state of its files (name, size, modification time)."""
-    import hashlib
-    import json
-
     import yaml
 
-    from desktop_app.kit.loader import KIT_FILE, read_folder
+    from desktop_app.kit.loader import KIT_FILE, files_digest, read_folder
 
     try:
         state = tuple(
@@ -352,8 +349,7 @@ def shipped_kit(forms_dir: Path) -> tuple[str, str, str]:
         return ("", "", "")
     if not isinstance(manifest, dict):
         return ("", "", "")
-    digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    found = (str(manifest.get("id", "")), str(manifest.get("version", "")), digest)
+    found = (str(manifest.get("id", "")), str(manifest.get("version", "")), files_digest(files))
     if state is not None:
         _SHIPPED.clear()
         _SHIPPED[key] = found

@@ -89,7 +89,7 @@ def _meta_key(rec: dict[str, Any]) -> tuple:
     return (rec.get("revision") or 0, rec.get("updated_at") or "", rec.get("device_id") or "")
 
 
-_OCCUPIED_SQL: dict[tuple, str] = {}
+_COMPILED_SQL: dict[tuple, str] = {}
 
 
 def _occupied(conn: Connection, tables: list[SyncedTable]) -> tuple[set[str], set[str]]:
@@ -97,28 +97,29 @@ def _occupied(conn: Connection, tables: list[SyncedTable]) -> tuple[set[str], se
     (a new territory's tables need no lookup at all)."""
     if not tables:
         return set(), set()
-    key = (conn.dialect.name, conn.dialect.driver, tuple(st.name for st in tables))
-    sql = _OCCUPIED_SQL.get(key)
-    if sql is None:  # compiled once per process (a new engine would compile it again)
+
+    def probes():
         kv = SyncKnownVersion
-        probes = []
+        found = []
         for n, st in enumerate(tables):
-            probes.append(select(literal(f"r{n}")).where(exists(select(st.table.c.id))))
-            probes.append(select(literal(f"k{n}")).where(exists(select(kv.record_id).where(kv.table_name == st.name))))
-        sql = _OCCUPIED_SQL[key] = str(union_all(*probes).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+            found.append(select(literal(f"r{n}")).where(exists(select(st.table.c.id))))
+            found.append(select(literal(f"k{n}")).where(exists(select(kv.record_id).where(kv.table_name == st.name))))
+        return union_all(*found)
+
+    sql = _driver_sql(conn, ("occupied", *(st.name for st in tables)), probes)
     found = {row[0] for row in conn.exec_driver_sql(sql)}
     held = {st.name for n, st in enumerate(tables) if f"r{n}" in found}
     known = {st.name for n, st in enumerate(tables) if f"k{n}" in found}
     return held, known
 
 
-def _driver_sql(conn: Connection, name: str, build: Callable[[], Any]) -> str:
+def _driver_sql(conn: Connection, name: Any, build: Callable[[], Any]) -> str:
     """A statement without parameters, compiled once per process and dialect (a new engine
     would compile it again: a few milliseconds per statement, at every first import)."""
     key = (name, conn.dialect.name, conn.dialect.driver)
-    sql = _OCCUPIED_SQL.get(key)
+    sql = _COMPILED_SQL.get(key)
     if sql is None:
-        sql = _OCCUPIED_SQL[key] = str(build().compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        sql = _COMPILED_SQL[key] = str(build().compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     return sql
 
 
@@ -176,8 +177,7 @@ _KIT_DIGESTS: dict[str, str] = {}  # SHA-256 of a bundle's kit/snapshot.json -> 
 
 def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
     """Keep the bundle's kit version (checked: it must load, and be the one the manifest names)."""
-    import hashlib
-    import json
+    from desktop_app.kit.loader import KitError, files_digest, load_files
 
     kit = bundle.manifest["kit"]
     files = bundle.kit_files or {}
@@ -186,7 +186,7 @@ def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
     entry = str(bundle.manifest.get("files", {}).get("kit/snapshot.json", {}).get("sha256", ""))
     digest = _KIT_DIGESTS.get(entry) if entry else None
     if digest is None:
-        digest = hashlib.sha256(json.dumps(files, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        digest = files_digest(files)
         if entry:
             if len(_KIT_DIGESTS) > 16:
                 _KIT_DIGESTS.clear()
@@ -194,8 +194,6 @@ def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
     if callable(known_kit):
         known_kit = known_kit()
     if known_kit != (kit["id"], kit["version"], digest):  # not the kit shipped with this application
-        from desktop_app.kit.loader import KitError, load_files
-
         try:
             loaded = load_files(files)
         except KitError:
@@ -448,17 +446,14 @@ def _record_peers(session: Session, bundles: list[Bundle]) -> None:
 
     conn = session.connection()
     sql = _driver_sql(conn, "peers", lambda: select(SyncPeer.device_id, SyncPeer.bundles_received))
-    held = {row[0]: {"bundles_received": row[1] or 0} for row in conn.exec_driver_sql(sql)}
+    held = {row[0]: row[1] or 0 for row in conn.exec_driver_sql(sql)}  # device -> bundles received
     now = utcnow()
     peers: dict[str, dict[str, Any]] = {}
     for bundle in bundles:
         peer = peers.get(bundle.device_id)
         if peer is None:
-            before = held.get(bundle.device_id)
-            peer = peers[bundle.device_id] = {"device_id": bundle.device_id, "bundles_received": 0}
-            if before:  # an export time that cannot be read leaves the one known
-                peer["bundles_received"] = before["bundles_received"]
-            else:
+            peer = peers[bundle.device_id] = {"device_id": bundle.device_id, "bundles_received": held.get(bundle.device_id, 0)}
+            if bundle.device_id not in held:  # for a known one, an unreadable export time leaves the one kept
                 peer.update(first_seen_at=now, last_exported_at=None)
         peer["label"] = str(bundle.manifest["device"].get("label", ""))[:200]
         peer["last_received_at"] = now
