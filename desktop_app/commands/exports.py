@@ -3,7 +3,10 @@
     evalkit export pdf --db BASE [--evaluation ID] --out SYNTHESE.pdf [--json]
     evalkit export xlsx --db BASE [--evaluation ID] --out GRILLES.xlsx [--json]
     evalkit export letters --db BASE [--evaluation ID] --out DOSSIER|COURRIERS.docx|COURRIERS.pdf
-                           [--format docx|pdf] [--json]
+                           [--format docx|pdf] [--force] [--json]
+
+A letter inviting to an atelier already past (or asking for documents by a past deadline) is
+refused (exit 1) unless `--force` confirms it; the forced export lists it in `warnings`.
 
 `--json` prints `{"kind", "files", "detail", "warnings"}`. Progress goes to stderr unless
 `--json` or `--quiet` is given.
@@ -43,6 +46,10 @@ def register(groups) -> None:
     _common(w)
     w.add_argument("--out", required=True, metavar="SORTIE", help="dossier, ou fichier .docx / .pdf")
     w.add_argument("--format", choices=("docx", "pdf"), help="format des fichiers par partenaire (par défaut : docx)")
+    w.add_argument(
+        "--force", action="store_true",
+        help="exporter même si la date de l'atelier ou la date limite des contributions est passée",
+    )
     w.set_defaults(func=cmd_letters)
 
 
@@ -105,4 +112,11 @@ def cmd_xlsx(args) -> int:
 
 
 def cmd_letters(args) -> int:
-    return _run(args, lambda s, eid: s.exports.letters(eid, args.out, args.format, _progress(args)))
+    from desktop_app.cli import UserError
+    from desktop_app.services.exports import PastDatesError
+
+    try:
+        return _run(args, lambda s, eid: s.exports.letters(eid, args.out, args.format, _progress(args), force=args.force))
+    except PastDatesError as exc:
+        message = str(exc).replace("ou confirmez l'export.", "ou ajoutez --force pour les exporter quand même.")
+        raise UserError(message) from None

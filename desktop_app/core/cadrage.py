@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.core import identifiers as ids
+from desktop_app.core.french import ARTICLES
 
 MILESTONE_KINDS = {
     "copil": "Comité de pilotage (COPIL)",
@@ -22,6 +23,10 @@ MILESTONE_KINDS = {
     "rendu": "Remise du rapport",
     "autre": "Autre",
 }
+
+CIVILITIES = {"": "—", "Madame": "Madame", "Monsieur": "Monsieur"}
+# "" = guessed from the name (the service stores its guess when the name is typed)
+ARTICLE_CHOICES = {"": "automatique", **ARTICLES}
 
 EPCI_TYPES = {
     "metropole": "Métropole",
@@ -83,11 +88,17 @@ TABLES: dict[str, TableSpec] = {
             "un partenaire",
             (
                 Column("organisation", "Organisation", required=True, width=220),
-                Column("contact", "Personne contact", width=170),
-                Column("role", "Rôle dans le contrat", width=180),
-                Column("email", "E-mail", check=ids.check_email, width=220),
+                Column("article", "Article", kind="choice", choices=ARTICLE_CHOICES, width=90),
+                Column("civility", "Civilité", kind="choice", choices=CIVILITIES, width=90),
+                Column("contact", "Personne contact", width=160, placeholder="Nadia Ouali"),
+                Column("title", "Titre (appel)", width=110, placeholder="Directrice"),
+                Column("role", "Fonction", width=180, placeholder="Directrice d'agence"),
+                Column("postal_address", "Adresse postale", width=260, placeholder="12 rue de la Gare, 59500 Douai"),
+                Column("email", "E-mail", check=ids.check_email, width=200),
             ),
-            "Signataires et partenaires à associer : ils recevront le courrier d'invitation.",
+            "Signataires et partenaires à associer : ils recevront le courrier d'invitation. L'article sert aux "
+            "courriers (« de la Région », « du Département », « d'Habitat… ») ; le titre donne l'appel « Madame la "
+            "Directrice ». Adresse : lignes séparées par des virgules.",
         ),
         TableSpec(
             "team_member",
@@ -149,6 +160,10 @@ EVALUATION_FIELDS = {
     "description": ("Objet de l'évaluation", None, False),
     "start_date": ("Début", None, False),
     "end_date": ("Fin", None, False),
+    "sender_name": ("Structure qui écrit aux partenaires", None, False),
+    "sender_address": ("Adresse postale de la structure", None, False),
+    "signatory_name": ("Signataire des courriers", None, False),
+    "signatory_title": ("Qualité du signataire", None, False),
 }
 
 

@@ -206,3 +206,195 @@ def parse_yes_no(raw: Any) -> bool:
     if key in NO_WORDS:
         return False
     raise AnswerError(f"« {shown(raw)} » : répondez par « Oui » ou « Non »")
+
+
+# --------------------------------------------------------------------------- articles and elision
+
+# The article of a name as the Cadrage stores it: "le", "la", "l'", "les" or "aucun" (a proper
+# name used without an article: "France Travail", "Habitat Scarpe Logement").
+ARTICLES = {"le": "le", "la": "la", "l'": "l'", "les": "les", "aucun": "aucun (nom propre)"}
+
+# First words of organisation names, by the article they take.
+_FEMININE = {
+    "academie", "administration", "agence", "agglomeration", "association", "assurance", "autorite", "banque",
+    "caisse", "chambre", "circonscription", "cite", "collectivite", "commune", "communaute", "compagnie",
+    "confederation", "coordination", "delegation", "direction", "ecole", "education", "entreprise", "eurometropole",
+    "federation", "fondation", "gendarmerie", "inspection", "justice", "maison", "mairie", "metropole", "mission",
+    "mutualite", "mutuelle", "police", "prefecture", "protection", "region", "residence", "securite", "societe",
+    "sous-prefecture", "union", "universite", "ville", "halle", "cooperative", "plateforme", "plate-forme",
+    "regie", "structure", "fabrique", "ligue", "maternite", "permanence", "preparation",
+}
+_MASCULINE = {
+    "bailleur", "bureau", "cabinet", "centre", "collectif", "college", "comite", "commissariat", "conseil",
+    "conservatoire", "departement", "etablissement", "foyer", "fonds", "groupement", "hopital", "institut",
+    "lycee", "ministere", "observatoire", "office", "parquet", "pole", "rectorat", "reseau", "secours",
+    "secretariat", "service", "syndicat", "theatre", "tribunal", "gip", "ccas", "cias", "sgar", "cada",
+    "chu", "ch", "crij", "pij", "crous", "club", "espace", "atelier", "point", "relais", "dispositif",
+}
+_PLURAL = {"amis", "apprentis", "compagnons", "restos", "restaurants", "petits", "services", "francas", "ceméa", "cemea"}
+# Acronyms pronounced as words or letters, with their gender (vowel-initial ones take "l'").
+_FEMININE_ACRONYMS = {
+    "caf", "cpam", "ddets", "dreets", "ddt", "ddtm", "msa", "pmi", "pjj", "mdph", "carsat", "ars", "anct", "anru",
+    "cci", "cma", "drac", "drajes", "sncf", "ratp", "udaf", "dgfip", "dsden", "cnaf", "dasen", "dihal", "epci",
+    "mjc", "epide",
+}
+_MASCULINE_ACRONYMS = {"ccas", "cias", "sgar", "gip", "crous", "chu", "ch", "crij", "pij", "cada", "oph", "cesu"}
+# Words beginning with an aspirated h: no elision ("de Hautmont", "la Halle").
+_ASPIRATED_H = {
+    "haut", "hauts", "haute", "hautes", "hainaut", "halle", "halles", "hameau", "hameaux", "handicap", "hangar",
+    "harcelement", "hasard", "havre", "hall", "heros", "hetre", "hierarchie", "hollande", "hongrie", "honte",
+    "hockey", "hotte", "houille", "hutte", "hautmont", "hazebrouck", "hem", "halluin", "hautbourdin",
+}
+_VOWELS = set("aeiouyh")
+# An internal note typed after a name: "(bailleur)", "[à relancer]". Acronyms like "(CAF)" stay.
+_TAG_RE = re.compile(r"\s*[(\[]\s*[a-zà-ÿ][a-zà-ÿ' \-]*[)\]]\s*$")
+_LEADING_ARTICLE_RE = re.compile(r"^(?:(les|le|la)\s+|(l['’])\s*)(?=\S)", re.IGNORECASE)
+
+
+def _leading_article(name: str) -> tuple[str, str] | None:
+    """("les", "Restos du cœur") for "Les Restos du cœur"; None when the name has no article."""
+    m = _LEADING_ARTICLE_RE.match(name)
+    if not m:
+        return None
+    return (m.group(1) or m.group(2)).casefold().replace("’", "'"), name[m.end():]
+
+
+def _fold(word: str) -> str:
+    s = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
+def clean_name(name: str) -> str:
+    """A name as it may appear in a deliverable: spaces tidied, an internal lowercase note at its
+    end removed ("Habitat Scarpe Logement (bailleur)" -> "Habitat Scarpe Logement")."""
+    text = " ".join(str(name or "").split())
+    while True:
+        stripped = _TAG_RE.sub("", text)
+        if stripped == text or not stripped:
+            return text
+        text = stripped
+
+
+def _first_word(name: str) -> str:
+    return re.split(r"[\s'’—–,(]+", name.strip(), maxsplit=1)[0] if name.strip() else ""
+
+
+def elides(word: str) -> bool:
+    """Whether "de"/"le"/"la" elide before this word: a vowel or a silent h
+    ("d'Habitat", "l'Éducation", but "de Hautmont", "la Halle")."""
+    first = _first_word(word)
+    folded = _fold(first)
+    if not folded or folded[0] not in _VOWELS:
+        return False
+    if folded[0] == "y":
+        return False  # "de Yutz", "le yaourt": y is a consonant at the start of most names
+    if folded[0] == "h":
+        return folded.split("-")[0].rstrip(".") not in _ASPIRATED_H
+    if first.isupper() and len(first) > 1 and folded in _MASCULINE_ACRONYMS | _FEMININE_ACRONYMS:
+        return folded[0] in "aeiou"  # "l'ARS", "l'UDAF", "l'OPH"
+    return True
+
+
+def guess_article(name: str) -> str:
+    """A sensible default for the article of an organisation's name: "la" for « Région
+    Hauts-de-France », "l'" for « Éducation nationale », "le" for « Département du Nord », "aucun"
+    for a proper name (« France Travail », « Habitat Scarpe Logement »). The Cadrage lets the user
+    correct it."""
+    name = clean_name(name)
+    lead = _leading_article(name)
+    if lead:
+        return lead[0]  # the article is part of the name: "La Poste", "Les Restos du cœur"
+    first = _first_word(name)
+    folded = _fold(first)
+    if not folded:
+        return "aucun"
+    is_acronym = first.isupper() and len(first) > 1
+    if is_acronym:
+        if folded in _FEMININE_ACRONYMS:
+            return "l'" if elides(first) else "la"
+        if folded in _MASCULINE_ACRONYMS:
+            return "l'" if elides(first) else "le"
+        return "aucun"
+    if folded in _PLURAL:
+        return "les"
+    if folded in _FEMININE:
+        return "l'" if elides(first) else "la"
+    if folded in _MASCULINE:
+        return "l'" if elides(first) else "le"
+    return "aucun"
+
+
+def normalize_article(article: str | None) -> str:
+    """A stored article value ("", "L’", " la ") as one of ARTICLES ("" -> "")."""
+    text = (article or "").strip().casefold().replace("’", "'")
+    if text in ("", "auto"):
+        return ""
+    if text in ("l", "l'"):
+        return "l'"
+    if text in ("aucun", "aucune", "none", "-", "—", "sans"):
+        return "aucun"
+    if text in ARTICLES:
+        return text
+    raise AnswerError(f"« {shown(article)} » n'est pas un article : le, la, l', les ou aucun")
+
+
+_CONTRACTIONS = {
+    "": {"le": "le ", "la": "la ", "l'": "l'", "les": "les ", "aucun": ""},
+    "de": {"le": "du ", "la": "de la ", "l'": "de l'", "les": "des ", "aucun": "de "},
+    "à": {"le": "au ", "la": "à la ", "l'": "à l'", "les": "aux ", "aucun": "à "},
+}
+
+
+def with_article(name: str, article: str | None = None, prep: str = "", capital: bool = False) -> str:
+    """The name preceded by its article and a preposition, contracted and elided as French requires.
+
+    `article` is the stored one ("le", "la", "l'", "les", "aucun"; empty or None: guessed from the
+    name); `prep` is "" (the article alone), "de" or "à". Examples: ("Région Hauts-de-France", prep
+    "de") -> "de la Région Hauts-de-France"; ("Éducation nationale", "de") -> "de l'Éducation
+    nationale"; ("Département du Nord", "à") -> "au Département du Nord"; ("Habitat Scarpe
+    Logement", "de") -> "d'Habitat Scarpe Logement"; `capital` capitalises the first letter (at the
+    start of a sentence: "La Région…", "Du Département…"). An internal note such as "(bailleur)"
+    is dropped. Plain apostrophes: the exporters apply French typography (’) to every line alike.
+    """
+    if prep not in _CONTRACTIONS:
+        raise ValueError(f"unknown preposition: {prep!r}")
+    name = clean_name(name)
+    if not name:
+        return ""
+    art = normalize_article(article) or guess_article(name)
+    lead = _leading_article(name)
+    if lead and art == lead[0]:
+        if art in ("le", "les") and prep:  # "Le Havre" -> "du Havre", "Les Restos" -> "des Restos"
+            name = lead[1]
+        else:  # "La Poste" -> "de La Poste": the article belongs to the name
+            art = "aucun"
+    if art == "aucun" and prep == "de" and elides(name):
+        text = "d'" + name
+    else:
+        text = _CONTRACTIONS[prep][art] + name
+    if capital and text:
+        text = text[0].upper() + text[1:]
+    return text
+
+
+# --------------------------------------------------------------------------- times of day
+
+_TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])\s*(?:[:h.]\s*([0-5]\d)?)?\s*(?:min)?\s*$", re.IGNORECASE)
+
+
+def parse_time(raw: Any) -> str:
+    """A time of day as typed ("14:00", "14h", "14 h 30", "9h05") -> "HH:MM". Raise AnswerError."""
+    m = _TIME_RE.match(str(raw or ""))
+    if not m or not str(raw).strip():
+        raise AnswerError(f"« {shown(raw)} » n'est pas une heure (par exemple 14:00)")
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
+
+
+def format_time(raw: Any) -> str:
+    """French display of a time of day: "14:00" -> "14 h", "09:30" -> "9 h 30" (no-break spaces);
+    unchanged when it is not a time."""
+    try:
+        hh, mm = parse_time(raw).split(":")
+    except AnswerError:
+        return str(raw or "")
+    return f"{int(hh)}{NBSP}h" + (f"{NBSP}{mm}" if mm != "00" else "")

@@ -10,18 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.core.letters import MergedLetter
+from desktop_app.core.letters import Letterhead, MergedLetter
 from desktop_app.exports.safe_output import as_progress, atomic_folder_outputs, atomic_output
 
-
-@dataclass(frozen=True)
-class Letterhead:
-    sender: tuple[str, ...]  # the sender block, top left
-    date_line: str  # "Le 21 novembre 2026"
+__all__ = ["Letterhead", "MergedLetter", "export_letters", "file_stem", "per_partner_paths", "write_docx", "write_pdf"]
 
 
 def file_stem(text: str, limit: int = 80) -> str:
@@ -48,37 +43,53 @@ def per_partner_paths(folder: Path, letters: Sequence[MergedLetter], suffix: str
 # --------------------------------------------------------------------------- Word
 
 
+def typeset(letter: MergedLetter, head: Letterhead) -> tuple[MergedLetter, Letterhead]:
+    """French typography (’, no-break spaces) on every line alike: letterhead, recipient, body."""
+    from desktop_app.exports.pdf_style import typo
+
+    def t(lines):
+        return tuple(typo(x) for x in lines)
+
+    return (
+        MergedLetter(
+            letter.recipient, typo(letter.subject), t(letter.header), t(letter.paragraphs), letter.bullets_after,
+            t(letter.bullets), t(letter.signature), letter.missing, t(letter.references), t(letter.enclosures),
+        ),
+        Letterhead(t(head.sender), typo(head.date_line)),
+    )
+
+
 def _docx_letter(doc, letter: MergedLetter, head: Letterhead) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
 
-    from desktop_app.exports.pdf_style import typo
+    letter, head = typeset(letter, head)
 
-    letter = MergedLetter(
-        letter.recipient, typo(letter.subject), tuple(typo(x) for x in letter.header),
-        tuple(typo(x) for x in letter.paragraphs), letter.bullets_after, tuple(typo(x) for x in letter.bullets),
-        tuple(typo(x) for x in letter.signature), letter.missing,
-    )
+    def block(lines, indent=0.0, before=0, after=0, bold_first=False, color=None):
+        for i, line in enumerate(lines):
+            p = doc.add_paragraph()
+            run = p.add_run(line)
+            run.bold = bold_first and i == 0
+            if color is not None:
+                run.font.color.rgb = color if i == 0 else RGBColor(0x3A, 0x46, 0x50)
+            p.paragraph_format.left_indent = Cm(indent)
+            p.paragraph_format.space_before = Pt(before if i == 0 else 0)
+            p.paragraph_format.space_after = Pt(after if i == len(lines) - 1 else 0)
+            p.paragraph_format.keep_with_next = i < len(lines) - 1
 
-    for i, line in enumerate(head.sender):
-        p = doc.add_paragraph()
-        run = p.add_run(line)
-        run.bold = i == 0
-        run.font.color.rgb = RGBColor(0x1F, 0x5F, 0x8B) if i == 0 else RGBColor(0x3A, 0x46, 0x50)
-        p.paragraph_format.space_after = Pt(0)
-    doc.paragraphs[-1].paragraph_format.space_after = Pt(14)
-    for line in letter.header:
-        p = doc.add_paragraph(line)
-        p.paragraph_format.left_indent = Cm(8.5)
-        p.paragraph_format.space_after = Pt(0)
-    p = doc.add_paragraph(head.date_line)
-    p.paragraph_format.left_indent = Cm(8.5)
-    p.paragraph_format.space_before = Pt(12)
-    p.paragraph_format.space_after = Pt(12)
+    block(head.sender, after=14, bold_first=True, color=RGBColor(0x1F, 0x5F, 0x8B))
+    block(letter.header, indent=8.5, after=0)
+    block([head.date_line], indent=8.5, before=16, after=14)
     p = doc.add_paragraph()
     p.add_run("Objet : ").bold = True
     p.add_run(letter.subject)
-    p.paragraph_format.space_after = Pt(10)
+    p.paragraph_format.space_after = Pt(2 if letter.references else 12)
+    for n, ref in enumerate(letter.references):
+        p = doc.add_paragraph()
+        label, _, rest = ref.partition(" : ")
+        p.add_run(f"{label} : ").bold = True
+        p.add_run(rest)
+        p.paragraph_format.space_after = Pt(12 if n == len(letter.references) - 1 else 0)
     for i, text in enumerate(letter.paragraphs):
         p = doc.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -89,12 +100,17 @@ def _docx_letter(doc, letter: MergedLetter, head: Letterhead) -> None:
                 b.paragraph_format.space_after = Pt(2)
             if letter.bullets:
                 doc.paragraphs[-1].paragraph_format.space_after = Pt(8)
-    for i, line in enumerate(letter.signature):
-        p = doc.add_paragraph(line)
-        p.paragraph_format.left_indent = Cm(8.5)
+    block(letter.signature, indent=8.5, before=14, after=0)
+    if letter.enclosures:
+        p = doc.add_paragraph()
+        p.add_run("Pièces jointes :").bold = True
+        p.paragraph_format.space_before = Pt(18)
         p.paragraph_format.space_after = Pt(0)
-        p.paragraph_format.space_before = Pt(10 if i == 0 else 0)
-        p.paragraph_format.keep_with_next = i < len(letter.signature) - 1
+        p.paragraph_format.keep_with_next = True
+        for n, item in enumerate(letter.enclosures):
+            e = doc.add_paragraph(f"– {item}")
+            e.paragraph_format.space_after = Pt(0)
+            e.paragraph_format.keep_with_next = n < len(letter.enclosures) - 1
 
 
 def _new_document():
@@ -135,6 +151,8 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
+    from xml.sax.saxutils import escape
+
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     from desktop_app.exports import pdf_style as st
@@ -142,31 +160,43 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
     s = st.styles()
     body = ParagraphStyle("letter", parent=s["body"], fontSize=10, leading=13.2, alignment=TA_JUSTIFY, spaceAfter=5)
     right = ParagraphStyle("right", parent=body, leftIndent=8.5 * cm, alignment=0, spaceAfter=0)
-    sender = ParagraphStyle("sender", parent=body, spaceAfter=0, textColor=st.MUTED, fontSize=9.5, leading=13)
+    plain = ParagraphStyle("plain", parent=body, alignment=0, spaceAfter=0)
+    sender = ParagraphStyle("sender", parent=body, alignment=0, spaceAfter=0, textColor=st.MUTED, fontSize=9.5, leading=13)
     story: list[Any] = []
     for i, letter in enumerate(letters):
+        letter, h = typeset(letter, head)
         if i:
             story.append(PageBreak())
-        for n, line in enumerate(head.sender):
-            text = st.para_text(line)
+        for n, line in enumerate(h.sender):
+            text = escape(line)
             story.append(Paragraph(f"<font color='#1f5f8b'><b>{text}</b></font>" if n == 0 else text, sender))
         story.append(Spacer(1, 0.45 * cm))
-        for line in letter.header:
-            story.append(Paragraph(st.para_text(line), right))
+        story.append(KeepTogether([Paragraph(escape(line), right) for line in letter.header]))
+        story.append(Spacer(1, 0.55 * cm))
+        story.append(Paragraph(escape(h.date_line), right))
+        story.append(Spacer(1, 0.5 * cm))
+        story.append(Paragraph(f"<b>Objet{st.NBSP}:</b> {escape(letter.subject)}", plain if letter.references else body))
+        for ref in letter.references:
+            label, _, rest = ref.partition(" : ")
+            story.append(Paragraph(f"<b>{escape(label)}{st.NBSP}:</b> {escape(rest)}", plain))
         story.append(Spacer(1, 0.4 * cm))
-        story.append(Paragraph(st.para_text(head.date_line), right))
-        story.append(Spacer(1, 0.4 * cm))
-        story.append(Paragraph(f"<b>Objet{st.NBSP}:</b> {st.para_text(letter.subject)}", body))
-        story.append(Spacer(1, 0.3 * cm))
         for n, text in enumerate(letter.paragraphs):
-            story.append(Paragraph(st.para_text(text), body))
+            story.append(Paragraph(escape(text), body))
             if n == letter.bullets_after:
                 for item in letter.bullets:
-                    story.append(Paragraph(st.para_text(item), ParagraphStyle("b", parent=body, leftIndent=14, spaceAfter=2), bulletText="•"))
+                    story.append(Paragraph(escape(item), ParagraphStyle("b", parent=body, leftIndent=14, spaceAfter=2), bulletText="•"))
                 if letter.bullets:
                     story.append(Spacer(1, 6))
-        story.append(Spacer(1, 0.3 * cm))
-        story.append(KeepTogether([Paragraph(st.para_text(line), right) for line in letter.signature]))
+        story.append(Spacer(1, 0.4 * cm))
+        story.append(KeepTogether([Paragraph(escape(line), right) for line in letter.signature]))
+        if letter.enclosures:
+            story.append(Spacer(1, 0.6 * cm))
+            story.append(
+                KeepTogether(
+                    [Paragraph(f"<b>Pièces jointes{st.NBSP}:</b>", plain)]
+                    + [Paragraph(f"–{st.NBSP}{escape(item)}", plain) for item in letter.enclosures]
+                )
+            )
     doc = SimpleDocTemplate(
         str(target), pagesize=st.PAGE, leftMargin=2.5 * cm, rightMargin=2.5 * cm, topMargin=1.5 * cm, bottomMargin=1.3 * cm,
         title=letters[0].subject if letters else "Courrier", author="EvalKit Quartiers", lang="fr-FR",

@@ -41,6 +41,24 @@ PARTNERS = [
     ("Banque des Territoires", "Pierre Caron", "Chargé de développement", "p.caron@demo-bdt.example"),
 ]
 
+# For the letters: civility, title in the salutation ("Madame la Directrice"), postal address
+PARTNER_POSTAL = {
+    "Préfecture du Nord — délégation du préfet": ("Madame", "Déléguée du préfet", "12 rue de la Préfecture, 59800 Lille"),
+    "Région Hauts-de-France": ("Monsieur", "", "151 avenue du Président-Hoover, 59555 Lille Cedex"),
+    "Département du Nord": ("Madame", "", "51 rue Gustave-Delory, 59047 Lille Cedex"),
+    "Caisse d'allocations familiales": ("Monsieur", "", "82 rue Brûle-Maison, 59000 Lille"),
+    "Éducation nationale — circonscription": ("Madame", "Inspectrice", "Circonscription de Marchiennes, 3 rue de l'École, 59870 Marchiennes-sur-Scarpe"),
+    "Habitat Scarpe Logement (bailleur)": ("Monsieur", "", "25 quai de la Scarpe, 59500 Douai"),
+    "France Travail": ("Madame", "Directrice", "Agence de Marchiennes, 8 avenue de la Gare, 59870 Marchiennes-sur-Scarpe"),
+    "Banque des Territoires": ("Monsieur", "", "Direction régionale Hauts-de-France, 7 rue Jacquemars-Giélée, 59000 Lille"),
+}
+SENDER = {
+    "sender_name": "Communauté d'agglomération du Val de Scarpe-et-Sensée — Direction de la cohésion sociale",
+    "sender_address": "Hôtel d'agglomération, 746 rue Jean-Perrin, BP 300, 59500 Douai",
+    "signatory_name": "Bernard Lemoine",
+    "signatory_title": "Le Vice-président délégué à la politique de la ville",
+}
+
 TEAM = [
     ("Élodie Vasseur", "Agglomération — direction cohésion sociale", "Cheffe de projet contrat de ville", True, "e.vasseur@demo-agglo.example"),
     ("Mehdi Kaci", "Préfecture du Nord", "Délégué du préfet, co-pilote", True, "m.kaci@demo-prefecture.example"),
@@ -94,8 +112,15 @@ def create_demo(services: Services) -> str:
         ev.add_row("commune", eid, {"name": name, "insee": insee})
     for code, name, communes in QPV:
         ev.add_row("qpv", eid, {"code": code, "name": name, "communes": communes})
+    for key, value in SENDER.items():
+        ev.update_evaluation(eid, key, value)
     for org, contact, role, email in PARTNERS:
-        ev.add_row("partner", eid, {"organisation": org, "contact": contact, "role": role, "email": email})
+        civility, title, address = PARTNER_POSTAL[org]
+        ev.add_row(
+            "partner", eid,
+            {"organisation": org, "contact": contact, "role": role, "email": email, "civility": civility, "title": title,
+             "postal_address": address},
+        )
     for name, org, role, pilot, email in TEAM:
         ev.add_row("team_member", eid, {"name": name, "organisation": org, "role": role, "is_pilot": pilot, "email": email})
     for day, kind, label, place in MILESTONES:

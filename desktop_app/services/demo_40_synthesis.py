@@ -298,6 +298,8 @@ def build(services: Services, evaluation_id: str) -> None:
         r.id,
         {
             "atelier_date": "2026-02-10",
+            "reference": "DCS/EV/2026-014",
+            "pieces_jointes": "Programme de l'atelier du 10 février\nPlan d'accès à la salle du conseil",
             "atelier_lieu": "Salle du conseil, hôtel de ville de Marchiennes-sur-Scarpe, 1 place Jean-Jaurès",
             "date_limite": "2026-02-03",
             "pieces_demandees": ["bilans_actions", "donnees_beneficiaires", "suivi_engagements", "financements"],

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.core.cadrage import TABLES, CadrageCompletion, cadrage_completion
+from desktop_app.core.cadrage import CIVILITIES, TABLES, CadrageCompletion, cadrage_completion
+from desktop_app.core.french import AnswerError, guess_article, normalize_article
 from desktop_app.core.identifiers import GENERATIONS, normalize_siren
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
 from desktop_app.services.kits import KitService
@@ -20,7 +21,10 @@ from desktop_app.store.db import Store
 from desktop_app.store.models import Commune, Evaluation, Milestone, Partner, Qpv, TeamMember
 
 MODELS = {"commune": Commune, "qpv": Qpv, "partner": Partner, "team_member": TeamMember, "milestone": Milestone}
-EVALUATION_EDITABLE = {"title", "territory_name", "epci_type", "siren", "generation", "description", "start_date", "end_date", "scope"}
+EVALUATION_EDITABLE = {
+    "title", "territory_name", "epci_type", "siren", "generation", "description", "start_date", "end_date", "scope",
+    "sender_name", "sender_address", "signatory_name", "signatory_title",
+}
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,8 @@ class EvaluationService(ServiceBase):
                 if k not in allowed:
                     raise ServiceError(f"Colonne inconnue : {k}")
                 setattr(rec, k, self._clean(entity, k, v))
+            if entity == "partner" and not rec.article and rec.organisation:
+                rec.article = guess_article(rec.organisation)
             self.stamp_new(rec)
             s.add(rec)
             s.flush()
@@ -197,8 +203,13 @@ class EvaluationService(ServiceBase):
             rec = s.get(model, row_id)
             if rec is None or rec.deleted:
                 raise NotFound("Cette ligne a été supprimée entre-temps.")
+            old = getattr(rec, key)
             setattr(rec, key, self._clean(entity, key, value))
             self.touch(rec)
+            if entity == "partner" and key == "organisation" and rec.article in ("", guess_article(old)):
+                # the article was the guess for the old name: guess again (the table reloads)
+                rec.article = guess_article(rec.organisation) if rec.organisation else ""
+                return Change(entity, row_id, rec.evaluation_id)
             return Change(entity, row_id, rec.evaluation_id, key)
 
     def delete_row(self, entity: str, row_id: str) -> Change:
@@ -216,6 +227,16 @@ class EvaluationService(ServiceBase):
         if key == "is_pilot":
             return bool(value)
         text = "" if value is None else str(value).strip()
+        if entity == "partner" and key == "article":
+            try:
+                return normalize_article(text)
+            except AnswerError as exc:
+                raise ServiceError(exc.message) from None
+        if entity == "partner" and key == "civility":
+            civility = {"mme": "Madame", "m.": "Monsieur", "m": "Monsieur"}.get(text.casefold(), text.capitalize())
+            if civility not in CIVILITIES:
+                raise ServiceError(f"Civilité inconnue : « {text} » (Madame ou Monsieur, ou vide).")
+            return civility
         if key in ("insee", "code"):
             return text.upper()
         return text

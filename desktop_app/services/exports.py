@@ -27,6 +27,22 @@ KINDS = {
 }
 
 
+def past_sentence(past: tuple[str, ...] | list[str]) -> str:
+    text = " ; ".join(past)
+    return text[:1].upper() + text[1:] + "."
+
+
+class PastDatesError(ServiceError):
+    """The letters invite to an atelier or ask for documents by a date already past."""
+
+    def __init__(self, past: tuple[str, ...]):
+        self.past = tuple(past)
+        super().__init__(
+            f"Courriers non exportés : {' ; '.join(self.past)}. Corrigez les dates "
+            "dans les options du courrier (étape Exports › Courrier aux partenaires), ou confirmez l'export."
+        )
+
+
 @dataclass(frozen=True)
 class ExportResult:
     kind: str
@@ -71,10 +87,20 @@ class ExportService:
         return ExportResult("xlsx", (out,), f"{len(info['sheets'])} feuilles")
 
     def letters(
-        self, evaluation_id: str, out: str | Path, fmt: str | None = None, progress: Any = None, today: dt.date | None = None
+        self,
+        evaluation_id: str,
+        out: str | Path,
+        fmt: str | None = None,
+        progress: Any = None,
+        today: dt.date | None = None,
+        force: bool = False,
     ) -> ExportResult:
         """`out` ending in .docx / .pdf: one document with every letter; otherwise a folder with
-        one file per partner, in `fmt` ("docx", the default, or "pdf")."""
+        one file per partner, in `fmt` ("docx", the default, or "pdf").
+
+        An atelier or a deadline already past (against `today`, by default the synthesis
+        service's clock) refuses the export with `PastDatesError` unless `force` confirms it;
+        a forced export says so in its warnings."""
         from desktop_app.exports.letters import export_letters
 
         if fmt not in (None, "docx", "pdf"):
@@ -84,26 +110,24 @@ class ExportService:
             raise ServiceError("Le fichier des courriers doit se terminer par .docx ou .pdf (ou indiquez un dossier).")
         if LETTER not in self.services.synthesis.kit(evaluation_id).tools:
             raise ServiceError("Le kit de cette évaluation ne contient pas de courrier aux partenaires.")
-        batch = self.services.synthesis.letters(evaluation_id)
-        head = self.letterhead(evaluation_id, today)
-        paths = self._guard(lambda: export_letters(batch.letters, head, out, fmt, as_progress(progress)), out)
-        return ExportResult("letters", tuple(paths), f"{len(batch.letters)} courrier(s)", batch.warnings)
+        batch = self.services.synthesis.letters(evaluation_id, today)
+        warnings = list(batch.warnings)
+        if batch.past:
+            if not force:
+                raise PastDatesError(batch.past)
+            warnings.insert(0, f"Courriers exportés malgré une date passée : {past_sentence(batch.past)}")
+        paths = self._guard(lambda: export_letters(batch.letters, batch.head, out, fmt, as_progress(progress)), out)
+        return ExportResult("letters", tuple(paths), f"{len(batch.letters)} courrier(s)", tuple(warnings))
 
-    def letterhead(self, evaluation_id: str, today: dt.date | None = None):
-        from desktop_app.exports.letters import Letterhead
-        from desktop_app.services.synthesis import long_date
-
-        cadrage = self.services.evaluations.cadrage(evaluation_id)
-        pilots = [m for m in cadrage.tables.get("team_member", []) if m.get("is_pilot")]
-        lines = [cadrage.fields.get("territory_name") or "", "Évaluation du contrat de ville"]
-        if pilots:
-            p = pilots[0]
-            lines.append(" — ".join(x for x in (p.get("name", ""), p.get("role", "")) if x))
-            if p.get("email"):
-                lines.append(p["email"])
-        day = long_date((today or dt.date.today()).isoformat())
-        date_line = "Le " + day.split(" ", 1)[1] if " " in day else day
-        return Letterhead(tuple(x for x in lines if x), date_line)
+    def letter_date_problems(self, evaluation_id: str, today: dt.date | None = None) -> tuple[str, ...]:
+        """What the letters' dates have wrong today (empty when they can be sent): the GUI asks
+        the user to confirm before exporting."""
+        if LETTER not in self.services.synthesis.kit(evaluation_id).tools:
+            return ()
+        try:
+            return self.services.synthesis.letters(evaluation_id, today).past
+        except ServiceError:
+            return ()  # no partner: the export itself says so
 
     # ------------------------------------------------------------------ helpers
     @staticmethod

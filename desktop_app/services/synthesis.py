@@ -9,6 +9,8 @@ The evidence linked to the référentiel's indicators is its own table (`Evidenc
 
 from __future__ import annotations
 
+import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,13 +18,14 @@ from sqlalchemy import func, select
 
 from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_summary
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.core.letters import MergedLetter, merge_letter
+from desktop_app.core import french
 from desktop_app.core.maturity import MaturityResult, compute_maturity
 from desktop_app.core.referentiel import Matrix, build_matrix
 from desktop_app.kit.forms import Form, compile_tool
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
 from desktop_app.services.forms import ResponseData
+from desktop_app.services.letters import LETTER, LetterBatch
 from desktop_app.store.models_synthesis import EvidenceLink
 
 if TYPE_CHECKING:
@@ -31,7 +34,6 @@ if TYPE_CHECKING:
 REFERENTIEL = "referentiel"
 CC_TOOLS = ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
 MATURITY_TOOLS = ("maturite-lcd", "maturite-efh")
-LETTER = "courrier-partenaires"
 OWN_TOOLS = frozenset((REFERENTIEL, LETTER, *CC_TOOLS, *MATURITY_TOOLS))
 
 # Kinds of records that can back up an indicator, as shown to the user.
@@ -87,16 +89,11 @@ class Council:
         return f"Conseil citoyen — {self.name}" if self.name else f"Conseil citoyen — {self.code}"
 
 
-@dataclass(frozen=True)
-class LetterBatch:
-    letters: tuple[MergedLetter, ...]
-    warnings: tuple[str, ...]
-
-
 class SynthesisService(ServiceBase):
     def __init__(self, services: Services):
         super().__init__(services.store)
         self.services = services
+        self.clock: Callable[[], _dt.date] = _dt.date.today  # "today" of the letters; tests set it
 
     # ------------------------------------------------------------------ kit
     def kit(self, evaluation_id: str) -> Kit:
@@ -354,54 +351,11 @@ class SynthesisService(ServiceBase):
     def letter_options(self, evaluation_id: str) -> ResponseData:
         return self._single(evaluation_id, LETTER)
 
-    def letters(self, evaluation_id: str) -> LetterBatch:
-        """One merged letter per partner of the Cadrage."""
-        kit = self.kit(evaluation_id)
-        tool = kit.tool(LETTER)
-        form = compile_tool(kit, LETTER)
-        cadrage = self.services.evaluations.cadrage(evaluation_id)
-        found = self._find_single(evaluation_id, LETTER)
-        options = found.answers if found else {}
-        pilots = [m for m in cadrage.tables.get("team_member", []) if m.get("is_pilot")]
-        pilot = pilots[0] if pilots else None
-        pilot_text = ""
-        if pilot:
-            pilot_text = pilot.get("name", "")
-            if pilot.get("role"):
-                pilot_text += f", {pilot['role'][:1].lower()}{pilot['role'][1:]}"
-            if pilot.get("email"):
-                pilot_text += f" ({pilot['email']})"
-        common = {
-            "territoire.nom": with_article(cadrage.fields.get("territory_name", "")),
-            "atelier.date": _long_date(options.get("atelier_date")),
-            "atelier.lieu": str(options.get("atelier_lieu") or ""),
-            "date_limite": _long_date(options.get("date_limite")),
-            "evaluation.pilote": pilot_text,
-        }
-        bullets: list[str] = []
-        pieces = next((f for p in form.pages for f in p.fields if f.id == "pieces_demandees"), None)
-        for value in options.get("pieces_demandees") or []:
-            opt = pieces.option(value) if pieces else None
-            bullets.append(opt.label if opt else str(value))
-        partners = cadrage.tables.get("partner", [])
-        warnings: list[str] = []
-        if not partners:
-            raise ServiceError("Aucun partenaire dans le Cadrage : ajoutez les destinataires du courrier.")
-        letters = []
-        for p in partners:
-            values = dict(common)
-            values.update(
-                {
-                    "partenaire.organisation": p.get("organisation", ""),
-                    "partenaire.contact": p.get("contact", ""),
-                    "partenaire.role": p.get("role", ""),
-                }
-            )
-            letters.append(merge_letter(tool, values, p.get("organisation") or p.get("contact") or "partenaire", bullets))
-        missing = sorted({m for letter in letters for m in letter.missing})
-        if missing:
-            warnings.append("Champs à compléter dans les courriers : " + ", ".join(missing) + ".")
-        return LetterBatch(tuple(letters), tuple(warnings))
+    def letters(self, evaluation_id: str, today: _dt.date | None = None) -> LetterBatch:
+        """One merged letter per partner of the Cadrage, checked against today (`self.clock`)."""
+        from desktop_app.services.letters import build_letters
+
+        return build_letters(self, evaluation_id, today or self.clock())
 
     # ------------------------------------------------------------------ side navigation
     def step_states(self, evaluation_id: str) -> dict:
@@ -476,13 +430,9 @@ def optional_area(services: Services, name: str):
 
 def with_article(name: str) -> str:
     """"Communauté d'agglomération du Douaisis" -> "la Communauté d'agglomération du Douaisis",
-    so that "le contrat de ville de {nom}" reads well; a town's name is left as it is."""
-    name = (name or "").strip()
-    lowered = name.casefold()
-    for prefix, article in (("communauté", "la "), ("métropole", "la "), ("eurométropole", "l'"), ("agglomération", "l'")):
-        if lowered.startswith(prefix):
-            return article + name
-    return name
+    so that "le contrat de ville de {nom}" reads well; a town's name is left as it is. The one
+    rule of French articles is `core.french.with_article` (use its `prep="de"` for "de la …")."""
+    return french.with_article(name)
 
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")

@@ -106,6 +106,11 @@ class Evaluation(Synced, Base):
     kit_id: Mapped[str] = mapped_column(String(80))
     kit_version: Mapped[str] = mapped_column(String(20))
     scope: Mapped[list] = mapped_column(JSON, default=list)  # tool ids in use
+    # who writes to the partners (letters): structure, postal address, signatory
+    sender_name: Mapped[str] = mapped_column(String(200), default="")
+    sender_address: Mapped[str] = mapped_column(String(400), default="")
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
 
 
 class EvaluationChild(Synced):
@@ -134,6 +139,12 @@ class Partner(EvaluationChild, Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
+    # for letters: the name's article (le, la, l', les, aucun; "" = guessed), the contact's
+    # civility and title ("Madame" + "Directrice" -> "Madame la Directrice"), the postal address
+    article: Mapped[str] = mapped_column(String(10), default="")
+    civility: Mapped[str] = mapped_column(String(20), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    postal_address: Mapped[str] = mapped_column(String(400), default="")
 
 
 class TeamMember(EvaluationChild, Base):

@@ -1,0 +1,176 @@
+"""The partners' letters as data: one merged letter per partner of the Cadrage, the letterhead,
+and what is wrong with them before anything is written.
+
+The sender, signatory and recipients come from the Cadrage (structure and postal address,
+signatory and their title; per partner the article of its name, the contact's civility and
+title, the postal address); the atelier, deadline and requested documents from the letter's
+options (kit tool `courrier-partenaires`). Dates are checked against `today`: an atelier or a
+deadline already past is reported in `LetterBatch.past`, which the export refuses unless the
+user confirms. Used by `SynthesisService.letters` and `ExportService.letters`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from desktop_app.core.french import clean_name, format_time, parse_time, with_article
+from desktop_app.core.french import AnswerError
+from desktop_app.core.letters import Letterhead, MergedLetter, address_lines, merge_letter, recipient_block, salutation, town_of
+from desktop_app.kit.forms import compile_tool
+from desktop_app.services.base import ServiceError
+
+if TYPE_CHECKING:
+    from desktop_app.services.synthesis import SynthesisService
+
+LETTER = "courrier-partenaires"
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class LetterBatch:
+    letters: tuple[MergedLetter, ...]
+    warnings: tuple[str, ...]
+    past: tuple[str, ...] = ()  # dates already past: the export asks for a confirmation
+    head: Letterhead | None = None
+
+
+def _date(iso: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(iso)) if iso else None
+    except ValueError:
+        return None
+
+
+def day_text(d: dt.date, weekday: bool = True) -> str:
+    """"mardi 10 février 2026" ("1er" for the first day of a month)."""
+    day = "1er" if d.day == 1 else str(d.day)
+    text = f"{day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{_DAYS[d.weekday()]} {text}" if weekday else text
+
+
+def _atelier_time(syn: SynthesisService, evaluation_id: str, options: dict, atelier: dt.date | None) -> tuple[str, str]:
+    """(time "HH:MM" or "", a warning or ""): the option typed, else the partners' workshop of
+    that day in the fieldwork step."""
+    typed = str(options.get("atelier_heure") or "").strip()
+    if typed:
+        try:
+            return parse_time(typed), ""
+        except AnswerError:
+            return "", f"Heure de l'atelier illisible : « {typed} » (par exemple 14:00)."
+    fieldwork = syn.area("fieldwork")
+    if fieldwork is not None and atelier is not None:
+        for w in fieldwork.workshops(evaluation_id):
+            if w.tool_id == "guide-partenaires" and w.date == atelier.isoformat() and w.start_time:
+                return w.start_time, ""
+    return "", ""
+
+
+def letterhead(cadrage, today: dt.date) -> tuple[Letterhead, list[str]]:
+    """The sender block and "Douai, le 5 décembre 2026"; warnings for what is missing."""
+    fields = cadrage.fields
+    warnings = []
+    name = (fields.get("sender_name") or "").strip() or (fields.get("territory_name") or "").strip()
+    address = fields.get("sender_address") or ""
+    lines = [name, *address_lines(address)]
+    town = town_of(address)
+    date = day_text(today, weekday=False)
+    if not address.strip():
+        warnings.append("Adresse postale de la structure à renseigner (Cadrage › Territoire et contrat).")
+    elif not town:
+        warnings.append("Adresse postale de la structure sans code postal et commune : le lieu manque avant la date.")
+    return Letterhead(tuple(x for x in lines if x), f"{town}, le {date}" if town else f"Le {date}"), warnings
+
+
+def build_letters(syn: SynthesisService, evaluation_id: str, today: dt.date) -> LetterBatch:
+    """One merged letter per partner of the Cadrage, checked against `today`."""
+    kit = syn.kit(evaluation_id)
+    tool = kit.tool(LETTER)
+    form = compile_tool(kit, LETTER)
+    cadrage = syn.services.evaluations.cadrage(evaluation_id)
+    found = syn._find_single(evaluation_id, LETTER)
+    options = found.answers if found else {}
+    partners = cadrage.tables.get("partner", [])
+    if not partners:
+        raise ServiceError("Aucun partenaire dans le Cadrage : ajoutez les destinataires du courrier.")
+    warnings: list[str] = []
+    past: list[str] = []
+
+    atelier, deadline = _date(options.get("atelier_date")), _date(options.get("date_limite"))
+    time, problem = _atelier_time(syn, evaluation_id, options, atelier)
+    if problem:
+        warnings.append(problem)
+    atelier_text = day_text(atelier) if atelier else str(options.get("atelier_date") or "")
+    if atelier and time:
+        atelier_text += f" à {format_time(time)}"
+    elif atelier:
+        warnings.append("Heure de l'atelier à renseigner dans les options du courrier.")
+    if atelier and atelier < today:
+        past.append(f"l'atelier du {day_text(atelier)} est déjà passé")
+    if deadline and deadline < today:
+        past.append(f"la date limite des contributions ({day_text(deadline)}) est déjà passée")
+    if atelier and deadline and deadline > atelier:
+        warnings.append(f"La date limite des contributions ({day_text(deadline)}) tombe après l'atelier ({day_text(atelier)}).")
+
+    pilots = [m for m in cadrage.tables.get("team_member", []) if m.get("is_pilot")]
+    pilot = pilots[0] if pilots else None
+    pilot_text = ""
+    references = []
+    if options.get("reference"):
+        references.append(f"N/Réf. : {str(options['reference']).strip()}")
+    if pilot:
+        pilot_text = pilot.get("name", "")
+        if pilot.get("role"):
+            pilot_text += f", {pilot['role'][:1].lower()}{pilot['role'][1:]}"
+        if pilot.get("email"):
+            pilot_text += f" ({pilot['email']})"
+        followed = " — ".join(x for x in (pilot.get("name", ""), pilot.get("email", "")) if x)
+        references.append(f"Affaire suivie par : {followed}")
+    territory = cadrage.fields.get("territory_name", "")
+    common = {
+        "territoire.nom": with_article(territory),
+        "territoire.de_nom": with_article(territory, prep="de"),
+        "atelier.date": atelier_text,
+        "atelier.lieu": str(options.get("atelier_lieu") or ""),
+        "date_limite": day_text(deadline) if deadline else str(options.get("date_limite") or ""),
+        "evaluation.pilote": pilot_text,
+        "signataire.nom": (cadrage.fields.get("signatory_name") or "").strip(),
+        "signataire.qualite": (cadrage.fields.get("signatory_title") or "").strip(),
+    }
+    bullets: list[str] = []
+    pieces = next((f for p in form.pages for f in p.fields if f.id == "pieces_demandees"), None)
+    for value in options.get("pieces_demandees") or []:
+        opt = pieces.option(value) if pieces else None
+        bullets.append(opt.label if opt else str(value))
+    enclosures = [line.strip(" -–•\t") for line in str(options.get("pieces_jointes") or "").splitlines() if line.strip(" -–•\t")]
+
+    letters = []
+    no_address = []
+    for p in partners:
+        org, article = p.get("organisation", ""), p.get("article") or None
+        values = dict(common)
+        values.update(
+            {
+                "partenaire.organisation": clean_name(org),
+                "partenaire.le_nom": with_article(org, article),
+                "partenaire.de_nom": with_article(org, article, prep="de"),
+                "partenaire.contact": p.get("contact", ""),
+                "partenaire.role": p.get("role", ""),
+                "appel": salutation(p.get("civility", ""), p.get("title", ""), p.get("contact", "")),
+            }
+        )
+        if not (p.get("postal_address") or "").strip():
+            no_address.append(clean_name(org) or p.get("contact") or "?")
+        block = recipient_block(org, p.get("civility", ""), p.get("contact", ""), p.get("role", ""), p.get("postal_address", ""))
+        letters.append(
+            merge_letter(tool, values, org or p.get("contact") or "partenaire", bullets, block, references, enclosures)
+        )
+    if no_address:
+        warnings.append("Adresse postale à renseigner (Cadrage › Partenaires) pour : " + ", ".join(no_address) + ".")
+    missing = sorted({m for letter in letters for m in letter.missing})
+    if missing:
+        warnings.insert(0, "Champs à compléter dans les courriers : " + ", ".join(missing) + ".")
+    head, head_warnings = letterhead(cadrage, today)
+    return LetterBatch(tuple(letters), tuple(warnings + head_warnings), tuple(past), head)
