@@ -59,6 +59,12 @@ def typeset(letter: MergedLetter, head: Letterhead) -> tuple[MergedLetter, Lette
     )
 
 
+def _label_and_text(line: str) -> tuple[str, str]:
+    """"N/Réf. : DCS/2026-014" -> ("N/Réf.", "DCS/2026-014") (any spaces around the colon)."""
+    parts = re.split(r"\s*:\s+", line, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else ("", line)
+
+
 def _docx_letter(doc, letter: MergedLetter, head: Letterhead) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
@@ -77,34 +83,35 @@ def _docx_letter(doc, letter: MergedLetter, head: Letterhead) -> None:
             p.paragraph_format.space_after = Pt(after if i == len(lines) - 1 else 0)
             p.paragraph_format.keep_with_next = i < len(lines) - 1
 
-    block(head.sender, after=14, bold_first=True, color=RGBColor(0x1F, 0x5F, 0x8B))
+    block(head.sender, after=10, bold_first=True, color=RGBColor(0x1F, 0x5F, 0x8B))
     block(letter.header, indent=8.5, after=0)
-    block([head.date_line], indent=8.5, before=16, after=14)
+    block([head.date_line], indent=8.5, before=12, after=10)
     p = doc.add_paragraph()
     p.add_run("Objet : ").bold = True
     p.add_run(letter.subject)
     p.paragraph_format.space_after = Pt(2 if letter.references else 12)
     for n, ref in enumerate(letter.references):
         p = doc.add_paragraph()
-        label, _, rest = ref.partition(" : ")
-        p.add_run(f"{label} : ").bold = True
+        label, rest = _label_and_text(ref)
+        if label:
+            p.add_run(f"{label}\u00a0: ").bold = True
         p.add_run(rest)
         p.paragraph_format.space_after = Pt(12 if n == len(letter.references) - 1 else 0)
     for i, text in enumerate(letter.paragraphs):
         p = doc.add_paragraph(text)
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        p.paragraph_format.space_after = Pt(5)
+        p.paragraph_format.space_after = Pt(4)
         if i == letter.bullets_after:
             for item in letter.bullets:
                 b = doc.add_paragraph(item, style="List Bullet")
                 b.paragraph_format.space_after = Pt(2)
             if letter.bullets:
                 doc.paragraphs[-1].paragraph_format.space_after = Pt(8)
-    block(letter.signature, indent=8.5, before=14, after=0)
+    block(letter.signature, indent=8.5, before=10, after=0)
     if letter.enclosures:
         p = doc.add_paragraph()
         p.add_run("Pièces jointes :").bold = True
-        p.paragraph_format.space_before = Pt(18)
+        p.paragraph_format.space_before = Pt(12)
         p.paragraph_format.space_after = Pt(0)
         p.paragraph_format.keep_with_next = True
         for n, item in enumerate(letter.enclosures):
@@ -119,12 +126,12 @@ def _new_document():
 
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(10.5)
+    style.font.name = "Arial"  # metric-compatible Liberation Sans in LibreOffice: same page breaks everywhere
+    style.font.size = Pt(10)
     for section in doc.sections:
         section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.left_margin = section.right_margin = Cm(2.5)
-        section.top_margin = Cm(1.5)
+        section.left_margin = section.right_margin = Cm(2.2)
+        section.top_margin = Cm(1.4)
         section.bottom_margin = Cm(1.4)
     doc.core_properties.language = "fr-FR"
     doc.core_properties.author = "EvalKit Quartiers"
@@ -158,10 +165,10 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
     from desktop_app.exports import pdf_style as st
 
     s = st.styles()
-    body = ParagraphStyle("letter", parent=s["body"], fontSize=10, leading=13.2, alignment=TA_JUSTIFY, spaceAfter=5)
+    body = ParagraphStyle("letter", parent=s["body"], fontSize=9.6, leading=12.5, alignment=TA_JUSTIFY, spaceAfter=4)
     right = ParagraphStyle("right", parent=body, leftIndent=8.5 * cm, alignment=0, spaceAfter=0)
     plain = ParagraphStyle("plain", parent=body, alignment=0, spaceAfter=0)
-    sender = ParagraphStyle("sender", parent=body, alignment=0, spaceAfter=0, textColor=st.MUTED, fontSize=9.5, leading=13)
+    sender = ParagraphStyle("sender", parent=body, alignment=0, spaceAfter=0, textColor=st.MUTED, fontSize=9.2, leading=11.8)
     story: list[Any] = []
     for i, letter in enumerate(letters):
         letter, h = typeset(letter, head)
@@ -170,16 +177,17 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
         for n, line in enumerate(h.sender):
             text = escape(line)
             story.append(Paragraph(f"<font color='#1f5f8b'><b>{text}</b></font>" if n == 0 else text, sender))
-        story.append(Spacer(1, 0.45 * cm))
+        story.append(Spacer(1, 0.4 * cm))
         story.append(KeepTogether([Paragraph(escape(line), right) for line in letter.header]))
-        story.append(Spacer(1, 0.55 * cm))
+        story.append(Spacer(1, 0.45 * cm))
         story.append(Paragraph(escape(h.date_line), right))
-        story.append(Spacer(1, 0.5 * cm))
+        story.append(Spacer(1, 0.4 * cm))
         story.append(Paragraph(f"<b>Objet{st.NBSP}:</b> {escape(letter.subject)}", plain if letter.references else body))
         for ref in letter.references:
-            label, _, rest = ref.partition(" : ")
-            story.append(Paragraph(f"<b>{escape(label)}{st.NBSP}:</b> {escape(rest)}", plain))
-        story.append(Spacer(1, 0.4 * cm))
+            label, rest = _label_and_text(ref)
+            lead = f"<b>{escape(label)}{st.NBSP}:</b> " if label else ""
+            story.append(Paragraph(lead + escape(rest), plain))
+        story.append(Spacer(1, 0.3 * cm))
         for n, text in enumerate(letter.paragraphs):
             story.append(Paragraph(escape(text), body))
             if n == letter.bullets_after:
@@ -187,10 +195,10 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
                     story.append(Paragraph(escape(item), ParagraphStyle("b", parent=body, leftIndent=14, spaceAfter=2), bulletText="•"))
                 if letter.bullets:
                     story.append(Spacer(1, 6))
-        story.append(Spacer(1, 0.4 * cm))
+        story.append(Spacer(1, 0.25 * cm))
         story.append(KeepTogether([Paragraph(escape(line), right) for line in letter.signature]))
         if letter.enclosures:
-            story.append(Spacer(1, 0.6 * cm))
+            story.append(Spacer(1, 0.4 * cm))
             story.append(
                 KeepTogether(
                     [Paragraph(f"<b>Pièces jointes{st.NBSP}:</b>", plain)]
@@ -198,7 +206,7 @@ def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -
                 )
             )
     doc = SimpleDocTemplate(
-        str(target), pagesize=st.PAGE, leftMargin=2.5 * cm, rightMargin=2.5 * cm, topMargin=1.5 * cm, bottomMargin=1.3 * cm,
+        str(target), pagesize=st.PAGE, leftMargin=2.2 * cm, rightMargin=2.2 * cm, topMargin=1.3 * cm, bottomMargin=1.2 * cm,
         title=letters[0].subject if letters else "Courrier", author="EvalKit Quartiers", lang="fr-FR",
     )
     doc.build(story, canvasmaker=st.EmbeddedFontCanvas)
