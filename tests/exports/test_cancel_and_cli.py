@@ -76,3 +76,45 @@ def test_export_commands(small, db_path, tmp_path, capsys):
     assert main(["export", "letters", "--db", str(db_path), "--out", str(tmp_path / "c.odt")]) == 1
     assert "docx ou .pdf" in capsys.readouterr().err
     assert not (tmp_path / "s.txt").exists()
+
+
+def _letter_options(services, eid, atelier, deadline):
+    options = services.synthesis.letter_options(eid)
+    services.forms.set_answers(options.id, {"atelier_date": atelier.isoformat(), "atelier_heure": "14:00",
+                                            "atelier_lieu": "Hôtel de ville", "date_limite": deadline.isoformat()})
+
+
+def test_letters_for_a_past_atelier_need_force(small, db_path, tmp_path, capsys):
+    import datetime as dt
+
+    services, eid = small
+    today = dt.date.today()  # the CLI reads the real clock: dates relative to it
+    _letter_options(services, eid, today - dt.timedelta(days=3), today - dt.timedelta(days=10))
+    services.close()
+    out = tmp_path / "courriers.docx"
+    assert main(["export", "letters", "--db", str(db_path), "--out", str(out), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert captured.err.count("\n") == 1 and "Courriers non exportés : l'atelier du" in captured.err
+    assert "est déjà passé" in captured.err and "ajoutez --force" in captured.err
+    assert not any(p.name.startswith("courriers") for p in tmp_path.iterdir())  # nothing written
+
+    assert main(["export", "letters", "--db", str(db_path), "--out", str(out), "--json", "--force"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["files"] == [str(out)] and out.exists()
+    assert payload["warnings"][0].startswith("Courriers exportés malgré une date passée : L'atelier du")
+    assert "la date limite des contributions" in payload["warnings"][0]
+
+
+def test_letters_for_a_coming_atelier_export_without_force(small, db_path, tmp_path, capsys):
+    import datetime as dt
+
+    services, eid = small
+    today = dt.date.today()
+    _letter_options(services, eid, today + dt.timedelta(days=28), today + dt.timedelta(days=35))
+    services.close()
+    out = tmp_path / "courriers.pdf"
+    assert main(["export", "letters", "--db", str(db_path), "--out", str(out), "--json"]) == 0
+    warnings = json.loads(capsys.readouterr().out)["warnings"]
+    assert not any("passé" in w for w in warnings)
+    assert any("tombe après l'atelier" in w for w in warnings)  # a deadline after the atelier is pointed out

@@ -65,36 +65,53 @@ def test_letter_merge_marks_what_is_missing(services, evaluation_id):
     tool = services.synthesis.kit(evaluation_id).tool("courrier-partenaires")
     letter = merge_letter(
         tool,
-        {"partenaire.organisation": "CAF du Nord", "partenaire.contact": "Mme Leroy", "partenaire.role": "Directrice",
-         "territoire.nom": with_article("Communauté d'agglomération du Douaisis")},
+        {"partenaire.organisation": "CAF du Nord", "partenaire.de_nom": "de la CAF du Nord", "appel": "Madame la Directrice",
+         "territoire.de_nom": "de la Communauté d'agglomération du Douaisis"},
         "CAF du Nord",
         ["Bilans des actions"],
+        recipient_lines=["Madame Anne Leroy", "Directrice", "CAF du Nord", "59000 Lille"],
     )
-    assert letter.header == ("À l'attention de Mme Leroy, Directrice", "CAF du Nord")
+    assert letter.header == ("Madame Anne Leroy", "Directrice", "CAF du Nord", "59000 Lille")
+    assert letter.paragraphs[0] == "Madame la Directrice,"
+    assert "Nous vous prions d'agréer, Madame la Directrice, l'expression" in letter.paragraphs[-1]
     assert "contrat de ville de la Communauté d'agglomération du Douaisis" in letter.paragraphs[1]
-    assert "[Date de l'atelier]" in letter.paragraphs[2]
-    assert set(letter.missing) >= {"Date de l'atelier", "Lieu de l'atelier (adresse)"}
+    assert "La contribution de la CAF du Nord y est essentielle" in letter.paragraphs[1]
+    assert "[Date et heure de l'atelier]" in letter.paragraphs[2]
+    assert set(letter.missing) >= {"Date et heure de l'atelier", "Lieu de l'atelier (adresse)", "Signataire des courriers (Cadrage)"}
     assert "{{" not in " ".join(letter.paragraphs) + letter.subject
     assert letter.bullets == ("Bilans des actions",) and "date_limite" not in letter.paragraphs[letter.bullets_after]
     assert "[Date limite de transmission des contributions]" in letter.paragraphs[letter.bullets_after]
 
 
 def test_letters_need_partners(services, evaluation_id):
+    import datetime as dt
+
     with pytest.raises(ServiceError, match="partenaire"):
         services.synthesis.letters(evaluation_id)
     services.evaluations.add_row("partner", evaluation_id, {"organisation": "Région", "contact": "M. Roy", "role": "Chargé de mission"})
     options = services.synthesis.letter_options(evaluation_id)
-    services.forms.set_answers(options.id, {"atelier_date": "2026-02-10", "atelier_lieu": "Hôtel de ville", "date_limite": "2026-02-01",
-                                            "pieces_demandees": ["bilans_actions"]})
-    batch = services.synthesis.letters(evaluation_id)
-    assert batch.warnings == ("Champs à compléter dans les courriers : Personne ou service qui pilote l'évaluation.",)
+    services.forms.set_answers(options.id, {"atelier_date": "2026-02-10", "atelier_heure": "9h30", "atelier_lieu": "Hôtel de ville",
+                                            "date_limite": "2026-02-01", "pieces_demandees": ["bilans_actions"]})
+    for key, value in (("signatory_name", "Jean Roy"), ("signatory_title", "Le Président"),
+                       ("sender_address", "1 rue de la Mairie, 59500 Douai")):
+        services.evaluations.update_evaluation(evaluation_id, key, value)
+    before = dt.date(2026, 1, 5)  # the stored options are dated 2026: the letter is written before them
+    batch = services.synthesis.letters(evaluation_id, before)
+    assert batch.warnings[0] == "Champs à compléter dans les courriers : Personne ou service qui pilote l'évaluation."
     services.evaluations.add_row("team_member", evaluation_id, {"name": "Élodie Vasseur", "role": "Cheffe de projet", "is_pilot": True})
-    batch = services.synthesis.letters(evaluation_id)
-    assert len(batch.letters) == 1 and batch.warnings == ()
+    batch = services.synthesis.letters(evaluation_id, before)
+    assert len(batch.letters) == 1 and batch.past == ()
+    assert batch.warnings == ("Adresse postale à renseigner (Cadrage › Partenaires) pour : Région.",)
     text = " ".join(batch.letters[0].paragraphs)
-    assert "mardi 10 février 2026" in text and "dimanche 1er février 2026" in text
+    assert "mardi 10 février 2026 à 9\u00a0h\u00a030" in text and "dimanche 1er février 2026" in text
     assert "Élodie Vasseur, cheffe de projet, qui pilote l'évaluation" in text
     assert batch.letters[0].bullets == ("Bilans des actions et dispositifs menés dans les quartiers prioritaires",)
+    assert batch.letters[0].signature == ("Le Président", "Jean Roy")
+    assert batch.head.date_line == "Douai, le 5 janvier 2026"
+    # the same letters a year later: both dates are past
+    late = services.synthesis.letters(evaluation_id, dt.date(2027, 1, 5)).past
+    assert late == ("l'atelier du mardi 10 février 2026 est déjà passé",
+                    "la date limite des contributions (dimanche 1er février 2026) est déjà passée")
 
 
 def test_side_navigation_states(services, evaluation_id):
