@@ -212,7 +212,7 @@ def parse_yes_no(raw: Any) -> bool:
 
 # The article of a name as the Cadrage stores it: "le", "la", "l'", "les" or "aucun" (a proper
 # name used without an article: "France Travail", "Habitat Scarpe Logement").
-ARTICLES = {"le": "le", "la": "la", "l'": "l'", "les": "les", "aucun": "aucun (nom propre)"}
+ARTICLES = {"le": "le", "la": "la", "l'": "l'", "les": "les", "aucun": "aucun"}
 
 # First words of organisation names, by the article they take.
 _FEMININE = {

@@ -77,3 +77,29 @@ def test_letter_options_are_edited_in_the_exports_step(qtbot, ctx, services, eva
     assert editor.renderer.form.tool_id == "courrier-partenaires"
     editor.renderer.answerChanged.emit("atelier_lieu", "Hôtel de ville")
     assert services.synthesis.letter_options(evaluation_id).answers["atelier_lieu"] == "Hôtel de ville"
+
+
+def test_letters_with_a_past_atelier_ask_for_confirmation(qtbot, ctx, services, evaluation_id, tmp_path):
+    import datetime as dt
+
+    _prepare(services, evaluation_id)
+    today = dt.date.today()
+    options = services.synthesis.letter_options(evaluation_id)
+    services.forms.set_answers(options.id, {"atelier_date": (today - dt.timedelta(days=2)).isoformat(), "atelier_heure": "14:00",
+                                            "atelier_lieu": "Hôtel de ville", "date_limite": (today - dt.timedelta(days=9)).isoformat()})
+    folder = tmp_path / "exports"
+    view = _view(qtbot, ctx, evaluation_id, folder)
+    panel = view.panel
+    panel.checks["pdf"].setChecked(False)
+    panel.checks["xlsx"].setChecked(False)
+    panel.checks["letters"].setChecked(True)
+    asked = []
+    panel.confirm_past_dates = lambda past: asked.append(past) or False  # the user answers « Annuler »
+    panel.export_button.click()
+    assert len(asked) == 1 and "est déjà passé" in asked[0][0]
+    assert "Export non lancé" in panel.status.text() and not folder.exists()
+
+    panel.confirm_past_dates = lambda past: asked.append(past) or True  # « Exporter quand même »
+    panel.export_button.click()
+    assert len(asked) == 2 and len(list(folder.iterdir())) == 1
+    assert "Courriers exportés malgré une date passée" in panel.status.text()

@@ -8,6 +8,7 @@ from desktop_app.core.cadrage import TABLES
 from desktop_app.services.base import Change
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.cadrage.scope import ScopeTree
+from desktop_app.ui.views.cadrage.sender import SenderForm
 from desktop_app.ui.views.cadrage.territory import TerritoryForm
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.widgets.rows_table import RowsTable
@@ -43,6 +44,13 @@ class CadrageView(QScrollArea):
         inner.addWidget(self.territory)
         layout.addWidget(frame)
 
+        frame, inner = card()
+        inner.addWidget(section_title("Courriers aux partenaires : expéditeur et signataire"))
+        self.sender = SenderForm()
+        self.sender.fieldCommitted.connect(self._save_field)
+        inner.addWidget(self.sender)
+        layout.addWidget(frame)
+
         self.tabs = QTabWidget()
         self.tables: dict[str, RowsTable] = {}
         for entity, spec in TABLES.items():
@@ -69,6 +77,7 @@ class CadrageView(QScrollArea):
     def reload(self) -> None:
         data = self.ctx.services.evaluations.cadrage(self.evaluation_id)
         self.territory.set_values(data.fields)
+        self.sender.set_values(data.fields)
         for entity, table in self.tables.items():
             table.set_rows(data.tables[entity])
         self._update_tab_titles(data)
@@ -130,3 +139,4 @@ class CadrageView(QScrollArea):
 
     def flush(self) -> None:
         self.territory.flush()
+        self.sender.flush()

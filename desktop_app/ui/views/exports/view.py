@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -60,7 +61,7 @@ def run_exports(services, evaluation_id: str, folder: Path, choices: dict, progr
         else:
             fmt = choices.get("letters_format", "docx")
             target = folder / (f"{name}.{fmt}" if choices.get("letters_single") else name)
-            results.append(services.exports.letters(evaluation_id, target, fmt, sub))
+            results.append(services.exports.letters(evaluation_id, target, fmt, sub, force=bool(choices.get("letters_force"))))
     progress.report(total, total, "Terminé")
     return results
 
@@ -204,6 +205,18 @@ class ExportPanel(QScrollArea):
     def start(self) -> None:
         folder = Path(self.folder.text().strip() or self._default_folder()).expanduser()
         choices = self.choices()
+        if choices.get("letters"):
+            try:
+                past = self.ctx.services.exports.letter_date_problems(self.evaluation_id)
+            except ServiceError:
+                past = ()
+            if past:
+                if not self.confirm_past_dates(past):
+                    self.status.setText(
+                        "Export non lancé : corrigez les dates dans l'onglet « Courrier aux partenaires : options et aperçu »."
+                    )
+                    return
+                choices["letters_force"] = True
         self.ctx.settings.set("export/folder", str(folder))
         self.results.clear()
         self.progress.setValue(0)
@@ -220,6 +233,23 @@ class ExportPanel(QScrollArea):
         if self._finished:  # a synchronous runner has already finished it
             self.handle = None
         self._update()
+
+    def confirm_past_dates(self, past: tuple[str, ...]) -> bool:
+        """Ask before exporting letters whose atelier or deadline is already past."""
+        from desktop_app.services.exports import past_sentence
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Dates passées dans le courrier")
+        box.setText(f"{past_sentence(past)}")
+        box.setInformativeText(
+            "Les courriers seraient datés d'aujourd'hui. Corrigez les dates dans l'onglet « Courrier aux partenaires : "
+            "options et aperçu », ou exportez quand même (par exemple pour archiver un courrier déjà envoyé)."
+        )
+        export = box.addButton("Exporter quand même", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is export
 
     def cancel(self) -> None:
         if self.handle is not None:
