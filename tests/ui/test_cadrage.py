@@ -149,3 +149,31 @@ def test_scope_tool_opens_a_preview_of_the_tool(qtbot, ctx, evaluation_id):
     qtbot.addWidget(preview)
     assert "lutte contre les discriminations" in preview.windowTitle()
     assert preview.renderer.answers() == {}
+
+
+def test_letter_fields_sender_and_partners(qtbot, ctx, services, evaluation_id):
+    """The sender card and the partners' letter columns: typed, saved, the article guessed."""
+    view = _view(qtbot, ctx, evaluation_id)
+    address = view.sender.edits["sender_address"]
+    assert address.edit.accessibleName() == "Adresse postale de la structure"
+    assert view.sender.edits["signatory_title"].edit.accessibleName() == "Qualité du signataire"
+    address.edit.setFocus()
+    qtbot.keyClicks(address.edit, "746 rue Jean-Perrin, 59500 Douai")
+    qtbot.keyClick(address.edit, Qt.Key.Key_Tab)  # leaving the field saves it
+    assert QApplication.focusWidget() is view.sender.edits["signatory_name"].edit  # the next field, in reading order
+    assert services.evaluations.cadrage(evaluation_id).fields["sender_address"] == "746 rue Jean-Perrin, 59500 Douai"
+
+    table = view.tables["partner"]
+    view.tabs.setCurrentWidget(table)
+    headers = [table.model.headerData(i, Qt.Orientation.Horizontal) for i in range(table.model.columnCount())]
+    assert headers == ["Organisation *", "Article", "Civilité", "Personne contact", "Titre (appel)", "Fonction",
+                       "Adresse postale", "E-mail"]
+    table.add_button.click()
+    table.model.setData(table.model.index(0, 0), "Éducation nationale")
+    article = table.model.index(0, 1)
+    assert table.model.data(article) == "l'"  # guessed, shown at once
+    table.model.setData(table.model.index(0, 2), "Madame")
+    table.model.setData(table.model.index(0, 6), "3 rue de l'École, 59870 Marchiennes")
+    assert table.model.data(article, Qt.ItemDataRole.AccessibleTextRole) == "Article : l'"
+    row = services.evaluations.rows("partner", evaluation_id)[0]
+    assert (row["article"], row["civility"], row["postal_address"]) == ("l'", "Madame", "3 rue de l'École, 59870 Marchiennes")
