@@ -12,6 +12,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from desktop_app.core.answer_text import display_value, option_color
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
 from desktop_app.core.councils import checklist_rows
+from desktop_app.core.french import clean_name
 from desktop_app.core.maturity import compute_maturity, format_points
 from desktop_app.exports.evaluation_xlsx import (
     ACCENT,
@@ -74,7 +75,7 @@ def cadrage_sheet(ws: WriteOnlyWorksheet, ctx, footer: str) -> None:
     for title, cols, rows in (
         ("Quartiers prioritaires", ["Code", "Quartier", "Commune(s)", ""], [[q["code"], q["name"], q["communes"], ""] for q in t.get("qpv", [])]),
         ("Communes", ["Commune", "Code INSEE", "", ""], [[c["name"], c["insee"], "", ""] for c in t.get("commune", [])]),
-        ("Partenaires", ["Institution", "Contact", "Rôle", "E-mail"], [[p["organisation"], p["contact"], p["role"], p["email"]] for p in t.get("partner", [])]),
+        ("Partenaires", ["Institution", "Contact", "Rôle", "E-mail"], [[clean_name(p["organisation"]), p["contact"], p["role"], p["email"]] for p in t.get("partner", [])]),
         ("Équipe d'évaluation", ["Nom", "Structure", "Rôle", "Pilote"], [[m["name"], m["organisation"], m["role"], "oui" if m.get("is_pilot") else ""] for m in t.get("team_member", [])]),
         ("Calendrier", ["Date", "Étape", "Intitulé", "Lieu"], [[_date(m["date"]), MILESTONE_KINDS.get(m["kind"], m["kind"]), m["label"], m["place"]] for m in t.get("milestone", [])]),
     ):
@@ -303,7 +304,7 @@ def letter_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     w.group("Destinataires (liste de publipostage)", color=ACCENT_DARK, font_color="FFFFFF")
     w.values(["Institution", "Contact", "Fonction", "E-mail"], colors={i: ACCENT_LIGHT for i in range(1, 5)})
     for p in ctx.cadrage.tables.get("partner", []):
-        w.values([p["organisation"], p["contact"], p["role"], p["email"]])
+        w.values([clean_name(p["organisation"]), p["contact"], p["role"], p["email"]])
     w.finish(landscape=False, footer=footer)
 
 

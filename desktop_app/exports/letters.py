@@ -155,11 +155,11 @@ def write_docx(letters: Sequence[MergedLetter], head: Letterhead, target: Path) 
 
 
 def write_pdf(letters: Sequence[MergedLetter], head: Letterhead, target: Path) -> None:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from xml.sax.saxutils import escape
-
     from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     from desktop_app.exports import pdf_style as st

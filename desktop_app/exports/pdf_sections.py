@@ -10,12 +10,13 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
+from desktop_app.core.french import clean_name, with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.exports import pdf_style as st
 from desktop_app.exports.pdf_charts import appreciation_bars, radar, timeline
 from desktop_app.kit.forms import KIND_LABELS
-from desktop_app.services.synthesis import EVIDENCE_KINDS, with_article
+from desktop_app.services.synthesis import EVIDENCE_KINDS
 
 
 def _syn(ctx):
@@ -36,7 +37,7 @@ def essentials(ctx) -> list:
     t = ctx.cadrage.tables
     out: list = [
         st.P(
-            f"Cette synthèse présente l’évaluation du contrat de ville de {with_article(ctx.territory)}. "
+            f"Cette synthèse présente l’évaluation du contrat de ville {with_article(ctx.territory, prep='de')}. "
             "Elle suit le kit méthodologique : on y lit d’abord le cadre de l’évaluation, puis ce que "
             "les actions, les ateliers, le terrain et les questionnaires ont appris, enfin les "
             "appréciations portées sur le référentiel commun, la place des conseils citoyens et la "
@@ -142,7 +143,7 @@ def frame(ctx) -> list:
         out.append(
             st.table(
                 ["Institution ou structure", "Contact", "Rôle dans le contrat"],
-                [[p["organisation"], p["contact"], p["role"]] for p in partners],
+                [[clean_name(p["organisation"]), p["contact"], p["role"]] for p in partners],
                 [0.42, 0.24, 0.34],
             )
         )

@@ -15,9 +15,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.core.french import clean_name, format_time, parse_time, with_article
-from desktop_app.core.french import AnswerError
-from desktop_app.core.letters import Letterhead, MergedLetter, address_lines, merge_letter, recipient_block, salutation, town_of
+from desktop_app.core.french import AnswerError, clean_name, format_time, parse_time, with_article
+from desktop_app.core.letters import (
+    Letterhead,
+    MergedLetter,
+    address_lines,
+    merge_letter,
+    recipient_block,
+    salutation,
+    town_of,
+)
 from desktop_app.kit.forms import compile_tool
 from desktop_app.services.base import ServiceError
 

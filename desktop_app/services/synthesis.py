@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from desktop_app.core import french
 from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_summary
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.core import french
 from desktop_app.core.maturity import MaturityResult, compute_maturity
 from desktop_app.core.referentiel import Matrix, build_matrix
 from desktop_app.kit.forms import Form, compile_tool

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.french import AnswerError, clean_name, format_time, guess_article, normalize_article, parse_time, with_article
+from desktop_app.core.french import (
+    AnswerError,
+    clean_name,
+    format_time,
+    guess_article,
+    normalize_article,
+    parse_time,
+    with_article,
+)
 from desktop_app.core.letters import address_lines, recipient_block, salutation, town_of
 
 # name -> (guessed article, "de …", "à …", article alone capitalised)

@@ -8,7 +8,7 @@ from desktop_app.core.councils import gap_summary
 from desktop_app.core.letters import merge_letter
 from desktop_app.kit.forms import compile_tool
 from desktop_app.services.base import ServiceError
-from desktop_app.services.synthesis import CC_TOOLS, with_article
+from desktop_app.services.synthesis import CC_TOOLS
 
 
 def _qpv(services, eid, code="QN05901M", name="Les Épis"):
