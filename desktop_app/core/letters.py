@@ -24,6 +24,9 @@ from desktop_app.kit.schema import Letter
 
 MERGE_RE = re.compile(r"\{\{\s*([a-z][a-z0-9_.]*)\s*\}\}")
 _POSTCODE_RE = re.compile(r"^\s*(?:F-?)?(\d{5})\s+(.+?)\s*$", re.IGNORECASE)
+# "de {{partenaire.organisation}}" in a template written before the article-aware fields: read as
+# "{{partenaire.de_nom}}" (« de la Région », « d'Habitat… ») when that value is given.
+_OLD_DE_RE = re.compile(r"\b([Dd])e \{\{\s*(partenaire\.organisation|territoire\.nom)\s*\}\}")
 _CEDEX_RE = re.compile(r"\s+cedex(\s+\d+)?\s*$", re.IGNORECASE)
 
 
@@ -48,6 +51,15 @@ class MergedLetter:
 
 
 def merge_text(text: str, values: Mapping[str, str], labels: Mapping[str, str], missing: set[str]) -> str:
+    def with_de(match: re.Match) -> str:
+        key = match.group(2).rsplit(".", 1)[0] + ".de_nom"
+        value = (values.get(key) or "").strip()
+        if not value:
+            return match.group(0)
+        return value[:1].upper() + value[1:] if match.group(1) == "D" else value
+
+    text = _OLD_DE_RE.sub(with_de, text)
+
     def repl(match: re.Match) -> str:
         key = match.group(1)
         value = (values.get(key) or "").strip()

@@ -114,3 +114,22 @@ def test_addresses():
                            "25 quai de la Scarpe, 59500 Douai") == [
         "Monsieur Julien Roussel", "Responsable DSU", "Habitat Scarpe Logement", "25 quai de la Scarpe", "59500 Douai"]
     assert recipient_block("France Travail") == ["France Travail"]
+
+
+def test_a_template_written_with_plain_names_gets_its_articles(services, evaluation_id):
+    """A kit letter from before the article-aware fields ("de {{partenaire.organisation}}") reads right too."""
+    from desktop_app.core.letters import merge_letter
+
+    tool = services.synthesis.kit(evaluation_id).tool("courrier-partenaires")
+    old = tool.model_copy(update={
+        "subject": "Contrat de ville de {{territoire.nom}}",
+        "body": "À l'attention de {{partenaire.contact}}\n{{partenaire.organisation}}\n\nMadame, Monsieur,\n\n"
+                "La contribution de {{partenaire.organisation}} est attendue. De {{partenaire.organisation}} nous attendons…",
+    })
+    values = {"partenaire.organisation": "Habitat Scarpe Logement", "partenaire.de_nom": "d'Habitat Scarpe Logement",
+              "territoire.nom": "Arras", "territoire.de_nom": "d'Arras", "partenaire.contact": "Julien Roussel"}
+    letter = merge_letter(old, values, "Habitat Scarpe Logement", recipient_lines=["Monsieur Julien Roussel", "Habitat Scarpe Logement"])
+    assert letter.subject == "Contrat de ville d'Arras"
+    assert letter.header == ("Monsieur Julien Roussel", "Habitat Scarpe Logement")  # the template's block is replaced
+    assert letter.paragraphs == ("Madame, Monsieur,",
+                                 "La contribution d'Habitat Scarpe Logement est attendue. D'Habitat Scarpe Logement nous attendons…")
