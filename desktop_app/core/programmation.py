@@ -40,6 +40,7 @@ FIELD_LABELS: dict[str, str] = {
     "description": "Objectifs / description",
     "first_year": "Financée depuis (année)",
     "multi_year": "Convention pluriannuelle (CPO)",
+    "nature": "Nature de l'aide (pour nommer les lignes sans intitulé)",
 }
 # Targets a column can hold only once per sheet (amounts can be many: one per funder).
 SINGLE_TARGETS = frozenset(FIELD_LABELS) - {"ignore", "amount", "requested"}
@@ -51,15 +52,23 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": (
         "intitule", "intitule de l action", "intitule action", "intitule du projet", "titre",
         "titre de l action", "nom de l action", "action", "libelle", "libelle de l action", "projet",
-        "nom du projet", "intitule de l operation", "operation",
+        "nom du projet", "intitule de l operation", "operation", "objet", "sub objet", "objet de la subvention",
+        "objet de l aide", "objet du dossier", "intitule du dossier", "intitule dossier", "libelle du dossier",
+        "libelle dossier", "nom du dossier", "intitule de la demande", "objet de la demande",
     ),
     "carrier": (
         "porteur", "porteur de projet", "structure porteuse", "structure", "organisme",
         "organisme porteur", "raison sociale", "operateur", "association", "nom de la structure",
         "nom du porteur", "demandeur", "beneficiaire de la subvention", "porteur de l action",
-        "nom de l organisme", "maitre d ouvrage",
+        "nom de l organisme", "maitre d ouvrage", "nom beneficiaire", "attrib nom", "beneficiaire",
+        "nom du beneficiaire", "beneficiaire nom", "raison sociale du beneficiaire", "organisme beneficiaire",
+        "tiers", "nom du tiers", "libelle tiers", "nom tiers", "structure beneficiaire", "denomination",
     ),
-    "siret": ("siret", "n siret", "numero siret", "siret du porteur", "siret de la structure", "siren siret"),
+    "siret": (
+        "siret", "n siret", "numero siret", "siret du porteur", "siret de la structure", "siren siret",
+        "id beneficiaire", "attrib siret", "siret beneficiaire", "siret du beneficiaire", "beneficiaire siret",
+        "identifiant beneficiaire", "n siret du beneficiaire", "siret tiers",
+    ),
     "pillar": (
         "pilier", "axe", "thematique", "theme", "orientation", "priorite", "objectif strategique",
         "enjeu", "volet", "pilier du contrat", "axe du contrat", "thematique du contrat",
@@ -75,8 +84,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "dossier", "code dossier", "reference dossier", "ref dossier", "identifiant dossier",
         "id dossier", "n dossier dauphin", "reference", "n dauphin", "numero dauphin", "n tiers dossier",
     ),
-    "year": ("annee", "exercice", "annee de programmation", "millesime", "annee de financement", "programmation"),
-    "funder": ("financeur", "financeurs", "cofinanceur", "organisme financeur", "nom du financeur", "financeur sollicite"),
+    "year": (
+        "annee", "exercice", "annee de programmation", "millesime", "annee de financement", "programmation",
+        "date convention", "acte date", "date de convention", "date de la convention", "date de deliberation",
+        "date de la deliberation", "date deliberation", "date de decision", "date decision", "date d attribution",
+        "date attribution", "annee budgetaire", "exercice budgetaire", "date du vote", "date de vote",
+    ),
+    "funder": (
+        "financeur", "financeurs", "cofinanceur", "organisme financeur", "nom du financeur", "financeur sollicite",
+        "nom attribuant", "coll nom", "attribuant", "collectivite", "nom de l attribuant", "nom de la collectivite",
+        "collectivite attribuante",
+    ),
     "total_cost": (
         "cout total", "budget total", "cout de l action", "budget de l action", "montant total",
         "total", "cout total de l action", "budget previsionnel", "cout global", "budget global",
@@ -96,12 +114,27 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "objectif", "objectifs", "description", "resume", "descriptif", "objet",
         "objectifs de l action", "description de l action", "contenu",
     ),
+    "nature": (
+        "nature", "nature de l aide", "nature de la subvention", "sub nature", "type d aide", "type de subvention",
+        "nature de l action", "type d action", "dispositif", "dispositif aide", "dispositif d aide",
+    ),
     "first_year": (
         "financee depuis", "annee de creation", "depuis", "premiere annee", "premiere annee de financement",
         "annee de demarrage", "date de creation",
     ),
     "multi_year": ("cpo", "convention pluriannuelle", "pluriannuel", "pluriannuelle", "convention pluriannuelle d objectifs"),
 }
+
+# Columns of the known formats that are not imported: evidence that a row is a header, never mapped.
+# The funder's SIRET (SCDL idAttribuant / COLL_SIRET) must never be read as the carrier's.
+KNOWN_OTHER: tuple[str, ...] = (
+    "id attribuant", "coll siret", "siret attribuant", "siret de l attribuant", "reference decision",
+    "conditions versement", "dates periode versement", "id rae", "notification ue", "pourcentage subvention",
+    "multi financeur", "sub date", "acte ref", "sub rae", "sub versement", "sub periode", "sub conditions",
+    "sub pourcentage", "attrib adresse", "attrib code postal", "attrib ville", "attrib rna", "rna", "code postal",
+    "commune", "ville du beneficiaire", "adresse", "observations", "commentaire", "commentaires", "statut",
+    "etat du dossier", "date de depot", "date de paiement", "service instructeur", "instructeur",
+)
 
 MONEY_WORDS = (
     "montant", "montants", "subvention", "subventions", "financement", "financements", "credits",
@@ -155,8 +188,12 @@ def normalize(value: Any) -> str:
     return _normalize(str(value))
 
 
+_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
+
+
 @lru_cache(maxsize=8192)
 def _normalize(text: str) -> str:
+    text = _CAMEL.sub(" ", text)  # SCDL "nomBeneficiaire" -> "nom Beneficiaire"
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -363,41 +400,65 @@ def _numeric_share(values: Sequence[Any]) -> float:
     return ok / len(filled)
 
 
-def guess_target(header: Any, samples: Sequence[Any] = ()) -> tuple[Target, int]:
-    """What a column with this header (and these sample values) most likely holds, with a score
-    (0 when nothing matches). Header words decide; sample values only veto numeric targets."""
+# Ties between two readings of a header go to the first kind of this list ("Objet": the title).
+KIND_ORDER = (
+    "amount", "requested", "title", "carrier", "siret", "file_number", "pillar", "qpv", "year", "funder",
+    "total_cost", "beneficiaries_qpv", "beneficiaries", "first_year", "multi_year", "nature", "description",
+)
+_NOT_MONEY = ("total", "cout", "budget", "dont", "%", "pourcentage", "taux", "nombre", "nb", "habitants")
+
+
+def rank_targets(header: Any, samples: Sequence[Any] = ()) -> list[tuple[int, Target]]:
+    """Every reading of a column header, best first, with its score. A header of a known format
+    that the app does not import (SCDL `idAttribuant`…) reads as IGNORE with a positive score."""
     h = normalize(header)
     if not h:
-        return IGNORE, 0
-    candidates: list[tuple[int, str]] = []
+        return []
+    found: dict[str, int] = {}
     for kind, phrases in SYNONYMS.items():
         for phrase in phrases:
             if h == phrase:
-                candidates.append((100 + len(phrase), kind))
+                score = 100 + len(phrase)
             elif _has_phrase(h, phrase):
-                candidates.append((len(phrase), kind))
+                score = len(phrase)
+            else:
+                continue
+            found[kind] = max(found.get(kind, 0), score)
+    other = max((100 + len(p) if h == p else len(p) for p in KNOWN_OTHER if _has_phrase(h, p)), default=0)
     has_money = any(_has_phrase(h, w) for w in MONEY_WORDS if len(w) > 3) or "€" in str(header)
     funder = _funder_token(h)
+    filled = [v for v in samples if not is_blank(v)]
     numeric = _numeric_share(samples) >= 0.6
-    not_money = ("total", "cout", "budget", "dont", "%", "pourcentage", "taux", "nombre", "nb", "habitants")
-    if (has_money or funder) and numeric and not any(_has_phrase(h, w) for w in not_money) and "%" not in str(header):
+    out: list[tuple[int, Target]] = []
+    if (has_money or funder) and numeric and not any(_has_phrase(h, w) for w in _NOT_MONEY) and "%" not in str(header):
         kind = "requested" if any(_has_phrase(h, w) for w in REQUESTED_WORDS) else "amount"
         label = funder_label(str(header)) or (FUNDERS[funder] if funder else "")
         score = 60 + (20 if funder else 0)
-        best_other = max((c for c in candidates if c[1] not in ("year", "title")), default=(0, ""))
+        others = [(sc, k) for k, sc in found.items() if k not in ("year", "title")]
+        best_other = max(others, default=(0, ""))
         specific = best_other[1] in ("beneficiaries", "beneficiaries_qpv", "file_number", "siret", "first_year", "multi_year")
         if best_other[0] < 100 and not (best_other[1] == "funder" and not has_money) and not (specific and best_other[0] >= 8):
-            return Target(kind, label), score
-    if not candidates:
-        return IGNORE, 0
-    candidates.sort(reverse=True)
-    for score, kind in candidates:
-        if kind in NUMERIC_TARGETS and not numeric:
+            if found.get("year", 0) >= 100:
+                score = 0  # "Année" holding 2024: a year, not an amount
+            else:
+                out.append((score, Target(kind, label)))
+    for kind, score in found.items():
+        if kind in NUMERIC_TARGETS and kind != "year" and not numeric:
             continue
-        if kind == "year" and samples and not any(parse_year(v) for v in samples if not is_blank(v)):
+        if kind == "year" and filled and sum(1 for v in filled if parse_year(v)) < 0.6 * len(filled):
             continue
-        return Target(kind), score
-    return IGNORE, 0
+        out.append((score, Target(kind)))
+    out.sort(key=lambda st: (-st[0], KIND_ORDER.index(st[1].kind) if st[1].kind in KIND_ORDER else 99))
+    if other and other > max((sc for sc, _t in out), default=0):
+        out.insert(0, (other, IGNORE))
+    return out
+
+
+def guess_target(header: Any, samples: Sequence[Any] = ()) -> tuple[Target, int]:
+    """What a column with this header (and these sample values) most likely holds, with a score
+    (0 when nothing matches). Header words decide; sample values only veto numeric targets."""
+    ranked = rank_targets(header, samples)
+    return (ranked[0][1], ranked[0][0]) if ranked else (IGNORE, 0)
 
 
 def _sniff(samples: Sequence[Any]) -> Target:
@@ -414,39 +475,78 @@ def _sniff(samples: Sequence[Any]) -> Target:
     return IGNORE
 
 
-def propose_mapping(labels: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Target]:
-    """One target per column; single-valued targets go to the best-scored column only."""
-    guesses = [guess_target(label, columns[i] if i < len(columns) else ()) for i, label in enumerate(labels)]
-    best: dict[str, tuple[int, int]] = {}
-    for i, (target, score) in enumerate(guesses):
-        if target.kind in SINGLE_TARGETS and (target.kind not in best or score > best[target.kind][0]):
-            best[target.kind] = (score, i)
-    out: list[Target] = []
-    for i, (target, _score) in enumerate(guesses):
-        if target.kind in SINGLE_TARGETS and best[target.kind][1] != i:
-            target = IGNORE
-        if target.kind == "ignore" and i < len(columns):
+def _column_readings(label: str, sub: str, samples: Sequence[Any]) -> list[tuple[int, Target]]:
+    """Readings of a column under a merged group header: the column's own heading decides
+    ("Pilier / axe" under "Action" is the pillar); the group may name the funder of an amount
+    ("État" under "Montants accordés")."""
+    if not sub or sub == label:
+        return rank_targets(label, samples)
+    own = rank_targets(sub, samples)
+    combined = rank_targets(label, samples)
+    if not own or own[0][1].kind == "ignore" and own[0][0] == 0:
+        return combined
+    best_score, best = own[0]
+    if best.kind in AMOUNT_TARGETS and not best.funder:
+        funded = next((t for _s, t in combined if t.kind in AMOUNT_TARGETS and t.funder), None)
+        if funded is not None:
+            own = [(best_score, Target(best.kind, funded.funder))] + own[1:]
+    if best.kind == "ignore" and combined and combined[0][1].kind in AMOUNT_TARGETS:
+        return combined
+    return own
+
+
+def propose_mapping_scored(
+    labels: Sequence[str], columns: Sequence[Sequence[Any]], subs: Sequence[str] | None = None
+) -> tuple[list[Target], list[int]]:
+    """One target per column and the score of its header; a single-valued target goes to the
+    column that names it best, the other columns falling back on their next reading."""
+    readings = [
+        _column_readings(label, (subs[i] if subs and i < len(subs) else ""), columns[i] if i < len(columns) else ())
+        for i, label in enumerate(labels)
+    ]
+    out: list[Target] = [IGNORE] * len(labels)
+    scores = [0] * len(labels)
+    taken: set[str] = set()
+    order = sorted(range(len(labels)), key=lambda i: -(readings[i][0][0] if readings[i] else 0))
+    for i in order:
+        for score, target in readings[i]:
+            if target.kind in SINGLE_TARGETS and target.kind in taken:
+                continue
+            out[i], scores[i] = target, score
+            if target.kind in SINGLE_TARGETS:
+                taken.add(target.kind)
+            break
+    for i, target in enumerate(out):
+        if target.kind == "ignore" and scores[i] == 0 and i < len(columns):
             sniffed = _sniff(columns[i])
-            if sniffed.kind != "ignore" and sniffed.kind not in best:
-                best[sniffed.kind] = (1, i)
-                target = sniffed
-        out.append(target)
+            if sniffed.kind != "ignore" and sniffed.kind not in taken:
+                taken.add(sniffed.kind)
+                out[i] = sniffed
     # Long format: a generic amount column next to a "funder" column takes its funder per row.
     if any(t.kind == "funder" for t in out):
         out = [Target(t.kind, "") if t.kind in AMOUNT_TARGETS and not _funder_token(normalize(labels[i])) else t
                for i, t in enumerate(out)]
-    return out
+    return out, scores
 
 
-def header_labels(rows: Sequence[Sequence[Any]], header_row: int, merged: Sequence[tuple[int, int, int, int]] = ()) -> list[str]:
-    """Column labels of a header row. A group label merged over some columns in the row above
-    ("Montants accordés" over "État | Ville | Région") is put in front of each sub-label."""
+def propose_mapping(labels: Sequence[str], columns: Sequence[Sequence[Any]], subs: Sequence[str] | None = None) -> list[Target]:
+    """One target per column; single-valued targets go to the best-scored column only."""
+    return propose_mapping_scored(labels, columns, subs)[0]
+
+
+def header_parts(
+    rows: Sequence[Sequence[Any]], header_row: int, merged: Sequence[tuple[int, int, int, int]] = ()
+) -> tuple[list[str], list[str]]:
+    """Column labels of a header row, and each column's own heading. A group label merged over
+    some columns in the row above ("Montants accordés" over "État | Ville | Région", "Action" over
+    "Intitulé | Pilier / axe") is put in front of each sub-label."""
     header = list(rows[header_row]) if header_row < len(rows) else []
     width = max((len(r) for r in rows[header_row: header_row + 30]), default=len(header))
     header += [None] * (width - len(header))
-    labels = [clean_text(v) for v in header]
+    subs = [clean_text(v) for v in header]
+    labels = list(subs)
     if header_row == 0:
-        return labels
+        return labels, subs
     for r1, c1, r2, c2 in merged:
         if r2 != header_row - 1 or r1 > header_row - 1:
             continue
@@ -461,7 +561,11 @@ def header_labels(rows: Sequence[Sequence[Any]], header_row: int, merged: Sequen
                 labels[c] = f"{parent} {labels[c]}"
             elif not labels[c]:
                 labels[c] = parent
-    return labels
+    return labels, subs
+
+
+def header_labels(rows: Sequence[Sequence[Any]], header_row: int, merged: Sequence[tuple[int, int, int, int]] = ()) -> list[str]:
+    return header_parts(rows, header_row, merged)[0]
 
 
 def column_values(rows: Sequence[Sequence[Any]], start: int, col: int, limit: int = 40) -> list[Any]:
@@ -471,25 +575,80 @@ def column_values(rows: Sequence[Sequence[Any]], start: int, col: int, limit: in
     return out
 
 
-def detect_header(rows: Sequence[Sequence[Any]], merged: Sequence[tuple[int, int, int, int]] = (), scan: int = 40) -> HeaderGuess | None:
-    """The header row: the first rows' row whose cells name the most known columns, one of them
-    the action's title. None when no row looks like a header."""
+def looks_like_value(cell: Any) -> bool:
+    """A cell no header has: a number (a year aside), an amount typed as text, a date."""
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float)):
+        return not (float(cell).is_integer() and 1990 <= cell <= 2100)
+    if isinstance(cell, (date, datetime)):
+        return True
+    text = clean_text(cell)
+    if not re.search(r"\d", text):
+        return False
+    n = parse_number(text)
+    return n.value is not None and not n.approximate and not (n.value.is_integer() and 1990 <= n.value <= 2100)
+
+
+_TEXT_KINDS = frozenset({"title", "carrier", "pillar", "funder", "nature"})
+
+
+def _fits(target: Target, values: Sequence[Any]) -> bool | None:
+    """Whether the values under a column fit what its header says (None: nothing to check)."""
+    filled = [v for v in values if not is_blank(v)]
+    if not filled or target.kind == "ignore":
+        return None
+    if target.kind in _TEXT_KINDS:
+        return sum(1 for v in filled if not looks_like_value(v)) >= 0.6 * len(filled)
+    if target.kind in AMOUNT_TARGETS or target.kind == "total_cost":
+        return _numeric_share(filled) >= 0.6
+    if target.kind == "siret":
+        return sum(1 for v in filled if len(re.sub(r"\D", "", clean_text(v).split(".")[0])) in (9, 14)) >= 0.5 * len(filled)
+    return None
+
+
+def score_header(rows: Sequence[Sequence[Any]], r: int, merged: Sequence[tuple[int, int, int, int]] = ()) -> HeaderGuess | None:
+    """The evidence that row `r` is the header: its cells named in the known vocabularies (the
+    kit's fields, both SCDL variants, DAUPHIN and programmation exports), and the rows below
+    fitting the column types. None when it cannot be the header."""
+    row = rows[r]
+    cells = [c for c in row if not is_blank(c)]
+    if len({clean_text(c) for c in cells}) < 2:
+        return None
+    if any(looks_like_value(c) for c in cells):
+        return None  # a number, an amount or a date: a data row, never a header
+    labels, subs = header_parts(rows, r, merged)
+    below = [rows[i] for i in range(r + 1, min(len(rows), r + 60)) if any(not is_blank(c) for c in rows[i])][:20]
+    columns = [[row_[c] if c < len(row_) else None for row_ in below] for c in range(len(labels))]
+    targets, scores = propose_mapping_scored(labels, columns, subs)
+    kinds = {t.kind for t in targets}
+    if not kinds & {"title", "carrier"}:
+        return None
+    mapped = [i for i, t in enumerate(targets) if t.kind != "ignore"]
+    if len(mapped) + sum(1 for i, sc in enumerate(scores) if sc and targets[i].kind == "ignore") < 2:
+        return None
+    score = 0
+    for i, target in enumerate(targets):
+        if not scores[i] and target.kind == "ignore":
+            continue
+        score += 3 if scores[i] >= 100 else 2
+        fit = _fits(target, columns[i])
+        if fit is True:
+            score += 1
+        elif fit is False:
+            score -= 3
+    if not below:
+        score -= 2
+    return HeaderGuess(r, tuple(labels), score)
+
+
+def detect_header(rows: Sequence[Sequence[Any]], merged: Sequence[tuple[int, int, int, int]] = (), scan: int = 60) -> HeaderGuess | None:
+    """The header row, found by evidence: the row of the first `scan` rows whose cells name the
+    most known columns (one of them the action's title or its carrier) with values below that
+    fit. None when no row looks like a header."""
     best: HeaderGuess | None = None
     for r in range(min(scan, len(rows))):
-        cells = [c for c in rows[r] if not is_blank(c)]
-        if len(cells) < 2:
-            continue
-        if sum(1 for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool)) > len(cells) / 2:
-            continue  # a data row
-        labels = header_labels(rows, r, merged)
-        if not any(guess_target(label)[0].kind == "title" for label in labels if label):
-            continue  # cheap test on the words alone before looking at the values below
-        columns = [column_values(rows, r + 1, c, 15) for c in range(len(labels))]
-        targets = propose_mapping(labels, columns)
-        kinds = [t.kind for t in targets if t.kind != "ignore"]
-        if "title" not in kinds:
-            continue
-        score = len(kinds)
-        if score >= 2 and (best is None or score > best.score):
-            best = HeaderGuess(r, tuple(labels), score)
+        guess = score_header(rows, r, merged)
+        if guess is not None and guess.score >= 4 and (best is None or guess.score > best.score):
+            best = guess
     return best
