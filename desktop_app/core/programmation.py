@@ -140,7 +140,9 @@ MONEY_WORDS = (
     "montant", "montants", "subvention", "subventions", "financement", "financements", "credits",
     "credit", "accorde", "accordee", "accordes", "attribue", "attribuee", "vote", "votee",
     "sollicite", "sollicitee", "demande", "demandee", "part", "participation", "aide", "eur",
-    "euros", "€", "ht", "ttc", "programme", "programmee", "propose", "proposee", "en",
+    "euros", "€", "ht", "ttc", "programme", "programmee", "propose", "proposee", "en", "verse", "versee",
+    "verses", "versement", "alloue", "allouee", "octroye", "octroyee", "paye", "payee", "mandate", "mandatee",
+    "attribution", "total", "subventionne",
 )
 REQUESTED_WORDS = ("sollicite", "sollicitee", "demande", "demandee")
 

@@ -221,8 +221,7 @@ def section_label(text: str) -> str:
     letters = [ch for ch in label if ch.isalpha()]
     if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
         label = label.lower()
-        label = label[:1].upper() + label[1:]
-    return label
+    return label[:1].upper() + label[1:]
 
 
 def split_qpv(text: str) -> list[str]:
@@ -405,6 +404,10 @@ def interpret_sheet(sheet: SheetGrid, plan: SheetPlan) -> list[RowOutcome]:
     merged_rows = _row_merged(sheet)
     outcomes: list[RowOutcome] = []
     section = _header_theme(sheet.rows[plan.header_row], header_norm)[1]
+    if section:
+        section = section_label(section)
+        outcomes.append(RowOutcome(plan.name, plan.header_row + 1, "header",
+                                   f"en-tête : début de la section « {section} »", section=section))
     since_section = since_total = overall = Decimal(0)
     for r in range(plan.header_row + 1, len(sheet.rows)):
         row = list(sheet.rows[r])
@@ -420,7 +423,7 @@ def interpret_sheet(sheet: SheetGrid, plan: SheetPlan) -> list[RowOutcome]:
         repeated, theme = _header_theme(row, header_norm)
         if repeated:
             if theme:
-                section = theme
+                section = theme = section_label(theme)
                 since_section = Decimal(0)
             outcomes.append(RowOutcome(plan.name, number, "header", "en-tête répété" + (
                 f" : début de la section « {theme} »" if theme else ""), section=section))
