@@ -41,8 +41,8 @@ from desktop_app.core.programmation import (
     column_values,
     detect_header,
     header_parts,
-    looks_like_value,
     is_blank,
+    looks_like_value,
     normalize,
     parse_number,
     parse_year,
@@ -417,8 +417,8 @@ def interpret_sheet(sheet: SheetGrid, plan: SheetPlan) -> list[RowOutcome]:
             continue
         amount = cols.amount(row)
 
-        def left_out(reason: str, n: int = number, a: Decimal = amount) -> None:
-            outcomes.append(RowOutcome(plan.name, n, "skipped", reason, None, a, section))
+        def left_out(reason: str, n: int = number, a: Decimal = amount, sec: str = section) -> None:
+            outcomes.append(RowOutcome(plan.name, n, "skipped", reason, None, a, sec))
 
         repeated, theme = _header_theme(row, header_norm)
         if repeated:

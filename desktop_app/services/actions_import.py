@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +283,7 @@ def adjust_plans(preview: ImportPreview, sheet: str | None = None, header_row: i
             col = _column_index(plan, column.strip())
             if col is None:
                 raise _refuse(preview.path, f": pas de colonne « {column.strip()} » dans l'en-tête "
-                              f"(colonnes : {', '.join(l for l in plan.labels if l)}).")
+                              f"(colonnes : {', '.join(h for h in plan.labels if h)}).")
             if kind not in AMOUNT_TARGETS and kind != "ignore":
                 mapping = [Target() if t.kind == kind else t for t in mapping]
             mapping[col] = Target(kind, funder_label(plan.labels[col]) if kind in AMOUNT_TARGETS else "")
@@ -293,7 +293,7 @@ def adjust_plans(preview: ImportPreview, sheet: str | None = None, header_row: i
 
 def _sheet_json(plan: SheetPlan) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
-    for label, target in zip(plan.labels, plan.mapping):
+    for label, target in zip(plan.labels, plan.mapping, strict=False):
         if target.kind == "ignore":
             continue
         if target.kind in AMOUNT_TARGETS:

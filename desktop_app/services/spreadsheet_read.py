@@ -25,6 +25,7 @@ from desktop_app.services.base import ServiceError
 
 MAX_BLANK_RUN = 500  # a sheet ends after this many empty rows in a row
 MAX_ROWS = 100_000  # filled rows in one file, all sheets together
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SEPARATORS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 
 
@@ -195,6 +196,11 @@ def _read_text(path: Path, data: bytes, what: str) -> tuple[list[SheetGrid], str
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if controls > 4:
         raise refuse(path, "n'est pas un tableur (.xlsx, .ods ou .csv attendu).", what)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        kind = "OpenDocument" if suffix == ".ods" else "Excel"
+        raise refuse(path, f"n'est pas un classeur {kind} lisible : son contenu n'est pas celui d'un fichier {suffix}.",
+                     what)
     delimiter = sniff_separator(text)
     rows: list[list[Any]] = []
     filled = 0

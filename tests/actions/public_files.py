@@ -98,7 +98,7 @@ def scdl_csv(path: Path) -> Path:
         f"2023-09-20,DEL-23-40,Régie de quartier,{regie}.0,Chantier d'insertion,2500,aide en numéraire,unique,2023,,false,50",
         f"2023-06-01,DEL-23-22,Club de boxe des Couronneries,{club},\"Stage d'été, 30 jeunes\",1200,aide en numéraire,unique,2023,,false,100",
         f"2023-06-01,DEL-23-22,Club de boxe des Couronneries,{club},\"Stage d'été, 30 jeunes\",1200,aide en numéraire,unique,2023,,false,100",
-        f"2023-11-05,DEL-23-51,Secours populaire,,Aide alimentaire,7000.50,aide en numéraire,unique,2023,,false,100",
+        "2023-11-05,DEL-23-51,Secours populaire,,Aide alimentaire,7000.50,aide en numéraire,unique,2023,,false,100",
     ]
     text = SCDL_HEADER + "\n" + "\n".join(f"Ville de Saint-Aubin,{CITY_SIRET},{r}" for r in rows) + "\n"
     path.write_text(text, encoding="utf-8")

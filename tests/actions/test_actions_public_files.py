@@ -208,10 +208,8 @@ def test_a_file_with_too_many_rows_is_refused(services, evaluation_id, tmp_path,
     assert services.actions.list(evaluation_id) == []
 
 
-def test_cli_options_dry_run_and_json_on_failure(tmp_path, capsys):
-    db = str(tmp_path / "c.db")
-    assert main(["demo", "--db", db]) == 0
-    capsys.readouterr()
+def test_cli_options_dry_run_and_json_on_failure(db_path, evaluation_id, tmp_path, capsys):
+    db = str(db_path)
     path = themed_sections_workbook(tmp_path / "subventions.xlsx")
     args = ["import", "actions", str(path), "--db", db, "--json"]
     assert main([*args, "--dry-run", "--header-row", "4", "--map", "description=Objet", "--map", "intitule=A"]) == 0
