@@ -40,7 +40,7 @@ FIELD_LABELS: dict[str, str] = {
     "description": "Objectifs / description",
     "first_year": "Financée depuis (année)",
     "multi_year": "Convention pluriannuelle (CPO)",
-    "nature": "Nature de l'aide (pour nommer les lignes sans intitulé)",
+    "nature": "Nature de l'aide / type d'action",
 }
 # Targets a column can hold only once per sheet (amounts can be many: one per funder).
 SINGLE_TARGETS = frozenset(FIELD_LABELS) - {"ignore", "amount", "requested"}

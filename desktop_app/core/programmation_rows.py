@@ -437,9 +437,10 @@ def interpret_sheet(sheet: SheetGrid, plan: SheetPlan) -> list[RowOutcome]:
         if _is_section(row, r in merged_rows, title_value):
             section = section_label(values[0])
             since_section = Decimal(0)
-            outcomes.append(RowOutcome(plan.name, number, "section", (
-                f"intertitre « {clean_text(values[0])} » (repris comme pilier « {section} » des actions qui suivent)"),
-                section=section))
+            use = ("pilier des actions qui suivent dont la colonne pilier est vide" if col["pillar"] is not None
+                   else f"repris comme pilier « {section} » des actions qui suivent")
+            outcomes.append(RowOutcome(plan.name, number, "section",
+                                       f"intertitre « {clean_text(values[0])} » ({use})", section=section))
             continue
         unlabelled = all(is_blank(_cell(row, c)) for c in text_cols)
         if unlabelled and amount and amount in (since_section, since_total, overall):
@@ -578,7 +579,7 @@ def interpret_file(
                 where = f"ligne {earlier.row}" + (f" de la feuille « {earlier.sheet} »" if earlier.sheet != rec.sheet else "")
                 outcomes.append(RowOutcome(rec.sheet, rec.row, "skipped",
                                            f"doublon de la {where} (identique dans toutes les colonnes importées)",
-                                           None, outcome.amount, outcome.section))
+                                           rec, outcome.amount, outcome.section))
                 continue
             contents[content] = outcome
             same = by_base.setdefault(rec.base_key, [])

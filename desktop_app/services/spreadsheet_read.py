@@ -216,4 +216,4 @@ def _read_text(path: Path, data: bytes, what: str) -> tuple[list[SheetGrid], str
         raise refuse(path, "n'a pas pu être lu comme un fichier CSV (guillemets mal fermés ?).", what) from None
     while rows and all(c is None for c in rows[-1]):
         rows.pop()
-    return [SheetGrid(path.stem, rows)], f"fichier texte ({encoding}, séparateur {SEPARATORS.get(delimiter, delimiter)})"
+    return [SheetGrid(path.stem, rows)], f"fichier texte, {encoding}, séparateur {SEPARATORS.get(delimiter, delimiter)}"

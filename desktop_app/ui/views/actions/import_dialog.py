@@ -63,6 +63,9 @@ class ImportDialog(QDialog):
         self.plans: list[SheetPlan] = [dataclasses.replace(p, labels=list(p.labels), mapping=list(p.mapping)) for p in preview.plans]
         self.setWindowTitle(f"Importer la programmation — {preview.path.name}")
         self.resize(1120, 780)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and (screen.width() < 1160 or screen.height() < 820):
+            self.resize(min(1120, screen.width() - 40), min(780, screen.height() - 50))
         self._loading = False
 
         intro = QLabel(
@@ -298,14 +301,17 @@ class ImportDialog(QDialog):
             self.sheet_note.setText(f"Cette feuille sera ignorée : {plan.note or 'pas d en-tête'}. Indiquez la ligne d'en-tête pour l'importer quand même.")
         elif not plan.enabled:
             self.sheet_note.setText("Cette feuille ne sera pas importée.")
+        elif plan.column_of("title") is None and plan.column_of("carrier") is None:
+            self.sheet_note.setText("⚠ Choisissez la colonne qui contient l'intitulé de l'action ou le porteur.")
         elif plan.column_of("title") is None:
-            self.sheet_note.setText("⚠ Choisissez la colonne qui contient l'intitulé de l'action.")
+            self.sheet_note.setText(f"En-tête en ligne {plan.header_row + 1}. Pas de colonne d'intitulé : chaque action "
+                                    "sera nommée d'après sa ligne (nature, objet, porteur).")
         else:
             self.sheet_note.setText(f"En-tête en ligne {plan.header_row + 1} ; les lignes au-dessus (titres) sont ignorées.")
         mine = [o for o in reading.outcomes if o.sheet == plan.name][:PREVIEW_LIMIT]
         self.rows_table.setRowCount(len(mine))
         for r, o in enumerate(mine):
-            rec = o.record if o.status == "ok" else None
+            rec = o.record if o.status in ("ok", "skipped") else None
             remark = o.reason or "; ".join(rec.warnings if rec else [])
             values = [str(o.row), STATUS_TEXT.get(o.status, o.status), rec.title if rec else "",
                       rec.carrier if rec else "", rec.pillar if rec else (o.section if o.status == "section" else ""),
