@@ -32,22 +32,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from desktop_app.core.identifiers import check_siret
 from desktop_app.core.programmation import (
     AMOUNT_TARGETS,
     IGNORE,
     Target,
     clean_text,
-    column_values,
-    detect_header,
-    header_parts,
     is_blank,
-    looks_like_value,
     normalize,
     parse_number,
     parse_year,
     parse_yes,
+)
+from desktop_app.core.programmation_headers import (
+    column_values,
+    detect_header,
+    header_parts,
+    looks_like_value,
     propose_mapping,
+)
+from desktop_app.core.programmation_keys import (
+    infer_year,
+    natural_key,
+    repair_siret,
+    section_label,
+    series_key,
+    split_qpv,
+    to_decimal,
 )
 
 Merge = tuple[int, int, int, int]  # 0-based inclusive (first row, first col, last row, last col)
@@ -176,58 +186,6 @@ class RowOutcome:
         return self.status in DATA_STATUSES
 
 
-# --------------------------------------------------------------------------- keys
-
-_YEARS = re.compile(r"\b(19|20)\d\d\b")
-_EDITION = re.compile(r"\b(\d+ ?(e|eme|er|ere) edition|edition \d+|saison \d+|reconduction|renouvellement|v\d)\b")
-_CARRIER_NOISE = re.compile(r"\b(association|asso|assoc|l|la|le|les|de|du|des|d)\b")
-
-
-def series_key(title: str, carrier: str) -> str:
-    """The same action across years: title without years or edition marks, and its carrier."""
-    t = _EDITION.sub(" ", _YEARS.sub(" ", normalize(title)))
-    c = _CARRIER_NOISE.sub(" ", normalize(carrier))
-    return f"{' '.join(t.split())}|{' '.join(c.split())}"
-
-
-def natural_key(file_number: str, series: str, year: int | None, qpv: str = "") -> str:
-    number = normalize(file_number).replace(" ", "")
-    if number:
-        return f"dossier:{number}"
-    return f"ligne:{series}|{year or ''}|{normalize(qpv)}"
-
-
-def infer_year(*texts: str) -> int | None:
-    """The first plausible year in a sheet name, a title row or a file name."""
-    for text in texts:
-        m = re.search(r"(?<!\d)(20[0-4]\d)(?!\d)", text or "")
-        if m:
-            return int(m.group(1))
-    return None
-
-
-_SECTION_PREFIX = re.compile(
-    r"^\s*(pilier|axe|volet|th[èe]me|th[ée]matique|orientation|priorit[ée])?\s*([0-9]+|[IVX]+)?\s*[—–:.\-]\s*",
-    re.IGNORECASE,
-)
-
-
-def section_label(text: str) -> str:
-    """A section title as a pillar name: "PILIER 2 — CADRE DE VIE" -> "Cadre de vie"."""
-    label = clean_text(text)
-    stripped = _SECTION_PREFIX.sub("", label, count=1).strip()
-    if stripped and stripped != label and len(stripped) >= 3:
-        label = stripped
-    letters = [ch for ch in label if ch.isalpha()]
-    if letters and sum(ch.isupper() for ch in letters) > 0.8 * len(letters):
-        label = label.lower()
-    return label[:1].upper() + label[1:]
-
-
-def split_qpv(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[;,/\n]+|\s+\+\s+", text or "") if p.strip()]
-
-
 # --------------------------------------------------------------------------- plans
 
 def auto_plan(sheet: SheetGrid, filename: str = "") -> SheetPlan:
@@ -340,33 +298,6 @@ def _share(value: Any, label: str, beneficiaries: int | None, warnings: list[str
 
 def _add(target: dict[str, float], funder: str, value: float) -> None:
     target[funder] = round(target.get(funder, 0.0) + value, 2)
-
-
-CENT = Decimal("0.01")
-
-
-def to_decimal(value: float | None) -> Decimal:
-    if value is None:
-        return Decimal(0)
-    return Decimal(repr(float(value))).quantize(CENT)
-
-
-def repair_siret(value: Any) -> tuple[str, str | None]:
-    """A SIRET as typed or as a spreadsheet turned it (21860194600000.0, 2.18601946E+13 aside),
-    and a French remark when it is not a valid one."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    raw = clean_text(value)
-    text = re.sub(r"[.,]0+$", "", raw) if re.fullmatch(r"[\d\s]+[.,]0+", raw) else raw
-    digits = re.sub(r"[\s.]", "", text)
-    if not digits.isdigit():
-        return raw, f"SIRET « {raw} » : ce n'est pas un numéro (conservé tel quel)"
-    if len(digits) == 13 and not check_siret(digits.zfill(14)):
-        digits = digits.zfill(14)  # a leading zero lost by a number cell
-    problem = check_siret(digits)
-    if problem:
-        return digits, f"SIRET « {raw} » : {problem[0].lower() + problem[1:]} (conservé tel quel)"
-    return digits, None
 
 
 def _built_title(nature: str, description: str, carrier: str) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop_app.core.programmation import AMOUNT_TARGETS, FIELD_LABELS, Target, funder_label, normalize
+from desktop_app.core.programmation import AMOUNT_TARGETS, FIELD_LABELS, Target, normalize
+from desktop_app.core.programmation_headers import funder_label
 from desktop_app.core.programmation_rows import (
     FileReading,
     ParsedRow,

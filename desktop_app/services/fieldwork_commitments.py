@@ -303,7 +303,7 @@ def check_commitment_columns(path: Path, rows: list[list[Any]]) -> None:
     date, or a title naming commitments): a programmation or a subsidy table is not a list of
     commitments, even though it has an "Intitulé" or "Objet" column."""
     from desktop_app.core.fieldwork_import import find_header
-    from desktop_app.core.programmation import detect_header
+    from desktop_app.core.programmation_headers import detect_header
 
     found = find_header(rows)
     if found is None:

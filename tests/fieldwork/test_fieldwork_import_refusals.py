@@ -1,11 +1,10 @@
 """`import engagements` refuses tables that are not lists of commitments (a subsidy table, a
-programmation) with the same evidence-based header detection as the programmation import, and
-reads a sheet declared down to row 1 048 576 in seconds."""
+programmation) with the same evidence-based header detection as the programmation import,
+including a sheet declared down to row 1 048 576 (read up to its last rows, not a million)."""
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import openpyxl
@@ -21,10 +20,8 @@ from public_files import huge_dimension_workbook, scdl_csv, themed_sections_work
 @pytest.mark.parametrize("build", [scdl_csv, themed_sections_workbook, huge_dimension_workbook])
 def test_a_subsidy_table_is_not_a_list_of_commitments(services, evaluation_id, tmp_path, build):
     path = build(tmp_path / ("table.csv" if build is scdl_csv else "table.xlsx"))
-    start = time.perf_counter()
     with pytest.raises(ServiceError) as err:
         services.fieldwork.import_commitments(evaluation_id, path)
-    assert time.perf_counter() - start < 5
     text = str(err.value)
     assert "ressemble à une programmation ou à un tableau de subventions" in text
     assert "evalkit import actions" in text and "Aucun engagement n'a été importé" in text

@@ -237,7 +237,7 @@ class ImportDialog(QDialog):
         funder_edit = self.funder_edit(column)
         funder = funder_edit.text().strip()
         if kind in AMOUNT_TARGETS and not funder:
-            from desktop_app.core.programmation import funder_label
+            from desktop_app.core.programmation_headers import funder_label
 
             funder = funder_label(plan.labels[column])
             funder_edit.setText(funder)
