@@ -27,7 +27,8 @@ def register(groups) -> None:
         "en-têtes détectés, colonnes reconnues, lignes de total et intertitres reconnus. Chaque ligne est "
         "importée, mise à jour ou écartée avec sa raison et son montant ; le rapprochement des montants est "
         "affiché. Réimporter le même fichier ne change rien : une ligne est reconnue par son n° de dossier, "
-        "sinon par son intitulé, son porteur, son année et ses quartiers.",
+        "sinon par son intitulé, son porteur, son année et ses quartiers. Un fichier de plus de 100 000 "
+        "lignes remplies est refusé.",
     )
     p.add_argument("file", metavar="FICHIER", help="programmation (.xlsx, .xlsm, .xls, .ods, .csv ou .txt)")
     p.add_argument("--sheet", metavar="FEUILLE", help="n'importer que cette feuille du classeur")
@@ -60,7 +61,7 @@ def cmd_import(args) -> int:
         try:
             plans = None
             if args.sheet is not None or args.header_row is not None or args.map:
-                preview = services.actions.preview(args.file)
+                preview = services.actions.preview(args.file, require_header=args.header_row is None)
                 plans = adjust_plans(preview, args.sheet, args.header_row, args.map)
             report = services.actions.import_file(eid, args.file, plans, dry_run=args.dry_run)
         except ServiceError as exc:

@@ -261,6 +261,10 @@ def adjust_plans(preview: ImportPreview, sheet: str | None = None, header_row: i
         if sheet not in names:
             raise _refuse(preview.path, f"n'a pas de feuille « {sheet} » (feuilles : {', '.join(names)}).")
         plans = [p if p.name == sheet else dataclasses.replace(p, enabled=False) for p in plans]
+        chosen = plans[names.index(sheet)]
+        if chosen.header_row is None and header_row is None:
+            raise _refuse(preview.path, f": aucune ligne d'en-tête reconnue dans la feuille « {sheet} » ; "
+                          "indiquez-la avec --header-row.")
     if header_row is not None or overrides:
         index = names.index(sheet) if sheet is not None else next(
             (i for i, p in enumerate(plans) if p.enabled and p.header_row is not None), 0)
@@ -333,17 +337,20 @@ def _merge_qpv(old: str, new: str) -> str:
 class ImportMixin:
     """Preview and import of programmation files (mixed into ActionService)."""
 
-    def preview(self, path: str | Path) -> ImportPreview:
+    def preview(self, path: str | Path, require_header: bool = True) -> ImportPreview:
+        """The file read, its header rows and mappings proposed. Without `require_header`, a file
+        whose header was not recognised is not refused (the user is about to say where it is)."""
         path = Path(path)
         sheets, fmt = read_sheets(path)
         if not any(s.rows for s in sheets):
             raise _refuse(path, "ne contient aucune donnée.")
         plans = [auto_plan(s, path.name) for s in sheets]
-        if not any(p.header_row is not None for p in plans):
+        if require_header and not any(p.header_row is not None for p in plans):
             raise _refuse(
                 path,
                 "ne contient aucune ligne d'en-tête reconnue : il faut au moins une colonne « Intitulé de "
-                "l'action » et une autre colonne connue (porteur, montant, QPV…).",
+                "l'action » ou « Porteur » / « Bénéficiaire » et une autre colonne connue (montant, QPV…). "
+                "Indiquez la ligne d'en-tête (--header-row) si le tableau en a une.",
             )
         return ImportPreview(path, fmt, sheets, plans)
 
@@ -354,7 +361,7 @@ class ImportMixin:
         """Import a programmation in one transaction. `plans` are the sheets' header rows and
         mappings as confirmed by the user (proposed ones when None). With `dry_run`, everything
         is worked out (new, updated, left out) and nothing is written."""
-        preview = self.preview(path)
+        preview = self.preview(path, require_header=plans is None)
         if plans is not None:
             preview.plans = list(plans)
         if progress:

@@ -228,3 +228,24 @@ def test_cli_options_dry_run_and_json_on_failure(db_path, evaluation_id, tmp_pat
     assert main(["import", "actions", str(path), "--db", db]) == 0
     text = capsys.readouterr().out
     assert "26\u202f000,50 € dans le fichier · 26\u202f000,50 € importés · 0 € écartés" in text
+
+    # headings the app does not know: the user says where the header is and what each column holds
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Qui;Quoi;Combien\nAsso du Moulin;Atelier couture;1 000\n", encoding="utf-8")
+    assert main(["import", "actions", str(odd), "--db", db, "--json"]) == 1
+    assert "aucune ligne d'en-tête reconnue" in json.loads(capsys.readouterr().out)["error"]
+    assert main(["import", "actions", str(odd), "--db", db, "--json", "--header-row", "1", "--map", "porteur=Qui",
+                 "--map", "intitule=Quoi", "--map", "montant=C"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["mapping"]["carrier"] == "Qui" and (data["imported"], data["amount_imported"]) == (1, 1000)
+
+
+def test_cli_sheet_option(db_path, evaluation_id, tmp_path, capsys):
+    from messy_files import messy_workbook
+
+    path = messy_workbook(tmp_path / "prog.xlsx")
+    assert main(["import", "actions", str(path), "--db", str(db_path), "--json", "--sheet", "Programmation 2023"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["sheet"], data["header_row"], data["imported"], data["amount_file"]) == ("Programmation 2023", 1, 2, 30000)
+    assert main(["import", "actions", str(path), "--db", str(db_path), "--sheet", "Notes"]) == 1
+    assert "aucune ligne d'en-tête reconnue dans la feuille « Notes »" in capsys.readouterr().err
