@@ -119,7 +119,7 @@ def _read_workbook(path: Path, kind: str, what: str) -> tuple[list[SheetGrid], s
                 continue
             rows: list[list[Any]] = []
             blank_run = 0
-            top, left = ws.start or (0, 0)
+            top, left = _offsets(ws)
             rows.extend([] for _ in range(top))  # keep the row numbers the user sees
             for raw in ws.iter_rows():
                 row = [None] * left + [_value(v) for v in raw]
@@ -144,6 +144,22 @@ def _read_workbook(path: Path, kind: str, what: str) -> tuple[list[SheetGrid], s
     if not sheets:
         raise refuse(path, "ne contient aucune feuille de calcul lisible.", what)
     return sheets, f"{kind}, {len(sheets)} feuille{'s' if len(sheets) > 1 else ''}"
+
+
+def _offsets(ws) -> tuple[int, int]:
+    """Rows and columns to put before what `iter_rows` yields so that cells sit where the user
+    sees them (merged ranges are given in sheet coordinates). Depending on the file, calamine
+    yields rows from the top of the sheet or from the first used row, and columns from the
+    first used column: compare with the sheet-aligned first row."""
+    top, left = ws.start or (0, 0)
+    if not top and not left:
+        return 0, 0
+    first = next(iter(ws.iter_rows()), [])
+    aligned = (ws.to_python(skip_empty_area=False, nrows=1) or [[]])[0]
+    pad_left = max(0, len(aligned) - len(first))
+    first_blank = all(_value(v) is None for v in first)
+    pad_top = top if top and not first_blank else 0
+    return pad_top, pad_left
 
 
 def _spread_merged(rows: list[list[Any]], ranges) -> list[tuple[int, int, int, int]]:

@@ -249,3 +249,22 @@ def test_cli_sheet_option(db_path, evaluation_id, tmp_path, capsys):
     assert (data["sheet"], data["header_row"], data["imported"], data["amount_file"]) == ("Programmation 2023", 1, 2, 30000)
     assert main(["import", "actions", str(path), "--db", str(db_path), "--sheet", "Notes"]) == 1
     assert "aucune ligne d'en-tête reconnue dans la feuille « Notes »" in capsys.readouterr().err
+
+
+def test_a_table_that_does_not_start_at_a1_keeps_its_row_and_column_numbers(services, evaluation_id, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"] = "Programmation 2024"
+    ws.merge_cells("C3:E3")
+    for col, (head, value) in zip("CDE", [("Intitulé", "Atelier couture"), ("Porteur", "Asso du Moulin"),
+                                           ("Montant accordé", 1500)], strict=True):
+        ws[f"{col}5"], ws[f"{col}6"] = head, value
+    path = tmp_path / "decale.xlsx"
+    wb.save(path)
+    report = services.actions.import_file(evaluation_id, path)
+    assert report.as_json()["header_row"] == 5 and report.left_out == ()
+    assert reconciled(report) == (1500, 1500, 0)
+    assert "Ligne 6" not in "\n".join(report.errors)
+    assert by_title(services, evaluation_id)["Atelier couture"].years == (2024,)
