@@ -221,7 +221,32 @@ def propose_mapping_scored(
     if any(t.kind == "funder" for t in out):
         out = [Target(t.kind, "") if t.kind in AMOUNT_TARGETS and not _funder_token(normalize(labels[i])) else t
                for i, t in enumerate(out)]
+    _one_granted_amount_per_funder(labels, out)
     return out, scores
+
+
+GRANTED_WORDS = ("accorde", "accordee", "attribue", "attribuee", "vote", "votee", "verse", "versee", "alloue",
+                 "allouee", "octroye", "octroyee", "notifie", "notifiee", "definitif", "mandate")
+
+
+def _one_granted_amount_per_funder(labels: Sequence[str], out: list[Target]) -> None:
+    """A funder has one granted amount per row: when several columns read as the same funder's
+    granted amount ("Montant proposé", "Montant attribué"), the one saying granted keeps it and
+    the others become requested amounts, so that the file's total is not counted twice."""
+    groups: dict[str, list[int]] = {}
+    for i, t in enumerate(out):
+        if t.kind == "amount":
+            groups.setdefault(t.funder, []).append(i)
+    for cols in groups.values():
+        if len(cols) < 2:
+            continue
+        granted = [i for i in cols if any(_has_phrase(normalize(labels[i]), w) for w in GRANTED_WORDS)]
+        keep = granted[-1] if granted else None
+        if keep is None:
+            continue  # nothing tells them apart: the user decides in the dialog
+        for i in cols:
+            if i != keep:
+                out[i] = Target("requested", out[i].funder)
 
 
 def propose_mapping(labels: Sequence[str], columns: Sequence[Sequence[Any]], subs: Sequence[str] | None = None) -> list[Target]:

@@ -267,3 +267,42 @@ def test_a_table_that_does_not_start_at_a1_keeps_its_row_and_column_numbers(serv
     assert report.as_json()["header_row"] == 5 and report.left_out == ()
     assert reconciled(report) == (1500, 1500, 0)
     assert by_title(services, evaluation_id)["Atelier couture"].years == (2024,)
+
+
+def _mapping(rows):
+    from desktop_app.core.programmation_headers import column_values, detect_header, header_parts, propose_mapping
+
+    guess = detect_header(rows)
+    labels, subs = header_parts(rows, guess.row)
+    columns = [column_values(rows, guess.row + 1, c) for c in range(len(labels))]
+    return guess.row, [t.kind for t in propose_mapping(labels, columns, subs)]
+
+
+def test_dauphin_export_header_and_one_granted_amount():
+    rows = [
+        ["Extraction DAUPHIN du 03/02/2024"], [],
+        ["Code dossier", "Libellé du dossier", "Raison sociale", "SIRET", "Montant sollicité", "Montant proposé",
+         "Montant attribué", "Thématique", "Quartier(s)", "Statut"],
+        ["24-00123", "Atelier numérique", "Centre social Nord", "78467169500087", "12 000", "10 000", "10 000",
+         "Numérique", "QN05991M", "Soldé"],
+    ]
+    # "proposé" and "attribué" would count the money twice: the granted one is the amount
+    assert _mapping(rows) == (2, ["file_number", "title", "carrier", "siret", "requested", "requested", "amount",
+                                  "pillar", "qpv", "ignore"])
+
+
+def test_a_row_whose_amount_reads_as_a_number_is_never_the_header():
+    rows = [
+        ["Subventions versées en 2022"],
+        ["CENTRE COMMUNAL D'ACTION SOCIALE", "Action sociale du territoire", "12 350 000 €"],
+        ["Caisse des écoles", "Projet éducatif", "4 200 000 €"],
+    ]
+    from desktop_app.core.programmation_headers import detect_header
+
+    assert detect_header(rows) is None  # no header at all: the user is asked for it, no data row is taken
+
+
+def test_scdl_funder_siret_is_never_the_carrier_siret():
+    rows = [["COLL_NOM", "COLL_SIRET", "ATTRIB_NOM", "SUB_OBJET", "SUB_MONTANT"],
+            ["Ville", "21860194600013", "Asso", "Objet", "1 000"]]
+    assert _mapping(rows) == (0, ["funder", "ignore", "carrier", "title", "amount"])
