@@ -270,7 +270,12 @@ def test_a_table_that_does_not_start_at_a1_keeps_its_row_and_column_numbers(serv
 
 
 def _mapping(rows):
-    from desktop_app.core.programmation_headers import column_values, detect_header, header_parts, propose_mapping
+    from desktop_app.core.programmation_headers import (
+        column_values,
+        detect_header,
+        header_parts,
+        propose_mapping,
+    )
 
     guess = detect_header(rows)
     labels, subs = header_parts(rows, guess.row)
