@@ -67,3 +67,29 @@ def test_preview_and_result_show_the_reconciliation(qtbot, ctx, services, evalua
     assert pillars == {"Coup de pouce emploi": "Emploi et développement économique",
                        "Permanence Mission locale": "Emploi et développement économique",
                        "Réussite éducative": "Cohésion sociale"}
+
+
+def test_a_header_the_app_does_not_recognise_can_be_pointed_at(qtbot, ctx, services, evaluation_id, tmp_path):
+    view = ActionsView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    path = tmp_path / "liste.csv"
+    path.write_text("Qui;Quoi;Combien\nAsso du Moulin;Atelier couture;1 000\n", encoding="utf-8")
+    seen = {}
+
+    def confirm(dialog) -> bool:
+        seen["before"] = dialog.import_button.isEnabled()
+        assert dialog.header_spin.value() == 1
+        dialog.enabled.setChecked(True)  # the user says the sheet has its header on line 1…
+        dialog.target_combo(0).setCurrentIndex(dialog.target_combo(0).findData("carrier"))  # …and what it holds
+        dialog.target_combo(1).setCurrentIndex(dialog.target_combo(1).findData("title"))
+        dialog.target_combo(2).setCurrentIndex(dialog.target_combo(2).findData("amount"))
+        seen["reconciliation"] = dialog.reconciliation.text()
+        return True
+
+    with qtbot.waitSignal(ctx.changed, timeout=5000):
+        view.import_path(str(path), confirm=confirm)
+    assert seen["before"] is False
+    assert seen["reconciliation"] == "1\u202f000 € dans le fichier · 1\u202f000 € à importer · 0 € écartés"
+    assert [(a.title, a.carrier, a.budget) for a in services.actions.list(evaluation_id)] == [
+        ("Atelier couture", "Asso du Moulin", 1000)]
+    view.last_result_dialog.close()

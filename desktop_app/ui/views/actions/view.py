@@ -195,7 +195,7 @@ class ActionsView(QWidget):
                      lambda p: svc.import_file(self.evaluation_id, path, plans, p.report),
                      self._imported, writes=True, error_title="Import impossible")
 
-        run_task(self, self.ctx, "Lecture du fichier…", lambda _p: svc.preview(path), preview_ready,
+        run_task(self, self.ctx, "Lecture du fichier…", lambda _p: svc.preview(path, require_header=False), preview_ready,
                  error_title="Import impossible")
 
     def _imported(self, report) -> None:
