@@ -311,3 +311,12 @@ def test_scdl_funder_siret_is_never_the_carrier_siret():
     rows = [["COLL_NOM", "COLL_SIRET", "ATTRIB_NOM", "SUB_OBJET", "SUB_MONTANT"],
             ["Ville", "21860194600013", "Asso", "Objet", "1 000"]]
     assert _mapping(rows) == (0, ["funder", "ignore", "carrier", "title", "amount"])
+
+
+def test_a_reconciliation_that_does_not_balance_is_a_warning():
+    from desktop_app.core.programmation_rows import FileReading, RowOutcome
+    from desktop_app.services.actions_import import reading_warnings
+
+    reading = FileReading([RowOutcome("F", 2, "skipped", "doublon", None, Decimal("100.00"))], {})
+    warnings = reading_warnings(reading, Decimal(0), Decimal("99.99"), False, True)
+    assert any("ne tombe pas juste" in w and "écart de 0,01 €" in w for w in warnings)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.programmation import AMOUNT_TARGETS, FIELD_LABELS, Target, clean_text, is_blank
-from desktop_app.core.programmation_rows import SheetPlan, plan_for_header
+from desktop_app.core.programmation_rows import SheetPlan, interpret_sheet, plan_for_header
 from desktop_app.services.actions_import import ImportPreview, format_euros
 from desktop_app.ui.views.actions.import_result import WARN_STYLE, fill_left_out, left_out_table
 
@@ -39,12 +39,6 @@ STRUCTURE_BG = QBrush(QColor("#eef1f5"))
 STATUS_TEXT = {"ok": "importée", "merged": "fusionnée", "skipped": "écartée", "total": "total",
                "section": "intertitre", "header": "en-tête"}
 PREVIEW_LIMIT = 300
-
-
-def _single_value(row) -> bool:
-    """A section title merged across the row (the same text in every filled cell)."""
-    values = {clean_text(v) for v in row if not is_blank(v)}
-    return len(values) == 1 and sum(1 for v in row if not is_blank(v)) > 1
 
 
 def column_letter(i: int) -> str:
@@ -193,13 +187,14 @@ class ImportDialog(QDialog):
         sheet = self.preview.sheet(plan.name)
         self.mapping.setRowCount(len(plan.labels))
         start = (plan.header_row or 0) + 1
+        data_rows = {o.row - 1 for o in interpret_sheet(sheet, plan) if o.is_data} if plan.header_row is not None else set()
+        sample_rows = [r for i, r in enumerate(sheet.rows[start:start + 200], start) if i in data_rows][:60]
         for c, label in enumerate(plan.labels):
             name = QTableWidgetItem(f"{column_letter(c)} — {label or '(sans titre)'}")
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             name.setToolTip(label)
             self.mapping.setItem(c, 0, name)
-            samples = [clean_text(r[c]) for r in sheet.rows[start:start + 60]
-                       if c < len(r) and not is_blank(r[c]) and not _single_value(r)]
+            samples = [clean_text(r[c]) for r in sample_rows if c < len(r) and not is_blank(r[c])]
             unique = list(dict.fromkeys(samples))[:4]
             ex = QTableWidgetItem(" · ".join(unique))
             ex.setFlags(Qt.ItemFlag.ItemIsEnabled)
