@@ -340,6 +340,18 @@ def interpret_sheet(sheet: SheetGrid, plan: SheetPlan) -> list[RowOutcome]:
         outcomes.append(RowOutcome(plan.name, plan.header_row + 1, "header",
                                    f"en-tête : début de la section « {section} »", section=section))
     since_section = since_total = overall = Decimal(0)
+    for r in range(plan.header_row + 1):  # data at or above the header (a header row set too low): listed
+        row = sheet.rows[r]
+        amount = cols.amount(row)
+        named = any(not is_blank(_cell(row, c)) and not looks_like_value(_cell(row, c))
+                    for c in (col["title"], col["carrier"]) if c is not None)
+        valued = any(looks_like_value(_cell(row, i)) for i in cols.reconciled)  # "2024" heads a column
+        if amount and valued and named and not _is_total(row, label_cols) and len({clean_text(v) for v in row if not is_blank(v)}) > 1:
+            where = ("ligne choisie comme en-tête alors qu'elle contient un montant" if r == plan.header_row
+                     else "au-dessus de la ligne d'en-tête")
+            outcomes.append(RowOutcome(plan.name, r + 1, "skipped", f"{where} : vérifiez la ligne d'en-tête choisie",
+                                       None, amount))
+            overall += amount
     for r in range(plan.header_row + 1, len(sheet.rows)):
         row = list(sheet.rows[r])
         number = r + 1

@@ -320,3 +320,34 @@ def test_a_reconciliation_that_does_not_balance_is_a_warning():
     reading = FileReading([RowOutcome("F", 2, "skipped", "doublon", None, Decimal("100.00"))], {})
     warnings = reading_warnings(reading, Decimal(0), Decimal("99.99"), False, True)
     assert any("ne tombe pas juste" in w and "écart de 0,01 €" in w for w in warnings)
+
+
+def test_data_rows_above_a_header_set_too_low_are_listed_not_lost(services, evaluation_id, tmp_path):
+    from desktop_app.core.programmation import Target
+    from desktop_app.core.programmation_rows import plan_for_header
+
+    path = ccas_list_csv(tmp_path / "concours 2022.csv")
+    preview = services.actions.preview(path)
+    plan = plan_for_header(preview.sheets[0], 4, path.name)  # a user picks row 5, a data row, as header
+    plan.mapping = [Target("carrier"), Target("nature"), Target("amount", "Ville")]
+    report = services.actions.import_file(evaluation_id, path, [plan], dry_run=True)
+    assert reconciled(report) == (Decimal(19256523), Decimal(85000 + 640000 + 1981523), Decimal(12350000 + 4200000))
+    assert [(o.row, o.amount) for o in report.left_out] == [(4, 12350000), (5, 4200000)]
+    assert report.left_out[0].reason.startswith("au-dessus de la ligne d'en-tête")
+    assert report.left_out[1].reason.startswith("ligne choisie comme en-tête alors qu'elle contient un montant")
+
+
+def test_year_headings_over_amount_columns_are_not_data(services, evaluation_id, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Intitulé", "Porteur", 2023, 2024])
+    wb.active.append(["Atelier", "Asso", 1000, 1200])
+    path = tmp_path / "annees.xlsx"
+    wb.save(path)
+    preview = services.actions.preview(path)
+    from desktop_app.core.programmation import Target
+
+    preview.plans[0].mapping[2:] = [Target("amount", "2023"), Target("amount", "2024")]
+    report = services.actions.import_file(evaluation_id, path, preview.plans)
+    assert reconciled(report) == (2200, 2200, 0) and report.left_out == ()
