@@ -389,7 +389,7 @@ class ImportMixin:
         amount_out = sum((o.amount for o in left_out), Decimal(0))
         dropped_ids = {id(rec) for rec, _r in dropped}
         amount_in = sum((rec.amount for rec in records if id(rec) not in dropped_ids), Decimal(0))
-        merged = sum(1 for o in reading.outcomes if o.status == "merged")
+        merged = sum(1 for o in reading.outcomes if o.status == "merged" and id(o.record) not in dropped_ids)
         warnings = reading_warnings(reading, amount_in, amount_out, several, preview.has_amounts)
         return ImportReport(
             preview.path.name, counts["imported"], counts["updated"], len(left_out), counts["new_actions"],

@@ -143,6 +143,12 @@ def test_one_row_per_funder_is_merged_into_one_action(services, evaluation_id, t
     assert report.imported == 2
     assert by_title(services, evaluation_id)["Médiation"].amounts_by_funder == {"État": 20000, "Ville": 5000}
     assert any("montants ajoutés" in e for e in report.errors)
+    assert (report.rows_read, report.merged, report.amount_file, report.amount_imported) == (3, 1, 28000, 28000)
+    # once the action is deleted in the app, both of its rows are left out with their amounts
+    services.actions.delete_action(by_title(services, evaluation_id)["Médiation"].id)
+    again = services.actions.import_file(evaluation_id, path)
+    assert [(o.row, o.amount) for o in again.left_out] == [(2, 20000), (3, 5000)]
+    assert (again.merged, again.updated, again.skipped, again.amount_imported) == (0, 1, 2, 3000)
 
 
 def test_duplicate_row_in_a_wide_file_is_skipped_with_its_reason(services, evaluation_id, tmp_path):
@@ -215,6 +221,10 @@ def test_hand_corrections_survive_a_reimport_and_deleted_actions_stay_deleted(se
     assert "Médiation santé (ASV)" in titles and "Médiation santé" not in titles
     assert "Jardins partagés des Hauts-Champs" not in titles
     assert any("action supprimée dans l'application : non réimportée" in e for e in report.errors)
+    # the deleted action's row is left out with its amount (4 000 + 3 000 + 1 000), and every row is counted
+    assert [(o.row, o.amount) for o in report.left_out] == [(13, 8000)]
+    assert report.amount_imported + report.amount_left_out == report.amount_file == 144000
+    assert report.rows_read == report.imported + report.updated + report.merged + report.skipped == 7
 
 
 def test_mapping_confirmed_by_the_user_is_used(services, evaluation_id, tmp_path):
