@@ -8,7 +8,8 @@ sniffed among `;` `,` and tab, and parsed with the csv module (quoted cells may 
 
 Limits: a sheet stops at the first run of `MAX_BLANK_RUN` empty rows (a sheet declared down to
 row 1 048 576 with a few hundred rows is read in a fraction of a second); a file with more than
-`MAX_ROWS` filled rows is refused: it is not a programmation, and reading it would hang the app.
+`MAX_ROWS` filled rows, or heavier than `MAX_BYTES`, is refused: it is not a programmation, and
+reading it would hang the app.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from desktop_app.services.base import ServiceError
 
 MAX_BLANK_RUN = 500  # a sheet ends after this many empty rows in a row
 MAX_ROWS = 100_000  # filled rows in one file, all sheets together
+MAX_BYTES = 100 * 1024 * 1024  # a programmation of a few thousand rows weighs a few megabytes
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SEPARATORS = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 
@@ -54,8 +56,12 @@ def read_grids(path: Path, what: str = "Aucune action n'a été importée.") -> 
             head = fh.read(8)
     except OSError as exc:
         raise ServiceError(f"Impossible de lire « {path.name} » : {exc.strerror}.") from None
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise refuse(path, "est vide.", what)
+    if size > MAX_BYTES:
+        raise refuse(path, f"pèse {size // (1024 * 1024)} Mo : c'est trop pour un tableau à importer (100 Mo au plus). "
+                     "Gardez seulement les lignes utiles, puis réessayez.", what)
     if head.startswith(b"PK\x03\x04"):
         return _read_zip(path, what)
     if head.startswith(b"\xd0\xcf\x11\xe0"):

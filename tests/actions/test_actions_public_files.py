@@ -203,6 +203,9 @@ def test_a_file_with_too_many_rows_is_refused(services, evaluation_id, tmp_path,
     monkeypatch.setattr(spreadsheet_read, "MAX_ROWS", 50)
     with pytest.raises(ServiceError, match="contient plus de 50 lignes remplies"):
         services.actions.import_file(evaluation_id, huge_dimension_workbook(tmp_path / "g.xlsx", rows=60))
+    monkeypatch.setattr(spreadsheet_read, "MAX_BYTES", 100)
+    with pytest.raises(ServiceError, match="c'est trop pour un tableau à importer"):
+        services.actions.import_file(evaluation_id, scdl_csv(tmp_path / "s.csv"))
     assert services.actions.list(evaluation_id) == []
 
 
