@@ -10,6 +10,7 @@ Qt-free and without I/O.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
 from typing import Any
@@ -24,18 +25,25 @@ _EDITION = re.compile(r"\b(\d+ ?(e|eme|er|ere) edition|edition \d+|saison \d+|re
 _CARRIER_NOISE = re.compile(r"\b(association|asso|assoc|l|la|le|les|de|du|des|d)\b")
 
 
+def _bounded(key: str, limit: int) -> str:
+    """A key that fits its column: a long one keeps its start and a digest of the whole."""
+    if len(key) <= limit:
+        return key
+    return key[: limit - 14] + "~" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:13]
+
+
 def series_key(title: str, carrier: str) -> str:
     """The same action across years: title without years or edition marks, and its carrier."""
     t = _EDITION.sub(" ", _YEARS.sub(" ", normalize(title)))
     c = _CARRIER_NOISE.sub(" ", normalize(carrier))
-    return f"{' '.join(t.split())}|{' '.join(c.split())}"
+    return _bounded(f"{' '.join(t.split())}|{' '.join(c.split())}", 480)
 
 
 def natural_key(file_number: str, series: str, year: int | None, qpv: str = "") -> str:
     number = normalize(file_number).replace(" ", "")
     if number:
-        return f"dossier:{number}"
-    return f"ligne:{series}|{year or ''}|{normalize(qpv)}"
+        return _bounded(f"dossier:{number}", 580)
+    return _bounded(f"ligne:{series}|{year or ''}|{normalize(qpv)}", 580)  # room for a "#2" suffix
 
 
 def infer_year(*texts: str) -> int | None:

@@ -300,6 +300,27 @@ def _add(target: dict[str, float], funder: str, value: float) -> None:
     target[funder] = round(target.get(funder, 0.0) + value, 2)
 
 
+# The longest text each field keeps (the database columns' sizes).
+FIELD_LIMITS = {"title": 400, "carrier": 300, "pillar": 200, "qpv": 400, "file_number": 80, "siret": 20}
+
+
+def _fit(rec: ParsedRow) -> None:
+    """Shorten what does not fit its field, saying so; a long title (a SCDL object written as a
+    paragraph) is kept whole in the description."""
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(rec, name)
+        if len(value) > limit:
+            if name == "title" and not rec.description:
+                rec.description = value
+            setattr(rec, name, value[: limit - 1].rstrip() + "…")
+            rec.warnings.append(f"{name_fr(name)} de plus de {limit} caractères : raccourci")
+
+
+def name_fr(name: str) -> str:
+    return {"title": "intitulé", "carrier": "porteur", "pillar": "pilier", "qpv": "quartiers",
+            "file_number": "n° de dossier", "siret": "SIRET"}[name]
+
+
 def _built_title(nature: str, description: str, carrier: str) -> str:
     what = nature or description or "Subvention"
     return f"{what} — {carrier}" if carrier else what
@@ -445,6 +466,7 @@ def interpret_sheet(sheet: SheetGrid, plan: SheetPlan) -> list[RowOutcome]:
             rec.beneficiaries_qpv_share = _share(
                 _cell(row, col["beneficiaries_qpv"]), plan.labels[col["beneficiaries_qpv"]], rec.beneficiaries, w
             )
+        _fit(rec)
         rec.sources.append((number, amount))
         outcomes.append(RowOutcome(plan.name, number, "ok", "", rec, amount, section))
     return outcomes

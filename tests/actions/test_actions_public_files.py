@@ -354,3 +354,15 @@ def test_year_headings_over_amount_columns_are_not_data(services, evaluation_id,
     preview.plans[0].mapping[2:] = [Target("amount", "2023"), Target("amount", "2024")]
     report = services.actions.import_file(evaluation_id, path, preview.plans)
     assert reconciled(report) == (2200, 2200, 0) and report.left_out == ()
+
+
+def test_a_long_scdl_object_fits_the_title_and_is_kept_whole_in_the_description(services, evaluation_id, tmp_path):
+    objet = "Soutien au fonctionnement de l'association pour ses actions d'accompagnement " * 12
+    path = tmp_path / "scdl.csv"
+    path.write_text(f"nomBeneficiaire;objet;montant\nAsso du Moulin;{objet};1000\n", encoding="utf-8")
+    report = services.actions.import_file(evaluation_id, path)
+    action = services.actions.list(evaluation_id)[0]
+    assert len(action.title) == 400 and action.title.endswith("…")
+    assert action.description == objet.strip()
+    assert any("intitulé de plus de 400 caractères : raccourci" in e for e in report.errors)
+    assert services.actions.import_file(evaluation_id, path).imported == 0  # same key next time
