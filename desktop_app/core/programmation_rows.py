@@ -2,9 +2,11 @@
 
 Given a grid of cell values (merged cells already spread over their range), the header row and
 the column mapping confirmed by the user, every row below the header becomes either an action
-record, or a skipped row with a French reason: a total row, a section title ("PILIER 1 —
-COHÉSION SOCIALE", kept as the pillar of the rows that follow), a repeated header, a row without
-a title, a duplicate. Blank separator rows are passed over silently.
+record, a structure row (a total, a section title such as "PILIER 1 — COHÉSION SOCIALE" kept as
+the pillar of the rows that follow, a repeated header whose "(theme)" starts a section), or a row
+left out with a French reason (neither title nor carrier, a duplicate). A row without a title but
+with a carrier is imported under a title built from its nature, object and carrier. Blank
+separator rows are passed over silently.
 
 Every data row is accounted for: imported (`ok`, or `merged` into the action of an earlier row
 in a one-row-per-funder file) or left out (`skipped`) with its reason and its amount. Section
