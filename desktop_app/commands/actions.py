@@ -1,11 +1,16 @@
 """Commands of the actions structurantes step.
 
-    evalkit import actions FICHIER --db BASE [--evaluation ID] [--json]
+    evalkit import actions FICHIER --db BASE [--evaluation ID] [--sheet FEUILLE] [--header-row N]
+                           [--map champ=colonne ...] [--dry-run] [--json]
     evalkit export actions SORTIE.xlsx --db BASE [--evaluation ID] [--json]
 
-The import prints `{"imported": n, "updated": n, "skipped": n, "errors": [...]}` with `--json`.
-A file that cannot be imported (not a spreadsheet, empty, no recognisable header) exits 1 with a
-French message and imports nothing.
+The import accounts for every data row of the file: imported, updated (already known: same key),
+merged (one row per funder) or left out with its reason and amount, so that
+amount_imported + amount_left_out == amount_file to the cent. `--json` prints header_row, sheet,
+mapping, sections, totals_rows, rows_read, imported, updated, merged, skipped, amount_file,
+amount_imported, amount_left_out (euros, as numbers), left_out [{sheet, row, reason, amount}],
+warnings and remarks; on failure it prints {"error": "..."} too. A file that cannot be imported
+exits 1 with a French message and imports nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +22,22 @@ from desktop_app.commands.util import open_services, print_json, resolve_evaluat
 
 def register(groups) -> None:
     p = groups["import"].add_parser(
-        "actions", help="importer la programmation du contrat de ville (.xlsx ou .csv)",
-        description="Importe les actions de la programmation : en-têtes détectés, colonnes reconnues, "
-        "lignes de total et intertitres écartés. Réimporter un fichier met à jour sans dupliquer.",
+        "actions", help="importer la programmation du contrat de ville (.xlsx, .xls, .ods, .csv, .txt)",
+        description="Importe les actions de la programmation (ou un tableau de subventions au format SCDL) : "
+        "en-têtes détectés, colonnes reconnues, lignes de total et intertitres reconnus. Chaque ligne est "
+        "importée, mise à jour ou écartée avec sa raison et son montant ; le rapprochement des montants est "
+        "affiché. Réimporter le même fichier ne change rien : une ligne est reconnue par son n° de dossier, "
+        "sinon par son intitulé, son porteur, son année et ses quartiers. Un fichier de plus de 100 000 "
+        "lignes remplies est refusé.",
     )
-    p.add_argument("file", metavar="FICHIER", help="programmation au format .xlsx ou .csv")
+    p.add_argument("file", metavar="FICHIER", help="programmation (.xlsx, .xlsm, .xls, .ods, .csv ou .txt)")
+    p.add_argument("--sheet", metavar="FEUILLE", help="n'importer que cette feuille du classeur")
+    p.add_argument("--header-row", type=int, metavar="N", help="numéro de la ligne d'en-tête (comme dans le tableur)")
+    p.add_argument("--map", action="append", default=[], metavar="CHAMP=COLONNE",
+                   help="imposer ce que contient une colonne (nom ou lettre), par ex. porteur=\"Qui porte ?\" "
+                   "ou montant=F ; champs : intitule, porteur, siret, pilier, quartiers, dossier, annee, montant, "
+                   "sollicite, financeur, ignorer… (répétable)")
+    p.add_argument("--dry-run", action="store_true", help="tout calculer sans rien enregistrer")
     p.add_argument("--db", required=True, help="fichier de base de données")
     p.add_argument("--evaluation", help="identifiant de l'évaluation (si la base en contient plusieurs)")
     p.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
@@ -36,27 +52,44 @@ def register(groups) -> None:
 
 
 def cmd_import(args) -> int:
+    from desktop_app.services.actions_import import adjust_plans, format_euros
     from desktop_app.services.base import ServiceError
 
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
         try:
-            report = services.actions.import_file(eid, args.file)
+            plans = None
+            if args.sheet is not None or args.header_row is not None or args.map:
+                preview = services.actions.preview(args.file, require_header=args.header_row is None)
+                plans = adjust_plans(preview, args.sheet, args.header_row, args.map)
+            report = services.actions.import_file(eid, args.file, plans, dry_run=args.dry_run)
         except ServiceError as exc:
             if args.json:
-                print_json({"imported": 0, "updated": 0, "skipped": 0, "errors": [str(exc)]})
+                print_json({"error": str(exc), "imported": 0, "updated": 0, "skipped": 0})
             raise
     finally:
         services.close()
     if args.json:
         print_json(report.as_json())
         return 0
+    if args.dry_run:
+        print("Simulation : rien n'a été enregistré.")
     print(report.summary())
-    for line in report.errors[:40]:
+    for line in report.warnings:
+        print(f"⚠ {line}")
+    if report.left_out:
+        print(f"Lignes écartées ({len(report.left_out)}) :")
+        for o in report.left_out[:40]:
+            amount = f" — {format_euros(o.amount)}" if o.amount else ""
+            print(f"  ligne {o.row} : {o.reason}{amount}")
+        if len(report.left_out) > 40:
+            print(f"  … et {len(report.left_out) - 40} autre(s) (voir --json).")
+    remarks = [line for line in report.errors if "ligne de total" not in line and "intertitre" not in line]
+    for line in remarks[:40]:
         print(f"  {line}")
-    if len(report.errors) > 40:
-        print(f"  … et {len(report.errors) - 40} autre(s) remarque(s) (voir --json).")
+    if len(remarks) > 40:
+        print(f"  … et {len(remarks) - 40} autre(s) remarque(s) (voir --json).")
     sys.stdout.flush()
     return 0
 

@@ -5,7 +5,8 @@ cells, amounts typed as `12 500 €` or as text, `NC` or `environ 50` in a numbe
 funder columns. This module reads cell values French-style and proposes, for each column of a
 header row, what it holds (title, carrier, SIRET, pillar, QPV, amounts per funder…).
 
-Row interpretation (sections, totals, duplicates) is in `core.programmation_rows`.
+Header detection and column mapping are in `core.programmation_headers`; row interpretation
+(sections, totals, duplicates, reconciliation) is in `core.programmation_rows`.
 Qt-free and without I/O: it works on grids of cell values read by the services.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -40,6 +40,7 @@ FIELD_LABELS: dict[str, str] = {
     "description": "Objectifs / description",
     "first_year": "Financée depuis (année)",
     "multi_year": "Convention pluriannuelle (CPO)",
+    "nature": "Nature de l'aide / type d'action",
 }
 # Targets a column can hold only once per sheet (amounts can be many: one per funder).
 SINGLE_TARGETS = frozenset(FIELD_LABELS) - {"ignore", "amount", "requested"}
@@ -51,15 +52,23 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": (
         "intitule", "intitule de l action", "intitule action", "intitule du projet", "titre",
         "titre de l action", "nom de l action", "action", "libelle", "libelle de l action", "projet",
-        "nom du projet", "intitule de l operation", "operation",
+        "nom du projet", "intitule de l operation", "operation", "objet", "sub objet", "objet de la subvention",
+        "objet de l aide", "objet du dossier", "intitule du dossier", "intitule dossier", "libelle du dossier",
+        "libelle dossier", "nom du dossier", "intitule de la demande", "objet de la demande",
     ),
     "carrier": (
         "porteur", "porteur de projet", "structure porteuse", "structure", "organisme",
         "organisme porteur", "raison sociale", "operateur", "association", "nom de la structure",
         "nom du porteur", "demandeur", "beneficiaire de la subvention", "porteur de l action",
-        "nom de l organisme", "maitre d ouvrage",
+        "nom de l organisme", "maitre d ouvrage", "nom beneficiaire", "attrib nom", "beneficiaire",
+        "nom du beneficiaire", "beneficiaire nom", "raison sociale du beneficiaire", "organisme beneficiaire",
+        "tiers", "nom du tiers", "libelle tiers", "nom tiers", "structure beneficiaire", "denomination",
     ),
-    "siret": ("siret", "n siret", "numero siret", "siret du porteur", "siret de la structure", "siren siret"),
+    "siret": (
+        "siret", "n siret", "numero siret", "siret du porteur", "siret de la structure", "siren siret",
+        "id beneficiaire", "attrib siret", "siret beneficiaire", "siret du beneficiaire", "beneficiaire siret",
+        "identifiant beneficiaire", "n siret du beneficiaire", "siret tiers",
+    ),
     "pillar": (
         "pilier", "axe", "thematique", "theme", "orientation", "priorite", "objectif strategique",
         "enjeu", "volet", "pilier du contrat", "axe du contrat", "thematique du contrat",
@@ -75,8 +84,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "dossier", "code dossier", "reference dossier", "ref dossier", "identifiant dossier",
         "id dossier", "n dossier dauphin", "reference", "n dauphin", "numero dauphin", "n tiers dossier",
     ),
-    "year": ("annee", "exercice", "annee de programmation", "millesime", "annee de financement", "programmation"),
-    "funder": ("financeur", "financeurs", "cofinanceur", "organisme financeur", "nom du financeur", "financeur sollicite"),
+    "year": (
+        "annee", "exercice", "annee de programmation", "millesime", "annee de financement", "programmation",
+        "date convention", "acte date", "date de convention", "date de la convention", "date de deliberation",
+        "date de la deliberation", "date deliberation", "date de decision", "date decision", "date d attribution",
+        "date attribution", "annee budgetaire", "exercice budgetaire", "date du vote", "date de vote",
+    ),
+    "funder": (
+        "financeur", "financeurs", "cofinanceur", "organisme financeur", "nom du financeur", "financeur sollicite",
+        "nom attribuant", "coll nom", "attribuant", "collectivite", "nom de l attribuant", "nom de la collectivite",
+        "collectivite attribuante",
+    ),
     "total_cost": (
         "cout total", "budget total", "cout de l action", "budget de l action", "montant total",
         "total", "cout total de l action", "budget previsionnel", "cout global", "budget global",
@@ -96,6 +114,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "objectif", "objectifs", "description", "resume", "descriptif", "objet",
         "objectifs de l action", "description de l action", "contenu",
     ),
+    "nature": (
+        "nature", "nature de l aide", "nature de la subvention", "sub nature", "type d aide", "type de subvention",
+        "nature de l action", "type d action", "dispositif", "dispositif aide", "dispositif d aide",
+    ),
     "first_year": (
         "financee depuis", "annee de creation", "depuis", "premiere annee", "premiere annee de financement",
         "annee de demarrage", "date de creation",
@@ -103,11 +125,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "multi_year": ("cpo", "convention pluriannuelle", "pluriannuel", "pluriannuelle", "convention pluriannuelle d objectifs"),
 }
 
+# Columns of the known formats that are not imported: evidence that a row is a header, never mapped.
+# The funder's SIRET (SCDL idAttribuant / COLL_SIRET) must never be read as the carrier's.
+KNOWN_OTHER: tuple[str, ...] = (
+    "id attribuant", "coll siret", "siret attribuant", "siret de l attribuant", "reference decision",
+    "conditions versement", "dates periode versement", "id rae", "notification ue", "pourcentage subvention",
+    "multi financeur", "sub date", "acte ref", "sub rae", "sub versement", "sub periode", "sub conditions",
+    "sub pourcentage", "attrib adresse", "attrib code postal", "attrib ville", "attrib rna", "rna", "code postal",
+    "commune", "ville du beneficiaire", "adresse", "observations", "commentaire", "commentaires", "statut",
+    "etat du dossier", "date de depot", "date de paiement", "service instructeur", "instructeur",
+)
+
 MONEY_WORDS = (
     "montant", "montants", "subvention", "subventions", "financement", "financements", "credits",
     "credit", "accorde", "accordee", "accordes", "attribue", "attribuee", "vote", "votee",
     "sollicite", "sollicitee", "demande", "demandee", "part", "participation", "aide", "eur",
-    "euros", "€", "ht", "ttc", "programme", "programmee", "propose", "proposee", "en",
+    "euros", "€", "ht", "ttc", "programme", "programmee", "propose", "proposee", "en", "verse", "versee",
+    "verses", "versement", "alloue", "allouee", "octroye", "octroyee", "paye", "payee", "mandate", "mandatee",
+    "attribution", "total", "subventionne",
 )
 REQUESTED_WORDS = ("sollicite", "sollicitee", "demande", "demandee")
 
@@ -155,8 +190,12 @@ def normalize(value: Any) -> str:
     return _normalize(str(value))
 
 
+_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
+
+
 @lru_cache(maxsize=8192)
 def _normalize(text: str) -> str:
+    text = _CAMEL.sub(" ", text)  # SCDL "nomBeneficiaire" -> "nom Beneficiaire"
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
@@ -303,193 +342,3 @@ def parse_yes(value: Any) -> bool | None:
     if key in ("non", "n", "no", "0", "faux", "false", "annuel", "annuelle") or key.startswith("non"):
         return False
     return None
-
-
-# --------------------------------------------------------------------------- headers
-
-@dataclass(frozen=True)
-class HeaderGuess:
-    row: int  # 0-based index in the grid
-    labels: tuple[str, ...]
-    score: int
-
-
-def funder_label(header: str) -> str:
-    """The funder named by an amount column header: "Montant accordé État (BOP 147)" -> "État (BOP 147)";
-    "" when the header names no funder ("Montant accordé")."""
-    text = clean_text(header)
-    text = re.sub(r"\((en )?(€|euros?|eur)\)|€", " ", text, flags=re.IGNORECASE)
-    words = text.split()
-    skip = set(MONEY_WORDS) | {"de", "du", "des", "la", "le", "l", "d", "par", "au", "aux", "-", "–", ":"}
-
-    def key(word: str) -> str:
-        return normalize(word.strip("()[]:;,-–")) or word
-
-    while words:
-        first = re.sub(r"^(l|d)['’]", "", words[0], flags=re.IGNORECASE)
-        if key(first) in skip:
-            words.pop(0)
-        elif first != words[0]:
-            words[0] = first
-        else:
-            break
-    while words and key(words[-1]) in skip:
-        words.pop()
-    text = " ".join(words).strip(" :-–")
-    if text.count("(") < text.count(")"):
-        text = text.rstrip(")")
-    if not text:
-        return ""
-    return text[:1].upper() + text[1:]
-
-
-def _funder_token(h: str) -> str | None:
-    best = None
-    for token in FUNDERS:
-        if _has_phrase(h, token) and (best is None or len(token) > len(best)):
-            best = token
-    return best
-
-
-def _numeric_share(values: Sequence[Any]) -> float:
-    filled = [v for v in values if not is_blank(v)]
-    if not filled:
-        return 1.0  # nothing to contradict the header
-    ok = 0
-    for v in filled:
-        n = parse_number(v)
-        if n.value is not None or (n.note and "non communiqué" in n.note):
-            ok += 1
-    return ok / len(filled)
-
-
-def guess_target(header: Any, samples: Sequence[Any] = ()) -> tuple[Target, int]:
-    """What a column with this header (and these sample values) most likely holds, with a score
-    (0 when nothing matches). Header words decide; sample values only veto numeric targets."""
-    h = normalize(header)
-    if not h:
-        return IGNORE, 0
-    candidates: list[tuple[int, str]] = []
-    for kind, phrases in SYNONYMS.items():
-        for phrase in phrases:
-            if h == phrase:
-                candidates.append((100 + len(phrase), kind))
-            elif _has_phrase(h, phrase):
-                candidates.append((len(phrase), kind))
-    has_money = any(_has_phrase(h, w) for w in MONEY_WORDS if len(w) > 3) or "€" in str(header)
-    funder = _funder_token(h)
-    numeric = _numeric_share(samples) >= 0.6
-    not_money = ("total", "cout", "budget", "dont", "%", "pourcentage", "taux", "nombre", "nb", "habitants")
-    if (has_money or funder) and numeric and not any(_has_phrase(h, w) for w in not_money) and "%" not in str(header):
-        kind = "requested" if any(_has_phrase(h, w) for w in REQUESTED_WORDS) else "amount"
-        label = funder_label(str(header)) or (FUNDERS[funder] if funder else "")
-        score = 60 + (20 if funder else 0)
-        best_other = max((c for c in candidates if c[1] not in ("year", "title")), default=(0, ""))
-        specific = best_other[1] in ("beneficiaries", "beneficiaries_qpv", "file_number", "siret", "first_year", "multi_year")
-        if best_other[0] < 100 and not (best_other[1] == "funder" and not has_money) and not (specific and best_other[0] >= 8):
-            return Target(kind, label), score
-    if not candidates:
-        return IGNORE, 0
-    candidates.sort(reverse=True)
-    for score, kind in candidates:
-        if kind in NUMERIC_TARGETS and not numeric:
-            continue
-        if kind == "year" and samples and not any(parse_year(v) for v in samples if not is_blank(v)):
-            continue
-        return Target(kind), score
-    return IGNORE, 0
-
-
-def _sniff(samples: Sequence[Any]) -> Target:
-    """A column whose header says nothing: recognise SIRET numbers or QPV codes in its values."""
-    filled = [clean_text(v) for v in samples if not is_blank(v)]
-    if len(filled) < 2:
-        return IGNORE
-    siret = sum(1 for v in filled if re.fullmatch(r"\d{14}", re.sub(r"[\s.]", "", v)))
-    qpv = sum(1 for v in filled if re.search(r"\bQ[NP]\d{3}", v.upper()) or re.search(r"\bQ[NP]0?2[AB]\d", v.upper()))
-    if siret / len(filled) >= 0.6:
-        return Target("siret")
-    if qpv / len(filled) >= 0.6:
-        return Target("qpv")
-    return IGNORE
-
-
-def propose_mapping(labels: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[Target]:
-    """One target per column; single-valued targets go to the best-scored column only."""
-    guesses = [guess_target(label, columns[i] if i < len(columns) else ()) for i, label in enumerate(labels)]
-    best: dict[str, tuple[int, int]] = {}
-    for i, (target, score) in enumerate(guesses):
-        if target.kind in SINGLE_TARGETS and (target.kind not in best or score > best[target.kind][0]):
-            best[target.kind] = (score, i)
-    out: list[Target] = []
-    for i, (target, _score) in enumerate(guesses):
-        if target.kind in SINGLE_TARGETS and best[target.kind][1] != i:
-            target = IGNORE
-        if target.kind == "ignore" and i < len(columns):
-            sniffed = _sniff(columns[i])
-            if sniffed.kind != "ignore" and sniffed.kind not in best:
-                best[sniffed.kind] = (1, i)
-                target = sniffed
-        out.append(target)
-    # Long format: a generic amount column next to a "funder" column takes its funder per row.
-    if any(t.kind == "funder" for t in out):
-        out = [Target(t.kind, "") if t.kind in AMOUNT_TARGETS and not _funder_token(normalize(labels[i])) else t
-               for i, t in enumerate(out)]
-    return out
-
-
-def header_labels(rows: Sequence[Sequence[Any]], header_row: int, merged: Sequence[tuple[int, int, int, int]] = ()) -> list[str]:
-    """Column labels of a header row. A group label merged over some columns in the row above
-    ("Montants accordés" over "État | Ville | Région") is put in front of each sub-label."""
-    header = list(rows[header_row]) if header_row < len(rows) else []
-    width = max((len(r) for r in rows[header_row: header_row + 30]), default=len(header))
-    header += [None] * (width - len(header))
-    labels = [clean_text(v) for v in header]
-    if header_row == 0:
-        return labels
-    for r1, c1, r2, c2 in merged:
-        if r2 != header_row - 1 or r1 > header_row - 1:
-            continue
-        span = c2 - c1 + 1
-        if span < 2 or span >= max(width - 1, 2):
-            continue  # a title over the whole table is not a group label
-        parent = clean_text(rows[r1][c1]) if c1 < len(rows[r1]) else ""
-        if not parent:
-            continue
-        for c in range(c1, min(c2 + 1, width)):
-            if labels[c] and normalize(parent) not in normalize(labels[c]):
-                labels[c] = f"{parent} {labels[c]}"
-            elif not labels[c]:
-                labels[c] = parent
-    return labels
-
-
-def column_values(rows: Sequence[Sequence[Any]], start: int, col: int, limit: int = 40) -> list[Any]:
-    out = []
-    for row in rows[start: start + limit]:
-        out.append(row[col] if col < len(row) else None)
-    return out
-
-
-def detect_header(rows: Sequence[Sequence[Any]], merged: Sequence[tuple[int, int, int, int]] = (), scan: int = 40) -> HeaderGuess | None:
-    """The header row: the first rows' row whose cells name the most known columns, one of them
-    the action's title. None when no row looks like a header."""
-    best: HeaderGuess | None = None
-    for r in range(min(scan, len(rows))):
-        cells = [c for c in rows[r] if not is_blank(c)]
-        if len(cells) < 2:
-            continue
-        if sum(1 for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool)) > len(cells) / 2:
-            continue  # a data row
-        labels = header_labels(rows, r, merged)
-        if not any(guess_target(label)[0].kind == "title" for label in labels if label):
-            continue  # cheap test on the words alone before looking at the values below
-        columns = [column_values(rows, r + 1, c, 15) for c in range(len(labels))]
-        targets = propose_mapping(labels, columns)
-        kinds = [t.kind for t in targets if t.kind != "ignore"]
-        if "title" not in kinds:
-            continue
-        score = len(kinds)
-        if score >= 2 and (best is None or score > best.score):
-            best = HeaderGuess(r, tuple(labels), score)
-    return best

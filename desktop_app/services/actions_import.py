@@ -1,7 +1,7 @@
-"""Importing a programmation file (.xlsx or .csv) into the actions of an evaluation.
+"""Importing a programmation file (.xlsx, .xlsm, .xls, .ods, .csv, .txt) into the actions of an evaluation.
 
-`read_sheets` turns a file into grids of values (merged cells spread over their range, CSV
-encoding and delimiter detected) or refuses it with a French message naming the file;
+`read_sheets` turns a file into grids of values (`services.spreadsheet_read`) or refuses it with
+a French message naming the file;
 `ImportMixin` (mixed into `ActionService`) previews a file (header row and proposed mapping
 per sheet) and imports it in one transaction: rows already known (same natural key) are
 updated, new rows of a known action (same series) are linked to it, the others create actions.
@@ -9,18 +9,18 @@ updated, new rows of a known action (same series) are linked to it, the others c
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from desktop_app.core.programmation import normalize
+from desktop_app.core.programmation import AMOUNT_TARGETS, FIELD_LABELS, Target, normalize
+from desktop_app.core.programmation_headers import funder_label
 from desktop_app.core.programmation_rows import (
     FileReading,
     ParsedRow,
@@ -29,14 +29,15 @@ from desktop_app.core.programmation_rows import (
     auto_plan,
     describe,
     interpret_file,
+    plan_for_header,
     split_qpv,
 )
 from desktop_app.services.base import ServiceError
+from desktop_app.services.spreadsheet_read import read_grids, refuse
 from desktop_app.store.models import new_id
 from desktop_app.store.models_actions import Action, ActionFunding
 
 Progress = Callable[[int, int, str], None]
-MAX_BLANK_RUN = 500  # stop reading a sheet after this many blank rows in a row
 ACTION_FIELDS = ("title", "carrier", "siret", "pillar", "qpv", "description", "first_year", "multi_year")
 FUNDING_FIELDS = (
     "year", "file_number", "qpv", "amounts", "requested", "total_cost", "beneficiaries", "beneficiaries_qpv_share",
@@ -46,112 +47,12 @@ FUNDING_FIELDS = (
 # --------------------------------------------------------------------------- reading files
 
 def _refuse(path: Path, why: str) -> ServiceError:
-    return ServiceError(f"« {path.name} » {why} Aucune action n'a été importée.")
+    return refuse(path, why)
 
 
 def read_sheets(path: Path) -> tuple[list[SheetGrid], str]:
     """The sheets of a programmation file and a short French description of the format read."""
-    path = Path(path)
-    if not path.is_file():
-        raise ServiceError(f"Fichier introuvable : {path}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ServiceError(f"Impossible de lire « {path.name} » : {exc.strerror}.") from None
-    if not data.strip():
-        raise _refuse(path, "est vide.")
-    if data.startswith(b"PK\x03\x04"):
-        return _read_zip(path, data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse(
-            path,
-            "est au format Excel 97-2003 (.xls), que l'application ne lit pas : ouvrez-le dans Excel ou "
-            "LibreOffice et enregistrez-le au format .xlsx ou .csv.",
-        )
-    if data.startswith(b"%PDF"):
-        raise _refuse(path, "est un document PDF, pas un tableur : exportez la programmation au format .xlsx ou .csv.")
-    return _read_csv(path, data)
-
-
-def _read_zip(path: Path, data: bytes) -> tuple[list[SheetGrid], str]:
-    try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
-        raise _refuse(path, "est endommagé : ce n'est pas un classeur lisible.") from None
-    if "xl/workbook.xml" not in names:
-        if "mimetype" in names and "content.xml" in names:
-            raise _refuse(path, "est un classeur OpenDocument (.ods) : enregistrez-le au format .xlsx ou .csv.")
-        if "word/document.xml" in names:
-            raise _refuse(path, "est un document Word, pas un tableur (.xlsx ou .csv attendu).")
-        raise _refuse(path, "n'est pas un tableur (.xlsx ou .csv attendu).")
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on damaged files
-        raise _refuse(path, "n'a pas pu être lu comme un classeur Excel (fichier endommagé ?).") from None
-    sheets = []
-    for ws in wb.worksheets:
-        rows: list[list[Any]] = []
-        blank_run = 0
-        for values in ws.iter_rows(values_only=True):
-            row = list(values)
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                blank_run += 1
-                if blank_run > MAX_BLANK_RUN:
-                    break
-            else:
-                blank_run = 0
-            rows.append(row)
-        while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
-            rows.pop()
-        merged = []
-        for rng in ws.merged_cells.ranges:
-            r1, c1, r2, c2 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
-            if r1 >= len(rows):
-                continue
-            merged.append((r1, c1, min(r2, len(rows) - 1), c2))
-            value = rows[r1][c1] if c1 < len(rows[r1]) else None
-            for r in range(r1, min(r2, len(rows) - 1) + 1):
-                row = rows[r]
-                if len(row) <= c2:
-                    row.extend([None] * (c2 + 1 - len(row)))
-                for c in range(c1, c2 + 1):
-                    row[c] = value
-        sheets.append(SheetGrid(ws.title, rows, merged))
-    return sheets, f"classeur Excel, {len(sheets)} feuille{'s' if len(sheets) > 1 else ''}"
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
-
-
-def _read_csv(path: Path, data: bytes) -> tuple[list[SheetGrid], str]:
-    sample_bytes = data[:4096]
-    if b"\x00" in sample_bytes:
-        raise _refuse(path, "n'est pas un tableur (.xlsx ou .csv attendu).")
-    text, encoding = _decode(data)
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > 4:
-        raise _refuse(path, "n'est pas un tableur (.xlsx ou .csv attendu).")
-    sample = "\n".join(text.splitlines()[:40])
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in (";", "\t", ",", "|")}
-        delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    rows = [[c if c.strip() else None for c in r] for r in rows]
-    while rows and all(c is None for c in rows[-1]):
-        rows.pop()
-    names = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
-    label = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}[encoding]
-    return [SheetGrid(path.stem, rows)], f"fichier CSV ({label}, séparateur {names.get(delimiter, delimiter)})"
+    return read_grids(Path(path))
 
 
 # --------------------------------------------------------------------------- preview and report
@@ -175,6 +76,19 @@ class ImportPreview:
     def reading(self) -> FileReading:
         return interpret_file(self.sheets, self.plans)
 
+    @property
+    def has_amounts(self) -> bool:
+        return any(t.kind in AMOUNT_TARGETS for p in self.plans if p.enabled and p.header_row is not None
+                   for t in p.mapping)
+
+    def warnings(self, reading: FileReading) -> list[str]:
+        """The warnings the import would give, before anything is written."""
+        return reading_warnings(reading, reading.amount_kept, reading.amount_left_out, self.several_sheets,
+                                self.has_amounts)
+
+    def reconciliation(self, reading: FileReading) -> str:
+        return reconciliation_line(reading.amount_file, reading.amount_kept, reading.amount_left_out, False)
+
     def messages(self, reading: FileReading | None = None) -> list[str]:
         reading = reading or self.reading()
         several = self.several_sheets
@@ -187,19 +101,78 @@ class ImportPreview:
         return out
 
 
+LEFT_OUT_WARNING_SHARE = Decimal("0.05")  # more than 5 % of the file's amount left out: a warning
+
+
+def euros(value: Decimal) -> int | float:
+    """A Decimal amount as a JSON number in euros (an integer when it has no cents)."""
+    value = value.quantize(Decimal("0.01"))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def format_euros(value: Decimal) -> str:
+    """« 19 256 523 € » (narrow spaces), cents only when there are some."""
+    value = value.quantize(Decimal("0.01"))
+    if value == value.to_integral_value():
+        text = f"{int(value):,}".replace(",", "\u202f")
+    else:
+        text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text} €"
+
+
+def reconciliation_line(amount_file: Decimal, amount_in: Decimal, amount_out: Decimal, done: bool) -> str:
+    verb = "importés" if done else "à importer"
+    return (f"{format_euros(amount_file)} dans le fichier · {format_euros(amount_in)} {verb} · "
+            f"{format_euros(amount_out)} écartés")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    sheet: str
+    row: int
+    reason: str
+    amount: Decimal
+
+
 @dataclass(frozen=True)
 class ImportReport:
     filename: str
     imported: int  # new rows written (new actions, or new years of a known action)
     updated: int  # rows already known, brought up to date (changed or not)
-    skipped: int
+    skipped: int  # data rows left out (listed in `left_out`)
     new_actions: int
     linked: int  # new years linked to an action already known (recurring action)
     unchanged: int  # among `updated`, the rows that were already identical
-    errors: tuple[str, ...] = field(default=())
+    errors: tuple[str, ...] = field(default=())  # remarks, row by row (French)
+    merged: int = 0  # rows whose amounts went to the action of an earlier row (one row per funder)
+    rows_read: int = 0  # data rows = imported + updated + merged + skipped
+    amount_file: Decimal = Decimal(0)
+    amount_imported: Decimal = Decimal(0)
+    amount_left_out: Decimal = Decimal(0)
+    left_out: tuple[LeftOut, ...] = ()
+    warnings: tuple[str, ...] = ()
+    sheets: tuple[dict, ...] = ()  # per imported sheet: name, header_row (1-based), mapping
+    sections: tuple[str, ...] = ()
+    totals_rows: tuple[int, ...] = ()
+    dry_run: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "updated": self.updated, "skipped": self.skipped, "errors": list(self.errors)}
+        first = self.sheets[0] if self.sheets else {}
+        return {
+            "file": self.filename, "dry_run": self.dry_run,
+            "sheet": first.get("sheet"), "header_row": first.get("header_row"), "mapping": first.get("mapping", {}),
+            "sheets": list(self.sheets), "sections": list(self.sections), "totals_rows": list(self.totals_rows),
+            "rows_read": self.rows_read, "imported": self.imported, "updated": self.updated,
+            "merged": self.merged, "skipped": self.skipped, "new_actions": self.new_actions,
+            "amount_file": euros(self.amount_file), "amount_imported": euros(self.amount_imported),
+            "amount_left_out": euros(self.amount_left_out),
+            "left_out": [{"sheet": o.sheet, "row": o.row, "reason": o.reason, "amount": euros(o.amount)}
+                         for o in self.left_out],
+            "warnings": list(self.warnings), "remarks": list(self.errors),
+        }
+
+    def reconciliation(self) -> str:
+        return reconciliation_line(self.amount_file, self.amount_imported, self.amount_left_out, not self.dry_run)
 
     def summary(self) -> str:
         """One French sentence for the status bar or the end-of-import dialog."""
@@ -210,11 +183,130 @@ class ImportReport:
         changed = self.updated - self.unchanged
         parts.append(f"{self.updated} déjà connue{'s' if self.updated > 1 else ''}"
                      + (f" dont {changed} mise{'s' if changed > 1 else ''} à jour" if self.updated else ""))
-        parts.append(f"{self.skipped} ignorée{'s' if self.skipped > 1 else ''}")
-        return f"« {self.filename} » : " + ", ".join(parts) + "."
+        if self.merged:
+            parts.append(f"{self.merged} fusionnée{'s' if self.merged > 1 else ''}")
+        parts.append(f"{self.skipped} écartée{'s' if self.skipped > 1 else ''}")
+        return f"« {self.filename} » : " + ", ".join(parts) + ".\n" + self.reconciliation()
+
+
+def reading_warnings(reading: FileReading, amount_in: Decimal, amount_out: Decimal, several: bool,
+                     has_amounts: bool) -> list[str]:
+    """What the user must be told before trusting the import."""
+    out: list[str] = []
+    amount_file = reading.amount_file
+    if not has_amounts:
+        out.append("Aucune colonne de montant n'est reconnue : le rapprochement des montants est impossible. "
+                   "Indiquez la colonne du montant accordé.")
+    if amount_in + amount_out != amount_file:
+        out.append(f"Le rapprochement ne tombe pas juste : {format_euros(amount_file)} dans le fichier, "
+                   f"{format_euros(amount_in)} importés et {format_euros(amount_out)} écartés "
+                   f"(écart de {format_euros(amount_file - amount_in - amount_out)}).")
+    if amount_file > 0 and amount_out > amount_file * LEFT_OUT_WARNING_SHARE:
+        share = (amount_out * 100 / amount_file).quantize(Decimal("0.1"))
+        out.append(f"{format_euros(amount_out)} sur {format_euros(amount_file)} ({str(share).replace('.', ',')} %) "
+                   "sont écartés : vérifiez les lignes écartées avant de vous fier à la programmation importée.")
+    unreadable = [(r, v) for r in reading.records for v in r.unreadable]
+    if unreadable:
+        rows = ", ".join(f"{r.row} (« {v} »)" for r, v in unreadable[:12])
+        more = f" et {len(unreadable) - 12} autres" if len(unreadable) > 12 else ""
+        out.append(f"{len(unreadable)} montant{'s' if len(unreadable) > 1 else ''} illisible{'s' if len(unreadable) > 1 else ''}, "
+                   f"action{'s' if len(unreadable) > 1 else ''} importée{'s' if len(unreadable) > 1 else ''} sans montant : "
+                   f"ligne{'s' if len(unreadable) > 1 else ''} {rows}{more}.")
+    built = [r for r in reading.records if r.built_title]
+    if built:
+        rows = ", ".join(str(r.row) for r in built[:12]) + (f" et {len(built) - 12} autres" if len(built) > 12 else "")
+        out.append(f"{len(built)} ligne{'s' if len(built) > 1 else ''} sans intitulé, importée{'s' if len(built) > 1 else ''} "
+                   f"avec un intitulé construit (nature, objet, porteur) : ligne{'s' if len(built) > 1 else ''} {rows}.")
+    return out
 
 
 # --------------------------------------------------------------------------- writing
+
+class _DryRun(Exception):
+    """Raised inside the transaction of a dry run so that it is rolled back."""
+
+
+# Field names accepted by `--map champ=colonne` (French or the app's own ids).
+MAP_ALIASES = {
+    "intitule": "title", "titre": "title", "objet": "title", "porteur": "carrier", "structure": "carrier",
+    "beneficiaire": "carrier", "pilier": "pillar", "axe": "pillar", "thematique": "pillar", "quartier": "qpv",
+    "quartiers": "qpv", "dossier": "file_number", "numero": "file_number", "annee": "year", "montant": "amount",
+    "sollicite": "requested", "financeur": "funder", "cout": "total_cost", "beneficiaires": "beneficiaries",
+    "ignorer": "ignore", "aucun": "ignore",
+}
+
+
+def _column_index(plan: SheetPlan, text: str) -> int | None:
+    """A column named by its heading (accents and case aside) or its letter (A, B, … AA)."""
+    wanted = normalize(text)
+    for i, label in enumerate(plan.labels):
+        if normalize(label) == wanted:
+            return i
+    if text.isalpha() and text.isupper() and len(text) <= 2:
+        index = 0
+        for ch in text:
+            index = index * 26 + ord(ch) - 64
+        if 0 < index <= len(plan.labels):
+            return index - 1
+    return None
+
+
+def adjust_plans(preview: ImportPreview, sheet: str | None = None, header_row: int | None = None,
+                 overrides: list[str] | None = None) -> list[SheetPlan]:
+    """The plans once a sheet, a header row (1-based) and `champ=colonne` choices are imposed,
+    as the dialog lets a user do. French ServiceError for a choice that does not fit the file."""
+    plans = list(preview.plans)
+    names = [p.name for p in plans]
+    if sheet is not None:
+        if sheet not in names:
+            raise _refuse(preview.path, f"n'a pas de feuille « {sheet} » (feuilles : {', '.join(names)}).")
+        plans = [p if p.name == sheet else dataclasses.replace(p, enabled=False) for p in plans]
+        chosen = plans[names.index(sheet)]
+        if chosen.header_row is None and header_row is None:
+            raise _refuse(preview.path, f": aucune ligne d'en-tête reconnue dans la feuille « {sheet} » ; "
+                          "indiquez-la avec --header-row.")
+    if header_row is not None or overrides:
+        index = names.index(sheet) if sheet is not None else next(
+            (i for i, p in enumerate(plans) if p.enabled and p.header_row is not None), 0)
+        grid = preview.sheet(plans[index].name)
+        if header_row is not None:
+            if not 1 <= header_row <= len(grid.rows):
+                raise _refuse(preview.path, f": la ligne d'en-tête {header_row} n'existe pas "
+                              f"(la feuille « {grid.name} » a {len(grid.rows)} lignes).")
+            plans[index] = plan_for_header(grid, header_row - 1, preview.path.name)
+        plan = plans[index]
+        if plan.header_row is None:
+            raise _refuse(preview.path, f": indiquez la ligne d'en-tête de la feuille « {plan.name} » (--header-row).")
+        mapping = list(plan.mapping)
+        for item in overrides or []:
+            field_name, sep, column = item.partition("=")
+            kind = MAP_ALIASES.get(normalize(field_name), field_name.strip())
+            if not sep or kind not in FIELD_LABELS:
+                known = ", ".join(k for k in FIELD_LABELS if k != "ignore")
+                raise _refuse(preview.path, f": « {item} » n'est pas un choix de colonne valable "
+                              f"(champ=colonne, champs : {known}).")
+            col = _column_index(plan, column.strip())
+            if col is None:
+                raise _refuse(preview.path, f": pas de colonne « {column.strip()} » dans l'en-tête "
+                              f"(colonnes : {', '.join(h for h in plan.labels if h)}).")
+            if kind not in AMOUNT_TARGETS and kind != "ignore":
+                mapping = [Target() if t.kind == kind else t for t in mapping]
+            mapping[col] = Target(kind, funder_label(plan.labels[col]) if kind in AMOUNT_TARGETS else "")
+        plans[index] = dataclasses.replace(plan, mapping=mapping, enabled=True)
+    return plans
+
+
+def _sheet_json(plan: SheetPlan) -> dict[str, Any]:
+    mapping: dict[str, Any] = {}
+    for label, target in zip(plan.labels, plan.mapping, strict=False):
+        if target.kind == "ignore":
+            continue
+        if target.kind in AMOUNT_TARGETS:
+            mapping.setdefault(target.kind, []).append({"column": label, "funder": target.funder})
+        else:
+            mapping[target.kind] = label
+    return {"sheet": plan.name, "header_row": (plan.header_row or 0) + 1, "mapping": mapping}
+
 
 def _funding_values(rec: ParsedRow) -> dict[str, Any]:
     return {
@@ -245,27 +337,31 @@ def _merge_qpv(old: str, new: str) -> str:
 class ImportMixin:
     """Preview and import of programmation files (mixed into ActionService)."""
 
-    def preview(self, path: str | Path) -> ImportPreview:
+    def preview(self, path: str | Path, require_header: bool = True) -> ImportPreview:
+        """The file read, its header rows and mappings proposed. Without `require_header`, a file
+        whose header was not recognised is not refused (the user is about to say where it is)."""
         path = Path(path)
         sheets, fmt = read_sheets(path)
         if not any(s.rows for s in sheets):
             raise _refuse(path, "ne contient aucune donnée.")
         plans = [auto_plan(s, path.name) for s in sheets]
-        if not any(p.header_row is not None for p in plans):
+        if require_header and not any(p.header_row is not None for p in plans):
             raise _refuse(
                 path,
                 "ne contient aucune ligne d'en-tête reconnue : il faut au moins une colonne « Intitulé de "
-                "l'action » et une autre colonne connue (porteur, montant, QPV…).",
+                "l'action » ou « Porteur » / « Bénéficiaire » et une autre colonne connue (montant, QPV…). "
+                "Indiquez la ligne d'en-tête (--header-row) si le tableau en a une.",
             )
         return ImportPreview(path, fmt, sheets, plans)
 
     def import_file(
         self, evaluation_id: str, path: str | Path, plans: list[SheetPlan] | None = None,
-        progress: Progress | None = None,
+        progress: Progress | None = None, dry_run: bool = False,
     ) -> ImportReport:
         """Import a programmation in one transaction. `plans` are the sheets' header rows and
-        mappings as confirmed by the user (proposed ones when None)."""
-        preview = self.preview(path)
+        mappings as confirmed by the user (proposed ones when None). With `dry_run`, everything
+        is worked out (new, updated, left out) and nothing is written."""
+        preview = self.preview(path, require_header=plans is None)
         if plans is not None:
             preview.plans = list(plans)
         if progress:
@@ -276,14 +372,32 @@ class ImportMixin:
         if not records:
             detail = "\n".join(messages[:5])
             raise _refuse(preview.path, "ne contient aucune action importable." + (f"\n{detail}" if detail else ""))
-        skipped = len(reading.skipped)
-        with self.tx() as s:
-            self._evaluation(s, evaluation_id)
-            counts, extra_messages = self._write_records(s, evaluation_id, preview.path.name, records, progress)
-        skipped += counts["skipped"]
+        try:
+            with self.tx() as s:
+                self._evaluation(s, evaluation_id)
+                counts, extra_messages, dropped = self._write_records(s, evaluation_id, preview.path.name, records, progress)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass  # everything worked out, nothing written
+        several = preview.several_sheets
+        left_out = [LeftOut(o.sheet, o.row, o.reason, o.amount) for o in reading.skipped]
+        for rec, reason in dropped:
+            left_out.extend(LeftOut(rec.sheet, row, reason, amount) for row, amount in rec.sources)
+        left_out.sort(key=lambda o: ([p.name for p in preview.plans].index(o.sheet) if o.sheet in
+                                     [p.name for p in preview.plans] else 0, o.row))
+        amount_out = sum((o.amount for o in left_out), Decimal(0))
+        dropped_ids = {id(rec) for rec, _r in dropped}
+        amount_in = sum((rec.amount for rec in records if id(rec) not in dropped_ids), Decimal(0))
+        merged = sum(1 for o in reading.outcomes if o.status == "merged" and id(o.record) not in dropped_ids)
+        warnings = reading_warnings(reading, amount_in, amount_out, several, preview.has_amounts)
         return ImportReport(
-            preview.path.name, counts["imported"], counts["updated"], skipped, counts["new_actions"],
-            counts["linked"], counts["unchanged"], tuple(messages + extra_messages),
+            preview.path.name, counts["imported"], counts["updated"], len(left_out), counts["new_actions"],
+            counts["linked"], counts["unchanged"], tuple(messages + extra_messages), merged=merged,
+            rows_read=len(reading.data_rows), amount_file=reading.amount_file, amount_imported=amount_in,
+            amount_left_out=amount_out, left_out=tuple(left_out), warnings=tuple(warnings),
+            sheets=tuple(_sheet_json(p) for p in preview.plans if p.enabled and p.header_row is not None),
+            sections=tuple(reading.sections), totals_rows=tuple(o.row for o in reading.totals), dry_run=dry_run,
         )
 
     def _write_records(self, s, evaluation_id: str, filename: str, records: list[ParsedRow], progress: Progress | None):
@@ -302,8 +416,9 @@ class ImportMixin:
             if not f.deleted and f.year is not None:
                 latest[f.action_id] = max(latest.get(f.action_id, f.year), f.year)
         position = max((a.position for a in actions.values()), default=-1) + 1
-        counts = dict.fromkeys(("imported", "updated", "skipped", "new_actions", "linked", "unchanged"), 0)
+        counts = dict.fromkeys(("imported", "updated", "new_actions", "linked", "unchanged"), 0)
         messages: list[str] = []
+        dropped: list[tuple[ParsedRow, str]] = []
         several = len({r.sheet for r in records}) > 1
         for n, rec in enumerate(records):
             if progress and n % 25 == 0:
@@ -312,14 +427,15 @@ class ImportMixin:
             if funding is not None:
                 action = actions.get(funding.action_id)
                 if funding.deleted or action is None or action.deleted:
-                    counts["skipped"] += 1
-                    messages.append(describe(rec.sheet, rec.row, "action supprimée dans l'application : non réimportée", several))
+                    reason = "action supprimée dans l'application : non réimportée"
+                    dropped.append((rec, reason))
+                    messages.append(describe(rec.sheet, rec.row, reason, several))
                     continue
                 if not _same_action(action, rec):
-                    counts["skipped"] += 1
-                    messages.append(describe(rec.sheet, rec.row, (
-                        f"le n° de dossier « {rec.file_number} » est déjà celui de « {action.title} »"
-                        f"{f' ({action.carrier})' if action.carrier else ''} : ligne ignorée, vérifiez le fichier"), several))
+                    reason = (f"le n° de dossier « {rec.file_number} » est déjà celui de « {action.title} »"
+                              f"{f' ({action.carrier})' if action.carrier else ''} : ligne écartée, vérifiez le fichier")
+                    dropped.append((rec, reason))
+                    messages.append(describe(rec.sheet, rec.row, reason, several))
                     continue
                 changed = self._update_funding(funding, rec, filename)
                 changed = self._update_action(action, rec, latest.get(action.id)) or changed
@@ -360,7 +476,7 @@ class ImportMixin:
             counts["imported"] += 1
         if progress:
             progress(100, 100, "Import terminé.")
-        return counts, messages
+        return counts, messages, dropped
 
     def _update_funding(self, funding: ActionFunding, rec: ParsedRow, filename: str) -> bool:
         changed = False

@@ -9,8 +9,6 @@ after every change, so anything reading the kit tool's answers sees the same lis
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +43,7 @@ ANSWER_KEYS = {
     "due_date": "echeance",
 }
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+NOTHING_IMPORTED = "Aucun engagement n'a été importé."
 
 
 @dataclass(frozen=True)
@@ -236,6 +235,7 @@ class CommitmentsMixin(FieldworkBase):
         report = progress or (lambda *_: None)
         report(0, 3, "Lecture du fichier…")
         rows, first_line = read_rows(path)
+        check_commitment_columns(path, rows)
         report(1, 3, "Vérification des lignes…")
         try:
             parsed = parse_commitments(rows, first_line)
@@ -284,62 +284,45 @@ class CommitmentsMixin(FieldworkBase):
 
 
 def read_rows(path: Path) -> tuple[list[list[Any]], int]:
-    """The cells of a list file (the first sheet holding data for .xlsx), and the line number of
-    the first row. French errors for anything unreadable."""
-    if not path.is_file():
-        raise ServiceError(f"Fichier introuvable : {path}")
-    if path.stat().st_size > MAX_IMPORT_BYTES:
+    """The cells of a list file (the first sheet holding data for a workbook), and the line
+    number of the first row. French errors for anything unreadable."""
+    from desktop_app.services.spreadsheet_read import read_grids
+
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
         raise ServiceError(f"« {path.name} » est trop volumineux pour une liste d'engagements.")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path), 1
-    if suffix in (".csv", ".txt"):
-        return _csv_rows(path), 1
-    if suffix == ".xls":
+    sheets, _format = read_grids(path, NOTHING_IMPORTED)
+    for sheet in sheets:
+        if any(any(c not in (None, "") for c in r) for r in sheet.rows):
+            return sheet.rows, 1
+    raise ServiceError(f"« {path.name} » : le classeur est vide. {NOTHING_IMPORTED}")
+
+
+def check_commitment_columns(path: Path, rows: list[list[Any]]) -> None:
+    """Refuse a table that has no column proper to commitments (status, pilot, evidence, due
+    date, or a title naming commitments): a programmation or a subsidy table is not a list of
+    commitments, even though it has an "Intitulé" or "Objet" column."""
+    from desktop_app.core.fieldwork_import import find_header
+    from desktop_app.core.programmation_headers import detect_header
+
+    found = find_header(rows)
+    if found is None:
+        return  # parse_commitments says what is missing
+    header_index, mapping = found
+    keys = set(mapping.values())
+    title_col = next(c for c, k in mapping.items() if k == "title")
+    title_text = str(rows[header_index][title_col] or "").lower()
+    if keys & {"status", "pilot", "evidence", "due_date"} or "engagement" in title_text:
+        return
+    subsidy = detect_header(rows)
+    if subsidy is not None:
+        names = ", ".join(f"« {label} »" for label in subsidy.labels if label)[:200]
         raise ServiceError(
-            f"« {path.name} » est au format Excel 97-2003 (.xls) : enregistrez-le au format .xlsx ou .csv, puis réessayez."
+            f"« {path.name} » ressemble à une programmation ou à un tableau de subventions (colonnes {names}), "
+            "pas à une liste d'engagements : importez-le dans l'étape Actions structurantes "
+            f"(evalkit import actions). {NOTHING_IMPORTED}"
         )
     raise ServiceError(
-        f"« {path.name} » : format non pris en charge. Choisissez un fichier Excel (.xlsx) ou CSV (.csv)."
+        f"« {path.name} » n'a aucune colonne propre à une liste d'engagements (Statut, Pilote, Preuves, "
+        f"Échéance, ou un intitulé « Engagement ») : vérifiez le fichier. {NOTHING_IMPORTED}"
     )
-
-
-def _xlsx_rows(path: Path) -> list[list[Any]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ServiceError(
-            f"« {path.name} » n'est pas un classeur Excel lisible ({exc.__class__.__name__})."
-        ) from None
-    try:
-        for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
-            if any(any(c not in (None, "") for c in r) for r in rows):
-                return rows
-    finally:
-        wb.close()
-    raise ServiceError(f"« {path.name} » : le classeur est vide.")
-
-
-def _csv_rows(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise ServiceError(f"« {path.name} » : encodage du texte non reconnu (UTF-8 ou Windows attendu).")
-    if "\x00" in text:
-        raise ServiceError(f"« {path.name} » n'est pas un fichier texte CSV.")
-    sample = text[:4096]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]

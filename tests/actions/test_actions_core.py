@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from desktop_app.core.action_plan import Milestone, calendar_warnings, question_count_message
-from desktop_app.core.programmation import detect_header, funder_label, guess_target, parse_number, parse_year
+from desktop_app.core.programmation import parse_number, parse_year
+from desktop_app.core.programmation_headers import detect_header, funder_label, guess_target
 from desktop_app.core.programmation_rows import natural_key, section_label, series_key
 from desktop_app.core.scoring import (
     ActionFacts,

@@ -59,8 +59,8 @@ def test_cli_import_json_and_bad_file(tmp_path, capsys):
     prog = cp1252_csv(tmp_path / "programmation 2024.csv")
     assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert (data["imported"], data["updated"], data["skipped"]) == (3, 0, 1)
-    assert "Ligne 8 : ligne de total (« Total »)" in data["errors"]
+    assert (data["imported"], data["updated"], data["skipped"], data["totals_rows"]) == (3, 0, 0, [8])
+    assert "Ligne 8 : ligne de total (« Total »)" in data["remarks"]
     assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert (again["imported"], again["updated"]) == (0, 3)

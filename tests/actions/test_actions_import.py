@@ -64,7 +64,12 @@ def test_messy_workbook_is_read_as_a_person_would(services, evaluation_id, tmp_p
     assert "ligne 8 : bénéficiaires : « environ 50 » : valeur approchée, lue 50" in text
     assert "« NC » (non communiqué) : laissé vide" in text
     assert "Feuille « Notes » : aucune ligne d'en-tête reconnue" in text
-    assert report.skipped == 4  # two totals, two section titles; blank rows are not reported
+    # totals and section titles are structure, never counted; every data row is imported
+    assert report.skipped == 0 and report.totals_rows == (10, 16)
+    assert report.sections == ("Cohésion sociale", "Cadre de vie et renouvellement urbain")
+    # 2024: 68 500 € (pillar 1) + 45 500 € (pillar 2); 2023: 30 000 €
+    assert (report.amount_file, report.amount_imported, report.amount_left_out) == (144000, 144000, 0)
+    assert report.warnings == ()
 
 
 def test_reimporting_the_same_file_updates_and_never_duplicates(services, evaluation_id, tmp_path):
@@ -138,6 +143,12 @@ def test_one_row_per_funder_is_merged_into_one_action(services, evaluation_id, t
     assert report.imported == 2
     assert by_title(services, evaluation_id)["Médiation"].amounts_by_funder == {"État": 20000, "Ville": 5000}
     assert any("montants ajoutés" in e for e in report.errors)
+    assert (report.rows_read, report.merged, report.amount_file, report.amount_imported) == (3, 1, 28000, 28000)
+    # once the action is deleted in the app, both of its rows are left out with their amounts
+    services.actions.delete_action(by_title(services, evaluation_id)["Médiation"].id)
+    again = services.actions.import_file(evaluation_id, path)
+    assert [(o.row, o.amount) for o in again.left_out] == [(2, 20000), (3, 5000)]
+    assert (again.merged, again.updated, again.skipped, again.amount_imported) == (0, 1, 2, 3000)
 
 
 def test_duplicate_row_in_a_wide_file_is_skipped_with_its_reason(services, evaluation_id, tmp_path):
@@ -174,7 +185,7 @@ def test_bad_files_are_refused_and_nothing_is_imported(services, evaluation_id, 
     assert services.actions.list(evaluation_id) == []
 
 
-def test_opendocument_and_empty_workbooks_are_refused(services, evaluation_id, tmp_path):
+def test_damaged_opendocument_and_empty_workbooks_are_refused(services, evaluation_id, tmp_path):
     ods = tmp_path / "prog.ods"
     with zipfile.ZipFile(ods, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
@@ -210,6 +221,10 @@ def test_hand_corrections_survive_a_reimport_and_deleted_actions_stay_deleted(se
     assert "Médiation santé (ASV)" in titles and "Médiation santé" not in titles
     assert "Jardins partagés des Hauts-Champs" not in titles
     assert any("action supprimée dans l'application : non réimportée" in e for e in report.errors)
+    # the deleted action's row is left out with its amount (4 000 + 3 000 + 1 000), and every row is counted
+    assert [(o.row, o.amount) for o in report.left_out] == [(13, 8000)]
+    assert report.amount_imported + report.amount_left_out == report.amount_file == 144000
+    assert report.rows_read == report.imported + report.updated + report.merged + report.skipped == 7
 
 
 def test_mapping_confirmed_by_the_user_is_used(services, evaluation_id, tmp_path):
@@ -235,8 +250,12 @@ def test_mapping_confirmed_by_the_user_is_used(services, evaluation_id, tmp_path
 def test_report_as_json(services, evaluation_id, tmp_path):
     report = services.actions.import_file(evaluation_id, cp1252_csv(tmp_path / "p.csv"))
     data = json.loads(json.dumps(report.as_json()))
-    assert set(data) == {"imported", "updated", "skipped", "errors"}
-    assert data["imported"] == 3 and data["skipped"] == 1
+    assert {"header_row", "sheet", "mapping", "sections", "totals_rows", "rows_read", "imported", "updated",
+            "skipped", "amount_file", "amount_imported", "amount_left_out", "left_out", "warnings"} <= set(data)
+    assert data["imported"] == 3 and data["skipped"] == 0 and data["totals_rows"] == [8]
+    assert data["header_row"] == 3 and data["mapping"]["title"] == "Intitulé de l'action"
+    # 7 500 + 2 500 + 1 200 + 9 000 + 3 000,50 ("NC" imported without an amount)
+    assert (data["amount_file"], data["amount_imported"], data["amount_left_out"]) == (23200.5, 23200.5, 0)
 
 
 def test_a_file_number_already_used_by_another_action_is_not_overwritten(services, evaluation_id, tmp_path):

@@ -48,6 +48,7 @@ def test_import_with_a_mapping_correction(qtbot, ctx, services, evaluation_id, t
         funder.setText("État")  # "Montant 2025" is the State's amount
         funder.editingFinished.emit()
         seen["summary"] = dialog.summary.text()
+        seen["reconciliation"] = dialog.reconciliation.text()
         seen["rows"] = [dialog.rows_table.item(r, 1).text() for r in range(dialog.rows_table.rowCount())]
         seen["porteur"] = dialog.rows_table.item(0, 3).text()
         return True
@@ -56,7 +57,7 @@ def test_import_with_a_mapping_correction(qtbot, ctx, services, evaluation_id, t
         view.import_path(str(path), confirm=confirm)
     assert seen["header"] == 2 and seen["year"] == 2025
     assert seen["before"] == "ignore" and seen["funder"] == "2025"
-    assert seen["rows"] == ["importée", "importée", "ignorée"]
+    assert seen["rows"] == ["importée", "importée", "total"]
     assert seen["porteur"] == "Vélo Solidaire"  # the preview follows the correction
     assert "2 lignes d'actions à importer" in seen["summary"]
 
@@ -64,8 +65,15 @@ def test_import_with_a_mapping_correction(qtbot, ctx, services, evaluation_id, t
     assert actions["Atelier vélo"].carrier == "Vélo Solidaire"
     assert actions["Atelier vélo"].amounts_by_funder == {"État": 2500, "Ville": 500}
     assert actions["Café des parents"].years == (2025,)
-    assert view.last_report.imported == 2 and view.last_report.skipped == 1
+    # 2 500 + 500 + 1 200; the TOTAL row is recognised and not counted
+    assert seen["reconciliation"] == "4\u202f200 € dans le fichier · 4\u202f200 € à importer · 0 € écartés"
+    assert view.last_report.imported == 2 and view.last_report.skipped == 0
+    assert view.last_report.totals_rows == (5,)
     assert "2 lignes importées" in view.last_message
+    result = view.last_result_dialog
+    assert result.reconciliation.text() == "4\u202f200 € dans le fichier · 4\u202f200 € importés · 0 € écartés"
+    assert result.left_out.rowCount() == 0 and not result.warnings.isVisibleTo(result)
+    result.close()
     view.tabs.setCurrentIndex(0)
     assert view.tabs.tabText(0) == "Programmation (2)"
     assert view.programmation.stack.currentIndex() == 0

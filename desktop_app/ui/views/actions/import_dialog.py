@@ -1,5 +1,7 @@
 """The import preview: per sheet, the header row found and the column mapping proposed, which
-the user confirms or corrects, with the rows as they will be imported (or skipped, and why)."""
+the user confirms or corrects, with the rows as they will be imported (or left out, and why),
+the reconciliation of the amounts ("… € dans le fichier · … € à importer · … € écartés"), the
+warnings, and the list of the rows left out with their amounts."""
 
 from __future__ import annotations
 
@@ -21,24 +23,22 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.core.identifiers import format_amount
 from desktop_app.core.programmation import AMOUNT_TARGETS, FIELD_LABELS, Target, clean_text, is_blank
-from desktop_app.core.programmation_rows import SheetPlan, plan_for_header
-from desktop_app.services.actions_import import ImportPreview
+from desktop_app.core.programmation_rows import SheetPlan, interpret_sheet, plan_for_header
+from desktop_app.services.actions_import import ImportPreview, format_euros
+from desktop_app.ui.views.actions.import_result import WARN_STYLE, fill_left_out, left_out_table
 
 OK_BG = QBrush(QColor("#eaf5ea"))
 SKIP_BG = QBrush(QColor("#fdf1e3"))
+STRUCTURE_BG = QBrush(QColor("#eef1f5"))
+STATUS_TEXT = {"ok": "importée", "merged": "fusionnée", "skipped": "écartée", "total": "total",
+               "section": "intertitre", "header": "en-tête"}
 PREVIEW_LIMIT = 300
-
-
-def _single_value(row) -> bool:
-    """A section title merged across the row (the same text in every filled cell)."""
-    values = {clean_text(v) for v in row if not is_blank(v)}
-    return len(values) == 1 and sum(1 for v in row if not is_blank(v)) > 1
 
 
 def column_letter(i: int) -> str:
@@ -57,6 +57,9 @@ class ImportDialog(QDialog):
         self.plans: list[SheetPlan] = [dataclasses.replace(p, labels=list(p.labels), mapping=list(p.mapping)) for p in preview.plans]
         self.setWindowTitle(f"Importer la programmation — {preview.path.name}")
         self.resize(1120, 780)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and (screen.width() < 1160 or screen.height() < 820):
+            self.resize(min(1120, screen.width() - 40), min(780, screen.height() - 50))
         self._loading = False
 
         intro = QLabel(
@@ -117,18 +120,28 @@ class ImportDialog(QDialog):
         self.rows_table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
 
         split = QSplitter(Qt.Orientation.Vertical)
-        for title, table in (("Colonnes", self.mapping), ("Aperçu des lignes de cette feuille", self.rows_table)):
-            box = QWidget()
-            lay = QVBoxLayout(box)
-            lay.setContentsMargins(0, 4, 0, 0)
-            label = QLabel(f"<b>{title}</b>")
-            lay.addWidget(label)
-            lay.addWidget(table)
-            split.addWidget(box)
-        split.setSizes([330, 330])
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.addWidget(QLabel("<b>Colonnes</b>"))
+        lay.addWidget(self.mapping)
+        split.addWidget(box)
+        self.lower_tabs = QTabWidget()
+        self.left_out_table = left_out_table()
+        self.lower_tabs.addTab(self.rows_table, "Aperçu des lignes de cette feuille")
+        self.lower_tabs.addTab(self.left_out_table, "Lignes écartées")
+        split.addWidget(self.lower_tabs)
+        split.setSizes([300, 330])
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.reconciliation = QLabel()
+        self.reconciliation.setAccessibleName("Rapprochement des montants")
+        self.reconciliation.setStyleSheet("font-size: 14px; font-weight: 600;")
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(WARN_STYLE)
+        self.warnings.setAccessibleName("Avertissements")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         self.import_button = self.buttons.addButton("Importer", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -143,6 +156,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.sheet_note)
         layout.addWidget(split, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.reconciliation)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.buttons)
         first = next((i for i, p in enumerate(self.plans) if p.header_row is not None), 0)
         self.sheet_combo.setCurrentIndex(first)
@@ -172,13 +187,14 @@ class ImportDialog(QDialog):
         sheet = self.preview.sheet(plan.name)
         self.mapping.setRowCount(len(plan.labels))
         start = (plan.header_row or 0) + 1
+        data_rows = {o.row - 1 for o in interpret_sheet(sheet, plan) if o.is_data} if plan.header_row is not None else set()
+        sample_rows = [r for i, r in enumerate(sheet.rows[start:start + 200], start) if i in data_rows][:60]
         for c, label in enumerate(plan.labels):
             name = QTableWidgetItem(f"{column_letter(c)} — {label or '(sans titre)'}")
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             name.setToolTip(label)
             self.mapping.setItem(c, 0, name)
-            samples = [clean_text(r[c]) for r in sheet.rows[start:start + 60]
-                       if c < len(r) and not is_blank(r[c]) and not _single_value(r)]
+            samples = [clean_text(r[c]) for r in sample_rows if c < len(r) and not is_blank(r[c])]
             unique = list(dict.fromkeys(samples))[:4]
             ex = QTableWidgetItem(" · ".join(unique))
             ex.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -216,7 +232,7 @@ class ImportDialog(QDialog):
         funder_edit = self.funder_edit(column)
         funder = funder_edit.text().strip()
         if kind in AMOUNT_TARGETS and not funder:
-            from desktop_app.core.programmation import funder_label
+            from desktop_app.core.programmation_headers import funder_label
 
             funder = funder_label(plan.labels[column])
             funder_edit.setText(funder)
@@ -280,36 +296,54 @@ class ImportDialog(QDialog):
             self.sheet_note.setText(f"Cette feuille sera ignorée : {plan.note or 'pas d en-tête'}. Indiquez la ligne d'en-tête pour l'importer quand même.")
         elif not plan.enabled:
             self.sheet_note.setText("Cette feuille ne sera pas importée.")
+        elif plan.column_of("title") is None and plan.column_of("carrier") is None:
+            self.sheet_note.setText("⚠ Choisissez la colonne qui contient l'intitulé de l'action ou le porteur.")
         elif plan.column_of("title") is None:
-            self.sheet_note.setText("⚠ Choisissez la colonne qui contient l'intitulé de l'action.")
+            self.sheet_note.setText(f"En-tête en ligne {plan.header_row + 1}. Pas de colonne d'intitulé : chaque action "
+                                    "sera nommée d'après sa ligne (nature, objet, porteur).")
         else:
             self.sheet_note.setText(f"En-tête en ligne {plan.header_row + 1} ; les lignes au-dessus (titres) sont ignorées.")
         mine = [o for o in reading.outcomes if o.sheet == plan.name][:PREVIEW_LIMIT]
         self.rows_table.setRowCount(len(mine))
         for r, o in enumerate(mine):
-            rec = o.record
-            status = {"ok": "importée", "merged": "fusionnée", "skipped": "ignorée"}[o.status]
+            rec = o.record if o.status in ("ok", "skipped") else None
             remark = o.reason or "; ".join(rec.warnings if rec else [])
-            values = [str(o.row), status, rec.title if rec else "", rec.carrier if rec else "", rec.pillar if rec else "",
-                      format_amount(rec.total_amount) if rec and rec.total_amount else "", remark]
+            values = [str(o.row), STATUS_TEXT.get(o.status, o.status), rec.title if rec else "",
+                      rec.carrier if rec else "", rec.pillar if rec else (o.section if o.status == "section" else ""),
+                      format_euros(o.amount) if o.amount else "", remark]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setToolTip(v)
                 if c == 1:
-                    item.setBackground(OK_BG if o.status == "ok" else SKIP_BG)
+                    item.setBackground(OK_BG if o.status in ("ok", "merged") else
+                                       SKIP_BG if o.status == "skipped" else STRUCTURE_BG)
+                if c == 5:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.rows_table.setItem(r, c, item)
+        several = self.preview.several_sheets
+        skipped_rows = reading.skipped
+        fill_left_out(self.left_out_table, [
+            ((f"{o.sheet}, {o.row}" if several else str(o.row)), o.amount, o.reason) for o in skipped_rows])
+        self.lower_tabs.setTabText(1, f"Lignes écartées ({len(skipped_rows)})")
         ok = len(reading.records)
-        skipped = sum(1 for o in reading.outcomes if o.status == "skipped")
+        skipped = len(skipped_rows)
         merged = sum(1 for o in reading.outcomes if o.status == "merged")
+        structure = sum(1 for o in reading.outcomes if not o.is_data)
         warnings = sum(len(r.warnings) for r in reading.records)
         sheets = sum(1 for p in self.plans if p.enabled and p.header_row is not None)
         text = (f"<b>{ok} ligne{'s' if ok > 1 else ''} d'action{'s' if ok > 1 else ''} à importer</b> "
                 f"({sheets} feuille{'s' if sheets > 1 else ''})")
-        if skipped:
-            text += f" · {skipped} ligne{'s' if skipped > 1 else ''} ignorée{'s' if skipped > 1 else ''} (totaux, intertitres, doublons…)"
         if merged:
             text += f" · {merged} fusionnée{'s' if merged > 1 else ''}"
+        if skipped:
+            text += f" · {skipped} ligne{'s' if skipped > 1 else ''} écartée{'s' if skipped > 1 else ''}"
+        if structure:
+            text += f" · {structure} total{'aux' if structure > 1 else ''}, intertitre{'s' if structure > 1 else ''} ou en-tête{'s' if structure > 1 else ''} (non comptés)"
         if warnings:
             text += f" · {warnings} valeur{'s' if warnings > 1 else ''} à vérifier (NC, approximations…)"
         self.summary.setText(text)
+        self.reconciliation.setText(self.preview.reconciliation(reading))
+        alerts = self.preview.warnings(reading)
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in alerts))
+        self.warnings.setVisible(bool(alerts))
         self.import_button.setEnabled(ok > 0)

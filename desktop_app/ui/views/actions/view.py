@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,6 +26,7 @@ from desktop_app.ui.views.actions.action_dialog import ActionDialog
 from desktop_app.ui.views.actions.chosen_tab import ChosenTab
 from desktop_app.ui.views.actions.grid_tab import GridTab
 from desktop_app.ui.views.actions.import_dialog import ImportDialog
+from desktop_app.ui.views.actions.import_result import ImportResultDialog
 from desktop_app.ui.views.actions.programmation_tab import ProgrammationTab
 from desktop_app.ui.views.actions.widgets import run_task, show_message
 from desktop_app.ui.views.common import page_header
@@ -173,7 +174,7 @@ class ActionsView(QWidget):
     def import_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Importer la programmation", getattr(self, "_import_dir", "") or str(Path.home()),
-            "Tableurs (*.xlsx *.xlsm *.csv *.txt);;Tous les fichiers (*)",
+            "Tableurs (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;Tous les fichiers (*)",
         )
         if path:
             self._import_dir = str(Path(path).parent)
@@ -194,16 +195,18 @@ class ActionsView(QWidget):
                      lambda p: svc.import_file(self.evaluation_id, path, plans, p.report),
                      self._imported, writes=True, error_title="Import impossible")
 
-        run_task(self, self.ctx, "Lecture du fichier…", lambda _p: svc.preview(path), preview_ready,
+        run_task(self, self.ctx, "Lecture du fichier…", lambda _p: svc.preview(path, require_header=False), preview_ready,
                  error_title="Import impossible")
 
     def _imported(self, report) -> None:
         self.ctx.saved.emit(datetime.now())
         self.ctx.changed.emit(Change("action_import", self.evaluation_id, self.evaluation_id))
         self.last_report = report
-        informative = (f"{len(report.errors)} remarque(s) sur des lignes ignorées ou des valeurs à vérifier, "
-                       "ligne par ligne :") if report.errors else ""
-        show_message(self, "Import terminé", report.summary(), details="\n".join(report.errors), informative=informative)
+        self.last_message = report.summary()
+        dialog = ImportResultDialog(report, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_result_dialog = dialog
+        dialog.open()
 
     # -- hand entry ----------------------------------------------------------------------------
     def _pillars(self) -> list[str]:
