@@ -163,6 +163,7 @@ class ImportReport:
             "sheet": first.get("sheet"), "header_row": first.get("header_row"), "mapping": first.get("mapping", {}),
             "sheets": list(self.sheets), "sections": list(self.sections), "totals_rows": list(self.totals_rows),
             "rows_read": self.rows_read, "imported": self.imported, "updated": self.updated,
+            "unchanged": self.unchanged,
             "merged": self.merged, "skipped": self.skipped, "new_actions": self.new_actions,
             "amount_file": euros(self.amount_file), "amount_imported": euros(self.amount_imported),
             "amount_left_out": euros(self.amount_left_out),

@@ -63,7 +63,7 @@ def test_cli_import_json_and_bad_file(tmp_path, capsys):
     assert "Ligne 8 : ligne de total (« Total »)" in data["remarks"]
     assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
-    assert (again["imported"], again["updated"]) == (0, 3)
+    assert (again["imported"], again["updated"], again["unchanged"]) == (0, 3, 3)
     assert main(["import", "actions", str(prog), "--db", db]) == 0
     assert "0 ligne importée, 3 déjà connues" in capsys.readouterr().out
 
