@@ -114,11 +114,18 @@ def json_text(value: object) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    """The engine; `hide_parameters`: an error's message never carries the values written (they
+    end up in logs and crash reports)."""
+    from desktop_app.store import text_guard
+
+    text_guard.install()  # every text is cleaned and checked before a flush
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=json_text)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, json_serializer=json_text, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=json_text)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_text, hide_parameters=True)
 
 
 def alembic_config(url: str) -> Config:
