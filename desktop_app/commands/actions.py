@@ -38,10 +38,13 @@ def register(groups) -> None:
 def cmd_import(args) -> int:
     from desktop_app.services.base import ServiceError
 
+    from desktop_app.services.input_files import check_spreadsheet
+
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
         try:
+            check_spreadsheet(args.file)  # a folder, a device, a pipe, a file too big: refused unread
             report = services.actions.import_file(eid, args.file)
         except ServiceError as exc:
             if args.json:

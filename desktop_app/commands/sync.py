@@ -67,6 +67,10 @@ def cmd_export_bundle(args) -> int:
 
 
 def cmd_import_bundle(args) -> int:
+    from desktop_app.services.input_files import check_bundle_file
+
+    for name in args.files:  # a folder, a device (/dev/zero), a pipe: refused before reading
+        check_bundle_file(name)
     services = open_services(args.db)
     try:
         results = services.sync.import_bundles([Path(f) for f in args.files])

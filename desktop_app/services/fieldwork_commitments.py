@@ -44,7 +44,6 @@ ANSWER_KEYS = {
     "comment": "commentaire",
     "due_date": "echeance",
 }
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -286,10 +285,11 @@ class CommitmentsMixin(FieldworkBase):
 def read_rows(path: Path) -> tuple[list[list[Any]], int]:
     """The cells of a list file (the first sheet holding data for .xlsx), and the line number of
     the first row. French errors for anything unreadable."""
-    if not path.is_file():
+    from desktop_app.services.input_files import check_spreadsheet
+
+    if not path.exists():
         raise ServiceError(f"Fichier introuvable : {path}")
-    if path.stat().st_size > MAX_IMPORT_BYTES:
-        raise ServiceError(f"« {path.name} » est trop volumineux pour une liste d'engagements.")
+    check_spreadsheet(path)  # an ordinary file, of a sane size, not password-protected
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_rows(path), 1

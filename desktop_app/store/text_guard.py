@@ -33,6 +33,20 @@ _STR, _JSON = 0, 1
 _COLUMNS: dict[Mapper, tuple[tuple[str, int, int, str], ...]] = {}
 
 
+# how a refusal names what was too long (other columns are named as in the database)
+COLUMN_LABELS = {
+    "title": "intitulé", "name": "nom", "label": "libellé", "carrier": "structure porteuse",
+    "description": "description", "notes": "notes", "answers": "réponses", "organisation": "organisme",
+    "contact": "contact", "email": "adresse e-mail", "role": "rôle", "territory_name": "nom du territoire",
+    "pillar": "pilier", "qpv": "QPV", "place": "lieu", "siret": "SIRET", "code": "code",
+}
+TABLE_LABELS = {
+    "actions": "d'une action", "evaluations": "de l'évaluation", "form_responses": "d'une réponse",
+    "partners": "d'un partenaire", "team_members": "d'un membre de l'équipe", "communes": "d'une commune",
+    "qpv": "d'un quartier", "milestones": "d'une étape du calendrier",
+}
+
+
 class TextRefused(StoreError):
     """A text the store will not keep (too long); the message is French."""
 
@@ -61,7 +75,8 @@ def _too_long(table: str, column: str, size: int, limit: int) -> TextRefused:
         return f"{x:_}".replace("_", "\u202f")
 
     return TextRefused(
-        f"Texte trop long pour « {column} » ({table}) : {n(size)} caractères, {n(limit)} au plus. "
+        f"Texte trop long ({COLUMN_LABELS.get(column, column)} {TABLE_LABELS.get(table, f'dans « {table} »')}) : "
+        f"{n(size)} caractères, {n(limit)} au plus. "
         "Raccourcissez-le ; rien n'a été enregistré."
     )
 
