@@ -43,6 +43,24 @@ class StoreError(Exception):
     """A store that cannot be opened; the message is French and names the file."""
 
 
+LOCKED_MESSAGE = (
+    "La base est utilisée par un autre programme (une autre fenêtre d'EvalKit Quartiers, une "
+    "synchronisation en cours…) : rien n'a été modifié. Attendez qu'il ait fini, puis réessayez."
+)
+# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure
+_PG_LOCK_STATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True when the error is another program holding the database (SQLite "database is
+    locked" / "busy", a PostgreSQL lock timeout or deadlock), not a problem with the data."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+    return getattr(orig, "sqlstate", None) in _PG_LOCK_STATES or getattr(orig, "pgcode", None) in _PG_LOCK_STATES
+
+
 @dataclass
 class Store:
     engine: Engine
