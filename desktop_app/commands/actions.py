@@ -37,7 +37,6 @@ def register(groups) -> None:
 
 def cmd_import(args) -> int:
     from desktop_app.services.base import ServiceError
-
     from desktop_app.services.input_files import check_spreadsheet
 
     services = open_services(args.db)
