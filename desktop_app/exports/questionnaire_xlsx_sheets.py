@@ -483,11 +483,13 @@ def meta_sheet(ws: Worksheet, info: TemplateInfo) -> None:
         ("respondent_name", respondent.name if respondent else ""),
         ("respondent_code", respondent.code if respondent else ""),
     ]
+    questions = sheet.question_signature(info.form)
+    pairs.append((sheet.SEAL_KEY, sheet.seal(dict(pairs), questions)))
     for r, (key, value) in enumerate(pairs, start=1):
         put(ws, r, 1, key)
         put(ws, r, 2, value)
     r = len(pairs) + 2
-    for q in sheet.question_signature(info.form):
+    for q in questions:
         put(ws, r, 1, "question")
         put(ws, r, 2, q["key"])
         put(ws, r, 3, q["type"])

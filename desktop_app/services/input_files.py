@@ -106,7 +106,7 @@ def _xlsx_problem(path: Path) -> str | None:
                         if rows > MAX_SPREADSHEET_ROWS:
                             return _too_many_rows(rows)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError):
-        return "Le classeur est endommagé ou incomplet (copie interrompue ?) : il n'a pas pu être lu."
+        return "Ce fichier n'est pas un classeur Excel lisible : il est endommagé ou incomplet (copie interrompue ?)."
     return None
 
 
