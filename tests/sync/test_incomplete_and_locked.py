@@ -92,3 +92,28 @@ def test_a_database_held_by_another_program_is_said_to_be_busy(bundle, tmp_path,
     assert "La base est utilisée par un autre programme" in err and "réessayez" in err
     assert "ne s'accordent pas" not in err and "OperationalError" not in err
     assert main(["import", "bundle", str(bundle), "--db", str(path)]) == 0  # once it is free
+
+
+def test_export_bundle_says_which_attachments_are_missing(tmp_path, capsys):
+    """The attachment folder gone (a disk unplugged): the bundle is written with a warning
+    listing what is missing, never silently without its files."""
+    import shutil
+
+    a = open_machine(tmp_path, "a")
+    eid = a.evaluations.create("CA du Douaisis")
+    rid = a.forms.create(eid, "questionnaire-communes", subject_type="respondent", answers={})
+    for name in ("photo.jpg", "plan.pdf"):
+        (tmp_path / name).write_bytes(name.encode() * 100)
+        a.attachments.add_file(eid, "form_response", rid, tmp_path / name, name)
+    root = a.attachments.root
+    a.close()
+    shutil.rmtree(root)
+    out = tmp_path / "t.evalkit"
+    code = main(["export", "bundle", "--db", str(tmp_path / "a.db"), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0 and out.exists()
+    assert "2 pièce(s) jointe(s) introuvable(s)" in captured.err
+    assert "photo.jpg" in captured.err and "plan.pdf" in captured.err
+    assert main(["export", "bundle", "--db", str(tmp_path / "a.db"), "--out", str(out), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["attachments"] == 0 and len(payload["missing_attachments"]) == 2
