@@ -207,11 +207,24 @@ def _up_to_date(engine: Engine) -> bool:
     return current == heads
 
 
+def private_sqlite_files(path: Path) -> None:
+    """The database file and its WAL and shared-memory files, readable by their owner only."""
+    from desktop_app.paths import private_file
+
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            private_file(p)
+
+
 def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration") -> Path:
-    """Copy a live SQLite database with the online backup API; keep the last KEEP_BACKUPS."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    """Copy a live SQLite database with the online backup API; keep the last KEEP_BACKUPS.
+    The backups and their folder are readable by their owner only."""
+    from desktop_app.paths import create_private_file, private_dir
+
+    private_dir(backup_dir)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{path.stem}-{reason}-{stamp}.db"
+    create_private_file(target)  # SQLite writes into it and keeps its mode
     src = sqlite3.connect(str(path))
     try:
         dst = sqlite3.connect(str(target))
@@ -257,6 +270,15 @@ def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         path = Path(make_url(url).database or "")
         check_sqlite_file(path)
+        from desktop_app.paths import create_private_file
+
+        # created empty and private before SQLite opens it: its WAL and shared-memory files take
+        # the database file's mode; an existing database is made private too
+        try:
+            create_private_file(path)
+        except OSError as exc:
+            raise StoreError(f"Impossible de créer la base de données « {path} » : {exc.strerror}.") from None
+        private_sqlite_files(path)
     engine = make_engine(url)
     try:
         if migrate and not _up_to_date(engine):
