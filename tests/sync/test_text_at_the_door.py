@@ -33,3 +33,24 @@ def test_a_short_field_beyond_its_column_is_refused_on_both(machine_a, value):
         machine_a.evaluations.update_evaluation(eid, "territory_name", value)
     assert is_user_facing(refused.value) and "Texte trop long" in str(refused.value)
     assert machine_a.evaluations.get(eid).territory_name == "CA du Douaisis"
+
+
+def test_long_repetitive_texts_within_the_limits_still_travel(tmp_path):
+    """Accepted texts never make a bundle unreadable: 30 answers of 100,000 identical characters
+    (the free-text limit) compress far beyond the ratio bundles refuse for attachments."""
+    from sync_helpers import open_machine
+
+    from desktop_app.store.text_guard import MAX_TEXT_CHARS
+
+    a, b = open_machine(tmp_path, "a"), open_machine(tmp_path, "b")
+    try:
+        eid = a.evaluations.create("CA du Douaisis")
+        for _ in range(30):
+            a.forms.create(eid, "questionnaire-communes", subject_type="respondent", answers={"commentaire": "a" * MAX_TEXT_CHARS})
+        out = tmp_path / "t.evalkit"
+        a.sync.export_bundle(eid, out)
+        [result] = b.sync.import_bundles([out])
+        assert result["imported"] >= 31
+    finally:
+        a.close()
+        b.close()
