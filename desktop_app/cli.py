@@ -250,6 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _is_user_error(exc):
             print(f"Erreur : {exc}", file=sys.stderr)
             return 1
+        store = sys.modules.get("desktop_app.store.db")
+        if store is not None and store.is_lock_error(exc):  # another program holds the database
+            print(f"Erreur : {store.LOCKED_MESSAGE}", file=sys.stderr)
+            return 1
         # last resort: log the traceback, show one French line
         log.exception("unexpected error in command %s", args.command)
         from desktop_app.logging_setup import write_crash_file

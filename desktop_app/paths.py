@@ -2,6 +2,12 @@
 
 Resource lookup works from a source checkout, an installed package and a PyInstaller bundle.
 `EVALKIT_HOME` overrides the data directory (tests, portable installs).
+
+Files at rest are private: the data directory and the folders the application makes in it
+(logs, crash reports, backups, attachments) are 0700, and the database, its backups, logs, crash
+reports and attachments 0600, whatever the umask (`private_dir`, `private_file`,
+`create_private_file`). On Windows the data directory sits in the user's profile, whose ACLs
+already keep other users out; the POSIX modes are not applied there.
 """
 
 from __future__ import annotations
@@ -16,6 +22,45 @@ APP_NAME = "EvalKitQuartiers"
 APP_AUTHOR = "EvalKit"
 
 
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+_POSIX = os.name == "posix"
+
+
+def private_dir(path: Path) -> Path:
+    """Make the folder (and its missing parents) and keep it to its owner (0700 on POSIX)."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if _POSIX:
+        try:
+            if path.stat().st_mode & 0o777 != PRIVATE_DIR_MODE:
+                os.chmod(path, PRIVATE_DIR_MODE)
+        except OSError:  # not ours (a shared folder): leave it as it is
+            pass
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Keep an existing file to its owner (0600 on POSIX)."""
+    if _POSIX:
+        try:
+            if path.stat().st_mode & 0o777 != PRIVATE_FILE_MODE:
+                os.chmod(path, PRIVATE_FILE_MODE)
+        except OSError:
+            pass
+
+
+def create_private_file(path: Path) -> None:
+    """Create the file empty, readable by its owner only, when it does not exist yet (what is
+    written into it afterwards keeps that mode); an existing one is made private."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        private_file(path)
+        return
+    os.close(fd)
+    private_file(path)  # the umask may have kept bits the mode asked for: nothing more
+
+
 def _dirs() -> PlatformDirs:
     return PlatformDirs(APP_NAME, APP_AUTHOR, roaming=True)
 
@@ -23,14 +68,11 @@ def _dirs() -> PlatformDirs:
 def data_dir() -> Path:
     override = os.environ.get("EVALKIT_HOME")
     path = Path(override) if override else Path(_dirs().user_data_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def log_dir() -> Path:
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "logs")
 
 
 def backup_dir() -> Path:

@@ -54,11 +54,13 @@ def register(groups) -> None:
 def cmd_import(args) -> int:
     from desktop_app.services.actions_import import adjust_plans, format_euros
     from desktop_app.services.base import ServiceError
+    from desktop_app.services.input_files import check_spreadsheet
 
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
         try:
+            check_spreadsheet(args.file)  # a folder, a device, a pipe, a file too big: refused unread
             plans = None
             if args.sheet is not None or args.header_row is not None or args.map:
                 preview = services.actions.preview(args.file, require_header=args.header_row is None)

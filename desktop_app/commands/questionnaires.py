@@ -6,12 +6,15 @@
     evalkit questionnaire export --db D --out FICHIER.xlsx [--questionnaire ID]
 
 `import` prints one line per file (importé / mis à jour / refusé, with the reasons and the
-per-cell messages) and exits with 1 when any file is refused.
+per-cell messages; a refused file's lines go to stderr) and exits with 1 when any file is refused,
+with or without --json. A respondent's file replaces the response they already had (the response
+replaced is named), unless --keep-both is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from desktop_app.commands.util import open_services, print_json, resolve_evaluation
@@ -41,6 +44,9 @@ def register(groups) -> None:
     i.add_argument("--questionnaire", metavar="ID", help="refuser les fichiers d'un autre questionnaire")
     i.add_argument("--partial", action="store_true",
                    help="importer les réponses valides des fichiers qui comportent des erreurs")
+    i.add_argument("--keep-both", action="store_true",
+                   help="si le répondant a déjà une réponse, en créer une seconde (doublon à trancher dans "
+                   "l'application) au lieu de la remplacer")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_import)
 
@@ -125,7 +131,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.questionnaire:
             _questionnaire(services, eid, args.questionnaire)
         outcomes = services.questionnaires.import_files(
-            eid, [Path(f) for f in args.files], partial=args.partial, expected_tool=args.questionnaire
+            eid, [Path(f) for f in args.files], partial=args.partial, expected_tool=args.questionnaire,
+            keep_both=args.keep_both,
         )
     finally:
         services.close()
@@ -136,7 +143,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 {
                     "file": o.file_name, "status": o.status, "questionnaire": o.tool_title, "respondent": o.respondent,
                     "response_id": o.response_id, "partial": o.partial, "unchanged": o.unchanged,
-                    "duplicate": o.duplicate, "reason": o.reason, "errors": list(o.errors),
+                    "duplicate": o.duplicate, "replaced": o.replaced, "reason": o.reason, "errors": list(o.errors),
                     "warnings": list(o.warnings), "notes": list(o.notes),
                 }
                 for o in outcomes
@@ -145,18 +152,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         })
     else:
         for o in outcomes:
+            stream = sys.stderr if o.status == "refused" else sys.stdout
             label = _MARKS[o.status] + (" (réponses valides seulement)" if o.partial else "")
             label += " (aucun changement)" if o.unchanged else ""
             who = f" — {o.respondent}" if o.respondent else ""
-            print(f"{label} : {o.file_name}{who}")
+            print(f"{label} : {o.file_name}{who}", file=stream)
             if o.reason:
-                print(f"    {o.reason}")
+                print(f"    {o.reason}", file=stream)
+            if o.replaced:
+                print(f"    remplace {o.replaced}.", file=stream)
             for message in o.errors:
-                print(f"    erreur : {message}")
+                print(f"    erreur : {message}", file=stream)
             for message in o.warnings:
-                print(f"    attention : {message}")
+                print(f"    attention : {message}", file=stream)
             if o.duplicate:
-                print("    attention : ce répondant avait déjà une réponse ; choisissez celle à conserver dans l'onglet « Réponses ».")
+                print("    attention : ce répondant avait déjà une réponse ; choisissez celle à conserver dans l'onglet « Réponses ».",
+                      file=stream)
         n = len(outcomes)
         print(f"{n} fichier{'s' if n > 1 else ''} : {counts['imported']} importé(s), {counts['updated']} mis à jour, "
               f"{counts['refused']} refusé(s).")

@@ -49,12 +49,14 @@ def cmd_export_bundle(args) -> int:
         eid = resolve_evaluation(services, args.evaluation)
         level = privacy.COMPLETE if args.complet else privacy.PSEUDONYMISED
         res = services.sync.export_bundle(eid, Path(args.out), level)
+        root = services.attachments.root
     finally:
         services.close()
     if args.json:
         print_json({
             "ok": True, "file": str(res.path), "evaluation_id": eid, "privacy": res.privacy, "counts": res.counts,
             "excluded": res.excluded, "redacted": res.redacted, "attachments": res.attachments, "sha256": res.file_sha256,
+            "missing_attachments": list(res.missing),
         })
     else:
         total = sum(res.counts.values())
@@ -63,10 +65,24 @@ def cmd_export_bundle(args) -> int:
         left = sum(res.excluded.values())
         if left:
             print(f"{left} enregistrement(s) non transmis (témoignages sans consentement et ce qui s'y rattache).")
+    if res.missing:
+        import sys
+
+        shown = ", ".join(res.missing[:10]) + (f" et {len(res.missing) - 10} autre(s)" if len(res.missing) > 10 else "")
+        print(
+            f"Attention : {len(res.missing)} pièce(s) jointe(s) introuvable(s) dans le dossier des pièces jointes "
+            f"(« {root} ») : {shown}. Le fichier a été écrit sans elles ; retrouvez ce dossier "
+            "(disque débranché, dossier déplacé ?) et exportez de nouveau.",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_import_bundle(args) -> int:
+    from desktop_app.services.input_files import check_bundle_file
+
+    for name in args.files:  # a folder, a device (/dev/zero), a pipe: refused before reading
+        check_bundle_file(name)
     services = open_services(args.db)
     try:
         results = services.sync.import_bundles([Path(f) for f in args.files])

@@ -28,7 +28,9 @@ from desktop_app.kit import expressions
 from desktop_app.kit.forms import Form, FormField, Option
 
 FORMAT = "evalkit-questionnaire"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the identification sheet carries a seal (`seal`)
+KNOWN_FORMAT_VERSIONS = (1, 2)
+SEAL_KEY = "seal"
 
 SHEET_INSTRUCTIONS = "Mode d'emploi"
 SHEET_QUESTIONS = "Questionnaire"
@@ -375,3 +377,39 @@ def question_signature(form: Form) -> list[dict]:
                 }
             )
     return out
+
+
+def _canonical(value: object) -> str:
+    """A meta value as read back by openpyxl or after a spreadsheet program saved the file
+    (an empty cell reads None, a whole number may come back as 2.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def seal(meta: dict, questions: list[dict]) -> str:
+    """The seal of the identification sheet: an HMAC-SHA256 of its values (every row but the
+    seal itself, and the questions' signature), keyed with the evaluation's id. It tells a sheet
+    the application wrote from one edited by hand (a token, kit or format version changed); it
+    is not a signature: someone who reads this code can forge it."""
+    import hashlib
+    import hmac
+    import json
+
+    rows = sorted((str(k), _canonical(v)) for k, v in meta.items() if k != SEAL_KEY and k != "question")
+    qs = [
+        [str(q.get("key", "")), str(q.get("type", "")), "|".join(c for c in q.get("choices") or [] if c),
+         _canonical(q.get("label")), "|".join(c for c in q.get("children") or [] if c)]
+        for q in questions
+    ]
+    payload = json.dumps([rows, qs], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    key = ("evalkit-questionnaire:" + _canonical(meta.get("evaluation_id"))).encode("utf-8")
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def seal_matches(meta: dict, questions: list[dict]) -> bool:
+    import hmac
+
+    return hmac.compare_digest(_canonical(meta.get(SEAL_KEY)), seal(meta, questions))

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop_app.core.action_plan import criterion_of
 from desktop_app.core.scoring import qpv_label
 from desktop_app.exports.actions_charts import ranking_chart, timeline_chart
+from desktop_app.exports.xlsx_cells import put, put_formula
 from desktop_app.services.base import ServiceError
 
 ACCENT = "1F5F8B"
@@ -43,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 
 def _header(ws: Worksheet, row: int, labels: list[str], widths: list[float]) -> None:
     for i, (label, width) in enumerate(zip(labels, widths, strict=True), start=1):
-        cell = ws.cell(row=row, column=i, value=label)
+        cell = put(ws, row, i, label)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -53,8 +54,8 @@ def _header(ws: Worksheet, row: int, labels: list[str], widths: list[float]) -> 
 
 
 def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14, color="1D2A35")
-    ws.cell(row=2, column=1, value=subtitle).font = Font(italic=True, color="5F6B76")
+    put(ws, 1, 1, title).font = Font(bold=True, size=14, color="1D2A35")
+    put(ws, 2, 1, subtitle).font = Font(italic=True, color="5F6B76")
     ws.row_dimensions[1].height = 22
 
 
@@ -156,7 +157,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                   a.siret, a.pillar, qpv_label(a.qpv, names), *[a.amounts_by_funder.get(f) for f in funders], a.budget or None,
                   a.beneficiaries, a.qpv_share]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = put(ws, r, c, v)
             if 11 <= c <= 11 + len(funders):
                 cell.number_format = EUR
             if c == len(cols):
@@ -165,10 +166,10 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                 cell.fill = CHOSEN_FILL
     if actions:
         r += 1
-        ws.cell(row=r, column=6, value="Total").font = Font(bold=True)
+        put(ws, r, 6, "Total").font = Font(bold=True)
         for c in range(11, 12 + len(funders)):
             letter = get_column_letter(c)
-            cell = ws.cell(row=r, column=c, value=f"=SUBTOTAL(9,{letter}{hr + 1}:{letter}{r - 1})")
+            cell = put_formula(ws, r, c, f"=SUBTOTAL(9,{letter}{hr + 1}:{letter}{r - 1})")
             cell.number_format, cell.font = EUR, Font(bold=True)
     _table(ws, hr, r - (1 if actions else 0), len(cols), freeze_col=7)
     _print_setup(ws, hr, evaluation, len(cols))
@@ -192,21 +193,21 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     for row in grid.rows:
         r += 1
         a = row.action
-        ws.cell(row=r, column=1, value=row.rank.label).alignment = CENTER
-        ws.cell(row=r, column=2, value=a.title)
-        ws.cell(row=r, column=3, value=a.carrier)
+        put(ws, r, 1, row.rank.label).alignment = CENTER
+        put(ws, r, 2, a.title)
+        put(ws, r, 3, a.carrier)
         for i, c in enumerate(crit, start=4):
             sc = row.scores[c.id]
-            cell = ws.cell(row=r, column=i, value=sc.value)
+            cell = put(ws, r, i, sc.value)
             cell.alignment = CENTER
             if sc.value in LEVEL_FILLS:
                 cell.fill = LEVEL_FILLS[sc.value]
             if sc.is_prefilled:
                 cell.font = Font(italic=True, color="6B7780")
                 cell.comment = Comment(f"Pré-rempli : {sc.prefilled.note}", "EvalKit", height=60, width=220)
-        ws.cell(row=r, column=4 + len(crit), value=_num(row.total)).font = Font(bold=True)
-        ws.cell(row=r, column=5 + len(crit), value=f"{row.scored}/{len(crit)}").alignment = CENTER
-        ws.cell(row=r, column=6 + len(crit), value="oui" if a.chosen else "").alignment = CENTER
+        put(ws, r, 4 + len(crit), _num(row.total)).font = Font(bold=True)
+        put(ws, r, 5 + len(crit), f"{row.scored}/{len(crit)}").alignment = CENTER
+        put(ws, r, 6 + len(crit), "oui" if a.chosen else "").alignment = CENTER
         if a.chosen:
             for c in (1, 2, 3, 4 + len(crit), 5 + len(crit), 6 + len(crit)):
                 ws.cell(row=r, column=c).fill = CHOSEN_FILL
@@ -229,7 +230,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         values = [row.rank.label, a.title, a.carrier, a.pillar, _num(row.total),
                   row.total / grid.max_total if grid.max_total else None, "oui" if a.chosen else ""]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = put(ws, r, c, v)
             if c == 6:
                 cell.number_format = "0%"
             if a.chosen:
@@ -268,7 +269,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                   a.years_label, ans.get("action_objectifs", ""), ans.get("action_raisons", ""), ans.get("restitution_decision", ""),
                   len(plan.rows), "complète" if plan.status == "complete" else "en cours"]
         for c, v in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=v)
+            cell = put(ws, r, c, v)
             if c == 7:
                 cell.number_format = EUR
         ws.row_dimensions[r].height = 90
@@ -292,7 +293,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                       q.get("sources", ""), ", ".join(methods.get(m, m) for m in q.get("methodes") or []), q.get("qui", ""),
                       _date(q.get("quand_debut")), _date(q.get("quand_fin"))]
             for c, v in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c, value=v)
+                cell = put(ws, r, c, v)
                 if c in (9, 10):
                     cell.number_format = "DD/MM/YYYY"
             ws.row_dimensions[r].height = max(45, 15 * (1 + max(len(str(values[3])) // 48, len(str(values[4])) // 40)))
@@ -310,15 +311,15 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     r = 4
     for n, m in enumerate(tl.milestones, start=1):
         r += 1
-        ws.cell(row=r, column=1, value=n).alignment = CENTER
-        ws.cell(row=r, column=2, value=m.day).number_format = "DD/MM/YYYY"
-        ws.cell(row=r, column=3, value=m.label)
+        put(ws, r, 1, n).alignment = CENTER
+        put(ws, r, 2, m.day).number_format = "DD/MM/YYYY"
+        put(ws, r, 3, m.label)
     _table(ws, 4, r, 3)
     r += 2
-    ws.cell(row=r, column=1, value="Points d'attention").font = Font(bold=True)
+    put(ws, r, 1, "Points d'attention").font = Font(bold=True)
     for w in tl.warnings or ("Aucun : les collectes tiennent dans le calendrier de l'évaluation.",):
         r += 1
-        ws.cell(row=r, column=1, value=f"• {w}").alignment = Alignment(wrap_text=False)
+        put(ws, r, 1, f"• {w}").alignment = Alignment(wrap_text=False)
     _print_setup(ws, 4, evaluation, 3)
     if tl.spans or tl.milestones:
         ws = wb.create_sheet("Graphique du calendrier")
@@ -339,7 +340,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         values = [c.label, c.description, _num(grid.weights[c.id]), _num(c.default_weight),
                   "oui, depuis les données" if c.auto else "", *levels[:3]]
         for col, v in enumerate(values, start=1):
-            ws.cell(row=r, column=col, value=v)
+            put(ws, r, col, v)
         ws.row_dimensions[r].height = 75
     _table(ws, 4, r, len(cols), freeze_col=2)
     _print_setup(ws, 4, evaluation, len(cols))

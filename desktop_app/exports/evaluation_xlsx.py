@@ -191,9 +191,7 @@ class SheetWriter:
                 if height < 14.5:
                     height = 14.5
                 continue
-            if isinstance(value, str):
-                if value.startswith("="):
-                    value = "'" + value  # never a formula
+            if isinstance(value, str):  # written as an inline string: text, never a formula
                 value = text = clean_text(value)
                 number = False
             else:

@@ -14,7 +14,6 @@ dates as serial numbers with their format, row heights).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from copy import copy
 from numbers import Number
 from typing import Any
@@ -31,23 +30,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import Element, SubElement, tostring
 
-MAX_TEXT = 32767  # Excel's limit for a cell's text (openpyxl truncates the same way)
-# characters XML 1.0 cannot hold (openpyxl refuses the control characters, lxml the others)
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from desktop_app.exports.xlsx_cells import MAX_TEXT, clean_text  # noqa: F401  (re-exported)
+
 _LETTERS = [""] + [get_column_letter(i) for i in range(1, 200)]
 
 
 def letter(col: int) -> str:
     return _LETTERS[col] if col < len(_LETTERS) else get_column_letter(col)
-
-
-def clean_text(text: str) -> str:
-    """A string as a cell can hold it: at most 32,767 characters, no character XML cannot hold
-    (control characters: openpyxl refuses them; they are dropped rather than failing the export)."""
-    text = text[:MAX_TEXT]
-    if _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
-    return text
 
 
 class StyleBook:

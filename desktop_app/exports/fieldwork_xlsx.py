@@ -34,6 +34,7 @@ from desktop_app.exports.fieldwork_xlsx_style import (
     print_setup,
     table,
 )
+from desktop_app.exports.xlsx_cells import append_row, put
 from desktop_app.kit.forms import Form, FormField
 from desktop_app.services.base import ServiceError
 
@@ -322,13 +323,13 @@ def _progress_sheet(ws, fw, evaluation_id: str) -> None:
     from openpyxl.styles import Alignment, Font
 
     summary = fw.commitment_summary(evaluation_id)
-    ws.append(["Avancement des engagements"])
+    append_row(ws, ["Avancement des engagements"])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([summary.text()])
+    append_row(ws, [summary.text()])
     ws.merge_cells("A2:F2")
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[2].height = 34
-    ws.append([])
+    append_row(ws, [])
     start = ws.max_row + 1
     rows = [
         [status_label(s), summary.count(s), summary.percent(s) / 100]
@@ -338,10 +339,10 @@ def _progress_sheet(ws, fw, evaluation_id: str) -> None:
     append_table(ws, ["Statut", "Engagements", "Part"], rows, start)
     for r in range(start + 1, start + 1 + len(rows)):
         ws.cell(row=r, column=3).number_format = "0 %"
-    ws.append([])
+    append_row(ws, [])
     by_pilot = fw.commitments_by_pilot(evaluation_id)
     start = ws.max_row + 2
-    ws.cell(row=start - 1, column=1, value="Par pilote").font = Font(bold=True)
+    put(ws, start - 1, 1, "Par pilote").font = Font(bold=True)
     append_table(
         ws,
         ["Pilote", "Engagements", "Réalisés", "En cours", "Non engagés", "Abandonnés"],
@@ -419,7 +420,7 @@ def _readme(ws, ev, summary: ExportSummary) -> None:
         ),
     ]
     for text, bold in lines:
-        ws.append([text])
+        append_row(ws, [text])
         cell = ws.cell(row=ws.max_row, column=1)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop_app.core.fieldwork import status_label
+from desktop_app.exports.xlsx_cells import append_row, put
 
 HEADER_FILL = "1F5F8B"
 STATUS_FILLS = {"realise": "C8E6C9", "en_cours": "E6F2D5", "non_engage": "FFE0B2", "abandonne": "FFCDD2"}
@@ -24,7 +25,7 @@ def table(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ws.append(list(headers))
+    append_row(ws, list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -32,7 +33,7 @@ def table(
     head_lines = max((line_count(h, w) for h, w in zip(headers, widths, strict=False)), default=1)
     ws.row_dimensions[1].height = max(32, 15 * head_lines + 4)
     for row in rows:
-        ws.append([cell_value(v) for v in row])
+        append_row(ws, [cell_value(v) for v in row])
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     top = Alignment(vertical="top")
@@ -72,9 +73,7 @@ def print_setup(ws) -> None:
 def cell_value(value: Any) -> Any:
     if isinstance(value, str):
         value = value.replace("\r", "")
-        if value[:1] in ("=", "+", "-", "@") and len(value) > 1 and not value[1:2].isdigit():
-            value = "'" + value  # never a formula from typed text
-        return value or None
+        return value or None  # text stays text: `append_row` never writes a formula
     return value
 
 
@@ -93,9 +92,9 @@ def append_table(ws, headers: list[str], rows: list[list[Any]], start: int) -> N
     from openpyxl.styles import Font, PatternFill
 
     for c, h in enumerate(headers, start=1):
-        cell = ws.cell(row=start, column=c, value=h)
+        cell = put(ws, start, c, h)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     for r, row in enumerate(rows, start=start + 1):
         for c, v in enumerate(row, start=1):
-            ws.cell(row=r, column=c, value=v)
+            put(ws, r, c, v)

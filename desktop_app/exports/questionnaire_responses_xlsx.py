@@ -26,6 +26,7 @@ from desktop_app.core import questionnaire_sheet as sheet
 from desktop_app.core.questionnaire_respondents import type_label
 from desktop_app.core.questionnaire_results import format_percent
 from desktop_app.core.validation import format_number
+from desktop_app.exports.xlsx_cells import put
 from desktop_app.kit.forms import Form, FormField, iter_fields
 
 HEADER_FILL = PatternFill("solid", fgColor="1F5F8B")
@@ -80,7 +81,7 @@ def _columns(form: Form, include_sensitive: bool) -> list[FormField]:
 
 def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> None:
     for col, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
-        c = ws.cell(row=row, column=col, value=title)
+        c = put(ws, row, col, title)
         c.fill = HEADER_FILL
         c.font = HEADER_FONT
         c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -129,15 +130,15 @@ def write_responses(
         _header(ws, 1, titles, [34, 14, 16, 11, 24, 13] + [24] * len(columns))
         ws.row_dimensions[1].height = 60
         for r, (row, answers) in enumerate(rows, start=2):
-            ws.cell(row=r, column=1, value=row.respondent.name or row.label)
-            ws.cell(row=r, column=2, value=type_label(row.respondent.respondent_type))
-            ws.cell(row=r, column=3, value=row.respondent.code or None)
-            ws.cell(row=r, column=4, value=STATUS.get(row.status, row.status))
-            ws.cell(row=r, column=5, value=row.source)
-            modified = ws.cell(row=r, column=6, value=row.updated_at.astimezone().replace(tzinfo=None))
+            put(ws, r, 1, row.respondent.name or row.label)
+            put(ws, r, 2, type_label(row.respondent.respondent_type))
+            put(ws, r, 3, row.respondent.code or None)
+            put(ws, r, 4, STATUS.get(row.status, row.status))
+            put(ws, r, 5, row.source)
+            modified = put(ws, r, 6, row.updated_at.astimezone().replace(tzinfo=None))
             modified.number_format = "DD/MM/YYYY HH:MM"
             for c, f in enumerate(columns, start=len(FIXED) + 1):
-                cell = ws.cell(row=r, column=c, value=cell_value(f, answers.get(f.id)))
+                cell = put(ws, r, c, cell_value(f, answers.get(f.id)))
                 if f.type == "date":
                     cell.number_format = "DD/MM/YYYY"
                 elif f.type == "decimal" and f.unit == "€":
@@ -177,7 +178,7 @@ def _codebook(ws: Worksheet, row: int, form: Form, sheet_name: str, columns: lis
                       f.id, f.label, sheet.TYPE_LABELS.get(f.type, f.type), f.unit or "", values.strip(), bounds,
                       condition, "Oui" if f.required else "Non", note]
         for c, value in enumerate(values_row, start=1):
-            cell = ws.cell(row=row, column=c, value=value or None)
+            cell = put(ws, row, c, value or None)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         row += 1
     return row
@@ -187,43 +188,41 @@ def _summary(ws: Worksheet, row: int, services, evaluation_id: str, info, includ
     q = services.questionnaires
     results = q.results(evaluation_id, info.tool_id, include_drafts=include_drafts)
     rate = q.rate(evaluation_id, info.tool_id)
-    ws.cell(row=row, column=1, value=info.display).font = TITLE_FONT
+    put(ws, row, 1, info.display).font = TITLE_FONT
     row += 1
     kind = type_label(rate.respondent_type, plural=True).lower()
-    ws.cell(row=row, column=1, value=(
-        f"{results.respondents} réponse(s), dont {results.complete} complète(s). Taux de réponse : "
+    put(ws, row, 1, f"{results.respondents} réponse(s), dont {results.complete} complète(s). Taux de réponse : "
         f"{rate.answered} sur {rate.invited} {kind} invitées ({format_percent(rate.rate)})."
-        + (f" {rate.not_invited} réponse(s) hors liste des invités." if rate.not_invited else "")
-    ))
+        + (f" {rate.not_invited} réponse(s) hors liste des invités." if rate.not_invited else ""))
     row += 2
     for section in results.sections:
-        ws.cell(row=row, column=1, value=f"{section.number}. {section.title}").font = Font(bold=True, size=12)
+        put(ws, row, 1, f"{section.number}. {section.title}").font = Font(bold=True, size=12)
         row += 1
         for qres in section.questions:
-            head = ws.cell(row=row, column=1, value=f"{qres.number} {qres.label} — {qres.answered_text}")
+            head = put(ws, row, 1, f"{qres.number} {qres.label} — {qres.answered_text}")
             head.font = Font(bold=True)
             head.alignment = Alignment(wrap_text=True)
             row += 1
             if qres.options:
-                ws.cell(row=row, column=2, value="Nombre").font = Font(italic=True)
-                ws.cell(row=row, column=3, value="%").font = Font(italic=True)
+                put(ws, row, 2, "Nombre").font = Font(italic=True)
+                put(ws, row, 3, "%").font = Font(italic=True)
                 row += 1
                 for opt in qres.options:
-                    ws.cell(row=row, column=1, value=opt.label).alignment = Alignment(indent=1, wrap_text=True)
-                    ws.cell(row=row, column=2, value=opt.count)
-                    pct = ws.cell(row=row, column=3, value=round(opt.percent / 100, 4))
+                    put(ws, row, 1, opt.label).alignment = Alignment(indent=1, wrap_text=True)
+                    put(ws, row, 2, opt.count)
+                    pct = put(ws, row, 3, round(opt.percent / 100, 4))
                     pct.number_format = "0%"
                     row += 1
             if qres.stats is not None and qres.kind == "number":
                 st = qres.stats
                 for label, value in (("Minimum", st.minimum), ("Médiane", st.median), ("Maximum", st.maximum),
                                      ("Moyenne", st.mean), ("Total", st.total)):
-                    ws.cell(row=row, column=1, value=label).alignment = Alignment(indent=1)
-                    ws.cell(row=row, column=2, value=round(value, 2))
+                    put(ws, row, 1, label).alignment = Alignment(indent=1)
+                    put(ws, row, 2, round(value, 2))
                     row += 1
             if qres.kind in ("text", "date") and qres.answered:
                 note = "réponses non reproduites (données personnelles)" if qres.hidden_texts else "réponses libres : voir la feuille des réponses"
-                ws.cell(row=row, column=1, value=f"{qres.answered} {note}").alignment = Alignment(indent=1)
+                put(ws, row, 1, f"{qres.answered} {note}").alignment = Alignment(indent=1)
                 row += 1
             row += 1
     return row + 1

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from desktop_app import __version__
 from desktop_app.core import questionnaire_sheet as sheet
 from desktop_app.core.questionnaire_respondents import Respondent, identity_fields
+from desktop_app.exports.xlsx_cells import put, set_value
 from desktop_app.kit.forms import Form, FormField
 
 ACCENT = "1F5F8B"
@@ -69,9 +70,9 @@ def instructions_sheet(ws: Worksheet, info: TemplateInfo) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     row = 1
 
-    def put(text: str, font: Font | None = None, fill: PatternFill | None = None, height: float | None = None) -> None:
+    def say(text: str, font: Font | None = None, fill: PatternFill | None = None, height: float | None = None) -> None:
         nonlocal row
-        cell = ws.cell(row=row, column=2, value=text)
+        cell = put(ws, row, 2, text)
         cell.font = font or Font(name=FONT, size=11)
         cell.alignment = WRAP
         if fill:
@@ -79,22 +80,22 @@ def instructions_sheet(ws: Worksheet, info: TemplateInfo) -> None:
         ws.row_dimensions[row].height = height or _height([(text, 100)])
         row += 1
 
-    put(info.form.title, Font(name=FONT, size=16, bold=True, color=ACCENT), height=28)
+    say(info.form.title, Font(name=FONT, size=16, bold=True, color=ACCENT), height=28)
     where = info.territory or info.evaluation_title
     if where:
-        put(f"Évaluation du contrat de ville — {where}", Font(name=FONT, size=11, italic=True))
+        say(f"Évaluation du contrat de ville — {where}", Font(name=FONT, size=11, italic=True))
     if info.respondent is not None:
-        put(f"Questionnaire préparé pour : {info.respondent.label}", Font(name=FONT, size=11, bold=True))
+        say(f"Questionnaire préparé pour : {info.respondent.label}", Font(name=FONT, size=11, bold=True))
     row += 1
     heading = Font(name=FONT, size=12, bold=True, color=ACCENT)
     if info.audience:
-        put("À qui s'adresse ce questionnaire", heading)
-        put(info.audience)
+        say("À qui s'adresse ce questionnaire", heading)
+        say(info.audience)
         row += 1
-    put("Pourquoi nous vous le demandons", heading)
-    put(info.form.purpose)
+    say("Pourquoi nous vous le demandons", heading)
+    say(info.form.purpose)
     row += 1
-    put("Comment le remplir", heading)
+    say("Comment le remplir", heading)
     for line in (
         f"• Répondez dans l'onglet « {sheet.SHEET_QUESTIONS} », dans la colonne « {sheet.ANSWER_HEADER} » : "
         "ce sont les cellules jaunes. Les autres cellules sont protégées pour éviter les modifications accidentelles.",
@@ -115,23 +116,23 @@ def instructions_sheet(ws: Worksheet, info: TemplateInfo) -> None:
         "cachés qui permettent de rattacher automatiquement vos réponses.",
         "• Enregistrez au format Excel (.xlsx). Dans LibreOffice, choisissez « Utiliser le format Excel 2007-365 ».",
     ):
-        put(line)
+        say(line)
     row += 1
-    put("Le renvoyer", heading)
+    say("Le renvoyer", heading)
     back = "Renvoyez le fichier rempli"
     if info.return_to:
         back += f" à {info.return_to}"
     if info.deadline:
         back += f" avant le {info.deadline}"
-    put(back + ". Vous pouvez le renvoyer plusieurs fois : la dernière version remplace la précédente.")
+    say(back + ". Vous pouvez le renvoyer plusieurs fois : la dernière version remplace la précédente.")
     row += 1
-    put("Vos données", heading)
-    put(
+    say("Vos données", heading)
+    say(
         "Les réponses servent uniquement à l'évaluation du contrat de ville et sont présentées de façon globale. "
         "N'écrivez dans les textes libres aucun nom ni détail permettant de reconnaître une personne."
     )
     row += 1
-    example = ws.cell(row=row, column=2, value="Cellule jaune : votre réponse")
+    example = put(ws, row, 2, "Cellule jaune : votre réponse")
     example.fill = ANSWER_FILL
     example.border = BOX
     ws.protection.sheet = True
@@ -302,7 +303,7 @@ def questions_sheet(ws: Worksheet, lists: Worksheet, info: TemplateInfo, answers
     start = get_column_letter(sheet.NUM_COL)
 
     ws.merge_cells(f"{start}1:{end}1")
-    title = ws.cell(row=1, column=sheet.NUM_COL, value=form.title)
+    title = put(ws, 1, sheet.NUM_COL, form.title)
     title.font = Font(name=FONT, size=16, bold=True, color=ACCENT)
     title.fill = TITLE_FILL
     title.alignment = Alignment(vertical="center")
@@ -310,21 +311,18 @@ def questions_sheet(ws: Worksheet, lists: Worksheet, info: TemplateInfo, answers
     subtitle = f"Évaluation du contrat de ville — {info.territory or info.evaluation_title}".rstrip(" —")
     if info.respondent is not None:
         subtitle += f"   ·   Répondant : {info.respondent.label}"
-    ws.cell(row=2, column=sheet.NUM_COL, value=subtitle).font = Font(name=FONT, size=11, italic=True)
+    put(ws, 2, sheet.NUM_COL, subtitle).font = Font(name=FONT, size=11, italic=True)
     back = []
     if info.deadline:
         back.append(f"À renvoyer avant le {info.deadline}")
     if info.return_to:
         back.append(f"à {info.return_to}")
     if back:
-        ws.cell(row=3, column=sheet.NUM_COL, value=" ".join(back) + ".").font = Font(name=FONT, size=11, bold=True)
+        put(ws, 3, sheet.NUM_COL, " ".join(back) + ".").font = Font(name=FONT, size=11, bold=True)
     ws.merge_cells(f"{start}4:{end}4")
-    hint = ws.cell(
-        row=4, column=sheet.NUM_COL,
-        value=f"Répondez dans les cellules jaunes de la colonne « {sheet.ANSWER_HEADER} ». Les listes déroulantes "
+    hint = put(ws, 4, sheet.NUM_COL, f"Répondez dans les cellules jaunes de la colonne « {sheet.ANSWER_HEADER} ». Les listes déroulantes "
         f"s'ouvrent avec la flèche à droite de la cellule ; pour les choix multiples, mettez une croix ({sheet.MARK}). "
-        f"(*) = réponse obligatoire. Mode d'emploi détaillé : onglet « {sheet.SHEET_INSTRUCTIONS} ».",
-    )
+        f"(*) = réponse obligatoire. Mode d'emploi détaillé : onglet « {sheet.SHEET_INSTRUCTIONS} ».")
     hint.alignment = WRAP
     hint.font = Font(name=FONT, size=10, color="444444")
     ws.row_dimensions[4].height = 30
@@ -332,7 +330,7 @@ def questions_sheet(ws: Worksheet, lists: Worksheet, info: TemplateInfo, answers
     headers = {sheet.KEY_COL: "clé", sheet.NUM_COL: "N°", sheet.LABEL_COL: "Question",
                sheet.ANSWER_COL: sheet.ANSWER_HEADER, sheet.HELP_COL: "Aide et format attendu"}
     for col, text in headers.items():
-        c = ws.cell(row=HEADER_ROW, column=col, value=text)
+        c = put(ws, HEADER_ROW, col, text)
         c.font = Font(name=FONT, size=11, bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="2F4354")
         c.alignment = Alignment(vertical="center", wrap_text=True)
@@ -393,15 +391,15 @@ def _register_styles(wb) -> None:
 
 
 def _write_row(ws: Worksheet, row: int, spec: sheet.RowSpec, answers: dict[str, Any], validations: _Validations, identity: set[str]) -> None:
-    ws.cell(row=row, column=sheet.KEY_COL, value=spec.key)
+    put(ws, row, sheet.KEY_COL, spec.key)
     num = ws.cell(row=row, column=sheet.NUM_COL)
-    label = ws.cell(row=row, column=sheet.LABEL_COL, value=spec.label)
+    label = put(ws, row, sheet.LABEL_COL, spec.label)
     answer = ws.cell(row=row, column=sheet.ANSWER_COL)
-    help_cell = ws.cell(row=row, column=sheet.HELP_COL, value=spec.help or None)
+    help_cell = put(ws, row, sheet.HELP_COL, spec.help or None)
     widths: list = [(spec.label, WIDTHS[sheet.LABEL_COL]), (spec.help, WIDTHS[sheet.HELP_COL] * 0.9, 9)]
 
     if spec.kind == "section":
-        num.value = spec.number
+        set_value(num, spec.number)
         for c in (num, label, answer):
             c.style = "ek_section"
         help_cell.style = "ek_section_help"
@@ -420,13 +418,13 @@ def _write_row(ws: Worksheet, row: int, spec: sheet.RowSpec, answers: dict[str, 
     label.style = "ek_label"
     value: Any = None
     if spec.kind == "question":
-        num.value = spec.number + (" *" if f.required else "")
+        set_value(num, spec.number + (" *" if f.required else ""))
         if spec.answerable:
             value = _cell_value(f, answers.get(f.id))
         if f.id in identity:
             label.style = "ek_label_bold"
     elif spec.kind == "group":
-        num.value = spec.number + (" *" if f.required else "")
+        set_value(num, spec.number + (" *" if f.required else ""))
     elif spec.kind == "option":
         label.style = "ek_label_option"
         chosen = answers.get(f.id) or []
@@ -446,7 +444,7 @@ def _write_row(ws: Worksheet, row: int, spec: sheet.RowSpec, answers: dict[str, 
 
     if spec.answerable:
         answer.style = "ek_answer_mark" if spec.kind == "option" else "ek_answer"
-        answer.value = value
+        set_value(answer, value)
         fmt = _number_format(f) if spec.kind in ("question", "item") else None
         if fmt:
             answer.number_format = fmt
@@ -485,15 +483,17 @@ def meta_sheet(ws: Worksheet, info: TemplateInfo) -> None:
         ("respondent_name", respondent.name if respondent else ""),
         ("respondent_code", respondent.code if respondent else ""),
     ]
+    questions = sheet.question_signature(info.form)
+    pairs.append((sheet.SEAL_KEY, sheet.seal(dict(pairs), questions)))
     for r, (key, value) in enumerate(pairs, start=1):
-        ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=value)
+        put(ws, r, 1, key)
+        put(ws, r, 2, value)
     r = len(pairs) + 2
-    for q in sheet.question_signature(info.form):
-        ws.cell(row=r, column=1, value="question")
-        ws.cell(row=r, column=2, value=q["key"])
-        ws.cell(row=r, column=3, value=q["type"])
-        ws.cell(row=r, column=4, value="|".join(q["choices"]))
-        ws.cell(row=r, column=5, value=q["label"])
-        ws.cell(row=r, column=6, value="|".join(q["children"]))
+    for q in questions:
+        put(ws, r, 1, "question")
+        put(ws, r, 2, q["key"])
+        put(ws, r, 3, q["type"])
+        put(ws, r, 4, "|".join(q["choices"]))
+        put(ws, r, 5, q["label"])
+        put(ws, r, 6, "|".join(q["children"]))
         r += 1

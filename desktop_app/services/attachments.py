@@ -45,6 +45,11 @@ class AttachmentService(ServiceBase):
     def blob_path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
+    def _folder(self, target: Path) -> None:
+        """The attachment folder and the blob's sub-folder, readable by their owner only."""
+        paths.private_dir(self.root)
+        paths.private_dir(target.parent)
+
     def has_blob(self, sha256: str) -> bool:
         return self.blob_path(sha256).is_file()
 
@@ -54,8 +59,8 @@ class AttachmentService(ServiceBase):
             raise ServiceError("Le contenu de la pièce jointe ne correspond pas à son empreinte.")
         target = self.blob_path(digest)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent)
+            self._folder(target)
+            fd, tmp = tempfile.mkstemp(dir=target.parent)  # created 0600
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
@@ -79,10 +84,11 @@ class AttachmentService(ServiceBase):
         digest = h.hexdigest()
         target = self.blob_path(digest)
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target)
             tmp = target.with_suffix(".part")
             try:
-                shutil.copyfile(source, tmp)
+                paths.create_private_file(tmp)
+                shutil.copyfile(source, tmp)  # into the private file: its mode is kept
                 os.replace(tmp, target)
             except OSError as exc:
                 tmp.unlink(missing_ok=True)

@@ -282,7 +282,8 @@ def build(services, evaluation_id: str) -> None:
                 excel.append(_excel_file(services, evaluation_id, ASSOCIATIONS_TOOL, who, answers, Path(tmp)))
             else:
                 _entered(services, evaluation_id, ASSOCIATIONS_TOOL, "association", who, answers, status)
-        q.import_files(evaluation_id, excel, partial=True)
+        # keep_both: the association begun on the phone stays a duplicate to settle (the demo shows it)
+        q.import_files(evaluation_id, excel, partial=True, keep_both=True)
 
 
 def _entered(services, evaluation_id: str, tool_id: str, kind: str, who: Respondent, answers: dict, status: str) -> None:

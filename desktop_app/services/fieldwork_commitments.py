@@ -42,7 +42,6 @@ ANSWER_KEYS = {
     "comment": "commentaire",
     "due_date": "echeance",
 }
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 NOTHING_IMPORTED = "Aucun engagement n'a été importé."
 
 
@@ -286,11 +285,13 @@ class CommitmentsMixin(FieldworkBase):
 def read_rows(path: Path) -> tuple[list[list[Any]], int]:
     """The cells of a list file (the first sheet holding data for a workbook), and the line
     number of the first row. French errors for anything unreadable."""
+    from desktop_app.services.input_files import check_spreadsheet
     from desktop_app.services.spreadsheet_read import read_grids
 
     path = Path(path)
-    if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
-        raise ServiceError(f"« {path.name} » est trop volumineux pour une liste d'engagements.")
+    if not path.exists():
+        raise ServiceError(f"Fichier introuvable : {path}")
+    check_spreadsheet(path)  # an ordinary file, of a sane size, not password-protected
     sheets, _format = read_grids(path, NOTHING_IMPORTED)
     for sheet in sheets:
         if any(any(c not in (None, "") for c in r) for r in sheet.rows):

@@ -1,8 +1,17 @@
 """Importing filled questionnaire workbooks: plan (read, check, decide), then commit.
 
 `plan_imports` reads and checks files without writing anything and says, per file, whether it
-creates a response, updates the one it created before (same file token or same content, same
-respondent) or is refused, and which existing responses of the same respondent it duplicates.
+creates a response, updates one or is refused.
+
+One response per respondent and questionnaire, as the template promises (« la dernière version
+remplace la précédente »): a file updates the response it created before (same file token or same
+content, same respondent); otherwise, when the respondent already has a response (typed in the
+application, or imported from another file), the file's answers replace it and the outcome names
+the response replaced (`replaces`). The same respondent twice in one batch: the later file
+replaces what the earlier one imported (the same file twice: one response, the second
+« aucun changement »). With `keep_both`, a file whose respondent already has a response makes a
+second one instead, flagged as a duplicate to settle in the application. Re-importing identical
+answers changes nothing (no revision, no new timestamp).
 `commit_imports` writes what the user accepted, one transaction per file, logs it in
 `questionnaire_imports` and keeps a copy of the file with the response (attachments).
 A file with errors is refused unless its valid answers are explicitly accepted (`partial`).
@@ -35,6 +44,8 @@ class FilePlan:
     action: str
     response_id: str | None = None
     duplicate_of: tuple[str, ...] = ()  # labels of the respondent's other responses
+    replaces: str = ""  # the response this file replaces (another source for the same respondent)
+    after: int | None = None  # index of an earlier file of the batch for the same respondent
 
     @property
     def file_name(self) -> str:
@@ -56,6 +67,7 @@ class FileOutcome:
     partial: bool = False  # only the valid answers were imported
     unchanged: bool = False
     duplicate: bool = False
+    replaced: str = ""  # the response whose answers this file replaced
     errors: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
@@ -81,7 +93,8 @@ class ExcelImportMixin:
         return Target(evaluation_id, summary.display_name, summary.kit_id, summary.kit_version, forms, expected_tool)
 
     def plan_imports(
-        self, evaluation_id: str, paths: Sequence[str | Path], expected_tool: str | None = None, progress: ProgressFn | None = None
+        self, evaluation_id: str, paths: Sequence[str | Path], expected_tool: str | None = None,
+        progress: ProgressFn | None = None, keep_both: bool = False,
     ) -> list[FilePlan]:
         """Read and check every file; nothing is written."""
         target = self.target(evaluation_id, expected_tool)
@@ -90,24 +103,26 @@ class ExcelImportMixin:
             if progress:
                 progress(n, len(paths), f"Lecture de « {Path(path).name} »…")
             analysis = analyse(read_workbook(path), target)
-            plans.append(self._plan(evaluation_id, analysis, target))
+            plans.append(self._plan(evaluation_id, analysis, target, keep_both))
         if progress:
             progress(len(paths), len(paths), "")
-        # the same respondent twice in one batch: the later files duplicate the first one
-        seen: list[tuple[Respondent, str, str]] = []
+        # the same respondent twice in one batch: the later file replaces what the earlier imported
+        seen: list[tuple[Respondent, str, int]] = []
         out = []
-        for plan in plans:
+        for i, plan in enumerate(plans):
             a = plan.analysis
-            if plan.action == "create" and a.respondent is not None:
-                earlier = [name for who, tool, name in seen if tool == a.tool_id and same_respondent(who, a.respondent)]
-                if earlier:
-                    plan = replace(plan, duplicate_of=plan.duplicate_of + tuple(f"fichier « {e} »" for e in earlier))
             if plan.action != "refuse" and a.respondent is not None:
-                seen.append((a.respondent, a.tool_id, a.file_name))
+                earlier = [n for who, tool, n in seen if tool == a.tool_id and same_respondent(who, a.respondent)]
+                if earlier and keep_both:
+                    names = tuple(f"fichier « {plans[n].file_name} »" for n in earlier)
+                    plan = replace(plan, duplicate_of=plan.duplicate_of + names)
+                elif earlier:
+                    plan = replace(plan, after=earlier[-1])
+                seen.append((a.respondent, a.tool_id, i))
             out.append(plan)
         return out
 
-    def _plan(self, evaluation_id: str, a: Analysis, target: Target) -> FilePlan:
+    def _plan(self, evaluation_id: str, a: Analysis, target: Target, keep_both: bool = False) -> FilePlan:
         if a.refused or a.respondent is None:
             return FilePlan(a, "refuse")
         form = target.forms[a.tool_id]
@@ -122,10 +137,12 @@ class ExcelImportMixin:
             rec = records.get(log.response_id)
             if same_file and rec is not None and same_respondent(self._respondent(form, rec), a.respondent):
                 return FilePlan(a, "update", rec.id)
-        others = tuple(
-            self._respondent(form, rec).label for rec in records.values() if same_respondent(self._respondent(form, rec), a.respondent)
-        )
-        return FilePlan(a, "create", None, others)
+        same = [rec for rec in records.values() if same_respondent(self._respondent(form, rec), a.respondent)]
+        if same and not keep_both:  # one response per respondent: the file's answers replace the latest
+            latest = max(same, key=lambda r: (r.updated_at, r.revision))
+            others = tuple(self._respondent(form, rec).label for rec in same if rec is not latest)
+            return FilePlan(a, "update", latest.id, others, replaces=_describe(latest, logs))
+        return FilePlan(a, "create", None, tuple(self._respondent(form, rec).label for rec in same))
 
     def commit_imports(
         self, evaluation_id: str, plans: Sequence[FilePlan], partial: bool | Iterable[str] = False, progress: ProgressFn | None = None
@@ -133,10 +150,16 @@ class ExcelImportMixin:
         """Write the planned files. `partial`: True, or the names of the files with errors whose
         valid answers the user chose to import; other files with errors are refused."""
         allowed = set(partial) if not isinstance(partial, bool) else set()
-        outcomes = []
+        outcomes: list[FileOutcome] = []
         for n, plan in enumerate(plans):
             if progress:
                 progress(n, len(plans), f"Import de « {plan.file_name} »…")
+            if plan.after is not None and plan.action != "refuse":
+                # an earlier file of the batch for the same respondent: replace what it wrote
+                earlier = outcomes[plan.after] if plan.after < len(outcomes) else None
+                if earlier is not None and earlier.response_id:
+                    plan = replace(plan, action="update", response_id=earlier.response_id,
+                                   replaces=f"la réponse du fichier « {earlier.file_name} »")
             outcomes.append(self._commit(evaluation_id, plan, partial is True or plan.file_name in allowed))
         if progress:
             progress(len(plans), len(plans), "")
@@ -144,9 +167,10 @@ class ExcelImportMixin:
 
     def import_files(
         self, evaluation_id: str, paths: Sequence[str | Path], partial: bool = False,
-        expected_tool: str | None = None, progress: ProgressFn | None = None,
+        expected_tool: str | None = None, progress: ProgressFn | None = None, keep_both: bool = False,
     ) -> list[FileOutcome]:
-        return self.commit_imports(evaluation_id, self.plan_imports(evaluation_id, paths, expected_tool), partial, progress)
+        plans = self.plan_imports(evaluation_id, paths, expected_tool, keep_both=keep_both)
+        return self.commit_imports(evaluation_id, plans, partial, progress)
 
     def _commit(self, evaluation_id: str, plan: FilePlan, partial: bool) -> FileOutcome:
         a = plan.analysis
@@ -180,14 +204,20 @@ class ExcelImportMixin:
                 s.add(rec)
                 outcome = "imported"
             else:
-                unchanged = dict(rec.answers or {}) == a.answers and rec.status == status
-                self.touch(rec)
+                unchanged = (
+                    dict(rec.answers or {}) == a.answers and rec.status == status
+                    and (rec.subject_type, rec.subject_id, rec.label)
+                    == (a.respondent.respondent_type, a.respondent.subject_id, a.respondent.label)
+                )
+                if not unchanged:  # identical content keeps its revision and its date
+                    self.touch(rec)
                 outcome = "updated"
-            rec.subject_type = a.respondent.respondent_type
-            rec.subject_id = a.respondent.subject_id
-            rec.label = a.respondent.label
-            rec.answers = dict(a.answers)
-            rec.status = status
+            if not unchanged:
+                rec.subject_type = a.respondent.respondent_type
+                rec.subject_id = a.respondent.subject_id
+                rec.label = a.respondent.label
+                rec.answers = dict(a.answers)
+                rec.status = status
             s.flush()
             log = QuestionnaireImport(
                 evaluation_id=evaluation_id, tool_id=a.tool_id, response_id=rec.id, subject_id=rec.subject_id,
@@ -201,7 +231,8 @@ class ExcelImportMixin:
         self._attach(evaluation_id, response_id, a)
         return FileOutcome(
             a.file_name, outcome, a.tool_title, who, response_id, partial=a.has_errors, unchanged=unchanged,
-            duplicate=bool(plan.duplicate_of) and outcome == "imported", **texts,
+            duplicate=bool(plan.duplicate_of) and outcome == "imported",
+            replaced=plan.replaces if outcome == "updated" and not unchanged else "", **texts,
         )
 
     def _attach(self, evaluation_id: str, response_id: str, a: Analysis) -> None:
@@ -213,3 +244,11 @@ class ExcelImportMixin:
             attachments.add_file(evaluation_id, "form_response", response_id, a.path, caption="Fichier Excel importé")
         except (ServiceError, OSError):
             pass  # the answers are imported; the copy of the file is a convenience
+
+
+def _describe(rec: FormResponse, logs: Sequence[QuestionnaireImport]) -> str:
+    """How a report names a response a file replaces: where it came from and when."""
+    when = rec.updated_at.astimezone().strftime("%d/%m/%Y à %H:%M") if rec.updated_at else ""
+    log = next((x for x in logs if x.response_id == rec.id), None)
+    source = f"importée du fichier « {log.file_name} »" if log is not None else "saisie dans l'application"
+    return f"la réponse {source}" + (f", modifiée le {when}" if when else "")

@@ -41,6 +41,23 @@ from desktop_app.services.questionnaire_workbook import RawRow, RawWorkbook, rea
 __all__ = ["Analysis", "Issue", "Target", "analyse", "read_workbook"]
 
 _MARK_FIELD = FormField(id="_mark", type="yes_no", label="Croix")
+TAMPERED = (
+    "L'onglet d'identification (caché) de ce fichier a été modifié (questionnaire, version du kit ou du format, "
+    "évaluation ou jeton du fichier) : il n'est pas importé. Demandez au répondant de reporter ses réponses dans le "
+    "fichier qui lui a été envoyé, ou dans un nouveau fichier généré par l'application."
+)
+
+
+def _version(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
 _LEADING_NUMBER = re.compile(r"^\s*(-?\d+)\s*(?:[–\-:]\s*.*)?$")
 
 
@@ -119,6 +136,18 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
     if meta:
         if meta.get("format") != sheet.FORMAT:
             return Analysis(**base, refused="Ce fichier n'est pas un questionnaire généré par EvalKit Quartiers.")
+        version = _version(meta.get("format_version"))
+        if version not in sheet.KNOWN_FORMAT_VERSIONS:
+            if isinstance(version, int) and version > max(sheet.KNOWN_FORMAT_VERSIONS):
+                return Analysis(**base, refused="Ce fichier a été préparé par une version plus récente d'EvalKit Quartiers : "
+                                "mettez l'application à jour pour l'importer.")
+            return Analysis(**base, refused=TAMPERED)
+        if sheet.SEAL_KEY in meta or version >= 2:
+            if not sheet.seal_matches(meta, raw.meta_questions):
+                return Analysis(**base, refused=TAMPERED)
+        else:
+            issues.append(Issue("warning", "Fichier préparé par une version antérieure d'EvalKit Quartiers : "
+                                           "ses repères d'identification n'ont pas pu être vérifiés."))
         tool_id = str(meta.get("tool_id") or "")
         title = str(meta.get("tool_title") or tool_id)
         if str(meta.get("evaluation_id") or "") != target.evaluation_id:
@@ -135,7 +164,10 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
             return Analysis(**base, refused="Ce fichier n'est pas un questionnaire généré par EvalKit Quartiers "
                             "(ses repères d'identification sont absents et ses questions ne correspondent à aucun questionnaire).")
         title = target.forms[tool_id].title
-        issues.append(Issue("warning", f"Repères d'identification absents : le fichier a été reconnu comme « {title} » d'après ses questions."))
+        return Analysis(**base, tool_id=tool_id, tool_title=title, refused=(
+            f"L'onglet d'identification (caché) de ce questionnaire « {title} » a été supprimé : le fichier ne peut pas "
+            "être rattaché sûrement à cette évaluation et n'est pas importé. Demandez au répondant de reporter ses "
+            "réponses dans le fichier qui lui a été envoyé, ou dans un nouveau fichier généré par l'application."))
     form = target.forms[tool_id]
     title = form.title
     if target.expected_tool and tool_id != target.expected_tool:

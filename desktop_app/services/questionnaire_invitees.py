@@ -180,6 +180,9 @@ def _cell(value: Any) -> str:
 
 
 def _table(path: Path) -> list[list[Any]]:
+    from desktop_app.services.input_files import check_spreadsheet
+
+    check_spreadsheet(path)  # an ordinary file, of a sane size, not password-protected
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         raw = path.read_bytes()

@@ -48,10 +48,14 @@ def file_sha256(path: Path) -> str:
 def read_workbook(path: str | Path) -> RawWorkbook:
     from openpyxl import load_workbook
 
+    from desktop_app.services.input_files import spreadsheet_problem
+
     path = Path(path)
     name = path.name
-    if not path.is_file():
-        return RawWorkbook(path, name, "", {}, [], None, [], [], "Fichier introuvable.")
+    # a folder, a device, a pipe, a file too big, a password, an old .xls: refused unread
+    problem = spreadsheet_problem(path)
+    if problem:
+        return RawWorkbook(path, name, "", {}, [], None, [], [], problem)
     digest = file_sha256(path)
 
     def refused(message: str) -> RawWorkbook:
@@ -63,11 +67,6 @@ def read_workbook(path: str | Path) -> RawWorkbook:
             f"Format « {suffix} » non pris en charge : ouvrez le fichier et enregistrez-le au format Excel (.xlsx)."
         )
     if not zipfile.is_zipfile(path):
-        with path.open("rb") as fh:
-            head = fh.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            return refused("Le fichier est protégé par un mot de passe ou au format Excel 97-2003 : "
-                           "enregistrez-le au format .xlsx, sans mot de passe.")
         return refused("Ce fichier n'est pas un classeur Excel (.xlsx) lisible.")
     try:
         wb = load_workbook(path, data_only=True)

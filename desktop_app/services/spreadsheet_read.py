@@ -48,9 +48,12 @@ def _too_many(path: Path, what: str) -> ServiceError:
 def read_grids(path: Path, what: str = "Aucune action n'a été importée.") -> tuple[list[SheetGrid], str]:
     """The sheets of a spreadsheet file and a short French description of what was read.
     `what` ends every refusal ("Aucune action n'a été importée.")."""
+    from desktop_app.services.input_files import check_spreadsheet
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ServiceError(f"Fichier introuvable : {path}")
+    check_spreadsheet(path)  # a folder, a device, a pipe, a protected or oversized file: refused unread
     try:
         with path.open("rb") as fh:
             head = fh.read(8)

@@ -201,6 +201,10 @@ class SyncService(ServiceBase):
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         except SQLAlchemyError as exc:  # rolled back: nothing was written
+            from desktop_app.store.db import LOCKED_MESSAGE, is_lock_error
+
+            if is_lock_error(exc):
+                raise ServiceError(LOCKED_MESSAGE) from None
             log.exception("bundle import failed")
             names = ", ".join(b.path.name for b in bundles)
             raise ServiceError(

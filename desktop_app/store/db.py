@@ -43,6 +43,24 @@ class StoreError(Exception):
     """A store that cannot be opened; the message is French and names the file."""
 
 
+LOCKED_MESSAGE = (
+    "La base est utilisée par un autre programme (une autre fenêtre d'EvalKit Quartiers, une "
+    "synchronisation en cours…) : rien n'a été modifié. Attendez qu'il ait fini, puis réessayez."
+)
+# PostgreSQL: lock_not_available, deadlock_detected, serialization_failure
+_PG_LOCK_STATES = frozenset({"55P03", "40P01", "40001"})
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """True when the error is another program holding the database (SQLite "database is
+    locked" / "busy", a PostgreSQL lock timeout or deadlock), not a problem with the data."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return "locked" in text or "busy" in text
+    return getattr(orig, "sqlstate", None) in _PG_LOCK_STATES or getattr(orig, "pgcode", None) in _PG_LOCK_STATES
+
+
 @dataclass
 class Store:
     engine: Engine
@@ -114,11 +132,18 @@ def json_text(value: object) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    """The engine; `hide_parameters`: an error's message never carries the values written (they
+    end up in logs and crash reports)."""
+    from desktop_app.store import text_guard
+
+    text_guard.install()  # every text is cleaned and checked before a flush
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=json_text)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, json_serializer=json_text, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=json_text)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_text, hide_parameters=True)
 
 
 def alembic_config(url: str) -> Config:
@@ -182,11 +207,24 @@ def _up_to_date(engine: Engine) -> bool:
     return current == heads
 
 
+def private_sqlite_files(path: Path) -> None:
+    """The database file and its WAL and shared-memory files, readable by their owner only."""
+    from desktop_app.paths import private_file
+
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            private_file(p)
+
+
 def backup_sqlite(path: Path, backup_dir: Path, reason: str = "avant-migration") -> Path:
-    """Copy a live SQLite database with the online backup API; keep the last KEEP_BACKUPS."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    """Copy a live SQLite database with the online backup API; keep the last KEEP_BACKUPS.
+    The backups and their folder are readable by their owner only."""
+    from desktop_app.paths import create_private_file, private_dir
+
+    private_dir(backup_dir)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backup_dir / f"{path.stem}-{reason}-{stamp}.db"
+    create_private_file(target)  # SQLite writes into it and keeps its mode
     src = sqlite3.connect(str(path))
     try:
         dst = sqlite3.connect(str(target))
@@ -232,6 +270,15 @@ def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         path = Path(make_url(url).database or "")
         check_sqlite_file(path)
+        from desktop_app.paths import create_private_file
+
+        # created empty and private before SQLite opens it: its WAL and shared-memory files take
+        # the database file's mode; an existing database is made private too
+        try:
+            create_private_file(path)
+        except OSError as exc:
+            raise StoreError(f"Impossible de créer la base de données « {path} » : {exc.strerror}.") from None
+        private_sqlite_files(path)
     engine = make_engine(url)
     try:
         if migrate and not _up_to_date(engine):

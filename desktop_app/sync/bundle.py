@@ -226,6 +226,46 @@ def _fail(path: Path, message: str) -> BundleError:
     return BundleError(f"« {path.name} » : {message}")
 
 
+class IncompleteBundle(BundleError):
+    """A file that ends before its zip directory does: still being copied, or a copy cut short.
+    Nothing was imported; the sync folder reads it again next time."""
+
+
+INCOMPLETE = (
+    "le fichier est incomplet (copie interrompue, ou encore en cours) : rien n'a été importé. "
+    "Il sera relu à la prochaine synchronisation ; s'il reste incomplet, copiez-le de nouveau."
+)
+
+
+def zip_is_complete(path: Path) -> bool:
+    """False when the file begins as a zip but does not end with a zip's end-of-directory record:
+    a copy cut short, or still growing (whatever zip directory is found in it belongs to a file
+    inside, an attached document say)."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return True  # not the beginning of a zip: not a copy in progress either
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 22 - 65535))
+            tail = fh.read()
+    except OSError:
+        return False
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail) or at + 22 + int.from_bytes(tail[at + 20 : at + 22], "little") != len(tail):
+        return False
+    cd_size, cd_offset = int.from_bytes(tail[at + 12 : at + 16], "little"), int.from_bytes(tail[at + 16 : at + 20], "little")
+    if cd_offset == 0xFFFFFFFF:  # zip64: the offsets are elsewhere
+        return True
+    # the directory ends where the record begins: a zip inside, cut after, starts further on
+    return cd_offset + cd_size == size - len(tail) + at
+
+
+def _unreadable(path: Path, message: str) -> BundleError:
+    """The error for a file that cannot be read as a bundle: an incomplete copy says so."""
+    return IncompleteBundle(f"« {path.name} » : {INCOMPLETE}") if not zip_is_complete(path) else _fail(path, message)
+
+
 def _check_name(path: Path, info: zipfile.ZipInfo) -> None:
     name = info.filename
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
@@ -347,7 +387,10 @@ def _zip_entries(path: Path, zf: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
             raise _fail(path, f"« {info.filename[:80]} » est trop volumineux.")
         if info.file_size > MAX_JSON_BYTES:
             raise _fail(path, f"« {info.filename[:80]} » est trop volumineux.")
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        # records are bounded by MAX_JSON_BYTES alone: texts the store accepts (store.text_guard)
+        # may be repetitive enough to pass any ratio, and must not make a bundle unreadable
+        if (info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                and not info.filename.startswith("records/")):
             raise _fail(path, "taux de compression anormal (bombe de décompression) : fichier refusé.")
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
@@ -366,14 +409,14 @@ def peek_manifest(path: str | Path) -> dict[str, Any]:
             entries = _zip_entries(path, zf)
             info = entries.get("manifest.json")
             if info is None or info.file_size > MAX_MANIFEST_BYTES:
-                raise _fail(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
+                raise _unreadable(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
             manifest = _load_json(path, zf.read(info), "manifest.json")
     except OSError:
         raise BundleError(f"Fichier illisible : {path}") from None
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
         if isinstance(exc, BundleError):
             raise
-        raise _fail(path, "le fichier est incomplet ou endommagé (ce n'est pas une archive lisible).") from None
+        raise _unreadable(path, "le fichier est endommagé (ce n'est pas une archive lisible).") from None
     _check_manifest(path, manifest)
     return manifest
 
@@ -465,7 +508,7 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
             read.file_sha256 = file_checksum(path)
             zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise _fail(path, "le fichier est incomplet ou endommagé (ce n'est pas une archive lisible).") from None
+        raise _unreadable(path, "le fichier est endommagé (ce n'est pas une archive lisible).") from None
 
     def stored(info: zipfile.ZipInfo) -> bytes | None:
         if content is not None:
@@ -479,7 +522,7 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
     with zf:
         entries = _zip_entries(path, zf)
         if "manifest.json" not in entries:
-            raise _fail(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
+            raise _unreadable(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
         info = entries["manifest.json"]
         if info.file_size > MAX_MANIFEST_BYTES:
             raise _fail(path, "manifeste trop volumineux.")

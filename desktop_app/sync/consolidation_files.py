@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from desktop_app.exports import charts
+from desktop_app.exports.xlsx_cells import put
 from desktop_app.sync.consolidation import Consolidation
 
 TITLE = "Vue consolidée des évaluations des contrats de ville"
@@ -76,7 +77,7 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
 
     def header(ws, row: int, values: list[str]) -> None:
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = put(ws, row, col, value)
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -96,7 +97,7 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
             [t.territory, t.title, t.generation, t.kit_version, t.steps_done, t.steps_total, t.completion, t.updated_at.strftime("%d/%m/%Y")],
             start=1,
         ):
-            ws.cell(row=i, column=col, value=value)
+            put(ws, i, col, value)
         ws.cell(row=i, column=7).number_format = "0 %"
     for col, width in zip("ABCDEFGH", (38, 40, 12, 8, 10, 10, 11, 12), strict=True):
         ws.column_dimensions[col].width = width
@@ -108,23 +109,23 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
         row = [q.theme, q.label] + [q.counts.get(lvl.value, 0) for lvl in data.scale]
         row += [labels.get(q.by_territory.get(t.evaluation_id, ""), "") for t in data.territories]
         for col, value in enumerate(row, start=1):
-            ws.cell(row=i, column=col, value=value).alignment = Alignment(wrap_text=True, vertical="top")
+            put(ws, i, col, value).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 60
     image(ws, referential_chart(data), f"B{len(data.questions) + 4}")
 
     ws = wb.create_sheet("Questionnaires")
     r = 1
     for qn in data.questionnaires:
-        ws.cell(row=r, column=1, value=f"{qn.title} — {qn.respondents} réponse(s), {qn.territories} territoire(s)").font = Font(bold=True, size=12)
+        put(ws, r, 1, f"{qn.title} — {qn.respondents} réponse(s), {qn.territories} territoire(s)").font = Font(bold=True, size=12)
         r += 1
         header(ws, r, ["Question", "Réponse", "Répondants", "Part des répondants"])
         r += 1
         for q in qn.questions:
             for lbl, n in q.counts:
-                ws.cell(row=r, column=1, value=q.label)
-                ws.cell(row=r, column=2, value=lbl)
-                ws.cell(row=r, column=3, value=n)
-                ws.cell(row=r, column=4, value=n / q.answered if q.answered else 0).number_format = "0 %"
+                put(ws, r, 1, q.label)
+                put(ws, r, 2, lbl)
+                put(ws, r, 3, n)
+                put(ws, r, 4, n / q.answered if q.answered else 0).number_format = "0 %"
                 r += 1
         r += 1
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 60, 36
@@ -132,18 +133,18 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
     ws = wb.create_sheet("Maturité")
     r = 1
     for m in data.maturity:
-        ws.cell(row=r, column=1, value=m.title).font = Font(bold=True, size=12)
+        put(ws, r, 1, m.title).font = Font(bold=True, size=12)
         r += 1
         header(ws, r, ["Territoire"] + [label for _, label in m.domains])
         r += 1
         for eid, levels in m.levels.items():
-            ws.cell(row=r, column=1, value=data.territory_name(eid))
+            put(ws, r, 1, data.territory_name(eid))
             for col, v in enumerate(levels, start=2):
-                ws.cell(row=r, column=col, value=v)
+                put(ws, r, col, v)
             r += 1
-        ws.cell(row=r, column=1, value="Moyenne").font = bold
+        put(ws, r, 1, "Moyenne").font = bold
         for col, v in enumerate(m.mean(), start=2):
-            ws.cell(row=r, column=col, value=round(v, 2) if v is not None else None)
+            put(ws, r, col, round(v, 2) if v is not None else None)
         r += 2
         png = maturity_chart(m)
         if png:

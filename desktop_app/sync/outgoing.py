@@ -36,6 +36,7 @@ class ExportResult:
     attachments: int
     data_digest: str
     file_sha256: str
+    missing: tuple[str, ...] = ()  # attachments whose file is not in the attachment folder
 
 
 def known_versions(session: Session, table: str, ids: list[str]) -> dict[str, list[str]]:
@@ -143,12 +144,15 @@ def export_evaluation(
             except Exception:  # the kit is not on this machine either: the receiver must have it
                 kit_files = None
         blobs: dict[str, Path] = {}
+        missing: list[str] = []
         for rec in outcome.rows.get("attachments", []):
             if rec.get("deleted"):
                 continue
             path = services.attachments.blob_path(rec["sha256"])
             if path.is_file():
                 blobs[rec["sha256"]] = path
+            elif rec["sha256"] not in blobs:  # said, never silently left out
+                missing.append(f"{rec.get('filename') or 'sans nom'} ({str(rec['sha256'])[:12]})")
         manifest = write_bundle(
             Path(out),
             evaluation=evaluation,
@@ -169,5 +173,5 @@ def export_evaluation(
             h.update(chunk)
     return ExportResult(
         Path(out), evaluation_id, level, manifest["counts"], outcome.excluded, outcome.redacted,
-        len(blobs), data_digest, h.hexdigest(),
+        len(blobs), data_digest, h.hexdigest(), tuple(missing),
     )

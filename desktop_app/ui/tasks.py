@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -60,7 +59,7 @@ class _Job(QRunnable):
             else:
                 result = self.fn(self.progress)
         except Exception as exc:  # delivered to the GUI thread
-            log.error("task failed: %s", "".join(traceback.format_exception(exc)))
+            log.error("task failed", exc_info=exc)  # the traceback, without the message (logging_setup)
             self._deliver(self.signals.failed, exc)
         else:
             self._deliver(self.signals.done, result)

@@ -23,10 +23,11 @@ def test_cli_template_then_import(services, evaluation, db_path, tmp_path, capsy
     good = fill(out, COMMUNE_ANSWERS, out=tmp_path / "bon.xlsx")
     bad = fill(out, {**COMMUNE_ANSWERS, "nb_qpv": "beaucoup"}, out=tmp_path / "erreurs.xlsx")
     code = main(["questionnaire", "import", str(good), str(bad), "--db", str(db_path)])
-    text = capsys.readouterr().out
+    text, err = capsys.readouterr()
     assert code == 1
     assert "✔ importé : bon.xlsx — Douai (59178)" in text
-    assert "✘ refusé : erreurs.xlsx" in text and "« beaucoup » n'est pas un nombre" in text
+    # a refused file's lines go to stderr, as the README says
+    assert "✘ refusé : erreurs.xlsx" in err and "« beaucoup » n'est pas un nombre" in err and "refusé :" not in text
     assert "2 fichiers : 1 importé(s), 0 mis à jour, 1 refusé(s)." in text
 
     code = main(["questionnaire", "import", str(good), "--db", str(db_path), "--json"])
@@ -115,3 +116,29 @@ def test_demo_has_realistic_questionnaires(services):
     for row in communes + associations:  # every demo answer is valid
         if row.status == "complete":
             assert q.problems(row.id) == []
+
+
+def test_a_refused_file_exits_1_with_and_without_json_and_says_why_on_stderr(evaluation, db_path, tmp_path, capsys, services):
+    services.close()
+    bad = tmp_path / "lettre.xlsx"
+    bad.write_text("pas un classeur")
+    assert main(["questionnaire", "import", str(bad), "--db", str(db_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "✘ refusé : lettre.xlsx" in err and "refusé :" not in out
+    assert main(["questionnaire", "import", str(bad), "--db", str(db_path), "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out)["files"][0]["status"] == "refused" and json.loads(out)["refused"] == 1
+
+
+def test_keep_both_makes_a_second_response_to_settle(evaluation, db_path, tmp_path, capsys, services):
+    q = services.questionnaires
+    q.new_response(evaluation, COMMUNES, "Douai", "59178")
+    services.close()
+    out = tmp_path / "douai.xlsx"
+    assert main(["questionnaire", "template", COMMUNES, "--db", str(db_path), "--out", str(out), "--respondent", "59178"]) == 0
+    good = fill(out, COMMUNE_ANSWERS, out=tmp_path / "bon.xlsx")
+    capsys.readouterr()
+    assert main(["questionnaire", "import", str(good), "--db", str(db_path), "--keep-both"]) == 0
+    assert "choisissez celle à conserver" in capsys.readouterr().out
+    assert main(["questionnaire", "import", str(good), "--db", str(db_path)]) == 0  # the same file: its own response
+    assert "aucun changement" in capsys.readouterr().out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
 from openpyxl import load_workbook
 from questionnaire_helpers import ASSOCIATIONS, COMMUNE_ANSWERS, COMMUNES, fill, rows_by_key
 
@@ -140,11 +141,60 @@ def test_one_blank_file_sent_to_many_gives_one_response_each(services, evaluatio
     assert all(r.status == "complete" for r in rows)
 
 
-def test_a_respondent_answering_twice_is_detected(services, evaluation, template, tmp_path):
+def test_a_commune_s_file_replaces_the_response_it_already_had(services, evaluation, template, tmp_path):
+    """The template promises « la dernière version remplace la précédente »: one response per
+    respondent and questionnaire, counted once in the results, and the report names what it replaced."""
+    q = services.questionnaires
+    typed = q.new_response(evaluation, COMMUNES, "Douai", "59178")  # begun in the app over the phone
+    fill(template, COMMUNE_ANSWERS)
+    [plan] = q.plan_imports(evaluation, [template])
+    assert plan.action == "update" and plan.response_id == typed and "saisie dans l'application" in plan.replaces
+    [outcome] = q.commit_imports(evaluation, [plan])
+    assert outcome.status == "updated" and outcome.response_id == typed and not outcome.duplicate
+    assert outcome.replaced.startswith("la réponse saisie dans l'application, modifiée le ")
+    [row] = q.responses(evaluation, COMMUNES)
+    assert row.id == typed and services.forms.get(typed).answers["nb_qpv"] == 2
+    assert q.results(evaluation, COMMUNES).question("nb_qpv").answered == 1
+    assert q.duplicates(evaluation, COMMUNES) == []
+
+
+def test_the_same_respondent_twice_in_one_import_gives_one_response(services, evaluation, template, tmp_path):
+    q = services.questionnaires
+    fill(template, COMMUNE_ANSWERS)
+    later = fill(template, {"nb_qpv": 5}, out=tmp_path / "douai - v2.xlsx")
+    first, again, last = q.import_files(evaluation, [template, template, later])
+    assert (first.status, again.status, last.status) == ("imported", "updated", "updated")
+    assert again.unchanged and not again.replaced  # the very same file: nothing to replace
+    assert last.replaced == f"la réponse du fichier « {template.name} »"
+    assert first.response_id == again.response_id == last.response_id
+    [row] = q.responses(evaluation, COMMUNES)
+    assert services.forms.get(row.id).answers["nb_qpv"] == 5  # the last file wins
+
+
+def test_identical_content_never_bumps_a_revision(services, evaluation, template, tmp_path):
+    from desktop_app.store.models import FormResponse
+
+    q = services.questionnaires
+    fill(template, COMMUNE_ANSWERS)
+    [first] = q.import_files(evaluation, [template])
+    copy = tmp_path / "copie.xlsx"
+    shutil.copy(template, copy)
+
+    def state():
+        with services.store.sessions() as s:
+            rec = s.get(FormResponse, first.response_id)
+            return rec.revision, rec.updated_at
+
+    before = state()
+    [again] = q.import_files(evaluation, [copy])
+    assert again.unchanged and state() == before
+
+
+def test_a_respondent_answering_twice_is_kept_twice_when_asked(services, evaluation, template, tmp_path):
     q = services.questionnaires
     q.new_response(evaluation, COMMUNES, "Douai", "59178")  # begun in the app over the phone
     fill(template, COMMUNE_ANSWERS)
-    [plan] = q.plan_imports(evaluation, [template])
+    [plan] = q.plan_imports(evaluation, [template], keep_both=True)
     assert plan.action == "create" and plan.duplicate_of == ("Douai (59178)",)
     [outcome] = q.commit_imports(evaluation, [plan])
     assert outcome.duplicate
@@ -185,6 +235,7 @@ def test_another_kit_version_is_mapped_when_questions_match_and_refused_otherwis
     for row in meta.iter_rows():
         if row[0].value == "kit_version":
             row[1].value = "0.9.0"
+    reseal(meta)  # a file the application wrote with version 0.9.0 of the kit
     wb.save(tmp_path / "v09.xlsx")
     [mapped] = services.questionnaires.import_files(evaluation, [tmp_path / "v09.xlsx"])
     assert mapped.status == "imported"
@@ -193,20 +244,40 @@ def test_another_kit_version_is_mapped_when_questions_match_and_refused_otherwis
     for row in meta.iter_rows():
         if row[0].value == "question" and row[1].value == "role_pilotage":
             row[2].value = "text"  # the question had another type in that version
+    reseal(meta)
     wb.save(tmp_path / "v09-autre.xlsx")
     [refused] = services.questionnaires.import_files(evaluation, [tmp_path / "v09-autre.xlsx"])
     assert refused.status == "refused" and "ne correspondent plus" in refused.reason and "a changé de type" in refused.reason
 
 
-def test_a_file_whose_hidden_sheet_was_lost_is_recognised_by_its_questions(services, evaluation, template, tmp_path):
+def test_a_file_whose_hidden_sheet_was_deleted_is_refused(services, evaluation, template, tmp_path):
     fill(template, COMMUNE_ANSWERS)
     wb = load_workbook(template)
     wb.security.lockStructure = False
     del wb["_evalkit"]
     wb.save(tmp_path / "sans-reperes.xlsx")
     [outcome] = services.questionnaires.import_files(evaluation, [tmp_path / "sans-reperes.xlsx"])
-    assert outcome.status == "imported"
-    assert any("reconnu comme « Questionnaire aux communes de l'EPCI »" in w for w in outcome.warnings)
+    assert outcome.status == "refused" and "a été supprimé" in outcome.reason
+    assert "Questionnaire aux communes de l'EPCI" in outcome.reason
+    assert services.questionnaires.responses(evaluation, COMMUNES) == []
+
+
+@pytest.mark.parametrize(("key", "value", "said"), [
+    ("token", "0" * 32, "a été modifié"), ("kit_version", "0.9.0", "a été modifié"),
+    ("format_version", 1, "a été modifié"), ("format_version", "deux", "a été modifié"),
+    ("format_version", "3", "version plus récente"),  # as a newer application would write it
+    ("evaluation_title", "Autre", "a été modifié"), ("seal", None, "a été modifié"),
+])
+def test_an_edited_identification_sheet_is_refused(services, evaluation, template, tmp_path, key, value, said):
+    fill(template, COMMUNE_ANSWERS)
+    wb = load_workbook(template)
+    for row in wb["_evalkit"].iter_rows():
+        if row[0].value == key:
+            row[1].value = value
+    wb.save(tmp_path / "modifie.xlsx")
+    [outcome] = services.questionnaires.import_files(evaluation, [tmp_path / "modifie.xlsx"])
+    assert outcome.status == "refused" and said in outcome.reason
+    assert services.questionnaires.responses(evaluation, COMMUNES) == []
 
 
 def test_choices_typed_in_the_question_row_and_moved_rows(services, evaluation, template, tmp_path):
@@ -245,3 +316,22 @@ def test_templates_for_every_invited_respondent(services, evaluation, tmp_path):
         tokens.add(next(r[1] for r in wb["_evalkit"].iter_rows(values_only=True) if r[0] == "token"))
     assert len(tokens) == 3
     shutil.rmtree(tmp_path / "envoi")
+
+
+def reseal(meta_ws) -> None:
+    """Seal the identification sheet again, as the application does when it writes one."""
+    from desktop_app.core import questionnaire_sheet as sheet
+
+    meta, questions, seal_cell = {}, [], None
+    for row in meta_ws.iter_rows():
+        key = row[0].value
+        if key == "question":
+            cells = [c.value for c in row] + [None] * 6
+            questions.append({"key": str(cells[1] or ""), "type": str(cells[2] or ""),
+                              "choices": [c for c in str(cells[3] or "").split("|") if c],
+                              "label": str(cells[4] or ""), "children": [c for c in str(cells[5] or "").split("|") if c]})
+        elif key == sheet.SEAL_KEY:
+            seal_cell = row[1]
+        elif key is not None:
+            meta[key] = row[1].value
+    seal_cell.value = sheet.seal(meta, questions)

@@ -51,7 +51,7 @@ def test_truncated_file(machine_b, good, tmp_path):
     data = good.read_bytes()
     cut = tmp_path / "cut.evalkit"
     cut.write_bytes(data[: len(data) // 2])
-    refused(machine_b, cut, "incomplet ou endommagé")
+    refused(machine_b, cut, r"incomplet \(copie interrompue, ou encore en cours\).*relu à la prochaine synchronisation")
 
 
 def test_truncated_entry_with_a_readable_directory(machine_b, good, tmp_path):
@@ -201,7 +201,7 @@ def test_not_a_bundle(machine_b, tmp_path):
     refused(machine_b, other, "manifeste absent|non déclaré")
     text = tmp_path / "texte.evalkit"
     text.write_text("pas une archive")
-    refused(machine_b, text, "incomplet ou endommagé")
+    refused(machine_b, text, "endommagé")
 
 
 def test_one_bad_file_among_several_writes_nothing(machine_b, good, tmp_path):

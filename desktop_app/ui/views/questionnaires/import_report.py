@@ -41,7 +41,12 @@ def plan_status(plan: FilePlan) -> tuple[str, str, list[str]]:
     if a.has_errors:
         n = len(a.errors)
         return f"{n} erreur{'s' if n > 1 else ''} : rien ne sera importé", "error", notes
-    text = "Mise à jour de la réponse importée de ce fichier" if plan.action == "update" else "Nouvelle réponse"
+    if plan.replaces:
+        text = f"Remplace {plan.replaces}"
+    elif plan.after is not None:
+        text = "Remplace la réponse d'un fichier précédent de la sélection (même répondant)"
+    else:
+        text = "Mise à jour de la réponse importée de ce fichier" if plan.action == "update" else "Nouvelle réponse"
     if not a.complete:
         text += " (brouillon : incomplète)"
     return text, "warning" if (plan.duplicate_of or a.warnings) else "ok", notes
@@ -55,6 +60,8 @@ def outcome_status(o: FileOutcome) -> tuple[str, str]:
         text += " (réponses valides seulement)"
     if o.unchanged:
         text += " (aucun changement)"
+    if o.replaced:
+        text += f" — remplace {o.replaced}"
     if o.duplicate:
         text += " — doublon : choisissez la réponse à garder dans l'onglet « Réponses »"
     return text, "warning" if (o.partial or o.duplicate) else "ok"

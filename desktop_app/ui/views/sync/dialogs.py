@@ -254,7 +254,13 @@ class ExportBundleDialog(QDialog):
             text = f"{res.path}\n{sum(res.counts.values())} enregistrements, {res.attachments} pièce(s) jointe(s)."
             if left:
                 text += f"\n{left} enregistrement(s) non transmis (témoignages sans consentement, données liées)."
-            QMessageBox.information(self, "Export terminé", text)
+            if res.missing:
+                shown = ", ".join(res.missing[:5]) + (f" et {len(res.missing) - 5} autre(s)" if len(res.missing) > 5 else "")
+                text += (f"\n\nAttention : {len(res.missing)} pièce(s) jointe(s) introuvable(s) dans le dossier des pièces "
+                         f"jointes, exportées sans leur fichier : {shown}.")
+                QMessageBox.warning(self, "Export terminé, pièces jointes manquantes", text)
+            else:
+                QMessageBox.information(self, "Export terminé", text)
             self.accept()
 
         run_with_progress(self, self.ctx, "Export des résultats", lambda p: self.ctx.services.sync.export_bundle(eid, Path(out), level), done)
