@@ -2,7 +2,7 @@
 
     evalkit import actions FICHIER --db BASE [--evaluation ID] [--sheet FEUILLE] [--header-row N]
                            [--map champ=colonne ...] [--dry-run] [--json]
-    evalkit export actions SORTIE.xlsx --db BASE [--evaluation ID] [--json]
+    evalkit export actions --db BASE [--evaluation ID] --out SORTIE.xlsx [--json]
 
 The import accounts for every data row of the file: imported, updated (already known: same key),
 merged (one row per funder) or left out with its reason and amount, so that
@@ -44,7 +44,9 @@ def register(groups) -> None:
     p.set_defaults(func=cmd_import)
 
     e = groups["export"].add_parser("actions", help="exporter l'étape Actions structurantes en Excel")
-    e.add_argument("output", metavar="SORTIE.xlsx")
+    # --out as every other export (README); the positional form of earlier versions still works
+    e.add_argument("output", metavar="SORTIE.xlsx", nargs="?")
+    e.add_argument("--out", dest="out", metavar="FICHIER.xlsx")
     e.add_argument("--db", required=True, help="fichier de base de données")
     e.add_argument("--evaluation", help="identifiant de l'évaluation (si la base en contient plusieurs)")
     e.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
@@ -54,13 +56,11 @@ def register(groups) -> None:
 def cmd_import(args) -> int:
     from desktop_app.services.actions_import import adjust_plans, format_euros
     from desktop_app.services.base import ServiceError
-    from desktop_app.services.input_files import check_spreadsheet
 
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
         try:
-            check_spreadsheet(args.file)  # a folder, a device, a pipe, a file too big: refused unread
             plans = None
             if args.sheet is not None or args.header_row is not None or args.map:
                 preview = services.actions.preview(args.file, require_header=args.header_row is None)
@@ -97,12 +97,16 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from desktop_app.cli import UserError
     from desktop_app.exports.actions_xlsx import export_actions
 
+    target = args.out or args.output
+    if not target or (args.out and args.output):
+        raise UserError("Indiquez une seule fois le fichier à écrire : --out FICHIER.xlsx.")
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
-        path = export_actions(services, eid, args.output)
+        path = export_actions(services, eid, target)
     finally:
         services.close()
     if args.json:

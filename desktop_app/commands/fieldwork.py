@@ -56,7 +56,7 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     from desktop_app.services.input_files import check_spreadsheet
 
-    check_spreadsheet(args.file)  # a folder, a device, a pipe, a file too big: refused unread
+    check_spreadsheet(args.file, xls_readable=True)  # a folder, a device, a pipe, a file too big: refused unread
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)

@@ -285,13 +285,9 @@ class CommitmentsMixin(FieldworkBase):
 def read_rows(path: Path) -> tuple[list[list[Any]], int]:
     """The cells of a list file (the first sheet holding data for a workbook), and the line
     number of the first row. French errors for anything unreadable."""
-    from desktop_app.services.input_files import check_spreadsheet
     from desktop_app.services.spreadsheet_read import read_grids
 
     path = Path(path)
-    if not path.exists():
-        raise ServiceError(f"Fichier introuvable : {path}")
-    check_spreadsheet(path)  # an ordinary file, of a sane size, not password-protected
     sheets, _format = read_grids(path, NOTHING_IMPORTED)
     for sheet in sheets:
         if any(any(c not in (None, "") for c in r) for r in sheet.rows):

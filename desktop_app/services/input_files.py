@@ -66,7 +66,7 @@ def file_problem(path: str | Path, max_bytes: int) -> str | None:
     return None
 
 
-def _ole_problem(path: Path) -> str:
+def _ole_problem(path: Path, xls_readable: bool) -> str | None:
     import olefile
 
     try:
@@ -77,6 +77,8 @@ def _ole_problem(path: Path) -> str:
     if encrypted:
         return ("Le classeur est protégé par un mot de passe : ouvrez-le dans Excel ou LibreOffice, "
                 "enregistrez-le sans mot de passe, puis importez-le de nouveau.")
+    if xls_readable:
+        return None
     return ("Le fichier est au format Excel 97-2003 (.xls), que l'application ne lit pas : ouvrez-le dans "
             "Excel ou LibreOffice et enregistrez-le au format .xlsx.")
 
@@ -120,8 +122,9 @@ def _text_problem(path: Path) -> str | None:
     return None
 
 
-def spreadsheet_problem(path: str | Path) -> str | None:
-    """Why the spreadsheet (.xlsx or .csv) cannot be read (a French sentence), or None."""
+def spreadsheet_problem(path: str | Path, xls_readable: bool = False) -> str | None:
+    """Why the spreadsheet (.xlsx or .csv; also .xls when the caller's reader takes it) cannot be
+    read (a French sentence), or None."""
     path = Path(path)
     problem = file_problem(path, MAX_SPREADSHEET_BYTES)
     if problem:
@@ -129,15 +132,15 @@ def spreadsheet_problem(path: str | Path) -> str | None:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
-        return _ole_problem(path)
+        return _ole_problem(path, xls_readable)
     if head.startswith(b"PK"):
         return _xlsx_problem(path)
     return _text_problem(path)
 
 
-def check_spreadsheet(path: str | Path) -> Path:
+def check_spreadsheet(path: str | Path, xls_readable: bool = False) -> Path:
     """The path, or a ServiceError naming the file and saying what to do."""
-    problem = spreadsheet_problem(path)
+    problem = spreadsheet_problem(path, xls_readable)
     if problem:
         raise ServiceError(f"« {Path(path).name} » : {problem}")
     return Path(path)

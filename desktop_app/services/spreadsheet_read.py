@@ -53,7 +53,7 @@ def read_grids(path: Path, what: str = "Aucune action n'a été importée.") -> 
     path = Path(path)
     if not path.exists():
         raise ServiceError(f"Fichier introuvable : {path}")
-    check_spreadsheet(path)  # a folder, a device, a pipe, a protected or oversized file: refused unread
+    check_spreadsheet(path, xls_readable=True)  # a folder, a device, a pipe, a protected or oversized file: refused unread
     try:
         with path.open("rb") as fh:
             head = fh.read(8)

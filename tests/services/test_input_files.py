@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import sqlite3
 import sys
@@ -121,8 +122,10 @@ def test_a_truncated_workbook_says_so(tmp_path):
     assert "incomplet" in input_files.spreadsheet_problem(path)
 
 
-def test_a_title_beyond_its_limit_is_refused_at_import(db, tmp_path, capsys):
-    """Stored, a 5,000-character title would make later exports and bundles fail elsewhere."""
+def test_a_title_beyond_its_limit_is_shortened_at_import_and_kept_whole_in_the_description(db, tmp_path, capsys):
+    """Stored whole, a 5,000-character title would make later exports and bundles fail elsewhere;
+    refusing the file would leave its money out. The importer shortens it, says so, and keeps the
+    full text in the description."""
     path = tmp_path / "prog.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, delimiter=";").writerows([
@@ -130,10 +133,15 @@ def test_a_title_beyond_its_limit_is_refused_at_import(db, tmp_path, capsys):
             ["2024-1", "Normale", "Asso", "Cohésion sociale", "100"],
             ["2024-2", "A" * 5000, "Asso", "Cohésion sociale", "100"],
         ])
-    assert main(["import", "actions", str(path), "--db", str(db)]) == 1
-    err = capsys.readouterr().err
-    assert "Texte trop long (intitulé d'une action)" in err and "400 au plus" in err
-    assert _actions(db) == 0
+    assert main(["import", "actions", str(path), "--db", str(db), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["imported"], report["skipped"], report["amount_left_out"]) == (2, 0, 0)
+    assert any("de plus de 400 caractères : raccourci" in r for r in report["remarks"])
+    with sqlite3.connect(db) as conn:
+        title, description = conn.execute(
+            "SELECT title, description FROM actions WHERE title LIKE 'AAA%'").fetchone()
+    assert len(title) <= 400 and "A" * 5000 in description
+    assert main(["export", "actions", str(tmp_path / "a.xlsx"), "--db", str(db)]) == 0
 
 
 def test_a_free_text_beyond_its_limit_is_refused(services, evaluation_id):
