@@ -102,7 +102,7 @@ def cmd_export(args) -> int:
 
     target = args.out or args.output
     if not target or (args.out and args.output):
-        raise UserError("Indiquez une seule fois le fichier à écrire : --out FICHIER.xlsx.")
+        raise UserError("Indiquez le fichier à écrire, une seule fois : --out FICHIER.xlsx.")
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
