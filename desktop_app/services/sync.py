@@ -207,7 +207,30 @@ class SyncService(ServiceBase):
                 f"« {names} » n'a pas pu être importé : ses données ne s'accordent pas avec cette base "
                 f"({exc.__class__.__name__}). Rien n'a été modifié."
             ) from None
+        self._purge_deleted_blobs({b.evaluation_id for b in bundles})
         return results
+
+    def _purge_deleted_blobs(self, evaluation_ids: set[str]) -> None:
+        """Remove the stored files of attachments deleted by an import (a consent withdrawn, a
+        record erased elsewhere) that no live attachment uses any more: personal data must go."""
+        from desktop_app.store.models_attachments import Attachment
+
+        with self.read() as s:
+            dead = set(s.scalars(select(Attachment.sha256).where(
+                Attachment.evaluation_id.in_(sorted(evaluation_ids)), Attachment.deleted.is_(True)
+            )))
+            if not dead:
+                return
+            live = set(s.scalars(select(Attachment.sha256).where(
+                Attachment.sha256.in_(sorted(dead)), Attachment.deleted.is_(False)
+            )))
+        for digest in sorted(dead - live):
+            if not digest:
+                continue
+            try:
+                self.services.attachments.blob_path(digest).unlink(missing_ok=True)
+            except OSError:
+                log.warning("stored file of a deleted attachment could not be removed")
 
     def _shipped_kit(self) -> tuple[str, str, str]:
         """(id, version, digest) of the kit shipped with the application: a bundle's kit copy
