@@ -194,7 +194,7 @@ class SyncService(ServiceBase):
                     events.append(dict(
                         direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or _sha(bundle.path),
                         data_digest=str(bundle.manifest.get("data_digest", ""))[:64], evaluation_id=bundle.evaluation_id,
-                        peer_device=bundle.device_id, status="ok", counts=summary, message="",
+                        peer_device=bundle.device_id, status="ok", counts={**summary, "privacy": bundle.privacy}, message="",
                     ))
                     results.append(summary)
                 received_events(s, events)
