@@ -102,7 +102,9 @@ class PrivacyFilter:
     people: dict[tuple[str, ...], _Person] = field(default_factory=dict)  # full plain tokens -> person
     masked: int = 0  # how many excerpts were replaced (for the exports' summaries)
     _variants: dict[tuple[str, ...], str] | None = None
+    _by_first: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)  # first token -> variants
     _patterns: dict[frozenset, re.Pattern | None] = field(default_factory=dict)
+    _done: dict[tuple[str, bool], tuple[str, int]] = field(default_factory=dict)  # text -> (filtered, masked)
 
     # -- people --------------------------------------------------------------------------------
     def add_person(self, name: str, key: str, prefix: str = "Personne") -> str | None:
@@ -127,6 +129,7 @@ class PrivacyFilter:
         self.people[tokens] = person
         self._variants = None
         self._patterns.clear()
+        self._done.clear()
         return person.pseudonym
 
     def add_people_in(self, text: str, key: str, prefix: str = "Personne") -> None:
@@ -163,11 +166,15 @@ class PrivacyFilter:
                 if len(who) == 1 and last not in variants and last not in firsts:
                     variants[last] = next(iter(who))
             self._variants = variants
+            self._by_first = {}
+            for v in variants:
+                self._by_first.setdefault(v[0], []).append(v)
         return self._variants
 
     def _pattern_for(self, words: set[str]) -> tuple[re.Pattern | None, dict[tuple[str, ...], str]]:
         variants = self._variant_map()
-        present = frozenset(v for v in variants if all(t in words for t in v))
+        by_first = self._by_first
+        present = frozenset(v for w in words for v in by_first.get(w, ()) if all(t in words for t in v[1:]))
         if present not in self._patterns:
             if not present:
                 self._patterns[present] = None
@@ -183,6 +190,19 @@ class PrivacyFilter:
         `guess_names`, for free texts) other likely people's names removed."""
         if not value or not isinstance(value, str):
             return value
+        key = (value, guess_names)
+        done = self._done.get(key)
+        if done is not None:
+            self.masked += done[1]
+            return done[0]
+        before = self.masked
+        out = self._text(value, guess_names)
+        if len(self._done) > 50_000:
+            self._done.clear()
+        self._done[key] = (out, self.masked - before)
+        return out
+
+    def _text(self, value: str, guess_names: bool) -> str:
         out = value
         if self.people:
             words = set(_tokens(out))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.core.privacy_filter import EMAIL_MASK, NAME_MASK, PHONE_MASK, PrivacyFilter, ToolRules, tool_rules
+from desktop_app.core.privacy_filter import (
+    EMAIL_MASK,
+    NAME_MASK,
+    PHONE_MASK,
+    PrivacyFilter,
+    ToolRules,
+    tool_rules,
+)
 
 
 @pytest.fixture

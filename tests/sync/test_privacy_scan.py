@@ -9,7 +9,6 @@ centre rebuilds from it: the consolidation (xlsx, pdf) and the territory's repor
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
