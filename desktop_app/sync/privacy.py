@@ -1,9 +1,13 @@
 """What personal data leaves in a result bundle (RGPD): the rules, in one place.
 
 Two levels:
-- `pseudonymised` (the default for results sent to the resource centre): people's names become
-  stable pseudonyms, contact details are cleared, attendance lists and testimonies without
-  consent stay behind;
+- `pseudonymised` (the default for results sent to the resource centre): every text goes
+  through the one privacy filter (`core.privacy_filter`): the people the evaluation knows
+  (team, partners' contacts, invitees, facilitators, attendees) become stable pseudonyms
+  wherever they are named, e-mails and phone numbers are removed, other likely names in free
+  texts are masked, the answers the kit declares `personal` are dropped, attendance lists stay
+  behind; a testimony without consent (or whose consent was withdrawn) travels as a tombstone,
+  with its attachments: the receiver deletes it (`sync.privacy_receive`);
 - `complete`: everything, for the facilitators of one evaluation exchanging between their own
   laptops (sync folder), who work on the same data.
 
@@ -292,12 +296,15 @@ def describe(level: str) -> str:
         )
     return (
         "Export pseudonymisé (recommandé pour le centre de ressources) :\n"
-        "• les noms des contacts partenaires et des membres de l'équipe sont remplacés par un "
-        "pseudonyme stable («\u00a0Contact 3F2A1C\u00a0») ; leurs e-mails et téléphones sont retirés ;\n"
-        "• dans toute autre table, les colonnes d'e-mail, de téléphone et d'adresse sont vidées ;\n"
-        "• les listes de présence nominatives des ateliers et les noms des animateurs ne sont pas transmis ;\n"
-        "• les témoignages sans consentement à leur utilisation ne sont pas transmis, ni leurs "
-        "réponses ni leurs enregistrements (pièces jointes) ;\n"
+        "• les noms des membres de l'équipe, des contacts partenaires, des personnes invitées et des "
+        "animateurs sont remplacés par un pseudonyme stable («\u00a0Contact 3F2A1C\u00a0»), partout où "
+        "ils apparaissent, y compris dans les textes saisis ;\n"
+        "• dans tous les textes, les adresses e-mail et les numéros de téléphone sont retirés ; dans les "
+        "textes libres (témoignages, notes…), les autres noms de personnes repérés aussi ;\n"
+        "• les coordonnées que le kit déclare personnelles (personne à recontacter…) ne sont pas transmises ;\n"
+        "• les listes de présence nominatives des ateliers ne sont pas transmises ;\n"
+        "• un témoignage sans consentement, ou dont le consentement a été retiré, n'est transmis que "
+        "comme une suppression : le centre l'efface, avec ses enregistrements (pièces jointes) ;\n"
         "• tout le reste est inclus : cadrage, actions, ateliers, questionnaires, référentiel, "
         "maturité, pièces jointes des enregistrements transmis.\n"
         "Des données pseudonymisées restent des données personnelles : transmettez le fichier "
