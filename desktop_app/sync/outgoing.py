@@ -7,7 +7,7 @@ that version in its history descends from it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class ExportResult:
     attachments: int
     data_digest: str
     file_sha256: str
+    tombstones: dict[str, int] = field(default_factory=dict)  # table -> sent as deletions (consent withdrawn...)
 
 
 def known_versions(session: Session, table: str, ids: list[str]) -> dict[str, list[str]]:
@@ -195,5 +196,5 @@ def export_evaluation(
             h.update(chunk)
     return ExportResult(
         Path(out), evaluation_id, level, manifest["counts"], outcome.excluded, outcome.redacted,
-        len(blobs), data_digest, h.hexdigest(),
+        len(blobs), data_digest, h.hexdigest(), dict(outcome.tombstones),
     )
