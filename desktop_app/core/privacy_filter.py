@@ -181,7 +181,8 @@ class PrivacyFilter:
             else:
                 ordered = sorted(present, key=lambda v: (-len(v), -sum(map(len, v))))
                 body = "|".join(_variant_pattern(v) for v in ordered)
-                self._patterns[present] = re.compile(rf"(?<![\w\-])(?:{body})(?![\w])")
+                # a whole word: « Vasseur », « entretien-vasseur.ogg », « T01_Vasseur », not « Vasseurdiers »
+                self._patterns[present] = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
         return self._patterns[present], variants
 
     # -- texts -----------------------------------------------------------------------------------

@@ -42,8 +42,10 @@ def test_names_are_matched_as_words_and_surnames_only_when_unambiguous(people):
     # two known Martin: the surname alone stays (ambiguous), the full names do not
     out = people.text("Paul Martin, Anne MARTIN et Martin")
     assert out.endswith("et Martin") and "Paul" not in out and "Anne" not in out
-    # a name inside another word or a place is left alone
-    assert people.text("Les Vasseurdiers de Saint-Vasseur") == "Les Vasseurdiers de Saint-Vasseur"
+    # a name inside another word is left alone; in a file name it is not
+    assert people.text("Les Vasseurdiers") == "Les Vasseurdiers"
+    pseudo = people.pseudonym_of("Élodie Vasseur")
+    assert people.text("entretien-vasseur.ogg, T01_Vasseur.mp3") == f"entretien-{pseudo}.ogg, T01_{pseudo}.mp3"
 
 
 def test_same_person_same_pseudonym_whoever_registers_it_again():
