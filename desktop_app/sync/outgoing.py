@@ -126,6 +126,11 @@ def collect(
             vid = version_id(table, rec)
             own = originals.get(rec["id"])
             held = known.get(rec["id"], [])
+            if level != privacy.COMPLETE and held and not rec.get("deleted") and _withdrawn_before(table, rec, held):
+                # sent as a privacy tombstone earlier, unchanged since, and sendable again (consent
+                # given back): a version above the tombstone, so that a receiver takes it back
+                rec["revision"] = (rec.get("revision") or 0) + 2
+                own, vid = vid, version_id(table, rec)
             if own is not None and own != vid and own not in held:
                 held = [own, *held]
             history = [vid] + [v for v in held if v != vid]
@@ -135,6 +140,12 @@ def collect(
         remember(session, table, current, known)
     data_digest = digest({"rows": outcome.rows, "privacy": level})
     return rows[EVALUATIONS][0], outcome, versions, data_digest
+
+
+def _withdrawn_before(table: str, rec: dict[str, Any], held: list[str]) -> bool:
+    """Whether this version of a record already left once as a privacy tombstone (`privacy.apply`
+    sends those one revision above the record)."""
+    return version_id(table, {**rec, "revision": (rec.get("revision") or 0) + 1}) in held
 
 
 def _kit_rules(services: Any, kit_id: str, version: str) -> dict | None:

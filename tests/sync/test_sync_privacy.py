@@ -34,11 +34,17 @@ def test_consent_withdrawn_deletes_the_testimony_at_the_centre(machine_a, machin
     # the territory keeps its own copy: the withdrawal is for what leaves
     assert ids["ok_testimony"] in {r.id for r in machine_a.forms.find(eid)}
     assert machine_a.attachments.blob_path(sha).is_file()
-    # consent given again: the testimony comes back to the centre
+    # consent given again: the testimony comes back to the centre, with its recording
     machine_a.forms.set_answer(ids["ok_testimony"], "consentement_utilisation", True)
     machine_a.sync.export_bundle(eid, tmp_path / "3.evalkit")
-    centre.sync.import_bundle(tmp_path / "3.evalkit")
+    res = centre.sync.import_bundle(tmp_path / "3.evalkit")
+    assert res["conflicts"] == 0
     assert "Le centre social nous aide." in _texts(centre, eid)
+    assert att.id in {a.id for a in centre.attachments.list(eid)} and centre.attachments.blob_path(sha).is_file()
+    # and exporting again changes nothing there
+    machine_a.sync.export_bundle(eid, tmp_path / "4.evalkit")
+    again = centre.sync.import_bundle(tmp_path / "4.evalkit")
+    assert again["updated"] == 0 and again["imported"] == 0 and again["conflicts"] == 0
 
 
 def test_names_typed_in_answers_reach_the_centre_pseudonymised(machine_a, machine_b, shared_eval, tmp_path):
