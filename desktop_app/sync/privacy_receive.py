@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, exists, literal, select, union_all
+from sqlalchemy import Connection, select, union_all
 
 from desktop_app.core.privacy_filter import EMAIL_MASK, NAME_MASK, PHONE_MASK
 from desktop_app.sync.records import EVALUATIONS, SYNC_META, synced_tables
@@ -57,16 +57,20 @@ def held_complete(conn: Connection, evaluation_ids: set[str], local_device: str)
     ):
         if isinstance(row.counts, dict) and row.counts.get("privacy") == "complete":
             out.add(row.evaluation_id)
-    for eid in sorted(evaluation_ids - out):
-        probes = []
-        for st in synced_tables():
-            t = st.table
-            if st.name == EVALUATIONS:
-                probes.append(select(literal(1)).where(exists(select(t.c.id).where(t.c.id == eid, t.c.device_id == local_device))))
-            elif "evaluation_id" in t.c and "device_id" in t.c:
-                probes.append(
-                    select(literal(1)).where(exists(select(t.c.id).where(t.c.evaluation_id == eid, t.c.device_id == local_device)))
-                )
-        if probes and conn.execute(union_all(*probes).limit(1)).first() is not None:
-            out.add(eid)
+    rest = sorted(evaluation_ids - out)
+    if not rest:
+        return out
+    probes = []
+    for st in synced_tables():
+        t = st.table
+        if "device_id" not in t.c:
+            continue
+        if st.name == EVALUATIONS:
+            probes.append(select(t.c.id.label("eid")).where(t.c.id.in_(rest), t.c.device_id == local_device))
+        elif "evaluation_id" in t.c:
+            probes.append(
+                select(t.c.evaluation_id.label("eid")).where(t.c.evaluation_id.in_(rest), t.c.device_id == local_device).distinct()
+            )
+    if probes:
+        out.update(row[0] for row in conn.execute(union_all(*probes)))
     return out

@@ -148,6 +148,7 @@ def centre_outputs(demo_folder, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("privacy-centre")
     territory, eid, _ = _territory_copy(demo_folder, tmp)
     names, emails = known_personal_data(territory)
+    elodie = next(r["id"] for r in territory.evaluations.rows("team_member", eid) if r["name"] == "Élodie Vasseur")
     bundle = tmp / "demo.evalkit"
     territory.sync.export_bundle(eid, bundle)
     territory.close()
@@ -162,11 +163,11 @@ def centre_outputs(demo_folder, tmp_path_factory):
     centre.exports.xlsx(eid, tmp / "classeur.xlsx")
     files["rapport.pdf"], files["classeur.xlsx"] = tmp / "rapport.pdf", tmp / "classeur.xlsx"
     centre.close()
-    return bundle, files, names, emails
+    return bundle, files, names, emails, elodie
 
 
 def test_the_scan_knows_the_people_of_the_demo(centre_outputs):
-    _, _, names, emails = centre_outputs
+    _, _, names, emails, _ = centre_outputs
     assert {"Élodie Vasseur", "Samia Benali", "Fatou Diallo"} <= names
     assert {"e.vasseur@demo-agglo.example", "dgs@mairie-demo.example", "jean.dupont@gmail.com"} <= emails
 
@@ -186,20 +187,30 @@ def test_the_scan_finds_them_in_a_complete_bundle(demo_folder, tmp_path):
 
 
 def test_pseudonymised_bundle_holds_no_name_email_or_phone(centre_outputs):
-    bundle, _, names, emails = centre_outputs
+    bundle, _, names, emails, elodie = centre_outputs
     text = bundle_text(bundle)
     assert_clean(bundle.name, text, names, emails)
-    # the texts are still there, with the people pseudonymised consistently
-    records = json.loads(zipfile.ZipFile(bundle).read("records/team_members.json"))
-    members = {r["name"] for r in (records if isinstance(records, list) else records["records"])}
-    assert all(m.startswith("Membre ") for m in members)
-    assert "[téléphone retiré]" in text and "[e-mail retiré]" in text
-    assert any(m in text.split("records/form_responses.json", 1)[1] for m in members)  # plan[].qui, the testimony
+    # the texts are still there, one person under one pseudonym everywhere in the bundle
+    from desktop_app.sync.bundle import read_bundle
+
+    records = read_bundle(bundle).records
+    pseudo = next(r["name"] for r in records["team_members"] if r["id"] == elodie)
+    assert pseudo.startswith("Membre ")
+    plans = [r["answers"].get("plan") or [] for r in records["form_responses"] if r["tool_id"] == "methode-actions"]
+    assert pseudo in {item.get("qui") for plan in plans for item in plan}
+    testimony = next(
+        r["answers"]["texte_temoignage"] for r in records["form_responses"]
+        if "appelé" in str(r["answers"].get("texte_temoignage", ""))
+    )
+    assert testimony.startswith(f"J'ai appelé {pseudo} au [téléphone retiré] puis au [téléphone retiré], et écrit à [e-mail retiré]")
+    # respondents' contact details are not there at all
+    communes = [r["answers"] for r in records["form_responses"] if r["tool_id"] == "questionnaire-communes"]
+    assert communes and not any("contact_suite" in a for a in communes)
 
 
 @pytest.mark.parametrize("name", ["consolidation.xlsx", "consolidation.pdf", "rapport.pdf", "classeur.xlsx"])
 def test_files_rebuilt_at_the_centre_hold_no_personal_data(centre_outputs, name):
-    _, files, names, emails = centre_outputs
+    _, files, names, emails, _ = centre_outputs
     path = files[name]
     text = pdf_text(path) if name.endswith(".pdf") else xlsx_text(path)
     assert text.strip()
