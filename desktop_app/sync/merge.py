@@ -12,7 +12,10 @@ For each record of a bundle, with L the local row and R the incoming one:
   until the user chooses (`resolve`). The chosen version gets a revision above both, so it
   descends from both and travels back as a plain update: exchanging both ways converges.
 
-A pseudonymised bundle never overwrites the local value of a column it pseudonymised.
+A pseudonymised bundle never overwrites the local value of a column it pseudonymised; on a
+database holding the evaluation complete, it never replaces a record with a masked text or a
+privacy deletion either (`sync.privacy_receive`). Elsewhere (the resource centre) a deletion it
+carries, a consent withdrawn among them, is applied like any newer version.
 Importing the same bundle twice changes nothing.
 
 The bundles of one import are merged table by table (parents first), all bundles at once: the

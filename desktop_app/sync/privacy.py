@@ -41,7 +41,8 @@ FIELD_RULES: dict[str, dict[str, tuple[str, str | None]]] = {
     "questionnaire_invitees": {"contact": ("pseudonym", "Contact"), "email": ("clear", None)},
 }
 # columns that point to another record without a declared foreign key: a row pointing to a
-# record left behind stays behind too (the answers of a testimony, its audio file...)
+# record left behind stays behind too, one pointing to a record withdrawn (consent) is withdrawn
+# with it (the answers of a testimony, its audio file...)
 SOFT_LINK_RE = re.compile(r"^(owner_id|subject_id|response_id|target_id|record_id|[a-z_]+_record_id)$")
 # any table: a column with one of these names is cleared
 CONTACT_COLUMN_RE = re.compile(
@@ -50,6 +51,7 @@ CONTACT_COLUMN_RE = re.compile(
 # whole tables that stay behind (lists of named participants)
 EXCLUDED_TABLE_RE = re.compile(r"(attendance|attendee|emargement|participant_list|presence)")
 
+# the kit declares its consent fields (`consent: true`); without the kit at hand, these:
 TESTIMONY_TOOLS = frozenset({"fiche-temoignage"})
 # answers / columns that record the consent to transmit a testimony
 CONSENT_KEYS = ("consent_transmission", "consentement_transmission", "consent_use", "consentement_utilisation")
