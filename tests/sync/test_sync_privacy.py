@@ -80,3 +80,22 @@ def test_a_teammate_holding_the_evaluation_keeps_its_copy(machine_a, machine_b, 
     held = {r.id: r.answers for r in machine_b.forms.find(eid)}
     assert held[ids["ok_testimony"]]["texte_temoignage"] == "Élodie Vasseur est passée."
     assert held[ids["no_testimony"]]["code_pseudonyme"] == "T02b"
+
+
+def test_a_deletion_travels_as_a_tombstone_without_content(machine_a, machine_b, shared_eval, tmp_path):
+    from desktop_app.sync.bundle import read_bundle
+
+    eid, ids = shared_eval
+    machine_a.sync.export_bundle(eid, tmp_path / "1.evalkit")
+    machine_b.sync.import_bundle(tmp_path / "1.evalkit")
+    sha = machine_b.attachments.list(eid, owner_id=ids["ref"])[0].sha256
+    machine_a.attachments.delete(ids["photo"])
+    machine_a.forms.delete(ids["ok_testimony"])
+    machine_a.sync.export_bundle(eid, tmp_path / "2.evalkit")
+    records = read_bundle(tmp_path / "2.evalkit").records
+    gone = next(r for r in records["form_responses"] if r["id"] == ids["ok_testimony"])
+    assert gone["deleted"] and gone["answers"] == {} and gone["label"] == ""
+    machine_b.sync.import_bundle(tmp_path / "2.evalkit")
+    assert ids["ok_testimony"] not in {r.id for r in machine_b.forms.find(eid)}
+    assert "Le centre social nous aide." not in _texts(machine_b, eid)
+    assert not machine_b.attachments.list(eid, owner_id=ids["ref"]) and not machine_b.attachments.blob_path(sha).exists()
