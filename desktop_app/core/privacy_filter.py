@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_app.core.personal_data import _EMAIL_RE, _PHONE_RE, scan
+from desktop_app.core.personal_data import _CIVILITY_RE, _EMAIL_RE, _FIRST_NAMES, _PHONE_RE, scan
 
 EMAIL_MASK = "[e-mail retiré]"
 PHONE_MASK = "[téléphone retiré]"
@@ -45,10 +45,14 @@ def pseudonym(prefix: str, key: str) -> str:
     return f"{prefix} {hashlib.sha256(key.encode()).hexdigest()[:6].upper()}"
 
 
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def plain(text: str) -> str:
     """Lower case without accents: « Élodie » and « ELODIE » compare equal."""
-    s = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.casefold()
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def _tokens(text: str) -> list[str]:
@@ -86,6 +90,14 @@ def looks_like_name(text: str) -> bool:
     if 2 <= len(words) <= 5 and all(w[:1].isupper() and re.fullmatch(r"[^\W\d_][\w\-'’.]*", w) for w in words):
         return True
     return any(f.kind == "name" for f in scan(text))
+
+
+def _may_name_someone(text: str) -> bool:
+    """A quick look before `personal_data.scan`: a common first name or a civility (« Mme »,
+    « Monsieur »…) is in the text; without either, scan finds no name."""
+    if _CIVILITY_RE.search(text):
+        return True
+    return not _FIRST_NAMES.isdisjoint(_tokens(text))
 
 
 @dataclass
@@ -217,10 +229,9 @@ class PrivacyFilter:
         if "@" in out:
             out, n = _EMAIL_RE.subn(EMAIL_MASK, out)
             self.masked += n
-        if any(c.isdigit() for c in out):
-            out, n = _PHONE_RE.subn(PHONE_MASK, out)
-            self.masked += n
-        if guess_names:
+        out, n = _PHONE_RE.subn(PHONE_MASK, out)
+        self.masked += n
+        if guess_names and _may_name_someone(out):
             for finding in scan(out):
                 if finding.kind == "name" and finding.text in out:
                     self.masked += out.count(finding.text)

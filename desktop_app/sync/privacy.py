@@ -276,16 +276,25 @@ def _withdrawn(rows, left: set[str], rules) -> set[str]:
     answers, their recordings): they travel as tombstones, so a receiver that held them deletes them."""
     gone = {r["id"] for table, records in rows.items() for r in records if _is_testimony_without_consent(table, r, rules)}
     changed = bool(gone)
+    soft = {table: _soft_links(records) for table, records in rows.items()}
     while changed:
         changed = False
-        for records in rows.values():
+        for table, records in rows.items():
+            keys = soft[table]
+            if not keys:
+                continue
             for rec in records:
                 if rec["id"] in gone or rec["id"] in left:
                     continue
-                if any(SOFT_LINK_RE.match(k) and isinstance(v, str) and v in gone for k, v in rec.items()):
+                if any(rec.get(k) in gone for k in keys):
                     gone.add(rec["id"])
                     changed = True
     return gone
+
+
+def _soft_links(records: list[dict[str, Any]]) -> list[str]:
+    """The soft-link columns of a table's rows (every row of a table has the same columns)."""
+    return [k for k in (records[0] if records else {}) if SOFT_LINK_RE.match(k)]
 
 
 def describe(level: str) -> str:
