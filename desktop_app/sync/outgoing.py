@@ -139,7 +139,8 @@ def collect(
         versions[table] = per
         remember(session, table, current, known)
     data_digest = digest({"rows": outcome.rows, "privacy": level})
-    return rows[EVALUATIONS][0], outcome, versions, data_digest
+    # the evaluation as it leaves (its title through the privacy filter too: it goes in the manifest)
+    return (outcome.rows.get(EVALUATIONS) or rows[EVALUATIONS])[0], outcome, versions, data_digest
 
 
 def _withdrawn_before(table: str, rec: dict[str, Any], held: list[str]) -> bool:

@@ -99,3 +99,13 @@ def test_a_deletion_travels_as_a_tombstone_without_content(machine_a, machine_b,
     assert ids["ok_testimony"] not in {r.id for r in machine_b.forms.find(eid)}
     assert "Le centre social nous aide." not in _texts(machine_b, eid)
     assert not machine_b.attachments.list(eid, owner_id=ids["ref"]) and not machine_b.attachments.blob_path(sha).exists()
+
+
+def test_the_manifest_carries_the_evaluation_as_filtered(machine_a, shared_eval, tmp_path):
+    from desktop_app.sync.bundle import read_bundle
+
+    eid, _ = shared_eval
+    machine_a.evaluations.update_evaluation(eid, "title", "Évaluation suivie par Élodie Vasseur (06 12 34 56 78)")
+    machine_a.sync.export_bundle(eid, tmp_path / "m.evalkit")
+    title = read_bundle(tmp_path / "m.evalkit").manifest["evaluation"]["title"]
+    assert "Vasseur" not in title and "06 12" not in title and title.startswith("Évaluation suivie par Membre ")
