@@ -166,6 +166,7 @@ def centre_outputs(demo_folder, tmp_path_factory):
     return bundle, files, names, emails, elodie
 
 
+@pytest.mark.slow  # the centre's files are built once for the module (about 20 s)
 def test_the_scan_knows_the_people_of_the_demo(centre_outputs):
     _, _, names, emails, _ = centre_outputs
     assert {"Élodie Vasseur", "Samia Benali", "Fatou Diallo"} <= names
@@ -186,6 +187,7 @@ def test_the_scan_finds_them_in_a_complete_bundle(demo_folder, tmp_path):
         assert needle in str(failed.value)
 
 
+@pytest.mark.slow
 def test_pseudonymised_bundle_holds_no_name_email_or_phone(centre_outputs):
     bundle, _, names, emails, elodie = centre_outputs
     text = bundle_text(bundle)
@@ -208,6 +210,7 @@ def test_pseudonymised_bundle_holds_no_name_email_or_phone(centre_outputs):
     assert communes and not any("contact_suite" in a for a in communes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["consolidation.xlsx", "consolidation.pdf", "rapport.pdf", "classeur.xlsx"])
 def test_files_rebuilt_at_the_centre_hold_no_personal_data(centre_outputs, name):
     _, files, names, emails, _ = centre_outputs
