@@ -55,16 +55,20 @@ def cmd_export_bundle(args) -> int:
     if args.json:
         print_json({
             "ok": True, "file": str(res.path), "evaluation_id": eid, "privacy": res.privacy, "counts": res.counts,
-            "excluded": res.excluded, "redacted": res.redacted, "attachments": res.attachments, "sha256": res.file_sha256,
+            "excluded": res.excluded, "tombstones": res.tombstones, "redacted": res.redacted, "attachments": res.attachments, "sha256": res.file_sha256,
             "missing_attachments": list(res.missing),
         })
     else:
         total = sum(res.counts.values())
         mode = "pseudonymisé" if res.privacy == privacy.PSEUDONYMISED else "complet"
         print(f"{res.path} : {total} enregistrements, {res.attachments} pièce(s) jointe(s), export {mode}.")
-        left = sum(res.excluded.values())
+        gone = sum(res.tombstones.values())
+        left = sum(res.excluded.values()) - gone
+        if gone:
+            print(f"{gone} enregistrement(s) transmis seulement comme suppressions (témoignages sans consentement "
+                  "ou dont le consentement a été retiré, et ce qui s'y rattache).")
         if left:
-            print(f"{left} enregistrement(s) non transmis (témoignages sans consentement et ce qui s'y rattache).")
+            print(f"{left} enregistrement(s) non transmis (listes de présence nominatives).")
     if res.missing:
         import sys
 

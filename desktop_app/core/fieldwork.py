@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from desktop_app.core.personal_data import find_personal_data, scan
+from desktop_app.core.personal_data import find_personal_data
 from desktop_app.kit.forms import Form
 
 # --------------------------------------------------------------------------- groups, profiles
@@ -222,19 +222,14 @@ def privacy_warnings(form: Form, answers: Mapping[str, Any]) -> list[str]:
 
 
 def mask_personal_data(text: str) -> tuple[str, int]:
-    """The text with e-mails, phone numbers and likely names replaced; and how many were masked."""
+    """The text with e-mails, phone numbers and likely names replaced; and how many were masked
+    (the one privacy filter, `core.privacy_filter`)."""
+    from desktop_app.core.privacy_filter import PrivacyFilter
+
     if not text:
         return text, 0
-    masked = text
-    count = 0
-    for finding in scan(text):
-        replacement = {"email": "[e-mail retiré]", "phone": "[téléphone retiré]", "name": "[nom retiré]"}[
-            finding.kind
-        ]
-        if finding.text in masked:
-            count += masked.count(finding.text)
-            masked = masked.replace(finding.text, replacement)
-    return masked, count
+    f = PrivacyFilter()
+    return f.text(text, guess_names=True), f.masked
 
 
 # --------------------------------------------------------------------------- commitments

@@ -22,17 +22,13 @@ from desktop_app.kit.forms import compile_tool, field_index
 WORKSHOP_TOOLS = ("guide-partenaires", "guide-associations", "guide-conseils-citoyens", "groupe-travail")
 
 
-_MASKS = {"email": "[e-mail retiré]", "phone": "[téléphone retiré]", "name": "[nom retiré]"}
-
-
 def mask(text: str) -> str:
     """Free text from the field with e-mails, phone numbers and likely people's names removed:
-    the report may be published (RGPD default: nobody named)."""
-    from desktop_app.core.personal_data import scan
+    the report may be published (RGPD default: nobody named). The one privacy filter
+    (`core.privacy_filter`), as for bundles."""
+    from desktop_app.core.privacy_filter import PrivacyFilter
 
-    for finding in scan(text or ""):
-        text = text.replace(finding.text, _MASKS.get(finding.kind, "[retiré]"))
-    return text
+    return PrivacyFilter().text(text or "", guess_names=True)
 
 
 def lines_of(text) -> list[str]:

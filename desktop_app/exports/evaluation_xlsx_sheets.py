@@ -337,7 +337,7 @@ def _answer_cell(tool_id: str, f, answers: dict) -> tuple[Any, str | None]:
         return value, None
     if f.type == "date" and value:
         return _date(str(value)), None
-    if f.sensitive and isinstance(value, str):
+    if (f.sensitive or f.personal) and isinstance(value, str):
         from desktop_app.exports.area_sources import mask
 
         return mask(value), None

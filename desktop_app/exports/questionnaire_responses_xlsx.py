@@ -76,7 +76,7 @@ def _plain(f: FormField | None, value: Any) -> str:
 
 
 def _columns(form: Form, include_sensitive: bool) -> list[FormField]:
-    return [f for f in iter_fields(form) if f.answerable and (include_sensitive or not f.sensitive)]
+    return [f for f in iter_fields(form) if f.answerable and (include_sensitive or not (f.sensitive or f.personal))]
 
 
 def _header(ws: Worksheet, row: int, titles: list[str], widths: list[float]) -> None:
@@ -173,7 +173,7 @@ def _codebook(ws: Worksheet, row: int, form: Form, sheet_name: str, columns: lis
         if f.type in ("integer", "decimal", "multiple_choice") and (f.min is not None or f.max is not None):
             bounds = f"{'' if f.min is None else f.min} – {'' if f.max is None else f.max}"
         condition = sheet.describe_condition(f.show_if, form, numbers) if f.show_if else ""
-        note = "Non exportée : données personnelles" if f.sensitive and not include_sensitive else ""
+        note = "Non exportée : données personnelles" if (f.sensitive or f.personal) and not include_sensitive else ""
         values_row = [form.title, sheet_name if col else "", get_column_letter(col) if col else "", numbers.get(f.id, ""),
                       f.id, f.label, sheet.TYPE_LABELS.get(f.type, f.type), f.unit or "", values.strip(), bounds,
                       condition, "Oui" if f.required else "Non", note]

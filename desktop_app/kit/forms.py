@@ -97,6 +97,8 @@ class FormField:
     max_label: str | None = None
     show_if: str | None = None
     sensitive: bool = False
+    personal: bool = False
+    consent: bool = False
     children: tuple[FormField, ...] = ()
     item_label: str | None = None
 
@@ -263,6 +265,8 @@ def _question_field(kit: Kit, tool: Tool, q: Question) -> FormField:
         max_label=q.max_label,
         show_if=q.show_if,
         sensitive=q.sensitive,
+        personal=q.personal,
+        consent=q.consent,
         children=tuple(_question_field(kit, tool, c) for c in q.questions or ()),
         item_label=q.item_label,
     )

@@ -95,6 +95,11 @@ class Question(Strict):
     show_if: str | None = None
     # Free text that may hold personal data: the renderer shows an RGPD warning.
     sensitive: bool = False
+    # Personal data (a contact detail, a person's name): dropped from pseudonymised outputs.
+    personal: bool = False
+    # A yes/no field recording the person's consent to the use of the record: without it the
+    # record never leaves pseudonymised, and a consent withdrawn travels as a deletion.
+    consent: bool = False
     # For repeat groups: the sub-questions of one repetition.
     questions: list[Question] | None = None
     item_label: str | None = None
@@ -108,6 +113,8 @@ class Question(Strict):
                 raise ValueError("« choices » et « choice_list » ne peuvent pas être utilisés ensemble")
         elif self.choices or self.choice_list:
             raise ValueError(f"une question de type « {self.type} » ne prend pas de choix")
+        if self.consent and self.type != "yes_no":
+            raise ValueError("« consent » ne s'applique qu'à une question oui/non (yes_no)")
         if self.type == "repeat_group" and not self.questions:
             raise ValueError("un groupe répété doit contenir des « questions »")
         if self.type != "repeat_group" and self.questions:

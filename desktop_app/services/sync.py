@@ -194,7 +194,7 @@ class SyncService(ServiceBase):
                     events.append(dict(
                         direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or _sha(bundle.path),
                         data_digest=str(bundle.manifest.get("data_digest", ""))[:64], evaluation_id=bundle.evaluation_id,
-                        peer_device=bundle.device_id, status="ok", counts=summary, message="",
+                        peer_device=bundle.device_id, status="ok", counts={**summary, "privacy": bundle.privacy}, message="",
                     ))
                     results.append(summary)
                 received_events(s, events)
@@ -211,7 +211,30 @@ class SyncService(ServiceBase):
                 f"« {names} » n'a pas pu être importé : ses données ne s'accordent pas avec cette base "
                 f"({exc.__class__.__name__}). Rien n'a été modifié."
             ) from None
+        self._purge_deleted_blobs({b.evaluation_id for b in bundles})
         return results
+
+    def _purge_deleted_blobs(self, evaluation_ids: set[str]) -> None:
+        """Remove the stored files of attachments deleted by an import (a consent withdrawn, a
+        record erased elsewhere) that no live attachment uses any more: personal data must go."""
+        from desktop_app.store.models_attachments import Attachment
+
+        with self.read() as s:
+            dead = set(s.scalars(select(Attachment.sha256).where(
+                Attachment.evaluation_id.in_(sorted(evaluation_ids)), Attachment.deleted.is_(True)
+            )))
+            if not dead:
+                return
+            live = set(s.scalars(select(Attachment.sha256).where(
+                Attachment.sha256.in_(sorted(dead)), Attachment.deleted.is_(False)
+            )))
+        for digest in sorted(dead - live):
+            if not digest:
+                continue
+            try:
+                self.services.attachments.blob_path(digest).unlink(missing_ok=True)
+            except OSError:
+                log.warning("stored file of a deleted attachment could not be removed")
 
     def _shipped_kit(self) -> tuple[str, str, str]:
         """(id, version, digest) of the kit shipped with the application: a bundle's kit copy

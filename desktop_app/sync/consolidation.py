@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.kit.forms import compile_tool
 from desktop_app.services.base import ServiceError
 
@@ -37,6 +38,7 @@ class TerritoryRow:
     steps_done: int
     steps_total: int
     step_states: dict[str, str]
+    testimonies: int = 0  # testimonies held with the person's consent (a withdrawn one is gone)
 
     @property
     def completion(self) -> float:
@@ -119,6 +121,7 @@ def consolidate(services: Any) -> Consolidation:
 
     kit = services.kits.bundled()
     evaluations = services.evaluations.list()
+    safe = PrivacyFilter()  # what a territory typed in its titles: no e-mail or phone number
     territories: list[TerritoryRow] = []
     responses_by_eval: dict[str, list] = {}
     for ev in evaluations:
@@ -129,7 +132,10 @@ def consolidate(services: Any) -> Consolidation:
         in_scope = {k: s.state for k, s in states.items() if s.state != "hors_perimetre"}
         done = sum(1 for s in in_scope.values() if s == "termine")
         territories.append(
-            TerritoryRow(ev.id, ev.territory_name, ev.title, ev.generation, ev.kit_version, ev.updated_at, done, len(in_scope), in_scope)
+            TerritoryRow(
+                ev.id, safe.text(ev.territory_name), safe.text(ev.title), ev.generation, ev.kit_version, ev.updated_at,
+                done, len(in_scope), in_scope, _testimonies(services, ev.id),
+            )
         )
         responses_by_eval[ev.id] = services.forms.find(ev.id)
     territories.sort(key=lambda t: (t.territory or t.title).casefold())
@@ -156,6 +162,17 @@ def consolidate(services: Any) -> Consolidation:
         elif tool.kind == "maturity_scale":
             maturity.append(_maturity(kit, tool, territories, responses_by_eval))
     return Consolidation(territories, scale, questions, questionnaires, maturity)
+
+
+def _testimonies(services: Any, evaluation_id: str) -> int:
+    """Testimonies of an evaluation usable with the person's consent (0 without fieldwork)."""
+    fieldwork = getattr(services, "fieldwork", None)
+    if fieldwork is None:
+        return 0
+    try:
+        return sum(1 for t in fieldwork.testimonies(evaluation_id) if t.consent_use)
+    except ServiceError:
+        return 0
 
 
 def _pool(kit, tool, territories, responses_by_eval) -> PooledQuestionnaire:

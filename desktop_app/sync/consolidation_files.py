@@ -91,15 +91,15 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
     ws = wb.active
     ws.title = "Territoires"
     ws["A1"], ws["A1"].font = TITLE, Font(bold=True, size=14)
-    header(ws, 3, ["Territoire", "Évaluation", "Génération", "Kit", "Étapes terminées", "Étapes du périmètre", "Avancement", "Mise à jour"])
+    header(ws, 3, ["Territoire", "Évaluation", "Génération", "Kit", "Étapes terminées", "Étapes du périmètre", "Avancement", "Mise à jour", "Témoignages (avec accord)"])
     for i, t in enumerate(data.territories, start=4):
         for col, value in enumerate(
-            [t.territory, t.title, t.generation, t.kit_version, t.steps_done, t.steps_total, t.completion, t.updated_at.strftime("%d/%m/%Y")],
+            [t.territory, t.title, t.generation, t.kit_version, t.steps_done, t.steps_total, t.completion, t.updated_at.strftime("%d/%m/%Y"), t.testimonies],
             start=1,
         ):
             put(ws, i, col, value)
         ws.cell(row=i, column=7).number_format = "0 %"
-    for col, width in zip("ABCDEFGH", (38, 40, 12, 8, 10, 10, 11, 12), strict=True):
+    for col, width in zip("ABCDEFGHI", (38, 40, 12, 8, 10, 10, 11, 12, 12), strict=True):
         ws.column_dimensions[col].width = width
 
     ws = wb.create_sheet("Référentiel")
@@ -208,10 +208,13 @@ def write_pdf(data: Consolidation, out: Path) -> Path:
 
     story = [p(TITLE, h1), p(f"{len(data.territories)} territoire(s) — édité le {data.generated_at:%d/%m/%Y}")]
     story += [p("Territoires et avancement", h2)]
-    rows = [["Territoire", "Évaluation", "Génération", "Étapes terminées", "Avancement", "Mise à jour"]]
+    rows = [["Territoire", "Évaluation", "Génération", "Étapes terminées", "Avancement", "Mise à jour", "Témoignages"]]
     for t in data.territories:
-        rows.append([t.territory, t.title, t.generation, f"{t.steps_done} / {t.steps_total}", _pct(t.completion), t.updated_at.strftime("%d/%m/%Y")])
-    story.append(table(rows, [6 * cm, 8 * cm, 2.5 * cm, 3 * cm, 2.5 * cm, 2.6 * cm]))
+        rows.append([
+            t.territory, t.title, t.generation, f"{t.steps_done} / {t.steps_total}", _pct(t.completion),
+            t.updated_at.strftime("%d/%m/%Y"), str(t.testimonies),
+        ])
+    story.append(table(rows, [6 * cm, 6.4 * cm, 2.5 * cm, 3 * cm, 2.5 * cm, 2.6 * cm, 2.5 * cm]))
 
     story += [PageBreak(), p("Référentiel évaluatif : appréciations par question", h2), img(referential_chart(data), width)]
     rows = [["Question"] + [lvl.label for lvl in data.scale]]

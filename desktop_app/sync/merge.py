@@ -12,7 +12,10 @@ For each record of a bundle, with L the local row and R the incoming one:
   until the user chooses (`resolve`). The chosen version gets a revision above both, so it
   descends from both and travels back as a plain update: exchanging both ways converges.
 
-A pseudonymised bundle never overwrites the local value of a column it pseudonymised.
+A pseudonymised bundle never overwrites the local value of a column it pseudonymised; on a
+database holding the evaluation complete, it never replaces a record with a masked text or a
+privacy deletion either (`sync.privacy_receive`). Elsewhere (the resource centre) a deletion it
+carries, a consent withdrawn among them, is applied like any newer version.
 Importing the same bundle twice changes nothing.
 
 The bundles of one import are merged table by table (parents first), all bundles at once: the
@@ -44,6 +47,7 @@ from desktop_app.sync.batch import history_pairs
 from desktop_app.sync.bundle import Bundle, BundleError
 from desktop_app.sync.codec import codec, insert_plan, insert_rows
 from desktop_app.sync.outgoing import CHUNK, known_versions, remember, remember_new
+from desktop_app.sync.privacy_receive import altered, held_complete
 from desktop_app.sync.records import (
     SYNC_META,
     SyncedTable,
@@ -69,6 +73,9 @@ class ImportResult:
     counts: Counter = field(default_factory=Counter)  # imported / updated / unchanged / conflicts
     by_table: dict[str, Counter] = field(default_factory=dict)
     attachments: int = 0
+    # privacy: this database holds the evaluation complete, a pseudonymised bundle's masked
+    # texts and privacy deletions do not replace its records (`sync.privacy_receive`)
+    keep_local: bool = field(default=False, repr=False)
 
     def add(self, table: str, outcome: str, n: int = 1) -> None:
         self.counts[outcome] += n
@@ -227,6 +234,7 @@ def import_bundles(
     results = [
         ImportResult(b.path.name, b.evaluation_id, b.manifest["evaluation"].get("title", ""), b.device_id) for b in bundles
     ]
+    _privacy_holders(session, bundles, results, local_device)
     kits: set[tuple[str, str]] | None = None  # the kit versions kept here, looked up once
     for bundle in bundles:
         kit = bundle.manifest["kit"]
@@ -250,6 +258,16 @@ def import_bundles(
     _record_peers(session, bundles)
     session.flush()
     return results
+
+
+def _privacy_holders(session: Session, bundles: list[Bundle], results: list[ImportResult], local_device: str) -> None:
+    """Mark the pseudonymised bundles of evaluations this database holds complete (`keep_local`)."""
+    pseudo = {b.evaluation_id for b in bundles if b.privacy == "pseudonymised"}
+    if not pseudo:
+        return
+    complete_here = held_complete(session.connection(), pseudo, local_device)
+    for bundle, result in zip(bundles, results, strict=True):
+        result.keep_local = bundle.privacy == "pseudonymised" and bundle.evaluation_id in complete_here
 
 
 class _Pending:
@@ -361,7 +379,8 @@ def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pen
             # Same version, other content: our copy came pseudonymised and this one is complete
             # (take it), or an edit skipped the bookkeeping (both sides keep the same one).
             if bundle.privacy == "complete" and (
-                _differs_only_in(mine, remote, privacy_columns(st)) or content_hash(remote) > content_hash(mine)
+                _differs_only_in(mine, remote, privacy_columns(st)) or altered(mine)
+                or content_hash(remote) > content_hash(mine)
             ):
                 conn.execute(update(st.table).where(st.table.c.id == rid).values(**{k: v for k, v in values.items() if k != "id"}))
                 result.add(table, UPDATED)
@@ -389,6 +408,8 @@ def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pen
         else:
             _conflict(session, st, mine, remote, r_hist, bundle, source, conflicts, result)
             continue
+        if newer and result.keep_local and altered(remote, redacted):
+            newer = False  # privacy: a masked text or a privacy deletion never replaces a complete copy
         if newer:
             body = {k: v for k, v in values.items() if k != "id" and k not in redacted}
             conn.execute(update(st.table).where(st.table.c.id == rid).values(**body))

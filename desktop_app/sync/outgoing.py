@@ -6,7 +6,8 @@ that version in its history descends from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class ExportResult:
     attachments: int
     data_digest: str
     file_sha256: str
+    tombstones: dict[str, int] = field(default_factory=dict)  # table -> sent as deletions (consent withdrawn...)
     missing: tuple[str, ...] = ()  # attachments whose file is not in the attachment folder
 
 
@@ -98,28 +100,65 @@ def _insert_versions(session: Session, table: str, rows: list[tuple[str, str]], 
         conn.execute(insert(SyncKnownVersion.__table__), [{**fixed, "record_id": r, "version": v} for r, v in rows])
 
 
-def collect(session: Session, evaluation_id: str, level: str) -> tuple[dict, privacy.Outcome, dict[str, dict[str, list[str]]], str]:
-    """The evaluation's rows after the privacy rules, their histories and the data digest."""
+def collect(
+    session: Session, evaluation_id: str, level: str, kit_rules: Callable[[str, str], dict | None] | None = None
+) -> tuple[dict, privacy.Outcome, dict[str, dict[str, list[str]]], str]:
+    """The evaluation's rows after the privacy rules, their histories and the data digest.
+    `kit_rules(kit_id, version)`: what the evaluation's kit declares about its fields
+    (`core.privacy_filter.kit_rules`), None when the kit is not at hand."""
     rows = select_evaluation(session.connection(), evaluation_id)
     if not rows.get(EVALUATIONS):
         raise BundleError(f"Évaluation introuvable : {evaluation_id}")
     tables = table_map()
-    outcome = privacy.apply(rows, level, parents=lambda t: tables[t].parents)
+    rules = None
+    if level != privacy.COMPLETE and kit_rules is not None:
+        ev = rows[EVALUATIONS][0]
+        rules = kit_rules(ev["kit_id"], ev["kit_version"])
+    outcome = privacy.apply(rows, level, parents=lambda t: tables[t].parents, rules=rules)
     versions: dict[str, dict[str, list[str]]] = {}
     for table, records in outcome.rows.items():
         ids = [r["id"] for r in records]
         known = known_versions(session, table, ids)
+        # a tombstone the privacy rules made (consent withdrawn) descends from the record held here
+        originals = {r["id"]: version_id(table, r) for r in rows.get(table, ())} if outcome.tombstones.get(table) else {}
         per: dict[str, list[str]] = {}
         current: set[tuple[str, str]] = set()
         for rec in records:
             vid = version_id(table, rec)
-            history = [vid] + [v for v in known.get(rec["id"], []) if v != vid]
+            own = originals.get(rec["id"])
+            held = known.get(rec["id"], [])
+            if level != privacy.COMPLETE and held and not rec.get("deleted") and _withdrawn_before(table, rec, held):
+                # sent as a privacy tombstone earlier, unchanged since, and sendable again (consent
+                # given back): a version above the tombstone, so that a receiver takes it back
+                rec["revision"] = (rec.get("revision") or 0) + 2
+                own, vid = vid, version_id(table, rec)
+            if own is not None and own != vid and own not in held:
+                held = [own, *held]
+            history = [vid] + [v for v in held if v != vid]
             per[rec["id"]] = history[:MAX_HISTORY]
             current.add((rec["id"], vid))
         versions[table] = per
         remember(session, table, current, known)
     data_digest = digest({"rows": outcome.rows, "privacy": level})
-    return rows[EVALUATIONS][0], outcome, versions, data_digest
+    # the evaluation as it leaves (its title through the privacy filter too: it goes in the manifest)
+    return (outcome.rows.get(EVALUATIONS) or rows[EVALUATIONS])[0], outcome, versions, data_digest
+
+
+def _withdrawn_before(table: str, rec: dict[str, Any], held: list[str]) -> bool:
+    """Whether this version of a record already left once as a privacy tombstone (`privacy.apply`
+    sends those one revision above the record)."""
+    return version_id(table, {**rec, "revision": (rec.get("revision") or 0) + 1}) in held
+
+
+def _kit_rules(services: Any, kit_id: str, version: str) -> dict | None:
+    """The privacy declarations of an evaluation's kit (None when the kit cannot be loaded: the
+    generic rules still apply)."""
+    from desktop_app.core.privacy_filter import kit_rules
+
+    try:
+        return kit_rules(services.kits.get(kit_id, version))
+    except Exception:  # noqa: BLE001 - no kit here: names and patterns are still filtered
+        return None
 
 
 def export_evaluation(
@@ -132,7 +171,7 @@ def export_evaluation(
     import hashlib
 
     with services.store.sessions() as session, session.begin():
-        evaluation, outcome, versions, data_digest = collect(session, evaluation_id, level)
+        evaluation, outcome, versions, data_digest = collect(session, evaluation_id, level, lambda k, v: _kit_rules(services, k, v))
         if unless_digest is not None and data_digest == unless_digest:
             return None
         kit = {"id": evaluation["kit_id"], "version": evaluation["kit_version"]}
@@ -173,5 +212,5 @@ def export_evaluation(
             h.update(chunk)
     return ExportResult(
         Path(out), evaluation_id, level, manifest["counts"], outcome.excluded, outcome.redacted,
-        len(blobs), data_digest, h.hexdigest(), tuple(missing),
+        len(blobs), data_digest, h.hexdigest(), dict(outcome.tombstones), tuple(missing),
     )

@@ -87,6 +87,7 @@ def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):
     codebook = {r[4]: r for r in wb["Dictionnaire (codebook)"].iter_rows(min_row=2, values_only=True) if r[4]}
     assert codebook["role_pilotage"][6] == "Choix unique" and "associee = Associée" in codebook["role_pilotage"][8]
     assert codebook["exemple_effet"][12] == "Non exportée : données personnelles"
+    assert codebook["contact_suite"][12] == "Non exportée : données personnelles"  # declared `personal` by the kit
     assert codebook["nb_qpv"][2] and codebook["nb_qpv"][1] == "Réponses communes de l'EPCI"
     with_personal = load_workbook(write_responses(services, evaluation, tmp_path / "tout.xlsx", include_sensitive=True))
     assert any(h and "Racontez un exemple" in h for h in [c.value for c in with_personal["Réponses associations porteuses"][1]])

@@ -73,13 +73,15 @@ def test_pseudonymised_by_default(machine_a, machine_b, shared_eval, tmp_path):
     assert partner["contact"].startswith("Contact ") and partner["email"] == ""
     assert bundle.records["team_members"][0]["name"].startswith("Membre ")
     assert b"Karim Haddad" not in text and b"k.haddad" not in text
-    # the testimony without consent, its answers and its audio stay behind
-    response_ids = {r["id"] for r in bundle.records["form_responses"]}
-    assert ids["ok_testimony"] in response_ids and ids["no_testimony"] not in response_ids
-    assert ids["audio"] not in {r["id"] for r in bundle.records["attachments"]}
+    # the testimony without consent and its audio travel as deletions only: no answer, no file
+    responses = {r["id"]: r for r in bundle.records["form_responses"]}
+    assert not responses[ids["ok_testimony"]]["deleted"]
+    assert responses[ids["no_testimony"]]["deleted"] and responses[ids["no_testimony"]]["answers"] == {}
+    audio = next(r for r in bundle.records["attachments"] if r["id"] == ids["audio"])
+    assert audio["deleted"] and audio["filename"] == ""
     assert len(bundle.attachments) == 1
     assert res.excluded == {"form_responses": 1, "attachments": 1}
-    assert "Propos sans accord" not in text.decode("latin-1")
+    assert "Propos sans accord" not in text.decode("latin-1") and b"private voice" not in text
     # the pseudonym is stable from one export to the next
     machine_a.sync.export_bundle(eid, tmp_path / "again.evalkit")
     assert read_bundle(tmp_path / "again.evalkit").records["partners"][0]["contact"] == partner["contact"]
@@ -114,7 +116,9 @@ def test_privacy_rules_default_to_included_and_clear_contact_columns():
     out = privacy.apply(rows, privacy.PSEUDONYMISED)
     new = out.rows["some_new_table"][0]
     assert new["label"] == "garde" and new["phone"] == "" and new["contact_email"] == ""
-    assert [t["id"] for t in out.rows["fieldwork_testimonies"]] == ["t1"]
-    assert [a["id"] for a in out.rows["attachments"]] == ["a2"]
+    # without consent: a tombstone (one revision up), and so are its attachments
+    assert [(t["id"], bool(t.get("deleted"))) for t in out.rows["fieldwork_testimonies"]] == [("t1", False), ("t2", True)]
+    assert out.rows["fieldwork_testimonies"][1]["pseudonym"] == ""
+    assert [(a["id"], bool(a.get("deleted"))) for a in out.rows["attachments"]] == [("a1", True), ("a2", False)]
     assert privacy.apply(rows, privacy.COMPLETE).rows == rows
     assert "pseudonyme" in privacy.describe(privacy.PSEUDONYMISED)
