@@ -1,13 +1,20 @@
 """Result bundles, sync folder and conflicts: the use cases the CLI and the GUI share.
 
 `services.sync` (built lazily by `Services`). Every import is verified whole (all files, when
-several are given) before the database is written, then written in one transaction.
+several are given: signature, digests, structure, and whether each signer's key is accepted for
+its evaluation) before the database is written, then written in one transaction.
+
+This device's identity for exchanges: its label (`device_label`, « Poste-7F3A », renamable) and
+its signing key (`signer`, `own_key`); the keys accepted from others: `trusted_keys`, `trust`,
+`untrust` (`desktop_app.sync.trust`).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,14 +28,25 @@ from sqlalchemy.exc import SQLAlchemyError
 from desktop_app.services.base import Change, ServiceBase, ServiceError
 from desktop_app.store.models import Meta
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
-from desktop_app.sync import privacy
+from desktop_app.sync import privacy, trust
 from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, file_checksum, read_bundle
 from desktop_app.sync.merge import import_bundles, log_event, received_events, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.records import SYNC_META, table_map
+from desktop_app.sync.signing import (
+    Signer,
+    SigningError,
+    device_key,
+    fingerprint,
+    normalise_fingerprint,
+    public_key_pem,
+    read_public_key_file,
+)
 
 log = logging.getLogger(__name__)
 FOLDER_KEY = "sync_folder"
+LABEL_KEY = "device_label"
+MAX_LABEL = 40
 Progress = Callable[[int, int, str], None]
 
 TABLE_LABELS = {
@@ -109,10 +127,116 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class OwnKey:
+    device_id: str
+    label: str
+    fingerprint: str
+
+
 class SyncService(ServiceBase):
     def __init__(self, services):
         super().__init__(services.store)
         self.services = services
+        self._key = None
+
+    # -- this device: label and signing key ------------------------------------------------------
+    def device_label(self) -> str:
+        """This device's label as others see it (created with the database, or now for an older one)."""
+        from desktop_app.store.db import new_device_label
+
+        with self.read() as s:
+            row = s.get(Meta, LABEL_KEY)
+            if row is not None and row.value:
+                return row.value
+        with self.tx() as s:
+            row = s.get(Meta, LABEL_KEY)
+            if row is None:
+                row = Meta(key=LABEL_KEY, value=new_device_label())
+                s.add(row)
+            elif not row.value:
+                row.value = new_device_label()
+            return row.value
+
+    def rename_device(self, label: str) -> str:
+        """Rename this device as other machines will see it in the next bundles."""
+        clean = " ".join(unicodedata.normalize("NFC", label or "").split())
+        if not clean:
+            raise ServiceError("Le nom du poste ne peut pas être vide.")
+        if len(clean) > MAX_LABEL:
+            raise ServiceError(f"Le nom du poste est trop long ({len(clean)} caractères, {MAX_LABEL} au plus).")
+        if any(unicodedata.category(c).startswith("C") for c in clean) or re.search(r"[<>]", clean):
+            raise ServiceError("Le nom du poste contient des caractères non autorisés.")
+        with self.tx() as s:
+            row = s.get(Meta, LABEL_KEY)
+            if row is None:
+                s.add(Meta(key=LABEL_KEY, value=clean))
+            else:
+                row.value = clean
+        return clean
+
+    def signer(self) -> Signer:
+        """What signs this device's bundles (its private key is created the first time)."""
+        if self._key is None:
+            try:
+                self._key = device_key(self.device_id)
+            except SigningError as exc:
+                raise ServiceError(str(exc)) from None
+        return Signer(self.device_id, self.device_label(), self._key)
+
+    def own_key(self) -> OwnKey:
+        signer = self.signer()
+        return OwnKey(signer.device_id, signer.label, signer.fingerprint)
+
+    def export_public_key(self, out: str | Path) -> Path:
+        """Write this device's public key (for the resource centre to register it)."""
+        signer = self.signer()
+        out = Path(out)
+        try:
+            out.write_bytes(public_key_pem(signer.public_key, signer.label, signer.device_id))
+        except OSError as exc:
+            raise ServiceError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
+        return out
+
+    # -- keys accepted from other devices --------------------------------------------------------
+    def trusted_keys(self, evaluation_id: str | None = None) -> list[trust.TrustedKey]:
+        with self.read() as s:
+            return trust.trusted_keys(s, evaluation_id)
+
+    def trust(self, evaluation_id: str, key: str | Path, replace: bool = False, label: str = "") -> tuple[trust.TrustedKey, list[trust.TrustedKey]]:
+        """Accept the bundles of an evaluation signed by `key` (a public key file, or a
+        fingerprint), on purpose: a territory's key registered in advance by the resource
+        centre, or a new laptop. With `replace`, the evaluation's other keys are dropped."""
+        eid = (evaluation_id or "").strip()
+        if not eid or len(eid) > 36:
+            raise ServiceError("Identifiant d'évaluation invalide.")
+        text = str(key).strip()
+        public: bytes | None = None
+        fp = normalise_fingerprint(text)
+        if fp is None:
+            path = Path(text).expanduser()
+            if not path.is_file():
+                raise ServiceError(
+                    f"« {text[:80]} » n'est ni un fichier de clé publique ni une empreinte "
+                    "(32 chiffres hexadécimaux, par exemple 7F3A-9C12-…)."
+                )
+            try:
+                public = read_public_key_file(path)
+            except SigningError as exc:
+                raise ServiceError(str(exc)) from None
+            fp = fingerprint(public)
+        if fp == self.own_key().fingerprint:
+            raise ServiceError("C'est la clé de ce poste : ses propres fichiers sont toujours acceptés.")
+        with self.tx() as s:
+            return trust.register(s, eid, public_key=public, fp=fp, replace=replace, label=label)
+
+    def untrust(self, evaluation_id: str, key: str) -> None:
+        fp = normalise_fingerprint(key)
+        if fp is None:
+            raise ServiceError(f"« {key[:80]} » n'est pas une empreinte de clé.")
+        with self.tx() as s:
+            if not trust.remove(s, evaluation_id, fp):
+                raise ServiceError(f"La clé {fp} n'est pas enregistrée pour cette évaluation.")
 
     # -- bundles ---------------------------------------------------------------------------------
     def export_bundle(self, evaluation_id: str, out: str | Path, level: str = privacy.PSEUDONYMISED) -> ExportResult:
@@ -174,6 +298,12 @@ class SyncService(ServiceBase):
         return self.import_bundles([path])[0]
 
     def _import(self, bundles: list[Bundle], progress: Progress | None, offset: int = 0, total: int = 0) -> list[dict[str, Any]]:
+        own = self.signer().public_key
+        try:  # whose signatures: checked before anything is written (the attachments first)
+            with self.read() as s:
+                trust.check_senders(s, bundles, own, pin=False)
+        except BundleError as exc:
+            raise ServiceError(str(exc)) from None
         for bundle in bundles:  # content-addressed, idempotent: before the transaction
             for sha in bundle.attachments:
                 if not self.services.attachments.has_blob(sha):
@@ -186,6 +316,7 @@ class SyncService(ServiceBase):
 
         try:
             with self.tx() as s:
+                trust.check_senders(s, bundles, own, pin=True)  # again, in the transaction: pins the new keys
                 merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
                 results, events = [], []
                 for bundle, res in zip(bundles, merged, strict=True):
