@@ -3,11 +3,20 @@
     evalkit export bundle --db PATH [--evaluation ID] --out FILE [--complet] [--json]
     evalkit import bundle FILE... --db PATH [--json]
     evalkit sync --db PATH --folder DIR [--json]
+    evalkit sync keys --db PATH [--export FILE.pem] [--json]
+    evalkit sync trust --db PATH --evaluation ID --key FILE.pem|FINGERPRINT [--replace] [--json]
+    evalkit sync trust --db PATH --evaluation ID --remove FINGERPRINT
+    evalkit sync rename-device --db PATH NAME
     evalkit export consolidation --db PATH --out X.xlsx|X.pdf [--json]
+
+`sync keys` shows this device's label and key fingerprint and the keys accepted per evaluation;
+`sync trust` accepts an evaluation's bundles signed by a key, on purpose (the resource centre
+registering a territory's key in advance, or a new laptop: `--replace` drops the former ones).
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from desktop_app.commands.util import open_services, print_json, resolve_evaluation
@@ -28,11 +37,36 @@ def register(groups) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import_bundle)
 
-    p = groups["root"].add_parser("sync", help="synchroniser avec un dossier partagé")
-    p.add_argument("--db", required=True)
+    p = groups["root"].add_parser("sync", help="synchroniser avec un dossier partagé ; clés des postes")
+    p.add_argument("--db", help="fichier de base de données ou URL (obligatoire)")
     p.add_argument("--folder", help="dossier de synchronisation (par défaut : celui réglé dans l'application)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sync)
+    sub = p.add_subparsers(dest="sync_command", required=False, parser_class=type(p), metavar="{keys,trust,rename-device}")
+
+    def db_option(q) -> None:  # after the sub-command: `evalkit sync keys --db D`
+        q.add_argument("--db", required=True, default=argparse.SUPPRESS, help="fichier de base de données ou URL")
+        q.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+
+    q = sub.add_parser("keys", help="empreinte de la clé de ce poste et clés acceptées des autres postes")
+    db_option(q)
+    q.add_argument("--export", metavar="FICHIER.pem", help="écrire la clé publique de ce poste (pour le centre de ressources)")
+    q.set_defaults(func=cmd_sync_keys)
+
+    q = sub.add_parser("trust", help="accepter volontairement la clé d'un poste pour une évaluation")
+    db_option(q)
+    q.add_argument("--evaluation", required=True, help="identifiant de l'évaluation")
+    what = q.add_mutually_exclusive_group(required=True)
+    what.add_argument("--key", help="fichier de clé publique (.pem) ou empreinte (7F3A-9C12-…)")
+    what.add_argument("--remove", metavar="EMPREINTE", help="ne plus accepter cette clé pour cette évaluation")
+    q.add_argument("--replace", action="store_true", help="ne plus accepter les autres clés de cette évaluation (ancien ordinateur)")
+    q.add_argument("--label", default="", help="nom du poste, pour s'y retrouver")
+    q.set_defaults(func=cmd_sync_trust)
+
+    q = sub.add_parser("rename-device", help="renommer ce poste (le nom que voient les autres postes)")
+    db_option(q)
+    q.add_argument("name", metavar="NOM")
+    q.set_defaults(func=cmd_sync_rename)
 
     p = groups["export"].add_parser("consolidation", help="vue consolidée des territoires (centre de ressources)")
     p.add_argument("--db", required=True)
@@ -86,7 +120,15 @@ def cmd_import_bundle(args) -> int:
     return 0
 
 
+def _need_db(args) -> None:
+    from desktop_app.cli import UserError
+
+    if not getattr(args, "db", None):
+        raise UserError("Indiquez la base de données : --db FICHIER.")
+
+
 def cmd_sync(args) -> int:
+    _need_db(args)
     services = open_services(args.db)
     try:
         report = services.sync.sync_folder(args.folder)
@@ -110,6 +152,79 @@ def cmd_sync(args) -> int:
         if open_conflicts:
             print(f"{open_conflicts} conflit(s) à résoudre dans l'application.")
     return 1 if report.errors else 0
+
+
+def cmd_sync_keys(args) -> int:
+    services = open_services(args.db)
+    try:
+        own = services.sync.own_key()
+        exported = services.sync.export_public_key(Path(args.export)) if args.export else None
+        keys = services.sync.trusted_keys()
+        titles = {ev.id: ev.territory_name or ev.display_name for ev in services.evaluations.list()}
+    finally:
+        services.close()
+    if getattr(args, "json", False):
+        print_json({
+            "ok": True,
+            "device": {"id": own.device_id, "label": own.label, "fingerprint": own.fingerprint},
+            "exported": str(exported) if exported else None,
+            "trusted": [
+                {"evaluation_id": k.evaluation_id, "evaluation": titles.get(k.evaluation_id, ""), "fingerprint": k.fingerprint,
+                 "device_id": k.device_id, "device_label": k.device_label, "origin": k.origin, "added_at": k.added_at,
+                 "last_seen_at": k.last_seen_at}
+                for k in keys
+            ],
+        })
+        return 0
+    print(f"Ce poste : « {own.label} », empreinte de sa clé : {own.fingerprint}")
+    if exported:
+        print(f"Clé publique écrite dans {exported} : envoyez-la au centre de ressources.")
+    if not keys:
+        print("Aucune clé d'un autre poste n'est encore acceptée.")
+    for k in keys:
+        who = f"« {k.device_label} »" if k.device_label else "poste"
+        title = titles.get(k.evaluation_id) or k.evaluation_id
+        print(f"{title} ({k.evaluation_id}) : {who} {k.fingerprint} — {k.origin_label}")
+    return 0
+
+
+def cmd_sync_trust(args) -> int:
+    services = open_services(args.db)
+    try:
+        if args.remove:
+            services.sync.untrust(args.evaluation, args.remove)
+            if getattr(args, "json", False):
+                print_json({"ok": True, "removed": args.remove})
+            else:
+                print(f"La clé {args.remove} n'est plus acceptée pour l'évaluation {args.evaluation}.")
+            return 0
+        key, removed = services.sync.trust(args.evaluation, args.key, replace=args.replace, label=args.label)
+        known = any(ev.id == args.evaluation for ev in services.evaluations.list())
+    finally:
+        services.close()
+    if getattr(args, "json", False):
+        print_json({"ok": True, "evaluation_id": key.evaluation_id, "fingerprint": key.fingerprint,
+                    "removed": [k.fingerprint for k in removed]})
+        return 0
+    print(f"Les résultats de l'évaluation {key.evaluation_id} signés par la clé {key.fingerprint} seront acceptés.")
+    for k in removed:
+        print(f"La clé {k.fingerprint} n'est plus acceptée pour cette évaluation.")
+    if not known:
+        print("Cette évaluation n'est pas encore dans la base : la clé est enregistrée d'avance.")
+    return 0
+
+
+def cmd_sync_rename(args) -> int:
+    services = open_services(args.db)
+    try:
+        label = services.sync.rename_device(args.name)
+    finally:
+        services.close()
+    if getattr(args, "json", False):
+        print_json({"ok": True, "label": label})
+    else:
+        print(f"Ce poste s'appelle désormais « {label} » dans les fichiers qu'il envoie.")
+    return 0
 
 
 def cmd_export_consolidation(args) -> int:
