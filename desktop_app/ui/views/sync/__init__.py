@@ -5,6 +5,7 @@
 - « Exporter les résultats… »: one evaluation to a `.evalkit` file, saying what is included;
 - « Importer des résultats… »: one or more `.evalkit` files;
 - « Conflits… »: the records changed on two machines, to resolve;
+- « Postes et clés… »: this device's name and key fingerprint, the keys accepted from others;
 - « Centre de ressources… »: the consolidated view of every evaluation of the database.
 Long work runs through `ctx.tasks` with a progress dialog; after an import the open evaluation is
 reloaded so its screens show the merged data.
@@ -28,6 +29,7 @@ def install_sync_menu(window: QMainWindow) -> None:
         ("&Exporter les résultats…", "Ctrl+Shift+E", lambda: open_export_dialog(window)),
         ("&Importer des résultats…", "Ctrl+Shift+I", lambda: import_files(window)),
         ("&Conflits…", None, lambda: open_conflicts(window)),
+        ("&Postes et clés…", None, lambda: open_keys(window)),
         (None, None, None),
         ("Centre de &ressources…", None, lambda: open_centre(window)),
     ]
@@ -133,6 +135,12 @@ def open_conflicts(window: QMainWindow) -> None:
     dialog.exec()
     if dialog.resolved:
         reload_after_import(window, dialog.resolved)
+
+
+def open_keys(window: QMainWindow) -> None:
+    from desktop_app.ui.views.sync.keys import KeysDialog
+
+    KeysDialog(window.ctx, window).exec()
 
 
 def open_centre(window: QMainWindow) -> None:

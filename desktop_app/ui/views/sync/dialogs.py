@@ -63,6 +63,19 @@ class SyncDialog(QDialog):
             "ainsi sont complètes (noms compris) : pour le centre de ressources, utilisez « Exporter les résultats »."
         )
         intro.setWordWrap(True)
+        own = ctx.services.sync.own_key()
+        self.identity = QLabel(f"Ce poste : « {own.label} » — empreinte de sa clé : {own.fingerprint}")
+        self.identity.setObjectName("syncIdentity")
+        self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identity.setToolTip(
+            "Les autres postes voient ce nom dans les fichiers reçus ; ils vérifient l'empreinte avant d'accepter "
+            "un nouveau poste (Synchronisation > Postes et clés…)."
+        )
+        keys = QPushButton("Postes et clés…")
+        keys.clicked.connect(self._keys)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity, 1)
+        identity_row.addWidget(keys)
         self.folder_edit = QLineEdit(str(ctx.services.sync.folder() or ""))
         self.folder_edit.setPlaceholderText("Choisissez un dossier…")
         self.folder_edit.setAccessibleName("Dossier de synchronisation")
@@ -95,6 +108,7 @@ class SyncDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addLayout(identity_row)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(QLabel("<b>Derniers échanges</b>"))
@@ -164,6 +178,13 @@ class SyncDialog(QDialog):
 
         ConflictsDialog(self.ctx, None, self).exec()
         self.refresh()
+
+    def _keys(self) -> None:
+        from desktop_app.ui.views.sync.keys import KeysDialog
+
+        KeysDialog(self.ctx, self).exec()
+        own = self.ctx.services.sync.own_key()  # renamed there, perhaps
+        self.identity.setText(f"Ce poste : « {own.label} » — empreinte de sa clé : {own.fingerprint}")
 
 
 class ExportBundleDialog(QDialog):
