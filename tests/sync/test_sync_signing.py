@@ -254,3 +254,55 @@ def test_own_bundle_read_back_and_sync_round_trip(machine_a, machine_b, shared_e
     assert machine_a.sync.import_bundle(back)["updated"] == 1
     assert dump(machine_a) == dump(machine_b)
     assert [k.fingerprint for k in machine_a.sync.trusted_keys(eid)] == [machine_b.sync.own_key().fingerprint]
+
+
+def test_cli_keys_trust_and_rename(tmp_path, capsys):
+    """`evalkit sync keys|trust|rename-device`; a refused bundle: exit 1, one French line on
+    stderr naming both fingerprints, the database unchanged."""
+    from desktop_app.cli import main
+    from sync_helpers import dump_all
+
+    db_a, db_b, db_c = (str(tmp_path / f"{n}.db") for n in "abc")
+    a = open_machine(tmp_path, "a")
+    eid = a.evaluations.create("CA du Douaisis")
+    a.evaluations.add_row("commune", eid, {"name": "Douai", "insee": "59178"})
+    a.close()
+    assert main(["sync", "rename-device", "--db", db_a, "Portable mairie"]) == 0
+    assert "« Portable mairie »" in capsys.readouterr().out
+    pem = tmp_path / "a.pem"
+    assert main(["sync", "keys", "--db", db_a, "--export", str(pem), "--json"]) == 0
+    own = json.loads(capsys.readouterr().out)["device"]
+    assert own["label"] == "Portable mairie" and re.fullmatch(r"([0-9A-F]{4}-){7}[0-9A-F]{4}", own["fingerprint"])
+
+    # the centre (B) registers A's key in advance; C got the evaluation from A and sends its own file
+    assert main(["sync", "trust", "--db", db_b, "--evaluation", eid, "--key", str(pem)]) == 0
+    assert "enregistrée d'avance" in capsys.readouterr().out
+    out_a, out_c = tmp_path / "a.evalkit", tmp_path / "c.evalkit"
+    assert main(["export", "bundle", "--db", db_a, "--out", str(out_a), "--complet"]) == 0
+    assert main(["import", "bundle", str(out_a), "--db", db_c]) == 0
+    assert main(["export", "bundle", "--db", db_c, "--out", str(out_c), "--complet"]) == 0
+    capsys.readouterr()
+    assert main(["sync", "keys", "--db", db_c, "--json"]) == 0
+    c_fp = json.loads(capsys.readouterr().out)["device"]["fingerprint"]
+    centre = open_machine(tmp_path, "b")
+    before = dump_all(centre)
+    centre.close()
+    assert main(["import", "bundle", str(out_c), "--db", db_b]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("Erreur : ") and "Traceback" not in captured.err
+    assert c_fp in captured.err and own["fingerprint"] in captured.err and "evalkit sync trust" in captured.err
+    centre = open_machine(tmp_path, "b")
+    assert dump_all(centre) == before
+    centre.close()
+
+    # C is the territory's new laptop: accepted on purpose, A's key retired
+    assert main(["sync", "trust", "--db", db_b, "--evaluation", eid, "--key", c_fp, "--replace", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["removed"] == [own["fingerprint"]]
+    assert main(["import", "bundle", str(out_c), "--db", db_b]) == 0
+    assert main(["import", "bundle", str(out_a), "--db", db_b]) == 1
+    capsys.readouterr()
+    assert main(["sync", "keys", "--db", db_b]) == 0
+    accepted = capsys.readouterr().out.splitlines()[1:]  # after the line about the centre's own key
+    assert any(c_fp in line for line in accepted) and not any(own["fingerprint"] in line for line in accepted)
+    assert main(["sync", "trust", "--db", db_b, "--evaluation", eid, "--key", "pas une clé"]) == 1
+    assert "ni un fichier de clé publique ni une empreinte" in capsys.readouterr().err
