@@ -259,8 +259,9 @@ def test_own_bundle_read_back_and_sync_round_trip(machine_a, machine_b, shared_e
 def test_cli_keys_trust_and_rename(tmp_path, capsys):
     """`evalkit sync keys|trust|rename-device`; a refused bundle: exit 1, one French line on
     stderr naming both fingerprints, the database unchanged."""
-    from desktop_app.cli import main
     from sync_helpers import dump_all
+
+    from desktop_app.cli import main
 
     db_a, db_b, db_c = (str(tmp_path / f"{n}.db") for n in "abc")
     a = open_machine(tmp_path, "a")
