@@ -5,6 +5,7 @@
     evalkit sync --db PATH --folder DIR [--json]
     evalkit sync keys --db PATH [--export FILE.pem] [--json]
     evalkit sync trust --db PATH --evaluation ID --key FILE.pem|FINGERPRINT [--replace] [--json]
+    evalkit sync trust --db PATH --key FILE.evalkit [--replace] [--json]   (the key that signed it)
     evalkit sync trust --db PATH --evaluation ID --remove FINGERPRINT
     evalkit sync rename-device --db PATH NAME
     evalkit export consolidation --db PATH --out X.xlsx|X.pdf [--json]
@@ -55,9 +56,9 @@ def register(groups) -> None:
 
     q = sub.add_parser("trust", help="accepter volontairement la clé d'un poste pour une évaluation")
     db_option(q)
-    q.add_argument("--evaluation", required=True, help="identifiant de l'évaluation")
+    q.add_argument("--evaluation", help="identifiant de l'évaluation (par défaut, avec un fichier .evalkit : la sienne)")
     what = q.add_mutually_exclusive_group(required=True)
-    what.add_argument("--key", help="fichier de clé publique (.pem) ou empreinte (7F3A-9C12-…)")
+    what.add_argument("--key", help="empreinte (7F3A-9C12-…), fichier de clé publique (.pem) ou fichier de résultats (.evalkit) signé par ce poste")
     what.add_argument("--remove", metavar="EMPREINTE", help="ne plus accepter cette clé pour cette évaluation")
     q.add_argument("--replace", action="store_true", help="ne plus accepter les autres clés de cette évaluation (ancien ordinateur)")
     q.add_argument("--label", default="", help="nom du poste, pour s'y retrouver")
@@ -192,6 +193,10 @@ def cmd_sync_trust(args) -> int:
     services = open_services(args.db)
     try:
         if args.remove:
+            if not args.evaluation:
+                from desktop_app.cli import UserError
+
+                raise UserError("Indiquez l'évaluation : --evaluation ID.")
             services.sync.untrust(args.evaluation, args.remove)
             if getattr(args, "json", False):
                 print_json({"ok": True, "removed": args.remove})
@@ -199,7 +204,7 @@ def cmd_sync_trust(args) -> int:
                 print(f"La clé {args.remove} n'est plus acceptée pour l'évaluation {args.evaluation}.")
             return 0
         key, removed = services.sync.trust(args.evaluation, args.key, replace=args.replace, label=args.label)
-        known = any(ev.id == args.evaluation for ev in services.evaluations.list())
+        known = any(ev.id == key.evaluation_id for ev in services.evaluations.list())
     finally:
         services.close()
     if getattr(args, "json", False):

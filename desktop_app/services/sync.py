@@ -134,6 +134,27 @@ class OwnKey:
     fingerprint: str
 
 
+class UnknownSigner(ServiceError):
+    """An import refused because a file is signed by a key its evaluation does not accept: the
+    file, the evaluation and the key's fingerprint, for the GUI to offer accepting it."""
+
+    def __init__(self, exc: trust.UntrustedKeyError):
+        super().__init__(str(exc))
+        self.path, self.evaluation_id = exc.path, exc.evaluation_id
+        self.fingerprint, self.device_label = exc.fingerprint, exc.device_label
+
+
+@dataclass(frozen=True)
+class KeyCandidate:
+    """A key someone means to accept (`SyncService.key_of`)."""
+
+    public_key: bytes | None  # None: given by its fingerprint only
+    fingerprint: str
+    label: str = ""
+    evaluation_id: str | None = None  # given a results file: its evaluation
+    evaluation_title: str = ""
+
+
 class SyncService(ServiceBase):
     def __init__(self, services):
         super().__init__(services.store)
@@ -203,32 +224,61 @@ class SyncService(ServiceBase):
         with self.read() as s:
             return trust.trusted_keys(s, evaluation_id)
 
-    def trust(self, evaluation_id: str, key: str | Path, replace: bool = False, label: str = "") -> tuple[trust.TrustedKey, list[trust.TrustedKey]]:
-        """Accept the bundles of an evaluation signed by `key` (a public key file, or a
-        fingerprint), on purpose: a territory's key registered in advance by the resource
-        centre, or a new laptop. With `replace`, the evaluation's other keys are dropped."""
-        eid = (evaluation_id or "").strip()
-        if not eid or len(eid) > 36:
-            raise ServiceError("Identifiant d'évaluation invalide.")
+    def key_of(self, key: str | Path) -> KeyCandidate:
+        """A key given as a fingerprint, a public key file (.pem, from `export_public_key`) or a
+        results file (.evalkit: the key that signed it, its signature checked)."""
+        from desktop_app.sync.bundle import peek_manifest
+        from desktop_app.sync.signing import decode_key
+
         text = str(key).strip()
-        public: bytes | None = None
         fp = normalise_fingerprint(text)
-        if fp is None:
-            path = Path(text).expanduser()
-            if not path.is_file():
-                raise ServiceError(
-                    f"« {text[:80]} » n'est ni un fichier de clé publique ni une empreinte "
-                    "(32 chiffres hexadécimaux, par exemple 7F3A-9C12-…)."
-                )
+        if fp is not None:
+            return KeyCandidate(None, fp)
+        path = Path(text).expanduser()
+        if not path.is_file():
+            raise ServiceError(
+                f"« {text[:80]} » n'est ni un fichier de clé publique ou de résultats, ni une empreinte "
+                "(32 chiffres hexadécimaux, par exemple 7F3A-9C12-…)."
+            )
+        if path.suffix.lower() == SUFFIX:
             try:
-                public = read_public_key_file(path)
-            except SigningError as exc:
+                manifest = peek_manifest(path)
+            except BundleError as exc:
                 raise ServiceError(str(exc)) from None
-            fp = fingerprint(public)
-        if fp == self.own_key().fingerprint:
+            public = decode_key(manifest["device"].get("public_key"))
+            assert public is not None  # checked with the signature
+            ev = manifest["evaluation"]
+            return KeyCandidate(
+                public, fingerprint(public), str(manifest["device"].get("label", ""))[:200], ev["id"],
+                str(ev.get("territory_name") or ev.get("title") or "")[:120],
+            )
+        try:
+            public = read_public_key_file(path)
+        except SigningError as exc:
+            raise ServiceError(str(exc)) from None
+        return KeyCandidate(public, fingerprint(public))
+
+    def trust(
+        self, evaluation_id: str | None, key: str | Path, replace: bool = False, label: str = ""
+    ) -> tuple[trust.TrustedKey, list[trust.TrustedKey]]:
+        """Accept the bundles of an evaluation signed by `key` (see `key_of`), on purpose: a
+        territory's key registered in advance by the resource centre, or a new laptop. With
+        `replace`, the evaluation's other keys are dropped. Given a results file, the evaluation
+        may be left out: the file's."""
+        candidate = self.key_of(key)
+        eid = (evaluation_id or candidate.evaluation_id or "").strip()
+        if not eid:
+            raise ServiceError("Indiquez l'évaluation pour laquelle accepter cette clé (son identifiant).")
+        if len(eid) > 36:
+            raise ServiceError("Identifiant d'évaluation invalide.")
+        if candidate.evaluation_id and candidate.evaluation_id != eid:
+            raise ServiceError("Ce fichier de résultats est celui d'une autre évaluation.")
+        if candidate.fingerprint == self.own_key().fingerprint:
             raise ServiceError("C'est la clé de ce poste : ses propres fichiers sont toujours acceptés.")
         with self.tx() as s:
-            return trust.register(s, eid, public_key=public, fp=fp, replace=replace, label=label)
+            return trust.register(
+                s, eid, public_key=candidate.public_key, fp=candidate.fingerprint, replace=replace, label=label or candidate.label
+            )
 
     def untrust(self, evaluation_id: str, key: str) -> None:
         fp = normalise_fingerprint(key)
@@ -302,6 +352,8 @@ class SyncService(ServiceBase):
         try:  # whose signatures: checked before anything is written (the attachments first)
             with self.read() as s:
                 trust.check_senders(s, bundles, own, pin=False)
+        except trust.UntrustedKeyError as exc:
+            raise UnknownSigner(exc) from None
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         for bundle in bundles:  # content-addressed, idempotent: before the transaction

@@ -31,6 +31,17 @@ FIRST, MANUAL = "first", "manual"
 ORIGINS = {FIRST: "premier fichier reçu", MANUAL: "enregistrée à la main"}
 
 
+class UntrustedKeyError(BundleError):
+    """A bundle signed by a key its evaluation does not accept (French message); says which."""
+
+    def __init__(self, message: str, bundle: Bundle):
+        super().__init__(message)
+        self.path = bundle.path
+        self.evaluation_id = bundle.evaluation_id
+        self.fingerprint = bundle.fingerprint
+        self.device_label = bundle.device_label
+
+
 @dataclass(frozen=True)
 class TrustedKey:
     evaluation_id: str
@@ -106,7 +117,7 @@ def check_senders(session: Session, bundles: Iterable[Bundle], own_key: bytes, *
         fp = bundle.fingerprint
         found = next((r for r in rows if _matches(r, key, fp)), None)
         if found is None and rows:
-            raise BundleError(refusal(bundle, rows))
+            raise UntrustedKeyError(refusal(bundle, rows), bundle)
         if not pin:
             if found is None:  # pinned by the import itself: the next bundles must match it
                 rows.append(SyncTrustedKey(evaluation_id=eid, fingerprint=fp, public_key=encode_key(key)))

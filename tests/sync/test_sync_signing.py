@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sync_helpers import accept, declare, dump, open_machine, rebuild
+from sync_helpers import declare, dump, open_machine, rebuild
 from test_sync_refusals import refused
 
 from desktop_app.services.base import ServiceError
@@ -78,7 +78,10 @@ def test_spoofed_device_claiming_a_known_evaluation(machine_b, pinned, tmp_path)
         spoof = tmp_path / "spoof.evalkit"
         stranger.sync.export_bundle(eid, spoof, privacy.COMPLETE)
         refused(machine_b, spoof, "signé par une clé inconnue pour l'évaluation « CA du Douaisis »")
-        accept(machine_b, stranger, eid)  # the user checked the fingerprint: a new laptop of the team
+        # the user checked the fingerprint with its owner: a new laptop of the team, accepted from its file
+        key, removed = machine_b.sync.trust(None, spoof)
+        assert key.evaluation_id == eid and key.fingerprint == stranger.sync.own_key().fingerprint and removed == []
+        assert key.device_label == stranger.sync.device_label()
         assert machine_b.sync.import_bundle(spoof)["updated"] == 1
     finally:
         stranger.close()
@@ -190,7 +193,7 @@ def test_trust_refuses_what_is_not_a_key(machine_a, shared_eval, tmp_path):
     eid, _ = shared_eval
     junk = tmp_path / "junk.pem"
     junk.write_text("bonjour")
-    for bad, match in ((str(junk), "pas un fichier de clé publique"), ("1234", "ni un fichier de clé publique ni une empreinte"),
+    for bad, match in ((str(junk), "pas un fichier de clé publique"), ("1234", "ni un fichier de clé publique ou de résultats, ni une empreinte"),
                        (machine_a.sync.own_key().fingerprint, "clé de ce poste")):
         with pytest.raises(ServiceError, match=match):
             machine_a.sync.trust(eid, bad)
@@ -306,4 +309,4 @@ def test_cli_keys_trust_and_rename(tmp_path, capsys):
     accepted = capsys.readouterr().out.splitlines()[1:]  # after the line about the centre's own key
     assert any(c_fp in line for line in accepted) and not any(own["fingerprint"] in line for line in accepted)
     assert main(["sync", "trust", "--db", db_b, "--evaluation", eid, "--key", "pas une clé"]) == 1
-    assert "ni un fichier de clé publique ni une empreinte" in capsys.readouterr().err
+    assert "ni un fichier de clé publique ou de résultats, ni une empreinte" in capsys.readouterr().err

@@ -160,3 +160,38 @@ def test_keys_dialog_shows_fingerprints_renames_accepts_and_removes(qtbot, ctx, 
     dialog.table.selectRow(0)
     dialog.remove_key()
     assert services.sync.trusted_keys() == [] and dialog.empty.isVisibleTo(dialog)
+
+
+def test_import_refused_for_an_unknown_laptop_offers_to_accept_it(qtbot, ctx, services, other, evaluation_id, tmp_path, monkeypatch):
+    """A file of a known evaluation from a laptop whose key is not accepted: the refusal says
+    so and offers to accept that laptop, after its fingerprint was checked; then it imports."""
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.views.sync import import_files, keys
+
+    services.sync.export_bundle(evaluation_id, tmp_path / "1.evalkit", privacy.COMPLETE)
+    other.sync.import_bundle(tmp_path / "1.evalkit")
+    other.sync.export_bundle(evaluation_id, tmp_path / "2.evalkit", privacy.COMPLETE)
+    services.sync.import_bundle(tmp_path / "2.evalkit")  # `other` pinned
+    third = Services.open(tmp_path / "third.db", attachments_dir=tmp_path / "third-pj")
+    try:
+        third.sync.import_bundle(tmp_path / "1.evalkit")
+        third.evaluations.add_row("commune", evaluation_id, {"name": "Arleux"})
+        third.sync.export_bundle(evaluation_id, tmp_path / "3.evalkit", privacy.COMPLETE)
+        third_fp = third.sync.own_key().fingerprint
+    finally:
+        third.close()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    shown = []
+
+    def click(box):  # the user reads the box and clicks its first (accepting) button
+        shown.append(box.text())
+        return box.buttons()[0] if len(shown) < 3 else None
+
+    monkeypatch.setattr(keys, "ask", click)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the import summary
+    import_files(window, [str(tmp_path / "3.evalkit")])
+    assert third_fp in shown[0] and other.sync.own_key().fingerprint in shown[0]
+    assert third_fp in shown[1] and "Vérifiez" in shown[1]
+    assert third_fp in {k.fingerprint for k in services.sync.trusted_keys(evaluation_id)}
+    assert "Arleux" in {r["name"] for r in services.evaluations.rows("commune", evaluation_id)}

@@ -32,6 +32,45 @@ from PySide6.QtWidgets import (
 )
 
 
+def ask(box: QMessageBox) -> object:
+    """Show a message box; the button clicked (tests replace this)."""
+    box.exec()
+    return box.clickedButton()
+
+
+def offer_new_laptop(parent, ctx, refusal) -> bool:
+    """A file was refused, signed by a key its evaluation does not accept (`UnknownSigner`):
+    say so, and offer to accept that laptop after checking its fingerprint with its user.
+    True when it was accepted (the caller imports the file again)."""
+    from desktop_app.services.base import ServiceError
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Fichier refusé", str(refusal), parent=parent)
+    accept = box.addButton("Accepter ce poste…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Fermer", QMessageBox.ButtonRole.RejectRole)
+    if ask(box) is not accept:
+        return False
+    label = f" « {refusal.device_label} »" if refusal.device_label else ""
+    confirm = QMessageBox(
+        QMessageBox.Icon.Question, "Accepter un nouveau poste",
+        f"Vérifiez avec l'utilisateur du poste{label} (par téléphone par exemple) que l'empreinte de sa clé est :\n\n"
+        f"{refusal.fingerprint}\n\n(Synchronisation > Postes et clés… sur son poste). Si elle est identique, ses "
+        "fichiers de résultats seront acceptés pour cette évaluation.",
+        parent=parent,
+    )
+    replace = QCheckBox("Ne plus accepter l'ancien poste de cette évaluation (il n'est plus utilisé)")
+    confirm.setCheckBox(replace)
+    yes = confirm.addButton("L'empreinte est identique : accepter", QMessageBox.ButtonRole.AcceptRole)
+    confirm.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    if ask(confirm) is not yes:
+        return False
+    try:
+        ctx.services.sync.trust(refusal.evaluation_id, refusal.path, replace=replace.isChecked())
+    except ServiceError as exc:
+        QMessageBox.warning(parent, "Accepter un nouveau poste", str(exc))
+        return False
+    return True
+
+
 def _mono(label: QLabel) -> QLabel:
     font = QFont("monospace")
     font.setStyleHint(QFont.StyleHint.Monospace)
@@ -214,8 +253,13 @@ class TrustDialog(QDialog):
             self.evaluation.addItem(f"{title} — {eid}", eid)
         self.evaluation.setToolTip("Choisissez l'évaluation, ou collez l'identifiant d'une évaluation pas encore reçue.")
         self.key = QLineEdit()
-        self.key.setPlaceholderText("Empreinte (7F3A-9C12-…) ou fichier de clé publique .pem")
+        self.key.setPlaceholderText("Empreinte (7F3A-9C12-…), clé publique .pem ou fichier de résultats .evalkit refusé")
         self.key.setAccessibleName("Clé du poste")
+        self.key.editingFinished.connect(self._describe)
+        self.ctx = ctx
+        self.about = QLabel("")
+        self.about.setWordWrap(True)
+        self.about.setObjectName("keyAbout")
         browse = QPushButton("Fichier…")
         browse.clicked.connect(self._browse)
         key_row = QHBoxLayout()
@@ -232,14 +276,40 @@ class TrustDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.about)
         layout.addWidget(self.replace)
         layout.addStretch(1)
         layout.addWidget(buttons)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Clé publique du poste", "", "Clé publique (*.pem);;Tous les fichiers (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Clé du poste", "", "Clé publique ou fichier de résultats (*.pem *.evalkit);;Tous les fichiers (*)"
+        )
         if path:
             self.key.setText(path)
+            self._describe()
+
+    def _describe(self) -> None:
+        """Which key that is (and, from a results file, its evaluation and its laptop's name)."""
+        from desktop_app.services.base import ServiceError
+
+        text = self.key_text()
+        if not text:
+            self.about.setText("")
+            return
+        try:
+            found = self.ctx.services.sync.key_of(text)
+        except ServiceError as exc:
+            self.about.setText(f"⚠ {exc}")
+            return
+        who = f"poste « {found.label} », " if found.label else ""
+        self.about.setText(f"Clé : {who}empreinte {found.fingerprint}. Vérifiez-la avec l'utilisateur de ce poste.")
+        if found.evaluation_id:
+            index = self.evaluation.findData(found.evaluation_id)
+            if index >= 0:
+                self.evaluation.setCurrentIndex(index)
+            else:
+                self.evaluation.setEditText(found.evaluation_id)
 
     def evaluation_id(self) -> str:
         text = self.evaluation.currentText().strip()
