@@ -1,9 +1,10 @@
 """Commands of the sync area: `export bundle`, `import bundle`, `sync`, `export consolidation`.
 
-    evalkit export bundle --db PATH [--evaluation ID] --out FILE [--complet] [--json]
+    evalkit export bundle --db PATH [--evaluation ID] --out FILE [--complet] [--chiffrer] [--json]
     evalkit import bundle FILE... --db PATH [--json]
     evalkit sync --db PATH --folder DIR [--json]
-    evalkit sync keys --db PATH [--export FILE.pem] [--json]
+    evalkit sync keys --db PATH [--export FILE.pem] [--export-centre FILE.pem] [--json]
+    evalkit sync centre-key --db PATH --key FILE.pem | --remove
     evalkit sync trust --db PATH --evaluation ID --key FILE.pem|FINGERPRINT [--replace] [--json]
     evalkit sync trust --db PATH --key FILE.evalkit [--replace] [--json]   (the key that signed it)
     evalkit sync trust --db PATH --evaluation ID --remove FINGERPRINT
@@ -13,6 +14,9 @@
 `sync keys` shows this device's label and key fingerprint and the keys accepted per evaluation;
 `sync trust` accepts an evaluation's bundles signed by a key, on purpose (the resource centre
 registering a territory's key in advance, or a new laptop: `--replace` drops the former ones).
+Optionally, a territory encrypts its bundles to the resource centre (`export bundle --chiffrer`),
+once it has registered the centre's encryption key (`sync centre-key`, the file the centre wrote
+with `sync keys --export-centre`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ def register(groups) -> None:
     p.add_argument("--evaluation", help="identifiant de l'évaluation (si la base en contient plusieurs)")
     p.add_argument("--out", required=True, help="fichier .evalkit à écrire")
     p.add_argument("--complet", action="store_true", help="inclure les données personnelles (non pseudonymisé)")
+    p.add_argument("--chiffrer", action="store_true", help="chiffrer le fichier pour le centre de ressources (sa clé enregistrée)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_export_bundle)
 
@@ -43,7 +48,7 @@ def register(groups) -> None:
     p.add_argument("--folder", help="dossier de synchronisation (par défaut : celui réglé dans l'application)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_sync)
-    sub = p.add_subparsers(dest="sync_command", required=False, parser_class=type(p), metavar="{keys,trust,rename-device}")
+    sub = p.add_subparsers(dest="sync_command", required=False, parser_class=type(p), metavar="{keys,trust,rename-device,centre-key}")
 
     def db_option(q) -> None:  # after the sub-command: `evalkit sync keys --db D`
         q.add_argument("--db", required=True, default=argparse.SUPPRESS, help="fichier de base de données ou URL")
@@ -52,7 +57,15 @@ def register(groups) -> None:
     q = sub.add_parser("keys", help="empreinte de la clé de ce poste et clés acceptées des autres postes")
     db_option(q)
     q.add_argument("--export", metavar="FICHIER.pem", help="écrire la clé publique de ce poste (pour le centre de ressources)")
+    q.add_argument("--export-centre", metavar="FICHIER.pem", help="poste du centre de ressources : écrire sa clé de chiffrement (pour les territoires)")
     q.set_defaults(func=cmd_sync_keys)
+
+    q = sub.add_parser("centre-key", help="enregistrer la clé de chiffrement du centre de ressources")
+    db_option(q)
+    what = q.add_mutually_exclusive_group(required=True)
+    what.add_argument("--key", metavar="FICHIER.pem", help="la clé écrite par « evalkit sync keys --export-centre » sur le poste du centre")
+    what.add_argument("--remove", action="store_true", help="oublier la clé enregistrée")
+    q.set_defaults(func=cmd_sync_centre_key)
 
     q = sub.add_parser("trust", help="accepter volontairement la clé d'un poste pour une évaluation")
     db_option(q)
@@ -83,18 +96,20 @@ def cmd_export_bundle(args) -> int:
     try:
         eid = resolve_evaluation(services, args.evaluation)
         level = privacy.COMPLETE if args.complet else privacy.PSEUDONYMISED
-        res = services.sync.export_bundle(eid, Path(args.out), level)
+        res = services.sync.export_bundle(eid, Path(args.out), level, encrypt=args.chiffrer)
     finally:
         services.close()
     if args.json:
         print_json({
             "ok": True, "file": str(res.path), "evaluation_id": eid, "privacy": res.privacy, "counts": res.counts,
             "excluded": res.excluded, "redacted": res.redacted, "attachments": res.attachments, "sha256": res.file_sha256,
+            "encrypted": args.chiffrer,
         })
     else:
         total = sum(res.counts.values())
         mode = "pseudonymisé" if res.privacy == privacy.PSEUDONYMISED else "complet"
-        print(f"{res.path} : {total} enregistrements, {res.attachments} pièce(s) jointe(s), export {mode}.")
+        sealed = ", chiffré pour le centre de ressources" if args.chiffrer else ""
+        print(f"{res.path} : {total} enregistrements, {res.attachments} pièce(s) jointe(s), export {mode}{sealed}.")
         left = sum(res.excluded.values())
         if left:
             print(f"{left} enregistrement(s) non transmis (témoignages sans consentement et ce qui s'y rattache).")
@@ -160,6 +175,9 @@ def cmd_sync_keys(args) -> int:
     try:
         own = services.sync.own_key()
         exported = services.sync.export_public_key(Path(args.export)) if args.export else None
+        centre_file = services.sync.export_centre_key(Path(args.export_centre)) if args.export_centre else None
+        own_centre = services.sync.own_centre_key() if centre_file else None
+        centre = services.sync.centre_key()
         keys = services.sync.trusted_keys()
         titles = {ev.id: ev.territory_name or ev.display_name for ev in services.evaluations.list()}
     finally:
@@ -169,6 +187,8 @@ def cmd_sync_keys(args) -> int:
             "ok": True,
             "device": {"id": own.device_id, "label": own.label, "fingerprint": own.fingerprint},
             "exported": str(exported) if exported else None,
+            "exported_centre": {"file": str(centre_file), "fingerprint": own_centre} if centre_file else None,
+            "centre_key": centre,
             "trusted": [
                 {"evaluation_id": k.evaluation_id, "evaluation": titles.get(k.evaluation_id, ""), "fingerprint": k.fingerprint,
                  "device_id": k.device_id, "device_label": k.device_label, "origin": k.origin, "added_at": k.added_at,
@@ -180,6 +200,10 @@ def cmd_sync_keys(args) -> int:
     print(f"Ce poste : « {own.label} », empreinte de sa clé : {own.fingerprint}")
     if exported:
         print(f"Clé publique écrite dans {exported} : envoyez-la au centre de ressources.")
+    if centre_file:
+        print(f"Clé de chiffrement de ce poste ({own_centre}) écrite dans {centre_file} : envoyez-la aux territoires.")
+    if centre:
+        print(f"Les fichiers exportés avec --chiffrer le sont pour le centre de ressources de clé {centre}.")
     if not keys:
         print("Aucune clé d'un autre poste n'est encore acceptée.")
     for k in keys:
@@ -216,6 +240,21 @@ def cmd_sync_trust(args) -> int:
         print(f"La clé {k.fingerprint} n'est plus acceptée pour cette évaluation.")
     if not known:
         print("Cette évaluation n'est pas encore dans la base : la clé est enregistrée d'avance.")
+    return 0
+
+
+def cmd_sync_centre_key(args) -> int:
+    services = open_services(args.db)
+    try:
+        found = services.sync.set_centre_key(None if args.remove else Path(args.key))
+    finally:
+        services.close()
+    if getattr(args, "json", False):
+        print_json({"ok": True, "centre_key": found})
+    elif found:
+        print(f"Clé du centre de ressources enregistrée (empreinte {found}) : vérifiez-la avec le centre.")
+    else:
+        print("Plus aucune clé de centre de ressources n'est enregistrée.")
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -46,6 +47,7 @@ from desktop_app.sync.signing import (
 log = logging.getLogger(__name__)
 FOLDER_KEY = "sync_folder"
 LABEL_KEY = "device_label"
+CENTRE_KEY = "centre_encryption_key"  # the resource centre's public key results may be encrypted to
 MAX_LABEL = 40
 Progress = Callable[[int, int, str], None]
 
@@ -288,8 +290,88 @@ class SyncService(ServiceBase):
             if not trust.remove(s, evaluation_id, fp):
                 raise ServiceError(f"La clé {fp} n'est pas enregistrée pour cette évaluation.")
 
+    # -- encryption to the resource centre (optional, `sync/envelope.py`) -------------------------
+    def own_centre_key(self) -> str:
+        """Fingerprint of this device's encryption key (what a resource centre hands out)."""
+        from desktop_app.sync.envelope import centre_key, raw_public
+
+        try:
+            return fingerprint(raw_public(centre_key(self.device_id)))
+        except SigningError as exc:
+            raise ServiceError(str(exc)) from None
+
+    def export_centre_key(self, out: str | Path) -> Path:
+        """Write this device's encryption public key, for the territories to encrypt to it."""
+        from desktop_app.sync.envelope import centre_key, public_pem, raw_public
+
+        out = Path(out)
+        try:
+            out.write_bytes(public_pem(raw_public(centre_key(self.device_id)), self.device_label()))
+        except SigningError as exc:
+            raise ServiceError(str(exc)) from None
+        except OSError as exc:
+            raise ServiceError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
+        return out
+
+    def centre_key(self) -> str | None:
+        """Fingerprint of the resource centre's key registered here, None if none is."""
+        from desktop_app.sync.signing import decode_key
+
+        with self.read() as s:
+            row = s.get(Meta, CENTRE_KEY)
+            key = decode_key(row.value) if row is not None else None
+        return fingerprint(key) if key else None
+
+    def set_centre_key(self, path: str | Path | None) -> str | None:
+        """Register the resource centre's encryption key (its file), or forget it (None)."""
+        from desktop_app.sync.envelope import read_public_pem
+        from desktop_app.sync.signing import encode_key
+
+        value = ""
+        if path is not None:
+            try:
+                value = encode_key(read_public_pem(Path(path).expanduser()))
+            except SigningError as exc:
+                raise ServiceError(str(exc)) from None
+        with self.tx() as s:
+            row = s.get(Meta, CENTRE_KEY)
+            if row is None:
+                s.add(Meta(key=CENTRE_KEY, value=value))
+            else:
+                row.value = value
+        return self.centre_key()
+
+    def _seal(self, result: ExportResult) -> ExportResult:
+        import dataclasses
+
+        from desktop_app.sync.envelope import seal
+        from desktop_app.sync.signing import decode_key
+
+        with self.read() as s:
+            row = s.get(Meta, CENTRE_KEY)
+            recipient = decode_key(row.value) if row is not None else None
+        assert recipient is not None  # checked before exporting
+        out = result.path
+        plain = out.with_name(f".{out.name}.{os.getpid()}.clair")
+        try:
+            os.replace(out, plain)
+            seal(plain, out, recipient)
+        except SigningError as exc:
+            raise ServiceError(str(exc)) from None
+        finally:
+            plain.unlink(missing_ok=True)
+        return dataclasses.replace(result, file_sha256=file_checksum(out))
+
     # -- bundles ---------------------------------------------------------------------------------
-    def export_bundle(self, evaluation_id: str, out: str | Path, level: str = privacy.PSEUDONYMISED) -> ExportResult:
+    def export_bundle(
+        self, evaluation_id: str, out: str | Path, level: str = privacy.PSEUDONYMISED, encrypt: bool = False
+    ) -> ExportResult:
+        """Write one evaluation's bundle; with `encrypt`, sealed to the resource centre's key."""
+        if encrypt and self.centre_key() is None:
+            raise ServiceError(
+                "Aucune clé de chiffrement du centre de ressources n'est enregistrée : demandez-la au centre "
+                "(evalkit sync keys --export-centre sur son poste) puis enregistrez-la (evalkit sync centre-key)."
+            )
         if level not in privacy.LEVELS:
             raise ServiceError(f"Niveau de confidentialité inconnu : {level}")
         self.services.evaluations.get(evaluation_id)
@@ -303,6 +385,8 @@ class SyncService(ServiceBase):
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         assert result is not None
+        if encrypt:
+            result = self._seal(result)
         with self.tx() as s:
             log_event(
                 s, direction="sent", file_name=out.name, file_sha256=result.file_sha256, data_digest=result.data_digest,
@@ -313,10 +397,19 @@ class SyncService(ServiceBase):
     def verify(self, path: str | Path, shared: dict[str, Any] | None = None) -> Bundle:
         """Read and check a whole bundle (nothing written); ServiceError on a bad file.
         `shared`: kept across the files of one import (see `read_bundle`)."""
-        try:  # tables checked as a whole are inserted as they come on SQLite (`merge._merge_table`)
-            bundle = read_bundle(path, shared, batches=self.store.engine.dialect.name == "sqlite")
-        except BundleError as exc:
+        from desktop_app.sync.envelope import centre_key, is_sealed, open_sealed
+
+        opened = None
+        try:
+            if is_sealed(Path(path)):  # encrypted to a resource centre: opened in a private folder, if it is this one
+                opened = open_sealed(Path(path), centre_key(self.device_id))
+            # tables checked as a whole are inserted as they come on SQLite (`merge._merge_table`)
+            bundle = read_bundle(opened.path if opened else path, shared, batches=self.store.engine.dialect.name == "sqlite")
+        except (BundleError, SigningError) as exc:
+            if opened is not None:
+                opened.close()
             raise ServiceError(str(exc)) from None
+        bundle.envelope = opened  # type: ignore[attr-defined]  # kept (and its folder) as long as the bundle
         kit = bundle.manifest["kit"]
         if not bundle.kit_files:
             try:
@@ -341,6 +434,9 @@ class SyncService(ServiceBase):
                     bundles.append(self.verify(path, shared))
                 return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
             finally:  # freed before the collector resumes: it would otherwise walk them all once more
+                for bundle in bundles:
+                    if getattr(bundle, "envelope", None) is not None:
+                        bundle.envelope.close()
                 bundles.clear()
                 shared.clear()
 

@@ -139,18 +139,26 @@ class Signer:
         return base64.b64encode(self.key.sign(data)).decode("ascii")
 
 
-def key_path(device_id: str, folder: Path | None = None) -> Path:
+def key_path(device_id: str, folder: Path | None = None, suffix: str = "") -> Path:
     if not _DEVICE_RE.match(device_id or ""):
         raise SigningError("Identifiant de poste invalide : impossible de trouver sa clé de signature.")
-    return (folder or keys_dir()) / f"{device_id}.pem"
+    return (folder or keys_dir()) / f"{device_id}{suffix}.pem"
 
 
 def device_key(device_id: str, folder: Path | None = None) -> Ed25519PrivateKey:
     """This device's private key: read from its file, created there the first time."""
     path = key_path(device_id, folder)
     if not path.exists():
-        _create(path)
-    return _load(path)
+        _create(path, Ed25519PrivateKey.generate, "de signature")
+    return _load(path, Ed25519PrivateKey, "de signature")
+
+
+def private_key(path: Path, generate, kind: type, what: str):
+    """A private key of another kind kept the same way (`envelope.py`: the key results are
+    encrypted to): read from `path`, created there the first time."""
+    if not path.exists():
+        _create(path, generate, what)
+    return _load(path, kind, what)
 
 
 def _private_folder(folder: Path) -> None:
@@ -159,11 +167,11 @@ def _private_folder(folder: Path) -> None:
         os.chmod(folder, 0o700)
 
 
-def _create(path: Path) -> None:
+def _create(path: Path, generate, what: str) -> None:
     """A new key written to a private temporary file, then moved into place only if no other
     process got there first (their key is then the one kept)."""
     _private_folder(path.parent)
-    pem = Ed25519PrivateKey.generate().private_bytes(
+    pem = generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     tmp = path.with_name(f".{path.stem}-{os.getpid()}-{os.urandom(4).hex()}.part")
@@ -182,26 +190,26 @@ def _create(path: Path) -> None:
             pass
     except OSError as exc:
         raise SigningError(
-            f"Impossible de créer la clé de signature de ce poste dans « {path.parent} » : {exc.strerror or exc}."
+            f"Impossible de créer la clé {what} de ce poste dans « {path.parent} » : {exc.strerror or exc}."
         ) from None
     finally:
         if tmp.exists():
             tmp.unlink(missing_ok=True)
 
 
-def _load(path: Path) -> Ed25519PrivateKey:
+def _load(path: Path, kind: type, what: str):
     try:
         if os.name == "posix" and path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)  # readable by others (copied by hand?): made private again
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as exc:
-        raise SigningError(f"Impossible de lire la clé de signature de ce poste (« {path} ») : {exc.strerror or exc}.") from None
+        raise SigningError(f"Impossible de lire la clé {what} de ce poste (« {path} ») : {exc.strerror or exc}.") from None
     except (ValueError, TypeError):
         key = None
-    if not isinstance(key, Ed25519PrivateKey):
+    if not isinstance(key, kind):
         raise SigningError(
-            f"La clé de signature de ce poste (« {path} ») est illisible. Restaurez-la depuis une sauvegarde, "
-            "ou supprimez ce fichier pour en créer une nouvelle : les destinataires de vos résultats devront "
-            "alors accepter ce poste comme un nouvel ordinateur."
+            f"La clé {what} de ce poste (« {path} ») est illisible. Restaurez-la depuis une sauvegarde, "
+            "ou supprimez ce fichier pour en créer une nouvelle (les autres postes devront alors accepter la "
+            "nouvelle clé de ce poste)."
         )
     return key

@@ -310,3 +310,40 @@ def test_cli_keys_trust_and_rename(tmp_path, capsys):
     assert any(c_fp in line for line in accepted) and not any(own["fingerprint"] in line for line in accepted)
     assert main(["sync", "trust", "--db", db_b, "--evaluation", eid, "--key", "pas une clé"]) == 1
     assert "ni un fichier de clé publique ou de résultats, ni une empreinte" in capsys.readouterr().err
+
+
+def test_bundle_encrypted_to_the_resource_centre(machine_a, machine_b, shared_eval, tmp_path, monkeypatch):
+    """A territory encrypts its bundle to the centre's key: unreadable on the way, opened and
+    imported only by that centre; an altered one, or one for another centre, is refused."""
+    eid, _ = shared_eval
+    with pytest.raises(ServiceError, match="Aucune clé de chiffrement du centre"):
+        machine_a.sync.export_bundle(eid, tmp_path / "x.evalkit", encrypt=True)
+    centre_pem = machine_b.sync.export_centre_key(tmp_path / "centre.pem")
+    assert machine_a.sync.set_centre_key(centre_pem) == machine_b.sync.own_centre_key()
+    res = machine_a.sync.export_bundle(eid, tmp_path / "sealed.evalkit", privacy.PSEUDONYMISED, encrypt=True)
+    data = res.path.read_bytes()
+    assert data.startswith(b"EVALKIT-ENVELOPPE\n") and b"CA du Douaisis" not in data and b"Douai" not in data
+    assert not list(tmp_path.glob(".*"))  # no clear copy left beside it
+    assert not zipfile.is_zipfile(res.path)
+
+    other_centre = open_machine(tmp_path, "other-centre")
+    try:
+        refused(other_centre, res.path, "chiffré pour un autre centre de ressources")
+    finally:
+        other_centre.close()
+    altered = tmp_path / "altered.evalkit"
+    flipped = bytearray(data)
+    flipped[-40] ^= 1
+    altered.write_bytes(bytes(flipped))
+    refused(machine_b, altered, "le fichier chiffré a été modifié")
+
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the clear copy is opened
+    result = machine_b.sync.import_bundle(res.path)
+    assert result["imported"] > 0 and result["file"] == "sealed.evalkit"
+    assert list(scratch.iterdir()) == []  # the clear copy is gone
+    assert machine_b.evaluations.get(eid).territory_name == machine_a.evaluations.get(eid).territory_name
+    assert [k.fingerprint for k in machine_b.sync.trusted_keys(eid)] == [machine_a.sync.own_key().fingerprint]
