@@ -195,3 +195,20 @@ def test_import_refused_for_an_unknown_laptop_offers_to_accept_it(qtbot, ctx, se
     assert third_fp in shown[1] and "Vérifiez" in shown[1]
     assert third_fp in {k.fingerprint for k in services.sync.trusted_keys(evaluation_id)}
     assert "Arleux" in {r["name"] for r in services.evaluations.rows("commune", evaluation_id)}
+
+
+def test_export_dialog_encrypts_for_the_centre_once_its_key_is_registered(qtbot, ctx, services, other, evaluation_id, tmp_path):
+    from desktop_app.ui.views.sync.dialogs import ExportBundleDialog
+
+    dialog = ExportBundleDialog(ctx, evaluation_id)
+    qtbot.addWidget(dialog)
+    assert not dialog.encrypt.isEnabled()  # no centre key registered yet
+    services.sync.set_centre_key(other.sync.export_centre_key(tmp_path / "centre.pem"))
+    dialog = ExportBundleDialog(ctx, evaluation_id)
+    qtbot.addWidget(dialog)
+    assert dialog.encrypt.isEnabled() and other.sync.own_centre_key() in dialog.encrypt.toolTip()
+    dialog.encrypt.setChecked(True)
+    dialog.out.setText(str(tmp_path / "chiffre.evalkit"))
+    dialog.export_button.click()
+    assert (tmp_path / "chiffre.evalkit").read_bytes().startswith(b"EVALKIT-ENVELOPPE\n")
+    assert other.sync.import_bundle(tmp_path / "chiffre.evalkit")["imported"] > 0

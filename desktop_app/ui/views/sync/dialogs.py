@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -225,6 +226,14 @@ class ExportBundleDialog(QDialog):
         form.addRow("Contenu", self.pseudo)
         form.addRow("", self.complete)
         form.addRow("Fichier", out_row)
+        centre = ctx.services.sync.centre_key()
+        self.encrypt = QCheckBox("Chiffrer pour le centre de ressources (lisible par lui seul)")
+        self.encrypt.setEnabled(centre is not None)
+        self.encrypt.setToolTip(
+            f"Clé du centre de ressources : {centre}" if centre else
+            "Aucune clé du centre de ressources n'est enregistrée (Synchronisation > Postes et clés…)."
+        )
+        form.addRow("", self.encrypt)
         buttons = QDialogButtonBox()
         self.export_button = buttons.addButton("Exporter", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
@@ -278,4 +287,7 @@ class ExportBundleDialog(QDialog):
             QMessageBox.information(self, "Export terminé", text)
             self.accept()
 
-        run_with_progress(self, self.ctx, "Export des résultats", lambda p: self.ctx.services.sync.export_bundle(eid, Path(out), level), done)
+        encrypt = self.encrypt.isChecked()
+        run_with_progress(
+            self, self.ctx, "Export des résultats", lambda p: self.ctx.services.sync.export_bundle(eid, Path(out), level, encrypt), done
+        )

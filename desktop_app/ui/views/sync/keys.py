@@ -110,6 +110,21 @@ class KeysDialog(QDialog):
         form.addRow("Nom (vu par les autres postes)", name_row)
         form.addRow("Empreinte de sa clé", fp_row)
 
+        centre = QGroupBox("Chiffrement pour le centre de ressources (facultatif)")
+        self.centre_label = QLabel()
+        self.centre_label.setWordWrap(True)
+        self.centre_label.setObjectName("centreKey")
+        choose = QPushButton("Clé du centre…")
+        choose.setToolTip("Enregistrer la clé de chiffrement que le centre de ressources vous a transmise")
+        choose.clicked.connect(self.choose_centre_key)
+        give = QPushButton("Exporter ma clé de chiffrement…")
+        give.setToolTip("Sur le poste du centre de ressources : la clé à transmettre aux territoires")
+        give.clicked.connect(self.export_centre_key)
+        centre_row = QHBoxLayout(centre)
+        centre_row.addWidget(self.centre_label, 1)
+        centre_row.addWidget(choose)
+        centre_row.addWidget(give)
+
         explain = QLabel(
             "Chaque fichier de résultats est signé par la clé du poste qui l'a produit. Pour chaque évaluation, "
             "seuls les fichiers signés par les clés ci-dessous sont acceptés : celle du premier fichier reçu, "
@@ -139,6 +154,7 @@ class KeysDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(mine)
+        layout.addWidget(centre)
         layout.addWidget(QLabel("<b>Clés acceptées des autres postes</b>"))
         layout.addWidget(explain)
         layout.addWidget(self.table, 1)
@@ -146,6 +162,46 @@ class KeysDialog(QDialog):
         layout.addLayout(buttons)
         self.table.itemSelectionChanged.connect(self._selection)
         self.refresh()
+
+    def _show_centre(self) -> None:
+        found = self.ctx.services.sync.centre_key()
+        self.centre_label.setText(
+            f"Les résultats exportés avec « Chiffrer » le sont pour le centre de clé {found}." if found else
+            "Aucune clé de centre de ressources enregistrée : les résultats exportés ne sont pas chiffrés."
+        )
+
+    def choose_centre_key(self) -> None:
+        from desktop_app.services.base import ServiceError
+
+        path, _ = QFileDialog.getOpenFileName(self, "Clé de chiffrement du centre de ressources", "", "Clé (*.pem);;Tous les fichiers (*)")
+        if not path:
+            return
+        try:
+            found = self.ctx.services.sync.set_centre_key(Path(path))
+        except ServiceError as exc:
+            self._fail(exc)
+            return
+        self._show_centre()
+        QMessageBox.information(self, "Postes et clés", f"Clé du centre enregistrée : {found}.\nVérifiez cette empreinte avec le centre.")
+
+    def export_centre_key(self) -> None:
+        from desktop_app.services.base import ServiceError
+
+        start = Path(self.ctx.settings.get("export/folder") or str(Path.home())) / "cle-chiffrement-centre.pem"
+        path, _ = QFileDialog.getSaveFileName(self, "Exporter la clé de chiffrement", str(start), "Clé (*.pem)")
+        if not path:
+            return
+        try:
+            out = self.ctx.services.sync.export_centre_key(Path(path))
+            fp = self.ctx.services.sync.own_centre_key()
+        except ServiceError as exc:
+            self._fail(exc)
+            return
+        QMessageBox.information(
+            self, "Postes et clés",
+            f"Clé de chiffrement écrite dans {out} (empreinte {fp}).\nEnvoyez-la aux territoires : ils pourront chiffrer "
+            "leurs résultats pour ce poste seul.",
+        )
 
     def _titles(self) -> dict[str, str]:
         return {ev.id: ev.territory_name or ev.display_name for ev in self.ctx.services.evaluations.list()}
@@ -168,6 +224,7 @@ class KeysDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.empty.setVisible(not keys)
         self._selection()
+        self._show_centre()
 
     def _selection(self) -> None:
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
