@@ -143,7 +143,9 @@ class Bundle:
 
     @property
     def device_label(self) -> str:
-        return str(self.manifest["device"].get("label", ""))[:200]
+        """The sender's device label, as shown in messages (printable characters only)."""
+        label = str(self.manifest["device"].get("label", ""))[:200]
+        return "".join(c if c.isprintable() else " " for c in label).strip()
 
     @property
     def public_key(self) -> bytes:

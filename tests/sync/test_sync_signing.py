@@ -347,3 +347,16 @@ def test_bundle_encrypted_to_the_resource_centre(machine_a, machine_b, shared_ev
     assert list(scratch.iterdir()) == []  # the clear copy is gone
     assert machine_b.evaluations.get(eid).territory_name == machine_a.evaluations.get(eid).territory_name
     assert [k.fingerprint for k in machine_b.sync.trusted_keys(eid)] == [machine_a.sync.own_key().fingerprint]
+
+
+def test_a_device_label_with_control_characters_is_shown_printable(machine_b, pinned, tmp_path):
+    _, good = pinned
+
+    def change(manifest, entries):
+        manifest["device"]["label"] = "Poste\n\x1b[31mpirate"
+        manifest["device"]["public_key"] = encode_key(Signer("x", "", other).public_key)
+
+    other = Ed25519PrivateKey.generate()
+    with pytest.raises(ServiceError) as caught:
+        machine_b.sync.import_bundle(rebuild(good, tmp_path / "l.evalkit", change, key=other))
+    assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value) and "Poste  [31mpirate" in str(caught.value)
