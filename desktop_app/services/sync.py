@@ -1,7 +1,11 @@
 """Result bundles, sync folder and conflicts: the use cases the CLI and the GUI share.
 
 `services.sync` (built lazily by `Services`). Every import is verified whole (all files, when
-several are given) before the database is written, then written in one transaction.
+several are given: signature, digests, structure, and whether each signer's key is accepted for
+its evaluation) before the database is written, then written in one transaction.
+
+This device's identity for exchanges (label, signing key), the keys accepted from others and the
+optional encryption to the resource centre: `services/sync_keys.py`, mixed in.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app.services.base import Change, ServiceBase, ServiceError
+from desktop_app.services.sync_keys import KeyCandidate, OwnKey, SyncKeys, UnknownSigner  # noqa: F401  (re-exported)
 from desktop_app.store.models import Meta
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
-from desktop_app.sync import privacy
+from desktop_app.sync import privacy, trust
 from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, file_checksum, read_bundle
 from desktop_app.sync.merge import import_bundles, log_event, received_events, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.records import SYNC_META, table_map
+from desktop_app.sync.signing import SigningError
 
 log = logging.getLogger(__name__)
 FOLDER_KEY = "sync_folder"
@@ -109,13 +115,22 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class SyncService(ServiceBase):
+class SyncService(SyncKeys, ServiceBase):
     def __init__(self, services):
         super().__init__(services.store)
         self.services = services
+        self._key = None
 
     # -- bundles ---------------------------------------------------------------------------------
-    def export_bundle(self, evaluation_id: str, out: str | Path, level: str = privacy.PSEUDONYMISED) -> ExportResult:
+    def export_bundle(
+        self, evaluation_id: str, out: str | Path, level: str = privacy.PSEUDONYMISED, encrypt: bool = False
+    ) -> ExportResult:
+        """Write one evaluation's bundle; with `encrypt`, sealed to the resource centre's key."""
+        if encrypt and self.centre_key() is None:
+            raise ServiceError(
+                "Aucune clé de chiffrement du centre de ressources n'est enregistrée : demandez-la au centre "
+                "(evalkit sync keys --export-centre sur son poste) puis enregistrez-la (evalkit sync centre-key)."
+            )
         if level not in privacy.LEVELS:
             raise ServiceError(f"Niveau de confidentialité inconnu : {level}")
         self.services.evaluations.get(evaluation_id)
@@ -129,6 +144,8 @@ class SyncService(ServiceBase):
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         assert result is not None
+        if encrypt:
+            result = self._seal(result)
         with self.tx() as s:
             log_event(
                 s, direction="sent", file_name=out.name, file_sha256=result.file_sha256, data_digest=result.data_digest,
@@ -139,10 +156,19 @@ class SyncService(ServiceBase):
     def verify(self, path: str | Path, shared: dict[str, Any] | None = None) -> Bundle:
         """Read and check a whole bundle (nothing written); ServiceError on a bad file.
         `shared`: kept across the files of one import (see `read_bundle`)."""
-        try:  # tables checked as a whole are inserted as they come on SQLite (`merge._merge_table`)
-            bundle = read_bundle(path, shared, batches=self.store.engine.dialect.name == "sqlite")
-        except BundleError as exc:
+        from desktop_app.sync.envelope import centre_key, is_sealed, open_sealed
+
+        opened = None
+        try:
+            if is_sealed(Path(path)):  # encrypted to a resource centre: opened in a private folder, if it is this one
+                opened = open_sealed(Path(path), centre_key(self.device_id))
+            # tables checked as a whole are inserted as they come on SQLite (`merge._merge_table`)
+            bundle = read_bundle(opened.path if opened else path, shared, batches=self.store.engine.dialect.name == "sqlite")
+        except (BundleError, SigningError) as exc:
+            if opened is not None:
+                opened.close()
             raise ServiceError(str(exc)) from None
+        bundle.envelope = opened  # type: ignore[attr-defined]  # kept (and its folder) as long as the bundle
         kit = bundle.manifest["kit"]
         if not bundle.kit_files:
             try:
@@ -167,6 +193,9 @@ class SyncService(ServiceBase):
                     bundles.append(self.verify(path, shared))
                 return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
             finally:  # freed before the collector resumes: it would otherwise walk them all once more
+                for bundle in bundles:
+                    if getattr(bundle, "envelope", None) is not None:
+                        bundle.envelope.close()
                 bundles.clear()
                 shared.clear()
 
@@ -174,6 +203,14 @@ class SyncService(ServiceBase):
         return self.import_bundles([path])[0]
 
     def _import(self, bundles: list[Bundle], progress: Progress | None, offset: int = 0, total: int = 0) -> list[dict[str, Any]]:
+        own = self.signer().public_key
+        try:  # whose signatures: checked before anything is written (the attachments first)
+            with self.read() as s:
+                trust.check_senders(s, bundles, own, pin=False)
+        except trust.UntrustedKeyError as exc:
+            raise UnknownSigner(exc) from None
+        except BundleError as exc:
+            raise ServiceError(str(exc)) from None
         for bundle in bundles:  # content-addressed, idempotent: before the transaction
             for sha in bundle.attachments:
                 if not self.services.attachments.has_blob(sha):
@@ -186,6 +223,7 @@ class SyncService(ServiceBase):
 
         try:
             with self.tx() as s:
+                trust.check_senders(s, bundles, own, pin=True)  # again, in the transaction: pins the new keys
                 merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
                 results, events = [], []
                 for bundle, res in zip(bundles, merged, strict=True):

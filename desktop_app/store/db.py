@@ -11,6 +11,7 @@ import ast
 import json
 import logging
 import re
+import secrets
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -255,13 +256,22 @@ def upgrade(engine: Engine, url: str, revision: str = "heads") -> None:
 
 
 def ensure_device_row(conn) -> str:
-    """The database's device id (meta row `device_id`), written when missing."""
+    """The database's device id (meta row `device_id`), written when missing, with the device's
+    label (meta row `device_label`: a random « Poste-7F3A » its user may rename, what other
+    machines see of this one instead of its host name)."""
     found = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'device_id'").scalar()
     if found:
         return found
     value = str(uuid.uuid4())
     conn.execute(text("INSERT INTO meta (key, value) VALUES ('device_id', :value)"), {"value": value})
+    if not conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'device_label'").scalar():
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('device_label', :value)"), {"value": new_device_label()})
     return value
+
+
+def new_device_label() -> str:
+    """A random device label, « Poste-7F3A »."""
+    return f"Poste-{secrets.token_hex(2).upper()}"
 
 
 def open_store(target: str | Path, backup_dir: Path | None = None, migrate: bool = True) -> Store:

@@ -10,6 +10,8 @@ None of these records travels (they are not `Synced`): they describe this copy's
   kept until the user chooses.
 - `sync_peers`: the other machines (devices) this database received bundles from.
 - `sync_history`: every bundle sent or received (file, checksum, counts, outcome).
+- `sync_trusted_keys`: per evaluation, the public keys whose bundles this database accepts (the
+  first one seen, or those the user registered on purpose: `desktop_app.sync.trust`).
 """
 
 from __future__ import annotations
@@ -74,3 +76,15 @@ class SyncEvent(Base):
     status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | error
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncTrustedKey(Base):
+    __tablename__ = "sync_trusted_keys"
+    evaluation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(40), primary_key=True)  # signing.fingerprint()
+    public_key: Mapped[str] = mapped_column(String(64), default="")  # base64; "" when registered by fingerprint only
+    device_id: Mapped[str] = mapped_column(String(36), default="")  # the last device seen signing with it
+    device_label: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[str] = mapped_column(String(20), default="first")  # first (first bundle seen) | manual
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

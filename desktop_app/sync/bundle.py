@@ -1,15 +1,20 @@
 """Result bundles (`.evalkit`): one zip per evaluation — write, verify, read.
 
 Layout of the zip:
-    manifest.json            format version, app and kit versions, device, evaluation, export
-                             time, privacy level, record counts, SHA-256 and size of every file
+    manifest.json            format version, app and kit versions, device (id, label chosen by
+                             its user, public key), evaluation, export time, privacy level,
+                             record counts, digest of the records, SHA-256 and size of every file
+    signature.json           the device's Ed25519 signature of manifest.json (`signing.py`)
     records/<table>.json     the evaluation's records of that table (JSON, see `records.py`)
     versions.json            per table and record, the version ids the sender has held
     kit/snapshot.json        the files of the evaluation's kit version (so the receiver can open it)
     attachments/<sha256>     the attachments' content, named by hash
 
-Reading trusts nothing: the file size, the number of entries, every entry's name (no absolute
-path, no `..`, no backslash, no link, only names the manifest lists), its size, its compression
+Reading trusts nothing. The signature of the manifest is checked against the public key it
+declares (whether that key is the one expected for the evaluation is the importer's business:
+`trust.py`), then every digest it declares: each entry's SHA-256 and the digest of all records
+(`data_digest`). A bundle without a signature (format 1) is refused. The file size, the
+number of entries, every entry's name (no absolute path, no `..`, no backslash, no link, only names the manifest lists), its size, its compression
 ratio and the total are checked before anything is decompressed; entries are read with a size
 cap and compared with the manifest's SHA-256 and size; every record is checked against its table.
 Nothing is ever extracted to disk: attachments go to the content-addressed store through
@@ -22,7 +27,6 @@ import hashlib
 import io
 import json
 import os
-import platform
 import re
 import stat
 import struct
@@ -42,9 +46,20 @@ from desktop_app import __version__
 from desktop_app.sync.batch import TableBatch, read_batch
 from desktop_app.sync.codec import codec
 from desktop_app.sync.records import EVALUATIONS, RecordError, table_map
+from desktop_app.sync.signing import (
+    ALGORITHM,
+    SIGNATURE_ENTRY,
+    Signer,
+    decode_key,
+    decode_signature,
+    fingerprint,
+    verify,
+)
 
 FORMAT = "evalkit-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: signed (format 1 had no signature and is refused)
+SIGNED_SINCE = 2
+MAX_SIGNATURE_BYTES = 4096
 SUFFIX = ".evalkit"
 
 MAX_BUNDLE_BYTES = 2 * 1024**3  # the .evalkit file itself
@@ -59,6 +74,15 @@ KEEP_ATTACHMENTS_BYTES = 32 * 1024**2  # attachments kept in memory once verifie
 IN_MEMORY_BYTES = 64 * 1024**2  # a bundle up to this size is read in one go
 
 NEWER_FORMAT = "Ce fichier a été produit par une version plus récente d'EvalKit Quartiers : mettez l'application à jour."
+UNSIGNED = (
+    "ce fichier n'est pas signé (il a été produit par une version antérieure d'EvalKit Quartiers) : son origine "
+    "ne peut pas être vérifiée, il est refusé. Demandez à son expéditeur de mettre l'application à jour puis "
+    "d'exporter ses résultats à nouveau."
+)
+BAD_SIGNATURE = (
+    "la signature ne correspond pas au contenu : le fichier a été modifié après son export (ou endommagé). "
+    "Rien n'a été importé ; demandez à son expéditeur de l'exporter à nouveau."
+)
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 HEX_RE = re.compile(r"[0-9a-f]*")
 NAME_RE = re.compile(r"^(manifest\.json|versions\.json|kit/snapshot\.json|records/[a-z0-9_]{1,80}\.json|attachments/[0-9a-f]{64})$")
@@ -118,6 +142,23 @@ class Bundle:
         return self.manifest["device"]["id"]
 
     @property
+    def device_label(self) -> str:
+        """The sender's device label, as shown in messages (printable characters only)."""
+        label = str(self.manifest["device"].get("label", ""))[:200]
+        return "".join(c if c.isprintable() else " " for c in label).strip()
+
+    @property
+    def public_key(self) -> bytes:
+        """The signer's public key (the signature was checked against it while reading)."""
+        key = decode_key(self.manifest["device"].get("public_key"))
+        assert key is not None  # checked by _check_manifest
+        return key
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    @property
     def privacy(self) -> str:
         return self.manifest.get("privacy", "complete")
 
@@ -143,8 +184,18 @@ class Bundle:
 
 
 # -- writing ----------------------------------------------------------------------------------
-def device_label() -> str:
-    return (platform.node() or "poste")[:80]
+def records_digest(privacy: str, tables: Mapping[str, bytes]) -> str:
+    """The manifest's `data_digest`: SHA-256 of `{"privacy": …, "rows": {table: records}}` in
+    canonical JSON (keys sorted, compact), written from the bytes of the records entries as
+    they are in the file. It is `records.digest({"rows": rows, "privacy": privacy})` for the
+    rows these entries were written from (`outgoing.collect`), and checked on import."""
+    h = hashlib.sha256()
+    h.update(b'{"privacy":' + json.dumps(privacy, ensure_ascii=False).encode("utf-8") + b',"rows":{')
+    for i, table in enumerate(sorted(tables)):
+        h.update((b"," if i else b"") + json.dumps(table, ensure_ascii=False).encode("utf-8") + b":")
+        h.update(tables[table])
+    h.update(b"}}")
+    return h.hexdigest()
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -160,22 +211,28 @@ def write_bundle(
     kit: dict[str, Any],
     kit_files: dict[str, str] | None,
     attachments: dict[str, Path],
-    device_id: str,
+    signer: Signer,
     privacy: str,
     redacted: dict[str, list[str]],
     excluded: dict[str, int],
     data_digest: str,
 ) -> dict[str, Any]:
-    """Write the zip atomically (temporary file, then rename) and return its manifest."""
+    """Write the zip atomically (temporary file, then rename), signed by `signer`, and return its
+    manifest. Its `data_digest` is worked out from the records entries written (`records_digest`),
+    which is what receivers check; the `data_digest` given (the caller's, from the same rows: it
+    decides whether anything changed since the last export) is the same value
+    (tests/sync/test_sync_signing.py checks it)."""
     files: dict[str, dict[str, Any]] = {}
     payload: list[tuple[str, bytes | Path]] = []
+    tables: dict[str, bytes] = {}
 
     def add(name: str, data: bytes) -> None:
         files[name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
         payload.append((name, data))
 
     for table, rows in records.items():
-        add(f"records/{table}.json", _json_bytes(rows))
+        tables[table] = _json_bytes(rows)
+        add(f"records/{table}.json", tables[table])
     add("versions.json", _json_bytes(versions))
     if kit_files:
         add("kit/snapshot.json", _json_bytes(kit_files))
@@ -187,14 +244,14 @@ def write_bundle(
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
         "kit": kit,
-        "device": {"id": device_id, "label": device_label()},
+        "device": {"id": signer.device_id, "label": signer.label, "public_key": encode_public(signer)},
         "evaluation": {k: evaluation.get(k, "") for k in ("id", "title", "territory_name", "generation")},
         "exported_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "privacy": privacy,
         "redacted": redacted,
         "excluded": excluded,
         "counts": {table: len(rows) for table, rows in records.items()},
-        "data_digest": data_digest,
+        "data_digest": records_digest(privacy, tables),
         "files": files,
     }
     out = Path(out)
@@ -202,7 +259,9 @@ def write_bundle(
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+            zf.writestr("manifest.json", manifest_bytes)
+            zf.writestr(SIGNATURE_ENTRY, json.dumps({"algorithm": ALGORITHM, "signature": signer.sign(manifest_bytes)}))
             for name, data in payload:
                 if isinstance(data, Path):
                     zf.write(data, name, compress_type=zipfile.ZIP_STORED)
@@ -213,6 +272,12 @@ def write_bundle(
         Path(tmp).unlink(missing_ok=True)
         raise BundleError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
     return manifest
+
+
+def encode_public(signer: Signer) -> str:
+    from desktop_app.sync.signing import encode_key
+
+    return encode_key(signer.public_key)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -358,6 +423,8 @@ def _check_manifest(path: Path, manifest: Any) -> None:
         raise _fail(path, "version de format invalide.")
     if version > FORMAT_VERSION:
         raise BundleError(f"« {path.name} » : {NEWER_FORMAT}")
+    if version < SIGNED_SINCE:
+        raise _fail(path, UNSIGNED)
     for key, kind in (("files", dict), ("evaluation", dict), ("device", dict), ("kit", dict), ("counts", dict)):
         if not isinstance(manifest.get(key), kind):
             raise _fail(path, f"manifeste incomplet (« {key} » manquant).")
@@ -366,6 +433,10 @@ def _check_manifest(path: Path, manifest: Any) -> None:
             raise _fail(path, "manifeste incomplet (évaluation ou poste).")
     if not isinstance(manifest["kit"].get("id"), str) or not isinstance(manifest["kit"].get("version"), str):
         raise _fail(path, "manifeste incomplet (kit).")
+    if decode_key(manifest["device"].get("public_key")) is None:
+        raise _fail(path, "manifeste incomplet (clé publique du poste absente ou invalide).")
+    if not isinstance(manifest.get("data_digest"), str) or not SHA_RE.match(manifest["data_digest"]):
+        raise _fail(path, "manifeste incomplet (empreinte des données absente ou invalide).")
     if manifest.get("privacy", "complete") not in ("complete", "pseudonymised"):
         raise _fail(path, "niveau de confidentialité inconnu.")
     for name, entry in manifest["files"].items():
@@ -410,15 +481,36 @@ def peek_manifest(path: str | Path) -> dict[str, Any]:
             info = entries.get("manifest.json")
             if info is None or info.file_size > MAX_MANIFEST_BYTES:
                 raise _unreadable(path, "manifeste absent : ce n'est pas un fichier de résultats EvalKit Quartiers.")
-            manifest = _load_json(path, zf.read(info), "manifest.json")
+            raw = zf.read(info)
+            manifest = _load_json(path, raw, "manifest.json")
+            _check_manifest(path, manifest)
+            _check_signature(path, zf, entries, raw, manifest)
     except OSError:
         raise BundleError(f"Fichier illisible : {path}") from None
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
         if isinstance(exc, BundleError):
             raise
         raise _unreadable(path, "le fichier est endommagé (ce n'est pas une archive lisible).") from None
-    _check_manifest(path, manifest)
     return manifest
+
+
+def _check_signature(path: Path, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], raw: bytes, manifest: dict[str, Any]) -> None:
+    """The manifest's bytes signed by the key the manifest declares (checked by `_check_manifest`)."""
+    info = entries.get(SIGNATURE_ENTRY)
+    if info is None:
+        raise _fail(path, "signature absente : " + UNSIGNED.split(" : ", 1)[1])
+    if info.file_size > MAX_SIGNATURE_BYTES:
+        raise _fail(path, "signature illisible.")
+    try:
+        signed = json.loads(zf.read(info).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
+        raise _fail(path, "signature illisible.") from None
+    signature = decode_signature(signed.get("signature")) if isinstance(signed, dict) else None
+    if signature is None or signed.get("algorithm") != ALGORITHM:
+        raise _fail(path, "signature illisible.")
+    key = decode_key(manifest["device"].get("public_key"))
+    if key is None or not verify(key, signature, raw):
+        raise _fail(path, BAD_SIGNATURE)
 
 
 def read_bundle(path: str | Path, shared: dict[str, Any] | None = None, *, batches: bool = True) -> Bundle:
@@ -530,10 +622,12 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
             raw = zf.read(info)
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error):
             raise _fail(path, "le fichier est incomplet ou endommagé (manifeste illisible).") from None
-        manifest = read.manifest = _load_json(path, raw, "manifest.json")
+        manifest = _load_json(path, raw, "manifest.json")
         _check_manifest(path, manifest)
+        _check_signature(path, zf, entries, raw, manifest)
+        read.manifest = manifest  # from here on, the manifest is the signer's
         listed = manifest["files"]
-        extra = set(entries) - set(listed) - {"manifest.json"}
+        extra = set(entries) - set(listed) - {"manifest.json", SIGNATURE_ENTRY}
         if extra:
             raise _fail(path, f"fichier non déclaré dans l'archive ({sorted(extra)[0][:80]}).")
         missing = set(listed) - set(entries)
@@ -553,6 +647,12 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
             else:  # parsed by finish_reading
                 info = entries[name]
                 read.raw.append((name, _read_stored(zf, info, listed[name], MAX_JSON_BYTES, path, stored(info))))
+        tables = {name[len("records/"):-len(".json")]: raw for name, raw in read.raw if name.startswith("records/")}
+        if records_digest(manifest.get("privacy", "complete"), tables) != manifest["data_digest"]:
+            raise _fail(
+                path, "l'empreinte des données (data_digest) ne correspond pas aux enregistrements du fichier : "
+                "fichier falsifié ou produit par un logiciel défectueux. Rien n'a été importé."
+            )
 
 
 def _stored_bytes(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes | None:

@@ -23,6 +23,7 @@ from desktop_app.services.base import ServiceError
 from desktop_app.store.models import Evaluation
 from desktop_app.sync import privacy
 from desktop_app.sync.bundle import SUFFIX, BundleError, iter_bundle_files, peek_manifest
+from desktop_app.sync.envelope import is_sealed
 
 
 @dataclass
@@ -75,8 +76,8 @@ def synchronise(sync, folder: Path, progress=None) -> FolderReport:
             if sync.already_received(sha):
                 report.skipped += 1
                 continue
-            manifest = peek_manifest(path)
-            if manifest["device"]["id"] == me:
+            manifest = None if is_sealed(path) else peek_manifest(path)  # encrypted to a centre: opened by verify
+            if manifest is not None and manifest["device"]["id"] == me:
                 report.skipped += 1
                 continue
             bundle = sync.verify(path)

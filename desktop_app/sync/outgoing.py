@@ -200,7 +200,7 @@ def export_evaluation(
             kit=kit,
             kit_files=kit_files,
             attachments=blobs,
-            device_id=services.device_id,
+            signer=services.sync.signer(),
             privacy=level,
             redacted=outcome.redacted,
             excluded=outcome.excluded,

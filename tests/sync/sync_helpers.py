@@ -76,14 +76,35 @@ def populate(services, eid: str, tmp_path) -> dict[str, str]:
     return ids
 
 
-def rebuild(src, dst, change):
-    """Copy a bundle, letting `change(manifest, entries)` alter it; entries: name -> bytes."""
+def accept(receiver, sender, evaluation_id: str) -> None:
+    """`receiver` accepts, on purpose, the bundles of this evaluation signed by `sender` (another
+    laptop of the same team: only the first key seen for an evaluation is accepted unasked)."""
+    receiver.sync.trust(evaluation_id, sender.sync.own_key().fingerprint)
+
+
+def rebuild(src, dst, change, *, sign: bool = True, digest: bool = True, key=None):
+    """Copy a bundle, letting `change(manifest, entries)` alter it; entries: name -> bytes.
+
+    As its signer would: with `digest`, the manifest's `data_digest` is worked out again from
+    the records entries; with `sign`, the manifest is signed again with `key` (by default the
+    private key of the device the manifest names, from this test's data directory), so the
+    checks behind the signature are the ones tested. Without, the original signature is kept."""
+    from desktop_app.sync.bundle import records_digest
+    from desktop_app.sync.signing import SIGNATURE_ENTRY, Signer, device_key
+
     with zipfile.ZipFile(src) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         entries = {n: zf.read(n) for n in zf.namelist() if n != "manifest.json"}
     extra = change(manifest, entries) or []
+    if digest:
+        tables = {n[len("records/"):-len(".json")]: d for n, d in entries.items() if n.startswith("records/") and n in manifest["files"]}
+        manifest["data_digest"] = records_digest(manifest.get("privacy", "complete"), tables)
+    raw = json.dumps(manifest).encode()
+    if sign:
+        signer = Signer(manifest["device"]["id"], "", key or device_key(manifest["device"]["id"]))
+        entries[SIGNATURE_ENTRY] = json.dumps({"algorithm": "Ed25519", "signature": signer.sign(raw)}).encode()
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("manifest.json", raw)
         for name, data in entries.items():
             zf.writestr(name, data)
         for info, data in extra:

@@ -7,7 +7,7 @@ import json
 import zipfile
 
 import pytest
-from sync_helpers import declare, dump, dump_all, open_machine, rebuild
+from sync_helpers import accept, declare, dump, dump_all, open_machine, rebuild
 
 from desktop_app.services.base import ServiceError
 from desktop_app.sync import privacy
@@ -86,6 +86,8 @@ def test_concurrent_edits_in_one_import_make_the_same_conflict(machine_a, machin
     try:
         for m in (c, d):
             m.sync.import_bundle(base)
+        for m in (machine_b, d):  # C is another laptop of the team: accepted on purpose
+            accept(m, c, eid)
         machine_a.evaluations.update_row("commune", ids["commune"], "name", "Douai (A)")
         c.evaluations.update_row("commune", ids["commune"], "name", "Douai (C)")
         from_a, from_c = tmp_path / "a.evalkit", tmp_path / "c.evalkit"

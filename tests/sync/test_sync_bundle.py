@@ -41,7 +41,7 @@ def test_manifest_lists_versions_checksums_and_counts(machine_a, shared_eval, tm
     assert manifest["app_version"] and manifest["kit"]["version"] == "1.0.0"
     assert manifest["device"]["id"] == machine_a.device_id
     assert manifest["evaluation"]["id"] == eid and manifest["exported_at"].endswith("Z")
-    assert names == set(manifest["files"]) | {"manifest.json"}
+    assert names == set(manifest["files"]) | {"manifest.json", "signature.json"}
     for entry in manifest["files"].values():
         assert len(entry["sha256"]) == 64 and entry["size"] >= 0
     assert manifest["counts"]["partners"] == 1

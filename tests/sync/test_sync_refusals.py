@@ -123,7 +123,6 @@ def test_zip_bomb(machine_b, good, tmp_path):
 
 
 def test_oversized_entry_and_lying_sizes(machine_b, good, tmp_path, monkeypatch):
-    monkeypatch.setattr(bundle_mod, "MAX_ENTRY_BYTES", 1000)
     big = bytes(range(256)) * 8  # 2 Ko, incompressible enough
 
     def change(manifest, entries):
@@ -131,8 +130,9 @@ def test_oversized_entry_and_lying_sizes(machine_b, good, tmp_path, monkeypatch)
         declare(manifest, name, big)
         entries[name] = big
 
-    refused(machine_b, rebuild(good, tmp_path / "big.evalkit", change), "trop volumineux")
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:  # not monkeypatch.undo(): it would undo the test's data directory too
+        patch.setattr(bundle_mod, "MAX_ENTRY_BYTES", 1000)
+        refused(machine_b, rebuild(good, tmp_path / "big.evalkit", change), "trop volumineux")
 
     # the manifest announces a size the entry does not have
     def lie(manifest, entries):

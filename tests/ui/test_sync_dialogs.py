@@ -39,7 +39,9 @@ def test_menu_entries(qtbot, ctx):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     texts = [a.text().replace("&", "") for a in window.sync_menu.actions() if a.text()]
-    assert texts == ["Synchroniser…", "Exporter les résultats…", "Importer des résultats…", "Conflits…", "Centre de ressources…"]
+    assert texts == [
+        "Synchroniser…", "Exporter les résultats…", "Importer des résultats…", "Conflits…", "Postes et clés…", "Centre de ressources…",
+    ]
 
 
 def test_conflict_dialog_shows_both_versions_and_resolves(qtbot, ctx, services, other, evaluation_id, tmp_path):
@@ -109,3 +111,104 @@ def test_centre_window_consolidates(qtbot, ctx, services, other, evaluation_id, 
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Territoires", "Référentiel", "Questionnaires", "Maturité"]
     gov = next(q for q in window.rendered.data.questions if q.question_id == "gouvernance")
     assert gov.counts == {"atteint": 1, "non_renseigne": 1}
+
+
+def test_keys_dialog_shows_fingerprints_renames_accepts_and_removes(qtbot, ctx, services, other, evaluation_id, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from desktop_app.ui.views.sync.dialogs import SyncDialog
+    from desktop_app.ui.views.sync.keys import KeysDialog, TrustDialog
+
+    services.sync.export_bundle(evaluation_id, tmp_path / "1.evalkit", privacy.COMPLETE)
+    other.sync.import_bundle(tmp_path / "1.evalkit")
+    other.sync.export_bundle(evaluation_id, tmp_path / "2.evalkit", privacy.COMPLETE)
+    services.sync.import_bundle(tmp_path / "2.evalkit")  # the other laptop's key, pinned on first sight
+    mine, theirs = services.sync.own_key(), other.sync.own_key()
+
+    sync_dialog = SyncDialog(ctx)
+    qtbot.addWidget(sync_dialog)
+    assert mine.fingerprint in sync_dialog.identity.text() and mine.label in sync_dialog.identity.text()
+
+    dialog = KeysDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.fingerprint.text() == mine.fingerprint
+    cells = [[dialog.table.item(0, c).text() for c in range(4)]]
+    assert cells == [["CA du Douaisis", theirs.label, theirs.fingerprint, "premier fichier reçu"]]
+
+    dialog.label_edit.setText("Portable du chef de projet")
+    dialog.rename()
+    assert services.sync.device_label() == "Portable du chef de projet"
+
+    # a new laptop, accepted on purpose from the fingerprint read over the phone
+    third = Services.open(tmp_path / "third.db", attachments_dir=tmp_path / "third-pj")
+    try:
+        new_fp = third.sync.own_key().fingerprint
+    finally:
+        third.close()
+
+    def fill(self):
+        self.key.setText(new_fp.lower())
+        self.replace.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(TrustDialog, "exec", fill)
+    dialog.add_key()
+    assert [k.fingerprint for k in services.sync.trusted_keys(evaluation_id)] == [new_fp]
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == new_fp
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.table.selectRow(0)
+    dialog.remove_key()
+    assert services.sync.trusted_keys() == [] and dialog.empty.isVisibleTo(dialog)
+
+
+def test_import_refused_for_an_unknown_laptop_offers_to_accept_it(qtbot, ctx, services, other, evaluation_id, tmp_path, monkeypatch):
+    """A file of a known evaluation from a laptop whose key is not accepted: the refusal says
+    so and offers to accept that laptop, after its fingerprint was checked; then it imports."""
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.views.sync import import_files, keys
+
+    services.sync.export_bundle(evaluation_id, tmp_path / "1.evalkit", privacy.COMPLETE)
+    other.sync.import_bundle(tmp_path / "1.evalkit")
+    other.sync.export_bundle(evaluation_id, tmp_path / "2.evalkit", privacy.COMPLETE)
+    services.sync.import_bundle(tmp_path / "2.evalkit")  # `other` pinned
+    third = Services.open(tmp_path / "third.db", attachments_dir=tmp_path / "third-pj")
+    try:
+        third.sync.import_bundle(tmp_path / "1.evalkit")
+        third.evaluations.add_row("commune", evaluation_id, {"name": "Arleux"})
+        third.sync.export_bundle(evaluation_id, tmp_path / "3.evalkit", privacy.COMPLETE)
+        third_fp = third.sync.own_key().fingerprint
+    finally:
+        third.close()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    shown = []
+
+    def click(box):  # the user reads the box and clicks its first (accepting) button
+        shown.append(box.text())
+        return box.buttons()[0] if len(shown) < 3 else None
+
+    monkeypatch.setattr(keys, "ask", click)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)  # the import summary
+    import_files(window, [str(tmp_path / "3.evalkit")])
+    assert third_fp in shown[0] and other.sync.own_key().fingerprint in shown[0]
+    assert third_fp in shown[1] and "Vérifiez" in shown[1]
+    assert third_fp in {k.fingerprint for k in services.sync.trusted_keys(evaluation_id)}
+    assert "Arleux" in {r["name"] for r in services.evaluations.rows("commune", evaluation_id)}
+
+
+def test_export_dialog_encrypts_for_the_centre_once_its_key_is_registered(qtbot, ctx, services, other, evaluation_id, tmp_path):
+    from desktop_app.ui.views.sync.dialogs import ExportBundleDialog
+
+    dialog = ExportBundleDialog(ctx, evaluation_id)
+    qtbot.addWidget(dialog)
+    assert not dialog.encrypt.isEnabled()  # no centre key registered yet
+    services.sync.set_centre_key(other.sync.export_centre_key(tmp_path / "centre.pem"))
+    dialog = ExportBundleDialog(ctx, evaluation_id)
+    qtbot.addWidget(dialog)
+    assert dialog.encrypt.isEnabled() and other.sync.own_centre_key() in dialog.encrypt.toolTip()
+    dialog.encrypt.setChecked(True)
+    dialog.out.setText(str(tmp_path / "chiffre.evalkit"))
+    dialog.export_button.click()
+    assert (tmp_path / "chiffre.evalkit").read_bytes().startswith(b"EVALKIT-ENVELOPPE\n")
+    assert other.sync.import_bundle(tmp_path / "chiffre.evalkit")["imported"] > 0

@@ -5,6 +5,7 @@
 - « Exporter les résultats… »: one evaluation to a `.evalkit` file, saying what is included;
 - « Importer des résultats… »: one or more `.evalkit` files;
 - « Conflits… »: the records changed on two machines, to resolve;
+- « Postes et clés… »: this device's name and key fingerprint, the keys accepted from others;
 - « Centre de ressources… »: the consolidated view of every evaluation of the database.
 Long work runs through `ctx.tasks` with a progress dialog; after an import the open evaluation is
 reloaded so its screens show the merged data.
@@ -28,6 +29,7 @@ def install_sync_menu(window: QMainWindow) -> None:
         ("&Exporter les résultats…", "Ctrl+Shift+E", lambda: open_export_dialog(window)),
         ("&Importer des résultats…", "Ctrl+Shift+I", lambda: import_files(window)),
         ("&Conflits…", None, lambda: open_conflicts(window)),
+        ("&Postes et clés…", None, lambda: open_keys(window)),
         (None, None, None),
         ("Centre de &ressources…", None, lambda: open_centre(window)),
     ]
@@ -43,8 +45,12 @@ def install_sync_menu(window: QMainWindow) -> None:
     window.sync_menu = menu
 
 
-def run_with_progress(parent: QWidget, ctx, title: str, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
-    """Run `fn(progress)` through the task runner, with a modal progress dialog."""
+def run_with_progress(
+    parent: QWidget, ctx, title: str, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
+    on_error: Callable[[Exception], bool] | None = None,
+) -> None:
+    """Run `fn(progress)` through the task runner, with a modal progress dialog. A failure is
+    shown in a message box, unless `on_error` returns True (it dealt with it)."""
     from PySide6.QtCore import Qt  # not at module level: the menu is built before the window shows
 
     dialog = QProgressDialog(title, "Annuler", 0, 0, parent)
@@ -64,6 +70,8 @@ def run_with_progress(parent: QWidget, ctx, title: str, fn: Callable[[Any], Any]
 
     def failed(exc: Exception) -> None:
         dialog.close()
+        if on_error is not None and on_error(exc):
+            return
         QMessageBox.warning(parent, title, _message(exc))
 
     handle = ctx.tasks.run(lambda p: fn(lambda d, t, s: p.report(d, t, s)), on_done=done, on_error=failed, on_progress=progress, writes=True)
@@ -123,7 +131,17 @@ def import_files(window: QMainWindow, paths: list[str] | None = None) -> None:
         if review is not None and box.clickedButton() is review:
             open_conflicts(window)
 
-    run_with_progress(window, ctx, "Import des résultats", lambda p: ctx.services.sync.import_bundles(paths, p), done)
+    def refused(exc: Exception) -> bool:  # a file signed by an unknown key: offer to accept its laptop
+        from desktop_app.services.sync import UnknownSigner
+        from desktop_app.ui.views.sync.keys import offer_new_laptop
+
+        if not isinstance(exc, UnknownSigner):
+            return False
+        if offer_new_laptop(window, ctx, exc):
+            import_files(window, paths)
+        return True
+
+    run_with_progress(window, ctx, "Import des résultats", lambda p: ctx.services.sync.import_bundles(paths, p), done, refused)
 
 
 def open_conflicts(window: QMainWindow) -> None:
@@ -133,6 +151,12 @@ def open_conflicts(window: QMainWindow) -> None:
     dialog.exec()
     if dialog.resolved:
         reload_after_import(window, dialog.resolved)
+
+
+def open_keys(window: QMainWindow) -> None:
+    from desktop_app.ui.views.sync.keys import KeysDialog
+
+    KeysDialog(window.ctx, window).exec()
 
 
 def open_centre(window: QMainWindow) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -63,6 +64,19 @@ class SyncDialog(QDialog):
             "ainsi sont complètes (noms compris) : pour le centre de ressources, utilisez « Exporter les résultats »."
         )
         intro.setWordWrap(True)
+        own = ctx.services.sync.own_key()
+        self.identity = QLabel(f"Ce poste : « {own.label} » — empreinte de sa clé : {own.fingerprint}")
+        self.identity.setObjectName("syncIdentity")
+        self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identity.setToolTip(
+            "Les autres postes voient ce nom dans les fichiers reçus ; ils vérifient l'empreinte avant d'accepter "
+            "un nouveau poste (Synchronisation > Postes et clés…)."
+        )
+        keys = QPushButton("Postes et clés…")
+        keys.clicked.connect(self._keys)
+        identity_row = QHBoxLayout()
+        identity_row.addWidget(self.identity, 1)
+        identity_row.addWidget(keys)
         self.folder_edit = QLineEdit(str(ctx.services.sync.folder() or ""))
         self.folder_edit.setPlaceholderText("Choisissez un dossier…")
         self.folder_edit.setAccessibleName("Dossier de synchronisation")
@@ -95,6 +109,7 @@ class SyncDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addLayout(identity_row)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(QLabel("<b>Derniers échanges</b>"))
@@ -165,6 +180,13 @@ class SyncDialog(QDialog):
         ConflictsDialog(self.ctx, None, self).exec()
         self.refresh()
 
+    def _keys(self) -> None:
+        from desktop_app.ui.views.sync.keys import KeysDialog
+
+        KeysDialog(self.ctx, self).exec()
+        own = self.ctx.services.sync.own_key()  # renamed there, perhaps
+        self.identity.setText(f"Ce poste : « {own.label} » — empreinte de sa clé : {own.fingerprint}")
+
 
 class ExportBundleDialog(QDialog):
     """Export one evaluation's results to a .evalkit file, pseudonymised by default."""
@@ -204,6 +226,14 @@ class ExportBundleDialog(QDialog):
         form.addRow("Contenu", self.pseudo)
         form.addRow("", self.complete)
         form.addRow("Fichier", out_row)
+        centre = ctx.services.sync.centre_key()
+        self.encrypt = QCheckBox("Chiffrer pour le centre de ressources (lisible par lui seul)")
+        self.encrypt.setEnabled(centre is not None)
+        self.encrypt.setToolTip(
+            f"Clé du centre de ressources : {centre}" if centre else
+            "Aucune clé du centre de ressources n'est enregistrée (Synchronisation > Postes et clés…)."
+        )
+        form.addRow("", self.encrypt)
         buttons = QDialogButtonBox()
         self.export_button = buttons.addButton("Exporter", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
@@ -263,4 +293,7 @@ class ExportBundleDialog(QDialog):
                 QMessageBox.information(self, "Export terminé", text)
             self.accept()
 
-        run_with_progress(self, self.ctx, "Export des résultats", lambda p: self.ctx.services.sync.export_bundle(eid, Path(out), level), done)
+        encrypt = self.encrypt.isChecked()
+        run_with_progress(
+            self, self.ctx, "Export des résultats", lambda p: self.ctx.services.sync.export_bundle(eid, Path(out), level, encrypt), done
+        )
