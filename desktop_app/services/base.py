@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,8 +20,11 @@ class ServiceBase:
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
-        """One transaction: committed at the end of the block, rolled back on error."""
-        with self.store.sessions() as session, session.begin():
+        """One write transaction: committed at the end of the block, rolled back on error.
+
+        It holds the write lock from its start (`Store.write`), so a record read in it is still
+        the stored one when it is written back: concurrent saves never overwrite each other."""
+        with self.store.write() as session:
             yield session
 
     @contextmanager
@@ -50,5 +54,16 @@ class ServiceBase:
 
 def ensure_device_id(store: Store) -> str:
     """This database's device id (created with the database, or now for an older one)."""
-    with store.engine.begin() as conn:
+    with store.write_connection() as conn:
         return ensure_device_row(conn)
+
+
+def same_json(a: object, b: object) -> bool:
+    """Whether two JSON values would be stored identically (True is not 1, 1.0 is not 1)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (str, int, float, bool)) or a is None:
+        return a == b
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Evaluation, FormResponse
@@ -126,51 +126,66 @@ class FormService(ServiceBase):
             return self._data(self._record(s, response_id))
 
     def set_answer(self, response_id: str, key: str, value: Any) -> Change:
-        """Save one answer (None or empty removes it)."""
+        """Save one answer (None or empty removes it).
+
+        Only that key changes, in the answers as stored when the write lock is held: another
+        window or process saving another key of the same response in the meantime keeps its
+        answer. Saving the value already stored writes nothing (the revision is not bumped)."""
         with self.tx() as s:
-            rec = self._record(s, response_id)
+            rec = self._record(s, response_id, lock=True)
             answers = dict(rec.answers or {})
             if value is None or value == "" or value == []:
-                answers.pop(key, None)
+                if key not in answers:
+                    return Change("form_response", rec.id, rec.evaluation_id, key)
+                del answers[key]
             else:
+                if key in answers and same_json(answers[key], value):
+                    return Change("form_response", rec.id, rec.evaluation_id, key)
                 answers[key] = value
             rec.answers = answers
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, key)
 
     def set_answers(self, response_id: str, answers: dict[str, Any]) -> Change:
+        """Replace every answer of a response (an import, a copy): the given dict is the whole."""
         with self.tx() as s:
-            rec = self._record(s, response_id)
-            rec.answers = {k: v for k, v in answers.items() if v not in (None, "", [])}
-            self.touch(rec)
+            rec = self._record(s, response_id, lock=True)
+            kept = {k: v for k, v in answers.items() if v not in (None, "", [])}
+            if not same_json(rec.answers or {}, kept):
+                rec.answers = kept
+                self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id)
 
     def set_status(self, response_id: str, status: str) -> Change:
         if status not in STATUSES:
             raise ServiceError(f"Statut inconnu : {status}")
         with self.tx() as s:
-            rec = self._record(s, response_id)
-            rec.status = status
-            self.touch(rec)
+            rec = self._record(s, response_id, lock=True)
+            if rec.status != status:
+                rec.status = status
+                self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, "status")
 
     def set_label(self, response_id: str, label: str) -> Change:
         with self.tx() as s:
-            rec = self._record(s, response_id)
-            rec.label = label
-            self.touch(rec)
+            rec = self._record(s, response_id, lock=True)
+            if rec.label != label:
+                rec.label = label
+                self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, "label")
 
     def delete(self, response_id: str) -> Change:
         with self.tx() as s:
-            rec = self._record(s, response_id)
+            rec = self._record(s, response_id, lock=True)
             rec.deleted = True
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id)
 
     @staticmethod
-    def _record(s, response_id: str) -> FormResponse:
-        rec = s.get(FormResponse, response_id)
+    def _record(s, response_id: str, lock: bool = False) -> FormResponse:
+        """The response; `lock`: its row locked until the transaction ends (PostgreSQL's
+        SELECT … FOR UPDATE; on SQLite the write transaction already holds the database)."""
+        rec = s.get(FormResponse, response_id, with_for_update=lock or None)
         if rec is None or rec.deleted:
             raise NotFound("Cette fiche a été supprimée ou n'existe pas.")
         return rec
