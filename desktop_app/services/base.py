@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
 from desktop_app.services.errors import Change, NotFound, ServiceError  # noqa: F401  (re-exported)
 from desktop_app.store.db import Store, ensure_device_row
 from desktop_app.store.models import Synced, utcnow
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_write(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a service method in one write transaction (`ServiceBase.tx`).
+
+    For a method that reads through other methods (each with its session) and ends with a save
+    built from what it read: with the write lock held from the start, no other save can come
+    in between, and the saves it makes join this transaction."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0].tx():  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 class ServiceBase:
@@ -67,3 +88,17 @@ def same_json(a: object, b: object) -> bool:
     if isinstance(a, (str, int, float, bool)) or a is None:
         return a == b
     return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def is_empty_answer(value: object) -> bool:
+    """An answer that is not stored (saving it removes the key)."""
+    return value is None or value == "" or value == []
+
+
+def answer_unchanged(answers: dict | None, key: str, value: object) -> bool:
+    """Whether saving `value` under `key` would leave `answers` as they are (nothing to write,
+    no revision to bump)."""
+    answers = answers or {}
+    if is_empty_answer(value):
+        return key not in answers
+    return key in answers and same_json(answers[key], value)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, answer_unchanged, is_empty_answer, same_json
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Evaluation, FormResponse
@@ -133,14 +133,12 @@ class FormService(ServiceBase):
         answer. Saving the value already stored writes nothing (the revision is not bumped)."""
         with self.tx() as s:
             rec = self._record(s, response_id, lock=True)
+            if answer_unchanged(rec.answers, key, value):
+                return Change("form_response", rec.id, rec.evaluation_id, key)
             answers = dict(rec.answers or {})
-            if value is None or value == "" or value == []:
-                if key not in answers:
-                    return Change("form_response", rec.id, rec.evaluation_id, key)
+            if is_empty_answer(value):
                 del answers[key]
             else:
-                if key in answers and same_json(answers[key], value):
-                    return Change("form_response", rec.id, rec.evaluation_id, key)
                 answers[key] = value
             rec.answers = answers
             self.touch(rec)
