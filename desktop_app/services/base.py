@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from desktop_app.services.errors import Change, NotFound, ServiceError  # noqa: F401  (re-exported)
 from desktop_app.store.db import Store, ensure_device_row
 from desktop_app.store.models import Synced, utcnow
-
 
 P = ParamSpec("P")
 R = TypeVar("R")

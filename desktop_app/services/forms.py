@@ -8,7 +8,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, answer_unchanged, is_empty_answer, same_json
+from desktop_app.services.base import (
+    Change,
+    NotFound,
+    ServiceBase,
+    ServiceError,
+    answer_unchanged,
+    is_empty_answer,
+    same_json,
+)
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Evaluation, FormResponse
