@@ -73,7 +73,7 @@ class Store:
                 yield outer
             return
         with self.sessions() as session, session.begin():
-            session.connection(execution_options={WRITE: True})
+            session.connection(execution_options=self._write_options())
             self._writing.session = session
             try:
                 yield session
@@ -89,9 +89,24 @@ class Store:
                 yield outer.connection()
             return
         with self.engine.connect() as conn:
-            conn = conn.execution_options(**{WRITE: True})
+            conn = conn.execution_options(**self._write_options())
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def waiting(self, ms: int) -> Iterator[None]:
+        """Write transactions begun in this block (on this thread) wait at most `ms` for another
+        writer, then fail ("database is locked") rather than wait the whole busy timeout."""
+        before = getattr(self._writing, "wait_ms", None)
+        self._writing.wait_ms = ms
+        try:
+            yield
+        finally:
+            self._writing.wait_ms = before
+
+    def _write_options(self) -> dict:
+        wait = getattr(self._writing, "wait_ms", None)
+        return {WRITE: True} if wait is None else {WRITE: True, WAIT_MS: wait}
 
 
 def to_url(target: str | Path) -> str:
@@ -133,6 +148,10 @@ BUSY_TIMEOUT_MS = 5000
 # begins, before its first read, so that what it reads is still true when it writes.
 WRITE = "evalkit_write"
 
+# With it, how long (ms) the write transaction waits for the lock, instead of the busy timeout
+# (`Store.waiting`: a save from a window that would rather be retried than freeze the window).
+WAIT_MS = "evalkit_wait_ms"
+
 # PostgreSQL: the transaction-scoped advisory lock every write transaction takes first (the same
 # one writer at a time as SQLite's BEGIN IMMEDIATE, across processes and machines).
 PG_WRITE_LOCK = 0x45564B51  # "EVKQ"
@@ -152,16 +171,36 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     """SQLAlchemy's documented recipe for SQLite transactions: a write transaction takes the
-    write lock at once (BEGIN IMMEDIATE: it waits up to the busy timeout for another writer to
-    finish); a read transaction is deferred and never blocks (WAL)."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+    write lock at once (BEGIN IMMEDIATE: it waits up to the busy timeout, or its own `WAIT_MS`,
+    for another writer to finish); a read transaction is deferred and never blocks (WAL)."""
+    options = conn.get_execution_options()
+    if not options.get(WRITE):
+        conn.exec_driver_sql("BEGIN")
+        return
+    wait = options.get(WAIT_MS)
+    if wait is None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
 
 
 def _pg_begin(conn) -> None:
     """A write transaction first waits for the other writers to finish (released at commit or
-    rollback): its reads then see their last commits, and nothing it read changes before it writes."""
-    if conn.get_execution_options().get(WRITE):
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    rollback): its reads then see their last commits, and nothing it read changes before it
+    writes. With `WAIT_MS`, it waits that long at most ("lock timeout")."""
+    options = conn.get_execution_options()
+    if not options.get(WRITE):
+        return
+    wait = options.get(WAIT_MS)
+    if wait is not None:
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait)}ms'")
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    if wait is not None:
+        conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
 
 
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
