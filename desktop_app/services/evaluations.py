@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from desktop_app.core.cadrage import TABLES, CadrageCompletion, cadrage_completion
 from desktop_app.core.identifiers import GENERATIONS, normalize_siren
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Commune, Evaluation, Milestone, Partner, Qpv, TeamMember
@@ -147,8 +147,9 @@ class EvaluationService(ServiceBase):
             value = list(value)
         with self.tx() as s:
             ev = self._evaluation(s, evaluation_id)
-            setattr(ev, key, value)
-            self.touch(ev)
+            if not same_json(getattr(ev, key), value):  # the value already stored: no new revision
+                setattr(ev, key, value)
+                self.touch(ev)
         return Change("evaluation", evaluation_id, evaluation_id, key)
 
     # -- cadrage tables ------------------------------------------------------------------------
@@ -197,8 +198,10 @@ class EvaluationService(ServiceBase):
             rec = s.get(model, row_id)
             if rec is None or rec.deleted:
                 raise NotFound("Cette ligne a été supprimée entre-temps.")
-            setattr(rec, key, self._clean(entity, key, value))
-            self.touch(rec)
+            value = self._clean(entity, key, value)
+            if not same_json(getattr(rec, key), value):  # the value already stored: no new revision
+                setattr(rec, key, value)
+                self.touch(rec)
             return Change(entity, row_id, rec.evaluation_id, key)
 
     def delete_row(self, entity: str, row_id: str) -> Change:
