@@ -3,8 +3,9 @@ signal, then saves answers of one form response as fast as it can.
 
     python save_worker.py DATABASE RESPONSE_ID PREFIX COUNT GO_FILE
 
-Each save writes the key `PREFIX.N` (a new key per save). Prints, as JSON on stdout, the keys whose
-save returned (acknowledged) and the messages of the saves that failed.
+Prints "ready" once connected; then each save writes the key `PREFIX.N` (a new key per save).
+Prints, as JSON on stdout, the keys whose save returned (acknowledged) and the messages of the
+saves that failed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def main(target: str, response_id: str, prefix: str, count: int, go_file: str) -
 
     services = Services.open(target)
     services.forms.get(response_id)  # connected and warmed up before the start
+    print("ready", flush=True)
     go = Path(go_file)
     deadline = time.monotonic() + 30
     while not go.exists() and time.monotonic() < deadline:

@@ -52,6 +52,8 @@ def test_two_processes_saving_answers_of_one_response_lose_none(machine_a, evalu
         )
         for prefix in ("a", "b")
     ]
+    for w in workers:  # both connected: they start together
+        assert w.stdout.readline().strip() == "ready", w.stderr.read()
     go.touch()
     reports = []
     for w in workers:

@@ -110,3 +110,29 @@ def test_closing_tries_the_pending_saves_again(qtbot, ctx, services, evaluation_
     assert ctx.flush_pending()  # what the main window does before it closes
     assert stored(services, evaluation_id)[FIELD] == "4 par an"
     assert not row.is_unsaved()
+
+
+def test_a_cadrage_line_refused_stays_unsaved_then_saves_on_tab(qtbot, ctx, services, evaluation_id, locked, monkeypatch):
+    from desktop_app.ui.views.cadrage.view import CadrageView
+
+    monkeypatch.setattr(context, "QUICK_WAIT_MS", 50)
+    monkeypatch.setattr(context, "RETRY_DELAYS_MS", (60_000,))
+    view = CadrageView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    line = view.territory.title
+    line.edit.setFocus()
+    qtbot.keyClicks(line.edit, "Évaluation finale")
+    with qtbot.waitSignal(ctx.saveFailed, timeout=2000):
+        qtbot.keyClick(line.edit, Qt.Key.Key_Tab)
+    assert line.is_unsaved() and line.unsaved.isVisible() and "conservée" in line.unsaved.text()
+
+    locked.release()
+    line.edit.setFocus()
+    with qtbot.waitSignal(ctx.unsavedChanged, timeout=2000):
+        qtbot.keyClick(line.edit, Qt.Key.Key_Tab)  # the same text
+    assert not line.is_unsaved() and not line.unsaved.isVisible()
+    assert services.evaluations.get(evaluation_id).title == "Évaluation finale"
