@@ -198,6 +198,11 @@ def test_same_version_other_content_is_a_conflict_not_a_hash_draw(tmp_path):
         assert a.forms.get(rid).answers == {"gouvernance.commentaire": "A"}
         with b.store.engine.connect() as conn:
             assert conn.execute(select(FormResponse.revision).where(FormResponse.id == rid)).scalar() == 1
+        # B keeps its text: sent to A, it settles A's conflict the same way
+        [conflict] = b.sync.conflicts(eid)
+        b.sync.resolve(conflict.id, "local")
+        assert exchange(b, a, tmp_path, eid, "b2")["conflicts"] == 0
+        assert a.forms.get(rid).answers == {"gouvernance.commentaire": "B"} and a.sync.conflicts(eid) == []
     finally:
         a.close()
         b.close()
