@@ -49,7 +49,8 @@ class ServiceBase:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self.store.sessions() as session:
+        """A session to read with (inside a `tx()` of this thread: that transaction's)."""
+        with self.store.read() as session:
             yield session
 
     @property

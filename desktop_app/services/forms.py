@@ -86,7 +86,10 @@ class FormService(ServiceBase):
         found = self.find(evaluation_id, tool_id, subject_type, subject_id)
         if found:
             return found[0]
-        return self.get(self.create(evaluation_id, tool_id, subject_type, subject_id, label))
+        with self.tx():  # looked up again with the write lock held: another window may have made it
+            found = self.find(evaluation_id, tool_id, subject_type, subject_id)
+            rid = found[0].id if found else self.create(evaluation_id, tool_id, subject_type, subject_id, label)
+        return self.get(rid)
 
     def find(self, evaluation_id: str, tool_id: str | None = None, subject_type: str | None = None, subject_id: str | None = None) -> list[ResponseData]:
         stmt = select(FormResponse).where(FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False))

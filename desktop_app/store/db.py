@@ -81,6 +81,17 @@ class Store:
                 self._writing.session = None
 
     @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session to read with; inside a write on the same thread, that write's session (what
+        it has written so far is seen, and its lock keeps the rest as read)."""
+        outer = getattr(self._writing, "session", None)
+        if outer is not None:
+            yield outer
+            return
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """`write` for Core statements."""
         outer = getattr(self._writing, "session", None)
