@@ -136,3 +136,40 @@ def test_a_cadrage_line_refused_stays_unsaved_then_saves_on_tab(qtbot, ctx, serv
         qtbot.keyClick(line.edit, Qt.Key.Key_Tab)  # the same text
     assert not line.is_unsaved() and not line.unsaved.isVisible()
     assert services.evaluations.get(evaluation_id).title == "Évaluation finale"
+
+
+def test_closing_the_window_with_a_save_still_refused_asks_first(qtbot, ctx, services, evaluation_id, locked, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.ui.main_window import MainWindow
+
+    monkeypatch.setattr(context, "QUICK_WAIT_MS", 50)
+    monkeypatch.setattr(context, "RETRY_DELAYS_MS", (60_000,))
+    monkeypatch.setattr("desktop_app.store.db.BUSY_TIMEOUT_MS", 50)  # the last try before closing waits this long
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_evaluation(evaluation_id, "cadrage")
+    line = window.views["cadrage"].territory.title
+    line.edit.setText("Évaluation finale")
+    line.flush()
+    assert line.is_unsaved() and window.save_label.text() == "⚠ Non enregistré"
+
+    asked: list[str] = []
+
+    def answer(button_text: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == button_text).click()
+
+    QTimer.singleShot(0, lambda: answer("Annuler"))
+    assert not window.close()  # still locked: the user is asked, and stays
+    assert window.isVisible() and "Une modification n'a pas pu être enregistrée" in asked[0]
+
+    locked.release()
+    assert window.close()  # tried again before closing: stored, nothing asked
+    assert len(asked) == 1
+    assert services.evaluations.get(evaluation_id).title == "Évaluation finale"
