@@ -25,7 +25,7 @@ from desktop_app.core.action_plan import (
 )
 from desktop_app.core.validation import AnswerError, coerce
 from desktop_app.kit.forms import Form, FormField, compile_tool, field_index
-from desktop_app.services.base import Change, NotFound, ServiceError
+from desktop_app.services.base import Change, NotFound, ServiceError, one_write
 
 PLAN_TOOL = "methode-actions"
 BANK_TOOL = "questions-actions"
@@ -117,6 +117,7 @@ class PlanMixin:
         found = self.services.forms.find(action.evaluation_id, PLAN_TOOL, SUBJECT, action_id)
         return action, (found[0] if found else None)
 
+    @one_write
     def ensure_sheet(self, action_id: str) -> str:
         """The id of the action's method sheet, created (identified, reasons pre-filled) if needed."""
         action, sheet = self._sheet(action_id)
@@ -161,6 +162,7 @@ class PlanMixin:
         change = self.services.forms.set_answer(rid, "plan", rows)
         return Change("action_plan", action_id, change.evaluation_id, key)
 
+    @one_write
     def add_question(self, action_id: str, text: str, criterion: str = "", ref: str | None = None) -> Change:
         text = " ".join((text or "").split())
         if not text:
@@ -176,6 +178,7 @@ class PlanMixin:
                 row["critere"] = criterion
         return self._save_rows(action_id, plan.response_id, [*plan.rows, row])
 
+    @one_write
     def set_bank_question(self, action_id: str, ref: str, on: bool) -> Change:
         """Pick (or drop) a question of the bank for this action."""
         plan = self.plan(action_id)
@@ -190,6 +193,7 @@ class PlanMixin:
         rows = [r for r in plan.rows if r.get("ref") != ref]
         return self._save_rows(action_id, plan.response_id, rows)
 
+    @one_write
     def update_question(self, action_id: str, uid: str, key: str, value: Any) -> Change:
         """Edit one cell of the plan; values are read as the kit's field would (dates typed
         JJ/MM/AAAA, methods as a list of values…)."""
@@ -222,11 +226,13 @@ class PlanMixin:
             raise NotFound("Cette question a été retirée du plan entre-temps.")
         return self._save_rows(action_id, plan.response_id, rows, key)
 
+    @one_write
     def remove_question(self, action_id: str, uid: str) -> Change:
         plan = self.plan(action_id)
         rows = [r for r in plan.rows if r.get("uid") != uid]
         return self._save_rows(action_id, plan.response_id, rows)
 
+    @one_write
     def move_question(self, action_id: str, uid: str, delta: int) -> Change:
         plan = self.plan(action_id)
         rows = list(plan.rows)

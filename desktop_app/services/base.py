@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
 from desktop_app.services.errors import Change, NotFound, ServiceError  # noqa: F401  (re-exported)
 from desktop_app.store.db import Store, ensure_device_row
 from desktop_app.store.models import Synced, utcnow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_write(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a service method in one write transaction (`ServiceBase.tx`).
+
+    For a method that reads through other methods (each with its session) and ends with a save
+    built from what it read: with the write lock held from the start, no other save can come
+    in between, and the saves it makes join this transaction."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0].tx():  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 class ServiceBase:
@@ -19,13 +40,17 @@ class ServiceBase:
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
-        """One transaction: committed at the end of the block, rolled back on error."""
-        with self.store.sessions() as session, session.begin():
+        """One write transaction: committed at the end of the block, rolled back on error.
+
+        It holds the write lock from its start (`Store.write`), so a record read in it is still
+        the stored one when it is written back: concurrent saves never overwrite each other."""
+        with self.store.write() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self.store.sessions() as session:
+        """A session to read with (inside a `tx()` of this thread: that transaction's)."""
+        with self.store.read() as session:
             yield session
 
     @property
@@ -50,5 +75,30 @@ class ServiceBase:
 
 def ensure_device_id(store: Store) -> str:
     """This database's device id (created with the database, or now for an older one)."""
-    with store.engine.begin() as conn:
+    with store.write_connection() as conn:
         return ensure_device_row(conn)
+
+
+def same_json(a: object, b: object) -> bool:
+    """Whether two JSON values would be stored identically (True is not 1, 1.0 is not 1)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (str, int, float, bool)) or a is None:
+        return a == b
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def is_empty_answer(value: object) -> bool:
+    """An answer that is not stored (saving it removes the key)."""
+    return value is None or value == "" or value == []
+
+
+def answer_unchanged(answers: dict | None, key: str, value: object) -> bool:
+    """Whether saving `value` under `key` would leave `answers` as they are (nothing to write,
+    no revision to bump)."""
+    answers = answers or {}
+    if is_empty_answer(value):
+        return key not in answers
+    return key in answers and same_json(answers[key], value)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from desktop_app.core.cadrage import CIVILITIES, TABLES, CadrageCompletion, cadrage_completion
 from desktop_app.core.french import AnswerError, guess_article, normalize_article
 from desktop_app.core.identifiers import GENERATIONS, normalize_siren
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Commune, Evaluation, Milestone, Partner, Qpv, TeamMember
@@ -151,8 +151,9 @@ class EvaluationService(ServiceBase):
             value = list(value)
         with self.tx() as s:
             ev = self._evaluation(s, evaluation_id)
-            setattr(ev, key, value)
-            self.touch(ev)
+            if not same_json(getattr(ev, key), value):  # the value already stored: no new revision
+                setattr(ev, key, value)
+                self.touch(ev)
         return Change("evaluation", evaluation_id, evaluation_id, key)
 
     # -- cadrage tables ------------------------------------------------------------------------
@@ -203,8 +204,11 @@ class EvaluationService(ServiceBase):
             rec = s.get(model, row_id)
             if rec is None or rec.deleted:
                 raise NotFound("Cette ligne a été supprimée entre-temps.")
+            value = self._clean(entity, key, value)
             old = getattr(rec, key)
-            setattr(rec, key, self._clean(entity, key, value))
+            if same_json(old, value):  # the value already stored: no new revision
+                return Change(entity, row_id, rec.evaluation_id, key)
+            setattr(rec, key, value)
             self.touch(rec)
             if entity == "partner" and key == "organisation" and rec.article in ("", guess_article(old)):
                 # the article was the guess for the old name: guess again (the table reloads)

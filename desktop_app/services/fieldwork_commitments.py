@@ -115,6 +115,9 @@ class CommitmentsMixin(FieldworkBase):
         if found:
             return found[0]
         with self.tx() as s:
+            found = self.services.forms.find(evaluation_id, COMMITMENTS_TOOL, "commitments")
+            if found:  # made meanwhile by another window (looked up again with the write lock held)
+                return found[0]
             ev = self._evaluation(s, evaluation_id)
             rec = self._new_response(
                 s, ev, COMMITMENTS_TOOL, "commitments", evaluation_id, "Suivi des engagements"

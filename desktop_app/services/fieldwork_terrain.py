@@ -27,7 +27,7 @@ from desktop_app.core.fieldwork import (
 )
 from desktop_app.core.fieldwork_synthesis import EXCERPT_KINDS, Excerpt, excerpts_of, match_qpv
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.services.base import Change, ServiceError
+from desktop_app.services.base import Change, ServiceError, answer_unchanged
 from desktop_app.services.fieldwork_base import FieldworkBase, theme_label
 from desktop_app.store.models import FormResponse
 from desktop_app.store.models_fieldwork import Immersion, Testimony, Workshop
@@ -247,6 +247,8 @@ class TerrainMixin(FieldworkBase):
             response = self._response(s, rec.response_id)
             if response is None:
                 raise ServiceError("La fiche de ce témoignage a été supprimée.")
+            if answer_unchanged(response.answers, key, value):  # nothing to write: no new revision
+                return Change("testimony", rec.id, rec.evaluation_id, key)
             answers = dict(response.answers or {})
             if value is None or value == "" or value == []:
                 answers.pop(key, None)

@@ -8,7 +8,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.base import (
+    Change,
+    NotFound,
+    ServiceBase,
+    ServiceError,
+    answer_unchanged,
+    is_empty_answer,
+    same_json,
+)
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Evaluation, FormResponse
@@ -78,7 +86,10 @@ class FormService(ServiceBase):
         found = self.find(evaluation_id, tool_id, subject_type, subject_id)
         if found:
             return found[0]
-        return self.get(self.create(evaluation_id, tool_id, subject_type, subject_id, label))
+        with self.tx():  # looked up again with the write lock held: another window may have made it
+            found = self.find(evaluation_id, tool_id, subject_type, subject_id)
+            rid = found[0].id if found else self.create(evaluation_id, tool_id, subject_type, subject_id, label)
+        return self.get(rid)
 
     def find(self, evaluation_id: str, tool_id: str | None = None, subject_type: str | None = None, subject_id: str | None = None) -> list[ResponseData]:
         stmt = select(FormResponse).where(FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False))
@@ -126,12 +137,18 @@ class FormService(ServiceBase):
             return self._data(self._record(s, response_id))
 
     def set_answer(self, response_id: str, key: str, value: Any) -> Change:
-        """Save one answer (None or empty removes it)."""
+        """Save one answer (None or empty removes it).
+
+        Only that key changes, in the answers as stored when the write lock is held: another
+        window or process saving another key of the same response in the meantime keeps its
+        answer. Saving the value already stored writes nothing (the revision is not bumped)."""
         with self.tx() as s:
-            rec = self._record(s, response_id)
+            rec = self._record(s, response_id, lock=True)
+            if answer_unchanged(rec.answers, key, value):
+                return Change("form_response", rec.id, rec.evaluation_id, key)
             answers = dict(rec.answers or {})
-            if value is None or value == "" or value == []:
-                answers.pop(key, None)
+            if is_empty_answer(value):
+                del answers[key]
             else:
                 answers[key] = value
             rec.answers = answers
@@ -139,38 +156,45 @@ class FormService(ServiceBase):
             return Change("form_response", rec.id, rec.evaluation_id, key)
 
     def set_answers(self, response_id: str, answers: dict[str, Any]) -> Change:
+        """Replace every answer of a response (an import, a copy): the given dict is the whole."""
         with self.tx() as s:
-            rec = self._record(s, response_id)
-            rec.answers = {k: v for k, v in answers.items() if v not in (None, "", [])}
-            self.touch(rec)
+            rec = self._record(s, response_id, lock=True)
+            kept = {k: v for k, v in answers.items() if v not in (None, "", [])}
+            if not same_json(rec.answers or {}, kept):
+                rec.answers = kept
+                self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id)
 
     def set_status(self, response_id: str, status: str) -> Change:
         if status not in STATUSES:
             raise ServiceError(f"Statut inconnu : {status}")
         with self.tx() as s:
-            rec = self._record(s, response_id)
-            rec.status = status
-            self.touch(rec)
+            rec = self._record(s, response_id, lock=True)
+            if rec.status != status:
+                rec.status = status
+                self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, "status")
 
     def set_label(self, response_id: str, label: str) -> Change:
         with self.tx() as s:
-            rec = self._record(s, response_id)
-            rec.label = label
-            self.touch(rec)
+            rec = self._record(s, response_id, lock=True)
+            if rec.label != label:
+                rec.label = label
+                self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, "label")
 
     def delete(self, response_id: str) -> Change:
         with self.tx() as s:
-            rec = self._record(s, response_id)
+            rec = self._record(s, response_id, lock=True)
             rec.deleted = True
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id)
 
     @staticmethod
-    def _record(s, response_id: str) -> FormResponse:
-        rec = s.get(FormResponse, response_id)
+    def _record(s, response_id: str, lock: bool = False) -> FormResponse:
+        """The response; `lock`: its row locked until the transaction ends (PostgreSQL's
+        SELECT … FOR UPDATE; on SQLite the write transaction already holds the database)."""
+        rec = s.get(FormResponse, response_id, with_for_update=lock or None)
         if rec is None or rec.deleted:
             raise NotFound("Cette fiche a été supprimée ou n'existe pas.")
         return rec

@@ -37,7 +37,7 @@ from desktop_app.core.questionnaire_respondents import (
 from desktop_app.core.validation import completion, effective_answers, missing_required, validate
 from desktop_app.kit.forms import Form, compile_tool, field_index
 from desktop_app.kit.loader import Kit
-from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, answer_unchanged
 from desktop_app.services.questionnaire_excel import ExcelImportMixin, FileOutcome, FilePlan
 from desktop_app.services.questionnaire_invitees import Invitee, InviteeImport, InviteeMixin
 from desktop_app.store.models import FormResponse
@@ -227,6 +227,8 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             rec = s.get(FormResponse, response_id)
             if rec is None or rec.deleted:
                 raise NotFound("Cette réponse a été supprimée ou n'existe pas.")
+            if answer_unchanged(rec.answers, key, value):  # nothing to write: no new revision
+                return Change("form_response", rec.id, rec.evaluation_id, key)
             answers = dict(rec.answers or {})
             if value is None or value == "" or value == []:
                 answers.pop(key, None)

@@ -13,14 +13,17 @@ import logging
 import re
 import secrets
 import sqlite3
+import threading
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -68,9 +71,72 @@ class Store:
     sessions: sessionmaker[Session]
     url: str
     path: Path | None  # the SQLite file, None for a server database
+    # the write transaction open on each thread (`write`)
+    _writing: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction, committed at the end of the block, rolled back on error.
+
+        It holds the database's write lock from its start (BEGIN IMMEDIATE on SQLite, an advisory
+        lock on PostgreSQL): a read-modify-write inside it cannot interleave with another writer,
+        in this process or another one. A write opened inside another one on the same thread (a
+        service calling another) joins it as a savepoint: a second connection would wait for
+        the lock its own thread holds."""
+        outer = getattr(self._writing, "session", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
+            return
+        with self.sessions() as session, session.begin():
+            session.connection(execution_options=self._write_options())
+            self._writing.session = session
+            try:
+                yield session
+            finally:
+                self._writing.session = None
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session to read with; inside a write on the same thread, that write's session (what
+        it has written so far is seen, and its lock keeps the rest as read)."""
+        outer = getattr(self._writing, "session", None)
+        if outer is not None:
+            yield outer
+            return
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """`write` for Core statements."""
+        outer = getattr(self._writing, "session", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer.connection()
+            return
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**self._write_options())
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def waiting(self, ms: int) -> Iterator[None]:
+        """Write transactions begun in this block (on this thread) wait at most `ms` for another
+        writer, then fail ("database is locked") rather than wait the whole busy timeout."""
+        before = getattr(self._writing, "wait_ms", None)
+        self._writing.wait_ms = ms
+        try:
+            yield
+        finally:
+            self._writing.wait_ms = before
+
+    def _write_options(self) -> dict:
+        wait = getattr(self._writing, "wait_ms", None)
+        return {WRITE: True} if wait is None else {WRITE: True, WAIT_MS: wait}
 
 
 def to_url(target: str | Path) -> str:
@@ -104,13 +170,67 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
+# How long a statement waits for another connection's write lock before failing with
+# "database is locked" (SQLite's busy timeout, in milliseconds).
+BUSY_TIMEOUT_MS = 5000
+
+# The execution option that marks a write transaction (`Store.write`): its lock is taken when it
+# begins, before its first read, so that what it reads is still true when it writes.
+WRITE = "evalkit_write"
+
+# With it, how long (ms) the write transaction waits for the lock, instead of the busy timeout
+# (`Store.waiting`: a save from a window that would rather be retried than freeze the window).
+WAIT_MS = "evalkit_wait_ms"
+
+# PostgreSQL: the transaction-scoped advisory lock every write transaction takes first (the same
+# one writer at a time as SQLite's BEGIN IMMEDIATE, across processes and machines).
+PG_WRITE_LOCK = 0x45564B51  # "EVKQ"
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # SQLAlchemy emits BEGIN itself (`_sqlite_begin`): pysqlite would otherwise start the
+    # transaction only at the first write, after the reads a read-modify-write depends on.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    """SQLAlchemy's documented recipe for SQLite transactions: a write transaction takes the
+    write lock at once (BEGIN IMMEDIATE: it waits up to the busy timeout, or its own `WAIT_MS`,
+    for another writer to finish); a read transaction is deferred and never blocks (WAL)."""
+    options = conn.get_execution_options()
+    if not options.get(WRITE):
+        conn.exec_driver_sql("BEGIN")
+        return
+    wait = options.get(WAIT_MS)
+    if wait is None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
+
+
+def _pg_begin(conn) -> None:
+    """A write transaction first waits for the other writers to finish (released at commit or
+    rollback): its reads then see their last commits, and nothing it read changes before it
+    writes. With `WAIT_MS`, it waits that long at most ("lock timeout")."""
+    options = conn.get_execution_options()
+    if not options.get(WRITE):
+        return
+    wait = options.get(WAIT_MS)
+    if wait is not None:
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait)}ms'")
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+    if wait is not None:
+        conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
 
 
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -143,8 +263,12 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"check_same_thread": False}, json_serializer=json_text, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=json_text, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=json_text, hide_parameters=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", _pg_begin)
+    return engine
 
 
 def alembic_config(url: str) -> Config:
@@ -248,7 +372,7 @@ def upgrade(engine: Engine, url: str, revision: str = "heads") -> None:
     from alembic import command
 
     cfg = alembic_config(url)
-    with engine.begin() as conn:
+    with engine.connect() as conn, conn.execution_options(**{WRITE: True}).begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         if revision == "heads":

@@ -2,15 +2,24 @@
 
 For each record of a bundle, with L the local row and R the incoming one:
 - no L: inserted;
-- same version (or same content): unchanged (the greater bookkeeping is kept so both sides end
-  identical);
+- same content: unchanged (the greater bookkeeping is kept so both sides end identical);
+- same version, other content: a pseudonymised copy leaves L as it is; a complete copy of a
+  record held pseudonymised completes it; any other difference is a conflict (an edit that
+  skipped the bookkeeping, or a forged version);
 - L's version is in R's history: R descends from L, it updates L;
 - R's version is one this database already held: R is older, L stays;
-- neither, and this record was never exchanged before: the higher revision wins, a tie is a
-  conflict;
+- neither, and this record was never exchanged before (no known version: a copied database):
+  when one device wrote both versions, the higher revision descends from the other and wins;
+  written by two devices, both were edited: a conflict;
 - otherwise both changed since they last exchanged: L stays and a conflict keeps both versions
   until the user chooses (`resolve`). The chosen version gets a revision above both, so it
   descends from both and travels back as a plain update: exchanging both ways converges.
+
+So a local edit made since the last exchange with the sending machine (a version it has not
+seen) is never overwritten: at worst both are kept in a conflict. The import runs in one write
+transaction that holds the database's write lock from its start (`Store.write`): a save from a
+window waits for it and then changes the imported version, or comes first and is then this
+local edit.
 
 A pseudonymised bundle never overwrites the local value of a column it pseudonymised; on a
 database holding the evaluation complete, it never replaces a record with a masked text or a
@@ -377,16 +386,18 @@ def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pen
         same_content = content_hash(mine, redacted) == content_hash(remote, redacted)
         if l_vid == r_vid and not same_content:
             # Same version, other content: our copy came pseudonymised and this one is complete
-            # (take it), or an edit skipped the bookkeeping (both sides keep the same one).
-            if bundle.privacy == "complete" and (
-                _differs_only_in(mine, remote, privacy_columns(st)) or altered(mine)
-                or content_hash(remote) > content_hash(mine)
-            ):
+            # (take it; also when our copy was altered by a pseudonymised file); otherwise an edit
+            # skipped the bookkeeping on one side, or the version is forged: neither side is taken
+            # for the other without the user (a conflict).
+            if bundle.privacy != "complete":  # a pseudonymised copy never replaces what is held
+                result.add(table, UNCHANGED)
+                learned.add((rid, r_vid))
+            elif _differs_only_in(mine, remote, privacy_columns(st)) or altered(mine):
                 conn.execute(update(st.table).where(st.table.c.id == rid).values(**{k: v for k, v in values.items() if k != "id"}))
                 result.add(table, UPDATED)
+                learned.add((rid, r_vid))
             else:
-                result.add(table, UNCHANGED)
-            learned.add((rid, r_vid))
+                _conflict(session, st, mine, remote, r_hist, bundle, source, conflicts, result)
             continue
         if same_content:
             outcome = UNCHANGED
@@ -403,7 +414,11 @@ def _merge_rows(session, st, pairs, bundle, result, local, known, conflicts, pen
             newer = True
         elif r_vid in mine_known:
             newer = False
-        elif not mine_known and remote.get("revision", 0) != mine.get("revision", 0):
+        elif (
+            not mine_known
+            and remote.get("revision", 0) != mine.get("revision", 0)
+            and remote.get("device_id") == mine.get("device_id")
+        ):  # never exchanged, one device's line of versions: the later one descends from the other
             newer = remote.get("revision", 0) > mine.get("revision", 0)
         else:
             _conflict(session, st, mine, remote, r_hist, bundle, source, conflicts, result)

@@ -170,7 +170,7 @@ def export_evaluation(
     """
     import hashlib
 
-    with services.store.sessions() as session, session.begin():
+    with services.store.write() as session:  # the versions exported are remembered: a write
         evaluation, outcome, versions, data_digest = collect(session, evaluation_id, level, lambda k, v: _kit_rules(services, k, v))
         if unless_digest is not None and data_digest == unless_digest:
             return None

@@ -352,6 +352,11 @@ class MainWindow(QMainWindow):
 
     # -- status --------------------------------------------------------------------------------
     def _on_saved(self, when: datetime) -> None:
+        pending = self.ctx.pending_count() if self.ctx is not None else 0
+        if pending:  # another save still waits for the database
+            self.save_label.setStyleSheet("color: #c62828; font-weight: 600;")
+            self.save_label.setText(f"⚠ {pending} modification{'s' if pending > 1 else ''} en attente d'enregistrement")
+            return
         self.save_label.setStyleSheet("color: #2e7d32;")
         self.save_label.setText(f"✔ Enregistré à {when:%H:%M:%S}")
 
@@ -368,6 +373,26 @@ class MainWindow(QMainWindow):
                 self.side_title.setText(summary.territory_name or summary.display_name)
                 self.side_subtitle.setText(f"{summary.generation_label}\nKit {summary.kit_version}")
 
+    def _save_pending(self) -> bool:
+        """Before closing: the saves that failed (locked database...) are tried once more; if some
+        still cannot be stored, the user chooses to wait and retry, quit anyway, or stay."""
+        while not self.ctx.flush_pending():
+            n = self.ctx.pending_count()
+            what = f"{n} modifications n'ont pas pu être enregistrées" if n > 1 else "Une modification n'a pas pu être enregistrée"
+            box = QMessageBox(QMessageBox.Icon.Warning, "Modifications non enregistrées",
+                              f"{what} : la base de données est occupée (import en cours ou autre programme) "
+                              "ou inaccessible. Réessayez dans un instant, ou quittez sans les enregistrer.", parent=self)
+            retry = box.addButton("Réessayer", QMessageBox.ButtonRole.AcceptRole)
+            quit_ = box.addButton("Quitter sans les enregistrer", QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(retry)
+            box.exec()
+            if box.clickedButton() is quit_:
+                return True
+            if box.clickedButton() is not retry:
+                return False
+        return True
+
     def _flush_views(self) -> None:
         for view in self.views.values():
             flush = getattr(view, "flush", None)
@@ -376,6 +401,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush_views()
+        if self.ctx is not None and not self._save_pending():
+            event.ignore()
+            return
         if self.ctx is not None:
             self.ctx.settings.set("window/geometry", bytes(self.saveGeometry()))
             self.ctx.settings.sync()

@@ -1,14 +1,37 @@
 """Line and text editors that save as the user types (debounced) and when they leave the field,
-with a French validation message shown in place."""
+with a French validation message shown in place.
+
+Their owner says when a committed text could not be stored (`mark_unsaved`, usually through
+`AppContext.follow_saves`): the editor shows it in red and commits the same text again when it
+is left or edited, until it is stored.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 DEBOUNCE_MS = 400
+
+
+class _OnFocusOut(QObject):
+    def __init__(self, parent: QObject, callback: Callable[[], None]):
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.FocusOut:
+            self._callback()
+        return False
+
+
+def _show_invalid(widget, invalid: bool, tip: str) -> None:
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.setToolTip(tip)
 
 
 class AutosaveLine(QWidget):
@@ -24,21 +47,34 @@ class AutosaveLine(QWidget):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
+        self.unsaved = QLabel(self)
+        self.unsaved.setObjectName("fieldUnsaved")
+        self.unsaved.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.unsaved.setWordWrap(True)
+        self.unsaved.hide()
         self._check = check
         self._last = ""
+        self._unsaved = False
+        self._sent = 0
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
         self.edit.textEdited.connect(lambda _t: (self._timer.start(), self._validate()))
         self.edit.editingFinished.connect(self.flush)
+        # left unchanged, a line edit says nothing: a text not stored yet is sent again then
+        self.edit.installEventFilter(_OnFocusOut(self, self._on_left))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.edit)
         layout.addWidget(self.error)
+        layout.addWidget(self.unsaved)
         self.setFocusProxy(self.edit)
 
     def set_value(self, text: str) -> None:
+        """Show a stored text (of this record or another: a mark of unsaved text is cleared)."""
         self._last = text or ""
+        self._unsaved = False
+        self.unsaved.hide()
         self.edit.setText(self._last)
         self.edit.setCursorPosition(0)
         self._validate()
@@ -50,18 +86,31 @@ class AutosaveLine(QWidget):
         self._timer.stop()
         text = self.edit.text()
         self._validate()
-        if text != self._last:
+        if text != self._last or self._unsaved:
             self._last = text
+            self._sent += 1
             self.committed.emit(text)
+
+    def mark_unsaved(self, message: str) -> None:
+        """The text committed last is not stored (`message`: why, in French), or now is ("")."""
+        self._unsaved = bool(message)
+        self.unsaved.setText(f"⚠ {message}" if message else "")
+        self.unsaved.setVisible(bool(message))
+        self._validate()
+
+    def is_unsaved(self) -> bool:
+        return self._unsaved
+
+    def _on_left(self) -> None:
+        if self._unsaved:  # after the commit the same focus change may make
+            sent = self._sent
+            QTimer.singleShot(0, self, lambda: self._unsaved and self._sent == sent and self.flush())
 
     def _validate(self) -> None:
         msg = self._check(self.edit.text()) if self._check else None
         self.error.setText(msg or "")
         self.error.setVisible(bool(msg))
-        self.edit.setProperty("invalid", bool(msg))
-        self.edit.style().unpolish(self.edit)
-        self.edit.style().polish(self.edit)
-        self.edit.setToolTip(msg or "")
+        _show_invalid(self.edit, bool(msg) or self._unsaved, msg or self.unsaved.text())
 
     @property
     def message(self) -> str:
@@ -74,13 +123,17 @@ class AutosaveText(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._last = ""
+        self._unsaved = False
         self.setTabChangesFocus(True)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.flush)
         self.textChanged.connect(self._timer.start)
 
     def set_value(self, text: str) -> None:
+        """Show a stored text (of this record or another: a mark of unsaved text is cleared)."""
         self._last = text or ""
+        if self._unsaved:
+            self.mark_unsaved("")
         self.blockSignals(True)
         self.setPlainText(self._last)
         self.blockSignals(False)
@@ -88,9 +141,18 @@ class AutosaveText(QPlainTextEdit):
     def flush(self) -> None:
         self._timer.stop()
         text = self.toPlainText()
-        if text != self._last:
+        if text != self._last or self._unsaved:
             self._last = text
             self.committed.emit(text)
+
+    def mark_unsaved(self, message: str) -> None:
+        """The text committed last is not stored (`message`: why, in French, shown as the
+        tooltip of the red frame), or now is ("")."""
+        self._unsaved = bool(message)
+        _show_invalid(self, self._unsaved, f"⚠ {message}" if message else "")
+
+    def is_unsaved(self) -> bool:
+        return self._unsaved
 
     def focusOutEvent(self, event) -> None:
         self.flush()

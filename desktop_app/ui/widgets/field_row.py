@@ -3,7 +3,9 @@
 `FieldRow` wraps an editor from `field_widgets`: it coerces what the user typed into the stored
 value (`core.validation.coerce`), shows French validation messages in red, the RGPD notice and
 live personal-data warnings for sensitive fields, and emits `committed(field id, value)` once per
-real change (text: after a pause of `DEBOUNCE_MS` or when the field is left).
+real change (text: after a pause of `DEBOUNCE_MS` or when the field is left). Its owner says when
+a committed answer could not be stored (`mark_unsaved`): the row shows it in red and commits the
+same answer again when the field is left or changed, until it is stored.
 `RepeatGroupEditor` is the editor of a repeat group: a list of sub-forms made of FieldRows.
 """
 
@@ -84,6 +86,8 @@ class FieldRow(QWidget):
         self._invalid: str | None = None
         self._required_error = False
         self._loading = False
+        self._unsaved = False  # the last committed answer is not stored (yet)
+        self._sent = 0  # commits emitted (a retry on leaving waits for the commit in progress)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(4)
@@ -119,6 +123,7 @@ class FieldRow(QWidget):
         # show one, and every widget of a long form costs styling and layout time.
         self._error_label: QLabel | None = None
         self._privacy_label: QLabel | None = None
+        self._unsaved_label: QLabel | None = None
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -127,6 +132,7 @@ class FieldRow(QWidget):
         self.editor.typing.connect(self._on_typing)
         self.editor.changed.connect(self._on_changed)
         self.editor.finished.connect(self._on_finished)
+        self.editor.left.connect(self._on_left)
 
     @property
     def error_label(self) -> QLabel:
@@ -141,6 +147,13 @@ class FieldRow(QWidget):
         if self._privacy_label is None:
             self._privacy_label = self._message_label("privacyWarning", after=self.error_label)
         return self._privacy_label
+
+    @property
+    def unsaved_label(self) -> QLabel:
+        """The red note of an answer not stored yet (hidden when it is)."""
+        if self._unsaved_label is None:
+            self._unsaved_label = self._message_label("fieldUnsaved", after=self.editor)
+        return self._unsaved_label
 
     def _message_label(self, object_name: str, after: QWidget) -> QLabel:
         label = wrap_label("", object_name, parent=self)
@@ -160,8 +173,24 @@ class FieldRow(QWidget):
     def has_pending(self) -> bool:
         return self._timer.isActive()
 
+    def is_unsaved(self) -> bool:
+        return self._unsaved
+
+    def mark_unsaved(self, message: str) -> None:
+        """Show that the answer committed last is not stored (`message` says why and what
+        happens), or that it now is (""). While it is not, leaving or changing the field commits
+        it again, even unchanged."""
+        self._unsaved = bool(message)
+        if message or self._unsaved_label is not None:
+            self.unsaved_label.setText(f"⚠ {message}" if message else "")
+            self.unsaved_label.setVisible(bool(message))
+        self._show_error()
+
     def set_value(self, value: Any) -> None:
-        """Show a stored value; emits nothing."""
+        """Show a stored value; emits nothing. An answer typed and not stored yet stays shown
+        (it is still being saved)."""
+        if self._unsaved:
+            return
         self._timer.stop()
         self._loading = True
         try:
@@ -190,6 +219,18 @@ class FieldRow(QWidget):
             self._timer.stop()
             self.commit(polish=True)
 
+    def _on_left(self) -> None:
+        """The field was left: an answer not stored is sent again, unchanged (after the commit
+        the same focus change may make, which is then the new attempt)."""
+        if self._unsaved and not self._loading:
+            sent = self._sent
+            QTimer.singleShot(0, self, lambda: self._retry_after_leaving(sent))
+
+    def _retry_after_leaving(self, sent: int) -> None:
+        if self._unsaved and self._sent == sent:
+            self._timer.stop()
+            self.commit(polish=True)
+
     def flush(self) -> None:
         """Commit a pending (debounced) edit now."""
         if isinstance(self.editor, RepeatGroupEditor):
@@ -214,8 +255,9 @@ class FieldRow(QWidget):
         self._check_privacy(value)
         if polish:
             self.editor.polish(value)
-        if not same_value(value, self._value):
+        if self._unsaved or not same_value(value, self._value):
             self._value = value
+            self._sent += 1
             self.committed.emit(self.field.id, value)
 
     # ----------------------------------------------------------------- messages
@@ -229,7 +271,7 @@ class FieldRow(QWidget):
         if message or self._error_label is not None:
             self.error_label.setText(message or "")
             self.error_label.setVisible(bool(message))
-        self.editor.set_invalid(bool(message))
+        self.editor.set_invalid(bool(message) or self._unsaved)
 
     def _check_privacy(self, value: Any) -> None:
         if not self.field.sensitive:

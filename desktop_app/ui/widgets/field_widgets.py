@@ -8,6 +8,7 @@ Editors report user actions through three signals:
     changed   the answer changed by a click or a pick: commit now
     typing    text is being typed: commit after a short pause
     finished  the text part lost focus: commit now
+    left      the text part lost focus, changed or not (an answer not stored yet is sent again)
 Setting a value programmatically (`set_value`) never emits anything. An unanswered field
 stays empty (an empty number is not 0, an empty date is not today).
 """
@@ -54,6 +55,7 @@ class FieldEditor(QWidget):
     changed = Signal()
     typing = Signal()
     finished = Signal()
+    left = Signal()
 
     def __init__(self, field: FormField, parent: QWidget | None = None):
         super().__init__(parent)
@@ -108,6 +110,8 @@ class TextEditor(FieldEditor):
         self._layout.addLayout(row)
         self.edit.textEdited.connect(self.typing)
         self.edit.editingFinished.connect(self.finished)
+        # editingFinished is not emitted when the text did not change since its last emission
+        self.edit.installEventFilter(_FocusOutFilter(self, self.left.emit))
 
     def default_placeholder(self) -> str:
         return ""

@@ -22,7 +22,9 @@ is shown, so the window never freezes on a big grid; asking for a row not built 
 Widgets are created with their parent, top-down: a widget moved into an already styled parent
 has its whole subtree re-styled by Qt, which was most of the cost of a form.
 
-The renderer never touches the database: its owner saves on `answerChanged`. `answers()` holds
+The renderer never touches the database: its owner saves on `answerChanged`, and says which
+answers could not be stored (`mark_unsaved`, usually through `AppContext.follow_saves`): their
+fields show it and send the answer again when left. `answers()` holds
 every answer, those of hidden questions included (use `core.validation.effective_answers` to
 drop them); answers to questions the form does not know are kept untouched.
 """
@@ -103,6 +105,7 @@ class FormRenderer(QWidget):
         self._page_index = {f.id: i for i, p in enumerate(form.pages) for f in p.fields}
         self._views: list[PageView | None] = []  # pages mode: None until the section is first shown
         self._required_marks: set[str] = set()  # from the last check_complete, for sections built later
+        self._unsaved: dict[str, str] = {}  # field id -> why its answer is not stored yet
         self._sections: list[QWidget] = []  # scroll mode: the block of each page
         self._section_counts: list[QLabel] = []
         self._current_section = 0  # scroll mode
@@ -162,6 +165,8 @@ class FormRenderer(QWidget):
                 row.set_read_only(True)
             if field_id in self._required_marks:
                 row.show_required(True)
+            if field_id in self._unsaved:
+                row.mark_unsaved(self._unsaved[field_id])
             if self._visibility is not None:
                 row.refresh_visibility(self._visibility.answers)
         if self._visibility is not None:
@@ -373,6 +378,20 @@ class FormRenderer(QWidget):
             self._answers[field_id] = value
         self.answerChanged.emit(field_id, copy.deepcopy(value))
         self._refresh(emit=True)
+
+    def mark_unsaved(self, field_id: str, message: str) -> None:
+        """The answer to `field_id` could not be stored (`message`: why, in French), or now is
+        (""): shown on its field, which sends it again when left."""
+        if message:
+            self._unsaved[field_id] = message
+        else:
+            self._unsaved.pop(field_id, None)
+        row = self._rows.get(field_id)
+        if isinstance(row, FieldRow):
+            row.mark_unsaved(message)
+
+    def unsaved_fields(self) -> list[str]:
+        return list(self._unsaved)
 
     def _on_structure_changed(self) -> None:
         apply_tab_order(self)

@@ -71,6 +71,8 @@ QLabel#repeatItemTitle {{ font-weight: 600; color: {COLOR_TEXT}; }}
 QLabel#fieldLabel {{ font-weight: 600; color: {COLOR_TEXT}; }}
 QLabel#fieldHelp {{ color: {COLOR_MUTED}; }}
 QLabel#fieldError {{ color: {COLOR_ERROR}; }}
+QLabel#fieldUnsaved {{ background: #fdecea; color: {COLOR_ERROR}; border-left: 3px solid {COLOR_ERROR};
+    padding: 4px 8px; font-weight: 600; }}
 QLabel#privacyNotice {{ color: #7a5d00; }}
 QLabel#privacyWarning {{ background: #fff4e5; color: #7a3e00; border-left: 3px solid {COLOR_PARTIAL};
     padding: 4px 8px; }}

@@ -259,7 +259,9 @@ class PlanPanel(QWidget):
         self.renderer = FormRenderer(form, plan.answers, mode="scroll")
         action_id = self.action_id
         self.renderer.answerChanged.connect(
-            lambda key, value: self.ctx.apply(lambda: svc.set_sheet_answer(action_id, key, value)))
+            lambda key, value: self.ctx.apply(
+                lambda: svc.set_sheet_answer(action_id, key, value), key=("action_plan", action_id, key)))
+        self.ctx.follow_saves(self.renderer, ("action_plan", action_id), self.renderer.mark_unsaved)
         self.sheet_host.layout().addWidget(self.renderer)
 
     def _on_complete(self, on: bool) -> None:

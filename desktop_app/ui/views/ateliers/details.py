@@ -218,6 +218,13 @@ class WorkshopDetails(QScrollArea):
             w.setVisible(on)
 
     # -- saving --------------------------------------------------------------------------------
+    def mark_unsaved(self, key: str, message: str) -> None:
+        """The value of field `key` is not stored (`message`), or now is ("")."""
+        editor = {"title": self.title, "date": self.date, "start_time": self.start_time, "place": self.place,
+                  "facilitators": self.facilitators}.get(key)
+        if editor is not None:
+            editor.mark_unsaved(message)
+
     def _emit(self, key: str, value) -> None:
         if not self._loading:
             self.fieldCommitted.emit(key, value)

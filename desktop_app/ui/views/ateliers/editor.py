@@ -111,6 +111,7 @@ class WorkshopEditor(QWidget):
         self.notes = FormHost(ctx, mode="pages")
         self.details = WorkshopDetails()
         self.details.fieldCommitted.connect(self._save_field)
+        ctx.follow_saves(self.details, ("workshop",), self._mark_unsaved)
         self.photos = AttachmentsPanel(ctx, "documents")
         self.photos.countChanged.connect(self._photos_count)
         self.tabs = QTabWidget()
@@ -157,6 +158,8 @@ class WorkshopEditor(QWidget):
                 (q["code"], q["name"]) for q in self.ctx.services.evaluations.rows("qpv", self.evaluation_id)
             ]
             self.details.set_workshop(w, qpvs)
+            for key, message in self.ctx.unsaved(("workshop", w.id)).items():
+                self.details.mark_unsaved(key, message)
             self.photos.set_owner(self.evaluation_id, "workshop", w.id)
             self.tabs.setCurrentIndex(0)
 
@@ -205,7 +208,12 @@ class WorkshopEditor(QWidget):
             return
         fw = self.ctx.services.fieldwork
         wid = self.workshop.id
-        self.ctx.apply(lambda: fw.update_workshop(wid, key, value))
+        self.ctx.apply(lambda: fw.update_workshop(wid, key, value), key=("workshop", wid, key))
+
+    def _mark_unsaved(self, key: tuple, message: str) -> None:
+        workshop_id, field = key
+        if self.workshop is not None and workshop_id == self.workshop.id:
+            self.details.mark_unsaved(field, message)
 
     def toggle_complete(self) -> None:
         w = self.workshop

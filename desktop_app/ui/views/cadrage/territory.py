@@ -96,3 +96,9 @@ class TerritoryForm(QWidget):
     def flush(self) -> None:
         for w in (self.title, self.territory_name, self.siren, self.start_date, self.end_date, self.description):
             w.flush()
+
+    def mark_unsaved(self, key: str, message: str) -> None:
+        """The value of field `key` is not stored (`message`), or now is ("")."""
+        editor = getattr(self, key, None) if key in ("title", "territory_name", "siren", "start_date", "end_date", "description") else None
+        if editor is not None:
+            editor.mark_unsaved(message)

@@ -72,6 +72,7 @@ class CadrageView(QScrollArea):
         self.setWidget(page)
         ctx.watch(self, self._on_change)
         self.reload()
+        ctx.follow_saves(self.territory, ("evaluation", evaluation_id), self.territory.mark_unsaved)
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -114,7 +115,7 @@ class CadrageView(QScrollArea):
     # -- edits ---------------------------------------------------------------------------------
     def _save_field(self, key: str, value) -> None:
         ev = self.ctx.services.evaluations
-        self.ctx.apply(lambda: ev.update_evaluation(self.evaluation_id, key, value))
+        self.ctx.apply(lambda: ev.update_evaluation(self.evaluation_id, key, value), key=("evaluation", self.evaluation_id, key))
 
     def _add(self, entity: str) -> str | None:
         ev = self.ctx.services.evaluations

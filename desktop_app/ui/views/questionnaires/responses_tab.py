@@ -285,6 +285,7 @@ class ResponsesTab(QWidget):
 
         self.renderer = FormRenderer(self.form, data.answers)
         self.renderer.answerChanged.connect(self._save_answer)
+        self.ctx.follow_saves(self.renderer, ("answers", response_id), self.renderer.mark_unsaved)
         self.holder.addWidget(self.renderer, 1)
         self.renderer.show()  # at once, not at the next event loop pass
         row = next((r for r in self.model.rows if r.id == response_id), None)
@@ -311,7 +312,7 @@ class ResponsesTab(QWidget):
         response_id = self.response_id
         if response_id is None:
             return
-        self.ctx.apply(lambda: self.service.set_answer(response_id, key, value))
+        self.ctx.apply(lambda: self.service.set_answer(response_id, key, value), key=("answers", response_id, key))
 
     def flush(self) -> None:
         if self.renderer is not None:

@@ -43,6 +43,7 @@ class ResponseEditor(QWidget):
         layout.addWidget(bar)
         self.renderer = FormRenderer(form, response.answers, parent=self, mode=mode)
         self.renderer.answerChanged.connect(self._save)
+        ctx.follow_saves(self.renderer, ("answers", self.response_id), self.renderer.mark_unsaved)
         layout.addWidget(self.renderer, 1)
 
     def answers(self) -> dict[str, Any]:
@@ -53,7 +54,9 @@ class ResponseEditor(QWidget):
             self._answers.pop(key, None)
         else:
             self._answers[key] = value
-        self.ctx.apply(lambda: self.ctx.services.forms.set_answer(self.response_id, key, value))
+        self.ctx.apply(
+            lambda: self.ctx.services.forms.set_answer(self.response_id, key, value), key=("answers", self.response_id, key)
+        )
         self.answersChanged.emit(dict(self._answers))
 
     def _set_status(self, checked: bool) -> None:

@@ -136,6 +136,7 @@ class FormHost(QWidget):
         self._save = save
         renderer = FormRenderer(form, answers, parent=self, mode=self.mode)
         renderer.answerChanged.connect(self._on_answer)
+        self.ctx.follow_saves(renderer, ("answers", record_id), renderer.mark_unsaved)
         self.renderer = renderer
         self._empty.hide()
         self._layout.addWidget(renderer)
@@ -162,7 +163,7 @@ class FormHost(QWidget):
     def _on_answer(self, key: str, value: Any) -> None:
         if self._save is not None:
             save = self._save
-            if self.ctx.apply(lambda: save(key, value)) is not None:
+            if self.ctx.apply(lambda: save(key, value), key=("answers", self.record_id, key)) is not None:
                 self.answerSaved.emit(key, value)
 
     def flush(self) -> None:
