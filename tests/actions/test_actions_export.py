@@ -78,10 +78,8 @@ def test_cli_import_json_and_bad_file(tmp_path, capsys):
     assert openpyxl.load_workbook(out)["Actions retenues"].max_row >= 8  # the demo's 4 chosen actions
 
 
-def test_demo_has_a_realistic_programmation_a_scored_grid_and_four_planned_actions(services):
-    from desktop_app.services.demo import create_demo
-
-    eid = create_demo(services)
+def test_demo_has_a_realistic_programmation_a_scored_grid_and_four_planned_actions(services, demo_id):
+    eid = demo_id
     actions = services.actions.list(eid)
     assert len(actions) >= 100
     assert len({a.pillar for a in actions}) >= 3

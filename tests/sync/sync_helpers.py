@@ -15,9 +15,14 @@ import pytest
 
 
 def open_machine(tmp_path, name: str, url: str | None = None):
+    """A laptop's services; a new SQLite one starts as a copy of the session's migrated template."""
+    from db_templates import copy_sqlite, sqlite_template
+
     from desktop_app.services.app_services import Services
 
     target = url or str(tmp_path / f"{name}.db")
+    if url is None and not os.path.exists(target):
+        copy_sqlite(sqlite_template(), target)
     return Services.open(target, attachments_dir=tmp_path / f"{name}-pieces")
 
 
@@ -105,9 +110,48 @@ def pg_url() -> str | None:
     return url
 
 
+_PG_TEMPLATES: dict[str, str] = {}  # server URL -> migrated template database (one per process)
+
+
+def _pg_template(admin, base) -> str:
+    """A database on the test server migrated once for this process, the template of the others
+    (dropped when the process ends)."""
+    import atexit
+
+    from sqlalchemy import text
+
+    from desktop_app.store.db import open_store
+
+    key = base.render_as_string(hide_password=False)
+    if key not in _PG_TEMPLATES:
+        name = f"evalkit_tpl_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        open_store(base.set(database=name).render_as_string(hide_password=False)).dispose()
+        _PG_TEMPLATES[key] = name
+
+        def drop() -> None:
+            from sqlalchemy import create_engine
+
+            engine = create_engine(base, isolation_level="AUTOCOMMIT")
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception:  # the server may already be stopped
+                pass
+            finally:
+                engine.dispose()
+
+        atexit.register(drop)
+    return _PG_TEMPLATES[key]
+
+
 @contextmanager
-def fresh_pg_database(label: str):
-    """A new, empty PostgreSQL database on the test server; yields its URL, drops it afterwards."""
+def fresh_pg_database(label: str, migrated: bool = True):
+    """A new PostgreSQL database on the test server; yields its URL, drops it afterwards.
+    Migrated: a copy (`CREATE DATABASE … TEMPLATE`) of a database migrated once per process, with
+    a device id of its own; otherwise empty."""
+    from db_templates import new_pg_device
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -115,10 +159,14 @@ def fresh_pg_database(label: str):
     name = f"evalkit_t_{label}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
+        template = f' TEMPLATE "{_pg_template(admin, base)}"' if migrated else ""
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
+        url = base.set(database=name).render_as_string(hide_password=False)
         try:
-            yield base.set(database=name).render_as_string(hide_password=False)
+            if migrated:
+                new_pg_device(url)
+            yield url
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
