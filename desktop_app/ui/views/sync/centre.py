@@ -126,7 +126,7 @@ class ConsolidationWindow(QMainWindow):
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.summary.setText("Calcul de la vue consolidée…")
-        self.ctx.tasks.run(lambda _p: compute(self.ctx.services), on_done=self._show, on_error=self._failed)
+        self.ctx.tasks.run(lambda _p: compute(self.ctx.services), on_done=self._show, on_error=self._failed, owner=self)
 
     def _failed(self, exc: Exception) -> None:
         self.summary.setText(f"La vue consolidée n'a pas pu être calculée : {exc}")
