@@ -53,6 +53,13 @@ def pytest_configure(config):
         os.environ["EVALKIT_TEST_PG_URL"] = base.set(database=name).render_as_string(hide_password=False)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (the installer build: minutes in a subprocess). Under pytest-xdist
+    (`make test`, whole files per worker, in this order) one worker builds while the other runs
+    everything else, instead of the build coming last."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def migrated_template() -> Path:
     """An empty database migrated to the heads, built once per session (copy it, never open it)."""

@@ -113,8 +113,9 @@ def cmd_sync(args) -> int:
 
 
 def cmd_export_consolidation(args) -> int:
-    from desktop_app.cli import UserError
-    from desktop_app.sync.consolidation import consolidate, write_pdf, write_xlsx
+    from desktop_app.commands.util import UserError
+    from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+    from desktop_app.services.consolidation import consolidate
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".pdf"):

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from desktop_app.services.base import ServiceError
+from desktop_app.core.errors import ServiceError
 from desktop_app.store.models import Evaluation
 from desktop_app.sync import privacy
 from desktop_app.sync.bundle import SUFFIX, BundleError, iter_bundle_files, peek_manifest
