@@ -10,12 +10,13 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
+from desktop_app.core.french import with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
+from desktop_app.core.referentiel import EVIDENCE_KINDS
 from desktop_app.exports import pdf_style as st
 from desktop_app.exports.pdf_charts import appreciation_bars, radar, timeline
 from desktop_app.kit.forms import KIND_LABELS
-from desktop_app.services.synthesis import EVIDENCE_KINDS, with_article
 
 
 def _syn(ctx):
