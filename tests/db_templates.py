@@ -56,7 +56,7 @@ def copy_sqlite(template: Path, target: Path) -> str:
     con = sqlite3.connect(str(target))
     try:
         with con:
-            return _new_device(con, "?")
+            return new_device_id(con, "?")
     finally:
         con.close()
 
@@ -67,7 +67,7 @@ def copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target, dirs_exist_ok=True)
 
 
-def _new_device(con, mark: str) -> str:
+def new_device_id(con, mark: str) -> str:
     """Give the database behind the DB-API connection `con` a new device id, rewriting the records
     stamped with the old one. `mark` is the driver's parameter mark ('?' sqlite3, '%s' psycopg)."""
     cur = con.cursor()
@@ -89,18 +89,6 @@ def _stamped_tables() -> list[str]:
     from desktop_app.store.registry import Base
 
     return [t.name for t in Base.metadata.sorted_tables if "device_id" in t.c and "revision" in t.c]
-
-
-def new_pg_device(url: str) -> str:
-    """The PostgreSQL counterpart of the device-id rewrite of `copy_sqlite`."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    with psycopg.connect(
-        host=u.host, port=u.port, user=u.username, password=u.password, dbname=u.database
-    ) as con:
-        return _new_device(con, "%s")
 
 
 def copy_demo(demo_template: tuple[Path, Path, str], db: Path, attachments: Path) -> str:
