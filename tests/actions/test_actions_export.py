@@ -52,10 +52,8 @@ def test_workbook_has_every_part_of_the_step_ready_to_print(services, evaluation
     assert row[9].strftime("%d/%m/%Y") == "29/05/2026"
 
 
-def test_cli_import_json_and_bad_file(tmp_path, capsys):
-    db = str(tmp_path / "c.db")
-    assert main(["demo", "--db", db]) == 0
-    capsys.readouterr()
+def test_cli_import_json_and_bad_file(tmp_path, capsys, db_path, demo_id):
+    db = str(db_path)  # the demo's database
     prog = cp1252_csv(tmp_path / "programmation 2024.csv")
     assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -30,6 +30,16 @@ def demo_services(tmp_path_factory, demo_template):
         os.environ["EVALKIT_HOME"] = old
 
 
+@pytest.fixture(scope="session")
+def demo_workbook(demo_services, tmp_path_factory):
+    """The demo's workbook, exported once for the modules that read it: (path, export result)."""
+    from datetime import date
+
+    services, eid = demo_services
+    out = tmp_path_factory.mktemp("xlsx") / "grilles.xlsx"
+    return out, services.exports.xlsx(eid, out, today=date(2026, 12, 10))
+
+
 def poppler(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
