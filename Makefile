@@ -16,9 +16,13 @@ run: $(STAMP)
 	@$(BIN)/python -m compileall -q desktop_app >/dev/null  # bytecode, as an installed copy has it (fast start)
 	$(BIN)/evalkit gui
 
+# The layer contract first (pyproject.toml, [tool.importlinter]), then the suite on two workers:
+# whole files per worker, in collection order, the installer build first (tests/conftest.py).
 test: $(STAMP)
+	$(BIN)/lint-imports
 	@url="$$(scripts/pg_test_server.sh start)" || exit 1; \
-	EVALKIT_TEST_PG_URL="$$url" EVALKIT_MAKE_TEST=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q; \
+	EVALKIT_TEST_PG_URL="$$url" EVALKIT_MAKE_TEST=1 QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder; \
 	status=$$?; scripts/pg_test_server.sh stop; exit $$status
 
 bench: $(STAMP)

@@ -654,7 +654,8 @@ def raw_rows(paths: list[Path]) -> list[tuple[str, list[tuple]]]:
     import datetime as dt
 
     from desktop_app.sync.bundle import read_bundle
-    from desktop_app.sync.records import decode_row, synced_tables
+    from desktop_app.sync.codec import decode_row
+    from desktop_app.sync.records import synced_tables
 
     def sql_value(v: Any) -> Any:
         if isinstance(v, bool):

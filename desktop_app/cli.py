@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from desktop_app import __version__
+from desktop_app.commands.util import UserError
+from desktop_app.commands.util import open_services as _services
 
 VIEWS = (
     "accueil",
@@ -29,10 +31,6 @@ VIEWS = (
 )
 
 log = logging.getLogger("evalkit")
-
-
-class UserError(Exception):
-    """Bad input: exit 1 with this French message."""
 
 
 _FRENCH_ARGPARSE = {
@@ -137,17 +135,6 @@ def command_modules() -> list:
         importlib.import_module(f"desktop_app.commands.{name}")
         for _, name, _ in sorted(pkgutil.iter_modules(commands.__path__))
     ]
-
-
-def _services(db: str | None):
-    from desktop_app.services.app_services import Services
-    from desktop_app.services.base import ServiceError
-    from desktop_app.store.db import StoreError
-
-    try:
-        return Services.open(db)
-    except (StoreError, ServiceError) as exc:
-        raise UserError(str(exc)) from None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

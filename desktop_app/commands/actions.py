@@ -97,7 +97,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
     from desktop_app.exports.actions_xlsx import export_actions
 
     target = args.out or args.output

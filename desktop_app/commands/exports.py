@@ -74,7 +74,7 @@ def _progress(args):
 
 
 def _run(args, call) -> int:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
 
     if not args.out.strip():
         raise UserError("Indiquez le fichier à écrire avec --out.")
@@ -95,7 +95,7 @@ def _run(args, call) -> int:
 
 
 def _check_suffix(path: str, suffix: str) -> None:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
 
     if not path.lower().endswith(suffix):
         raise UserError(f"Le fichier de sortie doit se terminer par {suffix} : {path}")
@@ -112,7 +112,7 @@ def cmd_xlsx(args) -> int:
 
 
 def cmd_letters(args) -> int:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
     from desktop_app.services.exports import PastDatesError
 
     try:

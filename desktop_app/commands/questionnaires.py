@@ -61,7 +61,7 @@ def register(groups) -> None:
 
 
 def _questionnaire(services, evaluation_id: str, tool_id: str):
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
 
     known = services.questionnaires.questionnaires(evaluation_id)
     for info in known:
@@ -72,7 +72,7 @@ def _questionnaire(services, evaluation_id: str, tool_id: str):
 
 
 def _find_invitee(services, evaluation_id: str, kind: str, wanted: str):
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
     from desktop_app.core.questionnaire_respondents import clean_code, normalise_name
 
     invitees = services.questionnaires.invitees(evaluation_id, kind)
@@ -84,7 +84,7 @@ def _find_invitee(services, evaluation_id: str, kind: str, wanted: str):
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
     from desktop_app.exports.questionnaire_xlsx import template_info, write_template, write_templates
 
     services = open_services(args.db)
@@ -175,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
     from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     services = open_services(args.db)

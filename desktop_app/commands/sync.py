@@ -156,7 +156,7 @@ def cmd_import_bundle(args) -> int:
 
 
 def _need_db(args) -> None:
-    from desktop_app.cli import UserError
+    from desktop_app.commands.util import UserError
 
     if not getattr(args, "db", None):
         raise UserError("Indiquez la base de données : --db FICHIER.")
@@ -237,7 +237,7 @@ def cmd_sync_trust(args) -> int:
     try:
         if args.remove:
             if not args.evaluation:
-                from desktop_app.cli import UserError
+                from desktop_app.commands.util import UserError
 
                 raise UserError("Indiquez l'évaluation : --evaluation ID.")
             services.sync.untrust(args.evaluation, args.remove)
@@ -291,8 +291,9 @@ def cmd_sync_rename(args) -> int:
 
 
 def cmd_export_consolidation(args) -> int:
-    from desktop_app.cli import UserError
-    from desktop_app.sync.consolidation import consolidate, write_pdf, write_xlsx
+    from desktop_app.commands.util import UserError
+    from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+    from desktop_app.services.consolidation import consolidate
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".pdf"):

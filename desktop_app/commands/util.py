@@ -1,4 +1,6 @@
-"""Helpers shared by commands: open the database, resolve the evaluation, print JSON."""
+"""Helpers shared by commands: the bad-input error, open the database, resolve the evaluation,
+print JSON. `desktop_app.cli` uses them too (commands never import the CLI module, which also
+starts the GUI)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,21 @@ def register(groups) -> None:  # this module adds no command
     return None
 
 
-def open_services(db: str | None):
-    from desktop_app.cli import _services
+class UserError(Exception):
+    """Bad input: exit 1 with this French message."""
 
-    return _services(db)
+
+def open_services(db: str | None):
+    """The services of the database `db` (a path or a URL; None: the user's); a store that
+    cannot be opened is a UserError with the store's French message."""
+    from desktop_app.services.app_services import Services
+    from desktop_app.services.base import ServiceError
+    from desktop_app.store.db import StoreError
+
+    try:
+        return Services.open(db)
+    except (StoreError, ServiceError) as exc:
+        raise UserError(str(exc)) from None
 
 
 def resolve_evaluation(services, evaluation_id: str | None) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from desktop_app.core.french import fold
 from desktop_app.core.personal_data import find_personal_data
 from desktop_app.kit.forms import Form
 
@@ -306,8 +307,6 @@ def commitment_summary(statuses: Iterable[str]) -> CommitmentSummary:
 
 def pilot_summary(rows: Iterable[tuple[str, str]]) -> list[tuple[str, CommitmentSummary]]:
     """(pilot, summary) per pilot, from (pilot, status) pairs; largest first."""
-    from desktop_app.core.fieldwork_synthesis import fold
-
     by_pilot: dict[str, list[str]] = {}
     for pilot, status in rows:
         by_pilot.setdefault(pilot.strip() or "Pilote non désigné", []).append(status)

@@ -8,21 +8,15 @@ Qt-free.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.core.fieldwork import CONTRIBUTION, IMMERSIONS_PER_THEME, REFERENTIAL_THEMES, TESTIMONY
+from desktop_app.core.french import fold  # also imported from here by the screens
 from desktop_app.kit.forms import Form, FormField
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for comparisons and search."""
-    s = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
 
 
 def query_words(query: str) -> list[str]:

@@ -64,6 +64,12 @@ def shown(raw: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+def fold(text: str) -> str:
+    """Lower case without accents, for comparisons and search."""
+    s = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold()
+
+
 def fold_key(text: Any) -> str:
     """Case-, accent- and spacing-insensitive form used to match choices and keywords:
     "  Février. " -> "fevrier"."""
@@ -398,3 +404,23 @@ def format_time(raw: Any) -> str:
     except AnswerError:
         return str(raw or "")
     return f"{int(hh)}{NBSP}h" + (f"{NBSP}{mm}" if mm != "00" else "")
+
+
+_MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+
+
+def long_date(iso) -> str:
+    """"2026-02-10" -> "mardi 10 février 2026" (empty when not a date)."""
+    if not iso:
+        return ""
+    try:
+        d = dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{days[d.weekday()]} {day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def month_year(d) -> str:
+    return f"{_MONTH_NAMES[d.month - 1]} {d.year}"

@@ -19,6 +19,17 @@ from desktop_app.kit.schema import Referential
 NOT_FILLED = "non_renseigne"
 GREY = "#bdbdbd"
 
+# Kinds of records that can back up an indicator, as shown to the user.
+EVIDENCE_KINDS = {
+    "atelier": "Atelier",
+    "terrain": "Terrain",
+    "questionnaire": "Questionnaire",
+    "resultats": "Résultats de questionnaire",
+    "actions": "Action structurante",
+    "document": "Document",
+    "autre": "Autre",
+}
+
 
 @dataclass(frozen=True)
 class ScaleLevel:

@@ -23,10 +23,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core.action_plan import criterion_of
+from desktop_app.core.errors import ServiceError
 from desktop_app.core.scoring import qpv_label
 from desktop_app.exports.actions_charts import ranking_chart, timeline_chart
 from desktop_app.exports.xlsx_cells import put, put_formula
-from desktop_app.services.base import ServiceError
 
 ACCENT = "1F5F8B"
 HEADER_FILL = PatternFill("solid", fgColor=ACCENT)

@@ -9,7 +9,9 @@ headers, column widths, wrapped text, a print area, repeated header rows and an 
 
 The workbook is written in openpyxl's write-only mode: each sheet's rows are kept as values and
 style indexes until the sheet is finished, then streamed (`evaluation_xlsx_stream`); a sheet never
-goes back to a row it has written, merged ranges included (`SheetWriter.merge`).
+goes back to a row it has written, merged ranges included (`SheetWriter.merge`). This module
+holds the style and the sheet writer; the sheets are in `evaluation_xlsx_sheets`, the entry point
+in `evaluation_workbook`:
 
     build_workbook(services, evaluation_id, "grilles.xlsx", progress)
 """
@@ -21,10 +23,8 @@ import io
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,7 +36,6 @@ from desktop_app.exports.evaluation_xlsx_stream import (
     cell_value,
     clean_text,
 )
-from desktop_app.exports.safe_output import as_progress, atomic_output
 
 FONT = "Calibri"
 ACCENT = "1F5F8B"
@@ -299,68 +298,3 @@ def _lines(value: Any, width: float, size: float = 10) -> int:
     if len(text) <= per_line and "\n" not in text:
         return 1
     return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
-
-
-def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> dict:
-    """Write the workbook to `out` (atomically). Returns {"sheets": [names]}."""
-    from desktop_app.exports import evaluation_xlsx_sheets as sheets
-    from desktop_app.exports.pdf_report import ReportContext
-
-    progress = as_progress(progress)
-    ctx = ReportContext(services, evaluation_id, today or dt.date.today(), progress)
-    tools = [t for t in ctx.kit.tools if t in ctx.scope]
-    total = len(tools) + 4
-    ctx.total = total
-    progress.report(0, total, "Préparation du classeur…")
-    wb = Workbook(write_only=True)  # each sheet streams its rows when it is finished
-    used: set[str] = set()
-    footer = f"Évaluation du contrat de ville — {ctx.territory}"
-    contents = wb.create_sheet(sheet_name("Sommaire", used))  # first sheet, written last
-    entries: list[tuple[str, str, str]] = []
-    try:
-        ws = wb.create_sheet(sheet_name("Cadrage", used))
-        sheets.cadrage_sheet(ws, ctx, footer)
-        entries.append((ws.title, "Cadrage", "Territoire, quartiers, partenaires, équipe et calendrier"))
-        progress.report(1, total, "Cadrage")
-        for i, tool_id in enumerate(tools, start=2):
-            tool = ctx.kit.tool(tool_id)
-            ctx.done = i
-            progress.report(i, total, f"Grille : {tool.short_title or tool.title}")
-            ws = wb.create_sheet(sheet_name(tool.short_title or tool.title, used))
-            sheets.tool_sheet(ws, ctx, tool, footer)
-            entries.append((ws.title, (f"Outil {tool.number} — " if tool.number else "") + tool.title, sheets.kind_label(tool.kind)))
-            if tool_id == "referentiel":
-                ws = wb.create_sheet(sheet_name("Matrice du référentiel", used))
-                sheets.matrix_sheet(ws, ctx, footer)
-                entries.append((ws.title, "Matrice des appréciations du référentiel", "Vue d'ensemble colorée"))
-        progress.report(total - 2, total, "Sommaire")
-        sheets.contents_sheet(contents, ctx, entries, footer)
-        progress.report(total - 1, total, "Enregistrement…")
-        wb.properties.title = f"Grilles remplies — {ctx.territory}"
-        wb.properties.creator = "EvalKit Quartiers"
-        with atomic_output(out) as tmp:
-            wb.save(tmp)
-    finally:
-        _remove_sheet_files(wb)
-    progress.report(total, total, "Classeur terminé")
-    return {"sheets": [e[0] for e in entries]}
-
-
-def _remove_sheet_files(wb) -> None:
-    """The temporary files of the streamed sheets (openpyxl removes them once saved; not when the
-    export stops before, e.g. cancelled)."""
-    import os
-
-    for ws in wb.worksheets:
-        writer = getattr(ws, "_writer", None)
-        if writer is None or not isinstance(writer.out, str) or not os.path.exists(writer.out):
-            continue
-        try:
-            writer.close()
-        except Exception:  # noqa: BLE001 - a half-written stream; the file goes anyway
-            pass
-        try:
-            os.remove(writer.out)
-        except OSError:
-            pass
-

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.errors import ServiceError
 from desktop_app.core.fieldwork import (
     COMMITMENT_STATUSES,
     PARTICIPANT_PROFILES,
@@ -36,7 +37,6 @@ from desktop_app.exports.fieldwork_xlsx_style import (
 )
 from desktop_app.exports.xlsx_cells import append_row, put
 from desktop_app.kit.forms import Form, FormField
-from desktop_app.services.base import ServiceError
 
 STATUS_LABELS = {"draft": "Brouillon", "complete": "Complète"}
 Progress = Callable[[int, int, str], None]

@@ -75,10 +75,8 @@ class ReportContext:
         return [r for r in self.responses if r.tool_id == tool_id]
 
     def area(self, name: str):
-        """Another feature area's service, or None while its module has not landed."""
-        from desktop_app.services.synthesis import optional_area
-
-        return optional_area(self.services, name)
+        """Another feature area's service, or None when the services have none by that name."""
+        return getattr(self.services, name, None)
 
     @property
     def territory(self) -> str:
@@ -272,8 +270,8 @@ def _fit(text: str, width: float, size: float = 7.6) -> str:
 
 
 def _cover_story(ctx: ReportContext) -> list:
+    from desktop_app.core.french import month_year
     from desktop_app.core.identifiers import format_date_fr
-    from desktop_app.services.synthesis import month_year
 
     f = ctx.cadrage.fields
     t = ctx.cadrage.tables

@@ -13,10 +13,10 @@ from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
 from desktop_app.core.french import clean_name, with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
+from desktop_app.core.referentiel import EVIDENCE_KINDS
 from desktop_app.exports import pdf_style as st
 from desktop_app.exports.pdf_charts import appreciation_bars, radar, timeline
 from desktop_app.kit.forms import KIND_LABELS
-from desktop_app.services.synthesis import EVIDENCE_KINDS
 
 
 def _syn(ctx):

@@ -80,7 +80,7 @@ class ExportService:
         return ExportResult("pdf", (out,), f"{info['pages']} pages")
 
     def xlsx(self, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> ExportResult:
-        from desktop_app.exports.evaluation_xlsx import build_workbook
+        from desktop_app.exports.evaluation_workbook import build_workbook
 
         out = Path(out)
         info = self._guard(lambda: build_workbook(self.services, evaluation_id, out, progress, today=today), out)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from desktop_app.core.french import AnswerError, clean_name, format_time, parse_time, with_article
 from desktop_app.core.letters import (
@@ -28,8 +28,18 @@ from desktop_app.core.letters import (
 from desktop_app.kit.forms import compile_tool
 from desktop_app.services.base import ServiceError
 
-if TYPE_CHECKING:
-    from desktop_app.services.synthesis import SynthesisService
+
+class SynthesisService(Protocol):
+    """What the letters need of `services.synthesis.SynthesisService` (which calls this module:
+    named by what it offers, not imported, so the two modules do not import each other)."""
+
+    services: Any
+
+    def area(self, name: str) -> Any: ...
+
+    def kit(self, evaluation_id: str) -> Any: ...
+
+    def _find_single(self, evaluation_id: str, tool_id: str) -> Any: ...
 
 LETTER = "courrier-partenaires"
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")

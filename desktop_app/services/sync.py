@@ -296,7 +296,7 @@ class SyncService(SyncKeys, ServiceBase):
                 row.value = value
 
     def sync_folder(self, folder: str | Path | None = None, progress: Progress | None = None):
-        from desktop_app.sync.folder import synchronise
+        from desktop_app.services.sync_folder import synchronise
 
         target = Path(folder).expanduser() if folder else self.folder()
         if target is None:

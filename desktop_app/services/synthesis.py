@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from desktop_app.core import french
 from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_summary
+from desktop_app.core.french import long_date, month_year, with_article  # noqa: F401  (re-exported)
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, compute_maturity
-from desktop_app.core.referentiel import Matrix, build_matrix
+from desktop_app.core.referentiel import EVIDENCE_KINDS, Matrix, build_matrix
 from desktop_app.kit.forms import Form, compile_tool
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
@@ -36,16 +36,6 @@ CC_TOOLS = ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
 MATURITY_TOOLS = ("maturite-lcd", "maturite-efh")
 OWN_TOOLS = frozenset((REFERENTIEL, LETTER, *CC_TOOLS, *MATURITY_TOOLS))
 
-# Kinds of records that can back up an indicator, as shown to the user.
-EVIDENCE_KINDS = {
-    "atelier": "Atelier",
-    "terrain": "Terrain",
-    "questionnaire": "Questionnaire",
-    "resultats": "Résultats de questionnaire",
-    "actions": "Action structurante",
-    "document": "Document",
-    "autre": "Autre",
-}
 # The step a tool belongs to -> the evidence kind of its responses
 _STEP_KIND = {"ateliers": "atelier", "terrain": "terrain", "questionnaires": "questionnaire", "actions": "actions"}
 
@@ -427,36 +417,4 @@ def optional_area(services: Services, name: str):
     except AttributeError:
         return None
 
-
-def with_article(name: str) -> str:
-    """"Communauté d'agglomération du Douaisis" -> "la Communauté d'agglomération du Douaisis",
-    so that "le contrat de ville de {nom}" reads well; a town's name is left as it is. The one
-    rule of French articles is `core.french.with_article` (use its `prep="de"` for "de la …")."""
-    return french.with_article(name)
-
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
-
-
-def _long_date(iso) -> str:
-    """"2026-02-10" -> "mardi 10 février 2026" (empty when not a date)."""
-    import datetime as dt
-
-    if not iso:
-        return ""
-    try:
-        d = dt.date.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{days[d.weekday()]} {day} {_MONTHS[d.month - 1]} {d.year}"
-
-
-def long_date(iso) -> str:
-    return _long_date(iso)
-
-
-def month_year(d) -> str:
-    return f"{_MONTHS[d.month - 1]} {d.year}"
 

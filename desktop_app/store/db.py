@@ -43,9 +43,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 KEEP_BACKUPS = 10
 
 
-class StoreError(Exception):
-    """A store that cannot be opened; the message is French and names the file."""
-
+from desktop_app.store.errors import StoreError  # noqa: E402  (re-exported: desktop_app.store.db.StoreError)
 
 LOCKED_MESSAGE = (
     "La base est utilisée par un autre programme (une autre fenêtre d'EvalKit Quartiers, une "

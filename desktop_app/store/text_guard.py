@@ -22,7 +22,7 @@ from sqlalchemy import JSON, String, event
 from sqlalchemy.orm import Mapper, Session
 
 from desktop_app.core.text_input import clean_text, clean_value, needs_cleaning
-from desktop_app.store.db import StoreError
+from desktop_app.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 

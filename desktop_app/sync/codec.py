@@ -1,6 +1,6 @@
 """Per-table codecs: bundle records decoded, and rows inserted, with work done once per table.
 
-`records.decode_row` is the reference: it checks a record column by column and says in French
+`records.reference_decode_row` is the reference: it checks a record column by column and says in French
 what does not fit. Checking the thousands of records of an import that way was most of its
 time, so each table gets a `TableCodec` built once: the columns' checks and conversions worked
 out from their types, applied in one loop with the common kinds (text, JSON) inlined. The codec
@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, insert
 
 from desktop_app.store.models import UTCDateTime
+from desktop_app.sync.records import _table_columns, reference_decode_row
 
 _MISSING = object()
 _NO_LIMIT = sys.maxsize
@@ -120,8 +121,6 @@ class TableCodec:
     """Checks and decodes the records of one synced table (see the module docstring)."""
 
     def __init__(self, st: Any, reference: Callable[[Any, Any], dict[str, Any]]):
-        from desktop_app.sync.records import _table_columns
-
         self.st = st
         self._reference = reference
         columns, self.names, kinds = _table_columns(st)
@@ -246,10 +245,14 @@ def codec(st: Any) -> TableCodec:
     """The table's codec, built on first use."""
     found = _CODECS.get(st.table)
     if found is None:
-        from desktop_app.sync.records import reference_decode_row
-
         found = _CODECS[st.table] = TableCodec(st, reference_decode_row)
     return found
+
+
+def decode_row(st: Any, record: Any) -> dict[str, Any]:
+    """Check one record of a bundle against its table and return column -> Python value
+    (RecordError, French, when it does not fit). Through the table's compiled codec."""
+    return codec(st).decode(record)
 
 
 # -- inserting --------------------------------------------------------------------------------

@@ -54,14 +54,13 @@ from desktop_app.store.models import KitSnapshot, new_id, utcnow
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncKnownVersion, SyncPeer
 from desktop_app.sync.batch import history_pairs
 from desktop_app.sync.bundle import Bundle, BundleError
-from desktop_app.sync.codec import codec, insert_plan, insert_rows
+from desktop_app.sync.codec import codec, decode_row, insert_plan, insert_rows
 from desktop_app.sync.outgoing import CHUNK, known_versions, remember, remember_new
 from desktop_app.sync.privacy_receive import altered, held_complete
 from desktop_app.sync.records import (
     SYNC_META,
     SyncedTable,
     content_hash,
-    decode_row,
     encode_row,
     encode_value,
     synced_tables,

@@ -227,16 +227,8 @@ def decode_value(st: SyncedTable, col: Column, value: Any) -> Any:
     return value
 
 
-def decode_row(st: SyncedTable, record: Any) -> dict[str, Any]:
-    """Check one record of a bundle against its table and return column -> Python value
-    (RecordError, French, when it does not fit). Through the table's compiled codec."""
-    from desktop_app.sync.codec import codec
-
-    return codec(st).decode(record)
-
-
 def reference_decode_row(st: SyncedTable, record: Any) -> dict[str, Any]:
-    """The column-by-column check `decode_row` stands for: what it accepts, and its messages."""
+    """The column-by-column check `codec.decode_row` stands for: what it accepts, and its messages."""
     if not isinstance(record, dict):
         raise RecordError(f"table « {st.name} » : enregistrement mal formé")
     columns, names, _ = _table_columns(st)

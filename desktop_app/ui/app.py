@@ -93,6 +93,7 @@ class Launch:
             lambda _progress: open_store(self.db, self.evaluation, self.step),
             on_done=self._ready,
             on_error=self._failed,
+            owner=self.window,
         )
 
     def _ready(self, result) -> None:

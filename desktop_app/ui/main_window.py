@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
         def failed(_exc) -> None:  # the sidebar keeps its last marks; the failure is in the log
             self._states_running = False
 
-        self.ctx.tasks.run(lambda _p: step_states(services, eid), on_done=done, on_error=failed)
+        self.ctx.tasks.run(lambda _p: step_states(services, eid), on_done=done, on_error=failed, owner=self)
 
     def _show_states(self, states) -> None:
         from PySide6.QtCore import Qt
@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
             QMessageBox.warning(self, "Démonstration", f"La démonstration n'a pas pu être créée : {exc}")
 
-        self.ctx.tasks.run(lambda _p: create_demo(self.ctx.services), on_done=done, on_error=failed, writes=True)
+        self.ctx.tasks.run(lambda _p: create_demo(self.ctx.services), on_done=done, on_error=failed, writes=True,
+                           owner=self)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -2,16 +2,22 @@
 error comes back on the GUI thread, progress is reported and the task can be cancelled.
 
 Database-writing tasks are serialised (one at a time). Tests use `SyncTaskRunner`.
+
+A task started for a widget names it: `run(..., owner=widget)`. Once the owner is destroyed (its
+window closed and deleted while the task ran), the task's result, error and progress are dropped
+instead of reaching callbacks bound to a deleted C++ object.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,52 @@ class _Signals(QObject):
     failed = Signal(object)
 
 
+def owner_alive(owner: weakref.ref | None) -> bool:
+    """True when the task has no owner, or its owner (a weak reference) still exists in C++ too."""
+    if owner is None:
+        return True
+    obj = owner()
+    return obj is not None and isValid(obj)
+
+
+def owner_ref(owner: QObject | None) -> weakref.ref | None:
+    return None if owner is None else weakref.ref(owner)
+
+
+class _Delivery(QObject):
+    """The callbacks of one task, on the GUI thread (created there, so the worker's signals reach
+    it queued); each one is dropped when the owner is gone."""
+
+    def __init__(self, owner, on_done, on_error, on_progress, finish):
+        super().__init__()
+        self.owner = owner_ref(owner)
+        self.on_done, self.on_error, self.on_progress, self.finish = on_done, on_error, on_progress, finish
+
+    @Slot(int, int, str)
+    def progress(self, done: int, total: int, text: str) -> None:
+        if self.on_progress and owner_alive(self.owner):
+            self.on_progress(done, total, text)
+
+    @Slot(object)
+    def done(self, result) -> None:
+        self._call(self.on_done, result)
+
+    @Slot(object)
+    def failed(self, exc) -> None:
+        self._call(self.on_error, exc)
+
+    def _call(self, callback, value) -> None:
+        try:
+            if callback is None:
+                return
+            if owner_alive(self.owner):
+                callback(value)
+            else:
+                log.debug("task result dropped: its owner was destroyed")
+        finally:
+            self.finish()
+
+
 class _Job(QRunnable):
     def __init__(self, fn, progress: Progress, signals: _Signals, lock: threading.Lock | None):
         super().__init__()
@@ -76,6 +128,7 @@ class TaskHandle:
     def __init__(self, progress: Progress, signals: _Signals):
         self._progress = progress
         self.signals = signals
+        self.delivery: _Delivery | None = None
 
     def cancel(self) -> None:
         self._progress.cancel()
@@ -94,23 +147,19 @@ class TaskRunner:
         on_error: Callable[[Exception], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
         writes: bool = False,
+        owner: QObject | None = None,
     ) -> TaskHandle:
+        """Run `fn(progress)` on the pool; its outcome goes to `on_done`/`on_error` on the GUI
+        thread, unless `owner` (the widget the task works for) has been destroyed by then."""
         signals = _Signals()
         progress = Progress(signals.progress.emit)
         handle = TaskHandle(progress, signals)
         self._handles.add(handle)
-
-        def finish(_=None) -> None:
-            self._handles.discard(handle)
-
-        if on_progress:
-            signals.progress.connect(on_progress)
-        if on_done:
-            signals.done.connect(on_done)
-        if on_error:
-            signals.failed.connect(on_error)
-        signals.done.connect(finish)
-        signals.failed.connect(finish)
+        delivery = _Delivery(owner, on_done, on_error, on_progress, lambda: self._handles.discard(handle))
+        handle.delivery = delivery  # kept alive with the handle until the task ends
+        signals.progress.connect(delivery.progress)
+        signals.done.connect(delivery.done)
+        signals.failed.connect(delivery.failed)
         self.pool.start(_Job(fn, progress, signals, self._write_lock if writes else None))
         return handle
 
@@ -124,18 +173,21 @@ class SyncTaskRunner(TaskRunner):
     def __init__(self):
         self._handles = set()
 
-    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False) -> TaskHandle:
+    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False, owner=None) -> TaskHandle:
         signals = _Signals()
-        progress = Progress(lambda d, t, s: on_progress(d, t, s) if on_progress else None)
+        ref = owner_ref(owner)
+        progress = Progress(lambda d, t, s: on_progress(d, t, s) if on_progress and owner_alive(ref) else None)
         try:
             result = fn(progress)
         except Exception as exc:
-            if on_error:
+            if not owner_alive(ref):
+                log.debug("task error dropped: its owner was destroyed")
+            elif on_error:
                 on_error(exc)
             else:
                 raise
         else:
-            if on_done:
+            if on_done and owner_alive(ref):
                 on_done(result)
         return TaskHandle(progress, signals)
 

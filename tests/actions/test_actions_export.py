@@ -52,10 +52,8 @@ def test_workbook_has_every_part_of_the_step_ready_to_print(services, evaluation
     assert row[9].strftime("%d/%m/%Y") == "29/05/2026"
 
 
-def test_cli_import_json_and_bad_file(tmp_path, capsys):
-    db = str(tmp_path / "c.db")
-    assert main(["demo", "--db", db]) == 0
-    capsys.readouterr()
+def test_cli_import_json_and_bad_file(tmp_path, capsys, db_path, demo_id):
+    db = str(db_path)  # the demo's database
     prog = cp1252_csv(tmp_path / "programmation 2024.csv")
     assert main(["import", "actions", str(prog), "--db", db, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -78,10 +76,8 @@ def test_cli_import_json_and_bad_file(tmp_path, capsys):
     assert openpyxl.load_workbook(out)["Actions retenues"].max_row >= 8  # the demo's 4 chosen actions
 
 
-def test_demo_has_a_realistic_programmation_a_scored_grid_and_four_planned_actions(services):
-    from desktop_app.services.demo import create_demo
-
-    eid = create_demo(services)
+def test_demo_has_a_realistic_programmation_a_scored_grid_and_four_planned_actions(services, demo_id):
+    eid = demo_id
     actions = services.actions.list(eid)
     assert len(actions) >= 100
     assert len({a.pillar for a in actions}) >= 3

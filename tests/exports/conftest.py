@@ -1,5 +1,5 @@
-"""The demo evaluation built once for the export tests (building it and its PDF takes a while),
-in its own data folder; plus helpers to read PDFs with poppler-utils (installed by the Makefile)."""
+"""The demo evaluation for the export tests (a copy of the session's demo, shared by the module's
+tests), in its own data folder; plus helpers to read PDFs with poppler-utils (installed by the Makefile)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,32 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def demo_services(tmp_path_factory):
+def demo_services(tmp_path_factory, demo_template):
+    from db_templates import copy_demo
+
     from desktop_app.services.app_services import Services
-    from desktop_app.services.demo import create_demo
 
     home = tmp_path_factory.mktemp("demo-home")
     old = os.environ.get("EVALKIT_HOME")
     os.environ["EVALKIT_HOME"] = str(home)
+    eid = copy_demo(demo_template, home / "demo.db", home / "pieces-jointes")
     services = Services.open(home / "demo.db", attachments_dir=home / "pieces-jointes")
-    eid = create_demo(services)
     yield services, eid
     services.close()
     if old is None:
         os.environ.pop("EVALKIT_HOME", None)
     else:
         os.environ["EVALKIT_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def demo_workbook(demo_services, tmp_path_factory):
+    """The demo's workbook, exported once for the modules that read it: (path, export result)."""
+    from datetime import date
+
+    services, eid = demo_services
+    out = tmp_path_factory.mktemp("xlsx") / "grilles.xlsx"
+    return out, services.exports.xlsx(eid, out, today=date(2026, 12, 10))
 
 
 def poppler(tool: str) -> str:

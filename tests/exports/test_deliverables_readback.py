@@ -15,20 +15,18 @@ from tests.office_tools import require_tool, soffice_convert
 
 
 @pytest.fixture(scope="module")
-def deliverables(tmp_path_factory):
-    """The demo built once, then exported through the CLI, all in one data folder."""
+def deliverables(tmp_path_factory, demo_template):
+    """The demo (a copy of the session's), exported through the CLI, all in one data folder."""
+    from db_templates import copy_demo
+
     from desktop_app.cli import main
-    from desktop_app.services.app_services import Services
-    from desktop_app.services.demo import create_demo
 
     root = tmp_path_factory.mktemp("deliverables")
     old = os.environ.get("EVALKIT_HOME")
     os.environ["EVALKIT_HOME"] = str(root / "home")
     try:
         db = root / "demo.db"
-        services = Services.open(db)
-        create_demo(services)
-        services.close()
+        copy_demo(demo_template, db, root / "home" / "pieces-jointes")
         out = {"pdf": root / "synthese.pdf", "xlsx": root / "grilles.xlsx", "letters": root / "courriers"}
         for kind, path in out.items():
             # the demo's atelier (February 2026) is past: its letters are exported as an archive, with --force

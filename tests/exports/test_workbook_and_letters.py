@@ -13,10 +13,9 @@ from tests.exports.conftest import flat, pdf_pages, pdf_text
 
 
 @pytest.fixture(scope="module")
-def workbook(demo_services, tmp_path_factory):
+def workbook(demo_services, demo_workbook):
     services, eid = demo_services
-    out = tmp_path_factory.mktemp("xlsx") / "grilles.xlsx"
-    result = services.exports.xlsx(eid, out, today=date(2026, 12, 10))
+    out, result = demo_workbook
     return services, eid, load_workbook(out), result
 
 

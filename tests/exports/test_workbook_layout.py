@@ -14,11 +14,9 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 
 @pytest.fixture(scope="module")
-def exported(demo_services, tmp_path_factory):
+def exported(demo_services, demo_workbook):
     services, eid = demo_services
-    out = tmp_path_factory.mktemp("layout") / "grilles.xlsx"
-    services.exports.xlsx(eid, out, today=date(2026, 12, 10))
-    return services, eid, load_workbook(out)
+    return services, eid, load_workbook(demo_workbook[0])
 
 
 def _merged(ws) -> set[str]:

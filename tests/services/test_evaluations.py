@@ -6,7 +6,6 @@ import pytest
 
 from desktop_app.services.app_services import Services
 from desktop_app.services.base import NotFound, ServiceError
-from desktop_app.services.demo import create_demo
 
 
 def test_new_evaluation_records_kit_version_and_full_scope(services):
@@ -66,8 +65,8 @@ def test_resolve_needs_an_id_when_several_evaluations(services):
         services.evaluations.resolve("inconnue")
 
 
-def test_demo_is_a_complete_frame(services):
-    eid = create_demo(services)
+def test_demo_is_a_complete_frame(services, demo_id):
+    eid = demo_id
     cadrage = services.evaluations.cadrage(eid)
     assert len(cadrage.tables["commune"]) >= 3
     assert len(cadrage.tables["qpv"]) >= 3

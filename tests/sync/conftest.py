@@ -1,8 +1,8 @@
 """Fixtures of the sync tests: two laptops and an evaluation with a little of everything.
 
-Every test using the laptops runs twice: on SQLite and on PostgreSQL (`backend` parameter). On
-PostgreSQL each laptop gets its own fresh database, created on the test server named by
-EVALKIT_TEST_PG_URL and dropped afterwards; without that URL the PostgreSQL run fails under
+Every test using the laptops runs twice: on SQLite and on PostgreSQL (`backend` parameter). Each
+laptop gets its own fresh database, a copy of one migrated once per session; on PostgreSQL it is
+created on the test server named by EVALKIT_TEST_PG_URL and dropped afterwards; without that URL the PostgreSQL run fails under
 `make test` / CI and is skipped in a bare local run (see `sync_helpers.pg_url`).
 """
 

@@ -15,9 +15,14 @@ import pytest
 
 
 def open_machine(tmp_path, name: str, url: str | None = None):
+    """A laptop's services; a new SQLite one starts as a copy of the session's migrated template."""
+    from db_templates import copy_sqlite, sqlite_template
+
     from desktop_app.services.app_services import Services
 
     target = url or str(tmp_path / f"{name}.db")
+    if url is None and not os.path.exists(target):
+        copy_sqlite(sqlite_template(), target)
     return Services.open(target, attachments_dir=tmp_path / f"{name}-pieces")
 
 
@@ -126,22 +131,131 @@ def pg_url() -> str | None:
     return url
 
 
+_PG_TEMPLATES: dict[str, str] = {}  # server URL -> migrated template database (one per process)
+
+
+def _pg_template(admin, base) -> str:
+    """A database on the test server migrated once for this process, the template of the others
+    (dropped when the process ends)."""
+    import atexit
+
+    from sqlalchemy import text
+
+    from desktop_app.store.db import open_store
+
+    key = base.render_as_string(hide_password=False)
+    if key not in _PG_TEMPLATES:
+        name = f"evalkit_tpl_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        open_store(base.set(database=name).render_as_string(hide_password=False)).dispose()
+        _PG_TEMPLATES[key] = name
+
+        def drop() -> None:
+            from sqlalchemy import create_engine
+
+            engine = create_engine(base, isolation_level="AUTOCOMMIT")
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except Exception:  # the server may already be stopped
+                pass
+            finally:
+                engine.dispose()
+
+        atexit.register(drop)
+    return _PG_TEMPLATES[key]
+
+
+_PG_FREE: dict[str, list[str]] = {}  # server URL -> migrated databases given back, to reuse
+
+
 @contextmanager
-def fresh_pg_database(label: str):
-    """A new, empty PostgreSQL database on the test server; yields its URL, drops it afterwards."""
+def fresh_pg_database(label: str, migrated: bool = True):
+    """A new PostgreSQL database on the test server; yields its URL.
+
+    Migrated: a database as Alembic leaves it, with a device id of its own: a copy
+    (`CREATE DATABASE … TEMPLATE`) of one migrated once per process, or one such copy given back
+    by an earlier test and emptied (every table truncated, identities restarted): creating and
+    dropping a database costs several times more than emptying one. Otherwise: an empty database,
+    dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     base = make_url(pg_url())
-    name = f"evalkit_t_{label}_{uuid.uuid4().hex[:12]}"
+    key = base.render_as_string(hide_password=False)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if key not in _PG_FREE:
+            _PG_FREE[key] = []
+            _drop_at_exit(base, _PG_FREE[key])
+        free = _PG_FREE[key]
+        name = None
+        while migrated and free and name is None:
+            candidate = free.pop()
+            if _emptied(base, candidate):
+                name = candidate
+            else:  # a test changed its schema: not reusable
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{candidate}" WITH (FORCE)'))
+        if name is None:
+            name = f"evalkit_t_{label}_{uuid.uuid4().hex[:12]}"
+            template = f' TEMPLATE "{_pg_template(admin, base)}"' if migrated else ""
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
+            if migrated:
+                _emptied(base, name)  # its own device id
         try:
             yield base.set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                if migrated:  # whatever the test left open, closed; the database kept for the next
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+                    free.append(name)
+                else:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def _emptied(base, name: str) -> bool:
+    """Empty the migrated database `name` and give it a new device id; False (and untouched) when
+    it is no longer at the migrations' heads."""
+    import psycopg
+    from db_templates import new_device_id
+
+    from desktop_app.store.db import head_revisions
+    from desktop_app.store.registry import Base
+
+    with psycopg.connect(host=base.host, port=base.port, user=base.username, password=base.password, dbname=name) as con:
+        try:
+            versions = {row[0] for row in con.execute("SELECT version_num FROM alembic_version")}
+        except psycopg.Error:
+            return False
+        if versions != head_revisions():
+            return False
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        con.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        new_device_id(con, "%s")
+    return True
+
+
+def _drop_at_exit(base, names: list[str]) -> None:
+    """Drop the reusable databases of this process when it ends (the server may be gone by then)."""
+    import atexit
+
+    def drop() -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                for name in names:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except Exception:
+            pass
+        finally:
+            engine.dispose()
+
+    atexit.register(drop)

@@ -143,7 +143,8 @@ def xlsx_text(path: Path) -> str:
 @pytest.fixture(scope="module")
 def centre_outputs(demo_folder, tmp_path_factory):
     """A pseudonymised bundle of the demo, imported at a fresh centre, and what the centre rebuilds."""
-    from desktop_app.sync.consolidation import consolidate, write_pdf, write_xlsx
+    from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+    from desktop_app.services.consolidation import consolidate
 
     tmp = tmp_path_factory.mktemp("privacy-centre")
     territory, eid, _ = _territory_copy(demo_folder, tmp)
@@ -221,7 +222,7 @@ def test_files_rebuilt_at_the_centre_hold_no_personal_data(centre_outputs, name)
 
 
 def test_consent_withdrawn_deletes_the_testimony_and_its_recording_at_the_centre(demo_folder, tmp_path):
-    from desktop_app.sync.consolidation import consolidate
+    from desktop_app.services.consolidation import consolidate
 
     territory, eid, testimony_id = _territory_copy(demo_folder, tmp_path)
     audio = tmp_path / "t.ogg"

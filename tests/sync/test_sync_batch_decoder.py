@@ -26,13 +26,13 @@ ODD_VALUES = [
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(tmp_path_factory, demo_template):
     """The demo evaluation (every area) and its bundle, on SQLite."""
-    from desktop_app.services.demo import create_demo
+    from db_templates import copy_demo
 
     tmp = tmp_path_factory.mktemp("batch")
+    eid = copy_demo(demo_template, tmp / "demo.db", tmp / "demo-pieces")
     services = open_machine(tmp, "demo")
-    eid = create_demo(services)
     out = tmp / "demo.evalkit"
     services.sync.export_bundle(eid, out)
     yield services, eid, out

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from sync_helpers import open_machine, pg_url
 
-from desktop_app.sync.consolidation import consolidate, write_pdf, write_xlsx
+from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+from desktop_app.services.consolidation import consolidate
 
 TERRITORIES = {
     "CA du Douaisis": ("atteint", "3", "oui"),

@@ -3,7 +3,7 @@ sees while a screen loads ("Chargement…") can be checked before the result arr
 
 from __future__ import annotations
 
-from desktop_app.ui.tasks import Progress, SyncTaskRunner, TaskHandle, _Signals
+from desktop_app.ui.tasks import Progress, SyncTaskRunner, TaskHandle, _Signals, owner_alive, owner_ref
 
 
 class DeferredTaskRunner(SyncTaskRunner):
@@ -11,8 +11,13 @@ class DeferredTaskRunner(SyncTaskRunner):
         super().__init__()
         self.queue: list = []
 
-    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False) -> TaskHandle:
-        self.queue.append((fn, on_done, on_error))
+    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False, owner=None) -> TaskHandle:
+        ref = owner_ref(owner)
+
+        def guarded(callback):  # as TaskRunner: once the owner is destroyed, the outcome is dropped
+            return None if callback is None else lambda value: callback(value) if owner_alive(ref) else None
+
+        self.queue.append((fn, guarded(on_done), guarded(on_error)))
         return TaskHandle(Progress(lambda *_: None), _Signals())
 
     def finish(self) -> int:

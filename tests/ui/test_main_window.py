@@ -159,7 +159,7 @@ class _HeldTasks:
     def __init__(self):
         self.queue = []
 
-    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False):
+    def run(self, fn, on_done=None, on_error=None, on_progress=None, writes=False, owner=None):
         self.queue.append((fn, on_done))
 
     def finish_one(self):

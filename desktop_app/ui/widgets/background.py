@@ -54,7 +54,7 @@ class BackgroundLoad:
             else:
                 log.warning("background load failed: %s", exc)
 
-        self.tasks.run(work, on_done=done, on_error=failed)
+        self.tasks.run(work, on_done=done, on_error=failed, owner=self.owner)
 
     def cancel(self) -> None:
         """Forget the load under way (its result will be dropped)."""

@@ -352,7 +352,7 @@ class GridTab(QWidget):
                     pass
 
         self.ctx.tasks.run(lambda _p: ranking_chart(*args, title=title, width=10, pitch=0.2), on_done=done,
-                           on_error=lambda exc: log.warning("ranking chart failed: %s", exc))
+                           on_error=lambda exc: log.warning("ranking chart failed: %s", exc), owner=self.chart)
 
     def flush_chart(self) -> None:
         """Draw the pending chart now (screenshots, tests); the caller waits for `ctx.tasks`."""

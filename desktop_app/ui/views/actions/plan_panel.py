@@ -158,7 +158,7 @@ class CalendarPage(QWidget):
         self.panel.ctx.tasks.run(
             lambda _p: timeline_chart(tl.spans, tl.milestones, tl.start, tl.end,
                                       title="Périodes de collecte et jalons de l'évaluation", width=9),
-            on_done=done)
+            on_done=done, owner=self.chart)
         if tl.warnings:
             items = "".join(f"<li>{escape(w)}</li>" for w in tl.warnings)
             text = f"<b style='color:#b26a00'>Points d'attention</b><ul>{items}</ul>"

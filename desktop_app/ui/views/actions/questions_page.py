@@ -4,8 +4,6 @@ row of the method plan."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,9 +20,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.action_plan import criterion_of, question_count_message
 from desktop_app.services.actions_plan import PlanData
-
-if TYPE_CHECKING:
-    from desktop_app.ui.views.actions.plan_panel import PlanPanel
 
 COUNT_COLORS = {"ok": "#2e7d32", "low": "#b26a00", "high": "#c62828"}
 
@@ -45,9 +40,11 @@ class WrapLabel(QLabel):
 
 
 class QuestionsPage(QWidget):
-    """The bank of evaluative questions by criterion, as check boxes, and the user's own."""
+    """The bank of evaluative questions by criterion, as check boxes, and the user's own.
+    `panel` is the `plan_panel.PlanPanel` that holds this page (not imported here: the panel
+    imports this module)."""
 
-    def __init__(self, panel: PlanPanel):
+    def __init__(self, panel: QWidget):
         super().__init__()
         self.panel = panel
         self.boxes: dict[str, QCheckBox] = {}  # bank question id -> box

@@ -348,6 +348,6 @@ def run_task(
             f"Une erreur inattendue s'est produite ({exc.__class__.__name__}). Les détails sont dans le journal.")
         show_message(parent, error_title, message, QMessageBox.Icon.Warning)
 
-    handle = ctx.tasks.run(fn, on_done=done, on_error=failed, on_progress=progress, writes=writes)
+    handle = ctx.tasks.run(fn, on_done=done, on_error=failed, on_progress=progress, writes=writes, owner=dialog)
     state["handle"] = handle
     dialog.canceled.connect(handle.cancel)

@@ -229,6 +229,7 @@ class ExportPanel(QScrollArea):
             on_done=self._done,
             on_error=self._failed,
             on_progress=self._progress,
+            owner=self,
         )
         if self._finished:  # a synchronous runner has already finished it
             self.handle = None

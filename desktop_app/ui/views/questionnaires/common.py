@@ -47,7 +47,7 @@ def run_with_progress(
             f"L'opération a échoué ({exc.__class__.__name__}). Les détails sont dans le journal de l'application.")
         QMessageBox.warning(parent, "Questionnaires", message)
 
-    handle = ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress, writes=writes)
+    handle = ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress, writes=writes, owner=dialog)
     state["handle"] = handle
     dialog.canceled.connect(handle.cancel)
 

@@ -87,4 +87,4 @@ class CardCharts:
             if current():
                 card.set_chart(None)
 
-        self.tasks.run(work, on_done=done, on_error=failed)
+        self.tasks.run(work, on_done=done, on_error=failed, owner=self.owner)

@@ -74,7 +74,8 @@ def run_with_progress(
             return
         QMessageBox.warning(parent, title, _message(exc))
 
-    handle = ctx.tasks.run(lambda p: fn(lambda d, t, s: p.report(d, t, s)), on_done=done, on_error=failed, on_progress=progress, writes=True)
+    handle = ctx.tasks.run(lambda p: fn(lambda d, t, s: p.report(d, t, s)), on_done=done, on_error=failed, on_progress=progress, writes=True,
+                           owner=dialog)
     dialog.canceled.connect(handle.cancel)
 
 

@@ -2,7 +2,7 @@
 
 Tabs: territories and their completion; the référentiel's appreciations per evaluative question;
 questionnaire results pooled across territories; maturity levels compared. The view is computed
-in the background (`desktop_app.sync.consolidation`) and exported to Excel or PDF.
+in the background (`desktop_app.services.consolidation`) and exported to Excel or PDF.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class Rendered:
 
 
 def compute(services) -> Rendered:
-    from desktop_app.sync.consolidation import consolidate
-    from desktop_app.sync.consolidation_files import maturity_chart, referential_chart
+    from desktop_app.exports.consolidation_files import maturity_chart, referential_chart
+    from desktop_app.services.consolidation import consolidate
 
     data = consolidate(services)
     return Rendered(data, referential_chart(data), {m.tool_id: maturity_chart(m) for m in data.maturity})
@@ -126,7 +126,7 @@ class ConsolidationWindow(QMainWindow):
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
         self.summary.setText("Calcul de la vue consolidée…")
-        self.ctx.tasks.run(lambda _p: compute(self.ctx.services), on_done=self._show, on_error=self._failed)
+        self.ctx.tasks.run(lambda _p: compute(self.ctx.services), on_done=self._show, on_error=self._failed, owner=self)
 
     def _failed(self, exc: Exception) -> None:
         self.summary.setText(f"La vue consolidée n'a pas pu être calculée : {exc}")
@@ -210,7 +210,7 @@ class ConsolidationWindow(QMainWindow):
         layout.addLayout(holder, 1)
 
         def show() -> None:
-            from desktop_app.sync.consolidation_files import questionnaire_chart
+            from desktop_app.exports.consolidation_files import questionnaire_chart
 
             while holder.count():
                 w = holder.takeAt(0).widget()
@@ -266,7 +266,7 @@ class ConsolidationWindow(QMainWindow):
             self.refresh()
 
     def _export(self, suffix: str) -> None:
-        from desktop_app.sync.consolidation import write_pdf, write_xlsx
+        from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
         from desktop_app.ui.views.sync import run_with_progress
 
         if self.rendered is None:

@@ -243,7 +243,7 @@ class AttachmentsPanel(QWidget):
             )
             QMessageBox.warning(self, "Pièce jointe", message)
 
-        self.ctx.tasks.run(work, on_done=done, on_error=failed, writes=True)
+        self.ctx.tasks.run(work, on_done=done, on_error=failed, writes=True, owner=self)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if event.mimeData().hasUrls() and self.owner_id:

@@ -400,7 +400,7 @@ class CommitmentsTab(QWidget):
             )
             QMessageBox.warning(self, "Import des engagements", message)
 
-        handle = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress, writes=True)
+        handle = self.ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress, writes=True, owner=self)
         dialog.canceled.connect(handle.cancel)
 
     def flush(self) -> None:

@@ -264,7 +264,7 @@ def export_to(parent: QWidget, ctx: AppContext, evaluation_id: str, path: Path) 
         )
         QMessageBox.warning(parent, "Export Excel", message)
 
-    handle = ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress)
+    handle = ctx.tasks.run(work, on_done=done, on_error=failed, on_progress=progress, owner=dialog)
     dialog.canceled.connect(handle.cancel)
 
 

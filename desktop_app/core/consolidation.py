@@ -8,8 +8,9 @@ Read from one database holding every territory's imported bundles (SQLite or Pos
 - maturity levels compared (each territory's level per domain, and the mean).
 
 Questions, domains and answer labels come from the kit bundled with the application; a
-territory on another kit version contributes wherever its ids match. Qt-free; the files
-(Excel, PDF) are written by `consolidation_files`.
+territory on another kit version contributes wherever its ids match. Plain data and pure
+computations: the data is gathered by `desktop_app.services.consolidation` and the files (Excel,
+PDF) are written by `desktop_app.exports.consolidation_files`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.kit.forms import compile_tool
-from desktop_app.services.base import ServiceError
 
 NOT_FILLED = "non_renseigne"
 CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
@@ -115,31 +113,10 @@ def _latest(responses: list, tool_id: str):
     return max(mine, key=lambda r: r.updated_at) if mine else None
 
 
-def consolidate(services: Any) -> Consolidation:
-    """Compute the consolidated view of every evaluation in the database."""
-    from desktop_app.services.progress import step_states
-
-    kit = services.kits.bundled()
-    evaluations = services.evaluations.list()
-    safe = PrivacyFilter()  # what a territory typed in its titles: no e-mail or phone number
-    territories: list[TerritoryRow] = []
-    responses_by_eval: dict[str, list] = {}
-    for ev in evaluations:
-        try:
-            states = step_states(services, ev.id)
-        except ServiceError:
-            states = {}
-        in_scope = {k: s.state for k, s in states.items() if s.state != "hors_perimetre"}
-        done = sum(1 for s in in_scope.values() if s == "termine")
-        territories.append(
-            TerritoryRow(
-                ev.id, safe.text(ev.territory_name), safe.text(ev.title), ev.generation, ev.kit_version, ev.updated_at,
-                done, len(in_scope), in_scope, _testimonies(services, ev.id),
-            )
-        )
-        responses_by_eval[ev.id] = services.forms.find(ev.id)
-    territories.sort(key=lambda t: (t.territory or t.title).casefold())
-
+def build_consolidation(kit, territories: list[TerritoryRow], responses_by_eval: dict[str, list]) -> Consolidation:
+    """The consolidated view of `territories` (sorted here by name), from the kit bundled with the
+    application and each evaluation's form responses (`responses_by_eval[evaluation_id]`)."""
+    territories = sorted(territories, key=lambda t: (t.territory or t.title).casefold())
     scale: list[ScaleLevel] = []
     questions: list[QuestionDistribution] = []
     questionnaires: list[PooledQuestionnaire] = []
@@ -162,17 +139,6 @@ def consolidate(services: Any) -> Consolidation:
         elif tool.kind == "maturity_scale":
             maturity.append(_maturity(kit, tool, territories, responses_by_eval))
     return Consolidation(territories, scale, questions, questionnaires, maturity)
-
-
-def _testimonies(services: Any, evaluation_id: str) -> int:
-    """Testimonies of an evaluation usable with the person's consent (0 without fieldwork)."""
-    fieldwork = getattr(services, "fieldwork", None)
-    if fieldwork is None:
-        return 0
-    try:
-        return sum(1 for t in fieldwork.testimonies(evaluation_id) if t.consent_use)
-    except ServiceError:
-        return 0
 
 
 def _pool(kit, tool, territories, responses_by_eval) -> PooledQuestionnaire:
@@ -238,15 +204,3 @@ def _maturity(kit, tool, territories, responses_by_eval) -> MaturityComparison:
         if any(v is not None for v in row):
             levels[t.evaluation_id] = row
     return MaturityComparison(tool.id, tool.short_title or tool.title, domains, max_level or 5.0, levels)
-
-
-def write_xlsx(data: Consolidation, out):
-    from desktop_app.sync.consolidation_files import write_xlsx as _write
-
-    return _write(data, out)
-
-
-def write_pdf(data: Consolidation, out):
-    from desktop_app.sync.consolidation_files import write_pdf as _write
-
-    return _write(data, out)

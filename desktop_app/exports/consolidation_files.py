@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from desktop_app.core.consolidation import Consolidation
 from desktop_app.exports import charts
 from desktop_app.exports.xlsx_cells import put
-from desktop_app.sync.consolidation import Consolidation
 
 TITLE = "Vue consolidée des évaluations des contrats de ville"
 

@@ -1,0 +1,50 @@
+"""The resource centre's consolidated view, gathered from one database holding every territory's
+imported bundles: each evaluation's completion (its steps) and form responses, handed to
+`desktop_app.core.consolidation` (the computation); `desktop_app.exports.consolidation_files`
+writes the files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from desktop_app.core.consolidation import Consolidation, TerritoryRow, build_consolidation
+from desktop_app.core.errors import ServiceError
+from desktop_app.core.privacy_filter import PrivacyFilter
+from desktop_app.services.progress import step_states
+
+if TYPE_CHECKING:
+    from desktop_app.services.app_services import Services
+
+
+def consolidate(services: Services) -> Consolidation:
+    """Compute the consolidated view of every evaluation in the database."""
+    safe = PrivacyFilter()  # what a territory typed in its titles: no e-mail or phone number
+    territories: list[TerritoryRow] = []
+    responses_by_eval: dict[str, list] = {}
+    for ev in services.evaluations.list():
+        try:
+            states = step_states(services, ev.id)
+        except ServiceError:
+            states = {}
+        in_scope = {k: s.state for k, s in states.items() if s.state != "hors_perimetre"}
+        done = sum(1 for s in in_scope.values() if s == "termine")
+        territories.append(
+            TerritoryRow(
+                ev.id, safe.text(ev.territory_name), safe.text(ev.title), ev.generation, ev.kit_version, ev.updated_at,
+                done, len(in_scope), in_scope, _testimonies(services, ev.id),
+            )
+        )
+        responses_by_eval[ev.id] = services.forms.find(ev.id)
+    return build_consolidation(services.kits.bundled(), territories, responses_by_eval)
+
+
+def _testimonies(services: Any, evaluation_id: str) -> int:
+    """Testimonies of an evaluation usable with the person's consent (0 without fieldwork)."""
+    fieldwork = getattr(services, "fieldwork", None)
+    if fieldwork is None:
+        return 0
+    try:
+        return sum(1 for t in fieldwork.testimonies(evaluation_id) if t.consent_use)
+    except ServiceError:
+        return 0

@@ -1,0 +1,49 @@
+"""The background task runner: a task's outcome reaches its owner on the GUI thread, or is dropped
+once the owner has been destroyed (a window closed while its task ran)."""
+
+from __future__ import annotations
+
+import threading
+
+import shiboken6
+from PySide6.QtWidgets import QLabel
+
+from desktop_app.ui.tasks import TaskRunner
+
+
+def test_the_outcome_of_a_task_whose_owner_was_destroyed_is_dropped(qtbot, qapp):
+    runner = TaskRunner()
+    release = threading.Event()
+    gone, alive = QLabel(), QLabel()
+    qtbot.addWidget(alive)
+    seen = []
+
+    def held(value):
+        def work(progress):
+            release.wait(30)
+            progress.report(1, 2, "moitié")
+            return value
+        return work
+
+    def fail(_progress):
+        release.wait(30)
+        raise ValueError("échec")
+
+    # callbacks bound to the widget, as screens have them: on a deleted widget they would raise
+    runner.run(held("résultat"), on_done=gone.setText, on_progress=lambda *a: gone.setText("…"), owner=gone)
+    runner.run(fail, on_error=lambda exc: gone.setText(str(exc)), owner=gone)
+    runner.run(held("affiché"), on_done=alive.setText, on_progress=lambda *a: seen.append(a), owner=alive)
+    runner.run(fail, on_error=lambda exc: seen.append(str(exc)), owner=alive)
+    shiboken6.delete(gone)  # the window is closed and deleted while its tasks run
+    release.set()
+    assert runner.wait()
+    qtbot.waitUntil(lambda: not runner._handles, timeout=10000)  # every task delivered or dropped
+    assert alive.text() == "affiché"
+    assert sorted(map(str, seen)) == sorted([str((1, 2, "moitié")), "échec"])
+
+
+def test_a_task_without_owner_still_delivers(qtbot):
+    runner = TaskRunner()
+    got = []
+    runner.run(lambda _p: 42, on_done=got.append)
+    qtbot.waitUntil(lambda: got == [42], timeout=10000)
