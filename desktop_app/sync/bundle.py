@@ -552,6 +552,27 @@ def read_file(path: Path, shared: dict[str, Any]) -> FileRead:
     return read
 
 
+# Text is cleaned at the door of every database (`store.text_guard`: no C0 control but tab and
+# line feed, no bidi override), so a bundle written by the application never carries one. In the
+# JSON bytes they appear as an escape after an odd number of backslashes (\u0000-\u001f, \b, \f)
+# or as raw UTF-8 (U+202A-202E, U+2066-2069). A carriage return is let through: harmless to every
+# back end and export, and texts stored before the door was cleaned may hold one. One found means
+# a hostile or broken file: refused before anything is written, so both back ends store the same
+# thing and no export meets a character it cannot write (openpyxl's IllegalCharacterError).
+_DIRTY_TEXT = re.compile(
+    rb'(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|[bf])'
+    rb"|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]",
+    re.IGNORECASE,
+)
+
+
+def _check_clean_text(path: Path, name: str, raw: bytes) -> None:
+    if _DIRTY_TEXT.search(raw):
+        raise _fail(path, f"« {name} » contient des caractères de contrôle ou de direction du texte qu'EvalKit "
+                          "n'enregistre jamais : fichier modifié ou endommagé, rien n'a été importé. "
+                          "Demandez à l'expéditeur de l'exporter de nouveau.")
+
+
 def finish_reading(read: FileRead, *, batches: bool = True) -> Bundle:
     """The parsing half of `read_bundle`: records and histories parsed and checked."""
     path = read.path
@@ -567,6 +588,7 @@ def finish_reading(read: FileRead, *, batches: bool = True) -> Bundle:
             continue
         table = name[len("records/"):-len(".json")]
         order.append(table)
+        _check_clean_text(path, name, raw)
         batch = read_batch(tables[table], raw, eid) if table in tables else None
         if batch is not None:
             checked[table] = batch

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.text_input import clean_value
 from desktop_app.store.models import KitSnapshot, utcnow
 from desktop_app.store.models_sync import SyncKnownVersion
 from desktop_app.sync import privacy
@@ -109,6 +110,8 @@ def collect(
     rows = select_evaluation(session.connection(), evaluation_id)
     if not rows.get(EVALUATIONS):
         raise BundleError(f"Évaluation introuvable : {evaluation_id}")
+    if clean_stored_text(session, rows):
+        rows = select_evaluation(session.connection(), evaluation_id)
     tables = table_map()
     rules = None
     if level != privacy.COMPLETE and kit_rules is not None:
@@ -142,6 +145,49 @@ def collect(
     data_digest = digest({"rows": outcome.rows, "privacy": level})
     # the evaluation as it leaves (its title through the privacy filter too: it goes in the manifest)
     return (outcome.rows.get(EVALUATIONS) or rows[EVALUATIONS])[0], outcome, versions, data_digest
+
+
+def clean_stored_text(session: Session, rows: dict[str, list[dict[str, Any]]]) -> int:
+    """Clean, as a local edit of this device, the texts an older version stored with characters
+    the store no longer accepts (control characters, bidi overrides): a receiver refuses a bundle
+    that carries one (`bundle._DIRTY_TEXT`). Cheap when there is none (one serialisation and one
+    search per table). Returns the number of records cleaned (their revision bumped, so the clean
+    version travels as an ordinary update)."""
+    import orjson
+
+    from desktop_app.store.models import Base
+    from desktop_app.sync.bundle import _DIRTY_TEXT
+
+    models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers if hasattr(m.class_, "__tablename__")}
+    cleaned = 0
+    device = None
+    for table, records in rows.items():
+        if not records or not _DIRTY_TEXT.search(orjson.dumps(records, default=str)):
+            continue
+        model = models.get(table)
+        if model is None:
+            continue
+        if device is None:
+            device = session.connection().exec_driver_sql("SELECT value FROM meta WHERE key = 'device_id'").scalar() or ""
+        for rec in records:
+            if not _DIRTY_TEXT.search(orjson.dumps(rec, default=str)):
+                continue
+            obj = session.get(model, rec["id"])
+            if obj is None:
+                continue
+            for column in model.__table__.columns:
+                value = getattr(obj, column.key, None)
+                if isinstance(value, (str, dict, list)):
+                    fresh = clean_value(value)
+                    if fresh is not value:
+                        setattr(obj, column.key, fresh)
+            obj.updated_at = utcnow()
+            obj.device_id = device
+            obj.revision = (obj.revision or 0) + 1
+            cleaned += 1
+    if cleaned:
+        session.flush()
+    return cleaned
 
 
 def _withdrawn_before(table: str, rec: dict[str, Any], held: list[str]) -> bool:

@@ -157,6 +157,9 @@ def test_consolidation_keeps_a_territory_name_as_text_and_survives_control_chara
         conn.execute("UPDATE evaluations SET title = ? WHERE id = ?", ("Évaluation\x00\x0b du territoire", eid))
     bundle = tmp_path / "t.evalkit"
     assert main(["export", "bundle", "--db", str(territory_db), "--out", str(bundle)]) == 0
+    with sqlite3.connect(territory_db) as conn:  # cleaned at the sender, as a local edit that travels
+        title, revision = conn.execute("SELECT title, revision FROM evaluations WHERE id = ?", (eid,)).fetchone()
+    assert (title, revision) == ("Évaluation du territoire", 2)
     assert main(["import", "bundle", str(bundle), "--db", str(centre_db)]) == 0
     out = tmp_path / "consolidation.xlsx"
     assert main(["export", "consolidation", "--db", str(centre_db), "--out", str(out)]) == 0

@@ -8,7 +8,7 @@ import stat
 import zipfile
 
 import pytest
-from sync_helpers import declare, dump_all, rebuild
+from sync_helpers import declare, dump, dump_all, rebuild
 
 from desktop_app.services.base import ServiceError
 from desktop_app.sync import bundle as bundle_mod
@@ -252,3 +252,31 @@ def test_malformed_version_history_is_refused(machine_b, good, tmp_path, alter):
         declare(manifest, "versions.json", entries["versions.json"])
 
     refused(machine_b, rebuild(good, tmp_path / "v.evalkit", change), "historique des versions mal formé")
+
+
+@pytest.mark.parametrize("dirty", ["\\u0000", "\\u000b", "\\f", "\u202e"])
+def test_control_characters_in_records_are_refused(machine_b, good, tmp_path, dirty):
+    """The store never keeps them, so a signed bundle carrying one was forged or broken: refused
+    before anything is written (a PostgreSQL centre would fail on NUL; exports on the others)."""
+
+    def change(manifest, entries):
+        name = "records/communes.json"
+        entries[name] = entries[name].replace(b"Douai (centre)", f"Douai{dirty}(centre)".encode())
+        declare(manifest, name, entries[name])
+
+    bad = tmp_path / "dirty.evalkit"
+    rebuild(good, bad, change)
+    refused(machine_b, bad, "caractères de contrôle")
+
+
+def test_an_escaped_backslash_is_not_a_control_character(machine_b, good, tmp_path):
+    """A typed backslash before a "u0000" is text (JSON "\\\\u0000"), not a control character."""
+    def change(manifest, entries):
+        name = "records/communes.json"
+        entries[name] = entries[name].replace(b"Douai (centre)", b"C:\\\\u0000\\\\temp")
+        declare(manifest, name, entries[name])
+
+    ok = tmp_path / "backslash.evalkit"
+    rebuild(good, ok, change)
+    assert machine_b.sync.import_bundle(ok)["updated"] == 1
+    assert "C:\\u0000\\temp" in {row["name"] for row in dump(machine_b)["communes"]}
