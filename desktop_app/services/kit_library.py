@@ -154,6 +154,7 @@ class KitLibrary:
                     kit.id, kit.version, existing.digest, "sur ce poste", kit.digest, "du fichier"))
             return existing, False
         target = self.root / kit.id / kit.version
+        paths.private_dir(self.root)
         paths.private_dir(target.parent)
         if target.exists():  # a folder left without its installation record: replaced
             shutil.rmtree(target)

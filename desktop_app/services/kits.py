@@ -254,4 +254,38 @@ def _scope_after(scope: list[str], current: Kit, target: Kit) -> list[str]:
     return [t for t in scope if t in target.tools] + [t for t in target.tools if t not in current.tools and t not in scope]
 
 
-__all__ = ["KitService", "UpgradePreview", "short"]
+__all__ = ["KitService", "UpgradePreview", "preview_lines", "short"]
+
+
+def preview_lines(preview: UpgradePreview) -> list[str]:
+    """The preview in French, one line each (the CLI prints them, the GUI shows them)."""
+    c = preview.changes
+    lines = [f"Passage du kit « {c.kit_id} » de la version {c.old_version} à la version {c.new_version}."]
+    if c.tools_added:
+        lines.append(f"Outils ajoutés ({len(c.tools_added)}), ajoutés au périmètre de l'évaluation :")
+        lines += [f"  + {title} ({tid})" for tid, title in c.tools_added]
+    if c.tools_removed:
+        lines.append(f"Outils retirés ({len(c.tools_removed)}), retirés du périmètre :")
+        lines += [f"  − {title} ({tid})" for tid, title in c.tools_removed]
+    for t in c.tools:
+        lines.append(f"{t.title} ({t.tool_id}) :")
+        lines += [f"  + question ajoutée : « {label} » ({qid})" for qid, label in t.added]
+        lines += [f"  − question retirée : « {label} » ({qid})" for qid, label in t.removed]
+        lines += [f"  ~ question reformulée ({r.id}) : « {r.old} » → « {r.new} »" for r in t.reworded]
+    if not (c.tools_added or c.tools_removed or c.tools):
+        lines.append("Aucune question ajoutée, retirée ni reformulée.")
+    counts = c.counts()
+    lines.append(
+        f"En tout : {counts['added']} question(s) ajoutée(s), {counts['removed']} retirée(s), "
+        f"{counts['reworded']} reformulée(s)."
+    )
+    lines.append(f"Réponses conservées (par identifiant de question) : {preview.answers_kept}.")
+    if preview.answers_hidden:
+        lines.append(
+            f"Réponses à des questions retirées : {preview.answers_hidden} (gardées dans la base, plus affichées)."
+        )
+    if preview.responses_of_removed_tools:
+        lines.append(
+            f"Fiches remplies d'outils retirés : {preview.responses_of_removed_tools} (gardées dans la base, plus affichées)."
+        )
+    return lines
