@@ -65,7 +65,7 @@ class EvaluationService(ServiceBase):
     def create(self, territory_name: str = "", generation: str = "2024-2030", title: str = "", scope: list[str] | None = None) -> str:
         if generation not in GENERATIONS:
             raise ServiceError(f"Génération de contrat inconnue : {generation}")
-        kit = self.kits.bundled()
+        kit = self.kits.latest()  # the newest version on this computer; the evaluation keeps it
         self.kits.snapshot(kit)
         with self.tx() as s:
             ev = Evaluation(

@@ -1,28 +1,61 @@
-"""Kit versions: the bundled kit, snapshots stored with evaluations, the kit of an evaluation.
+"""Kit versions: the bundled kit, the installed ones, snapshots stored with evaluations, the kit
+of an evaluation, and moving an evaluation to a newer version.
 
 An evaluation records the kit id and version it was started with. The kit's files are stored in
-the database at that moment, so the evaluation still opens and exports after the application
-ships a new kit version.
+the database at that moment (a snapshot), so the evaluation still opens and exports after the
+application ships, or the user installs, a new kit version. The snapshot is what the evaluation
+uses: a kit with the same id and version but other content (another digest) is never taken in
+its place; such a kit is refused wherever it comes in (installation, bundle import, snapshot).
+
+New evaluations start with the newest version available on this computer (the bundled kit or
+one installed with `evalkit kit install`, see `kit_library`). `upgrade_preview` / `upgrade` move
+an evaluation to a newer version: answers are stored by question id and stay where they are.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop_app import paths
+from desktop_app.kit.compare import KitChanges, compare, question_of, tool_questions, version_key
 from desktop_app.kit.loader import Kit, KitError, load_files, load_folder
 from desktop_app.kit.yaml_cache import ParsedYamlCache
-from desktop_app.services.base import ServiceBase, ServiceError
+from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
+from desktop_app.services.kit_library import KitEntry, KitLibrary, bundled_entry, conflict_message, short
 from desktop_app.store.db import Store
-from desktop_app.store.models import KitSnapshot
+from desktop_app.store.models import Evaluation, FormResponse, KitSnapshot
+
+
+@dataclass(frozen=True)
+class UpgradePreview:
+    """What moving an evaluation to another kit version changes (nothing written)."""
+
+    evaluation_id: str
+    changes: KitChanges
+    answers_kept: int  # answers whose question is still in the new version
+    answers_hidden: int  # answers to questions the new version no longer has (kept, not shown)
+    responses_of_removed_tools: int  # filled forms of tools the new version no longer has
+    scope_after: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "evaluation": self.evaluation_id,
+            **self.changes.as_dict(),
+            "counts": self.changes.counts(),
+            "answers_kept": self.answers_kept,
+            "answers_hidden": self.answers_hidden,
+            "responses_of_removed_tools": self.responses_of_removed_tools,
+        }
 
 
 class KitService(ServiceBase):
-    def __init__(self, store: Store, forms_dir: Path | None = None):
+    def __init__(self, store: Store, forms_dir: Path | None = None, library: KitLibrary | None = None):
         super().__init__(store)
         self.forms_dir = forms_dir or paths.forms_dir()
+        self.library = library or KitLibrary()
         self._bundled: Kit | None = None
         self._cache: dict[tuple[str, str], Kit] = {}
 
@@ -33,38 +66,226 @@ class KitService(ServiceBase):
                 self._bundled = load_folder(self.forms_dir, cache)
             except KitError as exc:
                 raise ServiceError(f"Le kit fourni avec l'application contient une erreur :\n{exc}") from None
-            self._cache[(self._bundled.id, self._bundled.version)] = self._bundled
             cache.save()  # the next start reads the YAML parsed here
         return self._bundled
 
+    # -- versions on this computer ----------------------------------------------------------------
+    def available(self) -> list[KitEntry]:
+        """The bundled kit, then the installed versions (newest first per kit)."""
+        return [bundled_entry(self.bundled(), self.forms_dir), *self.library.installed()]
+
+    def latest(self) -> Kit:
+        """The newest version of the bundled kit's id on this computer (what new evaluations use)."""
+        bundled = self.bundled()
+        newest = max(
+            (e for e in self.library.installed() if e.id == bundled.id),
+            key=lambda e: version_key(e.version),
+            default=None,
+        )
+        if newest is None or version_key(newest.version) <= version_key(bundled.version):
+            return bundled
+        return self._installed(newest)
+
+    def install(self, source: str | Path) -> tuple[KitEntry, bool]:
+        """Validate a kit zip or folder and install it; (entry, False) when it was already there.
+        Refused (ServiceError, nothing written) when invalid, or when this database keeps the same
+        id and version with other content."""
+        kit = self.library.read(source)
+        with self.read() as s:
+            snap = s.get(KitSnapshot, (kit.id, kit.version))
+            kept = snap.digest if snap is not None else None
+        if kept is not None and kept != kit.digest:
+            raise ServiceError(conflict_message(kit.id, kit.version, kept, "dans cette base", kit.digest, "du fichier"))
+        return self.library.install(kit, str(Path(source).resolve()), bundled_entry(self.bundled(), self.forms_dir))
+
+    def _installed(self, entry: KitEntry) -> Kit:
+        key = (entry.id, entry.version)
+        kit = self._cache.get(key)
+        if kit is None or kit.digest != entry.digest:
+            kit = self.library.load(entry)
+        return kit
+
+    def _local(self, kit_id: str, version: str) -> Kit | None:
+        """The version of this computer (bundled or installed), None when there is none."""
+        bundled = self.bundled()
+        if (bundled.id, bundled.version) == (kit_id, version):
+            return bundled
+        entry = self.library.find(kit_id, version)
+        return self._installed(entry) if entry is not None else None
+
+    def check_copy(self, kit_id: str, version: str, digest: str, name: str) -> None:
+        """A kit copy coming in (a bundle's): refused when this computer or this database has
+        the same id and version with other content."""
+        bundled = self.bundled()
+        if (bundled.id, bundled.version) == (kit_id, version) and bundled.digest != digest:
+            raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, bundled.digest, "dans l'application", digest, "du fichier reçu"))
+        entry = self.library.find(kit_id, version)
+        if entry is not None and entry.digest != digest:
+            raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, entry.digest, "sur ce poste", digest, "du fichier reçu"))
+        with self.read() as s:
+            snap = s.get(KitSnapshot, (kit_id, version))
+            kept = snap.digest if snap is not None else None
+        if kept is not None and kept != digest:
+            raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, kept, "dans cette base", digest, "du fichier reçu"))
+
+    # -- the kit of an evaluation -------------------------------------------------------------------
     def snapshot(self, kit: Kit) -> None:
-        """Store a kit version's files (idempotent)."""
+        """Store a kit version's files (idempotent); refused when the database keeps the same
+        id and version with other content."""
         with self.tx() as s:
-            if s.get(KitSnapshot, (kit.id, kit.version)) is None:
+            snap = s.get(KitSnapshot, (kit.id, kit.version))
+            if snap is None:
                 s.add(KitSnapshot(kit_id=kit.id, version=kit.version, digest=kit.digest, files=kit.files))
+            elif snap.digest != kit.digest:
+                raise ServiceError(conflict_message(kit.id, kit.version, snap.digest, "dans cette base", kit.digest, "sur ce poste"))
+        self._cache.setdefault((kit.id, kit.version), kit)
 
     def get(self, kit_id: str, version: str) -> Kit:
+        """The kit an evaluation uses: the copy this database keeps (the same files as this
+        computer's version of that number, or a version received with a bundle), else this
+        computer's version."""
         key = (kit_id, version)
         if key in self._cache:
             return self._cache[key]
-        bundled = self.bundled()
-        if (bundled.id, bundled.version) == key:
-            return bundled
         with self.read() as s:
             snap = s.get(KitSnapshot, key)
-            files = dict(snap.files) if snap else None
-        if files is None:
-            raise ServiceError(
-                f"La version {version} du kit « {kit_id} » n'est pas disponible sur ce poste. "
-                "Importez le kit correspondant ou mettez l'application à jour."
-            )
-        try:
-            kit = load_files(files)
-        except KitError as exc:
-            raise ServiceError(f"Le kit {kit_id} {version} enregistré est invalide :\n{exc}") from None
+            kept = (snap.digest, dict(snap.files)) if snap else None
+        local = self._local(kit_id, version)
+        if kept is None:
+            if local is None:
+                raise ServiceError(
+                    f"La version {version} du kit « {kit_id} » n'est pas disponible sur ce poste. "
+                    "Installez-la (Fichier › Installer une version du kit…) ou mettez l'application à jour."
+                )
+            kit = local
+        elif local is not None and local.digest == kept[0]:
+            kit = local  # the same files, already parsed
+        else:
+            try:
+                kit = load_files(kept[1])
+            except KitError as exc:
+                raise ServiceError(f"Le kit {kit_id} {version} enregistré est invalide :\n{exc}") from None
         self._cache[key] = kit
         return kit
 
     def versions(self) -> list[tuple[str, str]]:
         with self.read() as s:
             return [(k, v) for k, v in s.execute(select(KitSnapshot.kit_id, KitSnapshot.version))]
+
+    # -- moving an evaluation to a newer version ------------------------------------------------------
+    def newer_versions(self, evaluation_id: str) -> list[str]:
+        """Versions of the evaluation's kit on this computer newer than its own, newest first."""
+        ev = self._evaluation(evaluation_id)
+        found = {e.version for e in self.available() if e.id == ev[0] and version_key(e.version) > version_key(ev[1])}
+        return sorted(found, key=version_key, reverse=True)
+
+    def _evaluation(self, evaluation_id: str) -> tuple[str, str, list[str]]:  # (kit id, version, scope)
+        with self.read() as s:
+            ev = s.get(Evaluation, evaluation_id)
+            if ev is None or ev.deleted:
+                raise NotFound(f"Évaluation introuvable : {evaluation_id}")
+            return ev.kit_id, ev.kit_version, list(ev.scope or [])
+
+    def _target(self, evaluation_id: str, to_version: str | None) -> tuple[Kit, Kit, list[str]]:
+        kit_id, version, scope = self._evaluation(evaluation_id)
+        current = self.get(kit_id, version)
+        if to_version is None:
+            newer = self.newer_versions(evaluation_id)
+            if not newer:
+                raise ServiceError(
+                    f"L'évaluation utilise déjà la version la plus récente du kit présente sur ce poste ({version}). "
+                    "Pour passer à une version publiée par le centre de ressources, installez-la d'abord."
+                )
+            to_version = newer[0]
+        if version_key(to_version) <= version_key(version):
+            raise ServiceError(
+                f"La version {to_version} n'est pas plus récente que celle de l'évaluation ({version}) : "
+                "une évaluation ne revient pas à une version antérieure du kit."
+            )
+        target = self._local(kit_id, to_version)
+        if target is None:
+            raise ServiceError(
+                f"La version {to_version} du kit « {kit_id} » n'est pas installée sur ce poste "
+                "(voir « evalkit kit list »)."
+            )
+        return current, target, scope
+
+    def upgrade_preview(self, evaluation_id: str, to_version: str | None = None) -> UpgradePreview:
+        current, target, scope = self._target(evaluation_id, to_version)
+        changes = compare(current, target)
+        new_questions = {tid: _question_ids(target, tid) for tid in target.tools}
+        old_questions = {tid: _question_ids(current, tid) for tid in current.tools}
+        kept = hidden = orphans = 0
+        with self.read() as s:
+            rows = s.execute(select(FormResponse.tool_id, FormResponse.answers).where(
+                FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False)))
+            for tool_id, answers in rows:
+                if tool_id not in new_questions:
+                    orphans += 1
+                    continue
+                for key in answers or {}:
+                    question = question_of(key)
+                    if question in new_questions[tool_id]:
+                        kept += 1
+                    elif question in old_questions.get(tool_id, ()):
+                        hidden += 1
+        return UpgradePreview(evaluation_id, changes, kept, hidden, orphans, tuple(_scope_after(scope, current, target)))
+
+    def upgrade(self, evaluation_id: str, to_version: str | None = None) -> Change:
+        """Move the evaluation to a newer kit version. Answers stay as they are (by question id);
+        tools new in that version join the evaluation's scope, tools it no longer has leave it."""
+        current, target, scope = self._target(evaluation_id, to_version)
+        self.snapshot(target)
+        with self.tx() as s:
+            ev = s.get(Evaluation, evaluation_id)
+            if ev is None or ev.deleted or ev.kit_version != current.version:
+                raise ServiceError("L'évaluation a changé entre-temps : rouvrez-la puis recommencez.")
+            ev.kit_version = target.version
+            ev.scope = _scope_after(list(ev.scope or []), current, target)
+            self.touch(ev)
+        return Change("evaluation", evaluation_id, evaluation_id, "kit_version")
+
+
+def _question_ids(kit: Kit, tool_id: str) -> set[str]:
+    return set(tool_questions(kit.tools[tool_id])) if tool_id in kit.tools else set()
+
+
+def _scope_after(scope: list[str], current: Kit, target: Kit) -> list[str]:
+    return [t for t in scope if t in target.tools] + [t for t in target.tools if t not in current.tools and t not in scope]
+
+
+__all__ = ["KitService", "UpgradePreview", "preview_lines", "short"]
+
+
+def preview_lines(preview: UpgradePreview) -> list[str]:
+    """The preview in French, one line each (the CLI prints them, the GUI shows them)."""
+    c = preview.changes
+    lines = [f"Passage du kit « {c.kit_id} » de la version {c.old_version} à la version {c.new_version}."]
+    if c.tools_added:
+        lines.append(f"Outils ajoutés ({len(c.tools_added)}), ajoutés au périmètre de l'évaluation :")
+        lines += [f"  + {title} ({tid})" for tid, title in c.tools_added]
+    if c.tools_removed:
+        lines.append(f"Outils retirés ({len(c.tools_removed)}), retirés du périmètre :")
+        lines += [f"  − {title} ({tid})" for tid, title in c.tools_removed]
+    for t in c.tools:
+        lines.append(f"{t.title} ({t.tool_id}) :")
+        lines += [f"  + question ajoutée : « {label} » ({qid})" for qid, label in t.added]
+        lines += [f"  − question retirée : « {label} » ({qid})" for qid, label in t.removed]
+        lines += [f"  ~ question reformulée ({r.id}) : « {r.old} » → « {r.new} »" for r in t.reworded]
+    if not (c.tools_added or c.tools_removed or c.tools):
+        lines.append("Aucune question ajoutée, retirée ni reformulée.")
+    counts = c.counts()
+    lines.append(
+        f"En tout : {counts['added']} question(s) ajoutée(s), {counts['removed']} retirée(s), "
+        f"{counts['reworded']} reformulée(s)."
+    )
+    lines.append(f"Réponses conservées (par identifiant de question) : {preview.answers_kept}.")
+    if preview.answers_hidden:
+        lines.append(
+            f"Réponses à des questions retirées : {preview.answers_hidden} (gardées dans la base, plus affichées)."
+        )
+    if preview.responses_of_removed_tools:
+        lines.append(
+            f"Fiches remplies d'outils retirés : {preview.responses_of_removed_tools} (gardées dans la base, plus affichées)."
+        )
+    return lines

@@ -28,7 +28,7 @@ from desktop_app.store.models import Meta
 from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncPeer
 from desktop_app.sync import privacy, trust
 from desktop_app.sync.bundle import SUFFIX, Bundle, BundleError, file_checksum, read_bundle
-from desktop_app.sync.merge import import_bundles, log_event, received_events, resolve
+from desktop_app.sync.merge import bundle_kit_digest, import_bundles, log_event, received_events, resolve
 from desktop_app.sync.outgoing import ExportResult, export_evaluation
 from desktop_app.sync.records import SYNC_META, table_map
 from desktop_app.sync.signing import SigningError
@@ -170,14 +170,21 @@ class SyncService(SyncKeys, ServiceBase):
             raise ServiceError(str(exc)) from None
         bundle.envelope = opened  # type: ignore[attr-defined]  # kept (and its folder) as long as the bundle
         kit = bundle.manifest["kit"]
-        if not bundle.kit_files:
-            try:
-                self.services.kits.get(kit["id"], kit["version"])
-            except ServiceError:
-                raise ServiceError(
-                    f"« {Path(path).name} » : le kit {kit['id']} {kit['version']} n'est pas disponible sur ce poste : "
-                    "mettez l'application à jour."
-                ) from None
+        try:
+            if bundle.kit_files:  # same id and version as a kit here, other content: refused
+                self.services.kits.check_copy(kit["id"], kit["version"], bundle_kit_digest(bundle), Path(path).name)
+            else:
+                try:
+                    self.services.kits.get(kit["id"], kit["version"])
+                except ServiceError:
+                    raise ServiceError(
+                        f"« {Path(path).name} » : le kit {kit['id']} {kit['version']} n'est pas disponible sur ce poste : "
+                        "installez-le (Fichier › Installer une version du kit…) ou mettez l'application à jour."
+                    ) from None
+        except ServiceError:
+            if opened is not None:
+                opened.close()
+            raise
         return bundle
 
     def import_bundles(self, paths: Sequence[str | Path], progress: Progress | None = None) -> list[dict[str, Any]]:

@@ -138,9 +138,10 @@ def _driver_sql(conn: Connection, name: Any, build: Callable[[], Any]) -> str:
     return sql
 
 
-def _kept_kits(conn: Connection) -> set[tuple[str, str]]:
-    sql = _driver_sql(conn, "kits", lambda: select(KitSnapshot.kit_id, KitSnapshot.version))
-    return {(row[0], row[1]) for row in conn.exec_driver_sql(sql)}
+def _kept_kits(conn: Connection) -> dict[tuple[str, str], str]:
+    """{(kit id, version): digest} of the kit copies this database keeps."""
+    sql = _driver_sql(conn, "kits", lambda: select(KitSnapshot.kit_id, KitSnapshot.version, KitSnapshot.digest))
+    return {(row[0], row[1]): row[2] for row in conn.exec_driver_sql(sql)}
 
 
 def _fetch(conn: Connection, st: SyncedTable, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -190,22 +191,29 @@ def _open_conflicts(session: Session, table: str, ids: list[str]) -> dict[str, l
 _KIT_DIGESTS: dict[str, str] = {}  # SHA-256 of a bundle's kit/snapshot.json -> digest of its files
 
 
-def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit) -> None:
-    """Keep the bundle's kit version (checked: it must load, and be the one the manifest names)."""
-    from desktop_app.kit.loader import KitError, files_digest, load_files
+def bundle_kit_digest(bundle: Bundle) -> str:
+    """The digest of the files of a bundle's kit copy (`files_digest`), worked out once per
+    content of the entry they were read from (checked against the manifest's SHA-256 while
+    reading): the same copy in many bundles is not serialised again."""
+    from desktop_app.kit.loader import files_digest
 
-    kit = bundle.manifest["kit"]
-    files = bundle.kit_files or {}
-    # the digest of the files, kept per content of the entry they were read from (checked
-    # against the manifest's SHA-256 while reading): the same copy is not written out again
     entry = str(bundle.manifest.get("files", {}).get("kit/snapshot.json", {}).get("sha256", ""))
     digest = _KIT_DIGESTS.get(entry) if entry else None
     if digest is None:
-        digest = files_digest(files)
+        digest = files_digest(bundle.kit_files or {})
         if entry:
             if len(_KIT_DIGESTS) > 16:
                 _KIT_DIGESTS.clear()
             _KIT_DIGESTS[entry] = digest
+    return digest
+
+
+def _store_kit(session: Session, bundle: Bundle, known_kit: KnownKit, digest: str) -> None:
+    """Keep the bundle's kit version (checked: it must load, and be the one the manifest names)."""
+    from desktop_app.kit.loader import KitError, load_files
+
+    kit = bundle.manifest["kit"]
+    files = bundle.kit_files or {}
     if callable(known_kit):
         known_kit = known_kit()
     if known_kit != (kit["id"], kit["version"], digest):  # not the kit shipped with this application
@@ -243,16 +251,24 @@ def import_bundles(
         ImportResult(b.path.name, b.evaluation_id, b.manifest["evaluation"].get("title", ""), b.device_id) for b in bundles
     ]
     _privacy_holders(session, bundles, results, local_device)
-    kits: set[tuple[str, str]] | None = None  # the kit versions kept here, looked up once
+    kits: dict[tuple[str, str], str] | None = None  # the kit versions kept here, looked up once
     for bundle in bundles:
         kit = bundle.manifest["kit"]
         key = (kit["id"], kit["version"])
         if bundle.kit_files:
             if kits is None:
                 kits = _kept_kits(session.connection())
+            digest = bundle_kit_digest(bundle)
             if key not in kits:
-                _store_kit(session, bundle, known_kit)
-                kits.add(key)
+                _store_kit(session, bundle, known_kit, digest)
+                kits[key] = digest
+            elif kits[key] != digest:  # never replaced, never used in its place
+                raise BundleError(
+                    f"« {bundle.path.name} » : la version {kit['version']} du kit « {kit['id']} » existe déjà dans cette "
+                    f"base avec un contenu différent (empreinte dans cette base : {kits[key][:12]}, empreinte du fichier "
+                    f"reçu : {digest[:12]}). Deux contenus ne peuvent pas porter le même numéro de version : "
+                    "demandez au centre de ressources une version numérotée autrement."
+                )
     seen_at = utcnow()
     tables = synced_tables()
     merged = [st for st in tables if any(b.count(st.name) for b in bundles)]

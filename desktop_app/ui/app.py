@@ -201,7 +201,7 @@ def _still_window(app, services, settings, tasks, eid, step, screenshot, size, t
         if tool:
             from desktop_app.ui.views.tool_preview import ToolPreviewWindow
 
-            kit = services.kits.bundled()
+            kit = services.kits.latest()  # the newest version on this computer, or the evaluation's
             if window.evaluation_id:
                 summary = services.evaluations.get(window.evaluation_id)
                 kit = services.kits.get(summary.kit_id, summary.kit_version)

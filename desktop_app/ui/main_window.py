@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app import __version__
 from desktop_app.core.steps import STEPS
 from desktop_app.services.errors import Change, ServiceError
+from desktop_app.ui.kit_versions import install_kit_actions
 from desktop_app.ui.views.sync import install_sync_menu
 
 if TYPE_CHECKING:  # the modules below are loaded by `attach`, after the window is shown
@@ -197,6 +198,8 @@ class MainWindow(QMainWindow):
                 self.add_shortcut(action, shortcut)
             action.triggered.connect(slot)
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        install_kit_actions(self, file_menu)
         file_menu.addSeparator()
         quit_action = QAction("&Quitter", self)
         self.add_shortcut(quit_action, QKeySequence.StandardKey.Quit)

@@ -28,6 +28,7 @@ OPTIONS = {
         Option("last_view", str, "cadrage"),
         Option("sync/folder", str, ""),
         Option("export/folder", str, ""),
+        Option("kit/folder", str, ""),  # where the last kit version was installed from
     )
 }
 
