@@ -293,7 +293,7 @@ class _Mapper:
         text = yaml.safe_dump(tool, allow_unicode=True, sort_keys=False, width=110)
         _check_with_loader(ident, text)
         renamed = {name: kid for name, kid in self.qids.by_name.items() if name != kid}
-        questions = sum(len(s["questions"]) for s in sections)
+        questions = sum(1 + len(q.get("questions", [])) for s in sections for q in s["questions"])
         report = sorted(self.report, key=lambda line: line.row or 0)
         return ImportResult(ident, title, text, questions, len(sections), report, renamed, self.language)
 
@@ -344,7 +344,7 @@ class _Mapper:
         if top or group is None:
             sid, title = self.sids.take("questions"), "Questions"
         else:
-            sid = self.sids.take(group["name"])
+            sid = self.sids.take(str(self._extra(group).get("id") or group["name"]))
             title = " › ".join(titles)
             if any(s["title"] == title for s in sections):
                 title += " (suite)"
@@ -388,6 +388,8 @@ class _Mapper:
         if node.get("control", {}).get("jr:count") or node.get("repeat_count"):
             self.note(node, "nombre de répétitions imposé (repeat_count) non repris", False)
         question: dict[str, Any] = {"id": ident, "type": "repeat_group", "label": self.label(node)}
+        if self._extra(node).get("item_label"):
+            question["item_label"] = str(self._extra(node)["item_label"])
         self._show_if(node, question)
         question["questions"] = children
         self.types[ident] = "repeat_group"
@@ -427,8 +429,6 @@ class _Mapper:
         elif ktype == "scale":
             if not self._scale(node, question, extra):
                 return None
-        elif node.get("choices") and ktype != "yes_no":
-            question.pop("choices", None)
         for key in ("unit", "placeholder", "min_label", "max_label", "item_label"):
             if extra.get(key):
                 question[key] = str(extra[key])
@@ -511,6 +511,11 @@ class _Mapper:
             self.pending.append((question, "show_if", node))
 
     def _constraint(self, node: dict, question: dict, extra: dict) -> None:
+        if extra.get("min") is not None or extra.get("max") is not None:  # written by xlsform_export
+            for key in ("min", "max"):
+                if extra.get(key) is not None:
+                    question[key] = extra[key]
+            return
         constraint = node.get("bind", {}).get("constraint")
         if constraint:
             self.pending.append((question, "constraint", node))

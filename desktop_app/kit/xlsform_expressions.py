@@ -44,7 +44,42 @@ def xpath_to_kit(source: str, ids: Mapping[str, str], types: Mapping[str, str], 
         expressions.parse(text.replace(SELF, "self_"))
     except expressions.ExpressionError as exc:
         raise Untranslatable(f"expression non traduisible ({exc})") from None
-    return text
+    return ast.unparse(_Tidy().visit(ast.parse(text, mode="eval")))
+
+
+class _Tidy(ast.NodeTransformer):
+    """Write the translation as a person would: `x in ['a', 'b']` for `x == 'a' or x == 'b'`,
+    `'a' not in x` for `not ('a' in x)`, no redundant parentheses (ast.unparse)."""
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Or) and len(node.values) > 1:
+            names, values = set(), []
+            for v in node.values:
+                if (
+                    isinstance(v, ast.Compare)
+                    and len(v.ops) == 1
+                    and isinstance(v.ops[0], ast.Eq)
+                    and isinstance(v.left, ast.Name)
+                    and isinstance(v.comparators[0], ast.Constant)
+                    and not isinstance(v.comparators[0].value, bool)
+                ):
+                    names.add(v.left.id)
+                    values.append(v.comparators[0])
+                else:
+                    return node
+            if len(names) == 1:
+                return ast.Compare(ast.Name(names.pop(), ast.Load()), [ast.In()], [ast.List(values, ast.Load())])
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        inner = node.operand
+        if isinstance(node.op, ast.Not) and isinstance(inner, ast.Compare) and len(inner.ops) == 1:
+            flip = {ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}.get(type(inner.ops[0]))
+            if flip:
+                return ast.Compare(inner.left, [flip()], inner.comparators)
+        return node
 
 
 class _Translator:
@@ -169,7 +204,7 @@ class _Translator:
     def _call(self, name: str, start: int, end: int) -> str:
         args = self._args(start, end)
         if name in ("true", "false") and not args:
-            return "True" if name == "true" else "False"
+            return name
         if name == "not" and len(args) == 1:
             return f"not ({self._seq(*args[0])})"
         if name == "selected" and len(args) == 2:
@@ -191,9 +226,9 @@ class _Translator:
 def _yes_no(literal: str) -> str:
     value = literal.strip("'\"").lower()
     if value in ("yes", "oui", "1", "true", "vrai"):
-        return "True"
+        return "true"
     if value in ("no", "non", "0", "false", "faux"):
-        return "False"
+        return "false"
     raise Untranslatable(f"valeur « {value} » inattendue pour une question oui/non")
 
 
