@@ -88,3 +88,22 @@ def write_household_form(path: Path) -> Path:
     st.append(["Enquête ménages – quartier prioritaire", "EnqueteMenages2024", "2024031501", "Français (fr)"])
     wb.save(path)
     return path
+
+
+def write_form(path: Path, survey: list[list], choices: list[list] | None = None, settings: list[list] | None = None) -> Path:
+    """A small XLSForm from rows (first row: headers) for the edge cases."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in survey:
+        ws.append(row)
+    if choices:
+        ch = wb.create_sheet("choices")
+        for row in choices:
+            ch.append(row)
+    if settings:
+        st = wb.create_sheet("settings")
+        for row in settings:
+            st.append(row)
+    wb.save(path)
+    return path
