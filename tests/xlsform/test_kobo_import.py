@@ -160,3 +160,51 @@ def test_cli_import_kobo(db_path, services, evaluation_id, kobo_xlsx, capsys):
     assert main(["questionnaire", "import-kobo", str(kobo_xlsx), "--db", str(db_path), "--tool", TOOL]) == 1
     out = capsys.readouterr().out
     assert "2 inchangée(s)" in out
+
+
+def test_xlsform_household_survey_end_to_end_with_repeat_sheet(services, evaluation_id, tmp_path):
+    """The household XLSForm imported as a kit tool, put in the evaluation's kit, then its Kobo
+    export (main sheet + the `membres` repeat sheet, original-case names) imported."""
+    import yaml
+
+    from desktop_app.kit.loader import load_files
+    from desktop_app.kit.xlsform import read_xlsform
+    from desktop_app.store.models import Evaluation
+    from tests.xlsform.fixtures import write_household_form
+
+    tool = read_xlsform(write_household_form(tmp_path / "menages.xlsx"), "enquete-menages")
+    bundled = services.kits.bundled()
+    manifest = yaml.safe_load(bundled.files["kit.yaml"])
+    manifest["version"] = "9.9.9"
+    manifest["tools"].append({"id": "enquete-menages", "file": "enquete-menages.yaml"})
+    files = {**bundled.files, "kit.yaml": yaml.safe_dump(manifest, allow_unicode=True),
+             "enquete-menages.yaml": tool.yaml_text}
+    services.kits.snapshot(load_files(files))
+    with services.store.write() as s:
+        s.get(Evaluation, evaluation_id).kit_version = "9.9.9"
+
+    wb = Workbook()
+    main_ws = wb.active
+    main_ws.title = "Enquête ménages"
+    main_ws.append(["Identification/NomEnqueteur", "Identification/date_enquete", "Identification/quartier",
+                    "Identification/quartier_other", "Identification/gps", "menage/taille_menage",
+                    "menage/logement/statut_logement", "menage/logement/loyer", "services/services_utilises",
+                    "services/services_utilises/caf", "services/services_utilises/mairie",
+                    "services/services_utilises/autre", "_uuid", "_index"])
+    main_ws.append(["Amina", "2024-05-02", "other", "Quartier Gare", "50.37 3.08 20 5", 4, "locataire_social",
+                    "412,50", "caf autre", "1", "0", "1", UUID_A, 1])
+    repeat = wb.create_sheet("membres")
+    repeat.append(["membres/prenom", "membres/age", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"])
+    repeat.append(["Amina", 41, 1, "Enquête ménages", 1, UUID_A])
+    repeat.append(["Yanis", 12, 2, "Enquête ménages", 1, UUID_A])
+    path = tmp_path / "export_kobo.xlsx"
+    wb.save(path)
+
+    result = KoboImportService(services).import_file(evaluation_id, "enquete-menages", path)
+    assert [r.outcome for r in result.rows] == ["imported"], result.rows
+    assert result.ignored_columns == ["Identification/gps"]  # the GPS question was not imported
+    (response,) = services.forms.find(evaluation_id, "enquete-menages")
+    a = response.answers
+    assert a["nomenqueteur"] == "Amina" and a["quartier"] == "Quartier Gare"
+    assert a["loyer"] == 412.5 and a["services_utilises"] == ["caf", "autre"]
+    assert a["membres"] == [{"prenom": "Amina", "age": 41}, {"prenom": "Yanis", "age": 12}]
