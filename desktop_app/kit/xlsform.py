@@ -233,6 +233,7 @@ class _Mapper:
         self.list_use: dict[str, int] = {}
         self.pending: list[tuple[dict, str, dict]] = []  # (question dict, field, xlsform node)
         self.shared_lists: dict[str, dict] = {}  # XLSForm list name -> tool choice list
+        self.labels: dict[str, str] = {}  # XLSForm name -> label (for piping)
         self.list_ids = _Ids()
 
     # --- helpers ------------------------------------------------------------------------------
@@ -251,7 +252,15 @@ class _Mapper:
 
     def label(self, node: dict) -> str:
         label = self.text(node.get("label")) or self.text(node.get("hint")) or node.get("name", "")
-        return _PIPE.sub(lambda m: f"« [{self.qids.by_name.get(m.group(1), normalise_id(m.group(1)))}] »", label)
+        return _PIPE.sub(lambda m: f"[{self.piped(m.group(1))}]", label)
+
+    def piped(self, name: str) -> str:
+        """What a `${name}` in a label is shown as: the cited question's short label, or its id."""
+        cited = self.labels.get(name, "")
+        cited = _PIPE.sub("…", cited).rstrip(" ?:")
+        if cited and len(cited) <= 40:
+            return cited
+        return self.qids.by_name.get(name, normalise_id(name))
 
     # --- the tree -----------------------------------------------------------------------------
 
@@ -306,6 +315,8 @@ class _Mapper:
     def _reserve_ids(self, children: list[dict]) -> None:
         """Give every question its kit id first, so piping and logic can cite later questions."""
         for node in children:
+            if node.get("name") and node.get("label"):
+                self.labels.setdefault(node["name"], self.text(node["label"]))
             if node.get("name") == "meta" and node.get("control", {}).get("bodyless"):
                 continue
             if node.get("type") in ("group", "repeat"):
@@ -336,12 +347,19 @@ class _Mapper:
             else:
                 question = self._question(node, children[index + 1 :], skip)
             if question is not None:
-                if current is None:
-                    current = self._new_section(titles, show_if, group, top, sections)
+                loose_repeat = kind == "repeat" and group is None
+                if current is None or loose_repeat:
+                    current = self._new_section(titles, show_if, group, top, sections, node)
                 current["questions"].append(question)
+                if loose_repeat:  # a repeat outside any group is a section of its own
+                    current = None
 
-    def _new_section(self, titles: list[str], show_if: str | None, group: dict | None, top: bool, sections: list[dict]) -> dict:
-        if top or group is None:
+    def _new_section(
+        self, titles: list[str], show_if: str | None, group: dict | None, top: bool, sections: list[dict], first: dict
+    ) -> dict:
+        if (top or group is None) and first.get("type") == "repeat":  # a repeat outside any group
+            sid, title = self.sids.take(first["name"]), self.label(first)
+        elif top or group is None:
             sid, title = self.sids.take("questions"), "Questions"
         else:
             sid = self.sids.take(str(self._extra(group).get("id") or group["name"]))

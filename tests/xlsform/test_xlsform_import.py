@@ -44,7 +44,7 @@ def test_groups_become_sections_with_french_labels(imported):
         "Identification du ménage",
         "Composition du ménage",
         "Composition du ménage › Logement",  # nested group flattened, path kept in the title
-        "Questions",  # the top-level repeat
+        "Membres du ménage",  # the repeat outside any group: a section of its own
         "Accès aux services",
     ]
     q = _questions(tool)
@@ -69,8 +69,8 @@ def test_types_choices_or_other_and_repeat(imported):
     membres = q["membres"]
     assert membres["type"] == "repeat_group"
     assert [c["id"] for c in membres["questions"]] == ["prenom", "age"]
-    assert q["age"]["label"] == "Âge de « [prenom] »"  # ${} piping shown
-    assert q["merci"]["label"] == "Merci « [nomenqueteur] », l'enquête est terminée."
+    assert q["age"]["label"] == "Âge de [Prénom]"  # ${} piping: the cited question's short label
+    assert q["merci"]["label"] == "Merci [Nom de l'enquêteur], l'enquête est terminée."
 
 
 def test_relevant_and_constraints_translated(imported):
