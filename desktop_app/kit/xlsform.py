@@ -79,7 +79,7 @@ class ImportResult:
     def text_report(self) -> list[str]:
         lines = [
             f"Questionnaire « {self.title} » importé sous l'identifiant « {self.tool_id} » : "
-            f"{self.questions} questions en {self.sections} sections."
+            f"{_plural(self.questions, 'question')} en {_plural(self.sections, 'section')}."
         ]
         if self.path:
             lines.append(f"Fichier écrit : {self.path}")
@@ -89,11 +89,16 @@ class ImportResult:
             lines.append("Identifiants adaptés aux règles du kit (minuscules, sans accents) :")
             lines += [f"  {old} → {new}" for old, new in self.renamed.items()]
         if self.report:
-            lines.append(f"{len(self.report)} éléments non repris ou repris partiellement :")
+            n = len(self.report)
+            lines.append(f"{_plural(n, 'élément')} non repris ou repris partiellement :")
             lines += [f"  {line}" for line in self.report]
         else:
             lines.append("Tout le formulaire a été repris.")
         return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 # pyxform JSON types -> kit question types
@@ -269,12 +274,12 @@ class _Mapper:
         self._count_lists(children)
         self._reserve_ids(children)
         sections: list[dict] = []
-        self._walk(children, [], None, sections, top=True)
+        self._walk(children, [], [], sections, top=True)
         self._translate_logic()
         sections = [s for s in sections if s["questions"]]
-        for section in sections:
-            if section.get("show_if") is None:
-                section.pop("show_if", None)
+        self._section_conditions(sections)
+        for section in sections:  # the questions last, after the condition
+            section["questions"] = section.pop("questions")
         answerable = sum(1 for s in sections for q in s["questions"] if q["type"] != "note")
         if answerable < 1:
             raise XlsFormError(
@@ -326,7 +331,11 @@ class _Mapper:
             elif node.get("name") and node.get("name") not in self.qids.by_name:
                 self.qids.take(node["name"])
 
-    def _walk(self, children: list[dict], titles: list[str], show_if: str | None, sections: list[dict], top: bool = False, group: dict | None = None) -> None:
+    def _walk(
+        self, children: list[dict], titles: list[str], groups: list[dict], sections: list[dict],
+        top: bool = False, group: dict | None = None,
+    ) -> None:
+        """Questions of `children` into sections; `groups`: the enclosing groups with a `relevant`."""
         current: dict | None = None
         skip: set[str] = set()
         for index, node in enumerate(children):
@@ -339,8 +348,8 @@ class _Mapper:
                     continue
                 current = None
                 title = self.label(node) if node.get("label") else name
-                cond = self._group_condition(node, show_if)
-                self._walk(node.get("children", []), titles + [title], cond, sections, group=node)
+                conds = groups + ([node] if node.get("bind", {}).get("relevant") else [])
+                self._walk(node.get("children", []), titles + [title], conds, sections, group=node)
                 continue
             if kind == "repeat":
                 question = self._repeat(node)
@@ -349,13 +358,13 @@ class _Mapper:
             if question is not None:
                 loose_repeat = kind == "repeat" and group is None
                 if current is None or loose_repeat:
-                    current = self._new_section(titles, show_if, group, top, sections, node)
+                    current = self._new_section(titles, groups, group, top, sections, node)
                 current["questions"].append(question)
                 if loose_repeat:  # a repeat outside any group is a section of its own
                     current = None
 
     def _new_section(
-        self, titles: list[str], show_if: str | None, group: dict | None, top: bool, sections: list[dict], first: dict
+        self, titles: list[str], groups: list[dict], group: dict | None, top: bool, sections: list[dict], first: dict
     ) -> dict:
         if (top or group is None) and first.get("type") == "repeat":  # a repeat outside any group
             sid, title = self.sids.take(first["name"]), self.label(first)
@@ -369,22 +378,33 @@ class _Mapper:
         section: dict[str, Any] = {"id": sid, "title": title}
         if group is not None and group.get("hint"):
             section["description"] = self.text(group["hint"])
-        section["show_if"] = show_if
+        section["_groups"] = groups
         section["questions"] = []
         sections.append(section)
         return section
 
-    def _group_condition(self, node: dict, parent: str | None) -> str | None:
-        relevant = node.get("bind", {}).get("relevant")
-        own = None
-        if relevant:
-            try:
-                own = xpath_to_kit(relevant, self.qids.by_name, self.types)
-            except Untranslatable as exc:
-                self.note(node, f"condition d'affichage du groupe « {relevant} » non reprise : {exc} ; le groupe sera toujours affiché", False)
-        if own and parent:
-            return f"({parent}) and ({own})"
-        return own or parent
+    def _imported(self) -> dict[str, str]:
+        """XLSForm name -> kit id of the questions actually imported (logic may cite only those)."""
+        return {name: kid for name, kid in self.qids.by_name.items() if kid in self.types}
+
+    def _section_conditions(self, sections: list[dict]) -> None:
+        """A section is shown when every enclosing group's `relevant` holds."""
+        done: dict[int, str | None] = {}
+        for section in sections:
+            parts = []
+            for group in section.pop("_groups"):
+                if id(group) not in done:
+                    relevant = group["bind"]["relevant"]
+                    try:
+                        done[id(group)] = xpath_to_kit(relevant, self._imported(), self.types)
+                    except Untranslatable as exc:
+                        done[id(group)] = None
+                        self.note(group, f"condition d'affichage du groupe « {relevant} » non reprise : {exc} ; "
+                                  "le groupe sera toujours affiché", False)
+                if done[id(group)]:
+                    parts.append(done[id(group)])
+            if parts:
+                section["show_if"] = parts[0] if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
 
     def _repeat(self, node: dict) -> dict | None:
         ident = self.qids.by_name[node["name"]]
@@ -544,7 +564,7 @@ class _Mapper:
             if what == "show_if":
                 relevant = node["bind"]["relevant"]
                 try:
-                    question["show_if"] = xpath_to_kit(relevant, self.qids.by_name, self.types)
+                    question["show_if"] = xpath_to_kit(relevant, self._imported(), self.types)
                 except Untranslatable as exc:
                     self.note(node, f"condition d'affichage « {relevant} » non reprise : {exc} ; la question sera toujours affichée", False)
                 if "questions" in question:  # keep the key order: children last
@@ -556,7 +576,7 @@ class _Mapper:
         constraint = node["bind"]["constraint"]
         ktype = question["type"]
         try:
-            text = xpath_to_kit(constraint, self.qids.by_name, self.types, self_id=SELF)
+            text = xpath_to_kit(constraint, self._imported(), self.types, self_id=SELF)
             bounds = _bounds_of(text, ktype)
         except Untranslatable as exc:
             self.note(node, f"contrainte « {constraint} » non reprise : {exc}", False)

@@ -207,3 +207,44 @@ def test_default_language_shared_lists_external_choices_and_ids(tmp_path):
 )
 def test_ids_are_normalised_to_the_kit_rule(name, expected):
     assert normalise_id(name) == expected
+
+
+def test_kobo_formbuilder_shapes(tmp_path):
+    """What KoboToolbox's form builder writes: `$kuid` columns, `begin group` with a space, a
+    `French (fr)` column, logic citing a calculation, a repeat in a repeat, a group condition."""
+    blank = [""] * 6
+    path = write_form(
+        tmp_path / "kobo.xlsx",
+        [
+            ["type", "name", "label::French (fr)", "required", "relevant", "calculation", "$kuid", "appearance"],
+            ["begin group", "grp_1", "Groupe un", "false", "", "", "abc1", "field-list"],
+            ["select_one yn", "consent", "Acceptez-vous ?", "true", "", "", "k2", ""],
+            ["calculate", "score", "", "", "", "1+2", "k3", ""],
+            ["text", "pourquoi", "Pourquoi ${consent} ?", "", "${score} > 2", "", "k4", "multiline"],
+            ["end group", *blank, ""],
+            ["begin group", "suite", "Suite", "", "${consent} = 'yes'", "", "k5", ""],
+            ["begin_repeat", "enfants", "Enfants", "", "", "", "k6", ""],
+            ["text", "nom", "Nom", "", "", "", "k7", ""],
+            ["begin_repeat", "vaccins", "Vaccins", "", "", "", "k8", ""],
+            ["date", "dv", "Date", "", "", "", "k9", ""],
+            ["end_repeat", *blank, ""],
+            ["end_repeat", *blank, ""],
+            ["time", "heure", "Heure", "", "", "", "k10", ""],
+            ["end group", *blank, ""],
+        ],
+        [["list_name", "name", "label::French (fr)"], ["yn", "yes", "Oui"], ["yn", "no", "Non"]],
+        [["form_title", "form_id"], ["Test Kobo", "aXy7Kobo"]],
+    )
+    result = read_xlsform(path)
+    tool = yaml.safe_load(result.yaml_text)
+    assert result.language == "French (fr)"
+    assert [(s["id"], s.get("show_if")) for s in tool["sections"]] == [("grp_1", None), ("suite", "consent == 'yes'")]
+    q = _questions(tool)
+    assert q["pourquoi"]["type"] == "long_text" and q["pourquoi"]["label"] == "Pourquoi [Acceptez-vous] ?"
+    assert "show_if" not in q["pourquoi"]
+    assert [c["id"] for c in q["enfants"]["questions"]] == ["nom"]
+    report = {line.name: line for line in result.report}
+    assert "« score » citée n'est pas importée" in report["pourquoi"].reason
+    assert report["vaccins"].row == 10 and report["vaccins"].omitted and "imbriquée" in report["vaccins"].reason
+    assert report["heure"].omitted and report["score"].omitted
+    assert "4 questions en 2 sections" in result.text_report()[0]
