@@ -64,3 +64,22 @@ def test_export_the_questionnaire_shown(qtbot, ctx, services, tmp_path, monkeypa
     written = tmp_path / "communes.xlsx"
     assert written.is_file() and str(written) in shown[0]
     assert f'id="{view.tool_id()}"' in convert(xlsform=str(written)).xform
+
+
+def test_import_submissions_of_the_questionnaire_shown(qtbot, ctx, services, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    view = _view(qtbot, ctx, services)
+    view.selector.setCurrentIndex(view.selector.findData("questionnaire-communes"))
+    wb = Workbook()
+    wb.active.append(["identification/nom_commune", "identification/code_insee", "identification/nb_qpv", "_uuid"])
+    wb.active.append(["Douai", "59178", 2, "5b1e7c1e-0f2d-4a8e-9d61-3c0f5b7a2e11"])
+    wb.active.append(["Lens", "62498", "beaucoup", "a7d2c9f0-6b3e-4c1d-8e2f-9a0b1c2d3e4f"])
+    path = tmp_path / "kobo.xlsx"
+    wb.save(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    view.xlsform.kobo_action.trigger()
+    report = view.xlsform.last_dialog.text.toPlainText()
+    assert "2 soumissions — 1 importée(s), 1 refusée(s)" in report
+    assert "ligne 3 · " in report and "refusée" in report
+    qtbot.waitUntil(lambda: "(1 réponse)" in view.selector.currentText())

@@ -1,6 +1,7 @@
 """The « XLSForm » menu of the Questionnaires view: turn a KoboToolbox / ODK form into a kit tool
-file (with the report of what could not be taken over), or write the questionnaire shown as an
-XLSForm to publish on KoboToolbox or ODK Central.
+file (with the report of what could not be taken over), write the questionnaire shown as an
+XLSForm to publish on KoboToolbox or ODK Central, and import the submissions of a server's data
+export into it (services/kobo_import.py).
 
 The import only writes the tool's YAML file in a folder the user picks: installing it in a kit
 is the kit installation's business. Both run in the background (`run_with_progress`).
@@ -31,6 +32,7 @@ from desktop_app.ui.views.questionnaires.common import remember_folder, remember
 
 IMPORT_TEXT = "Importer un questionnaire XLSForm…"
 EXPORT_TEXT = "Exporter ce questionnaire en XLSForm…"
+KOBO_TEXT = "Importer les soumissions KoboToolbox / ODK…"
 
 
 class XlsFormButton(QToolButton):
@@ -48,9 +50,10 @@ class XlsFormButton(QToolButton):
         menu = QMenu(self)
         self.import_action = menu.addAction(IMPORT_TEXT, self.import_form)
         self.export_action = menu.addAction(EXPORT_TEXT, self.export_form)
+        self.kobo_action = menu.addAction(KOBO_TEXT, self.import_submissions)
         self.setMenu(menu)
         self.setMinimumWidth(self.sizeHint().width() + 14)  # room for the menu arrow
-        self.last_dialog: XlsFormReportDialog | None = None
+        self.last_dialog: XlsFormReportDialog | None = None  # the last report shown
 
     # ------------------------------------------------------------------ in
 
@@ -129,23 +132,59 @@ class XlsFormButton(QToolButton):
         run_with_progress(self, self.ctx, "Écriture du formulaire XLSForm…", work, done)
 
 
+    # ------------------------------------------------------------------ submissions
+
+    def import_submissions(self) -> None:
+        tool_id = self.tool_id()
+        if not tool_id:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self, KOBO_TEXT.rstrip("…"), remembered_folder(self.ctx), "Export de données (*.xlsx *.csv)"
+        )
+        if not path:
+            return
+        remember_folder(self.ctx, path)
+        services, evaluation_id = self.ctx.services, self.evaluation_id
+
+        def work(_progress):
+            from desktop_app.services.kobo_import import KoboImportService
+
+            return KoboImportService(services).import_file(evaluation_id, tool_id, Path(path))
+
+        def done(result) -> None:
+            from desktop_app.services.base import Change
+
+            if result.count("imported") or result.count("updated"):
+                self.ctx.changed.emit(Change("form_response", "", evaluation_id))
+            lines = [result.summary() + "."]
+            if result.ignored_columns:
+                lines.append("Colonnes ignorées (aucune question du questionnaire) : " + ", ".join(result.ignored_columns))
+            lines += [row.text() for row in result.rows]
+            self.last_dialog = XlsFormReportDialog(None, self, "Soumissions KoboToolbox / ODK", lines)
+            self.last_dialog.open()
+
+        run_with_progress(self, self.ctx, "Import des soumissions…", work, done, writes=True)
+
+
 class XlsFormReportDialog(QDialog):
     """What the import did: the file written, the ids adapted, the rows not taken over."""
 
-    def __init__(self, result, parent: QWidget | None = None):
+    def __init__(self, result, parent: QWidget | None = None, title: str = "", lines: list[str] | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Questionnaire XLSForm importé")
+        self.setWindowTitle(title or "Questionnaire XLSForm importé")
         self.resize(760, 480)
         layout = QVBoxLayout(self)
-        head = QLabel(
-            f"<b>{result.title}</b> : l'outil du kit « {result.tool_id} » a été écrit. Ajoutez ce fichier à un kit "
-            "(installation d'un kit) pour l'utiliser dans une évaluation."
-        )
-        head.setWordWrap(True)
-        layout.addWidget(head)
-        self.text = QPlainTextEdit("\n".join(result.text_report()))
+        if result is not None:
+            head = QLabel(
+                f"<b>{result.title}</b> : l'outil du kit « {result.tool_id} » a été écrit. Ajoutez ce fichier à un kit "
+                "(installation d'un kit) pour l'utiliser dans une évaluation."
+            )
+            head.setWordWrap(True)
+            layout.addWidget(head)
+            lines = result.text_report()
+        self.text = QPlainTextEdit("\n".join(lines or []))
         self.text.setReadOnly(True)
-        self.text.setAccessibleName("Rapport d'import XLSForm")
+        self.text.setAccessibleName(f"Rapport : {self.windowTitle()}")
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox()
         copy = QPushButton("Copier le rapport")
