@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from desktop_app.kit.xlsform_expressions import SELF, Untranslatable, xpath_to_kit
-from desktop_app.kit.xlsform_model import ImportResult, ReportLine, XlsFormError, IdAllocator, normalise_id
+from desktop_app.kit.xlsform_model import IdAllocator, ImportResult, ReportLine, XlsFormError, normalise_id
 
 # pyxform JSON types -> kit question types
 _SIMPLE_TYPES = {
