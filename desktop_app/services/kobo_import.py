@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop_app.core.french import AnswerError, fold_key
 from desktop_app.core.questionnaire_respondents import respondent_from_answers
@@ -171,11 +171,8 @@ class KoboImportService(ServiceBase):
                     QuestionnaireImport.deleted.is_(False), QuestionnaireImport.file_token != "",
                 ).order_by(QuestionnaireImport.created_at))
             }
-            position = max(
-                (r.position for r in s.scalars(select(FormResponse).where(
-                    FormResponse.evaluation_id == evaluation_id, FormResponse.tool_id == form.tool_id))),
-                default=-1,
-            )
+            position = s.scalar(select(func.coalesce(func.max(FormResponse.position), -1)).where(
+                FormResponse.evaluation_id == evaluation_id, FormResponse.tool_id == form.tool_id))
             for row, instance, deprecated, answers, errors in parsed:
                 if answers is None or errors:
                     result.rows.append(SubmissionOutcome(row, instance, "refused", "", tuple(errors)))
@@ -211,7 +208,7 @@ class KoboImportService(ServiceBase):
                 if token not in logs or logs[token].response_id != rec.id:
                     log = QuestionnaireImport(
                         evaluation_id=evaluation_id, tool_id=form.tool_id, response_id=rec.id, subject_id=rec.subject_id,
-                        file_name=f"{file_name} ({SOURCE})"[:255], file_token=token, outcome=outcome,
+                        file_name=f"{SOURCE} : {file_name}"[:255], file_token=token, outcome=outcome,
                         messages=[f"soumission {instance}"] + ([f"remplace {deprecated}"] if replaced else []),
                     )
                     self.stamp_new(log)
@@ -289,6 +286,8 @@ class _Columns:
             if key == _DEPRECATED:
                 self.deprecated_column = i
             exact = self.by_id.get(h)
+            if exact is None and (key in _META or h.lower() in _META or key.startswith("_")):
+                continue  # submission metadata
             mark = self._mark(h) if exact is None else None
             other = self._other(h) if exact is None and mark is None else None
             f = exact or (self._field(h) if mark is None and other is None else None)
@@ -301,10 +300,7 @@ class _Columns:
             if f is not None and f.type != "repeat_group":
                 self.fields[i] = f
                 continue
-            if key in _META or h.lower() in _META or key.startswith("_"):
-                continue
-            if f is None:
-                self.ignored.append(h)
+            self.ignored.append(h)
         self.id_column = next((ids[k] for k in _ID_COLUMNS if k in ids), None)
 
     def _field(self, header: str) -> FormField | None:
