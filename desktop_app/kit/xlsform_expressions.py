@@ -15,7 +15,7 @@ Kit → XLSForm: the kit expression's syntax tree is written back as XPath.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from desktop_app.kit import expressions
 
@@ -235,7 +235,7 @@ def _yes_no(literal: str) -> str:
 # --- kit → XLSForm --------------------------------------------------------------------------
 
 
-def kit_to_xpath(source: str, types: Mapping[str, str], self_name: Callable[[str], str] | None = None) -> str:
+def kit_to_xpath(source: str, types: Mapping[str, str]) -> str:
     """Write a kit expression as XPath; `types`: kit id → kit type (for `in`)."""
     tree = expressions.parse(source).tree.body
     return _XPath(types).visit(tree)
