@@ -129,6 +129,8 @@ def test_cli_writes_the_tool_and_refuses_to_overwrite(household, tmp_path, capsy
     assert (out / "enquetemenages2024.yaml").read_text(encoding="utf-8") == before
     assert main(["kit", "import-xlsform", str(household), "--out", str(out), "--force"]) == 0
     assert "Questionnaire « Enquête ménages" in capsys.readouterr().out
+    assert main(["kit", "import-xlsform", str(household), "--out", str(out), "--id", "Enquete Menages"]) == 1
+    assert "identifiant « Enquete Menages » invalide" in capsys.readouterr().err
 
 
 def test_form_with_nothing_usable_is_refused(tmp_path, capsys):
