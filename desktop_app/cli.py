@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     kc.add_argument("dir", nargs="?", help="dossier du kit (par défaut : le kit fourni)")
     kc.add_argument("--json", action="store_true")
 
-    # Feature areas add their commands: `import …`, `export …`, `questionnaire …`, `sync`, `kit …`.
+    # Feature areas add their commands: `import …`, `export …`, `kit …`, `questionnaire …`, `sync`.
     groups = {
         "import": sub.add_parser("import", help="importer des fichiers").add_subparsers(
             dest="what", required=True, parser_class=_Parser
@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
             dest="what", required=True, parser_class=_Parser
         ),
         "root": sub,
-        "kit": ksub,  # `kit install|list|pack|upgrade`: desktop_app/commands/kits.py
+        "kit": ksub,  # `kit install|list|pack|upgrade` (commands/kits.py), `kit import-xlsform|export-xlsform`
     }
     for module in command_modules():
         module.register(groups)

@@ -59,6 +59,10 @@ def register(groups) -> None:
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_export)
 
+    from desktop_app.commands.xlsform import add_kobo_parser  # KoboToolbox / ODK submissions
+
+    add_kobo_parser(sub)
+
 
 def _questionnaire(services, evaluation_id: str, tool_id: str):
     from desktop_app.commands.util import UserError

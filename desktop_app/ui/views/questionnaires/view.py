@@ -56,6 +56,10 @@ class QuestionnairesView(QWidget):
         chooser.addWidget(label)
         chooser.addWidget(self.selector)
         top.addLayout(chooser)
+        from desktop_app.ui.views.questionnaires.xlsform_actions import XlsFormButton
+
+        self.xlsform = XlsFormButton(ctx, evaluation_id, self.tool_id, self)  # KoboToolbox / ODK in and out
+        chooser.addWidget(self.xlsform)
         layout.addLayout(top)
 
         self.message = muted(LOADING)
