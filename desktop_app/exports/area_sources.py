@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from desktop_app.core.answer_text import display_value
+from desktop_app.core.french import drop_nested_parentheses, format_quantity, looks_like_year_range, plural
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.exports import charts
 from desktop_app.kit.forms import compile_tool, field_index
@@ -306,7 +307,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
             key = _SWOT.get(e.category)
             if e.category == "verbatim":
                 for line in lines_of(mask(e.text)):
-                    data.verbatims.append((line, e.source))
+                    data.verbatims.append((line, drop_nested_parentheses(e.source)))
                 continue
             if key is None:
                 continue
@@ -315,7 +316,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
                 order.append(e.record_id)
             blocks[e.record_id][key] += lines_of(mask(e.text))
         elif e.category == "temoignage":
-            data.verbatims.append((mask(e.text.strip()), e.source))
+            data.verbatims.append((mask(e.text.strip()), drop_nested_parentheses(e.source)))
     for rid in order:
         b = blocks[rid]
         swot = Swot(
@@ -333,16 +334,28 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
 class QuestionnaireData:
     respondents: int
     summary: str
-    sections: list[tuple[str, list[tuple[str, bytes | None, str]]]]  # (title, [(question, chart, note)])
+    # (section title, [(question, chart, who answered, sentence written from the data)])
+    sections: list[tuple[str, list[tuple[str, bytes | None, str, str]]]]
+    # free-text answers, pseudonymised, for the annex: (question, [answers])
+    free_texts: list[tuple[str, list[str]]] = field(default_factory=list)
+    left_out: str = ""  # the identification questions, not reported (they name the respondent)
+
+
+FREE_TEXT_ANNEX = "F"  # the annex letter of the questionnaires' free answers
 
 
 def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
+    from desktop_app.core.questionnaire_respondents import identity_fields, respondent_type
     from desktop_app.core.questionnaire_results import RespondentAnswers, compute_results, format_percent
-    from desktop_app.core.validation import format_number
+    from desktop_app.core.questionnaire_sheet import question_numbers
+    from desktop_app.core.result_sentences import result_sentence
 
     responses = ctx.responses_of(tool_id)
     if not responses:
         return None
+    form = compile_tool(ctx.kit, tool_id)
+    fields = field_index(form)
+    kind = respondent_type(form)
     service = ctx.area("questionnaires")
     rate = None
     if service is not None:
@@ -352,50 +365,76 @@ def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
         except Exception:  # the rate is a bonus; the results stand without it
             rate = None
     else:
-        form = compile_tool(ctx.kit, tool_id)
         results = compute_results(
             form, [RespondentAnswers(r.label, r.subject_type, dict(r.answers), r.status) for r in responses]
         )
     complete = results.complete
-    summary = f"{results.respondents} réponse{'s' if results.respondents > 1 else ''} enregistrée{'s' if results.respondents > 1 else ''}, dont {complete} complète{'s' if complete > 1 else ''}."
+    summary = f"{plural(results.respondents, 'réponse')} {'enregistrées' if results.respondents > 1 else 'enregistrée'}, dont {complete} complète{'s' if complete > 1 else ''}."
     if rate is not None and rate.invited:
         summary += f" Taux de réponse : {format_percent(rate.rate)} ({rate.answered} sur {rate.invited} sollicités)."
+    numbers = question_numbers(form)
+    identity = [numbers[f] for f in identity_fields(form).ids if f in numbers]
+    left_out = ""
+    if identity:
+        listed = ", ".join(identity[:-1]) + (f" et {identity[-1]}" if len(identity) > 1 else identity[-1])
+        left_out = (f"Les questions {listed} identifient le répondant" if len(identity) > 1 else f"La question {listed} identifie le répondant") + " : elles ne sont pas reprises ici."
+        if len(identity) == 1:
+            left_out = left_out.replace("elles ne sont pas reprises", "elle n’est pas reprise")
     sections = []
+    free_texts: list[tuple[str, list[str]]] = []
     for sec in results.sections:
         items = []
         for q in sec.questions:
             label = f"{q.number} {q.label}".strip()
             if hasattr(ctx, "tick"):
                 ctx.tick(f"Questionnaire : question {q.number}".strip())
+            f = fields.get(q.field_id)
+            year = f is not None and f.type == "integer" and not q.unit and looks_like_year_range(_float(f.min), _float(f.max))
+            sentence = result_sentence(q, kind, year=year)
             if q.kind in ("choice", "multiple", "scale") and q.answered:
                 png = _question_chart(q)
                 note = q.answered_text + (" ; plusieurs réponses possibles" if q.kind == "multiple" else "")
-                items.append((label, png, note))
+                items.append((label, png, note, sentence))
+                if q.others:
+                    free_texts.append((f"{label} — « Autre », précisé", [mask(t.text) for t in q.others]))
             elif q.kind == "number" and q.stats:
                 st_ = q.stats
-                unit = f"\u00a0{q.unit}" if q.unit else ""
-                text = (f"{q.answered_text} : minimum {format_number(st_.minimum)}{unit}, médiane {format_number(st_.median)}{unit}, "
-                        f"maximum {format_number(st_.maximum)}{unit}")
+                low, mid, high = (format_quantity(v, q.unit, year=year) for v in (st_.minimum, st_.median, st_.maximum))
+                text = f"{q.answered_text} : minimum {low}, médiane {mid}, maximum {high}"
                 if q.unit and any(u in q.unit for u in ("€", "ETP", "heure", "jour")):
-                    text += f", total {format_number(st_.total)}{unit}"
-                items.append((label, None, text))
+                    text += f", total {format_quantity(st_.total, q.unit)}"
+                items.append((label, None, text, sentence))
+            elif q.kind == "text" and q.answered:
+                if q.hidden_texts:
+                    items.append((label, None, f"{q.answered_text} ; réponses personnelles, non reproduites.", ""))
+                else:
+                    free_texts.append((label, [mask(t.text) for t in q.texts]))
+                    items.append((label, None, f"{q.answered_text} en texte libre, reproduites en annexe {FREE_TEXT_ANNEX}.", ""))
+            elif q.answered:
+                items.append((label, None, q.answered_text + "".join(f" ; {t.text}" for t in q.texts[:1] if q.kind == "group"), ""))
+            else:
+                items.append((label, None, "Aucune réponse.", ""))
         if items:
             sections.append((sec.title, items))
-    return QuestionnaireData(results.respondents, summary, sections)
+    return QuestionnaireData(results.respondents, summary, sections, free_texts, left_out)
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _question_chart(q) -> bytes | None:
-    """The questionnaires area's chart of a question when it exists, else a plain bar chart."""
-    try:
-        from desktop_app.exports.questionnaire_charts import question_chart
-    except ImportError:
-        question_chart = None
-    if question_chart is not None:
-        return question_chart(q, width=4.3)
+    """A question's bars at their print size in the PDF's two-column grid (text 7.5 pt, labels
+    wrapped, never cut)."""
+    from desktop_app.exports import pdf_style as st
     from desktop_app.exports.pdf_charts import CHART_LOCK
 
+    width = st.WIDTH / 2 - 14
     with CHART_LOCK:
-        return charts.bar_chart([o.label for o in q.options], [o.percent for o in q.options], unit=" %", max_value=100, width=4.3)
+        return charts.print_bar_chart([o.label for o in q.options], [o.percent for o in q.options], width, unit=" %", max_value=100)
 
 
 # --------------------------------------------------------------------------- engagements

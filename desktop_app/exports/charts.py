@@ -178,3 +178,64 @@ def radar_chart(labels: Sequence[str], values: Sequence[float], max_value: float
     if title:
         ax.set_title(title, pad=18)
     return _png(fig)
+
+
+PRINT_FONT = 7.5  # points, at print size: never under 7 on paper
+PRINT_DPI = 200
+
+
+def wrap_to(label: str, width_pt: float, font_pt: float = PRINT_FONT) -> str:
+    """`label` wrapped (never cut) to lines of about `width_pt` points in DejaVu Sans at `font_pt`."""
+    chars = max(8, int(width_pt / (font_pt * 0.56)))
+    return "\n".join(textwrap.wrap(str(label), chars, break_long_words=False)) or str(label)
+
+
+@_serialised
+def print_bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    width_pt: float,
+    unit: str = "",
+    max_value: float | None = None,
+    decimals: int = 0,
+    font: float = PRINT_FONT,
+) -> bytes:
+    """Horizontal bars drawn at their print size: `width_pt` points wide once placed at 100 %
+    in a document, every text `font` points (7.5 by default), labels wrapped instead of cut.
+    The PNG carries PRINT_DPI pixels per inch; place it `width_pt` wide."""
+    plt = _plt()
+    width_in = width_pt / 72
+    label_pt = width_pt * 0.44
+    wrapped = [wrap_to(lbl, label_pt, font) for lbl in labels]
+    line_in = font * 1.22 / 72
+    rows = [max(1, w.count("\n") + 1) * line_in + 0.07 for w in wrapped]
+    top_in, bottom_in = 0.06, 0.3  # room for the value axis
+    height_in = top_in + bottom_in + sum(max(r, 0.2) for r in rows)
+    fig = plt.figure(figsize=(width_in, height_in), dpi=PRINT_DPI)
+    left = (label_pt + 4) / width_pt
+    ax = fig.add_axes((left, bottom_in / height_in, 1 - left - 0.02, 1 - (top_in + bottom_in) / height_in))
+    # one band per bar, as tall as its label
+    centres, y = [], 0.0
+    for r in reversed([max(r, 0.2) for r in rows]):
+        centres.append(y + r / 2)
+        y += r
+    centres = centres[::-1]
+    heights = [min(0.62 * max(r, 0.2), 0.16) for r in rows]
+    ax.barh(centres, values, height=heights, color=PALETTE[0])
+    ax.set_ylim(0, y)
+    ax.set_yticks(centres, wrapped, fontsize=font, linespacing=1.05)
+    top = max_value if max_value is not None else (max(values) if values else 1) or 1
+    ax.set_xlim(0, top * 1.2)
+    for yi, v in zip(centres, values, strict=False):
+        ax.text(v + top * 0.015, yi, f"{_fr(v, decimals)}{unit}", va="center", fontsize=font, color=TEXT)
+    ax.tick_params(axis="x", labelsize=font, length=2)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.set_major_formatter(_plt().FuncFormatter(lambda x, _: _fr(x)))
+    ax.grid(axis="x", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PRINT_DPI, facecolor="white")  # no "tight" crop: the size is the print size
+    plt.close(fig)
+    return buf.getvalue()

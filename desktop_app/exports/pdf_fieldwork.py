@@ -12,6 +12,7 @@ from __future__ import annotations
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 
+from desktop_app.core.french import join_ideas
 from desktop_app.exports import pdf_style as st
 
 QUESTIONNAIRES = ("questionnaire-communes", "questionnaire-associations")
@@ -62,14 +63,14 @@ def _plans(ctx, plans) -> list:
             table_rows = []
             for r in rows:
                 when = " – ".join(format_date_fr(r[k]) for k in ("quand_debut", "quand_fin") if r.get(k))
-                methods = display_value(children["methodes"], r.get("methodes")) if "methodes" in children else ""
+                methods = _methods_text(children.get("methodes"), r.get("methodes"), str(r.get("sources") or ""))
                 crit = display_value(children["critere"], r.get("critere")) if "critere" in children and r.get("critere") else ""
                 table_rows.append(
                     [
                         st.cell(str(r.get("question") or "")),
                         st.cell(crit),
                         st.cell(str(r.get("indicateurs") or "")),
-                        st.cell(" ; ".join(x for x in (str(r.get("sources") or ""), methods) if x)),
+                        st.cell("\n".join(x for x in (str(r.get("sources") or ""), methods) if x)),
                         st.cell(" — ".join(x for x in (str(r.get("qui") or ""), when) if x)),
                     ]
                 )
@@ -81,6 +82,24 @@ def _plans(ctx, plans) -> list:
             block.append(st.nodata("La méthode de cette action n’est pas encore renseignée."))
         out += block + [Spacer(1, 6)]
     return out
+
+
+def _methods_text(field, value, sources: str) -> str:
+    """The methods ticked for a question, each said once: those the sources already name
+    ("entretiens avec les formatrices" names "Entretiens") are not repeated."""
+    from desktop_app.core.french import fold
+
+    if field is None or not value:
+        return ""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    said = fold(sources)
+    labels = []
+    for v in values:
+        opt = field.option(v)
+        label = opt.label if opt else str(v)
+        if fold(label) not in said and label not in labels:
+            labels.append(label)
+    return ("Méthodes : " + ", ".join(labels)) if labels else ""
 
 
 # --------------------------------------------------------------------------- ateliers et terrain
@@ -127,7 +146,7 @@ def fieldwork(ctx) -> list:
         for im in data.immersions:
             block = _swot_block(im.title, im.subtitle, im.forces, im.faiblesses, im.preconisations)
             if im.lessons:
-                block.append(st.P("Enseignements : " + " ; ".join(im.lessons), "body"))
+                block.append(st.P("Enseignements : " + join_ideas(im.lessons), "body"))
             out += block
     if data.verbatims:
         out += st.h2("Paroles recueillies", "terrain-verbatims")
@@ -165,6 +184,10 @@ def questionnaires(ctx) -> list:
             out.append(st.nodata("Aucune réponse n’a encore été saisie ou importée."))
             continue
         out.append(st.P(data.summary, "lead"))
+        if data.left_out:
+            out.append(st.P(data.left_out, "small"))
+        if data.free_texts and hasattr(ctx, "free_texts"):
+            ctx.free_texts.append((tool.title, data.free_texts))
         for section_title, items in data.sections:
             if not items:
                 continue
@@ -173,14 +196,20 @@ def questionnaires(ctx) -> list:
     return out or [st.nodata()]
 
 
+CHART_CELL_PADDING = 14  # points between the two columns of questions
+
+
 def _chart_grid(items) -> Table:
-    """Questions two by two: the question, its chart (or its figures), who answered."""
+    """Questions two by two: the question, its chart (or its figures), who answered and one
+    sentence written from the data. Charts are drawn at their print size (no scaling)."""
     col = st.WIDTH / 2
     cells = []
-    for question, png, note in items:
+    for question, png, note, sentence in items:
         parts = [st.P(question, "cell_bold")]
         if png:
-            parts.append(st.image(png, width=col - 14, max_height=5.6 * cm))
+            parts.append(st.image(png, width=col - CHART_CELL_PADDING, max_height=25 * cm))
+        if sentence:
+            parts.append(st.P(sentence, "cell"))
         parts.append(st.P(note, "caption"))
         cells.append(parts)
     if len(cells) % 2:

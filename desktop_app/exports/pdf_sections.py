@@ -10,7 +10,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
-from desktop_app.core.french import clean_name, with_article
+from desktop_app.core.french import clean_name, value_with_unit, with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.core.referentiel import EVIDENCE_KINDS
@@ -291,7 +291,7 @@ def referentiel(ctx) -> list:
             for c in sq.cells:
                 proofs = [c.proofs] if c.proofs else []
                 proofs += [f"▸ {e.label}" for e in by_ind.get(c.id, [])]
-                value = c.value + (f" ({c.unit})" if c.unit and c.value and c.unit not in c.value else "")
+                value = value_with_unit(c.value, c.unit)
                 rows.append(
                     [
                         st.cell(f"{c.code} {c.label}"),
