@@ -448,4 +448,21 @@ def annexes(ctx) -> list:
         )
     )
     out.append(KeepTogether([*st.h2("E. Sigles", "annexe-sigles"), st.table(["Sigle", "Signification"], GLOSSARY, [0.2, 0.8])]))
+    out += _free_texts_annex(ctx)
+    return out
+
+
+def _free_texts_annex(ctx) -> list:
+    """F. The questionnaires' free answers, pseudonymised (gathered by their chapter)."""
+    gathered = getattr(ctx, "free_texts", None) or []
+    if not gathered:
+        return []
+    out: list = st.h2("F. Les réponses libres aux questionnaires", "annexe-reponses-libres")
+    out.append(st.P("Réponses reproduites telles que saisies, sans les noms de personnes, adresses ni numéros de téléphone.", "small"))
+    for title, questions in gathered:
+        out.append(st.P(title, "h3"))
+        for question, answers in questions:
+            out.append(KeepTogether([st.P(question, "cell_bold"), *st.bullets(answers[:1], "cell_bullet")]))
+            out += st.bullets(answers[1:], "cell_bullet")
+            out.append(Spacer(1, 4))
     return out
