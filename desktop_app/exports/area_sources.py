@@ -76,6 +76,8 @@ class ActionsData:
     widths: list[float] = field(default_factory=list)
     details: list[tuple[str, str, list]] = field(default_factory=list)  # (title, key, flowables) PDF only
     plans: list[tuple[str, dict, list[dict]]] = field(default_factory=list)  # chosen actions' method
+    # per chosen action (same order as plans): what the fieldwork and questionnaires said about it
+    findings: list[list[tuple[str, str]]] = field(default_factory=list)  # [(source, text pseudonymised)]
 
 
 CHART_TOP = 20  # actions drawn in the ranking chart (the chosen ones always are)
@@ -184,7 +186,63 @@ def _actions_from_service(ctx, service) -> ActionsData | None:
         ["Rang", "Action retenue", "Structure porteuse", "Pilier / axe", "Note"], rows, [0.08, 0.36, 0.26, 0.18, 0.12],
     )
     data.plans = _action_plans(ctx, chosen)
+    data.findings = action_findings(ctx, [(r.action.title, r.action.carrier) for r in chosen])
     return data
+
+
+def _phrases(title: str, carrier: str) -> list[str]:
+    """The words by which a record names an action: its title (whole, and before a dash or
+    a parenthesis) and its carrier."""
+    from desktop_app.core.french import fold
+
+    out = []
+    for text in (title, re.split(r"\s+[—–-]\s+|\s*\(", title or "")[0], clean_carrier(carrier)):
+        key = " ".join(fold(text or "").split())
+        if len(key) >= 8 and key not in out:
+            out.append(key)
+    return out
+
+
+def clean_carrier(carrier: str) -> str:
+    """"Association Lire et Dire" -> "Lire et Dire": the generic first word is not a name."""
+    return re.sub(r"^(association|asso\.?|structure)\s+", "", (carrier or "").strip(), flags=re.IGNORECASE)
+
+
+def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """For each (title, carrier): the pieces of fieldwork (workshops, immersions, testimonies
+    with consent) and of questionnaire answers that name the action or its carrier, as
+    (where it comes from, what was said), pseudonymised by the privacy filter."""
+    from desktop_app.core.french import fold
+
+    pieces: list[tuple[str, str, str]] = []  # (source, text, folded haystack)
+    service = ctx.area("fieldwork")
+    if service is not None:
+        excerpts, _hidden = service.excerpts(ctx.evaluation_id)
+        for e in excerpts:
+            if e.category == "verbatim" or not str(e.text or "").strip():
+                continue
+            source = drop_nested_parentheses(e.source)
+            # a plain note counts only when it names the action itself (not just its record's title)
+            said = e.text if e.category == "note" else f"{e.source} {e.group} {e.text}"
+            pieces.append((source, str(e.text).strip(), " ".join(fold(said).split())))
+    for r in ctx.responses:
+        tool = ctx.kit.tools.get(r.tool_id) if isinstance(ctx.kit.tools, dict) else None
+        if tool is None or getattr(tool, "kind", "") != "questionnaire":
+            continue
+        for value in r.answers.values():
+            if isinstance(value, str) and len(value) > 12:
+                pieces.append((f"{tool.short_title or tool.title} — réponse libre", value.strip(), " ".join(fold(value).split())))
+    out = []
+    for title, carrier in actions:
+        keys = _phrases(title, carrier)
+        found: list[tuple[str, str]] = []
+        for source, text, hay in pieces:
+            if any(k in hay for k in keys):
+                item = (source, mask(text))
+                if item not in found:
+                    found.append(item)
+        out.append(found)
+    return out
 
 
 def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:

@@ -37,11 +37,11 @@ def actions(ctx) -> list:
         out += st.h2(title, key)
         out += block
     if data.plans:
-        out += _plans(ctx, data.plans)
+        out += _plans(ctx, data.plans, data.findings)
     return out
 
 
-def _plans(ctx, plans) -> list:
+def _plans(ctx, plans, findings=()) -> list:
     """Each chosen action: why it was chosen, its evaluative questions and how they are answered."""
     from desktop_app.core.answer_text import display_value
     from desktop_app.core.identifiers import format_date_fr
@@ -80,8 +80,18 @@ def _plans(ctx, plans) -> list:
             )
         else:
             block.append(st.nodata("La méthode de cette action n’est pas encore renseignée."))
+        block += _findings_block(findings[n - 1] if n - 1 < len(findings) else [])
         out += block + [Spacer(1, 6)]
     return out
+
+
+def _findings_block(found) -> list:
+    """What the workshops, immersions, testimonies and questionnaires said about the action."""
+    title = st.P("Ce qu’en disent les ateliers, le terrain et les questionnaires", "h4")
+    if not found:
+        return [title, st.nodata("Aucun constat recueilli pour l’instant : aucun atelier, immersion, témoignage ni questionnaire ne cite encore cette action.")]
+    lines = [(source, text) for source, text in found]
+    return [title, st.callout("Constats recueillis", lines, color=st.colors.HexColor("#f3f0f8"), border=st.colors.HexColor("#8e6cb5"))]
 
 
 def _methods_text(field, value, sources: str) -> str:

@@ -149,6 +149,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle(
             "h3", parent=base, keepWithNext=1, fontName=SANS_BOLD, fontSize=10.2, leading=13.5, textColor=TEXT, spaceBefore=8, spaceAfter=4
         ),
+        "h4": ParagraphStyle(
+            "h4", parent=base, fontName=SANS_BOLD, fontSize=9, leading=12, textColor=ACCENT, spaceBefore=6, spaceAfter=3, keepWithNext=1
+        ),
         "caption": ParagraphStyle("caption", parent=base, fontSize=7.8, leading=10, textColor=MUTED, fontName=SANS_ITALIC),
         "quote": ParagraphStyle(
             "quote", parent=base, fontName=SANS_ITALIC, fontSize=9.2, leading=13.4, leftIndent=14, textColor=TEXT, spaceAfter=2
