@@ -286,6 +286,18 @@ def _repeat_lines(value, key: str) -> list[str]:
 
 
 def fieldwork_data(ctx) -> FieldworkData:
+    """Read once per report (the essentials' recommendations and the fieldwork chapter share it)."""
+    cached = getattr(ctx, "_fieldwork_data", None)
+    if cached is None:
+        cached = _fieldwork_data(ctx)
+        try:
+            ctx._fieldwork_data = cached
+        except AttributeError:  # a context that takes no attribute: read each time
+            pass
+    return cached
+
+
+def _fieldwork_data(ctx) -> FieldworkData:
     service = ctx.area("fieldwork")
     if service is not None:
         return _fieldwork_from_service(ctx, service)
