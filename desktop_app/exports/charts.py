@@ -141,8 +141,9 @@ def stacked_bar(
     ax.set_yticks(y, [_wrap(c, 40) for c in categories])
     if percent:
         ax.set_xlim(0, 100)
-        ax.set_xlabel("%")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if percent else -0.08), ncol=min(len(series), 5), frameon=False, fontsize=8)
+        # the unit in the tick labels: an axis label under them would meet the legend
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{_fr(x)}\u00a0%"))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(series), 5), frameon=False, fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
@@ -151,30 +152,33 @@ def stacked_bar(
 
 
 @_serialised
-def radar_chart(labels: Sequence[str], values: Sequence[float], max_value: float, title: str = "", compare: Sequence[float] | None = None, compare_label: str = "") -> bytes:
-    """Maturity profiles: one axis per domain, 0..max_value."""
+def radar_chart(labels: Sequence[str], values: Sequence[float], max_value: float, title: str = "", compare: Sequence[float] | None = None, compare_label: str = "",
+                label: str = "", size: tuple[float, float] = (5.6, 5.0), font: float = 8) -> bytes:
+    """Maturity profiles: one axis per domain, 0..max_value. With `compare`, the legend names
+    both series (`label` and `compare_label`). `size` in inches and `font` in points: a
+    document draws the chart at its print size so the text keeps its size on paper."""
     import math
 
     plt = _plt()
     n = len(labels)
     angles = [2 * math.pi * i / n for i in range(n)] + [0]
-    fig = plt.figure(figsize=(5.6, 5.0))
+    fig = plt.figure(figsize=size)
     ax = fig.add_subplot(111, polar=True)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
-    ax.set_xticks(angles[:-1], [_wrap(lbl, 16) for lbl in labels], fontsize=8)
+    ax.set_xticks(angles[:-1], [_wrap(lbl, 16) for lbl in labels], fontsize=font)
     ax.set_ylim(0, max_value)
     ax.set_yticks(range(0, int(max_value) + 1))
-    ax.tick_params(axis="y", labelsize=7, colors="#7a8894")
+    ax.tick_params(axis="y", labelsize=max(7, font - 1), colors="#7a8894")
     if compare is not None:
         cv = list(compare) + [compare[0]]
         ax.plot(angles, cv, color="#9aa7b2", linewidth=1, linestyle="--", label=compare_label)
     vals = list(values) + [values[0]]
-    ax.plot(angles, vals, color=PALETTE[0], linewidth=2)
+    ax.plot(angles, vals, color=PALETTE[0], linewidth=2, label=label or "_")
     ax.fill(angles, vals, color=PALETTE[0], alpha=0.25)
     ax.grid(color=GRID)
     if compare is not None and compare_label:
-        ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), fontsize=8, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=font, frameon=False)
     if title:
         ax.set_title(title, pad=18)
     return _png(fig)

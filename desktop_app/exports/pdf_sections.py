@@ -393,7 +393,7 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
         ),
         Spacer(1, 6),
     ]
-    png = radar([d.label for d in r.domains], r.profile(), r.max_level)
+    png = radar([d.label for d in r.domains], r.profile(), r.max_level, width_pt=9.4 * cm)
     radar_img = st.image(png, width=9.4 * cm, max_height=8.6 * cm)
     legend_rows = [
         [st.cell(d.label, "cell"), st.chip(d.level.color if d.level else None, f"{d.level.number} – {d.level.label}" if d.level else "—", width=3.7 * cm)]
@@ -444,9 +444,10 @@ def maturity(ctx) -> list:
         a, b = results
         out += st.h2("Les deux politiques comparées", "maturite-comparaison")
         png = radar(
-            [d.label for d in a.domains], b.profile(), a.max_level, compare=a.profile(), compare_label=a.short_title
+            [d.label for d in a.domains], b.profile(), a.max_level, compare=a.profile(), compare_label=a.short_title,
+            label=b.short_title, width_pt=11 * cm,
         )
-        out.append(st.chart(png, width=11 * cm, max_height=9.5 * cm, caption=f"Trait plein : {b.short_title} ; pointillés : {a.short_title}."))
+        out.append(st.chart(png, width=11 * cm, max_height=10.5 * cm, caption=f"Trait plein : {b.short_title} ; pointillés : {a.short_title}."))
     return out
 
 
