@@ -144,7 +144,6 @@ def _num(value: float) -> str:
 
 
 def _actions_from_service(ctx, service) -> ActionsData | None:
-    from desktop_app.exports.actions_charts import ranking_chart
     from desktop_app.exports.pdf_charts import CHART_LOCK
 
     grid = service.grid(ctx.evaluation_id)
@@ -160,10 +159,13 @@ def _actions_from_service(ctx, service) -> ActionsData | None:
         )
         for r in grid.rows
     ]
+    from desktop_app.exports import pdf_style as st
+
+    # the ranking at its print size (text 7.5 pt, titles wrapped, never cut)
     with CHART_LOCK:
-        chart = ranking_chart(
-            [r.action.title for r in shown], [r.total for r in shown], [r.action.chosen for r in shown],
-            grid.max_total, width=7.4, pitch=0.3,
+        chart = charts.print_bar_chart(
+            [r.action.title for r in shown], [r.total for r in shown], st.WIDTH,
+            max_value=grid.max_total, highlight=[r.action.chosen for r in shown], label_share=0.5,
         )
     n = len(grid.rows)
     intro = (

@@ -203,13 +203,16 @@ def print_bar_chart(
     max_value: float | None = None,
     decimals: int = 0,
     font: float = PRINT_FONT,
+    highlight: Sequence[bool] | None = None,
+    label_share: float = 0.44,
 ) -> bytes:
     """Horizontal bars drawn at their print size: `width_pt` points wide once placed at 100 %
     in a document, every text `font` points (7.5 by default), labels wrapped instead of cut.
-    The PNG carries PRINT_DPI pixels per inch; place it `width_pt` wide."""
+    The PNG carries PRINT_DPI pixels per inch; place it `width_pt` wide. `highlight`: bars in
+    colour (True) or grey (False); `label_share`: the part of the width given to the labels."""
     plt = _plt()
     width_in = width_pt / 72
-    label_pt = width_pt * 0.44
+    label_pt = width_pt * label_share
     wrapped = [wrap_to(lbl, label_pt, font) for lbl in labels]
     line_in = font * 1.22 / 72
     rows = [max(1, w.count("\n") + 1) * line_in + 0.07 for w in wrapped]
@@ -225,7 +228,8 @@ def print_bar_chart(
         y += r
     centres = centres[::-1]
     heights = [min(0.62 * max(r, 0.2), 0.16) for r in rows]
-    ax.barh(centres, values, height=heights, color=PALETTE[0])
+    colors = [PALETTE[0] if not highlight or highlight[i] else "#b9c7d2" for i in range(len(values))]
+    ax.barh(centres, values, height=heights, color=colors)
     ax.set_ylim(0, y)
     ax.set_yticks(centres, wrapped, fontsize=font, linespacing=1.05)
     top = max_value if max_value is not None else (max(values) if values else 1) or 1

@@ -29,7 +29,7 @@ def actions(ctx) -> list:
         return [st.nodata("Aucune action n’a encore été cotée avec la grille de choix des actions structurantes.")]
     out: list = [st.P(data.intro)]
     if data.chart:
-        out.append(st.chart(data.chart, max_height=15 * cm, caption=data.chart_caption))
+        out.append(st.chart(data.chart, max_height=20 * cm, caption=data.chart_caption))
     if data.rows:
         out += st.h2("Le classement", "actions-classement")
         out.append(st.table(data.header, data.rows, data.widths))
