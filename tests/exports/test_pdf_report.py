@@ -202,3 +202,15 @@ def test_council_table_and_chart_name_gaps_alike(report):
     text = flat(pdf_text(report[2]))
     assert "Conseil citoyen QPV Aucun écart Écart faible Écart important Non examiné" in text
     assert "Sans écart" not in text
+
+
+def test_chart_text_keeps_its_size_on_paper(report):
+    """Charts drawn at their print size (questionnaires, ranking) are placed at 100 % (200 ppi:
+    their 7.5 pt text stays 7.5 pt); the others, drawn at 150 dpi with 8-9 pt text, are never
+    shrunk by more than 15 % (so their text stays at or above 7 pt)."""
+    out = report[2]
+    listing = subprocess.run([poppler("pdfimages"), "-list", str(out)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    ppi = [int(r[12]) for r in rows if r[2] == "image"]
+    assert sum(1 for p in ppi if p == 200) >= 40  # every questionnaire chart and the ranking
+    assert all(p == 200 or p <= 176 for p in ppi), sorted(set(ppi))
