@@ -477,7 +477,7 @@ def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
                     text += f", total {format_quantity(st_.total, q.unit)}"
                 items.append((label, None, text, sentence))
             elif q.kind == "text" and q.answered:
-                if q.hidden_texts:
+                if q.hidden_texts or (f is not None and (f.personal or f.sensitive)):
                     items.append((label, None, f"{q.answered_text} ; réponses personnelles, non reproduites.", ""))
                 else:
                     free_texts.append((label, [mask(t.text) for t in q.texts]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 
-from desktop_app.core.french import join_ideas
+from desktop_app.core.french import join_ideas, plural
 from desktop_app.exports import pdf_style as st
 
 QUESTIONNAIRES = ("questionnaire-communes", "questionnaire-associations")
@@ -171,7 +171,8 @@ def fieldwork(ctx) -> list:
             quoted = quote if quote[:1] in "«\"“" else f"« {quote} »"
             out.append(KeepTogether([st.P(quoted, "quote"), st.P(by, "quote_by")]))
     if data.excluded:
-        out.append(st.P(f"{data.excluded} témoignage(s) sans accord d’utilisation n’ont pas été repris.", "caption"))
+        verb = "n’ont pas été repris" if data.excluded > 1 else "n’a pas été repris"
+        out.append(st.P(f"{plural(data.excluded, 'témoignage')} sans accord d’utilisation {verb}.", "caption"))
     if not out:
         return [st.nodata("Aucun atelier, immersion ni témoignage n’a encore été saisi.")]
     return out

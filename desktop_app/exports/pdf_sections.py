@@ -519,11 +519,22 @@ def _free_texts_annex(ctx) -> list:
     if not gathered:
         return []
     out: list = st.h2("F. Les réponses libres aux questionnaires", "annexe-reponses-libres")
-    out.append(st.P("Réponses reproduites telles que saisies, sans les noms de personnes, adresses ni numéros de téléphone.", "small"))
+    out.append(st.P("Réponses reproduites telles que saisies, sans les noms de personnes, adresses ni numéros de téléphone ; une réponse donnée plusieurs fois est écrite une fois, avec leur nombre. Les coordonnées personnelles ne sont pas reproduites.", "small"))
     for title, questions in gathered:
         out.append(st.P(title, "h3"))
         for question, answers in questions:
-            out.append(KeepTogether([st.P(question, "cell_bold"), *st.bullets(answers[:1], "cell_bullet")]))
-            out += st.bullets(answers[1:], "cell_bullet")
+            lines = _grouped(answers)
+            out.append(KeepTogether([st.P(question, "cell_bold"), *st.bullets(lines[:1], "cell_bullet")]))
+            out += st.bullets(lines[1:], "cell_bullet")
             out.append(Spacer(1, 4))
+    return out
+
+
+def _grouped(answers) -> list[str]:
+    """The same answer given several times listed once, with how many gave it, most given first."""
+    from collections import Counter
+
+    counts = Counter(" ".join(str(a).split()) for a in answers if str(a or "").strip())
+    order = sorted(counts, key=lambda a: -counts[a])  # stable: first seen first among equals
+    return [a + (f" ({counts[a]} réponses)" if counts[a] > 1 else "") for a in order]
     return out
