@@ -111,6 +111,7 @@ def typo(text: str) -> str:
     t = re.sub(r"«[ \t]*", "«" + NBSP, t)
     t = re.sub(r"[ \t]*»", NBSP + "»", t)
     t = re.sub(r"(?<=\d) (?=(%|€)(\W|$))", NBSP, t)
+    t = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NBSP, t)  # "310 000 €" typed with a plain space never splits
     return t
 
 
