@@ -537,4 +537,3 @@ def _grouped(answers) -> list[str]:
     counts = Counter(" ".join(str(a).split()) for a in answers if str(a or "").strip())
     order = sorted(counts, key=lambda a: -counts[a])  # stable: first seen first among equals
     return [a + (f" ({counts[a]} réponses)" if counts[a] > 1 else "") for a in order]
-    return out
