@@ -227,12 +227,15 @@ def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str,
             # a plain note counts only when it names the action itself (not just its record's title)
             said = e.text if e.category == "note" else f"{e.source} {e.group} {e.text}"
             pieces.append((source, str(e.text).strip(), " ".join(fold(said).split())))
+    private: dict[str, set[str]] = {}  # questionnaire -> its personal or sensitive questions, never quoted
     for r in ctx.responses:
         tool = ctx.kit.tools.get(r.tool_id) if isinstance(ctx.kit.tools, dict) else None
         if tool is None or getattr(tool, "kind", "") != "questionnaire":
             continue
-        for value in r.answers.values():
-            if isinstance(value, str) and len(value) > 12:
+        if r.tool_id not in private:
+            private[r.tool_id] = {f.id for f in field_index(compile_tool(ctx.kit, r.tool_id)).values() if f.personal or f.sensitive}
+        for key, value in r.answers.items():
+            if key not in private[r.tool_id] and isinstance(value, str) and len(value) > 12:
                 pieces.append((f"{tool.short_title or tool.title} — réponse libre", value.strip(), " ".join(fold(value).split())))
     out = []
     for title, carrier in actions:
