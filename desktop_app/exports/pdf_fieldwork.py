@@ -59,6 +59,7 @@ def _plans(ctx, plans, findings=()) -> list:
                            ("restitution_decision", "Décision à éclairer")):
             if answers.get(key):
                 block.append(st.M(f"<b>{st.para_text(label)}{st.NBSP}:</b> {st.para_text(str(answers[key]))}", "body"))
+        block = [KeepTogether(block)]  # the action's title stays with its presentation
         if rows:
             table_rows = []
             for r in rows:
@@ -190,7 +191,7 @@ def questionnaires(ctx) -> list:
             continue
         data = questionnaire_data(ctx, tool_id)
         tool = ctx.kit.tool(tool_id)
-        out += st.h2(tool.title, f"questionnaire-{tool_id}")
+        out += [CondPageBreak(9 * cm), *st.h2(tool.title, f"questionnaire-{tool_id}")]  # with its first charts
         if data is None or not data.respondents:
             out.append(st.nodata("Aucune réponse n’a encore été saisie ou importée."))
             continue

@@ -140,10 +140,14 @@ def test_typography_defects_are_gone(report):
 
 
 def test_headings_never_end_a_page(report):
-    out = report[2]
+    services, eid, out, *_ = report
     toc = flat(pdf_text(out, first=2, last=2))
     headings = {h.strip() for h in re.findall(r"(?:^|\s)((?:[A-F]\. |\d\. )?[A-ZÉÀL][^.]{6,80}?) \.", toc)}
     assert len(headings) > 20 and "Les premières recommandations" in headings
+    # the questionnaires' section titles too (« Vos financements » once ended a page)
+    for tool_id in ("questionnaire-communes", "questionnaire-associations"):
+        headings |= {sec.title for sec in services.questionnaires.results(eid, tool_id).sections}
+    assert "Vos financements" in headings
     orphaned = []
     for number, page in enumerate(_page_texts(out)[2:], start=3):
         lines = [line.strip() for line in page.splitlines() if line.strip() and not line.strip().startswith("Rapport édité le")]
