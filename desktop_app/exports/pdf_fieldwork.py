@@ -191,7 +191,7 @@ def questionnaires(ctx) -> list:
             continue
         data = questionnaire_data(ctx, tool_id)
         tool = ctx.kit.tool(tool_id)
-        out += [CondPageBreak(9 * cm), *st.h2(tool.title, f"questionnaire-{tool_id}")]  # with its first charts
+        out += [CondPageBreak(9 * cm), *st.h2(tool.title, f"questionnaire-{tool_id}")]  # never alone with its summary
         if data is None or not data.respondents:
             out.append(st.nodata("Aucune réponse n’a encore été saisie ou importée."))
             continue
@@ -204,14 +204,14 @@ def questionnaires(ctx) -> list:
             if not items:
                 continue
             out += [CondPageBreak(7 * cm), st.P(section_title, "h3")]  # a title never ends a page alone
-            out.append(_chart_grid(items))
+            out += _chart_grid(items)
     return out or [st.nodata()]
 
 
 CHART_CELL_PADDING = 14  # points between the two columns of questions
 
 
-def _chart_grid(items) -> Table:
+def _chart_grid(items) -> list[Table]:
     """Questions two by two: the question, its chart (or its figures), who answered and one
     sentence written from the data. Charts are drawn at their print size (no scaling)."""
     col = st.WIDTH / 2
@@ -226,8 +226,12 @@ def _chart_grid(items) -> Table:
         cells.append(parts)
     if len(cells) % 2:
         cells.append("")
-    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
-    t = Table(rows, colWidths=[col, col], hAlign="LEFT")
+    # one table per pair of questions: a section's title is kept with its first pair only
+    return [_grid_row(cells[i : i + 2], col) for i in range(0, len(cells), 2)]
+
+
+def _grid_row(pair, col) -> Table:
+    t = Table([pair], colWidths=[col, col], hAlign="LEFT")
     t.setStyle(
         TableStyle(
             [
