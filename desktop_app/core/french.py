@@ -46,6 +46,96 @@ def format_number(value: float | int) -> str:
     return text.replace(",", NBSP).replace(".", ",")
 
 
+def plural(count: float | int, singular: str, plural_form: str | None = None) -> str:
+    """"1 commune", "5 communes", "0 commune" (French: 0 and 1 take the singular); the plural
+    form when it is not the singular plus "s" ("1 QPV", "2 QPV": pass plural_form="QPV")."""
+    word = singular if abs(count) < 2 else (plural_form if plural_form is not None else _pluralize(singular))
+    return f"{format_number(count)} {word}"
+
+
+def _pluralize(words: str) -> str:
+    """Every word of a short noun phrase put in the plural ("écart faible" -> "écarts faibles"),
+    except small words, acronyms and words already ending in s, x or z."""
+    out = []
+    for w in words.split(" "):
+        if not w or w.isupper() or w[-1] in "sxz" or w in _INVARIABLE or not w[-1].isalpha():
+            out.append(w)
+        elif w.endswith("al") and w not in ("festival", "bal", "récital"):
+            out.append(w[:-2] + "aux")
+        elif w.endswith(("eau", "au", "eu")):
+            out.append(w + "x")
+        else:
+            out.append(w + "s")
+    return " ".join(out)
+
+
+_INVARIABLE = {"de", "du", "des", "la", "le", "les", "l'", "d'", "à", "au", "aux", "en", "et", "ou", "sur", "par", "pour", "sans", "avec"}
+
+
+def format_year(value: float | int) -> str:
+    """A year as written in French, never with a thousands separator: 2025 -> "2025"."""
+    return str(int(round(float(value))))
+
+
+def looks_like_year_range(low: float | None, high: float | None) -> bool:
+    """A number field bounded like a year (e.g. min 2015, max 2030): shown without separator."""
+    return low is not None and high is not None and 1900 <= low <= high <= 2100
+
+
+def format_quantity(value: float | int, unit: str | None = None, year: bool = False) -> str:
+    """A number with its unit, French style: (2500, "€") -> "2 500 €", (0.3, "ETP") -> "0,3 ETP",
+    a year -> "2025" (no separator); the unit glued with a no-break space."""
+    text = format_year(value) if year else format_number(value)
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+# a unit written in a kit as a hint to whoever fills the value, not a unit to print after it
+_HINT_UNITS = re.compile(r"^\s*(oui\s*/\s*non|texte|liste|date|description|nombre|non\s*/\s*oui)\s*$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^[\s\u00a0\u202f]*[-+]?\d[\d\s\u00a0\u202f.,]*$")
+
+
+def value_with_unit(value: str, unit: str | None) -> str:
+    """A value typed as text, with its unit only when the value is a bare number:
+    ("62", "%") -> "62 %", ("3", "réunions par an") -> "3 réunions par an", but
+    ("3 QPV sur 5", "%") and ("Non", "oui / non") unchanged — the unit there was a hint."""
+    value = str(value or "").strip()
+    if not value or not unit or _HINT_UNITS.match(unit) or not _BARE_NUMBER.match(value):
+        return value
+    return f"{value}{NBSP}{unit.strip()}"
+
+
+def join_ideas(items) -> str:
+    """Short ideas in one line: "a ; b ; c", or whole sentences one after the other when they
+    already end with a full stop ("Liste d'attente. Manque de bénévoles."), never "enfants. ;"."""
+    parts = [str(x).strip() for x in items if str(x or "").strip()]
+    if not parts:
+        return ""
+    if any(p[-1] in ".!?…" for p in parts):
+        return " ".join(p if p[-1] in ".!?…»)" else p + "." for p in parts)
+    return " ; ".join(parts)
+
+
+def drop_nested_parentheses(text: str) -> str:
+    """"Témoignage (Professionnel·le (service public, école…))" -> "Témoignage (Professionnel·le)":
+    a parenthesis inside another is dropped, so text never shows "))"."""
+    out = []
+    depth = 0
+    for ch in str(text or ""):
+        if ch == "(":
+            depth += 1
+            if depth > 1:
+                continue
+        elif ch == ")":
+            if depth > 1:
+                depth -= 1
+                continue
+            depth = max(0, depth - 1)
+        elif depth > 1:
+            continue
+        out.append(ch)
+    return re.sub(r"\s+\)", ")", "".join(out))
+
+
 def format_date(iso: str) -> str:
     """ "2026-11-21" -> "21/11/2026" (unchanged when not an ISO date)."""
     try:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from desktop_app.core.answer_text import display_value
+from desktop_app.core.french import drop_nested_parentheses, format_quantity, looks_like_year_range, plural
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.exports import charts
 from desktop_app.kit.forms import compile_tool, field_index
@@ -75,6 +76,8 @@ class ActionsData:
     widths: list[float] = field(default_factory=list)
     details: list[tuple[str, str, list]] = field(default_factory=list)  # (title, key, flowables) PDF only
     plans: list[tuple[str, dict, list[dict]]] = field(default_factory=list)  # chosen actions' method
+    # per chosen action (same order as plans): what the fieldwork and questionnaires said about it
+    findings: list[list[tuple[str, str]]] = field(default_factory=list)  # [(source, text pseudonymised)]
 
 
 CHART_TOP = 20  # actions drawn in the ranking chart (the chosen ones always are)
@@ -141,7 +144,6 @@ def _num(value: float) -> str:
 
 
 def _actions_from_service(ctx, service) -> ActionsData | None:
-    from desktop_app.exports.actions_charts import ranking_chart
     from desktop_app.exports.pdf_charts import CHART_LOCK
 
     grid = service.grid(ctx.evaluation_id)
@@ -157,10 +159,13 @@ def _actions_from_service(ctx, service) -> ActionsData | None:
         )
         for r in grid.rows
     ]
+    from desktop_app.exports import pdf_style as st
+
+    # the ranking at its print size (text 7.5 pt, titles wrapped, never cut)
     with CHART_LOCK:
-        chart = ranking_chart(
-            [r.action.title for r in shown], [r.total for r in shown], [r.action.chosen for r in shown],
-            grid.max_total, width=7.4, pitch=0.3,
+        chart = charts.print_bar_chart(
+            [r.action.title for r in shown], [r.total for r in shown], st.WIDTH,
+            max_value=grid.max_total, highlight=[r.action.chosen for r in shown], label_share=0.5,
         )
     n = len(grid.rows)
     intro = (
@@ -183,7 +188,66 @@ def _actions_from_service(ctx, service) -> ActionsData | None:
         ["Rang", "Action retenue", "Structure porteuse", "Pilier / axe", "Note"], rows, [0.08, 0.36, 0.26, 0.18, 0.12],
     )
     data.plans = _action_plans(ctx, chosen)
+    data.findings = action_findings(ctx, [(r.action.title, r.action.carrier) for r in chosen])
     return data
+
+
+def _phrases(title: str, carrier: str) -> list[str]:
+    """The words by which a record names an action: its title (whole, and before a dash or
+    a parenthesis) and its carrier."""
+    from desktop_app.core.french import fold
+
+    out = []
+    for text in (title, re.split(r"\s+[—–-]\s+|\s*\(", title or "")[0], clean_carrier(carrier)):
+        key = " ".join(fold(text or "").split())
+        if len(key) >= 8 and key not in out:
+            out.append(key)
+    return out
+
+
+def clean_carrier(carrier: str) -> str:
+    """"Association Lire et Dire" -> "Lire et Dire": the generic first word is not a name."""
+    return re.sub(r"^(association|asso\.?|structure)\s+", "", (carrier or "").strip(), flags=re.IGNORECASE)
+
+
+def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """For each (title, carrier): the pieces of fieldwork (workshops, immersions, testimonies
+    with consent) and of questionnaire answers that name the action or its carrier, as
+    (where it comes from, what was said), pseudonymised by the privacy filter."""
+    from desktop_app.core.french import fold
+
+    pieces: list[tuple[str, str, str]] = []  # (source, text, folded haystack)
+    service = ctx.area("fieldwork")
+    if service is not None:
+        excerpts, _hidden = service.excerpts(ctx.evaluation_id)
+        for e in excerpts:
+            if e.category == "verbatim" or not str(e.text or "").strip():
+                continue
+            source = drop_nested_parentheses(e.source)
+            # a plain note counts only when it names the action itself (not just its record's title)
+            said = e.text if e.category == "note" else f"{e.source} {e.group} {e.text}"
+            pieces.append((source, str(e.text).strip(), " ".join(fold(said).split())))
+    private: dict[str, set[str]] = {}  # questionnaire -> its personal or sensitive questions, never quoted
+    for r in ctx.responses:
+        tool = ctx.kit.tools.get(r.tool_id) if isinstance(ctx.kit.tools, dict) else None
+        if tool is None or getattr(tool, "kind", "") != "questionnaire":
+            continue
+        if r.tool_id not in private:
+            private[r.tool_id] = {f.id for f in field_index(compile_tool(ctx.kit, r.tool_id)).values() if f.personal or f.sensitive}
+        for key, value in r.answers.items():
+            if key not in private[r.tool_id] and isinstance(value, str) and len(value) > 12:
+                pieces.append((f"{tool.short_title or tool.title} — réponse libre", value.strip(), " ".join(fold(value).split())))
+    out = []
+    for title, carrier in actions:
+        keys = _phrases(title, carrier)
+        found: list[tuple[str, str]] = []
+        for source, text, hay in pieces:
+            if any(k in hay for k in keys):
+                item = (source, mask(text))
+                if item not in found:
+                    found.append(item)
+        out.append(found)
+    return out
 
 
 def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:
@@ -227,6 +291,18 @@ def _repeat_lines(value, key: str) -> list[str]:
 
 
 def fieldwork_data(ctx) -> FieldworkData:
+    """Read once per report (the essentials' recommendations and the fieldwork chapter share it)."""
+    cached = getattr(ctx, "_fieldwork_data", None)
+    if cached is None:
+        cached = _fieldwork_data(ctx)
+        try:
+            ctx._fieldwork_data = cached
+        except AttributeError:  # a context that takes no attribute: read each time
+            pass
+    return cached
+
+
+def _fieldwork_data(ctx) -> FieldworkData:
     service = ctx.area("fieldwork")
     if service is not None:
         return _fieldwork_from_service(ctx, service)
@@ -306,7 +382,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
             key = _SWOT.get(e.category)
             if e.category == "verbatim":
                 for line in lines_of(mask(e.text)):
-                    data.verbatims.append((line, e.source))
+                    data.verbatims.append((line, drop_nested_parentheses(e.source)))
                 continue
             if key is None:
                 continue
@@ -315,7 +391,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
                 order.append(e.record_id)
             blocks[e.record_id][key] += lines_of(mask(e.text))
         elif e.category == "temoignage":
-            data.verbatims.append((mask(e.text.strip()), e.source))
+            data.verbatims.append((mask(e.text.strip()), drop_nested_parentheses(e.source)))
     for rid in order:
         b = blocks[rid]
         swot = Swot(
@@ -333,16 +409,28 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
 class QuestionnaireData:
     respondents: int
     summary: str
-    sections: list[tuple[str, list[tuple[str, bytes | None, str]]]]  # (title, [(question, chart, note)])
+    # (section title, [(question, chart, who answered, sentence written from the data)])
+    sections: list[tuple[str, list[tuple[str, bytes | None, str, str]]]]
+    # free-text answers, pseudonymised, for the annex: (question, [answers])
+    free_texts: list[tuple[str, list[str]]] = field(default_factory=list)
+    left_out: str = ""  # the identification questions, not reported (they name the respondent)
+
+
+FREE_TEXT_ANNEX = "F"  # the annex letter of the questionnaires' free answers
 
 
 def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
+    from desktop_app.core.questionnaire_respondents import identity_fields, respondent_type
     from desktop_app.core.questionnaire_results import RespondentAnswers, compute_results, format_percent
-    from desktop_app.core.validation import format_number
+    from desktop_app.core.questionnaire_sheet import question_numbers
+    from desktop_app.core.result_sentences import result_sentence
 
     responses = ctx.responses_of(tool_id)
     if not responses:
         return None
+    form = compile_tool(ctx.kit, tool_id)
+    fields = field_index(form)
+    kind = respondent_type(form)
     service = ctx.area("questionnaires")
     rate = None
     if service is not None:
@@ -352,50 +440,76 @@ def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
         except Exception:  # the rate is a bonus; the results stand without it
             rate = None
     else:
-        form = compile_tool(ctx.kit, tool_id)
         results = compute_results(
             form, [RespondentAnswers(r.label, r.subject_type, dict(r.answers), r.status) for r in responses]
         )
     complete = results.complete
-    summary = f"{results.respondents} réponse{'s' if results.respondents > 1 else ''} enregistrée{'s' if results.respondents > 1 else ''}, dont {complete} complète{'s' if complete > 1 else ''}."
+    summary = f"{plural(results.respondents, 'réponse')} {'enregistrées' if results.respondents > 1 else 'enregistrée'}, dont {complete} complète{'s' if complete > 1 else ''}."
     if rate is not None and rate.invited:
         summary += f" Taux de réponse : {format_percent(rate.rate)} ({rate.answered} sur {rate.invited} sollicités)."
+    numbers = question_numbers(form)
+    identity = [numbers[f] for f in identity_fields(form).ids if f in numbers]
+    left_out = ""
+    if identity:
+        listed = ", ".join(identity[:-1]) + (f" et {identity[-1]}" if len(identity) > 1 else identity[-1])
+        left_out = (f"Les questions {listed} identifient le répondant" if len(identity) > 1 else f"La question {listed} identifie le répondant") + " : elles ne sont pas reprises ici."
+        if len(identity) == 1:
+            left_out = left_out.replace("elles ne sont pas reprises", "elle n’est pas reprise")
     sections = []
+    free_texts: list[tuple[str, list[str]]] = []
     for sec in results.sections:
         items = []
         for q in sec.questions:
             label = f"{q.number} {q.label}".strip()
             if hasattr(ctx, "tick"):
                 ctx.tick(f"Questionnaire : question {q.number}".strip())
+            f = fields.get(q.field_id)
+            year = f is not None and f.type == "integer" and not q.unit and looks_like_year_range(_float(f.min), _float(f.max))
+            sentence = result_sentence(q, kind, year=year)
             if q.kind in ("choice", "multiple", "scale") and q.answered:
                 png = _question_chart(q)
                 note = q.answered_text + (" ; plusieurs réponses possibles" if q.kind == "multiple" else "")
-                items.append((label, png, note))
+                items.append((label, png, note, sentence))
+                if q.others:
+                    free_texts.append((f"{label} — « Autre », précisé", [mask(t.text) for t in q.others]))
             elif q.kind == "number" and q.stats:
                 st_ = q.stats
-                unit = f"\u00a0{q.unit}" if q.unit else ""
-                text = (f"{q.answered_text} : minimum {format_number(st_.minimum)}{unit}, médiane {format_number(st_.median)}{unit}, "
-                        f"maximum {format_number(st_.maximum)}{unit}")
+                low, mid, high = (format_quantity(v, q.unit, year=year) for v in (st_.minimum, st_.median, st_.maximum))
+                text = f"{q.answered_text} : minimum {low}, médiane {mid}, maximum {high}"
                 if q.unit and any(u in q.unit for u in ("€", "ETP", "heure", "jour")):
-                    text += f", total {format_number(st_.total)}{unit}"
-                items.append((label, None, text))
+                    text += f", total {format_quantity(st_.total, q.unit)}"
+                items.append((label, None, text, sentence))
+            elif q.kind == "text" and q.answered:
+                if q.hidden_texts or (f is not None and (f.personal or f.sensitive)):
+                    items.append((label, None, f"{q.answered_text} ; réponses personnelles, non reproduites.", ""))
+                else:
+                    free_texts.append((label, [mask(t.text) for t in q.texts]))
+                    items.append((label, None, f"{q.answered_text} en texte libre, reproduites en annexe {FREE_TEXT_ANNEX}.", ""))
+            elif q.answered:
+                items.append((label, None, q.answered_text + "".join(f" ; {t.text}" for t in q.texts[:1] if q.kind == "group"), ""))
+            else:
+                items.append((label, None, "Aucune réponse.", ""))
         if items:
             sections.append((sec.title, items))
-    return QuestionnaireData(results.respondents, summary, sections)
+    return QuestionnaireData(results.respondents, summary, sections, free_texts, left_out)
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _question_chart(q) -> bytes | None:
-    """The questionnaires area's chart of a question when it exists, else a plain bar chart."""
-    try:
-        from desktop_app.exports.questionnaire_charts import question_chart
-    except ImportError:
-        question_chart = None
-    if question_chart is not None:
-        return question_chart(q, width=4.3)
+    """A question's bars at their print size in the PDF's two-column grid (text 7.5 pt, labels
+    wrapped, never cut)."""
+    from desktop_app.exports import pdf_style as st
     from desktop_app.exports.pdf_charts import CHART_LOCK
 
+    width = st.WIDTH / 2 - 14
     with CHART_LOCK:
-        return charts.bar_chart([o.label for o in q.options], [o.percent for o in q.options], unit=" %", max_value=100, width=4.3)
+        return charts.print_bar_chart([o.label for o in q.options], [o.percent for o in q.options], width, unit=" %", max_value=100)
 
 
 # --------------------------------------------------------------------------- engagements

@@ -141,8 +141,9 @@ def stacked_bar(
     ax.set_yticks(y, [_wrap(c, 40) for c in categories])
     if percent:
         ax.set_xlim(0, 100)
-        ax.set_xlabel("%")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if percent else -0.08), ncol=min(len(series), 5), frameon=False, fontsize=8)
+        # the unit in the tick labels: an axis label under them would meet the legend
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{_fr(x)}\u00a0%"))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(series), 5), frameon=False, fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if title:
@@ -151,30 +152,98 @@ def stacked_bar(
 
 
 @_serialised
-def radar_chart(labels: Sequence[str], values: Sequence[float], max_value: float, title: str = "", compare: Sequence[float] | None = None, compare_label: str = "") -> bytes:
-    """Maturity profiles: one axis per domain, 0..max_value."""
+def radar_chart(labels: Sequence[str], values: Sequence[float], max_value: float, title: str = "", compare: Sequence[float] | None = None, compare_label: str = "",
+                label: str = "", size: tuple[float, float] = (5.6, 5.0), font: float = 8) -> bytes:
+    """Maturity profiles: one axis per domain, 0..max_value. With `compare`, the legend names
+    both series (`label` and `compare_label`). `size` in inches and `font` in points: a
+    document draws the chart at its print size so the text keeps its size on paper."""
     import math
 
     plt = _plt()
     n = len(labels)
     angles = [2 * math.pi * i / n for i in range(n)] + [0]
-    fig = plt.figure(figsize=(5.6, 5.0))
+    fig = plt.figure(figsize=size)
     ax = fig.add_subplot(111, polar=True)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
-    ax.set_xticks(angles[:-1], [_wrap(lbl, 16) for lbl in labels], fontsize=8)
+    ax.set_xticks(angles[:-1], [_wrap(lbl, 16) for lbl in labels], fontsize=font)
     ax.set_ylim(0, max_value)
     ax.set_yticks(range(0, int(max_value) + 1))
-    ax.tick_params(axis="y", labelsize=7, colors="#7a8894")
+    ax.tick_params(axis="y", labelsize=max(7, font - 1), colors="#7a8894")
     if compare is not None:
         cv = list(compare) + [compare[0]]
         ax.plot(angles, cv, color="#9aa7b2", linewidth=1, linestyle="--", label=compare_label)
     vals = list(values) + [values[0]]
-    ax.plot(angles, vals, color=PALETTE[0], linewidth=2)
+    ax.plot(angles, vals, color=PALETTE[0], linewidth=2, label=label or "_")
     ax.fill(angles, vals, color=PALETTE[0], alpha=0.25)
     ax.grid(color=GRID)
     if compare is not None and compare_label:
-        ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.1), fontsize=8, frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=font, frameon=False)
     if title:
         ax.set_title(title, pad=18)
     return _png(fig)
+
+
+PRINT_FONT = 7.5  # points, at print size: never under 7 on paper
+PRINT_DPI = 200
+
+
+def wrap_to(label: str, width_pt: float, font_pt: float = PRINT_FONT) -> str:
+    """`label` wrapped (never cut) to lines of about `width_pt` points in DejaVu Sans at `font_pt`."""
+    chars = max(8, int(width_pt / (font_pt * 0.56)))
+    return "\n".join(textwrap.wrap(str(label), chars, break_long_words=False)) or str(label)
+
+
+@_serialised
+def print_bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    width_pt: float,
+    unit: str = "",
+    max_value: float | None = None,
+    decimals: int = 0,
+    font: float = PRINT_FONT,
+    highlight: Sequence[bool] | None = None,
+    label_share: float = 0.44,
+) -> bytes:
+    """Horizontal bars drawn at their print size: `width_pt` points wide once placed at 100 %
+    in a document, every text `font` points (7.5 by default), labels wrapped instead of cut.
+    The PNG carries PRINT_DPI pixels per inch; place it `width_pt` wide. `highlight`: bars in
+    colour (True) or grey (False); `label_share`: the part of the width given to the labels."""
+    plt = _plt()
+    width_in = width_pt / 72
+    label_pt = width_pt * label_share
+    wrapped = [wrap_to(lbl, label_pt, font) for lbl in labels]
+    line_in = font * 1.22 / 72
+    rows = [max(1, w.count("\n") + 1) * line_in + 0.07 for w in wrapped]
+    top_in, bottom_in = 0.06, 0.3  # room for the value axis
+    height_in = top_in + bottom_in + sum(max(r, 0.2) for r in rows)
+    fig = plt.figure(figsize=(width_in, height_in), dpi=PRINT_DPI)
+    left = (label_pt + 4) / width_pt
+    ax = fig.add_axes((left, bottom_in / height_in, 1 - left - 0.02, 1 - (top_in + bottom_in) / height_in))
+    # one band per bar, as tall as its label
+    centres, y = [], 0.0
+    for r in reversed([max(r, 0.2) for r in rows]):
+        centres.append(y + r / 2)
+        y += r
+    centres = centres[::-1]
+    heights = [min(0.62 * max(r, 0.2), 0.16) for r in rows]
+    colors = [PALETTE[0] if not highlight or highlight[i] else "#b9c7d2" for i in range(len(values))]
+    ax.barh(centres, values, height=heights, color=colors)
+    ax.set_ylim(0, y)
+    ax.set_yticks(centres, wrapped, fontsize=font, linespacing=1.05)
+    top = max_value if max_value is not None else (max(values) if values else 1) or 1
+    ax.set_xlim(0, top * 1.2)
+    for yi, v in zip(centres, values, strict=False):
+        ax.text(v + top * 0.015, yi, f"{_fr(v, decimals)}{unit}", va="center", fontsize=font, color=TEXT)
+    ax.tick_params(axis="x", labelsize=font, length=2)
+    ax.tick_params(axis="y", length=0)
+    ax.xaxis.set_major_formatter(_plt().FuncFormatter(lambda x, _: _fr(x)))
+    ax.grid(axis="x", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PRINT_DPI, facecolor="white")  # no "tight" crop: the size is the print size
+    plt.close(fig)
+    return buf.getvalue()

@@ -34,12 +34,17 @@ def timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str] 
 
 
 def radar(labels: Sequence[str], values: Sequence[float], max_value: float, compare: Sequence[float] | None = None,
-          compare_label: str = "") -> bytes:
-    """`charts.radar_chart`, drawn under the lock."""
+          compare_label: str = "", label: str = "", width_pt: float | None = None) -> bytes:
+    """`charts.radar_chart`, drawn under the lock; at its print size when `width_pt` is given
+    (text 7.5 pt on paper)."""
     from desktop_app.exports import charts
 
+    kw = {}
+    if width_pt:
+        w = width_pt / 72 * 0.8  # the domain labels stick out of the polar axes: leave them room
+        kw = {"size": (w, w * 0.9), "font": charts.PRINT_FONT}
     with CHART_LOCK:
-        return charts.radar_chart(labels, values, max_value, compare=compare, compare_label=compare_label)
+        return charts.radar_chart(labels, values, max_value, compare=compare, compare_label=compare_label, label=label, **kw)
 
 
 def stacked(categories, series, percent: bool = True) -> bytes:
@@ -79,7 +84,7 @@ def _timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str]
             textcoords="offset points",
             ha="center",
             va="bottom" if lvl > 0 else "top",
-            fontsize=6.4,
+            fontsize=8,
             color=TEXT,
             linespacing=1.05,
         )
@@ -90,7 +95,7 @@ def _timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str]
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     months = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: months[mdates.num2date(x).month - 1]))
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=8.5)
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
@@ -107,7 +112,7 @@ def _timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str]
             Line2D([0], [0], marker="o", color="white", markerfacecolor=KIND_COLORS.get(k, "#5f6b76"), markersize=6, label=kind_labels.get(k, k))
             for k in kinds
         ]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(handles), 4), frameon=False, fontsize=6.8)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(handles), 4), frameon=False, fontsize=8.5)
     return _png(fig)
 
 
@@ -131,15 +136,16 @@ def _appreciation_bars(categories, levels, counts, width) -> bytes:
         ax.barh(y, vals, left=left, color=color, label=label, height=0.58, edgecolor="white", linewidth=0.8)
         for yi, left_i, v in zip(y, left, vals, strict=True):
             if v:
-                ax.text(left_i + v / 2, yi, str(v), ha="center", va="center", fontsize=7.5, color=_ink(color))
+                ax.text(left_i + v / 2, yi, str(v), ha="center", va="center", fontsize=9, color=_ink(color))
         left = [a + b for a, b in zip(left, vals, strict=True)]
-    ax.set_yticks(y, [textwrap.fill(c, 26) for c in categories], fontsize=8)
-    ax.set_xlabel("indicateurs", fontsize=7.5)
+    ax.set_yticks(y, [textwrap.fill(c, 26) for c in categories], fontsize=9)
     ax.set_xlim(0, max(left or [1]) * 1.02)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(len(levels), 5), frameon=False, fontsize=7.5)
+    # the legend above the bars: below, it would meet the axis and its label
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(levels), 5), frameon=False, fontsize=9)
+    ax.set_xlabel("nombre d’indicateurs", fontsize=9)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=9)
     return _png(fig)
 
 

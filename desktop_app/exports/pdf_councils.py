@@ -41,9 +41,12 @@ def councils(ctx) -> list:
                 str(g.unanswered) if g else "—",
             ]
         )
+    # the gap levels named as in the kit, as the chart's legend and each council's table name them
+    named = next((c.gaps.labels for c in started if c.gaps and c.gaps.labels), {})
+    gap_heads = [named.get(k, default) for k, default in (("aucun", "Aucun écart"), ("faible", "Écart faible"), ("important", "Écart important"))]
     out.append(
         st.table(
-            ["Conseil citoyen", "QPV", "Sans écart", "Écart faible", "Écart important", "Non examiné"],
+            ["Conseil citoyen", "QPV", *gap_heads, "Non examiné"],
             rows,
             [0.34, 0.14, 0.13, 0.13, 0.14, 0.12],
         )

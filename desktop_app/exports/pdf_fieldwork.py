@@ -12,6 +12,7 @@ from __future__ import annotations
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle
 
+from desktop_app.core.french import join_ideas, plural
 from desktop_app.exports import pdf_style as st
 
 QUESTIONNAIRES = ("questionnaire-communes", "questionnaire-associations")
@@ -28,7 +29,7 @@ def actions(ctx) -> list:
         return [st.nodata("Aucune action n’a encore été cotée avec la grille de choix des actions structurantes.")]
     out: list = [st.P(data.intro)]
     if data.chart:
-        out.append(st.chart(data.chart, max_height=15 * cm, caption=data.chart_caption))
+        out.append(st.chart(data.chart, max_height=20 * cm, caption=data.chart_caption))
     if data.rows:
         out += st.h2("Le classement", "actions-classement")
         out.append(st.table(data.header, data.rows, data.widths))
@@ -36,11 +37,11 @@ def actions(ctx) -> list:
         out += st.h2(title, key)
         out += block
     if data.plans:
-        out += _plans(ctx, data.plans)
+        out += _plans(ctx, data.plans, data.findings)
     return out
 
 
-def _plans(ctx, plans) -> list:
+def _plans(ctx, plans, findings=()) -> list:
     """Each chosen action: why it was chosen, its evaluative questions and how they are answered."""
     from desktop_app.core.answer_text import display_value
     from desktop_app.core.identifiers import format_date_fr
@@ -58,18 +59,19 @@ def _plans(ctx, plans) -> list:
                            ("restitution_decision", "Décision à éclairer")):
             if answers.get(key):
                 block.append(st.M(f"<b>{st.para_text(label)}{st.NBSP}:</b> {st.para_text(str(answers[key]))}", "body"))
+        block = [KeepTogether(block)]  # the action's title stays with its presentation
         if rows:
             table_rows = []
             for r in rows:
                 when = " – ".join(format_date_fr(r[k]) for k in ("quand_debut", "quand_fin") if r.get(k))
-                methods = display_value(children["methodes"], r.get("methodes")) if "methodes" in children else ""
+                methods = _methods_text(children.get("methodes"), r.get("methodes"), str(r.get("sources") or ""))
                 crit = display_value(children["critere"], r.get("critere")) if "critere" in children and r.get("critere") else ""
                 table_rows.append(
                     [
                         st.cell(str(r.get("question") or "")),
                         st.cell(crit),
                         st.cell(str(r.get("indicateurs") or "")),
-                        st.cell(" ; ".join(x for x in (str(r.get("sources") or ""), methods) if x)),
+                        st.cell("\n".join(x for x in (str(r.get("sources") or ""), methods) if x)),
                         st.cell(" — ".join(x for x in (str(r.get("qui") or ""), when) if x)),
                     ]
                 )
@@ -79,8 +81,36 @@ def _plans(ctx, plans) -> list:
             )
         else:
             block.append(st.nodata("La méthode de cette action n’est pas encore renseignée."))
+        block += _findings_block(findings[n - 1] if n - 1 < len(findings) else [])
         out += block + [Spacer(1, 6)]
     return out
+
+
+def _findings_block(found) -> list:
+    """What the workshops, immersions, testimonies and questionnaires said about the action."""
+    title = st.P("Ce qu’en disent les ateliers, le terrain et les questionnaires", "h4")
+    if not found:
+        return [title, st.nodata("Aucun constat recueilli pour l’instant : aucun atelier, immersion, témoignage ni questionnaire ne cite encore cette action.")]
+    lines = [(source, text) for source, text in found]
+    return [title, st.callout("Constats recueillis", lines, color=st.colors.HexColor("#f3f0f8"), border=st.colors.HexColor("#8e6cb5"))]
+
+
+def _methods_text(field, value, sources: str) -> str:
+    """The methods ticked for a question, each said once: those the sources already name
+    ("entretiens avec les formatrices" names "Entretiens") are not repeated."""
+    from desktop_app.core.french import fold
+
+    if field is None or not value:
+        return ""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    said = fold(sources)
+    labels = []
+    for v in values:
+        opt = field.option(v)
+        label = opt.label if opt else str(v)
+        if fold(label) not in said and label not in labels:
+            labels.append(label)
+    return ("Méthodes : " + ", ".join(labels)) if labels else ""
 
 
 # --------------------------------------------------------------------------- ateliers et terrain
@@ -127,7 +157,7 @@ def fieldwork(ctx) -> list:
         for im in data.immersions:
             block = _swot_block(im.title, im.subtitle, im.forces, im.faiblesses, im.preconisations)
             if im.lessons:
-                block.append(st.P("Enseignements : " + " ; ".join(im.lessons), "body"))
+                block.append(st.P("Enseignements : " + join_ideas(im.lessons), "body"))
             out += block
     if data.verbatims:
         out += st.h2("Paroles recueillies", "terrain-verbatims")
@@ -142,7 +172,8 @@ def fieldwork(ctx) -> list:
             quoted = quote if quote[:1] in "«\"“" else f"« {quote} »"
             out.append(KeepTogether([st.P(quoted, "quote"), st.P(by, "quote_by")]))
     if data.excluded:
-        out.append(st.P(f"{data.excluded} témoignage(s) sans accord d’utilisation n’ont pas été repris.", "caption"))
+        verb = "n’ont pas été repris" if data.excluded > 1 else "n’a pas été repris"
+        out.append(st.P(f"{plural(data.excluded, 'témoignage')} sans accord d’utilisation {verb}.", "caption"))
     if not out:
         return [st.nodata("Aucun atelier, immersion ni témoignage n’a encore été saisi.")]
     return out
@@ -160,33 +191,47 @@ def questionnaires(ctx) -> list:
             continue
         data = questionnaire_data(ctx, tool_id)
         tool = ctx.kit.tool(tool_id)
-        out += st.h2(tool.title, f"questionnaire-{tool_id}")
+        out += [CondPageBreak(9 * cm), *st.h2(tool.title, f"questionnaire-{tool_id}")]  # never alone with its summary
         if data is None or not data.respondents:
             out.append(st.nodata("Aucune réponse n’a encore été saisie ou importée."))
             continue
         out.append(st.P(data.summary, "lead"))
+        if data.left_out:
+            out.append(st.P(data.left_out, "small"))
+        if data.free_texts and hasattr(ctx, "free_texts"):
+            ctx.free_texts.append((tool.title, data.free_texts))
         for section_title, items in data.sections:
             if not items:
                 continue
             out += [CondPageBreak(7 * cm), st.P(section_title, "h3")]  # a title never ends a page alone
-            out.append(_chart_grid(items))
+            out += _chart_grid(items)
     return out or [st.nodata()]
 
 
-def _chart_grid(items) -> Table:
-    """Questions two by two: the question, its chart (or its figures), who answered."""
+CHART_CELL_PADDING = 14  # points between the two columns of questions
+
+
+def _chart_grid(items) -> list[Table]:
+    """Questions two by two: the question, its chart (or its figures), who answered and one
+    sentence written from the data. Charts are drawn at their print size (no scaling)."""
     col = st.WIDTH / 2
     cells = []
-    for question, png, note in items:
+    for question, png, note, sentence in items:
         parts = [st.P(question, "cell_bold")]
         if png:
-            parts.append(st.image(png, width=col - 14, max_height=5.6 * cm))
+            parts.append(st.image(png, width=col - CHART_CELL_PADDING, max_height=25 * cm))
+        if sentence:
+            parts.append(st.P(sentence, "cell"))
         parts.append(st.P(note, "caption"))
         cells.append(parts)
     if len(cells) % 2:
         cells.append("")
-    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]
-    t = Table(rows, colWidths=[col, col], hAlign="LEFT")
+    # one table per pair of questions: a section's title is kept with its first pair only
+    return [_grid_row(cells[i : i + 2], col) for i in range(0, len(cells), 2)]
+
+
+def _grid_row(pair, col) -> Table:
+    t = Table([pair], colWidths=[col, col], hAlign="LEFT")
     t.setStyle(
         TableStyle(
             [

@@ -45,6 +45,8 @@ class ReportContext:
     progress: Any = None  # object with report(done, total, text); lets long sections report and be cancelled
     done: int = 0
     total: int = 1
+    # free-text answers gathered by the questionnaires' chapter for the annex: (questionnaire, [(question, [answers])])
+    free_texts: list = field(default_factory=list)
 
     def tick(self, text: str = "") -> None:
         """Report that a long section is still working (and give cancellation a chance)."""
@@ -270,7 +272,7 @@ def _fit(text: str, width: float, size: float = 7.6) -> str:
 
 
 def _cover_story(ctx: ReportContext) -> list:
-    from desktop_app.core.french import month_year
+    from desktop_app.core.french import month_year, plural
     from desktop_app.core.identifiers import format_date_fr
 
     f = ctx.cadrage.fields
@@ -282,7 +284,7 @@ def _cover_story(ctx: ReportContext) -> list:
     pairs = [
         ("Territoire", ctx.territory),
         ("Période de l’évaluation", period or "—"),
-        ("Quartiers prioritaires", f"{len(t.get('qpv', []))} QPV dans {len(t.get('commune', []))} communes"),
+        ("Quartiers prioritaires", f"{plural(len(t.get('qpv', [])), 'QPV', 'QPV')} dans {plural(len(t.get('commune', [])), 'commune')}"),
         ("Partenaires associés", str(len(t.get("partner", [])))),
         ("Pilotage", pilots or "—"),
     ]

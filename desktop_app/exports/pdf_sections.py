@@ -6,11 +6,13 @@ Every function takes the `ReportContext` and returns reportlab flowables.
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
-from desktop_app.core.french import clean_name, with_article
+from desktop_app.core.french import clean_name, plural, value_with_unit, with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.core.referentiel import EVIDENCE_KINDS
@@ -91,15 +93,58 @@ def essentials(ctx) -> list:
                     "caption",
                 )
             )
-    recos = []
+    recos = []  # (recommendation, where it comes from)
     for tool_id in ("maturite-lcd", "maturite-efh"):
         if tool_id in ctx.scope:
             r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
-            recos += [(f"{r.short_title} — {f.domain}", f.text) for f in r.recommendations[:2]]
+            recos += [(f.text, f"{r.short_title}, domaine « {f.domain} »") for f in r.recommendations[:2]]
+    if "referentiel" in ctx.scope:
+        recos += _referentiel_recommendations(_syn(ctx).matrix(ctx.evaluation_id))
+    recos += _voted_recommendations(ctx)
     if recos:
         out += st.h2("Les premières recommandations", "essentiel-recommandations")
-        out.append(st.callout("Priorités issues des échelles de maturité", recos))
+        out.append(st.P("Chaque recommandation dit d’où elle vient : les échelles de maturité, les appréciations du référentiel, "
+                        "les préconisations votées en atelier.", "small"))
+        out.append(st.table(["Recommandation", "D’où elle vient"], [[text, source] for text, source in recos], [0.68, 0.32]))
     return out
+
+
+def _referentiel_recommendations(m, limit: int = 3) -> list[tuple[str, str]]:
+    """The indicators judged the furthest from their target, with the team's comment: what to
+    work on first."""
+    judged = [
+        (c.appreciation.score, q.number, c) for q in m.questions for c in q.cells
+        if c.appreciation and c.appreciation.score is not None and c.comment
+    ]
+    if not judged:
+        return []
+    best = max(s for s, _, _ in judged)
+    weakest = sorted((j for j in judged if j[0] < best), key=lambda j: (j[0], j[1], j[2].code))[:limit]
+    out = []
+    for _, number, c in weakest:
+        label = c.label[:1].lower() + c.label[1:]
+        out.append((f"Remédier en priorité : {label}. {c.comment}",
+                    f"Référentiel, question {number}, indicateur {c.code} ({c.appreciation.label.lower()})"))
+    return out
+
+
+_VOTES_RE = re.compile(r"\s*\((\d+)\s+gommettes?\)\s*$")
+
+
+def _voted_recommendations(ctx, limit: int = 3) -> list[tuple[str, str]]:
+    """The préconisations the ateliers voted for most (their gommettes)."""
+    from desktop_app.exports.area_sources import fieldwork_data
+
+    voted = []
+    for w in fieldwork_data(ctx).workshops:
+        for text in w.preconisations:
+            m = _VOTES_RE.search(text)
+            if m:
+                votes = int(m.group(1))
+                clean = re.sub(r"^\d+\.\s*", "", _VOTES_RE.sub("", text)).strip()
+                voted.append((votes, clean, w.title))
+    voted.sort(key=lambda v: -v[0])
+    return [(text, f"{title}, préconisation votée ({plural(votes, 'gommette')})") for votes, text, title in voted[:limit]]
 
 
 # --------------------------------------------------------------------------- cadre et calendrier
@@ -241,6 +286,21 @@ def _matrix_table(m) -> Table:
     return t
 
 
+def _question_summary(q, scale) -> str:
+    """A sentence from the indicators when the team wrote no comment on the question."""
+    cells = q.cells
+    judged = {lv.value: 0 for lv in scale}
+    for c in cells:
+        if c.appreciation:
+            judged[c.appreciation.value] = judged.get(c.appreciation.value, 0) + 1
+    parts = [f"{lv.label.lower()} : {judged[lv.value]}" for lv in scale if judged.get(lv.value) and lv.score is not None]
+    how = "Appréciation indicative, calculée à partir des indicateurs." if q.computed else "Appréciation portée par l’équipe, sans commentaire."
+    if not parts:
+        return how + f" Aucun de ses {plural(len(cells), 'indicateur')} n’est encore apprécié."
+    n = sum(judged[lv.value] for lv in scale if lv.score is not None)
+    return how + f" {n} de ses {plural(len(cells), 'indicateur')} {'sont appréciés' if n > 1 else 'est apprécié'} — " + ", ".join(parts) + "."
+
+
 def referentiel(ctx) -> list:
     syn = _syn(ctx)
     m = syn.matrix(ctx.evaluation_id)
@@ -275,7 +335,7 @@ def referentiel(ctx) -> list:
         level = q.appreciation
         head = [
             st.chip(level.color if level else None, (level.label if level else "Non renseigné"), width=4 * cm),
-            st.P(q.comment or ("Appréciation indicative, calculée à partir des indicateurs." if q.computed else ""), "small"),
+            st.P(q.comment or _question_summary(q, m.scale), "small"),
         ]
         ht = Table([head], colWidths=[4.4 * cm, st.WIDTH - 4.4 * cm], hAlign="LEFT")
         ht.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.SANS), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
@@ -291,7 +351,7 @@ def referentiel(ctx) -> list:
             for c in sq.cells:
                 proofs = [c.proofs] if c.proofs else []
                 proofs += [f"▸ {e.label}" for e in by_ind.get(c.id, [])]
-                value = c.value + (f" ({c.unit})" if c.unit and c.value and c.unit not in c.value else "")
+                value = value_with_unit(c.value, c.unit)
                 rows.append(
                     [
                         st.cell(f"{c.code} {c.label}"),
@@ -333,7 +393,7 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
         ),
         Spacer(1, 6),
     ]
-    png = radar([d.label for d in r.domains], r.profile(), r.max_level)
+    png = radar([d.label for d in r.domains], r.profile(), r.max_level, width_pt=9.4 * cm)
     radar_img = st.image(png, width=9.4 * cm, max_height=8.6 * cm)
     legend_rows = [
         [st.cell(d.label, "cell"), st.chip(d.level.color if d.level else None, f"{d.level.number} – {d.level.label}" if d.level else "—", width=3.7 * cm)]
@@ -384,9 +444,10 @@ def maturity(ctx) -> list:
         a, b = results
         out += st.h2("Les deux politiques comparées", "maturite-comparaison")
         png = radar(
-            [d.label for d in a.domains], b.profile(), a.max_level, compare=a.profile(), compare_label=a.short_title
+            [d.label for d in a.domains], b.profile(), a.max_level, compare=a.profile(), compare_label=a.short_title,
+            label=b.short_title, width_pt=11 * cm,
         )
-        out.append(st.chart(png, width=11 * cm, max_height=9.5 * cm, caption=f"Trait plein : {b.short_title} ; pointillés : {a.short_title}."))
+        out.append(st.chart(png, width=11 * cm, max_height=10.5 * cm, caption=f"Trait plein : {b.short_title} ; pointillés : {a.short_title}."))
     return out
 
 
@@ -448,4 +509,31 @@ def annexes(ctx) -> list:
         )
     )
     out.append(KeepTogether([*st.h2("E. Sigles", "annexe-sigles"), st.table(["Sigle", "Signification"], GLOSSARY, [0.2, 0.8])]))
+    out += _free_texts_annex(ctx)
     return out
+
+
+def _free_texts_annex(ctx) -> list:
+    """F. The questionnaires' free answers, pseudonymised (gathered by their chapter)."""
+    gathered = getattr(ctx, "free_texts", None) or []
+    if not gathered:
+        return []
+    out: list = st.h2("F. Les réponses libres aux questionnaires", "annexe-reponses-libres")
+    out.append(st.P("Réponses reproduites telles que saisies, sans les noms de personnes, adresses ni numéros de téléphone ; une réponse donnée plusieurs fois est écrite une fois, avec leur nombre. Les coordonnées personnelles ne sont pas reproduites.", "small"))
+    for title, questions in gathered:
+        out.append(st.P(title, "h3"))
+        for question, answers in questions:
+            lines = _grouped(answers)
+            out.append(KeepTogether([st.P(question, "cell_bold"), *st.bullets(lines[:1], "cell_bullet")]))
+            out += st.bullets(lines[1:], "cell_bullet")
+            out.append(Spacer(1, 4))
+    return out
+
+
+def _grouped(answers) -> list[str]:
+    """The same answer given several times listed once, with how many gave it, most given first."""
+    from collections import Counter
+
+    counts = Counter(" ".join(str(a).split()) for a in answers if str(a or "").strip())
+    order = sorted(counts, key=lambda a: -counts[a])  # stable: first seen first among equals
+    return [a + (f" ({counts[a]} réponses)" if counts[a] > 1 else "") for a in order]

@@ -111,6 +111,7 @@ def typo(text: str) -> str:
     t = re.sub(r"«[ \t]*", "«" + NBSP, t)
     t = re.sub(r"[ \t]*»", NBSP + "»", t)
     t = re.sub(r"(?<=\d) (?=(%|€)(\W|$))", NBSP, t)
+    t = re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NBSP, t)  # "310 000 €" typed with a plain space never splits
     return t
 
 
@@ -141,13 +142,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             "cell_center", parent=base, fontName=COND_BOLD, fontSize=7.6, leading=9.4, alignment=TA_CENTER, spaceAfter=0
         ),
         "h1": ParagraphStyle(
-            "h1", parent=base, fontName=SANS_BOLD, fontSize=19, leading=24, textColor=ACCENT_DARK, spaceBefore=0, spaceAfter=14
+            "h1", parent=base, keepWithNext=1, fontName=SANS_BOLD, fontSize=19, leading=24, textColor=ACCENT_DARK, spaceBefore=0, spaceAfter=14
         ),
         "h2": ParagraphStyle(
-            "h2", parent=base, fontName=SANS_BOLD, fontSize=12.6, leading=16, textColor=ACCENT, spaceBefore=12, spaceAfter=6
+            "h2", parent=base, keepWithNext=1, fontName=SANS_BOLD, fontSize=12.6, leading=16, textColor=ACCENT, spaceBefore=12, spaceAfter=6
         ),
         "h3": ParagraphStyle(
-            "h3", parent=base, fontName=SANS_BOLD, fontSize=10.2, leading=13.5, textColor=TEXT, spaceBefore=8, spaceAfter=4
+            "h3", parent=base, keepWithNext=1, fontName=SANS_BOLD, fontSize=10.2, leading=13.5, textColor=TEXT, spaceBefore=8, spaceAfter=4
+        ),
+        "h4": ParagraphStyle(
+            "h4", parent=base, fontName=SANS_BOLD, fontSize=9, leading=12, textColor=ACCENT, spaceBefore=6, spaceAfter=3, keepWithNext=1
         ),
         "caption": ParagraphStyle("caption", parent=base, fontSize=7.8, leading=10, textColor=MUTED, fontName=SANS_ITALIC),
         "quote": ParagraphStyle(
@@ -155,6 +159,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "quote_by": ParagraphStyle("quote_by", parent=base, fontSize=7.8, leading=10, leftIndent=14, textColor=MUTED, spaceAfter=8),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=3),
+        "cell_bullet": ParagraphStyle("cell_bullet", parent=base, fontName=COND, fontSize=8.2, leading=10.4, leftIndent=12, bulletIndent=2, spaceAfter=1.5),
         "toc1": ParagraphStyle("toc1", parent=base, fontName=SANS_BOLD, fontSize=10.5, leading=15, spaceBefore=6),
         "toc2": ParagraphStyle("toc2", parent=base, fontSize=9.2, leading=12.5, leftIndent=16, textColor=MUTED),
         "cover_kicker": ParagraphStyle(

@@ -116,3 +116,105 @@ def test_chapters_follow_the_scope_and_say_when_nothing_is_recorded(services, ev
     assert "Aucun atelier, immersion ni témoignage n’a encore été saisi." in text
     assert "Aucune réponse n’a encore été saisie ou importée." in text
     assert "0/50 quartiers prioritaires communes partenaires associés indicateurs du référentiel renseignés" in text
+
+
+# --------------------------------------------------------------------------- issue 18: typography, findings, commentary
+
+
+def _page_texts(out) -> list[str]:
+    return pdf_text(out, layout=True).split("\f")
+
+
+def test_typography_defects_are_gone(report):
+    out = report[2]
+    text = flat(pdf_text(out))
+    assert not re.search(r"\b2 0[12]\d\b", text), "a year printed with a thousands separator"
+    assert "2025" in text
+    for hint in ("(oui / non)", "sur 5 (%)"):
+        assert hint not in text, text[max(0, text.find(hint) - 200):text.find(hint) + 20]
+    assert "))" not in text
+    assert ". ;" not in text
+    assert not re.search(r"\b1 (QPV|commune)s\b", text) and not re.search(r"\b1 communes\b", text)
+    # a method is said once in a cell: "Entretiens" is not repeated after "entretiens avec…"
+    assert "Focus group ; Entretiens" not in text and "; Immersion ; Entretiens" not in text
+
+
+def test_headings_never_end_a_page(report):
+    services, eid, out, *_ = report
+    toc = flat(pdf_text(out, first=2, last=2))
+    headings = {h.strip() for h in re.findall(r"(?:^|\s)((?:[A-F]\. |\d\. )?[A-ZÉÀL][^.]{6,80}?) \.", toc)}
+    assert len(headings) > 20 and "Les premières recommandations" in headings
+    # the questionnaires' section titles too (« Vos financements » once ended a page)
+    for tool_id in ("questionnaire-communes", "questionnaire-associations"):
+        headings |= {sec.title for sec in services.questionnaires.results(eid, tool_id).sections}
+    assert "Vos financements" in headings
+    orphaned = []
+    for number, page in enumerate(_page_texts(out)[2:], start=3):
+        lines = [line.strip() for line in page.splitlines() if line.strip() and not line.strip().startswith("Rapport édité le")]
+        if lines and any(lines[-1] == h for h in headings):
+            orphaned.append((number, lines[-1]))
+    assert not orphaned, orphaned
+
+
+def test_each_chosen_action_has_its_findings_or_says_there_are_none(report):
+    services, eid, out, *_ = report
+    text = flat(pdf_text(out))
+    chosen = services.actions.grid(eid).chosen
+    assert text.count("Ce qu’en disent les ateliers, le terrain et les questionnaires") == len(chosen)
+    # the PRE was visited in immersion and cited by a commune: its findings are there
+    assert "Immersion — Programme de réussite éducative" in text and "Bon repérage, orientation difficile" in text
+    assert "Questionnaire communes — réponse libre" in text
+    assert "Aucun constat recueilli pour l’instant" in text
+
+
+def test_recommendations_say_where_they_come_from(report):
+    out = report[2]
+    text = flat(pdf_text(out, first=3, last=5))
+    assert "Recommandation D’où elle vient" in text
+    assert "Maturité EFH, domaine « Moyens dédiés »" in text
+    assert "Référentiel, question 4, indicateur 4.1.b (non atteint)" in text
+    assert "préconisation votée (12 gommettes)" in text and "Généraliser les CPO" in text
+
+
+def test_questionnaire_charts_have_a_sentence_and_numbering_does_not_skip(report):
+    services, eid, out, *_ = report
+    text = flat(pdf_text(out))
+    assert "16 communes sur 19 (84 %) répondent « Non »." in text
+    assert "Les questions 1.1 et 1.2 identifient le répondant" in text
+    for number in ("2.4", "8.1", "8.2"):  # free-text questions: listed, their answers in the annex
+        assert re.search(rf"\b{re.escape(number)} [A-ZÀ-Ý]", text), number
+    assert "reproduites en annexe F" in text and "F. Les réponses libres aux questionnaires" in text
+    assert "Secrétaire de mairie" in text  # an « Autre » answer, in the annex
+    # every question of a section, in order, no number skipped
+    communes = text[text.index("Questionnaire aux communes de l’EPCI 20 réponses"):text.index("Questionnaire aux associations porteuses")]
+    shown = re.findall(r"\b(\d)\.(\d{1,2}) [A-ZÀ-Ý«]", communes)
+    by_section: dict[str, list[int]] = {}
+    for s, q in shown:
+        if int(q) not in by_section.setdefault(s, []):
+            by_section[s].append(int(q))
+    for s, qs in by_section.items():
+        start = 3 if s == "1" else 1  # 1.1 and 1.2 identify the commune
+        assert qs == list(range(start, start + len(qs))), (s, qs)
+
+
+def test_referentiel_question_without_comment_gets_a_sentence(report):
+    text = flat(pdf_text(report[2]))
+    assert "Appréciation portée par l’équipe, sans commentaire. 8 de ses 13 indicateurs sont appréciés" in text
+
+
+def test_council_table_and_chart_name_gaps_alike(report):
+    text = flat(pdf_text(report[2]))
+    assert "Conseil citoyen QPV Aucun écart Écart faible Écart important Non examiné" in text
+    assert "Sans écart" not in text
+
+
+def test_chart_text_keeps_its_size_on_paper(report):
+    """Charts drawn at their print size (questionnaires, ranking) are placed at 100 % (200 ppi:
+    their 7.5 pt text stays 7.5 pt); the others, drawn at 150 dpi with 8-9 pt text, are never
+    shrunk by more than 15 % (so their text stays at or above 7 pt)."""
+    out = report[2]
+    listing = subprocess.run([poppler("pdfimages"), "-list", str(out)], check=True, capture_output=True, text=True).stdout
+    rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+    ppi = [int(r[12]) for r in rows if r[2] == "image"]
+    assert sum(1 for p in ppi if p == 200) >= 40  # every questionnaire chart and the ranking
+    assert all(p == 200 or p <= 176 for p in ppi), sorted(set(ppi))
