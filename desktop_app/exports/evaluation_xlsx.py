@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.exports.evaluation_xlsx_stream import (
     BufferedSheetWriter,
+    Formula,
     SheetBuffer,
     StyleBook,
     cell_value,
@@ -97,6 +98,7 @@ class SheetWriter:
         self.ncols = len(widths)
         self.row = 0
         self.header_row: int | None = None
+        self.title_end: int | None = None
         self.book = StyleBook.of(ws.parent)
         self.buffer = SheetBuffer(self.book)
         sid = self.book.sid
@@ -153,6 +155,13 @@ class SheetWriter:
             self.ws.freeze_panes = f"{get_column_letter(freeze_col)}{self.row + 1}"
         return self.row
 
+    def title_rows(self, last_row: int) -> None:
+        """Repeat the rows from the header down to `last_row` on every printed page, and keep them
+        in view (frozen) on screen."""
+        self.title_end = last_row
+        col = self.ws.freeze_panes.rstrip("0123456789") if self.ws.freeze_panes else "A"
+        self.ws.freeze_panes = f"{col}{last_row + 1}"
+
     def group(self, text: str, color: str = GROUP_FILL, bold: bool = True, font_color: str = "1D2A35") -> int:
         self.row += 1
         r = self.row
@@ -193,6 +202,9 @@ class SheetWriter:
             if isinstance(value, str):  # written as an inline string: text, never a formula
                 value = text = clean_text(value)
                 number = False
+            elif isinstance(value, Formula):  # a formula asked for by name (xlsx_cells.Formula)
+                text = "" if value.cached is None else str(value.cached)
+                number = not isinstance(value.cached, str)
             else:
                 if not isinstance(value, (int, float, dt.date)):
                     value = cell_value(value)
@@ -262,7 +274,7 @@ class SheetWriter:
         last_col = get_column_letter(self.ncols)
         ws.print_area = f"A1:{last_col}{max(self.row, 1)}"
         if self.header_row:
-            ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+            ws.print_title_rows = f"{self.header_row}:{max(self.header_row, self.title_end or 0)}"
         total_width = sum(self.widths)
         ws.page_setup.orientation = "landscape" if (landscape if landscape is not None else total_width > 95) else "portrait"
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
