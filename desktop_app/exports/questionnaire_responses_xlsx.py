@@ -252,7 +252,7 @@ def _sheet_name(form: Form, used: set[str]) -> str:
 
 CODEBOOK_COLUMNS = ["Questionnaire", "Feuille", "Colonne(s)", "N°", "Identifiant", "Question", "Type", "Unité",
                     "Valeurs possibles (code = libellé)", "Bornes", "Condition", "Obligatoire", "Remarque"]
-CODEBOOK_WIDTHS = [20, 18, 9, 6, 20, 44, 13, 7, 40, 11, 28, 10, 18]
+CODEBOOK_WIDTHS = [20, 18, 9, 6, 20, 44, 13, 7, 40, 11, 28, 12, 18]
 CHOICES_COLUMNS = ["Questionnaire", "Identifiant de la question", "Code", "Libellé", "Colonne 0/1"]
 CHOICES_WIDTHS = [24, 24, 22, 56, 12]
 
@@ -273,7 +273,7 @@ def write_responses(
     used = {"Synthèse", "Dictionnaire (codebook)", "Choix (codes)"}
     _header(codebook, 1, CODEBOOK_COLUMNS, CODEBOOK_WIDTHS)
     _header(choices, 1, CHOICES_COLUMNS, CHOICES_WIDTHS)
-    summary_widths = [72, 12, 10]
+    summary_widths = [66, 18, 10]
     _header(summary, 1, ["Question et réponses", "Nombre", "%"], summary_widths)
     code_row = choice_row = summary_row = 2
     for info in infos:
@@ -331,7 +331,10 @@ def write_responses(
 
 
 def _bound(value: Any) -> str:
-    return "" if value is None else format_number(int(value) if float(value).is_integer() else value)
+    """A bound as typed in the kit: a whole number plainly (a year is 2015, never 2015.0 or 2 015)."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else format_number(value)
 
 
 def _codebook(ws: Worksheet, row: int, form: Form, sheet_name: str, columns: list[Column],
