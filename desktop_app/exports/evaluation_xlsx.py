@@ -49,6 +49,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 DATE_FORMAT = "DD/MM/YYYY"
+EUR_FORMAT = '#,##0.00\\ "€"'  # an amount: 135 500,00 € (the spreadsheet's locale sets the separators)
 
 
 @lru_cache(maxsize=256)
@@ -180,22 +181,23 @@ class SheetWriter:
         min_height: float = 15, merge: dict[int, int] | None = None, *, bold: bool = False,
         fill_color: str | None = None, fonts: dict[int, Font] | None = None,
         alignments: dict[int, Alignment] | None = None, links: dict[int, str] | None = None,
+        formats: dict[int, str] | None = None,
     ) -> int:
         """One row of cells; `merge` {first column: last column} merges cells (text measured on
         the merged width). `colors` {column: colour} fills a cell in its colour (text in a
         readable ink); `bold` and `fill_color` apply to the whole row's other cells; `fonts`,
         `alignments` {column: style} replace a cell's font or alignment; `links` {column: target}
-        make a cell a hyperlink."""
+        make a cell a hyperlink; `formats` {column: number format} (euros, say)."""
         self.row += 1
         r = self.row
         widths, per_line = self.widths, self._per_line
         height = min_height
-        special = colors or fill_color or fonts or alignments
+        special = colors or fill_color or fonts or alignments or formats
         cells = []
         for i, value in enumerate(values, start=1):
             b = bold or (bold_first and i == 1)
             if value is None or value == "":
-                cells.append((None, self._styled(None, False, b, i, colors, fill_color, fonts, alignments) if special else self._plain[b]))
+                cells.append((None, self._styled(None, False, b, i, colors, fill_color, fonts, alignments, formats) if special else self._plain[b]))
                 if height < 14.5:
                     height = 14.5
                 continue
@@ -211,7 +213,7 @@ class SheetWriter:
                 text = str(value)
                 number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if special:
-                sid = self._styled(value, number, b, i, colors, fill_color, fonts, alignments)
+                sid = self._styled(value, number, b, i, colors, fill_color, fonts, alignments, formats)
             elif number:
                 sid = self._number[b]
             elif isinstance(value, dt.date):
@@ -239,7 +241,7 @@ class SheetWriter:
         self.buffer.rows[r] = [min(height, 400), cells]
         return r
 
-    def _styled(self, value, number: bool, b: bool, i: int, colors, fill_color, fonts, alignments) -> int:
+    def _styled(self, value, number: bool, b: bool, i: int, colors, fill_color, fonts, alignments, formats=None) -> int:
         """Format of a cell with a colour, a row fill or a replaced font or alignment."""
         color = colors.get(i) if colors else None
         if color:
@@ -251,7 +253,8 @@ class SheetWriter:
             text_font = fonts[i]
         if alignments and i in alignments:
             alignment = alignments[i]
-        return self.book.sid(text_font, alignment, BORDER, cell_fill, DATE_FORMAT if isinstance(value, dt.date) else None)
+        number_format = formats.get(i) if formats and number else None
+        return self.book.sid(text_font, alignment, BORDER, cell_fill, DATE_FORMAT if isinstance(value, dt.date) else number_format)
 
     def blank(self) -> None:
         self.row += 1

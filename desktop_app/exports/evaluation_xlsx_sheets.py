@@ -18,6 +18,7 @@ from desktop_app.exports.evaluation_xlsx import (
     ACCENT,
     ACCENT_DARK,
     ACCENT_LIGHT,
+    EUR_FORMAT,
     WRAP,
     SheetWriter,
     font,
@@ -353,6 +354,11 @@ def sections_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
         _across(ws, ctx, tool, pages, responses, footer)
 
 
+def _format(f) -> str | None:
+    """The number format of a question's answers: euros for an amount."""
+    return EUR_FORMAT if f.type in ("integer", "decimal") and f.unit == "€" else None
+
+
 def _answer_cell(tool_id: str, f, answers: dict) -> tuple[Any, str | None]:
     value = answers.get(f.id)
     if f.type in ("integer", "decimal", "scale") and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -378,6 +384,7 @@ def _across(ws: WriteOnlyWorksheet, ctx, tool, pages, responses, footer: str) ->
         for q, f in enumerate(answerable, start=1):
             values: list[Any] = [f"{s}.{q}", f.label]
             colors = {}
+            number_format = _format(f)
             for i, r in enumerate(responses):
                 if not _consented(tool.id, r.answers):
                     values.append("(non repris : pas d'accord d'utilisation)" if f.sensitive else "")
@@ -386,7 +393,7 @@ def _across(ws: WriteOnlyWorksheet, ctx, tool, pages, responses, footer: str) ->
                 values.append(value)
                 if color:
                     colors[3 + i] = color
-            w.values(values, colors=colors)
+            w.values(values, colors=colors, formats={3 + i: number_format for i in range(n)} if number_format else None)
     w.finish(landscape=n > 2, footer=footer)
 
 
@@ -426,13 +433,15 @@ def _stacked(ws: WriteOnlyWorksheet, ctx, tool, form, pages, responses, footer: 
                             values.append(value)
                             if color:
                                 colors[3 + i] = color
-                        w.values(values, colors=colors)
+                        w.values(values, colors=colors,
+                                 formats={3 + i: _format(c) for i, c in enumerate(f.children) if _format(c)} or None)
                     continue
                 if not consent and f.sensitive:
                     value, color = "(non repris : pas d'accord d'utilisation)", None
                 else:
                     value, color = _answer_cell(tool.id, f, answers)
                 w.values([f"{s}.{q}", f.label, value], colors={3: color} if color else None,
+                         formats={3: _format(f)} if _format(f) else None,
                          merge={3: last} if answer_cols > 1 else None)
     w.finish(landscape=answer_cols > 2, footer=footer)
 

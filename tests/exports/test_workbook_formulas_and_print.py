@@ -175,3 +175,25 @@ def test_dates_fit_their_columns_and_wrapped_text_its_rows(workbooks):
                         lines = sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
                         height = ws.row_dimensions[cell.row].height or 15
                         assert height >= 12 * min(lines, 30), (where, value[:60], height)
+
+
+def test_amounts_are_in_euros_and_codes_are_text(demo_services, workbooks):
+    services, eid = demo_services
+    grids = load_workbook(workbooks["grilles"])
+    ws = grids["Questionnaire communes"]
+    credits = [row[2] for row in ws.iter_rows() if isinstance(row[1].value, str) and row[1].value.startswith("Crédits propres")]
+    assert credits and all(isinstance(c.value, (int, float)) and "€" in c.number_format for c in credits if c.value is not None)
+    insee = [row[2] for row in ws.iter_rows() if row[1].value == "Code INSEE de la commune"]
+    assert insee and all(c.data_type == "s" and len(c.value) == 5 for c in insee if c.value)
+    cadrage = grids["Cadrage"]
+    siren = next(row[1] for row in cadrage.iter_rows() if row[0].value == "SIREN")
+    assert siren.data_type == "s"
+    answers = load_workbook(workbooks["questionnaires"])["Réponses communes de l'EPCI"]
+    headers = [c.value for c in answers[1]]
+    euros = [i + 1 for i, h in enumerate(headers) if h and h.endswith("(€)")]
+    assert euros
+    for col in euros:
+        cells = [answers.cell(r, col) for r in range(2, answers.max_row + 1) if answers.cell(r, col).value is not None]
+        assert cells and all("€" in c.number_format for c in cells)
+    code = headers.index("Code (INSEE / SIRET)") + 1
+    assert all(answers.cell(r, code).data_type == "s" for r in range(2, answers.max_row + 1) if answers.cell(r, code).value)
