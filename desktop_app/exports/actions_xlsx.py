@@ -10,8 +10,8 @@ so the filters sort them as numbers; a shared rank shows « ex æquo » through 
 from __future__ import annotations
 
 import io
-import textwrap
 import os
+import textwrap
 import uuid
 from collections.abc import Callable
 from datetime import date
