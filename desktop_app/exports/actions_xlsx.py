@@ -343,8 +343,10 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     r += 2
     put(ws, r, 1, "Points d'attention").font = Font(bold=True)
     for w in tl.warnings or ("Aucun : les collectes tiennent dans le calendrier de l'évaluation.",):
-        r += 1
-        put(ws, r, 1, f"• {w}").alignment = Alignment(wrap_text=False)
+        r += 1  # wrapped across the table's width, never running off the printed page
+        put(ws, r, 1, f"• {w}").alignment = WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        ws.row_dimensions[r].height = 15 * _line_count(f"• {w}", 5 + 12 + 46) + 2
     _print_setup(ws, 4, territory, 3)
     if tl.spans or tl.milestones:
         ws = wb.create_sheet("Graphique du calendrier")

@@ -18,6 +18,7 @@ from desktop_app.exports.evaluation_xlsx import (
     ACCENT,
     ACCENT_DARK,
     ACCENT_LIGHT,
+    CENTER,
     EUR_FORMAT,
     WRAP,
     SheetWriter,
@@ -268,7 +269,7 @@ def scoring_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
                 Formula(f'=IF(COUNTIF({scores_range},{score_col}{r})>1,"ex æquo","")', "ex æquo" if tied else ""),
                 "oui" if chosen else "",
             ],
-            colors=colors, alignments={2: WRAP} if chosen else None,
+            colors=colors, alignments={1: CENTER, 5 + n: CENTER, **({2: WRAP} if chosen else {})},
         )
     if not rows:
         w.values(["", "(aucune action cotée)"])

@@ -39,6 +39,12 @@ def workbooks(demo_services, demo_workbook, tmp_path_factory):
     }
 
 
+@pytest.fixture(scope="module")
+def books(workbooks):
+    """The workbooks opened once (formulas as written): {name: workbook}. Tests only read them."""
+    return {name: load_workbook(path) for name, path in workbooks.items()}
+
+
 def _grid_rows(ws):
     """(weights row, [data rows]) of the « Choix des actions » sheet."""
     weights = next(c.row for c in ws["B"] if c.value == "Poids du critère")
@@ -50,10 +56,10 @@ def _grid_rows(ws):
     return weights, rows
 
 
-def test_choice_grid_score_and_rank_are_formulas_with_their_values(demo_services, workbooks):
+def test_choice_grid_score_and_rank_are_formulas_with_their_values(demo_services, workbooks, books):
     services, eid = demo_services
     grid = services.actions.grid(eid)
-    formulas = load_workbook(workbooks["grilles"])[GRID]
+    formulas = books["grilles"][GRID]
     values = load_workbook(workbooks["grilles"], data_only=True)[GRID]
     weights_row, rows = _grid_rows(formulas)
     assert len(rows) == len(grid.rows)
@@ -107,10 +113,10 @@ def test_changing_a_level_in_libreoffice_recomputes_score_and_rank(workbooks, tm
     assert sorted(ranks.values())[0] == 1 and min(ranks, key=ranks.get) != title
 
 
-def test_actions_export_ranks_and_scores_are_numbers_and_the_header_names_the_territory(demo_services, workbooks):
+def test_actions_export_ranks_and_scores_are_numbers_and_the_header_names_the_territory(demo_services, books):
     services, eid = demo_services
     territory = services.evaluations.get(eid).territory_name
-    wb = load_workbook(workbooks["actions"])
+    wb = books["actions"]
     for name in ("Programmation", "Grille de choix", "Classement", "Actions retenues"):
         ws = wb[name]
         assert ws.oddHeader.left.text == territory, name
@@ -138,9 +144,9 @@ def _used_widths(ws) -> list[float]:
 NO_TABLE = {"Graphique du classement", "Graphique du calendrier", "À lire"}  # a chart or a note, no heading row
 
 
-def test_every_sheet_of_every_workbook_has_a_print_setup(workbooks):
-    for name, path in workbooks.items():
-        for ws in load_workbook(path).worksheets:
+def test_every_sheet_of_every_workbook_has_a_print_setup(books):
+    for name, wb in books.items():
+        for ws in wb.worksheets:
             where = f"{name} › {ws.title}"
             setup = ws.page_setup
             assert setup.paperSize is not None and int(setup.paperSize) == 9, where
@@ -154,11 +160,11 @@ def test_every_sheet_of_every_workbook_has_a_print_setup(workbooks):
             assert setup.orientation in ("landscape", "portrait"), where
 
 
-def test_dates_fit_their_columns_and_wrapped_text_its_rows(workbooks):
+def test_dates_fit_their_columns_and_wrapped_text_its_rows(books):
     """No « ### » (a date column too narrow) and no wrapped text taller than its row (the row
     below would hide it): each wrapped cell's row holds at least the lines its text needs."""
-    for name, path in workbooks.items():
-        for ws in load_workbook(path).worksheets:
+    for name, wb in books.items():
+        for ws in wb.worksheets:
             merged = {c for rng in ws.merged_cells.ranges for row in rng.cells for c in [row]}
             widths = _used_widths(ws)
             for row in ws.iter_rows():
@@ -177,9 +183,8 @@ def test_dates_fit_their_columns_and_wrapped_text_its_rows(workbooks):
                         assert height >= 12 * min(lines, 30), (where, value[:60], height)
 
 
-def test_amounts_are_in_euros_and_codes_are_text(demo_services, workbooks):
-    services, eid = demo_services
-    grids = load_workbook(workbooks["grilles"])
+def test_amounts_are_in_euros_and_codes_are_text(books):
+    grids = books["grilles"]
     ws = grids["Questionnaire communes"]
     credits = [row[2] for row in ws.iter_rows() if isinstance(row[1].value, str) and row[1].value.startswith("Crédits propres")]
     assert credits and all(isinstance(c.value, (int, float)) and "€" in c.number_format for c in credits if c.value is not None)
@@ -188,7 +193,7 @@ def test_amounts_are_in_euros_and_codes_are_text(demo_services, workbooks):
     cadrage = grids["Cadrage"]
     siren = next(row[1] for row in cadrage.iter_rows() if row[0].value == "SIREN")
     assert siren.data_type == "s"
-    answers = load_workbook(workbooks["questionnaires"])["Réponses communes de l'EPCI"]
+    answers = books["questionnaires"]["Réponses communes de l'EPCI"]
     headers = [c.value for c in answers[1]]
     euros = [i + 1 for i, h in enumerate(headers) if h and h.endswith("(€)")]
     assert euros
