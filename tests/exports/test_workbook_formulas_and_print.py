@@ -202,3 +202,31 @@ def test_amounts_are_in_euros_and_codes_are_text(books):
         assert cells and all("€" in c.number_format for c in cells)
     code = headers.index("Code (INSEE / SIRET)") + 1
     assert all(answers.cell(r, code).data_type == "s" for r in range(2, answers.max_row + 1) if answers.cell(r, code).value)
+
+
+def test_grid_from_form_responses_ranks_ties_as_rank_does(demo_services, tmp_path):
+    """Without the actions area (a kit whose grid is a plain form), the grid is built from the form's
+    responses; equal scores share a rank (1, 2, 2) as the RANK formula computes it."""
+    from types import SimpleNamespace
+
+    from openpyxl import Workbook
+
+    from desktop_app.exports import evaluation_xlsx_sheets as sheets
+    from desktop_app.exports.pdf_report import ReportContext
+    from desktop_app.exports.safe_output import as_progress
+
+    services, eid = demo_services
+    ctx = ReportContext(services, eid, dt.date(2026, 12, 10), as_progress(None))
+    tool = next(t for t in (ctx.kit.tool(i) for i in ctx.kit.tools) if t.kind == "scoring_grid")
+    levels = {"A": 2, "B": 2, "C": 3}
+    ctx.area = lambda name: None
+    ctx.responses_of = lambda tool_id: [SimpleNamespace(label=k, answers={c.id: v for c in tool.criteria})
+                                        for k, v in levels.items()]
+    wb = Workbook(write_only=True)
+    sheets.scoring_sheet(wb.create_sheet(GRID), ctx, tool, "")
+    wb.save(tmp_path / "grille.xlsx")
+    formulas = load_workbook(tmp_path / "grille.xlsx")[GRID]
+    values = load_workbook(tmp_path / "grille.xlsx", data_only=True)[GRID]
+    _, rows = _grid_rows(formulas)
+    got = {values.cell(r, 2).value: (values.cell(r, 1).value, values.cell(r, 5 + len(tool.criteria)).value) for r in rows}
+    assert got == {"C": (1, None), "A": (2, "ex æquo"), "B": (2, "ex æquo")}
