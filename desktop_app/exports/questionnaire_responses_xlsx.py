@@ -283,7 +283,9 @@ def write_responses(
         rows = [(r, a) for r, a in q.export_rows(evaluation_id, info.tool_id) if include_drafts or r.status == "complete"]
         ws = wb.create_sheet(_sheet_name(form, used))
         titles = list(FIXED) + [c.header for c in columns]
-        widths = list(FIXED_WIDTHS) + [c.width for c in columns]
+        # an identifier heading (--codes) is one word: its column is wide enough not to cut it
+        widths = list(FIXED_WIDTHS) + [c.width if labels or c.option is not None else max(c.width, len(c.header) + 3)
+                                       for c in columns]
         _header(ws, 1, titles, widths, upright={i for i, c in enumerate(columns, start=len(FIXED) + 1) if c.option is not None})
         id_font = Font(size=9, color="5F6B76")
         for r, (row, answers) in enumerate(rows, start=2):

@@ -111,6 +111,9 @@ def test_cli_codes(services, evaluation, answered, db_path, tmp_path):
     assert (douai["instances/copil"], douai["instances/aucune"], douai["instances/autre"]) == (1, 0, 1)
     assert douai["instances_autre"] == OTHER_TEXT
     assert douai["fonction_repondant"] == "autre"
+    for cell in ws[1]:  # an identifier heading is never cut in the middle of the word
+        if "/" not in cell.value:
+            assert ws.column_dimensions[cell.column_letter].width >= len(cell.value), cell.value
     labels = tmp_path / "libelles.xlsx"
     assert main(["questionnaire", "export", "--db", str(db_path), "--out", str(labels), "--labels"]) == 0
     assert INSTANCES in [c.value for c in load_workbook(labels)[SHEET][1]]
