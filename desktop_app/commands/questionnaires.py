@@ -3,7 +3,7 @@
     evalkit questionnaire template ID --db D [--evaluation E] --out FICHIER.xlsx [--respondent CODE]
     evalkit questionnaire template ID --db D --per-invitee --out DOSSIER
     evalkit questionnaire import FICHIER... --db D [--evaluation E] [--questionnaire ID] [--partial]
-    evalkit questionnaire export --db D --out FICHIER.xlsx [--questionnaire ID]
+    evalkit questionnaire export --db D --out FICHIER.xlsx [--questionnaire ID] [--labels|--codes]
 
 `import` prints one line per file (importé / mis à jour / refusé, with the reasons and the
 per-cell messages; a refused file's lines go to stderr) and exits with 1 when any file is refused,
@@ -56,6 +56,11 @@ def register(groups) -> None:
     e.add_argument("--out", required=True, metavar="FICHIER.xlsx")
     e.add_argument("--questionnaire", action="append", metavar="ID", help="limiter à ce questionnaire (répétable)")
     e.add_argument("--with-personal-data", action="store_true", help="inclure les réponses signalées comme données personnelles")
+    shown = e.add_mutually_exclusive_group()
+    shown.add_argument("--labels", dest="labels", action="store_true", default=True,
+                       help="réponses en libellés, en-têtes en clair (par défaut)")
+    shown.add_argument("--codes", dest="labels", action="store_false",
+                       help="réponses en codes, en-têtes = identifiants des questions (comme KoboToolbox / ODK)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_export)
 
@@ -191,7 +196,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         if out.suffix.lower() != ".xlsx":
             raise UserError("Le fichier à écrire doit avoir l'extension .xlsx.")
         try:
-            path = write_responses(services, eid, out, args.questionnaire, include_sensitive=args.with_personal_data)
+            path = write_responses(services, eid, out, args.questionnaire, include_sensitive=args.with_personal_data,
+                                   labels=args.labels)
         except OSError as exc:
             raise UserError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
         responses = sum(len(services.questionnaires.responses(eid, i.tool_id))

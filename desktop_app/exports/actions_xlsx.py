@@ -2,14 +2,16 @@
 weighted grid, the ranking (with its chart), the short list, the questions and method of each
 chosen action, the calendar, and the criteria with their weights.
 
-Formatted for printing (landscape, fit to width, repeated header rows, page numbers), headers
-frozen, filters on every table.
+Formatted for printing (landscape, fit to width, repeated header rows, page numbers; the page
+header names the territory), headers frozen, filters on every table. Scores and ranks are numbers,
+so the filters sort them as numbers; a shared rank shows « ex æquo » through its number format.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import textwrap
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +38,8 @@ LEVEL_FILLS = {1: PatternFill("solid", fgColor="FBE9E7"), 2: PatternFill("solid"
 THIN = Side(style="thin", color="C5CCD3")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 EUR = '#,##0\\ "€"'
+RANK_FORMAT = "0"
+TIED_FORMAT = '0" ex æquo"'  # a shared rank: still a number, sorted as one
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
@@ -50,7 +54,22 @@ def _header(ws: Worksheet, row: int, labels: list[str], widths: list[float]) -> 
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = BORDER
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.row_dimensions[row].height = 32
+    lines = max(_line_count(label, width) for label, width in zip(labels, widths, strict=True))
+    ws.row_dimensions[row].height = max(32, 15 * lines + 4)  # never a clipped heading
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (words kept whole; bold
+    headings are a little wider than plain text)."""
+    per_line = max(4, int(width * 1.05) - 1)
+    return sum(max(1, len(textwrap.wrap(part, per_line))) for part in str(text).split("\n"))
+
+
+def _rank(cell, rank) -> None:
+    """A rank as a number (sorted as one), « ex æquo » shown by the number format when shared."""
+    put(cell.parent, cell.row, cell.column, rank.rank)
+    cell.number_format = TIED_FORMAT if rank.tied else RANK_FORMAT
+    cell.alignment = CENTER
 
 
 def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
@@ -59,7 +78,7 @@ def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
     ws.row_dimensions[1].height = 22
 
 
-def _print_setup(ws: Worksheet, header_row: int, evaluation: str, last_col: int, landscape: bool = True) -> None:
+def _print_setup(ws: Worksheet, header_row: int, territory: str, last_col: int, landscape: bool = True) -> None:
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -70,15 +89,15 @@ def _print_setup(ws: Worksheet, header_row: int, evaluation: str, last_col: int,
     ws.page_margins.top = ws.page_margins.bottom = 0.75
     ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddHeader.left.text = evaluation[:80]
+    ws.oddHeader.left.text = territory[:80]
     ws.oddHeader.right.text = ws.title
     ws.oddFooter.left.text = f"EvalKit Quartiers — export du {date.today():%d/%m/%Y}"
     ws.oddFooter.right.text = "Page &P / &N"
 
 
-def _image_page(ws: Worksheet, evaluation: str) -> None:
+def _image_page(ws: Worksheet, territory: str) -> None:
     """A sheet holding one chart: printed alone, scaled to one landscape page."""
-    _print_setup(ws, 4, evaluation, 1)
+    _print_setup(ws, 4, territory, 1)
     ws.print_title_rows = None
     ws.page_setup.fitToHeight = 1
 
@@ -103,6 +122,8 @@ def _fit_rows(ws: Worksheet, first: int, last: int, last_col: int, minimum: floa
         for c in range(1, last_col + 1):
             value = ws.cell(row=r, column=c).value
             if value is None or isinstance(value, (int, float, date)):
+                continue
+            if ws.cell(row=r, column=c).alignment is not None and ws.cell(row=r, column=c).alignment.wrap_text is False:
                 continue
             per_line = max(1, int(widths[c - 1] * 1.15))
             count = sum(max(1, -(-len(part) // per_line)) for part in str(value).split("\n"))
@@ -130,6 +151,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     report(0, 100, "Préparation des données…")
     summary = services.evaluations.get(evaluation_id)
     evaluation = summary.display_name
+    territory = summary.territory_name or evaluation  # the page header names the territory
     actions_svc = services.actions
     actions = actions_svc.list(evaluation_id)
     grid = actions_svc.grid(evaluation_id, actions)
@@ -143,7 +165,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     # -- Programmation ---------------------------------------------------------------------------
     ws = wb.active
     ws.title = "Programmation"
-    _title(ws, "Programmation du contrat de ville", f"{evaluation} — {len(actions)} actions, scores de la grille de choix", 10)
+    _title(ws, "Programmation du contrat de ville", f"{territory} — {len(actions)} actions, scores de la grille de choix", 10)
     cols = ["Rang", "Score", "Retenue", "N° de dossier", "Année(s)", "Intitulé de l'action", "Structure porteuse", "SIRET",
             "Pilier / axe", "Quartiers (QPV)", *funders, "Total (€)", "Bénéficiaires", "Part en QPV"]
     widths = [11, 8, 9, 12, 11, 42, 30, 16, 22, 24, *([12] * len(funders)), 13, 12, 10]
@@ -153,7 +175,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     for a in actions:
         r += 1
         row = grid.row(a.id)
-        values = [row.rank.label, _num(row.total), "oui" if a.chosen else "", a.file_numbers, a.years_label, a.title, a.carrier,
+        values = [row.rank.rank, _num(row.total), "oui" if a.chosen else "", a.file_numbers, a.years_label, a.title, a.carrier,
                   a.siret, a.pillar, qpv_label(a.qpv, names), *[a.amounts_by_funder.get(f) for f in funders], a.budget or None,
                   a.beneficiaries, a.qpv_share]
         for c, v in enumerate(values, start=1):
@@ -164,6 +186,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                 cell.number_format = "0%"
             if a.chosen:
                 cell.fill = CHOSEN_FILL
+        _rank(ws.cell(row=r, column=1), row.rank)
     if actions:
         r += 1
         put(ws, r, 6, "Total").font = Font(bold=True)
@@ -172,7 +195,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
             cell = put_formula(ws, r, c, f"=SUBTOTAL(9,{letter}{hr + 1}:{letter}{r - 1})")
             cell.number_format, cell.font = EUR, Font(bold=True)
     _table(ws, hr, r - (1 if actions else 0), len(cols), freeze_col=7)
-    _print_setup(ws, hr, evaluation, len(cols))
+    _print_setup(ws, hr, territory, len(cols))
     report(20, 100, "Grille de choix…")
 
     # -- Grille de choix -----------------------------------------------------------------------
@@ -185,7 +208,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     widths = [11, 40, 26, *([12] * len(crit)), 9, 9, 9]
     hr = 4
     _header(ws, hr, cols, widths)
-    ws.row_dimensions[hr].height = 58
+    ws.row_dimensions[hr].height = max(58, ws.row_dimensions[hr].height)
     for i, c in enumerate(crit, start=4):
         ws.cell(row=hr, column=i).comment = Comment(
             f"{c.description}\n" + "\n".join(f"{lv.value} – {lv.label} : {lv.description}" for lv in c.levels), "EvalKit", height=220, width=320)
@@ -193,7 +216,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     for row in grid.rows:
         r += 1
         a = row.action
-        put(ws, r, 1, row.rank.label).alignment = CENTER
+        _rank(ws.cell(row=r, column=1), row.rank)
         put(ws, r, 2, a.title)
         put(ws, r, 3, a.carrier)
         for i, c in enumerate(crit, start=4):
@@ -215,7 +238,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     for rr in range(hr + 1, r + 1):
         for c in range(4, 4 + len(crit)):
             ws.cell(row=rr, column=c).alignment = CENTER
-    _print_setup(ws, hr, evaluation, len(cols))
+    _print_setup(ws, hr, territory, len(cols))
     report(40, 100, "Classement…")
 
     # -- Classement ----------------------------------------------------------------------------
@@ -227,7 +250,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     for row in grid.rows:
         r += 1
         a = row.action
-        values = [row.rank.label, a.title, a.carrier, a.pillar, _num(row.total),
+        values = [row.rank.rank, a.title, a.carrier, a.pillar, _num(row.total),
                   row.total / grid.max_total if grid.max_total else None, "oui" if a.chosen else ""]
         for c, v in enumerate(values, start=1):
             cell = put(ws, r, c, v)
@@ -235,8 +258,9 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                 cell.number_format = "0%"
             if a.chosen:
                 cell.fill = CHOSEN_FILL
+        _rank(ws.cell(row=r, column=1), row.rank)
     _table(ws, 4, r, len(cols), freeze_col=3)
-    _print_setup(ws, 4, evaluation, len(cols))
+    _print_setup(ws, 4, territory, len(cols))
     top = grid.rows[:20]
     if top:
         ws = wb.create_sheet("Graphique du classement")
@@ -245,7 +269,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                             [x.action.chosen for x in top], grid.max_total,
                             title=f"Les {len(top)} premières actions (score pondéré)", width=10, pitch=0.3)
         _image(ws, png, "A4", 980)
-        _image_page(ws, evaluation)
+        _image_page(ws, territory)
     report(55, 100, "Actions retenues…")
 
     # -- Actions retenues ----------------------------------------------------------------------
@@ -264,7 +288,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         plans[a.id] = plan
         ans = plan.answers
         r += 1
-        values = [row.rank.label, a.title, a.carrier, a.pillar, qpv_label(a.qpv, names), _num(row.total), a.budget or None,
+        values = [row.rank.rank, a.title, a.carrier, a.pillar, qpv_label(a.qpv, names), _num(row.total), a.budget or None,
                   ", ".join(a.funders),
                   a.years_label, ans.get("action_objectifs", ""), ans.get("action_raisons", ""), ans.get("restitution_decision", ""),
                   len(plan.rows), "complète" if plan.status == "complete" else "en cours"]
@@ -272,9 +296,10 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
             cell = put(ws, r, c, v)
             if c == 7:
                 cell.number_format = EUR
+        _rank(ws.cell(row=r, column=1), row.rank)
         ws.row_dimensions[r].height = 90
     _table(ws, 4, r, len(cols), freeze_col=3)
-    _print_setup(ws, 4, evaluation, len(cols))
+    _print_setup(ws, 4, territory, len(cols))
     report(70, 100, "Questions et méthode…")
 
     # -- Questions et méthode ------------------------------------------------------------------
@@ -298,7 +323,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
                     cell.number_format = "DD/MM/YYYY"
             ws.row_dimensions[r].height = max(45, 15 * (1 + max(len(str(values[3])) // 48, len(str(values[4])) // 40)))
     _table(ws, 4, r, len(cols), freeze_col=4)
-    _print_setup(ws, 4, evaluation, len(cols))
+    _print_setup(ws, 4, territory, len(cols))
     report(82, 100, "Calendrier…")
 
     # -- Calendrier ----------------------------------------------------------------------------
@@ -318,15 +343,17 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     r += 2
     put(ws, r, 1, "Points d'attention").font = Font(bold=True)
     for w in tl.warnings or ("Aucun : les collectes tiennent dans le calendrier de l'évaluation.",):
-        r += 1
-        put(ws, r, 1, f"• {w}").alignment = Alignment(wrap_text=False)
-    _print_setup(ws, 4, evaluation, 3)
+        r += 1  # wrapped across the table's width, never running off the printed page
+        put(ws, r, 1, f"• {w}").alignment = WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
+        ws.row_dimensions[r].height = 15 * _line_count(f"• {w}", 5 + 12 + 46) + 2
+    _print_setup(ws, 4, territory, 3)
     if tl.spans or tl.milestones:
         ws = wb.create_sheet("Graphique du calendrier")
         _title(ws, "Calendrier des collectes", "Jalons du cadrage numérotés comme dans la feuille « Calendrier ».", 4)
         png = timeline_chart(tl.spans, tl.milestones, tl.start, tl.end, title="Collectes prévues et jalons de l'évaluation", width=11)
         _image(ws, png, "A4", 1000)
-        _image_page(ws, evaluation)
+        _image_page(ws, territory)
 
     # -- Critères ------------------------------------------------------------------------------
     ws = wb.create_sheet("Critères")
@@ -343,7 +370,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
             put(ws, r, col, v)
         ws.row_dimensions[r].height = 75
     _table(ws, 4, r, len(cols), freeze_col=2)
-    _print_setup(ws, 4, evaluation, len(cols))
+    _print_setup(ws, 4, territory, len(cols))
 
     report(95, 100, "Écriture du fichier…")
     tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.xlsx.part")

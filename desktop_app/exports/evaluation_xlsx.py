@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.exports.evaluation_xlsx_stream import (
     BufferedSheetWriter,
+    Formula,
     SheetBuffer,
     StyleBook,
     cell_value,
@@ -48,6 +49,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 DATE_FORMAT = "DD/MM/YYYY"
+EUR_FORMAT = '#,##0.00\\ "€"'  # an amount: 135 500,00 € (the spreadsheet's locale sets the separators)
 
 
 @lru_cache(maxsize=256)
@@ -97,6 +99,7 @@ class SheetWriter:
         self.ncols = len(widths)
         self.row = 0
         self.header_row: int | None = None
+        self.title_end: int | None = None
         self.book = StyleBook.of(ws.parent)
         self.buffer = SheetBuffer(self.book)
         sid = self.book.sid
@@ -153,6 +156,13 @@ class SheetWriter:
             self.ws.freeze_panes = f"{get_column_letter(freeze_col)}{self.row + 1}"
         return self.row
 
+    def title_rows(self, last_row: int) -> None:
+        """Repeat the rows from the header down to `last_row` on every printed page, and keep them
+        in view (frozen) on screen."""
+        self.title_end = last_row
+        col = self.ws.freeze_panes.rstrip("0123456789") if self.ws.freeze_panes else "A"
+        self.ws.freeze_panes = f"{col}{last_row + 1}"
+
     def group(self, text: str, color: str = GROUP_FILL, bold: bool = True, font_color: str = "1D2A35") -> int:
         self.row += 1
         r = self.row
@@ -171,35 +181,39 @@ class SheetWriter:
         min_height: float = 15, merge: dict[int, int] | None = None, *, bold: bool = False,
         fill_color: str | None = None, fonts: dict[int, Font] | None = None,
         alignments: dict[int, Alignment] | None = None, links: dict[int, str] | None = None,
+        formats: dict[int, str] | None = None,
     ) -> int:
         """One row of cells; `merge` {first column: last column} merges cells (text measured on
         the merged width). `colors` {column: colour} fills a cell in its colour (text in a
         readable ink); `bold` and `fill_color` apply to the whole row's other cells; `fonts`,
         `alignments` {column: style} replace a cell's font or alignment; `links` {column: target}
-        make a cell a hyperlink."""
+        make a cell a hyperlink; `formats` {column: number format} (euros, say)."""
         self.row += 1
         r = self.row
         widths, per_line = self.widths, self._per_line
         height = min_height
-        special = colors or fill_color or fonts or alignments
+        special = colors or fill_color or fonts or alignments or formats
         cells = []
         for i, value in enumerate(values, start=1):
             b = bold or (bold_first and i == 1)
             if value is None or value == "":
-                cells.append((None, self._styled(None, False, b, i, colors, fill_color, fonts, alignments) if special else self._plain[b]))
+                cells.append((None, self._styled(None, False, b, i, colors, fill_color, fonts, alignments, formats) if special else self._plain[b]))
                 if height < 14.5:
                     height = 14.5
                 continue
             if isinstance(value, str):  # written as an inline string: text, never a formula
                 value = text = clean_text(value)
                 number = False
+            elif isinstance(value, Formula):  # a formula asked for by name (xlsx_cells.Formula)
+                text = "" if value.cached is None else str(value.cached)
+                number = not isinstance(value.cached, str)
             else:
                 if not isinstance(value, (int, float, dt.date)):
                     value = cell_value(value)
                 text = str(value)
                 number = isinstance(value, (int, float)) and not isinstance(value, bool)
             if special:
-                sid = self._styled(value, number, b, i, colors, fill_color, fonts, alignments)
+                sid = self._styled(value, number, b, i, colors, fill_color, fonts, alignments, formats)
             elif number:
                 sid = self._number[b]
             elif isinstance(value, dt.date):
@@ -227,7 +241,7 @@ class SheetWriter:
         self.buffer.rows[r] = [min(height, 400), cells]
         return r
 
-    def _styled(self, value, number: bool, b: bool, i: int, colors, fill_color, fonts, alignments) -> int:
+    def _styled(self, value, number: bool, b: bool, i: int, colors, fill_color, fonts, alignments, formats=None) -> int:
         """Format of a cell with a colour, a row fill or a replaced font or alignment."""
         color = colors.get(i) if colors else None
         if color:
@@ -239,7 +253,8 @@ class SheetWriter:
             text_font = fonts[i]
         if alignments and i in alignments:
             alignment = alignments[i]
-        return self.book.sid(text_font, alignment, BORDER, cell_fill, DATE_FORMAT if isinstance(value, dt.date) else None)
+        number_format = formats.get(i) if formats and number else None
+        return self.book.sid(text_font, alignment, BORDER, cell_fill, DATE_FORMAT if isinstance(value, dt.date) else number_format)
 
     def blank(self) -> None:
         self.row += 1
@@ -262,7 +277,7 @@ class SheetWriter:
         last_col = get_column_letter(self.ncols)
         ws.print_area = f"A1:{last_col}{max(self.row, 1)}"
         if self.header_row:
-            ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+            ws.print_title_rows = f"{self.header_row}:{max(self.header_row, self.title_end or 0)}"
         total_width = sum(self.widths)
         ws.page_setup.orientation = "landscape" if (landscape if landscape is not None else total_width > 95) else "portrait"
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4

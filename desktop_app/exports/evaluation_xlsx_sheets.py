@@ -18,10 +18,14 @@ from desktop_app.exports.evaluation_xlsx import (
     ACCENT,
     ACCENT_DARK,
     ACCENT_LIGHT,
+    CENTER,
+    EUR_FORMAT,
     WRAP,
     SheetWriter,
     font,
 )
+from desktop_app.exports.evaluation_xlsx_stream import letter
+from desktop_app.exports.xlsx_cells import Formula
 from desktop_app.kit.forms import KIND_LABELS, compile_tool
 
 
@@ -235,25 +239,45 @@ def maturity_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
 
 
 def scoring_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
-    """The weighted grid as on paper: one row per action, one column per criterion (its weight
-    in the heading), the weighted score, the rank and the short list."""
+    """The weighted grid as on paper: one row per action, one column per criterion, the weights
+    in the row under the headings, the weighted score and the rank as live formulas (changing a
+    level or a weight in the spreadsheet recomputes them), ties flagged, and the short list."""
     rows = _scored_actions(ctx, tool)
     crit = list(tool.criteria)
-    w = SheetWriter(ws, [7, 42, 26] + [11] * len(crit) + [9, 9], tool.title, _subtitle(ctx, tool), tool.purpose)
+    n = len(crit)
+    w = SheetWriter(ws, [7, 42, 26] + [12] * n + [9, 10, 9], tool.title, _subtitle(ctx, tool),
+                    (tool.purpose + "\n" if tool.purpose else "")
+                    + "La note et le rang sont des formules : modifiez un niveau (ou un poids) et ils sont recalculés.")
     weights = rows[0][5] if rows else {c.id: c.weight for c in crit}
-    w.header(["Rang", "Action", "Structure porteuse"] + [f"{c.label} (× {weights.get(c.id, c.weight):g})" for c in crit]
-             + ["Note", "Retenue"], freeze_col=3)
+    w.header(["Rang", "Action", "Structure porteuse"] + [c.label for c in crit] + ["Note", "Ex æquo", "Retenue"], freeze_col=4)
+    first_level, last_level = letter(4), letter(3 + n)
+    score_col = letter(4 + n)
+    weights_row = w.values(["", "Poids du critère", ""] + [weights.get(c.id, c.weight) for c in crit] + ["", "", ""],
+                           bold=True, fill_color=ACCENT_LIGHT)
+    w.title_rows(weights_row)
+    first, last = w.row + 1, w.row + max(1, len(rows))
+    scores_range = f"${score_col}${first}:${score_col}${last}"
     for rank, title, carrier, scores, total, _weights, chosen in rows:
+        r = w.row + 1
+        tied = sum(1 for x in rows if abs(x[4] - total) < 1e-9) > 1
+        levels = [scores.get(c.id) for c in crit]
         colors = {2: ACCENT_LIGHT} if chosen else {}
-        w.values([rank, title, carrier] + [scores.get(c.id) for c in crit] + [total, "oui" if chosen else ""], colors=colors,
-                 alignments={2: WRAP} if chosen else None)
+        w.values(
+            [Formula(f"=RANK({score_col}{r},{scores_range})", rank), title, carrier] + levels + [
+                Formula(f"=SUMPRODUCT({first_level}{r}:{last_level}{r},${first_level}${weights_row}:${last_level}${weights_row})",
+                        total),
+                Formula(f'=IF(COUNTIF({scores_range},{score_col}{r})>1,"ex æquo","")', "ex æquo" if tied else ""),
+                "oui" if chosen else "",
+            ],
+            colors=colors, alignments={1: CENTER, 5 + n: CENTER, **({2: WRAP} if chosen else {})},
+        )
     if not rows:
         w.values(["", "(aucune action cotée)"])
     w.blank()
     w.group("Niveaux des critères")
     for c in crit:
         w.values(["", c.label, "\n".join(f"{lv.value} – {lv.label} : {lv.description}" for lv in c.levels)],
-                 merge={3: 3 + len(crit) + 1})
+                 merge={3: 3 + n + 2})
     w.finish(landscape=True, footer=footer)
 
 
@@ -264,7 +288,7 @@ def _scored_actions(ctx, tool) -> list[tuple]:
     if service is not None:
         grid = service.grid(ctx.evaluation_id)
         return [
-            (r.rank.label, r.action.title, r.action.carrier, {cid: sc.value for cid, sc in r.scores.items()}, r.total,
+            (r.rank.rank, r.action.title, r.action.carrier, {cid: sc.value for cid, sc in r.scores.items()}, r.total,
              grid.weights, r.action.chosen)
             for r in grid.rows
         ]
@@ -280,8 +304,8 @@ def _scored_actions(ctx, tool) -> list[tuple]:
         total = sum(weights[k] * v for k, v in scores.items() if v is not None)
         out.append([0, r.label or "Action", "", scores, total, weights, False])
     out.sort(key=lambda x: -x[4])
-    for i, row in enumerate(out, start=1):
-        row[0] = i
+    for row in out:  # competition ranking, as RANK computes it: 1, 2, 2, 4
+        row[0] = 1 + sum(1 for x in out if x[4] > row[4] + 1e-9)
     return [tuple(x) for x in out]
 
 
@@ -331,6 +355,11 @@ def sections_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
         _across(ws, ctx, tool, pages, responses, footer)
 
 
+def _format(f) -> str | None:
+    """The number format of a question's answers: euros for an amount."""
+    return EUR_FORMAT if f.type in ("integer", "decimal") and f.unit == "€" else None
+
+
 def _answer_cell(tool_id: str, f, answers: dict) -> tuple[Any, str | None]:
     value = answers.get(f.id)
     if f.type in ("integer", "decimal", "scale") and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -356,6 +385,7 @@ def _across(ws: WriteOnlyWorksheet, ctx, tool, pages, responses, footer: str) ->
         for q, f in enumerate(answerable, start=1):
             values: list[Any] = [f"{s}.{q}", f.label]
             colors = {}
+            number_format = _format(f)
             for i, r in enumerate(responses):
                 if not _consented(tool.id, r.answers):
                     values.append("(non repris : pas d'accord d'utilisation)" if f.sensitive else "")
@@ -364,7 +394,7 @@ def _across(ws: WriteOnlyWorksheet, ctx, tool, pages, responses, footer: str) ->
                 values.append(value)
                 if color:
                     colors[3 + i] = color
-            w.values(values, colors=colors)
+            w.values(values, colors=colors, formats={3 + i: number_format for i in range(n)} if number_format else None)
     w.finish(landscape=n > 2, footer=footer)
 
 
@@ -404,13 +434,15 @@ def _stacked(ws: WriteOnlyWorksheet, ctx, tool, form, pages, responses, footer: 
                             values.append(value)
                             if color:
                                 colors[3 + i] = color
-                        w.values(values, colors=colors)
+                        w.values(values, colors=colors,
+                                 formats={3 + i: _format(c) for i, c in enumerate(f.children) if _format(c)} or None)
                     continue
                 if not consent and f.sensitive:
                     value, color = "(non repris : pas d'accord d'utilisation)", None
                 else:
                     value, color = _answer_cell(tool.id, f, answers)
                 w.values([f"{s}.{q}", f.label, value], colors={3: color} if color else None,
+                         formats={3: _format(f)} if _format(f) else None,
                          merge={3: last} if answer_cols > 1 else None)
     w.finish(landscape=answer_cols > 2, footer=footer)
 

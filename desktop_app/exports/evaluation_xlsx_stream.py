@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import Element, SubElement, tostring
 
-from desktop_app.exports.xlsx_cells import MAX_TEXT, clean_text  # noqa: F401  (re-exported)
+from desktop_app.exports.xlsx_cells import MAX_TEXT, Formula, clean_text  # noqa: F401  (re-exported)
 
 _LETTERS = [""] + [get_column_letter(i) for i in range(1, 200)]
 
@@ -224,6 +224,9 @@ class BufferedSheetWriter(WorksheetWriter):
             value, sid = cell
             ref = (_LETTERS[col] if col < 200 else get_column_letter(col)) + rs
             style = f' s="{sid}"' if sid else ""
+            if isinstance(value, Formula):  # asked for by name: the formula and the value it computes
+                parts.append(_formula_xml(ref, style, value))
+                continue
             if value is None or value == "":
                 if sid:
                     parts.append(f'<c r="{ref}"{style} t="{"inlineStr" if value == "" else "n"}"/>')
@@ -243,6 +246,19 @@ class BufferedSheetWriter(WorksheetWriter):
         return "".join(parts)
 
 
+def _formula_xml(ref: str, style: str, formula: Formula) -> str:
+    """A formula cell with its cached value (what a program shows before it recalculates)."""
+    f = f"<f>{_escape(formula.text[1:])}</f>"
+    cached = formula.cached
+    if cached is None:
+        return f'<c r="{ref}"{style}>{f}</c>'
+    if isinstance(cached, str):
+        return f'<c r="{ref}"{style} t="str">{f}<v>{_escape(clean_text(cached))}</v></c>'
+    if isinstance(cached, bool):
+        return f'<c r="{ref}"{style} t="b">{f}<v>{int(cached)}</v></c>'
+    return f'<c r="{ref}"{style} t="n">{f}<v>{safe_string(cached)}</v></c>'
+
+
 def _escape(text: str) -> str:
     if "&" in text:
         text = text.replace("&", "&amp;")
@@ -258,6 +274,6 @@ def _escape(text: str) -> str:
 def cell_value(value: Any) -> Any:
     """A value as the sheets store it: text cleaned, numbers, dates and booleans kept, anything
     else as text."""
-    if value is None or isinstance(value, (Number, dt.date)):
+    if value is None or isinstance(value, (Number, dt.date, Formula)):
         return value
     return clean_text(value if isinstance(value, str) else str(value))

@@ -431,6 +431,8 @@ def _readme(ws, ev, summary: ExportSummary) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
 def _save(wb, path: Path) -> None:

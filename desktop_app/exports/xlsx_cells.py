@@ -12,7 +12,9 @@ What it guarantees:
   "quote prefix" cell flag, which keeps it text on editing without showing any quote;
 - text holds no character XML cannot carry (control characters are dropped, never failing the
   export with openpyxl's `IllegalCharacterError`) and at most Excel's 32,767 characters;
-- a formula is written only when the exporter asks for one by name (`put_formula`).
+- a formula is written only when the exporter asks for one by name: `put_formula` in an openpyxl
+  sheet, `Formula` (with the value it computes, shown until the program recalculates) in the
+  filled-grids workbook's streamed sheets.
 """
 
 from __future__ import annotations
@@ -64,6 +66,22 @@ def put(ws: Any, row: int, column: int, value: Any = None) -> Any:
     if value is not None:
         set_value(cell, value)
     return cell
+
+
+class Formula:
+    """A formula the exporter writes on purpose, for a streamed sheet (`evaluation_xlsx_stream`):
+    `text` starts with "=", `cached` is the value it computes when written (a number or text)."""
+
+    __slots__ = ("cached", "text")
+
+    def __init__(self, text: str, cached: Any = None):
+        if not text.startswith("="):
+            raise ValueError("a formula starts with '='")
+        self.text = text
+        self.cached = cached
+
+    def __repr__(self) -> str:
+        return f"Formula({self.text!r}, {self.cached!r})"
 
 
 def put_formula(ws: Any, row: int, column: int, formula: str) -> Any:

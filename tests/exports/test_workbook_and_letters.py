@@ -84,7 +84,9 @@ def test_councils_maturity_actions_and_testimonies(workbook):
     assert lcd.cell(score.row, 2).value == "11 / 35 points"
     assert lcd._images, "the radar chart is in the sheet"
     grid = wb["Choix des actions"]
-    first = _find(grid, "1", column=1)
+    first = _find(grid, "Poids du critère", column=2).row + 1
+    first = grid.cell(first, 1)
+    assert first.value.startswith("=RANK(")
     chosen = services.actions.grid(eid).chosen[0].action
     assert grid.cell(first.row, 2).value == chosen.title and grid.cell(first.row, grid.max_column).value == "oui"
     testimonies = wb["Témoignage"]

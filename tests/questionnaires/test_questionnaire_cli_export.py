@@ -70,14 +70,14 @@ def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):
     q.set_answer(amis, "exemple_effet", "Mme Dupont a retrouvé un emploi grâce à l'atelier.")
     path = write_responses(services, evaluation, tmp_path / "reponses.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Synthèse", "Dictionnaire (codebook)", "Réponses communes de l'EPCI",
+    assert wb.sheetnames == ["Synthèse", "Dictionnaire (codebook)", "Choix (codes)", "Réponses communes de l'EPCI",
                              "Réponses associations porteuses"]
     ws = wb["Réponses communes de l'EPCI"]
     headers = [c.value for c in ws[1]]
-    assert headers[:4] == ["Répondant", "Type de répondant", "Code (INSEE / SIRET)", "Statut"]
+    assert headers[:5] == ["Répondant", "ID de la réponse", "Type de répondant", "Code (INSEE / SIRET)", "Statut"]
     assert "1.3 Nombre de quartiers prioritaires (QPV) situés, au moins en partie, sur la commune" in headers
     row = {h: c.value for h, c in zip(headers, ws[2], strict=True)}
-    assert row["Répondant"] == "Douai" and row["Statut"] == "Brouillon"
+    assert row["Répondant"] == "Douai" and row["Statut"] == "Brouillon" and row["ID de la réponse"] == rid
     assert row["2.2 À quelles instances du contrat la commune participe-t-elle ?"] == (
         "Comité de pilotage (COPIL) ; Comité technique (COTECH)")
     assert row["1.3 Nombre de quartiers prioritaires (QPV) situés, au moins en partie, sur la commune"] == 2
