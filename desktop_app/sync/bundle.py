@@ -560,14 +560,28 @@ def read_file(path: Path, shared: dict[str, Any]) -> FileRead:
 # a hostile or broken file: refused before anything is written, so both back ends store the same
 # thing and no export meets a character it cannot write (openpyxl's IllegalCharacterError).
 _DIRTY_TEXT = re.compile(
-    rb'(?<!\\)(?:\\\\)*\\(?:u00(?:0[0-8bcef]|1[0-9a-f])|[bf])'
-    rb"|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]",
-    re.IGNORECASE,
+    rb"\\(?:u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F])|[bf])|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )
 
 
+def has_dirty_text(raw: bytes) -> bool:
+    """Whether JSON bytes carry a control character or a bidi override in a string. The search
+    looks for the escape alone (fast: it starts with a backslash); a match counts when an even
+    number of backslashes precedes it (otherwise it is a typed backslash, "\\\\u0000" in JSON)."""
+    for m in _DIRTY_TEXT.finditer(raw):
+        start = m.start()
+        if raw[start] != 0x5C:  # raw UTF-8 of a bidi override
+            return True
+        j = start - 1
+        while j >= 0 and raw[j] == 0x5C:
+            j -= 1
+        if (start - 1 - j) % 2 == 0:
+            return True
+    return False
+
+
 def _check_clean_text(path: Path, name: str, raw: bytes) -> None:
-    if _DIRTY_TEXT.search(raw):
+    if has_dirty_text(raw):
         raise _fail(path, f"« {name} » contient des caractères de contrôle ou de direction du texte qu'EvalKit "
                           "n'enregistre jamais : fichier modifié ou endommagé, rien n'a été importé. "
                           "Demandez à l'expéditeur de l'exporter de nouveau.")

@@ -150,19 +150,19 @@ def collect(
 def clean_stored_text(session: Session, rows: dict[str, list[dict[str, Any]]]) -> int:
     """Clean, as a local edit of this device, the texts an older version stored with characters
     the store no longer accepts (control characters, bidi overrides): a receiver refuses a bundle
-    that carries one (`bundle._DIRTY_TEXT`). Cheap when there is none (one serialisation and one
+    that carries one (`bundle.has_dirty_text`). Cheap when there is none (one serialisation and one
     search per table). Returns the number of records cleaned (their revision bumped, so the clean
     version travels as an ordinary update)."""
     import orjson
 
     from desktop_app.store.models import Base
-    from desktop_app.sync.bundle import _DIRTY_TEXT
+    from desktop_app.sync.bundle import has_dirty_text
 
     models = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers if hasattr(m.class_, "__tablename__")}
     cleaned = 0
     device = None
     for table, records in rows.items():
-        if not records or not _DIRTY_TEXT.search(orjson.dumps(records, default=str)):
+        if not records or not has_dirty_text(orjson.dumps(records, default=str)):
             continue
         model = models.get(table)
         if model is None:
@@ -170,7 +170,7 @@ def clean_stored_text(session: Session, rows: dict[str, list[dict[str, Any]]]) -
         if device is None:
             device = session.connection().exec_driver_sql("SELECT value FROM meta WHERE key = 'device_id'").scalar() or ""
         for rec in records:
-            if not _DIRTY_TEXT.search(orjson.dumps(rec, default=str)):
+            if not has_dirty_text(orjson.dumps(rec, default=str)):
                 continue
             obj = session.get(model, rec["id"])
             if obj is None:
