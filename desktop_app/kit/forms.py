@@ -99,6 +99,7 @@ class FormField:
     sensitive: bool = False
     personal: bool = False
     consent: bool = False
+    role: str | None = None  # the field's role in the kit (`Question.role`)
     children: tuple[FormField, ...] = ()
     item_label: str | None = None
 
@@ -267,6 +268,7 @@ def _question_field(kit: Kit, tool: Tool, q: Question) -> FormField:
         sensitive=q.sensitive,
         personal=q.personal,
         consent=q.consent,
+        role=q.role,
         children=tuple(_question_field(kit, tool, c) for c in q.questions or ()),
         item_label=q.item_label,
     )

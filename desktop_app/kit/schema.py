@@ -53,6 +53,58 @@ StepId = Literal[
 ]
 
 
+# What a tool is for: screens, exports, privacy rules and sync steps look tools up by role
+# (`Kit.tools_with_role`), never by id, so a tool added in YAML alone works everywhere.
+ToolRole = Literal[
+    "workshop_guide",  # a workshop guide of Ateliers (with its `group_label`)
+    "working_group",  # the thematic working groups' guide (sessions, themes)
+    "questionnaire",  # a questionnaire sent to respondents (with its `respondent_kind`)
+    "council_tool",  # a tool filled for each conseil citoyen
+    "maturity_scale",  # a maturity self-assessment (LCD, EFH...)
+    "referential",  # the common evaluative framework
+    "letter",  # the letter to partners
+    "immersion",  # the immersion record sheet (Terrain)
+    "testimony",  # the testimony record sheet (Terrain): consent and retention apply
+    "commitments",  # the commitments tracker
+    "action_scoring",  # the grid choosing the structuring actions
+    "action_questions",  # the bank of evaluative questions for an action
+    "action_plan",  # the evaluation method sheet of a chosen action
+]
+# Roles a kit may give to one tool only.
+SINGLE_ROLES = frozenset(
+    {"working_group", "referential", "letter", "immersion", "testimony", "commitments",
+     "action_scoring", "action_questions", "action_plan"}
+)
+RespondentKind = Literal["communes", "associations", "other"]
+
+# The sections of the synthesis report a tool can be shown in (`report.section`).
+ReportSectionId = Literal[
+    "actions",
+    "terrain",
+    "questionnaires",
+    "referentiel",
+    "conseils",
+    "maturite",
+    "engagements",
+]
+
+# What a field is for, when the application must find it in any kit version (consent and
+# personal data have their own flags: `consent`, `personal`, `sensitive`).
+FieldRole = Literal[
+    "diffusion_consent",  # yes/no: the person agrees to be quoted in public documents
+    "retention_date",  # date: the record is to be deleted after it
+    "contribution_type",  # choice: testimony or free contribution
+    "pseudonym",  # text: the pseudonym a testimony is shown with
+    "collected_on",  # date: when the record was collected
+    "theme",  # choice: the record's theme
+    "profile",  # choice: the person's profile
+    "profile_other",  # text: the profile when « autre »
+    "age_group",  # choice: the person's age group
+    "medium",  # choice: how the testimony was collected
+    "structure_type",  # choice: the kind of structure visited
+]
+
+
 class Strict(BaseModel):
     """Base: unknown fields are errors, so a typo in a kit file is reported, not ignored."""
 
@@ -100,6 +152,8 @@ class Question(Strict):
     # A yes/no field recording the person's consent to the use of the record: without it the
     # record never leaves pseudonymised, and a consent withdrawn travels as a deletion.
     consent: bool = False
+    # What the application uses this field for (see FieldRole), if anything.
+    role: FieldRole | None = None
     # For repeat groups: the sub-questions of one repetition.
     questions: list[Question] | None = None
     item_label: str | None = None
@@ -139,6 +193,13 @@ class Section(Strict):
     questions: list[Question] = Field(default_factory=list)
 
 
+class ReportPlacement(Strict):
+    """Where a tool's results appear in the synthesis report."""
+
+    section: ReportSectionId
+    order: int = Field(default=0, ge=0, le=999)  # position among the section's tools
+
+
 class ToolBase(Strict):
     id: str = Field(pattern=IDENT)
     title: str = Field(min_length=1)
@@ -148,6 +209,12 @@ class ToolBase(Strict):
     purpose: str = Field(min_length=1, description="À quoi sert l'outil")
     how_to: str = Field(min_length=1, description="Comment l'utiliser")
     choice_lists: list[ChoiceList] = Field(default_factory=list)
+    role: ToolRole | None = None
+    # Workshop guides and working groups: the group the Ateliers screen lists them under.
+    group_label: str | None = Field(default=None, min_length=1)
+    # Questionnaires: who answers (communes, associations, other).
+    respondent_kind: RespondentKind | None = None
+    report: ReportPlacement | None = None
 
 
 class FormTool(ToolBase):
