@@ -19,7 +19,8 @@ from desktop_app.core.identifiers import format_date_fr
 from desktop_app.exports import charts
 from desktop_app.kit.forms import compile_tool, field_index
 
-WORKSHOP_TOOLS = ("guide-partenaires", "guide-associations", "guide-conseils-citoyens", "groupe-travail")
+# the kit's workshop guides are found by role (`Kit.tools_with_role`), never by id
+WORKSHOP_ROLES = ("workshop_guide", "working_group")
 
 
 def mask(text: str) -> str:
@@ -86,10 +87,10 @@ def actions_data(ctx) -> ActionsData | None:
     service = ctx.area("actions")
     if service is not None:
         return _actions_from_service(ctx, service)
-    if "choix-actions" not in ctx.kit.tools:
+    tool = ctx.kit.tool_for_role("action_scoring")
+    if tool is None:
         return None
-    tool = ctx.kit.tool("choix-actions")
-    responses = ctx.responses_of("choix-actions")
+    responses = ctx.responses_of(tool.id)
     if not responses:
         return None
     best = sum(c.weight * max(lv.value for lv in c.levels) for c in tool.criteria)
@@ -188,8 +189,10 @@ def _actions_from_service(ctx, service) -> ActionsData | None:
 
 def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:
     """(title, sheet answers, plan rows) of every chosen action, read from its method sheet
-    (`methode-actions`, subject "action") without creating anything."""
-    sheets = {r.subject_id: r for r in ctx.responses_of("methode-actions") if r.subject_type == "action"}
+    (the kit's `action_plan` tool, subject "action") without creating anything."""
+    plan_tool = ctx.kit.tool_id_for_role("action_plan")
+    responses = ctx.responses_of(plan_tool) if plan_tool else []
+    sheets = {r.subject_id: r for r in responses if r.subject_type == "action"}
     out = []
     for r in chosen:
         sheet = sheets.get(r.action.id)
@@ -232,10 +235,10 @@ def fieldwork_data(ctx) -> FieldworkData:
         return _fieldwork_from_service(ctx, service)
     data = FieldworkData()
     kit = ctx.kit
-    for tool_id in WORKSHOP_TOOLS:
-        if tool_id not in kit.tools or tool_id not in ctx.scope:
+    for tool in kit.tools_with_role(*WORKSHOP_ROLES):
+        tool_id = tool.id
+        if tool_id not in ctx.scope:
             continue
-        tool = kit.tool(tool_id)
         for r in ctx.responses_of(tool_id):
             a = r.answers
             forces = lines_of(mask(a.get("forces") or "")) + lines_of(mask(a.get("s2_forces") or ""))
@@ -245,10 +248,11 @@ def fieldwork_data(ctx) -> FieldworkData:
                 continue
             name = tool.short_title or tool.title
             data.workshops.append(Swot(f"{name} — {r.label}" if r.label else name, _date(a.get("date")), tuple(forces), tuple(faiblesses), tuple(precos)))
-    if "fiche-immersion" in kit.tools and "fiche-immersion" in ctx.scope:
-        form = compile_tool(kit, "fiche-immersion")
+    immersion = kit.tool_id_for_role("immersion")
+    if immersion is not None and immersion in ctx.scope:
+        form = compile_tool(kit, immersion)
         fields = field_index(form)
-        for r in ctx.responses_of("fiche-immersion"):
+        for r in ctx.responses_of(immersion):
             a = r.answers
             title = a.get("structure_visitee") or r.label or "Immersion"
             sub = " — ".join(
@@ -261,15 +265,17 @@ def fieldwork_data(ctx) -> FieldworkData:
             )
             if swot.forces or swot.faiblesses or swot.preconisations or swot.lessons:
                 data.immersions.append(swot)
-    if "fiche-temoignage" in kit.tools and "fiche-temoignage" in ctx.scope:
-        form = compile_tool(kit, "fiche-temoignage")
+    testimony = kit.tool_id_for_role("testimony")
+    if testimony is not None and testimony in ctx.scope:
+        form = compile_tool(kit, testimony)
         fields = field_index(form)
-        for r in ctx.responses_of("fiche-temoignage"):
+        consent = [f.id for f in fields.values() if f.consent]
+        for r in ctx.responses_of(testimony):
             a = r.answers
             text = str(a.get("texte_temoignage") or "").strip()
             if not text:
                 continue
-            if a.get("consentement_utilisation") is not True:
+            if not all(a.get(c) is True for c in consent):
                 data.excluded += 1
                 continue
             who = [a.get("code_pseudonyme") or ""]
@@ -427,7 +433,8 @@ def commitments_data(ctx) -> CommitmentsData | None:
              "commentaire": c.comment}
             for c in service.commitments(ctx.evaluation_id)
         ]
-    for r in ctx.responses_of("suivi-engagements"):
+    tracker = ctx.kit.tool_id_for_role("commitments")
+    for r in ctx.responses_of(tracker) if tracker else []:
         if service is None:
             for item in r.answers.get("engagements") or []:
                 if isinstance(item, dict) and (item.get("intitule") or item.get("numero")):

@@ -190,7 +190,7 @@ def export_fieldwork(
 
     report(3, steps, "Immersions…")
     ws = wb.create_sheet("Immersions")
-    form = fw.form(evaluation_id, "fiche-immersion")
+    form = fw.immersion_form(evaluation_id)
     fields = [f for p in form.pages for f in p.fields if f.answerable]
     rows = []
     counts = fw.attachment_counts(evaluation_id)

@@ -14,7 +14,10 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, Table
 
 from desktop_app.exports import pdf_style as st
 
-QUESTIONNAIRES = ("questionnaire-communes", "questionnaire-associations")
+
+def report_tools(ctx, section: str, role: str) -> list:
+    """The kit's tools with this role that its YAML places in this report section, in order."""
+    return [t for t in ctx.kit.tools_in_report_section(section) if t.role == role]
 
 
 # --------------------------------------------------------------------------- actions
@@ -46,9 +49,10 @@ def _plans(ctx, plans) -> list:
     from desktop_app.core.identifiers import format_date_fr
     from desktop_app.kit.forms import compile_tool, field_index
 
-    if "methode-actions" not in ctx.kit.tools:
+    plan_tool = ctx.kit.tool_id_for_role("action_plan")
+    if plan_tool is None:
         return []
-    fields = field_index(compile_tool(ctx.kit, "methode-actions"))
+    fields = field_index(compile_tool(ctx.kit, plan_tool))
     plan_field = fields.get("plan")
     children = {c.id: c for c in plan_field.children} if plan_field else {}
     out: list = st.h2("Les questions évaluatives et la méthode des actions retenues", "actions-methode")
@@ -155,11 +159,11 @@ def questionnaires(ctx) -> list:
     from desktop_app.exports.area_sources import questionnaire_data
 
     out: list = []
-    for tool_id in QUESTIONNAIRES:
-        if tool_id not in ctx.scope or tool_id not in ctx.kit.tools:
+    for tool in report_tools(ctx, "questionnaires", "questionnaire"):
+        tool_id = tool.id
+        if tool_id not in ctx.scope:
             continue
         data = questionnaire_data(ctx, tool_id)
-        tool = ctx.kit.tool(tool_id)
         out += st.h2(tool.title, f"questionnaire-{tool_id}")
         if data is None or not data.respondents:
             out.append(st.nodata("Aucune réponse n’a encore été saisie ou importée."))

@@ -21,13 +21,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from desktop_app.kit import expressions
 from desktop_app.kit.schema import (
+    SINGLE_ROLES,
     Checklist,
     ChoiceList,
     FormTool,
     Guide,
     KitManifest,
     Letter,
-    SINGLE_ROLES,
     Question,
     Section,
     Tool,
@@ -402,6 +402,21 @@ _ROLE_KINDS = {
     "action_questions": ("question_bank",),
     "action_plan": ("record_sheet",),
 }
+# the report section a tool of a role may name (`report.section`): the section that shows it
+_ROLE_SECTIONS = {
+    "workshop_guide": "terrain",
+    "working_group": "terrain",
+    "immersion": "terrain",
+    "testimony": "terrain",
+    "questionnaire": "questionnaires",
+    "council_tool": "conseils",
+    "maturity_scale": "maturite",
+    "referential": "referentiel",
+    "commitments": "engagements",
+    "action_scoring": "actions",
+    "action_questions": "actions",
+    "action_plan": "actions",
+}
 _FIELD_ROLE_TYPES = {
     "diffusion_consent": ("yes_no",),
     "retention_date": ("date",),
@@ -413,6 +428,9 @@ _FIELD_ROLE_TYPES = {
     "medium": ("single_choice",),
     "structure_type": ("single_choice",),
     "pseudonym": ("text",),
+    "meeting_date": ("date",),
+    "deadline": ("date",),
+    "requested_documents": ("multiple_choice",),
 }
 
 
@@ -433,6 +451,14 @@ def _check_role(file: str, tool: Tool) -> list[KitProblem]:
         problems.append(KitProblem(file, "respondent_kind", "un questionnaire doit dire qui y répond (communes, associations ou other)"))
     if tool.respondent_kind and role != "questionnaire":
         problems.append(KitProblem(file, "respondent_kind", "« respondent_kind » ne s'applique qu'aux questionnaires (rôle questionnaire)"))
+    if tool.report is not None:
+        expected = _ROLE_SECTIONS.get(role or "")
+        if expected is None:
+            problems.append(KitProblem(file, "report.section", f"un outil {'de rôle « ' + role + ' »' if role else 'sans rôle'} n'apparaît pas dans le rapport : retirez « report »"))
+        elif tool.report.section != expected:
+            problems.append(KitProblem(file, "report.section", f"un outil de rôle « {role} » apparaît dans la section « {expected} » du rapport"))
+    if role == "testimony" and not any(q.consent for _p, q in iter_questions(_tool_sections(tool))):
+        problems.append(KitProblem(file, "role", "une fiche témoignage doit avoir une question de consentement (« consent: true »)"))
     seen: dict[str, str] = {}
     for path, q in iter_questions(_tool_sections(tool)):
         if q.role is None:
@@ -457,6 +483,11 @@ def _check_single_roles(manifest: KitManifest, tools: Mapping[str, Tool]) -> lis
             problems.append(KitProblem(ref.file, "role", f"le rôle « {tool.role} » est déjà celui de l'outil « {holder[tool.role]} » : un seul outil du kit peut l'avoir"))
         else:
             holder[tool.role] = ref.id
+    for ref in manifest.tools:
+        tool = tools.get(ref.id)
+        target = getattr(tool, "invites_to", None)
+        if target and (target not in tools or tools[target].role != "workshop_guide"):
+            problems.append(KitProblem(ref.file, "invites_to", f"« {target} » n'est pas un guide d'atelier du kit (rôle workshop_guide)"))
     return problems
 
 

@@ -102,6 +102,14 @@ FieldRole = Literal[
     "age_group",  # choice: the person's age group
     "medium",  # choice: how the testimony was collected
     "structure_type",  # choice: the kind of structure visited
+    # the letter's options
+    "meeting_date",  # date of the workshop the letter invites to
+    "meeting_time",  # its time (text)
+    "meeting_place",  # its place
+    "deadline",  # date: contributions expected before it
+    "reference",  # our reference
+    "requested_documents",  # multiple choice: what the partners are asked for
+    "enclosures",  # long text: one enclosure per line
 ]
 
 
@@ -204,6 +212,7 @@ class ToolBase(Strict):
     id: str = Field(pattern=IDENT)
     title: str = Field(min_length=1)
     short_title: str | None = None
+    tab_title: str | None = None  # the tab's name where a step shows its tools as tabs
     step: StepId
     number: int | None = None  # the tool's number in the paper kit, if any
     purpose: str = Field(min_length=1, description="À quoi sert l'outil")
@@ -270,6 +279,9 @@ class ScoringGrid(ToolBase):
 class ChecklistColumn(Strict):
     id: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
+    # "gap": the column qualifying the gap between rule and practice (a choice list whose
+    # values are aucun / faible / important); the council's summary counts it.
+    role: Literal["gap"] | None = None
     type: QuestionType = "text"
     choice_list: str | None = None
     choices: list[Choice] | None = None
@@ -353,6 +365,8 @@ class Letter(ToolBase):
     signature: str = Field(min_length=1)
     merge_fields: list[MergeField] = Field(min_length=1)
     sections: list[Section] = Field(default_factory=list)  # letter options the user fills
+    # The workshop guide the letter invites to: its workshop of the day gives the time.
+    invites_to: str | None = Field(default=None, pattern=IDENT)
 
 
 Tool = Annotated[

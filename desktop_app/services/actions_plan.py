@@ -27,8 +27,8 @@ from desktop_app.core.validation import AnswerError, coerce
 from desktop_app.kit.forms import Form, FormField, compile_tool, field_index
 from desktop_app.services.base import Change, NotFound, ServiceError, one_write
 
-PLAN_TOOL = "methode-actions"
-BANK_TOOL = "questions-actions"
+PLAN_ROLE = "action_plan"  # the kit's evaluation method sheet of a chosen action
+BANK_ROLE = "action_questions"  # the kit's bank of evaluative questions
 SUBJECT = "action"
 
 
@@ -81,9 +81,13 @@ class PlanMixin:
     # -- kit -----------------------------------------------------------------------------------
     def sheet_form(self, evaluation_id: str) -> Form:
         kit = self.kit(evaluation_id)
-        if PLAN_TOOL not in kit.tools:
-            raise ServiceError(f"Le kit de cette évaluation ne contient pas l'outil « {PLAN_TOOL} ».")
-        return compile_tool(kit, PLAN_TOOL)
+        return compile_tool(kit, self._plan_tool(evaluation_id))
+
+    def _plan_tool(self, evaluation_id: str) -> str:
+        tool_id = self.kit(evaluation_id).tool_id_for_role(PLAN_ROLE)
+        if tool_id is None:
+            raise ServiceError("Le kit de cette évaluation ne contient pas de fiche méthode des actions.")
+        return tool_id
 
     def plan_field(self, evaluation_id: str) -> FormField:
         return field_index(self.sheet_form(evaluation_id))["plan"]
@@ -93,10 +97,9 @@ class PlanMixin:
         return {c.id: {o.value: o.label for o in c.choices} for c in self.plan_field(evaluation_id).children if c.choices}
 
     def question_bank(self, evaluation_id: str) -> tuple[BankSection, ...]:
-        kit = self.kit(evaluation_id)
-        if BANK_TOOL not in kit.tools:
+        tool = self.kit(evaluation_id).tool_for_role(BANK_ROLE)
+        if tool is None:
             return ()
-        tool = kit.tool(BANK_TOOL)
         return tuple(
             BankSection(
                 sec.id, sec.title, sec.description or "",
@@ -114,7 +117,7 @@ class PlanMixin:
     # -- the sheet -----------------------------------------------------------------------------
     def _sheet(self, action_id: str):
         action = self.get(action_id)
-        found = self.services.forms.find(action.evaluation_id, PLAN_TOOL, SUBJECT, action_id)
+        found = self.services.forms.find(action.evaluation_id, self._plan_tool(action.evaluation_id), SUBJECT, action_id)
         return action, (found[0] if found else None)
 
     @one_write
@@ -132,7 +135,7 @@ class PlanMixin:
         if reasons:
             answers["action_raisons"] = reasons
         forms = self.services.forms
-        rid = forms.create(action.evaluation_id, PLAN_TOOL, SUBJECT, action_id, label=action.title)
+        rid = forms.create(action.evaluation_id, self._plan_tool(action.evaluation_id), SUBJECT, action_id, label=action.title)
         forms.set_answers(rid, answers)
         return rid
 

@@ -30,7 +30,7 @@ from desktop_app.services.forms import ResponseData
 from desktop_app.store.models import FormResponse
 from desktop_app.store.models_fieldwork import Commitment
 
-COMMITMENTS_TOOL = "suivi-engagements"
+COMMITMENTS_ROLE = "commitments"  # the kit's commitments tracker
 COMMITMENT_FIELDS = ("number", "title", "pilot", "status", "evidence", "comment", "due_date")
 # table column -> the repeat group's sub-question in the kit tool
 ANSWER_KEYS = {
@@ -109,18 +109,31 @@ class CommitmentsMixin(FieldworkBase):
     def commitments_by_pilot(self, evaluation_id: str) -> list[tuple[str, CommitmentSummary]]:
         return pilot_summary((c.pilot, c.status) for c in self.commitments(evaluation_id))
 
+    def commitments_tool(self, evaluation_id: str) -> str:
+        """The id of the kit's commitments tracker (role commitments)."""
+        tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
+        if tool_id is None:
+            raise ServiceError("Le kit de cette évaluation n'a pas d'outil de suivi des engagements.")
+        return tool_id
+
+    def has_commitments_sheet(self, evaluation_id: str) -> bool:
+        """The tracker's own sheet was started (nothing is created)."""
+        tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
+        return bool(tool_id and self.services.forms.find(evaluation_id, tool_id, "commitments"))
+
     def commitments_response(self, evaluation_id: str) -> ResponseData:
         """The tracker's own sheet (reference document, date of the review, synthesis)."""
-        found = self.services.forms.find(evaluation_id, COMMITMENTS_TOOL, "commitments")
+        tool_id = self.commitments_tool(evaluation_id)
+        found = self.services.forms.find(evaluation_id, tool_id, "commitments")
         if found:
             return found[0]
         with self.tx() as s:
-            found = self.services.forms.find(evaluation_id, COMMITMENTS_TOOL, "commitments")
+            found = self.services.forms.find(evaluation_id, tool_id, "commitments")
             if found:  # made meanwhile by another window (looked up again with the write lock held)
                 return found[0]
             ev = self._evaluation(s, evaluation_id)
             rec = self._new_response(
-                s, ev, COMMITMENTS_TOOL, "commitments", evaluation_id, "Suivi des engagements"
+                s, ev, tool_id, "commitments", evaluation_id, "Suivi des engagements"
             )
             self._mirror_commitments(s, evaluation_id, rec)
             response_id = rec.id
@@ -198,10 +211,13 @@ class CommitmentsMixin(FieldworkBase):
     def _mirror_commitments(self, s, evaluation_id: str, response: FormResponse | None = None) -> None:
         """Rewrite the tool's `engagements` answer from the table."""
         if response is None:
+            tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
+            if tool_id is None:
+                return
             response = s.scalar(
                 select(FormResponse).where(
                     FormResponse.evaluation_id == evaluation_id,
-                    FormResponse.tool_id == COMMITMENTS_TOOL,
+                    FormResponse.tool_id == tool_id,
                     FormResponse.subject_type == "commitments",
                     FormResponse.deleted.is_(False),
                 )

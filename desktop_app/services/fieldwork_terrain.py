@@ -119,6 +119,14 @@ class TerrainMixin(FieldworkBase):
             raise ServiceError(f"Le kit de cette évaluation n'a pas de {what}.")
         return tool_id
 
+    def immersion_form(self, evaluation_id: str):
+        """The compiled immersion sheet of the evaluation's kit."""
+        return self.form(evaluation_id, self._sheet(evaluation_id, IMMERSION))
+
+    def testimony_form(self, evaluation_id: str):
+        """The compiled testimony sheet of the evaluation's kit."""
+        return self.form(evaluation_id, self._sheet(evaluation_id, TESTIMONY))
+
     def _testimony_fields(self, evaluation_id: str) -> dict[str, str]:
         """Field role -> field id of the kit's testimony sheet ("" when the kit has no such field)."""
         kit = self.kit(evaluation_id)

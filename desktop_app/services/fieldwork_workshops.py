@@ -92,6 +92,16 @@ class WorkshopData:
 
 
 @dataclass(frozen=True)
+class WorkshopTool:
+    """A guide the Ateliers screen offers to start a workshop with."""
+
+    tool_id: str
+    label: str
+    in_scope: bool
+    working_group: bool
+
+
+@dataclass(frozen=True)
 class WorkingGroupData:
     series_id: str
     theme: str
@@ -110,28 +120,16 @@ class WorkingGroupChoice:
 
 class WorkshopsMixin(FieldworkBase):
     # -- reading -------------------------------------------------------------------------------
-    def workshop_tools(self, evaluation_id: str) -> list[tuple[str, str, bool]]:
-        """(tool id, label, in the evaluation's scope) of the workshop guides of the kit."""
+    def workshop_tools(self, evaluation_id: str) -> list[WorkshopTool]:
+        """The workshop guides of the kit (role workshop_guide or working_group), in kit order."""
         kit = self.kit(evaluation_id)
         scope = set(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
         out = []
         for tool in kit.tools_with_role(*WORKSHOP_ROLES):
-            label = (
-                workshop_title(tool.group_label or "")
-                if tool.role != WORKING_GROUP_ROLE
-                else "Groupe de travail thématique"
-            )
-            out.append((tool.id, label, tool.id in scope))
+            working_group = tool.role == WORKING_GROUP_ROLE
+            label = "Groupe de travail thématique" if working_group else workshop_title(tool.group_label or "")
+            out.append(WorkshopTool(tool.id, label, tool.id in scope, working_group))
         return out
-
-    def workshop_groups(self, evaluation_id: str) -> list[tuple[str, str, bool]]:
-        """(tool id, group label, is the working groups' guide) of the kit's workshop tools,
-        in the kit's order: the groups the Ateliers screen lists."""
-        kit = self.kit(evaluation_id)
-        return [
-            (t.id, t.group_label or t.title, t.role == WORKING_GROUP_ROLE)
-            for t in kit.tools_with_role(*WORKSHOP_ROLES)
-        ]
 
     def _working_group_tool(self, evaluation_id: str) -> str | None:
         return self.kit(evaluation_id).tool_id_for_role(WORKING_GROUP_ROLE)
