@@ -139,6 +139,7 @@ class Form:
     purpose: str
     how_to: str
     pages: tuple[Page, ...]
+    respondent_kind: str | None = None  # questionnaires: communes, associations or other
 
     @property
     def kind_label(self) -> str:
@@ -229,6 +230,7 @@ def _compile(kit: Kit, tool: Tool) -> Form:
         purpose=tool.purpose,
         how_to=tool.how_to,
         pages=tuple(pages),
+        respondent_kind=tool.respondent_kind,
     )
 
 

@@ -428,6 +428,8 @@ _FIELD_ROLE_TYPES = {
     "medium": ("single_choice",),
     "structure_type": ("single_choice",),
     "pseudonym": ("text",),
+    "respondent_name": ("text",),
+    "respondent_code": ("text",),
     "meeting_date": ("date",),
     "deadline": ("date",),
     "requested_documents": ("multiple_choice",),

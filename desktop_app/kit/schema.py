@@ -102,6 +102,9 @@ FieldRole = Literal[
     "age_group",  # choice: the person's age group
     "medium",  # choice: how the testimony was collected
     "structure_type",  # choice: the kind of structure visited
+    # questionnaires: who answers
+    "respondent_name",  # text: the commune's or the association's name
+    "respondent_code",  # text: its INSEE code or SIRET
     # the letter's options
     "meeting_date",  # date of the workshop the letter invites to
     "meeting_time",  # its time (text)
