@@ -265,6 +265,7 @@ class Level(Strict):
 class Criterion(Strict):
     id: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
+    short_label: str | None = None  # a column header where the grid is a table
     description: str | None = None
     weight: float = Field(gt=0, le=10)
     levels: list[Level] = Field(min_length=2)

@@ -141,7 +141,7 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         tool = self._grid_tool(evaluation_id)
         return tuple(
             Criterion(c.id, c.label, c.description or "", c.weight, c.auto,
-                      tuple(Level(lv.value, lv.label, lv.description) for lv in c.levels))
+                      tuple(Level(lv.value, lv.label, lv.description) for lv in c.levels), c.short_label or "")
             for c in tool.criteria
         )
 

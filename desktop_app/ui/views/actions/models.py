@@ -22,12 +22,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 LEVEL_COLORS = {1: QColor("#fbe9e7"), 2: QColor("#fff6d5"), 3: QColor("#e3f2e1")}
 PREFILLED_FG = QBrush(QColor("#6b7780"))
 CHOSEN_BG = QBrush(QColor("#eaf5ea"))
-SHORT_LABELS = {
-    "poids_budgetaire": "Budget", "nombre_financeurs": "Financeurs", "recurrence": "Récurrence",
-    "beneficiaires_qpv": "Public QPV", "partenariat": "Partenariat", "lien_priorites": "Priorités",
-    "innovation": "Innovation", "donnees_disponibles": "Données", "decision_a_venir": "Décision",
-    "accessibilite_acteurs": "Accès",
-}
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -205,7 +199,7 @@ class GridModel(QAbstractTableModel):
         crit = self.criterion_at(section)
         if role == Qt.ItemDataRole.DisplayRole:
             if crit is not None:
-                return f"{SHORT_LABELS.get(crit.id, crit.label[:14])} × {number(self.grid.weights[crit.id])}"
+                return f"{crit.short_label or crit.label[:14]} × {number(self.grid.weights[crit.id])}"
             return {self.CHOSEN: "Retenue", self.RANK: "Rang", self.TITLE: "Action"}.get(section, "Score")
         if role == Qt.ItemDataRole.ToolTipRole:
             if crit is not None:
