@@ -187,17 +187,13 @@ def _actions_from_service(ctx, service) -> ActionsData | None:
 
 
 def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:
-    """(title, sheet answers, plan rows) of every chosen action, read from its method sheet
-    (the kit's `action_plan` tool, subject "action") without creating anything."""
-    plan_tool = ctx.kit.tool_id_for_role("action_plan")
-    responses = ctx.responses_of(plan_tool) if plan_tool else []
-    sheets = {r.subject_id: r for r in responses if r.subject_type == "action"}
+    """(title, sheet, plan rows) of every chosen action, read from its method sheet without
+    creating anything (the application's keys, `core.action_plan`)."""
+    service = ctx.area("actions")
     out = []
     for r in chosen:
-        sheet = sheets.get(r.action.id)
-        answers = dict(sheet.answers) if sheet else {}
-        rows = [row for row in answers.get("plan") or [] if isinstance(row, dict)]
-        out.append((r.action.title, answers, rows))
+        plan = service.existing_plan(r.action.id) if service is not None else None
+        out.append((r.action.title, dict(plan.sheet) if plan else {}, [dict(row) for row in plan.rows] if plan else []))
     return out
 
 

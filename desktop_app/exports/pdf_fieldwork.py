@@ -44,37 +44,35 @@ def actions(ctx) -> list:
 
 
 def _plans(ctx, plans) -> list:
-    """Each chosen action: why it was chosen, its evaluative questions and how they are answered."""
-    from desktop_app.core.answer_text import display_value
+    """Each chosen action: why it was chosen, its evaluative questions and how they are answered
+    (rows and sheet with the application's keys, `core.action_plan`)."""
     from desktop_app.core.identifiers import format_date_fr
-    from desktop_app.kit.forms import compile_tool, field_index
 
-    plan_tool = ctx.kit.tool_id_for_role("action_plan")
-    if plan_tool is None:
+    service = ctx.area("actions")
+    if service is None:
         return []
-    fields = field_index(compile_tool(ctx.kit, plan_tool))
-    plan_field = fields.get("plan")
-    children = {c.id: c for c in plan_field.children} if plan_field else {}
+    choices = service.plan_choices(ctx.evaluation_id)
+    crit_labels, method_labels = choices.get("criterion", {}), choices.get("methods", {})
     out: list = st.h2("Les questions évaluatives et la méthode des actions retenues", "actions-methode")
     for n, (title, answers, rows) in enumerate(plans, start=1):
         block: list = [st.P(f"{n}. {title}", "h3")]
-        for key, label in (("action_porteur", "Porteur"), ("action_objectifs", "Objectifs"), ("action_raisons", "Pourquoi cette action"),
-                           ("restitution_decision", "Décision à éclairer")):
+        for key, label in (("carrier", "Porteur"), ("objectives", "Objectifs"), ("reasons", "Pourquoi cette action"),
+                           ("decision", "Décision à éclairer")):
             if answers.get(key):
                 block.append(st.M(f"<b>{st.para_text(label)}{st.NBSP}:</b> {st.para_text(str(answers[key]))}", "body"))
         if rows:
             table_rows = []
             for r in rows:
-                when = " – ".join(format_date_fr(r[k]) for k in ("quand_debut", "quand_fin") if r.get(k))
-                methods = display_value(children["methodes"], r.get("methodes")) if "methodes" in children else ""
-                crit = display_value(children["critere"], r.get("critere")) if "critere" in children and r.get("critere") else ""
+                when = " – ".join(format_date_fr(r[k]) for k in ("start", "end") if r.get(k))
+                methods = " ; ".join(method_labels.get(m, str(m)) for m in r.get("methods") or [])
+                crit = crit_labels.get(r["criterion"], str(r["criterion"])) if r.get("criterion") else ""
                 table_rows.append(
                     [
                         st.cell(str(r.get("question") or "")),
                         st.cell(crit),
-                        st.cell(str(r.get("indicateurs") or "")),
-                        st.cell(" ; ".join(x for x in (str(r.get("sources") or ""), methods) if x)),
-                        st.cell(" — ".join(x for x in (str(r.get("qui") or ""), when) if x)),
+                        st.cell(str(r.get("indicators") or "")),
+                        st.cell(" ; ".join(x for x in (str(r.get("data_sources") or ""), methods) if x)),
+                        st.cell(" — ".join(x for x in (str(r.get("who") or ""), when) if x)),
                     ]
                 )
             block.append(

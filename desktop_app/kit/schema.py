@@ -102,6 +102,21 @@ FieldRole = Literal[
     "age_group",  # choice: the person's age group
     "medium",  # choice: how the testimony was collected
     "structure_type",  # choice: the kind of structure visited
+    # the method sheet of a chosen action
+    "action_title",
+    "action_carrier",
+    "action_objectives",
+    "action_reasons",
+    "action_decision",  # the decision the evaluation should inform
+    "plan_rows",  # repeat group: one evaluative question per row, with the way to answer it
+    "plan_question",
+    "plan_criterion",
+    "plan_indicators",
+    "plan_sources",
+    "plan_methods",
+    "plan_who",
+    "plan_start",
+    "plan_end",
     # questionnaires: who answers
     "respondent_name",  # text: the commune's or the association's name
     "respondent_code",  # text: its INSEE code or SIRET

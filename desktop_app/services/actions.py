@@ -314,7 +314,8 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         sheets = {
             r.subject_id: r for r in self.services.forms.find(evaluation_id, plan_tool, "action")
         } if plan_tool else {}
-        planned = sum(1 for aid in chosen if aid in sheets and sheets[aid].answers.get("plan"))
+        plan_id = self.plan_field(evaluation_id).id if sheets else ""
+        planned = sum(1 for aid in chosen if aid in sheets and sheets[aid].answers.get(plan_id))
         detail = f"{len(actions)} actions, {len(chosen)} retenue(s), {planned} avec méthode"
         done = grid.shortlist_min <= len(chosen) <= grid.shortlist_max and planned == len(chosen)
         return {"actions": StepState("actions", "termine" if done else "en_cours", detail)}

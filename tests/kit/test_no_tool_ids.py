@@ -46,16 +46,11 @@ ALLOWED_FIELD_IDS = {
     "recurrence": "a grid criterion's `auto` kind (kit schema, scoring)",
 }
 
-# Field ids still named in Python, per file: the method plan of an action (`plan` rows) and a
-# few sheets are read by their kit field ids. This list may only shrink: move such a read to a
-# field role (`role:` in the YAML, `Kit.field_for_role`) and lower or remove its line.
+# Field ids still named in Python, per file (commitments' list, immersion and testimony columns
+# of the fieldwork workbook, the excerpts' categories, and spreadsheet headings that are also
+# field ids). This list may only shrink: move such a read to a field role (`role:` in the YAML,
+# `Kit.field_for_role`) and lower or remove its line.
 KNOWN_FIELD_ID_READS = {
-    "desktop_app/core/action_plan.py": 18,
-    "desktop_app/exports/pdf_fieldwork.py": 17,
-    "desktop_app/services/actions_plan.py": 13,
-    "desktop_app/exports/actions_xlsx.py": 10,
-    "desktop_app/ui/views/actions/models.py": 18,
-    "desktop_app/ui/views/actions/plan_panel.py": 9,
     "desktop_app/core/fieldwork_import.py": 9,
     "desktop_app/services/fieldwork_commitments.py": 7,
     "desktop_app/exports/fieldwork_xlsx.py": 7,
@@ -63,8 +58,6 @@ KNOWN_FIELD_ID_READS = {
     "desktop_app/core/programmation.py": 4,
     "desktop_app/services/fieldwork_terrain.py": 4,
     "desktop_app/services/actions_import.py": 2,
-    "desktop_app/exports/area_sources.py": 1,
-    "desktop_app/services/actions.py": 1,
     "desktop_app/exports/pdf_charts.py": 1,
     "desktop_app/core/letters.py": 1,
     "desktop_app/services/letters.py": 1,

@@ -323,9 +323,9 @@ class GridModel(QAbstractTableModel):
 
 class PlanModel(QAbstractTableModel):
     COLUMNS = (
-        ("critere", "Critère", 96), ("question", "Question évaluative", 220), ("indicateurs", "Indicateurs", 160),
-        ("sources", "Sources", 140), ("methodes", "Méthodes", 128), ("qui", "Qui", 104),
-        ("quand_debut", "Début", 84), ("quand_fin", "Fin", 84),
+        ("criterion", "Critère", 96), ("question", "Question évaluative", 220), ("indicators", "Indicateurs", 160),
+        ("data_sources", "Sources", 140), ("methods", "Méthodes", 128), ("who", "Qui", 104),
+        ("start", "Début", 84), ("end", "Fin", 84),
     )
 
     def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None):
@@ -376,26 +376,26 @@ class PlanModel(QAbstractTableModel):
         key = self.key(index.column())
         value = row.get(key)
         if role == Qt.ItemDataRole.DisplayRole:
-            if key == "critere":
-                crit = row.get("critere") or row.get("axe") or ""
+            if key == "criterion":
+                crit = row.get("criterion") or row.get("axe") or ""
                 return self.criteria.get(crit, crit)
-            if key == "methodes":
+            if key == "methods":
                 return ", ".join(self.methods.get(m, m) for m in value or [])
-            if key in ("quand_debut", "quand_fin"):
+            if key in ("start", "end"):
                 return format_date_fr(value) if value else ""
             return value or ""
         if role == Qt.ItemDataRole.EditRole:
-            if key == "critere":
-                return row.get("critere") or ""
+            if key == "criterion":
+                return row.get("criterion") or ""
             return value
         if role == Qt.ItemDataRole.ToolTipRole:
             shown = self.data(index)
             if key == "question" and row.get("ref"):
                 return f"{shown}\n(question de la banque du kit)"
-            if key == "critere" and not row.get("critere") and row.get("axe"):
+            if key == "criterion" and not row.get("criterion") and row.get("axe"):
                 return f"{shown} (critère de la banque de questions, absent de la liste de la fiche méthode)"
             return shown or None
-        if role == Qt.ItemDataRole.ForegroundRole and key == "critere" and not row.get("critere"):
+        if role == Qt.ItemDataRole.ForegroundRole and key == "criterion" and not row.get("criterion"):
             return PREFILLED_FG
         return None
 
