@@ -134,7 +134,7 @@ def _appreciation_bars(categories, levels, counts, width) -> bytes:
                 ax.text(left_i + v / 2, yi, str(v), ha="center", va="center", fontsize=7.5, color=_ink(color))
         left = [a + b for a, b in zip(left, vals, strict=True)]
     ax.set_yticks(y, [textwrap.fill(c, 26) for c in categories], fontsize=8)
-    ax.set_xlabel("indicateurs", fontsize=7.5)
+    ax.set_xlabel("nombre d’indicateurs", fontsize=7.5)
     ax.set_xlim(0, max(left or [1]) * 1.02)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(len(levels), 5), frameon=False, fontsize=7.5)
     for side in ("top", "right"):

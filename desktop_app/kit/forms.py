@@ -100,6 +100,7 @@ class FormField:
     personal: bool = False
     consent: bool = False
     role: str | None = None  # the field's role in the kit (`Question.role`)
+    excerpt: str | None = None  # fieldwork notes: the synthesis category (`Question.excerpt`)
     children: tuple[FormField, ...] = ()
     item_label: str | None = None
 
@@ -271,6 +272,7 @@ def _question_field(kit: Kit, tool: Tool, q: Question) -> FormField:
         personal=q.personal,
         consent=q.consent,
         role=q.role,
+        excerpt=q.excerpt,
         children=tuple(_question_field(kit, tool, c) for c in q.questions or ()),
         item_label=q.item_label,
     )

@@ -102,6 +102,13 @@ FieldRole = Literal[
     "age_group",  # choice: the person's age group
     "medium",  # choice: how the testimony was collected
     "structure_type",  # choice: the kind of structure visited
+    "visited_structure",  # text: the structure or action visited (immersion)
+    "theme_other",  # text: the theme when « autre »
+    "visit_date",  # date of the immersion
+    "referential_themes",  # multiple choice: the référentiel's questions the notes bear on
+    "related_action",  # text: the action a contribution is about
+    "resource_description",  # long text: the resource a contribution points to
+    "testimony_text",  # long text: the words collected
     # the method sheet of a chosen action
     "action_title",
     "action_carrier",
@@ -117,6 +124,15 @@ FieldRole = Literal[
     "plan_who",
     "plan_start",
     "plan_end",
+    # the commitments tracker's list (mirrored from the commitments table)
+    "commitment_rows",
+    "commitment_number",
+    "commitment_title",
+    "commitment_pilot",
+    "commitment_status",
+    "commitment_evidence",
+    "commitment_comment",
+    "commitment_due",
     # questionnaires: who answers
     "respondent_name",  # text: the commune's or the association's name
     "respondent_code",  # text: its INSEE code or SIRET
@@ -180,6 +196,9 @@ class Question(Strict):
     consent: bool = False
     # What the application uses this field for (see FieldRole), if anything.
     role: FieldRole | None = None
+    # Fieldwork notes: what the synthesis files the answer under (forces, faiblesses…, quoted
+    # words, a testimony's text); other answers are plain notes.
+    excerpt: Literal["verbatim", "force", "faiblesse", "preconisation", "enseignement", "temoignage"] | None = None
     # For repeat groups: the sub-questions of one repetition.
     questions: list[Question] | None = None
     item_label: str | None = None

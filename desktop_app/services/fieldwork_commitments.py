@@ -1,9 +1,10 @@
-"""The commitments tracker (`suivi-engagements`): the contract's commitments, typed or imported
-from a list, each with its status, evidence and comment, and their progress summary.
+"""The commitments tracker (the kit's tool with the role `commitments`): the contract's
+commitments, typed or imported from a list, each with its status, evidence and comment, and
+their progress summary.
 
 Each commitment is its own synced record (two laptops updating different commitments merge
 cleanly). The tool's form response (subject_type `commitments`) holds the reference document,
-the date of the review and the synthesis; its `engagements` answer is rewritten from the table
+the date of the review and the synthesis; its list of commitments is rewritten from the table
 after every change, so anything reading the kit tool's answers sees the same list.
 """
 
@@ -32,15 +33,15 @@ from desktop_app.store.models_fieldwork import Commitment
 
 COMMITMENTS_ROLE = "commitments"  # the kit's commitments tracker
 COMMITMENT_FIELDS = ("number", "title", "pilot", "status", "evidence", "comment", "due_date")
-# table column -> the repeat group's sub-question in the kit tool
-ANSWER_KEYS = {
-    "number": "numero",
-    "title": "intitule",
-    "pilot": "pilote",
-    "status": "statut",
-    "evidence": "preuves",
-    "comment": "commentaire",
-    "due_date": "echeance",
+# table column -> the field role of the repeat group's sub-question in the kit tool
+COLUMN_ROLES = {
+    "number": "commitment_number",
+    "title": "commitment_title",
+    "pilot": "commitment_pilot",
+    "status": "commitment_status",
+    "evidence": "commitment_evidence",
+    "comment": "commitment_comment",
+    "due_date": "commitment_due",
 }
 NOTHING_IMPORTED = "Aucun engagement n'a été importé."
 
@@ -209,7 +210,7 @@ class CommitmentsMixin(FieldworkBase):
         return str(max(ints, default=0) + 1)
 
     def _mirror_commitments(self, s, evaluation_id: str, response: FormResponse | None = None) -> None:
-        """Rewrite the tool's `engagements` answer from the table."""
+        """Rewrite the tool's list of commitments (field role `commitment_rows`) from the table."""
         if response is None:
             tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
             if tool_id is None:
@@ -225,20 +226,27 @@ class CommitmentsMixin(FieldworkBase):
             if response is None:
                 return
         s.flush()
+        group = next(
+            (f for p in self.form(evaluation_id, response.tool_id).pages for f in p.fields if f.role == "commitment_rows"), None
+        )
+        if group is None:
+            return  # a tracker without a list: the table is the only record
+        by_role = {c.role: c.id for c in group.children if c.role}
+        keys = {column: by_role[role] for column, role in COLUMN_ROLES.items() if role in by_role}
         items = []
         for c in s.scalars(
             select(Commitment)
             .where(Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False))
             .order_by(Commitment.position, Commitment.created_at)
         ):
-            item = {ANSWER_KEYS[k]: getattr(c, k) for k in COMMITMENT_FIELDS if getattr(c, k)}
+            item = {keys[k]: getattr(c, k) for k in COMMITMENT_FIELDS if k in keys and getattr(c, k)}
             if item:
                 items.append(item)
         answers = dict(response.answers or {})
         if items:
-            answers["engagements"] = items
+            answers[group.id] = items
         else:
-            answers.pop("engagements", None)
+            answers.pop(group.id, None)
         if answers != response.answers:
             response.answers = answers
             self.touch(response)

@@ -43,7 +43,11 @@ MIRRORED = {
     "diffusion_consent": "consent_broadcast",
     "retention_date": "retention_date",
 }
-TESTIMONY_FIELD_ROLES = (*MIRRORED, "collected_on", "theme", "profile_other")
+TESTIMONY_FIELD_ROLES = (
+    *MIRRORED, "collected_on", "theme", "profile_other", "age_group", "medium", "related_action",
+    "resource_description", "testimony_text",
+)
+IMMERSION_FIELD_ROLES = ("theme", "visited_structure", "theme_other", "visit_date", "referential_themes")
 
 
 def _date_fr(iso: str) -> str:
@@ -127,11 +131,19 @@ class TerrainMixin(FieldworkBase):
         """The compiled testimony sheet of the evaluation's kit."""
         return self.form(evaluation_id, self._sheet(evaluation_id, TESTIMONY))
 
-    def _testimony_fields(self, evaluation_id: str) -> dict[str, str]:
+    def testimony_fields(self, evaluation_id: str) -> dict[str, str]:
         """Field role -> field id of the kit's testimony sheet ("" when the kit has no such field)."""
         kit = self.kit(evaluation_id)
         tool_id = self._sheet(evaluation_id, TESTIMONY)
         return {role: kit.field_for_role(tool_id, role) or "" for role in TESTIMONY_FIELD_ROLES}
+
+    _testimony_fields = testimony_fields
+
+    def immersion_fields(self, evaluation_id: str) -> dict[str, str]:
+        """Field role -> field id of the kit's immersion sheet ("" when the kit has no such field)."""
+        kit = self.kit(evaluation_id)
+        tool_id = self._sheet(evaluation_id, IMMERSION)
+        return {role: kit.field_for_role(tool_id, role) or "" for role in IMMERSION_FIELD_ROLES}
 
     # -- immersions ----------------------------------------------------------------------------
     def create_immersion(
@@ -160,7 +172,7 @@ class TerrainMixin(FieldworkBase):
         labels = self.labels(evaluation_id)
         tool_id = self._sheet(evaluation_id, IMMERSION)
         form = self.form(evaluation_id, tool_id)
-        theme_field = self.kit(evaluation_id).field_for_role(tool_id, "theme") or ""
+        fields = self.immersion_fields(evaluation_id)
         with self.read() as s:
             rows = s.execute(
                 select(Immersion, FormResponse)
@@ -171,19 +183,19 @@ class TerrainMixin(FieldworkBase):
         for imm, resp in rows:
             answers = dict(resp.answers or {}) if resp is not None and not resp.deleted else {}
             done = completion(form, answers)
-            theme = str(answers.get(theme_field) or "")
+            theme = str(answers.get(fields["theme"]) or "")
             out.append(
                 ImmersionData(
                     id=imm.id,
                     evaluation_id=evaluation_id,
                     series_id=imm.series_id,
                     response_id=imm.response_id,
-                    structure=str(answers.get("structure_visitee") or ""),
+                    structure=str(answers.get(fields["visited_structure"]) or ""),
                     theme=theme,
-                    theme_label=str(answers.get("theme_autre") or "")
+                    theme_label=str(answers.get(fields["theme_other"]) or "")
                     if theme == "autre"
                     else theme_label(labels, theme),
-                    date=str(answers.get("date_immersion") or ""),
+                    date=str(answers.get(fields["visit_date"]) or ""),
                     qpv=str(answers.get("qpv") or ""),
                     status=resp.status if resp is not None else "draft",
                     answered=done.answered,
@@ -434,12 +446,13 @@ class TerrainMixin(FieldworkBase):
                 theme_labels=labels.themes,
             )
         form = self.form(evaluation_id, self._sheet(evaluation_id, IMMERSION))
+        referential_themes = self.immersion_fields(evaluation_id)["referential_themes"]
         for i in self.immersions(evaluation_id):
             resp = responses.get(i.response_id)
             if resp is None:
                 continue
             themes = [i.theme_label] if i.theme_label else []
-            themes += [labels.themes.get(t, t) for t in resp.answers.get("questions_referentiel") or []]
+            themes += [labels.themes.get(t, t) for t in resp.answers.get(referential_themes) or []]
             out += excerpts_of(
                 form,
                 resp.answers,

@@ -285,7 +285,9 @@ class CommitmentsTab(QWidget):
             exists = fw.has_commitments_sheet(self.evaluation_id)
         if index == 1 or exists:
             response = fw.commitments_response(self.evaluation_id)
-            form = without_pages(fw.form(self.evaluation_id, fw.commitments_tool(self.evaluation_id)), ["liste"])
+            form = fw.form(self.evaluation_id, fw.commitments_tool(self.evaluation_id))
+            # the list is edited in the table of the other tab
+            form = without_pages(form, [p.id for p in form.pages if any(f.role == "commitment_rows" for f in p.fields)])
             rid = response.id
             self.sheet.show_form(rid, form, response.answers, lambda k, v: forms.set_answer(rid, k, v))
             self.complete.set_response(rid, response.status)
