@@ -102,6 +102,7 @@ FieldRole = Literal[
     "age_group",  # choice: the person's age group
     "medium",  # choice: how the testimony was collected
     "structure_type",  # choice: the kind of structure visited
+    "record_qpv",  # the quartier a record is about (immersion, testimony)
     "visited_structure",  # text: the structure or action visited (immersion)
     "theme_other",  # text: the theme when « autre »
     "visit_date",  # date of the immersion

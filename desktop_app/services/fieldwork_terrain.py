@@ -45,9 +45,9 @@ MIRRORED = {
 }
 TESTIMONY_FIELD_ROLES = (
     *MIRRORED, "collected_on", "theme", "profile_other", "age_group", "medium", "related_action",
-    "resource_description", "testimony_text",
+    "resource_description", "testimony_text", "record_qpv",
 )
-IMMERSION_FIELD_ROLES = ("theme", "visited_structure", "theme_other", "visit_date", "referential_themes")
+IMMERSION_FIELD_ROLES = ("theme", "record_qpv", "visited_structure", "theme_other", "visit_date", "referential_themes")
 
 
 def _date_fr(iso: str) -> str:
@@ -196,7 +196,7 @@ class TerrainMixin(FieldworkBase):
                     if theme == "autre"
                     else theme_label(labels, theme),
                     date=str(answers.get(fields["visit_date"]) or ""),
-                    qpv=str(answers.get("qpv") or ""),
+                    qpv=str(answers.get(fields["record_qpv"]) or ""),
                     status=resp.status if resp is not None else "draft",
                     answered=done.answered,
                     questions=done.total,
@@ -361,7 +361,7 @@ class TerrainMixin(FieldworkBase):
                     date=str(answers.get(fields["collected_on"]) or ""),
                     theme=theme,
                     theme_label=theme_label(labels, theme),
-                    qpv=str(answers.get("qpv") or ""),
+                    qpv=str(answers.get(fields["record_qpv"]) or ""),
                     status=resp.status if resp is not None else "draft",
                     warnings=tuple(privacy_warnings(form, answers)),
                 )
