@@ -84,6 +84,10 @@ def councils(ctx) -> list:
     return out
 
 
+# relative widths of a checklist's columns in the PDF, by type (the item's label: 3)
+_COLUMN_WEIGHTS = {"long_text": 2.0, "text": 1.6, "gap": 1.3}
+
+
 def _title(tool) -> str:
     return tool.tab_title or tool.short_title or tool.title
 
@@ -94,7 +98,7 @@ def _checklist_block(syn, ctx, council, tool) -> list:
     rows_data = [r for r in syn.council_rows(ctx.evaluation_id, council.qpv_id, tool.id) if r.answered]
     if not rows_data:
         return []
-    weights = [3.0] + [2.2 if col.type == "long_text" else (1.3 if col.role == "gap" else 1.0) for col in tool.columns]
+    weights = [3.0] + [_COLUMN_WEIGHTS.get("gap" if col.role == "gap" else col.type, 1.0) for col in tool.columns]
     total = sum(weights)
     widths = [w / total for w in weights]
     rows = []
@@ -108,7 +112,8 @@ def _checklist_block(syn, ctx, council, tool) -> list:
                 row.append(st.cell(cell.text if cell else ""))
         rows.append(row)
     out: list = st.h3(_title(tool))
-    out.append(st.table(["Élément", *(col.label for col in tool.columns)], rows, widths))
+    headers = [tool.item_header or "Élément", *(col.short_label or col.label for col in tool.columns)]
+    out.append(st.table(headers, rows, widths))
     return out
 
 

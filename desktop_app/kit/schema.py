@@ -318,6 +318,7 @@ class ScoringGrid(ToolBase):
 class ChecklistColumn(Strict):
     id: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
+    short_label: str | None = None  # the column's header in a report table
     # "gap": the column qualifying the gap between rule and practice (a choice list whose
     # values are aucun / faible / important); the council's summary counts it.
     role: Literal["gap"] | None = None
@@ -338,6 +339,7 @@ class Checklist(ToolBase):
     """Obligation vs practice grids: one row per item, the same columns for every row."""
 
     kind: Literal["checklist"]
+    item_header: str | None = None  # the header of the items' column in a report table
     method_note: list[str] = Field(default_factory=list)
     columns: list[ChecklistColumn] = Field(min_length=1)
     items: list[ChecklistItem] = Field(min_length=1)
