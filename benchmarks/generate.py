@@ -236,7 +236,6 @@ def build_actions(services, eid: str, plan: Plan, rng: random.Random, folder: Pa
 def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: Path) -> dict:
     import bench_fill as fill
 
-    from desktop_app.core.fieldwork import WORKING_GROUP_TOOL, WORKSHOP_TOOLS
     from desktop_app.kit.forms import compile_tool
 
     fw, forms = services.fieldwork, services.forms
@@ -249,7 +248,8 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
             compiled[tool_id] = compile_tool(kit, tool_id)
         return compiled[tool_id]
 
-    guides = [t for t in WORKSHOP_TOOLS if t != WORKING_GROUP_TOOL and t in kit.tools]
+    guides = list(kit.tool_ids_with_role("workshop_guide"))
+    WORKING_GROUP_TOOL = kit.tool_id_for_role("working_group")
     workshops = 0
     for n in range(plan.guide_workshops):
         tool_id = guides[n % len(guides)]
@@ -270,7 +270,7 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
             forms.set_status(w.response_id, "complete")
         workshops += 1
     series = []
-    if WORKING_GROUP_TOOL in kit.tools:
+    if WORKING_GROUP_TOOL is not None:
         for n in range(plan.working_groups):
             fw.create_working_group(eid, f"Thème de travail n°{n + 1} : {rng.choice(fill.WORDS)}")
         for group in fw.working_groups(eid):

@@ -1,11 +1,13 @@
 """The evaluation plan of a chosen action (kit tools 5 and 6) as plain data: its rows and how
 they sit against the evaluation's calendar.
 
-A plan row is one evaluative question with the way to answer it, stored in the `plan` answer of
-the action's `methode-actions` sheet with the kit's keys (question, critere, indicateurs,
-sources, methodes, qui, quand_debut, quand_fin) plus `uid` (a stable row id) and `ref` (the id
-of the question in the `questions-actions` bank when it was picked there) and `axe` (the bank
-criterion, kept even when the sheet's criterion list lacks it).
+A plan row is one evaluative question with the way to answer it, stored in the repeat group
+with the field role `plan_rows` of the kit's `action_plan` sheet, under the kit's field ids,
+plus `uid` (a stable row id), `ref` (the id of the question in the `action_questions` bank when
+it was picked there) and `axe` (the bank criterion, kept even when the sheet's criterion list
+lacks it). The application reads a row with its own keys (PLAN_KEYS), translated from and to the
+kit's field ids by their field roles (`plan_question`, `plan_criterion`...): `to_plan_row`,
+`to_kit_row`.
 
 Qt-free.
 """
@@ -20,9 +22,28 @@ from typing import Any
 
 from desktop_app.core.identifiers import format_date_fr
 
-PLAN_KEYS = ("question", "critere", "indicateurs", "sources", "methodes", "qui", "quand_debut", "quand_fin")
-TEXT_KEYS = ("question", "indicateurs", "sources", "qui")
-DATE_KEYS = ("quand_debut", "quand_fin")
+# the application's key of a plan row's cell -> the field role of its kit question
+PLAN_ROLES = {
+    "question": "plan_question",
+    "criterion": "plan_criterion",
+    "indicators": "plan_indicators",
+    "data_sources": "plan_sources",
+    "methods": "plan_methods",
+    "who": "plan_who",
+    "start": "plan_start",
+    "end": "plan_end",
+}
+PLAN_KEYS = tuple(PLAN_ROLES)
+TEXT_KEYS = ("question", "indicators", "data_sources", "who")
+DATE_KEYS = ("start", "end")
+# the application's key of a method sheet's answer -> its field role
+SHEET_ROLES = {
+    "title": "action_title",
+    "carrier": "action_carrier",
+    "objectives": "action_objectives",
+    "reasons": "action_reasons",
+    "decision": "action_decision",
+}
 ADVISED_MIN, ADVISED_MAX = 3, 6  # questions per action, as the bank's how-to says
 
 
@@ -30,9 +51,20 @@ def new_uid() -> str:
     return uuid.uuid4().hex[:12]
 
 
+def to_plan_row(row: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """A stored row (kit field ids) with the application's keys; `keys`: app key -> field id."""
+    by_field = {field: key for key, field in keys.items()}
+    return {by_field.get(k, k): v for k, v in row.items()}
+
+
+def to_kit_row(row: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """The inverse of `to_plan_row`: the row as stored in the kit's repeat group."""
+    return {keys.get(k, k): v for k, v in row.items()}
+
+
 def criterion_of(row: Mapping[str, Any]) -> str:
-    """The criterion of a row: the sheet's `critere`, else the bank section it came from."""
-    return str(row.get("critere") or row.get("axe") or "")
+    """The criterion of a row: the sheet's criterion, else the bank section it came from."""
+    return str(row.get("criterion") or row.get("axe") or "")
 
 
 def _date(value: Any) -> date | None:
@@ -63,9 +95,9 @@ class Milestone:
 def spans(rows: Iterable[Mapping[str, Any]], group: str = "") -> list[Span]:
     out = []
     for row in rows:
-        start, end = _date(row.get("quand_debut")), _date(row.get("quand_fin"))
+        start, end = _date(row.get("start")), _date(row.get("end"))
         if start or end:
-            out.append(Span(str(row.get("question") or "Question sans libellé"), start, end, str(row.get("qui") or ""), group))
+            out.append(Span(str(row.get("question") or "Question sans libellé"), start, end, str(row.get("who") or ""), group))
     return out
 
 
@@ -92,7 +124,7 @@ def calendar_warnings(
     restitution = next((m for m in reversed(marks) if m.kind in ("copil", "rendu")), None)
     for row in rows:
         q = _short(str(row.get("question") or "Question sans libellé"))
-        d1, d2 = _date(row.get("quand_debut")), _date(row.get("quand_fin"))
+        d1, d2 = _date(row.get("start")), _date(row.get("end"))
         if not d1 and not d2:
             out.append(f"« {q} » : dates de collecte à préciser.")
             continue

@@ -1,7 +1,7 @@
 """Conseils citoyens: the rows of the self-assessment grid and the portrait-robot, and the gaps.
 
 Both tools are checklists: one row per item (`<item>.<column>` answers). The self-assessment
-grid qualifies each gap (`<item>.ecart`: aucun / faible / important); the summary counts them per
+grid qualifies each gap (its column with `role: gap`: aucun / faible / important); the summary counts them per
 group so the screens, the PDF and the workbook say the same thing.
 
 Qt-free.
@@ -17,7 +17,6 @@ from desktop_app.core.answer_text import display_value, option_color
 from desktop_app.kit.forms import Form
 from desktop_app.kit.schema import Checklist
 
-GAP_COLUMN = "ecart"
 GAP_ORDER = ("aucun", "faible", "important")
 _GAP_WORDS = {
     "aucun": ("sans écart", "sans écart"),
@@ -103,8 +102,17 @@ class GapSummary:
         return f"{self.assessed} {examined} sur {self.total} : " + ", ".join(parts) + "."
 
 
+def gap_column(tool) -> str | None:
+    """The id of a checklist's gap column (`role: gap`), None when it has none."""
+    for col in getattr(tool, "columns", None) or []:
+        if col.role == "gap":
+            return col.id
+    return None
+
+
 def gap_summary(tool: Checklist, form: Form, answers: Mapping[str, Any]) -> GapSummary:
     fields = {f.id: f for p in form.pages for f in p.fields}
+    column = gap_column(tool) or ""
     labels: dict[str, str] = {}
     colors: dict[str, str] = {}
     counts: dict[str, int] = {}
@@ -112,7 +120,7 @@ def gap_summary(tool: Checklist, form: Form, answers: Mapping[str, Any]) -> GapS
     important = []
     unanswered = 0
     for item in tool.items:
-        f = fields.get(f"{item.id}.{GAP_COLUMN}")
+        f = fields.get(f"{item.id}.{column}")
         if f is None:
             continue
         for opt in f.choices:
@@ -129,5 +137,5 @@ def gap_summary(tool: Checklist, form: Form, answers: Mapping[str, Any]) -> GapS
         group[value] = group.get(value, 0) + 1
         if value == "important":
             important.append(item.label)
-    total = sum(1 for item in tool.items if f"{item.id}.{GAP_COLUMN}" in fields)
+    total = sum(1 for item in tool.items if f"{item.id}.{column}" in fields)
     return GapSummary(counts, labels, colors, unanswered, total, tuple(important), by_group)

@@ -19,20 +19,11 @@ from desktop_app.kit.forms import Form
 
 # --------------------------------------------------------------------------- groups, profiles
 
-WORKING_GROUP_TOOL = "groupe-travail"
-WORKSHOP_TOOLS = ("guide-partenaires", "guide-associations", "guide-conseils-citoyens", WORKING_GROUP_TOOL)
-GROUP_LABELS = {
-    "guide-partenaires": "Partenaires",
-    "guide-associations": "Associations",
-    "guide-conseils-citoyens": "Conseils citoyens",
-    WORKING_GROUP_TOOL: "Groupes de travail",
-}
-WORKSHOP_NAMES = {
-    "guide-partenaires": "Atelier Partenaires",
-    "guide-associations": "Atelier Associations",
-    "guide-conseils-citoyens": "Atelier Conseils citoyens",
-    WORKING_GROUP_TOOL: "Groupe de travail",
-}
+# Workshop guides and the working groups' guide are found by role in the kit
+# (`Kit.tools_with_role("workshop_guide", "working_group")`); their group label is in their YAML.
+WORKSHOP_ROLES = ("workshop_guide", "working_group")
+WORKING_GROUP_ROLE = "working_group"
+
 
 # Who came, counted by profile (a named list is kept only when really needed).
 PARTICIPANT_PROFILES: dict[str, str] = {
@@ -63,11 +54,12 @@ def working_group_name(theme_label: str) -> str:
     return f"Groupe de travail « {label} »" if label else "Groupe de travail"
 
 
-def workshop_title(tool_id: str, theme_label: str = "", session: int = 0) -> str:
-    if tool_id == WORKING_GROUP_TOOL:
+def workshop_title(group_label: str, working_group: bool = False, theme_label: str = "", session: int = 0) -> str:
+    """The default title of a workshop: « Atelier Partenaires », or a working group's session."""
+    if working_group:
         base = working_group_name(theme_label)
         return f"{base} — séance {session}" if session else base
-    return WORKSHOP_NAMES.get(tool_id, tool_id)
+    return f"Atelier {group_label}" if group_label else "Atelier"
 
 
 def participants_total(counts: Mapping[str, Any]) -> int:
@@ -215,7 +207,7 @@ def privacy_warnings(form: Form, answers: Mapping[str, Any]) -> list[str]:
             if (
                 f.type in ("text", "long_text")
                 and isinstance(value, str)
-                and (f.sensitive or f.id == "code_pseudonyme")
+                and (f.sensitive or f.role == "pseudonym")
             ):
                 for warning in find_personal_data(value):
                     out.append(f"« {f.label} » : {warning}")

@@ -89,21 +89,9 @@ EXCERPT_KINDS = {
 }
 
 
-def category_of(field_id: str) -> str:
-    fid = field_id.lower()
-    if "verbatim" in fid:
-        return "verbatim"
-    if fid.endswith("forces") or "points_forts" in fid:
-        return "force"
-    if fid.endswith("faiblesses") or "difficultes" in fid:
-        return "faiblesse"
-    if "preconisation" in fid or "preco" in fid:
-        return "preconisation"
-    if "enseignement" in fid or "constats" in fid:
-        return "enseignement"
-    if fid == "texte_temoignage":
-        return "temoignage"
-    return "note"
+def category_of(field) -> str:
+    """What the synthesis files a field's answer under: its `excerpt` in the kit, else a note."""
+    return getattr(field, "excerpt", None) or "note"
 
 
 @dataclass(frozen=True)
@@ -195,7 +183,7 @@ def excerpts_of(
                     qpv=tuple(qpv),
                     section=page.title,
                     question=f.label,
-                    category=category_of(f.id),
+                    category=category_of(f),
                     text=text,
                     field_id=f.id,
                 )

@@ -1,8 +1,9 @@
 """Who answered a questionnaire: respondent type, identity, subject key, duplicates.
 
-A questionnaire of the kit is answered once per commune or per association. The respondent is
-identified from the identification questions of the form itself (the commune's name and INSEE
-code, the association's name and SIRET), so a response entered in the app and a response
+A questionnaire of the kit is answered once per commune or per association (its
+`respondent_kind`). The respondent is identified from the identification questions of the form
+itself (the fields with the roles respondent_name and respondent_code: the commune's name and
+INSEE code, the association's name and SIRET), so a response entered in the app and a response
 imported from Excel are recognised as the same respondent.
 
 `subject_id` (stored on the `FormResponse`): the INSEE code of a commune, the SIRET of an
@@ -28,13 +29,8 @@ RESPONDENT_TYPES = {
     "repondant": ("Répondant", "Répondants"),
 }
 
-# Identification questions recognised in a questionnaire, per respondent type.
-_NAME_FIELDS = {
-    "commune": ("nom_commune", "commune", "nom"),
-    "association": ("nom_structure", "nom_association", "association", "nom"),
-    "repondant": ("nom_structure", "nom", "nom_repondant", "organisation"),
-}
-_CODE_FIELDS = {"commune": ("code_insee", "insee"), "association": ("siret",), "repondant": ()}
+# The questionnaire's `respondent_kind` (kit YAML) -> respondent type.
+_KINDS = {"communes": "commune", "associations": "association", "other": "repondant"}
 
 
 def type_label(respondent_type: str, plural: bool = False) -> str:
@@ -43,18 +39,9 @@ def type_label(respondent_type: str, plural: bool = False) -> str:
 
 
 def respondent_type(form: Form) -> str:
-    """"commune", "association" or "repondant" (any other questionnaire)."""
-    ids = set(field_index(form))
-    if ids & {"code_insee", "insee", "nom_commune"}:
-        return "commune"
-    if ids & {"siret", "nom_structure", "nom_association"}:
-        return "association"
-    tool = form.tool_id.lower()
-    if "commune" in tool:
-        return "commune"
-    if "association" in tool:
-        return "association"
-    return "repondant"
+    """"commune", "association" or "repondant" (any other questionnaire): the questionnaire's
+    `respondent_kind` in the kit."""
+    return _KINDS.get(form.respondent_kind or "", "repondant")
 
 
 @dataclass(frozen=True)
@@ -71,12 +58,14 @@ class IdentityFields:
 
 
 def identity_fields(form: Form) -> IdentityFields:
+    """The questions with the roles respondent_name and respondent_code; without a name role,
+    the first required short text of the form."""
     kind = respondent_type(form)
     index = field_index(form)
-    name = next((f for f in _NAME_FIELDS[kind] if f in index and index[f].type == "text"), None)
-    if name is None:  # the first required short text of the form
+    name = next((f.id for f in index.values() if f.role == "respondent_name" and f.type == "text"), None)
+    if name is None:
         name = next((f.id for f in index.values() if f.type == "text" and f.required), None)
-    code = next((f for f in _CODE_FIELDS[kind] if f in index), None)
+    code = next((f.id for f in index.values() if f.role == "respondent_code"), None)
     return IdentityFields(kind, name, code)
 
 

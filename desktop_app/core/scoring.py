@@ -38,6 +38,7 @@ class Criterion:
     default_weight: float
     auto: str | None
     levels: tuple[Level, ...]
+    short_label: str = ""  # a column header (kit YAML `short_label`)
 
     def level(self, value: int | None) -> Level | None:
         for lvl in self.levels:

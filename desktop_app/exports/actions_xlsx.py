@@ -157,7 +157,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     grid = actions_svc.grid(evaluation_id, actions)
     labels = actions_svc.criterion_labels(evaluation_id)
     choices = actions_svc.plan_choices(evaluation_id)
-    methods = choices.get("methodes", {})
+    methods = choices.get("methods", {})
     names = actions_svc.qpv_names(evaluation_id)
     funders = sorted({f for a in actions for f in a.amounts_by_funder}, key=lambda f: -sum(a.amounts_by_funder.get(f, 0) for a in actions))
 
@@ -286,11 +286,11 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         a = row.action
         plan = actions_svc.plan(a.id)
         plans[a.id] = plan
-        ans = plan.answers
+        ans = plan.sheet
         r += 1
         values = [row.rank.rank, a.title, a.carrier, a.pillar, qpv_label(a.qpv, names), _num(row.total), a.budget or None,
                   ", ".join(a.funders),
-                  a.years_label, ans.get("action_objectifs", ""), ans.get("action_raisons", ""), ans.get("restitution_decision", ""),
+                  a.years_label, ans.get("objectives", ""), ans.get("reasons", ""), ans.get("decision", ""),
                   len(plan.rows), "complète" if plan.status == "complete" else "en cours"]
         for c, v in enumerate(values, start=1):
             cell = put(ws, r, c, v)
@@ -314,9 +314,9 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
         for n, q in enumerate(plans[a.id].rows, start=1):
             r += 1
             crit_id = criterion_of(q)
-            values = [a.title, n, labels.get(crit_id, crit_id), q.get("question", ""), q.get("indicateurs", ""),
-                      q.get("sources", ""), ", ".join(methods.get(m, m) for m in q.get("methodes") or []), q.get("qui", ""),
-                      _date(q.get("quand_debut")), _date(q.get("quand_fin"))]
+            values = [a.title, n, labels.get(crit_id, crit_id), q.get("question", ""), q.get("indicators", ""),
+                      q.get("data_sources", ""), ", ".join(methods.get(m, m) for m in q.get("methods") or []), q.get("who", ""),
+                      _date(q.get("start")), _date(q.get("end"))]
             for c, v in enumerate(values, start=1):
                 cell = put(ws, r, c, v)
                 if c in (9, 10):

@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from desktop_app.core.answer_text import display_value
 from desktop_app.core.french import drop_nested_parentheses, format_quantity, looks_like_year_range, plural
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.exports import charts
 from desktop_app.kit.forms import compile_tool, field_index
 
-WORKSHOP_TOOLS = ("guide-partenaires", "guide-associations", "guide-conseils-citoyens", "groupe-travail")
+# the kit's workshop guides are found by role (`Kit.tools_with_role`), never by id
+WORKSHOP_ROLES = ("workshop_guide", "working_group")
 
 
 def mask(text: str) -> str:
@@ -89,10 +89,10 @@ def actions_data(ctx) -> ActionsData | None:
     service = ctx.area("actions")
     if service is not None:
         return _actions_from_service(ctx, service)
-    if "choix-actions" not in ctx.kit.tools:
+    tool = ctx.kit.tool_for_role("action_scoring")
+    if tool is None:
         return None
-    tool = ctx.kit.tool("choix-actions")
-    responses = ctx.responses_of("choix-actions")
+    responses = ctx.responses_of(tool.id)
     if not responses:
         return None
     best = sum(c.weight * max(lv.value for lv in c.levels) for c in tool.criteria)
@@ -251,15 +251,13 @@ def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str,
 
 
 def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:
-    """(title, sheet answers, plan rows) of every chosen action, read from its method sheet
-    (`methode-actions`, subject "action") without creating anything."""
-    sheets = {r.subject_id: r for r in ctx.responses_of("methode-actions") if r.subject_type == "action"}
+    """(title, sheet, plan rows) of every chosen action, read from its method sheet without
+    creating anything (the application's keys, `core.action_plan`)."""
+    service = ctx.area("actions")
     out = []
     for r in chosen:
-        sheet = sheets.get(r.action.id)
-        answers = dict(sheet.answers) if sheet else {}
-        rows = [row for row in answers.get("plan") or [] if isinstance(row, dict)]
-        out.append((r.action.title, answers, rows))
+        plan = service.existing_plan(r.action.id) if service is not None else None
+        out.append((r.action.title, dict(plan.sheet) if plan else {}, [dict(row) for row in plan.rows] if plan else []))
     return out
 
 
@@ -303,63 +301,15 @@ def fieldwork_data(ctx) -> FieldworkData:
 
 
 def _fieldwork_data(ctx) -> FieldworkData:
+    """Workshops, immersions and testimonies, read through the fieldwork service (nothing
+    without it)."""
     service = ctx.area("fieldwork")
-    if service is not None:
-        return _fieldwork_from_service(ctx, service)
-    data = FieldworkData()
-    kit = ctx.kit
-    for tool_id in WORKSHOP_TOOLS:
-        if tool_id not in kit.tools or tool_id not in ctx.scope:
-            continue
-        tool = kit.tool(tool_id)
-        for r in ctx.responses_of(tool_id):
-            a = r.answers
-            forces = lines_of(mask(a.get("forces") or "")) + lines_of(mask(a.get("s2_forces") or ""))
-            faiblesses = lines_of(mask(a.get("faiblesses") or "")) + lines_of(mask(a.get("s2_faiblesses") or ""))
-            precos = lines_of(mask(a.get("preconisations") or "")) + [mask(x) for x in _repeat_lines(a.get("s3_preconisations"), "s3_preco_intitule")]
-            if not (forces or faiblesses or precos):
-                continue
-            name = tool.short_title or tool.title
-            data.workshops.append(Swot(f"{name} — {r.label}" if r.label else name, _date(a.get("date")), tuple(forces), tuple(faiblesses), tuple(precos)))
-    if "fiche-immersion" in kit.tools and "fiche-immersion" in ctx.scope:
-        form = compile_tool(kit, "fiche-immersion")
-        fields = field_index(form)
-        for r in ctx.responses_of("fiche-immersion"):
-            a = r.answers
-            title = a.get("structure_visitee") or r.label or "Immersion"
-            sub = " — ".join(
-                x for x in (_date(a.get("date_immersion")), display_value(fields["theme"], a.get("theme")) if "theme" in fields else "") if x
-            )
-            swot = Swot(
-                f"Immersion : {title}", sub, tuple(lines_of(mask(a.get("points_forts") or ""))),
-                tuple(lines_of(mask(a.get("difficultes") or ""))), tuple(lines_of(mask(a.get("preconisations") or ""))),
-                tuple(lines_of(mask(a.get("enseignements") or ""))),
-            )
-            if swot.forces or swot.faiblesses or swot.preconisations or swot.lessons:
-                data.immersions.append(swot)
-    if "fiche-temoignage" in kit.tools and "fiche-temoignage" in ctx.scope:
-        form = compile_tool(kit, "fiche-temoignage")
-        fields = field_index(form)
-        for r in ctx.responses_of("fiche-temoignage"):
-            a = r.answers
-            text = str(a.get("texte_temoignage") or "").strip()
-            if not text:
-                continue
-            if a.get("consentement_utilisation") is not True:
-                data.excluded += 1
-                continue
-            who = [a.get("code_pseudonyme") or ""]
-            if a.get("profil"):
-                who.append(display_value(fields["profil"], a.get("profil")).lower())
-            if a.get("tranche_age") and a.get("tranche_age") != "non_precise":
-                who.append(display_value(fields["tranche_age"], a.get("tranche_age")).lower())
-            if a.get("qpv"):
-                who.append(str(a.get("qpv")))
-            data.verbatims.append((mask(text), ", ".join(x for x in who if x)))
-    return data
+    if service is None:
+        return FieldworkData()
+    return _fieldwork_from_service(ctx, service)
 
 
-_SWOT = {"force": "forces", "faiblesse": "faiblesses", "preconisation": "preconisations", "enseignement": "lessons"}
+SWOT_CATEGORIES = ("force", "faiblesse", "preconisation", "enseignement")  # excerpt categories, in Swot order
 
 
 def _fieldwork_from_service(ctx, service) -> FieldworkData:
@@ -379,7 +329,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
         subtitles[w.id] = " — ".join(b for b in bits if b)
     for e in excerpts:
         if e.kind in ("workshop", "immersion"):
-            key = _SWOT.get(e.category)
+            key = e.category if e.category in SWOT_CATEGORIES else None
             if e.category == "verbatim":
                 for line in lines_of(mask(e.text)):
                     data.verbatims.append((line, drop_nested_parentheses(e.source)))
@@ -387,7 +337,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
             if key is None:
                 continue
             if e.record_id not in blocks:
-                blocks[e.record_id] = {"kind": e.kind, "title": e.source, "forces": [], "faiblesses": [], "preconisations": [], "lessons": []}
+                blocks[e.record_id] = {"kind": e.kind, "title": e.source, **{c: [] for c in SWOT_CATEGORIES}}
                 order.append(e.record_id)
             blocks[e.record_id][key] += lines_of(mask(e.text))
         elif e.category == "temoignage":
@@ -396,7 +346,7 @@ def _fieldwork_from_service(ctx, service) -> FieldworkData:
         b = blocks[rid]
         swot = Swot(
             b["title"] if b["kind"] == "workshop" else f"Immersion : {b['title'].removeprefix('Immersion — ')}",
-            subtitles.get(rid, ""), tuple(b["forces"]), tuple(b["faiblesses"]), tuple(b["preconisations"]), tuple(b["lessons"]),
+            subtitles.get(rid, ""), *(tuple(b[c]) for c in SWOT_CATEGORIES),
         )
         (data.workshops if b["kind"] == "workshop" else data.immersions).append(swot)
     return data
@@ -532,38 +482,29 @@ class CommitmentsData:
 
 
 def commitments_data(ctx) -> CommitmentsData | None:
-    items: list[dict] = []
-    notes: list[tuple[str, str]] = []
+    """The commitments (the fieldwork service's table) and the tracker's own answers: every
+    long text outside the list, with its question as title."""
     service = ctx.area("fieldwork")
-    if service is not None:
-        items = [
-            {"numero": c.number, "intitule": c.title, "pilote": c.pilot, "statut": c.status, "preuves": c.evidence,
-             "commentaire": c.comment}
-            for c in service.commitments(ctx.evaluation_id)
-        ]
-    for r in ctx.responses_of("suivi-engagements"):
-        if service is None:
-            for item in r.answers.get("engagements") or []:
-                if isinstance(item, dict) and (item.get("intitule") or item.get("numero")):
-                    items.append(item)
-        for key, title in (("enseignements", "Ce que montre le suivi"), ("partenaires_a_mobiliser", "Partenaires dont la mobilisation a manqué"), ("suites", "Propositions pour le prochain contrat")):
-            if r.answers.get(key):
-                notes.append((title, str(r.answers[key])))
+    if service is None:
+        return None
+    items = list(service.commitments(ctx.evaluation_id))
+    notes: list[tuple[str, str]] = []
+    tracker = ctx.kit.tool_id_for_role("commitments")
+    if tracker is not None:
+        fields = [f for p in compile_tool(ctx.kit, tracker).pages for f in p.fields if f.type == "long_text"]
+        for r in ctx.responses_of(tracker):
+            notes += [(f.label, str(r.answers[f.id])) for f in fields if r.answers.get(f.id)]
     if not items:
         return None
     counts = {k: 0 for k in STATUS}
     rows = []
-    for it in items:
-        status = it.get("statut") or ""
+    for c in items:
+        status = c.status or ""
         if status in counts:
             counts[status] += 1
-        proof = " — ".join(x for x in (str(it.get("preuves") or ""), str(it.get("commentaire") or "")) if x)
-        rows.append([str(it.get("numero") or ""), str(it.get("intitule") or ""), str(it.get("pilote") or ""), STATUS.get(status, ("—", ""))[0], proof])
-    total = len(items)
-    done = counts["realise"] + counts["en_cours"]
-    intro = f"{total} engagement(s) suivi(s) : {counts['realise']} réalisé(s), {counts['en_cours']} en cours, {counts['non_engage']} non engagé(s), {counts['abandonne']} abandonné(s) — soit {round(100 * done / total)} % réalisés ou en cours."
-    if service is not None:
-        intro = service.commitment_summary(ctx.evaluation_id).text()
+        proof = " — ".join(x for x in (c.evidence or "", c.comment or "") if x)
+        rows.append([c.number or "", c.title or "", c.pilot or "", STATUS.get(status, ("—", ""))[0], proof])
+    intro = service.commitment_summary(ctx.evaluation_id).text()
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
     from desktop_app.exports.pdf_charts import CHART_LOCK
 

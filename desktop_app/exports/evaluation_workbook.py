@@ -43,7 +43,7 @@ def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any 
             ws = wb.create_sheet(sheet_name(tool.short_title or tool.title, used))
             sheets.tool_sheet(ws, ctx, tool, footer)
             entries.append((ws.title, (f"Outil {tool.number} — " if tool.number else "") + tool.title, sheets.kind_label(tool.kind)))
-            if tool_id == "referentiel":
+            if tool.role == "referential":
                 ws = wb.create_sheet(sheet_name("Matrice du référentiel", used))
                 sheets.matrix_sheet(ws, ctx, footer)
                 entries.append((ws.title, "Matrice des appréciations du référentiel", "Vue d'ensemble colorée"))

@@ -338,9 +338,10 @@ def letter_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
 ACROSS_MAX = 6  # up to this many responses side by side; more: one block per response
 
 
-def _consented(tool_id: str, answers: dict) -> bool:
-    """Testimonies appear only with the person's consent to their use."""
-    return tool_id != "fiche-temoignage" or answers.get("consentement_utilisation") is True
+def _consented(pages, answers: dict) -> bool:
+    """A record whose tool has a consent field (`consent: true`: testimonies) appears only with
+    the person's consent to its use."""
+    return all(answers.get(f.id) is True for p in pages for f in p.fields if f.consent)
 
 
 def sections_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
@@ -387,7 +388,7 @@ def _across(ws: WriteOnlyWorksheet, ctx, tool, pages, responses, footer: str) ->
             colors = {}
             number_format = _format(f)
             for i, r in enumerate(responses):
-                if not _consented(tool.id, r.answers):
+                if not _consented(pages, r.answers):
                     values.append("(non repris : pas d'accord d'utilisation)" if f.sensitive else "")
                     continue
                 value, color = _answer_cell(tool.id, f, r.answers)
@@ -415,7 +416,7 @@ def _stacked(ws: WriteOnlyWorksheet, ctx, tool, form, pages, responses, footer: 
         w.header(["N°", "Question", "Réponse"] + [""] * (answer_cols - 1), freeze_col=3)
         if answer_cols > 1:
             w.merge(w.row, 3, w.row, last)
-        consent = _consented(tool.id, answers)
+        consent = _consented(pages, answers)
         for s, page in enumerate(pages, start=1):
             answerable = [f for f in page.fields if f.answerable]
             if not answerable:

@@ -178,7 +178,7 @@ def export_fieldwork(
                 continue
             cell = format_answer(f, value)
             cell = mask(cell) if isinstance(cell, str) else str(cell)
-            rows.append([w.title, _iso_to_date(w.date), page.title, f.label, _category(f.id), cell])
+            rows.append([w.title, _iso_to_date(w.date), page.title, f.label, _category(f), cell])
     table(
         ws,
         ["Atelier", "Date", "Étape", "Question", "Rubrique", "Réponse"],
@@ -190,7 +190,7 @@ def export_fieldwork(
 
     report(3, steps, "Immersions…")
     ws = wb.create_sheet("Immersions")
-    form = fw.form(evaluation_id, "fiche-immersion")
+    form = fw.immersion_form(evaluation_id)
     fields = [f for p in form.pages for f in p.fields if f.answerable]
     rows = []
     counts = fw.attachment_counts(evaluation_id)
@@ -219,6 +219,7 @@ def export_fieldwork(
 
     report(4, steps, "Témoignages et contributions (avec accord d'utilisation)…")
     testimonies = fw.testimonies(evaluation_id)
+    tf = fw.testimony_fields(evaluation_id) if testimonies else {}  # field role -> the kit's field id
     for kind, title in (("testimony", "Témoignages"), ("contribution", "Contributions")):
         ws = wb.create_sheet(title)
         rows = []
@@ -234,20 +235,20 @@ def export_fieldwork(
                 row.append(_contribution_type(t.contribution_type))
             row += [
                 t.profile_label,
-                labels.ages.get(answers.get("tranche_age"), answers.get("tranche_age")),
+                labels.ages.get(answers.get(tf["age_group"]), answers.get(tf["age_group"])),
                 t.qpv,
                 t.theme_label,
                 groups.get(t.series_id, ""),
                 _iso_to_date(t.date),
-                labels.supports.get(answers.get("support"), answers.get("support")),
+                labels.supports.get(answers.get(tf["medium"]), answers.get(tf["medium"])),
             ]
             if kind == "contribution":
                 row += [
-                    answers.get("action_concernee"),
-                    mask(str(answers.get("description_ressource") or "")) or None,
+                    answers.get(tf["related_action"]),
+                    mask(str(answers.get(tf["resource_description"]) or "")) or None,
                 ]
             row += [
-                mask(str(answers.get("texte_temoignage") or "")),
+                mask(str(answers.get(tf["testimony_text"]) or "")),
                 "Oui" if t.consent_broadcast else "Non",
                 t.retention_date,
             ]
@@ -303,10 +304,10 @@ def _contribution_type(value: str) -> str:
     return CONTRIBUTION_TYPES.get(value, value)
 
 
-def _category(field_id: str) -> str:
+def _category(field: FormField) -> str:
     from desktop_app.core.fieldwork_synthesis import CATEGORY_LABELS
 
-    return CATEGORY_LABELS.get(category_of(field_id), "")
+    return CATEGORY_LABELS.get(category_of(field), "")
 
 
 def _answered(form: Form, answers: dict) -> list[tuple[Any, FormField, Any]]:

@@ -67,6 +67,8 @@ def councils(ctx) -> list:
         out.append(st.P("Conseils non évalués : " + ", ".join(f"{c.name} ({c.code})" for c in missing) + ".", "small"))
 
     kit = ctx.kit
+    # the council tools this chapter shows, in the order their YAML gives (`report`)
+    council_tools = [t for t in kit.tools_in_report_section("conseils") if t.role == "council_tool"]
     for c in started:
         out += st.h2(f"{c.title} ({c.code})", f"conseil-{c.qpv_id}")
         if c.gaps:
@@ -74,47 +76,59 @@ def councils(ctx) -> list:
             if c.gaps.important:
                 out.append(st.callout("Écarts importants relevés", list(c.gaps.important), color=st.colors.HexColor("#fdecea"), border=st.colors.HexColor("#e53935")))
                 out.append(Spacer(1, 6))
-        if c.responses.get("cc-autoevaluation"):
-            rows_data = [r for r in syn.council_rows(ctx.evaluation_id, c.qpv_id, "cc-autoevaluation") if r.answered]
-            if rows_data:
-                out += st.h3("La loi et son application")
-                rows = []
-                for r in rows_data:
-                    gap = r.cell("ecart")
-                    rows.append(
-                        [
-                            st.cell(f"{r.label}"),
-                            st.cell(r.cell("prevu").text if r.cell("prevu") else ""),
-                            st.cell(r.cell("observe").text if r.cell("observe") else ""),
-                            st.chip(gap.color if gap else None, gap.text if gap and gap.text else "—", width=0.13 * st.WIDTH - 9),
-                            st.cell(r.cell("commentaire").text if r.cell("commentaire") else ""),
-                        ]
-                    )
-                out.append(st.table(["Obligation", "Prévu", "Observé", "Écart", "Commentaire"], rows, [0.29, 0.08, 0.28, 0.13, 0.22]))
-        if c.responses.get("cc-portrait-robot"):
-            rows_data = [r for r in syn.council_rows(ctx.evaluation_id, c.qpv_id, "cc-portrait-robot") if r.answered]
-            if rows_data:
-                out += st.h3("Portrait-robot : de l’arrêté initial à aujourd’hui")
-                rows = [
-                    [
-                        st.cell(r.label),
-                        st.cell(r.cell("arrete").text if r.cell("arrete") else ""),
-                        st.cell(r.cell("observe").text if r.cell("observe") else ""),
-                        st.cell(" — ".join(x for x in ((r.cell("ecart").text if r.cell("ecart") else ""), (r.cell("commentaire").text if r.cell("commentaire") else "")) if x)),
-                    ]
-                    for r in rows_data
-                ]
-                out.append(st.table(["Élément", "Selon l’arrêté", "Observé aujourd’hui", "Écart, explications"], rows, [0.3, 0.2, 0.22, 0.28]))
-        qr = c.responses.get("cc-questions")
-        if qr and qr.answers and "cc-questions" in kit.tools:
-            form = compile_tool(kit, "cc-questions")
-            out += st.h3("Questions évaluatives")
-            for page in form.pages:
-                answered = [(f, qr.answers.get(f.id)) for f in page.fields if qr.answers.get(f.id)]
-                if not answered:
-                    continue
-                pairs = [[st.P(f.label, "small"), st.P(str(value), "quote")] for f, value in answered]
-                out.append(KeepTogether([st.P(page.title, "cell_bold"), *pairs[0]]))
-                out += [KeepTogether(p) for p in pairs[1:]]
-                out.append(Spacer(1, 4))
+        for tool in council_tools:
+            response = c.responses.get(tool.id)
+            if not response:
+                continue
+            if tool.kind == "checklist":
+                out += _checklist_block(syn, ctx, c, tool)
+            elif response.answers:
+                out += _answers_block(compile_tool(kit, tool.id), tool, response.answers)
+    return out
+
+
+# relative widths of a checklist's columns in the PDF, by type (the item's label: 3)
+_COLUMN_WEIGHTS = {"long_text": 2.0, "text": 1.6, "gap": 1.3}
+
+
+def _title(tool) -> str:
+    return tool.tab_title or tool.short_title or tool.title
+
+
+def _checklist_block(syn, ctx, council, tool) -> list:
+    """A checklist tool (self-assessment grid, portrait-robot): its answered rows, one column per
+    column of the tool; the gap column (`role: gap`) as a coloured chip."""
+    rows_data = [r for r in syn.council_rows(ctx.evaluation_id, council.qpv_id, tool.id) if r.answered]
+    if not rows_data:
+        return []
+    weights = [3.0] + [_COLUMN_WEIGHTS.get("gap" if col.role == "gap" else col.type, 1.0) for col in tool.columns]
+    total = sum(weights)
+    widths = [w / total for w in weights]
+    rows = []
+    for r in rows_data:
+        row = [st.cell(r.label)]
+        for col, width in zip(tool.columns, widths[1:], strict=True):
+            cell = r.cell(col.id)
+            if col.role == "gap":
+                row.append(st.chip(cell.color if cell else None, cell.text if cell and cell.text else "—", width=width * st.WIDTH - 9))
+            else:
+                row.append(st.cell(cell.text if cell else ""))
+        rows.append(row)
+    out: list = st.h3(_title(tool))
+    headers = [tool.item_header or "Élément", *(col.short_label or col.label for col in tool.columns)]
+    out.append(st.table(headers, rows, widths))
+    return out
+
+
+def _answers_block(form, tool, answers: dict) -> list:
+    """A question tool (evaluative questions): each answered question with its answer."""
+    out: list = st.h3(_title(tool))
+    for page in form.pages:
+        answered = [(f, answers.get(f.id)) for f in page.fields if answers.get(f.id)]
+        if not answered:
+            continue
+        pairs = [[st.P(f.label, "small"), st.P(str(value), "quote")] for f, value in answered]
+        out.append(KeepTogether([st.P(page.title, "cell_bold"), *pairs[0]]))
+        out += [KeepTogether(p) for p in pairs[1:]]
+        out.append(Spacer(1, 4))
     return out

@@ -15,7 +15,10 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, Table
 from desktop_app.core.french import join_ideas, plural
 from desktop_app.exports import pdf_style as st
 
-QUESTIONNAIRES = ("questionnaire-communes", "questionnaire-associations")
+
+def report_tools(ctx, section: str, role: str) -> list:
+    """The kit's tools with this role that its YAML places in this report section, in order."""
+    return [t for t in ctx.kit.tools_in_report_section(section) if t.role == role]
 
 
 # --------------------------------------------------------------------------- actions
@@ -42,37 +45,36 @@ def actions(ctx) -> list:
 
 
 def _plans(ctx, plans, findings=()) -> list:
-    """Each chosen action: why it was chosen, its evaluative questions and how they are answered."""
-    from desktop_app.core.answer_text import display_value
+    """Each chosen action: why it was chosen, its evaluative questions and how they are answered
+    (rows and sheet with the application's keys, `core.action_plan`)."""
     from desktop_app.core.identifiers import format_date_fr
-    from desktop_app.kit.forms import compile_tool, field_index
 
-    if "methode-actions" not in ctx.kit.tools:
+    service = ctx.area("actions")
+    if service is None:
         return []
-    fields = field_index(compile_tool(ctx.kit, "methode-actions"))
-    plan_field = fields.get("plan")
-    children = {c.id: c for c in plan_field.children} if plan_field else {}
+    choices = service.plan_choices(ctx.evaluation_id)
+    crit_labels, method_labels = choices.get("criterion", {}), choices.get("methods", {})
     out: list = st.h2("Les questions évaluatives et la méthode des actions retenues", "actions-methode")
     for n, (title, answers, rows) in enumerate(plans, start=1):
         block: list = [st.P(f"{n}. {title}", "h3")]
-        for key, label in (("action_porteur", "Porteur"), ("action_objectifs", "Objectifs"), ("action_raisons", "Pourquoi cette action"),
-                           ("restitution_decision", "Décision à éclairer")):
+        for key, label in (("carrier", "Porteur"), ("objectives", "Objectifs"), ("reasons", "Pourquoi cette action"),
+                           ("decision", "Décision à éclairer")):
             if answers.get(key):
                 block.append(st.M(f"<b>{st.para_text(label)}{st.NBSP}:</b> {st.para_text(str(answers[key]))}", "body"))
         block = [KeepTogether(block)]  # the action's title stays with its presentation
         if rows:
             table_rows = []
             for r in rows:
-                when = " – ".join(format_date_fr(r[k]) for k in ("quand_debut", "quand_fin") if r.get(k))
-                methods = _methods_text(children.get("methodes"), r.get("methodes"), str(r.get("sources") or ""))
-                crit = display_value(children["critere"], r.get("critere")) if "critere" in children and r.get("critere") else ""
+                when = " – ".join(format_date_fr(r[k]) for k in ("start", "end") if r.get(k))
+                methods = _methods_text(method_labels, r.get("methods"), str(r.get("data_sources") or ""))
+                crit = crit_labels.get(r["criterion"], str(r["criterion"])) if r.get("criterion") else ""
                 table_rows.append(
                     [
                         st.cell(str(r.get("question") or "")),
                         st.cell(crit),
-                        st.cell(str(r.get("indicateurs") or "")),
-                        st.cell("\n".join(x for x in (str(r.get("sources") or ""), methods) if x)),
-                        st.cell(" — ".join(x for x in (str(r.get("qui") or ""), when) if x)),
+                        st.cell(str(r.get("indicators") or "")),
+                        st.cell("\n".join(x for x in (str(r.get("data_sources") or ""), methods) if x)),
+                        st.cell(" — ".join(x for x in (str(r.get("who") or ""), when) if x)),
                     ]
                 )
             block.append(
@@ -95,19 +97,18 @@ def _findings_block(found) -> list:
     return [title, st.callout("Constats recueillis", lines, color=st.colors.HexColor("#f3f0f8"), border=st.colors.HexColor("#8e6cb5"))]
 
 
-def _methods_text(field, value, sources: str) -> str:
+def _methods_text(method_labels: dict, value, sources: str) -> str:
     """The methods ticked for a question, each said once: those the sources already name
     ("entretiens avec les formatrices" names "Entretiens") are not repeated."""
     from desktop_app.core.french import fold
 
-    if field is None or not value:
+    if not value:
         return ""
     values = value if isinstance(value, (list, tuple)) else [value]
     said = fold(sources)
     labels = []
     for v in values:
-        opt = field.option(v)
-        label = opt.label if opt else str(v)
+        label = method_labels.get(v, str(v))
         if fold(label) not in said and label not in labels:
             labels.append(label)
     return ("Méthodes : " + ", ".join(labels)) if labels else ""
@@ -186,8 +187,9 @@ def questionnaires(ctx) -> list:
     from desktop_app.exports.area_sources import questionnaire_data
 
     out: list = []
-    for tool_id in QUESTIONNAIRES:
-        if tool_id not in ctx.scope or tool_id not in ctx.kit.tools:
+    for tool in report_tools(ctx, "questionnaires", "questionnaire"):
+        tool_id = tool.id
+        if tool_id not in ctx.scope:
             continue
         data = questionnaire_data(ctx, tool_id)
         tool = ctx.kit.tool(tool_id)

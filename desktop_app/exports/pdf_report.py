@@ -3,8 +3,9 @@ section, page numbers and running headers, embedded fonts.
 
 The report is a list of `Section`s. Each section's content is produced by a function reading
 the evaluation through the services — those of other feature areas only if they exist (a
-section whose area has not landed, or that has nothing recorded, says so in one line). A
-section whose kit tools are all out of the evaluation's scope is left out.
+section whose area has not landed, or that has nothing recorded, says so in one line). A kit
+tool names the section it is shown in (`report: {section, order}` in its YAML); a section whose
+kit tools are all out of the evaluation's scope is left out.
 
     build_report(services, evaluation_id, "synthese.pdf", progress)
 """
@@ -93,10 +94,12 @@ class Section:
     key: str
     title: str
     build: SectionBuilder
-    tools: tuple[str, ...] = ()  # the section is left out when none of these is in scope
+    # The section shows the kit tools whose YAML names it (`report.section`); it is left out
+    # when none of them is in the evaluation's scope. False: always shown (cover pages, annexes).
+    from_kit: bool = False
 
-    def applies(self, scope: list[str]) -> bool:
-        return not self.tools or any(t in scope for t in self.tools)
+    def applies(self, kit, scope: list[str]) -> bool:
+        return not self.from_kit or any(t.id in scope for t in kit.tools_in_report_section(self.key))
 
 
 def default_sections() -> list[Section]:
@@ -107,18 +110,13 @@ def default_sections() -> list[Section]:
     return [
         Section("essentiel", "L’essentiel", sy.essentials),
         Section("cadre", "Le cadre et le calendrier de l’évaluation", sy.frame),
-        Section("actions", "Les actions structurantes évaluées", fw.actions, ("choix-actions", "questions-actions", "methode-actions")),
-        Section(
-            "terrain",
-            "Ce qu’ont apporté les ateliers et le terrain",
-            fw.fieldwork,
-            ("guide-partenaires", "guide-associations", "guide-conseils-citoyens", "groupe-travail", "fiche-immersion", "fiche-temoignage"),
-        ),
-        Section("questionnaires", "Les résultats des questionnaires", fw.questionnaires, ("questionnaire-communes", "questionnaire-associations")),
-        Section("referentiel", "Le référentiel évaluatif", sy.referentiel, ("referentiel",)),
-        Section("conseils", "Les conseils citoyens", cc.councils, ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")),
-        Section("maturite", "Discriminations et égalité femmes-hommes : la maturité des politiques locales", sy.maturity, ("maturite-lcd", "maturite-efh")),
-        Section("engagements", "L’avancement des engagements", fw.commitments, ("suivi-engagements",)),
+        Section("actions", "Les actions structurantes évaluées", fw.actions, True),
+        Section("terrain", "Ce qu’ont apporté les ateliers et le terrain", fw.fieldwork, True),
+        Section("questionnaires", "Les résultats des questionnaires", fw.questionnaires, True),
+        Section("referentiel", "Le référentiel évaluatif", sy.referentiel, True),
+        Section("conseils", "Les conseils citoyens", cc.councils, True),
+        Section("maturite", "Discriminations et égalité femmes-hommes : la maturité des politiques locales", sy.maturity, True),
+        Section("engagements", "L’avancement des engagements", fw.commitments, True),
         Section("annexes", "Annexes", sy.annexes),
     ]
 
@@ -327,7 +325,7 @@ def build_report(
     """Write the PDF summary to `out` (atomically). Returns {"pages", "sections"}."""
     progress = as_progress(progress)
     ctx = ReportContext(services, evaluation_id, today or dt.date.today(), progress)
-    chosen = [s for s in (sections or default_sections()) if s.applies(ctx.scope)]
+    chosen = [s for s in (sections or default_sections()) if s.applies(ctx.kit, ctx.scope)]
     total = len(chosen) + 6  # sections, then the layout passes
     ctx.total = total
     progress.report(0, total, "Préparation du rapport…")

@@ -52,17 +52,17 @@ def essentials(ctx) -> list:
         (str(len(t.get("commune", []))), "communes"),
         (str(len(t.get("partner", []))), "partenaires associés"),
     ]
-    if "referentiel" in ctx.scope:
+    if _referential_in_scope(ctx):
         m = _syn(ctx).matrix(ctx.evaluation_id)
         figures.append((f"{m.filled}/{m.total}", "indicateurs du référentiel renseignés"))
     out += [Spacer(1, 6), st.figures(figures), Spacer(1, 10)]
     second = []
     councils = [c for c in _syn(ctx).councils(ctx.evaluation_id) if c.started] if any(
-        x in ctx.scope for x in ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
+        x in ctx.scope for x in ctx.kit.tool_ids_with_role("council_tool")
     ) else []
     if councils:
         second.append((str(len(councils)), "conseils citoyens évalués"))
-    for tool_id, name in (("maturite-lcd", "maturité lutte contre les discriminations"), ("maturite-efh", "maturité égalité femmes-hommes")):
+    for tool_id, name in ((t.id, _maturity_name(t)) for t in _maturity_scales(ctx)):
         if tool_id in ctx.scope:
             r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
             if r.assessed:
@@ -70,7 +70,7 @@ def essentials(ctx) -> list:
     if second:
         out += [st.figures(second), Spacer(1, 12)]
 
-    if "referentiel" in ctx.scope:
+    if _referential_in_scope(ctx):
         m = _syn(ctx).matrix(ctx.evaluation_id)
         rows = []
         for q in m.questions:
@@ -94,11 +94,11 @@ def essentials(ctx) -> list:
                 )
             )
     recos = []  # (recommendation, where it comes from)
-    for tool_id in ("maturite-lcd", "maturite-efh"):
+    for tool_id in (t.id for t in _maturity_scales(ctx)):
         if tool_id in ctx.scope:
             r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
             recos += [(f.text, f"{r.short_title}, domaine « {f.domain} »") for f in r.recommendations[:2]]
-    if "referentiel" in ctx.scope:
+    if _referential_in_scope(ctx):
         recos += _referentiel_recommendations(_syn(ctx).matrix(ctx.evaluation_id))
     recos += _voted_recommendations(ctx)
     if recos:
@@ -301,10 +301,26 @@ def _question_summary(q, scale) -> str:
     return how + f" {n} de ses {plural(len(cells), 'indicateur')} {'sont appréciés' if n > 1 else 'est apprécié'} — " + ", ".join(parts) + "."
 
 
+def _referential_in_scope(ctx) -> bool:
+    ref = ctx.kit.tool_id_for_role("referential")
+    return ref is not None and ref in ctx.scope
+
+
+def _maturity_scales(ctx) -> list:
+    """The kit's maturity scales, in the order their YAML gives in the report."""
+    return [t for t in ctx.kit.tools_in_report_section("maturite") if t.role == "maturity_scale"]
+
+
+def _maturity_name(tool) -> str:
+    """"maturité lutte contre les discriminations", from "Échelle de maturité : lutte contre…"."""
+    _head, sep, tail = tool.title.partition(" : ")
+    return f"maturité {tail}" if sep else (tool.short_title or tool.title)
+
+
 def referentiel(ctx) -> list:
     syn = _syn(ctx)
     m = syn.matrix(ctx.evaluation_id)
-    tool = ctx.kit.tool("referentiel")
+    tool = ctx.kit.tool_for_role("referential")
     links = syn.evidence(ctx.evaluation_id)
     by_ind: dict[str, list] = {}
     for link in links:
@@ -435,7 +451,7 @@ def maturity(ctx) -> list:
         )
     ]
     results = []
-    for tool_id in ("maturite-lcd", "maturite-efh"):
+    for tool_id in (t.id for t in _maturity_scales(ctx)):
         if tool_id in ctx.scope:
             r = syn.maturity(ctx.evaluation_id, tool_id)
             results.append(r)
@@ -471,7 +487,7 @@ GLOSSARY = [
 def annexes(ctx) -> list:
     syn = _syn(ctx)
     out: list = []
-    if "referentiel" in ctx.scope:
+    if _referential_in_scope(ctx):
         links = syn.evidence(ctx.evaluation_id)
         out += st.h2("A. Les preuves rassemblées pour le référentiel", "annexe-preuves")
         if links:
@@ -495,8 +511,9 @@ def annexes(ctx) -> list:
                 "small",
             )
         )
-    if any(t in ctx.scope for t in ("maturite-lcd", "maturite-efh")):
-        tool = ctx.kit.tool("maturite-lcd" if "maturite-lcd" in ctx.kit.tools else "maturite-efh")
+    scales = [t for t in _maturity_scales(ctx) if t.id in ctx.scope]
+    if scales:
+        tool = scales[0]
         out += st.h2("C. Les niveaux des échelles de maturité", "annexe-maturite")
         out.append(st.table(["Niveau", "Nom"], [[c.value, c.label] for c in tool.levels], [0.15, 0.85]))
     out += st.h2("D. Données personnelles", "annexe-rgpd")

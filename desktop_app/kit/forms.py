@@ -99,6 +99,8 @@ class FormField:
     sensitive: bool = False
     personal: bool = False
     consent: bool = False
+    role: str | None = None  # the field's role in the kit (`Question.role`)
+    excerpt: str | None = None  # fieldwork notes: the synthesis category (`Question.excerpt`)
     children: tuple[FormField, ...] = ()
     item_label: str | None = None
 
@@ -138,6 +140,7 @@ class Form:
     purpose: str
     how_to: str
     pages: tuple[Page, ...]
+    respondent_kind: str | None = None  # questionnaires: communes, associations or other
 
     @property
     def kind_label(self) -> str:
@@ -228,6 +231,7 @@ def _compile(kit: Kit, tool: Tool) -> Form:
         purpose=tool.purpose,
         how_to=tool.how_to,
         pages=tuple(pages),
+        respondent_kind=tool.respondent_kind,
     )
 
 
@@ -267,6 +271,8 @@ def _question_field(kit: Kit, tool: Tool, q: Question) -> FormField:
         sensitive=q.sensitive,
         personal=q.personal,
         consent=q.consent,
+        role=q.role,
+        excerpt=q.excerpt,
         children=tuple(_question_field(kit, tool, c) for c in q.questions or ()),
         item_label=q.item_label,
     )

@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from desktop_app.kit import expressions
 from desktop_app.kit.schema import (
+    SINGLE_ROLES,
     Checklist,
     ChoiceList,
     FormTool,
@@ -86,6 +87,51 @@ class Kit:
 
     def tools_for_step(self, step: str) -> list[Tool]:
         return [t for t in self.tools.values() if t.step == step]
+
+    # -- roles: what a tool is for, declared in its YAML ----------------------------------------
+    def tools_with_role(self, *roles: str) -> list[Tool]:
+        """The kit's tools having one of these roles, in the order of `kit.yaml`."""
+        return [t for t in self.tools.values() if t.role in roles]
+
+    def tool_ids_with_role(self, *roles: str) -> tuple[str, ...]:
+        return tuple(t.id for t in self.tools_with_role(*roles))
+
+    def tool_for_role(self, role: str) -> Tool | None:
+        """The one tool with this role (roles of SINGLE_ROLES), None when the kit has none."""
+        found = self.tools_with_role(role)
+        return found[0] if found else None
+
+    def tool_id_for_role(self, role: str) -> str | None:
+        tool = self.tool_for_role(role)
+        return tool.id if tool is not None else None
+
+    def role_of(self, tool_id: str) -> str | None:
+        tool = self.tools.get(tool_id)
+        return tool.role if tool is not None else None
+
+    def tools_in_report_section(self, section: str) -> list[Tool]:
+        """The tools whose YAML places them in this report section, in their declared order."""
+        order = {tid: i for i, tid in enumerate(self.tools)}
+        found = [t for t in self.tools.values() if t.report is not None and t.report.section == section]
+        return sorted(found, key=lambda t: (t.report.order, order[t.id]))
+
+    def field_for_role(self, tool_id: str, role: str) -> str | None:
+        """The id of the field of a tool with this role (`role:`, or `consent: true` for the
+        role "consent"), None when the tool or the field is missing."""
+        tool = self.tools.get(tool_id)
+        if tool is None:
+            return None
+        for _path, q in iter_questions(_tool_sections(tool)):
+            if q.role == role or (role == "consent" and q.consent):
+                return q.id
+        return None
+
+    def fields_flagged(self, tool_id: str, flag: str) -> tuple[str, ...]:
+        """The ids of a tool's fields with a flag set (`personal`, `sensitive`, `consent`)."""
+        tool = self.tools.get(tool_id)
+        if tool is None:
+            return ()
+        return tuple(q.id for _p, q in iter_questions(_tool_sections(tool)) if getattr(q, flag))
 
     def choice_list(self, tool: Tool, list_id: str) -> ChoiceList | None:
         for cl in tool.choice_lists:
@@ -162,7 +208,9 @@ def load_files(files: Mapping[str, str], cache: ParsedYamlCache | None = None) -
                 KitProblem(ref.file, "id", f"l'identifiant « {tool.id} » ne correspond pas à « {ref.id} » déclaré dans {KIT_FILE}")
             )
         problems.extend(_check_references(ref.file, tool, manifest))
+        problems.extend(_check_role(ref.file, tool))
         tools[ref.id] = tool
+    problems.extend(_check_single_roles(manifest, tools))
     if problems:
         raise KitError(problems)
     return Kit(manifest=manifest, tools=tools, files=dict(files))
@@ -337,6 +385,117 @@ def _check_references(file: str, tool: Tool, manifest: KitManifest) -> list[KitP
                 all_ids.append(sq.id)
                 all_ids.extend(i.id for i in sq.indicators)
         _check_duplicates(file, "questions.sub_questions", all_ids, problems)
+    return problems
+
+
+_ROLE_KINDS = {
+    "workshop_guide": ("guide",),
+    "working_group": ("guide",),
+    "questionnaire": ("questionnaire",),
+    "maturity_scale": ("maturity_scale",),
+    "referential": ("referential",),
+    "letter": ("letter",),
+    "immersion": ("record_sheet",),
+    "testimony": ("record_sheet",),
+    "commitments": ("record_sheet",),
+    "action_scoring": ("scoring_grid",),
+    "action_questions": ("question_bank",),
+    "action_plan": ("record_sheet",),
+}
+# the report section a tool of a role may name (`report.section`): the section that shows it
+_ROLE_SECTIONS = {
+    "workshop_guide": "terrain",
+    "working_group": "terrain",
+    "immersion": "terrain",
+    "testimony": "terrain",
+    "questionnaire": "questionnaires",
+    "council_tool": "conseils",
+    "maturity_scale": "maturite",
+    "referential": "referentiel",
+    "commitments": "engagements",
+    "action_scoring": "actions",
+    "action_questions": "actions",
+    "action_plan": "actions",
+}
+_FIELD_ROLE_TYPES = {
+    "diffusion_consent": ("yes_no",),
+    "retention_date": ("date",),
+    "collected_on": ("date",),
+    "contribution_type": ("single_choice",),
+    "theme": ("single_choice",),
+    "profile": ("single_choice",),
+    "age_group": ("single_choice",),
+    "medium": ("single_choice",),
+    "structure_type": ("single_choice",),
+    "pseudonym": ("text",),
+    "plan_rows": ("repeat_group",),
+    "commitment_rows": ("repeat_group",),
+    "visit_date": ("date",),
+    "referential_themes": ("multiple_choice",),
+    "plan_start": ("date",),
+    "plan_end": ("date",),
+    "respondent_name": ("text",),
+    "respondent_code": ("text",),
+    "meeting_date": ("date",),
+    "deadline": ("date",),
+    "requested_documents": ("multiple_choice",),
+}
+
+
+def _check_role(file: str, tool: Tool) -> list[KitProblem]:
+    """A role fits the tool's kind; a group label only for workshops, a respondent kind only
+    for questionnaires, each field role once per tool and on a field of the right type."""
+    problems: list[KitProblem] = []
+    role = tool.role
+    kinds = _ROLE_KINDS.get(role or "")
+    if kinds and tool.kind not in kinds:
+        problems.append(KitProblem(file, "role", f"le rôle « {role} » ne convient pas à un outil de type « {tool.kind} » (attendu : {', '.join(kinds)})"))
+    workshop = role in ("workshop_guide", "working_group")
+    if workshop and not tool.group_label:
+        problems.append(KitProblem(file, "group_label", f"un outil de rôle « {role} » doit avoir un « group_label » (le groupe affiché dans Ateliers)"))
+    if tool.group_label and not workshop:
+        problems.append(KitProblem(file, "group_label", "« group_label » ne s'applique qu'aux guides d'atelier (rôle workshop_guide ou working_group)"))
+    if role == "questionnaire" and not tool.respondent_kind:
+        problems.append(KitProblem(file, "respondent_kind", "un questionnaire doit dire qui y répond (communes, associations ou other)"))
+    if tool.respondent_kind and role != "questionnaire":
+        problems.append(KitProblem(file, "respondent_kind", "« respondent_kind » ne s'applique qu'aux questionnaires (rôle questionnaire)"))
+    if tool.report is not None:
+        expected = _ROLE_SECTIONS.get(role or "")
+        if expected is None:
+            problems.append(KitProblem(file, "report.section", f"un outil {'de rôle « ' + role + ' »' if role else 'sans rôle'} n'apparaît pas dans le rapport : retirez « report »"))
+        elif tool.report.section != expected:
+            problems.append(KitProblem(file, "report.section", f"un outil de rôle « {role} » apparaît dans la section « {expected} » du rapport"))
+    if role == "testimony" and not any(q.consent for _p, q in iter_questions(_tool_sections(tool))):
+        problems.append(KitProblem(file, "role", "une fiche témoignage doit avoir une question de consentement (« consent: true »)"))
+    seen: dict[str, str] = {}
+    for path, q in iter_questions(_tool_sections(tool)):
+        if q.role is None:
+            continue
+        if q.role in seen:
+            problems.append(KitProblem(file, f"{path}.role", f"le rôle « {q.role} » est déjà porté par la question « {seen[q.role]} »"))
+        seen[q.role] = q.id
+        types = _FIELD_ROLE_TYPES.get(q.role)
+        if types and q.type not in types:
+            problems.append(KitProblem(file, f"{path}.role", f"le rôle « {q.role} » attend une question de type {', '.join(types)}"))
+    return problems
+
+
+def _check_single_roles(manifest: KitManifest, tools: Mapping[str, Tool]) -> list[KitProblem]:
+    problems: list[KitProblem] = []
+    holder: dict[str, str] = {}
+    for ref in manifest.tools:
+        tool = tools.get(ref.id)
+        if tool is None or tool.role not in SINGLE_ROLES:
+            continue
+        if tool.role in holder:
+            problems.append(KitProblem(ref.file, "role", f"le rôle « {tool.role} » est déjà celui de l'outil « {holder[tool.role]} » : un seul outil du kit peut l'avoir"))
+        else:
+            holder[tool.role] = ref.id
+    for ref in manifest.tools:
+        tool = tools.get(ref.id)
+        target = getattr(tool, "invites_to", None)
+        if target and (target not in tools or tools[target].role != "workshop_guide"):
+            problems.append(KitProblem(ref.file, "invites_to", f"« {target} » n'est pas un guide d'atelier du kit (rôle workshop_guide)"))
     return problems
 
 

@@ -53,6 +53,101 @@ StepId = Literal[
 ]
 
 
+# What a tool is for: screens, exports, privacy rules and sync steps look tools up by role
+# (`Kit.tools_with_role`), never by id, so a tool added in YAML alone works everywhere.
+ToolRole = Literal[
+    "workshop_guide",  # a workshop guide of Ateliers (with its `group_label`)
+    "working_group",  # the thematic working groups' guide (sessions, themes)
+    "questionnaire",  # a questionnaire sent to respondents (with its `respondent_kind`)
+    "council_tool",  # a tool filled for each conseil citoyen
+    "maturity_scale",  # a maturity self-assessment (LCD, EFH...)
+    "referential",  # the common evaluative framework
+    "letter",  # the letter to partners
+    "immersion",  # the immersion record sheet (Terrain)
+    "testimony",  # the testimony record sheet (Terrain): consent and retention apply
+    "commitments",  # the commitments tracker
+    "action_scoring",  # the grid choosing the structuring actions
+    "action_questions",  # the bank of evaluative questions for an action
+    "action_plan",  # the evaluation method sheet of a chosen action
+]
+# Roles a kit may give to one tool only.
+SINGLE_ROLES = frozenset(
+    {"working_group", "referential", "letter", "immersion", "testimony", "commitments",
+     "action_scoring", "action_questions", "action_plan"}
+)
+RespondentKind = Literal["communes", "associations", "other"]
+
+# The sections of the synthesis report a tool can be shown in (`report.section`).
+ReportSectionId = Literal[
+    "actions",
+    "terrain",
+    "questionnaires",
+    "referentiel",
+    "conseils",
+    "maturite",
+    "engagements",
+]
+
+# What a field is for, when the application must find it in any kit version (consent and
+# personal data have their own flags: `consent`, `personal`, `sensitive`).
+FieldRole = Literal[
+    "diffusion_consent",  # yes/no: the person agrees to be quoted in public documents
+    "retention_date",  # date: the record is to be deleted after it
+    "contribution_type",  # choice: testimony or free contribution
+    "pseudonym",  # text: the pseudonym a testimony is shown with
+    "collected_on",  # date: when the record was collected
+    "theme",  # choice: the record's theme
+    "profile",  # choice: the person's profile
+    "profile_other",  # text: the profile when « autre »
+    "age_group",  # choice: the person's age group
+    "medium",  # choice: how the testimony was collected
+    "structure_type",  # choice: the kind of structure visited
+    "record_qpv",  # the quartier a record is about (immersion, testimony)
+    "visited_structure",  # text: the structure or action visited (immersion)
+    "theme_other",  # text: the theme when « autre »
+    "visit_date",  # date of the immersion
+    "referential_themes",  # multiple choice: the référentiel's questions the notes bear on
+    "related_action",  # text: the action a contribution is about
+    "resource_description",  # long text: the resource a contribution points to
+    "testimony_text",  # long text: the words collected
+    # the method sheet of a chosen action
+    "action_title",
+    "action_carrier",
+    "action_objectives",
+    "action_reasons",
+    "action_decision",  # the decision the evaluation should inform
+    "plan_rows",  # repeat group: one evaluative question per row, with the way to answer it
+    "plan_question",
+    "plan_criterion",
+    "plan_indicators",
+    "plan_sources",
+    "plan_methods",
+    "plan_who",
+    "plan_start",
+    "plan_end",
+    # the commitments tracker's list (mirrored from the commitments table)
+    "commitment_rows",
+    "commitment_number",
+    "commitment_title",
+    "commitment_pilot",
+    "commitment_status",
+    "commitment_evidence",
+    "commitment_comment",
+    "commitment_due",
+    # questionnaires: who answers
+    "respondent_name",  # text: the commune's or the association's name
+    "respondent_code",  # text: its INSEE code or SIRET
+    # the letter's options
+    "meeting_date",  # date of the workshop the letter invites to
+    "meeting_time",  # its time (text)
+    "meeting_place",  # its place
+    "deadline",  # date: contributions expected before it
+    "reference",  # our reference
+    "requested_documents",  # multiple choice: what the partners are asked for
+    "enclosures",  # long text: one enclosure per line
+]
+
+
 class Strict(BaseModel):
     """Base: unknown fields are errors, so a typo in a kit file is reported, not ignored."""
 
@@ -100,6 +195,11 @@ class Question(Strict):
     # A yes/no field recording the person's consent to the use of the record: without it the
     # record never leaves pseudonymised, and a consent withdrawn travels as a deletion.
     consent: bool = False
+    # What the application uses this field for (see FieldRole), if anything.
+    role: FieldRole | None = None
+    # Fieldwork notes: what the synthesis files the answer under (forces, faiblesses…, quoted
+    # words, a testimony's text); other answers are plain notes.
+    excerpt: Literal["verbatim", "force", "faiblesse", "preconisation", "enseignement", "temoignage"] | None = None
     # For repeat groups: the sub-questions of one repetition.
     questions: list[Question] | None = None
     item_label: str | None = None
@@ -139,15 +239,29 @@ class Section(Strict):
     questions: list[Question] = Field(default_factory=list)
 
 
+class ReportPlacement(Strict):
+    """Where a tool's results appear in the synthesis report."""
+
+    section: ReportSectionId
+    order: int = Field(default=0, ge=0, le=999)  # position among the section's tools
+
+
 class ToolBase(Strict):
     id: str = Field(pattern=IDENT)
     title: str = Field(min_length=1)
     short_title: str | None = None
+    tab_title: str | None = None  # the tab's name where a step shows its tools as tabs
     step: StepId
     number: int | None = None  # the tool's number in the paper kit, if any
     purpose: str = Field(min_length=1, description="À quoi sert l'outil")
     how_to: str = Field(min_length=1, description="Comment l'utiliser")
     choice_lists: list[ChoiceList] = Field(default_factory=list)
+    role: ToolRole | None = None
+    # Workshop guides and working groups: the group the Ateliers screen lists them under.
+    group_label: str | None = Field(default=None, min_length=1)
+    # Questionnaires: who answers (communes, associations, other).
+    respondent_kind: RespondentKind | None = None
+    report: ReportPlacement | None = None
 
 
 class FormTool(ToolBase):
@@ -186,6 +300,7 @@ class Level(Strict):
 class Criterion(Strict):
     id: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
+    short_label: str | None = None  # a column header where the grid is a table
     description: str | None = None
     weight: float = Field(gt=0, le=10)
     levels: list[Level] = Field(min_length=2)
@@ -203,6 +318,10 @@ class ScoringGrid(ToolBase):
 class ChecklistColumn(Strict):
     id: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
+    short_label: str | None = None  # the column's header in a report table
+    # "gap": the column qualifying the gap between rule and practice (a choice list whose
+    # values are aucun / faible / important); the council's summary counts it.
+    role: Literal["gap"] | None = None
     type: QuestionType = "text"
     choice_list: str | None = None
     choices: list[Choice] | None = None
@@ -220,6 +339,7 @@ class Checklist(ToolBase):
     """Obligation vs practice grids: one row per item, the same columns for every row."""
 
     kind: Literal["checklist"]
+    item_header: str | None = None  # the header of the items' column in a report table
     method_note: list[str] = Field(default_factory=list)
     columns: list[ChecklistColumn] = Field(min_length=1)
     items: list[ChecklistItem] = Field(min_length=1)
@@ -286,6 +406,8 @@ class Letter(ToolBase):
     signature: str = Field(min_length=1)
     merge_fields: list[MergeField] = Field(min_length=1)
     sections: list[Section] = Field(default_factory=list)  # letter options the user fills
+    # The workshop guide the letter invites to: its workshop of the day gives the time.
+    invites_to: str | None = Field(default=None, pattern=IDENT)
 
 
 Tool = Annotated[

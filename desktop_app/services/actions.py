@@ -29,12 +29,12 @@ from desktop_app.core.steps import StepState
 from desktop_app.services.actions_data import ActionData, FilterOptions, FundingData, GridData, GridRow
 from desktop_app.services.actions_edit import EDITABLE, FUNDING_EDITABLE, EditMixin
 from desktop_app.services.actions_import import ImportMixin
-from desktop_app.services.actions_plan import PlanMixin
+from desktop_app.services.actions_plan import PLAN_ROLE, PlanMixin
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
 from desktop_app.store.models import Evaluation
 from desktop_app.store.models_actions import Action, ActionFunding, ActionScore, ActionWeight
 
-GRID_TOOL = "choix-actions"
+GRID_ROLE = "action_scoring"  # the kit's grid choosing the structuring actions
 __all__ = ["ActionData", "ActionService", "EDITABLE", "FUNDING_EDITABLE", "FilterOptions", "FundingData", "GridData", "GridRow"]
 
 
@@ -63,10 +63,13 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         return self.services.kits.get(summary.kit_id, summary.kit_version)
 
     def _grid_tool(self, evaluation_id: str):
-        kit = self.kit(evaluation_id)
-        if GRID_TOOL not in kit.tools:
-            raise ServiceError(f"Le kit de cette évaluation ne contient pas la grille « {GRID_TOOL} ».")
-        return kit.tool(GRID_TOOL)
+        tool = self.kit(evaluation_id).tool_for_role(GRID_ROLE)
+        if tool is None:
+            raise ServiceError("Le kit de cette évaluation ne contient pas de grille de choix des actions.")
+        return tool
+
+    def _role_tool_id(self, evaluation_id: str, role: str) -> str | None:
+        return self.kit(evaluation_id).tool_id_for_role(role)
 
     # -- reading -------------------------------------------------------------------------------
     def list(self, evaluation_id: str) -> list[ActionData]:
@@ -138,7 +141,7 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         tool = self._grid_tool(evaluation_id)
         return tuple(
             Criterion(c.id, c.label, c.description or "", c.weight, c.auto,
-                      tuple(Level(lv.value, lv.label, lv.description) for lv in c.levels))
+                      tuple(Level(lv.value, lv.label, lv.description) for lv in c.levels), c.short_label or "")
             for c in tool.criteria
         )
 
@@ -306,11 +309,13 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         if not actions:
             return {"actions": StepState("actions", "a_faire")}
         chosen = [aid for aid, is_chosen in actions if is_chosen]
-        grid = self.kit(evaluation_id).tool(GRID_TOOL)
+        grid = self._grid_tool(evaluation_id)
+        plan_tool = self._role_tool_id(evaluation_id, PLAN_ROLE)
         sheets = {
-            r.subject_id: r for r in self.services.forms.find(evaluation_id, "methode-actions", "action")
-        }
-        planned = sum(1 for aid in chosen if aid in sheets and sheets[aid].answers.get("plan"))
+            r.subject_id: r for r in self.services.forms.find(evaluation_id, plan_tool, "action")
+        } if plan_tool else {}
+        plan_id = self.plan_field(evaluation_id).id if sheets else ""
+        planned = sum(1 for aid in chosen if aid in sheets and sheets[aid].answers.get(plan_id))
         detail = f"{len(actions)} actions, {len(chosen)} retenue(s), {planned} avec méthode"
         done = grid.shortlist_min <= len(chosen) <= grid.shortlist_max and planned == len(chosen)
         return {"actions": StepState("actions", "termine" if done else "en_cours", detail)}

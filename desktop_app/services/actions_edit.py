@@ -148,7 +148,9 @@ class EditMixin:
                     rec.deleted = True
                     self.touch(rec)
             eid = action.evaluation_id
-        for sheet in self.services.forms.find(eid, tool_id="methode-actions", subject_type="action", subject_id=action_id):
+        plan_tool = self.kit(eid).tool_id_for_role("action_plan")
+        sheets = self.services.forms.find(eid, tool_id=plan_tool, subject_type="action", subject_id=action_id) if plan_tool else []
+        for sheet in sheets:
             self.services.forms.delete(sheet.id)
         return Change("action", action_id, eid)
 

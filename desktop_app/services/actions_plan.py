@@ -1,20 +1,24 @@
 """Evaluative questions and method plan of the chosen actions (kit tools 5 and 6).
 
-Each chosen action has one `methode-actions` form response (subject_type "action"). Its `plan`
-answer holds one row per evaluative question — picked in the `questions-actions` bank or
-written by the facilitator — with indicators, sources, collection methods, who and when (see
-`desktop_app.core.action_plan`). The other answers of the sheet (objectives, reasons, follow-up,
-restitution) are edited with the form renderer and saved through `set_sheet_answer`.
+Each chosen action has one form response of the kit's `action_plan` sheet (subject_type
+"action"). Its `plan_rows` answer holds one row per evaluative question — picked in the
+`action_questions` bank or written by the facilitator — with indicators, sources, collection
+methods, who and when (see `desktop_app.core.action_plan`: rows are handed out and taken back
+with the application's keys, stored under the kit's field ids). The other answers of the sheet
+(objectives, reasons, follow-up, restitution) are edited with the form renderer and saved
+through `set_sheet_answer`.
 Mixed into `ActionService`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from desktop_app.core.action_plan import (
+    PLAN_ROLES,
+    SHEET_ROLES,
     Milestone,
     Span,
     calendar_warnings,
@@ -22,13 +26,15 @@ from desktop_app.core.action_plan import (
     milestones,
     new_uid,
     spans,
+    to_kit_row,
+    to_plan_row,
 )
 from desktop_app.core.validation import AnswerError, coerce
 from desktop_app.kit.forms import Form, FormField, compile_tool, field_index
 from desktop_app.services.base import Change, NotFound, ServiceError, one_write
 
-PLAN_TOOL = "methode-actions"
-BANK_TOOL = "questions-actions"
+PLAN_ROLE = "action_plan"  # the kit's evaluation method sheet of a chosen action
+BANK_ROLE = "action_questions"  # the kit's bank of evaluative questions
 SUBJECT = "action"
 
 
@@ -53,8 +59,9 @@ class PlanData:
     action_id: str
     response_id: str
     status: str
-    rows: tuple[dict[str, Any], ...]
-    answers: dict[str, Any]
+    rows: tuple[dict[str, Any], ...]  # with the application's keys (core.action_plan.PLAN_KEYS)
+    answers: dict[str, Any]  # the sheet's answers by kit field id (for the form renderer)
+    sheet: dict[str, Any] = field(default_factory=dict)  # title, carrier, objectives, reasons, decision
 
     @property
     def refs(self) -> frozenset[str]:
@@ -81,22 +88,48 @@ class PlanMixin:
     # -- kit -----------------------------------------------------------------------------------
     def sheet_form(self, evaluation_id: str) -> Form:
         kit = self.kit(evaluation_id)
-        if PLAN_TOOL not in kit.tools:
-            raise ServiceError(f"Le kit de cette évaluation ne contient pas l'outil « {PLAN_TOOL} ».")
-        return compile_tool(kit, PLAN_TOOL)
+        return compile_tool(kit, self._plan_tool(evaluation_id))
+
+    def _plan_tool(self, evaluation_id: str) -> str:
+        tool_id = self.kit(evaluation_id).tool_id_for_role(PLAN_ROLE)
+        if tool_id is None:
+            raise ServiceError("Le kit de cette évaluation ne contient pas de fiche méthode des actions.")
+        return tool_id
 
     def plan_field(self, evaluation_id: str) -> FormField:
-        return field_index(self.sheet_form(evaluation_id))["plan"]
+        """The sheet's repeat group of plan rows (field role `plan_rows`)."""
+        found = next((f for f in field_index(self.sheet_form(evaluation_id)).values() if f.role == "plan_rows"), None)
+        if found is None:
+            raise ServiceError("La fiche méthode du kit de cette évaluation n'a pas de plan d'évaluation (rôle plan_rows).")
+        return found
+
+    def plan_keys(self, evaluation_id: str) -> dict[str, str]:
+        """{application key of a plan cell: the kit's field id} (cells the kit lacks left out)."""
+        by_role = {c.role: c.id for c in self.plan_field(evaluation_id).children if c.role}
+        return {key: by_role[role] for key, role in PLAN_ROLES.items() if role in by_role}
+
+    def _sheet_keys(self, evaluation_id: str) -> dict[str, str]:
+        by_role = {f.role: f.id for f in field_index(self.sheet_form(evaluation_id)).values() if f.role}
+        return {key: by_role[role] for key, role in SHEET_ROLES.items() if role in by_role}
 
     def plan_choices(self, evaluation_id: str) -> dict[str, dict[str, str]]:
-        """{child id: {value: label}} for the choice columns of the plan (critere, methodes)."""
-        return {c.id: {o.value: o.label for o in c.choices} for c in self.plan_field(evaluation_id).children if c.choices}
+        """{application key: {value: label}} for the choice columns of the plan (criterion, methods)."""
+        by_field = {f: k for k, f in self.plan_keys(evaluation_id).items()}
+        return {
+            by_field[c.id]: {o.value: o.label for o in c.choices}
+            for c in self.plan_field(evaluation_id).children
+            if c.choices and c.id in by_field
+        }
+
+    def plan_labels(self, evaluation_id: str) -> dict[str, str]:
+        """{application key: the column's label in the kit} of the plan's cells."""
+        by_field = {f: k for k, f in self.plan_keys(evaluation_id).items()}
+        return {by_field[c.id]: c.label for c in self.plan_field(evaluation_id).children if c.id in by_field}
 
     def question_bank(self, evaluation_id: str) -> tuple[BankSection, ...]:
-        kit = self.kit(evaluation_id)
-        if BANK_TOOL not in kit.tools:
+        tool = self.kit(evaluation_id).tool_for_role(BANK_ROLE)
+        if tool is None:
             return ()
-        tool = kit.tool(BANK_TOOL)
         return tuple(
             BankSection(
                 sec.id, sec.title, sec.description or "",
@@ -108,13 +141,13 @@ class PlanMixin:
     def criterion_labels(self, evaluation_id: str) -> dict[str, str]:
         """Labels of every evaluative criterion: the bank's sections and the sheet's list."""
         labels = {s.id: s.title for s in self.question_bank(evaluation_id)}
-        labels.update(self.plan_choices(evaluation_id).get("critere", {}))
+        labels.update(self.plan_choices(evaluation_id).get("criterion", {}))
         return labels
 
     # -- the sheet -----------------------------------------------------------------------------
     def _sheet(self, action_id: str):
         action = self.get(action_id)
-        found = self.services.forms.find(action.evaluation_id, PLAN_TOOL, SUBJECT, action_id)
+        found = self.services.forms.find(action.evaluation_id, self._plan_tool(action.evaluation_id), SUBJECT, action_id)
         return action, (found[0] if found else None)
 
     @one_write
@@ -123,16 +156,15 @@ class PlanMixin:
         action, sheet = self._sheet(action_id)
         if sheet is not None:
             return sheet.id
-        answers: dict[str, Any] = {"action_intitule": action.title, "plan": []}
-        if action.carrier:
-            answers["action_porteur"] = action.carrier
-        if action.description:
-            answers["action_objectifs"] = action.description
+        eid = action.evaluation_id
+        keys = self._sheet_keys(eid)
+        sheet: dict[str, Any] = {"title": action.title, "carrier": action.carrier, "objectives": action.description}
         reasons = self._reasons(action)
-        if reasons:
-            answers["action_raisons"] = reasons
+        sheet["reasons"] = reasons
+        answers: dict[str, Any] = {keys[k]: v for k, v in sheet.items() if v and k in keys}
+        answers[self.plan_field(eid).id] = []
         forms = self.services.forms
-        rid = forms.create(action.evaluation_id, PLAN_TOOL, SUBJECT, action_id, label=action.title)
+        rid = forms.create(action.evaluation_id, self._plan_tool(action.evaluation_id), SUBJECT, action_id, label=action.title)
         forms.set_answers(rid, answers)
         return rid
 
@@ -154,12 +186,25 @@ class PlanMixin:
 
     def plan(self, action_id: str) -> PlanData:
         rid = self.ensure_sheet(action_id)
-        sheet = self.services.forms.get(rid)
-        rows = tuple(dict(r) for r in (sheet.answers.get("plan") or []) if isinstance(r, dict))
-        return PlanData(action_id, rid, sheet.status, rows, dict(sheet.answers))
+        return self._plan_data(action_id, self.services.forms.get(rid))
+
+    def existing_plan(self, action_id: str) -> PlanData | None:
+        """The action's plan when its sheet exists (nothing is created: for the deliverables)."""
+        action, sheet = self._sheet(action_id)
+        return self._plan_data(action_id, sheet) if sheet is not None else None
+
+    def _plan_data(self, action_id: str, sheet) -> PlanData:
+        eid = sheet.evaluation_id
+        keys, plan_id = self.plan_keys(eid), self.plan_field(eid).id
+        rows = tuple(to_plan_row(r, keys) for r in (sheet.answers.get(plan_id) or []) if isinstance(r, dict))
+        sheet_keys = self._sheet_keys(eid)
+        summary = {k: sheet.answers.get(f) for k, f in sheet_keys.items() if sheet.answers.get(f)}
+        return PlanData(action_id, sheet.id, sheet.status, rows, dict(sheet.answers), summary)
 
     def _save_rows(self, action_id: str, rid: str, rows: list[dict[str, Any]], key: str | None = None) -> Change:
-        change = self.services.forms.set_answer(rid, "plan", rows)
+        eid = self.get(action_id).evaluation_id
+        keys = self.plan_keys(eid)
+        change = self.services.forms.set_answer(rid, self.plan_field(eid).id, [to_kit_row(r, keys) for r in rows])
         return Change("action_plan", action_id, change.evaluation_id, key)
 
     @one_write
@@ -174,8 +219,8 @@ class PlanMixin:
             row["ref"] = ref
         if criterion:
             row["axe"] = criterion
-            if criterion in self.plan_choices(eid).get("critere", {}):
-                row["critere"] = criterion
+            if criterion in self.plan_choices(eid).get("criterion", {}):
+                row["criterion"] = criterion
         return self._save_rows(action_id, plan.response_id, [*plan.rows, row])
 
     @one_write
@@ -200,12 +245,14 @@ class PlanMixin:
         plan = self.plan(action_id)
         eid = self.get(action_id).evaluation_id
         children = {c.id: c for c in self.plan_field(eid).children}
-        if key not in children:
+        keys = self.plan_keys(eid)
+        if key not in keys:
             raise ServiceError(f"Colonne inconnue : {key}")
+        child = children[keys[key]]
         try:
-            value = coerce(children[key], value)
+            value = coerce(child, value)
         except AnswerError as exc:
-            raise ServiceError(f"« {children[key].label} » : {exc.message}") from None
+            raise ServiceError(f"« {child.label} » : {exc.message}") from None
         if key == "question" and not value:
             raise ServiceError("La question évaluative ne peut pas être vide.")
         rows = [dict(r) for r in plan.rows]
@@ -215,7 +262,7 @@ class PlanMixin:
                     row.pop(key, None)
                 else:
                     row[key] = value
-                if key == "critere" and value:
+                if key == "criterion" and value:
                     row["axe"] = value
                 if key == "question" and row.get("ref"):
                     bank = {q.id: q.label for s in self.question_bank(eid) for q in s.questions}
@@ -245,9 +292,9 @@ class PlanMixin:
 
     def set_sheet_answer(self, action_id: str, key: str, value: Any) -> Change:
         """Save one answer of the method sheet other than the plan (from the form renderer)."""
-        if key == "plan":
-            raise ServiceError("Le plan d'évaluation se modifie question par question.")
         rid = self.ensure_sheet(action_id)
+        if key == self.plan_field(self.get(action_id).evaluation_id).id:
+            raise ServiceError("Le plan d'évaluation se modifie question par question.")
         change = self.services.forms.set_answer(rid, key, value)
         return Change("action_plan", action_id, change.evaluation_id, key)
 

@@ -36,7 +36,29 @@ def consolidate(services: Services) -> Consolidation:
             )
         )
         responses_by_eval[ev.id] = services.forms.find(ev.id)
-    return build_consolidation(services.kits.bundled(), territories, responses_by_eval)
+    return build_consolidation(_newest_kit(services), territories, responses_by_eval)
+
+
+def _newest_kit(services: Services):
+    """The kit the view is built on: the newest version the evaluations use (a version published
+    since the application was shipped has the tools added in YAML), else the bundled one."""
+    bundled = services.kits.bundled()
+    best, best_key = bundled, _version_key(bundled.version)
+    for ev in services.evaluations.list():
+        if ev.kit_id != bundled.id or _version_key(ev.kit_version) <= best_key:
+            continue
+        try:
+            best, best_key = services.kits.get(ev.kit_id, ev.kit_version), _version_key(ev.kit_version)
+        except ServiceError:
+            continue  # that version's files are not on this computer
+    return best
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in str(version).split("."))
+    except ValueError:
+        return ()
 
 
 def _testimonies(services: Any, evaluation_id: str) -> int:

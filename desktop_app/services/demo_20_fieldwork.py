@@ -13,10 +13,11 @@ import textwrap
 import wave
 from pathlib import Path
 
-from desktop_app.core.fieldwork import WORKING_GROUP_TOOL
 from desktop_app.services import fieldwork_demo_commitments as commitments_data
 from desktop_app.services import fieldwork_demo_data as data
 from desktop_app.services import fieldwork_demo_workshops as workshops_data
+
+WORKING_GROUP_TOOL = "groupe-travail"  # the demo writes answers to the shipped kit's tools
 
 
 def build(services, evaluation_id: str) -> None:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.exports.safe_output import as_progress
 from desktop_app.services.base import ServiceError
-from desktop_app.services.synthesis import LETTER
 
 if TYPE_CHECKING:
     from desktop_app.services.app_services import Services
@@ -108,7 +107,7 @@ class ExportService:
         out = Path(out)
         if out.suffix and out.suffix.lower() not in (".docx", ".pdf"):
             raise ServiceError("Le fichier des courriers doit se terminer par .docx ou .pdf (ou indiquez un dossier).")
-        if LETTER not in self.services.synthesis.kit(evaluation_id).tools:
+        if self.services.synthesis.letter_tool(evaluation_id) is None:
             raise ServiceError("Le kit de cette évaluation ne contient pas de courrier aux partenaires.")
         batch = self.services.synthesis.letters(evaluation_id, today)
         warnings = list(batch.warnings)
@@ -122,7 +121,7 @@ class ExportService:
     def letter_date_problems(self, evaluation_id: str, today: dt.date | None = None) -> tuple[str, ...]:
         """What the letters' dates have wrong today (empty when they can be sent): the GUI asks
         the user to confirm before exporting."""
-        if LETTER not in self.services.synthesis.kit(evaluation_id).tools:
+        if self.services.synthesis.letter_tool(evaluation_id) is None:
             return ()
         try:
             return self.services.synthesis.letters(evaluation_id, today).past

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop_app.core.fieldwork import WORKING_GROUP_TOOL, session_form
+from desktop_app.core.fieldwork import WORKING_GROUP_ROLE, session_form
 from desktop_app.kit.forms import Form, compile_tool
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
@@ -45,7 +45,7 @@ class FieldworkBase(ServiceBase):
         if tool_id not in kit.tools:
             raise ServiceError(f"L'outil « {tool_id} » n'existe pas dans le kit {kit.version}.")
         form = compile_tool(kit, tool_id)
-        if tool_id == WORKING_GROUP_TOOL and session:
+        if session and kit.role_of(tool_id) == WORKING_GROUP_ROLE:
             form = session_form(form, session)
         return form
 
@@ -176,8 +176,12 @@ def _labels(kit: Kit) -> Labels:
 
 
 def _build_labels(kit: Kit) -> Labels:
-    def choices(tool_id: str, question_id: str) -> dict[str, str]:
-        if tool_id not in kit.tools:
+    testimony = kit.tool_id_for_role("testimony")
+    immersion = kit.tool_id_for_role("immersion")
+
+    def choices(tool_id: str | None, role: str) -> dict[str, str]:
+        question_id = kit.field_for_role(tool_id, role) if tool_id else None
+        if question_id is None:
             return {}
         form = compile_tool(kit, tool_id)
         for page in form.pages:
@@ -191,19 +195,19 @@ def _build_labels(kit: Kit) -> Labels:
         if cl.id == "themes_cooperation":
             themes.update({c.value: c.label for c in cl.choices})
     group_themes: list[tuple[str, str]] = []
-    gt = kit.tools.get(WORKING_GROUP_TOOL)
+    gt = kit.tool_for_role(WORKING_GROUP_ROLE)
     if gt is not None:
         group_themes = [(c.value, c.label) for c in getattr(gt, "themes", [])]
-    themes.update(choices("fiche-temoignage", "theme"))
-    themes.update(choices("fiche-immersion", "theme"))
+    themes.update(choices(testimony, "theme"))
+    themes.update(choices(immersion, "theme"))
     themes.update(dict(group_themes))
     return Labels(
         themes=themes,
         group_themes=group_themes,
-        profiles=choices("fiche-temoignage", "profil"),
-        ages=choices("fiche-temoignage", "tranche_age"),
-        supports=choices("fiche-temoignage", "support"),
-        structure_types=choices("fiche-immersion", "type_structure"),
+        profiles=choices(testimony, "profile"),
+        ages=choices(testimony, "age_group"),
+        supports=choices(testimony, "medium"),
+        structure_types=choices(immersion, "structure_type"),
     )
 
 

@@ -1,9 +1,10 @@
-"""The commitments tracker (`suivi-engagements`): the contract's commitments, typed or imported
-from a list, each with its status, evidence and comment, and their progress summary.
+"""The commitments tracker (the kit's tool with the role `commitments`): the contract's
+commitments, typed or imported from a list, each with its status, evidence and comment, and
+their progress summary.
 
 Each commitment is its own synced record (two laptops updating different commitments merge
 cleanly). The tool's form response (subject_type `commitments`) holds the reference document,
-the date of the review and the synthesis; its `engagements` answer is rewritten from the table
+the date of the review and the synthesis; its list of commitments is rewritten from the table
 after every change, so anything reading the kit tool's answers sees the same list.
 """
 
@@ -30,17 +31,17 @@ from desktop_app.services.forms import ResponseData
 from desktop_app.store.models import FormResponse
 from desktop_app.store.models_fieldwork import Commitment
 
-COMMITMENTS_TOOL = "suivi-engagements"
+COMMITMENTS_ROLE = "commitments"  # the kit's commitments tracker
 COMMITMENT_FIELDS = ("number", "title", "pilot", "status", "evidence", "comment", "due_date")
-# table column -> the repeat group's sub-question in the kit tool
-ANSWER_KEYS = {
-    "number": "numero",
-    "title": "intitule",
-    "pilot": "pilote",
-    "status": "statut",
-    "evidence": "preuves",
-    "comment": "commentaire",
-    "due_date": "echeance",
+# table column -> the field role of the repeat group's sub-question in the kit tool
+COLUMN_ROLES = {
+    "number": "commitment_number",
+    "title": "commitment_title",
+    "pilot": "commitment_pilot",
+    "status": "commitment_status",
+    "evidence": "commitment_evidence",
+    "comment": "commitment_comment",
+    "due_date": "commitment_due",
 }
 NOTHING_IMPORTED = "Aucun engagement n'a été importé."
 
@@ -109,18 +110,31 @@ class CommitmentsMixin(FieldworkBase):
     def commitments_by_pilot(self, evaluation_id: str) -> list[tuple[str, CommitmentSummary]]:
         return pilot_summary((c.pilot, c.status) for c in self.commitments(evaluation_id))
 
+    def commitments_tool(self, evaluation_id: str) -> str:
+        """The id of the kit's commitments tracker (role commitments)."""
+        tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
+        if tool_id is None:
+            raise ServiceError("Le kit de cette évaluation n'a pas d'outil de suivi des engagements.")
+        return tool_id
+
+    def has_commitments_sheet(self, evaluation_id: str) -> bool:
+        """The tracker's own sheet was started (nothing is created)."""
+        tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
+        return bool(tool_id and self.services.forms.find(evaluation_id, tool_id, "commitments"))
+
     def commitments_response(self, evaluation_id: str) -> ResponseData:
         """The tracker's own sheet (reference document, date of the review, synthesis)."""
-        found = self.services.forms.find(evaluation_id, COMMITMENTS_TOOL, "commitments")
+        tool_id = self.commitments_tool(evaluation_id)
+        found = self.services.forms.find(evaluation_id, tool_id, "commitments")
         if found:
             return found[0]
         with self.tx() as s:
-            found = self.services.forms.find(evaluation_id, COMMITMENTS_TOOL, "commitments")
+            found = self.services.forms.find(evaluation_id, tool_id, "commitments")
             if found:  # made meanwhile by another window (looked up again with the write lock held)
                 return found[0]
             ev = self._evaluation(s, evaluation_id)
             rec = self._new_response(
-                s, ev, COMMITMENTS_TOOL, "commitments", evaluation_id, "Suivi des engagements"
+                s, ev, tool_id, "commitments", evaluation_id, "Suivi des engagements"
             )
             self._mirror_commitments(s, evaluation_id, rec)
             response_id = rec.id
@@ -196,12 +210,15 @@ class CommitmentsMixin(FieldworkBase):
         return str(max(ints, default=0) + 1)
 
     def _mirror_commitments(self, s, evaluation_id: str, response: FormResponse | None = None) -> None:
-        """Rewrite the tool's `engagements` answer from the table."""
+        """Rewrite the tool's list of commitments (field role `commitment_rows`) from the table."""
         if response is None:
+            tool_id = self.kit(evaluation_id).tool_id_for_role(COMMITMENTS_ROLE)
+            if tool_id is None:
+                return
             response = s.scalar(
                 select(FormResponse).where(
                     FormResponse.evaluation_id == evaluation_id,
-                    FormResponse.tool_id == COMMITMENTS_TOOL,
+                    FormResponse.tool_id == tool_id,
                     FormResponse.subject_type == "commitments",
                     FormResponse.deleted.is_(False),
                 )
@@ -209,20 +226,27 @@ class CommitmentsMixin(FieldworkBase):
             if response is None:
                 return
         s.flush()
+        group = next(
+            (f for p in self.form(evaluation_id, response.tool_id).pages for f in p.fields if f.role == "commitment_rows"), None
+        )
+        if group is None:
+            return  # a tracker without a list: the table is the only record
+        by_role = {c.role: c.id for c in group.children if c.role}
+        keys = {column: by_role[role] for column, role in COLUMN_ROLES.items() if role in by_role}
         items = []
         for c in s.scalars(
             select(Commitment)
             .where(Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False))
             .order_by(Commitment.position, Commitment.created_at)
         ):
-            item = {ANSWER_KEYS[k]: getattr(c, k) for k in COMMITMENT_FIELDS if getattr(c, k)}
+            item = {keys[k]: getattr(c, k) for k in COMMITMENT_FIELDS if k in keys and getattr(c, k)}
             if item:
                 items.append(item)
         answers = dict(response.answers or {})
         if items:
-            answers["engagements"] = items
+            answers[group.id] = items
         else:
-            answers.pop("engagements", None)
+            answers.pop(group.id, None)
         if answers != response.answers:
             response.answers = answers
             self.touch(response)

@@ -32,17 +32,22 @@ from desktop_app.services.fieldwork_base import FieldworkBase, theme_label
 from desktop_app.store.models import FormResponse
 from desktop_app.store.models_fieldwork import Immersion, Testimony, Workshop
 
-IMMERSION_TOOL = "fiche-immersion"
-TESTIMONY_TOOL = "fiche-temoignage"
-# sheet question -> testimony column
+# The sheets are found by role in the kit, their fields by field role (or the `consent` flag).
+IMMERSION = "immersion"
+# field role of the testimony sheet -> testimony column it is mirrored to
 MIRRORED = {
-    "type_contribution": "kind",
-    "code_pseudonyme": "pseudonym",
-    "profil": "profile",
-    "consentement_utilisation": "consent_use",
-    "consentement_diffusion": "consent_broadcast",
-    "date_conservation": "retention_date",
+    "contribution_type": "kind",
+    "pseudonym": "pseudonym",
+    "profile": "profile",
+    "consent": "consent_use",
+    "diffusion_consent": "consent_broadcast",
+    "retention_date": "retention_date",
 }
+TESTIMONY_FIELD_ROLES = (
+    *MIRRORED, "collected_on", "theme", "profile_other", "age_group", "medium", "related_action",
+    "resource_description", "testimony_text", "record_qpv",
+)
+IMMERSION_FIELD_ROLES = ("theme", "record_qpv", "visited_structure", "theme_other", "visit_date", "referential_themes")
 
 
 def _date_fr(iso: str) -> str:
@@ -109,22 +114,55 @@ class TestimonyData:
 
 
 class TerrainMixin(FieldworkBase):
+    # -- the sheets of the kit -----------------------------------------------------------------
+    def _sheet(self, evaluation_id: str, role: str) -> str:
+        """The id of the kit's record sheet with this role (immersion, testimony)."""
+        tool_id = self.kit(evaluation_id).tool_id_for_role(role)
+        if tool_id is None:
+            what = "fiche immersion" if role == IMMERSION else "fiche témoignage"
+            raise ServiceError(f"Le kit de cette évaluation n'a pas de {what}.")
+        return tool_id
+
+    def immersion_form(self, evaluation_id: str):
+        """The compiled immersion sheet of the evaluation's kit."""
+        return self.form(evaluation_id, self._sheet(evaluation_id, IMMERSION))
+
+    def testimony_form(self, evaluation_id: str):
+        """The compiled testimony sheet of the evaluation's kit."""
+        return self.form(evaluation_id, self._sheet(evaluation_id, TESTIMONY))
+
+    def testimony_fields(self, evaluation_id: str) -> dict[str, str]:
+        """Field role -> field id of the kit's testimony sheet ("" when the kit has no such field)."""
+        kit = self.kit(evaluation_id)
+        tool_id = self._sheet(evaluation_id, TESTIMONY)
+        return {role: kit.field_for_role(tool_id, role) or "" for role in TESTIMONY_FIELD_ROLES}
+
+    _testimony_fields = testimony_fields
+
+    def immersion_fields(self, evaluation_id: str) -> dict[str, str]:
+        """Field role -> field id of the kit's immersion sheet ("" when the kit has no such field)."""
+        kit = self.kit(evaluation_id)
+        tool_id = self._sheet(evaluation_id, IMMERSION)
+        return {role: kit.field_for_role(tool_id, role) or "" for role in IMMERSION_FIELD_ROLES}
+
     # -- immersions ----------------------------------------------------------------------------
     def create_immersion(
         self, evaluation_id: str, series_id: str = "", answers: dict[str, Any] | None = None
     ) -> Change:
         answers = dict(answers or {})
-        if series_id and "theme" not in answers:
+        tool_id = self._sheet(evaluation_id, IMMERSION)
+        theme_field = self.kit(evaluation_id).field_for_role(tool_id, "theme")
+        if series_id and theme_field and theme_field not in answers:
             theme = self._series_theme(evaluation_id, series_id)
-            if theme in self._choice_values(evaluation_id, IMMERSION_TOOL, "theme"):
-                answers["theme"] = theme
+            if theme in self._choice_values(evaluation_id, tool_id, theme_field):
+                answers[theme_field] = theme
         with self.tx() as s:
             ev = self._evaluation(s, evaluation_id)
             rec = Immersion(evaluation_id=evaluation_id, series_id=series_id)
             self.stamp_new(rec)
             s.add(rec)
             s.flush()
-            response = self._new_response(s, ev, IMMERSION_TOOL, "immersion", rec.id, "Immersion", answers)
+            response = self._new_response(s, ev, tool_id, "immersion", rec.id, "Immersion", answers)
             rec.response_id = response.id
             return Change("immersion", rec.id, evaluation_id)
 
@@ -132,7 +170,9 @@ class TerrainMixin(FieldworkBase):
         from desktop_app.core.validation import completion
 
         labels = self.labels(evaluation_id)
-        form = self.form(evaluation_id, IMMERSION_TOOL)
+        tool_id = self._sheet(evaluation_id, IMMERSION)
+        form = self.form(evaluation_id, tool_id)
+        fields = self.immersion_fields(evaluation_id)
         with self.read() as s:
             rows = s.execute(
                 select(Immersion, FormResponse)
@@ -143,20 +183,20 @@ class TerrainMixin(FieldworkBase):
         for imm, resp in rows:
             answers = dict(resp.answers or {}) if resp is not None and not resp.deleted else {}
             done = completion(form, answers)
-            theme = str(answers.get("theme") or "")
+            theme = str(answers.get(fields["theme"]) or "")
             out.append(
                 ImmersionData(
                     id=imm.id,
                     evaluation_id=evaluation_id,
                     series_id=imm.series_id,
                     response_id=imm.response_id,
-                    structure=str(answers.get("structure_visitee") or ""),
+                    structure=str(answers.get(fields["visited_structure"]) or ""),
                     theme=theme,
-                    theme_label=str(answers.get("theme_autre") or "")
+                    theme_label=str(answers.get(fields["theme_other"]) or "")
                     if theme == "autre"
                     else theme_label(labels, theme),
-                    date=str(answers.get("date_immersion") or ""),
-                    qpv=str(answers.get("qpv") or ""),
+                    date=str(answers.get(fields["visit_date"]) or ""),
+                    qpv=str(answers.get(fields["record_qpv"]) or ""),
                     status=resp.status if resp is not None else "draft",
                     answered=done.answered,
                     questions=done.total,
@@ -215,28 +255,31 @@ class TerrainMixin(FieldworkBase):
         if kind not in (TESTIMONY, CONTRIBUTION):
             raise ServiceError(f"Type de fiche inconnu : {kind}")
         today = today or date.today()
+        tool_id = self._sheet(evaluation_id, TESTIMONY)
+        fields = self._testimony_fields(evaluation_id)
         with self.tx() as s:
             ev = self._evaluation(s, evaluation_id)
             codes = s.scalars(select(Testimony.pseudonym).where(Testimony.evaluation_id == evaluation_id))
             prefix = "T" if kind == TESTIMONY else "C"
             proposed = {
-                "type_contribution": "temoignage" if kind == TESTIMONY else "avis",
-                "code_pseudonyme": next_pseudonym(codes, prefix),
-                "date_recueil": today.isoformat(),
-                "date_conservation": default_retention(ev.end_date, today).isoformat(),
+                fields["contribution_type"]: "temoignage" if kind == TESTIMONY else "avis",
+                fields["pseudonym"]: next_pseudonym(codes, prefix),
+                fields["collected_on"]: today.isoformat(),
+                fields["retention_date"]: default_retention(ev.end_date, today).isoformat(),
             }
-            if series_id:
+            proposed.pop("", None)  # a field the kit's sheet does not have
+            if series_id and fields["theme"]:
                 theme = self._series_theme(evaluation_id, series_id)
-                if theme in self._choice_values(evaluation_id, TESTIMONY_TOOL, "theme"):
-                    proposed["theme"] = theme
+                if theme in self._choice_values(evaluation_id, tool_id, fields["theme"]):
+                    proposed[fields["theme"]] = theme
             proposed.update(answers or {})
             rec = Testimony(evaluation_id=evaluation_id, series_id=series_id, kind=kind)
             self.stamp_new(rec)
             s.add(rec)
             s.flush()
-            response = self._new_response(s, ev, TESTIMONY_TOOL, "testimony", rec.id, "", proposed)
+            response = self._new_response(s, ev, tool_id, "testimony", rec.id, "", proposed)
             rec.response_id = response.id
-            self._mirror(rec, response.answers)
+            self._mirror(rec, response.answers, fields)
             response.label = self._testimony_label(rec)
             return Change("testimony", rec.id, evaluation_id)
 
@@ -244,6 +287,7 @@ class TerrainMixin(FieldworkBase):
         """Save one answer of the sheet; consent, retention, code and profile go to the columns too."""
         with self.tx() as s:
             rec = self._live(s, Testimony, testimony_id, "Ce témoignage")
+            fields = self._testimony_fields(rec.evaluation_id)
             response = self._response(s, rec.response_id)
             if response is None:
                 raise ServiceError("La fiche de ce témoignage a été supprimée.")
@@ -255,26 +299,24 @@ class TerrainMixin(FieldworkBase):
             else:
                 answers[key] = value
             response.answers = answers
-            if key in MIRRORED:
-                self._mirror(rec, answers)
+            if key in {fields[role] for role in MIRRORED}:
+                self._mirror(rec, answers, fields)
                 response.label = self._testimony_label(rec)
                 self.touch(rec)
             self.touch(response)
             return Change("testimony", rec.id, rec.evaluation_id, key)
 
     @staticmethod
-    def _mirror(rec: Testimony, answers: dict[str, Any]) -> None:
-        rec.kind = kind_of(answers.get("type_contribution"), rec.kind or TESTIMONY)
-        rec.pseudonym = str(answers.get("code_pseudonyme") or "")[:40]
-        rec.profile = str(answers.get("profil") or "")[:80]
-        for key, column in (
-            ("consentement_utilisation", "consent_use"),
-            ("consentement_diffusion", "consent_broadcast"),
-        ):
-            value = answers.get(key)
-            setattr(rec, column, value if isinstance(value, bool) else None)
+    def _mirror(rec: Testimony, answers: dict[str, Any], fields: dict[str, str]) -> None:
+        """Copy the answers of the fields with a role (`fields`: role -> field id) to the columns."""
+        rec.kind = kind_of(answers.get(fields["contribution_type"]), rec.kind or TESTIMONY)
+        rec.pseudonym = str(answers.get(fields["pseudonym"]) or "")[:40]
+        rec.profile = str(answers.get(fields["profile"]) or "")[:80]
+        for role in ("consent", "diffusion_consent"):
+            value = answers.get(fields[role])
+            setattr(rec, MIRRORED[role], value if isinstance(value, bool) else None)
         try:
-            rec.retention_date = date.fromisoformat(str(answers.get("date_conservation") or ""))
+            rec.retention_date = date.fromisoformat(str(answers.get(fields["retention_date"]) or ""))
         except ValueError:
             rec.retention_date = None
 
@@ -284,7 +326,8 @@ class TerrainMixin(FieldworkBase):
 
     def testimonies(self, evaluation_id: str, kind: str | None = None) -> list[TestimonyData]:
         labels = self.labels(evaluation_id)
-        form = self.form(evaluation_id, TESTIMONY_TOOL)
+        form = self.form(evaluation_id, self._sheet(evaluation_id, TESTIMONY))
+        fields = self._testimony_fields(evaluation_id)
         stmt = (
             select(Testimony, FormResponse)
             .join(FormResponse, FormResponse.id == Testimony.response_id, isouter=True)
@@ -297,10 +340,10 @@ class TerrainMixin(FieldworkBase):
         out = []
         for rec, resp in rows:
             answers = dict(resp.answers or {}) if resp is not None and not resp.deleted else {}
-            theme = str(answers.get("theme") or "")
+            theme = str(answers.get(fields["theme"]) or "")
             profile_label = labels.profiles.get(rec.profile, rec.profile)
-            if rec.profile == "autre" and answers.get("profil_autre"):
-                profile_label = str(answers["profil_autre"])
+            if rec.profile == "autre" and answers.get(fields["profile_other"]):
+                profile_label = str(answers[fields["profile_other"]])
             out.append(
                 TestimonyData(
                     id=rec.id,
@@ -314,11 +357,11 @@ class TerrainMixin(FieldworkBase):
                     retention_date=rec.retention_date,
                     series_id=rec.series_id,
                     response_id=rec.response_id,
-                    contribution_type=str(answers.get("type_contribution") or ""),
-                    date=str(answers.get("date_recueil") or ""),
+                    contribution_type=str(answers.get(fields["contribution_type"]) or ""),
+                    date=str(answers.get(fields["collected_on"]) or ""),
                     theme=theme,
                     theme_label=theme_label(labels, theme),
-                    qpv=str(answers.get("qpv") or ""),
+                    qpv=str(answers.get(fields["record_qpv"]) or ""),
                     status=resp.status if resp is not None else "draft",
                     warnings=tuple(privacy_warnings(form, answers)),
                 )
@@ -402,13 +445,14 @@ class TerrainMixin(FieldworkBase):
                 qpv=[c for code in w.qpv_codes for c in match_qpv(code, qpvs)],
                 theme_labels=labels.themes,
             )
-        form = self.form(evaluation_id, IMMERSION_TOOL)
+        form = self.form(evaluation_id, self._sheet(evaluation_id, IMMERSION))
+        referential_themes = self.immersion_fields(evaluation_id)["referential_themes"]
         for i in self.immersions(evaluation_id):
             resp = responses.get(i.response_id)
             if resp is None:
                 continue
             themes = [i.theme_label] if i.theme_label else []
-            themes += [labels.themes.get(t, t) for t in resp.answers.get("questions_referentiel") or []]
+            themes += [labels.themes.get(t, t) for t in resp.answers.get(referential_themes) or []]
             out += excerpts_of(
                 form,
                 resp.answers,
@@ -421,7 +465,7 @@ class TerrainMixin(FieldworkBase):
                 qpv=match_qpv(i.qpv, qpvs),
                 theme_labels=labels.themes,
             )
-        form = self.form(evaluation_id, TESTIMONY_TOOL)
+        form = self.form(evaluation_id, self._sheet(evaluation_id, TESTIMONY))
         hidden = 0
         for t in self.testimonies(evaluation_id):
             resp = responses.get(t.response_id)

@@ -18,10 +18,9 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop_app.core.fieldwork import (
-    GROUP_LABELS,
     PARTICIPANT_PROFILES,
-    WORKING_GROUP_TOOL,
-    WORKSHOP_TOOLS,
+    WORKING_GROUP_ROLE,
+    WORKSHOP_ROLES,
     participants_total,
     workshop_title,
 )
@@ -71,14 +70,8 @@ class WorkshopData:
     answered: int
     questions: int
     updated_at: datetime
-
-    @property
-    def group_label(self) -> str:
-        return GROUP_LABELS.get(self.tool_id, self.tool_id)
-
-    @property
-    def is_working_group(self) -> bool:
-        return self.tool_id == WORKING_GROUP_TOOL
+    group_label: str = ""  # the guide's group in Ateliers (its YAML `group_label`)
+    is_working_group: bool = False  # the guide has the role working_group
 
     @property
     def participants_total(self) -> int:
@@ -94,7 +87,18 @@ class WorkshopData:
     @property
     def display_name(self) -> str:
         when = f" — {self.date_fr}" if self.date else ""
-        return f"{self.title or workshop_title(self.tool_id, self.theme_label, self.session)}{when}"
+        default = workshop_title(self.group_label, self.is_working_group, self.theme_label, self.session)
+        return f"{self.title or default}{when}"
+
+
+@dataclass(frozen=True)
+class WorkshopTool:
+    """A guide the Ateliers screen offers to start a workshop with."""
+
+    tool_id: str
+    label: str
+    in_scope: bool
+    working_group: bool
 
 
 @dataclass(frozen=True)
@@ -116,20 +120,19 @@ class WorkingGroupChoice:
 
 class WorkshopsMixin(FieldworkBase):
     # -- reading -------------------------------------------------------------------------------
-    def workshop_tools(self, evaluation_id: str) -> list[tuple[str, str, bool]]:
-        """(tool id, label, in the evaluation's scope) of the workshop guides of the kit."""
+    def workshop_tools(self, evaluation_id: str) -> list[WorkshopTool]:
+        """The workshop guides of the kit (role workshop_guide or working_group), in kit order."""
         kit = self.kit(evaluation_id)
         scope = set(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
         out = []
-        for tool_id in WORKSHOP_TOOLS:
-            if tool_id in kit.tools:
-                label = (
-                    workshop_title(tool_id)
-                    if tool_id != WORKING_GROUP_TOOL
-                    else "Groupe de travail thématique"
-                )
-                out.append((tool_id, label, tool_id in scope))
+        for tool in kit.tools_with_role(*WORKSHOP_ROLES):
+            working_group = tool.role == WORKING_GROUP_ROLE
+            label = "Groupe de travail thématique" if working_group else workshop_title(tool.group_label or "")
+            out.append(WorkshopTool(tool.id, label, tool.id in scope, working_group))
         return out
+
+    def _working_group_tool(self, evaluation_id: str) -> str | None:
+        return self.kit(evaluation_id).tool_id_for_role(WORKING_GROUP_ROLE)
 
     def workshops(self, evaluation_id: str) -> list[WorkshopData]:
         with self.read() as s:
@@ -152,8 +155,9 @@ class WorkshopsMixin(FieldworkBase):
             }
         labels = self.labels(evaluation_id) if recs else None
         forms: dict = {}  # one kit lookup per tool and session, not one per workshop
-        out = [self._workshop_data(evaluation_id, w, responses.get(w.response_id), labels, forms) for w in recs]
-        order = {t: i for i, t in enumerate(WORKSHOP_TOOLS)}
+        kit = self.kit(evaluation_id)
+        out = [self._workshop_data(evaluation_id, w, responses.get(w.response_id), labels, forms, kit) for w in recs]
+        order = {t: i for i, t in enumerate(kit.tool_ids_with_role(*WORKSHOP_ROLES))}
         themes = {value: i for i, (value, _) in enumerate(labels.group_themes)} if labels else {}
         out.sort(
             key=lambda w: (
@@ -196,11 +200,14 @@ class WorkshopsMixin(FieldworkBase):
     def working_group_choices(self, evaluation_id: str) -> list[WorkingGroupChoice]:
         """The working groups, in the order of `working_groups`, without reading their sessions'
         answers (one light query: fit for a drop-down refilled at each selection)."""
+        group_tool = self._working_group_tool(evaluation_id)
+        if group_tool is None:
+            return []
         with self.read() as s:
             rows = list(s.execute(
                 select(Workshop.id, Workshop.series_id, Workshop.theme, Workshop.session, Workshop.date, Workshop.title)
                 .where(Workshop.evaluation_id == evaluation_id, Workshop.deleted.is_(False),
-                       Workshop.tool_id == WORKING_GROUP_TOOL)
+                       Workshop.tool_id == group_tool)
             ))
         if not rows:
             return []
@@ -221,7 +228,8 @@ class WorkshopsMixin(FieldworkBase):
         return self.form(workshop.evaluation_id, workshop.tool_id, workshop.session)
 
     def _workshop_data(
-        self, evaluation_id: str, w: Workshop, response: FormResponse | None, labels, forms: dict | None = None
+        self, evaluation_id: str, w: Workshop, response: FormResponse | None, labels, forms: dict | None = None,
+        kit=None,
     ) -> WorkshopData:
         answers = dict(response.answers or {}) if response is not None else {}
         try:
@@ -234,6 +242,10 @@ class WorkshopsMixin(FieldworkBase):
             answered, questions = done.answered, done.total
         except ServiceError:
             answered, questions = len(answers), 0
+        try:
+            tool = (kit or self.kit(evaluation_id)).tools.get(w.tool_id)
+        except ServiceError:
+            tool = None
         return WorkshopData(
             id=w.id,
             evaluation_id=w.evaluation_id,
@@ -256,21 +268,25 @@ class WorkshopsMixin(FieldworkBase):
             answered=answered,
             questions=questions,
             updated_at=w.updated_at,
+            group_label=(tool.group_label or tool.title) if tool is not None else w.tool_id,
+            is_working_group=tool is not None and tool.role == WORKING_GROUP_ROLE,
         )
 
     # -- creating ------------------------------------------------------------------------------
     def create_workshop(self, evaluation_id: str, tool_id: str, **values: Any) -> Change:
         """A workshop of a guide (Partenaires, Associations, Conseils citoyens); its date and place
         come from the Cadrage calendar when a matching meeting is planned there."""
-        if tool_id not in WORKSHOP_TOOLS or tool_id == WORKING_GROUP_TOOL:
+        tool = self.kit(evaluation_id).tools.get(tool_id)
+        if tool is None or tool.role != "workshop_guide":
             raise ServiceError(f"« {tool_id} » n'est pas un guide d'atelier.")
+        group_label = tool.group_label or tool.title
         with self.tx() as s:
             ev = self._evaluation(s, evaluation_id)
-            planned = self._planned_workshop(s, evaluation_id, tool_id)
+            planned = self._planned_workshop(s, evaluation_id, tool_id, group_label)
             rec = Workshop(
                 evaluation_id=evaluation_id, tool_id=tool_id, position=self._next_position(s, evaluation_id)
             )
-            rec.title = workshop_title(tool_id)
+            rec.title = workshop_title(group_label)
             rec.date, rec.place = planned
             rec.qpv_codes, rec.participants, rec.attendance = [], {}, []
             for key, value in values.items():
@@ -288,9 +304,11 @@ class WorkshopsMixin(FieldworkBase):
         if not theme:
             raise ServiceError("Choisissez le thème du groupe de travail.")
         kit = self.kit(evaluation_id)
-        if WORKING_GROUP_TOOL not in kit.tools:
+        group_tool = kit.tool_for_role(WORKING_GROUP_ROLE)
+        if group_tool is None:
             raise ServiceError("Le kit de cette évaluation n'a pas de guide des groupes de travail.")
-        sessions = getattr(kit.tools[WORKING_GROUP_TOOL], "sessions", None) or 3
+        group_tool_id = group_tool.id
+        sessions = getattr(group_tool, "sessions", None) or 3
         label = theme_label(self.labels(evaluation_id), theme)
         series_id = str(uuid.uuid4())
         with self.tx() as s:
@@ -300,7 +318,7 @@ class WorkshopsMixin(FieldworkBase):
                 for w in s.scalars(
                     select(Workshop).where(
                         Workshop.evaluation_id == evaluation_id,
-                        Workshop.tool_id == WORKING_GROUP_TOOL,
+                        Workshop.tool_id == group_tool_id,
                         Workshop.deleted.is_(False),
                     )
                 )
@@ -312,11 +330,11 @@ class WorkshopsMixin(FieldworkBase):
             for n in range(1, sessions + 1):
                 rec = Workshop(
                     evaluation_id=evaluation_id,
-                    tool_id=WORKING_GROUP_TOOL,
+                    tool_id=group_tool_id,
                     theme=theme,
                     session=n,
                     series_id=series_id,
-                    title=workshop_title(WORKING_GROUP_TOOL, label, n),
+                    title=workshop_title("", True, label, n),
                     position=position + n - 1,
                     qpv_codes=[],
                     participants={},
@@ -327,7 +345,7 @@ class WorkshopsMixin(FieldworkBase):
                 self.stamp_new(rec)
                 s.add(rec)
                 s.flush()
-                response = self._new_response(s, ev, WORKING_GROUP_TOOL, "workshop", rec.id, self._label(rec))
+                response = self._new_response(s, ev, group_tool_id, "workshop", rec.id, self._label(rec))
                 rec.response_id = response.id
                 first_id = first_id or rec.id
             return Change("workshop", first_id, evaluation_id)
@@ -354,8 +372,8 @@ class WorkshopsMixin(FieldworkBase):
         )
         return sorted((m for m in rows if not check_iso_date(m.date) and m.date), key=lambda m: m.date)
 
-    def _planned_workshop(self, s, evaluation_id: str, tool_id: str) -> tuple[str, str]:
-        group = fold(GROUP_LABELS[tool_id])
+    def _planned_workshop(self, s, evaluation_id: str, tool_id: str, group_label: str) -> tuple[str, str]:
+        group = fold(group_label)
         taken = {
             w.date
             for w in s.scalars(
@@ -386,13 +404,14 @@ class WorkshopsMixin(FieldworkBase):
                     select(Workshop).where(Workshop.series_id == rec.series_id, Workshop.deleted.is_(False))
                 ):
                     auto = other.title == workshop_title(
-                        WORKING_GROUP_TOOL,
+                        "",
+                        True,
                         theme_label(self.labels(rec.evaluation_id), other.theme),
                         other.session,
                     )
                     self._set_field(other, "theme", value)
                     if auto:
-                        other.title = workshop_title(WORKING_GROUP_TOOL, label, other.session)
+                        other.title = workshop_title("", True, label, other.session)
                     self._relabel(s, other)
                     self.touch(other)
             else:

@@ -4,7 +4,7 @@ and what is wrong with them before anything is written.
 The sender, signatory and recipients come from the Cadrage (structure and postal address,
 signatory and their title; per partner the article of its name, the contact's civility and
 title, the postal address); the atelier, deadline and requested documents from the letter's
-options (kit tool `courrier-partenaires`). Dates are checked against `today`: an atelier or a
+options (the kit's tool with the role `letter`, its fields found by field role). Dates are checked against `today`: an atelier or a
 deadline already past is reported in `LetterBatch.past`, which the export refuses unless the
 user confirms. Used by `SynthesisService.letters` and `ExportService.letters`.
 """
@@ -41,7 +41,25 @@ class SynthesisService(Protocol):
 
     def _find_single(self, evaluation_id: str, tool_id: str) -> Any: ...
 
-LETTER = "courrier-partenaires"
+# field role -> key of the options dict build_letters reads
+OPTION_ROLES = ("meeting_date", "meeting_time", "meeting_place", "deadline", "reference", "requested_documents", "enclosures")
+READY_ROLES = ("meeting_date", "meeting_place", "deadline")
+
+
+def letter_options(kit, tool_id: str, answers: dict) -> dict:
+    """The letter's options by field role (missing fields read as empty)."""
+    out = {}
+    for role in OPTION_ROLES:
+        field = kit.field_for_role(tool_id, role)
+        out[role] = answers.get(field) if field else None
+    return out
+
+
+def letter_ready(kit, tool_id: str, answers: dict) -> bool:
+    """The options every letter needs are filled (date, place, deadline)."""
+    options = letter_options(kit, tool_id, answers)
+    return all(options[r] for r in READY_ROLES)
+
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -68,19 +86,22 @@ def day_text(d: dt.date, weekday: bool = True) -> str:
     return f"{_DAYS[d.weekday()]} {text}" if weekday else text
 
 
-def _atelier_time(syn: SynthesisService, evaluation_id: str, options: dict, atelier: dt.date | None) -> tuple[str, str]:
+def _atelier_time(
+    syn: SynthesisService, evaluation_id: str, options: dict, atelier: dt.date | None, letter_tool: Any = None
+) -> tuple[str, str]:
     """(time "HH:MM" or "", a warning or ""): the option typed, else the partners' workshop of
     that day in the fieldwork step."""
-    typed = str(options.get("atelier_heure") or "").strip()
+    typed = str(options.get("meeting_time") or "").strip()
     if typed:
         try:
             return parse_time(typed), ""
         except AnswerError:
             return "", f"Heure de l'atelier illisible : « {typed} » (par exemple 14:00)."
     fieldwork = syn.area("fieldwork")
-    if fieldwork is not None and atelier is not None:
+    guide = getattr(letter_tool, "invites_to", None)
+    if fieldwork is not None and atelier is not None and guide:
         for w in fieldwork.workshops(evaluation_id):
-            if w.tool_id == "guide-partenaires" and w.date == atelier.isoformat() and w.start_time:
+            if w.tool_id == guide and w.date == atelier.isoformat() and w.start_time:
                 return w.start_time, ""
     return "", ""
 
@@ -104,22 +125,24 @@ def letterhead(cadrage, today: dt.date) -> tuple[Letterhead, list[str]]:
 def build_letters(syn: SynthesisService, evaluation_id: str, today: dt.date) -> LetterBatch:
     """One merged letter per partner of the Cadrage, checked against `today`."""
     kit = syn.kit(evaluation_id)
-    tool = kit.tool(LETTER)
-    form = compile_tool(kit, LETTER)
+    tool = kit.tool_for_role("letter")
+    if tool is None:
+        raise ServiceError("Le kit de cette évaluation n'a pas de courrier aux partenaires.")
+    form = compile_tool(kit, tool.id)
     cadrage = syn.services.evaluations.cadrage(evaluation_id)
-    found = syn._find_single(evaluation_id, LETTER)
-    options = found.answers if found else {}
+    found = syn._find_single(evaluation_id, tool.id)
+    options = letter_options(kit, tool.id, found.answers if found else {})
     partners = cadrage.tables.get("partner", [])
     if not partners:
         raise ServiceError("Aucun partenaire dans le Cadrage : ajoutez les destinataires du courrier.")
     warnings: list[str] = []
     past: list[str] = []
 
-    atelier, deadline = _date(options.get("atelier_date")), _date(options.get("date_limite"))
-    time, problem = _atelier_time(syn, evaluation_id, options, atelier)
+    atelier, deadline = _date(options.get("meeting_date")), _date(options.get("deadline"))
+    time, problem = _atelier_time(syn, evaluation_id, options, atelier, tool)
     if problem:
         warnings.append(problem)
-    atelier_text = day_text(atelier) if atelier else str(options.get("atelier_date") or "")
+    atelier_text = day_text(atelier) if atelier else str(options.get("meeting_date") or "")
     if atelier and time:
         atelier_text += f" à {format_time(time)}"
     elif atelier:
@@ -136,7 +159,7 @@ def build_letters(syn: SynthesisService, evaluation_id: str, today: dt.date) -> 
     pilot_text = ""
     references = []
     if options.get("reference"):
-        references.append(f"N/Réf. : {str(options['reference']).strip()}")
+        references.append(f"N/Réf. : {str(options['reference']).strip()}")  # a field role
     if pilot:
         pilot_text = pilot.get("name", "")
         if pilot.get("role"):
@@ -150,18 +173,19 @@ def build_letters(syn: SynthesisService, evaluation_id: str, today: dt.date) -> 
         "territoire.nom": with_article(territory),
         "territoire.de_nom": with_article(territory, prep="de"),
         "atelier.date": atelier_text,
-        "atelier.lieu": str(options.get("atelier_lieu") or ""),
-        "date_limite": day_text(deadline) if deadline else str(options.get("date_limite") or ""),
+        "atelier.lieu": str(options.get("meeting_place") or ""),
+        "date_limite": day_text(deadline) if deadline else str(options.get("deadline") or ""),
         "evaluation.pilote": pilot_text,
         "signataire.nom": (cadrage.fields.get("signatory_name") or "").strip(),
         "signataire.qualite": (cadrage.fields.get("signatory_title") or "").strip(),
     }
     bullets: list[str] = []
-    pieces = next((f for p in form.pages for f in p.fields if f.id == "pieces_demandees"), None)
-    for value in options.get("pieces_demandees") or []:
+    pieces_id = kit.field_for_role(tool.id, "requested_documents")
+    pieces = next((f for p in form.pages for f in p.fields if f.id == pieces_id), None) if pieces_id else None
+    for value in options.get("requested_documents") or []:
         opt = pieces.option(value) if pieces else None
         bullets.append(opt.label if opt else str(value))
-    enclosures = [line.strip(" -–•\t") for line in str(options.get("pieces_jointes") or "").splitlines() if line.strip(" -–•\t")]
+    enclosures = [line.strip(" -–•\t") for line in str(options.get("enclosures") or "").splitlines() if line.strip(" -–•\t")]
 
     letters = []
     no_address = []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_summary
+from desktop_app.core.councils import ChecklistRow, GapSummary, checklist_rows, gap_column, gap_summary
 from desktop_app.core.french import long_date, month_year, with_article  # noqa: F401  (re-exported)
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, compute_maturity
@@ -25,16 +25,35 @@ from desktop_app.kit.forms import Form, compile_tool
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
 from desktop_app.services.forms import ResponseData
-from desktop_app.services.letters import LETTER, LetterBatch
+from desktop_app.services.letters import LetterBatch
 from desktop_app.store.models_synthesis import EvidenceLink
 
 if TYPE_CHECKING:
     from desktop_app.services.app_services import Services
 
-REFERENTIEL = "referentiel"
-CC_TOOLS = ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
-MATURITY_TOOLS = ("maturite-lcd", "maturite-efh")
-OWN_TOOLS = frozenset((REFERENTIEL, LETTER, *CC_TOOLS, *MATURITY_TOOLS))
+# The synthesis' own tools, found by role in the kit (their responses are not evidence).
+OWN_ROLES = ("referential", "letter", "council_tool", "maturity_scale")
+
+
+def council_tools(kit: Kit) -> tuple[str, ...]:
+    """The tools filled for each conseil citoyen, in kit order."""
+    return kit.tool_ids_with_role("council_tool")
+
+
+def maturity_tools(kit: Kit) -> tuple[str, ...]:
+    return kit.tool_ids_with_role("maturity_scale")
+
+
+def gap_tool(kit: Kit) -> str | None:
+    """The council tool whose gaps between rule and practice make the council's summary."""
+    return next((t.id for t in kit.tools_with_role("council_tool") if gap_column(t)), None)
+
+
+def _role_tool(kit: Kit, role: str, what: str) -> str:
+    tool_id = kit.tool_id_for_role(role)
+    if tool_id is None:
+        raise ServiceError(f"Le kit {kit.id} {kit.version} de cette évaluation n'a pas de {what}.")
+    return tool_id
 
 # The step a tool belongs to -> the evidence kind of its responses
 _STEP_KIND = {"ateliers": "atelier", "terrain": "terrain", "questionnaires": "questionnaire", "actions": "actions"}
@@ -114,12 +133,30 @@ class SynthesisService(ServiceBase):
     # ------------------------------------------------------------------ référentiel
     def referentiel(self, evaluation_id: str) -> ResponseData:
         """The référentiel's form response (created on first use)."""
-        return self._single(evaluation_id, REFERENTIEL)
+        return self._single(evaluation_id, self.referentiel_tool(evaluation_id))
+
+    def referentiel_tool(self, evaluation_id: str) -> str:
+        """The id of the kit's référentiel (role referential)."""
+        return _role_tool(self.kit(evaluation_id), "referential", "référentiel")
+
+    def letter_tool(self, evaluation_id: str) -> str | None:
+        """The id of the kit's letter to partners (role letter), None when the kit has none."""
+        return self.kit(evaluation_id).tool_id_for_role("letter")
+
+    def council_tools(self, evaluation_id: str) -> tuple[str, ...]:
+        return council_tools(self.kit(evaluation_id))
+
+    def maturity_tools(self, evaluation_id: str) -> tuple[str, ...]:
+        return maturity_tools(self.kit(evaluation_id))
+
+    def gap_tool(self, evaluation_id: str) -> str | None:
+        return gap_tool(self.kit(evaluation_id))
 
     def matrix(self, evaluation_id: str) -> Matrix:
         kit = self.kit(evaluation_id)
-        tool = kit.tool(REFERENTIEL)
-        found = self._find_single(evaluation_id, REFERENTIEL)
+        ref = _role_tool(kit, "referential", "référentiel")
+        tool = kit.tool(ref)
+        found = self._find_single(evaluation_id, ref)
         answers = found.answers if found else {}
         themes = {c.value: c.label for cl in kit.manifest.choice_lists for c in cl.choices}
         return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id))
@@ -136,7 +173,7 @@ class SynthesisService(ServiceBase):
     def _target_ids(self, evaluation_id: str) -> set[str]:
         """Ids of the référentiel's indicators and questions (they do not depend on the answers)."""
         kit = self.kit(evaluation_id)
-        matrix = build_matrix(kit.tool(REFERENTIEL), {}, {}, {})
+        matrix = build_matrix(kit.tool(_role_tool(kit, "referential", "référentiel")), {}, {}, {})
         return {q.id for q in matrix.questions} | {c.id for q in matrix.questions for c in q.cells}
 
     def referentiel_targets(self, evaluation_id: str) -> dict[str, str]:
@@ -194,7 +231,7 @@ class SynthesisService(ServiceBase):
     @staticmethod
     def _response_candidate(kit: Kit, r) -> EvidenceCandidate | None:
         """A form response (`ResponseHeader`) as evidence; None for the synthesis' own tools."""
-        if r.tool_id in OWN_TOOLS or r.tool_id not in kit.tools:
+        if r.tool_id not in kit.tools or kit.role_of(r.tool_id) in OWN_ROLES:
             return None
         tool = kit.tool(r.tool_id)
         kind = _STEP_KIND.get(tool.step, "autre")
@@ -204,7 +241,7 @@ class SynthesisService(ServiceBase):
 
     @staticmethod
     def _results_candidate(kit: Kit, tool_id: str, n: int) -> EvidenceCandidate | None:
-        if tool_id in OWN_TOOLS or tool_id not in kit.tools or not n:
+        if tool_id not in kit.tools or kit.role_of(tool_id) in OWN_ROLES or not n:
             return None
         tool = kit.tool(tool_id)
         if tool.kind != "questionnaire":
@@ -279,14 +316,16 @@ class SynthesisService(ServiceBase):
     def councils(self, evaluation_id: str) -> list[Council]:
         """One entry per QPV of the Cadrage, with its council's responses (None: not begun)."""
         qpvs = self.services.evaluations.rows("qpv", evaluation_id)
-        responses = [r for r in self.services.forms.find(evaluation_id, subject_type="qpv") if r.tool_id in CC_TOOLS]
         kit = self.kit(evaluation_id)
-        auto_form = compile_tool(kit, "cc-autoevaluation") if "cc-autoevaluation" in kit.tools else None
+        tools = council_tools(kit)
+        responses = [r for r in self.services.forms.find(evaluation_id, subject_type="qpv") if r.tool_id in tools]
+        gaps_tool = gap_tool(kit)
+        auto_form = compile_tool(kit, gaps_tool) if gaps_tool else None
         out = []
         for q in qpvs:
-            mine = {t: next((r for r in responses if r.subject_id == q["id"] and r.tool_id == t), None) for t in CC_TOOLS}
-            auto = mine.get("cc-autoevaluation")
-            gaps = gap_summary(kit.tool("cc-autoevaluation"), auto_form, auto.answers) if auto and auto_form else None
+            mine = {t: next((r for r in responses if r.subject_id == q["id"] and r.tool_id == t), None) for t in tools}
+            auto = mine.get(gaps_tool) if gaps_tool else None
+            gaps = gap_summary(kit.tool(gaps_tool), auto_form, auto.answers) if auto and auto_form else None
             out.append(Council(q["id"], q.get("code", ""), q.get("name", ""), q.get("communes", ""), mine, gaps))
         return out
 
@@ -300,7 +339,7 @@ class SynthesisService(ServiceBase):
         """Open the conseil citoyen's tools (those in the evaluation's scope) for this QPV."""
         council = self.council(evaluation_id, qpv_id)
         scope = self.scope(evaluation_id)
-        tools = [t for t in CC_TOOLS if t in scope]
+        tools = [t for t in self.council_tools(evaluation_id) if t in scope]
         if not tools:
             raise ServiceError("Aucun outil « Conseils citoyens » n'est retenu dans le périmètre de l'évaluation (Cadrage).")
         first = None
@@ -310,7 +349,7 @@ class SynthesisService(ServiceBase):
         return Change("form_response", first or "", evaluation_id, "council")
 
     def council_response(self, evaluation_id: str, qpv_id: str, tool_id: str, council: Council | None = None) -> ResponseData:
-        if tool_id not in CC_TOOLS:
+        if tool_id not in self.council_tools(evaluation_id):
             raise ServiceError(f"Outil inconnu pour un conseil citoyen : {tool_id}")
         council = council or self.council(evaluation_id, qpv_id)
         return self.services.forms.get_or_create(evaluation_id, tool_id, "qpv", qpv_id, council.title)
@@ -323,13 +362,13 @@ class SynthesisService(ServiceBase):
 
     # ------------------------------------------------------------------ maturity
     def maturity_response(self, evaluation_id: str, tool_id: str) -> ResponseData:
-        if tool_id not in MATURITY_TOOLS:
+        if tool_id not in self.maturity_tools(evaluation_id):
             raise ServiceError(f"Échelle de maturité inconnue : {tool_id}")
         return self._single(evaluation_id, tool_id)
 
     def maturity(self, evaluation_id: str, tool_id: str, answers: dict | None = None) -> MaturityResult:
         """The result of a maturity scale (from the stored answers, or from `answers` given)."""
-        if tool_id not in MATURITY_TOOLS:
+        if tool_id not in self.maturity_tools(evaluation_id):
             raise ServiceError(f"Échelle de maturité inconnue : {tool_id}")
         tool = self.kit(evaluation_id).tool(tool_id)
         if answers is None:
@@ -339,7 +378,7 @@ class SynthesisService(ServiceBase):
 
     # ------------------------------------------------------------------ letters
     def letter_options(self, evaluation_id: str) -> ResponseData:
-        return self._single(evaluation_id, LETTER)
+        return self._single(evaluation_id, _role_tool(self.kit(evaluation_id), "letter", "courrier aux partenaires"))
 
     def letters(self, evaluation_id: str, today: _dt.date | None = None) -> LetterBatch:
         """One merged letter per partner of the Cadrage, checked against today (`self.clock`)."""
@@ -356,13 +395,14 @@ class SynthesisService(ServiceBase):
         kit = self.kit(evaluation_id)
         scope = set(self.scope(evaluation_id))
         out = {}
-        if REFERENTIEL in kit.tools and REFERENTIEL in scope:
-            found = self._find_single(evaluation_id, REFERENTIEL)
-            m = build_matrix(kit.tool(REFERENTIEL), found.answers if found else {})
+        ref = kit.tool_id_for_role("referential")
+        if ref is not None and ref in scope:
+            found = self._find_single(evaluation_id, ref)
+            m = build_matrix(kit.tool(ref), found.answers if found else {})
             detail = f"{m.filled}/{m.total} indicateurs renseignés"
             state = "a_faire" if not m.filled else ("termine" if found and found.status == "complete" else "en_cours")
             out["referentiel"] = StepState("referentiel", state, detail)
-        cc_tools = [t for t in CC_TOOLS if t in kit.tools and t in scope]
+        cc_tools = [t for t in council_tools(kit) if t in scope]
         if cc_tools:
             qpvs = self.services.evaluations.rows("qpv", evaluation_id)
             responses = [r for r in self.services.forms.find(evaluation_id, subject_type="qpv") if r.tool_id in cc_tools]
@@ -376,7 +416,7 @@ class SynthesisService(ServiceBase):
             else:
                 state = "en_cours"
             out["conseils-citoyens"] = StepState("conseils-citoyens", state, detail)
-        scales = [t for t in MATURITY_TOOLS if t in kit.tools and t in scope]
+        scales = [t for t in maturity_tools(kit) if t in scope]
         if scales:
             parts, statuses = [], []
             for tool_id in scales:
@@ -392,9 +432,12 @@ class SynthesisService(ServiceBase):
             else:
                 state = "en_cours"
             out["maturite"] = StepState("maturite", state, ", ".join(parts))
-        if LETTER in kit.tools and LETTER in scope:
-            found = self._find_single(evaluation_id, LETTER)
-            ready = bool(found and all(found.answers.get(k) for k in ("atelier_date", "atelier_lieu", "date_limite")))
+        letter = kit.tool_id_for_role("letter")
+        if letter is not None and letter in scope:
+            from desktop_app.services.letters import letter_ready
+
+            found = self._find_single(evaluation_id, letter)
+            ready = bool(found and letter_ready(kit, letter, found.answers))
             detail = "courrier prêt" if ready else "options du courrier à renseigner"
             out["exports"] = StepState("exports", "en_cours" if ready else "a_faire", detail)
         return out

@@ -51,10 +51,11 @@ CONTACT_COLUMN_RE = re.compile(
 # whole tables that stay behind (lists of named participants)
 EXCLUDED_TABLE_RE = re.compile(r"(attendance|attendee|emargement|participant_list|presence)")
 
-# the kit declares its consent fields (`consent: true`); without the kit at hand, these:
-TESTIMONY_TOOLS = frozenset({"fiche-temoignage"})
-# answers / columns that record the consent to transmit a testimony
-CONSENT_KEYS = ("consent_transmission", "consentement_transmission", "consent_use", "consentement_utilisation")
+# the kit declares its consent fields (`consent: true`); without the kit at hand, a form
+# response about a testimony (subject_type) is left behind: its consent field is not known.
+TESTIMONY_SUBJECT = "testimony"
+# columns that record the consent to transmit a testimony
+CONSENT_KEYS = ("consent_transmission", "consent_use")
 TESTIMONY_TABLE_RE = re.compile(r"(testimon|temoign)")
 
 
@@ -93,8 +94,8 @@ def _is_testimony_without_consent(table: str, row: dict[str, Any], rules: dict[s
         tool = rules.get(row.get("tool_id")) if rules else None
         if tool is not None and tool.consent:
             return not _consent_given(row.get("answers") or {}, tool.consent)
-        if row.get("tool_id") in TESTIMONY_TOOLS:
-            return not _consent_given(row.get("answers") or {})
+        if tool is None and row.get("subject_type") == TESTIMONY_SUBJECT:
+            return True
         return False
     if TESTIMONY_TABLE_RE.search(table):
         has_consent_column = any(k in row for k in CONSENT_KEYS)

@@ -139,11 +139,11 @@ def test_calendar_warnings():
     marks = [Milestone(date(2026, 1, 20), "COPIL de lancement", "copil"),
              Milestone(date(2026, 12, 8), "COPIL de restitution", "copil")]
     rows = [
-        {"question": "Q1", "quand_debut": "2026-02-01", "quand_fin": "2026-03-01"},
+        {"question": "Q1", "start": "2026-02-01", "end": "2026-03-01"},
         {"question": "Q2"},
-        {"question": "Q3", "quand_debut": "2026-05-01", "quand_fin": "2026-04-01"},
-        {"question": "Q4", "quand_debut": "2026-11-01", "quand_fin": "2026-12-15"},
-        {"question": "Q5", "quand_debut": "2027-01-10"},
+        {"question": "Q3", "start": "2026-05-01", "end": "2026-04-01"},
+        {"question": "Q4", "start": "2026-11-01", "end": "2026-12-15"},
+        {"question": "Q5", "start": "2027-01-10"},
     ]
     warnings = calendar_warnings(rows, marks, date(2026, 1, 5), date(2026, 12, 31))
     assert warnings == [

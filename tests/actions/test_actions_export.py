@@ -18,8 +18,8 @@ def _prepare(services, evaluation_id, tmp_path):
     services.actions.set_chosen(aid, True)
     services.actions.set_bank_question(aid, "eff_2", True)
     uid = services.actions.plan(aid).rows[0]["uid"]
-    services.actions.update_question(aid, uid, "methodes", ["entretiens"])
-    services.actions.update_question(aid, uid, "quand_fin", "2026-05-29")
+    services.actions.update_question(aid, uid, "methods", ["entretiens"])
+    services.actions.update_question(aid, uid, "end", "2026-05-29")
     return aid
 
 
@@ -91,6 +91,6 @@ def test_demo_has_a_realistic_programmation_a_scored_grid_and_four_planned_actio
     for row in grid.chosen:
         plan = services.actions.plan(row.action.id)
         assert 3 <= len(plan.rows) <= 6
-        assert all(r.get("quand_debut") and r.get("methodes") and r.get("qui") for r in plan.rows)
-        assert plan.answers.get("restitution_decision")
+        assert all(r.get("start") and r.get("methods") and r.get("who") for r in plan.rows)
+        assert plan.sheet.get("decision")
     assert services.actions.timeline(eid).warnings == ()

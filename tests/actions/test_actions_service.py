@@ -100,17 +100,17 @@ def test_planning_questions_and_method(services, evaluation_id, imported):
     plan = actions.plan(aid)
     assert [r["question"][:20] for r in plan.rows] == ["Les objectifs de l'a", "Que se passerait-il ", "Les habitants connai"]
     assert plan.refs == {"pert_1", "util_2"}
-    assert plan.rows[0]["critere"] == "pertinence"
-    assert "critere" not in plan.rows[1] and plan.rows[1]["axe"] == "utilite"
+    assert plan.rows[0]["criterion"] == "pertinence"
+    assert "criterion" not in plan.rows[1] and plan.rows[1]["axe"] == "utilite"
     uid = plan.rows[0]["uid"]
-    actions.update_question(aid, uid, "indicateurs", "Part des besoins du diagnostic couverts (%)")
-    actions.update_question(aid, uid, "methodes", ["analyse_documentaire", "entretiens"])
-    actions.update_question(aid, uid, "quand_debut", "02/03/2026")  # typed the French way
-    actions.update_question(aid, uid, "qui", "Chargé d'études")
+    actions.update_question(aid, uid, "indicators", "Part des besoins du diagnostic couverts (%)")
+    actions.update_question(aid, uid, "methods", ["analyse_documentaire", "entretiens"])
+    actions.update_question(aid, uid, "start", "02/03/2026")  # typed the French way
+    actions.update_question(aid, uid, "who", "Chargé d'études")
     with pytest.raises(ServiceError, match="Méthodes de collecte"):
-        actions.update_question(aid, uid, "methodes", ["telepathie"])
+        actions.update_question(aid, uid, "methods", ["telepathie"])
     row = actions.plan(aid).rows[0]
-    assert row["quand_debut"] == "2026-03-02" and row["methodes"] == ["analyse_documentaire", "entretiens"]
+    assert row["start"] == "2026-03-02" and row["methods"] == ["analyse_documentaire", "entretiens"]
     # order and removal
     actions.move_question(aid, uid, +2)
     assert actions.plan(aid).rows[-1]["uid"] == uid
@@ -134,8 +134,8 @@ def test_timeline_against_the_cadrage_calendar(services, evaluation_id, imported
     services.actions.set_chosen(aid, True)
     services.actions.add_question(aid, "Q tardive", "impact")
     uid = services.actions.plan(aid).rows[0]["uid"]
-    services.actions.update_question(aid, uid, "quand_debut", "2026-11-02")
-    services.actions.update_question(aid, uid, "quand_fin", "2026-12-12")
+    services.actions.update_question(aid, uid, "start", "2026-11-02")
+    services.actions.update_question(aid, uid, "end", "2026-12-12")
     tl = services.actions.timeline(evaluation_id, aid)
     assert [m.label for m in tl.milestones] == ["COPIL de restitution"]
     assert len(tl.spans) == 1 and tl.spans[0].label == "Q tardive"

@@ -8,7 +8,9 @@ from desktop_app.core.councils import gap_summary
 from desktop_app.core.letters import merge_letter
 from desktop_app.kit.forms import compile_tool
 from desktop_app.services.base import ServiceError
-from desktop_app.services.synthesis import CC_TOOLS
+
+# the shipped kit's council tools (role council_tool)
+CC_TOOLS = ("cc-autoevaluation", "cc-portrait-robot", "cc-questions")
 
 
 def _qpv(services, eid, code="QN05901M", name="Les Épis"):

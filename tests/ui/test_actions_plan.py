@@ -58,7 +58,7 @@ def test_pick_questions_and_fill_the_plan(qtbot, panel, services, chosen):
     editor = table.findChild(QLineEdit)
     qtbot.keyClicks(editor, "Part des besoins couverts (%)")
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # Qt commits the editor on the next event loop turn
-    qtbot.waitUntil(lambda: services.actions.plan(chosen).rows[0].get("indicateurs") == "Part des besoins couverts (%)")
+    qtbot.waitUntil(lambda: services.actions.plan(chosen).rows[0].get("indicators") == "Part des besoins couverts (%)")
     assert table.model().index(0, 2).data() == "Part des besoins couverts (%)"
     # methods and dates go through the same model the delegates use
     model = panel.plan_page.model

@@ -1,6 +1,6 @@
 """The one form renderer: shows any kit tool (compiled to a `Form`) and edits its answers.
 
-    renderer = FormRenderer(compile_tool(kit, "questionnaire-communes"), answers, mode="pages")
+    renderer = FormRenderer(compile_tool(kit, tool_id), answers, mode="pages")
     renderer.answerChanged.connect(save_answer)      # (field id, stored value or None)
     renderer.completionChanged.connect(show_progress)  # (answered, total)
     ...

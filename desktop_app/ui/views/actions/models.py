@@ -22,12 +22,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 LEVEL_COLORS = {1: QColor("#fbe9e7"), 2: QColor("#fff6d5"), 3: QColor("#e3f2e1")}
 PREFILLED_FG = QBrush(QColor("#6b7780"))
 CHOSEN_BG = QBrush(QColor("#eaf5ea"))
-SHORT_LABELS = {
-    "poids_budgetaire": "Budget", "nombre_financeurs": "Financeurs", "recurrence": "Récurrence",
-    "beneficiaires_qpv": "Public QPV", "partenariat": "Partenariat", "lien_priorites": "Priorités",
-    "innovation": "Innovation", "donnees_disponibles": "Données", "decision_a_venir": "Décision",
-    "accessibilite_acteurs": "Accès",
-}
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -205,7 +199,7 @@ class GridModel(QAbstractTableModel):
         crit = self.criterion_at(section)
         if role == Qt.ItemDataRole.DisplayRole:
             if crit is not None:
-                return f"{SHORT_LABELS.get(crit.id, crit.label[:14])} × {number(self.grid.weights[crit.id])}"
+                return f"{crit.short_label or crit.label[:14]} × {number(self.grid.weights[crit.id])}"
             return {self.CHOSEN: "Retenue", self.RANK: "Rang", self.TITLE: "Action"}.get(section, "Score")
         if role == Qt.ItemDataRole.ToolTipRole:
             if crit is not None:
@@ -329,9 +323,9 @@ class GridModel(QAbstractTableModel):
 
 class PlanModel(QAbstractTableModel):
     COLUMNS = (
-        ("critere", "Critère", 96), ("question", "Question évaluative", 220), ("indicateurs", "Indicateurs", 160),
-        ("sources", "Sources", 140), ("methodes", "Méthodes", 128), ("qui", "Qui", 104),
-        ("quand_debut", "Début", 84), ("quand_fin", "Fin", 84),
+        ("criterion", "Critère", 96), ("question", "Question évaluative", 220), ("indicators", "Indicateurs", 160),
+        ("data_sources", "Sources", 140), ("methods", "Méthodes", 128), ("who", "Qui", 104),
+        ("start", "Début", 84), ("end", "Fin", 84),
     )
 
     def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None):
@@ -382,26 +376,26 @@ class PlanModel(QAbstractTableModel):
         key = self.key(index.column())
         value = row.get(key)
         if role == Qt.ItemDataRole.DisplayRole:
-            if key == "critere":
-                crit = row.get("critere") or row.get("axe") or ""
+            if key == "criterion":
+                crit = row.get("criterion") or row.get("axe") or ""
                 return self.criteria.get(crit, crit)
-            if key == "methodes":
+            if key == "methods":
                 return ", ".join(self.methods.get(m, m) for m in value or [])
-            if key in ("quand_debut", "quand_fin"):
+            if key in ("start", "end"):
                 return format_date_fr(value) if value else ""
             return value or ""
         if role == Qt.ItemDataRole.EditRole:
-            if key == "critere":
-                return row.get("critere") or ""
+            if key == "criterion":
+                return row.get("criterion") or ""
             return value
         if role == Qt.ItemDataRole.ToolTipRole:
             shown = self.data(index)
             if key == "question" and row.get("ref"):
                 return f"{shown}\n(question de la banque du kit)"
-            if key == "critere" and not row.get("critere") and row.get("axe"):
+            if key == "criterion" and not row.get("criterion") and row.get("axe"):
                 return f"{shown} (critère de la banque de questions, absent de la liste de la fiche méthode)"
             return shown or None
-        if role == Qt.ItemDataRole.ForegroundRole and key == "critere" and not row.get("critere"):
+        if role == Qt.ItemDataRole.ForegroundRole and key == "criterion" and not row.get("criterion"):
             return PREFILLED_FG
         return None
 

@@ -83,12 +83,12 @@ class PlanPage(QWidget):
         svc = self.panel.ctx.services.actions
         eid = self.panel.evaluation_id
         current = self.table.currentIndex()
-        self.model.set_rows(plan.rows, svc.criterion_labels(eid), svc.plan_choices(eid).get("methodes", {}))
+        self.model.set_rows(plan.rows, svc.criterion_labels(eid), svc.plan_choices(eid).get("methods", {}))
         if current.isValid() and current.row() < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
 
     def _criteria_choices(self, index: QModelIndex) -> list[tuple[str, object]]:
-        choices = self.panel.ctx.services.actions.plan_choices(self.panel.evaluation_id).get("critere", {})
+        choices = self.panel.ctx.services.actions.plan_choices(self.panel.evaluation_id).get("criterion", {})
         return [("—", None)] + [(label, value) for value, label in choices.items()]
 
     def _edit(self, uid: str, key: str, value) -> bool:
@@ -254,7 +254,8 @@ class PlanPanel(QWidget):
 
         svc = self.ctx.services.actions
         form = svc.sheet_form(self.evaluation_id)
-        form = dataclasses.replace(form, pages=tuple(p for p in form.pages if p.id != "plan"))
+        # the plan's rows are edited in the table above, not in the form
+        form = dataclasses.replace(form, pages=tuple(p for p in form.pages if not any(f.role == "plan_rows" for f in p.fields)))
         plan = svc.plan(self.action_id)
         self.renderer = FormRenderer(form, plan.answers, mode="scroll")
         action_id = self.action_id
@@ -277,7 +278,7 @@ class PlanPanel(QWidget):
         row = next((r for r in plan.rows if (uid and r.get("uid") == uid) or (ref and r.get("ref") == ref)), None)
         if row is None:
             return True
-        filled = [k for k in ("indicateurs", "sources", "methodes", "qui", "quand_debut", "quand_fin") if row.get(k)]
+        filled = [k for k in ("indicators", "data_sources", "methods", "who", "start", "end") if row.get(k)]
         if not filled:
             return True
         box = QMessageBox(QMessageBox.Icon.Question, "Retirer la question",

@@ -7,8 +7,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from desktop_app.core.fieldwork import (
-    GROUP_LABELS,
-    WORKSHOP_TOOLS,
     participants_text,
     plain_label,
     working_group_name,
@@ -43,14 +41,16 @@ class WorkshopTree(QTreeWidget):
         self.clear()
         bold = QFont(self.font())
         bold.setBold(True)
-        for tool_id in WORKSHOP_TOOLS:
-            mine = [w for w in workshops if w.tool_id == tool_id]
-            if not mine:
-                continue
-            top = QTreeWidgetItem(self, [f"{GROUP_LABELS[tool_id]} ({_count(mine, tool_id)})"])
+        # one group per guide, in the order the service gives (the kit's order of its guides)
+        by_tool: dict[str, list[WorkshopData]] = {}
+        for w in workshops:
+            by_tool.setdefault(w.tool_id, []).append(w)
+        for mine in by_tool.values():
+            working_group = mine[0].is_working_group
+            top = QTreeWidgetItem(self, [f"{mine[0].group_label} ({_count(mine, working_group)})"])
             top.setFont(0, bold)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            if tool_id == "groupe-travail":
+            if working_group:
                 series: dict[str, list[WorkshopData]] = {}
                 for w in mine:
                     series.setdefault(w.series_id or w.id, []).append(w)
@@ -78,7 +78,7 @@ class WorkshopTree(QTreeWidget):
             self.select(*current)
 
     def _leaf(self, parent: QTreeWidgetItem, w: WorkshopData, text: str) -> None:
-        if not w.is_working_group and w.title and w.title != workshop_title(w.tool_id):
+        if not w.is_working_group and w.title and w.title != workshop_title(w.group_label):
             text = f"{text} · {w.title}"
         item = QTreeWidgetItem(parent, [text])
         item.setData(0, ROLE_KIND, "workshop")
@@ -125,7 +125,7 @@ class WorkshopTree(QTreeWidget):
         self.selected.emit(current.data(0, ROLE_KIND), current.data(0, ROLE_ID))
 
 
-def _count(workshops: list[WorkshopData], tool_id: str) -> int:
-    if tool_id == "groupe-travail":
+def _count(workshops: list[WorkshopData], working_group: bool) -> int:
+    if working_group:
         return len({w.series_id or w.id for w in workshops})
     return len(workshops)

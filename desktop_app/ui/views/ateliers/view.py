@@ -268,12 +268,12 @@ class AteliersView(QWidget):
             self.new_menu.addAction(str(exc)).setEnabled(False)
             return
         hidden = []
-        for tool_id, label, in_scope in tools:
-            if not in_scope:
-                hidden.append(label)
+        for tool in tools:
+            if not tool.in_scope:
+                hidden.append(tool.label)
                 continue
-            text = "Groupe de travail thématique (3 séances)…" if tool_id == "groupe-travail" else label
-            self.new_menu.addAction(text, lambda t=tool_id: self.new_workshop(t))
+            text = "Groupe de travail thématique (3 séances)…" if tool.working_group else tool.label
+            self.new_menu.addAction(text, lambda t=tool.tool_id: self.new_workshop(t))
         if hidden:
             self.new_menu.addSeparator()
             note = self.new_menu.addAction(
@@ -317,15 +317,16 @@ class AteliersView(QWidget):
                 item.widget().deleteLater()
         if has_workshops:
             return
-        for tool_id, label, in_scope in self.ctx.services.fieldwork.workshop_tools(self.evaluation_id):
-            if in_scope:
+        for tool in self.ctx.services.fieldwork.workshop_tools(self.evaluation_id):
+            if tool.in_scope:
+                label = tool.label
                 text = (
                     "Créer un groupe de travail thématique…"
-                    if tool_id == "groupe-travail"
+                    if tool.working_group
                     else f"Préparer un {label[0].lower()}{label[1:]}"
                 )
                 button = QPushButton(text)
-                button.clicked.connect(lambda _=False, t=tool_id: self.new_workshop(t))
+                button.clicked.connect(lambda _=False, t=tool.tool_id: self.new_workshop(t))
                 self.empty_buttons.addWidget(button)
 
     def _on_change(self, change: Change) -> None:
@@ -360,7 +361,8 @@ class AteliersView(QWidget):
     # -- actions -------------------------------------------------------------------------------
     def new_workshop(self, tool_id: str) -> None:
         fw = self.ctx.services.fieldwork
-        if tool_id == "groupe-travail":
+        tools = fw.workshop_tools(self.evaluation_id)
+        if any(t.tool_id == tool_id and t.working_group for t in tools):
             labels = fw.labels(self.evaluation_id)
             taken = {g.theme for g in fw.working_groups(self.evaluation_id)}
             dialog = NewWorkingGroupDialog(labels.group_themes, taken, self)

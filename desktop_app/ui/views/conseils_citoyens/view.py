@@ -24,19 +24,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.councils import GAP_ORDER, gap_summary, gap_words
 from desktop_app.services.base import Change
-from desktop_app.services.synthesis import CC_TOOLS, Council
+from desktop_app.services.synthesis import Council
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
 from desktop_app.ui.widgets.background import BackgroundLoad
 
 LOADING = "Chargement des conseils citoyens…"
-
-TAB_TITLES = {
-    "cc-autoevaluation": "La loi et son application",
-    "cc-portrait-robot": "Portrait-robot",
-    "cc-questions": "Questions évaluatives",
-}
 
 
 def _dot(color: str) -> QIcon:
@@ -94,20 +88,22 @@ class CouncilPage(QWidget):
         self._tools: list[tuple[str, QWidget]] = []
         scope = syn.scope(evaluation_id) if scope is None else scope
         kit = syn.kit(evaluation_id)
-        for tool_id in CC_TOOLS:
-            if tool_id not in kit.tools or (tool_id not in scope and not council.responses.get(tool_id)):
+        self._gap_tool = syn.gap_tool(evaluation_id)  # its answers make the summary above the tabs
+        for tool_id in syn.council_tools(evaluation_id):
+            if tool_id not in scope and not council.responses.get(tool_id):
                 continue
             holder = QWidget()
             holder_layout = QVBoxLayout(holder)
             holder_layout.setContentsMargins(0, 0, 0, 0)
             self._tools.append((tool_id, holder))
-            self.tabs.addTab(holder, TAB_TITLES.get(tool_id, kit.tool(tool_id).short_title or tool_id))
+            tool = kit.tool(tool_id)
+            self.tabs.addTab(holder, tool.tab_title or tool.short_title or tool.title)
         layout.addWidget(self.tabs, 1)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh_summary)
         self.tabs.currentChanged.connect(self._ensure_tab)
-        if "cc-autoevaluation" in dict(self._tools):
-            self._ensure_tool("cc-autoevaluation")  # its answers make the summary above the tabs
+        if self._gap_tool in dict(self._tools):
+            self._ensure_tool(self._gap_tool)
         self._ensure_tab(self.tabs.currentIndex())
         self.refresh_summary()
 
@@ -125,17 +121,17 @@ class CouncilPage(QWidget):
             self.editors[tool_id] = editor
             holder.layout().addWidget(editor)
             editor.show()  # at once, not at the next event loop pass
-            if tool_id == "cc-autoevaluation":
+            if tool_id == self._gap_tool:
                 editor.answersChanged.connect(lambda _a: self._timer.start())
         return editor
 
     def refresh_summary(self) -> None:
-        auto = self.editors.get("cc-autoevaluation")
+        auto = self.editors.get(self._gap_tool) if self._gap_tool else None
         if auto is None:
             self.summary.setText("")
             return
         kit = self.ctx.services.synthesis.kit(self.evaluation_id)
-        gaps = gap_summary(kit.tool("cc-autoevaluation"), auto.renderer.form, auto.answers())
+        gaps = gap_summary(kit.tool(self._gap_tool), auto.renderer.form, auto.answers())
         examined = "obligation examinée" if gaps.assessed <= 1 else "obligations examinées"
         self.summary.setText(f"{gaps.assessed} {examined} sur {gaps.total} &nbsp; " + _chips(gaps))
         self.summary.setToolTip(

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.services.base import ServiceError
 from desktop_app.services.exports import KINDS
-from desktop_app.services.synthesis import LETTER
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
@@ -328,8 +327,9 @@ class ExportsView(QWidget):
         self.tabs.addTab(self.panel, "Exporter")
         syn = ctx.services.synthesis
         self.letter_editor = None
-        if LETTER in syn.kit(evaluation_id).tools:
-            self.letter_editor = ResponseEditor(ctx, syn.letter_options(evaluation_id), syn.form(evaluation_id, LETTER))
+        letter = syn.letter_tool(evaluation_id)
+        if letter is not None:
+            self.letter_editor = ResponseEditor(ctx, syn.letter_options(evaluation_id), syn.form(evaluation_id, letter))
             self.tabs.addTab(self.letter_editor, "Courrier aux partenaires : options et aperçu")
         layout.addWidget(self.tabs, 1)
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.maturity import MaturityResult, format_points
-from desktop_app.services.synthesis import MATURITY_TOOLS
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import page_header
 from desktop_app.ui.views.referentiel.fit_image import FitImage, decode_png
@@ -198,8 +197,8 @@ class MaturityView(QWidget):
         ctx, evaluation_id = self.ctx, self.evaluation_id
         scope = ctx.services.synthesis.scope(evaluation_id)
         kit = ctx.services.synthesis.kit(evaluation_id)
-        for tool_id in MATURITY_TOOLS:
-            if tool_id in kit.tools and tool_id in scope:
+        for tool_id in ctx.services.synthesis.maturity_tools(evaluation_id):
+            if tool_id in scope:
                 tab = ScaleTab(ctx, evaluation_id, tool_id, parent=self.tabs)
                 self.scales[tool_id] = tab
                 self.tabs.addTab(tab, kit.tool(tool_id).title.replace("Échelle de maturité : ", "").capitalize())

@@ -138,12 +138,13 @@ class ReferentielView(QWidget):
         self.toggle.setToolTip("Afficher ou masquer les preuves liées à l'indicateur en cours")
         self.tabs.setCornerWidget(self.toggle, Qt.Corner.TopRightCorner)
         layout.addWidget(self.tabs, 1)
-        if not syn.in_scope(evaluation_id, "referentiel"):
+        ref_tool = syn.referentiel_tool(evaluation_id)
+        if not syn.in_scope(evaluation_id, ref_tool):
             note = QLabel("Le référentiel n'est pas retenu dans le périmètre de l'évaluation (Cadrage › Périmètre).")
             note.setObjectName("muted")
             layout.insertWidget(1, note)
         self.response = syn.referentiel(evaluation_id)
-        self.form = _one_column_scale(syn.form(evaluation_id, "referentiel"))
+        self.form = _one_column_scale(syn.form(evaluation_id, ref_tool))
         # The grid (a form of some 270 fields) is built when its tab is first shown: coming back
         # to a référentiel under way opens on the matrix, which is quick to draw.
         self._grid_page = QWidget()

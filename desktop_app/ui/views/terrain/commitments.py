@@ -1,4 +1,4 @@
-"""The commitments tracker tab (`suivi-engagements`): the contract's commitments typed in the
+"""The commitments tracker tab (the kit's tool with the role `commitments`): the contract's commitments typed in the
 table or imported from a list (.xlsx, .csv), their status, evidence and comment, a progress
 summary, and the tracker's reference document and synthesis (form renderer)."""
 
@@ -210,10 +210,9 @@ class CommitmentsTab(QWidget):
 
         if self.summary_data is None:  # the first time
             self.count_label.setText(LOADING)
-        forms = self.ctx.services.forms
 
         def work(_progress):
-            tracker = bool(forms.find(eid, "suivi-engagements", "commitments"))
+            tracker = fw.has_commitments_sheet(eid)
             return fw.commitments(eid), fw.commitment_summary(eid), tracker
 
         self._loader.run(work, self._show_rows, failed)
@@ -283,10 +282,12 @@ class CommitmentsTab(QWidget):
             return
         exists = self._tracker_exists
         if exists is None and index != 1:
-            exists = bool(forms.find(self.evaluation_id, "suivi-engagements", "commitments"))
+            exists = fw.has_commitments_sheet(self.evaluation_id)
         if index == 1 or exists:
             response = fw.commitments_response(self.evaluation_id)
-            form = without_pages(fw.form(self.evaluation_id, "suivi-engagements"), ["liste"])
+            form = fw.form(self.evaluation_id, fw.commitments_tool(self.evaluation_id))
+            # the list is edited in the table of the other tab
+            form = without_pages(form, [p.id for p in form.pages if any(f.role == "commitment_rows" for f in p.fields)])
             rid = response.id
             self.sheet.show_form(rid, form, response.answers, lambda k, v: forms.set_answer(rid, k, v))
             self.complete.set_response(rid, response.status)

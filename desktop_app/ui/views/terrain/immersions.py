@@ -149,7 +149,7 @@ class ImmersionsTab(QWidget):
             if target is not None:
                 prefetched = (
                     target.id,
-                    fw.form(eid, "fiche-immersion"),
+                    fw.immersion_form(eid),
                     forms.get(target.response_id).answers,
                     files.list(eid, target.id),
                 )
@@ -242,7 +242,7 @@ class ImmersionsTab(QWidget):
             if prefetched is not None and prefetched[0] == imm.id:
                 _id, form, answers, files = prefetched
             else:
-                form = fw.form(self.evaluation_id, "fiche-immersion")
+                form = fw.immersion_form(self.evaluation_id)
                 answers = forms.get(rid).answers
                 files = None  # read by the panel
             self.sheet.show_form(imm.id, form, answers, lambda k, v: forms.set_answer(rid, k, v))

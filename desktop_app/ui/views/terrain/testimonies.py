@@ -319,7 +319,7 @@ class TestimoniesTab(QWidget):
             tid = t.id
             self.sheet.show_form(
                 tid,
-                fw.form(self.evaluation_id, "fiche-temoignage"),
+                fw.testimony_form(self.evaluation_id),
                 forms.get(t.response_id).answers,
                 lambda k, v: fw.set_testimony_answer(tid, k, v),
             )
