@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -65,6 +66,7 @@ from desktop_app.core.validation import (
     validate,
 )
 from desktop_app.kit.forms import Form, FormField, page_of
+from desktop_app.ui.settings import current_settings
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow, RepeatGroupEditor, build_row
 from desktop_app.ui.widgets.form_page import CenteredArea, FormHeader, PageView
 from desktop_app.ui.widgets.form_style import (
@@ -76,6 +78,7 @@ from desktop_app.ui.widgets.form_style import (
     focusable_in_order,
     status_icon,
 )
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 MODES = ("pages", "scroll")
 FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
@@ -135,7 +138,11 @@ class FormRenderer(QWidget):
             shortcut.activated.connect(lambda d=direction: self._keyboard_step(d))
 
         self.set_answers(answers or {})
-        self.about_box.set_expanded(not self._answers)
+        settings = current_settings()
+        self._help_key = f"help_collapsed/{form.tool_id}"
+        folded = bool(settings and settings.get(self._help_key))
+        self.about_box.set_expanded(not self._answers and not folded)
+        self.about_box.button.clicked.connect(self._on_help_clicked)
         first_shown = next((i for i in range(len(self.form.pages)) if self._is_page_shown(i)), None)
         if first_shown is not None:
             self.go_to_page(first_shown)
@@ -148,6 +155,8 @@ class FormRenderer(QWidget):
         row = build_row(field, self._scope, parent)
         if isinstance(row, FieldRow):
             row.committed.connect(self._on_committed)
+            row.editor.typing.connect(self._fold_help)
+            row.editor.changed.connect(self._fold_help)
             if isinstance(row.editor, RepeatGroupEditor):
                 row.editor.structureChanged.connect(self._on_structure_changed)
         self._rows[field.id] = row
@@ -193,6 +202,23 @@ class FormRenderer(QWidget):
             apply_tab_order(self)
             self._schedule_build()
         return view
+
+    # ------------------------------------------------------------------ help box
+
+    def _fold_help(self) -> None:
+        """The user starts typing: the « À quoi sert cet outil ? » box makes room for the form,
+        and stays folded for this tool next time (until the user opens it again)."""
+        if self.about_box.is_expanded() and not self._read_only:
+            self.about_box.set_expanded(False)
+            self._remember_help(folded=True)
+
+    def _on_help_clicked(self, expanded: bool) -> None:
+        self._remember_help(folded=not expanded)
+
+    def _remember_help(self, folded: bool) -> None:
+        settings = current_settings()
+        if settings is not None:
+            settings.set(self._help_key, folded)
 
     # ------------------------------------------------------------------ building in batches
 
@@ -242,14 +268,12 @@ class FormRenderer(QWidget):
         return self._visibility.answers if self._visibility else self._answers
 
     def _build_pages(self) -> QWidget:
-        body = QWidget(self)
-        layout = QHBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.setChildrenCollapsible(False)
         self.page_list = QListWidget(body)
         self.page_list.setObjectName("pageList")
-        self.page_list.setMinimumWidth(190)
-        self.page_list.setMaximumWidth(260)
+        self.page_list.setMinimumWidth(140)
+        self.page_list.setMaximumWidth(360)
         self.page_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.page_list.setWordWrap(True)
         self.page_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -257,7 +281,8 @@ class FormRenderer(QWidget):
         self.page_list.setItemDelegate(RoomyItemDelegate(self.page_list))
         self.page_list.setIconSize(ICON_SIZE)
         self.page_list.setAccessibleName(self.tr("Sections"))
-        self.stack = QStackedWidget(body)
+        right_panel = QWidget(body)
+        self.stack = QStackedWidget(right_panel)
         self.scrolls: list[QScrollArea] = []
         for page in self.form.pages:
             scroll = _scroll_area(self.stack)  # its content is built when the section is first shown
@@ -270,11 +295,11 @@ class FormRenderer(QWidget):
             self.page_list.addItem(item)
         self.page_list.currentRowChanged.connect(self._on_row_changed)
 
-        right = QVBoxLayout()
+        right = QVBoxLayout(right_panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
         right.addWidget(self.stack, 1)
-        nav = QFrame(body)
+        nav = QFrame(right_panel)
         nav.setObjectName("navBar")
         nav_layout = QHBoxLayout(nav)
         nav_layout.setContentsMargins(24, 8, 24, 8)
@@ -292,8 +317,12 @@ class FormRenderer(QWidget):
         nav_layout.addStretch(1)
         nav_layout.addWidget(self.next_button)
         right.addWidget(nav)
-        layout.addWidget(self.page_list)
-        layout.addLayout(right, 1)
+        body.addWidget(self.page_list)
+        body.addWidget(right_panel)
+        body.setStretchFactor(1, 1)
+        body.setSizes([200, 600])
+        remember_sizes(body, "formulaire/sections")
+        self.sections_splitter = body
         return body
 
     def _build_scroll(self) -> QWidget:

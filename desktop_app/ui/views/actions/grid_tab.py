@@ -32,6 +32,7 @@ from desktop_app.services.actions import FilterOptions, GridData
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
 from desktop_app.ui.widgets.chart_view import ChartView
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 CHART_ROWS = 10
 log = logging.getLogger(__name__)
@@ -253,6 +254,7 @@ class GridTab(QWidget):
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         self.split.setSizes([360, 300])
+        remember_sizes(self.split, "actions/grille")
         self._chart_seq = 0
         self._chart_shown = False
         self._chart_timer = QTimer(self, singleShot=True, interval=300)

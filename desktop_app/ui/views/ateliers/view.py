@@ -32,6 +32,7 @@ from desktop_app.ui.views.ateliers.tree import WorkshopTree
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.terrain.shared import STYLE, Coalescer, run_export
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 LOADING = "Chargement des ateliers…"
 
@@ -221,6 +222,7 @@ class AteliersView(QWidget):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 880])
+        remember_sizes(splitter, "ateliers/liste")
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)

@@ -37,6 +37,7 @@ from desktop_app.core.fieldwork_synthesis import (
 )
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Type", "Source", "Date", "Thème", "Rubrique", "Extrait")
@@ -177,6 +178,7 @@ class SynthesisTab(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(right)
         splitter.setSizes([420, 220])
+        remember_sizes(splitter, "terrain/synthese")
         splitter.setChildrenCollapsible(False)
 
         self.count = QLabel()

@@ -47,6 +47,7 @@ from desktop_app.ui.views.terrain.testimonies_model import (
     index_testimonies,
 )
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 LOADING = "Chargement des fiches…"
 FILTERS = (
@@ -193,6 +194,7 @@ class TestimoniesTab(QWidget):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([500, 600])
+        remember_sizes(splitter, "terrain/temoignages")
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
