@@ -33,3 +33,23 @@ def section_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
     return label
+
+
+def fit_header_labels(table, extra: int = 24) -> None:
+    """Widen the columns of `table` whose header label (bold, with its padding and sort arrow)
+    is wider than the column: a header never shows « Montant (€ »."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    model = table.model()
+    font = header.font()
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    for column in range(model.columnCount()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
+            continue
+        text = str(model.headerData(column, header.orientation()) or "")
+        need = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + extra
+        if table.columnWidth(column) < need:
+            table.setColumnWidth(column, need)

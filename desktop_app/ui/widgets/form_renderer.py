@@ -82,7 +82,8 @@ from desktop_app.ui.widgets.splitters import remember_sizes
 
 MODES = ("pages", "scroll")
 FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
-BATCH_ROWS = 8  # then this many per event loop pass (~30 ms)
+BATCH_ROWS = 8
+COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header  # then this many per event loop pass (~30 ms)
 
 
 class FormRenderer(QWidget):
@@ -361,6 +362,10 @@ class FormRenderer(QWidget):
         self.scroll.setWidget(area)
         area.setAutoFillBackground(False)  # setWidget turns it on; the backdrop is the style sheet's
         return self.scroll
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.header.set_compact(self.height() < COMPACT_HEIGHT)
+        super().resizeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.mode == "pages" and self.page_list.currentRow() >= 0:

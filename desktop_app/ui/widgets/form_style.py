@@ -46,6 +46,7 @@ STYLE_SHEET = f"""
 QWidget#formRenderer {{ background: #f4f6f9; }}
 QFrame#formHeader {{ background: #ffffff; border-bottom: 1px solid #dde2e8; }}
 QLabel#formTitle {{ font-size: 16pt; font-weight: 600; color: {COLOR_TEXT}; }}
+QLabel#formTitle[compact="true"] {{ font-size: 12.5pt; }}
 QLabel#formKind {{ color: {COLOR_MUTED}; }}
 QLabel#completionLabel {{ color: {COLOR_TEXT}; font-weight: 600; }}
 QProgressBar#completionBar {{ border: none; background: #e3e7ec; border-radius: 3px; }}

@@ -105,8 +105,8 @@ class GroupOverview(QWidget):
         self.body.linkActivated.connect(lambda link: self._open_session(link))
         delete = QPushButton("Supprimer le groupe de travail")
         delete.clicked.connect(lambda: self._delete_group(self.series_id))
-        self.add_immersion = QPushButton("＋  Immersion pour ce groupe")
-        self.add_testimony = QPushButton("＋  Témoignage pour ce groupe")
+        self.add_immersion = QPushButton("+ Immersion pour ce groupe")
+        self.add_testimony = QPushButton("+ Témoignage pour ce groupe")
         self.add_immersion.setToolTip("Nouvelle fiche immersion rattachée à ce groupe (étape Terrain)")
         self.add_testimony.setToolTip("Nouvelle fiche témoignage rattachée à ce groupe (étape Terrain)")
         self.add_immersion.clicked.connect(lambda: self._new_record("immersion"))
@@ -192,7 +192,7 @@ class AteliersView(QWidget):
             ),
             1,
         )
-        self.new_button = QPushButton("＋  Nouvel atelier")
+        self.new_button = QPushButton("+ Nouvel atelier")
         self.new_button.setObjectName("primary")
         self.new_menu = QMenu(self)
         self.new_button.setMenu(self.new_menu)

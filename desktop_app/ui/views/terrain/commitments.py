@@ -100,7 +100,7 @@ class CommitmentsTab(QWidget):
         self.summary.setObjectName("overview")
         self.summary.setWordWrap(True)
 
-        add = QPushButton("＋  Ajouter un engagement")
+        add = QPushButton("+ Ajouter un engagement")
         add.setObjectName("primary")
         add.setToolTip("Nouvelle ligne (Ctrl+Entrée)")
         add.clicked.connect(self.add_commitment)

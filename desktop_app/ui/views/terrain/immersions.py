@@ -62,7 +62,7 @@ class ImmersionsTab(QWidget):
         self.tree.setAccessibleName("Immersions")
         self.tree.setObjectName("recordTree")
         self.tree.currentItemChanged.connect(self._selected)
-        add = QPushButton("＋  Nouvelle immersion")
+        add = QPushButton("+ Nouvelle immersion")
         add.setObjectName("primary")
         add.clicked.connect(self.new_immersion)
         self.delete_button = QPushButton("Supprimer")

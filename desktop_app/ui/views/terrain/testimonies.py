@@ -79,11 +79,11 @@ class TestimoniesTab(QWidget):
         self._quiet = False  # selecting a row from code: no sheet shown for it
         self.groups: list = []  # the working groups a sheet may be tied to, read with the list
 
-        add_t = QPushButton("＋  Témoignage")
+        add_t = QPushButton("+ Témoignage")
         add_t.setObjectName("primary")
         add_t.setToolTip("Nouvelle fiche de témoignage (captation de parole), avec un code pseudonyme")
         add_t.clicked.connect(lambda: self.new_record(TESTIMONY))
-        add_c = QPushButton("＋  Contribution libre")
+        add_c = QPushButton("+ Contribution libre")
         add_c.setToolTip("Une ressource, un avis, un retour sur une action")
         add_c.clicked.connect(lambda: self.new_record(CONTRIBUTION))
         self.filter = QComboBox()
