@@ -31,6 +31,7 @@ from desktop_app.exports.actions_charts import ranking_chart
 from desktop_app.services.actions import FilterOptions, GridData
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
+from desktop_app.ui.views.common import fit_header_labels
 from desktop_app.ui.widgets.chart_view import ChartView
 from desktop_app.ui.widgets.splitters import remember_sizes
 
@@ -44,6 +45,10 @@ class RotatedHeader(QHeaderView):
     score columns can stay narrow while their names stay readable."""
 
     HEIGHT = 122
+
+    def is_rotated(self, logical: int) -> bool:
+        """True when the section's label is drawn upwards (its height is what must fit it)."""
+        return bool(self._rotated(logical))
 
     def __init__(self, rotated, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -297,6 +302,7 @@ class GridTab(QWidget):
             self.table.setColumnWidth(c, 42)
         self.table.setColumnWidth(self.model.score_column, 62)
         header.setSectionResizeMode(GridModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        fit_header_labels(self.table)
         header.setFixedHeight(RotatedHeader.HEIGHT)
 
     def _on_double_click(self, index: QModelIndex) -> None:

@@ -93,6 +93,7 @@ class ResponsesTab(QWidget):
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Rechercher un répondant…")
+        self.filter.setAccessibleName("Rechercher un répondant")
         self.filter.setClearButtonEnabled(True)
         layout.addWidget(self.filter)
         self.model = ResponsesModel(self)

@@ -126,6 +126,7 @@ class CommitmentsTab(QWidget):
         self.search = QLineEdit()
         self.search.setMinimumWidth(120)
         self.search.setPlaceholderText("Rechercher un engagement…")
+        self.search.setAccessibleName("Rechercher un engagement")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
         tools = QHBoxLayout()

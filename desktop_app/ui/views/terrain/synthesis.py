@@ -105,6 +105,7 @@ class SynthesisTab(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("synthesisSearch")
         self.search.setPlaceholderText("Rechercher dans les notes, verbatims et témoignages…")
+        self.search.setAccessibleName("Rechercher dans les notes, verbatims et témoignages")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply)
         self.kind = FilterCombo()
@@ -165,6 +166,7 @@ class SynthesisTab(QWidget):
         self.table.doubleClicked.connect(lambda _i: self._open())
 
         self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Détail de l'élément choisi")
         self.detail.setObjectName("excerptDetail")
         self.detail.setOpenLinks(False)
         self.open_button = QPushButton("Ouvrir la fiche")

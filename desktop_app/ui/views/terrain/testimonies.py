@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.fieldwork import CONTRIBUTION, TESTIMONY, plain_label
 from desktop_app.services.fieldwork import TestimonyData
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import fit_header_labels
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.consent_banner import ConsentBanner
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost
@@ -94,6 +95,7 @@ class TestimoniesTab(QWidget):
         self.filter.setMinimumContentsLength(12)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher (code, profil, thème, quartier)…")
+        self.search.setAccessibleName("Rechercher une fiche")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(120)
         self.search.textChanged.connect(lambda _t: self._apply_filter())
@@ -129,6 +131,7 @@ class TestimoniesTab(QWidget):
         for i, width in enumerate(WIDTHS):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_header_labels(self.table)
         header.setSortIndicatorClearable(True)  # a third click on a header goes back to the list's order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
