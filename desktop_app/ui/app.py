@@ -47,12 +47,13 @@ def _mnemonic_fallback(catalogue, parent):
             return False
 
         def translate(self, context, source, disambiguation=None, n=-1):
+            # None, not "": Qt takes an empty text for a translation (and shows nothing)
             if not source or "&" not in source:
-                return ""
+                return None
             letter = source[source.find("&") + 1 : source.find("&") + 2]
             text = catalogue.translate(context, source.replace("&", ""), disambiguation, n)
             if not text or "&" in text or not letter:
-                return text or ""
+                return text or None
             at = text.find(letter)
             if at < 0:
                 at = text.lower().find(letter.lower())

@@ -264,6 +264,9 @@ def test_qt_dialogs_speak_french_and_keep_their_own_colours(styled_app):
     from desktop_app.ui.style import SIDEBAR
 
     install_french(styled_app)
+    # texts the catalogue does not know stay as they are (never emptied)
+    assert QApplication.translate("FormRenderer", "Suivante →") == "Suivante →"
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "Annuler"
     dialog = QFileDialog(None, "Choisir", "", "Classeurs (*.xlsx)")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     texts = [_plain(label.text()) for label in dialog.findChildren(QLabel)]
@@ -276,3 +279,28 @@ def test_qt_dialogs_speak_french_and_keep_their_own_colours(styled_app):
     image = side.grab().toImage()
     assert image.pixelColor(image.width() - 4, image.height() - 4).name() != SIDEBAR
     dialog.close()
+
+
+@pytest.mark.parametrize(
+    ("step", "panel"),
+    [("cadrage", "CadrageView"), ("maturite", "ResultPanel"), ("exports", "ExportPanel")],
+)
+def test_a_panel_that_takes_the_focus_shows_it(laptop_window, styled_app, step, panel):
+    """Tab stops on the Cadrage page, the maturity result and the export panel (scrolled with
+    the arrow keys): a focus ring shows where the keyboard is."""
+    from PySide6.QtWidgets import QScrollArea
+
+    window = laptop_window
+    window.show_step(step)
+    _pump(styled_app)
+    view = window.views[step]
+    area = next(w for w in [view, *view.findChildren(QScrollArea)] if type(w).__name__ == panel and _shown(w))
+    assert area.focusPolicy() & Qt.FocusPolicy.TabFocus
+    window.activateWindow()
+    window.setFocus()
+    _pump(styled_app)
+    before = area.grab().toImage()
+    area.setFocus(Qt.FocusReason.TabFocusReason)
+    _pump(styled_app)
+    assert area.hasFocus()
+    assert area.grab().toImage() != before, f"{panel} : le focus ne se voit pas"
