@@ -128,9 +128,11 @@ class PageView(QFrame):
         instructions_title: str = "Déroulé et consignes",
         parent: QWidget | None = None,
         rows_to_build: int | None = None,
+        instructions_expanded: bool = True,
     ):
         super().__init__(parent)
         self.page = page
+        self.instructions_box: CollapsibleBox | None = None
         self._make_row = make_row
         if surface:
             self.setObjectName("pageSurface")
@@ -161,7 +163,7 @@ class PageView(QFrame):
         if heading.count():
             layout.addLayout(heading)
         if page.instructions:
-            layout.addWidget(self._instructions(instructions_title, page.instructions, self))
+            layout.addWidget(self._instructions(instructions_title, page.instructions, instructions_expanded))
         if not page.fields:
             layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp", parent=self))
         layout.addStretch(1)
@@ -223,18 +225,20 @@ class PageView(QFrame):
             self._unshown = None
             holder.setVisible(any(not self.rows[i].isHidden() for i in ids))
 
-    @staticmethod
-    def _instructions(heading: str, lines: tuple[str, ...], parent: QWidget | None = None) -> QFrame:
-        box = QFrame(parent)
+    def _instructions(self, heading: str, lines: tuple[str, ...], expanded: bool) -> QFrame:
+        """The method or the facilitator's instructions of the page, in a box that folds (a
+        long method would otherwise fill the first screen of a form being filled in)."""
+        box = QFrame(self)
         box.setObjectName("instructions")
         inner = QVBoxLayout(box)
-        inner.setContentsMargins(14, 10, 14, 12)
+        inner.setContentsMargins(10, 6, 14, 10)
         inner.setSpacing(4)
-        title = QLabel(heading, box)
-        title.setObjectName("instructionsHeading")
-        inner.addWidget(title)
+        self.instructions_box = CollapsibleBox(heading, expanded=expanded, button_name="instructionsHeading", parent=box)
+        content = self.instructions_box.content_layout
+        content.setContentsMargins(4, 0, 0, 0)
         for line in lines:
-            inner.addWidget(wrap_label(f"• {line}", parent=box))
+            content.addWidget(wrap_label(f"• {line}", parent=self.instructions_box.content))
+        inner.addWidget(self.instructions_box)
         return box
 
     def apply_visibility(self, visible_fields: frozenset[str]) -> None:

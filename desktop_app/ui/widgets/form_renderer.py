@@ -192,6 +192,7 @@ class FormRenderer(QWidget):
                 self.form.pages[index],
                 self._make_row,
                 instructions_title=self._instructions_title(),
+                instructions_expanded=self._instructions_open(),
                 parent=area,
                 rows_to_build=FIRST_ROWS,
             )
@@ -261,6 +262,11 @@ class FormRenderer(QWidget):
     def _complete_view(self, view: PageView) -> None:
         if not view.is_complete():
             self._build_rows(view, None)
+
+    def _instructions_open(self) -> bool:
+        """A guide's instructions stay open (the facilitator reads them during the session); a
+        tool's method is folded once answers are there, the questions coming first."""
+        return self.form.kind == "guide" or not self._answers
 
     def _instructions_title(self) -> str:
         return self.tr("Déroulé et consignes") if self.form.kind == "guide" else self.tr("Méthode")
@@ -350,6 +356,7 @@ class FormRenderer(QWidget):
                 show_title=False,
                 surface=False,
                 instructions_title=self._instructions_title(),
+                instructions_expanded=self._instructions_open(),
                 parent=box.content,
                 rows_to_build=0 if self._views else FIRST_ROWS,
             )

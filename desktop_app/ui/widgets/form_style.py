@@ -66,6 +66,8 @@ QLabel#pageMeta {{ color: {COLOR_MUTED}; }}
 QLabel#pageDescription {{ color: #364152; }}
 QFrame#instructions {{ background: #eef5ff; border: 1px solid #cddff8; border-radius: 6px; }}
 QLabel#instructionsHeading {{ font-weight: 600; color: #0b3274; }}
+QToolButton#instructionsHeading {{ border: none; font-weight: 600; color: #0b3274; padding: 2px 0; }}
+QToolButton#instructionsHeading:focus, QToolButton#collapseButton:focus {{ border: 1px dotted {COLOR_ACCENT}; }}
 QFrame#card {{ background: #f9fafb; border: 1px solid #e1e5eb; border-radius: 6px; }}
 QFrame#repeatItem {{ background: #f9fafb; border: 1px solid #e1e5eb; border-radius: 6px; }}
 QLabel#repeatItemTitle {{ font-weight: 600; color: {COLOR_TEXT}; }}
