@@ -107,6 +107,26 @@ def _text_problems(root: QWidget) -> list[str]:
     return problems
 
 
+def _question_problems(root: QWidget) -> list[str]:
+    """A question with its choices fits the entry form's scroll area: it can be seen whole."""
+    from desktop_app.ui.widgets.field_row import FieldRow
+    from desktop_app.ui.widgets.form_renderer import FormRenderer
+
+    problems = []
+    for renderer in root.findChildren(FormRenderer):
+        if not _shown(renderer) or renderer.mode != "pages":
+            continue
+        page = renderer.current_page()
+        scroll = renderer.scrolls[page]
+        for field_id, row in renderer._views[page].rows.items():
+            if isinstance(row, FieldRow) and row.isVisible() and row.height() > scroll.viewport().height():
+                problems.append(
+                    f"question « {row.field.label} » ({field_id}) : {row.height()} px de haut, "
+                    f"{scroll.viewport().height()} px visibles"
+                )
+    return problems
+
+
 def _accessible_name(widget: QWidget) -> str:
     """The name a screen reader says: the accessible name, else the text of the label whose
     buddy the widget is, else the widget's own text (Qt's accessibility interface decides)."""
@@ -173,7 +193,7 @@ def test_every_screen_fits_a_laptop_and_names_its_inputs(laptop_window, styled_a
     seen = 0
     for name, view in _screens(window, styled_app):
         seen += 1
-        found = _text_problems(view) + _name_problems(view)
+        found = _text_problems(view) + _name_problems(view) + _question_problems(view)
         if found:
             problems.setdefault(name, []).extend(found)
     assert seen >= len(STEPS) + 9  # the steps, and their tabs

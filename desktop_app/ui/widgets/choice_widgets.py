@@ -210,7 +210,7 @@ class SingleChoiceEditor(_ButtonChoiceEditor):
         else:
             wrap = not is_short(field.choices, WRAP_AFTER)  # one look for the whole list
             layout = QVBoxLayout()
-            layout.setSpacing(9 if wrap else 6)
+            layout.setSpacing(7 if wrap else 6)
             for opt in field.choices:
                 self._add_option(layout, opt, wrap=wrap)
         self._layout.addLayout(layout)
@@ -289,7 +289,7 @@ class MultipleChoiceEditor(_ButtonChoiceEditor):
         else:
             wrap = not is_short(field.choices, WRAP_AFTER)  # one look for the whole list
             layout = QVBoxLayout()
-            layout.setSpacing(9 if wrap else 6)
+            layout.setSpacing(7 if wrap else 6)
             for opt in field.choices:
                 self._add_option(layout, opt, wrap=wrap)
             self._layout.addLayout(layout)

@@ -294,4 +294,7 @@ class CenteredArea(QWidget):
         if margins.left() != side:
             top = 20 if margin == self._margin else 10
             self._layout.setContentsMargins(side, top, side, margins.bottom())
+            if isinstance(self.child, PageView) and self.child.objectName() == "pageSurface":
+                inner = 28 if margin == self._margin else 16
+                self.child.layout().setContentsMargins(inner, 22 if inner == 28 else 14, inner, inner)
         super().resizeEvent(event)

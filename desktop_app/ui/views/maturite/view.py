@@ -132,7 +132,7 @@ class ScaleTab(QSplitter):
         self.addWidget(self.result)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
-        self.setSizes([840, 380])
+        self.setSizes([900, 320])
         remember_sizes(self, "maturite/resultat")
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.refresh)
