@@ -348,7 +348,8 @@ class FormRenderer(QWidget):
             box = CollapsibleBox(page.title, expanded=True, button_name="sectionButton", parent=section)
             count = QLabel(box)
             count.setObjectName("sectionCount")
-            box.header_layout.addWidget(count)
+            count.setContentsMargins(22, 0, 0, 0)  # under the title (beside it, a narrow form was cut)
+            box.layout().insertWidget(1, count)
             self._section_counts.append(count)
             view = PageView(
                 page,
