@@ -66,10 +66,11 @@ QStatusBar {{ background: #eef1f4; }}
 
 def _arrow_rules() -> str:
     """Arrows for the spin boxes and date fields: once the style sheet draws their frame, Qt
-    draws no arrow of its own, so they come from two small pictures (none: Qt's blank buttons)."""
+    draws no arrow of its own, so they come from two small pictures (PNG, drawn from the SVGs beside
+    them in resources/icons; PNG needs no image plugin in the installed application)."""
     from desktop_app import paths
 
-    up, down = paths.resource("icons", "arrow-up.svg"), paths.resource("icons", "arrow-down.svg")
+    up, down = paths.resource("icons", "arrow-up.png"), paths.resource("icons", "arrow-down.png")
     if not (up.is_file() and down.is_file()):
         return ""
     up_url, down_url = up.as_posix(), down.as_posix()

@@ -324,3 +324,21 @@ def test_a_panel_that_takes_the_focus_shows_it(laptop_window, styled_app, step, 
     _pump(styled_app)
     assert area.hasFocus()
     assert area.grab().toImage() != before, f"{panel} : le focus ne se voit pas"
+
+
+def test_spin_boxes_show_their_arrows(qtbot, styled_app):
+    """Once the style sheet draws a spin box's frame, Qt draws no arrows: ours must be there."""
+    from PySide6.QtWidgets import QSpinBox
+
+    spin = QSpinBox()
+    qtbot.addWidget(spin)
+    spin.resize(90, 30)
+    spin.show()
+    qtbot.waitExposed(spin)
+    image = spin.grab().toImage()
+    buttons = [
+        image.pixelColor(x, y).lightness()
+        for x in range(image.width() - 18, image.width())
+        for y in range(image.height())
+    ]
+    assert sum(1 for v in buttons if v < 110) >= 6  # the two dark triangles
