@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.steps import STEPS
+from desktop_app.ui.app import _dispose
 from desktop_app.ui.main_window import MainWindow
 
 SIZE = (1366, 768)
@@ -183,7 +184,8 @@ def laptop_window(qtbot, styled_app, ctx, demo_id):
     qtbot.waitExposed(window)
     window.open_evaluation(demo_id, "cadrage")
     _pump(styled_app)
-    return window
+    yield window
+    _dispose(window, ctx.tasks)  # deleted now: the style restored after the test re-styles every live widget
 
 
 def test_every_screen_fits_a_laptop_and_names_its_inputs(laptop_window, styled_app):
@@ -257,9 +259,11 @@ def test_help_box_folds_when_typing_starts_and_stays_folded(qtbot, ctx):
 
 
 def test_splitters_remember_their_sizes(qtbot, ctx, demo_id, styled_app):
+    windows = []
+
     def open_window():
         window = MainWindow(ctx)
-        qtbot.addWidget(window)
+        windows.append(window)
         window.resize(*SIZE)
         window.show()
         window.open_evaluation(demo_id, "maturite")
@@ -275,6 +279,8 @@ def test_splitters_remember_their_sizes(qtbot, ctx, demo_id, styled_app):
     window.close()
     again = open_window().views["maturite"].findChild(QTabWidget).currentWidget()
     assert abs(again.sizes()[0] - moved[0]) <= 2
+    for opened in windows:
+        _dispose(opened, ctx.tasks)
 
 
 def test_qt_dialogs_speak_french_and_keep_their_own_colours(styled_app):
