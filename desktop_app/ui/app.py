@@ -19,7 +19,10 @@ def build_context(services, settings_path: Path | None = None, tasks=None):
 
 
 def install_french(app) -> None:
-    """French for Qt's own texts (standard buttons, context menus) and French number/date formats."""
+    """French for Qt's own texts (standard buttons, context menus, the file dialog) and French
+    number/date formats. The French catalogue shipped with Qt lags behind its source texts:
+    where a text gained a keyboard mnemonic (« &Look in: »), the translation of the text without
+    it is used, with the mnemonic put back on the same letter when it has one."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
@@ -27,8 +30,36 @@ def install_french(app) -> None:
     for name in ("qtbase_fr", "qt_fr"):
         translator = QTranslator(app)
         if translator.load(name, folder):
+            fallback = _mnemonic_fallback(translator, app)
+            app.installTranslator(fallback)  # asked after the catalogue (installed last, asked first)
             app.installTranslator(translator)
+            app._french_translators = (fallback, translator)  # kept alive with the application
             break
+
+
+def _mnemonic_fallback(catalogue, parent):
+    """A translator answering, for a source text with a mnemonic that `catalogue` does not know,
+    the catalogue's translation of the text without it (mnemonic put back on the same letter)."""
+    from PySide6.QtCore import QTranslator
+
+    class MnemonicFallback(QTranslator):
+        def isEmpty(self) -> bool:  # noqa: N802 (Qt naming)
+            return False
+
+        def translate(self, context, source, disambiguation=None, n=-1):
+            # None, not "": Qt takes an empty text for a translation (and shows nothing)
+            if not source or "&" not in source:
+                return None
+            letter = source[source.find("&") + 1 : source.find("&") + 2]
+            text = catalogue.translate(context, source.replace("&", ""), disambiguation, n)
+            if not text or "&" in text or not letter:
+                return text or None
+            at = text.find(letter)
+            if at < 0:
+                at = text.lower().find(letter.lower())
+            return text[:at] + "&" + text[at:] if at >= 0 else text
+
+    return MnemonicFallback(parent)
 
 
 def open_store(db: str | None, evaluation: str | None = None, step: str | None = None):

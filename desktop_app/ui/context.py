@@ -47,6 +47,7 @@ class AppContext(QObject):
         super().__init__(parent)
         self.services = services
         self.settings = settings
+        settings.make_current()
         self.tasks = tasks
         self._pending: dict[Hashable, Callable[[], Any]] = {}  # saves to retry, in order
         self._unsaved: dict[Hashable, str] = {}  # keys told unsaved (pending, or refused): message

@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton
 
         sidebar = QWidget()
-        sidebar.setObjectName("sidebar")
+        sidebar.setObjectName("stepsSidebar")  # not "sidebar": the name of QFileDialog's side panel
         sidebar.setFixedWidth(260)
         self.side_title = QLabel("")
         self.side_title.setObjectName("sidebarTitle")

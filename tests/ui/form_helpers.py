@@ -8,7 +8,10 @@ from PySide6.QtWidgets import QAbstractButton, QPlainTextEdit
 
 def click_choice(qtbot, renderer, field_id: str, text: str) -> None:
     row = renderer.row(field_id)
-    button = next(b for b in row.findChildren(QAbstractButton) if b.text().replace("&", "") == text)
+    # a long option's text is in a wrapping label beside its button, which carries it as its name
+    button = next(
+        b for b in row.findChildren(QAbstractButton) if (b.text().replace("&", "") or b.accessibleName()) == text
+    )
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 

@@ -46,7 +46,7 @@ def test_fill_an_indicator_and_see_the_matrix(qtbot, ctx, services, evaluation_i
     qtbot.waitUntil(lambda: _cell_color(view, "1.1.a") == "#2e7d32", timeout=2000)
     assert "1 indicateurs renseignés sur 50" in view.matrix.summary.text()
     # the scale is listed one level per line and keeps the stored values
-    labels = [b.text() for b in renderer.row("gouv_1_a.appreciation").editor.buttons.values()]
+    labels = [b.accessibleName() for b in renderer.row("gouv_1_a.appreciation").editor.buttons.values()]
     assert "Non renseigné (donnée manquante)" in " ".join(labels)
 
 

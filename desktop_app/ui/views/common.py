@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
 
 def page_header(title: str, subtitle: str = "") -> QWidget:
@@ -32,4 +32,45 @@ def card() -> tuple[QFrame, QVBoxLayout]:
 def section_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
+    return label
+
+
+def fit_header_labels(table, extra: int = 24) -> None:
+    """Widen the columns of `table` whose header label (bold, with its padding and sort arrow)
+    is wider than the column: a header never shows « Montant (€ »."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    model = table.model()
+    font = header.font()
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    for column in range(model.columnCount()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
+            continue
+        if getattr(header, "is_rotated", lambda _c: False)(column):
+            continue  # a label drawn upwards
+        text = str(model.headerData(column, header.orientation()) or "")
+        need = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + extra
+        if table.columnWidth(column) < need:
+            table.setColumnWidth(column, need)
+
+
+def name_input(widget: QWidget, text: str) -> QWidget:
+    """Give an input (or the line edit inside an autosaving field) the accessible name `text`
+    (a trailing « * » said « obligatoire »); returns the widget that takes the focus."""
+    target = getattr(widget, "edit", widget)
+    name = text.rstrip(" *")
+    target.setAccessibleName(f"{name} (obligatoire)" if text.rstrip().endswith("*") else name)
+    return target
+
+
+def form_row(form: QFormLayout, text: str, field) -> QLabel:
+    """A QFormLayout row whose label is the buddy of the input it names (Alt+letter and screen
+    readers reach the input itself, not the widget around it)."""
+    label = QLabel(text)
+    if isinstance(field, QWidget):
+        label.setBuddy(name_input(field, text))
+    form.addRow(label, field)
     return label

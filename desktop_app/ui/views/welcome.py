@@ -120,7 +120,9 @@ class WelcomeView(QWidget):
         intro.setObjectName("pageSubtitle")
         self.new_button = QPushButton("Nouvelle évaluation…")
         self.new_button.setObjectName("primary")
-        self.new_button.setShortcut("Ctrl+N")
+        # Ctrl+N belongs to Fichier › Nouvelle évaluation… (the same command): a second owner of
+        # the shortcut made Qt ignore it as ambiguous.
+        self.new_button.setToolTip("Ctrl+N")
         self.demo_button = QPushButton("Ouvrir l'évaluation de démonstration")
         self.new_button.clicked.connect(self.newRequested)
         self.demo_button.clicked.connect(self.demoRequested)
@@ -143,6 +145,8 @@ class WelcomeView(QWidget):
         self.open_button.clicked.connect(lambda: self._open_item(self.list.currentItem()))
         inner.addWidget(self.list, 1)
         inner.addWidget(self.empty)
+        self.filler = QWidget()  # keeps the title and the message at the top of an empty card
+        inner.addWidget(self.filler, 1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.open_button)
@@ -180,8 +184,10 @@ class WelcomeView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, ev.id)
             self.list.addItem(item)
         self.empty.setVisible(not evaluations)
+        self.filler.setVisible(not evaluations)
         self.list.setVisible(bool(evaluations))
         self.open_button.setEnabled(bool(evaluations))
+        self.open_button.setVisible(bool(evaluations))
         if evaluations:
             self.list.setCurrentRow(0)
 

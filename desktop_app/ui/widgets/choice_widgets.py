@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.kit.forms import FormField, Option
 from desktop_app.ui.widgets.field_widgets import FieldEditor
+from desktop_app.ui.widgets.flow_layout import FlowLayout
 from desktop_app.ui.widgets.form_style import LINE_EDIT_MAX_WIDTH, NoWheelComboBox, dot_icon
 
 
@@ -82,6 +83,11 @@ def _clear_button(text: str = "Effacer la réponse") -> QPushButton:
     return button
 
 
+# Options longer than this wrap on several lines: an unwrapped button is as wide as its text,
+# and a form must fit the width it is given (no horizontal scrolling, nothing cut).
+WRAP_AFTER = 22
+
+
 def is_short(options: tuple[Option, ...], length: int) -> bool:
     return all(len(o.label) <= length for o in options)
 
@@ -107,7 +113,9 @@ class _ButtonChoiceEditor(FieldEditor):
         self.buttons[opt.value] = button
         # Unwrapped buttons stay as wide as their text: a click in the empty space beside does nothing.
         align = Qt.AlignmentFlag.AlignLeft if not wrap else Qt.AlignmentFlag(0)
-        if grid_pos:
+        if isinstance(layout, FlowLayout):
+            layout.addWidget(widget)
+        elif grid_pos:
             layout.addWidget(widget, *grid_pos, align)
         else:
             layout.addWidget(widget, 0, align)
@@ -120,7 +128,7 @@ class _ButtonChoiceEditor(FieldEditor):
         self.other_edit.setPlaceholderText("Précisez")
         self.other_edit.setAccessibleName(f"{self.field.label} : autre réponse")
         self.other_edit.setMaximumWidth(LINE_EDIT_MAX_WIDTH - 80)
-        self.other_edit.setMinimumWidth(280)
+        self.other_edit.setMinimumWidth(160)
         row = QHBoxLayout()
         row.setSpacing(6)
         row.addWidget(button)
@@ -185,12 +193,12 @@ class SingleChoiceEditor(_ButtonChoiceEditor):
 
     def __init__(self, field: FormField, parent: QWidget | None = None):
         super().__init__(field, parent)
-        # On one row only when the whole row stays well inside the page (about 60 characters
-        # of labels plus the radio buttons and the « Effacer » link).
+        # On one row only when the whole row fits the narrowest page (a form beside a list on
+        # a 1366 px laptop: some 330 px), radio buttons and the « Effacer » link included.
         horizontal = (
             len(field.choices) <= 5
-            and is_short(field.choices, 24)
-            and sum(len(o.label) for o in field.choices) <= 60
+            and is_short(field.choices, WRAP_AFTER)
+            and sum(len(o.label) for o in field.choices) <= 30
             and not field.allow_other
         )
         if horizontal:
@@ -200,9 +208,9 @@ class SingleChoiceEditor(_ButtonChoiceEditor):
                 self._add_option(layout, opt, wrap=False)
             layout.addStretch(1)
         else:
-            wrap = not is_short(field.choices, 60)  # one look for the whole list
+            wrap = not is_short(field.choices, WRAP_AFTER)  # one look for the whole list
             layout = QVBoxLayout()
-            layout.setSpacing(9 if wrap else 6)
+            layout.setSpacing(7 if wrap else 6)
             for opt in field.choices:
                 self._add_option(layout, opt, wrap=wrap)
         self._layout.addLayout(layout)
@@ -269,7 +277,7 @@ class MultipleChoiceEditor(_ButtonChoiceEditor):
 
     def __init__(self, field: FormField, parent: QWidget | None = None):
         super().__init__(field, parent)
-        if len(field.choices) > 6 and is_short(field.choices, 32):
+        if len(field.choices) > 6 and is_short(field.choices, WRAP_AFTER):
             grid = QGridLayout()
             grid.setHorizontalSpacing(24)
             grid.setVerticalSpacing(6)
@@ -279,9 +287,9 @@ class MultipleChoiceEditor(_ButtonChoiceEditor):
             grid.setColumnStretch(2, 1)
             self._layout.addLayout(grid)
         else:
-            wrap = not is_short(field.choices, 60)  # one look for the whole list
+            wrap = not is_short(field.choices, WRAP_AFTER)  # one look for the whole list
             layout = QVBoxLayout()
-            layout.setSpacing(9 if wrap else 6)
+            layout.setSpacing(7 if wrap else 6)
             for opt in field.choices:
                 self._add_option(layout, opt, wrap=wrap)
             self._layout.addLayout(layout)
@@ -312,21 +320,24 @@ class MultipleChoiceEditor(_ButtonChoiceEditor):
 
 
 class ScaleEditor(_ButtonChoiceEditor):
-    """A row of numbered radio buttons between the two end labels."""
+    """A row of numbered radio buttons between the two end labels; the row wraps onto a second
+    line when the form is narrower than the scale."""
 
     def __init__(self, field: FormField, low: int, high: int, parent: QWidget | None = None):
         super().__init__(field, parent)
-        row = QHBoxLayout()
-        row.setSpacing(14)
+        holder = QWidget(self)
+        row = FlowLayout(holder, h_spacing=14, v_spacing=6)
         if field.min_label:
             row.addWidget(self._end_label(field.min_label, Qt.AlignmentFlag.AlignRight))
         for n in range(low, high + 1):
             self._add_option(row, Option(str(n), str(n)), wrap=False)
         if field.max_label:
             row.addWidget(self._end_label(field.max_label, Qt.AlignmentFlag.AlignLeft))
-        row.addStretch(1)
-        self._layout.addLayout(row)
-        self._add_clear(row)
+        self._layout.addWidget(holder)
+        self.clear_button = _clear_button()
+        self.clear_button.clicked.connect(self._on_clear)
+        row.addWidget(self.clear_button)
+        self.clear_button.setVisible(False)
 
     @staticmethod
     def _end_label(text: str, align: Qt.AlignmentFlag) -> QLabel:

@@ -97,7 +97,7 @@ class TextEditor(FieldEditor):
         if width:
             self.edit.setFixedWidth(width)
         else:
-            self.edit.setMinimumWidth(240)
+            self.edit.setMinimumWidth(160)
             self.edit.setMaximumWidth(LINE_EDIT_MAX_WIDTH)
         row = QHBoxLayout()
         row.setSpacing(6)

@@ -20,6 +20,7 @@ from desktop_app.kit.forms import Form, FormField, Page, format_duration
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow
 from desktop_app.ui.widgets.form_style import CONTENT_MAX_WIDTH, CollapsibleBox, wrap_label
 
+NARROW_WIDTH = 640  # below this, a centred page keeps thin side margins
 RowFactory = Callable[[FormField, QWidget], "FieldRow | NoteRow"]  # (field, parent)
 
 
@@ -35,7 +36,8 @@ class FormHeader(QFrame):
         top = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(2)
-        titles.addWidget(wrap_label(form.kind_label, "formKind", parent=self))
+        self.kind_label = wrap_label(form.kind_label, "formKind", parent=self)
+        titles.addWidget(self.kind_label)
         self.title_label = wrap_label(form.title, "formTitle", parent=self)
         titles.addWidget(self.title_label)
         top.addLayout(titles, 1)
@@ -74,6 +76,18 @@ class FormHeader(QFrame):
             about.addLayout(row)
             about.addSpacing(4)
         outer.addWidget(self.about_box)
+
+    def set_compact(self, compact: bool) -> None:
+        """On a short window (a laptop, mode atelier open): a smaller title and no kind line,
+        so that the questions get the room."""
+        if self.property("compact") == compact:
+            return
+        self.setProperty("compact", compact)
+        self.kind_label.setVisible(not compact)
+        self.title_label.setProperty("compact", compact)
+        self.title_label.style().unpolish(self.title_label)
+        self.title_label.style().polish(self.title_label)
+        self.layout().setContentsMargins(24, 6 if compact else 14, 24, 4 if compact else 10)
 
     def show_completion(self, answered: int, total: int) -> None:
         self.completion_label.setText(self.tr("{0} / {1} réponses").format(answered, total))
@@ -114,9 +128,11 @@ class PageView(QFrame):
         instructions_title: str = "Déroulé et consignes",
         parent: QWidget | None = None,
         rows_to_build: int | None = None,
+        instructions_expanded: bool = True,
     ):
         super().__init__(parent)
         self.page = page
+        self.instructions_box: CollapsibleBox | None = None
         self._make_row = make_row
         if surface:
             self.setObjectName("pageSurface")
@@ -147,7 +163,7 @@ class PageView(QFrame):
         if heading.count():
             layout.addLayout(heading)
         if page.instructions:
-            layout.addWidget(self._instructions(instructions_title, page.instructions, self))
+            layout.addWidget(self._instructions(instructions_title, page.instructions, instructions_expanded))
         if not page.fields:
             layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp", parent=self))
         layout.addStretch(1)
@@ -209,18 +225,20 @@ class PageView(QFrame):
             self._unshown = None
             holder.setVisible(any(not self.rows[i].isHidden() for i in ids))
 
-    @staticmethod
-    def _instructions(heading: str, lines: tuple[str, ...], parent: QWidget | None = None) -> QFrame:
-        box = QFrame(parent)
+    def _instructions(self, heading: str, lines: tuple[str, ...], expanded: bool) -> QFrame:
+        """The method or the facilitator's instructions of the page, in a box that folds (a
+        long method would otherwise fill the first screen of a form being filled in)."""
+        box = QFrame(self)
         box.setObjectName("instructions")
         inner = QVBoxLayout(box)
-        inner.setContentsMargins(14, 10, 14, 12)
+        inner.setContentsMargins(10, 6, 14, 10)
         inner.setSpacing(4)
-        title = QLabel(heading, box)
-        title.setObjectName("instructionsHeading")
-        inner.addWidget(title)
+        self.instructions_box = CollapsibleBox(heading, expanded=expanded, button_name="instructionsHeading", parent=box)
+        content = self.instructions_box.content_layout
+        content.setContentsMargins(4, 0, 0, 0)
         for line in lines:
-            inner.addWidget(wrap_label(f"• {line}", parent=box))
+            content.addWidget(wrap_label(f"• {line}", parent=self.instructions_box.content))
+        inner.addWidget(self.instructions_box)
         return box
 
     def apply_visibility(self, visible_fields: frozenset[str]) -> None:
@@ -269,8 +287,14 @@ class CenteredArea(QWidget):
         self._layout.addWidget(child)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        side = max(self._margin, (self.width() - self._max_width) // 2)
+        # Narrow (a form beside a list or a result panel): thin margins leave the text its room.
+        margin = self._margin if self.width() >= NARROW_WIDTH else min(self._margin, 8)
+        side = max(margin, (self.width() - self._max_width) // 2)
         margins = self._layout.contentsMargins()
         if margins.left() != side:
-            self._layout.setContentsMargins(side, margins.top(), side, margins.bottom())
+            top = 20 if margin == self._margin else 10
+            self._layout.setContentsMargins(side, top, side, margins.bottom())
+            if isinstance(self.child, PageView) and self.child.objectName() == "pageSurface":
+                inner = 28 if margin == self._margin else 16
+                self.child.layout().setContentsMargins(inner, 22 if inner == 28 else 14, inner, inner)
         super().resizeEvent(event)

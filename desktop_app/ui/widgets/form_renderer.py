@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -65,6 +66,7 @@ from desktop_app.core.validation import (
     validate,
 )
 from desktop_app.kit.forms import Form, FormField, page_of
+from desktop_app.ui.settings import current_settings
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow, RepeatGroupEditor, build_row
 from desktop_app.ui.widgets.form_page import CenteredArea, FormHeader, PageView
 from desktop_app.ui.widgets.form_style import (
@@ -76,10 +78,12 @@ from desktop_app.ui.widgets.form_style import (
     focusable_in_order,
     status_icon,
 )
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 MODES = ("pages", "scroll")
 FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
-BATCH_ROWS = 8  # then this many per event loop pass (~30 ms)
+BATCH_ROWS = 8
+COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header  # then this many per event loop pass (~30 ms)
 
 
 class FormRenderer(QWidget):
@@ -135,7 +139,11 @@ class FormRenderer(QWidget):
             shortcut.activated.connect(lambda d=direction: self._keyboard_step(d))
 
         self.set_answers(answers or {})
-        self.about_box.set_expanded(not self._answers)
+        settings = current_settings()
+        self._help_key = f"help_collapsed/{form.tool_id}"
+        folded = bool(settings and settings.get(self._help_key))
+        self.about_box.set_expanded(not self._answers and not folded)
+        self.about_box.button.clicked.connect(self._on_help_clicked)
         first_shown = next((i for i in range(len(self.form.pages)) if self._is_page_shown(i)), None)
         if first_shown is not None:
             self.go_to_page(first_shown)
@@ -148,6 +156,8 @@ class FormRenderer(QWidget):
         row = build_row(field, self._scope, parent)
         if isinstance(row, FieldRow):
             row.committed.connect(self._on_committed)
+            row.editor.typing.connect(self._fold_help)
+            row.editor.changed.connect(self._fold_help)
             if isinstance(row.editor, RepeatGroupEditor):
                 row.editor.structureChanged.connect(self._on_structure_changed)
         self._rows[field.id] = row
@@ -182,6 +192,7 @@ class FormRenderer(QWidget):
                 self.form.pages[index],
                 self._make_row,
                 instructions_title=self._instructions_title(),
+                instructions_expanded=self._instructions_open(),
                 parent=area,
                 rows_to_build=FIRST_ROWS,
             )
@@ -193,6 +204,23 @@ class FormRenderer(QWidget):
             apply_tab_order(self)
             self._schedule_build()
         return view
+
+    # ------------------------------------------------------------------ help box
+
+    def _fold_help(self) -> None:
+        """The user starts typing: the « À quoi sert cet outil ? » box makes room for the form,
+        and stays folded for this tool next time (until the user opens it again)."""
+        if self.about_box.is_expanded() and not self._read_only:
+            self.about_box.set_expanded(False)
+            self._remember_help(folded=True)
+
+    def _on_help_clicked(self, expanded: bool) -> None:
+        self._remember_help(folded=not expanded)
+
+    def _remember_help(self, folded: bool) -> None:
+        settings = current_settings()
+        if settings is not None:
+            settings.set(self._help_key, folded)
 
     # ------------------------------------------------------------------ building in batches
 
@@ -235,6 +263,11 @@ class FormRenderer(QWidget):
         if not view.is_complete():
             self._build_rows(view, None)
 
+    def _instructions_open(self) -> bool:
+        """A guide's instructions stay open (the facilitator reads them during the session); a
+        tool's method is folded once answers are there, the questions coming first."""
+        return self.form.kind == "guide" or not self._answers
+
     def _instructions_title(self) -> str:
         return self.tr("Déroulé et consignes") if self.form.kind == "guide" else self.tr("Méthode")
 
@@ -242,14 +275,12 @@ class FormRenderer(QWidget):
         return self._visibility.answers if self._visibility else self._answers
 
     def _build_pages(self) -> QWidget:
-        body = QWidget(self)
-        layout = QHBoxLayout(body)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.setChildrenCollapsible(False)
         self.page_list = QListWidget(body)
         self.page_list.setObjectName("pageList")
-        self.page_list.setMinimumWidth(190)
-        self.page_list.setMaximumWidth(260)
+        self.page_list.setMinimumWidth(140)
+        self.page_list.setMaximumWidth(360)
         self.page_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.page_list.setWordWrap(True)
         self.page_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -257,7 +288,8 @@ class FormRenderer(QWidget):
         self.page_list.setItemDelegate(RoomyItemDelegate(self.page_list))
         self.page_list.setIconSize(ICON_SIZE)
         self.page_list.setAccessibleName(self.tr("Sections"))
-        self.stack = QStackedWidget(body)
+        right_panel = QWidget(body)
+        self.stack = QStackedWidget(right_panel)
         self.scrolls: list[QScrollArea] = []
         for page in self.form.pages:
             scroll = _scroll_area(self.stack)  # its content is built when the section is first shown
@@ -270,11 +302,11 @@ class FormRenderer(QWidget):
             self.page_list.addItem(item)
         self.page_list.currentRowChanged.connect(self._on_row_changed)
 
-        right = QVBoxLayout()
+        right = QVBoxLayout(right_panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
         right.addWidget(self.stack, 1)
-        nav = QFrame(body)
+        nav = QFrame(right_panel)
         nav.setObjectName("navBar")
         nav_layout = QHBoxLayout(nav)
         nav_layout.setContentsMargins(24, 8, 24, 8)
@@ -292,8 +324,12 @@ class FormRenderer(QWidget):
         nav_layout.addStretch(1)
         nav_layout.addWidget(self.next_button)
         right.addWidget(nav)
-        layout.addWidget(self.page_list)
-        layout.addLayout(right, 1)
+        body.addWidget(self.page_list)
+        body.addWidget(right_panel)
+        body.setStretchFactor(1, 1)
+        body.setSizes([200, 600])
+        remember_sizes(body, "formulaire/sections")
+        self.sections_splitter = body
         return body
 
     def _build_scroll(self) -> QWidget:
@@ -312,7 +348,8 @@ class FormRenderer(QWidget):
             box = CollapsibleBox(page.title, expanded=True, button_name="sectionButton", parent=section)
             count = QLabel(box)
             count.setObjectName("sectionCount")
-            box.header_layout.addWidget(count)
+            count.setContentsMargins(22, 0, 0, 0)  # under the title (beside it, a narrow form was cut)
+            box.layout().insertWidget(1, count)
             self._section_counts.append(count)
             view = PageView(
                 page,
@@ -320,6 +357,7 @@ class FormRenderer(QWidget):
                 show_title=False,
                 surface=False,
                 instructions_title=self._instructions_title(),
+                instructions_expanded=self._instructions_open(),
                 parent=box.content,
                 rows_to_build=0 if self._views else FIRST_ROWS,
             )
@@ -332,6 +370,10 @@ class FormRenderer(QWidget):
         self.scroll.setWidget(area)
         area.setAutoFillBackground(False)  # setWidget turns it on; the backdrop is the style sheet's
         return self.scroll
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.header.set_compact(self.height() < COMPACT_HEIGHT)
+        super().resizeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.mode == "pages" and self.page_list.currentRow() >= 0:

@@ -46,6 +46,7 @@ STYLE_SHEET = f"""
 QWidget#formRenderer {{ background: #f4f6f9; }}
 QFrame#formHeader {{ background: #ffffff; border-bottom: 1px solid #dde2e8; }}
 QLabel#formTitle {{ font-size: 16pt; font-weight: 600; color: {COLOR_TEXT}; }}
+QLabel#formTitle[compact="true"] {{ font-size: 12.5pt; }}
 QLabel#formKind {{ color: {COLOR_MUTED}; }}
 QLabel#completionLabel {{ color: {COLOR_TEXT}; font-weight: 600; }}
 QProgressBar#completionBar {{ border: none; background: #e3e7ec; border-radius: 3px; }}
@@ -65,6 +66,8 @@ QLabel#pageMeta {{ color: {COLOR_MUTED}; }}
 QLabel#pageDescription {{ color: #364152; }}
 QFrame#instructions {{ background: #eef5ff; border: 1px solid #cddff8; border-radius: 6px; }}
 QLabel#instructionsHeading {{ font-weight: 600; color: #0b3274; }}
+QToolButton#instructionsHeading {{ border: none; font-weight: 600; color: #0b3274; padding: 2px 0; }}
+QToolButton#instructionsHeading:focus, QToolButton#collapseButton:focus {{ border: 1px dotted {COLOR_ACCENT}; }}
 QFrame#card {{ background: #f9fafb; border: 1px solid #e1e5eb; border-radius: 6px; }}
 QFrame#repeatItem {{ background: #f9fafb; border: 1px solid #e1e5eb; border-radius: 6px; }}
 QLabel#repeatItemTitle {{ font-weight: 600; color: {COLOR_TEXT}; }}

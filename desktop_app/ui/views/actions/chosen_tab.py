@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,11 +33,11 @@ class ChosenTab(QWidget):
         self.selector.currentIndexChanged.connect(self._on_current)
         self.prev_button = QPushButton("◀")
         self.prev_button.setToolTip("Action retenue précédente")
-        self.prev_button.setFixedWidth(36)
+        self.prev_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its text's width
         self.prev_button.clicked.connect(lambda: self._step(-1))
         self.next_button = QPushButton("▶")
         self.next_button.setToolTip("Action retenue suivante")
-        self.next_button.setFixedWidth(36)
+        self.next_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # its text's width
         self.next_button.clicked.connect(lambda: self._step(+1))
         self.count = QLabel()
         top = QHBoxLayout()

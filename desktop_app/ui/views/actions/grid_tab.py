@@ -31,7 +31,9 @@ from desktop_app.exports.actions_charts import ranking_chart
 from desktop_app.services.actions import FilterOptions, GridData
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
+from desktop_app.ui.views.common import fit_header_labels
 from desktop_app.ui.widgets.chart_view import ChartView
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 CHART_ROWS = 10
 log = logging.getLogger(__name__)
@@ -43,6 +45,10 @@ class RotatedHeader(QHeaderView):
     score columns can stay narrow while their names stay readable."""
 
     HEIGHT = 122
+
+    def is_rotated(self, logical: int) -> bool:
+        """True when the section's label is drawn upwards (its height is what must fit it)."""
+        return bool(self._rotated(logical))
 
     def __init__(self, rotated, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -253,6 +259,7 @@ class GridTab(QWidget):
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         self.split.setSizes([360, 300])
+        remember_sizes(self.split, "actions/grille")
         self._chart_seq = 0
         self._chart_shown = False
         self._chart_timer = QTimer(self, singleShot=True, interval=300)
@@ -295,6 +302,7 @@ class GridTab(QWidget):
             self.table.setColumnWidth(c, 42)
         self.table.setColumnWidth(self.model.score_column, 62)
         header.setSectionResizeMode(GridModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        fit_header_labels(self.table)
         header.setFixedHeight(RotatedHeader.HEIGHT)
 
     def _on_double_click(self, index: QModelIndex) -> None:

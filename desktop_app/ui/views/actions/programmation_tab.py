@@ -20,7 +20,7 @@ from desktop_app.core.identifiers import format_amount
 from desktop_app.services.actions import ActionData, FilterOptions, GridData
 from desktop_app.ui.views.actions.models import ProgrammationModel, RowFilterProxy
 from desktop_app.ui.views.actions.widgets import FilterBar
-from desktop_app.ui.views.common import card
+from desktop_app.ui.views.common import card, fit_header_labels
 
 
 class ProgrammationTab(QWidget):
@@ -64,6 +64,7 @@ class ProgrammationTab(QWidget):
         for i, (_key, _label, width) in enumerate(ProgrammationModel.COLUMNS):
             self.table.setColumnWidth(i, width)
         self.table.horizontalHeader().setSectionResizeMode(ProgrammationModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        fit_header_labels(self.table)
         self.table.doubleClicked.connect(lambda _i: self._edit_current())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence("Return"), self.table, self._edit_current, context=Qt.ShortcutContext.WidgetShortcut)

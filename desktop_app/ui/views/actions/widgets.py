@@ -73,8 +73,9 @@ class FilterBar(QWidget):
         combo.addItem(all_label, ALL)
         combo.setToolTip(tip)
         combo.setAccessibleName(tip)
-        combo.setMinimumWidth(120)
-        combo.setMaximumWidth(width)
+        need = combo.fontMetrics().horizontalAdvance(all_label) + 48  # text, padding and arrow
+        combo.setMinimumWidth(max(120, need))
+        combo.setMaximumWidth(max(width, need))
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(12)
         combo.currentIndexChanged.connect(self.changed)

@@ -29,6 +29,7 @@ from desktop_app.core import identifiers as ids
 from desktop_app.core.fieldwork import PARTICIPANT_PROFILES, participants_total
 from desktop_app.services.fieldwork import WorkshopData
 from desktop_app.ui.models.rows_model import format_fr_date, parse_fr_date
+from desktop_app.ui.views.common import form_row, name_input
 from desktop_app.ui.widgets.autosave import AutosaveLine
 
 ATTENDANCE_COLUMNS = (("name", "Nom et prénom"), ("organisation", "Structure"), ("role", "Fonction"))
@@ -84,11 +85,13 @@ class WorkshopDetails(QScrollArea):
         when.addWidget(self.date, 2)
         when.addWidget(QLabel("à"))
         when.addWidget(self.start_time, 1)
-        form.addRow("Intitulé", self.title)
+        form_row(form, "Intitulé", self.title)
         form.addRow("Groupe de travail", self.theme)
-        form.addRow("Date", when)
-        form.addRow("Lieu", self.place)
-        form.addRow("Animation", self.facilitators)
+        date_label = form_row(form, "Date", when)
+        date_label.setBuddy(name_input(self.date, "Date de la séance"))
+        name_input(self.start_time, "Heure de début")
+        form_row(form, "Lieu", self.place)
+        form_row(form, "Animation", self.facilitators)
         self._theme_row_label = form.labelForField(self.theme)
         self.title.committed.connect(lambda v: self._emit("title", v))
         self.date.committed.connect(self._commit_date)

@@ -32,6 +32,7 @@ from desktop_app.ui.views.ateliers.tree import WorkshopTree
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.terrain.shared import STYLE, Coalescer, run_export
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 LOADING = "Chargement des ateliers…"
 
@@ -104,8 +105,8 @@ class GroupOverview(QWidget):
         self.body.linkActivated.connect(lambda link: self._open_session(link))
         delete = QPushButton("Supprimer le groupe de travail")
         delete.clicked.connect(lambda: self._delete_group(self.series_id))
-        self.add_immersion = QPushButton("＋  Immersion pour ce groupe")
-        self.add_testimony = QPushButton("＋  Témoignage pour ce groupe")
+        self.add_immersion = QPushButton("+ Immersion pour ce groupe")
+        self.add_testimony = QPushButton("+ Témoignage pour ce groupe")
         self.add_immersion.setToolTip("Nouvelle fiche immersion rattachée à ce groupe (étape Terrain)")
         self.add_testimony.setToolTip("Nouvelle fiche témoignage rattachée à ce groupe (étape Terrain)")
         self.add_immersion.clicked.connect(lambda: self._new_record("immersion"))
@@ -191,7 +192,7 @@ class AteliersView(QWidget):
             ),
             1,
         )
-        self.new_button = QPushButton("＋  Nouvel atelier")
+        self.new_button = QPushButton("+ Nouvel atelier")
         self.new_button.setObjectName("primary")
         self.new_menu = QMenu(self)
         self.new_button.setMenu(self.new_menu)
@@ -221,6 +222,7 @@ class AteliersView(QWidget):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 880])
+        remember_sizes(splitter, "ateliers/liste")
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QWidg
 from desktop_app.core import identifiers as ids
 from desktop_app.core.cadrage import EPCI_TYPES
 from desktop_app.ui.models.rows_model import format_fr_date, parse_fr_date
+from desktop_app.ui.views.common import form_row, name_input
 from desktop_app.ui.widgets.autosave import AutosaveLine, AutosaveText
 
 
@@ -51,20 +52,21 @@ class TerritoryForm(QWidget):
         self.generation.activated.connect(lambda _i: self.fieldCommitted.emit("generation", self.generation.currentData()))
 
         left = QFormLayout()
-        left.addRow("Titre de l'évaluation", self.title)
-        left.addRow("Nom de l'EPCI *", self.territory_name)
-        left.addRow("Type", self.epci_type)
-        left.addRow("SIREN de l'EPCI *", self.siren)
+        form_row(left, "Titre de l'évaluation", self.title)
+        form_row(left, "Nom de l'EPCI *", self.territory_name)
+        form_row(left, "Type", self.epci_type)
+        form_row(left, "SIREN de l'EPCI *", self.siren)
         right = QFormLayout()
-        right.addRow("Contrat *", self.generation)
-        right.addRow("Début", self.start_date)
-        right.addRow("Fin", self.end_date)
+        form_row(right, "Contrat *", self.generation)
+        form_row(right, "Début du contrat", self.start_date)
+        form_row(right, "Fin du contrat", self.end_date)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(28)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
         label = QLabel("Objet de l'évaluation")
+        label.setBuddy(name_input(self.description, "Objet de l'évaluation"))
         grid.addWidget(label, 1, 0, 1, 2)
         grid.addWidget(self.description, 2, 0, 1, 2)
         grid.setColumnStretch(0, 1)

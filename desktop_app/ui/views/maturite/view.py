@@ -22,6 +22,7 @@ from desktop_app.ui.views.common import page_header
 from desktop_app.ui.views.referentiel.fit_image import FitImage, decode_png
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 CHART_LOADING = "Chargement du graphique…"
 
@@ -130,7 +131,8 @@ class ScaleTab(QSplitter):
         self.addWidget(self.result)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
-        self.setSizes([720, 500])
+        self.setSizes([900, 320])
+        remember_sizes(self, "maturite/resultat")
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.refresh)
         self._shown_once = False  # the result (and its radar, drawn in the background) comes when shown

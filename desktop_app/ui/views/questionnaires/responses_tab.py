@@ -35,6 +35,7 @@ from desktop_app.ui.views.questionnaires.common import muted
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
 from desktop_app.ui.views.questionnaires.models import STATUS_COLORS, STATUS_LABELS, ResponsesModel
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 if TYPE_CHECKING:  # imported when a response is first opened, not with the step
     from desktop_app.ui.widgets.form_renderer import FormRenderer
@@ -63,7 +64,8 @@ class ResponsesTab(QWidget):
         splitter.addWidget(self._build_list())
         splitter.addWidget(self._build_editor())
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([420, 740])
+        splitter.setSizes([330, 830])
+        remember_sizes(splitter, "questionnaires/reponses")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
@@ -72,7 +74,7 @@ class ResponsesTab(QWidget):
 
     def _build_list(self) -> QWidget:
         box = QWidget()
-        box.setMinimumWidth(280)
+        box.setMinimumWidth(240)
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 6, 0)
         self.banner = QFrame()
@@ -91,6 +93,7 @@ class ResponsesTab(QWidget):
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Rechercher un répondant…")
+        self.filter.setAccessibleName("Rechercher un répondant")
         self.filter.setClearButtonEnabled(True)
         layout.addWidget(self.filter)
         self.model = ResponsesModel(self)

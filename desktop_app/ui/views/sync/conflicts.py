@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.widgets.splitters import remember_sizes
+
 DIFF_BG = QBrush(QColor("#fff3cd"))
 FIELD_LABELS = {
     "title": "Intitulé", "territory_name": "Territoire", "name": "Nom", "organisation": "Structure", "contact": "Contact",
@@ -143,6 +145,7 @@ class ConflictsDialog(QDialog):
         split.addWidget(self.list)
         split.addWidget(right)
         split.setSizes([300, 680])
+        remember_sizes(split, "sync/conflits")
         self.empty = QLabel("Aucun conflit : toutes les versions concordent.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         close = QPushButton("Fermer")

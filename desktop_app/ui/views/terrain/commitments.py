@@ -100,7 +100,7 @@ class CommitmentsTab(QWidget):
         self.summary.setObjectName("overview")
         self.summary.setWordWrap(True)
 
-        add = QPushButton("＋  Ajouter un engagement")
+        add = QPushButton("+ Ajouter un engagement")
         add.setObjectName("primary")
         add.setToolTip("Nouvelle ligne (Ctrl+Entrée)")
         add.clicked.connect(self.add_commitment)
@@ -126,6 +126,7 @@ class CommitmentsTab(QWidget):
         self.search = QLineEdit()
         self.search.setMinimumWidth(120)
         self.search.setPlaceholderText("Rechercher un engagement…")
+        self.search.setAccessibleName("Rechercher un engagement")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply_filter)
         tools = QHBoxLayout()

@@ -28,6 +28,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, status_icon
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 ROLE_ID = Qt.ItemDataRole.UserRole
 LOADING = "Chargement des immersions…"
@@ -61,7 +62,7 @@ class ImmersionsTab(QWidget):
         self.tree.setAccessibleName("Immersions")
         self.tree.setObjectName("recordTree")
         self.tree.currentItemChanged.connect(self._selected)
-        add = QPushButton("＋  Nouvelle immersion")
+        add = QPushButton("+ Nouvelle immersion")
         add.setObjectName("primary")
         add.clicked.connect(self.new_immersion)
         self.delete_button = QPushButton("Supprimer")
@@ -126,6 +127,7 @@ class ImmersionsTab(QWidget):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([270, 800])
+        remember_sizes(splitter, "terrain/immersions")
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)

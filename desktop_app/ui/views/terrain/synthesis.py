@@ -37,6 +37,7 @@ from desktop_app.core.fieldwork_synthesis import (
 )
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Type", "Source", "Date", "Thème", "Rubrique", "Extrait")
@@ -104,6 +105,7 @@ class SynthesisTab(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("synthesisSearch")
         self.search.setPlaceholderText("Rechercher dans les notes, verbatims et témoignages…")
+        self.search.setAccessibleName("Rechercher dans les notes, verbatims et témoignages")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._apply)
         self.kind = FilterCombo()
@@ -164,6 +166,7 @@ class SynthesisTab(QWidget):
         self.table.doubleClicked.connect(lambda _i: self._open())
 
         self.detail = QTextBrowser()
+        self.detail.setAccessibleName("Détail de l'élément choisi")
         self.detail.setObjectName("excerptDetail")
         self.detail.setOpenLinks(False)
         self.open_button = QPushButton("Ouvrir la fiche")
@@ -177,6 +180,7 @@ class SynthesisTab(QWidget):
         splitter.addWidget(self.table)
         splitter.addWidget(right)
         splitter.setSizes([420, 220])
+        remember_sizes(splitter, "terrain/synthese")
         splitter.setChildrenCollapsible(False)
 
         self.count = QLabel()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.fieldwork import CONTRIBUTION, TESTIMONY, plain_label
 from desktop_app.services.fieldwork import TestimonyData
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import fit_header_labels
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.consent_banner import ConsentBanner
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost
@@ -47,6 +48,7 @@ from desktop_app.ui.views.terrain.testimonies_model import (
     index_testimonies,
 )
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.splitters import remember_sizes
 
 LOADING = "Chargement des fiches…"
 FILTERS = (
@@ -78,11 +80,11 @@ class TestimoniesTab(QWidget):
         self._quiet = False  # selecting a row from code: no sheet shown for it
         self.groups: list = []  # the working groups a sheet may be tied to, read with the list
 
-        add_t = QPushButton("＋  Témoignage")
+        add_t = QPushButton("+ Témoignage")
         add_t.setObjectName("primary")
         add_t.setToolTip("Nouvelle fiche de témoignage (captation de parole), avec un code pseudonyme")
         add_t.clicked.connect(lambda: self.new_record(TESTIMONY))
-        add_c = QPushButton("＋  Contribution libre")
+        add_c = QPushButton("+ Contribution libre")
         add_c.setToolTip("Une ressource, un avis, un retour sur une action")
         add_c.clicked.connect(lambda: self.new_record(CONTRIBUTION))
         self.filter = QComboBox()
@@ -93,6 +95,7 @@ class TestimoniesTab(QWidget):
         self.filter.setMinimumContentsLength(12)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Rechercher (code, profil, thème, quartier)…")
+        self.search.setAccessibleName("Rechercher une fiche")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(120)
         self.search.textChanged.connect(lambda _t: self._apply_filter())
@@ -128,6 +131,7 @@ class TestimoniesTab(QWidget):
         for i, width in enumerate(WIDTHS):
             self.table.setColumnWidth(i, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_header_labels(self.table)
         header.setSortIndicatorClearable(True)  # a third click on a header goes back to the list's order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -193,6 +197,7 @@ class TestimoniesTab(QWidget):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([500, 600])
+        remember_sizes(splitter, "terrain/temoignages")
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
