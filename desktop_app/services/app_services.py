@@ -41,7 +41,9 @@ class Services:
     @classmethod
     def open(cls, target: str | Path | None = None, forms_dir: Path | None = None, attachments_dir: Path | None = None) -> Services:
         store = open_store(target or paths.default_db_path(), backup_dir=paths.backup_dir())
-        return cls(store, forms_dir, attachments_dir)
+        services = cls(store, forms_dir, attachments_dir)
+        services.kits.upgrade_legacy()  # evaluations of a kit from before tool roles (as migrations do for tables)
+        return services
 
     def __getattr__(self, name: str):
         spec = AREA_SERVICES.get(name)

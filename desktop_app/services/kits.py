@@ -14,6 +14,8 @@ an evaluation to a newer version: answers are stored by question id and stay whe
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,8 @@ from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceErro
 from desktop_app.services.kit_library import KitEntry, KitLibrary, bundled_entry, conflict_message, short
 from desktop_app.store.db import Store
 from desktop_app.store.models import Evaluation, FormResponse, KitSnapshot
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,38 @@ class KitService(ServiceBase):
         with self.read() as s:
             return [(k, v) for k, v in s.execute(select(KitSnapshot.kit_id, KitSnapshot.version))]
 
+    # -- kits from before roles ------------------------------------------------------------------------
+    def upgrade_legacy(self) -> list[str]:
+        """Move the evaluations whose kit copy predates tool roles (the kit shipped as 1.0.0,
+        before tools declared what they are for) to the newest version of their kit on this
+        computer, when that keeps every answer where it is (the 1.0.1 kit added roles and changed
+        no question). Without roles, the screens, exports and privacy rules cannot find the
+        kit's tools. Run when the database is opened; the ids of the evaluations moved."""
+        with self.read() as s:
+            used = s.execute(
+                select(Evaluation.id, Evaluation.kit_id, Evaluation.kit_version).where(Evaluation.deleted.is_(False))
+            ).all()
+            if not used:
+                return []
+            files = {(k.kit_id, k.version): k.files for k in s.scalars(select(KitSnapshot))}
+        legacy = [eid for eid, kit_id, version in used if _predates_roles(files.get((kit_id, version)))]
+        moved = []
+        for eid in legacy:
+            try:
+                newer = self.newer_versions(eid)
+                if not newer:
+                    continue
+                preview = self.upgrade_preview(eid, newer[0])
+                if preview.answers_hidden or preview.responses_of_removed_tools:
+                    log.warning("evaluation %s: kit without roles kept (moving would hide answers)", eid)
+                    continue
+                self.upgrade(eid, newer[0])
+                moved.append(eid)
+                log.info("evaluation %s: kit without roles moved to version %s", eid, newer[0])
+            except ServiceError as exc:
+                log.warning("evaluation %s: kit without roles not moved (%s)", eid, type(exc).__name__)
+        return moved
+
     # -- moving an evaluation to a newer version ------------------------------------------------------
     def newer_versions(self, evaluation_id: str) -> list[str]:
         """Versions of the evaluation's kit on this computer newer than its own, newest first."""
@@ -244,6 +280,17 @@ class KitService(ServiceBase):
             ev.scope = _scope_after(list(ev.scope or []), current, target)
             self.touch(ev)
         return Change("evaluation", evaluation_id, evaluation_id, "kit_version")
+
+
+_ROLE_LINE = re.compile(r"^\s*role\s*:", re.MULTILINE)
+
+
+def _predates_roles(files: dict | None) -> bool:
+    """A stored kit copy none of whose tools declares a role (kits from before roles existed)."""
+    if not files:
+        return False
+    tools = [text for name, text in files.items() if name != "kit.yaml" and isinstance(text, str)]
+    return bool(tools) and not any(_ROLE_LINE.search(text) for text in tools)
 
 
 def _question_ids(kit: Kit, tool_id: str) -> set[str]:

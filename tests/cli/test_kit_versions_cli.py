@@ -52,13 +52,13 @@ def test_install_a_zip_then_list(kits, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Kit", "Version", "Empreinte", "Provenance"]
     bundled = load_folder(Path(__file__).resolve().parents[2] / "forms").digest
-    assert lines[1].split()[:3] == ["kit-evaluation-cv", "1.0.0", bundled[:12]] and "fourni avec l'application" in lines[1]
+    assert lines[1].split()[:3] == ["kit-evaluation-cv", "1.0.1", bundled[:12]] and "fourni avec l'application" in lines[1]
     assert lines[2].split()[:4] == ["kit-evaluation-cv", "1.1.0", "*", kits["digest11"][:12]]
     assert str(kits["zip11"]) in lines[2]  # where it came from
     assert main(["kit", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["kits"]
     assert [(k["version"], k["bundled"], k["newest"], k["digest"]) for k in listed] == [
-        ("1.0.0", True, False, bundled), ("1.1.0", False, True, kits["digest11"]),
+        ("1.0.1", True, False, bundled), ("1.1.0", False, True, kits["digest11"]),
     ]
 
 
@@ -107,7 +107,7 @@ def test_same_version_other_content_is_refused_with_both_digests(kits, capsys):
 
 
 def test_bundled_version_with_other_content_is_refused(tmp_path, capsys):
-    changed = alter(make_version(tmp_path / "v1", "1.0.0", changes=False))
+    changed = alter(make_version(tmp_path / "v1", "1.0.1", changes=False))
     assert main(["kit", "install", str(changed)]) == 1
     err = capsys.readouterr().err
     assert "existe déjà dans l'application avec un contenu différent" in err
@@ -140,7 +140,7 @@ def test_pack_refuses_an_invalid_folder(tmp_path, capsys):
 
 def test_new_evaluation_then_upgrade(kits, services, db_path, capsys):
     db = str(db_path)
-    eid = services.evaluations.create("CA")  # nothing installed: the bundled 1.0.0
+    eid = services.evaluations.create("CA")  # nothing installed: the bundled 1.0.1
     rid = services.forms.create(eid, QUESTIONNAIRE, "commune", "59001", "Lille",
                                 answers={REWORDED[0]: "Lille", REMOVED: True, "nb_qpv": 3})
     assert main(["kit", "upgrade", "--db", db, "--dry-run"]) == 1
@@ -149,14 +149,14 @@ def test_new_evaluation_then_upgrade(kits, services, db_path, capsys):
     capsys.readouterr()
     assert main(["kit", "upgrade", "--db", db, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "de la version 1.0.0 à la version 1.1.0" in out
+    assert "de la version 1.0.1 à la version 1.1.0" in out
     assert f"+ question ajoutée : « Nombre d'habitants en QPV » ({ADDED})" in out
     assert f"({REMOVED})" in out and "− question retirée" in out
     assert f"~ question reformulée ({REWORDED[0]}) : « {REWORDED[1]} » → « {REWORDED[2]} »" in out
     assert "Réponses conservées (par identifiant de question) : 2." in out
     assert "Réponses à des questions retirées : 1" in out
     assert "rien n'a été modifié" in out
-    assert services.evaluations.get(eid).kit_version == "1.0.0"
+    assert services.evaluations.get(eid).kit_version == "1.0.1"
     assert main(["kit", "upgrade", "--db", db, "--evaluation", eid, "--to", "1.1.0", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["applied"] and result["counts"] == {"tools_added": 1, "tools_removed": 0, "added": 1, "removed": 1, "reworded": 1}

@@ -67,7 +67,7 @@ def make_kit(folder: Path) -> Path:
     (folder / f"{GUIDE}.yaml").write_text(guide, encoding="utf-8")
     (folder / f"{QUESTIONNAIRE}.yaml").write_text(QUESTIONNAIRE_YAML, encoding="utf-8")
     manifest = (folder / "kit.yaml").read_text(encoding="utf-8")
-    manifest = manifest.replace('version: "1.0.0"', f'version: "{NEW_VERSION}"', 1)
+    manifest = manifest.replace('version: "1.0.1"', f'version: "{NEW_VERSION}"', 1)
     manifest = manifest.rstrip("\n") + (
         f"\n  - {{id: {GUIDE}, file: {GUIDE}.yaml}}\n  - {{id: {QUESTIONNAIRE}, file: {QUESTIONNAIRE}.yaml}}\n"
     )

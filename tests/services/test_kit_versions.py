@@ -23,7 +23,7 @@ def versions(tmp_path_factory):
     return {
         "x": make_version(root / "x", "1.1.0"),
         "y": alter(make_version(root / "y", "1.1.0")),
-        "bundled-altered": alter(make_version(root / "b", "1.0.0", changes=False)),
+        "bundled-altered": alter(make_version(root / "b", "1.0.1", changes=False)),
     }
 
 
@@ -38,7 +38,7 @@ def laptop(tmp_path, name: str, *kits):
 def test_new_evaluation_uses_the_newest_version(tmp_path, versions):
     a = laptop(tmp_path, "a")
     try:
-        assert a.evaluations.get(a.evaluations.create("Avant")).kit_version == "1.0.0"
+        assert a.evaluations.get(a.evaluations.create("Avant")).kit_version == "1.0.1"
         a.kits.install(versions["x"])
         eid = a.evaluations.create("Après")
         summary = a.evaluations.get(eid)
@@ -102,7 +102,7 @@ def test_bundle_kit_differing_from_the_bundled_one_is_refused(tmp_path, versions
     try:
         a.kits.forms_dir = versions["bundled-altered"]  # an application whose 1.0.0 was edited
         eid = a.evaluations.create("CA")
-        assert a.evaluations.get(eid).kit_version == "1.0.0"
+        assert a.evaluations.get(eid).kit_version == "1.0.1"
         a.sync.export_bundle(eid, tmp_path / "a.evalkit", privacy.COMPLETE)
         with pytest.raises(ServiceError, match="existe déjà dans l'application avec un contenu différent") as exc:
             b.sync.import_bundle(tmp_path / "a.evalkit")
@@ -115,7 +115,7 @@ def test_bundle_kit_differing_from_the_bundled_one_is_refused(tmp_path, versions
 
 
 def test_the_database_copy_is_used_not_the_bundled_kit_of_that_number(services, versions):
-    """A database that keeps another 1.0.0 (received before this check existed) opens with it."""
+    """A database that keeps another 1.0.1 (received before this check existed) opens with it."""
     altered = load_folder(versions["bundled-altered"])
     with services.kits.tx() as s:
         s.add(KitSnapshot(kit_id=altered.id, version=altered.version, digest=altered.digest, files=altered.files))
