@@ -50,6 +50,13 @@ def register(groups) -> None:
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_import)
 
+    x = sub.add_parser("xlsform", help="écrire un questionnaire du kit au format XLSForm (KoboToolbox, ODK Central)")
+    x.add_argument("tool", metavar="ID", help="identifiant du questionnaire")
+    x.add_argument("--out", required=True, metavar="FICHIER.xlsx")
+    x.add_argument("--kit", metavar="DOSSIER", help="dossier du kit (par défaut : le kit fourni)")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=_cmd_xlsform)
+
     e = sub.add_parser("export", help="exporter toutes les réponses dans un classeur Excel")
     e.add_argument("--db", required=True)
     e.add_argument("--evaluation")
@@ -90,6 +97,12 @@ def _find_invitee(services, evaluation_id: str, kind: str, wanted: str):
         if (code and inv.code == code) or normalise_name(inv.name) == normalise_name(wanted):
             return inv
     raise UserError(f"« {wanted} » ne figure pas parmi les répondants invités ({len(invitees)} invité(s)).")
+
+
+def _cmd_xlsform(args: argparse.Namespace) -> int:
+    from desktop_app.commands.xlsform import cmd_export_xlsform
+
+    return cmd_export_xlsform(args)
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -134,6 +147,11 @@ _MARKS = {"imported": "✔ importé", "updated": "↻ mis à jour", "refused": "
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_app.services.kobo_import import is_submissions_export
+
+    kobo = [f for f in args.files if is_submissions_export(f)]
+    if kobo:
+        return _import_submissions(args, kobo)
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
@@ -181,6 +199,37 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{n} fichier{'s' if n > 1 else ''} : {counts['imported']} importé(s), {counts['updated']} mis à jour, "
               f"{counts['refused']} refusé(s).")
     return 1 if counts["refused"] else 0
+
+
+def _import_submissions(args: argparse.Namespace, kobo: list[str]) -> int:
+    """KoboToolbox / ODK Central exports given to `questionnaire import`: each submission becomes
+    a response of the questionnaire its columns name (or of --questionnaire)."""
+    from desktop_app.commands.util import UserError
+    from desktop_app.commands.xlsform import cmd_import_kobo
+    from desktop_app.services.kobo_import import KoboImportService
+
+    if len(kobo) != len(args.files):
+        raise UserError(
+            "Importez les exports KoboToolbox / ODK Central séparément des questionnaires Excel "
+            f"({', '.join(Path(f).name for f in kobo)}) : une commande pour chaque sorte de fichier."
+        )
+    status = 0
+    for name in kobo:
+        tool = args.questionnaire
+        if not tool:
+            services = open_services(args.db)
+            try:
+                tool = KoboImportService(services).guess_tool(resolve_evaluation(services, args.evaluation), Path(name))
+            finally:
+                services.close()
+            if tool is None:
+                raise UserError(
+                    f"« {Path(name).name} » est un export KoboToolbox / ODK, mais aucune de ses colonnes n'est une "
+                    "question d'un questionnaire de l'évaluation : indiquez lequel avec --questionnaire ID."
+                )
+        status = max(status, cmd_import_kobo(argparse.Namespace(
+            file=name, db=args.db, evaluation=args.evaluation, tool=tool, json=args.json)))
+    return status
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -103,10 +103,48 @@ class KoboImportResult:
         }
 
 
+SUBMISSION_ID_HEADERS = {"_uuid", "meta/instanceid", "instanceid", "key", "meta-instanceid", "_submission_time"}
+
+
+def is_submissions_export(path: Path | str) -> bool:
+    """Whether a spreadsheet is a KoboToolbox / ODK Central data export (a submission id column:
+    `_uuid`, `meta/instanceID`, `KEY`…), as opposed to a questionnaire filled in Excel."""
+    from desktop_app.services.spreadsheet_read import read_grids
+
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xls", ".txt"):
+        return False
+    try:
+        grids, _ = read_grids(path, "")
+    except ServiceError:
+        return False
+    first = next((g for g in grids if g.rows), None)
+    if first is None:
+        return False
+    return any(_header(h).lower() in SUBMISSION_ID_HEADERS for h in first.rows[0])
+
+
 class KoboImportService(ServiceBase):
     def __init__(self, services):
         super().__init__(services.store)
         self.services = services
+
+    def guess_tool(self, evaluation_id: str, path: Path | str) -> str | None:
+        """The evaluation's questionnaire whose questions the export's columns name the most
+        (None when none matches a column)."""
+        from desktop_app.services.spreadsheet_read import read_grids
+
+        grids, _ = read_grids(Path(path), "Aucune soumission n'a été importée.")
+        first = next((g for g in grids if g.rows), None)
+        if first is None:
+            return None
+        header = [_header(h) for h in first.rows[0]]
+        best, best_count = None, 0
+        for tool_id, form in self.services.questionnaires.forms(evaluation_id).items():
+            count = len(_Columns(form, header).fields)
+            if count > best_count:
+                best, best_count = tool_id, count
+        return best
 
     def import_file(self, evaluation_id: str, tool_id: str, path: Path | str) -> KoboImportResult:
         from desktop_app.services.spreadsheet_read import read_grids

@@ -208,3 +208,31 @@ def test_xlsform_household_survey_end_to_end_with_repeat_sheet(services, evaluat
     assert a["nomenqueteur"] == "Amina" and a["quartier"] == "Quartier Gare"
     assert a["loyer"] == 412.5 and a["services_utilises"] == ["caf", "autre"]
     assert a["membres"] == [{"prenom": "Amina", "age": 41}, {"prenom": "Yanis", "age": 12}]
+
+
+def test_questionnaire_import_recognises_a_kobo_export_and_its_questionnaire(db_path, services, evaluation_id, kobo_xlsx, capsys):
+    """`questionnaire import` (the command users already know) takes a Kobo export too: the
+    questionnaire is the one whose questions its columns name; re-importing changes nothing."""
+    services.close()
+    assert main(["questionnaire", "import", str(kobo_xlsx), "--db", str(db_path), "--json"]) == 1  # one row refused
+    payload = json.loads(capsys.readouterr().out)
+    assert (payload["tool"], payload["imported"], payload["refused"]) == (TOOL, 2, 1)
+    assert main(["questionnaire", "import", str(kobo_xlsx), "--db", str(db_path)]) == 1
+    assert "2 inchangée(s)" in capsys.readouterr().out
+
+
+def test_questionnaire_import_does_not_mix_kobo_exports_with_excel_questionnaires(db_path, services, evaluation_id, kobo_xlsx, tmp_path, capsys):
+    services.close()
+    other = tmp_path / "reponse-douai.xlsx"
+    Workbook().save(other)
+    assert main(["questionnaire", "import", str(kobo_xlsx), str(other), "--db", str(db_path)]) == 1
+    err = capsys.readouterr().err
+    assert "séparément" in err and "Traceback" not in err
+
+
+def test_questionnaire_xlsform_writes_a_form_pyxform_converts(tmp_path, capsys):
+    from pyxform.xls2xform import convert
+
+    out = tmp_path / "communes.xlsx"
+    assert main(["questionnaire", "xlsform", TOOL, "--out", str(out)]) == 0
+    assert "<h:html" in convert(xlsform=str(out)).xform
