@@ -50,12 +50,9 @@ def register(groups) -> None:
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_import)
 
-    x = sub.add_parser("xlsform", help="écrire un questionnaire du kit au format XLSForm (KoboToolbox, ODK Central)")
-    x.add_argument("tool", metavar="ID", help="identifiant du questionnaire")
-    x.add_argument("--out", required=True, metavar="FICHIER.xlsx")
-    x.add_argument("--kit", metavar="DOSSIER", help="dossier du kit (par défaut : le kit fourni)")
-    x.add_argument("--json", action="store_true")
-    x.set_defaults(func=_cmd_xlsform)
+    from desktop_app.commands.xlsform import add_export_parser
+
+    add_export_parser(sub, "xlsform")
 
     e = sub.add_parser("export", help="exporter toutes les réponses dans un classeur Excel")
     e.add_argument("--db", required=True)
@@ -97,12 +94,6 @@ def _find_invitee(services, evaluation_id: str, kind: str, wanted: str):
         if (code and inv.code == code) or normalise_name(inv.name) == normalise_name(wanted):
             return inv
     raise UserError(f"« {wanted} » ne figure pas parmi les répondants invités ({len(invitees)} invité(s)).")
-
-
-def _cmd_xlsform(args: argparse.Namespace) -> int:
-    from desktop_app.commands.xlsform import cmd_export_xlsform
-
-    return cmd_export_xlsform(args)
 
 
 def cmd_template(args: argparse.Namespace) -> int:

@@ -32,8 +32,13 @@ def register(groups) -> None:
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_import_xlsform)
 
-    e = kit.add_parser("export-xlsform", help="écrire un questionnaire du kit au format XLSForm (KoboToolbox, ODK)")
-    e.add_argument("tool", metavar="ID", help="identifiant du questionnaire (ex. questionnaire-communes)")
+    add_export_parser(kit, "export-xlsform")
+
+
+def add_export_parser(sub, name: str) -> None:
+    """`evalkit kit export-xlsform` and `evalkit questionnaire xlsform`: one command, two names."""
+    e = sub.add_parser(name, help="écrire un questionnaire du kit au format XLSForm (KoboToolbox, ODK Central)")
+    e.add_argument("tool", metavar="ID", help="identifiant du questionnaire (voir evalkit kit check)")
     e.add_argument("--out", required=True, metavar="FICHIER.xlsx")
     e.add_argument("--kit", metavar="DOSSIER", help="dossier du kit (par défaut : le kit fourni)")
     e.add_argument("--json", action="store_true")
