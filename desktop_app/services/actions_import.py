@@ -412,6 +412,18 @@ class ImportMixin:
             restored_action_ids=tuple(added["restored"]),
         )
 
+    def deleted_natural_keys(self, evaluation_id: str) -> frozenset[str]:
+        """The rows (natural keys) of actions deleted in the application: an import leaves
+        them out unless told to bring them back (`restore_deleted`)."""
+        with self.read() as s:
+            undone = set(s.scalars(select(PurgedRecord.record_id).where(
+                PurgedRecord.evaluation_id == evaluation_id, PurgedRecord.reason == "undone")))
+            rows = s.execute(select(ActionFunding.id, ActionFunding.natural_key).join(
+                Action, Action.id == ActionFunding.action_id).where(
+                ActionFunding.evaluation_id == evaluation_id,
+                (ActionFunding.deleted.is_(True)) | (Action.deleted.is_(True)))).all()
+        return frozenset(key for fid, key in rows if fid not in undone)
+
     def undo_import(self, evaluation_id: str, report: ImportReport) -> Change:
         """Undo an import: the actions and years it added are removed (as tombstones marked
         "undone": not in the Corbeille, and a later import of the same rows creates them again),

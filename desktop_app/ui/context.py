@@ -68,8 +68,12 @@ class AppContext(QObject):
         « … » »). Returns what `apply` returns (None when it failed: nothing is stacked)."""
         result = self.apply(do)
         if result is not None:
-            self.undo_stack.push(_ServiceCommand(self, text, do, undo))
+            self.push_done(text, do, undo)
         return result
+
+    def push_done(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
+        """Stack a mutation that already ran elsewhere (an import in a background task)."""
+        self.undo_stack.push(_ServiceCommand(self, text, do, undo))
 
     def apply(self, mutation: Callable[[], Change | Any], key: Hashable | None = None) -> Change | Any | None:
         """Run a service mutation now (it is a short transaction); signal success or failure.

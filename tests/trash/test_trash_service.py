@@ -1,0 +1,102 @@
+"""The Corbeille and the services' restore methods: what a deletion sends to the Corbeille comes
+back whole with a new revision (so sync carries it), emptying hides it but keeps the tombstone,
+and an import can be undone or bring back an action deleted by mistake."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.actions.messy_files import messy_workbook
+
+from desktop_app.store.models_actions import Action, ActionFunding
+
+
+def revision(services, model, rid):
+    with services.store.sessions() as s:
+        rec = s.get(model, rid)
+        return rec.revision, rec.deleted
+
+
+def test_deleted_action_comes_back_with_its_fundings_and_scores(services, evaluation_id, tmp_path):
+    services.actions.import_file(evaluation_id, messy_workbook(tmp_path / "prog.xlsx"))
+    action = next(a for a in services.actions.list(evaluation_id) if a.title == "Médiation santé")
+    crit = services.actions.criteria(evaluation_id)[0]
+    services.actions.set_score(action.id, crit.id, crit.levels[0].value)
+    services.actions.delete_action(action.id)
+    rev_deleted, _ = revision(services, Action, action.id)
+    assert action.title not in {a.title for a in services.actions.list(evaluation_id)}
+    items = services.trash.items(evaluation_id)
+    assert [(i.kind, i.title) for i in items] == [("Action", "Médiation santé")]
+
+    services.trash.restore("action", action.id)
+    assert revision(services, Action, action.id) == (rev_deleted + 1, False)
+    back = next(a for a in services.actions.list(evaluation_id) if a.id == action.id)
+    assert back.amounts_by_funder == action.amounts_by_funder
+    assert services.actions.manual_score(action.id, crit.id) == crit.levels[0].value
+    assert services.trash.items(evaluation_id) == []
+
+
+def test_trash_restores_a_testimony_and_a_partner_and_emptying_erases(services, evaluation_id, tmp_path):
+    fw = services.fieldwork
+    tid = fw.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
+    services.forms.set_answers(fw.testimony(tid).response_id, {"recit": "Le centre social nous a aidés."})
+    audio = tmp_path / "voix.m4a"
+    audio.write_bytes(b"fake audio")
+    services.attachments.add_file(evaluation_id, "testimony", tid, audio)
+    digest = services.attachments.list(evaluation_id, tid)[0].sha256
+    pid = services.evaluations.add_row("partner", evaluation_id, {"organisation": "Région Hauts-de-France"}).id
+    fw.delete_testimony(tid)
+    services.evaluations.delete_row("partner", pid)
+    assert services.attachments.has_blob(digest)  # kept while it can be restored
+    assert {(i.kind, i.title) for i in services.trash.items(evaluation_id)} == {
+        ("Témoignage", "T01"), ("Partenaire", "Région Hauts-de-France")}
+
+    services.trash.restore("testimony", tid)
+    services.trash.restore("partner", pid)
+    assert fw.testimony(tid).pseudonym == "T01"
+    assert services.forms.get(fw.testimony(tid).response_id).answers == {"recit": "Le centre social nous a aidés."}
+    assert [a.sha256 for a in services.attachments.list(evaluation_id, tid)] == [digest]
+    assert [r["organisation"] for r in services.evaluations.rows("partner", evaluation_id)] == ["Région Hauts-de-France"]
+
+    fw.delete_testimony(tid)
+    services.evaluations.delete_row("partner", pid)
+    assert services.trash.empty(evaluation_id) == 2
+    assert services.trash.items(evaluation_id) == []
+    assert not services.attachments.has_blob(digest)
+    from desktop_app.store.models_fieldwork import Testimony
+
+    with services.store.sessions() as s:
+        assert s.get(Testimony, tid).deleted and s.get(Testimony, tid).pseudonym == ""
+
+
+def test_undone_import_removes_what_it_added_and_can_be_imported_again(services, evaluation_id, tmp_path):
+    path = messy_workbook(tmp_path / "prog.xlsx")
+    report = services.actions.import_file(evaluation_id, path)
+    assert len(report.added_action_ids) == 5
+    services.actions.undo_import(evaluation_id, report)
+    assert services.actions.list(evaluation_id) == []
+    assert services.trash.items(evaluation_id) == []  # an undone import is not a deletion
+    services.actions.redo_import(evaluation_id, report)
+    assert len(services.actions.list(evaluation_id)) == 5
+    services.actions.undo_import(evaluation_id, report)
+    again = services.actions.import_file(evaluation_id, path)
+    assert (again.new_actions, again.skipped) == (5, 0)
+
+
+def test_reimport_brings_back_a_deleted_action_only_when_asked(services, evaluation_id, tmp_path):
+    path = messy_workbook(tmp_path / "prog.xlsx")
+    services.actions.import_file(evaluation_id, path)
+    action = next(a for a in services.actions.list(evaluation_id) if a.title == "Accompagnement à la scolarité")
+    services.actions.delete_action(action.id)
+    assert len(services.actions.deleted_natural_keys(evaluation_id)) == 2  # its 2023 and 2024 rows
+    refused = services.actions.import_file(evaluation_id, path)
+    assert [o.reason for o in refused.left_out] == ["action supprimée dans l'application : non réimportée"] * 2
+    assert refused.amount_left_out == 12500 + 8000 + 5000 + 11000 + 5000 and refused.deleted_rows == 2
+    rev, _ = revision(services, Action, action.id)
+    report = services.actions.import_file(evaluation_id, path, restore_deleted=True)
+    assert report.restored == 2 and report.left_out == () and report.restored_action_ids == (action.id,)
+    assert revision(services, Action, action.id) == (rev + 1, False)
+    back = next(a for a in services.actions.list(evaluation_id) if a.id == action.id)
+    assert back.years == (2023, 2024)
+    with services.store.sessions() as s:
+        assert all(not f.deleted for f in s.query(ActionFunding).filter_by(action_id=action.id))
