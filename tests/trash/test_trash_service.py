@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.actions.messy_files import messy_workbook
-
 from desktop_app.store.models_actions import Action, ActionFunding
+from tests.actions.messy_files import messy_workbook
 
 
 def revision(services, model, rid):

@@ -349,7 +349,8 @@ class CommitmentsTab(QWidget):
         )
         if answer == QMessageBox.StandardButton.Yes:
             fw = self.ctx.services.fieldwork
-            if self.ctx.apply(lambda: fw.delete_commitment(cid)):
+            if self.ctx.apply_undoable(f"la suppression de l'engagement n° {c.number or '?'}",
+                                       lambda: fw.delete_commitment(cid), lambda: fw.restore_commitment(cid)):
                 self.reload()
 
     def choose_import(self) -> None:
