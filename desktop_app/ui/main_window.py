@@ -240,10 +240,14 @@ class MainWindow(QMainWindow):
 
     def _update_undo_actions(self, *_args) -> None:
         stack = self.ctx.undo_stack if self.ctx is not None else None
-        for action, word, can, text in (
-            (self.undo_action, "Annuler", stack is not None and stack.canUndo(), stack.undoText() if stack else ""),
-            (self.redo_action, "Rétablir", stack is not None and stack.canRedo(), stack.redoText() if stack else ""),
-        ):
+        try:
+            states = (
+                (self.undo_action, "Annuler", stack is not None and stack.canUndo(), stack.undoText() if stack else ""),
+                (self.redo_action, "Rétablir", stack is not None and stack.canRedo(), stack.redoText() if stack else ""),
+            )
+        except RuntimeError:  # the context is being destroyed (closing): nothing to show any more
+            return
+        for action, word, can, text in states:
             action.setEnabled(bool(can))
             action.setText(f"{word} {text}" if can and text else word)
 

@@ -7,6 +7,7 @@ records can no longer be restored, and their personal content is erased (`servic
 
 from __future__ import annotations
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -98,7 +99,9 @@ class TrashDialog(QDialog):
     def select(self, entity: str, record_id: str) -> None:
         for r, item in enumerate(self.items):
             if (item.entity, item.id) == (entity, record_id):
-                self.table.selectRow(r)
+                flags = QItemSelectionModel.SelectionFlag
+                self.table.selectionModel().select(self.table.model().index(r, 0),
+                                                   flags.ClearAndSelect | flags.Rows)
 
     def restore_selected(self) -> None:
         chosen = self.selected()
