@@ -99,3 +99,27 @@ def test_reimport_brings_back_a_deleted_action_only_when_asked(services, evaluat
     assert back.years == (2023, 2024)
     with services.store.sessions() as s:
         assert all(not f.deleted for f in s.query(ActionFunding).filter_by(action_id=action.id))
+
+
+def test_cli_reimports_a_deleted_action_with_restore_deleted(services, evaluation_id, db_path, tmp_path, capsys):
+    from desktop_app.cli import main
+
+    path = messy_workbook(tmp_path / "prog.xlsx")
+    services.actions.import_file(evaluation_id, path)
+    action = next(a for a in services.actions.list(evaluation_id) if a.title == "Médiation santé")
+    services.actions.delete_action(action.id)
+    services.close()
+    assert main(["import", "actions", str(path), "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "ligne 9 : action supprimée dans l'application : non réimportée" in out
+    assert "(--restore-deleted pour les réimporter)" in out
+    assert main(["import", "actions", str(path), "--db", str(db_path), "--restore-deleted"]) == 0
+    out = capsys.readouterr().out
+    assert "2 ligne(s) d'actions supprimées dans l'application réimportée(s)." in out, out
+    from desktop_app.services.app_services import Services
+
+    reopened = Services.open(db_path)
+    try:
+        assert action.id in {a.id for a in reopened.actions.list(evaluation_id)}
+    finally:
+        reopened.close()
