@@ -17,6 +17,7 @@ service calls `undo` / `do` through `apply` too (a deletion's undo: the service'
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext
 from datetime import datetime
@@ -205,7 +206,7 @@ class _ServiceCommand(QUndoCommand):
     and the command leaves the stack rather than stay and fail again."""
 
     def __init__(self, ctx: AppContext, text: str, do: Callable[[], Any], undo: Callable[[], Any]):
-        super().__init__(text)
+        super().__init__(_shorten_quotes(text))
         self.ctx, self.do, self.undo_call = ctx, do, undo
         self._first = True
 
@@ -271,6 +272,11 @@ class _SaveFollower(QObject):
         n = len(self.scope)
         if isinstance(key, tuple) and len(key) > n and key[:n] == self.scope:
             self.mark(key[n] if len(key) == n + 1 else key[n:], message)
+
+
+def _shorten_quotes(text: str, limit: int = 48) -> str:
+    """Long titles inside « … » cut to `limit` characters, so the Édition menu stays narrow."""
+    return re.sub(r"« ([^«»]*) »", lambda m: f"« {m.group(1) if len(m.group(1)) <= limit else m.group(1)[:limit - 1].rstrip() + '…'} »", text)
 
 
 def _describe_storage_error(exc: Exception, retried: bool = False) -> str:

@@ -119,8 +119,6 @@ class TestimoniesTab(QWidget):
         tools.addWidget(self.filter)
         tools.addWidget(self.search, 1)
         tools.addWidget(self.purge_button)
-        tools.addWidget(self.delete_button)
-        tools.addWidget(self.erase_button)
 
         self.model = TestimoniesModel(self)
         self.proxy = TestimoniesFilter(self)
@@ -197,7 +195,16 @@ class TestimoniesTab(QWidget):
         self.empty.setWordWrap(True)
 
         splitter = QSplitter()
-        splitter.addWidget(self.table)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        deleting = QHBoxLayout()  # under the list: the ordinary deletion, and the erasure kept apart
+        deleting.addWidget(self.delete_button)
+        deleting.addStretch(1)
+        deleting.addWidget(self.erase_button)
+        left_layout.addLayout(deleting)
+        splitter.addWidget(left)
         self.right = QStackedWidget()
         self.right.addWidget(self.editor)
         self.right.addWidget(self.empty)
