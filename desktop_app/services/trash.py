@@ -86,6 +86,11 @@ class TrashService(ServiceBase):
     def restore(self, entity: str, record_id: str) -> Change:
         """Bring a record of the Corbeille back, with what was deleted with it."""
         svc = self.services
+        if entity in KINDS:
+            with self.read() as s:
+                if s.get(PurgedRecord, (KINDS[entity][0].__tablename__, record_id)) is not None:
+                    raise ServiceError("Cet élément a été retiré de la corbeille quand elle a été vidée : "
+                                       "il ne peut plus être restauré.")
         restorers: dict[str, Callable[[str], Change]] = {
             "action": svc.actions.restore_action,
             "workshop": svc.fieldwork.restore_workshop,

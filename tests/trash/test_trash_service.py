@@ -123,3 +123,16 @@ def test_cli_reimports_a_deleted_action_with_restore_deleted(services, evaluatio
         assert action.id in {a.id for a in reopened.actions.list(evaluation_id)}
     finally:
         reopened.close()
+
+
+def test_an_emptied_record_cannot_be_restored(services, evaluation_id):
+    import pytest
+
+    from desktop_app.services.base import ServiceError
+
+    pid = services.evaluations.add_row("partner", evaluation_id, {"organisation": "CAF du Nord"}).id
+    services.evaluations.delete_row("partner", pid)
+    services.trash.empty(evaluation_id)
+    with pytest.raises(ServiceError, match="vidée : il ne peut plus être restauré"):
+        services.trash.restore("partner", pid)
+    assert services.evaluations.rows("partner", evaluation_id) == []

@@ -169,7 +169,13 @@ def test_corbeille_lists_restores_and_empties(qtbot, ctx, services, evaluation_i
     ctx.apply(lambda: services.evaluations.delete_row("partner", pid))
     dialog.refresh()
     assert dialog.table.rowCount() == 2
-    dialog.empty(confirm=False)
+    with pytest.MonkeyPatch.context() as mp:  # « Vider la corbeille… » asks first; cancelled: nothing emptied
+        asked = []
+        mp.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)
+        dialog.empty_button.click()
+        assert "ne pourront plus être restaurés" in asked[0] and dialog.table.rowCount() == 2
+        mp.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        dialog.empty_button.click()
     assert dialog.table.rowCount() == 0 and "vide" in dialog.intro.text()
     assert TrashDialog(ctx, evaluation_id).table.rowCount() == 0
     # the deletions still travel: the bundle carries both tombstones
@@ -177,3 +183,50 @@ def test_corbeille_lists_restores_and_empties(qtbot, ctx, services, evaluation_i
     bundle = read_bundle(tmp_path / "b.evalkit")
     assert [r["deleted"] for r in bundle.records["fieldwork_testimonies"] if r["id"] == tid] == [True]
     assert [r["deleted"] for r in bundle.records["partners"] if r["id"] == pid] == [True]
+
+
+def test_cadrage_row_deleted_then_undone_from_the_edition_menu(qtbot, ctx, services, evaluation_id, monkeypatch):
+    from desktop_app.ui.views.cadrage.view import CadrageView
+
+    services.evaluations.add_row("partner", evaluation_id, {"organisation": "CAF du Nord"})
+    view = CadrageView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.show()
+    table = view.tables["partner"]
+    table.view.setCurrentIndex(table.model.index(0, 0))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    table.delete_button.click()
+    assert table.model.rowCount() == 0
+    assert ctx.undo_stack.undoText() == "la suppression du partenaire « CAF du Nord »"
+    ctx.undo_stack.undo()
+    assert [r["organisation"] for r in services.evaluations.rows("partner", evaluation_id)] == ["CAF du Nord"]
+    qtbot.waitUntil(lambda: table.model.rowCount() == 1)
+
+
+def test_right_to_erasure_erases_for_good_outside_the_corbeille(qtbot, ctx, services, evaluation_id, tmp_path,
+                                                                monkeypatch):
+    from desktop_app.ui.views.terrain.testimonies import TestimoniesTab
+
+    fw = services.fieldwork
+    tid = fw.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
+    audio = tmp_path / "voix.m4a"
+    audio.write_bytes(b"fake audio")
+    services.attachments.add_file(evaluation_id, "testimony", tid, audio)
+    digest = services.attachments.list(evaluation_id, tid)[0].sha256
+    tab = TestimoniesTab(ctx, evaluation_id)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.table.model().rowCount() == 1)
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: tab.current_id == tid)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)
+    tab.erase_button.click()
+    assert "Rien ne pourra être récupéré" in asked[0] and fw.testimonies(evaluation_id)  # cancelled: kept
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    tab.erase_button.click()
+    assert fw.testimonies(evaluation_id) == []
+    assert services.trash.items(evaluation_id) == []  # not in the Corbeille: erased
+    assert not services.attachments.has_blob(digest)
+    assert not ctx.undo_stack.canUndo()

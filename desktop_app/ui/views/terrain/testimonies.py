@@ -111,7 +111,7 @@ class TestimoniesTab(QWidget):
         self.erase_button.setToolTip(
             "Accord retiré ou demande d'effacement (RGPD) : le texte, les réponses et l'enregistrement sont "
             "effacés pour de bon, sans corbeille ni retour possible")
-        self.erase_button.clicked.connect(self.erase_current)
+        self.erase_button.clicked.connect(lambda: self.erase_current())
         tools = QHBoxLayout()
         tools.addWidget(add_t)
         tools.addWidget(add_c)
