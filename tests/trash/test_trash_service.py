@@ -136,3 +136,32 @@ def test_an_emptied_record_cannot_be_restored(services, evaluation_id):
     with pytest.raises(ServiceError, match="vidée : il ne peut plus être restauré"):
         services.trash.restore("partner", pid)
     assert services.evaluations.rows("partner", evaluation_id) == []
+
+
+def test_every_kind_of_deletion_is_listed_and_restored(services, evaluation_id):
+    fw = services.fieldwork
+    fw.create_working_group(evaluation_id, "scolarite")
+    sessions = [w.id for w in fw.workshops(evaluation_id)]
+    assert len(sessions) == 3
+    wid = fw.create_workshop(evaluation_id, "guide-partenaires", title="Atelier partenaires").id
+    iid = fw.create_immersion(evaluation_id).id
+    cid = fw.add_commitment(evaluation_id, {"number": "12", "title": "Rénover l'école"}).id
+    rid = services.questionnaires.new_response(evaluation_id, "questionnaire-communes", "Douai", "59178")
+    fw.delete_workshop(wid)
+    fw.delete_working_group(fw.workshop(sessions[0]).series_id)
+    fw.delete_immersion(iid)
+    fw.delete_commitment(cid)
+    services.questionnaires.delete_response(rid)
+    items = services.trash.items(evaluation_id)
+    kinds = sorted(i.kind for i in items)
+    assert kinds.count("Atelier") == 1 + len(sessions)
+    assert {"Immersion", "Engagement", "Réponse"} <= set(kinds) and len(kinds) == 4 + len(sessions)
+    assert ("Engagement", "12 Rénover l'école") in {(i.kind, i.title) for i in items}
+    assert ("Réponse", "Douai (59178)") in {(i.kind, i.title) for i in items}
+    for item in items:
+        services.trash.restore(item.entity, item.id)
+    assert services.trash.items(evaluation_id) == []
+    assert {w.id for w in fw.workshops(evaluation_id)} == {wid, *sessions}
+    assert [i.id for i in fw.immersions(evaluation_id)] == [iid]
+    assert [c.id for c in fw.commitments(evaluation_id)] == [cid]
+    assert services.forms.get(rid).label == "Douai (59178)"

@@ -76,6 +76,10 @@ def test_delete_an_action_then_ctrl_z_restores_it_and_ctrl_y_redoes(qtbot, windo
     assert [a.title for a in services.actions.list(evaluation_id)] == ["Médiation sociale"]  # nothing left to redo
     window.undo_action.trigger()
     assert len(services.actions.list(evaluation_id)) == 2
+    shown = []
+    monkeypatch.setattr(TrashDialog, "exec", lambda self: shown.append(self.table.rowCount()) or 0)
+    window.trash_action.trigger()  # Édition › Corbeille…: the action came back, nothing in it
+    assert shown == [0]
 
 
 def test_a_grid_score_and_a_retained_action_are_undone(qtbot, window, services, evaluation_id):
