@@ -1,5 +1,6 @@
-"""The Corbeille (`services.trash`): the records of an evaluation the user deleted, restorable
-until the Corbeille is emptied.
+"""The Corbeille (`services.trash`): the records of an evaluation the user deleted on this
+computer, restorable until the Corbeille is emptied (a deletion received from another computer
+arrives emptied of its content: it is not listed).
 
 A deletion is a tombstone (`deleted=True`, a revision bump) so bundles carry it to the other
 machines. Restoring calls the owning service's `restore_*` method (a revision bump again, so the
@@ -65,7 +66,8 @@ class TrashService(ServiceBase):
                 for rid in s.scalars(select(model.response_id).where(model.evaluation_id == evaluation_id)):
                     owned_responses.add(rid)
             for entity, (model, kind, title) in KINDS.items():
-                recs = s.scalars(select(model).where(model.evaluation_id == evaluation_id, model.deleted.is_(True)))
+                recs = s.scalars(select(model).where(  # deleted here: one from elsewhere came emptied
+                    model.evaluation_id == evaluation_id, model.deleted.is_(True), model.device_id == self.device_id))
                 for rec in recs:
                     if (model.__tablename__, rec.id) in purged:
                         continue
@@ -82,6 +84,12 @@ class TrashService(ServiceBase):
                     out.append(TrashItem(entity, rec.id, kind, text or "(sans titre)", rec.updated_at))
         out.sort(key=lambda i: i.deleted_at, reverse=True)
         return out
+
+    def kept_owner_ids(self, evaluation_ids: set[str]) -> set[str]:
+        """The records in the Corbeille whose files are kept until it is emptied (a sync import
+        must not remove them: they can still be restored)."""
+        return {i.id for eid in sorted(evaluation_ids) for i in self.items(eid)
+                if i.entity in ("workshop", "immersion", "testimony")}
 
     def restore(self, entity: str, record_id: str) -> Change:
         """Bring a record of the Corbeille back, with what was deleted with it."""

@@ -34,8 +34,8 @@ class TrashDialog(QDialog):
         self.setWindowTitle("Corbeille")
         self.resize(760, 460)
         self.intro = QLabel(
-            "Les éléments supprimés de cette évaluation restent ici jusqu'à ce que vous vidiez la corbeille. "
-            "Sélectionnez-en un ou plusieurs puis « Restaurer »."
+            "Les éléments de cette évaluation supprimés sur cet ordinateur restent ici jusqu'à ce que vous "
+            "vidiez la corbeille. Sélectionnez-en un ou plusieurs puis « Restaurer »."
         )
         self.intro.setWordWrap(True)
         self.table = QTableWidget(0, len(HEADERS))
