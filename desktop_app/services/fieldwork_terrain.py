@@ -437,14 +437,15 @@ class TerrainMixin(FieldworkBase):
         return [t for t in self.testimonies(evaluation_id) if t.retention(today) == "expired"]
 
     def erase_expired(self, evaluation_id: str, today: date | None = None) -> int:
-        """Erase every testimony and contribution whose retention date has passed."""
+        """Erase every testimony and contribution whose retention date has passed (those in the
+        Corbeille too: the retention date holds there as well)."""
         today = today or date.today()
         with self.tx() as s:
             recs = list(
                 s.scalars(
                     select(Testimony).where(
                         Testimony.evaluation_id == evaluation_id,
-                        Testimony.deleted.is_(False),
+                        Testimony.pseudonym != "",  # not erased yet (in the Corbeille too)
                         Testimony.retention_date.is_not(None),
                         Testimony.retention_date < today,
                     )

@@ -165,14 +165,19 @@ def test_erasing_a_testimony_removes_its_content(services, fw, evaluation_id, tm
     assert fw.testimonies(evaluation_id) == []
 
 
-def test_expired_testimonies_are_erased(fw, evaluation_id):
+def test_expired_testimonies_are_erased(services, fw, evaluation_id):
     old = fw.create_testimony(evaluation_id).id
     keep = fw.create_testimony(evaluation_id).id
-    fw.set_testimony_answer(old, "date_conservation", "2026-01-31")
+    binned = fw.create_testimony(evaluation_id).id
+    for tid in (old, binned):
+        fw.set_testimony_answer(tid, "date_conservation", "2026-01-31")
+    fw.delete_testimony(binned)  # in the Corbeille: its retention date holds there too
     today = date(2026, 3, 1)
     assert [t.id for t in fw.expired_testimonies(evaluation_id, today)] == [old]
-    assert fw.erase_expired(evaluation_id, today) == 1
+    assert fw.erase_expired(evaluation_id, today) == 2
     assert [t.id for t in fw.testimonies(evaluation_id)] == [keep]
+    assert services.trash.items(evaluation_id) == []
+    assert fw.erase_expired(evaluation_id, today) == 0
 
 
 def test_immersion_tied_to_a_group_gets_its_theme(fw, evaluation_id):
