@@ -234,3 +234,24 @@ def test_right_to_erasure_erases_for_good_outside_the_corbeille(qtbot, ctx, serv
     assert services.trash.items(evaluation_id) == []  # not in the Corbeille: erased
     assert not services.attachments.has_blob(digest)
     assert not ctx.undo_stack.canUndo()
+
+
+def test_a_commitment_status_change_is_undone(qtbot, ctx, services, evaluation_id, monkeypatch):
+    from desktop_app.ui.views.terrain.view import TerrainView
+
+    view = TerrainView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.show()
+    tab = view.commitments
+    view.tabs.setCurrentWidget(tab)
+    tab.add_commitment()
+    proxy = tab.proxy
+    assert proxy.setData(proxy.index(0, 3), "en_cours")
+    assert proxy.setData(proxy.index(0, 3), "realise")
+    assert ctx.undo_stack.undoText() == "le statut de l'engagement n° 1"
+    ctx.undo_stack.undo()
+    assert [c.status for c in services.fieldwork.commitments(evaluation_id)] == ["en_cours"]
+    ctx.undo_stack.undo()
+    assert [c.status for c in services.fieldwork.commitments(evaluation_id)] == [""]
+    ctx.undo_stack.redo()
+    assert [c.status for c in services.fieldwork.commitments(evaluation_id)] == ["en_cours"]

@@ -316,7 +316,15 @@ class CommitmentsTab(QWidget):
     # -- edits ---------------------------------------------------------------------------------
     def _edit(self, commitment_id: str, key: str, value) -> bool:
         fw = self.ctx.services.fieldwork
-        ok = self.ctx.apply(lambda: fw.update_commitment(commitment_id, key, value)) is not None
+        if key == "status":  # a status change can be taken back (Édition › Annuler)
+            old = next((c for c in self.model.rows if c.id == commitment_id), None)
+            before = old.status if old is not None else ""
+            ok = self.ctx.apply_undoable(
+                f"le statut de l'engagement n° {old.number if old is not None and old.number else '?'}",
+                lambda: fw.update_commitment(commitment_id, key, value),
+                lambda: fw.update_commitment(commitment_id, key, before)) is not None
+        else:
+            ok = self.ctx.apply(lambda: fw.update_commitment(commitment_id, key, value)) is not None
         if ok and key == "status":
             self._show_summary()
         return ok
