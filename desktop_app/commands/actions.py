@@ -38,6 +38,9 @@ def register(groups) -> None:
                    "ou montant=F ; champs : intitule, porteur, siret, pilier, quartiers, dossier, annee, montant, "
                    "sollicite, financeur, ignorer… (répétable)")
     p.add_argument("--dry-run", action="store_true", help="tout calculer sans rien enregistrer")
+    p.add_argument("--restore-deleted", action="store_true",
+                   help="réimporter aussi les actions supprimées dans l'application (sinon leurs lignes sont "
+                   "écartées, avec leur montant)")
     p.add_argument("--db", required=True, help="fichier de base de données")
     p.add_argument("--evaluation", help="identifiant de l'évaluation (si la base en contient plusieurs)")
     p.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
@@ -65,7 +68,8 @@ def cmd_import(args) -> int:
             if args.sheet is not None or args.header_row is not None or args.map:
                 preview = services.actions.preview(args.file, require_header=args.header_row is None)
                 plans = adjust_plans(preview, args.sheet, args.header_row, args.map)
-            report = services.actions.import_file(eid, args.file, plans, dry_run=args.dry_run)
+            report = services.actions.import_file(eid, args.file, plans, dry_run=args.dry_run,
+                                                  restore_deleted=args.restore_deleted)
         except ServiceError as exc:
             if args.json:
                 print_json({"error": str(exc), "imported": 0, "updated": 0, "skipped": 0})
@@ -78,6 +82,11 @@ def cmd_import(args) -> int:
     if args.dry_run:
         print("Simulation : rien n'a été enregistré.")
     print(report.summary())
+    if report.restored:
+        print(f"{report.restored} ligne(s) d'actions supprimées dans l'application réimportée(s).")
+    elif report.deleted_rows:
+        print(f"{report.deleted_rows} ligne(s) d'actions supprimées dans l'application non réimportée(s) "
+              "(--restore-deleted pour les réimporter).")
     for line in report.warnings:
         print(f"⚠ {line}")
     if report.left_out:

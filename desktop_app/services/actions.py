@@ -190,6 +190,15 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
             tool.shortlist_min, tool.shortlist_max, custom,
         )
 
+    def manual_score(self, action_id: str, criterion_id: str) -> int | None:
+        """The score the team gave (None: none, the pre-filled value applies): what an undo of
+        `set_score` puts back."""
+        with self.read() as s:
+            rec = s.scalars(select(ActionScore).where(
+                ActionScore.action_id == action_id, ActionScore.criterion_id == criterion_id
+            ).order_by(ActionScore.deleted, ActionScore.updated_at.desc())).first()
+            return rec.value if rec is not None and not rec.deleted else None
+
     def set_score(self, action_id: str, criterion_id: str, value: int | None) -> Change:
         """Record the team's score (None: back to the value pre-filled from the data)."""
         with self.tx() as s:

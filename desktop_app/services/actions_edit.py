@@ -154,6 +154,27 @@ class EditMixin:
             self.services.forms.delete(sheet.id)
         return Change("action", action_id, eid)
 
+    def restore_action(self, action_id: str) -> Change:
+        """Undo `delete_action`: the action and what was deleted with it (fundings, scores,
+        method sheet: the tombstones made at or after the action's own)."""
+        with self.tx() as s:
+            action = s.get(Action, action_id)
+            if action is None:
+                raise NotFound("Cette action n'existe plus.")
+            if not action.deleted:
+                return Change("action", action_id, action.evaluation_id)
+            since = action.updated_at
+            self.revive(action)
+            for model in (ActionFunding, ActionScore):
+                for rec in s.scalars(select(model).where(model.action_id == action_id, model.deleted.is_(True),
+                                                         model.updated_at >= since)):
+                    self.revive(rec)
+            eid = action.evaluation_id
+        plan_tool = self.kit(eid).tool_id_for_role("action_plan")
+        if plan_tool:
+            self.services.forms.restore_for_subject(eid, plan_tool, "action", action_id, since)
+        return Change("action", action_id, eid)
+
     @staticmethod
     def _clean(key: str, value: Any) -> Any:
         if key == "first_year":

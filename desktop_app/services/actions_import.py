@@ -32,10 +32,11 @@ from desktop_app.core.programmation_rows import (
     plan_for_header,
     split_qpv,
 )
-from desktop_app.services.base import ServiceError
+from desktop_app.services.base import Change, ServiceError
 from desktop_app.services.spreadsheet_read import read_grids, refuse
 from desktop_app.store.models import new_id
-from desktop_app.store.models_actions import Action, ActionFunding
+from desktop_app.store.models_actions import Action, ActionFunding, ActionScore
+from desktop_app.store.models_trash import PurgedRecord
 
 Progress = Callable[[int, int, str], None]
 ACTION_FIELDS = ("title", "carrier", "siret", "pillar", "qpv", "description", "first_year", "multi_year")
@@ -155,6 +156,11 @@ class ImportReport:
     sections: tuple[str, ...] = ()
     totals_rows: tuple[int, ...] = ()
     dry_run: bool = False
+    restored: int = 0  # rows of actions deleted in the application, brought back (`restore_deleted`)
+    deleted_rows: int = 0  # rows of actions deleted in the application (left out unless restored)
+    added_action_ids: tuple[str, ...] = ()  # what the import created or brought back (to undo it)
+    added_funding_ids: tuple[str, ...] = ()
+    restored_action_ids: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         first = self.sheets[0] if self.sheets else {}
@@ -163,7 +169,7 @@ class ImportReport:
             "sheet": first.get("sheet"), "header_row": first.get("header_row"), "mapping": first.get("mapping", {}),
             "sheets": list(self.sheets), "sections": list(self.sections), "totals_rows": list(self.totals_rows),
             "rows_read": self.rows_read, "imported": self.imported, "updated": self.updated,
-            "unchanged": self.unchanged,
+            "unchanged": self.unchanged, "restored": self.restored,
             "merged": self.merged, "skipped": self.skipped, "new_actions": self.new_actions,
             "amount_file": euros(self.amount_file), "amount_imported": euros(self.amount_imported),
             "amount_left_out": euros(self.amount_left_out),
@@ -357,11 +363,12 @@ class ImportMixin:
 
     def import_file(
         self, evaluation_id: str, path: str | Path, plans: list[SheetPlan] | None = None,
-        progress: Progress | None = None, dry_run: bool = False,
+        progress: Progress | None = None, dry_run: bool = False, restore_deleted: bool = False,
     ) -> ImportReport:
         """Import a programmation in one transaction. `plans` are the sheets' header rows and
         mappings as confirmed by the user (proposed ones when None). With `dry_run`, everything
-        is worked out (new, updated, left out) and nothing is written."""
+        is worked out (new, updated, left out) and nothing is written. Rows of an action deleted
+        in the application are left out, unless `restore_deleted` (the action comes back)."""
         preview = self.preview(path, require_header=plans is None)
         if plans is not None:
             preview.plans = list(plans)
@@ -376,7 +383,8 @@ class ImportMixin:
         try:
             with self.tx() as s:
                 self._evaluation(s, evaluation_id)
-                counts, extra_messages, dropped = self._write_records(s, evaluation_id, preview.path.name, records, progress)
+                counts, extra_messages, dropped, added = self._write_records(
+                    s, evaluation_id, preview.path.name, records, progress, restore_deleted)
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -399,10 +407,60 @@ class ImportMixin:
             amount_left_out=amount_out, left_out=tuple(left_out), warnings=tuple(warnings),
             sheets=tuple(_sheet_json(p) for p in preview.plans if p.enabled and p.header_row is not None),
             sections=tuple(reading.sections), totals_rows=tuple(o.row for o in reading.totals), dry_run=dry_run,
+            restored=counts["restored"], deleted_rows=counts["deleted_rows"],
+            added_action_ids=tuple(added["actions"]), added_funding_ids=tuple(added["fundings"]),
+            restored_action_ids=tuple(added["restored"]),
         )
 
-    def _write_records(self, s, evaluation_id: str, filename: str, records: list[ParsedRow], progress: Progress | None):
-        fundings = list(s.scalars(select(ActionFunding).where(ActionFunding.evaluation_id == evaluation_id)))
+    def deleted_natural_keys(self, evaluation_id: str) -> frozenset[str]:
+        """The rows (natural keys) of actions deleted in the application: an import leaves
+        them out unless told to bring them back (`restore_deleted`)."""
+        with self.read() as s:
+            undone = set(s.scalars(select(PurgedRecord.record_id).where(
+                PurgedRecord.evaluation_id == evaluation_id, PurgedRecord.reason == "undone")))
+            rows = s.execute(select(ActionFunding.id, ActionFunding.natural_key).join(
+                Action, Action.id == ActionFunding.action_id).where(
+                ActionFunding.evaluation_id == evaluation_id,
+                (ActionFunding.deleted.is_(True)) | (Action.deleted.is_(True)))).all()
+        return frozenset(key for fid, key in rows if fid not in undone)
+
+    def undo_import(self, evaluation_id: str, report: ImportReport) -> Change:
+        """Undo an import: the actions and years it added are removed (as tombstones marked
+        "undone": not in the Corbeille, and a later import of the same rows creates them again),
+        the actions it brought back are deleted again. What it updated stays as it is."""
+        with self.tx() as s:
+            for model, ids in ((ActionFunding, report.added_funding_ids), (Action, report.added_action_ids)):
+                for rid in ids:
+                    rec = s.get(model, rid)
+                    if rec is not None and not rec.deleted:
+                        rec.deleted = True
+                        self.touch(rec)
+                    if rec is not None and s.get(PurgedRecord, (model.__tablename__, rid)) is None:
+                        s.add(PurgedRecord(table_name=model.__tablename__, record_id=rid,
+                                           evaluation_id=evaluation_id, reason="undone"))
+            for aid in report.restored_action_ids:
+                self.delete_action(aid)
+        return Change("action", evaluation_id, evaluation_id)
+
+    def redo_import(self, evaluation_id: str, report: ImportReport) -> Change:
+        """Redo an undone import: what it added and brought back is there again."""
+        with self.tx() as s:
+            for model, ids in ((Action, report.added_action_ids), (ActionFunding, report.added_funding_ids)):
+                for rid in ids:
+                    self.revive(s.get(model, rid))
+                    mark = s.get(PurgedRecord, (model.__tablename__, rid))
+                    if mark is not None:
+                        s.delete(mark)
+            for aid in report.restored_action_ids:
+                self.restore_action(aid)
+        return Change("action", evaluation_id, evaluation_id)
+
+    def _write_records(self, s, evaluation_id: str, filename: str, records: list[ParsedRow], progress: Progress | None,
+                       restore_deleted: bool = False):
+        undone = set(s.scalars(select(PurgedRecord.record_id).where(
+            PurgedRecord.evaluation_id == evaluation_id, PurgedRecord.reason == "undone")))
+        fundings = [f for f in s.scalars(select(ActionFunding).where(ActionFunding.evaluation_id == evaluation_id))
+                    if f.id not in undone]
         by_key = {f.natural_key: f for f in fundings}
         actions = {a.id: a for a in s.scalars(select(Action).where(Action.evaluation_id == evaluation_id))}
         live = [a for a in actions.values() if not a.deleted]
@@ -417,7 +475,8 @@ class ImportMixin:
             if not f.deleted and f.year is not None:
                 latest[f.action_id] = max(latest.get(f.action_id, f.year), f.year)
         position = max((a.position for a in actions.values()), default=-1) + 1
-        counts = dict.fromkeys(("imported", "updated", "new_actions", "linked", "unchanged"), 0)
+        counts = dict.fromkeys(("imported", "updated", "new_actions", "linked", "unchanged", "restored", "deleted_rows"), 0)
+        added: dict[str, list[str]] = {"actions": [], "fundings": [], "restored": []}
         messages: list[str] = []
         dropped: list[tuple[ParsedRow, str]] = []
         several = len({r.sheet for r in records}) > 1
@@ -428,10 +487,22 @@ class ImportMixin:
             if funding is not None:
                 action = actions.get(funding.action_id)
                 if funding.deleted or action is None or action.deleted:
-                    reason = "action supprimée dans l'application : non réimportée"
-                    dropped.append((rec, reason))
-                    messages.append(describe(rec.sheet, rec.row, reason, several))
-                    continue
+                    if action is not None:
+                        counts["deleted_rows"] += 1
+                    if not restore_deleted or action is None:
+                        reason = "action supprimée dans l'application : non réimportée"
+                        dropped.append((rec, reason))
+                        messages.append(describe(rec.sheet, rec.row, reason, several))
+                        continue
+                    if action.deleted:
+                        for score in s.scalars(select(ActionScore).where(  # deleted with the action
+                                ActionScore.action_id == action.id, ActionScore.deleted.is_(True),
+                                ActionScore.updated_at >= action.updated_at)):
+                            self.revive(score)
+                        self.revive(action)
+                        added["restored"].append(action.id)
+                    self.revive(funding)
+                    counts["restored"] += 1
                 if not _same_action(action, rec):
                     reason = (f"le n° de dossier « {rec.file_number} » est déjà celui de « {action.title} »"
                               f"{f' ({action.carrier})' if action.carrier else ''} : ligne écartée, vérifiez le fichier")
@@ -464,7 +535,9 @@ class ImportMixin:
                 if action.siret:
                     by_title_siret.setdefault((normalize(action.title), action.siret), action)
                 counts["new_actions"] += 1
-            funding = ActionFunding(evaluation_id=evaluation_id, action_id=action.id, natural_key=rec.natural_key, edited_fields=[])
+                added["actions"].append(action.id)
+            funding = ActionFunding(id=new_id(), evaluation_id=evaluation_id, action_id=action.id,
+                                    natural_key=rec.natural_key, edited_fields=[])
             for key, value in _funding_values(rec).items():
                 setattr(funding, key, value)
             funding.source_file, funding.source_sheet, funding.source_row = filename, rec.sheet, rec.row
@@ -472,12 +545,13 @@ class ImportMixin:
             self.stamp_new(funding)
             s.add(funding)
             by_key[rec.natural_key] = funding
+            added["fundings"].append(funding.id)
             if rec.year is not None:
                 latest[action.id] = max(latest.get(action.id, rec.year), rec.year)
             counts["imported"] += 1
         if progress:
             progress(100, 100, "Import terminé.")
-        return counts, messages, dropped
+        return counts, messages, dropped, added
 
     def _update_funding(self, funding: ActionFunding, rec: ParsedRow, filename: str) -> bool:
         changed = False

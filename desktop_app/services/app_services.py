@@ -26,6 +26,7 @@ AREA_SERVICES = {
     "synthesis": ("desktop_app.services.synthesis", "SynthesisService"),
     "exports": ("desktop_app.services.exports", "ExportService"),
     "sync": ("desktop_app.services.sync", "SyncService"),
+    "trash": ("desktop_app.services.trash", "TrashService"),
 }
 
 

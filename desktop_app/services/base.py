@@ -65,6 +65,15 @@ class ServiceBase:
         record.device_id = self.device_id
         record.revision = (record.revision or 0) + 1
 
+    def revive(self, record: Synced | None) -> bool:
+        """Bring a tombstoned record back (undo of a deletion, the Corbeille's « Restaurer »):
+        `deleted=False` with a new revision, so the restoration travels like any edit."""
+        if record is None or not record.deleted:
+            return False
+        record.deleted = False
+        self.touch(record)
+        return True
+
     def stamp_new(self, record: Synced) -> None:
         now = utcnow()
         record.created_at = now

@@ -226,6 +226,15 @@ class EvaluationService(ServiceBase):
             self.touch(rec)
             return Change(entity, row_id, rec.evaluation_id)
 
+    def restore_row(self, entity: str, row_id: str) -> Change:
+        """Undo `delete_row` (a partner, commune, QPV or team member back in the Cadrage)."""
+        with self.tx() as s:
+            rec = s.get(MODELS[entity], row_id)
+            if rec is None:
+                raise NotFound("Ligne introuvable.")
+            self.revive(rec)
+            return Change(entity, row_id, rec.evaluation_id)
+
     @staticmethod
     def _clean(entity: str, key: str, value: Any) -> Any:
         if key == "is_pilot":

@@ -118,14 +118,37 @@ class FieldworkBase(ServiceBase):
             rec.deleted = True
             self.touch(rec)
 
-    def _drop_attachments(self, s: Session, owner_id: str) -> list[str]:
+    def _revive_owned(self, s: Session, rec: Any) -> None:
+        """Bring back what was deleted with `rec` (its form response, its attachments: the
+        tombstones made at or after `rec`'s own); `rec` is still the tombstone."""
+        since = rec.updated_at
+        response_id = getattr(rec, "response_id", "")
+        if response_id:
+            response = s.get(FormResponse, response_id)
+            if response is not None and response.updated_at >= since:
+                self.revive(response)
+        for att in s.scalars(select(Attachment).where(
+            Attachment.owner_id == rec.id, Attachment.deleted.is_(True), Attachment.updated_at >= since
+        )):
+            if self.services.attachments.has_blob(att.sha256):  # an erased file does not come back
+                self.revive(att)
+        self.revive(rec)
+
+    def _tombstone(self, s: Session, model: type, record_id: str) -> Any:
+        rec = s.get(model, record_id)
+        if rec is None:
+            raise NotFound("Cette fiche n'existe plus.")
+        return rec
+
+    def _drop_attachments(self, s: Session, owner_id: str, erase: bool = True) -> list[str]:
         """Tombstone a record's attachments; the hashes they pointed to."""
         hashes = []
         for att in s.scalars(
             select(Attachment).where(Attachment.owner_id == owner_id, Attachment.deleted.is_(False))
         ):
             att.deleted = True
-            att.caption = ""
+            if erase:
+                att.caption = ""
             self.touch(att)
             hashes.append(att.sha256)
         return hashes

@@ -173,6 +173,14 @@ class CommitmentsMixin(FieldworkBase):
             self._mirror_commitments(s, rec.evaluation_id)
             return Change("commitment", rec.id, rec.evaluation_id)
 
+    def restore_commitment(self, commitment_id: str) -> Change:
+        """Undo `delete_commitment`."""
+        with self.tx() as s:
+            rec = self._tombstone(s, Commitment, commitment_id)
+            if self.revive(rec):
+                self._mirror_commitments(s, rec.evaluation_id)
+            return Change("commitment", rec.id, rec.evaluation_id)
+
     @staticmethod
     def _clean_commitment(key: str, value: Any) -> str:
         if key not in COMMITMENT_FIELDS:

@@ -30,6 +30,7 @@ from desktop_app.core.identifiers import format_date_fr
 from desktop_app.services.base import Change, ServiceError, answer_unchanged
 from desktop_app.services.fieldwork_base import FieldworkBase, theme_label
 from desktop_app.store.models import FormResponse
+from desktop_app.store.models_attachments import Attachment
 from desktop_app.store.models_fieldwork import Immersion, Testimony, Workshop
 
 # The sheets are found by role in the kit, their fields by field role (or the `consent` flag).
@@ -222,10 +223,16 @@ class TerrainMixin(FieldworkBase):
             rec.deleted = True
             self.touch(rec)
             self._drop_response(s, rec.response_id)
-            hashes = self._drop_attachments(s, rec.id)
-            change = Change("immersion", rec.id, rec.evaluation_id)
-        self._purge_blobs(hashes)
-        return change
+            self._drop_attachments(s, rec.id, erase=False)  # files erased when the Corbeille is emptied
+            return Change("immersion", rec.id, rec.evaluation_id)
+
+    def restore_immersion(self, immersion_id: str) -> Change:
+        """Undo `delete_immersion`: the sheet, its notes and its photos are back."""
+        with self.tx() as s:
+            rec = self._tombstone(s, Immersion, immersion_id)
+            if rec.deleted:
+                self._revive_owned(s, rec)
+            return Change("immersion", rec.id, rec.evaluation_id)
 
     def _series_theme(self, evaluation_id: str, series_id: str) -> str:
         with self.read() as s:
@@ -379,10 +386,32 @@ class TerrainMixin(FieldworkBase):
         raise ServiceError("Ce témoignage a été supprimé.")
 
     def delete_testimony(self, testimony_id: str) -> Change:
-        """Erase a testimony: its words, its code and its audio are removed, then the record is
-        marked deleted so the deletion travels to the other computers."""
+        """Delete a testimony to the Corbeille (restorable; erased when the Corbeille is emptied).
+        Consent withdrawn or the right to erasure: `erase_testimony`."""
         with self.tx() as s:
             rec = self._live(s, Testimony, testimony_id, "Ce témoignage")
+            rec.deleted = True
+            self.touch(rec)
+            self._drop_response(s, rec.response_id)
+            self._drop_attachments(s, rec.id, erase=False)
+            return Change("testimony", rec.id, rec.evaluation_id)
+
+    def restore_testimony(self, testimony_id: str) -> Change:
+        """Undo `delete_testimony` (an erased testimony cannot come back: its words are gone)."""
+        with self.tx() as s:
+            rec = self._tombstone(s, Testimony, testimony_id)
+            if rec.deleted:
+                if not rec.pseudonym:
+                    raise ServiceError("Ce témoignage a été effacé définitivement : il ne peut pas être restauré.")
+                self._revive_owned(s, rec)
+            return Change("testimony", rec.id, rec.evaluation_id)
+
+    def erase_testimony(self, testimony_id: str) -> Change:
+        """Erase a testimony for good (consent withdrawn, right to erasure): its words, its code
+        and its audio are removed, then the record is marked deleted so the deletion travels to
+        the other computers. Works on a testimony already in the Corbeille too."""
+        with self.tx() as s:
+            rec = self._tombstone(s, Testimony, testimony_id)
             hashes = self._erase(s, rec)
             change = Change("testimony", rec.id, rec.evaluation_id)
         self._purge_blobs(hashes)
@@ -392,21 +421,31 @@ class TerrainMixin(FieldworkBase):
         rec.deleted = True
         rec.pseudonym, rec.profile = "", ""
         self.touch(rec)
-        self._drop_response(s, rec.response_id, purge=True)
-        return self._drop_attachments(s, rec.id)
+        response = s.get(FormResponse, rec.response_id) if rec.response_id else None
+        if response is not None:
+            response.answers, response.label, response.deleted = {}, "", True
+            self.touch(response)
+        hashes = self._drop_attachments(s, rec.id)
+        for att in s.scalars(select(Attachment).where(Attachment.owner_id == rec.id, Attachment.deleted.is_(True))):
+            hashes.append(att.sha256)  # those already in the Corbeille go too
+            if att.caption:
+                att.caption = ""
+                self.touch(att)
+        return hashes
 
     def expired_testimonies(self, evaluation_id: str, today: date | None = None) -> list[TestimonyData]:
         return [t for t in self.testimonies(evaluation_id) if t.retention(today) == "expired"]
 
     def erase_expired(self, evaluation_id: str, today: date | None = None) -> int:
-        """Erase every testimony and contribution whose retention date has passed."""
+        """Erase every testimony and contribution whose retention date has passed (those in the
+        Corbeille too: the retention date holds there as well)."""
         today = today or date.today()
         with self.tx() as s:
             recs = list(
                 s.scalars(
                     select(Testimony).where(
                         Testimony.evaluation_id == evaluation_id,
-                        Testimony.deleted.is_(False),
+                        Testimony.pseudonym != "",  # not erased yet (in the Corbeille too)
                         Testimony.retention_date.is_not(None),
                         Testimony.retention_date < today,
                     )

@@ -484,13 +484,20 @@ class WorkshopsMixin(FieldworkBase):
 
     # -- deleting ------------------------------------------------------------------------------
     def delete_workshop(self, workshop_id: str) -> Change:
-        """Delete a workshop, its notes and its photos (a working group's session: only that one)."""
+        """Delete a workshop, its notes and its photos (a working group's session: only that one).
+        They go to the Corbeille: names and photos are erased when it is emptied."""
         with self.tx() as s:
             rec = self._live(s, Workshop, workshop_id, "Cet atelier")
-            hashes = self._drop(s, rec)
-            change = Change("workshop", rec.id, rec.evaluation_id)
-        self._purge_blobs(hashes)
-        return change
+            self._drop(s, rec)
+            return Change("workshop", rec.id, rec.evaluation_id)
+
+    def restore_workshop(self, workshop_id: str) -> Change:
+        """Undo `delete_workshop`: the workshop, its notes and its photos are back."""
+        with self.tx() as s:
+            rec = self._tombstone(s, Workshop, workshop_id)
+            if rec.deleted:
+                self._revive_owned(s, rec)
+            return Change("workshop", rec.id, rec.evaluation_id)
 
     def delete_working_group(self, series_id: str) -> Change:
         with self.tx() as s:
@@ -501,16 +508,26 @@ class WorkshopsMixin(FieldworkBase):
             )
             if not recs:
                 raise ServiceError("Ce groupe de travail a déjà été supprimé.")
-            hashes = []
             for rec in recs:
-                hashes += self._drop(s, rec)
-            change = Change("workshop", recs[0].id, recs[0].evaluation_id)
-        self._purge_blobs(hashes)
-        return change
+                self._drop(s, rec)
+            return Change("workshop", recs[0].id, recs[0].evaluation_id)
+
+    def restore_working_group(self, series_id: str) -> Change:
+        """Undo `delete_working_group`: its sessions deleted with it come back."""
+        with self.tx() as s:
+            recs = list(s.scalars(select(Workshop).where(Workshop.series_id == series_id, Workshop.deleted.is_(True))))
+            if not recs:
+                raise ServiceError("Ce groupe de travail n'est plus dans la corbeille.")
+            latest = max(r.updated_at for r in recs)
+            for rec in recs:
+                if (latest - rec.updated_at).total_seconds() < 5:  # the sessions deleted together
+                    self._revive_owned(s, rec)
+            return Change("workshop", recs[0].id, recs[0].evaluation_id)
 
     def _drop(self, s, rec: Workshop) -> list[str]:
+        """Tombstone a workshop with its notes and photos (names and files are erased when the
+        Corbeille is emptied: `TrashService.empty`)."""
         rec.deleted = True
-        rec.attendance = []  # names never outlive the workshop
         self.touch(rec)
         self._drop_response(s, rec.response_id)
-        return self._drop_attachments(s, rec.id)
+        return self._drop_attachments(s, rec.id, erase=False)

@@ -190,6 +190,25 @@ class FormService(ServiceBase):
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id)
 
+    def restore(self, response_id: str) -> Change:
+        """Undo `delete` (a deleted questionnaire response back from the Corbeille)."""
+        with self.tx() as s:
+            rec = s.get(FormResponse, response_id)
+            if rec is None:
+                raise NotFound("Cette fiche n'existe plus.")
+            self.revive(rec)
+            return Change("form_response", rec.id, rec.evaluation_id)
+
+    def restore_for_subject(self, evaluation_id: str, tool_id: str, subject_type: str, subject_id: str,
+                            since: datetime) -> int:
+        """Bring back a subject's sheets deleted with it (tombstones made at or after `since`)."""
+        with self.tx() as s:
+            recs = list(s.scalars(select(FormResponse).where(
+                FormResponse.evaluation_id == evaluation_id, FormResponse.tool_id == tool_id,
+                FormResponse.subject_type == subject_type, FormResponse.subject_id == subject_id,
+                FormResponse.deleted.is_(True), FormResponse.updated_at >= since)))
+            return sum(self.revive(rec) for rec in recs)
+
     @staticmethod
     def _record(s, response_id: str, lock: bool = False) -> FormResponse:
         """The response; `lock`: its row locked until the transaction ends (PostgreSQL's

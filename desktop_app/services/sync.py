@@ -261,13 +261,16 @@ class SyncService(SyncKeys, ServiceBase):
 
     def _purge_deleted_blobs(self, evaluation_ids: set[str]) -> None:
         """Remove the stored files of attachments deleted by an import (a consent withdrawn, a
-        record erased elsewhere) that no live attachment uses any more: personal data must go."""
+        record erased elsewhere) that no live attachment uses any more: personal data must go.
+        The files of records in this computer's Corbeille stay until it is emptied."""
         from desktop_app.store.models_attachments import Attachment
 
         with self.read() as s:
             dead = set(s.scalars(select(Attachment.sha256).where(
-                Attachment.evaluation_id.in_(sorted(evaluation_ids)), Attachment.deleted.is_(True)
+                Attachment.evaluation_id.in_(sorted(evaluation_ids)), Attachment.deleted.is_(True),
             )))
+            dead -= set(s.scalars(select(Attachment.sha256).where(
+                Attachment.owner_id.in_(sorted(self.services.trash.kept_owner_ids(evaluation_ids))))))
             if not dead:
                 return
             live = set(s.scalars(select(Attachment.sha256).where(

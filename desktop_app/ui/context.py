@@ -8,17 +8,23 @@ A save given a `key` (what it stores: a record's field) is never lost when the d
 take it (locked by another program or an import, disk full): it stays pending, `unsavedChanged`
 tells the widget showing that field (`follow_saves`), it is retried automatically with a growing
 delay, and `flush_pending()` tries once more before the window closes.
+
+A mutation the user may take back goes through `apply_undoable(text, do, undo)`: it runs as
+`apply`, then sits on `undo_stack` (Édition › Annuler / Rétablir); undoing and redoing run the
+service calls `undo` / `do` through `apply` too (a deletion's undo: the service's `restore_*`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.services.errors import Change, ServiceError
@@ -55,6 +61,20 @@ class AppContext(QObject):
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self.retry_pending)
+        self.undo_stack = QUndoStack(self)
+
+    def apply_undoable(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> Change | Any | None:
+        """`apply(do)`; once it succeeded, put it on the undo stack as « text » (French, what
+        follows « Annuler » / « Rétablir » in the Édition menu: « la suppression de l'action
+        « … » »). Returns what `apply` returns (None when it failed: nothing is stacked)."""
+        result = self.apply(do)
+        if result is not None:
+            self.push_done(text, do, undo)
+        return result
+
+    def push_done(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
+        """Stack a mutation that already ran elsewhere (an import in a background task)."""
+        self.undo_stack.push(_ServiceCommand(self, text, do, undo))
 
     def apply(self, mutation: Callable[[], Change | Any], key: Hashable | None = None) -> Change | Any | None:
         """Run a service mutation now (it is a short transaction); signal success or failure.
@@ -180,6 +200,28 @@ class AppContext(QObject):
         _ChangeWatch(self, widget, handler)
 
 
+class _ServiceCommand(QUndoCommand):
+    """One undoable mutation: `do` already ran when it is pushed; undo/redo run through `apply`.
+    If the database refuses (the record changed meanwhile), the failure shows in the status bar
+    and the command leaves the stack rather than stay and fail again."""
+
+    def __init__(self, ctx: AppContext, text: str, do: Callable[[], Any], undo: Callable[[], Any]):
+        super().__init__(_shorten_quotes(text))
+        self.ctx, self.do, self.undo_call = ctx, do, undo
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # pushed after it ran
+            self._first = False
+            return
+        if self.ctx.apply(self.do) is None:
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if self.ctx.apply(self.undo_call) is None:
+            self.setObsolete(True)
+
+
 class _ChangeWatch(QObject):
     """Hands `changed` to a handler while its widget is shown, keeps them for later otherwise."""
 
@@ -230,6 +272,11 @@ class _SaveFollower(QObject):
         n = len(self.scope)
         if isinstance(key, tuple) and len(key) > n and key[:n] == self.scope:
             self.mark(key[n] if len(key) == n + 1 else key[n:], message)
+
+
+def _shorten_quotes(text: str, limit: int = 48) -> str:
+    """Long titles inside « … » cut to `limit` characters, so the Édition menu stays narrow."""
+    return re.sub(r"« ([^«»]*) »", lambda m: f"« {m.group(1) if len(m.group(1)) <= limit else m.group(1)[:limit - 1].rstrip() + '…'} »", text)
 
 
 def _describe_storage_error(exc: Exception, retried: bool = False) -> str:

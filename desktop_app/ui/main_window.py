@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         ctx.saved.connect(self._on_saved)
         ctx.saveFailed.connect(self._on_save_failed)
         ctx.changed.connect(self._on_changed)
+        for signal in (ctx.undo_stack.canUndoChanged, ctx.undo_stack.canRedoChanged,
+                       ctx.undo_stack.undoTextChanged, ctx.undo_stack.redoTextChanged):
+            signal.connect(self._update_undo_actions)
         self._enable_actions(True)
         self.statusBar().clearMessage()
 
@@ -95,7 +98,8 @@ class MainWindow(QMainWindow):
         if enabled:
             pending, self._pending_shortcuts = self._pending_shortcuts, []
             for action, shortcut in pending:
-                action.setShortcut(shortcut)
+                _set_shortcut(action, shortcut)
+            self._update_undo_actions()
 
     def show_loading(self, text: str, busy: bool = True) -> None:
         """The page shown while the store opens; `busy=False` for a message that stays (a failure)."""
@@ -181,7 +185,7 @@ class MainWindow(QMainWindow):
         PySide6 build Python enums for the whole Qt namespace (some 50 ms), which is kept out of
         the first phase of start-up; the actions are disabled until then anyway."""
         if self.ctx is not None:
-            action.setShortcut(shortcut)
+            _set_shortcut(action, shortcut)
         else:
             self._pending_shortcuts.append((action, shortcut))
 
@@ -205,6 +209,7 @@ class MainWindow(QMainWindow):
         self.add_shortcut(quit_action, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        self._build_edit_menu()
         go_menu = self.menuBar().addMenu("&Aller à")
         for i, step in enumerate(STEPS, start=1):
             action = QAction(step.label, self)
@@ -216,6 +221,44 @@ class MainWindow(QMainWindow):
         about = QAction("À &propos d'EvalKit Quartiers", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_edit_menu(self) -> None:
+        """Édition: Annuler / Rétablir (the context's undo stack, once attached) and the Corbeille."""
+        edit_menu = self.menuBar().addMenu("&Édition")
+        self.undo_action = QAction("Annuler", self)
+        self.add_shortcut(self.undo_action, QKeySequence.StandardKey.Undo)
+        self.undo_action.triggered.connect(lambda: self.ctx.undo_stack.undo())
+        self.redo_action = QAction("Rétablir", self)
+        self.add_shortcut(self.redo_action, ["Ctrl+Y", "Ctrl+Shift+Z"])
+        self.redo_action.triggered.connect(lambda: self.ctx.undo_stack.redo())
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.trash_action = QAction("&Corbeille…", self)
+        self.trash_action.triggered.connect(self.show_trash)
+        edit_menu.addAction(self.trash_action)
+
+    def _update_undo_actions(self, *_args) -> None:
+        stack = self.ctx.undo_stack if self.ctx is not None else None
+        try:
+            states = (
+                (self.undo_action, "Annuler", stack is not None and stack.canUndo(), stack.undoText() if stack else ""),
+                (self.redo_action, "Rétablir", stack is not None and stack.canRedo(), stack.redoText() if stack else ""),
+            )
+        except RuntimeError:  # the context is being destroyed (closing): nothing to show any more
+            return
+        for action, word, can, text in states:
+            action.setEnabled(bool(can))
+            action.setText(f"{word} {text}" if can and text else word)
+
+    def show_trash(self) -> None:
+        from desktop_app.ui.trash import TrashDialog
+
+        if self.evaluation_id is None:
+            QMessageBox.information(self, "Corbeille", "Ouvrez d'abord une évaluation : la corbeille est la sienne.")
+            return
+        self._flush_views()
+        TrashDialog(self.ctx, self.evaluation_id, self).exec()
 
     # -- navigation ----------------------------------------------------------------------------
     def show_welcome(self) -> None:
@@ -234,6 +277,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Ouverture impossible", str(exc))
             return
         self._flush_views()
+        if evaluation_id != self.evaluation_id:
+            self.ctx.undo_stack.clear()  # what was done in another evaluation is not undone from this one
         for view in self.views.values():
             self.content.removeWidget(view)
             view.deleteLater()
@@ -412,3 +457,11 @@ class MainWindow(QMainWindow):
             self.ctx.settings.set("window/geometry", bytes(self.saveGeometry()))
             self.ctx.settings.sync()
         super().closeEvent(event)
+
+
+def _set_shortcut(action: QAction, shortcut) -> None:
+    """One shortcut, or several (a list: the first is the one the menu shows)."""
+    if isinstance(shortcut, list):
+        action.setShortcuts([QKeySequence(k) for k in shortcut])
+    else:
+        action.setShortcut(shortcut)

@@ -109,6 +109,16 @@ def test_deleting_a_workshop_removes_its_notes_names_and_photos(services, fw, ev
     assert fw.workshops(evaluation_id) == []
     assert services.forms.find(evaluation_id, "guide-partenaires") == []
     assert services.attachments.list(evaluation_id, wid) == []
+    # in the Corbeille until it is emptied: then names and photos are erased for good
+    fw.restore_workshop(wid)
+    assert [p["name"] for p in fw.workshop(wid).attendance] == ["Jeanne Martin"]
+    assert [a.sha256 for a in services.attachments.list(evaluation_id, wid)] == [digest]
+    fw.delete_workshop(wid)
+    assert services.trash.empty(evaluation_id) == 1
+    from desktop_app.store.models_fieldwork import Workshop
+
+    with services.store.sessions() as s:
+        assert s.get(Workshop, wid).deleted and s.get(Workshop, wid).attendance == []
     assert not services.attachments.has_blob(digest)
 
 
@@ -135,7 +145,7 @@ def test_testimony_consent_is_mirrored_into_columns(fw, evaluation_id):
     assert c.pseudonym == "C01" and c.contribution_type == "avis"
 
 
-def test_deleting_a_testimony_erases_its_content(services, fw, evaluation_id, tmp_path):
+def test_erasing_a_testimony_removes_its_content(services, fw, evaluation_id, tmp_path):
     tid = fw.create_testimony(evaluation_id).id
     fw.set_testimony_answer(tid, "texte_temoignage", "Des propos personnels")
     audio = tmp_path / "T01.wav"
@@ -143,7 +153,7 @@ def test_deleting_a_testimony_erases_its_content(services, fw, evaluation_id, tm
     services.attachments.add_file(evaluation_id, "testimony", tid, audio)
     digest = services.attachments.list(evaluation_id, tid)[0].sha256
     response_id = fw.testimony(tid).response_id
-    fw.delete_testimony(tid)
+    fw.erase_testimony(tid)
     from desktop_app.store.models import FormResponse
     from desktop_app.store.models_fieldwork import Testimony
 
@@ -155,14 +165,19 @@ def test_deleting_a_testimony_erases_its_content(services, fw, evaluation_id, tm
     assert fw.testimonies(evaluation_id) == []
 
 
-def test_expired_testimonies_are_erased(fw, evaluation_id):
+def test_expired_testimonies_are_erased(services, fw, evaluation_id):
     old = fw.create_testimony(evaluation_id).id
     keep = fw.create_testimony(evaluation_id).id
-    fw.set_testimony_answer(old, "date_conservation", "2026-01-31")
+    binned = fw.create_testimony(evaluation_id).id
+    for tid in (old, binned):
+        fw.set_testimony_answer(tid, "date_conservation", "2026-01-31")
+    fw.delete_testimony(binned)  # in the Corbeille: its retention date holds there too
     today = date(2026, 3, 1)
     assert [t.id for t in fw.expired_testimonies(evaluation_id, today)] == [old]
-    assert fw.erase_expired(evaluation_id, today) == 1
+    assert fw.erase_expired(evaluation_id, today) == 2
     assert [t.id for t in fw.testimonies(evaluation_id)] == [keep]
+    assert services.trash.items(evaluation_id) == []
+    assert fw.erase_expired(evaluation_id, today) == 0
 
 
 def test_immersion_tied_to_a_group_gets_its_theme(fw, evaluation_id):

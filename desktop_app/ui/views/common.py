@@ -74,3 +74,18 @@ def form_row(form: QFormLayout, text: str, field) -> QLabel:
         label.setBuddy(name_input(field, text))
     form.addRow(label, field)
     return label
+
+
+STATUS_WORDS = {"complete": "« terminée »", "draft": "« brouillon »"}
+
+
+def set_status_undoable(ctx, response_id: str, status: str, what: str = "la fiche"):
+    """Change a form response's status (draft / complete) through the undo stack: Ctrl+Z puts
+    the previous status back. Returns what `ctx.apply` returns (None when refused)."""
+    forms = ctx.services.forms
+    old = forms.get(response_id).status
+    if old == status:
+        return ctx.apply(lambda: forms.set_status(response_id, status))
+    return ctx.apply_undoable(f"le passage de {what} en {STATUS_WORDS.get(status, status)}",
+                              lambda: forms.set_status(response_id, status),
+                              lambda: forms.set_status(response_id, old))

@@ -222,8 +222,8 @@ class GridTab(QWidget):
         info.addWidget(self.legend, 1)
 
         self.model = GridModel(
-            on_score=lambda aid, cid, v: ctx.apply(lambda: svc.set_score(aid, cid, v)) is not None,
-            on_chosen=lambda aid, on: ctx.apply(lambda: svc.set_chosen(aid, on)) is not None,
+            on_score=lambda aid, cid, v: self._set_score(aid, cid, v),
+            on_chosen=lambda aid, on: self._set_chosen(aid, on),
             parent=self,
         )
         self.proxy = RowFilterProxy(self)
@@ -270,6 +270,33 @@ class GridTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(info)
         layout.addWidget(self.split, 1)
+
+    # -- undoable edits --------------------------------------------------------------------------
+    def _names(self, action_id: str, criterion_id: str = "") -> tuple[str, str]:
+        grid = self.grid
+        title = next((r.action.title for r in grid.rows if r.action.id == action_id), "") if grid else ""
+        label = next((c.label for c in grid.criteria if c.id == criterion_id), criterion_id) if grid else criterion_id
+        return title, label
+
+    def _set_score(self, action_id: str, criterion_id: str, value: int | None) -> bool:
+        svc = self.ctx.services.actions
+        old = svc.manual_score(action_id, criterion_id)
+        title, label = self._names(action_id, criterion_id)
+        return self.ctx.apply_undoable(
+            f"la note « {label} » de « {title} »",
+            lambda: svc.set_score(action_id, criterion_id, value),
+            lambda: svc.set_score(action_id, criterion_id, old),
+        ) is not None
+
+    def _set_chosen(self, action_id: str, chosen: bool) -> bool:
+        svc = self.ctx.services.actions
+        title, _ = self._names(action_id)
+        what = "le choix" if chosen else "le retrait"
+        return self.ctx.apply_undoable(
+            f"{what} de l'action « {title} »",
+            lambda: svc.set_chosen(action_id, chosen),
+            lambda: svc.set_chosen(action_id, not chosen),
+        ) is not None
 
     # -- data ----------------------------------------------------------------------------------
     def set_grid(self, grid: GridData, options: FilterOptions | None = None, keep_order: bool = False) -> None:

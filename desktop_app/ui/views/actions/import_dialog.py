@@ -51,9 +51,10 @@ def column_letter(i: int) -> str:
 
 
 class ImportDialog(QDialog):
-    def __init__(self, preview: ImportPreview, parent=None):
+    def __init__(self, preview: ImportPreview, parent=None, deleted_keys: frozenset[str] = frozenset()):
         super().__init__(parent)
         self.preview = preview
+        self.deleted_keys = deleted_keys  # rows of actions deleted in the application
         self.plans: list[SheetPlan] = [dataclasses.replace(p, labels=list(p.labels), mapping=list(p.mapping)) for p in preview.plans]
         self.setWindowTitle(f"Importer la programmation — {preview.path.name}")
         self.resize(1120, 780)
@@ -142,6 +143,11 @@ class ImportDialog(QDialog):
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet(WARN_STYLE)
         self.warnings.setAccessibleName("Avertissements")
+        self.restore_deleted = QCheckBox()
+        self.restore_deleted.setToolTip(
+            "Sans cette case, les lignes des actions que vous avez supprimées dans l'application sont écartées "
+            "(« action supprimée dans l'application : non réimportée »), avec leur montant.")
+        self.restore_deleted.setVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         self.import_button = self.buttons.addButton("Importer", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -158,6 +164,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.reconciliation)
         layout.addWidget(self.warnings)
+        layout.addWidget(self.restore_deleted)
         layout.addWidget(self.buttons)
         first = next((i for i, p in enumerate(self.plans) if p.header_row is not None), 0)
         self.sheet_combo.setCurrentIndex(first)
@@ -347,3 +354,10 @@ class ImportDialog(QDialog):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in alerts))
         self.warnings.setVisible(bool(alerts))
         self.import_button.setEnabled(ok > 0)
+        deleted = sum(1 for rec in reading.records if rec.natural_key in self.deleted_keys) if self.deleted_keys else 0
+        self.restore_deleted.setText(f"Réimporter aussi les actions supprimées dans l'application ({deleted})")
+        self.restore_deleted.setVisible(deleted > 0)
+
+    def restore_deleted_chosen(self) -> bool:
+        """Whether the rows of actions deleted in the application are to be imported again."""
+        return self.restore_deleted.isVisibleTo(self) and self.restore_deleted.isChecked()

@@ -107,7 +107,10 @@ class PlanPage(QWidget):
         svc = self.panel.ctx.services.actions
         action_id = self.panel.action_id
         column = self.table.currentIndex().column()
-        if self.panel.ctx.apply(lambda: svc.move_question(action_id, uid, delta)) is not None:
+        if not 0 <= self.table.currentIndex().row() + delta < self.model.rowCount():
+            return  # already first or last: nothing to move (nor to undo)
+        if self.panel.ctx.apply_undoable("le déplacement de la question", lambda: svc.move_question(action_id, uid, delta),
+                                         lambda: svc.move_question(action_id, uid, -delta)) is not None:
             for r in range(self.model.rowCount()):
                 if self.model.uid(r) == uid:
                     self.table.setCurrentIndex(self.model.index(r, column))

@@ -186,13 +186,13 @@ class ActionsView(QWidget):
         svc = self.ctx.services.actions
 
         def preview_ready(preview) -> None:
-            dialog = ImportDialog(preview, self)
+            dialog = ImportDialog(preview, self, deleted_keys=svc.deleted_natural_keys(self.evaluation_id))
             accepted = confirm(dialog) if confirm is not None else dialog.exec()
             if not accepted:
                 return
-            plans = dialog.plans
+            plans, restore = dialog.plans, dialog.restore_deleted_chosen()
             run_task(self, self.ctx, "Import de la programmation…",
-                     lambda p: svc.import_file(self.evaluation_id, path, plans, p.report),
+                     lambda p: svc.import_file(self.evaluation_id, path, plans, p.report, restore_deleted=restore),
                      self._imported, writes=True, error_title="Import impossible")
 
         run_task(self, self.ctx, "Lecture du fichier…", lambda _p: svc.preview(path, require_header=False), preview_ready,
@@ -203,6 +203,10 @@ class ActionsView(QWidget):
         self.ctx.changed.emit(Change("action_import", self.evaluation_id, self.evaluation_id))
         self.last_report = report
         self.last_message = report.summary()
+        if report.added_action_ids or report.added_funding_ids or report.restored_action_ids:
+            svc, eid = self.ctx.services.actions, self.evaluation_id
+            self.ctx.push_done(f"l'import de « {report.filename} »",
+                               lambda: svc.redo_import(eid, report), lambda: svc.undo_import(eid, report))
         dialog = ImportResultDialog(report, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_result_dialog = dialog
@@ -251,7 +255,8 @@ class ActionsView(QWidget):
         clicked = box.clickedButton()
         box.deleteLater()
         if clicked is delete:
-            self.ctx.apply(lambda: svc.delete_action(action_id))
+            self.ctx.apply_undoable(f"la suppression de l'action « {action.title} »",
+                                    lambda: svc.delete_action(action_id), lambda: svc.restore_action(action_id))
 
     # -- export --------------------------------------------------------------------------------
     def export(self) -> None:

@@ -24,6 +24,7 @@ from desktop_app.services.fieldwork import WorkshopData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.ateliers.details import WorkshopDetails
 from desktop_app.ui.views.ateliers.mode_atelier import WorkshopMode
+from desktop_app.ui.views.common import set_status_undoable
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import FormHost
 
@@ -220,9 +221,8 @@ class WorkshopEditor(QWidget):
         renderer = self.notes.renderer
         if w is None or renderer is None:
             return
-        forms = self.ctx.services.forms
         if w.status == "complete":
-            self.ctx.apply(lambda: forms.set_status(w.response_id, "draft"))
+            set_status_undoable(self.ctx, w.response_id, "draft", "la séance")
             return
         problems = renderer.check_complete()
         if problems:
@@ -233,7 +233,7 @@ class WorkshopEditor(QWidget):
                 "Avant de marquer la séance comme terminée :\n• " + "\n• ".join(problems[:8]),
             )
             return
-        self.ctx.apply(lambda: forms.set_status(w.response_id, "complete"))
+        set_status_undoable(self.ctx, w.response_id, "complete", "la séance")
 
     # -- mode atelier --------------------------------------------------------------------------
     def open_mode(self) -> None:

@@ -401,14 +401,17 @@ class AteliersView(QWidget):
         answer = QMessageBox.question(
             self,
             "Supprimer l'atelier",
-            f"Supprimer « {w.display_name} », ses notes et ses photos ? Cette action est définitive.",
+            f"Supprimer « {w.display_name} », ses notes et ses photos ? L'atelier va dans la corbeille "
+            "(Édition › Corbeille…) : Ctrl+Z ou la corbeille le rétablissent.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.editor.close_mode()
             fw = self.ctx.services.fieldwork
-            if self.ctx.apply(lambda: fw.delete_workshop(workshop_id)):
+            if self.ctx.apply_undoable(f"la suppression de l'atelier « {w.display_name} »",
+                                       lambda: fw.delete_workshop(workshop_id),
+                                       lambda: fw.restore_workshop(workshop_id)):
                 self.editor.workshop = None
                 self.reload_list(then=self.tree.select_first)
 
@@ -417,13 +420,16 @@ class AteliersView(QWidget):
             self,
             "Supprimer le groupe de travail",
             "Supprimer ce groupe de travail, ses trois séances, leurs notes et leurs photos ? Les immersions et "
-            "témoignages rattachés sont conservés. Cette action est définitive.",
+            "témoignages rattachés sont conservés. Le groupe va dans la corbeille (Édition › Corbeille…) : "
+            "Ctrl+Z le rétablit.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             fw = self.ctx.services.fieldwork
-            if self.ctx.apply(lambda: fw.delete_working_group(series_id)):
+            if self.ctx.apply_undoable("la suppression du groupe de travail",
+                                       lambda: fw.delete_working_group(series_id),
+                                       lambda: fw.restore_working_group(series_id)):
                 self.editor.workshop = None
                 self.reload_list(then=self.tree.select_first)
 

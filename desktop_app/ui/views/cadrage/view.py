@@ -13,6 +13,9 @@ from desktop_app.ui.views.cadrage.territory import TerritoryForm
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.widgets.rows_table import RowsTable
 
+# "la suppression <noun> « name »": what the Édition menu says of a deleted row
+ROW_NOUNS = {"partner": "du partenaire", "commune": "de la commune", "qpv": "du QPV",
+             "team_member": "du membre de l'équipe", "milestone": "de l'échéance"}
 
 class CadrageView(QScrollArea):
     def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
@@ -128,7 +131,11 @@ class CadrageView(QScrollArea):
 
     def _delete(self, entity: str, row_id: str) -> bool:
         ev = self.ctx.services.evaluations
-        return self.ctx.apply(lambda: ev.delete_row(entity, row_id)) is not None
+        row = next((r for r in ev.rows(entity, self.evaluation_id) if r["id"] == row_id), {})
+        name = next((str(row[k]) for k in ("organisation", "name", "code", "contact") if row.get(k)), "")
+        what = ROW_NOUNS.get(entity, "la ligne") + (f" « {name} »" if name else "")
+        return self.ctx.apply_undoable(f"la suppression {what}", lambda: ev.delete_row(entity, row_id),
+                                       lambda: ev.restore_row(entity, row_id)) is not None
 
     def _preview(self, tool_id: str) -> None:
         from desktop_app.ui.views.tool_preview import ToolPreviewWindow

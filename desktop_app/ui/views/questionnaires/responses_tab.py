@@ -371,7 +371,10 @@ class ResponsesTab(QWidget):
         if answer == QMessageBox.StandardButton.Yes:
             response_id = row.id
             self._open(None)
-            self.ctx.apply(lambda: self.service.delete_response(response_id))
+            service = self.service
+            self.ctx.apply_undoable(f"la suppression de la réponse de {row.label or 'ce répondant'}",
+                                    lambda: service.delete_response(response_id),
+                                    lambda: self.ctx.services.forms.restore(response_id))
 
     def mark_complete(self) -> None:
         if self.renderer is None or self.response_id is None:
@@ -391,7 +394,11 @@ class ResponsesTab(QWidget):
             return
         response_id = self.response_id
         self.flush()
-        self.ctx.apply(lambda: self.service.set_status(response_id, status))
+        old = self.ctx.services.forms.get(response_id).status
+        service = self.service
+        self.ctx.apply_undoable("le changement de statut de la réponse",
+                                lambda: service.set_status(response_id, status),
+                                lambda: service.set_status(response_id, old))
 
     def resolve_duplicates(self) -> None:
         for group in list(getattr(self, "_groups", [])):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QVBoxLayou
 from desktop_app.kit.forms import Form
 from desktop_app.services.forms import ResponseData
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import set_status_undoable
 from desktop_app.ui.widgets.form_renderer import FormRenderer
 
 
@@ -61,7 +62,7 @@ class ResponseEditor(QWidget):
 
     def _set_status(self, checked: bool) -> None:
         status = "complete" if checked else "draft"
-        self.ctx.apply(lambda: self.ctx.services.forms.set_status(self.response_id, status))
+        set_status_undoable(self.ctx, self.response_id, status)
 
     def flush(self) -> None:
         self.renderer.flush()

@@ -316,7 +316,15 @@ class CommitmentsTab(QWidget):
     # -- edits ---------------------------------------------------------------------------------
     def _edit(self, commitment_id: str, key: str, value) -> bool:
         fw = self.ctx.services.fieldwork
-        ok = self.ctx.apply(lambda: fw.update_commitment(commitment_id, key, value)) is not None
+        if key == "status":  # a status change can be taken back (Édition › Annuler)
+            old = next((c for c in self.model.rows if c.id == commitment_id), None)
+            before = old.status if old is not None else ""
+            ok = self.ctx.apply_undoable(
+                f"le statut de l'engagement n° {old.number if old is not None and old.number else '?'}",
+                lambda: fw.update_commitment(commitment_id, key, value),
+                lambda: fw.update_commitment(commitment_id, key, before)) is not None
+        else:
+            ok = self.ctx.apply(lambda: fw.update_commitment(commitment_id, key, value)) is not None
         if ok and key == "status":
             self._show_summary()
         return ok
@@ -349,7 +357,8 @@ class CommitmentsTab(QWidget):
         )
         if answer == QMessageBox.StandardButton.Yes:
             fw = self.ctx.services.fieldwork
-            if self.ctx.apply(lambda: fw.delete_commitment(cid)):
+            if self.ctx.apply_undoable(f"la suppression de l'engagement n° {c.number or '?'}",
+                                       lambda: fw.delete_commitment(cid), lambda: fw.restore_commitment(cid)):
                 self.reload()
 
     def choose_import(self) -> None:

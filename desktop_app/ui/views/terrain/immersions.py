@@ -304,13 +304,15 @@ class ImmersionsTab(QWidget):
         answer = QMessageBox.question(
             self,
             "Supprimer l'immersion",
-            f"Supprimer l'immersion « {imm.display_name} », sa fiche et ses photos ? Cette action est définitive.",
+            f"Supprimer l'immersion « {imm.display_name} », sa fiche et ses photos ? Elle va dans la corbeille "
+            "(Édition › Corbeille…) : Ctrl+Z ou la corbeille la rétablissent.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             fw = self.ctx.services.fieldwork
-            if self.ctx.apply(lambda: fw.delete_immersion(imm.id)):
+            if self.ctx.apply_undoable(f"la suppression de l'immersion « {imm.display_name} »",
+                                       lambda: fw.delete_immersion(imm.id), lambda: fw.restore_immersion(imm.id)):
                 self.current_id = None
                 self.sheet.clear()
                 self.reload()

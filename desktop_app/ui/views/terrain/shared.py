@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.kit.forms import Form
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.common import set_status_undoable
 from desktop_app.ui.widgets.form_renderer import FormRenderer
 
 STYLE = """
@@ -197,10 +198,9 @@ class CompleteButton(QPushButton):
     def toggle(self) -> None:
         if not self.response_id or self.host.renderer is None:
             return
-        forms = self.ctx.services.forms
         rid = self.response_id
         if self.status == "complete":
-            if self.ctx.apply(lambda: forms.set_status(rid, "draft")) is not None:
+            if set_status_undoable(self.ctx, rid, "draft") is not None:
                 self.set_response(rid, "draft")
             return
         problems = self.host.renderer.check_complete()
@@ -211,7 +211,7 @@ class CompleteButton(QPushButton):
                 "Avant de marquer la fiche comme terminée :\n• " + "\n• ".join(problems[:8]),
             )
             return
-        if self.ctx.apply(lambda: forms.set_status(rid, "complete")) is not None:
+        if set_status_undoable(self.ctx, rid, "complete") is not None:
             self.set_response(rid, "complete")
 
 

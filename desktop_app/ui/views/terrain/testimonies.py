@@ -105,7 +105,13 @@ class TestimoniesTab(QWidget):
         )
         self.purge_button.clicked.connect(self.erase_expired)
         self.delete_button = QPushButton("Supprimer")
+        self.delete_button.setToolTip("Mettre la fiche à la corbeille (Édition › Corbeille…) ; Ctrl+Z la rétablit")
         self.delete_button.clicked.connect(self.delete_current)
+        self.erase_button = QPushButton("Effacer définitivement (droit à l'effacement)…")
+        self.erase_button.setToolTip(
+            "Accord retiré ou demande d'effacement (RGPD) : le texte, les réponses et l'enregistrement sont "
+            "effacés pour de bon, sans corbeille ni retour possible")
+        self.erase_button.clicked.connect(lambda: self.erase_current())
         tools = QHBoxLayout()
         tools.addWidget(add_t)
         tools.addWidget(add_c)
@@ -113,7 +119,6 @@ class TestimoniesTab(QWidget):
         tools.addWidget(self.filter)
         tools.addWidget(self.search, 1)
         tools.addWidget(self.purge_button)
-        tools.addWidget(self.delete_button)
 
         self.model = TestimoniesModel(self)
         self.proxy = TestimoniesFilter(self)
@@ -190,7 +195,16 @@ class TestimoniesTab(QWidget):
         self.empty.setWordWrap(True)
 
         splitter = QSplitter()
-        splitter.addWidget(self.table)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        deleting = QHBoxLayout()  # under the list: the ordinary deletion, and the erasure kept apart
+        deleting.addWidget(self.delete_button)
+        deleting.addStretch(1)
+        deleting.addWidget(self.erase_button)
+        left_layout.addLayout(deleting)
+        splitter.addWidget(left)
         self.right = QStackedWidget()
         self.right.addWidget(self.editor)
         self.right.addWidget(self.empty)
@@ -303,6 +317,7 @@ class TestimoniesTab(QWidget):
                 else "Aucune fiche.\nCréez un témoignage ou une contribution libre avec les boutons ci-dessus."
             )
         self.delete_button.setEnabled(bool(shown))
+        self.erase_button.setEnabled(bool(shown))
 
     def _row_selected(self, row: int) -> None:
         if self._quiet or not 0 <= row < self.proxy.rowCount():
@@ -374,6 +389,7 @@ class TestimoniesTab(QWidget):
         self._loaded_once = True
         self.select(change.id)
         self.delete_button.setEnabled(True)
+        self.erase_button.setEnabled(True)
         self.reload()
 
     def _group_changed(self, _index: int) -> None:
@@ -403,16 +419,43 @@ class TestimoniesTab(QWidget):
         answer = QMessageBox.question(
             self,
             "Supprimer la fiche",
-            f"Effacer définitivement « {t.display_name} » : le texte, les réponses et l'enregistrement éventuel ?",
+            f"Supprimer « {t.display_name} » ? La fiche va dans la corbeille (Édition › Corbeille…) : Ctrl+Z ou "
+            "la corbeille la rétablissent. Si la personne retire son accord ou demande l'effacement, utilisez "
+            "plutôt « Effacer définitivement (droit à l'effacement) ».",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             fw = self.ctx.services.fieldwork
             self.sheet.clear()
-            if self.ctx.apply(lambda: fw.delete_testimony(t.id)):
+            if self.ctx.apply_undoable(f"la suppression de « {t.display_name} »",
+                                       lambda: fw.delete_testimony(t.id), lambda: fw.restore_testimony(t.id)):
                 self.current_id = None
                 self.reload()
+
+    def erase_current(self, confirm: bool = True) -> None:
+        """The right to erasure (consent withdrawn, RGPD request): erased for good, attachments
+        too, with no Corbeille and no undo."""
+        t = next((x for x in self.rows if x.id == self.current_id), None)
+        if t is None:
+            return
+        if confirm:
+            answer = QMessageBox.warning(
+                self,
+                "Effacer définitivement (droit à l'effacement)",
+                f"Effacer définitivement « {t.display_name} » : le texte, les réponses, le profil et les "
+                "enregistrements ou pièces jointes ? Rien ne pourra être récupéré (ni corbeille, ni Ctrl+Z) ; "
+                "l'effacement est transmis aux autres ordinateurs à la prochaine synchronisation.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        fw = self.ctx.services.fieldwork
+        self.sheet.clear()
+        if self.ctx.apply(lambda: fw.erase_testimony(t.id)):
+            self.current_id = None
+            self.reload()
 
     def erase_expired(self) -> None:
         expired = [t for t in self.rows if t.retention() == "expired"]
