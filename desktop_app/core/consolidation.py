@@ -19,6 +19,7 @@ PDF) are written by `desktop_app.exports.consolidation_files`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -204,7 +205,7 @@ def _referential(kit, tool, territories, responses_by_eval):
             if row.computed:
                 computed.add(eid)
         questions.append(QuestionDistribution(
-            qrow.id, pages.get(qrow.id, qrow.theme), qrow.label, dict(Counter(by_territory.values())), by_territory,
+            qrow.id, re.sub(r"^\s*\d+\s*[.)]\s*", "", pages.get(qrow.id, qrow.theme)), qrow.label, dict(Counter(by_territory.values())), by_territory,
             qrow.number, frozenset(computed),
         ))
         for ci, c in enumerate(qrow.cells):
