@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from desktop_app.core.consolidation_parts import ActionsSummary, CouncilGaps, council_gaps
+from desktop_app.core.french import looks_like_year_range
 from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.core.questionnaire_results import NumberStats, RespondentAnswers, compute_results
 from desktop_app.core.referentiel import build_matrix
@@ -99,6 +100,7 @@ class PooledQuestion:
     stats: NumberStats | None = None  # numbers (and scales): pooled n, min, median, max, mean
     stats_by_territory: dict[str, NumberStats] = field(default_factory=dict)
     others: list[tuple[str, str]] = field(default_factory=list)  # (evaluation id, « Autre » text typed)
+    year: bool = False  # a number bounded like a year: written 2025, never « 2 025 »
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ def _pool(kit, tool, territories, responses_by_eval) -> PooledQuestionnaire:
         rows = [r for r in responses_by_eval[t.evaluation_id] if r.tool_id == tool.id and r.answers]
         if rows:
             per_eval[t.evaluation_id] = [RespondentAnswers(t.evaluation_id, "", dict(r.answers), r.status) for r in rows]
+    fields = {f.id: f for page in form.pages for f in page.fields}
     pooled_results = compute_results(form, [r for rows in per_eval.values() for r in rows])
     by_eval = {eid: compute_results(form, rows) for eid, rows in per_eval.items()}
     out = []
@@ -247,10 +250,14 @@ def _pool(kit, tool, territories, responses_by_eval) -> PooledQuestionnaire:
             others = [(o.respondent, safe.text(o.text)) for o in q.others]
             out.append(PooledQuestion(
                 q.field_id, q.label, q.answered, _option_counts(q), q.number, q.kind, q.unit,
-                by_territory, answered, q.stats, stats, others,
+                by_territory, answered, q.stats, stats, others, _is_year(fields.get(q.field_id)),
             ))
     respondents = sum(len(rows) for rows in per_eval.values())
     return PooledQuestionnaire(tool.id, tool.short_title or tool.title, respondents, len(per_eval), out)
+
+
+def _is_year(f) -> bool:
+    return f is not None and f.type == "integer" and looks_like_year_range(f.min, f.max)
 
 
 def _option_counts(q) -> list[tuple[str, int]]:

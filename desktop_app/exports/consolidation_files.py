@@ -164,7 +164,8 @@ def workbook_rows(data: Consolidation) -> dict[str, tuple[list[Column], list[lis
                 if q.kind == "number":
                     s = q.stats_by_territory.get(eid)
                     if s is not None:
-                        numbers.append([qn.title, name(eid), q.number, q.label, q.unit or "", s.count, s.minimum, s.median, s.maximum, s.mean])
+                        numbers.append([qn.title, name(eid), q.number, q.label, q.unit or "", s.count, s.minimum, s.median, s.maximum,
+                                        None if q.year else s.mean])
                     continue
                 answered = q.answered_by_territory.get(eid, 0)
                 for label, n in q.by_territory.get(eid, []):

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import __version__
 from desktop_app.core import consolidation_text as say
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
-from desktop_app.core.french import format_number, plural
+from desktop_app.core.french import format_number, format_year, plural
 from desktop_app.exports import charts
 from desktop_app.exports import pdf_style as st
 from desktop_app.exports.safe_output import atomic_output
@@ -138,8 +138,27 @@ def heat_table(header: list[str], rows: list[tuple[str, list[tuple[str, str | No
             extra.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(color or GREY)))
             if color and st._is_dark(color):
                 extra.append(("TEXTCOLOR", (c, r), (c, r), colors.white))
-    t = st.table(header, body, widths, zebra=False, extra=[*extra, ("GRID", (1, 1), (-1, -1), 0.6, colors.white)])
+    t = st.table(header, body, widths, zebra=False, extra=[
+        *extra, ("GRID", (1, 1), (-1, -1), 0.6, colors.white),
+        ("LEFTPADDING", (1, 0), (-1, -1), 1.5), ("RIGHTPADDING", (1, 0), (-1, -1), 1.5),
+    ])
+    for c in range(1, len(header)):  # narrow columns: a smaller header that wraps between words
+        t._cellvalues[0][c] = Paragraph(st.para_text(header[c]), _HEAD_SMALL())
     return t
+
+
+def _H3_FREE():
+    """The h3 style without keepWithNext (the heading is kept with its block by KeepTogether)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle("h3_free", parent=st.styles()["h3"], keepWithNext=0)
+
+
+def _HEAD_SMALL():
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = st.styles()["cell_head"]
+    return ParagraphStyle("heat_head", parent=base, fontSize=7.2, leading=8.6)
 
 
 def _level_color(value: float | None, top: float) -> str | None:
@@ -151,8 +170,10 @@ def _level_color(value: float | None, top: float) -> str | None:
     return ramp[i]
 
 
-def _num(v: float | None, decimals: int = 1) -> str:
-    return "—" if v is None else format_number(round(v, decimals))
+def _num(v: float | None, decimals: int = 1, year: bool = False) -> str:
+    if v is None:
+        return "—"
+    return format_year(v) if year else format_number(round(v, decimals))
 
 
 def _chapter(story: list, title: str, key: str, paragraph: str) -> None:
@@ -169,8 +190,8 @@ def _territories(data: Consolidation, story: list) -> None:
     _chapter(story, "1. Territoires et avancement", "territoires", say.territories_text(data))
     rows = [[t.territory or t.title, t.title, t.generation, f"{t.steps_done} / {t.steps_total}", say.pct(t.completion, 1),
              f"{t.updated_at:%d/%m/%Y}", str(t.testimonies)] for t in data.territories]
-    story.append(st.table(["Territoire", "Évaluation", "Génération", "Étapes", "Avancement", "Mise à jour", "Témoignages"],
-                          rows, [0.22, 0.3, 0.1, 0.08, 0.1, 0.1, 0.1]))
+    story.append(st.table(["Territoire", "Évaluation", "Génération", "Étapes", "Avancement", "Mise à jour", "Témoi\u00adgnages"],
+                          rows, [0.2, 0.27, 0.12, 0.08, 0.11, 0.11, 0.11]))
 
 
 def _referential(data: Consolidation, story: list) -> None:
@@ -240,25 +261,26 @@ def _questionnaires(data: Consolidation, story: list) -> None:
         for q in qn.questions:
             if not q.answered:
                 continue
-            story += st.h3(f"{q.number}. {q.label}" if q.number else q.label)
+            title = Paragraph(st.para_text(f"{q.number}. {q.label}" if q.number else q.label), _H3_FREE())
             if q.kind == "number":
-                _numeric(data, q, story)
+                _numeric(data, q, story, title)
             else:
-                _choice(data, q, story)
+                _choice(data, q, story, title)
         others = [(q, eid, text) for q in qn.questions for eid, text in q.others]
         if others:
             story += st.h3("Réponses « Autre » saisies")
             story += st.bullets([f"{data.territory_name(eid)} — {q.number}. {q.label} : {text}" for q, eid, text in others], "cell_bullet")
 
 
-def _choice(data: Consolidation, q, story: list) -> None:
+def _choice(data: Consolidation, q, story: list, title) -> None:
     base = q.answered
     shown = [(lbl, n) for lbl, n in q.counts]
     png = charts.print_bar_chart([lbl for lbl, _ in shown], [100 * n / base for _, n in shown], st.WIDTH * 0.92,
-                                 unit="\u00a0%", max_value=100)
-    story.append(st.chart(png, st.WIDTH * 0.92, 9 * cm,
-                          f"{plural(base, 'répondant')} à la question ; part de chaque réponse"
-                          + (" (plusieurs réponses possibles)." if q.kind == "multiple" else ".")))
+                                 unit="\u00a0%")
+    caption = (f"{plural(base, 'répondant')} à la question ; part de chaque réponse"
+               + (" (plusieurs réponses possibles)." if q.kind == "multiple" else "."))
+    # the question's title, its chart and caption on one page: never a heading orphaned at a page's foot
+    story.append(KeepTogether([title, st.image(png, st.WIDTH * 0.92, 9 * cm), Spacer(1, 2), st.P(caption, "caption"), Spacer(1, 4)]))
     columns = _option_columns(q)
     rest = len(q.counts) > len(columns)
     header = ["Territoire", "Rép."] + columns + (["Autres choix"] if rest else [])
@@ -277,14 +299,21 @@ def _choice(data: Consolidation, q, story: list) -> None:
     story.append(Spacer(1, 6))
 
 
-def _numeric(data: Consolidation, q, story: list) -> None:
+def _numeric(data: Consolidation, q, story: list, title) -> None:
     s = q.stats
+    story += [CondPageBreak(3.5 * cm), title]
     unit = f" ({q.unit})" if q.unit else ""
-    rows = [[st.cell("Ensemble des territoires", "cell_bold"), str(s.count), _num(s.minimum), _num(s.median), _num(s.maximum), _num(s.mean)]]
+    y = q.year
+
+    def line(label, x):
+        mean = "—" if y else _num(x.mean)  # a mean year says nothing
+        return [label, str(x.count), _num(x.minimum, year=y), _num(x.median, year=y), _num(x.maximum, year=y), mean]
+
+    rows = [line(st.cell("Ensemble des territoires", "cell_bold"), s)]
     for t in data.territories:
         ts = q.stats_by_territory.get(t.evaluation_id)
         if ts is not None:
-            rows.append([data.territory_name(t.evaluation_id), str(ts.count), _num(ts.minimum), _num(ts.median), _num(ts.maximum), _num(ts.mean)])
+            rows.append(line(data.territory_name(t.evaluation_id), ts))
     story.append(st.table(["Territoire", "n", f"Minimum{unit}", f"Médiane{unit}", f"Maximum{unit}", f"Moyenne{unit}"],
                           rows, [0.3, 0.08, 0.155, 0.155, 0.155, 0.155],
                           extra=[("BACKGROUND", (0, 1), (-1, 1), st.ACCENT_LIGHT)]))
@@ -372,7 +401,7 @@ def _actions(data: Consolidation, story: list) -> None:
             pillars[p or "Pilier non précisé"] = pillars.get(p or "Pilier non précisé", 0) + n
         listed = "; ".join(f"{p or 'non précisé'} ({n})" for p, n in sorted(a.chosen_by_pillar.items()))
         rows.append([data.territory_name(t.evaluation_id), str(a.total), str(a.chosen), listed or "—"])
-    story.append(st.table(["Territoire", "Programmées", "Retenues", "Piliers des actions retenues"], rows, [0.28, 0.12, 0.1, 0.5]))
+    story.append(st.table(["Territoire", "Programmées", "Retenues", "Piliers des actions retenues"], rows, [0.26, 0.13, 0.11, 0.5]))
     if pillars:
         story += st.h2("Actions retenues par pilier", "actions-piliers")
         ordered = sorted(pillars.items(), key=lambda kv: -kv[1])
