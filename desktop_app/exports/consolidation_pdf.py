@@ -12,7 +12,17 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import cm
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import __version__
