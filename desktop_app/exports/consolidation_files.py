@@ -76,6 +76,15 @@ def write_pdf(data: Consolidation, out: Path) -> Path:
 Column = tuple[str, float, str, bool]
 
 
+LINE_PT = 13.5  # one line of the default 11-point font
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines `text` takes once wrapped in a column `width` characters wide (a safe estimate)."""
+    per_line = max(4, int(width * 1.05) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
 def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], landscape: bool = True, freeze_col: int = 1):
     """One pivot-ready sheet: bold header row, rows below, frozen header (and first columns),
     filter on the whole range, A4 print setup."""
@@ -90,16 +99,21 @@ def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[An
         c = put(ws, 1, col, name)
         c.font, c.fill, c.alignment = head_font, head_fill, wrapped
         ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[1].height = LINE_PT * max(_lines(name, width * 0.85) for name, width, _, _ in columns) + 3
     for r, row in enumerate(rows, start=2):
-        for col, ((_, _, fmt, wrap), value) in enumerate(zip(columns, row, strict=True), start=1):
+        lines = 1
+        for col, ((_, width, fmt, wrap), value) in enumerate(zip(columns, row, strict=True), start=1):
             c = put(ws, r, col, value)
             c.alignment = wrapped if wrap else top
             if fmt:
                 c.number_format = fmt
+            if wrap and isinstance(value, str):
+                lines = max(lines, _lines(value, width))
+        if lines > 1:  # spreadsheet programs do not grow a row for wrapped text they did not lay out
+            ws.row_dimensions[r].height = LINE_PT * lines + 2
     last = get_column_letter(len(columns))
     ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}2"
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
-    ws.row_dimensions[1].height = 30
     ps = ws.page_setup
     ps.paperSize = ws.PAPERSIZE_A4
     ps.orientation = "landscape" if landscape else "portrait"
