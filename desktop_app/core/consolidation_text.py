@@ -11,7 +11,7 @@ import statistics
 
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES
-from desktop_app.core.french import format_number, plural
+from desktop_app.core.french import format_number, format_year, plural
 
 MAX_NAMED = 6  # territories named in a sentence before « et N autres »
 
@@ -31,6 +31,16 @@ def pct(part: float, whole: float) -> str:
     return f"{format_number(round(100 * part / whole))}\u00a0%" if whole else "0\u00a0%"
 
 
+def spread(data: Consolidation, values: dict, shown) -> str:
+    """« de X (A) à Y (B) » between the lowest and the highest territory, or « X dans chaque
+    territoire » when they all have the same value."""
+    lo = min(values, key=values.get)
+    hi = max(values, key=values.get)
+    if shown(values[lo]) == shown(values[hi]):
+        return f"{shown(values[lo])} dans chaque territoire"
+    return f"de {shown(values[lo])} ({data.territory_name(lo)}) à {shown(values[hi])} ({data.territory_name(hi)})"
+
+
 def _missing(data: Consolidation, reported) -> str:
     missing = [t.evaluation_id for t in data.territories if t.evaluation_id not in reported]
     if not missing:
@@ -43,13 +53,10 @@ def territories_text(data: Consolidation) -> str:
     ts = data.territories
     if not ts:
         return "Aucun territoire n'a encore été importé."
-    rates = [t.completion for t in ts]
-    top = max(ts, key=lambda t: t.completion)
-    low = min(ts, key=lambda t: t.completion)
+    rates = {t.evaluation_id: t.completion for t in ts}
     out = (
         f"{plural(len(ts), 'territoire')} consolidé{'s' if len(ts) > 1 else ''}. Avancement médian : "
-        f"{pct(statistics.median(rates), 1)}, de {pct(low.completion, 1)} ({data.territory_name(low.evaluation_id)}) "
-        f"à {pct(top.completion, 1)} ({data.territory_name(top.evaluation_id)})."
+        f"{pct(statistics.median(rates.values()), 1)} ; {spread(data, rates, lambda v: pct(v, 1))}."
     )
     idle = [t.evaluation_id for t in ts if t.steps_done == 0]
     if idle and len(idle) < len(ts):
@@ -91,22 +98,18 @@ def questionnaire_text(data: Consolidation, qn) -> str:
     for q in qn.questions:
         for eid, n in q.answered_by_territory.items():
             counts[eid] = max(counts.get(eid, 0), n)
-    values = sorted(counts.values())
-    out = (
-        f"{plural(qn.respondents, 'réponse')} de {plural(qn.territories, 'territoire')} "
-        f"(de {values[0]} à {values[-1]} par territoire)."
-    )
+    low, high = min(counts.values()), max(counts.values())
+    per = f"{low} par territoire" if low == high else f"de {low} à {high} par territoire"
+    out = f"{plural(qn.respondents, 'réponse')} de {plural(qn.territories, 'territoire')} ({per})."
     numeric = [q for q in qn.questions if q.kind == "number" and q.stats is not None and len(q.stats_by_territory) >= 2]
     for q in numeric[:2]:
         medians = {eid: s.median for eid, s in q.stats_by_territory.items()}
-        hi = max(medians, key=medians.get)
-        lo = min(medians, key=medians.get)
         unit = f"\u00a0{q.unit}" if q.unit else ""
-        out += (
-            f" « {q.label} » : médiane {format_number(round(q.stats.median, 1))}{unit}, les territoires allant de "
-            f"{format_number(round(medians[lo], 1))}{unit} ({data.territory_name(lo)}) à "
-            f"{format_number(round(medians[hi], 1))}{unit} ({data.territory_name(hi)})."
-        )
+
+        def shown(v, unit=unit, year=q.year):
+            return (format_year(v) if year else format_number(round(v, 1))) + unit
+
+        out += f" « {q.label} » : médiane d'ensemble {shown(q.stats.median)} ; médiane par territoire {spread(data, medians, shown)}."
     others = sum(len(q.others) for q in qn.questions)
     if others:
         out += f" {plural(others, 'réponse « Autre »', 'réponses « Autre »')} sont listées en fin de partie."
@@ -131,9 +134,11 @@ def maturity_text(data: Consolidation, m) -> str:
             vals = [row[i] for row in m.levels.values() if row[i] is not None]
             if len(vals) >= 2:
                 spreads.append((max(vals) - min(vals), i))
-        if spreads:
+        if spreads and max(spreads)[0] > 0:
             gap, i = max(spreads)
             out += f" Écart le plus grand entre territoires : {m.domains[i][1]} ({format_number(gap)} niveau{'x' if gap >= 2 else ''})."
+        elif spreads:
+            out += " Les territoires sont au même niveau dans chaque domaine."
     return out + " " + _missing(data, m.levels)
 
 
@@ -150,9 +155,7 @@ def councils_text(data: Consolidation, cg) -> str:
         out = "Aucun territoire ne relève d'écart important entre la loi et la pratique."
     per = {eid: sum(n for k, n in cg.territory_counts(eid).items() if k != "aucun") for eid in cg.by_territory}
     if len(per) >= 2:
-        hi = max(per, key=per.get)
-        lo = min(per, key=per.get)
-        out += f" Obligations avec un écart : de {per[lo]} ({data.territory_name(lo)}) à {per[hi]} ({data.territory_name(hi)})."
+        out += f" Obligations avec un écart : {spread(data, per, str)}."
     return out + " " + _missing(data, cg.by_territory)
 
 
@@ -167,9 +170,7 @@ def commitments_text(data: Consolidation) -> str:
     out = f"{plural(total, 'engagement')} suivis, dont {pct(done, total)} réalisés."
     rates = {eid: c.get("realise", 0) / sum(c.values()) for eid, c in data.commitments.items() if sum(c.values())}
     if len(rates) >= 2:
-        hi = max(rates, key=rates.get)
-        lo = min(rates, key=rates.get)
-        out += f" Part réalisée : de {pct(rates[lo], 1)} ({data.territory_name(lo)}) à {pct(rates[hi], 1)} ({data.territory_name(hi)})."
+        out += f" Part réalisée : {spread(data, rates, lambda v: pct(v, 1))}."
     dropped = sum(c.get("abandonne", 0) for c in data.commitments.values())
     if dropped:
         out += f" {plural(dropped, 'engagement')} {COMMITMENT_STATUSES['abandonne'][0].lower()}{'s' if dropped > 1 else ''}."

@@ -394,7 +394,7 @@ def _commitments(data: Consolidation, story: list) -> None:
         rows.append([data.territory_name(t.evaluation_id)] + [str(v) for v in values] + [str(sum(values)), say.pct(c.get("realise", 0), sum(values))])
     rows.append([st.cell("Ensemble", "cell_bold")] + [str(v) for v in totals] + [str(sum(totals)), say.pct(totals[0], sum(totals))])
     n = len(statuses) + 2
-    story.append(st.table(["Territoire"] + labels + ["Total", "Part réalisée"], rows, [0.3] + [0.7 / n] * n))
+    story.append(st.table(["Territoire"] + labels + ["Total", "Part réalisée"], rows, [0.2] + [0.8 / n] * n))
 
 
 def _actions(data: Consolidation, story: list) -> None:
