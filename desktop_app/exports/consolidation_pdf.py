@@ -37,6 +37,7 @@ from desktop_app.exports.safe_output import atomic_output
 TITLE = "Vue consolidée des évaluations des contrats de ville"
 MAX_OPTION_COLUMNS = 5
 GREY = "#e3e7ea"
+HEAT_HEAD_PT = 7.2
 
 
 class _NumberedCanvas(st.EmbeddedFontCanvas):
@@ -139,21 +140,32 @@ def _initials(label: str) -> str:
 
 def heat_table(header: list[str], rows: list[tuple[str, list[tuple[str, str | None]]]], first: float):
     """Rows of coloured cells (text, colour) under a header; `first` is the first column's share."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     n = max(len(header) - 1, 1)
+    words = [w for h in header[1:] for w in h.split()] or [""]
+    longest = max(stringWidth(w, st.COND_BOLD, HEAT_HEAD_PT) for w in words)
+    # narrow the first column (down to 16 %) so that no header word is cut in the middle
+    first = min(first, max(0.16, 1 - n * (longest + 4) / st.WIDTH))
     widths = [first] + [(1 - first) / n] * n
+    fits_bold = longest + 4 <= widths[1] * st.WIDTH
+    from reportlab.lib.styles import ParagraphStyle
+
+    light = st.styles()["cell_center"]
+    dark = ParagraphStyle("heat_dark", parent=light, textColor=colors.white)
     body, extra = [], []
     for r, (label, cells) in enumerate(rows, start=1):
-        body.append([st.cell(label)] + [st.cell(text, "cell_center") for text, _ in cells])
-        for c, (_, color) in enumerate(cells, start=1):
+        line = [st.cell(label)]
+        for c, (text, color) in enumerate(cells, start=1):
             extra.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(color or GREY)))
-            if color and st._is_dark(color):
-                extra.append(("TEXTCOLOR", (c, r), (c, r), colors.white))
+            line.append(Paragraph(st.para_text(text), dark if color and st._is_dark(color) else light))
+        body.append(line)
     t = st.table(header, body, widths, zebra=False, extra=[
         *extra, ("GRID", (1, 1), (-1, -1), 0.6, colors.white),
         ("LEFTPADDING", (1, 0), (-1, -1), 1.5), ("RIGHTPADDING", (1, 0), (-1, -1), 1.5),
     ])
     for c in range(1, len(header)):  # narrow columns: a smaller header that wraps between words
-        t._cellvalues[0][c] = Paragraph(st.para_text(header[c]), _HEAD_SMALL())
+        t._cellvalues[0][c] = Paragraph(st.para_text(header[c]), _HEAD_SMALL(fits_bold))
     return t
 
 
@@ -164,11 +176,11 @@ def _H3_FREE():
     return ParagraphStyle("h3_free", parent=st.styles()["h3"], keepWithNext=0)
 
 
-def _HEAD_SMALL():
+def _HEAD_SMALL(bold: bool = True):
     from reportlab.lib.styles import ParagraphStyle
 
     base = st.styles()["cell_head"]
-    return ParagraphStyle("heat_head", parent=base, fontSize=7.2, leading=8.6)
+    return ParagraphStyle("heat_head", parent=base, fontName=st.COND_BOLD if bold else st.COND, fontSize=HEAT_HEAD_PT, leading=8.6)
 
 
 def _level_color(value: float | None, top: float) -> str | None:
