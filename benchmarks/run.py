@@ -22,6 +22,10 @@ Prints a table and writes JSON (default `benchmarks/results/latest.json`). Metri
 - growth          time at scale 100 over time at scale 1, for the exports and bundle import  ≤ 120
 - rss_mb          peak memory of the application with the largest evaluation open           < 300
 - rss_session_mb  (no target) the same process's peak after every step's screen was visited
+- consolidation_40_s  (no target, reported) the resource centre's consolidation of 40 territories
+                  (the whole region): computed from a centre database holding their 40 bundles,
+                  then written to PDF and to XLSX; the median of a few runs. The 40 bundles are
+                  generated once into DATA/centre-40 (`generate.py --territories 40`)
 
 Data comes from `benchmarks/generate.py`, generated once into the data directory and reused
 while the generator, the migrations and the feature areas present are unchanged (the first run
@@ -76,6 +80,7 @@ ORDER = (
     "growth",
     "rss_mb",
     "rss_session_mb",
+    "consolidation_40_s",
 )
 UNITS = {
     "ready_ms": "ms",
@@ -90,7 +95,9 @@ UNITS = {
     "import_ratio": "×",
     "naive_import_ratio": "×",
     "growth": "×",
+    "consolidation_40_s": "s",
 }
+CENTRE_TERRITORIES = 40
 SCALES = (1, 10, 100)  # generated once; full runs compare 1 and 100, --quick 1 and 10
 QUICK_LARGE = 10
 
@@ -572,6 +579,52 @@ class Bench:
             con.close()
         return statistics.median(times)
 
+    # consolidation_40_s ----------------------------------------------------------------------
+    def consolidation(self) -> None:
+        if not area_available("sync"):
+            self.metrics["consolidation_40_s"] = NA
+            return
+        from generate import generate_territories
+
+        folder = self.data / f"centre-{CENTRE_TERRITORIES}"
+        stamp = folder / "fingerprint.txt"
+        wanted = fingerprint(CENTRE_TERRITORIES)
+        if not (stamp.is_file() and stamp.read_text().strip() == wanted):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            print(f" (génération de {CENTRE_TERRITORIES} territoires, une fois)", end="", flush=True)
+            generate_territories(folder, CENTRE_TERRITORIES)
+            stamp.write_text(wanted)
+        paths = sorted((folder / "bundles").glob("*.evalkit"))
+        empty = self.work / "centre-empty.db"
+        self.services(empty).close()
+        centre_db = copy_db(empty, self.work / "centre40.db")
+        services = self.services(centre_db, self.work / "centre40-att")
+        try:
+            services.sync.import_bundles(paths)
+            from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+            from desktop_app.services.consolidation import consolidate
+
+            parts: dict[str, list[float]] = {"consolidate": [], "pdf": [], "xlsx": []}
+            totals = []
+            for i in range(self.reps(3)):
+                t_data, data = timed(lambda: consolidate(services))
+                t_pdf, _ = timed(lambda data=data, i=i: write_pdf(data, self.work / f"centre-{i}.pdf"))
+                t_xlsx, _ = timed(lambda data=data, i=i: write_xlsx(data, self.work / f"centre-{i}.xlsx"))
+                parts["consolidate"].append(t_data)
+                parts["pdf"].append(t_pdf)
+                parts["xlsx"].append(t_xlsx)
+                totals.append(t_data + t_pdf + t_xlsx)
+            pages = count_pages(self.work / "centre-0.pdf", "consolidation")
+        finally:
+            services.close()
+        self.metrics["consolidation_40_s"] = round(statistics.median(totals), 2)
+        self.details["consolidation"] = {
+            "territories": len(paths),
+            **{f"{k}_s": round(statistics.median(v), 2) for k, v in parts.items()},
+            "pdf_pages": pages,
+        }
+
     def finish(self, ran: set[str]) -> None:
         growth = self.details.get("growth") or {}
         if growth:
@@ -759,7 +812,7 @@ def main(argv: list[str] | None = None) -> int:
         help="paquets de territoires importés par le centre de ressources",
     )
     p.add_argument(
-        "--only", nargs="*", default=[], help="seulement ces groupes : startup open save exports bundles"
+        "--only", nargs="*", default=[], help="seulement ces groupes : startup open save exports bundles consolidation"
     )
     args = p.parse_args(argv)
 
@@ -778,6 +831,7 @@ def main(argv: list[str] | None = None) -> int:
             "save": (bench.save, ("save_p50_ms", "save_p99_ms")),
             "exports": (bench.exports, ("xlsx_ratio", "pdf_ms_per_page")),
             "bundles": (bench.bundles, ("import_ratio", "naive_import_ratio")),
+            "consolidation": (bench.consolidation, ("consolidation_40_s",)),
         }
         errors = {}
         ran = set()

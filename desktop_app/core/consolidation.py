@@ -3,9 +3,13 @@
 Read from one database holding every territory's imported bundles (SQLite or PostgreSQL):
 - a table of territories with their completion (steps finished out of the steps in scope);
 - per evaluative question of the référentiel, the distribution of the appreciations the
-  territories gave (and each territory's appreciation);
-- questionnaire results pooled across territories (counts per answer of every choice question);
-- maturity levels compared (each territory's level per domain, and the mean).
+  territories gave (and each territory's appreciation, the one its own synthesis shows: given,
+  or suggested from its indicators), and per indicator each territory's value and appreciation;
+- questionnaire results pooled across territories and territory by territory (choice counts,
+  numeric statistics, « Autre » texts listed);
+- maturity levels compared (each territory's level per domain, and the mean);
+- conseils citoyens (law-vs-practice gaps), commitments by state and actions chosen by pillar,
+  in `desktop_app.core.consolidation_parts`.
 
 Questions, domains and answer labels come from the kit bundled with the application; a
 territory on another kit version contributes wherever its ids match. Plain data and pure
@@ -15,14 +19,19 @@ PDF) are written by `desktop_app.exports.consolidation_files`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from desktop_app.core.consolidation_parts import ActionsSummary, CouncilGaps, council_gaps
+from desktop_app.core.french import looks_like_year_range
+from desktop_app.core.privacy_filter import PrivacyFilter
+from desktop_app.core.questionnaire_results import NumberStats, RespondentAnswers, compute_results
+from desktop_app.core.referentiel import build_matrix
 from desktop_app.kit.forms import compile_tool
 
 NOT_FILLED = "non_renseigne"
-CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no", "scale")
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,24 @@ class QuestionDistribution:
     label: str
     counts: dict[str, int]  # scale value -> territories
     by_territory: dict[str, str]  # evaluation id -> scale value
+    number: int = 0
+    computed: frozenset[str] = frozenset()  # evaluation ids whose appreciation was suggested from the indicators
+
+
+@dataclass(frozen=True)
+class IndicatorDistribution:
+    """One indicator of the référentiel across territories."""
+
+    indicator_id: str
+    question_id: str
+    code: str  # "4.1.a"
+    label: str
+    unit: str
+    appreciation: dict[str, str]  # evaluation id -> scale value (NOT_FILLED when none)
+    value: dict[str, str]  # evaluation id -> value typed (may be "")
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(self.appreciation.values()))
 
 
 @dataclass(frozen=True)
@@ -65,6 +92,15 @@ class PooledQuestion:
     label: str
     answered: int
     counts: list[tuple[str, int]]  # (answer label, respondents), in the kit's order
+    number: str = ""
+    kind: str = "choice"  # choice | multiple | scale | number
+    unit: str | None = None
+    by_territory: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # evaluation id -> counts
+    answered_by_territory: dict[str, int] = field(default_factory=dict)
+    stats: NumberStats | None = None  # numbers (and scales): pooled n, min, median, max, mean
+    stats_by_territory: dict[str, NumberStats] = field(default_factory=dict)
+    others: list[tuple[str, str]] = field(default_factory=list)  # (evaluation id, « Autre » text typed)
+    year: bool = False  # a number bounded like a year: written 2025, never « 2 025 »
 
 
 @dataclass(frozen=True)
@@ -100,6 +136,10 @@ class Consolidation:
     questionnaires: list[PooledQuestionnaire]
     maturity: list[MaturityComparison]
     generated_at: datetime = field(default_factory=datetime.now)
+    indicators: list[IndicatorDistribution] = field(default_factory=list)
+    councils: list[CouncilGaps] = field(default_factory=list)
+    commitments: dict[str, dict[str, int]] = field(default_factory=dict)  # evaluation id -> status -> count
+    actions: dict[str, ActionsSummary] = field(default_factory=dict)
 
     def territory_name(self, evaluation_id: str) -> str:
         for t in self.territories:
@@ -113,72 +153,119 @@ def _latest(responses: list, tool_id: str):
     return max(mine, key=lambda r: r.updated_at) if mine else None
 
 
-def build_consolidation(kit, territories: list[TerritoryRow], responses_by_eval: dict[str, list]) -> Consolidation:
+def build_consolidation(
+    kit,
+    territories: list[TerritoryRow],
+    responses_by_eval: dict[str, list],
+    commitments: dict[str, dict[str, int]] | None = None,
+    actions: dict[str, ActionsSummary] | None = None,
+) -> Consolidation:
     """The consolidated view of `territories` (sorted here by name), from the kit bundled with the
-    application and each evaluation's form responses (`responses_by_eval[evaluation_id]`)."""
+    application and each evaluation's form responses (`responses_by_eval[evaluation_id]`);
+    `commitments` (status counts) and `actions` come from their own tables."""
     territories = sorted(territories, key=lambda t: (t.territory or t.title).casefold())
     scale: list[ScaleLevel] = []
     questions: list[QuestionDistribution] = []
+    indicators: list[IndicatorDistribution] = []
     questionnaires: list[PooledQuestionnaire] = []
     maturity: list[MaturityComparison] = []
-    for tool in kit.tools.values():
-        if tool.kind == "referential":
-            if not scale:
-                scale = [ScaleLevel(c.value, c.label, c.color) for c in tool.scale]
-            for q in tool.questions:
-                by_territory = {}
-                for t in territories:
-                    resp = _latest(responses_by_eval[t.evaluation_id], tool.id)
-                    value = (resp.answers if resp else {}).get(f"{q.id}.appreciation") or NOT_FILLED
-                    by_territory[t.evaluation_id] = value
-                counts = Counter(by_territory.values())
-                form_title = next((p.title for p in compile_tool(kit, tool.id).pages if p.id == q.id), q.id)
-                questions.append(QuestionDistribution(q.id, form_title, q.label, dict(counts), by_territory))
-        elif tool.kind == "questionnaire":
-            questionnaires.append(_pool(kit, tool, territories, responses_by_eval))
-        elif tool.kind == "maturity_scale":
-            maturity.append(_maturity(kit, tool, territories, responses_by_eval))
-    return Consolidation(territories, scale, questions, questionnaires, maturity)
+    for tool in kit.tools_with_role("referential")[:1]:
+        scale = [ScaleLevel(c.value, c.label, c.color) for c in tool.scale]
+        questions, indicators = _referential(kit, tool, territories, responses_by_eval)
+    for tool in kit.tools_with_role("questionnaire"):
+        questionnaires.append(_pool(kit, tool, territories, responses_by_eval))
+    for tool in kit.tools_with_role("maturity_scale"):
+        maturity.append(_maturity(kit, tool, territories, responses_by_eval))
+    councils = council_gaps(kit, territories, responses_by_eval)
+    return Consolidation(
+        territories, scale, questions, questionnaires, maturity, indicators=indicators, councils=councils,
+        commitments=dict(commitments or {}), actions=dict(actions or {}),
+    )
+
+
+def _referential(kit, tool, territories, responses_by_eval):
+    """Per question and per indicator, each territory's appreciation as its own synthesis shows
+    it (`core.referentiel.build_matrix`: the question's appreciation when given, else the one
+    suggested from its indicators)."""
+    matrices = {}
+    for t in territories:
+        resp = _latest(responses_by_eval[t.evaluation_id], tool.id)
+        matrices[t.evaluation_id] = build_matrix(tool, (resp.answers or {}) if resp else {})
+    pages = {p.id: p.title for p in compile_tool(kit, tool.id).pages}
+    questions: list[QuestionDistribution] = []
+    indicators: list[IndicatorDistribution] = []
+    if not matrices:
+        blank = build_matrix(tool, {})
+        matrices_rows = blank.questions
+    else:
+        matrices_rows = next(iter(matrices.values())).questions
+    for qi, qrow in enumerate(matrices_rows):
+        by_territory, computed = {}, set()
+        for eid, m in matrices.items():
+            row = m.questions[qi]
+            by_territory[eid] = row.appreciation.value if row.appreciation else NOT_FILLED
+            if row.computed:
+                computed.add(eid)
+        questions.append(QuestionDistribution(
+            qrow.id, re.sub(r"^\s*\d+\s*[.)]\s*", "", pages.get(qrow.id, qrow.theme)), qrow.label, dict(Counter(by_territory.values())), by_territory,
+            qrow.number, frozenset(computed),
+        ))
+        for ci, c in enumerate(qrow.cells):
+            appreciation, value = {}, {}
+            for eid, m in matrices.items():
+                cell = m.questions[qi].cells[ci]
+                appreciation[eid] = cell.appreciation.value if cell.appreciation else NOT_FILLED
+                value[eid] = cell.value
+            indicators.append(IndicatorDistribution(c.id, qrow.id, c.code, c.label, c.unit, appreciation, value))
+    return questions, indicators
 
 
 def _pool(kit, tool, territories, responses_by_eval) -> PooledQuestionnaire:
+    """A questionnaire's results pooled and territory by territory (`compute_results`: skip logic,
+    identity questions left out). Free texts are not consolidated, except the « Autre » answers
+    of choice questions, listed (privacy-filtered)."""
     form = compile_tool(kit, tool.id)
-    responses = [r for t in territories for r in responses_by_eval[t.evaluation_id] if r.tool_id == tool.id]
-    contributing = {r.evaluation_id for r in responses if r.answers}
-    pooled = []
-    for page in form.pages:
-        for f in page.fields:
-            if f.type not in CHOICE_TYPES:
+    safe = PrivacyFilter()
+    per_eval: dict[str, list[RespondentAnswers]] = {}
+    for t in territories:
+        rows = [r for r in responses_by_eval[t.evaluation_id] if r.tool_id == tool.id and r.answers]
+        if rows:
+            per_eval[t.evaluation_id] = [RespondentAnswers(t.evaluation_id, "", dict(r.answers), r.status) for r in rows]
+    fields = {f.id: f for page in form.pages for f in page.fields}
+    pooled_results = compute_results(form, [r for rows in per_eval.values() for r in rows])
+    by_eval = {eid: compute_results(form, rows) for eid, rows in per_eval.items()}
+    out = []
+    for section in pooled_results.sections:
+        for q in section.questions:
+            if q.kind not in ("choice", "multiple", "scale", "number"):
                 continue
-            counts: Counter = Counter()
-            answered = 0
-            for r in responses:
-                value = (r.answers or {}).get(f.id)
-                if value is None or value == "" or value == []:
-                    continue
-                answered += 1
-                for v in value if isinstance(value, list) else [value]:
-                    counts[_answer_label(f, v)] += 1
-            if f.type == "yes_no":
-                order = ["Oui", "Non"]
-            elif f.type == "scale":
-                order = sorted(counts, key=lambda x: float(x.replace(",", ".")) if x.replace(",", ".").replace(".", "", 1).isdigit() else 0)
-            else:
-                order = [o.label for o in f.choices]
-            labels = [lbl for lbl in order if lbl in counts] + [lbl for lbl in counts if lbl not in order]
-            pooled.append(PooledQuestion(f.id, f.label, answered, [(lbl, counts[lbl]) for lbl in labels]))
-    return PooledQuestionnaire(tool.id, tool.short_title or tool.title, len([r for r in responses if r.answers]), len(contributing), pooled)
+            by_territory, answered, stats = {}, {}, {}
+            for eid, res in by_eval.items():
+                tq = res.question(q.field_id)
+                answered[eid] = tq.answered
+                if tq.answered:
+                    by_territory[eid] = _option_counts(tq)
+                if tq.stats is not None:
+                    stats[eid] = tq.stats
+            others = [(o.respondent, safe.text(o.text)) for o in q.others]
+            out.append(PooledQuestion(
+                q.field_id, q.label, q.answered, _option_counts(q), q.number, q.kind, q.unit,
+                by_territory, answered, q.stats, stats, others, _is_year(fields.get(q.field_id)),
+            ))
+    respondents = sum(len(rows) for rows in per_eval.values())
+    return PooledQuestionnaire(tool.id, tool.short_title or tool.title, respondents, len(per_eval), out)
 
 
-def _answer_label(f, value) -> str:
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
-    opt = f.option(value)
-    if opt is not None:
-        return opt.label
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
+def _is_year(f) -> bool:
+    return f is not None and f.type == "integer" and looks_like_year_range(f.min, f.max)
+
+
+def _option_counts(q) -> list[tuple[str, int]]:
+    """(label, count) of a choice question's options that were chosen, in the kit's order
+    (multiple choice: most ticked first); empty for numbers."""
+    if q.kind == "number":
+        return []
+    return [(o.label, o.count) for o in q.options if o.count]
 
 
 def _maturity(kit, tool, territories, responses_by_eval) -> MaturityComparison:

@@ -1,29 +1,27 @@
-"""The consolidated view as files: an Excel workbook (one sheet per part, charts included) and a
-PDF report. Data in (`Consolidation`), file out; written to a temporary file then renamed.
-Charts come from `desktop_app.exports.charts`.
+"""The consolidated view as files: an Excel workbook and a PDF report (`consolidation_pdf`).
+Data in (`Consolidation`), file out; written to a temporary file then renamed.
+
+The workbook is made for pivot tables: one sheet per part, one header row, one row per
+territory × item (question, indicator, answer, domain, obligation, state, pillar), frozen panes,
+filters and a print setup (A4 landscape, fit to width, header row repeated, page « n / N »).
+Every cell goes through `xlsx_cells.put`. The charts shown on screen come from here too.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import Any
 
-from desktop_app.core.consolidation import Consolidation
+from desktop_app.core.consolidation import NOT_FILLED, Consolidation
+from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
 from desktop_app.exports import charts
 from desktop_app.exports.xlsx_cells import put
 
 TITLE = "Vue consolidée des évaluations des contrats de ville"
-
-
-def _pct(x: float) -> str:
-    return f"{round(x * 100)} %"
-
-
-def _fr_number(x: float | None) -> str:
-    return "" if x is None else f"{x:.1f}".replace(".", ",")
+KIND_LABELS = {"choice": "Choix unique", "multiple": "Choix multiple", "scale": "Échelle", "number": "Nombre"}
 
 
 def referential_chart(data: Consolidation) -> bytes | None:
@@ -66,188 +64,206 @@ def _atomic(out: Path, write) -> Path:
     return out
 
 
+def write_pdf(data: Consolidation, out: Path) -> Path:
+    """The PDF report (cover, contents, one commented section per part, pages « n / N »)."""
+    from desktop_app.exports.consolidation_pdf import write_report
+
+    return write_report(data, out)
+
+
 # -- Excel --------------------------------------------------------------------------------------
+# (header, width, number format or "", wrap)
+Column = tuple[str, float, str, bool]
+
+
+LINE_PT = 13.5  # one line of the default 11-point font
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines `text` takes once wrapped in a column `width` characters wide (a safe estimate)."""
+    per_line = max(4, int(width * 1.05) - 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], landscape: bool = True, freeze_col: int = 1):
+    """One pivot-ready sheet: bold header row, rows below, frozen header (and first columns),
+    filter on the whole range, A4 print setup."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DCE6EE")
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for col, (name, width, _, _) in enumerate(columns, start=1):
+        c = put(ws, 1, col, name)
+        c.font, c.fill, c.alignment = head_font, head_fill, wrapped
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[1].height = LINE_PT * max(_lines(name, width * 0.85) for name, width, _, _ in columns) + 3
+    for r, row in enumerate(rows, start=2):
+        lines = 1
+        for col, ((_, width, fmt, wrap), value) in enumerate(zip(columns, row, strict=True), start=1):
+            c = put(ws, r, col, value)
+            c.alignment = wrapped if wrap else top
+            if fmt:
+                c.number_format = fmt
+            if wrap and isinstance(value, str):
+                lines = max(lines, _lines(value, width))
+        if lines > 1:  # spreadsheet programs do not grow a row for wrapped text they did not lay out
+            ws.row_dimensions[r].height = LINE_PT * lines + 2
+    last = get_column_letter(len(columns))
+    ws.freeze_panes = f"{get_column_letter(freeze_col + 1)}2"
+    ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 2)}"
+    ps = ws.page_setup
+    ps.paperSize = ws.PAPERSIZE_A4
+    ps.orientation = "landscape" if landscape else "portrait"
+    ps.fitToWidth, ps.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddHeader.left.text = TITLE
+    ws.oddHeader.right.text = title
+    ws.oddFooter.right.text = "&P / &N"
+    return ws
+
+
+def _naive(moment):
+    """A datetime Excel can hold (local time, no time zone)."""
+    return moment.astimezone().replace(tzinfo=None) if getattr(moment, "tzinfo", None) else moment
+
+
+def workbook_rows(data: Consolidation) -> dict[str, tuple[list[Column], list[list[Any]]]]:
+    """{sheet title: (columns, rows)}: what the workbook holds, sheet by sheet."""
+    name = data.territory_name
+    labels = {lv.value: lv.label for lv in data.scale}
+    sheets: dict[str, tuple[list[Column], list[list[Any]]]] = {}
+
+    sheets["Territoires"] = (
+        [("Territoire", 34, "", True), ("Évaluation", 40, "", True), ("Génération", 12, "@", False), ("Kit", 8, "@", False),
+         ("Étapes terminées", 11, "0", False), ("Étapes du périmètre", 11, "0", False), ("Avancement", 11, "0 %", False),
+         ("Mise à jour", 12, "DD/MM/YYYY", False), ("Témoignages (avec accord)", 13, "0", False)],
+        [[t.territory or t.title, t.title, t.generation, t.kit_version, t.steps_done, t.steps_total, t.completion,
+          _naive(t.updated_at), t.testimonies] for t in data.territories],
+    )
+    rows = []
+    for q in data.questions:
+        for t in data.territories:
+            value = q.by_territory.get(t.evaluation_id, NOT_FILLED)
+            computed = t.evaluation_id in q.computed and value != NOT_FILLED
+            rows.append([name(t.evaluation_id), q.number, q.theme, q.label, labels.get(value, value), "Oui" if computed else "Non"])
+    sheets["Référentiel"] = (
+        [("Territoire", 30, "", True), ("N°", 5, "0", False), ("Question évaluative", 22, "", True), ("Intitulé", 60, "", True),
+         ("Appréciation", 18, "", False), ("Proposée d'après les indicateurs", 14, "", False)],
+        rows,
+    )
+    rows = []
+    questions = {q.question_id: q for q in data.questions}
+    for ind in data.indicators:
+        q = questions.get(ind.question_id)
+        for t in data.territories:
+            value = ind.appreciation.get(t.evaluation_id, NOT_FILLED)
+            rows.append([name(t.evaluation_id), f"{q.number}. {q.theme}" if q else ind.question_id, ind.code, ind.label,
+                         ind.unit, ind.value.get(t.evaluation_id, ""), labels.get(value, value)])
+    sheets["Indicateurs"] = (
+        [("Territoire", 30, "", True), ("Question", 22, "", True), ("Code", 8, "@", False), ("Indicateur", 60, "", True),
+         ("Unité", 14, "", True), ("Valeur", 24, "", True), ("Appréciation", 18, "", False)],
+        rows,
+    )
+    rows, numbers, others = [], [], []
+    for qn in data.questionnaires:
+        for q in qn.questions:
+            for t in data.territories:
+                eid = t.evaluation_id
+                if q.kind == "number":
+                    s = q.stats_by_territory.get(eid)
+                    if s is not None:
+                        numbers.append([qn.title, name(eid), q.number, q.label, q.unit or "", s.count, s.minimum, s.median, s.maximum,
+                                        None if q.year else s.mean])
+                    continue
+                answered = q.answered_by_territory.get(eid, 0)
+                for label, n in q.by_territory.get(eid, []):
+                    rows.append([qn.title, name(eid), q.number, q.label, KIND_LABELS.get(q.kind, q.kind), label, n, answered,
+                                 n / answered if answered else 0])
+            for eid, text in q.others:
+                others.append([qn.title, name(eid), q.number, q.label, text])
+    sheets["Questionnaires"] = (
+        [("Questionnaire", 20, "", True), ("Territoire", 28, "", True), ("N°", 6, "@", False), ("Question", 50, "", True),
+         ("Type", 13, "", False), ("Réponse", 34, "", True), ("Répondants", 11, "0", False),
+         ("Répondants à la question", 12, "0", False), ("Part des répondants", 11, "0 %", False)],
+        rows,
+    )
+    sheets["Questions chiffrées"] = (
+        [("Questionnaire", 20, "", True), ("Territoire", 28, "", True), ("N°", 6, "@", False), ("Question", 50, "", True),
+         ("Unité", 10, "", False), ("Réponses (n)", 10, "0", False), ("Minimum", 12, "#,##0.##", False),
+         ("Médiane", 12, "#,##0.##", False), ("Maximum", 12, "#,##0.##", False), ("Moyenne", 12, "#,##0.##", False)],
+        numbers,
+    )
+    sheets["Réponses Autre"] = (
+        [("Questionnaire", 20, "", True), ("Territoire", 28, "", True), ("N°", 6, "@", False), ("Question", 50, "", True),
+         ("Réponse « Autre » saisie", 60, "", True)],
+        others,
+    )
+    rows = []
+    for m in data.maturity:
+        for t in data.territories:
+            levels = m.levels.get(t.evaluation_id)
+            if levels is None:
+                continue
+            for (_, domain), v in zip(m.domains, levels, strict=True):
+                rows.append([m.title, name(t.evaluation_id), domain, v, m.max_level])
+    sheets["Maturité"] = (
+        [("Échelle", 26, "", True), ("Territoire", 30, "", True), ("Domaine", 40, "", True), ("Niveau", 9, "0.#", False),
+         ("Niveau maximal", 10, "0", False)],
+        rows,
+    )
+    rows = []
+    for cg in data.councils:
+        gap_labels = {v: lbl for v, lbl, _ in cg.levels}
+        for t in data.territories:
+            gaps = cg.by_territory.get(t.evaluation_id)
+            if gaps is None:
+                continue
+            for item_id, group, label in cg.items:
+                value = gaps.get(item_id, "")
+                rows.append([cg.title, name(t.evaluation_id), group, label, gap_labels.get(value, "Non renseigné")])
+    sheets["Conseils citoyens"] = (
+        [("Grille", 24, "", True), ("Territoire", 30, "", True), ("Groupe", 18, "", True), ("Obligation", 60, "", True),
+         ("Écart entre la loi et la pratique", 18, "", False)],
+        rows,
+    )
+    rows = []
+    for t in data.territories:
+        counts = data.commitments.get(t.evaluation_id)
+        if not counts:
+            continue
+        for status, n in counts.items():
+            rows.append([name(t.evaluation_id), COMMITMENT_STATUSES.get(status, UNSET_STATUS)[0], n])
+    sheets["Engagements"] = ([("Territoire", 34, "", True), ("État", 18, "", False), ("Engagements", 12, "0", False)], rows)
+    rows = []
+    for t in data.territories:
+        a = data.actions.get(t.evaluation_id)
+        if a is None:
+            continue
+        if not a.chosen_by_pillar:
+            rows.append([name(t.evaluation_id), "", 0, a.total, a.chosen])
+        for pillar, n in sorted(a.chosen_by_pillar.items()):
+            rows.append([name(t.evaluation_id), pillar or "Pilier non précisé", n, a.total, a.chosen])
+    sheets["Actions"] = (
+        [("Territoire", 34, "", True), ("Pilier", 40, "", True), ("Actions retenues sur ce pilier", 13, "0", False),
+         ("Actions programmées (territoire)", 13, "0", False), ("Actions retenues (territoire)", 13, "0", False)],
+        rows,
+    )
+    return sheets
+
+
 def write_xlsx(data: Consolidation, out: Path) -> Path:
     from openpyxl import Workbook
-    from openpyxl.drawing.image import Image as XlImage
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DCE6EE")
-
-    def header(ws, row: int, values: list[str]) -> None:
-        for col, value in enumerate(values, start=1):
-            cell = put(ws, row, col, value)
-            cell.font, cell.fill = bold, head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-    def image(ws, png: bytes | None, anchor: str) -> None:
-        if png:
-            img = XlImage(io.BytesIO(png))
-            img.width, img.height = img.width * 0.6, img.height * 0.6
-            ws.add_image(img, anchor)
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Territoires"
-    ws["A1"], ws["A1"].font = TITLE, Font(bold=True, size=14)
-    header(ws, 3, ["Territoire", "Évaluation", "Génération", "Kit", "Étapes terminées", "Étapes du périmètre", "Avancement", "Mise à jour", "Témoignages (avec accord)"])
-    for i, t in enumerate(data.territories, start=4):
-        for col, value in enumerate(
-            [t.territory, t.title, t.generation, t.kit_version, t.steps_done, t.steps_total, t.completion, t.updated_at.strftime("%d/%m/%Y"), t.testimonies],
-            start=1,
-        ):
-            put(ws, i, col, value)
-        ws.cell(row=i, column=7).number_format = "0 %"
-    for col, width in zip("ABCDEFGHI", (38, 40, 12, 8, 10, 10, 11, 12, 12), strict=True):
-        ws.column_dimensions[col].width = width
-
-    ws = wb.create_sheet("Référentiel")
-    header(ws, 1, ["Question évaluative", "Intitulé"] + [lvl.label for lvl in data.scale] + [data.territory_name(t.evaluation_id) for t in data.territories])
-    labels = {lvl.value: lvl.label for lvl in data.scale}
-    for i, q in enumerate(data.questions, start=2):
-        row = [q.theme, q.label] + [q.counts.get(lvl.value, 0) for lvl in data.scale]
-        row += [labels.get(q.by_territory.get(t.evaluation_id, ""), "") for t in data.territories]
-        for col, value in enumerate(row, start=1):
-            put(ws, i, col, value).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 24, 60
-    image(ws, referential_chart(data), f"B{len(data.questions) + 4}")
-
-    ws = wb.create_sheet("Questionnaires")
-    r = 1
-    for qn in data.questionnaires:
-        put(ws, r, 1, f"{qn.title} — {qn.respondents} réponse(s), {qn.territories} territoire(s)").font = Font(bold=True, size=12)
-        r += 1
-        header(ws, r, ["Question", "Réponse", "Répondants", "Part des répondants"])
-        r += 1
-        for q in qn.questions:
-            for lbl, n in q.counts:
-                put(ws, r, 1, q.label)
-                put(ws, r, 2, lbl)
-                put(ws, r, 3, n)
-                put(ws, r, 4, n / q.answered if q.answered else 0).number_format = "0 %"
-                r += 1
-        r += 1
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 60, 36
-
-    ws = wb.create_sheet("Maturité")
-    r = 1
-    for m in data.maturity:
-        put(ws, r, 1, m.title).font = Font(bold=True, size=12)
-        r += 1
-        header(ws, r, ["Territoire"] + [label for _, label in m.domains])
-        r += 1
-        for eid, levels in m.levels.items():
-            put(ws, r, 1, data.territory_name(eid))
-            for col, v in enumerate(levels, start=2):
-                put(ws, r, col, v)
-            r += 1
-        put(ws, r, 1, "Moyenne").font = bold
-        for col, v in enumerate(m.mean(), start=2):
-            put(ws, r, col, round(v, 2) if v is not None else None)
-        r += 2
-        png = maturity_chart(m)
-        if png:
-            image(ws, png, f"A{r}")
-            r += 22
-    ws.column_dimensions["A"].width = 38
+    wb.remove(wb.active)
+    for title, (columns, rows) in workbook_rows(data).items():
+        _sheet(wb, title, columns, rows, freeze_col=2 if title not in ("Territoires", "Engagements", "Actions") else 1)
+    wb.properties.title = TITLE
+    wb.properties.creator = "EvalKit Quartiers"
     return _atomic(out, wb.save)
-
-
-# -- PDF ----------------------------------------------------------------------------------------
-def _fonts() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    try:
-        import matplotlib
-
-        base = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-        if "EK-Sans" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("EK-Sans", str(base / "DejaVuSans.ttf")))
-            pdfmetrics.registerFont(TTFont("EK-Sans-Bold", str(base / "DejaVuSans-Bold.ttf")))
-        return "EK-Sans", "EK-Sans-Bold"
-    except Exception:  # pragma: no cover - matplotlib always ships DejaVu
-        return "Helvetica", "Helvetica-Bold"
-
-
-def write_pdf(data: Consolidation, out: Path) -> Path:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    regular, bold = _fonts()
-    body = ParagraphStyle("b", fontName=regular, fontSize=9, leading=12)
-    small = ParagraphStyle("s", parent=body, fontSize=8, leading=10)
-    h1 = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=16, leading=20, spaceAfter=8)
-    h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12, leading=16, spaceBefore=10, spaceAfter=6)
-    page = landscape(A4)
-    width = page[0] - 3 * cm
-
-    def p(text, style=body):
-        return Paragraph(escape(str(text)), style)
-
-    def table(rows, widths=None):
-        t = Table([[p(c, small) if not isinstance(c, Paragraph) else c for c in row] for row in rows], colWidths=widths, repeatRows=1)
-        t.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dce6ee")),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c4ce")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]))
-        return t
-
-    def img(png: bytes | None, max_w: float):
-        if not png:
-            return Spacer(1, 1)
-        im = Image(io.BytesIO(png))
-        ratio = min(1.0, max_w / im.imageWidth) * 0.5 if im.imageWidth > max_w else 0.5
-        im.drawWidth, im.drawHeight = im.imageWidth * ratio, im.imageHeight * ratio
-        return im
-
-    story = [p(TITLE, h1), p(f"{len(data.territories)} territoire(s) — édité le {data.generated_at:%d/%m/%Y}")]
-    story += [p("Territoires et avancement", h2)]
-    rows = [["Territoire", "Évaluation", "Génération", "Étapes terminées", "Avancement", "Mise à jour", "Témoignages"]]
-    for t in data.territories:
-        rows.append([
-            t.territory, t.title, t.generation, f"{t.steps_done} / {t.steps_total}", _pct(t.completion),
-            t.updated_at.strftime("%d/%m/%Y"), str(t.testimonies),
-        ])
-    story.append(table(rows, [6 * cm, 6.4 * cm, 2.5 * cm, 3 * cm, 2.5 * cm, 2.6 * cm, 2.5 * cm]))
-
-    story += [PageBreak(), p("Référentiel évaluatif : appréciations par question", h2), img(referential_chart(data), width)]
-    rows = [["Question"] + [lvl.label for lvl in data.scale]]
-    for q in data.questions:
-        rows.append([p(f"{q.theme} — {q.label}", small)] + [str(q.counts.get(lvl.value, 0)) for lvl in data.scale])
-    story.append(table(rows, [12 * cm] + [(width - 12 * cm) / max(len(data.scale), 1)] * len(data.scale)))
-
-    story += [PageBreak(), p("Niveaux de maturité comparés", h2)]
-    for m in data.maturity:
-        story.append(p(m.title, h2))
-        if not m.levels:
-            story.append(p("Aucun territoire n'a encore renseigné cette échelle."))
-            continue
-        rows = [["Territoire"] + [label for _, label in m.domains]]
-        for eid, levels in m.levels.items():
-            rows.append([data.territory_name(eid)] + [_fr_number(v).replace(",0", "") for v in levels])
-        rows.append(["Moyenne"] + [_fr_number(v) for v in m.mean()])
-        story.append(table(rows))
-        story.append(img(maturity_chart(m), width))
-
-    story += [PageBreak(), p("Questionnaires : résultats regroupés", h2)]
-    for qn in data.questionnaires:
-        story.append(p(f"{qn.title} — {qn.respondents} réponse(s) de {qn.territories} territoire(s)", h2))
-        if not qn.respondents:
-            story.append(p("Aucune réponse."))
-            continue
-        for q in qn.questions:
-            if q.answered:
-                story.append(img(questionnaire_chart(q), width * 0.7))
-
-    def write(tmp: str) -> None:
-        doc = SimpleDocTemplate(tmp, pagesize=page, leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
-                                bottomMargin=1.5 * cm, title=TITLE, author="EvalKit Quartiers")
-        doc.build(story)
-
-    return _atomic(out, write)

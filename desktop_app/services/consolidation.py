@@ -1,5 +1,6 @@
 """The resource centre's consolidated view, gathered from one database holding every territory's
-imported bundles: each evaluation's completion (its steps) and form responses, handed to
+imported bundles: each evaluation's completion (its steps), form responses, commitments (counts by state) and
+actions (chosen, by pillar), handed to
 `desktop_app.core.consolidation` (the computation); `desktop_app.exports.consolidation_files`
 writes the files.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.consolidation import Consolidation, TerritoryRow, build_consolidation
+from desktop_app.core.consolidation_parts import ActionsSummary
 from desktop_app.core.errors import ServiceError
 from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.services.progress import step_states
@@ -22,6 +24,8 @@ def consolidate(services: Services) -> Consolidation:
     safe = PrivacyFilter()  # what a territory typed in its titles: no e-mail or phone number
     territories: list[TerritoryRow] = []
     responses_by_eval: dict[str, list] = {}
+    commitments: dict[str, dict[str, int]] = {}
+    actions: dict[str, ActionsSummary] = {}
     for ev in services.evaluations.list():
         try:
             states = step_states(services, ev.id)
@@ -36,7 +40,44 @@ def consolidate(services: Services) -> Consolidation:
             )
         )
         responses_by_eval[ev.id] = services.forms.find(ev.id)
-    return build_consolidation(_newest_kit(services), territories, responses_by_eval)
+        counts = _commitments(services, ev.id)
+        if counts:
+            commitments[ev.id] = counts
+        summary = _actions(services, ev.id, safe)
+        if summary is not None:
+            actions[ev.id] = summary
+    return build_consolidation(_newest_kit(services), territories, responses_by_eval, commitments, actions)
+
+
+def _commitments(services: Any, evaluation_id: str) -> dict[str, int]:
+    """{status ("" when not yet given): commitments} of an evaluation (empty without any)."""
+    fieldwork = getattr(services, "fieldwork", None)
+    if fieldwork is None:
+        return {}
+    try:
+        summary = fieldwork.commitment_summary(evaluation_id)
+    except ServiceError:
+        return {}
+    return {k: v for k, v in summary.counts.items() if v} if summary.total else {}
+
+
+def _actions(services: Any, evaluation_id: str, safe: PrivacyFilter) -> ActionsSummary | None:
+    """How many actions the territory listed, how many it chose, on which pillars (None without any)."""
+    area = getattr(services, "actions", None)
+    if area is None:
+        return None
+    try:
+        listed = area.list(evaluation_id)
+    except ServiceError:
+        return None
+    if not listed:
+        return None
+    by_pillar: dict[str, int] = {}
+    chosen = [a for a in listed if a.chosen]
+    for a in chosen:
+        pillar = safe.text((a.pillar or "").strip())
+        by_pillar[pillar] = by_pillar.get(pillar, 0) + 1
+    return ActionsSummary(len(listed), len(chosen), by_pillar)
 
 
 def _newest_kit(services: Services):

@@ -77,8 +77,8 @@ def check_centre(centre, tmp_path) -> None:
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Territoires", "Référentiel", "Questionnaires", "Maturité"]
-    assert wb["Territoires"]["A4"].value == data.territories[0].territory
+    assert wb.sheetnames[:4] == ["Territoires", "Référentiel", "Indicateurs", "Questionnaires"]
+    assert wb["Territoires"]["A2"].value == data.territories[0].territory
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
 
 

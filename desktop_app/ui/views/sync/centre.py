@@ -219,7 +219,7 @@ class ConsolidationWindow(QMainWindow):
             qn = next((q for q in data.questionnaires if q.tool_id == chooser.currentData()), None)
             inner = QWidget()
             il = QVBoxLayout(inner)
-            answered = [q for q in (qn.questions if qn else []) if q.answered]
+            answered = [q for q in (qn.questions if qn else []) if q.answered and q.counts]  # numbers: in the report
             if not answered:
                 il.addWidget(QLabel("Aucune réponse à ce questionnaire dans les territoires importés."))
             for q in answered[:40]:
