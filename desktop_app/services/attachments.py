@@ -38,9 +38,9 @@ class AttachmentData:
 
 
 class AttachmentService(ServiceBase):
-    def __init__(self, store: Store, root: Path | None = None):
+    def __init__(self, store: Store, root: str | Path | None = None):
         super().__init__(store)
-        self.root = root or paths.attachments_dir()
+        self.root = Path(root) if root else paths.attachments_dir()
 
     def blob_path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
