@@ -193,10 +193,10 @@ def test_cli_export_and_import(services, evaluation_id, tmp_path, capsys):
 
 
 def test_demo_content(services, evaluation_id):
-    from desktop_app.services import demo_20_fieldwork
+    from desktop_app.demo.fieldwork import build_fieldwork
 
     eid = evaluation_id
-    demo_20_fieldwork.build(services, eid)
+    build_fieldwork(services, eid)
     fw = services.fieldwork
     workshops = fw.workshops(eid)
     assert {w.tool_id for w in workshops} >= {

@@ -47,7 +47,7 @@ def _open(folder: Path, name: str):
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory):
     """The demo territory, built once, with the reported leaks typed in."""
-    from desktop_app.services.demo import create_demo
+    from desktop_app.demo.builder import build as create_demo
 
     folder = tmp_path_factory.mktemp("privacy-demo")
     old = os.environ.get("EVALKIT_HOME")

@@ -13,14 +13,14 @@ import textwrap
 import wave
 from pathlib import Path
 
-from desktop_app.services import fieldwork_demo_commitments as commitments_data
-from desktop_app.services import fieldwork_demo_data as data
-from desktop_app.services import fieldwork_demo_workshops as workshops_data
+from desktop_app.demo.data import commitments as commitments_data
+from desktop_app.demo.data import fieldwork as data
+from desktop_app.demo.data import workshops as workshops_data
 
 WORKING_GROUP_TOOL = "groupe-travail"  # the demo writes answers to the shipped kit's tools
 
 
-def build(services, evaluation_id: str) -> None:
+def build_fieldwork(services, evaluation_id: str) -> None:
     fw = services.fieldwork
     forms = services.forms
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,4 +212,4 @@ def _audio(path: Path, seconds: float = 1.5, rate: int = 8000) -> Path:
     return path
 
 
-__all__ = ["build", "WORKING_GROUP_TOOL"]
+__all__ = ["WORKING_GROUP_TOOL", "build_fieldwork"]
