@@ -60,8 +60,8 @@ def cmd_import(args) -> int:
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
-        report = services.fieldwork.import_commitments(eid, Path(args.file))
-        total = services.fieldwork.commitment_summary(eid)
+        report = services.commitments.import_commitments(eid, Path(args.file))
+        total = services.commitments.commitment_summary(eid)
     finally:
         services.close()
     if args.json:

@@ -112,19 +112,21 @@ def export_fieldwork(
     if not path.parent.is_dir():
         raise ServiceError(f"Le dossier « {path.parent} » n'existe pas.")
     report = progress or (lambda *_: None)
-    fw = services.fieldwork
+    terrain_service = services.terrain
+    workshops_service = services.workshops
+    commitments_service = services.commitments
     summary = ExportSummary(path)
     mask = _Masker()
     steps = 7
     ev = services.evaluations.get(evaluation_id)
-    labels = fw.labels(evaluation_id)
+    labels = terrain_service.labels(evaluation_id)
 
     wb = Workbook()
     readme = wb.active
     readme.title = "À lire"
 
     report(1, steps, "Ateliers…")
-    workshops = fw.workshops(evaluation_id)
+    workshops = workshops_service.workshops(evaluation_id)
     groups = {w.series_id: working_group_name(w.theme_label) for w in workshops if w.is_working_group}
     responses = {r.id: r for r in services.forms.find(evaluation_id)}
     ws = wb.create_sheet("Ateliers")
@@ -173,7 +175,7 @@ def export_fieldwork(
         resp = responses.get(w.response_id)
         if resp is None:
             continue
-        for page, f, value in _answered(fw.workshop_form(w), resp.answers):
+        for page, f, value in _answered(workshops_service.workshop_form(w), resp.answers):
             if f.type not in ("text", "long_text", "repeat_group", "integer"):
                 continue
             cell = format_answer(f, value)
@@ -190,11 +192,11 @@ def export_fieldwork(
 
     report(3, steps, "Immersions…")
     ws = wb.create_sheet("Immersions")
-    form = fw.immersion_form(evaluation_id)
+    form = terrain_service.immersion_form(evaluation_id)
     fields = [f for p in form.pages for f in p.fields if f.answerable]
     rows = []
-    counts = fw.attachment_counts(evaluation_id)
-    for imm in fw.immersions(evaluation_id):
+    counts = terrain_service.attachment_counts(evaluation_id)
+    for imm in terrain_service.immersions(evaluation_id):
         resp = responses.get(imm.response_id)
         answers = resp.answers if resp else {}
         row = [groups.get(imm.series_id, "")]
@@ -218,8 +220,8 @@ def export_fieldwork(
     summary.sheets[ws.title] = len(rows)
 
     report(4, steps, "Témoignages et contributions (avec accord d'utilisation)…")
-    testimonies = fw.testimonies(evaluation_id)
-    tf = fw.testimony_fields(evaluation_id) if testimonies else {}  # field role -> the kit's field id
+    testimonies = terrain_service.testimonies(evaluation_id)
+    tf = terrain_service.testimony_fields(evaluation_id) if testimonies else {}  # field role -> the kit's field id
     for kind, title in (("testimony", "Témoignages"), ("contribution", "Contributions")):
         ws = wb.create_sheet(title)
         rows = []
@@ -265,7 +267,7 @@ def export_fieldwork(
 
     report(5, steps, "Engagements…")
     ws = wb.create_sheet("Engagements")
-    commitments = fw.commitments(evaluation_id)
+    commitments = commitments_service.commitments(evaluation_id)
     rows = [
         [
             c.number,
@@ -289,7 +291,7 @@ def export_fieldwork(
     summary.sheets[ws.title] = len(rows)
 
     report(6, steps, "Avancement des engagements…")
-    _progress_sheet(wb.create_sheet("Avancement engagements"), fw, evaluation_id)
+    _progress_sheet(wb.create_sheet("Avancement engagements"), commitments_service, evaluation_id)
 
     summary.masked = mask.count
     _readme(readme, ev, summary)
@@ -320,10 +322,10 @@ def _answered(form: Form, answers: dict) -> list[tuple[Any, FormField, Any]]:
     return out
 
 
-def _progress_sheet(ws, fw, evaluation_id: str) -> None:
+def _progress_sheet(ws, commitments_service, evaluation_id: str) -> None:
     from openpyxl.styles import Alignment, Font
 
-    summary = fw.commitment_summary(evaluation_id)
+    summary = commitments_service.commitment_summary(evaluation_id)
     append_row(ws, ["Avancement des engagements"])
     ws["A1"].font = Font(bold=True, size=13)
     append_row(ws, [summary.text()])
@@ -341,7 +343,7 @@ def _progress_sheet(ws, fw, evaluation_id: str) -> None:
     for r in range(start + 1, start + 1 + len(rows)):
         ws.cell(row=r, column=3).number_format = "0 %"
     append_row(ws, [])
-    by_pilot = fw.commitments_by_pilot(evaluation_id)
+    by_pilot = commitments_service.commitments_by_pilot(evaluation_id)
     start = ws.max_row + 2
     put(ws, start - 1, 1, "Par pilote").font = Font(bold=True)
     append_table(

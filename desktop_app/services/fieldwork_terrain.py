@@ -113,7 +113,9 @@ class TestimonyData:
         return f"{what} {who}" + (f" — {self.profile_label}" if self.profile_label else "")
 
 
-class TerrainMixin(FieldworkBase):
+class TerrainService(FieldworkBase):
+    """The Terrain step (`services.terrain`): immersions, testimonies, contributions, excerpts."""
+
     # -- the sheets of the kit -----------------------------------------------------------------
     def _sheet(self, evaluation_id: str, role: str) -> str:
         """The id of the kit's record sheet with this role (immersion, testimony)."""
@@ -424,7 +426,7 @@ class TerrainMixin(FieldworkBase):
         were left out because their author did not agree to their use."""
         labels = self.labels(evaluation_id)
         qpvs = [(q["code"], q["name"]) for q in self.services.evaluations.rows("qpv", evaluation_id)]
-        workshops = self.workshops(evaluation_id)
+        workshops = self.services.workshops.workshops(evaluation_id)
         groups = {w.series_id: working_group_name(w.theme_label) for w in workshops if w.is_working_group}
         responses = {r.id: r for r in self.services.forms.find(evaluation_id)}
         out: list[Excerpt] = []
@@ -434,7 +436,7 @@ class TerrainMixin(FieldworkBase):
                 continue
             group = groups.get(w.series_id, "") if w.is_working_group else w.group_label
             out += excerpts_of(
-                self.workshop_form(w),
+                self.services.workshops.workshop_form(w),
                 resp.answers,
                 kind="workshop",
                 record_id=w.id,
