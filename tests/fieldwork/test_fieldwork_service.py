@@ -1,5 +1,5 @@
-"""The workshops, terrain and commitments services: workshops and working groups, immersions, testimonies with their consent
-columns, deletion that erases personal data, and the synthesis."""
+"""The workshops, terrain and commitments services: workshops and working groups, immersions,
+testimonies with their consent columns, deletion that erases personal data, and the synthesis."""
 
 from __future__ import annotations
 
