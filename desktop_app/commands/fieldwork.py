@@ -30,12 +30,10 @@ def register(groups) -> None:
 
 
 def cmd_export(args) -> int:
-    from desktop_app.exports.fieldwork_xlsx import export_fieldwork
-
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
-        summary = export_fieldwork(services, eid, Path(args.out))
+        summary = services.terrain.export_workbook(eid, Path(args.out))
     finally:
         services.close()
     if args.json:

@@ -11,7 +11,6 @@ from openpyxl import Workbook, load_workbook
 
 from desktop_app.cli import main
 from desktop_app.core.fieldwork_import import CommitmentImportError, parse_commitments
-from desktop_app.exports.fieldwork_xlsx import export_fieldwork
 from desktop_app.services.base import ServiceError
 
 
@@ -143,9 +142,25 @@ def _seed(services, eid):
     return ok
 
 
+def test_the_exporter_writes_the_plain_data_it_is_given(services, evaluation_id, tmp_path):
+    """The services read the steps into plain data; the exporter writes that data and applies the
+    consent rule to it (a testimony left out of the data is not in the file either)."""
+    from dataclasses import replace
+
+    from desktop_app.exports.fieldwork_xlsx import export_fieldwork
+
+    _seed(services, evaluation_id)
+    data = services.terrain.workbook(evaluation_id)
+    assert len(data.testimonies) == 3  # every one, consent or not
+    full = export_fieldwork(data, tmp_path / "full.xlsx")
+    assert full.sheets["Témoignages"] == 1 and full.left_out == 2
+    empty = export_fieldwork(replace(data, testimonies=[], workshops=[]), tmp_path / "empty.xlsx")
+    assert empty.sheets["Témoignages"] == 0 and empty.sheets["Ateliers"] == 0 and empty.left_out == 0
+
+
 def test_export_honours_consent_and_pseudonyms(services, evaluation_id, tmp_path):
     _seed(services, evaluation_id)
-    summary = export_fieldwork(services, evaluation_id, tmp_path / "terrain")
+    summary = services.terrain.export_workbook(evaluation_id, tmp_path / "terrain")
     assert summary.path.name == "terrain.xlsx"
     assert summary.left_out == 2 and summary.masked == 1
     wb = load_workbook(summary.path)
