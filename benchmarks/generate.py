@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 
 AREAS = {
     "actions": "desktop_app.services.actions",
-    "fieldwork": "desktop_app.services.fieldwork",
+    "fieldwork": "desktop_app.services.fieldwork_workshops",
     "questionnaires": "desktop_app.services.questionnaires",
     "synthesis": "desktop_app.services.synthesis",
     "exports": "desktop_app.services.exports",
@@ -238,7 +238,10 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
 
     from desktop_app.kit.forms import compile_tool
 
-    fw, forms = services.fieldwork, services.forms
+    workshops_service = services.workshops
+    terrain_service = services.terrain
+    commitments_service = services.commitments
+    forms = services.forms
     summary = services.evaluations.get(eid)
     kit = services.kits.get(summary.kit_id, summary.kit_version)
     compiled: dict[str, object] = {}
@@ -253,7 +256,7 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
     workshops = 0
     for n in range(plan.guide_workshops):
         tool_id = guides[n % len(guides)]
-        change = fw.create_workshop(
+        change = workshops_service.create_workshop(
             eid,
             tool_id,
             start_time="14:00",
@@ -264,7 +267,7 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
                 "associations": rng.randint(0, 9),
             },
         )
-        w = fw.workshop(change.id)
+        w = workshops_service.workshop(change.id)
         forms.set_answers(w.response_id, fill.answers_for(form(tool_id), rng))
         if rng.random() < 0.7:
             forms.set_status(w.response_id, "complete")
@@ -272,15 +275,15 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
     series = []
     if WORKING_GROUP_TOOL is not None:
         for n in range(plan.working_groups):
-            fw.create_working_group(eid, f"Thème de travail n°{n + 1} : {rng.choice(fill.WORDS)}")
-        for group in fw.working_groups(eid):
+            workshops_service.create_working_group(eid, f"Thème de travail n°{n + 1} : {rng.choice(fill.WORDS)}")
+        for group in workshops_service.working_groups(eid):
             series.append(group.series_id)
             for session in group.sessions:
                 forms.set_answers(session.response_id, fill.answers_for(form(WORKING_GROUP_TOOL), rng))
                 workshops += 1
     for n in range(plan.immersions):
         answers = fill.answers_for(form("fiche-immersion"), rng) if "fiche-immersion" in kit.tools else {}
-        fw.create_immersion(eid, series[n % len(series)] if series else "", answers)
+        terrain_service.create_immersion(eid, series[n % len(series)] if series else "", answers)
     testimonies = 0
     if "fiche-temoignage" in kit.tools:
         from desktop_app.core.fieldwork import CONTRIBUTION, TESTIMONY
@@ -292,7 +295,7 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
                 answers.pop("consentement_utilisation", None)
                 answers.pop("consentement_diffusion", None)
             kind = TESTIMONY if n < plan.testimonies else CONTRIBUTION
-            fw.create_testimony(eid, kind, series[n % len(series)] if series and n % 3 == 0 else "", answers)
+            terrain_service.create_testimony(eid, kind, series[n % len(series)] if series and n % 3 == 0 else "", answers)
             testimonies += 1
     path = folder / f"engagements-{eid[:8]}.csv"
     statuses = ("Réalisé", "En cours", "Non engagé", "Abandonné", "")
@@ -313,7 +316,7 @@ def build_fieldwork(services, eid: str, plan: Plan, rng: random.Random, folder: 
                     rng.choice(["", "31/12/2026"]),
                 ]
             )
-    fw.import_commitments(eid, path)
+    commitments_service.import_commitments(eid, path)
     return {
         "workshops": workshops,
         "testimonies": testimonies,

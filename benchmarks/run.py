@@ -374,14 +374,14 @@ class Bench:
                         )
                     )
             if area_available("fieldwork"):
-                testimony = next(iter(services.fieldwork.testimonies(eid)), None)
+                testimony = next(iter(services.terrain.testimonies(eid)), None)
                 if testimony and text_key("fiche-temoignage"):
                     targets.append(
                         (
                             "temoignage",
                             testimony.id,
                             text_key("fiche-temoignage"),
-                            services.fieldwork.set_testimony_answer,
+                            services.terrain.set_testimony_answer,
                         )
                     )
             if not targets:

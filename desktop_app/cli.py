@@ -139,7 +139,7 @@ def command_modules() -> list:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop_app.services.demo import create_demo
+    from desktop_app.demo.builder import build as create_demo
 
     services = _services(args.db)
     try:

@@ -44,7 +44,7 @@ def main() -> int:
     services = Services.open(args.db)
     ctx = build_context(services, paths.settings_path())
     eid = services.evaluations.resolve(None)
-    workshop = next((w for w in services.fieldwork.workshops(eid) if w.tool_id == TOOL), None)
+    workshop = next((w for w in services.workshops.workshops(eid) if w.tool_id == TOOL), None)
     if workshop is None:
         print(f"pas d'atelier « {TOOL} » dans {args.db} (créez la base avec `evalkit demo`)", file=sys.stderr)
         return 1

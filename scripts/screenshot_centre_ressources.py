@@ -60,8 +60,8 @@ def vary(services, eid: str, seed: int) -> None:
 
 
 def build_centre(work: Path, count: int = 5) -> Path:
+    from desktop_app.demo.builder import build as create_demo
     from desktop_app.services.app_services import Services
-    from desktop_app.services.demo import create_demo
 
     bundles = []
     for i, (territory, title) in enumerate(TERRITORIES[:count]):

@@ -69,8 +69,8 @@ def migrated_template() -> Path:
 @pytest.fixture(scope="session")
 def demo_template(migrated_template, tmp_path_factory):
     """The demo built once per session: (database, attachments folder, evaluation id); copy it."""
+    from desktop_app.demo.builder import build as create_demo
     from desktop_app.services.app_services import Services
-    from desktop_app.services.demo import create_demo
 
     home = tmp_path_factory.mktemp("demo-template")
     db, attachments = home / "demo.db", home / "pieces-jointes"

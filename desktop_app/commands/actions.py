@@ -107,7 +107,6 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from desktop_app.commands.util import UserError
-    from desktop_app.exports.actions_xlsx import export_actions
 
     target = args.out or args.output
     if not target or (args.out and args.output):
@@ -115,7 +114,7 @@ def cmd_export(args) -> int:
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
-        path = export_actions(services, eid, target)
+        path = services.actions.export_workbook(eid, target)
     finally:
         services.close()
     if args.json:

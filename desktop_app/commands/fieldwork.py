@@ -30,12 +30,10 @@ def register(groups) -> None:
 
 
 def cmd_export(args) -> int:
-    from desktop_app.exports.fieldwork_xlsx import export_fieldwork
-
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
-        summary = export_fieldwork(services, eid, Path(args.out))
+        summary = services.terrain.export_workbook(eid, Path(args.out))
     finally:
         services.close()
     if args.json:
@@ -60,8 +58,8 @@ def cmd_import(args) -> int:
     services = open_services(args.db)
     try:
         eid = resolve_evaluation(services, args.evaluation)
-        report = services.fieldwork.import_commitments(eid, Path(args.file))
-        total = services.fieldwork.commitment_summary(eid)
+        report = services.commitments.import_commitments(eid, Path(args.file))
+        total = services.commitments.commitment_summary(eid)
     finally:
         services.close()
     if args.json:

@@ -5,6 +5,9 @@ chosen action, the calendar, and the criteria with their weights.
 Formatted for printing (landscape, fit to width, repeated header rows, page numbers; the page
 header names the territory), headers frozen, filters on every table. Scores and ranks are numbers,
 so the filters sort them as numbers; a shared rank shows « ex æquo » through its number format.
+
+The exporter takes plain data (`ActionsWorkbook`, built by `ActionService.workbook`) and writes
+the file; it never reads the database.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import textwrap
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +48,21 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ActionsWorkbook:
+    """Everything the workbook shows, read by the actions service (its own frozen dataclasses:
+    `ActionData`, `GridData`, `PlanData`, `TimelineData`)."""
+
+    territory: str  # named in the page header
+    actions: list = field(default_factory=list)  # ActionData, in the programmation's order
+    grid: object = None  # GridData of these actions
+    labels: dict[str, str] = field(default_factory=dict)  # criterion id -> label (plan questions)
+    methods: dict[str, str] = field(default_factory=dict)  # method id -> label
+    names: dict[str, str] = field(default_factory=dict)  # QPV code -> name
+    plans: dict = field(default_factory=dict)  # action id -> PlanData, for each chosen action
+    timeline: object = None  # TimelineData of the chosen actions' plans
 
 
 def _header(ws: Worksheet, row: int, labels: list[str], widths: list[float]) -> None:
@@ -142,23 +161,14 @@ def _num(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
-def export_actions(services, evaluation_id: str, path: str | Path, progress: Progress | None = None) -> Path:
+def export_actions(data: ActionsWorkbook, path: str | Path, progress: Progress | None = None) -> Path:
     """Write the workbook (atomically) and return its path."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
     report = progress or (lambda *_: None)
-    report(0, 100, "Préparation des données…")
-    summary = services.evaluations.get(evaluation_id)
-    evaluation = summary.display_name
-    territory = summary.territory_name or evaluation  # the page header names the territory
-    actions_svc = services.actions
-    actions = actions_svc.list(evaluation_id)
-    grid = actions_svc.grid(evaluation_id, actions)
-    labels = actions_svc.criterion_labels(evaluation_id)
-    choices = actions_svc.plan_choices(evaluation_id)
-    methods = choices.get("methods", {})
-    names = actions_svc.qpv_names(evaluation_id)
+    territory = data.territory
+    actions, grid, labels, methods, names = data.actions, data.grid, data.labels, data.methods, data.names
     funders = sorted({f for a in actions for f in a.amounts_by_funder}, key=lambda f: -sum(a.amounts_by_funder.get(f, 0) for a in actions))
 
     wb = Workbook()
@@ -284,7 +294,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
     plans = {}
     for row in chosen:
         a = row.action
-        plan = actions_svc.plan(a.id)
+        plan = data.plans[a.id]
         plans[a.id] = plan
         ans = plan.sheet
         r += 1
@@ -328,7 +338,7 @@ def export_actions(services, evaluation_id: str, path: str | Path, progress: Pro
 
     # -- Calendrier ----------------------------------------------------------------------------
     ws = wb.create_sheet("Calendrier")
-    tl = actions_svc.timeline(evaluation_id)
+    tl = data.timeline
     _title(ws, "Calendrier des collectes et de l'évaluation",
            "Périodes de collecte du plan de chaque action retenue, jalons du cadrage en pointillés.", 4)
     cols = ["N°", "Date", "Jalon du cadrage"]

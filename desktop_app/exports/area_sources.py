@@ -217,16 +217,14 @@ def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str,
     from desktop_app.core.french import fold
 
     pieces: list[tuple[str, str, str]] = []  # (source, text, folded haystack)
-    service = ctx.area("fieldwork")
-    if service is not None:
-        excerpts, _hidden = service.excerpts(ctx.evaluation_id)
-        for e in excerpts:
-            if e.category == "verbatim" or not str(e.text or "").strip():
-                continue
-            source = drop_nested_parentheses(e.source)
-            # a plain note counts only when it names the action itself (not just its record's title)
-            said = e.text if e.category == "note" else f"{e.source} {e.group} {e.text}"
-            pieces.append((source, str(e.text).strip(), " ".join(fold(said).split())))
+    excerpts, _hidden = ctx.services.terrain.excerpts(ctx.evaluation_id)
+    for e in excerpts:
+        if e.category == "verbatim" or not str(e.text or "").strip():
+            continue
+        source = drop_nested_parentheses(e.source)
+        # a plain note counts only when it names the action itself (not just its record's title)
+        said = e.text if e.category == "note" else f"{e.source} {e.group} {e.text}"
+        pieces.append((source, str(e.text).strip(), " ".join(fold(said).split())))
     private: dict[str, set[str]] = {}  # questionnaire -> its personal or sensitive questions, never quoted
     for r in ctx.responses:
         tool = ctx.kit.tools.get(r.tool_id) if isinstance(ctx.kit.tools, dict) else None
@@ -301,26 +299,22 @@ def fieldwork_data(ctx) -> FieldworkData:
 
 
 def _fieldwork_data(ctx) -> FieldworkData:
-    """Workshops, immersions and testimonies, read through the fieldwork service (nothing
-    without it)."""
-    service = ctx.area("fieldwork")
-    if service is None:
-        return FieldworkData()
-    return _fieldwork_from_service(ctx, service)
+    """Workshops, immersions and testimonies, read through the workshops and terrain services."""
+    return _fieldwork_from_service(ctx)
 
 
 SWOT_CATEGORIES = ("force", "faiblesse", "preconisation", "enseignement")  # excerpt categories, in Swot order
 
 
-def _fieldwork_from_service(ctx, service) -> FieldworkData:
+def _fieldwork_from_service(ctx) -> FieldworkData:
     """Workshops and immersions as forces / faiblesses / préconisations, and the words quoted:
     read from the fieldwork area's excerpts (testimonies without consent are already left out)."""
-    excerpts, hidden = service.excerpts(ctx.evaluation_id)
+    excerpts, hidden = ctx.services.terrain.excerpts(ctx.evaluation_id)
     data = FieldworkData(excluded=hidden)
     blocks: dict[str, dict] = {}
     order: list[str] = []
     subtitles = {}
-    for w in service.workshops(ctx.evaluation_id):
+    for w in ctx.services.workshops.workshops(ctx.evaluation_id):
         bits = [w.group_label if w.is_working_group else ""]
         if w.participants_total:
             bits.append(f"{w.participants_total} participant{'s' if w.participants_total > 1 else ''}")
@@ -482,12 +476,10 @@ class CommitmentsData:
 
 
 def commitments_data(ctx) -> CommitmentsData | None:
-    """The commitments (the fieldwork service's table) and the tracker's own answers: every
+    """The commitments (the commitments service's table) and the tracker's own answers: every
     long text outside the list, with its question as title."""
-    service = ctx.area("fieldwork")
-    if service is None:
-        return None
-    items = list(service.commitments(ctx.evaluation_id))
+    commitments_service = ctx.services.commitments
+    items = list(commitments_service.commitments(ctx.evaluation_id))
     notes: list[tuple[str, str]] = []
     tracker = ctx.kit.tool_id_for_role("commitments")
     if tracker is not None:
@@ -504,7 +496,7 @@ def commitments_data(ctx) -> CommitmentsData | None:
             counts[status] += 1
         proof = " — ".join(x for x in (c.evidence or "", c.comment or "") if x)
         rows.append([c.number or "", c.title or "", c.pilot or "", STATUS.get(status, ("—", ""))[0], proof])
-    intro = service.commitment_summary(ctx.evaluation_id).text()
+    intro = commitments_service.commitment_summary(ctx.evaluation_id).text()
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
     from desktop_app.exports.pdf_charts import CHART_LOCK
 

@@ -5,6 +5,9 @@ Personal data rules (RGPD), applied here and stated on the first sheet:
 - people appear only by their pseudonym code; named attendance lists and facilitators' names
   are never exported;
 - e-mail addresses, phone numbers and likely names found in free texts are masked.
+
+The exporter takes plain data (`FieldworkWorkbook`, built by `TerrainService.workbook`) and
+writes the file; it never reads the database.
 """
 
 from __future__ import annotations
@@ -40,6 +43,26 @@ from desktop_app.kit.forms import Form, FormField
 
 STATUS_LABELS = {"draft": "Brouillon", "complete": "Complète"}
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class FieldworkWorkbook:
+    """Everything the workbook shows, read by the workshops, terrain and commitments services
+    (their own frozen dataclasses)."""
+
+    evaluation: Any  # the evaluation's summary (display_name, territory_name)
+    labels: Any  # theme and profile labels of the evaluation's kit
+    workshops: list = field(default_factory=list)  # WorkshopData
+    responses: dict = field(default_factory=dict)  # response id -> the record's form response
+    workshop_forms: dict[str, Form] = field(default_factory=dict)  # workshop id -> its guide's form
+    immersion_form: Form | None = None
+    attachment_counts: dict[str, int] = field(default_factory=dict)  # record id -> attachments
+    immersions: list = field(default_factory=list)  # ImmersionData
+    testimonies: list = field(default_factory=list)  # TestimonyData, consent or not
+    testimony_fields: dict[str, str] = field(default_factory=dict)  # field role -> the kit's field id
+    commitments: list = field(default_factory=list)  # CommitmentData
+    commitment_summary: Any = None  # CommitmentSummary
+    commitments_by_pilot: Any = None  # [(pilot, {status: count})]
 
 
 @dataclass
@@ -100,9 +123,7 @@ def format_answer(f: FormField, value: Any) -> Any:
     return value
 
 
-def export_fieldwork(
-    services, evaluation_id: str, path: str | Path, progress: Progress | None = None
-) -> ExportSummary:
+def export_fieldwork(data: FieldworkWorkbook, path: str | Path, progress: Progress | None = None) -> ExportSummary:
     """Write the workbook (atomically: a failure leaves any previous file untouched)."""
     from openpyxl import Workbook
 
@@ -112,21 +133,20 @@ def export_fieldwork(
     if not path.parent.is_dir():
         raise ServiceError(f"Le dossier « {path.parent} » n'existe pas.")
     report = progress or (lambda *_: None)
-    fw = services.fieldwork
     summary = ExportSummary(path)
     mask = _Masker()
     steps = 7
-    ev = services.evaluations.get(evaluation_id)
-    labels = fw.labels(evaluation_id)
+    ev = data.evaluation
+    labels = data.labels
 
     wb = Workbook()
     readme = wb.active
     readme.title = "À lire"
 
     report(1, steps, "Ateliers…")
-    workshops = fw.workshops(evaluation_id)
+    workshops = data.workshops
     groups = {w.series_id: working_group_name(w.theme_label) for w in workshops if w.is_working_group}
-    responses = {r.id: r for r in services.forms.find(evaluation_id)}
+    responses = data.responses
     ws = wb.create_sheet("Ateliers")
     headers = [
         "Groupe",
@@ -173,7 +193,7 @@ def export_fieldwork(
         resp = responses.get(w.response_id)
         if resp is None:
             continue
-        for page, f, value in _answered(fw.workshop_form(w), resp.answers):
+        for page, f, value in _answered(data.workshop_forms[w.id], resp.answers):
             if f.type not in ("text", "long_text", "repeat_group", "integer"):
                 continue
             cell = format_answer(f, value)
@@ -190,11 +210,11 @@ def export_fieldwork(
 
     report(3, steps, "Immersions…")
     ws = wb.create_sheet("Immersions")
-    form = fw.immersion_form(evaluation_id)
+    form = data.immersion_form
     fields = [f for p in form.pages for f in p.fields if f.answerable]
     rows = []
-    counts = fw.attachment_counts(evaluation_id)
-    for imm in fw.immersions(evaluation_id):
+    counts = data.attachment_counts
+    for imm in data.immersions:
         resp = responses.get(imm.response_id)
         answers = resp.answers if resp else {}
         row = [groups.get(imm.series_id, "")]
@@ -218,8 +238,8 @@ def export_fieldwork(
     summary.sheets[ws.title] = len(rows)
 
     report(4, steps, "Témoignages et contributions (avec accord d'utilisation)…")
-    testimonies = fw.testimonies(evaluation_id)
-    tf = fw.testimony_fields(evaluation_id) if testimonies else {}  # field role -> the kit's field id
+    testimonies = data.testimonies
+    tf = data.testimony_fields
     for kind, title in (("testimony", "Témoignages"), ("contribution", "Contributions")):
         ws = wb.create_sheet(title)
         rows = []
@@ -265,7 +285,7 @@ def export_fieldwork(
 
     report(5, steps, "Engagements…")
     ws = wb.create_sheet("Engagements")
-    commitments = fw.commitments(evaluation_id)
+    commitments = data.commitments
     rows = [
         [
             c.number,
@@ -289,7 +309,7 @@ def export_fieldwork(
     summary.sheets[ws.title] = len(rows)
 
     report(6, steps, "Avancement des engagements…")
-    _progress_sheet(wb.create_sheet("Avancement engagements"), fw, evaluation_id)
+    _progress_sheet(wb.create_sheet("Avancement engagements"), data)
 
     summary.masked = mask.count
     _readme(readme, ev, summary)
@@ -320,10 +340,10 @@ def _answered(form: Form, answers: dict) -> list[tuple[Any, FormField, Any]]:
     return out
 
 
-def _progress_sheet(ws, fw, evaluation_id: str) -> None:
+def _progress_sheet(ws, data: FieldworkWorkbook) -> None:
     from openpyxl.styles import Alignment, Font
 
-    summary = fw.commitment_summary(evaluation_id)
+    summary = data.commitment_summary
     append_row(ws, ["Avancement des engagements"])
     ws["A1"].font = Font(bold=True, size=13)
     append_row(ws, [summary.text()])
@@ -341,7 +361,7 @@ def _progress_sheet(ws, fw, evaluation_id: str) -> None:
     for r in range(start + 1, start + 1 + len(rows)):
         ws.cell(row=r, column=3).number_format = "0 %"
     append_row(ws, [])
-    by_pilot = fw.commitments_by_pilot(evaluation_id)
+    by_pilot = data.commitments_by_pilot
     start = ws.max_row + 2
     put(ws, start - 1, 1, "Par pilote").font = Font(bold=True)
     append_table(

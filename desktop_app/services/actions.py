@@ -9,7 +9,9 @@ Importing files is in `ImportMixin` (`services/actions_import.py`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -33,6 +35,9 @@ from desktop_app.services.actions_plan import PLAN_ROLE, PlanMixin
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
 from desktop_app.store.models import Evaluation
 from desktop_app.store.models_actions import Action, ActionFunding, ActionScore, ActionWeight
+
+if TYPE_CHECKING:
+    from desktop_app.exports.actions_xlsx import ActionsWorkbook
 
 GRID_ROLE = "action_scoring"  # the kit's grid choosing the structuring actions
 __all__ = ["ActionData", "ActionService", "EDITABLE", "FUNDING_EDITABLE", "FilterOptions", "FundingData", "GridData", "GridRow"]
@@ -328,3 +333,37 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         detail = f"{len(actions)} actions, {len(chosen)} retenue(s), {planned} avec méthode"
         done = grid.shortlist_min <= len(chosen) <= grid.shortlist_max and planned == len(chosen)
         return {"actions": StepState("actions", "termine" if done else "en_cours", detail)}
+
+    # -- the Excel workbook --------------------------------------------------------------------
+    def workbook(self, evaluation_id: str) -> ActionsWorkbook:
+        """What the actions workbook shows, as plain data (opening each chosen action's method
+        sheet, as the Questions tab does)."""
+        from desktop_app.exports.actions_xlsx import ActionsWorkbook
+
+        summary = self.services.evaluations.get(evaluation_id)
+        actions = self.list(evaluation_id)
+        grid = self.grid(evaluation_id, actions)
+        labels = self.criterion_labels(evaluation_id)
+        methods = self.plan_choices(evaluation_id).get("methods", {})
+        names = self.qpv_names(evaluation_id)
+        plans = {row.action.id: self.plan(row.action.id) for row in grid.chosen}
+        return ActionsWorkbook(
+            territory=summary.territory_name or summary.display_name,
+            actions=actions,
+            grid=grid,
+            labels=labels,
+            methods=methods,
+            names=names,
+            plans=plans,
+            timeline=self.timeline(evaluation_id),
+        )
+
+    def export_workbook(
+        self, evaluation_id: str, path: str | Path, progress: Callable[[int, int, str], None] | None = None
+    ) -> Path:
+        """Write the actions workbook (atomically) and return its path."""
+        from desktop_app.exports.actions_xlsx import export_actions
+
+        if progress is not None:
+            progress(0, 100, "Préparation des données…")
+        return export_actions(self.workbook(evaluation_id), path, progress)

@@ -1,15 +1,15 @@
 """The services of one open database, built together (the Qt-free part of the composition root).
 
-The core services are built at once; the feature areas' services are built on first use from
-their module (`desktop_app.services.<area>`), each class taking this `Services` object so it
-can reach the others.
+The core services are built at once; each feature area's service is a typed property built on
+first use (its module imported then, so opening the GUI stays quick), each class taking this
+`Services` object so it can reach the others.
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import paths
 from desktop_app.services.attachments import AttachmentService
@@ -18,16 +18,16 @@ from desktop_app.services.forms import FormService
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store, open_store
 
-# attribute -> (module, class) of the feature areas' services
-AREA_SERVICES = {
-    "actions": ("desktop_app.services.actions", "ActionService"),
-    "fieldwork": ("desktop_app.services.fieldwork", "FieldworkService"),
-    "questionnaires": ("desktop_app.services.questionnaires", "QuestionnaireService"),
-    "synthesis": ("desktop_app.services.synthesis", "SynthesisService"),
-    "exports": ("desktop_app.services.exports", "ExportService"),
-    "sync": ("desktop_app.services.sync", "SyncService"),
-    "trash": ("desktop_app.services.trash", "TrashService"),
-}
+if TYPE_CHECKING:
+    from desktop_app.services.actions import ActionService
+    from desktop_app.services.exports import ExportService
+    from desktop_app.services.fieldwork_commitments import CommitmentService
+    from desktop_app.services.fieldwork_terrain import TerrainService
+    from desktop_app.services.fieldwork_workshops import WorkshopService
+    from desktop_app.services.questionnaires import QuestionnaireService
+    from desktop_app.services.sync import SyncService
+    from desktop_app.services.synthesis import SynthesisService
+    from desktop_app.services.trash import TrashService
 
 
 class Services:
@@ -37,7 +37,6 @@ class Services:
         self.evaluations = EvaluationService(store, self.kits)
         self.forms = FormService(store, self.kits)
         self.attachments = AttachmentService(store, attachments_dir)
-        self._areas: dict[str, object] = {}
 
     @classmethod
     def open(cls, target: str | Path | None = None, forms_dir: Path | None = None, attachments_dir: Path | None = None) -> Services:
@@ -46,14 +45,60 @@ class Services:
         services.kits.upgrade_legacy()  # evaluations of a kit from before tool roles (as migrations do for tables)
         return services
 
-    def __getattr__(self, name: str):
-        spec = AREA_SERVICES.get(name)
-        if spec is None:
-            raise AttributeError(name)
-        if name not in self._areas:
-            module = importlib.import_module(spec[0])
-            self._areas[name] = getattr(module, spec[1])(self)
-        return self._areas[name]
+    # -- the feature areas, built on first use --------------------------------------------------
+    @cached_property
+    def actions(self) -> ActionService:
+        from desktop_app.services.actions import ActionService
+
+        return ActionService(self)
+
+    @cached_property
+    def workshops(self) -> WorkshopService:
+        from desktop_app.services.fieldwork_workshops import WorkshopService
+
+        return WorkshopService(self)
+
+    @cached_property
+    def terrain(self) -> TerrainService:
+        from desktop_app.services.fieldwork_terrain import TerrainService
+
+        return TerrainService(self)
+
+    @cached_property
+    def commitments(self) -> CommitmentService:
+        from desktop_app.services.fieldwork_commitments import CommitmentService
+
+        return CommitmentService(self)
+
+    @cached_property
+    def questionnaires(self) -> QuestionnaireService:
+        from desktop_app.services.questionnaires import QuestionnaireService
+
+        return QuestionnaireService(self)
+
+    @cached_property
+    def synthesis(self) -> SynthesisService:
+        from desktop_app.services.synthesis import SynthesisService
+
+        return SynthesisService(self)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from desktop_app.services.exports import ExportService
+
+        return ExportService(self)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from desktop_app.services.sync import SyncService
+
+        return SyncService(self)
+
+    @cached_property
+    def trash(self) -> TrashService:
+        from desktop_app.services.trash import TrashService
+
+        return TrashService(self)
 
     @cached_property
     def device_id(self) -> str:

@@ -103,11 +103,8 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def _testimonies(services: Any, evaluation_id: str) -> int:
-    """Testimonies of an evaluation usable with the person's consent (0 without fieldwork)."""
-    fieldwork = getattr(services, "fieldwork", None)
-    if fieldwork is None:
-        return 0
+    """Testimonies of an evaluation usable with the person's consent (0 when its kit has no testimony sheet)."""
     try:
-        return sum(1 for t in fieldwork.testimonies(evaluation_id) if t.consent_use)
+        return sum(1 for t in services.terrain.testimonies(evaluation_id) if t.consent_use)
     except ServiceError:
         return 0

@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop_app.exports.safe_output import as_progress
 from desktop_app.services.base import ServiceError
-
-if TYPE_CHECKING:
-    from desktop_app.services.app_services import Services
 
 KINDS = {
     "pdf": "Synthèse de l'évaluation (PDF)",
@@ -54,7 +51,7 @@ class ExportResult:
 
 
 class ExportService:
-    def __init__(self, services: Services):
+    def __init__(self, services):  # the app's `Services`
         self.services = services
 
     # ------------------------------------------------------------------ names

@@ -1,5 +1,5 @@
-"""What the fieldwork service's parts share: the kit of an evaluation, theme and profile labels,
-creating the form response a record owns, and removing a record's attachments."""
+"""What the workshops, terrain and commitments services share: the kit of an evaluation, theme
+and profile labels, creating the form response a record owns, and removing a record's attachments."""
 
 from __future__ import annotations
 

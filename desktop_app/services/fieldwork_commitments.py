@@ -79,7 +79,9 @@ class ImportReport:
         return (", ".join(parts) or "Aucun changement") + "."
 
 
-class CommitmentsMixin(FieldworkBase):
+class CommitmentService(FieldworkBase):
+    """The commitments tracker (`services.commitments`)."""
+
     def commitments(self, evaluation_id: str) -> list[CommitmentData]:
         with self.read() as s:
             recs = s.scalars(

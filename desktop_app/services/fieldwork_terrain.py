@@ -8,9 +8,11 @@ not only hides it: personal data must not survive a deletion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -32,6 +34,9 @@ from desktop_app.services.fieldwork_base import FieldworkBase, theme_label
 from desktop_app.store.models import FormResponse
 from desktop_app.store.models_attachments import Attachment
 from desktop_app.store.models_fieldwork import Immersion, Testimony, Workshop
+
+if TYPE_CHECKING:
+    from desktop_app.exports.fieldwork_xlsx import ExportSummary, FieldworkWorkbook
 
 # The sheets are found by role in the kit, their fields by field role (or the `consent` flag).
 IMMERSION = "immersion"
@@ -114,7 +119,9 @@ class TestimonyData:
         return f"{what} {who}" + (f" — {self.profile_label}" if self.profile_label else "")
 
 
-class TerrainMixin(FieldworkBase):
+class TerrainService(FieldworkBase):
+    """The Terrain step (`services.terrain`): immersions, testimonies, contributions, excerpts."""
+
     # -- the sheets of the kit -----------------------------------------------------------------
     def _sheet(self, evaluation_id: str, role: str) -> str:
         """The id of the kit's record sheet with this role (immersion, testimony)."""
@@ -457,13 +464,54 @@ class TerrainMixin(FieldworkBase):
         self._purge_blobs(hashes)
         return len(recs)
 
+    # -- the Excel workbook of the Ateliers and Terrain steps ----------------------------------
+    def workbook(self, evaluation_id: str) -> FieldworkWorkbook:
+        """What the fieldwork workbook shows, as plain data (the exporter applies the consent
+        and masking rules)."""
+        from desktop_app.exports.fieldwork_xlsx import FieldworkWorkbook
+
+        services = self.services
+        workshops_service, commitments_service = services.workshops, services.commitments
+        evaluation = services.evaluations.get(evaluation_id)
+        labels = self.labels(evaluation_id)
+        workshops = workshops_service.workshops(evaluation_id)
+        responses = {r.id: r for r in services.forms.find(evaluation_id)}
+        forms = {w.id: workshops_service.workshop_form(w) for w in workshops if w.response_id in responses}
+        immersion_form = self.immersion_form(evaluation_id)
+        counts = self.attachment_counts(evaluation_id)
+        immersions = self.immersions(evaluation_id)
+        testimonies = self.testimonies(evaluation_id)
+        return FieldworkWorkbook(
+            evaluation=evaluation,
+            labels=labels,
+            workshops=workshops,
+            responses=responses,
+            workshop_forms=forms,
+            immersion_form=immersion_form,
+            attachment_counts=counts,
+            immersions=immersions,
+            testimonies=testimonies,
+            testimony_fields=self.testimony_fields(evaluation_id) if testimonies else {},
+            commitments=commitments_service.commitments(evaluation_id),
+            commitment_summary=commitments_service.commitment_summary(evaluation_id),
+            commitments_by_pilot=commitments_service.commitments_by_pilot(evaluation_id),
+        )
+
+    def export_workbook(
+        self, evaluation_id: str, path: str | Path, progress: Callable[[int, int, str], None] | None = None
+    ) -> ExportSummary:
+        """Write the fieldwork workbook (atomically) and say what it holds."""
+        from desktop_app.exports.fieldwork_xlsx import export_fieldwork
+
+        return export_fieldwork(self.workbook(evaluation_id), path, progress)
+
     # -- synthesis -----------------------------------------------------------------------------
     def excerpts(self, evaluation_id: str) -> tuple[list[Excerpt], int]:
         """Everything collected as filterable excerpts, and how many testimonies or contributions
         were left out because their author did not agree to their use."""
         labels = self.labels(evaluation_id)
         qpvs = [(q["code"], q["name"]) for q in self.services.evaluations.rows("qpv", evaluation_id)]
-        workshops = self.workshops(evaluation_id)
+        workshops = self.services.workshops.workshops(evaluation_id)
         groups = {w.series_id: working_group_name(w.theme_label) for w in workshops if w.is_working_group}
         responses = {r.id: r for r in self.services.forms.find(evaluation_id)}
         out: list[Excerpt] = []
@@ -473,7 +521,7 @@ class TerrainMixin(FieldworkBase):
                 continue
             group = groups.get(w.series_id, "") if w.is_working_group else w.group_label
             out += excerpts_of(
-                self.workshop_form(w),
+                self.services.workshops.workshop_form(w),
                 resp.answers,
                 kind="workshop",
                 record_id=w.id,

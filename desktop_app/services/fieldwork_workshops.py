@@ -118,7 +118,9 @@ class WorkingGroupChoice:
     theme_label: str
 
 
-class WorkshopsMixin(FieldworkBase):
+class WorkshopService(FieldworkBase):
+    """The Ateliers step (`services.workshops`): workshops and working groups."""
+
     # -- reading -------------------------------------------------------------------------------
     def workshop_tools(self, evaluation_id: str) -> list[WorkshopTool]:
         """The workshop guides of the kit (role workshop_guide or working_group), in kit order."""

@@ -35,8 +35,6 @@ class SynthesisService(Protocol):
 
     services: Any
 
-    def area(self, name: str) -> Any: ...
-
     def kit(self, evaluation_id: str) -> Any: ...
 
     def _find_single(self, evaluation_id: str, tool_id: str) -> Any: ...
@@ -97,10 +95,10 @@ def _atelier_time(
             return parse_time(typed), ""
         except AnswerError:
             return "", f"Heure de l'atelier illisible : « {typed} » (par exemple 14:00)."
-    fieldwork = syn.area("fieldwork")
+    workshops_service = syn.services.workshops
     guide = getattr(letter_tool, "invites_to", None)
-    if fieldwork is not None and atelier is not None and guide:
-        for w in fieldwork.workshops(evaluation_id):
+    if atelier is not None and guide:
+        for w in workshops_service.workshops(evaluation_id):
             if w.tool_id == guide and w.date == atelier.isoformat() and w.start_time:
                 return w.start_time, ""
     return "", ""

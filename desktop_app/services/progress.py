@@ -38,20 +38,11 @@ def step_states(services: Services, evaluation_id: str) -> dict[str, StepState]:
 
 
 def _area_states(services: Services, evaluation_id: str, states: dict[str, StepState]) -> dict[str, StepState]:
-    """Feature areas whose step is not only a set of kit sheets say themselves where it stands:
-    an area service may define `step_states(evaluation_id) -> {step id: StepState}`."""
-    from desktop_app.services.app_services import AREA_SERVICES
-
+    """Feature areas whose step is not only a set of kit sheets say themselves where it stands
+    (`step_states(evaluation_id) -> {step id: StepState}`): the actions and the synthesis."""
     out: dict[str, StepState] = {}
-    for name in AREA_SERVICES:
-        try:
-            service = getattr(services, name)
-        except (AttributeError, ImportError):
-            continue
-        provide = getattr(service, "step_states", None)
-        if provide is None:
-            continue
-        for step_id, state in provide(evaluation_id).items():
+    for service in (services.actions, services.synthesis):
+        for step_id, state in service.step_states(evaluation_id).items():
             if states.get(step_id) is None or states[step_id].state != "hors_perimetre":
                 out[step_id] = state
     return out

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -27,9 +26,6 @@ from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceErro
 from desktop_app.services.forms import ResponseData
 from desktop_app.services.letters import LetterBatch
 from desktop_app.store.models_synthesis import EvidenceLink
-
-if TYPE_CHECKING:
-    from desktop_app.services.app_services import Services
 
 # The synthesis' own tools, found by role in the kit (their responses are not evidence).
 OWN_ROLES = ("referential", "letter", "council_tool", "maturity_scale")
@@ -99,7 +95,7 @@ class Council:
 
 
 class SynthesisService(ServiceBase):
-    def __init__(self, services: Services):
+    def __init__(self, services):  # the app's `Services`
         super().__init__(services.store)
         self.services = services
         self.clock: Callable[[], _dt.date] = _dt.date.today  # "today" of the letters; tests set it
@@ -441,23 +437,3 @@ class SynthesisService(ServiceBase):
             detail = "courrier prêt" if ready else "options du courrier à renseigner"
             out["exports"] = StepState("exports", "en_cours" if ready else "a_faire", detail)
         return out
-
-    # ------------------------------------------------------------------ other areas
-    def area(self, name: str):
-        """Another feature area's service, or None while its module has not landed."""
-        return optional_area(self.services, name)
-
-
-def optional_area(services: Services, name: str):
-    try:
-        return getattr(services, name)
-    except ModuleNotFoundError as exc:
-        from desktop_app.services.app_services import AREA_SERVICES
-
-        if exc.name == AREA_SERVICES.get(name, ("",))[0]:
-            return None
-        raise
-    except AttributeError:
-        return None
-
-

@@ -101,10 +101,10 @@ class TrashService(ServiceBase):
                                        "il ne peut plus être restauré.")
         restorers: dict[str, Callable[[str], Change]] = {
             "action": svc.actions.restore_action,
-            "workshop": svc.fieldwork.restore_workshop,
-            "immersion": svc.fieldwork.restore_immersion,
-            "testimony": svc.fieldwork.restore_testimony,
-            "commitment": svc.fieldwork.restore_commitment,
+            "workshop": svc.workshops.restore_workshop,
+            "immersion": svc.terrain.restore_immersion,
+            "testimony": svc.terrain.restore_testimony,
+            "commitment": svc.commitments.restore_commitment,
             "form_response": svc.forms.restore,
         }
         if entity in ("partner", "commune", "qpv", "team_member"):
@@ -124,7 +124,7 @@ class TrashService(ServiceBase):
                 model = KINDS[item.entity][0]
                 rec = s.get(model, item.id)
                 if isinstance(rec, Testimony):
-                    hashes += self.services.fieldwork._erase(s, rec)
+                    hashes += self.services.terrain._erase(s, rec)
                 elif isinstance(rec, Workshop) and rec.attendance:
                     rec.attendance = []  # names never outlive the Corbeille
                     self.touch(rec)
@@ -137,5 +137,5 @@ class TrashService(ServiceBase):
                             self.touch(att)
                 s.add(PurgedRecord(table_name=model.__tablename__, record_id=item.id,
                                    evaluation_id=evaluation_id, purged_at=utcnow()))
-        self.services.fieldwork._purge_blobs(hashes)
+        self.services.terrain._purge_blobs(hashes)
         return len(items)

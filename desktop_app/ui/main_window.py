@@ -370,7 +370,8 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         from PySide6.QtCore import Qt
 
-        from desktop_app.services.demo import DEMO_TITLE, create_demo
+        from desktop_app.demo.builder import DEMO_TITLE
+        from desktop_app.demo.builder import build as create_demo
 
         for ev in self.ctx.services.evaluations.list():
             if ev.title == DEMO_TITLE:

@@ -8,7 +8,6 @@ import openpyxl
 from messy_files import cp1252_csv, messy_workbook
 
 from desktop_app.cli import main
-from desktop_app.exports.actions_xlsx import export_actions
 
 
 def _prepare(services, evaluation_id, tmp_path):
@@ -23,9 +22,24 @@ def _prepare(services, evaluation_id, tmp_path):
     return aid
 
 
+def test_the_exporter_writes_the_plain_data_it_is_given(services, evaluation_id, tmp_path):
+    """The service reads the step into plain data; the exporter writes that data, nothing else."""
+    from dataclasses import replace
+
+    from desktop_app.exports.actions_xlsx import export_actions
+
+    _prepare(services, evaluation_id, tmp_path)
+    data = services.actions.workbook(evaluation_id)
+    assert [p.action_id for p in data.plans.values()] == [r.action.id for r in data.grid.chosen]
+    path = export_actions(replace(data, territory="Territoire renommé pour l'export"), tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(path)["Programmation"]
+    assert ws["A2"].value.startswith("Territoire renommé pour l'export — ")
+    assert ws.oddHeader.left.text == "Territoire renommé pour l'export"
+
+
 def test_workbook_has_every_part_of_the_step_ready_to_print(services, evaluation_id, tmp_path):
     _prepare(services, evaluation_id, tmp_path)
-    path = export_actions(services, evaluation_id, tmp_path / "actions")
+    path = services.actions.export_workbook(evaluation_id, tmp_path / "actions")
     assert path.suffix == ".xlsx"
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Programmation", "Grille de choix", "Classement", "Graphique du classement",

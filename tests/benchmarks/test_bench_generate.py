@@ -39,8 +39,8 @@ def test_generate_scale_1(tmp_path):
         if areas["actions"]["status"] == "ok":
             assert services.actions.count(eid) == 30
         if areas["fieldwork"]["status"] == "ok":
-            assert len(services.fieldwork.workshops(eid)) == 6
-            assert len(services.fieldwork.testimonies(eid)) == 10
+            assert len(services.workshops.workshops(eid)) == 6
+            assert len(services.terrain.testimonies(eid)) == 10
             assert {"guide-partenaires", "fiche-temoignage"} <= tools
         if areas["questionnaires"]["status"] == "ok":
             assert {"questionnaire-communes", "questionnaire-associations"} <= tools

@@ -54,8 +54,8 @@ def _xlsx(path: Path, rows: list[list[str]]) -> Path:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """A demo database where hostile text came in by the imports and by the services."""
+    from desktop_app.demo.builder import build as create_demo
     from desktop_app.services.app_services import Services
-    from desktop_app.services.demo import create_demo
 
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "evalkit.db"

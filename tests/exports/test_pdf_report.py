@@ -79,7 +79,7 @@ def test_content_of_each_area(report):
 def test_verbatims_only_with_consent_and_nobody_named(report):
     services, eid, out, *_ = report
     text = flat(pdf_text(out))
-    testimonies = services.fieldwork.testimonies(eid)
+    testimonies = services.terrain.testimonies(eid)
     assert any(t.usable for t in testimonies) and any(not t.usable for t in testimonies)
     for t in testimonies:
         said = services.forms.get(t.response_id).answers.get("texte_temoignage", "")

@@ -91,7 +91,7 @@ def test_councils_maturity_actions_and_testimonies(workbook):
     assert grid.cell(first.row, 2).value == chosen.title and grid.cell(first.row, grid.max_column).value == "oui"
     testimonies = wb["Témoignage"]
     text = " ".join(str(c.value) for row in testimonies.iter_rows() for c in row if c.value)
-    for t in services.fieldwork.testimonies(eid):
+    for t in services.terrain.testimonies(eid):
         said = services.forms.get(t.response_id).answers.get("texte_temoignage", "")
         if not t.usable:
             assert said[:40] not in text

@@ -24,16 +24,14 @@ GRID = "Choix des actions"
 @pytest.fixture(scope="module")
 def workbooks(demo_services, demo_workbook, tmp_path_factory):
     """Every workbook of the demo: {name: path}."""
-    from desktop_app.exports.actions_xlsx import export_actions
-    from desktop_app.exports.fieldwork_xlsx import export_fieldwork
     from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     services, eid = demo_services
     folder = tmp_path_factory.mktemp("classeurs")
-    export_fieldwork(services, eid, folder / "terrain.xlsx")
+    services.terrain.export_workbook(eid, folder / "terrain.xlsx")
     return {
         "grilles": demo_workbook[0],
-        "actions": export_actions(services, eid, folder / "actions.xlsx"),
+        "actions": services.actions.export_workbook(eid, folder / "actions.xlsx"),
         "terrain": folder / "terrain.xlsx",
         "questionnaires": write_responses(services, eid, folder / "questionnaires.xlsx"),
     }

@@ -11,7 +11,6 @@ from openpyxl import Workbook, load_workbook
 
 from desktop_app.cli import main
 from desktop_app.core.fieldwork_import import CommitmentImportError, parse_commitments
-from desktop_app.exports.fieldwork_xlsx import export_fieldwork
 from desktop_app.services.base import ServiceError
 
 
@@ -72,43 +71,43 @@ def test_parse_reports_every_problem_with_line_numbers():
 
 
 def test_import_xlsx_then_csv_updates_by_number(services, evaluation_id, tmp_path):
-    fw = services.fieldwork
-    report = fw.import_commitments(evaluation_id, _xlsx(tmp_path / "liste.xlsx", MESSY))
+    commitments_service = services.commitments
+    report = commitments_service.import_commitments(evaluation_id, _xlsx(tmp_path / "liste.xlsx", MESSY))
     assert (report.added, report.updated) == (3, 0)
-    fw.update_commitment(fw.commitments(evaluation_id)[2].id, "evidence", "Plan de formation 2026")
+    commitments_service.update_commitment(commitments_service.commitments(evaluation_id)[2].id, "evidence", "Plan de formation 2026")
     csv_path = tmp_path / "maj.csv"
     csv_path.write_text(
         "N°;Statut;Intitulé;Preuves\n3;En cours;Former les conseillers citoyens;\n4;;Nouveau;\n",
         encoding="cp1252",
     )
-    report = fw.import_commitments(evaluation_id, csv_path)
+    report = commitments_service.import_commitments(evaluation_id, csv_path)
     assert (report.added, report.updated) == (1, 1)
-    rows = {c.number: c for c in fw.commitments(evaluation_id)}
+    rows = {c.number: c for c in commitments_service.commitments(evaluation_id)}
     assert rows["3"].status == "en_cours"
     assert rows["3"].evidence == "Plan de formation 2026"  # an empty cell keeps what was typed
-    assert fw.commitment_summary(evaluation_id).total == 4
+    assert commitments_service.commitment_summary(evaluation_id).total == 4
     # the kit tool's answer mirrors the table
-    answers = fw.commitments_response(evaluation_id).answers
+    answers = commitments_service.commitments_response(evaluation_id).answers
     assert [i["intitule"] for i in answers["engagements"]][-1] == "Nouveau"
 
 
 def test_a_bad_file_imports_nothing(services, evaluation_id, tmp_path):
-    fw = services.fieldwork
+    commitments_service = services.commitments
     bad = _xlsx(
         tmp_path / "bad.xlsx",
         [["N°", "Intitulé", "Statut"], [1, "Bon", "Réalisé"], [2, "Mauvais", "Peut-être"]],
     )
     with pytest.raises(ServiceError, match="« bad.xlsx » : Aucun engagement n'a été importé"):
-        fw.import_commitments(evaluation_id, bad)
-    assert fw.commitments(evaluation_id) == []
+        commitments_service.import_commitments(evaluation_id, bad)
+    assert commitments_service.commitments(evaluation_id) == []
     not_excel = tmp_path / "notes.xlsx"
     not_excel.write_text("pas un classeur")
     with pytest.raises(ServiceError, match="n'est pas un classeur Excel lisible"):
-        fw.import_commitments(evaluation_id, not_excel)
+        commitments_service.import_commitments(evaluation_id, not_excel)
     with pytest.raises(ServiceError, match="97-2003"):
-        fw.import_commitments(evaluation_id, _touch(tmp_path / "old.xls"))
+        commitments_service.import_commitments(evaluation_id, _touch(tmp_path / "old.xls"))
     with pytest.raises(ServiceError, match="introuvable"):
-        fw.import_commitments(evaluation_id, tmp_path / "absent.csv")
+        commitments_service.import_commitments(evaluation_id, tmp_path / "absent.csv")
 
 
 def _touch(path):
@@ -117,33 +116,51 @@ def _touch(path):
 
 
 def _seed(services, eid):
-    fw = services.fieldwork
-    wid = fw.create_workshop(eid, "guide-conseils-citoyens").id
-    fw.update_workshop(wid, "named_attendance", True)
-    fw.update_workshop(wid, "attendance", [{"name": "Jeanne Martin", "organisation": "Conseil citoyen"}])
-    fw.update_workshop(wid, "participants", {"conseillers_citoyens": 9})
-    fw.update_workshop(wid, "facilitators", "Élodie Vasseur (animation)")
+    workshops_service = services.workshops
+    terrain_service = services.terrain
+    commitments_service = services.commitments
+    wid = workshops_service.create_workshop(eid, "guide-conseils-citoyens").id
+    workshops_service.update_workshop(wid, "named_attendance", True)
+    workshops_service.update_workshop(wid, "attendance", [{"name": "Jeanne Martin", "organisation": "Conseil citoyen"}])
+    workshops_service.update_workshop(wid, "participants", {"conseillers_citoyens": 9})
+    workshops_service.update_workshop(wid, "facilitators", "Élodie Vasseur (animation)")
     services.forms.set_answer(
-        fw.workshop(wid).response_id, "forces", "Un conseil très investi, joignable au 06 12 34 56 78"
+        workshops_service.workshop(wid).response_id, "forces", "Un conseil très investi, joignable au 06 12 34 56 78"
     )
-    ok = fw.create_testimony(eid).id
-    refused = fw.create_testimony(eid).id
-    pending = fw.create_testimony(eid, "contribution").id
+    ok = terrain_service.create_testimony(eid).id
+    refused = terrain_service.create_testimony(eid).id
+    pending = terrain_service.create_testimony(eid, "contribution").id
     for tid, use, text in (
         (ok, True, "Le bus passe une fois par mois."),
         (refused, False, "Secret"),
         (pending, None, "Avis"),
     ):
         if use is not None:
-            fw.set_testimony_answer(tid, "consentement_utilisation", use)
-        fw.set_testimony_answer(tid, "texte_temoignage", text)
-    fw.add_commitment(eid, {"title": "Tenir deux COPIL", "status": "realise"})
+            terrain_service.set_testimony_answer(tid, "consentement_utilisation", use)
+        terrain_service.set_testimony_answer(tid, "texte_temoignage", text)
+    commitments_service.add_commitment(eid, {"title": "Tenir deux COPIL", "status": "realise"})
     return ok
+
+
+def test_the_exporter_writes_the_plain_data_it_is_given(services, evaluation_id, tmp_path):
+    """The services read the steps into plain data; the exporter writes that data and applies the
+    consent rule to it (a testimony left out of the data is not in the file either)."""
+    from dataclasses import replace
+
+    from desktop_app.exports.fieldwork_xlsx import export_fieldwork
+
+    _seed(services, evaluation_id)
+    data = services.terrain.workbook(evaluation_id)
+    assert len(data.testimonies) == 3  # every one, consent or not
+    full = export_fieldwork(data, tmp_path / "full.xlsx")
+    assert full.sheets["Témoignages"] == 1 and full.left_out == 2
+    empty = export_fieldwork(replace(data, testimonies=[], workshops=[]), tmp_path / "empty.xlsx")
+    assert empty.sheets["Témoignages"] == 0 and empty.sheets["Ateliers"] == 0 and empty.left_out == 0
 
 
 def test_export_honours_consent_and_pseudonyms(services, evaluation_id, tmp_path):
     _seed(services, evaluation_id)
-    summary = export_fieldwork(services, evaluation_id, tmp_path / "terrain")
+    summary = services.terrain.export_workbook(evaluation_id, tmp_path / "terrain")
     assert summary.path.name == "terrain.xlsx"
     assert summary.left_out == 2 and summary.masked == 1
     wb = load_workbook(summary.path)
@@ -193,24 +210,26 @@ def test_cli_export_and_import(services, evaluation_id, tmp_path, capsys):
 
 
 def test_demo_content(services, evaluation_id):
-    from desktop_app.services import demo_20_fieldwork
+    from desktop_app.demo.fieldwork import build_fieldwork
 
     eid = evaluation_id
-    demo_20_fieldwork.build(services, eid)
-    fw = services.fieldwork
-    workshops = fw.workshops(eid)
+    build_fieldwork(services, eid)
+    workshops_service = services.workshops
+    terrain_service = services.terrain
+    commitments_service = services.commitments
+    workshops = workshops_service.workshops(eid)
     assert {w.tool_id for w in workshops} >= {
         "guide-partenaires",
         "guide-associations",
         "guide-conseils-citoyens",
     }
-    groups = fw.working_groups(eid)
+    groups = workshops_service.working_groups(eid)
     assert len(groups) == 3 and all(len(g.sessions) == 3 for g in groups)
-    immersions = fw.immersions(eid)
+    immersions = terrain_service.immersions(eid)
     for g in groups:
         assert sum(1 for i in immersions if i.series_id == g.series_id) == 2
-    testimonies = fw.testimonies(eid)
+    testimonies = terrain_service.testimonies(eid)
     assert any(not t.usable for t in testimonies) and any(t.usable for t in testimonies)
     assert any(t.kind == "contribution" for t in testimonies)
-    assert fw.commitment_summary(eid).total == 50
+    assert commitments_service.commitment_summary(eid).total == 50
     assert services.attachments.list(eid)

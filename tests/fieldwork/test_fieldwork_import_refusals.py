@@ -21,18 +21,18 @@ from public_files import huge_dimension_workbook, scdl_csv, themed_sections_work
 def test_a_subsidy_table_is_not_a_list_of_commitments(services, evaluation_id, tmp_path, build):
     path = build(tmp_path / ("table.csv" if build is scdl_csv else "table.xlsx"))
     with pytest.raises(ServiceError) as err:
-        services.fieldwork.import_commitments(evaluation_id, path)
+        services.commitments.import_commitments(evaluation_id, path)
     text = str(err.value)
     assert "ressemble à une programmation ou à un tableau de subventions" in text
     assert "evalkit import actions" in text and "Aucun engagement n'a été importé" in text
-    assert services.fieldwork.commitments(evaluation_id) == []
+    assert services.commitments.commitments(evaluation_id) == []
 
 
 def test_a_table_without_any_commitment_column_is_refused(services, evaluation_id, tmp_path):
     path = tmp_path / "liste.csv"
     path.write_text("N°;Intitulé\n1;Réunir le comité de pilotage\n", encoding="utf-8")
     with pytest.raises(ServiceError, match="n'a aucune colonne propre à une liste d'engagements"):
-        services.fieldwork.import_commitments(evaluation_id, path)
+        services.commitments.import_commitments(evaluation_id, path)
 
 
 def test_a_real_list_of_commitments_is_still_read_and_the_cli_refuses_a_subsidy_table(services, evaluation_id, tmp_path, db_path, capsys):
@@ -41,7 +41,7 @@ def test_a_real_list_of_commitments_is_still_read_and_the_cli_refuses_a_subsidy_
     wb.active.append([1, "Créer un comité des financeurs", "En cours"])
     xlsx = tmp_path / "liste.xlsx"
     wb.save(xlsx)
-    report = services.fieldwork.import_commitments(evaluation_id, xlsx)
+    report = services.commitments.import_commitments(evaluation_id, xlsx)
     assert (report.added, report.updated) == (1, 0)
     assert main(["import", "engagements", str(scdl_csv(tmp_path / "scdl.csv")), "--db", str(db_path)]) == 1
     err = capsys.readouterr().err

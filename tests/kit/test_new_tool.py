@@ -107,9 +107,10 @@ def world(tmp_path_factory, migrated_template):
 
         services = Services.open(db, attachments_dir=home / "pieces")  # the application as shipped
         assert services.kits.bundled().version != NEW_VERSION
-        fw, forms, q = services.fieldwork, services.forms, services.questionnaires
-        change = fw.create_workshop(eid, GUIDE, date="2026-03-10", place="Maison de quartier")
-        workshop = fw.workshop(change.id)
+        workshops_service = services.workshops
+        forms, q = services.forms, services.questionnaires
+        change = workshops_service.create_workshop(eid, GUIDE, date="2026-03-10", place="Maison de quartier")
+        workshop = workshops_service.workshop(change.id)
         forms.set_answers(workshop.response_id, {
             "forces": "Des gardiens présents et connus des habitants",
             "faiblesses": "Des diagnostics en marchant sans suite",
@@ -161,10 +162,10 @@ def test_the_guide_runs_in_ateliers(world, qtbot, tmp_path):
     from desktop_app.ui.views.ateliers.view import AteliersView
 
     services, eid = world["services"], world["eid"]
-    fw = services.fieldwork
-    offered = {t.tool_id: t for t in fw.workshop_tools(eid)}
+    workshops_service = services.workshops
+    offered = {t.tool_id: t for t in workshops_service.workshop_tools(eid)}
     assert offered[GUIDE].label == "Atelier Bailleurs sociaux" and offered[GUIDE].in_scope
-    w = next(w for w in fw.workshops(eid) if w.tool_id == GUIDE)
+    w = next(w for w in workshops_service.workshops(eid) if w.tool_id == GUIDE)
     assert (w.group_label, w.title, w.status) == ("Bailleurs sociaux", "Atelier Bailleurs sociaux", "complete")
 
     ctx = build_context(services, tmp_path / "prefs.ini", tasks=SyncTaskRunner())

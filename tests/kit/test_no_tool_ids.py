@@ -23,7 +23,7 @@ from desktop_app.kit.loader import _tool_sections, iter_questions, load_folder
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "desktop_app"
 # The demo builder writes the shipped kit's answers: it may name its tools and fields.
-DEMO = re.compile(r"^desktop_app/(demo/.*|services/[^/]*demo[^/]*\.py)$")
+DEMO = re.compile(r"^desktop_app/demo/.*$")
 
 # Tool ids that are also another thing of the application.
 ALLOWED_TOOL_IDS = {

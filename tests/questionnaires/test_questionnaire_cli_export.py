@@ -96,12 +96,13 @@ def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):
 
 
 def test_demo_has_realistic_questionnaires(services):
-    from desktop_app.services import demo, demo_30_questionnaires
+    from desktop_app.demo.data import evaluation as demo
+    from desktop_app.demo.questionnaires import build_questionnaires
 
     eid = services.evaluations.create(demo.DEMO_TERRITORY)
     for name, insee in demo.COMMUNES:
         services.evaluations.add_row("commune", eid, {"name": name, "insee": insee})
-    demo_30_questionnaires.build(services, eid)
+    build_questionnaires(services, eid)
     q = services.questionnaires
     communes = q.responses(eid, COMMUNES)
     associations = q.responses(eid, ASSOCIATIONS)

@@ -41,10 +41,10 @@ def _numeric_field(kit):
 
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory):
+    from desktop_app.demo.builder import build as create_demo
     from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
     from desktop_app.services.app_services import Services
     from desktop_app.services.consolidation import consolidate
-    from desktop_app.services.demo import create_demo
 
     folder = tmp_path_factory.mktemp("centre-report")
     old = os.environ.get("EVALKIT_HOME")
@@ -225,7 +225,7 @@ def test_maturity_heat_map(centre):
 def test_councils_commitments_actions(centre, workbook):
     data, services = centre["data"], centre["services"]
     for eid in centre["ids"]:
-        summary = services.fieldwork.commitment_summary(eid)
+        summary = services.commitments.commitment_summary(eid)
         assert sum(data.commitments[eid].values()) == summary.total > 0
         assert data.actions[eid].chosen == sum(1 for a in services.actions.list(eid) if a.chosen) > 0
     assert sum(r["Engagements"] for r in _rows(workbook["Engagements"])) == sum(sum(c.values()) for c in data.commitments.values())

@@ -47,7 +47,7 @@ def _open(folder: Path, name: str):
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory):
     """The demo territory, built once, with the reported leaks typed in."""
-    from desktop_app.services.demo import create_demo
+    from desktop_app.demo.builder import build as create_demo
 
     folder = tmp_path_factory.mktemp("privacy-demo")
     old = os.environ.get("EVALKIT_HOME")
@@ -55,9 +55,9 @@ def demo_folder(tmp_path_factory):
     try:
         services = _open(folder, "territory")
         eid = create_demo(services)
-        testimony = next(t for t in services.fieldwork.testimonies(eid) if t.consent_use)
-        services.fieldwork.set_testimony_answer(testimony.id, "texte_temoignage", TYPED_TESTIMONY)
-        immersion = services.fieldwork.immersions(eid)[0]
+        testimony = next(t for t in services.terrain.testimonies(eid) if t.consent_use)
+        services.terrain.set_testimony_answer(testimony.id, "texte_temoignage", TYPED_TESTIMONY)
+        immersion = services.terrain.immersions(eid)[0]
         services.forms.set_answer(immersion.response_id, "observe", TYPED_IMMERSION)
         services.close()
     finally:
@@ -228,9 +228,9 @@ def test_consent_withdrawn_deletes_the_testimony_and_its_recording_at_the_centre
     audio = tmp_path / "t.ogg"
     audio.write_bytes(b"OggS voice of the person " * 40)
     att = territory.attachments.add_file(eid, "testimony", testimony_id, audio, "Enregistrement")
-    testimony = territory.fieldwork.testimony(testimony_id)
+    testimony = territory.terrain.testimony(testimony_id)
     words = "Les jeunes du quartier ont enfin un lieu à eux"
-    territory.fieldwork.set_testimony_answer(testimony_id, "texte_temoignage", words)
+    territory.terrain.set_testimony_answer(testimony_id, "texte_temoignage", words)
     territory.sync.export_bundle(eid, tmp_path / "first.evalkit")
     centre = _open(tmp_path, "centre")
     centre.sync.import_bundle(tmp_path / "first.evalkit")
@@ -240,14 +240,14 @@ def test_consent_withdrawn_deletes_the_testimony_and_its_recording_at_the_centre
 
     before = consolidate(centre).territories[0].testimonies
     assert before >= 1
-    territory.fieldwork.set_testimony_answer(testimony_id, "consentement_utilisation", False)
+    territory.terrain.set_testimony_answer(testimony_id, "consentement_utilisation", False)
     territory.sync.export_bundle(eid, tmp_path / "second.evalkit")
     result = centre.sync.import_bundle(tmp_path / "second.evalkit")
     assert result["conflicts"] == 0
 
     # the record, its answers and its recording are gone at the centre
-    assert testimony_id not in {t.id for t in centre.fieldwork.testimonies(eid)}
-    assert testimony.pseudonym not in {t.pseudonym for t in centre.fieldwork.testimonies(eid)}
+    assert testimony_id not in {t.id for t in centre.terrain.testimonies(eid)}
+    assert testimony.pseudonym not in {t.pseudonym for t in centre.terrain.testimonies(eid)}
     assert all(words not in json.dumps(r.answers, ensure_ascii=False) for r in centre.forms.find(eid))
     assert att.id not in {a.id for a in centre.attachments.list(eid)}
     assert not centre.attachments.blob_path(sha).exists()
@@ -268,7 +268,7 @@ def test_a_testimony_never_consented_travels_as_a_deletion_only(demo_folder, tmp
     from desktop_app.sync.bundle import read_bundle
 
     territory, eid, testimony_id = _territory_copy(demo_folder, tmp_path)
-    territory.fieldwork.set_testimony_answer(testimony_id, "consentement_utilisation", False)
+    territory.terrain.set_testimony_answer(testimony_id, "consentement_utilisation", False)
     territory.sync.export_bundle(eid, tmp_path / "b.evalkit")
     bundle = read_bundle(tmp_path / "b.evalkit")
     row = next(r for r in bundle.records["fieldwork_testimonies"] if r["id"] == testimony_id)

@@ -43,8 +43,7 @@ def test_a_restored_partner_comes_back_on_the_other_laptop(machine_a, machine_b,
 
 def test_a_sync_import_keeps_the_files_of_the_corbeille(machine_a, machine_b, shared_eval, tmp_path):
     eid, _ = shared_eval
-    fw = machine_a.fieldwork
-    wid = fw.create_workshop(eid, "guide-partenaires").id
+    wid = machine_a.workshops.create_workshop(eid, "guide-partenaires").id
     photo = tmp_path / "paperboard.png"
     photo.write_bytes(b"\x89PNG paperboard " * 30)
     machine_a.attachments.add_file(eid, "workshop", wid, photo)
@@ -52,7 +51,7 @@ def test_a_sync_import_keeps_the_files_of_the_corbeille(machine_a, machine_b, sh
     machine_a.sync.export_bundle(eid, tmp_path / "1.evalkit", privacy.COMPLETE)
     machine_b.sync.import_bundle(tmp_path / "1.evalkit")
     accept(machine_a, machine_b, eid)
-    fw.delete_workshop(wid)
+    machine_a.workshops.delete_workshop(wid)
     assert [i.id for i in machine_a.trash.items(eid)] == [wid]
     machine_b.sync.export_bundle(eid, tmp_path / "2.evalkit", privacy.COMPLETE)
     machine_a.sync.import_bundle(tmp_path / "2.evalkit")
@@ -60,9 +59,9 @@ def test_a_sync_import_keeps_the_files_of_the_corbeille(machine_a, machine_b, sh
     machine_a.trash.restore("workshop", wid)
     assert [a.sha256 for a in machine_a.attachments.list(eid, wid)] == [digest]
     # B learns of the deletion: it is not in B's Corbeille (B did not delete it) and B drops the file
-    fw.delete_workshop(wid)
+    machine_a.workshops.delete_workshop(wid)
     machine_a.sync.export_bundle(eid, tmp_path / "3.evalkit", privacy.COMPLETE)
     accept(machine_b, machine_a, eid)
     machine_b.sync.import_bundle(tmp_path / "3.evalkit")
-    assert machine_b.fieldwork.workshops(eid) == [] and machine_b.trash.items(eid) == []
+    assert machine_b.workshops.workshops(eid) == [] and machine_b.trash.items(eid) == []
     assert not machine_b.attachments.has_blob(digest)

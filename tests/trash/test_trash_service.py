@@ -36,15 +36,14 @@ def test_deleted_action_comes_back_with_its_fundings_and_scores(services, evalua
 
 
 def test_trash_restores_a_testimony_and_a_partner_and_emptying_erases(services, evaluation_id, tmp_path):
-    fw = services.fieldwork
-    tid = fw.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
-    services.forms.set_answers(fw.testimony(tid).response_id, {"recit": "Le centre social nous a aidés."})
+    tid = services.terrain.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
+    services.forms.set_answers(services.terrain.testimony(tid).response_id, {"recit": "Le centre social nous a aidés."})
     audio = tmp_path / "voix.m4a"
     audio.write_bytes(b"fake audio")
     services.attachments.add_file(evaluation_id, "testimony", tid, audio)
     digest = services.attachments.list(evaluation_id, tid)[0].sha256
     pid = services.evaluations.add_row("partner", evaluation_id, {"organisation": "Région Hauts-de-France"}).id
-    fw.delete_testimony(tid)
+    services.terrain.delete_testimony(tid)
     services.evaluations.delete_row("partner", pid)
     assert services.attachments.has_blob(digest)  # kept while it can be restored
     assert {(i.kind, i.title) for i in services.trash.items(evaluation_id)} == {
@@ -52,12 +51,12 @@ def test_trash_restores_a_testimony_and_a_partner_and_emptying_erases(services, 
 
     services.trash.restore("testimony", tid)
     services.trash.restore("partner", pid)
-    assert fw.testimony(tid).pseudonym == "T01"
-    assert services.forms.get(fw.testimony(tid).response_id).answers == {"recit": "Le centre social nous a aidés."}
+    assert services.terrain.testimony(tid).pseudonym == "T01"
+    assert services.forms.get(services.terrain.testimony(tid).response_id).answers == {"recit": "Le centre social nous a aidés."}
     assert [a.sha256 for a in services.attachments.list(evaluation_id, tid)] == [digest]
     assert [r["organisation"] for r in services.evaluations.rows("partner", evaluation_id)] == ["Région Hauts-de-France"]
 
-    fw.delete_testimony(tid)
+    services.terrain.delete_testimony(tid)
     services.evaluations.delete_row("partner", pid)
     assert services.trash.empty(evaluation_id) == 2
     assert services.trash.items(evaluation_id) == []
@@ -139,18 +138,17 @@ def test_an_emptied_record_cannot_be_restored(services, evaluation_id):
 
 
 def test_every_kind_of_deletion_is_listed_and_restored(services, evaluation_id):
-    fw = services.fieldwork
-    fw.create_working_group(evaluation_id, "scolarite")
-    sessions = [w.id for w in fw.workshops(evaluation_id)]
+    services.workshops.create_working_group(evaluation_id, "scolarite")
+    sessions = [w.id for w in services.workshops.workshops(evaluation_id)]
     assert len(sessions) == 3
-    wid = fw.create_workshop(evaluation_id, "guide-partenaires", title="Atelier partenaires").id
-    iid = fw.create_immersion(evaluation_id).id
-    cid = fw.add_commitment(evaluation_id, {"number": "12", "title": "Rénover l'école"}).id
+    wid = services.workshops.create_workshop(evaluation_id, "guide-partenaires", title="Atelier partenaires").id
+    iid = services.terrain.create_immersion(evaluation_id).id
+    cid = services.commitments.add_commitment(evaluation_id, {"number": "12", "title": "Rénover l'école"}).id
     rid = services.questionnaires.new_response(evaluation_id, "questionnaire-communes", "Douai", "59178")
-    fw.delete_workshop(wid)
-    fw.delete_working_group(fw.workshop(sessions[0]).series_id)
-    fw.delete_immersion(iid)
-    fw.delete_commitment(cid)
+    services.workshops.delete_workshop(wid)
+    services.workshops.delete_working_group(services.workshops.workshop(sessions[0]).series_id)
+    services.terrain.delete_immersion(iid)
+    services.commitments.delete_commitment(cid)
     services.questionnaires.delete_response(rid)
     items = services.trash.items(evaluation_id)
     kinds = sorted(i.kind for i in items)
@@ -161,7 +159,7 @@ def test_every_kind_of_deletion_is_listed_and_restored(services, evaluation_id):
     for item in items:
         services.trash.restore(item.entity, item.id)
     assert services.trash.items(evaluation_id) == []
-    assert {w.id for w in fw.workshops(evaluation_id)} == {wid, *sessions}
-    assert [i.id for i in fw.immersions(evaluation_id)] == [iid]
-    assert [c.id for c in fw.commitments(evaluation_id)] == [cid]
+    assert {w.id for w in services.workshops.workshops(evaluation_id)} == {wid, *sessions}
+    assert [i.id for i in services.terrain.immersions(evaluation_id)] == [iid]
+    assert [c.id for c in services.commitments.commitments(evaluation_id)] == [cid]
     assert services.forms.get(rid).label == "Douai (59178)"

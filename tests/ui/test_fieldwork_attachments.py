@@ -26,7 +26,7 @@ def test_attach_a_photo_to_an_immersion(qtbot, ctx, services, evaluation_id, tmp
     tab.show()
     assert tab.right.currentWidget() is tab.empty
     tab.new_immersion()
-    [immersion] = services.fieldwork.immersions(evaluation_id)
+    [immersion] = services.terrain.immersions(evaluation_id)
     assert tab.current_id == immersion.id and tab.right.currentWidget() is tab.editor
 
     photo = _photo(tmp_path / "visite-centre-social.png")

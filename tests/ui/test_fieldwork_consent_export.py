@@ -39,7 +39,7 @@ def test_consent_decides_what_the_view_exports(qtbot, ctx, services, evaluation_
     type_text(qtbot, tab.sheet.renderer, "texte_temoignage", "Je refuse que mes propos soient repris.")
     click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
     qtbot.waitUntil(lambda: "Utilisation refusée" in tab.banner.use.text())
-    assert services.fieldwork.testimony(agreed).usable and not services.fieldwork.testimony(refused).usable
+    assert services.terrain.testimony(agreed).usable and not services.terrain.testimony(refused).usable
 
     # the view's export action: save dialog answered, summary box acknowledged
     out = tmp_path / "terrain.xlsx"

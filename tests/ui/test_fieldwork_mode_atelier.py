@@ -10,8 +10,8 @@ from desktop_app.ui.views.ateliers.view import AteliersView
 
 
 def _setup(qtbot, ctx, services, evaluation_id):
-    fw = services.fieldwork
-    fw.create_workshop(evaluation_id, "guide-partenaires")
+    workshops_service = services.workshops
+    workshops_service.create_workshop(evaluation_id, "guide-partenaires")
     view = AteliersView(ctx, evaluation_id)
     qtbot.addWidget(view)
     view.resize(1300, 860)
@@ -86,12 +86,12 @@ def test_mode_atelier_driven_by_the_keyboard(qtbot, ctx, services, evaluation_id
 
 def test_mode_atelier_closes_when_another_workshop_is_opened(qtbot, ctx, services, evaluation_id):
     view = _setup(qtbot, ctx, services, evaluation_id)
-    services.fieldwork.create_workshop(evaluation_id, "guide-associations")
+    services.workshops.create_workshop(evaluation_id, "guide-associations")
     view.reload_list()
     view.editor.open_mode()
     window = view.editor.mode.window
     qtbot.waitExposed(window)
-    other = next(w for w in services.fieldwork.workshops(evaluation_id) if w.tool_id == "guide-associations")
+    other = next(w for w in services.workshops.workshops(evaluation_id) if w.tool_id == "guide-associations")
     view.select_workshop(other.id)
     qtbot.waitUntil(lambda: view.editor.mode is None)
     assert not window.isVisible()
@@ -100,7 +100,7 @@ def test_mode_atelier_closes_when_another_workshop_is_opened(qtbot, ctx, service
 def test_mode_atelier_closes_with_the_notes(qtbot, ctx, services, evaluation_id):
     from PySide6.QtCore import QEvent
 
-    services.fieldwork.create_workshop(evaluation_id, "guide-partenaires")
+    services.workshops.create_workshop(evaluation_id, "guide-partenaires")
     view = AteliersView(ctx, evaluation_id)  # not handed to qtbot: this test deletes it
     view.show()
     view.editor.open_mode()

@@ -28,7 +28,7 @@ def test_commitments_typed_and_imported(qtbot, ctx, services, evaluation_id, tmp
     assert proxy.setData(proxy.index(0, 1), "Créer un comité des financeurs")
     assert proxy.setData(proxy.index(0, 3), "en_cours")
     assert not proxy.setData(proxy.index(0, 4), "bientôt")  # not a date: refused, nothing saved
-    [c] = services.fieldwork.commitments(evaluation_id)
+    [c] = services.commitments.commitments(evaluation_id)
     assert (c.title, c.status, c.due_date) == ("Créer un comité des financeurs", "en_cours", "")
     assert tab.summary.text().startswith("1 engagement : 1 en cours.")
 
@@ -60,20 +60,21 @@ def test_commitments_typed_and_imported(qtbot, ctx, services, evaluation_id, tmp
 
 
 def test_synthesis_search_and_filters(qtbot, ctx, services, evaluation_id):
-    fw = services.fieldwork
-    wid = fw.create_workshop(evaluation_id, "guide-associations").id
+    workshops_service = services.workshops
+    terrain_service = services.terrain
+    wid = workshops_service.create_workshop(evaluation_id, "guide-associations").id
     services.forms.set_answers(
-        fw.workshop(wid).response_id,
+        workshops_service.workshop(wid).response_id,
         {
             "vie_associative_q2": "Les délais de paiement pèsent sur la trésorerie.",
             "forces": "Un tissu associatif engagé",
         },
     )
-    tid = fw.create_testimony(evaluation_id).id
-    fw.set_testimony_answer(tid, "texte_temoignage", "Le paiement arrive en juillet.")
-    fw.set_testimony_answer(tid, "consentement_utilisation", True)
-    hidden = fw.create_testimony(evaluation_id).id
-    fw.set_testimony_answer(hidden, "texte_temoignage", "Propos sans accord")
+    tid = terrain_service.create_testimony(evaluation_id).id
+    terrain_service.set_testimony_answer(tid, "texte_temoignage", "Le paiement arrive en juillet.")
+    terrain_service.set_testimony_answer(tid, "consentement_utilisation", True)
+    hidden = terrain_service.create_testimony(evaluation_id).id
+    terrain_service.set_testimony_answer(hidden, "texte_temoignage", "Propos sans accord")
     view = _view(qtbot, ctx, evaluation_id)
     view.tabs.setCurrentWidget(view.synthesis)
     syn = view.synthesis
@@ -98,9 +99,9 @@ def test_the_tabs_say_they_load_then_show_their_lists(qtbot, ctx, services, eval
     then shows each list, its first sheet, the overview and the counts in the tab titles."""
     from deferred_tasks import DeferredTaskRunner
 
-    fw = services.fieldwork
-    immersion = fw.create_immersion(evaluation_id).id
-    fw.create_testimony(evaluation_id, "testimony")
+    terrain_service = services.terrain
+    immersion = terrain_service.create_immersion(evaluation_id).id
+    terrain_service.create_testimony(evaluation_id, "testimony")
     ctx.tasks = DeferredTaskRunner()
     view = _view(qtbot, ctx, evaluation_id)
     assert view.overview.text() == "Chargement du terrain…"

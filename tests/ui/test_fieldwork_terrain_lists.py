@@ -17,20 +17,20 @@ def _codes(tab) -> list[str]:
 
 
 def test_testimonies_table_shows_sorts_and_filters_every_sheet(qtbot, ctx, services, evaluation_id):
-    fw = services.fieldwork
+    terrain_service = services.terrain
     ids = {}
     for code, consent, keep in (
         ("T10", True, "2031-01-31"),
         ("T2", False, "2027-06-30"),
         ("T1", None, "2028-03-15"),
     ):
-        ids[code] = fw.create_testimony(
+        ids[code] = terrain_service.create_testimony(
             evaluation_id,
             answers={"code_pseudonyme": code, "consentement_utilisation": consent, "date_conservation": keep},
         ).id
     for _ in range(9):
-        fw.create_testimony(evaluation_id)  # T11 to T19, given automatically
-    fw.create_testimony(evaluation_id, "contribution")
+        terrain_service.create_testimony(evaluation_id)  # T11 to T19, given automatically
+    terrain_service.create_testimony(evaluation_id, "contribution")
     tab = testimonies_view.TestimoniesTab(ctx, evaluation_id)
     qtbot.addWidget(tab)
     tab.resize(1200, 850)
@@ -79,7 +79,8 @@ def test_testimonies_table_shows_sorts_and_filters_every_sheet(qtbot, ctx, servi
 
 
 def test_overview_names_a_few_themes_then_the_number_of_others(qtbot, ctx, services, evaluation_id):
-    fw = services.fieldwork
+    workshops_service = services.workshops
+    terrain_service = services.terrain
     themes = [
         "soutien_associations",
         "scolarite",
@@ -89,9 +90,9 @@ def test_overview_names_a_few_themes_then_the_number_of_others(qtbot, ctx, servi
         "participation",
     ]
     for theme in themes:
-        fw.create_working_group(evaluation_id, theme)
+        workshops_service.create_working_group(evaluation_id, theme)
     for _ in range(2):
-        fw.create_immersion(evaluation_id, answers={"theme": "scolarite"})
+        terrain_service.create_immersion(evaluation_id, answers={"theme": "scolarite"})
     view = TerrainView(ctx, evaluation_id)
     qtbot.addWidget(view)
     view.resize(1300, 860)
@@ -121,12 +122,12 @@ def test_immersions_are_shown_even_when_the_commitments_cannot_be_read(
     """The immersions are read after the other lists: a failed read of those does not hold them up."""
     from deferred_tasks import DeferredTaskRunner
 
-    immersion = services.fieldwork.create_immersion(evaluation_id).id
+    immersion = services.terrain.create_immersion(evaluation_id).id
 
     def broken(*_a, **_k):
         raise RuntimeError("base illisible")
 
-    monkeypatch.setattr(services.fieldwork, "commitments", broken)
+    monkeypatch.setattr(services.commitments, "commitments", broken)
     ctx.tasks = DeferredTaskRunner()
     view = TerrainView(ctx, evaluation_id)
     qtbot.addWidget(view)

@@ -29,7 +29,7 @@ def _cell(tab, row: int, column: int) -> str:
 
 
 def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch):
-    fw = services.fieldwork
+    terrain_service = services.terrain
     tab = _tab(qtbot, ctx, evaluation_id)
     assert tab.right.currentWidget() is tab.empty
 
@@ -45,7 +45,7 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     click_choice(qtbot, renderer, "consentement_diffusion", "Non")
     qtbot.waitUntil(lambda: "Utilisation autorisée" in tab.banner.use.text())
     assert "Pas de diffusion" in tab.banner.cast.text()
-    t = fw.testimony(first)
+    t = terrain_service.testimony(first)
     assert (t.consent_use, t.consent_broadcast, t.profile) == (True, False, "habitant")
     assert _cell(tab, 0, 2) == "✔ Oui" and _cell(tab, 0, 3) == "✖ Non"
 
@@ -63,7 +63,7 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     type_text(qtbot, tab.sheet.renderer, "texte_temoignage", "Je ne veux pas que ce soit repris.")
     click_choice(qtbot, tab.sheet.renderer, "consentement_utilisation", "Non")
     qtbot.waitUntil(lambda: "Utilisation refusée" in tab.banner.use.text())
-    assert not fw.testimony(second).usable
+    assert not terrain_service.testimony(second).usable
 
     # recording without consent: the facilitator is asked, and can decline
     audio = tmp_path / "T02.wav"
@@ -98,8 +98,8 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
     qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
     assert told and "Support" in told[0]
-    assert services.forms.get(fw.testimony(first).response_id).status == "draft"
+    assert services.forms.get(terrain_service.testimony(first).response_id).status == "draft"
     click_choice(qtbot, tab.sheet.renderer, "support", "Écrit (notes ou texte remis par la personne)")
     qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
-    assert services.forms.get(fw.testimony(first).response_id).status == "complete"
+    assert services.forms.get(terrain_service.testimony(first).response_id).status == "complete"
     assert tab.complete.text() == "Rouvrir la fiche"

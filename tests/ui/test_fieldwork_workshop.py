@@ -66,7 +66,7 @@ def test_record_a_workshop_through_the_guide(qtbot, ctx, services, db_path, eval
     _type_in(qtbot, renderer, "preconisations", "1. Un tableau de suivi relu en COPIL")
     editor.flush()
 
-    w = services.fieldwork.workshop(workshop_id)
+    w = services.workshops.workshop(workshop_id)
     assert (w.date, w.place, w.participants) == (
         "2026-02-10",
         "Salle du conseil",
@@ -113,7 +113,7 @@ def test_working_group_sessions_are_listed_under_their_theme(
     monkeypatch.setattr(view_module, "NewWorkingGroupDialog", FakeDialog)
     view = _view(qtbot, ctx, evaluation_id)
     view.new_workshop("groupe-travail")
-    [group] = services.fieldwork.working_groups(evaluation_id)
+    [group] = services.workshops.working_groups(evaluation_id)
     assert view.editor.workshop.id == group.sessions[0].id
     # only this session's step of the guide is shown
     assert [p.id for p in view.editor.notes.renderer.form.pages] == ["_presentation", "session_1"]
@@ -125,8 +125,8 @@ def test_working_group_sessions_are_listed_under_their_theme(
 def test_an_immersion_is_added_to_a_working_group_from_its_overview(qtbot, ctx, services, evaluation_id):
     from desktop_app.ui.main_window import MainWindow
 
-    services.fieldwork.create_working_group(evaluation_id, "aller_vers")
-    [group] = services.fieldwork.working_groups(evaluation_id)
+    services.workshops.create_working_group(evaluation_id, "aller_vers")
+    [group] = services.workshops.working_groups(evaluation_id)
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -136,7 +136,7 @@ def test_an_immersion_is_added_to_a_working_group_from_its_overview(qtbot, ctx, 
     qtbot.mouseClick(ateliers.group.add_immersion, Qt.MouseButton.LeftButton)
     terrain = window.views["terrain"]
     assert window.content.currentWidget() is terrain
-    [immersion] = services.fieldwork.immersions(evaluation_id)
+    [immersion] = services.terrain.immersions(evaluation_id)
     assert immersion.series_id == group.series_id and immersion.theme == "aller_vers"
     assert (
         terrain.tabs.currentWidget() is terrain.immersions and terrain.immersions.current_id == immersion.id
@@ -150,8 +150,8 @@ def test_the_list_says_it_loads_then_shows_the_workshops(qtbot, ctx, services, e
     first one; a workshop created meanwhile is selected once the list is read again."""
     from deferred_tasks import DeferredTaskRunner
 
-    fw = services.fieldwork
-    first = fw.create_workshop(evaluation_id, "guide-partenaires").id
+    workshops_service = services.workshops
+    first = workshops_service.create_workshop(evaluation_id, "guide-partenaires").id
     ctx.tasks = DeferredTaskRunner()
     view = AteliersView(ctx, evaluation_id)
     qtbot.addWidget(view)
@@ -168,7 +168,7 @@ def test_the_list_says_it_loads_then_shows_the_workshops(qtbot, ctx, services, e
     assert view.tree.current() == ("workshop", first)  # the new list is being read
     assert view.stack.currentWidget() is view.editor  # the list stays on screen meanwhile
     ctx.tasks.finish()
-    second = next(w.id for w in fw.workshops(evaluation_id) if w.id != first)
+    second = next(w.id for w in workshops_service.workshops(evaluation_id) if w.id != first)
     assert view.tree.current() == ("workshop", second)
     assert view.editor.workshop.id == second
     assert view.tree.topLevelItem(0).text(0).endswith("(2)")

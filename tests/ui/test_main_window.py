@@ -137,7 +137,7 @@ def test_hidden_screens_catch_up_when_shown_instead_of_reloading_on_every_save(q
 
     window.show_step("cadrage")
     for _ in range(3):  # three commitments recorded while Terrain is hidden (e.g. from another screen)
-        ctx.apply(lambda: services.fieldwork.add_commitment(evaluation_id))
+        ctx.apply(lambda: services.commitments.add_commitment(evaluation_id))
     terrain._refresher.flush()
     assert reloads == []  # nothing rebuilt behind the user's back
     assert terrain.tabs.tabText(2) == "Suivi des engagements (0)"
@@ -148,7 +148,7 @@ def test_hidden_screens_catch_up_when_shown_instead_of_reloading_on_every_save(q
     assert terrain.tabs.tabText(2) == "Suivi des engagements (3)"
     assert terrain.commitments.count() == 3
 
-    ctx.apply(lambda: services.fieldwork.add_commitment(evaluation_id))  # visible: at once
+    ctx.apply(lambda: services.commitments.add_commitment(evaluation_id))  # visible: at once
     terrain._refresher.flush()
     assert terrain.tabs.tabText(2) == "Suivi des engagements (4)"
 

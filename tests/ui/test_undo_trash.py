@@ -146,11 +146,9 @@ def test_an_import_is_undone_and_reimport_can_bring_back_a_deleted_action(qtbot,
 def test_corbeille_lists_restores_and_empties(qtbot, ctx, services, evaluation_id, tmp_path):
     from desktop_app.sync import privacy
     from desktop_app.sync.bundle import read_bundle
-
-    fw = services.fieldwork
-    tid = fw.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
+    tid = services.terrain.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
     pid = services.evaluations.add_row("partner", evaluation_id, {"organisation": "Région Hauts-de-France"}).id
-    ctx.apply(lambda: fw.delete_testimony(tid))
+    ctx.apply(lambda: services.terrain.delete_testimony(tid))
     ctx.apply(lambda: services.evaluations.delete_row("partner", pid))
     dialog = TrashDialog(ctx, evaluation_id)
     qtbot.addWidget(dialog)
@@ -162,14 +160,14 @@ def test_corbeille_lists_restores_and_empties(qtbot, ctx, services, evaluation_i
     assert [i.id for i in dialog.selected()] == [tid], dialog.status.text()
     assert dialog.restore_button.isEnabled()
     dialog.restore_button.click()
-    assert [t.id for t in fw.testimonies(evaluation_id)] == [tid]
+    assert [t.id for t in services.terrain.testimonies(evaluation_id)] == [tid]
     assert dialog.status.text() == "1 élément restauré."
     dialog.select("partner", pid)
     dialog.restore_button.click()
     assert [r["id"] for r in services.evaluations.rows("partner", evaluation_id)] == [pid]
     assert dialog.table.rowCount() == 0 and not dialog.empty_button.isEnabled()
 
-    ctx.apply(lambda: fw.delete_testimony(tid))
+    ctx.apply(lambda: services.terrain.delete_testimony(tid))
     ctx.apply(lambda: services.evaluations.delete_row("partner", pid))
     dialog.refresh()
     assert dialog.table.rowCount() == 2
@@ -210,9 +208,7 @@ def test_cadrage_row_deleted_then_undone_from_the_edition_menu(qtbot, ctx, servi
 def test_right_to_erasure_erases_for_good_outside_the_corbeille(qtbot, ctx, services, evaluation_id, tmp_path,
                                                                 monkeypatch):
     from desktop_app.ui.views.terrain.testimonies import TestimoniesTab
-
-    fw = services.fieldwork
-    tid = fw.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
+    tid = services.terrain.create_testimony(evaluation_id, today=date(2026, 5, 1)).id
     audio = tmp_path / "voix.m4a"
     audio.write_bytes(b"fake audio")
     services.attachments.add_file(evaluation_id, "testimony", tid, audio)
@@ -227,10 +223,10 @@ def test_right_to_erasure_erases_for_good_outside_the_corbeille(qtbot, ctx, serv
     monkeypatch.setattr(QMessageBox, "warning",
                         lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)
     tab.erase_button.click()
-    assert "Rien ne pourra être récupéré" in asked[0] and fw.testimonies(evaluation_id)  # cancelled: kept
+    assert "Rien ne pourra être récupéré" in asked[0] and services.terrain.testimonies(evaluation_id)  # cancelled: kept
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
     tab.erase_button.click()
-    assert fw.testimonies(evaluation_id) == []
+    assert services.terrain.testimonies(evaluation_id) == []
     assert services.trash.items(evaluation_id) == []  # not in the Corbeille: erased
     assert not services.attachments.has_blob(digest)
     assert not ctx.undo_stack.canUndo()
@@ -250,8 +246,8 @@ def test_a_commitment_status_change_is_undone(qtbot, ctx, services, evaluation_i
     assert proxy.setData(proxy.index(0, 3), "realise")
     assert ctx.undo_stack.undoText() == "le statut de l'engagement n° 1"
     ctx.undo_stack.undo()
-    assert [c.status for c in services.fieldwork.commitments(evaluation_id)] == ["en_cours"]
+    assert [c.status for c in services.commitments.commitments(evaluation_id)] == ["en_cours"]
     ctx.undo_stack.undo()
-    assert [c.status for c in services.fieldwork.commitments(evaluation_id)] == [""]
+    assert [c.status for c in services.commitments.commitments(evaluation_id)] == [""]
     ctx.undo_stack.redo()
-    assert [c.status for c in services.fieldwork.commitments(evaluation_id)] == ["en_cours"]
+    assert [c.status for c in services.commitments.commitments(evaluation_id)] == ["en_cours"]

@@ -270,8 +270,6 @@ class ActionsView(QWidget):
             self.export_to(path)
 
     def export_to(self, path: str, quiet: bool = False) -> None:
-        from desktop_app.exports.actions_xlsx import export_actions
-
         def done(result: Path) -> None:
             self.last_export = result
             if quiet:
@@ -282,7 +280,7 @@ class ActionsView(QWidget):
             box.button(QMessageBox.StandardButton.Ok).setText("Fermer")
 
         run_task(self, self.ctx, "Export en Excel…",
-                 lambda p: export_actions(self.ctx.services, self.evaluation_id, path, p.report), done,
+                 lambda p: self.ctx.services.actions.export_workbook(self.evaluation_id, path, p.report), done,
                  error_title="Export impossible")
 
     def flush(self) -> None:

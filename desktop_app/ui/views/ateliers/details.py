@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core import identifiers as ids
 from desktop_app.core.fieldwork import PARTICIPANT_PROFILES, participants_total
-from desktop_app.services.fieldwork import WorkshopData
+from desktop_app.services.fieldwork_workshops import WorkshopData
 from desktop_app.ui.models.rows_model import format_fr_date, parse_fr_date
 from desktop_app.ui.views.common import form_row, name_input
 from desktop_app.ui.widgets.autosave import AutosaveLine

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.fieldwork import participants_text
 from desktop_app.services.base import ServiceError
-from desktop_app.services.fieldwork import WorkshopData
+from desktop_app.services.fieldwork_workshops import WorkshopData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.ateliers.details import WorkshopDetails
 from desktop_app.ui.views.ateliers.mode_atelier import WorkshopMode
@@ -142,8 +142,8 @@ class WorkshopEditor(QWidget):
 
     # -- showing -------------------------------------------------------------------------------
     def show_workshop(self, workshop_id: str) -> None:
-        fw = self.ctx.services.fieldwork
-        w = fw.workshop(workshop_id)
+        workshops_service = self.ctx.services.workshops
+        w = workshops_service.workshop(workshop_id)
         same = self.workshop is not None and self.workshop.id == w.id
         self.workshop = w
         self._show_header(w)
@@ -153,7 +153,7 @@ class WorkshopEditor(QWidget):
             forms = self.ctx.services.forms
             rid = w.response_id
             self.notes.show_form(
-                w.id, fw.workshop_form(w), response.answers, lambda k, v: forms.set_answer(rid, k, v)
+                w.id, workshops_service.workshop_form(w), response.answers, lambda k, v: forms.set_answer(rid, k, v)
             )
             qpvs = [
                 (q["code"], q["name"]) for q in self.ctx.services.evaluations.rows("qpv", self.evaluation_id)
@@ -169,7 +169,7 @@ class WorkshopEditor(QWidget):
         if self.workshop is None:
             return
         try:
-            self.workshop = self.ctx.services.fieldwork.workshop(self.workshop.id)
+            self.workshop = self.ctx.services.workshops.workshop(self.workshop.id)
         except ServiceError:
             return
         self._show_header(self.workshop)
@@ -207,9 +207,9 @@ class WorkshopEditor(QWidget):
     def _save_field(self, key: str, value) -> None:
         if self.workshop is None:
             return
-        fw = self.ctx.services.fieldwork
+        workshops_service = self.ctx.services.workshops
         wid = self.workshop.id
-        self.ctx.apply(lambda: fw.update_workshop(wid, key, value), key=("workshop", wid, key))
+        self.ctx.apply(lambda: workshops_service.update_workshop(wid, key, value), key=("workshop", wid, key))
 
     def _mark_unsaved(self, key: tuple, message: str) -> None:
         workshop_id, field = key

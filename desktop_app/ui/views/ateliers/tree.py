@@ -12,7 +12,7 @@ from desktop_app.core.fieldwork import (
     working_group_name,
     workshop_title,
 )
-from desktop_app.services.fieldwork import WorkshopData
+from desktop_app.services.fieldwork_workshops import WorkshopData
 from desktop_app.ui.views.terrain.shared import status_icon
 
 ROLE_KIND = Qt.ItemDataRole.UserRole

@@ -129,12 +129,12 @@ class GroupOverview(QWidget):
 
     def _new_record(self, kind: str) -> None:
         """Create an immersion or a testimony tied to this group, and open it in the Terrain step."""
-        fw = self.ctx.services.fieldwork
+        terrain_service = self.ctx.services.terrain
         eid, series = self.evaluation_id, self.series_id
         if kind == "immersion":
-            change = self.ctx.apply(lambda: fw.create_immersion(eid, series))
+            change = self.ctx.apply(lambda: terrain_service.create_immersion(eid, series))
         else:
-            change = self.ctx.apply(lambda: fw.create_testimony(eid, "testimony", series))
+            change = self.ctx.apply(lambda: terrain_service.create_testimony(eid, "testimony", series))
         window = self.window()
         if change is None or not hasattr(window, "show_step"):
             return
@@ -146,9 +146,10 @@ class GroupOverview(QWidget):
             terrain.open_record(kind, change.id)
 
     def show_group(self, series_id: str) -> None:
-        fw = self.ctx.services.fieldwork
+        workshops_service = self.ctx.services.workshops
+        terrain_service = self.ctx.services.terrain
         self.series_id = series_id
-        group = next((g for g in fw.working_groups(self.evaluation_id) if g.series_id == series_id), None)
+        group = next((g for g in workshops_service.working_groups(self.evaluation_id) if g.series_id == series_id), None)
         if group is None:
             return
         self.title.setText(working_group_name(group.theme_label))
@@ -160,8 +161,8 @@ class GroupOverview(QWidget):
                 f"<li><a href='{w.id}'>Séance {w.session}</a> — {when}{' · ' + w.place if w.place else ''} · {state}</li>"
             )
         lines.append("</ul>")
-        immersions = [i for i in fw.immersions(self.evaluation_id) if i.series_id == series_id]
-        testimonies = [t for t in fw.testimonies(self.evaluation_id) if t.series_id == series_id]
+        immersions = [i for i in terrain_service.immersions(self.evaluation_id) if i.series_id == series_id]
+        testimonies = [t for t in terrain_service.testimonies(self.evaluation_id) if t.series_id == series_id]
         lines.append(f"<b>Immersions rattachées : {len(immersions)}</b> (objectif : deux par thème)<ul>")
         lines += [f"<li>{i.display_name}</li>" for i in immersions] or [
             "<li>aucune pour l'instant (étape Terrain)</li>"
@@ -265,7 +266,7 @@ class AteliersView(QWidget):
     def _fill_menu(self) -> None:
         self.new_menu.clear()
         try:
-            tools = self.ctx.services.fieldwork.workshop_tools(self.evaluation_id)
+            tools = self.ctx.services.workshops.workshop_tools(self.evaluation_id)
         except ServiceError as exc:
             self.new_menu.addAction(str(exc)).setEnabled(False)
             return
@@ -288,13 +289,14 @@ class AteliersView(QWidget):
         """Read the workshops in the background, then show them (and call `then()`)."""
         if then is not None:
             self._after_load.append(then)
-        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+        workshops_service = self.ctx.services.workshops
+        eid = self.evaluation_id
 
         def failed(exc: Exception) -> None:
             self._after_load.clear()
             self.loading.setText(f"Lecture des ateliers impossible : {exc}")
 
-        self._loader.run(lambda _p: fw.workshops(eid), self._show_list, failed)
+        self._loader.run(lambda _p: workshops_service.workshops(eid), self._show_list, failed)
 
     def _show_list(self, workshops) -> None:
         if self.stack.currentWidget() is self.loading:
@@ -319,7 +321,7 @@ class AteliersView(QWidget):
                 item.widget().deleteLater()
         if has_workshops:
             return
-        for tool in self.ctx.services.fieldwork.workshop_tools(self.evaluation_id):
+        for tool in self.ctx.services.workshops.workshop_tools(self.evaluation_id):
             if tool.in_scope:
                 label = tool.label
                 text = (
@@ -362,18 +364,18 @@ class AteliersView(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
     def new_workshop(self, tool_id: str) -> None:
-        fw = self.ctx.services.fieldwork
-        tools = fw.workshop_tools(self.evaluation_id)
+        workshops_service = self.ctx.services.workshops
+        tools = workshops_service.workshop_tools(self.evaluation_id)
         if any(t.tool_id == tool_id and t.working_group for t in tools):
-            labels = fw.labels(self.evaluation_id)
-            taken = {g.theme for g in fw.working_groups(self.evaluation_id)}
+            labels = workshops_service.labels(self.evaluation_id)
+            taken = {g.theme for g in workshops_service.working_groups(self.evaluation_id)}
             dialog = NewWorkingGroupDialog(labels.group_themes, taken, self)
             if not dialog.exec():
                 return
             theme = dialog.value()
-            change = self.ctx.apply(lambda: fw.create_working_group(self.evaluation_id, theme))
+            change = self.ctx.apply(lambda: workshops_service.create_working_group(self.evaluation_id, theme))
         else:
-            change = self.ctx.apply(lambda: fw.create_workshop(self.evaluation_id, tool_id))
+            change = self.ctx.apply(lambda: workshops_service.create_workshop(self.evaluation_id, tool_id))
         if change is None:
             QMessageBox.warning(
                 self, "Nouvel atelier", "L'atelier n'a pas pu être créé : voir la barre d'état."
@@ -408,7 +410,7 @@ class AteliersView(QWidget):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.editor.close_mode()
-            fw = self.ctx.services.fieldwork
+            fw = self.ctx.services.workshops
             if self.ctx.apply_undoable(f"la suppression de l'atelier « {w.display_name} »",
                                        lambda: fw.delete_workshop(workshop_id),
                                        lambda: fw.restore_workshop(workshop_id)):
@@ -426,7 +428,7 @@ class AteliersView(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            fw = self.ctx.services.fieldwork
+            fw = self.ctx.services.workshops
             if self.ctx.apply_undoable("la suppression du groupe de travail",
                                        lambda: fw.delete_working_group(series_id),
                                        lambda: fw.restore_working_group(series_id)):

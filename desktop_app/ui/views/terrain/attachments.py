@@ -301,8 +301,8 @@ class AttachmentsPanel(QWidget):
             return
         text, ok = QInputDialog.getText(self, "Légende", "Légende (sans nom de personne) :", text=att.caption)
         if ok:
-            fw = self.ctx.services.fieldwork
-            if self.ctx.apply(lambda: fw.set_attachment_caption(att.id, text)):
+            workshops_service = self.ctx.services.workshops
+            if self.ctx.apply(lambda: workshops_service.set_attachment_caption(att.id, text)):
                 self.reload()
 
     def remove_selected(self) -> None:

@@ -202,7 +202,8 @@ class CommitmentsTab(QWidget):
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the commitments and their summary in the background, then show them."""
-        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+        commitments_service = self.ctx.services.commitments
+        eid = self.evaluation_id
 
         def failed(exc: Exception) -> None:
             self._after_load.clear()
@@ -213,8 +214,8 @@ class CommitmentsTab(QWidget):
             self.count_label.setText(LOADING)
 
         def work(_progress):
-            tracker = fw.has_commitments_sheet(eid)
-            return fw.commitments(eid), fw.commitment_summary(eid), tracker
+            tracker = commitments_service.has_commitments_sheet(eid)
+            return commitments_service.commitments(eid), commitments_service.commitment_summary(eid), tracker
 
         self._loader.run(work, self._show_rows, failed)
 
@@ -252,7 +253,7 @@ class CommitmentsTab(QWidget):
 
     def _show_summary(self, summary=None) -> None:
         if summary is None:
-            summary = self.ctx.services.fieldwork.commitment_summary(self.evaluation_id)
+            summary = self.ctx.services.commitments.commitment_summary(self.evaluation_id)
         self.summary_data = summary
         self.strip.set_summary(summary)
         self.summary.setText(summary.text())
@@ -278,15 +279,16 @@ class CommitmentsTab(QWidget):
     def _tab_changed(self, index: int) -> None:
         """Load the tracker's sheet: created when its tab is first opened, loaded at once when it
         exists (so it can be marked complete from either tab)."""
-        fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+        commitments_service = self.ctx.services.commitments
+        forms = self.ctx.services.forms
         if self.sheet.renderer is not None:
             return
         exists = self._tracker_exists
         if exists is None and index != 1:
-            exists = fw.has_commitments_sheet(self.evaluation_id)
+            exists = commitments_service.has_commitments_sheet(self.evaluation_id)
         if index == 1 or exists:
-            response = fw.commitments_response(self.evaluation_id)
-            form = fw.form(self.evaluation_id, fw.commitments_tool(self.evaluation_id))
+            response = commitments_service.commitments_response(self.evaluation_id)
+            form = commitments_service.form(self.evaluation_id, commitments_service.commitments_tool(self.evaluation_id))
             # the list is edited in the table of the other tab
             form = without_pages(form, [p.id for p in form.pages if any(f.role == "commitment_rows" for f in p.fields)])
             rid = response.id
@@ -315,7 +317,7 @@ class CommitmentsTab(QWidget):
 
     # -- edits ---------------------------------------------------------------------------------
     def _edit(self, commitment_id: str, key: str, value) -> bool:
-        fw = self.ctx.services.fieldwork
+        fw = self.ctx.services.commitments
         if key == "status":  # a status change can be taken back (Édition › Annuler)
             old = next((c for c in self.model.rows if c.id == commitment_id), None)
             before = old.status if old is not None else ""
@@ -330,8 +332,8 @@ class CommitmentsTab(QWidget):
         return ok
 
     def add_commitment(self) -> None:
-        fw = self.ctx.services.fieldwork
-        change = self.ctx.apply(lambda: fw.add_commitment(self.evaluation_id))
+        commitments_service = self.ctx.services.commitments
+        change = self.ctx.apply(lambda: commitments_service.add_commitment(self.evaluation_id))
         if change is None:
             return
         self.status_filter.setCurrentIndex(0)
@@ -356,7 +358,7 @@ class CommitmentsTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            fw = self.ctx.services.fieldwork
+            fw = self.ctx.services.commitments
             if self.ctx.apply_undoable(f"la suppression de l'engagement n° {c.number or '?'}",
                                        lambda: fw.delete_commitment(cid), lambda: fw.restore_commitment(cid)):
                 self.reload()
@@ -376,7 +378,7 @@ class CommitmentsTab(QWidget):
 
     def import_file(self, path: Path) -> None:
         """Import in the background with progress; a bad file imports nothing and says why."""
-        fw = self.ctx.services.fieldwork
+        commitments_service = self.ctx.services.commitments
         eid = self.evaluation_id
         dialog = QProgressDialog("Lecture du fichier…", "Annuler", 0, 3, self)
         dialog.setWindowTitle("Import des engagements")
@@ -384,7 +386,7 @@ class CommitmentsTab(QWidget):
         dialog.setMinimumDuration(400)
 
         def work(progress):
-            return fw.import_commitments(eid, path, progress.report)
+            return commitments_service.import_commitments(eid, path, progress.report)
 
         def progress(done: int, total: int, text: str) -> None:
             dialog.setMaximum(total)

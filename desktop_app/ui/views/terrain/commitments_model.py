@@ -18,7 +18,7 @@ from desktop_app.core.fieldwork import (
     status_color,
     status_label,
 )
-from desktop_app.services.fieldwork import CommitmentData
+from desktop_app.services.fieldwork_commitments import CommitmentData
 from desktop_app.ui.models.rows_model import format_fr_date, parse_fr_date
 
 Index = QModelIndex | QPersistentModelIndex

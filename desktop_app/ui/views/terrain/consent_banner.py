@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from desktop_app.core.fieldwork import RETENTION_TEXT
-from desktop_app.services.fieldwork import TestimonyData
+from desktop_app.services.fieldwork_terrain import TestimonyData
 
 
 def _date_fr(d: date | None) -> str:

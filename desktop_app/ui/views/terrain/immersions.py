@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.fieldwork import IMMERSIONS_PER_THEME, plain_label
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.services.fieldwork import ImmersionData
+from desktop_app.services.fieldwork_terrain import ImmersionData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, status_icon
@@ -138,24 +138,26 @@ class ImmersionsTab(QWidget):
 
     def reload(self) -> None:
         """Read the immersions in the background, then show them."""
-        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+        terrain_service = self.ctx.services.terrain
+        workshops_service = self.ctx.services.workshops
+        eid = self.evaluation_id
 
         forms, files = self.ctx.services.forms, self.ctx.services.attachments
         wanted = self._pending_select or self.current_id
 
         def work(_progress):
-            rows = fw.immersions(eid)
+            rows = terrain_service.immersions(eid)
             # the sheet that will be shown (the one shown, or the first), read here rather than on the GUI thread
             target = next((i for i in rows if i.id == wanted), rows[0] if rows else None)
             prefetched = None
             if target is not None:
                 prefetched = (
                     target.id,
-                    fw.immersion_form(eid),
+                    terrain_service.immersion_form(eid),
                     forms.get(target.response_id).answers,
                     files.list(eid, target.id),
                 )
-            data = (rows, fw.labels(eid), fw.attachment_counts(eid), fw.working_group_choices(eid))
+            data = (rows, terrain_service.labels(eid), terrain_service.attachment_counts(eid), workshops_service.working_group_choices(eid))
             return data, prefetched
 
         def failed(exc: Exception) -> None:
@@ -238,13 +240,14 @@ class ImmersionsTab(QWidget):
         if immersion_id != self.current_id or self.sheet.renderer is None or self.sheet.record_id != immersion_id:
             self.sheet.flush()
             self.current_id = immersion_id
-            fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+            terrain_service = self.ctx.services.terrain
+            forms = self.ctx.services.forms
             rid = imm.response_id
             prefetched = self._prefetched
             if prefetched is not None and prefetched[0] == imm.id:
                 _id, form, answers, files = prefetched
             else:
-                form = fw.immersion_form(self.evaluation_id)
+                form = terrain_service.immersion_form(self.evaluation_id)
                 answers = forms.get(rid).answers
                 files = None  # read by the panel
             self.sheet.show_form(imm.id, form, answers, lambda k, v: forms.set_answer(rid, k, v))
@@ -284,16 +287,16 @@ class ImmersionsTab(QWidget):
 
     def _group_changed(self, _index: int) -> None:
         if self.current_id:
-            fw = self.ctx.services.fieldwork
+            terrain_service = self.ctx.services.terrain
             rid, series = self.current_id, self.group.currentData()
-            self.ctx.apply(lambda: fw.set_series(rid, series))
+            self.ctx.apply(lambda: terrain_service.set_series(rid, series))
 
     def new_immersion(self) -> None:
-        fw = self.ctx.services.fieldwork
-        change = self.ctx.apply(lambda: fw.create_immersion(self.evaluation_id))
+        terrain_service = self.ctx.services.terrain
+        change = self.ctx.apply(lambda: terrain_service.create_immersion(self.evaluation_id))
         if change is not None:
             self.current_id = None
-            self.rows = fw.immersions(self.evaluation_id)
+            self.rows = terrain_service.immersions(self.evaluation_id)
             self.select(change.id)
             self.reload()
 
@@ -310,7 +313,7 @@ class ImmersionsTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            fw = self.ctx.services.fieldwork
+            fw = self.ctx.services.terrain
             if self.ctx.apply_undoable(f"la suppression de l'immersion « {imm.display_name} »",
                                        lambda: fw.delete_immersion(imm.id), lambda: fw.restore_immersion(imm.id)):
                 self.current_id = None

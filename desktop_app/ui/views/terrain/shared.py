@@ -269,6 +269,4 @@ def export_to(parent: QWidget, ctx: AppContext, evaluation_id: str, path: Path) 
 
 
 def export_fieldwork_task(services, evaluation_id: str, path: Path, progress):
-    from desktop_app.exports.fieldwork_xlsx import export_fieldwork
-
-    return export_fieldwork(services, evaluation_id, path, progress.report)
+    return services.terrain.export_workbook(evaluation_id, path, progress.report)

@@ -204,7 +204,7 @@ class SynthesisTab(QWidget):
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.excerpts, hidden = self.ctx.services.fieldwork.excerpts(self.evaluation_id)
+        self.excerpts, hidden = self.ctx.services.terrain.excerpts(self.evaluation_id)
         f = facets(self.excerpts)
         self._loading = True
         for combo, values, first in (

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.fieldwork import CONTRIBUTION, TESTIMONY, plain_label
-from desktop_app.services.fieldwork import TestimonyData
+from desktop_app.services.fieldwork_terrain import TestimonyData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import fit_header_labels
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
@@ -236,14 +236,16 @@ class TestimoniesTab(QWidget):
 
     def reload(self) -> None:
         """Read the testimonies and contributions in the background, then show them."""
-        fw, eid = self.ctx.services.fieldwork, self.evaluation_id
+        terrain_service = self.ctx.services.terrain
+        workshops_service = self.ctx.services.workshops
+        eid = self.evaluation_id
 
         def failed(exc: Exception) -> None:
             self.empty.setText(f"Lecture des fiches impossible : {exc}")
             self.loaded.emit()  # the read is over (the step's screen waits for it)
 
         def work(_progress):
-            return index_testimonies(fw.testimonies(eid)), fw.working_group_choices(eid)
+            return index_testimonies(terrain_service.testimonies(eid)), workshops_service.working_group_choices(eid)
 
         self._loader.run(work, self._show_rows, failed)
 
@@ -335,13 +337,14 @@ class TestimoniesTab(QWidget):
         if testimony_id != self.current_id or self.sheet.renderer is None or self.sheet.record_id != testimony_id:
             self.sheet.flush()
             self.current_id = testimony_id
-            fw, forms = self.ctx.services.fieldwork, self.ctx.services.forms
+            terrain_service = self.ctx.services.terrain
+            forms = self.ctx.services.forms
             tid = t.id
             self.sheet.show_form(
                 tid,
-                fw.testimony_form(self.evaluation_id),
+                terrain_service.testimony_form(self.evaluation_id),
                 forms.get(t.response_id).answers,
-                lambda k, v: fw.set_testimony_answer(tid, k, v),
+                lambda k, v: terrain_service.set_testimony_answer(tid, k, v),
             )
             self.audio.set_owner(self.evaluation_id, "testimony", tid)
             self.tabs.setCurrentIndex(0)
@@ -371,8 +374,8 @@ class TestimoniesTab(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
     def new_record(self, kind: str) -> None:
-        fw = self.ctx.services.fieldwork
-        change = self.ctx.apply(lambda: fw.create_testimony(self.evaluation_id, kind))
+        terrain_service = self.ctx.services.terrain
+        change = self.ctx.apply(lambda: terrain_service.create_testimony(self.evaluation_id, kind))
         if change is None:
             return
         for widget in (self.filter, self.search):  # every sheet shown again, filtered once below
@@ -384,7 +387,7 @@ class TestimoniesTab(QWidget):
         self.current_id = None
         self._quiet = True
         self.proxy.set_filter("all", "")
-        self.model.set_list(index_testimonies(fw.testimonies(self.evaluation_id)))
+        self.model.set_list(index_testimonies(terrain_service.testimonies(self.evaluation_id)))
         self._quiet = False
         self._loaded_once = True
         self.select(change.id)
@@ -394,9 +397,9 @@ class TestimoniesTab(QWidget):
 
     def _group_changed(self, _index: int) -> None:
         if self.current_id:
-            fw = self.ctx.services.fieldwork
+            terrain_service = self.ctx.services.terrain
             tid, series = self.current_id, self.group.currentData()
-            self.ctx.apply(lambda: fw.set_series(tid, series))
+            self.ctx.apply(lambda: terrain_service.set_series(tid, series))
 
     def _confirm_audio(self, paths: list[Path]) -> bool:
         t = next((x for x in self.rows if x.id == self.current_id), None)
@@ -426,10 +429,11 @@ class TestimoniesTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            fw = self.ctx.services.fieldwork
+            terrain_service = self.ctx.services.terrain
             self.sheet.clear()
             if self.ctx.apply_undoable(f"la suppression de « {t.display_name} »",
-                                       lambda: fw.delete_testimony(t.id), lambda: fw.restore_testimony(t.id)):
+                                       lambda: terrain_service.delete_testimony(t.id),
+                                       lambda: terrain_service.restore_testimony(t.id)):
                 self.current_id = None
                 self.reload()
 
@@ -451,9 +455,9 @@ class TestimoniesTab(QWidget):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        fw = self.ctx.services.fieldwork
+        terrain_service = self.ctx.services.terrain
         self.sheet.clear()
-        if self.ctx.apply(lambda: fw.erase_testimony(t.id)):
+        if self.ctx.apply(lambda: terrain_service.erase_testimony(t.id)):
             self.current_id = None
             self.reload()
 
@@ -473,10 +477,10 @@ class TestimoniesTab(QWidget):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            fw = self.ctx.services.fieldwork
+            terrain_service = self.ctx.services.terrain
             self.sheet.clear()
             self.current_id = None
-            count = self.ctx.apply(lambda: fw.erase_expired(self.evaluation_id))
+            count = self.ctx.apply(lambda: terrain_service.erase_expired(self.evaluation_id))
             if count is not None:
                 self.ctx.changed.emit(_change(self.evaluation_id))
                 self.reload()

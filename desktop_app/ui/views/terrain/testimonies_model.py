@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.fieldwork import CONTRIBUTION, CONTRIBUTION_TYPES, RETENTION_TEXT, TESTIMONY, duplicates
 from desktop_app.core.fieldwork_synthesis import fold, query_words
-from desktop_app.services.fieldwork import TestimonyData
+from desktop_app.services.fieldwork_terrain import TestimonyData
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Code", "Profil", "Utilisation", "Diffusion", "Conservation", "")

@@ -1,7 +1,7 @@
 """Invented content for the questionnaires demo: communes, associations, answers' texts.
 
 Every name, code and sentence here is fictional; INSEE codes use the unused 599xx range of the
-Nord and SIRETs are generated with a valid check digit. Used by `demo_30_questionnaires`.
+Nord and SIRETs are generated with a valid check digit. Used by `desktop_app.demo.questionnaires`.
 """
 
 from __future__ import annotations

@@ -1,15 +1,8 @@
-"""The demo evaluation: a fictional agglomeration a newcomer can explore.
-
-Everything here is invented (names, people, e-mails); codes follow the real formats.
-Later steps (actions, workshops, questionnaires…) add their own demo content in modules
-`demo_<NN>_<area>.py`, so the demo grows with the application.
-"""
+"""The demo evaluation's framing (Cadrage): a fictional agglomeration, its communes, quartiers,
+partners, team and milestones. Everything here is invented (names, people, e-mails); codes follow
+the real formats."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-
-from desktop_app.services.app_services import Services
 
 DEMO_TITLE = "Évaluation finale du contrat de ville — démonstration"
 DEMO_TERRITORY = "Communauté d'agglomération du Val de Scarpe-et-Sensée"
@@ -78,53 +71,3 @@ MILESTONES = [
     ("2026-10-13", "groupe_travail", "Groupes de travail — séance 3 (préconisations)", "Hôtel d'agglomération"),
     ("2026-12-08", "copil", "COPIL de restitution de l'évaluation", "Hôtel d'agglomération"),
 ]
-
-
-
-def demo_builders() -> list[Callable[[Services, str], None]]:
-    """Demo content of the feature areas: modules `desktop_app/services/demo_<NN>_<area>.py`
-    each define `build(services, evaluation_id)`; they run in name order."""
-    import importlib
-    import pkgutil
-
-    from desktop_app import services as package
-
-    names = sorted(n for _, n, _ in pkgutil.iter_modules(package.__path__) if n.startswith("demo_"))
-    return [importlib.import_module(f"desktop_app.services.{n}").build for n in names]
-
-
-def create_demo(services: Services) -> str:
-    ev = services.evaluations
-    eid = ev.create(DEMO_TERRITORY, generation="2024-2030", title=DEMO_TITLE)
-    ev.update_evaluation(eid, "epci_type", "ca")
-    ev.update_evaluation(eid, "siren", "200099919")
-    ev.update_evaluation(eid, "start_date", "2026-01-05")
-    ev.update_evaluation(eid, "end_date", "2026-12-18")
-    ev.update_evaluation(
-        eid,
-        "description",
-        "Évaluation participative centrée sur les coopérations : gouvernance, mobilisation du droit "
-        "commun, place des conseils citoyens et soutien à la vie associative. Trois thèmes "
-        "approfondis en groupes de travail : soutien aux associations, accompagnement à la "
-        "scolarité, « aller-vers » les habitants.",
-    )
-    for name, insee in COMMUNES:
-        ev.add_row("commune", eid, {"name": name, "insee": insee})
-    for code, name, communes in QPV:
-        ev.add_row("qpv", eid, {"code": code, "name": name, "communes": communes})
-    for key, value in SENDER.items():
-        ev.update_evaluation(eid, key, value)
-    for org, contact, role, email in PARTNERS:
-        civility, title, address = PARTNER_POSTAL[org]
-        ev.add_row(
-            "partner", eid,
-            {"organisation": org, "contact": contact, "role": role, "email": email, "civility": civility, "title": title,
-             "postal_address": address},
-        )
-    for name, org, role, pilot, email in TEAM:
-        ev.add_row("team_member", eid, {"name": name, "organisation": org, "role": role, "is_pilot": pilot, "email": email})
-    for day, kind, label, place in MILESTONES:
-        ev.add_row("milestone", eid, {"date": day, "kind": kind, "label": label, "place": place})
-    for build in demo_builders():
-        build(services, eid)
-    return eid

@@ -13,20 +13,22 @@ import textwrap
 import wave
 from pathlib import Path
 
-from desktop_app.services import fieldwork_demo_commitments as commitments_data
-from desktop_app.services import fieldwork_demo_data as data
-from desktop_app.services import fieldwork_demo_workshops as workshops_data
+from desktop_app.demo.data import commitments as commitments_data
+from desktop_app.demo.data import fieldwork as data
+from desktop_app.demo.data import workshops as workshops_data
 
 WORKING_GROUP_TOOL = "groupe-travail"  # the demo writes answers to the shipped kit's tools
 
 
-def build(services, evaluation_id: str) -> None:
-    fw = services.fieldwork
+def build_fieldwork(services, evaluation_id: str) -> None:
+    workshops_service = services.workshops
+    terrain_service = services.terrain
+    commitments_service = services.commitments
     forms = services.forms
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for tool_id, spec in workshops_data.WORKSHOPS.items():
-            change = fw.create_workshop(
+            change = workshops_service.create_workshop(
                 evaluation_id,
                 tool_id,
                 start_time=spec["start_time"],
@@ -34,7 +36,7 @@ def build(services, evaluation_id: str) -> None:
                 participants=spec["participants"],
                 qpv_codes=spec["qpv_codes"],
             )
-            w = fw.workshop(change.id)
+            w = workshops_service.workshop(change.id)
             forms.set_answers(w.response_id, spec["answers"])
             if spec["complete"]:
                 forms.set_status(w.response_id, "complete")
@@ -46,15 +48,15 @@ def build(services, evaluation_id: str) -> None:
 
         series: dict[str, str] = {}
         for theme in workshops_data.GROUP_THEMES:
-            fw.create_working_group(evaluation_id, theme)
-        for group in fw.working_groups(evaluation_id):
+            workshops_service.create_working_group(evaluation_id, theme)
+        for group in workshops_service.working_groups(evaluation_id):
             series[group.theme] = group.series_id
             for session in group.sessions:
                 answers = workshops_data.WORKING_GROUPS.get(group.theme, {}).get(session.session) or {}
                 if answers:
                     forms.set_answers(session.response_id, answers)
-                    fw.update_workshop(session.id, "facilitators", workshops_data.FACILITATORS)
-                    fw.update_workshop(
+                    workshops_service.update_workshop(session.id, "facilitators", workshops_data.FACILITATORS)
+                    workshops_service.update_workshop(
                         session.id,
                         "participants",
                         {"collectivites": 3, "etat": 1, "associations": 5, "conseillers_citoyens": 2},
@@ -63,8 +65,8 @@ def build(services, evaluation_id: str) -> None:
                     forms.set_status(session.response_id, "complete")
 
         for n, spec in enumerate(data.IMMERSIONS):
-            change = fw.create_immersion(evaluation_id, series.get(spec["series"], ""), spec["answers"])
-            imm = next(i for i in fw.immersions(evaluation_id) if i.id == change.id)
+            change = terrain_service.create_immersion(evaluation_id, series.get(spec["series"], ""), spec["answers"])
+            imm = next(i for i in terrain_service.immersions(evaluation_id) if i.id == change.id)
             forms.set_status(imm.response_id, "complete")
             if n == 0:
                 photo = _room_photo(folder / "immersion-centre-social.png")
@@ -73,10 +75,10 @@ def build(services, evaluation_id: str) -> None:
                 )
 
         for kind, theme, use, cast, answers in data.TESTIMONIES:
-            change = fw.create_testimony(
+            change = terrain_service.create_testimony(
                 evaluation_id, kind, series.get(theme, ""), today=_date("2026-05-27")
             )
-            t = fw.testimony(change.id)
+            t = terrain_service.testimony(change.id)
             values = dict(answers)
             if use is not None:
                 values["consentement_utilisation"] = use
@@ -85,7 +87,7 @@ def build(services, evaluation_id: str) -> None:
                 "contact_droits", "Service politique de la ville de l'agglomération — dpo@demo-agglo.example"
             )
             for key, value in values.items():
-                fw.set_testimony_answer(t.id, key, value)
+                terrain_service.set_testimony_answer(t.id, key, value)
             if use is not None:
                 forms.set_status(t.response_id, "complete")
             if values.get("support") == "audio":
@@ -97,9 +99,9 @@ def build(services, evaluation_id: str) -> None:
                     "Enregistrement du témoignage",
                 )
 
-        response = fw.commitments_response(evaluation_id)
+        response = commitments_service.commitments_response(evaluation_id)
         for n, (title, pilot, status, evidence, comment) in enumerate(commitments_data.COMMITMENTS, start=1):
-            fw.add_commitment(
+            commitments_service.add_commitment(
                 evaluation_id,
                 {
                     "number": str(n),
@@ -212,4 +214,4 @@ def _audio(path: Path, seconds: float = 1.5, rate: int = 8000) -> Path:
     return path
 
 
-__all__ = ["build", "WORKING_GROUP_TOOL"]
+__all__ = ["WORKING_GROUP_TOOL", "build_fieldwork"]

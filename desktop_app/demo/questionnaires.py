@@ -19,8 +19,8 @@ from typing import Any
 
 from desktop_app.core.questionnaire_respondents import Respondent
 from desktop_app.core.validation import coerce, effective_answers
+from desktop_app.demo.data import questionnaires as data
 from desktop_app.kit.forms import Form, FormField, iter_fields
-from desktop_app.services import questionnaire_demo_data as data
 
 COMMUNES_TOOL = "questionnaire-communes"
 ASSOCIATIONS_TOOL = "questionnaire-associations"
@@ -224,7 +224,7 @@ def _draft(rng: random.Random, form: Form, answers: dict[str, Any], identity: se
     return {k: v for k, v in answers.items() if k in keep}
 
 
-def build(services, evaluation_id: str) -> None:
+def build_questionnaires(services, evaluation_id: str) -> None:
     rng = random.Random(30)
     q = services.questionnaires
     forms = q.forms(evaluation_id)
