@@ -51,11 +51,8 @@ def consolidate(services: Services) -> Consolidation:
 
 def _commitments(services: Any, evaluation_id: str) -> dict[str, int]:
     """{status ("" when not yet given): commitments} of an evaluation (empty without any)."""
-    fieldwork = getattr(services, "fieldwork", None)
-    if fieldwork is None:
-        return {}
     try:
-        summary = fieldwork.commitment_summary(evaluation_id)
+        summary = services.commitments.commitment_summary(evaluation_id)
     except ServiceError:
         return {}
     return {k: v for k, v in summary.counts.items() if v} if summary.total else {}
@@ -63,11 +60,8 @@ def _commitments(services: Any, evaluation_id: str) -> dict[str, int]:
 
 def _actions(services: Any, evaluation_id: str, safe: PrivacyFilter) -> ActionsSummary | None:
     """How many actions the territory listed, how many it chose, on which pillars (None without any)."""
-    area = getattr(services, "actions", None)
-    if area is None:
-        return None
     try:
-        listed = area.list(evaluation_id)
+        listed = services.actions.list(evaluation_id)
     except ServiceError:
         return None
     if not listed:
