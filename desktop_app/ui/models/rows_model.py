@@ -41,6 +41,7 @@ class RowsModel(QAbstractTableModel):
         self.columns = spec.columns
         self.rows: list[dict[str, Any]] = []
         self._on_edit = on_edit
+        self.cross: dict[str, dict[str, str]] = {}  # row id -> {column key: check between fields}
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -72,7 +73,16 @@ class RowsModel(QAbstractTableModel):
 
     def problem(self, row: int, col: int) -> str | None:
         c = self.columns[col]
-        return check_cell(self.spec.entity, c.key, self.rows[row].get(c.key))
+        own = check_cell(self.spec.entity, c.key, self.rows[row].get(c.key))
+        return own or self.cross.get(self.rows[row].get("id"), {}).get(c.key)
+
+    def set_cross_problems(self, problems: dict[str, dict[str, str]]) -> None:
+        """Flag cells from checks between fields (a milestone outside the contract's period)."""
+        if problems == self.cross:
+            return
+        self.cross = problems
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -115,6 +115,9 @@ class RowsTable(QWidget):
     def set_rows(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
 
+    def set_cross_problems(self, problems: dict[str, dict[str, str]]) -> None:
+        self.model.set_cross_problems(problems)
+
     def _refresh_labels(self, *args) -> None:
         problems = self.model.problems()
         shown = problems[:4] + ([f"… et {len(problems) - 4} autre(s)"] if len(problems) > 4 else [])

@@ -327,6 +327,7 @@ class TestimoniesTab(QWidget):
                 fw.testimony_form(self.evaluation_id),
                 forms.get(t.response_id).answers,
                 lambda k, v: fw.set_testimony_answer(tid, k, v),
+                response_id=t.response_id,
             )
             self.audio.set_owner(self.evaluation_id, "testimony", tid)
             self.tabs.setCurrentIndex(0)
