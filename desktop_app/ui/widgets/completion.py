@@ -134,3 +134,44 @@ def bind_drafts(ctx: AppContext, renderer: FormRenderer, response_id: str, key_s
         ctx.apply(lambda: forms.set_draft(response_id, key, text), key=("answers", scope, key))
 
     renderer.draftChanged.connect(save)
+
+
+def fields_to_fix(root: QWidget) -> list[tuple[FormRenderer, str, str]]:
+    """(renderer, field id, French line) of every field « à corriger » in the forms under `root`."""
+    from desktop_app.ui.widgets.form_renderer import FormRenderer
+
+    out = []
+    for renderer in root.findChildren(FormRenderer):
+        out += [(renderer, field_id, line) for field_id, line in renderer.fields_to_correct()]
+    return out
+
+
+def confirm_close(parent: QWidget, views: dict[str, QWidget], show_step, exec_box=None) -> bool:
+    """Before the window closes: if fields are « à corriger », say so (their text is kept as a
+    draft) and offer to go to the first one. True: close; False: stay (and maybe go there).
+    `show_step(step id)` shows a step; `exec_box(box) -> button clicked` replaces exec (tests)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    found = [(step, item) for step, view in views.items() for item in fields_to_fix(view)]
+    if not found:
+        return True
+    lines = [item[2] for _step, item in found]
+    shown = "\n".join(f"• {line}" for line in lines[:6]) + (f"\n… et {len(lines) - 6} autre(s)" if len(lines) > 6 else "")
+    n = len(lines)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "Champs à corriger",
+        (f"{n} champs sont à corriger" if n > 1 else "Un champ est à corriger")
+        + f" :\n{shown}\n\nLe texte saisi est gardé en brouillon (rien n'est perdu), mais il ne compte pas "
+        "comme réponse tant qu'il n'est pas corrigé.", parent=parent)
+    go = box.addButton("Aller au champ", QMessageBox.ButtonRole.AcceptRole)
+    quit_ = box.addButton("Quitter quand même", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(go)
+    clicked = exec_box(box) if exec_box is not None else (box.exec(), box.clickedButton())[1]
+    if clicked is quit_:
+        return True
+    if clicked is go:
+        step, (renderer, field_id, _line) = found[0]
+        show_step(step)
+        renderer.go_to_field(field_id)
+    return False

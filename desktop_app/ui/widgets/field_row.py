@@ -294,10 +294,12 @@ class FieldRow(QWidget):
             value = coerce(self.field, raw)
         except AnswerError as exc:
             self._invalid = exc.message
+            new_draft = self.keeps_drafts() and isinstance(raw, str) and raw != self._draft
+            if new_draft:
+                self._draft = raw
             self._show_error()
             self._check_privacy(raw)
-            if self.keeps_drafts() and isinstance(raw, str) and raw != self._draft:
-                self._draft = raw
+            if new_draft:
                 self.drafted.emit(self.field.id, raw)
             return
         self._invalid = None
