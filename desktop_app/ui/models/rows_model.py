@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.cadrage import TableSpec, check_cell
+from desktop_app.core.identifiers import normalize_insee
 from desktop_app.core.validation import AnswerError, format_date, parse_date
 
 Index = QModelIndex | QPersistentModelIndex
@@ -125,7 +126,9 @@ class RowsModel(QAbstractTableModel):
             value = parse_fr_date(str(value or ""))
         else:
             value = "" if value is None else str(value).strip()
-            if c.key in ("insee", "code"):
+            if c.key == "insee":
+                value = normalize_insee(value)  # the one rule: never padded, invalid stays visible
+            elif c.key == "code":
                 value = value.upper()
         row = self.rows[index.row()]
         if row.get(c.key) == value:
