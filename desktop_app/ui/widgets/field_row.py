@@ -20,8 +20,8 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop_app.core.personal_data import find_personal_data
 from desktop_app.core.answer_text import display_value
+from desktop_app.core.personal_data import find_personal_data
 from desktop_app.core.validation import AnswerError, coerce, is_visible, item_scope, validate
 from desktop_app.kit.forms import FormField
 from desktop_app.ui.widgets.choice_widgets import (

@@ -285,9 +285,8 @@ class ResponsesTab(QWidget):
             self._show_header(None)
             return
         self.empty.hide()
-        from desktop_app.ui.widgets.form_renderer import FormRenderer
-
         from desktop_app.ui.widgets.completion import bind_drafts
+        from desktop_app.ui.widgets.form_renderer import FormRenderer
 
         self.renderer = FormRenderer(self.form, data.answers)
         self.renderer.answerChanged.connect(self._save_answer)

@@ -48,6 +48,7 @@ from desktop_app.ui.views.terrain.testimonies_model import (
     index_testimonies,
 )
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.delete_key import DELETE_HELP, bind_delete_key
 from desktop_app.ui.widgets.splitters import remember_sizes
 
 LOADING = "Chargement des fiches…"
@@ -106,6 +107,7 @@ class TestimoniesTab(QWidget):
         self.purge_button.clicked.connect(self.erase_expired)
         self.delete_button = QPushButton("Supprimer")
         self.delete_button.clicked.connect(self.delete_current)
+        self.delete_button.setToolTip("Supprimer la fiche sélectionnée (Suppr)")
         tools = QHBoxLayout()
         tools.addWidget(add_t)
         tools.addWidget(add_c)
@@ -121,6 +123,8 @@ class TestimoniesTab(QWidget):
         self.table = QTableView()
         self.table.setObjectName("testimonies")
         self.table.setAccessibleName("Témoignages et contributions")
+        self.table.setToolTip(DELETE_HELP)
+        bind_delete_key(self.table, self.delete_current)
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
