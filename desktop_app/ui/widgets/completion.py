@@ -56,6 +56,7 @@ class CompleteDialog(QDialog):
         self.items = QListWidget(self)
         self.items.setAccessibleName("Ce qui manque")
         self.items.setWordWrap(True)
+        self.items.setAlternatingRowColors(True)
         self.items.addItems(items)
         self.items.setMaximumHeight(220)
         layout.addWidget(self.items)
