@@ -227,8 +227,11 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             rec = s.get(FormResponse, response_id)
             if rec is None or rec.deleted:
                 raise NotFound("Cette réponse a été supprimée ou n'existe pas.")
-            if answer_unchanged(rec.answers, key, value):  # nothing to write: no new revision
+            drafts = rec.drafts or {}
+            if answer_unchanged(rec.answers, key, value) and key not in drafts:  # nothing to write
                 return Change("form_response", rec.id, rec.evaluation_id, key)
+            if key in drafts:  # a valid answer (or none) replaces the text kept « à corriger »
+                rec.drafts = {k: v for k, v in drafts.items() if k != key}
             answers = dict(rec.answers or {})
             if value is None or value == "" or value == []:
                 answers.pop(key, None)

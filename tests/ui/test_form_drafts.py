@@ -117,5 +117,8 @@ def test_drafts_service_keeps_one_key_and_a_valid_answer_clears_it(services, eva
     assert data.drafts == {"credits_specifiques": TYPED} and data.answers.get("nb_qpv") == 2
     assert "credits_specifiques" not in data.answers
     assert any("à corriger" in p for p in services.questionnaires.problems(rid))
+    services.questionnaires.set_answer(rid, "credits_specifiques", 1500.5)  # its own save path too
+    assert services.forms.get(rid).drafts == {}
+    services.forms.set_draft(rid, "credits_specifiques", TYPED)
     services.forms.set_draft(rid, "credits_specifiques", None)
     assert services.forms.get(rid).drafts == {}
