@@ -21,7 +21,7 @@ from desktop_app.services.actions import ActionData, FilterOptions, GridData
 from desktop_app.ui.views.actions.models import ProgrammationModel, RowFilterProxy
 from desktop_app.ui.views.actions.widgets import FilterBar
 from desktop_app.ui.views.common import card, fit_header_labels
-from desktop_app.ui.widgets.delete_key import bind_delete_key
+from desktop_app.ui.widgets.delete_key import DELETE_HELP, bind_delete_key
 
 
 class ProgrammationTab(QWidget):
@@ -71,6 +71,7 @@ class ProgrammationTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence("Return"), self.table, self._edit_current, context=Qt.ShortcutContext.WidgetShortcut)
         bind_delete_key(self.table, self._delete_current)
+        self.table.setToolTip(f"Entrée : modifier l'action sélectionnée. {DELETE_HELP}")
         self.footer = QLabel()
         self.footer.setObjectName("muted")
 
