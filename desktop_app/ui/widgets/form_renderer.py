@@ -418,6 +418,8 @@ class FormRenderer(QWidget):
         for field_id, row in self._rows.items():
             if isinstance(row, FieldRow):
                 row.set_value(cleaned.get(field_id))
+                if field_id in self._drafts:  # the text kept « à corriger » stays shown
+                    row.set_draft(self._drafts[field_id])
         self._refresh(emit=False)
 
     def set_drafts(self, drafts: Mapping[str, str]) -> None:
