@@ -6,8 +6,9 @@ so nothing the facilitator typed is lost.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.core import identifiers as ids
@@ -190,7 +191,68 @@ class CadrageCompletion:
         return "termine" if self.done == self.total and not self.problems else "en_cours"
 
 
-def cadrage_completion(evaluation: Mapping[str, Any], tables: Mapping[str, list[Mapping[str, Any]]]) -> CadrageCompletion:
+DEADLINE_KINDS = ("rendu",)  # milestones that are deadlines: not expected in the past
+
+
+@dataclass(frozen=True)
+class CrossChecks:
+    """Checks between fields, flagged where they are typed: {field key: message} of the
+    evaluation and {milestone id: {column key: message}}."""
+
+    evaluation: dict[str, str] = field(default_factory=dict)
+    milestones: dict[str, dict[str, str]] = field(default_factory=dict)
+    past_deadlines: set[str] = field(default_factory=set)  # milestone ids: a warning only
+
+    def messages(self) -> list[str]:
+        """What keeps the Cadrage from being complete (a past deadline is only a warning: the
+        report of a finished evaluation was handed in on a past date)."""
+        out = list(self.evaluation.values())
+        out += [f"Calendrier : {m}" for rid, row in self.milestones.items() if rid not in self.past_deadlines
+                for m in row.values()]
+        return out
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def cross_checks(
+    evaluation: Mapping[str, Any], milestones: list[Mapping[str, Any]], today: dt.date | None = None
+) -> CrossChecks:
+    """The end of the contract after its start, milestones within that period, deadlines
+    (« Remise du rapport ») not in the past. Nothing is refused: these are shown in place."""
+    today = today or dt.date.today()
+    start, end = _day(evaluation.get("start_date")), _day(evaluation.get("end_date"))
+    out = CrossChecks()
+    if start and end and end < start:
+        out.evaluation["end_date"] = (
+            f"La fin du contrat ({end:%d/%m/%Y}) est avant son début ({start:%d/%m/%Y}) : corrigez l'une des deux dates."
+        )
+        start = end = None  # no period to check the milestones against
+    for row in milestones:
+        day = _day(row.get("date"))
+        if day is None:
+            continue
+        label = row.get("label") or MILESTONE_KINDS.get(row.get("kind") or "", "ce jalon")
+        if (start and day < start) or (end and day > end):
+            period = " au ".join(f"{d:%d/%m/%Y}" for d in (start, end) if d)
+            where = f"du {period}" if start and end else (f"à partir du {start:%d/%m/%Y}" if start else f"jusqu'au {end:%d/%m/%Y}")
+            out.milestones.setdefault(row["id"], {})["date"] = (
+                f"« {label} » ({day:%d/%m/%Y}) est hors de la période du contrat ({where})."
+            )
+        elif row.get("kind") in DEADLINE_KINDS and day < today:
+            out.milestones.setdefault(row["id"], {})["date"] = (
+                f"« {label} » est fixée au {day:%d/%m/%Y}, une date passée : reportez l'échéance si elle n'est pas tenue."
+            )
+            out.past_deadlines.add(row["id"])
+    return out
+
+
+def cadrage_completion(evaluation: Mapping[str, Any], tables: Mapping[str, list[Mapping[str, Any]]],
+                       today: dt.date | None = None) -> CadrageCompletion:
     """What remains to fill for the frame of the evaluation to be complete."""
     checks = [
         (bool((evaluation.get("territory_name") or "").strip()), "le nom de l'EPCI"),
@@ -207,6 +269,7 @@ def cadrage_completion(evaluation: Mapping[str, Any], tables: Mapping[str, list[
         for row in rows:
             for msg in row_problems(entity, row).values():
                 problems.append(f"{TABLES[entity].title} : {msg}")
+    problems += cross_checks(evaluation, list(tables.get("milestone", [])), today).messages()
     done = sum(1 for ok, _ in checks if ok)
     missing = tuple(f"Il manque {what}." for ok, what in checks if not ok)
     return CadrageCompletion(done, len(checks), missing + tuple(problems))

@@ -58,12 +58,28 @@ def check_siret(value: str) -> str | None:
     return None
 
 
+def normalize_insee(value: object) -> str:
+    """The one normalisation of an INSEE code, used everywhere (Cadrage, invitees, responses,
+    imports, results): spaces dropped, upper case, a number read from a spreadsheet without its
+    ".0". Never padded nor otherwise repaired: « 5935 » stays « 5935 », invalid, and is shown
+    so (it may be 59350 as well as 05935; only the user knows)."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"\s", "", str(value)).upper()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".", 1)[0]
+    return text
+
+
 def check_insee(value: str) -> str | None:
-    v = (value or "").strip().upper()
+    v = normalize_insee(value)
     if not v:
         return None
     if not _INSEE.match(v):
-        return "Le code INSEE comporte 5 caractères (ex. 59350, ou 2A004 en Corse)."
+        hint = f" Un 0 initial perdu dans un tableur ? Saisissez alors 0{v}." if v.isdigit() and len(v) == 4 else ""
+        return f"Code INSEE « {v} » invalide : il comporte 5 caractères (ex. 59350, ou 2A004 en Corse).{hint}"
     return None
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.core.identifiers import check_insee, check_siret, normalize_siren
+from desktop_app.core.identifiers import check_insee, check_siret, normalize_insee, normalize_siren
 from desktop_app.kit.forms import Form, field_index
 
 RESPONDENT_TYPES = {
@@ -79,17 +79,15 @@ def normalise_name(name: str) -> str:
 
 
 def clean_code(respondent_type: str, code: Any) -> str:
-    """The code as stored: INSEE upper-case without spaces, SIRET digits only."""
+    """The code as stored: INSEE as `identifiers.normalize_insee` (the one rule: an invalid code
+    is never padded, it stays visibly invalid), SIRET digits only."""
     if code is None:
         return ""
+    if respondent_type == "commune":
+        return normalize_insee(code)
     if isinstance(code, float) and code.is_integer():
         code = int(code)
     text = str(code).strip()
-    if respondent_type == "commune":
-        text = text.replace(" ", "").upper()
-        if text.isdigit() and len(text) == 4:  # 2-digit departments typed as a number lose their 0
-            text = "0" + text
-        return text
     if respondent_type == "association":
         return normalize_siren(text)
     return text
@@ -139,9 +137,10 @@ class Respondent:
         name = self.name.strip() or "(sans nom)"
         if not self.code:
             return name
+        invalid = "" if self.code_ok else " : code invalide"
         if self.respondent_type == "association":
-            return f"{name} (SIRET {self.code})"
-        return f"{name} ({self.code})"
+            return f"{name} (SIRET {self.code}{invalid})"
+        return f"{name} ({self.code}{invalid})"
 
     @property
     def identified(self) -> bool:

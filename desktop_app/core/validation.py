@@ -61,6 +61,7 @@ __all__ = [
     "is_visible",
     "item_scope",
     "match_option",
+    "missing_items",
     "missing_required",
     "page_completion",
     "parse_date",
@@ -557,3 +558,35 @@ def page_completion(
         fields = [f for f in page.fields if f.answerable and f.id in vis.fields]
         result[page.id] = Completion(sum(1 for f in fields if is_answered(answers.get(f.id))), len(fields))
     return result
+
+
+def missing_items(
+    form: Form, answers: Mapping[str, Any], drafts: Mapping[str, str] | None = None
+) -> list[str]:
+    """What keeps a response from being complete, in French, in form order: the one rule of
+    « Marquer comme complète » everywhere.
+
+    Required questions left blank, texts kept « à corriger » (`drafts`: typed, not a valid
+    answer), stored answers that break a rule, then per section the questions left without an
+    answer. Empty: the response is complete."""
+    drafts = drafts or {}
+    vis = compute_visibility(form, answers)
+    out = [message for _, message in missing_required(form, answers)]
+    to_fix: list[str] = []
+    blank: dict[str, int] = {}
+    for page, f in iter_page_fields(form):
+        if f.id not in vis.fields or not f.answerable:
+            continue
+        value = answers.get(f.id)
+        if f.id in drafts:
+            to_fix.append(f"{page.title} : « {f.label} » est à corriger (saisi : « {drafts[f.id]} »)")
+            continue
+        message = validate(f, value)
+        if message:
+            to_fix.append(f"{page.title} : « {f.label} » est à corriger : {message}")
+        elif is_blank(value) and not f.required:
+            blank[page.title] = blank.get(page.title, 0) + 1
+    out += to_fix
+    for title, n in blank.items():
+        out.append(f"{title} : {n} question{'s' if n > 1 else ''} sans réponse")
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,8 @@ class ResponseData:
     status: str
     answers: dict[str, Any]
     updated_at: datetime
+    drafts: dict[str, str] = field(default_factory=dict)  # field id -> text typed, not a valid answer
+    status_comment: str = ""  # why it was completed with questions missing
 
 
 @dataclass(frozen=True)
@@ -144,14 +146,36 @@ class FormService(ServiceBase):
         answer. Saving the value already stored writes nothing (the revision is not bumped)."""
         with self.tx() as s:
             rec = self._record(s, response_id, lock=True)
-            if answer_unchanged(rec.answers, key, value):
+            drafts = rec.drafts or {}
+            if answer_unchanged(rec.answers, key, value) and key not in drafts:
                 return Change("form_response", rec.id, rec.evaluation_id, key)
+            if key in drafts:  # a valid answer (or none) replaces the text kept « à corriger »
+                rec.drafts = {k: v for k, v in drafts.items() if k != key}
             answers = dict(rec.answers or {})
             if is_empty_answer(value):
                 del answers[key]
             else:
                 answers[key] = value
             rec.answers = answers
+            self.touch(rec)
+            return Change("form_response", rec.id, rec.evaluation_id, key)
+
+    def set_draft(self, response_id: str, key: str, text: str | None) -> Change:
+        """Keep the text typed in a field that is not a valid answer (None or blank: forget it).
+
+        The stored answer of that key is left as it was (never counted from the draft); like
+        `set_answer`, only that key changes, read and written under the write lock."""
+        with self.tx() as s:
+            rec = self._record(s, response_id, lock=True)
+            drafts = dict(rec.drafts or {})
+            text = text if isinstance(text, str) and text.strip() else None
+            if drafts.get(key) == text:
+                return Change("form_response", rec.id, rec.evaluation_id, key)
+            if text is None:
+                drafts.pop(key, None)
+            else:
+                drafts[key] = text
+            rec.drafts = drafts
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, key)
 
@@ -165,13 +189,17 @@ class FormService(ServiceBase):
                 self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id)
 
-    def set_status(self, response_id: str, status: str) -> Change:
+    def set_status(self, response_id: str, status: str, note: str = "") -> Change:
+        """Change the status; `note`: why it is complete with questions missing (kept with the
+        response and shown; cleared when the response goes back to draft or is complete in full)."""
         if status not in STATUSES:
             raise ServiceError(f"Statut inconnu : {status}")
+        note = note.strip() if status == "complete" else ""
         with self.tx() as s:
             rec = self._record(s, response_id, lock=True)
-            if rec.status != status:
+            if rec.status != status or (rec.status_comment or "") != note:
                 rec.status = status
+                rec.status_comment = note
                 self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, "status")
 
@@ -223,4 +251,5 @@ class FormService(ServiceBase):
         return ResponseData(
             r.id, r.evaluation_id, r.tool_id, r.kit_version, r.subject_type, r.subject_id,
             r.label, r.status, dict(r.answers or {}), r.updated_at,
+            dict(r.drafts or {}), r.status_comment or "",
         )

@@ -227,8 +227,11 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             rec = s.get(FormResponse, response_id)
             if rec is None or rec.deleted:
                 raise NotFound("Cette réponse a été supprimée ou n'existe pas.")
-            if answer_unchanged(rec.answers, key, value):  # nothing to write: no new revision
+            drafts = rec.drafts or {}
+            if answer_unchanged(rec.answers, key, value) and key not in drafts:  # nothing to write
                 return Change("form_response", rec.id, rec.evaluation_id, key)
+            if key in drafts:  # a valid answer (or none) replaces the text kept « à corriger »
+                rec.drafts = {k: v for k, v in drafts.items() if k != key}
             answers = dict(rec.answers or {})
             if value is None or value == "" or value == []:
                 answers.pop(key, None)
@@ -240,7 +243,7 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
                 who = respondent_from_answers(form, answers)
                 rec.subject_id = who.subject_id if who.identified else ""
                 rec.label = who.label if who.identified else ""
-            if rec.status == "complete" and missing_required(form, effective_answers(form, answers)):
+            if rec.status == "complete" and not rec.status_comment and missing_required(form, effective_answers(form, answers)):
                 rec.status = "draft"  # a complete response stays truthful: back to draft
             self.touch(rec)
             return Change("form_response", rec.id, rec.evaluation_id, key)
@@ -257,6 +260,21 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             message = validate(f, value) if f is not None else None
             if message:
                 messages.append(f"« {f.label} » : {message}")
+        for key, text in data.drafts.items():
+            f = index.get(key)
+            if f is not None:
+                messages.append(f"« {f.label} » est à corriger (saisi : « {text} »)")
+        return messages + self._respondent_problems(form, answers)
+
+    def respondent_problems(self, response_id: str) -> list[str]:
+        """What `problems` says of the respondent's identity (name or code, commune code)."""
+        data = self.services.forms.get(response_id)
+        form = self.form(data.evaluation_id, data.tool_id)
+        return self._respondent_problems(form, effective_answers(form, data.answers))
+
+    @staticmethod
+    def _respondent_problems(form, answers) -> list[str]:
+        messages = []
         who = respondent_from_answers(form, answers)
         if not who.identified:
             messages.append("Le répondant n'est pas identifié (nom ou code).")
@@ -265,14 +283,15 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             messages.append(code_problem("commune", who.code) or "")
         return messages
 
-    def set_status(self, response_id: str, status: str) -> Change:
-        if status == "complete":
+    def set_status(self, response_id: str, status: str, note: str = "") -> Change:
+        """`note`: the reason for completing it with problems left (« Terminer quand même »)."""
+        if status == "complete" and not note.strip():
             problems = self.problems(response_id)
             if problems:
                 shown = "\n".join(f"• {p}" for p in problems[:6])
                 more = f"\n… et {len(problems) - 6} autre(s)." if len(problems) > 6 else ""
-                raise ServiceError(f"La réponse ne peut pas être marquée complète :\n{shown}{more}")
-        return self.services.forms.set_status(response_id, status)
+                raise ServiceError(f"La réponse ne peut pas être marquée complète (ou indiquez pourquoi la terminer quand même) :\n{shown}{more}")
+        return self.services.forms.set_status(response_id, status, note)
 
     def delete_response(self, response_id: str) -> Change:
         return self.services.forms.delete(response_id)

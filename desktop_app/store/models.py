@@ -175,3 +175,8 @@ class FormResponse(EvaluationChild, Base):
     label: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft | complete
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Text typed in a field that could not be read as its answer ({field id: text}): kept so that
+    # nothing typed is lost, shown « à corriger », never counted as an answer.
+    drafts: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Why a response was marked complete with questions missing (« Terminer quand même »).
+    status_comment: Mapped[str] = mapped_column(Text, default="")

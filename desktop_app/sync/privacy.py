@@ -242,6 +242,11 @@ def _filtered(table, rec, col_rules, people: PrivacyFilter, rules) -> dict[str, 
         if table == "form_responses" and col == "answers" and isinstance(value, dict):
             tool = rules.get(rec.get("tool_id")) if rules is not None else None
             rec[col] = people.answers(tool, value)
+        elif table == "form_responses" and col == "drafts" and isinstance(value, dict):
+            # text kept « à corriger »: a personal field's draft stays behind, the rest is free text
+            tool = rules.get(rec.get("tool_id")) if rules is not None else None
+            kept = people.answers(tool, value)
+            rec[col] = {k: people.value(v, True, str(k)) for k, v in kept.items()}
         else:
             rec[col] = people.value(value, bool(FREE_TEXT_COLUMN_RE.search(col)), col)
     return rec

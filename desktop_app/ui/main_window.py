@@ -451,6 +451,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush_views()
+        from desktop_app.ui.widgets.completion import confirm_close
+
+        if self.ctx is not None and not confirm_close(self, self.views, self.show_step):
+            event.ignore()
+            return
         if self.ctx is not None and not self._save_pending():
             event.ignore()
             return

@@ -184,3 +184,20 @@ def test_the_screen_says_it_loads_then_shows_the_grid(qtbot, ctx, services, eval
     assert not v.loading.isVisible()  # a save does not blank the screen
     ctx.tasks.finish()
     assert cell(v, "Atelier vélo", crit_col(v, "poids_budgetaire")).data() == "3"
+
+
+def test_a_score_out_of_the_scale_says_why(qtbot, view, services, evaluation_id):
+    tab = view.grid_tab
+    table = tab.table
+    col = crit_col(view, "partenariat")
+    table.setFocus()
+    table.setCurrentIndex(cell(view, "Atelier vélo", col))
+    qtbot.keyClick(table, Qt.Key.Key_5)
+    assert tab.key_message.isVisible()
+    assert tab.key_message.text().startswith("« 5 » n'est pas une note de") and "1, 2 ou 3" in tab.key_message.text()
+    action_id = next(a.id for a in services.actions.list(evaluation_id) if a.title == "Atelier vélo")
+    assert services.actions.grid(evaluation_id).row(action_id).scores["partenariat"].manual is None
+    assert table.currentIndex().column() == col  # the cursor stays on the cell to correct
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    assert not tab.key_message.isVisible()
+    assert services.actions.grid(evaluation_id).row(action_id).scores["partenariat"].manual == 2

@@ -28,7 +28,7 @@ def _cell(tab, row: int, column: int) -> str:
     return table.model().index(row, column).data()
 
 
-def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch):
+def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id, tmp_path, monkeypatch, complete_dialog):
     terrain_service = services.terrain
     tab = _tab(qtbot, ctx, evaluation_id)
     assert tab.right.currentWidget() is tab.empty
@@ -94,12 +94,14 @@ def test_testimony_with_and_without_consent(qtbot, ctx, services, evaluation_id,
 
     # marking the first sheet complete checks its required answers first
     tab.select(first)
-    told = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
     qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
-    assert told and "Support" in told[0]
+    assert any("Support" in item for item in complete_dialog.seen[-1])
     assert services.forms.get(terrain_service.testimony(first).response_id).status == "draft"
     click_choice(qtbot, tab.sheet.renderer, "support", "Écrit (notes ou texte remis par la personne)")
+    complete_dialog.reason = "La personne n'a pas souhaité en dire plus"
     qtbot.mouseClick(tab.complete, Qt.MouseButton.LeftButton)
-    assert services.forms.get(terrain_service.testimony(first).response_id).status == "complete"
+    assert not any("Support" in item for item in complete_dialog.seen[-1])
+    saved = services.forms.get(terrain_service.testimony(first).response_id)
+    assert saved.status == "complete" and saved.status_comment == "La personne n'a pas souhaité en dire plus"
     assert tab.complete.text() == "Rouvrir la fiche"
+    assert "Terminée avec des manques" in tab.sheet.note_label.text()

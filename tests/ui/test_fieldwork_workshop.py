@@ -34,7 +34,7 @@ def _page_of(renderer, field_id: str) -> str:
     return next(p.id for p in renderer.form.pages if any(f.id == field_id for f in p.fields))
 
 
-def test_record_a_workshop_through_the_guide(qtbot, ctx, services, db_path, evaluation_id, tmp_path):
+def test_record_a_workshop_through_the_guide(qtbot, ctx, services, db_path, evaluation_id, tmp_path, complete_dialog):
     view = _view(qtbot, ctx, evaluation_id)
     assert view.stack.currentWidget() is view.empty
     view.new_workshop("guide-partenaires")
@@ -79,10 +79,17 @@ def test_record_a_workshop_through_the_guide(qtbot, ctx, services, db_path, eval
     qtbot.waitUntil(lambda: "Mardi 10 février 2026" in editor.meta.text())
     assert "11 participants" in editor.meta.text()
 
-    # marked complete from the button, then found again after closing the application
+    # « terminé » with most questions blank: what is missing is listed; going back keeps a draft
     qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
-    assert services.forms.get(w.response_id).status == "complete"
+    assert any("sans réponse" in item for item in complete_dialog.seen[-1])
+    assert services.forms.get(w.response_id).status == "draft"
+    # « Terminer quand même » with a reason: complete, the reason stored and shown
+    complete_dialog.reason = "Séance écourtée : deux thèmes seulement"
+    qtbot.mouseClick(editor.complete_button, Qt.MouseButton.LeftButton)
+    saved = services.forms.get(w.response_id)
+    assert saved.status == "complete" and saved.status_comment == "Séance écourtée : deux thèmes seulement"
     qtbot.waitUntil(lambda: editor.complete_button.text() == "Rouvrir la fiche")
+    qtbot.waitUntil(lambda: "Séance écourtée" in editor.meta.text())
     view.close()
     services.close()
 

@@ -27,7 +27,7 @@ def _pick(qtbot, tab, domain: str, level: str) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
 
 
-def test_levels_update_score_and_findings(qtbot, ctx, services, evaluation_id, db_path, tmp_path):
+def test_levels_update_score_and_findings(qtbot, ctx, services, evaluation_id, db_path, tmp_path, complete_dialog):
     view = _view(qtbot, ctx, evaluation_id)
     assert list(view.scales) == ["maturite-lcd", "maturite-efh"]
     tab = view.scales["maturite-lcd"]
@@ -45,8 +45,15 @@ def test_levels_update_score_and_findings(qtbot, ctx, services, evaluation_id, d
     # the answers are saved as they are given, and the scale can be marked complete
     saved = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
     assert saved.answers == {"engagement_politique.niveau": "4", "observation.niveau": "0"}
+    # « Fiche complète » with 2 of 7 domains: the missing ones are listed, the box stays unticked
     tab.editor.complete.click()
-    assert services.synthesis.maturity_response(evaluation_id, "maturite-lcd").status == "complete"
+    assert complete_dialog.seen and not tab.editor.complete.isChecked()
+    assert services.synthesis.maturity_response(evaluation_id, "maturite-lcd").status == "draft"
+    complete_dialog.reason = "Les autres domaines seront vus au COPIL de juin"
+    tab.editor.complete.click()
+    saved = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
+    assert saved.status == "complete" and saved.status_comment.startswith("Les autres domaines")
+    assert "Terminée avec des manques : Les autres domaines" in tab.editor.note_label.text()
 
     # the other scale is independent
     efh = view.scales["maturite-efh"]

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.core.cadrage import TableSpec, check_cell
+from desktop_app.core.identifiers import normalize_insee
 from desktop_app.core.validation import AnswerError, format_date, parse_date
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,6 +42,7 @@ class RowsModel(QAbstractTableModel):
         self.columns = spec.columns
         self.rows: list[dict[str, Any]] = []
         self._on_edit = on_edit
+        self.cross: dict[str, dict[str, str]] = {}  # row id -> {column key: check between fields}
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
@@ -72,7 +74,16 @@ class RowsModel(QAbstractTableModel):
 
     def problem(self, row: int, col: int) -> str | None:
         c = self.columns[col]
-        return check_cell(self.spec.entity, c.key, self.rows[row].get(c.key))
+        own = check_cell(self.spec.entity, c.key, self.rows[row].get(c.key))
+        return own or self.cross.get(self.rows[row].get("id"), {}).get(c.key)
+
+    def set_cross_problems(self, problems: dict[str, dict[str, str]]) -> None:
+        """Flag cells from checks between fields (a milestone outside the contract's period)."""
+        if problems == self.cross:
+            return
+        self.cross = problems
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.columns) - 1))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -115,7 +126,9 @@ class RowsModel(QAbstractTableModel):
             value = parse_fr_date(str(value or ""))
         else:
             value = "" if value is None else str(value).strip()
-            if c.key in ("insee", "code"):
+            if c.key == "insee":
+                value = normalize_insee(value)  # the one rule: never padded, invalid stays visible
+            elif c.key == "code":
                 value = value.upper()
         row = self.rows[index.row()]
         if row.get(c.key) == value:

@@ -79,13 +79,15 @@ def form_row(form: QFormLayout, text: str, field) -> QLabel:
 STATUS_WORDS = {"complete": "« terminée »", "draft": "« brouillon »"}
 
 
-def set_status_undoable(ctx, response_id: str, status: str, what: str = "la fiche"):
+def set_status_undoable(ctx, response_id: str, status: str, what: str = "la fiche", note: str = ""):
     """Change a form response's status (draft / complete) through the undo stack: Ctrl+Z puts
-    the previous status back. Returns what `ctx.apply` returns (None when refused)."""
+    the previous status back (and its « terminé quand même » reason). `note`: why it was
+    completed with items missing. Returns what `ctx.apply` returns (None when refused)."""
     forms = ctx.services.forms
-    old = forms.get(response_id).status
+    before = forms.get(response_id)
+    old, old_note = before.status, getattr(before, "status_comment", "")
     if old == status:
-        return ctx.apply(lambda: forms.set_status(response_id, status))
+        return ctx.apply(lambda: forms.set_status(response_id, status, note))
     return ctx.apply_undoable(f"le passage de {what} en {STATUS_WORDS.get(status, status)}",
-                              lambda: forms.set_status(response_id, status),
-                              lambda: forms.set_status(response_id, old))
+                              lambda: forms.set_status(response_id, status, note),
+                              lambda: forms.set_status(response_id, old, old_note))

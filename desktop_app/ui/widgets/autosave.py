@@ -53,6 +53,7 @@ class AutosaveLine(QWidget):
         self.unsaved.setWordWrap(True)
         self.unsaved.hide()
         self._check = check
+        self._extra = ""  # a check against another field (end before start), shown the same way
         self._last = ""
         self._unsaved = False
         self._sent = 0
@@ -106,8 +107,13 @@ class AutosaveLine(QWidget):
             sent = self._sent
             QTimer.singleShot(0, self, lambda: self._unsaved and self._sent == sent and self.flush())
 
+    def set_extra_message(self, message: str) -> None:
+        """Flag the field from a check that involves another one ("" clears it)."""
+        self._extra = message
+        self._validate()
+
     def _validate(self) -> None:
-        msg = self._check(self.edit.text()) if self._check else None
+        msg = (self._check(self.edit.text()) if self._check else None) or self._extra or None
         self.error.setText(msg or "")
         self.error.setVisible(bool(msg))
         _show_invalid(self.edit, bool(msg) or self._unsaved, msg or self.unsaved.text())

@@ -6,6 +6,9 @@ live personal-data warnings for sensitive fields, and emits `committed(field id,
 real change (text: after a pause of `DEBOUNCE_MS` or when the field is left). Its owner says when
 a committed answer could not be stored (`mark_unsaved`): the row shows it in red and commits the
 same answer again when the field is left or changed, until it is stored.
+Text that cannot be read as an answer is never dropped: the row emits `drafted(field id, text)`
+so that its owner keeps it (`FormResponse.drafts`), shows it « à corriger » (`set_draft` when
+opened again), and `drafted(field id, None)` once a valid answer replaced it.
 `RepeatGroupEditor` is the editor of a repeat group: a list of sub-forms made of FieldRows.
 """
 
@@ -17,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desktop_app.core.answer_text import display_value
 from desktop_app.core.personal_data import find_personal_data
 from desktop_app.core.validation import AnswerError, coerce, is_visible, item_scope, validate
 from desktop_app.kit.forms import FormField
@@ -43,6 +47,8 @@ PRIVACY_NOTICE = (
     "utilisez un pseudonyme."
 )
 REQUIRED_MESSAGE = "Cette question est obligatoire."
+TO_FIX = "À corriger"
+DRAFT_NOTE = "Le texte saisi est gardé en brouillon ; il ne compte pas comme réponse tant qu'il n'est pas corrigé."
 
 Scope = Callable[[], Mapping[str, Any]]
 
@@ -78,11 +84,13 @@ class FieldRow(QWidget):
     """Label (* when required), help, editor, error and privacy messages of one field."""
 
     committed = Signal(str, object)
+    drafted = Signal(str, object)  # (field id, text kept « à corriger » or None once corrected)
 
     def __init__(self, field: FormField, scope: Scope | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.field = field
         self._value: Any = None
+        self._draft: str | None = None  # text typed that is not a valid answer (kept, not counted)
         self._invalid: str | None = None
         self._required_error = False
         self._loading = False
@@ -124,6 +132,7 @@ class FieldRow(QWidget):
         self._error_label: QLabel | None = None
         self._privacy_label: QLabel | None = None
         self._unsaved_label: QLabel | None = None
+        self._draft_label: QLabel | None = None
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -149,6 +158,13 @@ class FieldRow(QWidget):
         return self._privacy_label
 
     @property
+    def draft_label(self) -> QLabel:
+        """« À corriger » : the text typed is kept as a draft, not counted (hidden otherwise)."""
+        if self._draft_label is None:
+            self._draft_label = self._message_label("fieldDraft", after=self.error_label)
+        return self._draft_label
+
+    @property
     def unsaved_label(self) -> QLabel:
         """The red note of an answer not stored yet (hidden when it is)."""
         if self._unsaved_label is None:
@@ -169,6 +185,38 @@ class FieldRow(QWidget):
 
     def invalid_message(self) -> str | None:
         return self._invalid
+
+    def draft(self) -> str | None:
+        """The text typed that could not be read as an answer (kept « à corriger »), if any."""
+        return self._draft
+
+    def keeps_drafts(self) -> bool:
+        """True for the fields typed as text (numbers, dates, texts): their invalid text is kept."""
+        return hasattr(self.editor, "edit") and not isinstance(self.editor, RepeatGroupEditor)
+
+    def set_draft(self, text: str | None) -> None:
+        """Show the text kept « à corriger » (from an earlier session) instead of the answer;
+        emits nothing."""
+        if not text or not self.keeps_drafts():
+            return
+        self._timer.stop()
+        self._loading = True
+        try:
+            edit = self.editor.edit
+            if hasattr(edit, "setPlainText"):
+                edit.setPlainText(text)
+            else:
+                edit.setText(text)
+                edit.setCursorPosition(0)
+        finally:
+            self._loading = False
+        self._draft = text
+        try:
+            coerce(self.field, text)
+            self._invalid = None
+        except AnswerError as exc:
+            self._invalid = exc.message
+        self._show_error()
 
     def has_pending(self) -> bool:
         return self._timer.isActive()
@@ -198,6 +246,7 @@ class FieldRow(QWidget):
         finally:
             self._loading = False
         self._value = value
+        self._draft = None
         self._invalid = validate(self.field, value)
         self._required_error = False
         self._show_error()
@@ -245,17 +294,26 @@ class FieldRow(QWidget):
             value = coerce(self.field, raw)
         except AnswerError as exc:
             self._invalid = exc.message
+            new_draft = self.keeps_drafts() and isinstance(raw, str) and raw != self._draft
+            if new_draft:
+                self._draft = raw
             self._show_error()
             self._check_privacy(raw)
+            if new_draft:
+                self.drafted.emit(self.field.id, raw)
             return
         self._invalid = None
+        corrected = self._draft is not None
+        if corrected:
+            self._draft = None
+            self.drafted.emit(self.field.id, None)
         if value is not None:
             self._required_error = False
         self._show_error()
         self._check_privacy(value)
         if polish:
             self.editor.polish(value)
-        if self._unsaved or not same_value(value, self._value):
+        if self._unsaved or corrected or not same_value(value, self._value):
             self._value = value
             self._sent += 1
             self.committed.emit(self.field.id, value)
@@ -271,6 +329,14 @@ class FieldRow(QWidget):
         if message or self._error_label is not None:
             self.error_label.setText(message or "")
             self.error_label.setVisible(bool(message))
+        note = ""
+        if self._draft is not None and self._invalid:
+            note = f"{TO_FIX} : {DRAFT_NOTE}"
+            if self._value is not None:
+                note += f" La réponse enregistrée reste « {display_value(self.field, self._value)} »."
+        if note or self._draft_label is not None:
+            self.draft_label.setText(note)
+            self.draft_label.setVisible(bool(note))
         self.editor.set_invalid(bool(message) or self._unsaved)
 
     def _check_privacy(self, value: Any) -> None:

@@ -27,6 +27,11 @@ answers could not be stored (`mark_unsaved`, usually through `AppContext.follow_
 fields show it and send the answer again when left. `answers()` holds
 every answer, those of hidden questions included (use `core.validation.effective_answers` to
 drop them); answers to questions the form does not know are kept untouched.
+
+Nothing typed is lost: text that is not a valid answer (« environ un et demi » in a number
+field) is reported by `draftChanged(field id, text)` (None once corrected) for the owner to keep
+(`FormService.set_draft`); `set_drafts` shows kept texts again. Such fields and their sections
+are marked « à corriger » (`fields_to_correct`), and `check_complete` lists them.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -70,6 +75,7 @@ from desktop_app.ui.settings import current_settings
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow, RepeatGroupEditor, build_row
 from desktop_app.ui.widgets.form_page import CenteredArea, FormHeader, PageView
 from desktop_app.ui.widgets.form_style import (
+    COLOR_ERROR,
     ICON_SIZE,
     STYLE_SHEET,
     CollapsibleBox,
@@ -81,6 +87,7 @@ from desktop_app.ui.widgets.form_style import (
 from desktop_app.ui.widgets.splitters import remember_sizes
 
 MODES = ("pages", "scroll")
+TO_FIX_MARK = "à corriger"
 FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
 BATCH_ROWS = 8
 COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header  # then this many per event loop pass (~30 ms)
@@ -90,6 +97,7 @@ class FormRenderer(QWidget):
     """Renders a Form, edits its answers, reports each committed change."""
 
     answerChanged = Signal(str, object)
+    draftChanged = Signal(str, object)  # (field id, text kept « à corriger », or None)
     completionChanged = Signal(int, int)
 
     def __init__(
@@ -110,6 +118,7 @@ class FormRenderer(QWidget):
         self._views: list[PageView | None] = []  # pages mode: None until the section is first shown
         self._required_marks: set[str] = set()  # from the last check_complete, for sections built later
         self._unsaved: dict[str, str] = {}  # field id -> why its answer is not stored yet
+        self._drafts: dict[str, str] = {}  # field id -> text kept « à corriger »
         self._sections: list[QWidget] = []  # scroll mode: the block of each page
         self._section_counts: list[QLabel] = []
         self._current_section = 0  # scroll mode
@@ -156,6 +165,7 @@ class FormRenderer(QWidget):
         row = build_row(field, self._scope, parent)
         if isinstance(row, FieldRow):
             row.committed.connect(self._on_committed)
+            row.drafted.connect(self._on_drafted)
             row.editor.typing.connect(self._fold_help)
             row.editor.changed.connect(self._fold_help)
             if isinstance(row.editor, RepeatGroupEditor):
@@ -171,6 +181,8 @@ class FormRenderer(QWidget):
             if not isinstance(row, FieldRow):
                 continue
             row.set_value(self._answers.get(field_id))
+            if field_id in self._drafts:
+                row.set_draft(self._drafts[field_id])
             if self._read_only:
                 row.set_read_only(True)
             if field_id in self._required_marks:
@@ -406,6 +418,61 @@ class FormRenderer(QWidget):
         for field_id, row in self._rows.items():
             if isinstance(row, FieldRow):
                 row.set_value(cleaned.get(field_id))
+                if field_id in self._drafts:  # the text kept « à corriger » stays shown
+                    row.set_draft(self._drafts[field_id])
+        self._refresh(emit=False)
+
+    def set_drafts(self, drafts: Mapping[str, str]) -> None:
+        """Show again the texts kept « à corriger » (field id -> text); emits no signal."""
+        self._drafts = {k: v for k, v in drafts.items() if k in self._fields and isinstance(v, str) and v.strip()}
+        for field_id, text in self._drafts.items():
+            row = self._rows.get(field_id)
+            if isinstance(row, FieldRow):
+                row.set_draft(text)
+        self._refresh(emit=False)
+
+    def drafts(self) -> dict[str, str]:
+        """The texts kept « à corriger » (pending typing committed first)."""
+        self.flush()
+        return dict(self._drafts)
+
+    def fields_to_correct(self) -> list[tuple[str, str]]:
+        """(field id, French line) of every shown field whose typed text is not a valid answer,
+        in form order (pending typing committed first)."""
+        self.flush()
+        shown = self._visibility.fields if self._visibility else frozenset(self._fields)
+        out = []
+        for page in self.form.pages:
+            for f in page.fields:
+                if f.id not in shown or f.type == "note":
+                    continue
+                row = self._rows.get(f.id)
+                message = row.invalid_message() if isinstance(row, FieldRow) else None
+                if message is None and f.id in self._drafts:
+                    try:
+                        coerce(f, self._drafts[f.id])
+                    except AnswerError as exc:
+                        message = exc.message
+                if message is None and not isinstance(row, FieldRow):
+                    message = validate(f, self._answers.get(f.id))
+                if message:
+                    typed = self._drafts.get(f.id)
+                    what = f" (saisi : « {typed} »)" if typed else ""
+                    out.append((f.id, f"{page.title} : « {f.label} »{what} : {message}"))
+        return out
+
+    def go_to_field(self, field_id: str) -> None:
+        """Show a field's section, scroll to it and give it the focus."""
+        self._reveal(field_id)
+
+    def _on_drafted(self, field_id: str, text: Any) -> None:
+        if field_id not in self._fields:
+            return  # a sub-question of a repeat group: its group keeps its answers
+        if text is None:
+            self._drafts.pop(field_id, None)
+        else:
+            self._drafts[field_id] = text
+        self.draftChanged.emit(field_id, text)
         self._refresh(emit=False)
 
     def flush(self) -> None:
@@ -450,18 +517,23 @@ class FormRenderer(QWidget):
             if isinstance(row, FieldRow):
                 row.refresh_visibility(vis.answers)
         per_page = page_completion(self.form, self._answers, vis)
+        to_fix = {self._page_index[k] for k in self._drafts if k in vis.fields}
         for index, page in enumerate(self.form.pages):
             shown = page.id in vis.pages
             done = per_page[page.id]
+            mark = f" · {TO_FIX_MARK}" if index in to_fix else ""
             if self.mode == "pages":
                 item = self.page_list.item(index)
                 item.setHidden(not shown)
                 item.setIcon(status_icon(done.answered, done.total))
-                item.setToolTip(f"{page.title}\n{done.answered} / {done.total} réponses")
+                if item.text() != page.title + mark:
+                    item.setText(page.title + mark)
+                    item.setForeground(QColor(COLOR_ERROR) if mark else self.page_list.palette().text())
+                item.setToolTip(f"{page.title}\n{done.answered} / {done.total} réponses{mark}")
             else:
                 self._sections[index].setVisible(shown)
                 text = self.tr("{0} / {1} réponses").format(done.answered, done.total) if done.total else ""
-                self._section_counts[index].setText(text)
+                self._section_counts[index].setText(text + mark)
         if self.mode == "pages" and self.page_list.currentRow() >= 0:
             if self.page_list.item(self.page_list.currentRow()).isHidden() and not self._step(+1):
                 self._step(-1)
@@ -596,6 +668,11 @@ class FormRenderer(QWidget):
                     invalid = row.invalid_message() if f.id in shown else None
                 else:  # section not built yet: what its row would say of the stored answer
                     invalid = validate(f, self._answers.get(f.id)) if f.id in shown else None
+                    if not invalid and f.id in shown and f.id in self._drafts:
+                        try:
+                            coerce(f, self._drafts[f.id])
+                        except AnswerError as exc:
+                            invalid = exc.message
                 if invalid:
                     messages.append(f"{page.title} : « {f.label} » : {invalid}")
                 if first is None and (f.id in missing_ids or invalid):

@@ -74,6 +74,7 @@ QLabel#repeatItemTitle {{ font-weight: 600; color: {COLOR_TEXT}; }}
 QLabel#fieldLabel {{ font-weight: 600; color: {COLOR_TEXT}; }}
 QLabel#fieldHelp {{ color: {COLOR_MUTED}; }}
 QLabel#fieldError {{ color: {COLOR_ERROR}; }}
+QLabel#fieldDraft {{ color: {COLOR_ERROR}; font-weight: 600; }}
 QLabel#fieldUnsaved {{ background: #fdecea; color: {COLOR_ERROR}; border-left: 3px solid {COLOR_ERROR};
     padding: 4px 8px; font-weight: 600; }}
 QLabel#privacyNotice {{ color: #7a5d00; }}

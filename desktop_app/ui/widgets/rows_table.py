@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.cadrage import TableSpec
 from desktop_app.ui.models.rows_model import RowsModel
+from desktop_app.ui.widgets.delete_key import DELETE_HELP, bind_delete_key
 
 
 class _ChoiceDelegate(QStyledItemDelegate):
@@ -81,17 +82,17 @@ class RowsTable(QWidget):
                 self.view.setItemDelegateForColumn(i, _ChoiceDelegate(dict(col.choices), self.view))
         header.setSectionResizeMode(len(spec.columns) - 1, QHeaderView.ResizeMode.Stretch)
 
-        help_label = QLabel(spec.help)
+        help_label = QLabel(f"{spec.help} {DELETE_HELP}")
         help_label.setObjectName("muted")
         help_label.setWordWrap(True)
         self.add_button = QPushButton(f"Ajouter {spec.singular}")
         self.add_button.setToolTip("Ajouter une ligne (Ctrl+Entrée)")
         self.delete_button = QPushButton("Supprimer")
-        self.delete_button.setToolTip("Supprimer la ligne sélectionnée (Ctrl+Suppr)")
+        self.delete_button.setToolTip("Supprimer la ligne sélectionnée (Suppr)")
         self.add_button.clicked.connect(self.add_row)
         self.delete_button.clicked.connect(self.delete_selected)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.add_row)
-        QShortcut(QKeySequence("Ctrl+Delete"), self, self.delete_selected)
+        bind_delete_key(self.view, self.delete_selected)
         self.problems_label = QLabel()
         self.problems_label.setObjectName("error")
         self.problems_label.setWordWrap(True)
@@ -114,6 +115,9 @@ class RowsTable(QWidget):
 
     def set_rows(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
+
+    def set_cross_problems(self, problems: dict[str, dict[str, str]]) -> None:
+        self.model.set_cross_problems(problems)
 
     def _refresh_labels(self, *args) -> None:
         problems = self.model.problems()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionHeader,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -88,7 +89,10 @@ class RotatedHeader(QHeaderView):
 
 class GridTable(QTableView):
     """Scoring from the keyboard: 1, 2, 3 set the score and move to the next criterion; Delete
-    removes the team's score (back to the pre-filled value)."""
+    removes the team's score (back to the pre-filled value). A digit that is not a level of the
+    criterion is refused out loud: `keyRefused(message)` and a tooltip on the cell."""
+
+    keyRefused = Signal(str)  # French message; "" once a key was taken again
 
     def keyPressEvent(self, event) -> None:
         index = self.currentIndex()
@@ -99,7 +103,16 @@ class GridTable(QTableView):
         key = event.key()
         if crit is not None and event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
             text = event.text()
+            if text.isdigit() and crit.level(int(text)) is None:
+                values = [str(lvl.value) for lvl in crit.levels]
+                allowed = ", ".join(values[:-1]) + f" ou {values[-1]}" if len(values) > 1 else "".join(values)
+                message = (f"« {text} » n'est pas une note de « {crit.label} » : tapez {allowed}"
+                           " (Suppr pour effacer la note de l'équipe).")
+                QToolTip.showText(self.viewport().mapToGlobal(self.visualRect(index).bottomLeft()), message, self)
+                self.keyRefused.emit(message)
+                return
             if text.isdigit() and crit.level(int(text)) is not None:
+                self.keyRefused.emit("")
                 row = index.row()
                 action_id = source.action_id(model.mapToSource(index).row())
                 if model.setData(index, int(text)):
@@ -217,8 +230,13 @@ class GridTab(QWidget):
         self.legend.setObjectName("muted")
         self.legend.setWordWrap(True)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.key_message = QLabel()  # why a key typed in the grid was not taken
+        self.key_message.setObjectName("error")
+        self.key_message.setWordWrap(True)
+        self.key_message.hide()
         info = QHBoxLayout()
         info.addWidget(self.shortlist)
+        info.addWidget(self.key_message, 1)
         info.addWidget(self.legend, 1)
 
         self.model = GridModel(
@@ -242,6 +260,7 @@ class GridTab(QWidget):
         self.table.setWordWrap(False)
         self.table.setItemDelegate(ChoiceDelegate(self._score_choices, self.table))
         self.table.doubleClicked.connect(self._on_double_click)
+        self.table.keyRefused.connect(lambda m: (self.key_message.setText(m), self.key_message.setVisible(bool(m))))
         header = self.table.horizontalHeader()
         header.setMinimumSectionSize(30)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignBottom)

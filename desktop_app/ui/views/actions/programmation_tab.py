@@ -21,6 +21,7 @@ from desktop_app.services.actions import ActionData, FilterOptions, GridData
 from desktop_app.ui.views.actions.models import ProgrammationModel, RowFilterProxy
 from desktop_app.ui.views.actions.widgets import FilterBar
 from desktop_app.ui.views.common import card, fit_header_labels
+from desktop_app.ui.widgets.delete_key import DELETE_HELP, bind_delete_key
 
 
 class ProgrammationTab(QWidget):
@@ -44,6 +45,7 @@ class ProgrammationTab(QWidget):
         self.edit_button.clicked.connect(self._edit_current)
         self.delete_button = QPushButton("Supprimer")
         self.delete_button.clicked.connect(self._delete_current)
+        self.delete_button.setToolTip("Supprimer l'action sélectionnée (Suppr)")
 
         self.model = ProgrammationModel(self)
         self.proxy = RowFilterProxy(self)
@@ -68,7 +70,8 @@ class ProgrammationTab(QWidget):
         self.table.doubleClicked.connect(lambda _i: self._edit_current())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         QShortcut(QKeySequence("Return"), self.table, self._edit_current, context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Delete"), self.table, self._delete_current, context=Qt.ShortcutContext.WidgetShortcut)
+        bind_delete_key(self.table, self._delete_current)
+        self.table.setToolTip(f"Entrée : modifier l'action sélectionnée. {DELETE_HELP}")
         self.footer = QLabel()
         self.footer.setObjectName("muted")
 

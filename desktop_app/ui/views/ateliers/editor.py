@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from desktop_app.ui.views.ateliers.mode_atelier import WorkshopMode
 from desktop_app.ui.views.common import set_status_undoable
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.shared import FormHost
+from desktop_app.ui.widgets.completion import ask_complete, completion_note_text
 
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
@@ -153,7 +153,8 @@ class WorkshopEditor(QWidget):
             forms = self.ctx.services.forms
             rid = w.response_id
             self.notes.show_form(
-                w.id, workshops_service.workshop_form(w), response.answers, lambda k, v: forms.set_answer(rid, k, v)
+                w.id, workshops_service.workshop_form(w), response.answers, lambda k, v: forms.set_answer(rid, k, v),
+                response_id=rid,
             )
             qpvs = [
                 (q["code"], q["name"]) for q in self.ctx.services.evaluations.rows("qpv", self.evaluation_id)
@@ -192,6 +193,12 @@ class WorkshopEditor(QWidget):
         parts.append(people.split(" : ")[0] if people else "participants à compter")
         if w.status == "complete":
             parts.append("fiche terminée")
+            try:
+                note = self.ctx.services.forms.get(w.response_id).status_comment
+            except ServiceError:
+                note = ""
+            if note:
+                parts.append(completion_note_text(note))
         self.meta.setText("  ·  ".join(parts))
         self.complete_button.setText("Rouvrir la fiche" if w.status == "complete" else "✔  Marquer terminé")
         self.complete_button.setToolTip(
@@ -224,16 +231,11 @@ class WorkshopEditor(QWidget):
         if w.status == "complete":
             set_status_undoable(self.ctx, w.response_id, "draft", "la séance")
             return
-        problems = renderer.check_complete()
-        if problems:
-            self.tabs.setCurrentIndex(0)
-            QMessageBox.information(
-                self,
-                "Fiche incomplète",
-                "Avant de marquer la séance comme terminée :\n• " + "\n• ".join(problems[:8]),
-            )
+        self.tabs.setCurrentIndex(0)
+        ok, note = ask_complete(self, renderer, what="la séance")
+        if not ok:
             return
-        set_status_undoable(self.ctx, w.response_id, "complete", "la séance")
+        set_status_undoable(self.ctx, w.response_id, "complete", "la séance", note)
 
     # -- mode atelier --------------------------------------------------------------------------
     def open_mode(self) -> None:

@@ -95,6 +95,11 @@ class TerritoryForm(QWidget):
         self.epci_type.setCurrentIndex(max(self.epci_type.findData(fields.get("epci_type", "")), 0))
         self.generation.setCurrentIndex(max(self.generation.findData(fields.get("generation")), 0))
 
+    def set_cross_problems(self, problems: dict[str, str]) -> None:
+        """Flag the dates from checks between fields (the end before the start)."""
+        for key in ("start_date", "end_date"):
+            getattr(self, key).set_extra_message(problems.get(key, ""))
+
     def flush(self) -> None:
         for w in (self.title, self.territory_name, self.siren, self.start_date, self.end_date, self.description):
             w.flush()

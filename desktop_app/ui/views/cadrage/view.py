@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from desktop_app.core.cadrage import TABLES
+from desktop_app.core.cadrage import TABLES, cross_checks
 from desktop_app.services.base import Change
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.cadrage.scope import ScopeTree
@@ -90,6 +90,9 @@ class CadrageView(QScrollArea):
         self._show_completion(data)
 
     def _show_completion(self, data) -> None:
+        cross = cross_checks(data.fields, data.tables["milestone"])
+        self.territory.set_cross_problems(cross.evaluation)
+        self.tables["milestone"].set_cross_problems(cross.milestones)
         comp = data.completion()
         if not comp.problems:
             self.completion.setText(f"✔ Cadrage complet ({comp.done}/{comp.total}).")

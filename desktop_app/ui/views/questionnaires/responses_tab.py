@@ -10,6 +10,7 @@ is behind another one (building a form takes a moment: not for a tab nobody look
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
@@ -284,11 +285,14 @@ class ResponsesTab(QWidget):
             self._show_header(None)
             return
         self.empty.hide()
+        from desktop_app.ui.widgets.completion import bind_drafts
         from desktop_app.ui.widgets.form_renderer import FormRenderer
 
         self.renderer = FormRenderer(self.form, data.answers)
         self.renderer.answerChanged.connect(self._save_answer)
         self.ctx.follow_saves(self.renderer, ("answers", response_id), self.renderer.mark_unsaved)
+        bind_drafts(self.ctx, self.renderer, response_id, drafts=data.drafts)
+        self._note = data.status_comment
         self.holder.addWidget(self.renderer, 1)
         self.renderer.show()  # at once, not at the next event loop pass
         row = next((r for r in self.model.rows if r.id == response_id), None)
@@ -306,6 +310,11 @@ class ResponsesTab(QWidget):
         self.who.setText(row.label or "Répondant non identifié : renseignez les premières questions")
         color = STATUS_COLORS.get(row.status, "#1d2a35")
         extra = f" · {row.source}" + ("" if row.invited else " · hors liste des invités")
+        note = getattr(self, "_note", "") if row.status == "complete" else ""
+        if note:
+            from desktop_app.ui.widgets.completion import completion_note_text
+
+            extra += " · " + html.escape(completion_note_text(note))
         self.status.setText(f'<span style="color:{color}; font-weight:600">{STATUS_LABELS.get(row.status, row.status)}</span>'
                             f' · {row.answered} / {row.total} réponses{extra}')
 
@@ -379,26 +388,26 @@ class ResponsesTab(QWidget):
     def mark_complete(self) -> None:
         if self.renderer is None or self.response_id is None:
             return
-        messages = self.renderer.check_complete()
-        if not messages:
-            messages = self.service.problems(self.response_id)
-        if messages:
-            shown = "\n".join(f"• {m}" for m in messages[:8]) + (f"\n… et {len(messages) - 8} autre(s)." if len(messages) > 8 else "")
-            QMessageBox.information(self, "Réponse incomplète",
-                                    f"La réponse reste en brouillon :\n{shown}\n\nLes questions concernées sont signalées en rouge.")
-            return
-        self._set_status("complete")
+        from desktop_app.ui.widgets.completion import ask_complete
 
-    def _set_status(self, status: str) -> None:
+        self.renderer.flush()
+        ok, note = ask_complete(self, self.renderer, extra=self.service.respondent_problems(self.response_id),
+                                what="la réponse", count_blank=False)
+        if ok:
+            self._set_status("complete", note)
+
+    def _set_status(self, status: str, note: str = "") -> None:
         if self.response_id is None:
             return
         response_id = self.response_id
         self.flush()
-        old = self.ctx.services.forms.get(response_id).status
+        self._note = note
+        old = self.ctx.services.forms.get(response_id)
+        old_status, old_note = old.status, getattr(old, "status_comment", "")
         service = self.service
         self.ctx.apply_undoable("le changement de statut de la réponse",
-                                lambda: service.set_status(response_id, status),
-                                lambda: service.set_status(response_id, old))
+                                lambda: service.set_status(response_id, status, note),
+                                lambda: service.set_status(response_id, old_status, old_note))
 
     def resolve_duplicates(self) -> None:
         for group in list(getattr(self, "_groups", [])):

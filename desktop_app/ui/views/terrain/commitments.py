@@ -292,7 +292,7 @@ class CommitmentsTab(QWidget):
             # the list is edited in the table of the other tab
             form = without_pages(form, [p.id for p in form.pages if any(f.role == "commitment_rows" for f in p.fields)])
             rid = response.id
-            self.sheet.show_form(rid, form, response.answers, lambda k, v: forms.set_answer(rid, k, v))
+            self.sheet.show_form(rid, form, response.answers, lambda k, v: forms.set_answer(rid, k, v), response_id=rid)
             self.complete.set_response(rid, response.status)
 
     def _current_id(self) -> str | None:

@@ -250,7 +250,7 @@ class ImmersionsTab(QWidget):
                 form = terrain_service.immersion_form(self.evaluation_id)
                 answers = forms.get(rid).answers
                 files = None  # read by the panel
-            self.sheet.show_form(imm.id, form, answers, lambda k, v: forms.set_answer(rid, k, v))
+            self.sheet.show_form(imm.id, form, answers, lambda k, v: forms.set_answer(rid, k, v), response_id=rid)
             self.photos.set_owner(self.evaluation_id, "immersion", imm.id, files)
             self.tabs.setCurrentIndex(0)
         self.right.setCurrentWidget(self.editor)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.kit.forms import Form
+from desktop_app.services.errors import ServiceError
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import set_status_undoable
+from desktop_app.ui.widgets.completion import ask_complete, bind_drafts, completion_note_text
 from desktop_app.ui.widgets.form_renderer import FormRenderer
 
 STYLE = """
@@ -127,16 +129,32 @@ class FormHost(QWidget):
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setWordWrap(True)
         self._layout.addWidget(self._empty)
+        self.note_label = QLabel(self)  # why it was completed with questions missing
+        self.note_label.setObjectName("completionNote")
+        self.note_label.setWordWrap(True)
+        self.note_label.setStyleSheet("QLabel#completionNote { background: #fff4e0; color: #6b4500; padding: 6px 24px; }")
+        self.note_label.hide()
+        self._layout.insertWidget(0, self.note_label)
+
+    def show_note(self, text: str) -> None:
+        """Show (or hide, "") the reason a sheet was completed with questions missing."""
+        self.note_label.setText(text)
+        self.note_label.setVisible(bool(text))
 
     def show_form(
-        self, record_id: str, form: Form, answers: dict, save: Callable[[str, Any], Any]
+        self, record_id: str, form: Form, answers: dict, save: Callable[[str, Any], Any],
+        response_id: str | None = None,
     ) -> FormRenderer:
+        """`response_id`: the form response holding the answers, whose texts kept « à corriger »
+        (drafts) are shown and saved too."""
         self.flush()
         self._drop()
         self.record_id = record_id
         self._save = save
         renderer = FormRenderer(form, answers, parent=self, mode=self.mode)
         renderer.answerChanged.connect(self._on_answer)
+        if response_id:
+            bind_drafts(self.ctx, renderer, response_id, key_scope=record_id)
         self.ctx.follow_saves(renderer, ("answers", record_id), renderer.mark_unsaved)
         self.renderer = renderer
         self._empty.hide()
@@ -149,6 +167,7 @@ class FormHost(QWidget):
         self.flush()
         self._drop()
         self.record_id = None
+        self.show_note("")
         self._empty.setText(message)
         self._empty.setVisible(bool(message))
         self.rendererChanged.emit(None)
@@ -176,24 +195,38 @@ class CompleteButton(QPushButton):
     """Marks the sheet shown in a FormHost complete (after checking its required answers) or
     back to draft; the step's progress in the side bar counts complete sheets."""
 
+    noteChanged = Signal(str)  # « Terminée avec des manques : … », or "" (for a label beside it)
+
     def __init__(self, ctx: AppContext, host: FormHost, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.host = host
+        self.note = ""
         self.response_id = ""
         self.status = "draft"
         self.clicked.connect(self.toggle)
         self.set_response("", "draft")
 
-    def set_response(self, response_id: str, status: str) -> None:
+    def set_response(self, response_id: str, status: str, note: str | None = None) -> None:
+        """`note`: the reason given when it was completed with questions missing (None: read it)."""
         self.response_id, self.status = response_id, status
         self.setEnabled(bool(response_id))
+        if note is None and response_id and status == "complete":
+            try:
+                note = self.ctx.services.forms.get(response_id).status_comment
+            except ServiceError:
+                note = ""
+        self.note = note or ""
         self.setText("Rouvrir la fiche" if status == "complete" else "✔  Marquer terminée")
-        self.setToolTip(
+        tip = (
             "Repasser la fiche en brouillon"
             if status == "complete"
-            else "Vérifier les réponses obligatoires et marquer la fiche comme terminée"
+            else "Vérifier ce qui manque et marquer la fiche comme terminée"
         )
+        self.setToolTip(tip + ("\n" + completion_note_text(self.note) if self.note else ""))
+        shown = completion_note_text(self.note) if status == "complete" else ""
+        self.host.show_note(shown)
+        self.noteChanged.emit(shown)
 
     def toggle(self) -> None:
         if not self.response_id or self.host.renderer is None:
@@ -203,16 +236,11 @@ class CompleteButton(QPushButton):
             if set_status_undoable(self.ctx, rid, "draft") is not None:
                 self.set_response(rid, "draft")
             return
-        problems = self.host.renderer.check_complete()
-        if problems:
-            QMessageBox.information(
-                self,
-                "Fiche incomplète",
-                "Avant de marquer la fiche comme terminée :\n• " + "\n• ".join(problems[:8]),
-            )
+        ok, note = ask_complete(self, self.host.renderer)
+        if not ok:
             return
-        if set_status_undoable(self.ctx, rid, "complete") is not None:
-            self.set_response(rid, "complete")
+        if set_status_undoable(self.ctx, rid, "complete", note=note) is not None:
+            self.set_response(rid, "complete", note)
 
 
 def run_export(parent: QWidget, ctx: AppContext, evaluation_id: str) -> None:

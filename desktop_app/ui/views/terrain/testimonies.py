@@ -48,6 +48,7 @@ from desktop_app.ui.views.terrain.testimonies_model import (
     index_testimonies,
 )
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.delete_key import DELETE_HELP, bind_delete_key
 from desktop_app.ui.widgets.splitters import remember_sizes
 
 LOADING = "Chargement des fiches…"
@@ -105,8 +106,8 @@ class TestimoniesTab(QWidget):
         )
         self.purge_button.clicked.connect(self.erase_expired)
         self.delete_button = QPushButton("Supprimer")
-        self.delete_button.setToolTip("Mettre la fiche à la corbeille (Édition › Corbeille…) ; Ctrl+Z la rétablit")
         self.delete_button.clicked.connect(self.delete_current)
+        self.delete_button.setToolTip("Mettre la fiche sélectionnée à la corbeille (Suppr ; Édition › Corbeille…) ; Ctrl+Z la rétablit")
         self.erase_button = QPushButton("Effacer définitivement (droit à l'effacement)…")
         self.erase_button.setToolTip(
             "Accord retiré ou demande d'effacement (RGPD) : le texte, les réponses et l'enregistrement sont "
@@ -126,6 +127,8 @@ class TestimoniesTab(QWidget):
         self.table = QTableView()
         self.table.setObjectName("testimonies")
         self.table.setAccessibleName("Témoignages et contributions")
+        self.table.setToolTip(DELETE_HELP)
+        bind_delete_key(self.table, self.delete_current)
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -345,6 +348,7 @@ class TestimoniesTab(QWidget):
                 terrain_service.testimony_form(self.evaluation_id),
                 forms.get(t.response_id).answers,
                 lambda k, v: terrain_service.set_testimony_answer(tid, k, v),
+                response_id=t.response_id,
             )
             self.audio.set_owner(self.evaluation_id, "testimony", tid)
             self.tabs.setCurrentIndex(0)
