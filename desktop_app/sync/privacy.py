@@ -119,6 +119,9 @@ def column_rules(table: str, columns: list[str]) -> dict[str, tuple[str, str | N
 # a tombstone keeps what the receiver needs to find the record (ids, kind, hash), nothing else
 TOMBSTONE_KEEP_RE = re.compile(r"^(id|[a-z_]*_id|tool_id|kit_version|kit_id|subject_type|owner_type|kind|sha256|size|mime|position)$")
 _NOT_TEXT_RE = re.compile(r"^(\d[\d\-:.TZ+ ]*)?$")  # dates, times and decimals written as text
+# columns holding identifiers, tokens and hashes: machine values, never scanned (a hex token can
+# hold ten digits that read like a phone number; rewriting it would corrupt the record)
+IDENTIFIER_COLUMN_RE = re.compile(r"^(id|[a-z0-9_]*_id|[a-z0-9_]*token|[a-z0-9_]*sha256|[a-z0-9_]*digest|[a-z0-9_]*_hash|kit_version)$")
 # columns holding free text: unknown people's names are guessed there too
 FREE_TEXT_COLUMN_RE = re.compile(r"(^|_)(comment|comments|notes|description|evidence|text|remarks|observations|caption)$")
 
@@ -237,7 +240,7 @@ def _filtered(table, rec, col_rules, people: PrivacyFilter, rules) -> dict[str, 
         else:
             rec[col] = _empty(rec[col])
     for col, value in rec.items():
-        if col in col_rules or col in SYNC_META or not isinstance(value, (str, list, dict)):
+        if col in col_rules or col in SYNC_META or not isinstance(value, (str, list, dict)) or IDENTIFIER_COLUMN_RE.match(col):
             continue
         if table == "form_responses" and col == "answers" and isinstance(value, dict):
             tool = rules.get(rec.get("tool_id")) if rules is not None else None

@@ -109,3 +109,17 @@ def test_the_manifest_carries_the_evaluation_as_filtered(machine_a, shared_eval,
     machine_a.sync.export_bundle(eid, tmp_path / "m.evalkit")
     title = read_bundle(tmp_path / "m.evalkit").manifest["evaluation"]["title"]
     assert "Vasseur" not in title and "06 12" not in title and title.startswith("Évaluation suivie par Membre ")
+
+
+def test_identifier_columns_are_never_rewritten_by_the_privacy_filter():
+    """A token or hash whose hex holds ten digits reading like a phone number travels as it is
+    (found when a questionnaire's file token came out 40 characters long and the bundle was refused)."""
+    from desktop_app.sync.privacy import _filtered, known_people
+
+    people = known_people({})
+    rec = {"id": "r1", "file_token": "5b1e7c1e-0f2d-4a8e-9d61-0612345678ab", "file_sha256": "0612345678" * 6,
+           "evaluation_id": "e-0612345678-x", "comment": "Appeler le 06 12 34 56 78"}
+    out = _filtered("questionnaire_imports", rec, {}, people, None)
+    assert {k: out[k] for k in ("id", "file_token", "file_sha256", "evaluation_id")} == {
+        k: rec[k] for k in ("id", "file_token", "file_sha256", "evaluation_id")}
+    assert "06 12 34 56 78" not in out["comment"]
