@@ -52,6 +52,7 @@ __all__ = [
     "Visibility",
     "coerce",
     "completion",
+    "constraint_message",
     "compute_visibility",
     "effective_answers",
     "format_date",
@@ -335,7 +336,7 @@ _PARSERS = {
 }
 
 
-def coerce(field: FormField, raw: Any) -> Any:
+def coerce(field: FormField, raw: Any, answers: Mapping[str, Any] | None = None) -> Any:
     """The stored value of a raw answer (see the module docstring), None when blank.
 
     Raise AnswerError with a French message when the answer cannot be read or breaks a rule
@@ -347,7 +348,7 @@ def coerce(field: FormField, raw: Any) -> Any:
     value = parser(field, raw)
     if value is None:
         return None
-    message = validate(field, value)
+    message = validate(field, value, answers)
     if message:
         raise AnswerError(message)
     return value
@@ -356,13 +357,35 @@ def coerce(field: FormField, raw: Any) -> Any:
 # --------------------------------------------------------------------------- validate
 
 
-def validate(field: FormField, value: Any) -> str | None:
+def validate(field: FormField, value: Any, answers: Mapping[str, Any] | None = None) -> str | None:
     """French message when a stored value breaks the field's rules, else None.
 
     A blank value is valid here: missing required answers are reported by `missing_required`.
+    The field's `constraint` is evaluated with `.` = the value and the other questions read in
+    `answers` (none given: they count as unanswered); when false, its `constraint_message` (or a
+    generic French message) is returned.
     """
     if is_blank(value) or not field.answerable:
         return None
+    message = _validate_type(field, value)
+    if message is None and field.constraint:
+        message = constraint_message(field, value, answers or {})
+    return message
+
+
+def constraint_message(field: FormField, value: Any, answers: Mapping[str, Any]) -> str | None:
+    """The field's constraint message when `value` breaks its `constraint`, else None.
+    A constraint that cannot be read (checked by `kit check`) accepts the answer."""
+    try:
+        expr = expressions.parse(field.constraint or "")
+    except expressions.ExpressionError:
+        return None
+    if expr.evaluate(ChainMap({expressions.SELF: value}, answers)):
+        return None
+    return field.constraint_message or "Cette réponse ne respecte pas la règle de la question"
+
+
+def _validate_type(field: FormField, value: Any) -> str | None:
     kind = field.type
     if kind in ("integer", "decimal", "scale"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -581,7 +604,7 @@ def missing_items(
         if f.id in drafts:
             to_fix.append(f"{page.title} : « {f.label} » est à corriger (saisi : « {drafts[f.id]} »)")
             continue
-        message = validate(f, value)
+        message = validate(f, value, vis.answers)
         if message:
             to_fix.append(f"{page.title} : « {f.label} » est à corriger : {message}")
         elif is_blank(value) and not f.required:

@@ -9,6 +9,11 @@ Grammar (a subset of Python syntax, parsed with `ast` and interpreted here, neve
 
 Examples: `financement == 'cpo'`, `nb_qpv > 1 and role in ['pilote', 'copilote']`,
 `'autre' in financeurs`, `not answered(siret)`.
+
+Constraints (`constraint`) and calculations (`calculate`) use the same language, plus:
+    `.` : the value of the question itself (constraints only; the kit loader refuses it elsewhere),
+    arithmetic `+ - * /` on numbers (a blank operand gives a blank result, `/ 0` too).
+Example: `. >= 0 and . <= nb_personnes`, `nb_adultes + nb_enfants`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,26 @@ class ExpressionError(ValueError):
 
 
 _ALLOWED_FUNCS = {"answered", "count"}
+# `.` in a source is read as this name (not a valid question id: ids start with a letter or digit)
+SELF = "_self_"
+
+
+def _replace_dot(text: str) -> str:
+    """`.` standing alone (outside quotes, not in a number nor an attribute access) becomes SELF."""
+    out: list[str] = []
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "." and not (i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_)]")) and not (
+            i + 1 < len(text) and (text[i + 1].isalnum() or text[i + 1] in "_(")
+        ):
+            out.append(f" {SELF} ")
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -36,6 +61,14 @@ class Expression:
     def evaluate(self, answers: Mapping[str, Any]) -> bool:
         return bool(_Interpreter(answers).visit(self.tree.body))
 
+    def value(self, answers: Mapping[str, Any]) -> Any:
+        """The raw result (a number for a calculation, None when an operand is blank)."""
+        return _Interpreter(answers).visit(self.tree.body)
+
+    @property
+    def uses_self(self) -> bool:
+        return SELF in self.names
+
 
 @lru_cache(maxsize=2048)
 def parse(source: str) -> Expression:
@@ -44,7 +77,7 @@ def parse(source: str) -> Expression:
     if not text:
         raise ExpressionError("expression vide")
     try:
-        tree = ast.parse(text, mode="eval")
+        tree = ast.parse(_replace_dot(text), mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"syntaxe invalide dans « {text} » (colonne {exc.offset})") from None
     names: set[str] = set()
@@ -58,6 +91,9 @@ def _check(node: ast.AST, names: set[str], text: str) -> None:
             _check(value, names, text)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
         _check(node.operand, names, text)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        _check(node.left, names, text)
+        _check(node.right, names, text)
     elif isinstance(node, ast.Compare):
         allowed = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
         for op in node.ops:
@@ -107,6 +143,8 @@ class _Interpreter:
             if isinstance(node.op, ast.Not):
                 return not value
             return -value if isinstance(value, (int, float)) else None
+        if isinstance(node, ast.BinOp):
+            return _arith(node.op, self.visit(node.left), self.visit(node.right))
         if isinstance(node, ast.Compare):
             left = self.visit(node.left)
             for op, comp in zip(node.ops, node.comparators, strict=True):
@@ -129,6 +167,21 @@ class _Interpreter:
                 return value not in (None, "", [])
             return len(value) if isinstance(value, (list, tuple)) else (0 if value in (None, "") else 1)
         raise ExpressionError("expression invalide")
+
+
+def _arith(op: ast.operator, left: Any, right: Any) -> Any:
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+    if not numbers:
+        if isinstance(op, ast.Add) and isinstance(left, str) and isinstance(right, str):
+            return left + right
+        return None
+    if isinstance(op, ast.Add):
+        return left + right
+    if isinstance(op, ast.Sub):
+        return left - right
+    if isinstance(op, ast.Mult):
+        return left * right
+    return left / right if right else None
 
 
 def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:

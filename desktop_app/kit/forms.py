@@ -103,6 +103,9 @@ class FormField:
     excerpt: str | None = None  # fieldwork notes: the synthesis category (`Question.excerpt`)
     children: tuple[FormField, ...] = ()
     item_label: str | None = None
+    constraint: str | None = None  # `Question.constraint`, `.` being the answer
+    constraint_message: str | None = None
+    calculate: str | None = None  # read-only: computed from the other answers
 
     @property
     def answerable(self) -> bool:
@@ -275,6 +278,9 @@ def _question_field(kit: Kit, tool: Tool, q: Question) -> FormField:
         excerpt=q.excerpt,
         children=tuple(_question_field(kit, tool, c) for c in q.questions or ()),
         item_label=q.item_label,
+        constraint=q.constraint,
+        constraint_message=q.constraint_message,
+        calculate=q.calculate,
     )
 
 

@@ -362,6 +362,10 @@ def _check_references(file: str, tool: Tool, manifest: KitManifest) -> list[KitP
             _check_duplicates(file, f"{path}.choices", [c.value for c in q.choices], problems)
         if q.show_if:
             problems.extend(_check_expression(file, f"{path}.show_if", q.show_if, known))
+        if q.constraint:
+            problems.extend(_check_expression(file, f"{path}.constraint", q.constraint, known, "constraint"))
+        if q.calculate:
+            problems.extend(_check_expression(file, f"{path}.calculate", q.calculate, known, "calculate", own=q.id))
     for si, s in enumerate(sections):
         if s.show_if:
             problems.extend(_check_expression(file, f"sections[{si}].show_if", s.show_if, known))
@@ -499,15 +503,29 @@ def _check_single_roles(manifest: KitManifest, tools: Mapping[str, Tool]) -> lis
     return problems
 
 
-def _check_expression(file: str, path: str, source: str, known: set[str]) -> list[KitProblem]:
+_EXPRESSION_NOUNS = {"show_if": "la condition", "constraint": "la contrainte", "calculate": "le calcul"}
+
+
+def _check_expression(
+    file: str, path: str, source: str, known: set[str], what: str = "show_if", own: str | None = None
+) -> list[KitProblem]:
+    """The expression parses and cites only the tool's questions; `.` only in a constraint;
+    a calculation never cites its own question (`own`)."""
+    noun = _EXPRESSION_NOUNS[what]
     try:
         expr = expressions.parse(source)
     except expressions.ExpressionError as exc:
-        return [KitProblem(file, path, str(exc))]
-    return [
-        KitProblem(file, path, f"la condition cite la question « {name} » qui n'existe pas")
-        for name in sorted(expr.names - known)
+        return [KitProblem(file, path, f"{noun} est invalide : {exc}")]
+    problems = []
+    if expr.uses_self and what != "constraint":
+        problems.append(KitProblem(file, path, f"« . » (la réponse elle-même) n'a de sens que dans une contrainte, pas dans {noun}"))
+    if own is not None and own in expr.names:
+        problems.append(KitProblem(file, path, f"{noun} cite sa propre question « {own} »"))
+    problems += [
+        KitProblem(file, path, f"{noun} cite la question « {name} » qui n'existe pas")
+        for name in sorted(expr.names - known - {expressions.SELF})
     ]
+    return problems
 
 
 def summarize(kit: Kit) -> dict:

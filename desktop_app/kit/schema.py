@@ -7,6 +7,7 @@ form renderer once compiled by `desktop_app.kit.forms`.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -168,10 +169,20 @@ class ChoiceList(Strict):
     choices: list[Choice] = Field(min_length=1)
 
 
+# Question ids may keep the capitals of an XLSForm name (`NomChef`); ids are compared as
+# written (answers are stored under them), so `nom` and `Nom` are two questions.
+QUESTION_IDENT = r"^[A-Za-z0-9][A-Za-z0-9_\-]*$"
+# A language code for a translated label (`fr`, `en`, `pt-BR`).
+LANGUAGE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+
+
 class Question(Strict):
-    id: str = Field(pattern=IDENT)
+    id: str = Field(pattern=QUESTION_IDENT)
     type: QuestionType
     label: str = Field(min_length=1)
+    # Translated labels by language code; when present, `fr` is required and equals `label`
+    # (the application shows French; the others travel to XLSForm as `label::<lang>`).
+    labels: dict[str, str] | None = None
     help: str | None = None
     required: bool = False
     # Bounds: numbers for integer/decimal/scale, counts for multiple_choice, ISO dates for date.
@@ -188,6 +199,13 @@ class Question(Strict):
     max_label: str | None = None
     # Skip logic: the question is shown only when this expression is true.
     show_if: str | None = None
+    # A rule on the answer, in the expression language with `.` for the answer itself
+    # (`. >= 0 and . <= nb_personnes`); when false, `constraint_message` is shown.
+    constraint: str | None = None
+    constraint_message: str | None = None
+    # A calculated field: read-only, its value is this expression over the other answers
+    # (`nb_adultes + nb_enfants`), computed each time the answers change and stored with them.
+    calculate: str | None = None
     # Free text that may hold personal data: the renderer shows an RGPD warning.
     sensitive: bool = False
     # Personal data (a contact detail, a person's name): dropped from pseudonymised outputs.
@@ -224,6 +242,25 @@ class Question(Strict):
         if isinstance(self.min, (int, float)) and isinstance(self.max, (int, float)):
             if self.min > self.max:
                 raise ValueError("« min » est plus grand que « max »")
+        if self.constraint_message and not self.constraint:
+            raise ValueError("« constraint_message » sans « constraint » : ajoutez la contrainte ou retirez le message")
+        if self.constraint and self.type in ("note", "repeat_group"):
+            raise ValueError(f"une question de type « {self.type} » ne prend pas de « constraint »")
+        if self.calculate is not None:
+            if self.type not in ("text", "integer", "decimal", "date"):
+                raise ValueError("« calculate » s'applique à une question text, integer, decimal ou date")
+            if self.required:
+                raise ValueError("une question calculée ne peut pas être « required » (personne ne la remplit)")
+        if self.labels is not None:
+            for lang, text in self.labels.items():
+                if not re.fullmatch(LANGUAGE, lang):
+                    raise ValueError(f"« labels » : « {lang} » n'est pas un code de langue (fr, en, es…)")
+                if not str(text).strip():
+                    raise ValueError(f"« labels » : le libellé « {lang} » est vide")
+            if "fr" not in self.labels:
+                raise ValueError("« labels » doit contenir la traduction française « fr » (la langue de l'application)")
+            if self.labels["fr"].strip() != self.label:
+                raise ValueError("« labels.fr » doit être identique à « label »")
         return self
 
 

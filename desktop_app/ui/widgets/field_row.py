@@ -89,6 +89,7 @@ class FieldRow(QWidget):
     def __init__(self, field: FormField, scope: Scope | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.field = field
+        self._scope = scope  # the form's answers (a constraint may cite other questions)
         self._value: Any = None
         self._draft: str | None = None  # text typed that is not a valid answer (kept, not counted)
         self._invalid: str | None = None
@@ -183,6 +184,9 @@ class FieldRow(QWidget):
     def value(self) -> Any:
         return self._value
 
+    def _answers(self) -> Mapping[str, Any]:
+        return self._scope() if self._scope is not None else {}
+
     def invalid_message(self) -> str | None:
         return self._invalid
 
@@ -212,7 +216,7 @@ class FieldRow(QWidget):
             self._loading = False
         self._draft = text
         try:
-            coerce(self.field, text)
+            coerce(self.field, text, self._answers())
             self._invalid = None
         except AnswerError as exc:
             self._invalid = exc.message
@@ -247,7 +251,7 @@ class FieldRow(QWidget):
             self._loading = False
         self._value = value
         self._draft = None
-        self._invalid = validate(self.field, value)
+        self._invalid = validate(self.field, value, self._answers())
         self._required_error = False
         self._show_error()
         self._check_privacy(value)
@@ -291,7 +295,7 @@ class FieldRow(QWidget):
     def commit(self, polish: bool = False) -> None:
         raw = self.editor.raw()
         try:
-            value = coerce(self.field, raw)
+            value = coerce(self.field, raw, self._answers())
         except AnswerError as exc:
             self._invalid = exc.message
             new_draft = self.keeps_drafts() and isinstance(raw, str) and raw != self._draft

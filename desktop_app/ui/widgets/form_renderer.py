@@ -454,7 +454,7 @@ class FormRenderer(QWidget):
                     except AnswerError as exc:
                         message = exc.message
                 if message is None and not isinstance(row, FieldRow):
-                    message = validate(f, self._answers.get(f.id))
+                    message = validate(f, self._answers.get(f.id), self._answers)
                 if message:
                     typed = self._drafts.get(f.id)
                     what = f" (saisi : « {typed} »)" if typed else ""
@@ -667,7 +667,7 @@ class FormRenderer(QWidget):
                     row.show_required(f.id in self._required_marks)
                     invalid = row.invalid_message() if f.id in shown else None
                 else:  # section not built yet: what its row would say of the stored answer
-                    invalid = validate(f, self._answers.get(f.id)) if f.id in shown else None
+                    invalid = validate(f, self._answers.get(f.id), self._answers) if f.id in shown else None
                     if not invalid and f.id in shown and f.id in self._drafts:
                         try:
                             coerce(f, self._drafts[f.id])
