@@ -46,7 +46,7 @@ def _replace_dot(text: str) -> str:
         elif ch == "." and not (i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_)]")) and not (
             i + 1 < len(text) and (text[i + 1].isalnum() or text[i + 1] in "_(")
         ):
-            out.append(f" {SELF} ")
+            out.append(SELF)
             continue
         out.append(ch)
     return "".join(out)

@@ -348,12 +348,20 @@ def _check_references(file: str, tool: Tool, manifest: KitManifest) -> list[KitP
     _check_duplicates(file, "sections", [s.id for s in sections], problems)
     questions = list(iter_questions(sections))
     # Question ids are unique across the tool (answers are stored by id).
+    # Ids keep their case (XLSForm names) but may not differ by case only.
     seen: dict[str, str] = {}
+    folded: dict[str, str] = {}
     for path, q in questions:
         if q.id in seen:
             problems.append(KitProblem(file, f"{path}.id", f"identifiant « {q.id} » en double (déjà utilisé en {seen[q.id]})"))
+        elif q.id.lower() in folded:
+            problems.append(KitProblem(
+                file, f"{path}.id",
+                f"identifiant « {q.id} » trop proche de celui de {folded[q.id.lower()]} (seules les majuscules diffèrent) : renommez l'une des questions",
+            ))
         else:
             seen[q.id] = path
+            folded[q.id.lower()] = path
     known = set(seen)
     for path, q in questions:
         if q.choice_list and q.choice_list not in list_ids:

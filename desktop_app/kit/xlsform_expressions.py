@@ -6,7 +6,8 @@ XLSForm → kit: the expression is cut into tokens by pyxform's own lexer
 `${x}` → the kit id of x, `=` → `==`, `selected(${x}, 'a')` → `x == 'a'` (single choice) or
 `'a' in x` (multiple choice), `count-selected(${x})` → `count(x)`, `not(…)` → `not (…)`,
 `${x} != ''` → `answered(x)`, `true()` / `false()`, `.` → the question itself (constraints).
-Anything else (arithmetic, paths, other functions) raises `Untranslatable` with a French reason.
+`+ - * div` → `+ - * /`. Anything else (`mod`, paths, other functions) raises `Untranslatable`
+with a French reason.
 The result is checked with `expressions.parse`.
 
 Kit → XLSForm: the kit expression's syntax tree is written back as XPath.
@@ -194,7 +195,11 @@ class _Translator:
                 out.append(self._call(t.value[:-1].strip(), i + 1, close))
                 i = close + 1
             elif kind == "OPS_MATH":
-                raise Untranslatable(f"calcul « {t.value.strip()} » non pris en charge")
+                op = {"+": "+", "-": "-", "*": "*", "div": "/"}.get(t.value.strip())
+                if op is None:
+                    raise Untranslatable(f"calcul « {t.value.strip()} » non pris en charge")
+                out.append(op)
+                i += 1
             elif kind in ("PARENT_REF", "PATH_SEP", "NAME", "XPATH_PRED_START"):
                 raise Untranslatable(f"chemin XPath « {t.value} » non pris en charge")
             else:
@@ -241,6 +246,7 @@ def kit_to_xpath(source: str, types: Mapping[str, str]) -> str:
     return _XPath(types).visit(tree)
 
 
+_MATH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "div"}
 _OPS = {ast.Eq: "=", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 
 
@@ -263,7 +269,11 @@ class _XPath:
                 parts.append(self._compare(left, op, right))
                 left = right
             return " and ".join(parts) if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
+        if isinstance(node, ast.BinOp):
+            return f"{self._operand(node.left)} {_MATH[type(node.op)]} {self._operand(node.right)}"
         if isinstance(node, ast.Name):
+            if node.id == expressions.SELF:
+                return "."
             if node.id in ("true", "True"):
                 return "true()"
             if node.id in ("false", "False"):
@@ -279,6 +289,10 @@ class _XPath:
                 return f"{ref} != ''"
             return f"count-selected({ref})"
         raise Untranslatable("élément non pris en charge")
+
+    def _operand(self, node: ast.AST) -> str:
+        text = self.visit(node)
+        return f"({text})" if isinstance(node, (ast.BinOp, ast.BoolOp, ast.Compare)) else text
 
     def _wrap(self, node: ast.AST) -> str:
         text = self.visit(node)

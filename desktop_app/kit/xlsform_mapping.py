@@ -47,7 +47,6 @@ _UNSUPPORTED = {
     "barcode": "code-barres non pris en charge",
     "time": "heure seule non prise en charge",
     "dateTime": "date et heure non prises en charge",
-    "calculate": "calcul non repris (le kit n'a pas de champ calculé)",
     "hidden": "champ caché non repris",
     "rank": "classement (rank) non pris en charge",
     "select one external": "liste externe (select_one_external) non prise en charge",
@@ -65,7 +64,7 @@ class FormMapper:
         self.rows = rows
         self.report: list[ReportLine] = []
         self.language = _pick_language(data)
-        self.qids = IdAllocator()
+        self.qids = IdAllocator(keep_case=True)
         self.sids = IdAllocator()
         self.types: dict[str, str] = {}  # kit id -> kit type (for expressions)
         self.list_use: dict[str, int] = {}
@@ -90,7 +89,25 @@ class FormMapper:
 
     def label(self, node: dict) -> str:
         label = self.text(node.get("label")) or self.text(node.get("hint")) or node.get("name", "")
-        return _PIPE.sub(lambda m: f"[{self.piped(m.group(1))}]", label)
+        return self.pipe(label)
+
+    def pipe(self, text: str) -> str:
+        return _PIPE.sub(lambda m: f"[{self.piped(m.group(1))}]", text)
+
+    def translations(self, node: dict, label: str) -> dict[str, str] | None:
+        """`labels: {fr: …, en: …}` when the form's label has several languages, French among them
+        (`label::Français (fr)`, `label::English (en)`); None otherwise."""
+        value = node.get("label")
+        if not isinstance(value, dict) or len(value) < 2:
+            return None
+        out: dict[str, str] = {}
+        for lang, text in value.items():
+            code = _language_code(lang)
+            if code and code != "fr" and str(text or "").strip() and code not in out:
+                out[code] = self.pipe(str(text).strip())
+        if not out or self.language is None or _language_code(self.language) != "fr":
+            return None
+        return {"fr": label, **out}
 
     def piped(self, name: str) -> str:
         """What a `${name}` in a label is shown as: the cited question's short label, or its id."""
@@ -98,7 +115,7 @@ class FormMapper:
         cited = _PIPE.sub("…", cited).rstrip(" ?:")
         if cited and len(cited) <= 40:
             return cited
-        return self.qids.by_name.get(name, normalise_id(name))
+        return self.qids.by_name.get(name, normalise_id(name, keep_case=True))
 
     # --- the tree -----------------------------------------------------------------------------
 
@@ -109,6 +126,11 @@ class FormMapper:
         sections: list[dict] = []
         self._walk(children, [], [], sections, top=True)
         self._translate_logic()
+        for section in sections:  # calculations that did not translate
+            section["questions"] = [q for q in section["questions"] if not q.get("_drop")]
+            for q in section["questions"]:
+                if "questions" in q:
+                    q["questions"] = [c for c in q["questions"] if not c.get("_drop")]
         sections = [s for s in sections if s["questions"]]
         self._section_conditions(sections)
         for section in sections:  # the questions last, after the condition
@@ -275,10 +297,12 @@ class FormMapper:
         if kind in _UNSUPPORTED:
             self.note(node, _UNSUPPORTED[kind], True)
             return None
+        extra = self._extra(node)
+        if kind == "calculate":
+            return self._calculated(node, extra)
         if kind not in _SIMPLE_TYPES:
             self.note(node, f"type « {kind} » non pris en charge", True)
             return None
-        extra = self._extra(node)
         ktype = _SIMPLE_TYPES[kind]
         if ktype == "text" and "multiline" in str(node.get("control", {}).get("appearance", "")):
             ktype = "long_text"
@@ -286,6 +310,9 @@ class FormMapper:
             ktype = extra["type"]
         ident = self.qids.by_name[name]
         question: dict[str, Any] = {"id": ident, "type": ktype, "label": self.label(node)}
+        labels = self.translations(node, question["label"])
+        if labels:
+            question["labels"] = labels
         hint = self.text(node.get("hint"))
         if hint:
             question["help"] = hint
@@ -309,9 +336,30 @@ class FormMapper:
         self._show_if(node, question)
         self._constraint(node, question, extra)
         if node.get("bind", {}).get("calculate"):
-            self.note(node, "valeur calculée non reprise", False)
+            self.pending.append((question, "calculate", node))
         if node.get("default") not in (None, ""):
             self.note(node, f"valeur par défaut « {node['default']} » non reprise", False)
+        self.types[ident] = ktype
+        return question
+
+    def _calculated(self, node: dict, extra: dict) -> dict | None:
+        """A `calculate` row: a read-only kit question (decimal unless the `evalkit` column says
+        otherwise), labelled with its label or its name; its expression is translated later."""
+        if not node.get("bind", {}).get("calculate"):
+            self.note(node, "calcul sans formule (calculation vide)", True)
+            return None
+        ktype = extra.get("type") if extra.get("type") in ("text", "integer", "decimal", "date") else "decimal"
+        ident = self.qids.by_name[node["name"]]
+        question: dict[str, Any] = {"id": ident, "type": ktype, "label": self.label(node)}
+        labels = self.translations(node, question["label"])
+        if labels:
+            question["labels"] = labels
+        if self.text(node.get("hint")):
+            question["help"] = self.text(node.get("hint"))
+        if extra.get("unit"):
+            question["unit"] = str(extra["unit"])
+        self._show_if(node, question)
+        self.pending.append((question, "calculate", node))
         self.types[ident] = ktype
         return question
 
@@ -392,8 +440,27 @@ class FormMapper:
             self.pending.append((question, "constraint", node))
 
     def _translate_logic(self) -> None:
-        """Conditions and constraints, once every question's type is known."""
+        """Calculations first (one that does not translate is dropped, and those citing it are
+        tried again), then conditions and constraints, once every question's type is known."""
+        calcs = [(q, node) for q, what, node in self.pending if what == "calculate"]
+        changed = True
+        while changed:
+            changed = False
+            for question, node in calcs:
+                if question.get("_drop"):
+                    continue
+                try:
+                    question["calculate"] = xpath_to_kit(node["bind"]["calculate"], self._imported(), self.types)
+                except Untranslatable as exc:
+                    question["_drop"] = str(exc)
+                    self.types.pop(question["id"], None)
+                    changed = True
+        for question, node in calcs:
+            if question.get("_drop"):
+                self.note(node, f"calcul « {node['bind']['calculate']} » non repris : {question['_drop']}", True)
         for question, what, node in self.pending:
+            if question.get("_drop") or what == "calculate":
+                continue
             if what == "show_if":
                 relevant = node["bind"]["relevant"]
                 try:
@@ -404,15 +471,29 @@ class FormMapper:
                     question["questions"] = question.pop("questions")
             else:
                 self._bounds(node, question)
+        for question, _node in calcs:  # the calculation after the condition
+            if "calculate" in question:
+                question["calculate"] = question.pop("calculate")
+
+    def _constraint_message(self, node: dict) -> str | None:
+        message = self.text(node.get("bind", {}).get("jr:constraintMsg"))
+        return message or None
 
     def _bounds(self, node: dict, question: dict) -> None:
         constraint = node["bind"]["constraint"]
         ktype = question["type"]
         try:
             text = xpath_to_kit(constraint, self._imported(), self.types, self_id=SELF)
-            bounds = _bounds_of(text, ktype)
         except Untranslatable as exc:
             self.note(node, f"contrainte « {constraint} » non reprise : {exc}", False)
+            return
+        try:
+            bounds = _bounds_of(text, ktype)
+        except Untranslatable:  # not plain bounds: kept as an expression, `.` the answer itself
+            question["constraint"] = text.replace(SELF, ".")
+            message = self._constraint_message(node)
+            if message:
+                question["constraint_message"] = message
             return
         low, high, approx = bounds
         if low is not None:
@@ -489,6 +570,17 @@ def _flatten_groups(children: list[dict]) -> list[dict]:
 def _xls_type(node: dict) -> str:
     kind = node.get("type", "")
     return {"select one": "select_one", "select all that apply": "select_multiple", "group": "begin_group", "repeat": "begin_repeat", "photo": "image"}.get(kind, kind)
+
+
+def _language_code(language: str) -> str | None:
+    """`Français (fr)` → `fr`, `English (en)` → `en`, `fr` → `fr`; None when no code is given."""
+    match = re.search(r"\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\)\s*$", language) or re.fullmatch(
+        r"([a-z]{2,3})", language.strip()
+    )
+    if match:
+        return match.group(1).lower() if "-" not in match.group(1) else match.group(1)
+    low = language.strip().lower()
+    return {"français": "fr", "francais": "fr", "french": "fr", "english": "en", "anglais": "en"}.get(low)
 
 
 def _pick_language(data: dict) -> str | None:

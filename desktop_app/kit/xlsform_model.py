@@ -64,7 +64,7 @@ class ImportResult:
         if self.language:
             lines.append(f"Libellés repris dans la langue « {self.language} ».")
         if self.renamed:
-            lines.append("Identifiants adaptés aux règles du kit (minuscules, sans accents) :")
+            lines.append("Identifiants adaptés aux règles du kit (sans accents, espaces ni signes) :")
             lines += [f"  {old} → {new}" for old, new in self.renamed.items()]
         if self.report:
             n = len(self.report)
@@ -79,32 +79,36 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-def normalise_id(name: str) -> str:
-    """An XLSForm name as a kit id usable in expressions: lower case ASCII, `_` for the rest."""
+def normalise_id(name: str, keep_case: bool = False) -> str:
+    """An XLSForm name as a kit id usable in expressions: ASCII, `_` for the rest; lower case
+    unless `keep_case` (question ids keep the form's capitals: `NomChef`)."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
+    text = re.sub(r"[^A-Za-z0-9_]+" if keep_case else r"[^a-z0-9_]+", "_", text if keep_case else text.lower()).strip("_")
     text = re.sub(r"_+", "_", text)
     if not text:
         text = "q"
     if text[0].isdigit():
         text = "q_" + text
-    if keyword.iskeyword(text) or text in ("true", "false", "none", "answered", "count"):
+    if keyword.iskeyword(text) or text.lower() in ("true", "false", "none", "answered", "count"):
         text += "_q"
     return text
 
 
 class IdAllocator:
-    """Unique kit ids in one namespace, remembering the names that changed."""
+    """Unique kit ids in one namespace, remembering the names that changed. With `keep_case`,
+    ids keep their capitals but stay unique ignoring case (`Nom` and `nom` would be confused
+    wherever a person reads or types them, and `kit check` refuses them)."""
 
-    def __init__(self):
+    def __init__(self, keep_case: bool = False):
+        self.keep_case = keep_case
         self.used: set[str] = set()
         self.by_name: dict[str, str] = {}
 
     def take(self, name: str) -> str:
-        base = normalise_id(name)
+        base = normalise_id(name, self.keep_case)
         ident, n = base, 2
-        while ident in self.used:
+        while ident.lower() in self.used:
             ident, n = f"{base}_{n}", n + 1
-        self.used.add(ident)
+        self.used.add(ident.lower())
         self.by_name.setdefault(name, ident)
         return ident

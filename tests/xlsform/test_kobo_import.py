@@ -205,7 +205,7 @@ def test_xlsform_household_survey_end_to_end_with_repeat_sheet(services, evaluat
     assert result.ignored_columns == ["Identification/gps"]  # the GPS question was not imported
     (response,) = services.forms.find(evaluation_id, "enquete-menages")
     a = response.answers
-    assert a["nomenqueteur"] == "Amina" and a["quartier"] == "Quartier Gare"
+    assert a["NomEnqueteur"] == "Amina" and a["quartier"] == "Quartier Gare"
     assert a["loyer"] == 412.5 and a["services_utilises"] == ["caf", "autre"]
     assert a["membres"] == [{"prenom": "Amina", "age": 41}, {"prenom": "Yanis", "age": 12}]
 

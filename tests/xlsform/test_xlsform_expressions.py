@@ -29,6 +29,8 @@ TYPES = {"age": "integer", "statut": "single_choice", "services": "multiple_choi
         ("${ok} = 'yes'", "ok == true"),
         ("selected(${ok}, 'no')", "ok == false"),
         ("(${Age} > 1 or ${nb} > 1) and true()", "(age > 1 or nb > 1) and true"),
+        ("${Age} + ${nb} * 2 > 3", "age + nb * 2 > 3"),
+        ("(${Age} - ${nb}) div 2", "(age - nb) / 2"),
     ],
 )
 def test_xpath_to_kit(xpath, kit):
@@ -38,7 +40,7 @@ def test_xpath_to_kit(xpath, kit):
 @pytest.mark.parametrize(
     ("xpath", "reason"),
     [
-        ("${Age} + ${nb} > 3", "calcul"),
+        ("${Age} mod ${nb} > 3", "calcul « mod »"),
         ("string-length(${statut}) > 2", "string-length()"),
         ("${inconnu} = 'a'", "« inconnu » citée n'est pas importée"),
         ("../statut = 'a'", "chemin XPath"),

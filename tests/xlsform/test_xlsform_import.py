@@ -48,17 +48,17 @@ def test_groups_become_sections_with_french_labels(imported):
         "Accès aux services",
     ]
     q = _questions(tool)
-    assert q["nomenqueteur"]["label"] == "Nom de l'enquêteur"  # French column, not English
-    assert q["nomenqueteur"]["help"] == "Prénom et nom"
-    assert q["nomenqueteur"]["required"] is True and q["date_enquete"]["required"] is True  # yes / true
+    assert q["NomEnqueteur"]["label"] == "Nom de l'enquêteur"  # French column, not English
+    assert q["NomEnqueteur"]["help"] == "Prénom et nom"
+    assert q["NomEnqueteur"]["required"] is True and q["date_enquete"]["required"] is True  # yes / true
     assert "required" not in q["remarques"]
 
 
 def test_types_choices_or_other_and_repeat(imported):
     _, tool = imported
     q = _questions(tool)
-    assert {k: q[k]["type"] for k in ("nomenqueteur", "date_enquete", "taille_menage", "loyer", "merci")} == {
-        "nomenqueteur": "text", "date_enquete": "date", "taille_menage": "integer", "loyer": "decimal", "merci": "note",
+    assert {k: q[k]["type"] for k in ("NomEnqueteur", "date_enquete", "taille_menage", "loyer", "merci")} == {
+        "NomEnqueteur": "text", "date_enquete": "date", "taille_menage": "integer", "loyer": "decimal", "merci": "note",
     }
     quartier = q["quartier"]
     assert quartier["type"] == "single_choice" and quartier["allow_other"] is True
@@ -93,16 +93,16 @@ def test_report_names_each_row_that_did_not_map(imported):
     assert "GPS" in by_name["gps"].reason
     assert by_name["photo_logement"].row == 17 and "photo" in by_name["photo_logement"].reason
     assert by_name["commentaire_audio"].row == 29 and "audio" in by_name["commentaire_audio"].reason
-    assert by_name["nb_adultes"].row == 13 and "calcul" in by_name["nb_adultes"].reason
+    assert "nb_adultes" not in by_name  # the calculation is now a calculated question
     assert by_name["start"].omitted and "métadonnée" in by_name["start"].reason
-    # imported with a loss: the question stays, the report says what was dropped
-    assert by_name["nb_enfants"].omitted is False and ". < ${taille_menage}" in by_name["nb_enfants"].reason
+    # constraints beyond bounds, translated labels and capitals are mapped: not in the report
+    assert "nb_enfants" not in by_name and "NomEnqueteur" not in by_name
     assert by_name["remarques"].row == 30 and "string-length()" in by_name["remarques"].reason
     assert "taille_menage" not in by_name and "loyer" not in by_name
-    assert result.renamed == {"NomEnqueteur": "nomenqueteur"}
+    assert result.renamed == {}  # NomEnqueteur keeps its capitals
     text = "\n".join(result.text_report())
     assert "ligne 8 · gps (geopoint) : position GPS non prise en charge — omise" in text
-    assert "NomEnqueteur → nomenqueteur" in text
+    assert "NomEnqueteur →" not in text and "Identifiants adaptés" not in text
 
 
 def test_imported_tool_is_a_valid_kit_tool(imported):
@@ -188,13 +188,14 @@ def test_default_language_shared_lists_external_choices_and_ids(tmp_path):
     tool = yaml.safe_load(result.yaml_text)
     assert tool["id"] == "simple"  # no settings sheet: the file name
     q = _questions(tool)
-    assert set(q) == {"age", "age_2", "class_q", "precision", "note_quartier"}
-    assert result.renamed == {"Age": "age", "age": "age_2", "class": "class_q"}
-    assert q["age_2"]["show_if"] == "age == 'oui'"
-    assert q["age"]["required"] is True
+    # ids keep their capitals, but `age` beside `Age` would differ by case only: renamed
+    assert set(q) == {"Age", "age_2", "class_q", "precision", "note_quartier"}
+    assert result.renamed == {"age": "age_2", "class": "class_q"}
+    assert q["age_2"]["show_if"] == "Age == 'oui'"
+    assert q["Age"]["required"] is True
     # a list used by several questions becomes a choice list of the tool
     assert tool["choice_lists"] == [{"id": "on", "choices": [{"value": "oui", "label": "Oui"}, {"value": "non", "label": "Non"}]}]
-    assert q["age"]["choice_list"] == "on"
+    assert q["Age"]["choice_list"] == "on"
     assert (q["note_quartier"]["type"], q["note_quartier"]["min"], q["note_quartier"]["max"]) == ("scale", 1, 10)
     report = {line.name: line for line in result.report}
     assert report["commune"].omitted and "fichier externe" in report["commune"].reason
@@ -243,10 +244,12 @@ def test_kobo_formbuilder_shapes(tmp_path):
     assert [(s["id"], s.get("show_if")) for s in tool["sections"]] == [("grp_1", None), ("suite", "consent == 'yes'")]
     q = _questions(tool)
     assert q["pourquoi"]["type"] == "long_text" and q["pourquoi"]["label"] == "Pourquoi [Acceptez-vous] ?"
-    assert "show_if" not in q["pourquoi"]
+    # the calculation is a calculated question now, and logic citing it is kept
+    assert q["score"]["type"] == "decimal" and q["score"]["calculate"] == "1 + 2"
+    assert q["pourquoi"]["show_if"] == "score > 2"
     assert [c["id"] for c in q["enfants"]["questions"]] == ["nom"]
     report = {line.name: line for line in result.report}
-    assert "« score » citée n'est pas importée" in report["pourquoi"].reason
+    assert "pourquoi" not in report and "score" not in report
     assert report["vaccins"].row == 10 and report["vaccins"].omitted and "imbriquée" in report["vaccins"].reason
-    assert report["heure"].omitted and report["score"].omitted
-    assert "4 questions en 2 sections" in result.text_report()[0]
+    assert report["heure"].omitted
+    assert "5 questions en 2 sections" in result.text_report()[0]
