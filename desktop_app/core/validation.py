@@ -52,6 +52,7 @@ __all__ = [
     "Visibility",
     "coerce",
     "completion",
+    "compute_calculations",
     "constraint_message",
     "compute_visibility",
     "effective_answers",
@@ -459,6 +460,47 @@ def _count_message(count: int, field: FormField, one: str, many: str, verb: str)
 
 
 # --------------------------------------------------------------------------- skip logic
+
+
+def compute_calculations(form: Form, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The value of every calculated field (`calculate`), in form order (a calculation may cite an
+    earlier one), as it is stored: int for integer, float for decimal, str for text and date;
+    None when an answer it needs is missing or the result does not fit the field's type.
+
+    Calculated values are stored with the other answers each time an answer changes (the form
+    renderer does it), so exports, the synthesis and re-imports read them like any answer."""
+    scope = dict(answers)
+    out: dict[str, Any] = {}
+    for _page, f in iter_page_fields(form):
+        if not f.calculate:
+            continue
+        try:
+            raw = expressions.parse(f.calculate).value(scope)
+        except (expressions.ExpressionError, ArithmeticError):
+            raw = None
+        value = _calculated_value(f, raw)
+        out[f.id] = value
+        if value is None:
+            scope.pop(f.id, None)
+        else:
+            scope[f.id] = value
+    return out
+
+
+def _calculated_value(field: FormField, raw: Any) -> Any:
+    if raw is None or isinstance(raw, bool):
+        return None
+    if field.type in ("integer", "decimal"):
+        if not isinstance(raw, (int, float)) or not math.isfinite(raw):
+            return None
+        return int(round(raw)) if field.type == "integer" else float(round(raw, 6))
+    if field.type == "date":
+        try:
+            return dt.date.fromisoformat(str(raw)).isoformat()
+        except ValueError:
+            return None
+    text = format_number(raw) if isinstance(raw, (int, float)) else str(raw)
+    return text or None
 
 
 def is_visible(item: FormField | Page, answers: Mapping[str, Any]) -> bool:

@@ -2,8 +2,10 @@
 KoboToolbox and ODK Central accept.
 
 Sections become groups, repeat groups repeats, `show_if` becomes `relevant`
-(kit/xlsform_expressions.py), `min`/`max` become `constraint`s, labels and hints go in the
-`label::Français (fr)` / `hint::Français (fr)` columns. What XLSForm has no column for (yes/no and
+(kit/xlsform_expressions.py), `min`/`max` and `constraint` become `constraint`s (with
+`constraint_message`), calculated questions `calculate` rows, labels and hints go in the
+`label::Français (fr)` / `hint::Français (fr)` columns and translated labels (`labels: {en: …}`)
+in `label::English (en)`…. What XLSForm has no column for (yes/no and
 scale types, unit, scale end labels, placeholder, personal data flags) is kept as JSON in an extra
 `evalkit` column, ignored by the survey tools and read back by `kit/xlsform.py`, so that a
 questionnaire exported then imported keeps its ids, types, choices, requirements and logic.
@@ -29,8 +31,17 @@ from desktop_app.kit.xlsform_expressions import kit_to_xpath
 LANG = "Français (fr)"
 SURVEY_COLUMNS = [
     "type", "name", f"label::{LANG}", f"hint::{LANG}", "required", "relevant", "constraint",
-    f"constraint_message::{LANG}", "appearance", "parameters", "evalkit",
+    f"constraint_message::{LANG}", "calculation", "appearance", "parameters", "evalkit",
 ]
+# XLSForm language names (`Name (code)`) of the translations a kit label may carry
+LANGUAGE_NAMES = {
+    "fr": LANG, "en": "English (en)", "es": "Español (es)", "de": "Deutsch (de)", "it": "Italiano (it)",
+    "pt": "Português (pt)", "ar": "العربية (ar)", "nl": "Nederlands (nl)", "tr": "Türkçe (tr)",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, f"{code} ({code})")
 YES_NO_LIST = "evalkit_oui_non"
 
 
@@ -91,6 +102,7 @@ class _Writer:
         self.names = set(self.types)
         self.questions = 0
         self.losses: list[str] = []
+        self.languages: list[str] = []  # translation codes met, in order (French excluded)
 
     def run(self) -> None:
         for section in self.tool.sections:
@@ -115,6 +127,11 @@ class _Writer:
         self.questions += 1
         extra: dict[str, Any] = {}
         row: dict[str, str] = {"name": q.id, f"label::{LANG}": q.label}
+        for code, text in (q.labels or {}).items():
+            if code != "fr":
+                if code not in self.languages:
+                    self.languages.append(code)
+                row[f"label::{language_name(code)}"] = text
         if q.help:
             row[f"hint::{LANG}"] = q.help
         if q.required:
@@ -131,6 +148,15 @@ class _Writer:
             self.survey.append({"type": "end_repeat"})
             return
         kind = q.type
+        if q.calculate:
+            row["type"] = "calculate"
+            row["calculation"] = kit_to_xpath(q.calculate, self.types)
+            extra["type"] = kind
+            if q.unit:
+                extra["unit"] = q.unit
+            row["evalkit"] = _json(extra)
+            self.survey.append(row)
+            return
         if kind in ("text", "integer", "decimal", "date", "note"):
             row["type"] = kind
         elif kind == "long_text":
@@ -161,6 +187,20 @@ class _Writer:
         self.survey.append(row)
 
     def _bounds(self, q: Question, row: dict, extra: dict) -> None:
+        self._bound_rows(q, row, extra)
+        if not q.constraint:
+            return
+        rule = kit_to_xpath(q.constraint, self.types)
+        # the rule (and any bounds) also kept as written in the kit, so the import gives them back
+        row["constraint"] = f"{row['constraint']} and ({rule})" if row.get("constraint") else rule
+        extra.update({k: v for k, v in (("min", q.min), ("max", q.max)) if v is not None})
+        extra["constraint"] = q.constraint
+        if q.constraint_message:
+            extra["constraint_message"] = q.constraint_message
+        if q.constraint_message:
+            row[f"constraint_message::{LANG}"] = q.constraint_message
+
+    def _bound_rows(self, q: Question, row: dict, extra: dict) -> None:
         if q.type == "scale" or (q.min is None and q.max is None):
             return
         if q.type in ("integer", "decimal"):
@@ -201,7 +241,10 @@ class _Writer:
         wb = Workbook()
         ws = wb.active
         ws.title = "survey"
-        _sheet(ws, SURVEY_COLUMNS, self.survey)
+        columns = list(SURVEY_COLUMNS)
+        for i, code in enumerate(self.languages):
+            columns.insert(3 + i, f"label::{language_name(code)}")
+        _sheet(ws, columns, self.survey)
         _sheet(
             wb.create_sheet("choices"),
             ["list_name", "name", f"label::{LANG}"],

@@ -284,7 +284,8 @@ class _XPath:
         if isinstance(node, ast.Constant):
             return _literal(node.value)
         if isinstance(node, ast.Call):
-            ref = "${" + node.args[0].id + "}"  # type: ignore[attr-defined]
+            arg = node.args[0].id  # type: ignore[attr-defined]
+            ref = "." if arg == expressions.SELF else "${" + arg + "}"
             if node.func.id == "answered":  # type: ignore[attr-defined]
                 return f"{ref} != ''"
             return f"count-selected({ref})"

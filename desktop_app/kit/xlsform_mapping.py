@@ -154,7 +154,7 @@ class FormMapper:
             + (f" (version {version})" if version else "")
             + ", utilisé sur KoboToolbox ou ODK.",
             "how_to": "Relisez les questions et le rapport d'import avant la première utilisation : "
-            "les questions de localisation, les médias et les calculs du formulaire d'origine ne sont pas repris.",
+            "les questions de localisation et les médias du formulaire d'origine ne sont pas repris.",
         }
         if self.shared_lists:
             tool["choice_lists"] = list(self.shared_lists.values())
@@ -430,10 +430,13 @@ class FormMapper:
             self.pending.append((question, "show_if", node))
 
     def _constraint(self, node: dict, question: dict, extra: dict) -> None:
-        if extra.get("min") is not None or extra.get("max") is not None:  # written by xlsform_export
+        if extra.get("min") is not None or extra.get("max") is not None or extra.get("constraint"):  # by xlsform_export
             for key in ("min", "max"):
                 if extra.get(key) is not None:
                     question[key] = extra[key]
+            for key in ("constraint", "constraint_message"):  # beside the bounds, in kit syntax
+                if extra.get(key):
+                    question[key] = str(extra[key])
             return
         constraint = node.get("bind", {}).get("constraint")
         if constraint:

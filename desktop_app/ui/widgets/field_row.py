@@ -47,6 +47,7 @@ PRIVACY_NOTICE = (
     "utilisez un pseudonyme."
 )
 REQUIRED_MESSAGE = "Cette question est obligatoire."
+CALCULATED_NOTE = "Calculé automatiquement à partir des autres réponses (non modifiable)."
 TO_FIX = "À corriger"
 DRAFT_NOTE = "Le texte saisi est gardé en brouillon ; il ne compte pas comme réponse tant qu'il n'est pas corrigé."
 
@@ -117,6 +118,8 @@ class FieldRow(QWidget):
         layout.addWidget(self.label)
         if field.help:
             layout.addWidget(wrap_label(field.help, "fieldHelp", parent=self))
+        if field.calculate:
+            layout.addWidget(wrap_label(CALCULATED_NOTE, "fieldHelp", parent=self))
         if field.sensitive:
             layout.addWidget(wrap_label(PRIVACY_NOTICE, "privacyNotice", parent=self))
 

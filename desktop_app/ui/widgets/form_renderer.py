@@ -64,6 +64,7 @@ from desktop_app.core.validation import (
     Visibility,
     coerce,
     completion,
+    compute_calculations,
     compute_visibility,
     is_blank,
     missing_required,
@@ -114,6 +115,7 @@ class FormRenderer(QWidget):
         self._visibility: Visibility | None = None
         self._rows: dict[str, FieldRow | NoteRow] = {}  # rows of the sections built so far
         self._fields: dict[str, FormField] = {f.id: f for p in form.pages for f in p.fields}
+        self._calculated = {f.id for f in self._fields.values() if f.calculate}  # read-only, computed
         self._page_index = {f.id: i for i, p in enumerate(form.pages) for f in p.fields}
         self._views: list[PageView | None] = []  # pages mode: None until the section is first shown
         self._required_marks: set[str] = set()  # from the last check_complete, for sections built later
@@ -183,7 +185,7 @@ class FormRenderer(QWidget):
             row.set_value(self._answers.get(field_id))
             if field_id in self._drafts:
                 row.set_draft(self._drafts[field_id])
-            if self._read_only:
+            if self._read_only or field_id in self._calculated:
                 row.set_read_only(True)
             if field_id in self._required_marks:
                 row.show_required(True)
@@ -486,7 +488,25 @@ class FormRenderer(QWidget):
         else:
             self._answers[field_id] = value
         self.answerChanged.emit(field_id, copy.deepcopy(value))
+        self._update_calculations()
         self._refresh(emit=True)
+
+    def _update_calculations(self) -> None:
+        """Calculated fields follow the answers they cite; a new value is sent like an answer
+        (`answerChanged`), so it is stored with the others."""
+        if not self._calculated:
+            return
+        for field_id, value in compute_calculations(self.form, self._answers).items():
+            if value == self._answers.get(field_id) and isinstance(value, bool) == isinstance(self._answers.get(field_id), bool):
+                continue
+            if value is None:
+                self._answers.pop(field_id, None)
+            else:
+                self._answers[field_id] = value
+            row = self._rows.get(field_id)
+            if isinstance(row, FieldRow):
+                row.set_value(value)
+            self.answerChanged.emit(field_id, copy.deepcopy(value))
 
     def mark_unsaved(self, field_id: str, message: str) -> None:
         """The answer to `field_id` could not be stored (`message`: why, in French), or now is
@@ -683,8 +703,8 @@ class FormRenderer(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
-        for row in self._rows.values():
-            row.set_read_only(read_only)
+        for field_id, row in self._rows.items():
+            row.set_read_only(read_only or field_id in self._calculated)
 
     def is_read_only(self) -> bool:
         return self._read_only
