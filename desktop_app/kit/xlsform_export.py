@@ -24,6 +24,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from desktop_app.kit import expressions
 from desktop_app.kit.loader import Kit
 from desktop_app.kit.schema import Choice, FormTool, Question, Section
 from desktop_app.kit.xlsform_expressions import kit_to_xpath
@@ -190,7 +191,7 @@ class _Writer:
         self._bound_rows(q, row, extra)
         if not q.constraint:
             return
-        rule = kit_to_xpath(q.constraint, self.types)
+        rule = kit_to_xpath(q.constraint, {**self.types, expressions.SELF: q.type})  # `.`: the question
         # the rule (and any bounds) also kept as written in the kit, so the import gives them back
         row["constraint"] = f"{row['constraint']} and ({rule})" if row.get("constraint") else rule
         extra.update({k: v for k, v in (("min", q.min), ("max", q.max)) if v is not None})

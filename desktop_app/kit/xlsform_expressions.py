@@ -302,7 +302,7 @@ class _XPath:
     def _compare(self, left: ast.AST, op: ast.cmpop, right: ast.AST) -> str:
         if isinstance(op, (ast.In, ast.NotIn)):
             if isinstance(right, ast.Name) and self.types.get(right.id) == "multiple_choice":
-                text = f"selected(${{{right.id}}}, {self.visit(left)})"
+                text = f"selected({self.visit(right)}, {self.visit(left)})"
             elif isinstance(right, (ast.List, ast.Tuple)):
                 text = " or ".join(f"{self.visit(left)} = {self.visit(e)}" for e in right.elts) or "false()"
                 text = f"({text})" if len(right.elts) > 1 else text

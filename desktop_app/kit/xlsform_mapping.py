@@ -486,7 +486,7 @@ class FormMapper:
         constraint = node["bind"]["constraint"]
         ktype = question["type"]
         try:
-            text = xpath_to_kit(constraint, self._imported(), self.types, self_id=SELF)
+            text = xpath_to_kit(constraint, self._imported(), {**self.types, SELF: ktype}, self_id=SELF)
         except Untranslatable as exc:
             self.note(node, f"contrainte « {constraint} » non reprise : {exc}", False)
             return
