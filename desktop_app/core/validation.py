@@ -363,24 +363,31 @@ def validate(field: FormField, value: Any, answers: Mapping[str, Any] | None = N
 
     A blank value is valid here: missing required answers are reported by `missing_required`.
     The field's `constraint` is evaluated with `.` = the value and the other questions read in
-    `answers` (none given: they count as unanswered); when false, its `constraint_message` (or a
-    generic French message) is returned.
+    `answers`; when false, its `constraint_message` (or a generic French message) is returned.
+    Without `answers` (an import reading one cell at a time), a constraint citing other questions
+    is not evaluated here: it is when the whole response is checked (`missing_items`, the
+    questionnaire service's `problems`).
     """
     if is_blank(value) or not field.answerable:
         return None
     message = _validate_type(field, value)
     if message is None and field.constraint:
-        message = constraint_message(field, value, answers or {})
+        message = constraint_message(field, value, answers)
     return message
 
 
-def constraint_message(field: FormField, value: Any, answers: Mapping[str, Any]) -> str | None:
+def constraint_message(field: FormField, value: Any, answers: Mapping[str, Any] | None) -> str | None:
     """The field's constraint message when `value` breaks its `constraint`, else None.
-    A constraint that cannot be read (checked by `kit check`) accepts the answer."""
+    A constraint that cannot be read (checked by `kit check`) accepts the answer; one citing
+    other questions is not evaluated without `answers`."""
     try:
         expr = expressions.parse(field.constraint or "")
     except expressions.ExpressionError:
         return None
+    if answers is None:
+        if expr.names - {expressions.SELF}:
+            return None
+        answers = {}
     if expr.evaluate(ChainMap({expressions.SELF: value}, answers)):
         return None
     return field.constraint_message or "Cette réponse ne respecte pas la règle de la question"

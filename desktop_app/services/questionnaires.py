@@ -257,7 +257,7 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
         index = field_index(form)
         for key, value in answers.items():
             f = index.get(key)
-            message = validate(f, value) if f is not None else None
+            message = validate(f, value, answers) if f is not None else None
             if message:
                 messages.append(f"« {f.label} » : {message}")
         for key, text in data.drafts.items():

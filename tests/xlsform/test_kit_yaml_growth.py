@@ -170,6 +170,8 @@ def test_core_validation_evaluates_the_constraint_with_the_other_answers(form):
     # the type is checked first; a blank answer is never refused by its constraint
     assert validate(f["nb_enfants"], "trois", {"taille": 4}) == "Un nombre est attendu"
     assert validate(f["nb_enfants"], None, {"taille": 4}) is None
+    # a cell read alone (imports): the rule citing another question waits for the whole response
+    assert validate(f["nb_enfants"], 4) is None and validate(f["nb_enfants"], -1) is None
     to_fix = missing_items(form, {"taille": 3, "nb_enfants": 5})
     assert any("« Dont enfants » est à corriger : Moins d'enfants" in line for line in to_fix)
 

@@ -187,8 +187,8 @@ class FieldRow(QWidget):
     def value(self) -> Any:
         return self._value
 
-    def _answers(self) -> Mapping[str, Any]:
-        return self._scope() if self._scope is not None else {}
+    def _answers(self) -> Mapping[str, Any] | None:
+        return self._scope() if self._scope is not None else None
 
     def invalid_message(self) -> str | None:
         return self._invalid
