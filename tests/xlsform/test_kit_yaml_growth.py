@@ -200,6 +200,13 @@ def test_renderer_shows_the_constraint_message_and_keeps_the_calculation_read_on
     row.commit()
     assert row.invalid_message() is None
     assert ("nb_enfants", 1) in changed and ("nb_adultes", 2) in changed  # computed, sent to be stored
+    taille = renderer.row("taille")  # fewer people than children: the rule is checked again
+    taille.editor.edit.setText("1")
+    taille.commit()
+    assert row.invalid_message() == "Moins d'enfants que de personnes dans le ménage"
+    taille.editor.edit.setText("3")
+    taille.commit()
+    assert row.invalid_message() is None
     calc = renderer.row("nb_adultes")
     assert calc.editor.edit.text() == "2" and calc.editor.edit.isReadOnly()
     renderer.set_read_only(False)

@@ -190,6 +190,13 @@ class FieldRow(QWidget):
     def _answers(self) -> Mapping[str, Any] | None:
         return self._scope() if self._scope is not None else None
 
+    def revalidate(self) -> None:
+        """Check the stored answer again (its constraint may cite an answer that just changed);
+        a text kept « à corriger » keeps its own message."""
+        if self._draft is None and not self._unsaved:
+            self._invalid = validate(self.field, self._value, self._answers())
+            self._show_error()
+
     def invalid_message(self) -> str | None:
         return self._invalid
 

@@ -116,6 +116,7 @@ class FormRenderer(QWidget):
         self._rows: dict[str, FieldRow | NoteRow] = {}  # rows of the sections built so far
         self._fields: dict[str, FormField] = {f.id: f for p in form.pages for f in p.fields}
         self._calculated = {f.id for f in self._fields.values() if f.calculate}  # read-only, computed
+        self._constrained = [f.id for f in self._fields.values() if f.constraint]
         self._page_index = {f.id: i for i, p in enumerate(form.pages) for f in p.fields}
         self._views: list[PageView | None] = []  # pages mode: None until the section is first shown
         self._required_marks: set[str] = set()  # from the last check_complete, for sections built later
@@ -490,6 +491,10 @@ class FormRenderer(QWidget):
         self.answerChanged.emit(field_id, copy.deepcopy(value))
         self._update_calculations()
         self._refresh(emit=True)
+        for fid in self._constrained:  # a rule citing the answer just given is checked again
+            row = self._rows.get(fid)
+            if fid != field_id and isinstance(row, FieldRow):
+                row.revalidate()
 
     def _update_calculations(self) -> None:
         """Calculated fields follow the answers they cite; a new value is sent like an answer
