@@ -374,6 +374,7 @@ def _check_references(file: str, tool: Tool, manifest: KitManifest) -> list[KitP
             problems.extend(_check_expression(file, f"{path}.constraint", q.constraint, known, "constraint"))
         if q.calculate:
             problems.extend(_check_expression(file, f"{path}.calculate", q.calculate, known, "calculate", own=q.id))
+    problems.extend(_check_calculation_cycles(file, questions))
     for si, s in enumerate(sections):
         if s.show_if:
             problems.extend(_check_expression(file, f"sections[{si}].show_if", s.show_if, known))
@@ -508,6 +509,34 @@ def _check_single_roles(manifest: KitManifest, tools: Mapping[str, Tool]) -> lis
         target = getattr(tool, "invites_to", None)
         if target and (target not in tools or tools[target].role != "workshop_guide"):
             problems.append(KitProblem(ref.file, "invites_to", f"« {target} » n'est pas un guide d'atelier du kit (rôle workshop_guide)"))
+    return problems
+
+
+def _check_calculation_cycles(file: str, questions: list[tuple[str, Question]]) -> list[KitProblem]:
+    """Calculations citing each other in a loop (a → b → a) would never have a value."""
+    deps: dict[str, set[str]] = {}
+    paths: dict[str, str] = {}
+    for path, q in questions:
+        if q.calculate:
+            try:
+                deps[q.id] = set(expressions.parse(q.calculate).names)
+            except expressions.ExpressionError:
+                continue  # reported by _check_expression
+            paths[q.id] = path
+    problems: list[KitProblem] = []
+    reported: set[str] = set()
+    for start in deps:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, trail = stack.pop()
+            for nxt in deps.get(node, ()):
+                if nxt == start and len(trail) > 1 and start not in reported:
+                    reported.update(trail)
+                    loop = " → ".join([*trail, start])
+                    problems.append(KitProblem(file, f"{paths[start]}.calculate", f"les calculs se citent en boucle ({loop}) : aucun ne pourrait avoir de valeur"))
+                elif nxt in deps and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*trail, nxt]))
     return problems
 
 

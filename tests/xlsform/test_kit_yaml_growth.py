@@ -119,6 +119,8 @@ def test_an_xlsform_written_elsewhere_maps_its_constraint_calculation_and_langua
          "le calcul cite la question « nb_bebes » qui n'existe pas"),
         (lambda t: t["sections"][0]["questions"][3].update(calculate="nb_adultes + 1"), "questions[3].calculate",
          "le calcul cite sa propre question « nb_adultes »"),
+        (lambda t: (t["sections"][0]["questions"][1].update(calculate="nb_adultes + 1", min=None, max=None)),
+         "questions[1].calculate", "les calculs se citent en boucle (taille → nb_adultes → taille)"),
         (lambda t: t["sections"][0]["questions"][3].update(calculate=". + 1"), "questions[3].calculate",
          "« . » (la réponse elle-même) n'a de sens que dans une contrainte"),
         (lambda t: t["sections"][0]["questions"][1].update(show_if=". > 1"), "questions[1].show_if",
@@ -137,7 +139,7 @@ def test_an_xlsform_written_elsewhere_maps_its_constraint_calculation_and_langua
          "seules les majuscules diffèrent"),
         (lambda t: t["sections"][0]["questions"][1].update(id="Taille enfants"), "questions[1].id", ""),
     ],
-    ids=["syntaxe", "dangereuse", "calcul-inconnu", "calcul-lui-meme", "calcul-point", "condition-point",
+    ids=["syntaxe", "dangereuse", "calcul-inconnu", "calcul-lui-meme", "calcul-boucle", "calcul-point", "condition-point",
          "sans-francais", "francais-different", "code-langue", "message-seul", "calcul-oui-non", "casse", "espace"],
 )
 def test_kit_check_refuses_each_mistake_with_file_and_field(change, field, words, tmp_path, capsys):
