@@ -21,6 +21,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from desktop_app.kit import expressions
 from desktop_app.kit.schema import (
+    IDENT,
+    QUESTION_IDENT,
     SINGLE_ROLES,
     Checklist,
     ChoiceList,
@@ -284,6 +286,8 @@ def _problems_from(file: str, exc: ValidationError) -> list[KitProblem]:
             continue
         if kind == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") in _PATTERN_RULES:
+            msg = f"« {err.get('input')} » : " + _PATTERN_RULES[err["ctx"]["pattern"]]
         else:
             msg = _FRENCH_ERRORS.get(kind, err["msg"])
             if kind == "literal_error":
@@ -291,6 +295,12 @@ def _problems_from(file: str, exc: ValidationError) -> list[KitProblem]:
         problems.append(KitProblem(file, path, msg))
     return problems
 
+
+_PATTERN_RULES = {
+    IDENT: "identifiant invalide (minuscules sans accents, chiffres, « _ » et « - » seulement)",
+    QUESTION_IDENT: "identifiant de question invalide (lettres sans accents, majuscules permises, "
+    "chiffres, « _ » et « - » seulement, sans espace)",
+}
 
 _KIND_TAGS = {
     "guide",
