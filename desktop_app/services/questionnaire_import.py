@@ -31,6 +31,7 @@ from desktop_app.core.questionnaire_respondents import (
 from desktop_app.core.validation import (
     AnswerError,
     coerce,
+    compute_calculations,
     compute_visibility,
     is_blank,
     missing_required,
@@ -359,6 +360,11 @@ class _AnswerReader:
         for fid, by_item in items.items():
             value = self._group(self.index[fid], by_item, singles.get(fid))
             if value is not None:
+                answers[fid] = value
+        for fid, value in compute_calculations(self.form, answers).items():  # computed, never as typed
+            if value is None:
+                answers.pop(fid, None)
+            else:
                 answers[fid] = value
         return answers
 
