@@ -176,6 +176,49 @@ class KitService(ServiceBase):
         with self.read() as s:
             return [(k, v) for k, v in s.execute(select(KitSnapshot.kit_id, KitSnapshot.version))]
 
+    # -- a tool added to an evaluation's kit (an XLSForm imported from the GUI) -------------------------
+    def add_tool(self, evaluation_id: str, tool_id: str, tool_yaml: str, origin: str) -> str:
+        """Install a new version of the evaluation's kit holding one more tool (a questionnaire
+        converted from an XLSForm), validated like `kit check`, and move the evaluation to it
+        (answers untouched). A questionnaire without a role gets the questionnaire role, the
+        « other » respondent kind and the questionnaires chapter of the report. Returns the new
+        version (the next patch number free on this computer)."""
+        import yaml
+
+        kit_id, version, _scope = self._evaluation(evaluation_id)
+        current = self.get(kit_id, version)
+        if tool_id in current.tools:
+            raise ServiceError(
+                f"Le kit de l'évaluation a déjà un outil « {tool_id} » : importez le formulaire sous un autre "
+                "identifiant, ou publiez une nouvelle version du kit qui le remplace."
+            )
+        try:
+            tool = yaml.safe_load(tool_yaml)
+            manifest = yaml.safe_load(current.files["kit.yaml"])
+        except yaml.YAMLError as exc:
+            raise ServiceError(f"L'outil converti n'est pas un YAML lisible : {exc}") from None
+        if tool.get("kind") == "questionnaire" and not tool.get("role"):
+            order = 1 + max((t.report.order for t in current.tools_in_report_section("questionnaires")
+                             if t.report is not None), default=0)
+            tool.update(role="questionnaire", respondent_kind="other", report={"section": "questionnaires", "order": order})
+        taken = {e.version for e in self.available() if e.id == kit_id} | {v for k, v in self.versions() if k == kit_id}
+        parts = list(version_key(max(taken | {version}, key=version_key)))
+        parts[2] += 1
+        new_version = ".".join(str(p) for p in parts)
+        manifest["version"] = new_version
+        manifest["tools"] = [*manifest.get("tools", []), {"id": tool_id, "file": f"{tool_id}.yaml"}]
+        files = dict(current.files)
+        dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)  # noqa: E731
+        files["kit.yaml"] = dump(manifest)
+        files[f"{tool_id}.yaml"] = dump(tool)
+        try:
+            kit = load_files(files)
+        except KitError as exc:
+            raise ServiceError("Le kit avec ce questionnaire n'est pas valide :\n" + "\n".join(str(p) for p in exc.problems)) from None
+        self.library.install(kit, origin, bundled_entry(self.bundled(), self.forms_dir))
+        self.upgrade(evaluation_id, new_version)
+        return new_version
+
     # -- kits from before roles ------------------------------------------------------------------------
     def upgrade_legacy(self) -> list[str]:
         """Move the evaluations whose kit copy predates tool roles (the kit shipped as 1.0.0,

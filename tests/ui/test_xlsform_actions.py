@@ -3,7 +3,7 @@ export the questionnaire shown as an XLSForm pyxform converts."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from pyxform.xls2xform import convert
 
 from desktop_app.ui.views.questionnaires.view import QuestionnairesView
@@ -27,6 +27,7 @@ def test_import_writes_the_tool_and_shows_the_report(qtbot, ctx, services, tmp_p
     out.mkdir()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(form), ""))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    monkeypatch.setattr(view.xlsform, "choose_destination", lambda _result: "file")
     view.xlsform.import_action.trigger()
     assert (out / "enquetemenages2024.yaml").is_file()
     dialog = view.xlsform.last_dialog
@@ -40,6 +41,22 @@ def test_import_writes_the_tool_and_shows_the_report(qtbot, ctx, services, tmp_p
     (out / "enquetemenages2024.yaml").write_text("garder", encoding="utf-8")
     view.xlsform.import_action.trigger()
     assert (out / "enquetemenages2024.yaml").read_text(encoding="utf-8") == "garder"
+
+
+def test_import_into_the_evaluation_kit_adds_the_questionnaire_to_the_screen(qtbot, ctx, services, tmp_path, monkeypatch):
+    """The default choice: a new kit version holding the questionnaire is installed, the
+    evaluation moves to it and the questionnaire appears in the selector, ready to be entered."""
+    view = _view(qtbot, ctx, services)
+    form = write_household_form(tmp_path / "menages.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(form), ""))
+    monkeypatch.setattr(view.xlsform, "choose_destination", lambda _result: "kit")
+    before = services.evaluations.get(view.evaluation_id).kit_version
+    view.xlsform.import_action.trigger()
+    qtbot.waitUntil(lambda: view.selector.findData("enquetemenages2024") >= 0)
+    assert services.evaluations.get(view.evaluation_id).kit_version != before
+    dialog = view.xlsform.last_dialog
+    assert "ajouté aux questionnaires de l'évaluation" in dialog.findChild(QLabel).text()
+    dialog.close()
 
 
 def test_import_of_an_unusable_form_says_why(qtbot, ctx, services, tmp_path, monkeypatch):

@@ -59,6 +59,7 @@ class QuestionnairesView(QWidget):
         from desktop_app.ui.views.questionnaires.xlsform_actions import XlsFormButton
 
         self.xlsform = XlsFormButton(ctx, evaluation_id, self.tool_id, self)  # KoboToolbox / ODK in and out
+        self.xlsform.kit_changed = self._load_infos  # a questionnaire added to the kit joins the selector
         chooser.addWidget(self.xlsform)
         layout.addLayout(top)
 
@@ -96,6 +97,8 @@ class QuestionnairesView(QWidget):
                 index = self.selector.findData(info.tool_id)
                 if index >= 0:
                     self.selector.setItemText(index, self._item_text(info))
+                else:  # a questionnaire the kit gained (an XLSForm imported)
+                    self.selector.addItem(self._item_text(info), info.tool_id)
             return
         self.selector.clear()
         for info in infos:

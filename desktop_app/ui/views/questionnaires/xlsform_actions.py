@@ -54,6 +54,7 @@ class XlsFormButton(QToolButton):
         self.setMenu(menu)
         self.setMinimumWidth(self.sizeHint().width() + 14)  # room for the menu arrow
         self.last_dialog: XlsFormReportDialog | None = None  # the last report shown
+        self.kit_changed: Callable[[], None] = lambda: None  # the view reads its questionnaires again
 
     # ------------------------------------------------------------------ in
 
@@ -64,9 +65,6 @@ class XlsFormButton(QToolButton):
         if not path:
             return
         remember_folder(self.ctx, path)
-        folder = QFileDialog.getExistingDirectory(self, "Dossier où écrire l'outil du kit", str(Path(path).parent))
-        if not folder:
-            return
 
         def work(_progress):
             from desktop_app.kit.xlsform import XlsFormError, read_xlsform
@@ -76,7 +74,47 @@ class XlsFormButton(QToolButton):
             except XlsFormError as exc:
                 raise ServiceError(f"Import impossible : {exc}") from None
 
-        run_with_progress(self, self.ctx, "Lecture du formulaire XLSForm…", work, lambda result: self._write(result, folder))
+        run_with_progress(self, self.ctx, "Lecture du formulaire XLSForm…", work, lambda result: self._place(result, path))
+
+    def choose_destination(self, result) -> str | None:
+        """« kit » (a new version of the evaluation's kit holding it), « file » (the tool file
+        only, written in a folder), or None (cancelled)."""
+        box = QMessageBox(self)
+        box.setWindowTitle(IMPORT_TEXT.rstrip("…"))
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(f"Ajouter « {result.title} » aux questionnaires de cette évaluation ?")
+        box.setInformativeText(
+            "Une nouvelle version du kit, avec ce questionnaire, est installée sur ce poste et l'évaluation y passe "
+            "(les réponses déjà saisies ne changent pas). Vous pouvez aussi enregistrer seulement le fichier de "
+            "l'outil, pour le publier dans un kit."
+        )
+        add = box.addButton("Ajouter au kit de l'évaluation", QMessageBox.ButtonRole.AcceptRole)
+        file = box.addButton("Enregistrer le fichier seulement…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("Annuler", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(add)
+        box.exec()
+        return {add: "kit", file: "file"}.get(box.clickedButton())
+
+    def _place(self, result, source: str) -> None:
+        choice = self.choose_destination(result)
+        if choice == "file":
+            folder = QFileDialog.getExistingDirectory(self, "Dossier où écrire l'outil du kit", str(Path(source).parent))
+            if folder:
+                self._write(result, folder)
+            return
+        if choice != "kit":
+            return
+        kits, eid = self.ctx.services.kits, self.evaluation_id
+
+        def done(version: str) -> None:
+            self.last_dialog = XlsFormReportDialog(
+                result, self, added=f"ajouté aux questionnaires de l'évaluation (kit version {version})")
+            self.last_dialog.open()
+            self.kit_changed()
+
+        run_with_progress(self, self.ctx, "Installation du questionnaire dans le kit…",
+                          lambda _p: kits.add_tool(eid, result.tool_id, result.yaml_text, source), done,
+                          writes=True, cancellable=False)
 
     def _write(self, result, folder: str) -> None:
         target = Path(folder) / f"{result.tool_id}.yaml"
@@ -169,13 +207,15 @@ class XlsFormButton(QToolButton):
 class XlsFormReportDialog(QDialog):
     """What the import did: the file written, the ids adapted, the rows not taken over."""
 
-    def __init__(self, result, parent: QWidget | None = None, title: str = "", lines: list[str] | None = None):
+    def __init__(self, result, parent: QWidget | None = None, title: str = "", lines: list[str] | None = None,
+                 added: str = ""):
         super().__init__(parent)
         self.setWindowTitle(title or "Questionnaire XLSForm importé")
         self.resize(760, 480)
         layout = QVBoxLayout(self)
         if result is not None:
             head = QLabel(
+                f"<b>{result.title}</b> : {added}." if added else
                 f"<b>{result.title}</b> : l'outil du kit « {result.tool_id} » a été écrit. Ajoutez ce fichier à un kit "
                 "(installation d'un kit) pour l'utiliser dans une évaluation."
             )
