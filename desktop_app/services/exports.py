@@ -125,6 +125,44 @@ class ExportService:
         except ServiceError:
             return ()  # no partner: the export itself says so
 
+    # ------------------------------------------------------------------ questionnaires
+    @staticmethod
+    def template_file_name(title: str, respondent=None) -> str:
+        """"Questionnaire communes - Douai.xlsx" (the tool's short title, then the respondent)."""
+        from desktop_app.exports.questionnaire_xlsx import template_file_name
+
+        return template_file_name(title, respondent)
+
+    def questionnaire_template(
+        self, evaluation_id: str, tool_id: str, out: str | Path, respondent=None, deadline: str = "", return_to: str = "",
+    ) -> Path:
+        """A fillable questionnaire workbook (blank, or with a respondent's identity)."""
+        from desktop_app.exports.questionnaire_xlsx import write_template
+
+        info = self.services.questionnaires.template(evaluation_id, tool_id, respondent, deadline=deadline, return_to=return_to)
+        return write_template(info, out)
+
+    def questionnaire_templates(
+        self, evaluation_id: str, tool_id: str, folder: str | Path, respondents: list, deadline: str = "",
+        return_to: str = "", progress: Any = None,
+    ) -> list[Path]:
+        """One pre-filled workbook per respondent in `folder`; `progress(done, total, text)`."""
+        from desktop_app.exports.questionnaire_xlsx import write_templates
+
+        infos = self.services.questionnaires.templates(evaluation_id, tool_id, respondents, deadline=deadline, return_to=return_to)
+        return write_templates(infos, folder, progress)
+
+    def questionnaire_responses(
+        self, evaluation_id: str, out: str | Path, tool_ids: list[str] | None = None, include_sensitive: bool = False,
+        include_drafts: bool = True, labels: bool = True,
+    ) -> Path:
+        """Every response of the questionnaires in one workbook (`labels=False`: codes)."""
+        from desktop_app.exports.questionnaire_responses_xlsx import write_responses
+
+        data = self.services.questionnaires.responses_workbook(
+            evaluation_id, tool_ids, include_sensitive=include_sensitive, include_drafts=include_drafts)
+        return write_responses(data, out, labels=labels)
+
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _guard(fn, out: Path):

@@ -24,7 +24,6 @@ GRID = "Choix des actions"
 @pytest.fixture(scope="module")
 def workbooks(demo_services, demo_workbook, tmp_path_factory):
     """Every workbook of the demo: {name: path}."""
-    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     services, eid = demo_services
     folder = tmp_path_factory.mktemp("classeurs")
@@ -33,7 +32,7 @@ def workbooks(demo_services, demo_workbook, tmp_path_factory):
         "grilles": demo_workbook[0],
         "actions": services.actions.export_workbook(eid, folder / "actions.xlsx"),
         "terrain": folder / "terrain.xlsx",
-        "questionnaires": write_responses(services, eid, folder / "questionnaires.xlsx"),
+        "questionnaires": services.exports.questionnaire_responses(eid, folder / "questionnaires.xlsx"),
     }
 
 
