@@ -15,6 +15,7 @@ from typing import Any
 
 from desktop_app.exports.safe_output import as_progress
 from desktop_app.services.base import ServiceError
+from desktop_app.services.report_data import gather
 
 KINDS = {
     "pdf": "Synthèse de l'évaluation (PDF)",
@@ -72,14 +73,16 @@ class ExportService:
         from desktop_app.exports.pdf_report import build_report
 
         out = Path(out)
-        info = self._guard(lambda: build_report(self.services, evaluation_id, out, progress, today=today), out)
+        data = gather(self.services, evaluation_id)
+        info = self._guard(lambda: build_report(data, out, progress, today=today), out)
         return ExportResult("pdf", (out,), f"{info['pages']} pages")
 
     def xlsx(self, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> ExportResult:
         from desktop_app.exports.evaluation_workbook import build_workbook
 
         out = Path(out)
-        info = self._guard(lambda: build_workbook(self.services, evaluation_id, out, progress, today=today), out)
+        data = gather(self.services, evaluation_id, pdf=False)
+        info = self._guard(lambda: build_workbook(data, out, progress, today=today), out)
         return ExportResult("xlsx", (out,), f"{len(info['sheets'])} feuilles")
 
     def letters(
