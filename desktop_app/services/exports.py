@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.exports.safe_output import as_progress
+from desktop_app.exports.safe_output import ScaledProgress, as_progress
 from desktop_app.services.base import ServiceError
 from desktop_app.services.report_data import gather
+
+__all__ = ["KINDS", "ExportResult", "ExportService", "PastDatesError", "ScaledProgress", "past_sentence"]
 
 KINDS = {
     "pdf": "Synthèse de l'évaluation (PDF)",
@@ -127,6 +129,16 @@ class ExportService:
             return self.services.synthesis.letters(evaluation_id, today).past
         except ServiceError:
             return ()  # no partner: the export itself says so
+
+    # ------------------------------------------------------------------ consolidation
+    @staticmethod
+    def consolidation(data, out: str | Path) -> Path:
+        """The consolidated view (`services.consolidation.consolidate`) as a workbook (`out`
+        ending in .xlsx) or a PDF."""
+        from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+
+        out = Path(out)
+        return (write_xlsx if out.suffix.lower() == ".xlsx" else write_pdf)(data, out)
 
     # ------------------------------------------------------------------ questionnaires
     @staticmethod
