@@ -283,6 +283,8 @@ def scoring_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
 def _scored_actions(ctx, tool) -> list[tuple]:
     """(rank, title, carrier, {criterion: level}, total, weights, chosen) of every action of the grid."""
     grid = ctx.data.action_grid
+    if grid is None:
+        return []
     return [
         (r.rank.rank, r.action.title, r.action.carrier, {cid: sc.value for cid, sc in r.scores.items()}, r.total,
          grid.weights, r.action.chosen)

@@ -37,10 +37,15 @@ def gather(services, evaluation_id: str, pdf: bool = True) -> ReportData:
             if t.role == "maturity_scale" and t.id in scope:
                 data.maturity[t.id] = syn.maturity(evaluation_id, t.id)
     actions = services.actions
-    data.action_grid = actions.grid(evaluation_id)
+    actions_chapter = any(t.id in scope for t in kit.tools_in_report_section("actions"))
+    grid_tool = kit.tool_for_role("action_scoring")  # a kit without the grid has no actions to rank
+    if grid_tool is not None and (grid_tool.id in scope or actions_chapter):
+        data.action_grid = actions.grid(evaluation_id)
     if pdf:
-        data.plan_choices = actions.plan_choices(evaluation_id)
-        data.action_plans = {r.action.id: actions.existing_plan(r.action.id) for r in data.action_grid.rows if r.action.chosen}
+        chosen = [r for r in data.action_grid.rows if r.action.chosen] if data.action_grid is not None else []
+        if chosen and actions_chapter:
+            data.plan_choices = actions.plan_choices(evaluation_id)
+            data.action_plans = {r.action.id: actions.existing_plan(r.action.id) for r in chosen}
         data.excerpts, data.hidden_excerpts = services.terrain.excerpts(evaluation_id)
         data.workshops = services.workshops.workshops(evaluation_id)
         q = services.questionnaires
