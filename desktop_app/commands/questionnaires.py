@@ -98,7 +98,6 @@ def _find_invitee(services, evaluation_id: str, kind: str, wanted: str):
 
 def cmd_template(args: argparse.Namespace) -> int:
     from desktop_app.commands.util import UserError
-    from desktop_app.exports.questionnaire_xlsx import template_info, write_template, write_templates
 
     services = open_services(args.db)
     try:
@@ -111,17 +110,17 @@ def cmd_template(args: argparse.Namespace) -> int:
                 raise UserError("Aucun répondant invité : ajoutez-en dans l'application (onglet « Diffusion Excel »).")
             if out.suffix.lower() == ".xlsx":
                 raise UserError("Avec --per-invitee, --out est un dossier.")
-            paths = write_templates(services, eid, info.tool_id, out, [i.respondent for i in invitees],
-                                    deadline=args.deadline, return_to=args.return_to)
+            paths = services.exports.questionnaire_templates(eid, info.tool_id, out, [i.respondent for i in invitees],
+                                                             deadline=args.deadline, return_to=args.return_to)
         else:
             if out.suffix.lower() != ".xlsx":
                 raise UserError("Le fichier à écrire doit avoir l'extension .xlsx.")
             respondent = None
             if args.respondent:
                 respondent = _find_invitee(services, eid, info.respondent_type, args.respondent).respondent
-            template = template_info(services, eid, info.tool_id, respondent, deadline=args.deadline, return_to=args.return_to)
             try:
-                paths = [write_template(template, out)]
+                paths = [services.exports.questionnaire_template(eid, info.tool_id, out, respondent,
+                                                                 deadline=args.deadline, return_to=args.return_to)]
             except OSError as exc:
                 raise UserError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
     finally:
@@ -225,7 +224,6 @@ def _import_submissions(args: argparse.Namespace, kobo: list[str]) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop_app.commands.util import UserError
-    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     services = open_services(args.db)
     try:
@@ -236,8 +234,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         if out.suffix.lower() != ".xlsx":
             raise UserError("Le fichier à écrire doit avoir l'extension .xlsx.")
         try:
-            path = write_responses(services, eid, out, args.questionnaire, include_sensitive=args.with_personal_data,
-                                   labels=args.labels)
+            path = services.exports.questionnaire_responses(eid, out, args.questionnaire,
+                                                            include_sensitive=args.with_personal_data, labels=args.labels)
         except OSError as exc:
             raise UserError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from None
         responses = sum(len(services.questionnaires.responses(eid, i.tool_id))

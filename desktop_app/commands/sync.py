@@ -292,8 +292,8 @@ def cmd_sync_rename(args) -> int:
 
 def cmd_export_consolidation(args) -> int:
     from desktop_app.commands.util import UserError
-    from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
     from desktop_app.services.consolidation import consolidate
+    from desktop_app.services.exports import ExportService
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".pdf"):
@@ -303,7 +303,7 @@ def cmd_export_consolidation(args) -> int:
         data = consolidate(services)
     finally:
         services.close()
-    (write_xlsx if out.suffix.lower() == ".xlsx" else write_pdf)(data, out)
+    ExportService.consolidation(data, out)
     if args.json:
         print_json({"ok": True, "file": str(out), "territories": len(data.territories), "questions": len(data.questions)})
     else:

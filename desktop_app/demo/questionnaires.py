@@ -292,8 +292,8 @@ def _entered(services, evaluation_id: str, tool_id: str, kind: str, who: Respond
 
 def _excel_file(services, evaluation_id: str, tool_id: str, who: Respondent, answers: dict, folder: Path) -> Path:
     """The template a respondent received, filled as they would (the answers written in it)."""
-    from desktop_app.exports.questionnaire_xlsx import template_file_name, template_info, write_template
+    from desktop_app.exports.questionnaire_xlsx import template_file_name, write_template
 
-    info = template_info(services, evaluation_id, tool_id, who)
+    info = services.questionnaires.template(evaluation_id, tool_id, who)
     info.answers = dict(answers)
     return write_template(info, folder / template_file_name(info.short_title, who))

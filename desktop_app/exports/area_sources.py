@@ -1,12 +1,10 @@
 """What the other feature areas recorded, read for the deliverables (PDF summary, workbook).
 
 Each function returns plain data, or None when nothing is recorded. They read the kit tools'
-answers (form responses, the common ground of every area) and, where an area's service offers
-more, read through that service — only if its module exists (`ctx.area(name)` is None while
-the area has not landed).
+answers (form responses, the common ground of every area) and what the services gathered in
+`ctx.data` (`ReportData`); they never read the services.
 
-`ctx` is anything with `services`, `evaluation_id`, `kit`, `scope`, `responses_of(tool_id)`
-and `area(name)` (the PDF's `ReportContext`).
+`ctx` is the PDF's `ReportContext`: `data`, `kit`, `scope`, `responses_of(tool_id)`.
 """
 
 from __future__ import annotations
@@ -86,68 +84,18 @@ CHART_TOP = 20  # actions drawn in the ranking chart (the chosen ones always are
 def actions_data(ctx) -> ActionsData | None:
     """The actions scored with the weighted grid (tool 4), ranked, the short list first; and the
     evaluative questions and method of each chosen action (tools 5 and 6)."""
-    service = ctx.area("actions")
-    if service is not None:
-        return _actions_from_service(ctx, service)
-    tool = ctx.kit.tool_for_role("action_scoring")
-    if tool is None:
-        return None
-    responses = ctx.responses_of(tool.id)
-    if not responses:
-        return None
-    best = sum(c.weight * max(lv.value for lv in c.levels) for c in tool.criteria)
-    scored = []
-    for r in responses:
-        total = 0.0
-        crit = []
-        for c in tool.criteria:
-            raw = r.answers.get(c.id)
-            try:
-                level = int(raw)
-            except (TypeError, ValueError):
-                level = None
-            if level is not None:
-                total += c.weight * level
-            name = next((lv.label for lv in c.levels if lv.value == level), "—") if level is not None else "—"
-            crit.append((c.label, f"{level} – {name}" if level is not None else "—"))
-        scored.append((total, r.label or "Action sans titre", tuple(crit), r.status == "complete"))
-    scored.sort(key=lambda x: (-x[0], x[1].casefold()))
-    shortlist = min(tool.shortlist_max, len(scored))
-    ranking = [
-        RankedAction(i, title, score, best, i <= shortlist, crit) for i, (score, title, crit, _) in enumerate(scored, start=1)
-    ]
-    from desktop_app.exports.pdf_charts import CHART_LOCK
-
-    with CHART_LOCK:
-        chart = charts.bar_chart(
-            [a.title for a in ranking[:CHART_TOP]],
-            [a.score for a in ranking[:CHART_TOP]],
-            highlight=[a.selected for a in ranking[:CHART_TOP]],
-            max_value=best,
-            unit=" pts",
-        )
-    intro = (
-        f"{len(ranking)} action(s) de la programmation ont été cotées avec la grille pondérée de choix des actions "
-        f"structurantes (note maximale : {best:g} points). Les {shortlist} mieux classées, en couleur, forment la "
-        "liste courte proposée pour une évaluation approfondie ; le classement sert de base à la discussion, il ne la remplace pas."
-    )
-    rows = [[str(a.rank), a.title, f"{a.score:g}".replace(".", ","), "Oui" if a.selected else ""] for a in ranking]
-    data = ActionsData(
-        intro, ranking, chart, "Classement des actions selon la note pondérée.",
-        ["Rang", "Action", "Note", "Retenue"], rows, [0.08, 0.66, 0.12, 0.14],
-    )
-    return data
+    return _actions_from_service(ctx)
 
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _actions_from_service(ctx, service) -> ActionsData | None:
+def _actions_from_service(ctx) -> ActionsData | None:
     from desktop_app.exports.pdf_charts import CHART_LOCK
 
-    grid = service.grid(ctx.evaluation_id)
-    if not grid.rows:
+    grid = ctx.data.action_grid
+    if grid is None or not grid.rows:
         return None
     chosen = [r for r in grid.rows if r.action.chosen]
     shown = [r for r in grid.rows[:CHART_TOP]] + [r for r in grid.rows[CHART_TOP:] if r.action.chosen]
@@ -217,7 +165,7 @@ def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str,
     from desktop_app.core.french import fold
 
     pieces: list[tuple[str, str, str]] = []  # (source, text, folded haystack)
-    excerpts, _hidden = ctx.services.terrain.excerpts(ctx.evaluation_id)
+    excerpts = ctx.data.excerpts
     for e in excerpts:
         if e.category == "verbatim" or not str(e.text or "").strip():
             continue
@@ -251,10 +199,9 @@ def action_findings(ctx, actions: list[tuple[str, str]]) -> list[list[tuple[str,
 def _action_plans(ctx, chosen) -> list[tuple[str, dict, list[dict]]]:
     """(title, sheet, plan rows) of every chosen action, read from its method sheet without
     creating anything (the application's keys, `core.action_plan`)."""
-    service = ctx.area("actions")
     out = []
     for r in chosen:
-        plan = service.existing_plan(r.action.id) if service is not None else None
+        plan = ctx.data.action_plans.get(r.action.id)
         out.append((r.action.title, dict(plan.sheet) if plan else {}, [dict(row) for row in plan.rows] if plan else []))
     return out
 
@@ -288,18 +235,13 @@ def _repeat_lines(value, key: str) -> list[str]:
 
 def fieldwork_data(ctx) -> FieldworkData:
     """Read once per report (the essentials' recommendations and the fieldwork chapter share it)."""
-    cached = getattr(ctx, "_fieldwork_data", None)
-    if cached is None:
-        cached = _fieldwork_data(ctx)
-        try:
-            ctx._fieldwork_data = cached
-        except AttributeError:  # a context that takes no attribute: read each time
-            pass
-    return cached
+    if ctx.fieldwork is None:
+        ctx.fieldwork = _fieldwork_data(ctx)
+    return ctx.fieldwork
 
 
 def _fieldwork_data(ctx) -> FieldworkData:
-    """Workshops, immersions and testimonies, read through the workshops and terrain services."""
+    """Workshops, immersions and testimonies, from the gathered workshops and excerpts."""
     return _fieldwork_from_service(ctx)
 
 
@@ -309,12 +251,12 @@ SWOT_CATEGORIES = ("force", "faiblesse", "preconisation", "enseignement")  # exc
 def _fieldwork_from_service(ctx) -> FieldworkData:
     """Workshops and immersions as forces / faiblesses / préconisations, and the words quoted:
     read from the fieldwork area's excerpts (testimonies without consent are already left out)."""
-    excerpts, hidden = ctx.services.terrain.excerpts(ctx.evaluation_id)
+    excerpts, hidden = ctx.data.excerpts, ctx.data.hidden_excerpts
     data = FieldworkData(excluded=hidden)
     blocks: dict[str, dict] = {}
     order: list[str] = []
     subtitles = {}
-    for w in ctx.services.workshops.workshops(ctx.evaluation_id):
+    for w in ctx.data.workshops:
         bits = [w.group_label if w.is_working_group else ""]
         if w.participants_total:
             bits.append(f"{w.participants_total} participant{'s' if w.participants_total > 1 else ''}")
@@ -375,18 +317,12 @@ def questionnaire_data(ctx, tool_id: str) -> QuestionnaireData | None:
     form = compile_tool(ctx.kit, tool_id)
     fields = field_index(form)
     kind = respondent_type(form)
-    service = ctx.area("questionnaires")
-    rate = None
-    if service is not None:
-        results = service.results(ctx.evaluation_id, tool_id)
-        try:
-            rate = service.rate(ctx.evaluation_id, tool_id)
-        except Exception:  # the rate is a bonus; the results stand without it
-            rate = None
-    else:
+    results = ctx.data.questionnaire_results.get(tool_id)
+    if results is None:  # not gathered (a tool out of the questionnaires' role): computed from its responses
         results = compute_results(
             form, [RespondentAnswers(r.label, r.subject_type, dict(r.answers), r.status) for r in responses]
         )
+    rate = ctx.data.questionnaire_rates.get(tool_id)
     complete = results.complete
     summary = f"{plural(results.respondents, 'réponse')} {'enregistrées' if results.respondents > 1 else 'enregistrée'}, dont {complete} complète{'s' if complete > 1 else ''}."
     if rate is not None and rate.invited:
@@ -478,8 +414,7 @@ class CommitmentsData:
 def commitments_data(ctx) -> CommitmentsData | None:
     """The commitments (the commitments service's table) and the tracker's own answers: every
     long text outside the list, with its question as title."""
-    commitments_service = ctx.services.commitments
-    items = list(commitments_service.commitments(ctx.evaluation_id))
+    items = list(ctx.data.commitments)
     notes: list[tuple[str, str]] = []
     tracker = ctx.kit.tool_id_for_role("commitments")
     if tracker is not None:
@@ -496,7 +431,7 @@ def commitments_data(ctx) -> CommitmentsData | None:
             counts[status] += 1
         proof = " — ".join(x for x in (c.evidence or "", c.comment or "") if x)
         rows.append([c.number or "", c.title or "", c.pilot or "", STATUS.get(status, ("—", ""))[0], proof])
-    intro = commitments_service.commitment_summary(ctx.evaluation_id).text()
+    intro = ctx.data.commitment_summary
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
     from desktop_app.exports.pdf_charts import CHART_LOCK
 

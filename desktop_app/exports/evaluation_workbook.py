@@ -1,7 +1,8 @@
 """The filled-in grids as one Excel workbook: a contents sheet, the Cadrage, one sheet per tool in
 the evaluation's scope (and the référentiel's matrix), streamed sheet by sheet. The entry point of
 the workbook export; the sheet writer and its style are in `evaluation_xlsx`, the sheets in
-`evaluation_xlsx_sheets`.
+`evaluation_xlsx_sheets`. It writes the plain data the services gathered (`ReportData`, from
+`services.report_data.gather(…, pdf=False)`) and never reads the services.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from openpyxl import Workbook
 from desktop_app.exports import evaluation_xlsx_sheets as sheets
 from desktop_app.exports.evaluation_xlsx import sheet_name
 from desktop_app.exports.pdf_report import ReportContext
+from desktop_app.exports.report_data import ReportData
 from desktop_app.exports.safe_output import as_progress, atomic_output
 
 
-def build_workbook(services, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> dict:
+def build_workbook(data: ReportData, out: str | Path, progress: Any = None, today: dt.date | None = None) -> dict:
     """Write the workbook to `out` (atomically). Returns {"sheets": [names]}."""
     progress = as_progress(progress)
-    ctx = ReportContext(services, evaluation_id, today or dt.date.today(), progress)
+    ctx = ReportContext(data, today or dt.date.today(), progress)
     tools = [t for t in ctx.kit.tools if t in ctx.scope]
     total = len(tools) + 4
     ctx.total = total

@@ -13,7 +13,7 @@ goes back to a row it has written, merged ranges included (`SheetWriter.merge`).
 holds the style and the sheet writer; the sheets are in `evaluation_xlsx_sheets`, the entry point
 in `evaluation_workbook`:
 
-    build_workbook(services, evaluation_id, "grilles.xlsx", progress)
+    build_workbook(report_data.gather(services, evaluation_id, pdf=False), "grilles.xlsx", progress)
 """
 
 from __future__ import annotations

@@ -109,10 +109,9 @@ def tool_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
 
 
 def referential_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
-    syn = ctx.services.synthesis
-    m = syn.matrix(ctx.evaluation_id)
+    m = ctx.data.matrix
     links: dict[str, list[str]] = {}
-    for e in syn.evidence(ctx.evaluation_id):
+    for e in ctx.data.evidence:
         links.setdefault(e.indicator_id, []).append(e.label)
     w = SheetWriter(ws, [8, 48, 14, 22, 26, 34, 16, 34], tool.title, _subtitle(ctx, tool), tool.purpose)
     w.header(["N°", "Question, sous-question, indicateur", "Unité", "Valeur", "Source", "Preuves", "Appréciation", "Commentaire"], freeze_col=3)
@@ -137,7 +136,7 @@ def referential_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
 
 
 def matrix_sheet(ws: WriteOnlyWorksheet, ctx, footer: str) -> None:
-    m = ctx.services.synthesis.matrix(ctx.evaluation_id)
+    m = ctx.data.matrix
     width = max((len(sq.cells) for q in m.questions for sq in q.sub_questions), default=1)
     w = SheetWriter(ws, [22, 56] + [9] * width + [18], "Matrice des appréciations du référentiel", _subtitle(ctx),
                     "Une case par indicateur, colorée selon l'appréciation portée (gris clair : pas encore apprécié).")
@@ -177,7 +176,7 @@ def checklist_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     columns = list(tool.columns)
     widths = [46, 26] + [26 if c.type in ("long_text", "text") else 16 for c in columns]
     w = SheetWriter(ws, widths, tool.title, _subtitle(ctx, tool), tool.purpose)
-    councils = [c for c in ctx.services.synthesis.councils(ctx.evaluation_id) if c.responses.get(tool.id)]
+    councils = [c for c in ctx.data.councils if c.responses.get(tool.id)]
     blocks = [(c.title + f" ({c.code})", c.responses[tool.id].answers) for c in councils] or [("Grille vierge", {})]
     headers = ["Obligation / élément", "Référence"] + [c.label for c in columns]
     for n, (title, answers) in enumerate(blocks):
@@ -282,31 +281,15 @@ def scoring_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
 
 
 def _scored_actions(ctx, tool) -> list[tuple]:
-    """(rank, title, carrier, {criterion: level}, total, weights, chosen) from the actions area when
-    it exists, else from the grid's form responses (one per action)."""
-    service = ctx.area("actions")
-    if service is not None:
-        grid = service.grid(ctx.evaluation_id)
-        return [
-            (r.rank.rank, r.action.title, r.action.carrier, {cid: sc.value for cid, sc in r.scores.items()}, r.total,
-             grid.weights, r.action.chosen)
-            for r in grid.rows
-        ]
-    out = []
-    weights = {c.id: c.weight for c in tool.criteria}
-    for r in ctx.responses_of(tool.id):
-        scores = {}
-        for c in tool.criteria:
-            try:
-                scores[c.id] = int(r.answers.get(c.id))
-            except (TypeError, ValueError):
-                scores[c.id] = None
-        total = sum(weights[k] * v for k, v in scores.items() if v is not None)
-        out.append([0, r.label or "Action", "", scores, total, weights, False])
-    out.sort(key=lambda x: -x[4])
-    for row in out:  # competition ranking, as RANK computes it: 1, 2, 2, 4
-        row[0] = 1 + sum(1 for x in out if x[4] > row[4] + 1e-9)
-    return [tuple(x) for x in out]
+    """(rank, title, carrier, {criterion: level}, total, weights, chosen) of every action of the grid."""
+    grid = ctx.data.action_grid
+    if grid is None:
+        return []
+    return [
+        (r.rank.rank, r.action.title, r.action.carrier, {cid: sc.value for cid, sc in r.scores.items()}, r.total,
+         grid.weights, r.action.chosen)
+        for r in grid.rows
+    ]
 
 
 # --------------------------------------------------------------------------- courrier

@@ -13,8 +13,7 @@ from desktop_app.kit.forms import compile_tool
 
 
 def councils(ctx) -> list:
-    syn = ctx.services.synthesis
-    all_councils = syn.councils(ctx.evaluation_id)
+    all_councils = ctx.data.councils
     started = [c for c in all_councils if c.started]
     out: list = [
         st.P(
@@ -81,7 +80,7 @@ def councils(ctx) -> list:
             if not response:
                 continue
             if tool.kind == "checklist":
-                out += _checklist_block(syn, ctx, c, tool)
+                out += _checklist_block(ctx, c, tool)
             elif response.answers:
                 out += _answers_block(compile_tool(kit, tool.id), tool, response.answers)
     return out
@@ -95,10 +94,10 @@ def _title(tool) -> str:
     return tool.tab_title or tool.short_title or tool.title
 
 
-def _checklist_block(syn, ctx, council, tool) -> list:
+def _checklist_block(ctx, council, tool) -> list:
     """A checklist tool (self-assessment grid, portrait-robot): its answered rows, one column per
     column of the tool; the gap column (`role: gap`) as a coloured chip."""
-    rows_data = [r for r in syn.council_rows(ctx.evaluation_id, council.qpv_id, tool.id) if r.answered]
+    rows_data = [r for r in ctx.data.council_rows.get((council.qpv_id, tool.id), []) if r.answered]
     if not rows_data:
         return []
     weights = [3.0] + [_COLUMN_WEIGHTS.get("gap" if col.role == "gap" else col.type, 1.0) for col in tool.columns]

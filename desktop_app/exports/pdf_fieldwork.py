@@ -49,10 +49,7 @@ def _plans(ctx, plans, findings=()) -> list:
     (rows and sheet with the application's keys, `core.action_plan`)."""
     from desktop_app.core.identifiers import format_date_fr
 
-    service = ctx.area("actions")
-    if service is None:
-        return []
-    choices = service.plan_choices(ctx.evaluation_id)
+    choices = ctx.data.plan_choices
     crit_labels, method_labels = choices.get("criterion", {}), choices.get("methods", {})
     out: list = st.h2("Les questions évaluatives et la méthode des actions retenues", "actions-methode")
     for n, (title, answers, rows) in enumerate(plans, start=1):

@@ -1,13 +1,13 @@
 """The PDF summary of an evaluation (reportlab): cover, table of contents, then one chapter per
 section, page numbers and running headers, embedded fonts.
 
-The report is a list of `Section`s. Each section's content is produced by a function reading
-the evaluation through the services — those of other feature areas only if they exist (a
-section whose area has not landed, or that has nothing recorded, says so in one line). A kit
+The report is a list of `Section`s. Each section's content is produced by a function formatting
+the plain data the services gathered (`ReportData`, built by `services.report_data.gather`; the
+report never reads the services); a section with nothing recorded says so in one line. A kit
 tool names the section it is shown in (`report: {section, order}` in its YAML); a section whose
 kit tools are all out of the evaluation's scope is left out.
 
-    build_report(services, evaluation_id, "synthese.pdf", progress)
+    build_report(report_data.gather(services, evaluation_id), "synthese.pdf", progress)
 """
 
 from __future__ import annotations
@@ -33,53 +33,55 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from desktop_app import __version__
 from desktop_app.exports import pdf_style as st
+from desktop_app.exports.report_data import ReportData
 from desktop_app.exports.safe_output import as_progress, atomic_output
 
 
 @dataclass
 class ReportContext:
-    """What a section function needs: the services, the evaluation and a few cached reads."""
+    """What a section function needs: the gathered data, the day, and the progress to report to."""
 
-    services: Any
-    evaluation_id: str
+    data: ReportData
     today: dt.date = field(default_factory=dt.date.today)
     progress: Any = None  # object with report(done, total, text); lets long sections report and be cancelled
     done: int = 0
     total: int = 1
     # free-text answers gathered by the questionnaires' chapter for the annex: (questionnaire, [(question, [answers])])
     free_texts: list = field(default_factory=list)
+    # the fieldwork chapter's data, read once (the essentials' recommendations share it)
+    fieldwork: Any = None
 
     def tick(self, text: str = "") -> None:
         """Report that a long section is still working (and give cancellation a chance)."""
         if self.progress is not None:
             self.progress.report(self.done, self.total, text)
 
-    @cached_property
+    @property
+    def evaluation_id(self) -> str:
+        return self.data.evaluation_id
+
+    @property
     def summary(self):
-        return self.services.evaluations.get(self.evaluation_id)
+        return self.data.summary
 
-    @cached_property
+    @property
     def cadrage(self):
-        return self.services.evaluations.cadrage(self.evaluation_id)
+        return self.data.cadrage
 
-    @cached_property
+    @property
     def kit(self):
-        return self.services.kits.get(self.summary.kit_id, self.summary.kit_version)
+        return self.data.kit
 
     @cached_property
     def scope(self) -> list[str]:
         return list(self.cadrage.fields.get("scope") or [])
 
-    @cached_property
+    @property
     def responses(self):
-        return self.services.forms.find(self.evaluation_id)
+        return self.data.responses
 
     def responses_of(self, tool_id: str):
         return [r for r in self.responses if r.tool_id == tool_id]
-
-    def area(self, name: str):
-        """Another feature area's service, or None when the services have none by that name."""
-        return getattr(self.services, name, None)
 
     @property
     def territory(self) -> str:
@@ -315,8 +317,7 @@ def _toc() -> list:
 
 
 def build_report(
-    services,
-    evaluation_id: str,
+    data: ReportData,
     out: str | Path,
     progress: Any = None,
     sections: list[Section] | None = None,
@@ -324,7 +325,7 @@ def build_report(
 ) -> dict:
     """Write the PDF summary to `out` (atomically). Returns {"pages", "sections"}."""
     progress = as_progress(progress)
-    ctx = ReportContext(services, evaluation_id, today or dt.date.today(), progress)
+    ctx = ReportContext(data, today or dt.date.today(), progress)
     chosen = [s for s in (sections or default_sections()) if s.applies(ctx.kit, ctx.scope)]
     total = len(chosen) + 6  # sections, then the layout passes
     ctx.total = total

@@ -21,10 +21,6 @@ from desktop_app.exports.pdf_charts import appreciation_bars, radar, timeline
 from desktop_app.kit.forms import KIND_LABELS
 
 
-def _syn(ctx):
-    return ctx.services.synthesis
-
-
 def _date(iso: str) -> str:
     try:
         return format_date_fr(iso)
@@ -53,25 +49,25 @@ def essentials(ctx) -> list:
         (str(len(t.get("partner", []))), "partenaires associés"),
     ]
     if _referential_in_scope(ctx):
-        m = _syn(ctx).matrix(ctx.evaluation_id)
+        m = ctx.data.matrix
         figures.append((f"{m.filled}/{m.total}", "indicateurs du référentiel renseignés"))
     out += [Spacer(1, 6), st.figures(figures), Spacer(1, 10)]
     second = []
-    councils = [c for c in _syn(ctx).councils(ctx.evaluation_id) if c.started] if any(
+    councils = [c for c in ctx.data.councils if c.started] if any(
         x in ctx.scope for x in ctx.kit.tool_ids_with_role("council_tool")
     ) else []
     if councils:
         second.append((str(len(councils)), "conseils citoyens évalués"))
     for tool_id, name in ((t.id, _maturity_name(t)) for t in _maturity_scales(ctx)):
         if tool_id in ctx.scope:
-            r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
+            r = ctx.data.maturity[tool_id]
             if r.assessed:
                 second.append((f"{format_points(r.score)}/{format_points(r.max_score)}", f"points — {name}"))
     if second:
         out += [st.figures(second), Spacer(1, 12)]
 
     if _referential_in_scope(ctx):
-        m = _syn(ctx).matrix(ctx.evaluation_id)
+        m = ctx.data.matrix
         rows = []
         for q in m.questions:
             level = q.appreciation
@@ -96,10 +92,10 @@ def essentials(ctx) -> list:
     recos = []  # (recommendation, where it comes from)
     for tool_id in (t.id for t in _maturity_scales(ctx)):
         if tool_id in ctx.scope:
-            r = _syn(ctx).maturity(ctx.evaluation_id, tool_id)
+            r = ctx.data.maturity[tool_id]
             recos += [(f.text, f"{r.short_title}, domaine « {f.domain} »") for f in r.recommendations[:2]]
     if _referential_in_scope(ctx):
-        recos += _referentiel_recommendations(_syn(ctx).matrix(ctx.evaluation_id))
+        recos += _referentiel_recommendations(ctx.data.matrix)
     recos += _voted_recommendations(ctx)
     if recos:
         out += st.h2("Les premières recommandations", "essentiel-recommandations")
@@ -318,10 +314,9 @@ def _maturity_name(tool) -> str:
 
 
 def referentiel(ctx) -> list:
-    syn = _syn(ctx)
-    m = syn.matrix(ctx.evaluation_id)
+    m = ctx.data.matrix
     tool = ctx.kit.tool_for_role("referential")
-    links = syn.evidence(ctx.evaluation_id)
+    links = ctx.data.evidence
     by_ind: dict[str, list] = {}
     for link in links:
         by_ind.setdefault(link.indicator_id, []).append(link)
@@ -442,7 +437,6 @@ def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
 
 
 def maturity(ctx) -> list:
-    syn = _syn(ctx)
     out: list = [
         st.P(
             "Les échelles de maturité situent chaque politique locale sur six niveaux, de l’inaction (0) à "
@@ -453,7 +447,7 @@ def maturity(ctx) -> list:
     results = []
     for tool_id in (t.id for t in _maturity_scales(ctx)):
         if tool_id in ctx.scope:
-            r = syn.maturity(ctx.evaluation_id, tool_id)
+            r = ctx.data.maturity[tool_id]
             results.append(r)
             out += _maturity_block(ctx, r, f"maturite-{tool_id}")
     if len(results) == 2 and all(r.assessed for r in results) and [d.id for d in results[0].domains] == [d.id for d in results[1].domains]:
@@ -485,13 +479,12 @@ GLOSSARY = [
 
 
 def annexes(ctx) -> list:
-    syn = _syn(ctx)
     out: list = []
     if _referential_in_scope(ctx):
-        links = syn.evidence(ctx.evaluation_id)
+        links = ctx.data.evidence
         out += st.h2("A. Les preuves rassemblées pour le référentiel", "annexe-preuves")
         if links:
-            targets = syn.referentiel_targets(ctx.evaluation_id)
+            targets = ctx.data.referentiel_targets
             rows = [
                 [targets.get(e.indicator_id, e.indicator_id), e.label + ("" if e.available else " (supprimé depuis)"), EVIDENCE_KINDS.get(e.kind, e.kind)]
                 for e in links
@@ -499,7 +492,7 @@ def annexes(ctx) -> list:
             out.append(st.table(["Indicateur", "Preuve", "Nature"], rows, [0.42, 0.4, 0.18]))
         else:
             out.append(st.nodata("Aucune preuve n’a été liée aux indicateurs."))
-        m = syn.matrix(ctx.evaluation_id)
+        m = ctx.data.matrix
         out += st.h2("B. L’échelle d’appréciation", "annexe-echelle")
         out.append(_scale_legend(m.scale))
         out.append(Spacer(1, 4))

@@ -21,6 +21,9 @@ readable, the respondent's columns repeated on each), row heights fitted to wrap
 
 Answers to questions flagged as personal data (contact details, testimonies) are left out unless
 asked for, as the RGPD defaults of the application want.
+
+The exporter takes plain data (`ResponsesWorkbook`, built by `QuestionnaireService.responses_workbook`,
+which also leaves drafts out when asked) and never reads the services.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_app.core import questionnaire_sheet as sheet
 from desktop_app.core.questionnaire_respondents import type_label
-from desktop_app.core.questionnaire_results import format_percent
+from desktop_app.core.questionnaire_results import QuestionnaireResults, ResponseRate, format_percent
 from desktop_app.core.validation import format_number
 from desktop_app.exports.xlsx_cells import put
 from desktop_app.kit.forms import Form, FormField, iter_fields
@@ -58,6 +61,24 @@ EUR = '#,##0.00\\ "€"'
 DATE = "DD/MM/YYYY"
 OPTION_WIDTH = 7  # a 0/1 column, its heading written upwards
 PAGE_WIDTH = 240  # column-width units one landscape page shows at a readable scale (about 60 %)
+
+
+@dataclass(frozen=True)
+class QuestionnaireResponses:
+    """One questionnaire's sheet: its responses (row, effective answers), results and rate."""
+
+    display: str  # the questionnaire's title, atop its summary
+    form: Form
+    rows: list[tuple[Any, dict[str, Any]]]  # (a `ResponseRow`: id, respondent, status, source, updated_at; answers)
+    results: QuestionnaireResults
+    rate: ResponseRate
+
+
+@dataclass(frozen=True)
+class ResponsesWorkbook:
+    territory: str
+    questionnaires: list[QuestionnaireResponses]
+    include_sensitive: bool = False  # answers flagged as personal data written too
 
 
 @dataclass(frozen=True)
@@ -257,14 +278,10 @@ CHOICES_COLUMNS = ["Questionnaire", "Identifiant de la question", "Code", "Libel
 CHOICES_WIDTHS = [24, 24, 22, 56, 12]
 
 
-def write_responses(
-    services, evaluation_id: str, path: str | Path, tool_ids: list[str] | None = None,
-    include_sensitive: bool = False, include_drafts: bool = True, labels: bool = True,
-) -> Path:
+def write_responses(data: ResponsesWorkbook, path: str | Path, labels: bool = True) -> Path:
     """Write the workbook; `labels=False` writes codes (and question identifiers as headings)."""
-    q = services.questionnaires
-    territory = services.evaluations.get(evaluation_id).territory_name or ""
-    infos = [i for i in q.questionnaires(evaluation_id) if tool_ids is None or i.tool_id in tool_ids]
+    territory = data.territory
+    include_sensitive = data.include_sensitive
     wb = Workbook()
     summary = wb.active
     summary.title = "Synthèse"
@@ -276,11 +293,11 @@ def write_responses(
     summary_widths = [66, 18, 10]
     _header(summary, 1, ["Question et réponses", "Nombre", "%"], summary_widths)
     code_row = choice_row = summary_row = 2
-    for info in infos:
-        form = q.form(evaluation_id, info.tool_id)
+    for q in data.questionnaires:
+        form = q.form
         numbers = sheet.question_numbers(form)
         columns = _columns(form, numbers, include_sensitive, labels)
-        rows = [(r, a) for r, a in q.export_rows(evaluation_id, info.tool_id) if include_drafts or r.status == "complete"]
+        rows = q.rows
         ws = wb.create_sheet(_sheet_name(form, used))
         titles = list(FIXED) + [c.header for c in columns]
         # an identifier heading (--codes) is one word: its column is wide enough not to cut it
@@ -319,7 +336,7 @@ def write_responses(
                     footer=territory)
         code_row = _codebook(codebook, code_row, form, ws.title, columns, numbers, include_sensitive, labels)
         choice_row = _choices(choices, choice_row, form, columns)
-        summary_row = _summary(summary, summary_row, services, evaluation_id, info, include_drafts, summary_widths)
+        summary_row = _summary(summary, summary_row, q, summary_widths)
     for ws, landscape in ((codebook, True), (choices, False)):
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
@@ -389,10 +406,8 @@ def _choices(ws: Worksheet, row: int, form: Form, columns: list[Column]) -> int:
     return row
 
 
-def _summary(ws: Worksheet, row: int, services, evaluation_id: str, info, include_drafts: bool, widths: list[float]) -> int:
-    q = services.questionnaires
-    results = q.results(evaluation_id, info.tool_id, include_drafts=include_drafts)
-    rate = q.rate(evaluation_id, info.tool_id)
+def _summary(ws: Worksheet, row: int, q: QuestionnaireResponses, widths: list[float]) -> int:
+    results, rate = q.results, q.rate
     full = sum(widths)
 
     def line(text: str, text_font: Font | None = None, indent: int = 0) -> None:
@@ -406,7 +421,7 @@ def _summary(ws: Worksheet, row: int, services, evaluation_id: str, info, includ
         ws.row_dimensions[row].height = max(15, (size + 4) * line_count(text, full * 11 / size))
         row += 1
 
-    line(info.display, TITLE_FONT)
+    line(q.display, TITLE_FONT)
     kind = type_label(rate.respondent_type, plural=True).lower()
     line(f"{results.respondents} réponse(s), dont {results.complete} complète(s). Taux de réponse : "
          f"{rate.answered} sur {rate.invited} {kind} invitées ({format_percent(rate.rate)})."

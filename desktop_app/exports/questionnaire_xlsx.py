@@ -1,6 +1,9 @@
 """A questionnaire as a fillable Excel workbook, the way it is sent to communes and associations.
 
-    write_template(TemplateInfo(form=…, kit_id=…, …), "questionnaire.xlsx")
+    write_template(services.questionnaires.template(evaluation_id, tool_id), "questionnaire.xlsx")
+
+The exporter takes plain data (`TemplateInfo`, built by `QuestionnaireService.template`) and
+never reads the services.
 
 The workbook has:
 * « Mode d'emploi »: who the questionnaire is for, how to fill it (drop-down lists, crosses for
@@ -20,7 +23,6 @@ The export of all responses (one row per response) is in `questionnaire_response
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.workbook.protection import WorkbookProtection
@@ -35,7 +37,7 @@ from desktop_app.exports.questionnaire_xlsx_sheets import (
     questions_sheet,
 )
 
-__all__ = ["TemplateInfo", "write_template", "template_info", "write_templates", "template_file_name", "safe_file_name"]
+__all__ = ["TemplateInfo", "write_template", "write_templates", "template_file_name", "safe_file_name"]
 
 
 def write_template(info: TemplateInfo, path: str | Path) -> Path:
@@ -66,34 +68,13 @@ def write_template(info: TemplateInfo, path: str | Path) -> Path:
     return path
 
 
-# --------------------------------------------------------------------------- from the services
+# --------------------------------------------------------------------------- file names
 
 
 def safe_file_name(text: str, limit: int = 90) -> str:
     """A file name every system accepts, accents kept: "Association « Les Amis »/2" -> "Association Les Amis 2"."""
     cleaned = "".join(c if c.isalnum() or c in " -_.,'()" else " " for c in text)
     return " ".join(cleaned.split())[:limit].strip(" .") or "questionnaire"
-
-
-def template_info(
-    services, evaluation_id: str, tool_id: str, respondent: Respondent | None = None,
-    response_id: str | None = None, deadline: str = "", return_to: str = "",
-) -> TemplateInfo:
-    """Everything a template needs, read from the services (pre-filled with a response's answers
-    when `response_id` is given)."""
-    summary = services.evaluations.get(evaluation_id)
-    q = services.questionnaires
-    form = q.form(evaluation_id, tool_id)
-    answers: dict[str, Any] = {}
-    if response_id:
-        answers = dict(services.forms.get(response_id).answers)
-    return TemplateInfo(
-        form=form, kit_id=summary.kit_id, kit_version=summary.kit_version, evaluation_id=evaluation_id,
-        evaluation_title=summary.display_name, territory=summary.territory_name,
-        audience=q.audience(evaluation_id, tool_id), respondent=respondent, answers=answers,
-        short_title=q.short_title(evaluation_id, tool_id),
-        deadline=deadline, return_to=return_to,
-    )
 
 
 def template_file_name(title: str, respondent: Respondent | None = None) -> str:
@@ -104,24 +85,22 @@ def template_file_name(title: str, respondent: Respondent | None = None) -> str:
     return safe_file_name(f"{base} - {respondent.name or respondent.code}", limit=120) + ".xlsx"
 
 
-def write_templates(
-    services, evaluation_id: str, tool_id: str, folder: str | Path, respondents: list[Respondent],
-    deadline: str = "", return_to: str = "", progress=None,
-) -> list[Path]:
-    """One pre-filled file per respondent in `folder`; names made unique. Returns the paths."""
+def write_templates(infos: list[TemplateInfo], folder: str | Path, progress=None) -> list[Path]:
+    """One pre-filled file per template (each with its respondent) in `folder`; names made
+    unique. Returns the paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     used: set[str] = set()
-    for n, who in enumerate(respondents):
+    for n, info in enumerate(infos):
+        who = info.respondent or Respondent("", "", "")
         if progress:
-            progress(n, len(respondents), f"Fichier de {who.name or who.code}…")
-        info = template_info(services, evaluation_id, tool_id, who, deadline=deadline, return_to=return_to)
-        name = template_file_name(info.short_title, who)
+            progress(n, len(infos), f"Fichier de {who.name or who.code}…")
+        name = template_file_name(info.short_title, info.respondent)
         if name.lower() in used:
             name = name[:-5] + f" ({who.code or n + 1}).xlsx"
         used.add(name.lower())
         written.append(write_template(info, folder / name))
     if progress:
-        progress(len(respondents), len(respondents), "")
+        progress(len(infos), len(infos), "")
     return written

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.exports.safe_output import as_progress
+from desktop_app.exports.safe_output import ScaledProgress, as_progress
 from desktop_app.services.base import ServiceError
+from desktop_app.services.report_data import gather
+
+__all__ = ["KINDS", "ExportResult", "ExportService", "PastDatesError", "ScaledProgress", "past_sentence"]
 
 KINDS = {
     "pdf": "Synthèse de l'évaluation (PDF)",
@@ -72,14 +75,16 @@ class ExportService:
         from desktop_app.exports.pdf_report import build_report
 
         out = Path(out)
-        info = self._guard(lambda: build_report(self.services, evaluation_id, out, progress, today=today), out)
+        data = gather(self.services, evaluation_id)
+        info = self._guard(lambda: build_report(data, out, progress, today=today), out)
         return ExportResult("pdf", (out,), f"{info['pages']} pages")
 
     def xlsx(self, evaluation_id: str, out: str | Path, progress: Any = None, today: dt.date | None = None) -> ExportResult:
         from desktop_app.exports.evaluation_workbook import build_workbook
 
         out = Path(out)
-        info = self._guard(lambda: build_workbook(self.services, evaluation_id, out, progress, today=today), out)
+        data = gather(self.services, evaluation_id, pdf=False)
+        info = self._guard(lambda: build_workbook(data, out, progress, today=today), out)
         return ExportResult("xlsx", (out,), f"{len(info['sheets'])} feuilles")
 
     def letters(
@@ -124,6 +129,54 @@ class ExportService:
             return self.services.synthesis.letters(evaluation_id, today).past
         except ServiceError:
             return ()  # no partner: the export itself says so
+
+    # ------------------------------------------------------------------ consolidation
+    @staticmethod
+    def consolidation(data, out: str | Path) -> Path:
+        """The consolidated view (`services.consolidation.consolidate`) as a workbook (`out`
+        ending in .xlsx) or a PDF."""
+        from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
+
+        out = Path(out)
+        return (write_xlsx if out.suffix.lower() == ".xlsx" else write_pdf)(data, out)
+
+    # ------------------------------------------------------------------ questionnaires
+    @staticmethod
+    def template_file_name(title: str, respondent=None) -> str:
+        """"Questionnaire communes - Douai.xlsx" (the tool's short title, then the respondent)."""
+        from desktop_app.exports.questionnaire_xlsx import template_file_name
+
+        return template_file_name(title, respondent)
+
+    def questionnaire_template(
+        self, evaluation_id: str, tool_id: str, out: str | Path, respondent=None, deadline: str = "", return_to: str = "",
+    ) -> Path:
+        """A fillable questionnaire workbook (blank, or with a respondent's identity)."""
+        from desktop_app.exports.questionnaire_xlsx import write_template
+
+        info = self.services.questionnaires.template(evaluation_id, tool_id, respondent, deadline=deadline, return_to=return_to)
+        return write_template(info, out)
+
+    def questionnaire_templates(
+        self, evaluation_id: str, tool_id: str, folder: str | Path, respondents: list, deadline: str = "",
+        return_to: str = "", progress: Any = None,
+    ) -> list[Path]:
+        """One pre-filled workbook per respondent in `folder`; `progress(done, total, text)`."""
+        from desktop_app.exports.questionnaire_xlsx import write_templates
+
+        infos = self.services.questionnaires.templates(evaluation_id, tool_id, respondents, deadline=deadline, return_to=return_to)
+        return write_templates(infos, folder, progress)
+
+    def questionnaire_responses(
+        self, evaluation_id: str, out: str | Path, tool_ids: list[str] | None = None, include_sensitive: bool = False,
+        include_drafts: bool = True, labels: bool = True,
+    ) -> Path:
+        """Every response of the questionnaires in one workbook (`labels=False`: codes)."""
+        from desktop_app.exports.questionnaire_responses_xlsx import write_responses
+
+        data = self.services.questionnaires.responses_workbook(
+            evaluation_id, tool_ids, include_sensitive=include_sensitive, include_drafts=include_drafts)
+        return write_responses(data, out, labels=labels)
 
     # ------------------------------------------------------------------ helpers
     @staticmethod

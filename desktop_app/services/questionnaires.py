@@ -8,8 +8,9 @@
   (associations of the programmation…); the response rate is computed against them.
 * Excel round trip: `plan_imports` reads and checks files without writing, `commit_imports`
   writes what the user accepted (one transaction per file, logged so that re-importing the
-  same file updates its response instead of duplicating it). Template writing lives in
-  `desktop_app.exports.questionnaire_xlsx`.
+  same file updates its response instead of duplicating it). `template` / `templates` gather
+  what a fillable workbook shows and `responses_workbook` every response; the files are written
+  by `desktop_app.exports.questionnaire_xlsx` / `questionnaire_responses_xlsx` (via `ExportService`).
 * Results: `results` and `rate` (computed by `core.questionnaire_results`).
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -42,6 +43,10 @@ from desktop_app.services.questionnaire_excel import ExcelImportMixin, FileOutco
 from desktop_app.services.questionnaire_invitees import Invitee, InviteeImport, InviteeMixin
 from desktop_app.store.models import FormResponse
 from desktop_app.store.models_questionnaires import QuestionnaireImport
+
+if TYPE_CHECKING:
+    from desktop_app.exports.questionnaire_responses_xlsx import ResponsesWorkbook
+    from desktop_app.exports.questionnaire_xlsx_sheets import TemplateInfo
 
 __all__ = ["QuestionnaireService", "DuplicateRespondent", "FileOutcome", "FilePlan", "Invitee", "InviteeImport", "ResponseRow"]
 
@@ -331,3 +336,48 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
         with self.read() as s:
             answers = {r.id: dict(r.answers or {}) for r in self._records(s, evaluation_id, tool_id)}
         return [(row, effective_answers(form, answers.get(row.id, {}))) for row in rows]
+
+    # ------------------------------------------------------------------ plain data for the exports
+
+    def template(
+        self, evaluation_id: str, tool_id: str, respondent: Respondent | None = None,
+        response_id: str | None = None, deadline: str = "", return_to: str = "",
+    ) -> TemplateInfo:
+        """Everything a fillable workbook shows (pre-filled with a response's answers when
+        `response_id` is given)."""
+        from desktop_app.exports.questionnaire_xlsx_sheets import TemplateInfo
+
+        summary = self.services.evaluations.get(evaluation_id)
+        answers: dict[str, Any] = dict(self.services.forms.get(response_id).answers) if response_id else {}
+        return TemplateInfo(
+            form=self.form(evaluation_id, tool_id), kit_id=summary.kit_id, kit_version=summary.kit_version,
+            evaluation_id=evaluation_id, evaluation_title=summary.display_name, territory=summary.territory_name,
+            audience=self.audience(evaluation_id, tool_id), respondent=respondent, answers=answers,
+            short_title=self.short_title(evaluation_id, tool_id), deadline=deadline, return_to=return_to,
+        )
+
+    def templates(
+        self, evaluation_id: str, tool_id: str, respondents: list[Respondent], deadline: str = "", return_to: str = "",
+    ) -> list[TemplateInfo]:
+        """One template per respondent, each with its own file token."""
+        return [self.template(evaluation_id, tool_id, who, deadline=deadline, return_to=return_to) for who in respondents]
+
+    def responses_workbook(
+        self, evaluation_id: str, tool_ids: list[str] | None = None, include_sensitive: bool = False,
+        include_drafts: bool = True,
+    ) -> ResponsesWorkbook:
+        """Every response of the questionnaires (all, or `tool_ids`), their results and rates."""
+        from desktop_app.exports.questionnaire_responses_xlsx import QuestionnaireResponses, ResponsesWorkbook
+
+        sheets = []
+        for info in self.questionnaires(evaluation_id):
+            if tool_ids is not None and info.tool_id not in tool_ids:
+                continue
+            rows = [(r, a) for r, a in self.export_rows(evaluation_id, info.tool_id) if include_drafts or r.status == "complete"]
+            sheets.append(QuestionnaireResponses(
+                display=info.display, form=self.form(evaluation_id, info.tool_id), rows=rows,
+                results=self.results(evaluation_id, info.tool_id, include_drafts=include_drafts),
+                rate=self.rate(evaluation_id, info.tool_id),
+            ))
+        territory = self.services.evaluations.get(evaluation_id).territory_name or ""
+        return ResponsesWorkbook(territory=territory, questionnaires=sheets, include_sensitive=include_sensitive)

@@ -218,3 +218,25 @@ def test_chart_text_keeps_its_size_on_paper(report):
     ppi = [int(r[12]) for r in rows if r[2] == "image"]
     assert sum(1 for p in ppi if p == 200) >= 40  # every questionnaire chart and the ranking
     assert all(p == 200 or p <= 176 for p in ppi), sorted(set(ppi))
+
+
+def test_the_report_writes_the_plain_data_it_is_given(demo_services, tmp_path):
+    """The services gather the evaluation into plain data; the PDF writer formats that data,
+    nothing else (one chapter is enough to see it)."""
+    from dataclasses import replace
+
+    from desktop_app.exports.pdf_report import build_report, default_sections
+    from desktop_app.services.report_data import gather
+
+    services, eid = demo_services
+    data = gather(services, eid)
+    assert data.commitments
+    cadrage = replace(data.cadrage, fields={**data.cadrage.fields, "territory_name": "Territoire donné à l'export"})
+    given = replace(data, cadrage=cadrage, commitments=data.commitments[:1],
+                    commitment_summary="Une phrase de synthèse donnée à l'export.")
+    out = tmp_path / "r.pdf"
+    build_report(given, out, sections=[s for s in default_sections() if s.key == "engagements"], today=date(2026, 12, 10))
+    text = flat(pdf_text(out))
+    assert "Territoire donné à l’export" in text or "Territoire donné à l'export" in text
+    assert "Une phrase de synthèse donnée à l’export." in text or "Une phrase de synthèse donnée à l'export." in text
+    assert data.commitments[0].title in text and data.commitments[1].title not in text

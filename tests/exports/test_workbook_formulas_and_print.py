@@ -24,7 +24,6 @@ GRID = "Choix des actions"
 @pytest.fixture(scope="module")
 def workbooks(demo_services, demo_workbook, tmp_path_factory):
     """Every workbook of the demo: {name: path}."""
-    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     services, eid = demo_services
     folder = tmp_path_factory.mktemp("classeurs")
@@ -33,7 +32,7 @@ def workbooks(demo_services, demo_workbook, tmp_path_factory):
         "grilles": demo_workbook[0],
         "actions": services.actions.export_workbook(eid, folder / "actions.xlsx"),
         "terrain": folder / "terrain.xlsx",
-        "questionnaires": write_responses(services, eid, folder / "questionnaires.xlsx"),
+        "questionnaires": services.exports.questionnaire_responses(eid, folder / "questionnaires.xlsx"),
     }
 
 
@@ -202,29 +201,32 @@ def test_amounts_are_in_euros_and_codes_are_text(books):
     assert all(answers.cell(r, code).data_type == "s" for r in range(2, answers.max_row + 1) if answers.cell(r, code).value)
 
 
-def test_grid_from_form_responses_ranks_ties_as_rank_does(demo_services, tmp_path):
-    """Without the actions area (a kit whose grid is a plain form), the grid is built from the form's
-    responses; equal scores share a rank (1, 2, 2) as the RANK formula computes it."""
+def test_the_workbook_writes_the_plain_data_it_is_given(demo_services, tmp_path):
+    """The services gather the evaluation into plain data; the workbook writes that data, nothing
+    else: a grid given with ties is written as given, equal scores flagged as RANK computes them."""
+    from dataclasses import replace
     from types import SimpleNamespace
 
-    from openpyxl import Workbook
-
-    from desktop_app.exports import evaluation_xlsx_sheets as sheets
-    from desktop_app.exports.pdf_report import ReportContext
-    from desktop_app.exports.safe_output import as_progress
+    from desktop_app.exports.evaluation_workbook import build_workbook
+    from desktop_app.services.report_data import gather
 
     services, eid = demo_services
-    ctx = ReportContext(services, eid, dt.date(2026, 12, 10), as_progress(None))
-    tool = next(t for t in (ctx.kit.tool(i) for i in ctx.kit.tools) if t.kind == "scoring_grid")
+    data = gather(services, eid, pdf=False)
+    tool = next(t for t in data.kit.tools.values() if t.kind == "scoring_grid")
     levels = {"A": 2, "B": 2, "C": 3}
-    ctx.area = lambda name: None
-    ctx.responses_of = lambda tool_id: [SimpleNamespace(label=k, answers={c.id: v for c in tool.criteria})
-                                        for k, v in levels.items()]
-    wb = Workbook(write_only=True)
-    sheets.scoring_sheet(wb.create_sheet(GRID), ctx, tool, "")
-    wb.save(tmp_path / "grille.xlsx")
-    formulas = load_workbook(tmp_path / "grille.xlsx")[GRID]
-    values = load_workbook(tmp_path / "grille.xlsx", data_only=True)[GRID]
+    weights = {c.id: c.weight for c in tool.criteria}
+    total = {k: sum(w * v for w in weights.values()) for k, v in levels.items()}
+    grid = SimpleNamespace(weights=weights, rows=[
+        SimpleNamespace(rank=SimpleNamespace(rank=rank), total=total[k], scores={c.id: SimpleNamespace(value=levels[k]) for c in tool.criteria},
+                        action=SimpleNamespace(title=k, carrier="", chosen=False))
+        for k, rank in (("C", 1), ("A", 2), ("B", 2))
+    ])
+    cadrage = replace(data.cadrage, fields={**data.cadrage.fields, "territory_name": "Territoire donné"})
+    path = tmp_path / "grilles.xlsx"
+    build_workbook(replace(data, action_grid=grid, cadrage=cadrage), path, today=dt.date(2026, 12, 10))
+    formulas = load_workbook(path)[GRID]
+    values = load_workbook(path, data_only=True)[GRID]
     _, rows = _grid_rows(formulas)
     got = {values.cell(r, 2).value: (values.cell(r, 1).value, values.cell(r, 5 + len(tool.criteria)).value) for r in rows}
     assert got == {"C": (1, None), "A": (2, "ex æquo"), "B": (2, "ex æquo")}
+    assert formulas.oddHeader.left.text == "Évaluation du contrat de ville — Territoire donné"

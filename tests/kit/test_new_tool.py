@@ -92,7 +92,7 @@ def world(tmp_path_factory, migrated_template):
     from db_templates import copy_sqlite
 
     from desktop_app.core.questionnaire_respondents import Respondent
-    from desktop_app.exports.questionnaire_xlsx import template_info, write_template
+    from desktop_app.exports.questionnaire_xlsx import write_template
     from desktop_app.services.app_services import Services
 
     home = tmp_path_factory.mktemp("new-tool")
@@ -119,7 +119,7 @@ def world(tmp_path_factory, migrated_template):
         forms.set_status(workshop.response_id, "complete")
 
         template = write_template(
-            template_info(services, eid, QUESTIONNAIRE, Respondent("repondant", "Habitat du Nord")),
+            services.questionnaires.template(eid, QUESTIONNAIRE, Respondent("repondant", "Habitat du Nord")),
             home / "habitat-du-nord.xlsx",
         )
         fill(template, {"logements_qpv": 1250, "abattement_tfpb": "Oui", "satisfaction_partenariat": "Plutôt satisfait"})

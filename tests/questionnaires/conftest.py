@@ -18,8 +18,8 @@ def evaluation(services):
 def template(services, evaluation, tmp_path):
     """A template of the communes questionnaire pre-filled for Douai."""
     from desktop_app.core.questionnaire_respondents import Respondent
-    from desktop_app.exports.questionnaire_xlsx import template_info, write_template
+    from desktop_app.exports.questionnaire_xlsx import write_template
 
-    info = template_info(services, evaluation, COMMUNES, Respondent("commune", "Douai", "59178"),
+    info = services.questionnaires.template(evaluation, COMMUNES, Respondent("commune", "Douai", "59178"),
                          deadline="15/03/2026", return_to="pilote@agglo.example")
     return write_template(info, tmp_path / "douai.xlsx")

@@ -60,7 +60,6 @@ def test_cli_one_file_per_invitee(evaluation, db_path, tmp_path, capsys, service
 
 
 def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):
-    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     q = services.questionnaires
     rid = q.new_response(evaluation, COMMUNES, "Douai", "59178")
@@ -68,7 +67,7 @@ def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):
         q.set_answer(rid, key, value)
     amis = q.new_response(evaluation, ASSOCIATIONS, "Les Amis du Moulin")
     q.set_answer(amis, "exemple_effet", "Mme Dupont a retrouvé un emploi grâce à l'atelier.")
-    path = write_responses(services, evaluation, tmp_path / "reponses.xlsx")
+    path = services.exports.questionnaire_responses(evaluation, tmp_path / "reponses.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["Synthèse", "Dictionnaire (codebook)", "Choix (codes)", "Réponses communes de l'EPCI",
                              "Réponses associations porteuses"]
@@ -89,7 +88,7 @@ def test_export_of_all_responses_with_codebook(services, evaluation, tmp_path):
     assert codebook["exemple_effet"][12] == "Non exportée : données personnelles"
     assert codebook["contact_suite"][12] == "Non exportée : données personnelles"  # declared `personal` by the kit
     assert codebook["nb_qpv"][2] and codebook["nb_qpv"][1] == "Réponses communes de l'EPCI"
-    with_personal = load_workbook(write_responses(services, evaluation, tmp_path / "tout.xlsx", include_sensitive=True))
+    with_personal = load_workbook(services.exports.questionnaire_responses(evaluation, tmp_path / "tout.xlsx", include_sensitive=True))
     assert any(h and "Racontez un exemple" in h for h in [c.value for c in with_personal["Réponses associations porteuses"][1]])
     summary = [r[0] for r in wb["Synthèse"].iter_rows(values_only=True) if r[0]]
     assert any("Taux de réponse : 1 sur 2 communes invitées (50 %)" in str(t) for t in summary)

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from questionnaire_helpers import ASSOCIATIONS, COMMUNE_ANSWERS, COMMUNES, fill, rows_by_key
 
 from desktop_app.core.questionnaire_respondents import Respondent
-from desktop_app.exports.questionnaire_xlsx import template_info, write_template
+from desktop_app.exports.questionnaire_xlsx import write_template
 
 
 def test_template_is_fillable_protected_and_identified(template, evaluation):
@@ -129,7 +129,7 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(services, eval
 
 
 def test_one_blank_file_sent_to_many_gives_one_response_each(services, evaluation, tmp_path):
-    blank = write_template(template_info(services, evaluation, ASSOCIATIONS), tmp_path / "vierge.xlsx")
+    blank = write_template(services.questionnaires.template(evaluation, ASSOCIATIONS), tmp_path / "vierge.xlsx")
     common = {"siege_qpv": "Oui", "nb_salaries": 2, "financeurs=etat_anct": "X", "mode_financement": "Convention pluriannuelle d'objectifs (CPO)",
               "delai_paiement": "De 3 à 6 mois", "changements_depuis_2015": "Plus de familles accompagnées."}
     a = fill(blank, {"nom_structure": "Les Amis du Moulin", "siret": 73282932000074, **common}, out=tmp_path / "a.xlsx")
@@ -222,7 +222,7 @@ def test_files_of_another_evaluation_questionnaire_or_format_are_refused(service
     assert [o.status for o in outcomes] == ["refused", "refused"]
     assert "n'est pas un classeur Excel" in outcomes[0].reason
     assert ".xlsx" in outcomes[1].reason
-    blank = write_template(template_info(services, evaluation, COMMUNES, Respondent("commune", "Sin-le-Noble", "59569")),
+    blank = write_template(services.questionnaires.template(evaluation, COMMUNES, Respondent("commune", "Sin-le-Noble", "59569")),
                            tmp_path / "vide.xlsx")
     [empty] = q.import_files(evaluation, [blank])
     assert empty.status == "refused" and "aucune réponse" in empty.reason
@@ -302,11 +302,9 @@ def test_choices_typed_in_the_question_row_and_moved_rows(services, evaluation, 
 
 
 def test_templates_for_every_invited_respondent(services, evaluation, tmp_path):
-    from desktop_app.exports.questionnaire_xlsx import write_templates
-
     services.questionnaires.add_invitee(evaluation, "commune", "Douai-Extérieur", "59001")
     invitees = services.questionnaires.invitees(evaluation, "commune")
-    paths = write_templates(services, evaluation, COMMUNES, tmp_path / "envoi", [i.respondent for i in invitees])
+    paths = services.exports.questionnaire_templates(evaluation, COMMUNES, tmp_path / "envoi", [i.respondent for i in invitees])
     assert len(paths) == 3 and len({p.name for p in paths}) == 3
     tokens = set()
     for path, inv in zip(paths, invitees, strict=True):
@@ -335,3 +333,20 @@ def reseal(meta_ws) -> None:
         elif key is not None:
             meta[key] = row[1].value
     seal_cell.value = sheet.seal(meta, questions)
+
+
+def test_the_template_exporter_writes_the_plain_data_it_is_given(services, evaluation, tmp_path):
+    """The service gathers what a template shows; the exporter writes that data, nothing else."""
+    from dataclasses import replace
+
+    from desktop_app.exports.questionnaire_xlsx import write_templates
+
+    info = services.questionnaires.template(evaluation, COMMUNES, Respondent("commune", "Douai", "59178"))
+    given = replace(info, short_title="Titre court donné", answers={"nb_qpv": 7}, token="jeton-donne")
+    (path,) = write_templates([given], tmp_path / "envoi")
+    assert path.name == "Titre court donné - Douai.xlsx"
+    wb = load_workbook(path)
+    keys = rows_by_key(wb["Questionnaire"])
+    assert wb["Questionnaire"].cell(keys["nb_qpv"], 4).value == 7
+    assert wb["Questionnaire"].cell(keys["nom_commune"], 4).value == "Douai"
+    assert "jeton-donne" in [c.value for row in wb["_evalkit"].iter_rows() for c in row]

@@ -34,17 +34,16 @@ def _rows(ws) -> list[dict]:
 
 
 def test_labels_one_row_per_response_with_its_id_and_0_1_columns(services, evaluation, answered, tmp_path):
-    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
     douai, sin = answered
-    path = write_responses(services, evaluation, tmp_path / "reponses.xlsx")
+    path = services.exports.questionnaire_responses(evaluation, tmp_path / "reponses.xlsx")
     wb = load_workbook(path)
     ws = wb[SHEET]
     headers = [c.value for c in ws[1]]
     rows = {r["Répondant"]: r for r in _rows(ws)}
     assert (rows["Douai"]["ID de la réponse"], rows["Sin-le-Noble"]["ID de la réponse"]) == (douai, sin)
     again = {r["Répondant"]: r["ID de la réponse"] for r in _rows(load_workbook(
-        write_responses(services, evaluation, tmp_path / "encore.xlsx"))[SHEET])}
+        services.exports.questionnaire_responses(evaluation, tmp_path / "encore.xlsx"))[SHEET])}
     assert again == {"Douai": douai, "Sin-le-Noble": sin}  # stable from one export to the next
 
     # the joined cell, then one 0/1 column per option (and « Autre »), then the « Autre » text
@@ -78,9 +77,9 @@ def test_labels_one_row_per_response_with_its_id_and_0_1_columns(services, evalu
 
 
 def test_codebook_and_choices(services, evaluation, answered, tmp_path):
-    from desktop_app.exports.questionnaire_responses_xlsx import CODEBOOK_COLUMNS, write_responses
+    from desktop_app.exports.questionnaire_responses_xlsx import CODEBOOK_COLUMNS
 
-    wb = load_workbook(write_responses(services, evaluation, tmp_path / "reponses.xlsx"))
+    wb = load_workbook(services.exports.questionnaire_responses(evaluation, tmp_path / "reponses.xlsx"))
     assert [c.value for c in wb["Dictionnaire (codebook)"][1]] == CODEBOOK_COLUMNS
     book = {r[4]: dict(zip(CODEBOOK_COLUMNS, r, strict=True))
             for r in wb["Dictionnaire (codebook)"].iter_rows(min_row=2, values_only=True) if r[4]}
@@ -120,9 +119,8 @@ def test_cli_codes(services, evaluation, answered, db_path, tmp_path):
 
 
 def test_every_sheet_is_set_up_for_printing(services, evaluation, answered, tmp_path):
-    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
 
-    wb = load_workbook(write_responses(services, evaluation, tmp_path / "reponses.xlsx"))
+    wb = load_workbook(services.exports.questionnaire_responses(evaluation, tmp_path / "reponses.xlsx"))
     for ws in wb.worksheets:
         assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert ws.page_setup.fitToHeight == 0 and ws.page_setup.fitToWidth >= 1, ws.title
@@ -134,3 +132,20 @@ def test_every_sheet_is_set_up_for_printing(services, evaluation, answered, tmp_
     # a date-time column is wide enough to be shown (no « ### »)
     modified = [c.value for c in responses[1]].index("Modifiée le") + 1
     assert responses.column_dimensions[responses.cell(1, modified).column_letter].width >= 16
+
+
+def test_the_exporter_writes_the_plain_data_it_is_given(services, evaluation, answered, tmp_path):
+    """The service gathers the responses into plain data; the exporter writes that data, nothing else."""
+    from dataclasses import replace
+
+    from desktop_app.exports.questionnaire_responses_xlsx import write_responses
+
+    douai, _sin = answered
+    data = services.questionnaires.responses_workbook(evaluation, [COMMUNES])
+    sheet = data.questionnaires[0]
+    only_douai = replace(sheet, rows=[(r, a) for r, a in sheet.rows if r.id == douai], display="Titre donné à l'export")
+    wb = load_workbook(write_responses(replace(data, territory="Territoire donné", questionnaires=[only_douai]),
+                                       tmp_path / "r.xlsx"))
+    assert [r["Répondant"] for r in _rows(wb[SHEET])] == ["Douai"]
+    assert wb["Synthèse"]["A2"].value == "Titre donné à l'export"
+    assert wb[SHEET].oddHeader.left.text == "Territoire donné"

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from questionnaire_helpers import fill, rows_by_key
 
-from desktop_app.exports.questionnaire_xlsx import template_info, write_template
+from desktop_app.exports.questionnaire_xlsx import write_template
 from desktop_app.services.app_services import Services
 
 TOOL = """
@@ -68,7 +68,7 @@ def test_repeat_group_round_trip(partner_services, tmp_path):
     eid = s.evaluations.create("CA test")
     infos = {i.tool_id: i for i in s.questionnaires.questionnaires(eid)}
     assert infos["questionnaire-partenaires"].respondent_type == "repondant"
-    path = write_template(template_info(s, eid, "questionnaire-partenaires"), tmp_path / "partenaires.xlsx")
+    path = write_template(s.questionnaires.template(eid, "questionnaire-partenaires"), tmp_path / "partenaires.xlsx")
     keys = rows_by_key(load_workbook(path)["Questionnaire"])
     assert "actions[3].montant" in keys and "actions[4].montant" not in keys  # as many blocks as the maximum
     fill(path, {

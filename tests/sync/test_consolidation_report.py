@@ -42,7 +42,6 @@ def _numeric_field(kit):
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory):
     from desktop_app.demo.builder import build as create_demo
-    from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
     from desktop_app.services.app_services import Services
     from desktop_app.services.consolidation import consolidate
 
@@ -78,8 +77,9 @@ def centre(tmp_path_factory):
         results = services.sync.import_bundles(bundles)
         assert [r["conflicts"] for r in results] == [0, 0, 0]
         data = consolidate(services)
-        pdf = write_pdf(data, folder / "consolidation.pdf")
-        xlsx = write_xlsx(data, folder / "consolidation.xlsx")
+        # the route the centre's screen takes: the export service picks the writer by the suffix
+        pdf = services.exports.consolidation(data, folder / "consolidation.pdf")
+        xlsx = services.exports.consolidation(data, folder / "consolidation.xlsx")
         yield {"services": services, "data": data, "pdf": pdf, "xlsx": xlsx, "ids": ids, "numeric": (tool_id, numeric)}
         services.close()
     finally:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
 
 from desktop_app.core.questionnaire_respondents import Respondent
-from desktop_app.exports.questionnaire_xlsx import template_info, write_template
+from desktop_app.exports.questionnaire_xlsx import write_template
 from desktop_app.ui.views.questionnaires.dialogs import TemplateOptionsDialog
 from desktop_app.ui.views.questionnaires.import_report import ImportReportDialog
 from desktop_app.ui.views.questionnaires.view import QuestionnairesView
@@ -31,7 +31,7 @@ def evaluation(services):
 
 
 def _filled(services, evaluation, tmp_path, name: str, code: str, answers: dict):
-    path = write_template(template_info(services, evaluation, COMMUNES, Respondent("commune", name, code)), tmp_path / f"{name}.xlsx")
+    path = write_template(services.questionnaires.template(evaluation, COMMUNES, Respondent("commune", name, code)), tmp_path / f"{name}.xlsx")
     wb = load_workbook(path)
     ws = wb["Questionnaire"]
     keys = {str(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}

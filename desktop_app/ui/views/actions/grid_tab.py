@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.scoring import shortlist_message
-from desktop_app.exports.actions_charts import ranking_chart
 from desktop_app.services.actions import FilterOptions, GridData
+from desktop_app.services.charts import ranking_chart
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
 from desktop_app.ui.views.common import fit_header_labels

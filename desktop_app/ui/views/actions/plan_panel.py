@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.scoring import qpv_label
-from desktop_app.exports.actions_charts import milestone_legend, timeline_chart
 from desktop_app.services.actions_plan import PlanData
+from desktop_app.services.charts import milestone_legend, timeline_chart
 from desktop_app.ui.views.actions.models import PlanModel, number
 from desktop_app.ui.views.actions.questions_page import QuestionsPage
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, DateDelegate, MethodsDelegate

@@ -46,7 +46,7 @@ def _dot(color: str) -> QIcon:
 
 
 def _chips(gaps) -> str:
-    from desktop_app.exports.pdf_charts import _ink
+    from desktop_app.services.charts import ink as _ink
 
     parts = []
     for key in GAP_ORDER:

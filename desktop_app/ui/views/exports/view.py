@@ -45,7 +45,7 @@ DESCRIPTIONS = {
 
 def run_exports(services, evaluation_id: str, folder: Path, choices: dict, progress) -> list:
     """The selected exports one after the other (Qt-free: runs on the task runner's thread)."""
-    from desktop_app.exports.safe_output import ScaledProgress
+    from desktop_app.services.exports import ScaledProgress
 
     kinds = [k for k in ("pdf", "xlsx", "letters") if choices.get(k)]
     span, results = 100, []

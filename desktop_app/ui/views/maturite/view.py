@@ -28,7 +28,7 @@ CHART_LOADING = "Chargement du graphique…"
 
 
 def _chip(color: str | None, text: str) -> str:
-    from desktop_app.exports.pdf_charts import _ink
+    from desktop_app.services.charts import ink as _ink
 
     bg = color or "#e0e0e0"
     return (
@@ -109,7 +109,7 @@ class ResultPanel(QScrollArea):
 
 
 def _radar(args) -> bytes:
-    from desktop_app.exports.pdf_charts import radar
+    from desktop_app.services.charts import radar
 
     return radar(*args)
 

@@ -223,9 +223,7 @@ class DiffusionTab(QWidget):
         options = TemplateOptionsDialog(0, 0, 0, self._return_to(), self, blank=True)
         if not options.exec():
             return
-        from desktop_app.exports.questionnaire_xlsx import template_file_name
-
-        default = str(Path(remembered_folder(self.ctx)) / template_file_name(self.info.short_title))
+        default = str(Path(remembered_folder(self.ctx)) / self.ctx.services.exports.template_file_name(self.info.short_title))
         path, _ = QFileDialog.getSaveFileName(self, "Enregistrer le questionnaire vierge", default, "Classeur Excel (*.xlsx)")
         if not path:
             return
@@ -236,11 +234,8 @@ class DiffusionTab(QWidget):
         tool_id = self.info.tool_id
 
         def work(_progress):
-            from desktop_app.exports.questionnaire_xlsx import template_info, write_template
-
-            info = template_info(self.ctx.services, self.evaluation_id, tool_id,
-                                 deadline=values["deadline"], return_to=values["return_to"])
-            return write_template(info, path)
+            return self.ctx.services.exports.questionnaire_template(
+                self.evaluation_id, tool_id, path, deadline=values["deadline"], return_to=values["return_to"])
 
         run_with_progress(self, self.ctx, "Écriture du fichier…", work,
                           lambda written: QMessageBox.information(self, "Fichier vierge", f"Fichier enregistré :\n{written}"))
@@ -265,10 +260,9 @@ class DiffusionTab(QWidget):
         respondents = [i.respondent for i in chosen]
 
         def work(progress):
-            from desktop_app.exports.questionnaire_xlsx import write_templates
-
-            return write_templates(self.ctx.services, self.evaluation_id, tool_id, folder, respondents,
-                                   deadline=values["deadline"], return_to=values["return_to"], progress=progress.report)
+            return self.ctx.services.exports.questionnaire_templates(
+                self.evaluation_id, tool_id, folder, respondents,
+                deadline=values["deadline"], return_to=values["return_to"], progress=progress.report)
 
         def done(paths) -> None:
             QMessageBox.information(self, "Fichiers prêts", f"{len(paths)} fichier(s) enregistré(s) dans :\n{folder}\n\n"

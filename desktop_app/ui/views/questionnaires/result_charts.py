@@ -66,7 +66,7 @@ class CardCharts:
         def work(_progress):
             png = cached
             if png is None:
-                from desktop_app.exports.questionnaire_charts import question_chart
+                from desktop_app.services.charts import question_chart
 
                 png = question_chart(result)
             return png, chart_image(png)

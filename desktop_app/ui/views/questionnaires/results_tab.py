@@ -377,9 +377,8 @@ class ResultsTab(QWidget):
         ) == QMessageBox.StandardButton.Yes
 
         def work(_progress):
-            from desktop_app.exports.questionnaire_responses_xlsx import write_responses
-
-            return write_responses(self.ctx.services, self.evaluation_id, path, include_sensitive=sensitive, include_drafts=drafts)
+            return self.ctx.services.exports.questionnaire_responses(
+                self.evaluation_id, path, include_sensitive=sensitive, include_drafts=drafts)
 
         run_with_progress(self, self.ctx, "Export des réponses…", work,
                           lambda written: QMessageBox.information(self, "Export", f"Réponses exportées :\n{written}"))

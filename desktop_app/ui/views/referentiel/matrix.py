@@ -178,6 +178,6 @@ class MatrixView(QScrollArea):
 
 
 def _draw_chart(args) -> bytes:
-    from desktop_app.exports.pdf_charts import appreciation_bars
+    from desktop_app.services.charts import appreciation_bars
 
     return appreciation_bars(*args)

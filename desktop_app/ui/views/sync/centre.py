@@ -40,11 +40,11 @@ class Rendered:
 
 
 def compute(services) -> Rendered:
-    from desktop_app.exports.consolidation_files import maturity_chart, referential_chart
+    from desktop_app.services.charts import consolidation_maturity_chart, consolidation_referential_chart
     from desktop_app.services.consolidation import consolidate
 
     data = consolidate(services)
-    return Rendered(data, referential_chart(data), {m.tool_id: maturity_chart(m) for m in data.maturity})
+    return Rendered(data, consolidation_referential_chart(data), {m.tool_id: consolidation_maturity_chart(m) for m in data.maturity})
 
 
 class CompletionCell(QWidget):
@@ -210,7 +210,7 @@ class ConsolidationWindow(QMainWindow):
         layout.addLayout(holder, 1)
 
         def show() -> None:
-            from desktop_app.exports.consolidation_files import questionnaire_chart
+            from desktop_app.services.charts import consolidation_questionnaire_chart as questionnaire_chart
 
             while holder.count():
                 w = holder.takeAt(0).widget()
@@ -266,7 +266,6 @@ class ConsolidationWindow(QMainWindow):
             self.refresh()
 
     def _export(self, suffix: str) -> None:
-        from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
         from desktop_app.ui.views.sync import run_with_progress
 
         if self.rendered is None:
@@ -278,9 +277,9 @@ class ConsolidationWindow(QMainWindow):
             return
         out = Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
         self.ctx.settings.set("export/folder", str(out.parent))
-        writer = write_xlsx if suffix == ".xlsx" else write_pdf
         data = self.rendered.data
+        exports = self.ctx.services.exports
         run_with_progress(
-            self, self.ctx, "Export de la vue consolidée", lambda _p: writer(data, out),
+            self, self.ctx, "Export de la vue consolidée", lambda _p: exports.consolidation(data, out),
             lambda written: QMessageBox.information(self, "Export terminé", f"Vue consolidée enregistrée :\n{written}"),
         )

@@ -1,0 +1,80 @@
+"""The charts the screens show, drawn by the same code as the deliverables' charts (so a screen
+and its file agree). The UI reaches them here: it never imports `desktop_app.exports`.
+
+Each function takes plain data and returns PNG bytes (or a colour / legend lines); the chart
+modules (matplotlib) load on first use, not when a screen is imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def ink(hex_color: str) -> str:
+    """The text colour readable on a `hex_color` background ("white" or the dark text colour)."""
+    from desktop_app.exports.pdf_charts import _ink
+
+    return _ink(hex_color)
+
+
+def radar(*args: Any, **kwargs: Any) -> bytes:
+    """A maturity scale's radar (see `exports.pdf_charts.radar`)."""
+    from desktop_app.exports.pdf_charts import radar as draw
+
+    return draw(*args, **kwargs)
+
+
+def appreciation_bars(*args: Any, **kwargs: Any) -> bytes:
+    """The référentiel's appreciations as bars (see `exports.pdf_charts.appreciation_bars`)."""
+    from desktop_app.exports.pdf_charts import appreciation_bars as draw
+
+    return draw(*args, **kwargs)
+
+
+def ranking_chart(*args: Any, **kwargs: Any) -> bytes:
+    """The actions' ranking (see `exports.actions_charts.ranking_chart`)."""
+    from desktop_app.exports.actions_charts import ranking_chart as draw
+
+    return draw(*args, **kwargs)
+
+
+def timeline_chart(*args: Any, **kwargs: Any) -> bytes:
+    """A chosen action's calendar (see `exports.actions_charts.timeline_chart`)."""
+    from desktop_app.exports.actions_charts import timeline_chart as draw
+
+    return draw(*args, **kwargs)
+
+
+def milestone_legend(*args: Any, **kwargs: Any) -> list[str]:
+    """The calendar's milestones as legend lines (see `exports.actions_charts.milestone_legend`)."""
+    from desktop_app.exports.actions_charts import milestone_legend as legend
+
+    return legend(*args, **kwargs)
+
+
+def question_chart(*args: Any, **kwargs: Any) -> bytes | None:
+    """One questionnaire question's results (see `exports.questionnaire_charts.question_chart`)."""
+    from desktop_app.exports.questionnaire_charts import question_chart as draw
+
+    return draw(*args, **kwargs)
+
+
+def consolidation_referential_chart(*args: Any, **kwargs: Any) -> bytes | None:
+    """The consolidated référentiel heat map (see `exports.consolidation_files.referential_chart`)."""
+    from desktop_app.exports.consolidation_files import referential_chart as draw
+
+    return draw(*args, **kwargs)
+
+
+def consolidation_maturity_chart(*args: Any, **kwargs: Any) -> bytes | None:
+    """One consolidated maturity scale (see `exports.consolidation_files.maturity_chart`)."""
+    from desktop_app.exports.consolidation_files import maturity_chart as draw
+
+    return draw(*args, **kwargs)
+
+
+def consolidation_questionnaire_chart(*args: Any, **kwargs: Any) -> bytes | None:
+    """One consolidated questionnaire (see `exports.consolidation_files.questionnaire_chart`)."""
+    from desktop_app.exports.consolidation_files import questionnaire_chart as draw
+
+    return draw(*args, **kwargs)
