@@ -198,7 +198,7 @@ class SyncService(SyncKeys, ServiceBase):
                     if progress:
                         progress(i, len(paths) * 2, f"Vérification de {path.name}")
                     bundles.append(self.verify(path, shared))
-                return self._import(bundles, progress, offset=len(paths), total=len(paths) * 2)
+                return self.import_verified(bundles, progress, offset=len(paths), total=len(paths) * 2)
             finally:  # freed before the collector resumes: it would otherwise walk them all once more
                 for bundle in bundles:
                     if getattr(bundle, "envelope", None) is not None:
@@ -209,7 +209,9 @@ class SyncService(SyncKeys, ServiceBase):
     def import_bundle(self, path: str | Path) -> dict[str, Any]:
         return self.import_bundles([path])[0]
 
-    def _import(self, bundles: list[Bundle], progress: Progress | None, offset: int = 0, total: int = 0) -> list[dict[str, Any]]:
+    def import_verified(self, bundles: list[Bundle], progress: Progress | None, offset: int = 0, total: int = 0) -> list[dict[str, Any]]:
+        """Import bundles already read and checked by `verify` (used by `import_bundles` and by
+        the sync folder's loop, `services.sync_folder`)."""
         own = self.signer().public_key
         try:  # whose signatures: checked before anything is written (the attachments first)
             with self.read() as s:

@@ -37,7 +37,7 @@ def synchronise(sync, folder: Path, progress=None) -> FolderReport:
                 report.skipped += 1
                 continue
             bundle = sync.verify(path)
-            report.received += sync._import([bundle], None)
+            report.received += sync.import_verified([bundle], None)
         except (ServiceError, BundleError, OSError) as exc:
             message = str(exc)
             report.errors.append({"file": path.name, "message": message})

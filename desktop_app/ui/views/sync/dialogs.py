@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.sync import privacy
+from desktop_app.services import sync_terms as privacy
 
 DIRECTIONS = {"sent": "Envoyé", "received": "Reçu"}
 STATUSES = {"ok": "✔", "error": "⚠ erreur"}
@@ -256,7 +256,7 @@ class ExportBundleDialog(QDialog):
         self.description.setText(privacy.describe(self.level()))
 
     def _suggest_name(self) -> None:
-        from desktop_app.sync.folder import slug
+        from desktop_app.services.sync_terms import slug
 
         eid = self.evaluation.currentData()
         if not eid:

@@ -247,7 +247,7 @@ class KeysDialog(QDialog):
 
     def export_key(self) -> None:
         from desktop_app.services.base import ServiceError
-        from desktop_app.sync.folder import slug
+        from desktop_app.services.sync_terms import slug
 
         start = Path(self.ctx.settings.get("export/folder") or str(Path.home())) / f"cle-{slug(self.label_edit.text())}.pem"
         path, _ = QFileDialog.getSaveFileName(self, "Exporter la clé publique", str(start), "Clé publique (*.pem)")
