@@ -202,6 +202,9 @@ def test_every_screen_fits_a_laptop_and_names_its_inputs(laptop_window, styled_a
         if found:
             problems.setdefault(name, []).extend(found)
     assert seen >= len(STEPS) + 9  # the steps, and their tabs
+    # no screen holds the window wider than the laptop's screen (the content would be cut off)
+    assert window.minimumSizeHint().width() <= size[0], window.minimumSizeHint().width()
+    assert window.width() == size[0]
     report = "\n".join(f"{name} :\n  " + "\n  ".join(sorted(set(items))) for name, items in problems.items())
     assert not problems, f"À {size[0]}×{size[1]} :\n{report}"
 
