@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QTabBar,
     QTabWidget,
     QTextEdit,
     QWidget,
@@ -94,6 +95,13 @@ def _text_problems(root: QWidget) -> list[str]:
             need = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 10  # its padding
             if need > header.sectionSize(section):
                 problems.append(f"en-tête « {text} » : {need} px pour {header.sectionSize(section)} px")
+    for bar in root.findChildren(QTabBar):
+        if not _shown(bar):
+            continue
+        for index in range(bar.count()):
+            rect, need = bar.tabRect(index), bar.tabSizeHint(index).width()
+            if rect.width() + 1 < need or rect.right() > bar.width():
+                problems.append(f"onglet « {_plain(bar.tabText(index))} » : raccourci ou masqué ({rect.width()} px pour {need} px)")
     for area in root.findChildren(QScrollArea):
         content = area.widget()
         if (

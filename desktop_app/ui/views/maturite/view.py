@@ -53,6 +53,7 @@ class ResultPanel(QScrollArea):
         self.score = QLabel()
         self.score.setObjectName("maturityScore")
         self.score.setStyleSheet("font-size: 20pt; font-weight: 700; color: #1f5f8b;")
+        self.score.setWordWrap(True)  # a narrow panel (1280×720): « points » goes under the score
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
