@@ -138,7 +138,10 @@ class HelpDialog(QDialog):
         self.show_page(page)
 
     def show_page(self, page: str) -> None:
-        self.browser.setSource(QUrl(page))
+        if self.current_page() == page:
+            self.browser.reload()  # « Outils du kit » of another evaluation's kit
+        else:
+            self.browser.setSource(QUrl(page))
 
     def current_page(self) -> str:
         return self.browser.source().fileName()
