@@ -76,9 +76,10 @@ def tools_page(kit: Kit | None) -> str:
     tools = list(kit.tools.values())
     for step in STEPS:
         in_step = [t for t in tools if t.step == step.id]
+        # every step keeps its heading: the step's page links to it, whatever the kit
+        body.append(f"<h2><a name='etape-{step.id}'></a><a href='{step.id}.html'>{escape(step.label)}</a></h2>")
         if not in_step:
-            continue
-        body.append(f"<h2><a href='{step.id}.html'>{escape(step.label)}</a></h2>")
+            body.append("<p>Ce kit n'a pas d'outil pour cette étape.</p>")
         for tool in in_step:
             role = ROLE_LABELS.get(tool.role or "", "")
             body.append(f"<h3><a name='{escape(tool.id)}'></a>{escape(tool.title)}</h3>")
