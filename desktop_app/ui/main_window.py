@@ -218,6 +218,14 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
         install_sync_menu(self)
         help_menu = self.menuBar().addMenu("&Aide")
+        self.guide_action = QAction("&Guide d'utilisation", self)
+        self.guide_action.triggered.connect(lambda: self.show_help("index.html"))
+        help_menu.addAction(self.guide_action)
+        self.screen_help_action = QAction("Aide sur cet &écran", self)
+        self.add_shortcut(self.screen_help_action, "F1")
+        self.screen_help_action.triggered.connect(lambda: self.show_help())
+        help_menu.addAction(self.screen_help_action)
+        help_menu.addSeparator()
         about = QAction("À &propos d'EvalKit Quartiers", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -391,6 +399,39 @@ class MainWindow(QMainWindow):
 
         self.ctx.tasks.run(lambda _p: create_demo(self.ctx.services), on_done=done, on_error=failed, writes=True,
                            owner=self)
+
+    def current_step(self) -> str | None:
+        """The step shown, or None on the welcome (or loading) screen."""
+        if self.workspace is None or self.pages.currentWidget() is not self.workspace:
+            return None
+        shown = self.content.currentWidget()
+        return next((sid for sid, view in self.views.items() if view is shown), None)
+
+    def show_help(self, page: str | None = None) -> None:
+        """The user guide, at `page`, or at the page of the screen shown (F1). One window, kept
+        open beside the application while the user works."""
+        from desktop_app.ui.help import HelpDialog, page_for_screen
+
+        page = page or page_for_screen(self.current_step())
+        kit = None
+        if self.ctx is not None:
+            try:
+                if self.evaluation_id is not None:
+                    summary = self.ctx.services.evaluations.get(self.evaluation_id)
+                    kit = self.ctx.services.kits.get(summary.kit_id, summary.kit_version)
+                else:
+                    kit = self.ctx.services.kits.bundled()
+            except ServiceError:
+                kit = None  # the guide still opens; its « Outils du kit » page says there is no kit
+        dialog = getattr(self, "help_dialog", None)
+        if dialog is None:
+            dialog = self.help_dialog = HelpDialog(kit, page, self)
+        else:
+            dialog.browser.kit = kit
+            dialog.show_page(page)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
 
     def _about(self) -> None:
         QMessageBox.about(

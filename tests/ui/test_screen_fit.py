@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QTabBar,
     QTabWidget,
     QTextEdit,
     QWidget,
@@ -34,6 +35,7 @@ from desktop_app.ui.app import _dispose
 from desktop_app.ui.main_window import MainWindow
 
 SIZE = (1366, 768)
+SMALL = (1280, 720)  # a 1600×900 laptop at 125 % scaling
 INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QCheckBox, QRadioButton, QAbstractItemView)
 
 
@@ -93,6 +95,13 @@ def _text_problems(root: QWidget) -> list[str]:
             need = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 10  # its padding
             if need > header.sectionSize(section):
                 problems.append(f"en-tête « {text} » : {need} px pour {header.sectionSize(section)} px")
+    for bar in root.findChildren(QTabBar):
+        if not _shown(bar):
+            continue
+        for index in range(bar.count()):
+            rect, need = bar.tabRect(index), bar.tabSizeHint(index).width()
+            if rect.width() + 1 < need or rect.right() > bar.width():
+                problems.append(f"onglet « {_plain(bar.tabText(index))} » : raccourci ou masqué ({rect.width()} px pour {need} px)")
     for area in root.findChildren(QScrollArea):
         content = area.widget()
         if (
@@ -175,11 +184,11 @@ def _screens(window: MainWindow, app):
     yield "Accueil", window.welcome
 
 
-@pytest.fixture
-def laptop_window(qtbot, styled_app, ctx, demo_id):
+@pytest.fixture(params=[SIZE])
+def laptop_window(request, qtbot, styled_app, ctx, demo_id):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.resize(*SIZE)
+    window.resize(*request.param)
     window.show()
     qtbot.waitExposed(window)
     window.open_evaluation(demo_id, "cadrage")
@@ -188,9 +197,11 @@ def laptop_window(qtbot, styled_app, ctx, demo_id):
     _dispose(window, ctx.tasks)  # deleted now: the style restored after the test re-styles every live widget
 
 
+@pytest.mark.parametrize("laptop_window", [SIZE, SMALL], indirect=True, ids=["1366x768", "1280x720"])
 def test_every_screen_fits_a_laptop_and_names_its_inputs(laptop_window, styled_app):
     window = laptop_window
-    assert (window.width(), window.height()) == SIZE
+    size = (window.width(), window.height())
+    assert size in (SIZE, SMALL)
     problems: dict[str, list[str]] = {}
     seen = 0
     for name, view in _screens(window, styled_app):
@@ -199,8 +210,11 @@ def test_every_screen_fits_a_laptop_and_names_its_inputs(laptop_window, styled_a
         if found:
             problems.setdefault(name, []).extend(found)
     assert seen >= len(STEPS) + 9  # the steps, and their tabs
+    # no screen holds the window wider than the laptop's screen (the content would be cut off)
+    assert window.minimumSizeHint().width() <= size[0], window.minimumSizeHint().width()
+    assert window.width() == size[0]
     report = "\n".join(f"{name} :\n  " + "\n  ".join(sorted(set(items))) for name, items in problems.items())
-    assert not problems, f"À 1366×768 :\n{report}"
+    assert not problems, f"À {size[0]}×{size[1]} :\n{report}"
 
 
 def test_questionnaire_entry_wraps_its_choices_in_a_narrow_column(laptop_window, styled_app):

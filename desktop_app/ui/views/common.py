@@ -2,23 +2,54 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout, QWidget
+
+# Below this window height (1280×720, a 1600×900 laptop at 125 %), a screen's subtitle folds
+# away: the room goes to the questions; the text stays in the title's tooltip and the guide (F1).
+COMPACT_HEIGHT = 760
+
+
+class PageHeader(QWidget):
+    """A screen's title and its explanation, which hides when the window is short."""
+
+    def __init__(self, title: str, subtitle: str = ""):
+        super().__init__()
+        self._watched = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.setSpacing(2)
+        self.title = QLabel(title)
+        self.title.setObjectName("pageTitle")
+        layout.addWidget(self.title)
+        self.subtitle = None
+        if subtitle:
+            self.subtitle = QLabel(subtitle)
+            self.subtitle.setObjectName("pageSubtitle")
+            self.subtitle.setWordWrap(True)
+            self.title.setToolTip(subtitle)
+            layout.addWidget(self.subtitle)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        window = self.window()
+        if self.subtitle is not None and window is not self and window is not self._watched:
+            window.installEventFilter(self)
+            self._watched = window
+        self._fit()
+        super().showEvent(event)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self._watched and event.type() == QEvent.Type.Resize:
+            self._fit()
+        return False
+
+    def _fit(self) -> None:
+        if self.subtitle is not None and self._watched is not None:
+            self.subtitle.setVisible(self._watched.height() >= COMPACT_HEIGHT)
 
 
 def page_header(title: str, subtitle: str = "") -> QWidget:
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 6)
-    layout.setSpacing(2)
-    t = QLabel(title)
-    t.setObjectName("pageTitle")
-    layout.addWidget(t)
-    if subtitle:
-        s = QLabel(subtitle)
-        s.setObjectName("pageSubtitle")
-        s.setWordWrap(True)
-        layout.addWidget(s)
-    return box
+    return PageHeader(title, subtitle)
 
 
 def card() -> tuple[QFrame, QVBoxLayout]:

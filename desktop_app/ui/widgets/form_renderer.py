@@ -342,7 +342,7 @@ class FormRenderer(QWidget):
         body.addWidget(self.page_list)
         body.addWidget(right_panel)
         body.setStretchFactor(1, 1)
-        body.setSizes([200, 600])
+        body.setSizes([180, 620])
         remember_sizes(body, "formulaire/sections")
         self.sections_splitter = body
         return body

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.scoring import matches
 from desktop_app.services.actions import ActionData, FilterOptions
 from desktop_app.services.base import ServiceError
+from desktop_app.ui.widgets.flow_layout import FlowLayout
 
 ALL = "__all__"
 
@@ -43,9 +43,9 @@ class FilterBar(QWidget):
 
     def __init__(self, with_year: bool = False, parent=None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        # The filters wrap onto a second line when the width runs out (1280×720): the window is
+        # never held wider than the screen by them.
+        layout = FlowLayout(self, h_spacing=6, v_spacing=6)
         self.pillar = self._combo("Tous les piliers", "Filtrer par pilier, axe ou thématique", 190)
         self.qpv = self._combo("Tous les quartiers", "Filtrer par quartier prioritaire", 190)
         self.carrier = self._combo("Tous les porteurs", "Filtrer par structure porteuse (tapez une partie du nom)", 190)
@@ -64,7 +64,6 @@ class FilterBar(QWidget):
         for w in (QLabel("Filtres :"), self.pillar, self.qpv, self.carrier, self.year, self.search, self.clear_button):
             if w is not None:
                 layout.addWidget(w)
-        layout.addStretch(1)
         self._qpv_values: dict[str, tuple[str, ...]] = {}
         self.changed.connect(lambda: self.clear_button.setVisible(self.active))
 

@@ -84,9 +84,20 @@ class WorkshopEditor(QWidget):
         titles.setSpacing(2)
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
+        # The record's buttons stand under « Mode atelier », not in the tabs' corner: at 1280×720
+        # the tabs keep their whole names (« Photos et documents (1) ») and need no scrolling.
+        record_buttons = QHBoxLayout()
+        record_buttons.setSpacing(6)
+        for b in (self.complete_button, self.delete_button):
+            b.setStyleSheet("QPushButton { padding: 2px 10px; }")
+            record_buttons.addWidget(b)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.mode_button)
+        buttons.addLayout(record_buttons)
         head = QHBoxLayout()
         head.addLayout(titles, 1)
-        head.addWidget(self.mode_button, 0, Qt.AlignmentFlag.AlignTop)
+        head.addLayout(buttons)
 
         self.mode_bar = QFrame()
         self.mode_bar.setObjectName("modeBar")
@@ -120,15 +131,6 @@ class WorkshopEditor(QWidget):
         self.tabs.addTab(self.notes, "Déroulé et notes")
         self.tabs.addTab(self.details, "Séance et participants")
         self.tabs.addTab(self.photos, "Photos et documents")
-        corner = QWidget()
-        corner_layout = QHBoxLayout(corner)
-        corner_layout.setContentsMargins(0, 0, 0, 2)
-        corner_layout.setSpacing(6)
-        for b in (self.complete_button, self.delete_button):
-            b.setStyleSheet("QPushButton { padding: 2px 10px; }")
-        corner_layout.addWidget(self.complete_button)
-        corner_layout.addWidget(self.delete_button)
-        self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

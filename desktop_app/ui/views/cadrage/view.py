@@ -69,7 +69,9 @@ class CadrageView(QScrollArea):
         self.scope.scopeChanged.connect(lambda s: self._save_field("scope", s))
         self.scope.previewRequested.connect(self._preview)
         self._previews: list[QWidget] = []
-        self.tabs.addTab(self.scope, "Périmètre (outils du kit)")
+        # a short name: at 1280×720 the six tabs keep their whole names without scrolling
+        scope_tab = self.tabs.addTab(self.scope, "Périmètre")
+        self.tabs.setTabToolTip(scope_tab, "Périmètre : les outils du kit que l'évaluation utilise")
         self.tabs.setMinimumHeight(380)
         layout.addWidget(self.tabs, 1)
         self.setWidget(page)
