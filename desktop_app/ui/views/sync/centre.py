@@ -258,7 +258,7 @@ class ConsolidationWindow(QMainWindow):
             parent.raise_()
 
     def _import(self) -> None:
-        from desktop_app.ui.views.sync import import_files
+        from desktop_app.ui.views.sync.importing import import_files
 
         parent = self.parent()
         if parent is not None:
@@ -266,7 +266,7 @@ class ConsolidationWindow(QMainWindow):
             self.refresh()
 
     def _export(self, suffix: str) -> None:
-        from desktop_app.ui.views.sync import run_with_progress
+        from desktop_app.ui.views.sync.running import run_with_progress
 
         if self.rendered is None:
             return

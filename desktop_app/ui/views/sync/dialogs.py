@@ -145,7 +145,7 @@ class SyncDialog(QDialog):
         self.conflicts_button.setEnabled(bool(n))
 
     def synchronise(self) -> None:
-        from desktop_app.ui.views.sync import reload_after_import, run_with_progress
+        from desktop_app.ui.views.sync.running import reload_after_import, run_with_progress
 
         folder = self.folder_edit.text().strip()
         if not folder:
@@ -271,7 +271,7 @@ class ExportBundleDialog(QDialog):
             self.out.setText(path)
 
     def export(self) -> None:
-        from desktop_app.ui.views.sync import run_with_progress
+        from desktop_app.ui.views.sync.running import run_with_progress
 
         eid, out, level = self.evaluation.currentData(), self.out.text().strip(), self.level()
         if not eid or not out:

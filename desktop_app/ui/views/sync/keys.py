@@ -230,7 +230,7 @@ class KeysDialog(QDialog):
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
     def _fail(self, exc: Exception) -> None:
-        from desktop_app.ui.views.sync import _message
+        from desktop_app.ui.views.sync.running import failure_message as _message
 
         QMessageBox.warning(self, "Postes et clés", _message(exc))
 
