@@ -38,7 +38,7 @@ AREAS = {
     "actions": "desktop_app.services.actions",
     "fieldwork": "desktop_app.services.fieldwork_workshops",
     "questionnaires": "desktop_app.services.questionnaires",
-    "synthesis": "desktop_app.services.synthesis",
+    "synthesis": "desktop_app.services.synthesis_referentiel",
     "exports": "desktop_app.services.exports",
     "sync": "desktop_app.services.sync",
 }
@@ -365,12 +365,12 @@ def build_synthesis(services, eid: str, plan: Plan, rng: random.Random) -> dict:
 
     from desktop_app.kit.forms import compile_tool
 
-    syn, forms = services.synthesis, services.forms
+    forms = services.forms
     summary = services.evaluations.get(eid)
     kit = services.kits.get(summary.kit_id, summary.kit_version)
-    ref = syn.referentiel(eid)
+    ref = services.referentiel.referentiel(eid)
     forms.set_answers(ref.id, fill.answers_for(compile_tool(kit, "referentiel"), rng, density=0.9))
-    targets = list(syn.referentiel_targets(eid))
+    targets = list(services.referentiel.referentiel_targets(eid))
     responses = [r for r in forms.find(eid) if r.tool_id != "referentiel"]
     links = 0
     for n in range(min(plan.evidence_links, len(responses) * max(1, len(targets)))):
@@ -378,7 +378,7 @@ def build_synthesis(services, eid: str, plan: Plan, rng: random.Random) -> dict:
         if r is None or not targets:
             break
         try:
-            syn.add_evidence(
+            services.referentiel.add_evidence(
                 eid,
                 targets[(n * 7) % len(targets)],
                 "form_response",
@@ -391,12 +391,12 @@ def build_synthesis(services, eid: str, plan: Plan, rng: random.Random) -> dict:
             pass
     qpvs = services.evaluations.rows("qpv", eid)
     for row in qpvs[: plan.councils]:
-        syn.start_council(eid, row["id"])
+        services.councils.start_council(eid, row["id"])
         for c in forms.find(eid, subject_type="qpv", subject_id=row["id"]):
             forms.set_answers(c.id, fill.answers_for(compile_tool(kit, c.tool_id), rng))
     for tool_id in ("maturite-lcd", "maturite-efh"):
         if tool_id in kit.tools:
-            r = syn.maturity_response(eid, tool_id)
+            r = services.maturity.maturity_response(eid, tool_id)
             forms.set_answers(r.id, fill.answers_for(compile_tool(kit, tool_id), rng))
     return {"evidence_links": links, "councils": min(plan.councils, len(qpvs))}
 

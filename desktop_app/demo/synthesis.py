@@ -47,11 +47,10 @@ def _checklist(answers: dict, columns: tuple[str, ...]) -> dict:
 
 
 def build_synthesis(services: Services, evaluation_id: str) -> None:
-    syn = services.synthesis
     forms = services.forms
 
     # Référentiel, partly filled
-    ref = syn.referentiel(evaluation_id)
+    ref = services.referentiel.referentiel(evaluation_id)
     answers: dict = {}
     for ind, (value, source, proofs, appreciation, comment) in REFERENTIEL.items():
         for key, v in (("valeur", value), ("source", source), ("preuves", proofs), ("appreciation", appreciation), ("commentaire", comment)):
@@ -70,9 +69,9 @@ def build_synthesis(services: Services, evaluation_id: str) -> None:
             _pdf(path, lines)
             change = services.attachments.add_file(evaluation_id, "referentiel", ref.id, path, caption)
             for ind in indicators:
-                syn.add_evidence(evaluation_id, ind, "attachment", change.id)
+                services.referentiel.add_evidence(evaluation_id, ind, "attachment", change.id)
     # ...and whatever the other areas' demo recorded (workshops, testimonies, questionnaires)
-    candidates = syn.evidence_candidates(evaluation_id)
+    candidates = services.referentiel.evidence_candidates(evaluation_id)
     wanted = {
         "guide-partenaires": ["gouv_1_d", "gouv_3_c", "dc_4_a"],
         "guide-associations": ["va_3_b", "va_4_c"],
@@ -91,9 +90,9 @@ def build_synthesis(services: Services, evaluation_id: str) -> None:
         else:
             continue
         for ind in wanted.get(tool, []):
-            existing = {(e.target_type, e.target_id) for e in syn.evidence(evaluation_id, ind)}
+            existing = {(e.target_type, e.target_id) for e in services.referentiel.evidence(evaluation_id, ind)}
             if (cand.target_type, cand.target_id) not in existing and len(existing) < 3:
-                syn.add_evidence(evaluation_id, ind, cand.target_type, cand.target_id)
+                services.referentiel.add_evidence(evaluation_id, ind, cand.target_type, cand.target_id)
 
     # Two conseils citoyens assessed
     qpvs = {q["code"]: q["id"] for q in services.evaluations.rows("qpv", evaluation_id)}
@@ -104,18 +103,18 @@ def build_synthesis(services: Services, evaluation_id: str) -> None:
         qpv_id = qpvs.get(code)
         if qpv_id is None:
             continue
-        syn.start_council(evaluation_id, qpv_id)
-        r = syn.council_response(evaluation_id, qpv_id, "cc-autoevaluation")
+        services.councils.start_council(evaluation_id, qpv_id)
+        r = services.councils.council_response(evaluation_id, qpv_id, "cc-autoevaluation")
         forms.set_answers(r.id, _checklist(auto, ("prevu", "observe", "ecart", "commentaire")))
         forms.set_status(r.id, "complete")
-        r = syn.council_response(evaluation_id, qpv_id, "cc-portrait-robot")
+        r = services.councils.council_response(evaluation_id, qpv_id, "cc-portrait-robot")
         forms.set_answers(r.id, _checklist(portrait, ("arrete", "observe", "ecart", "commentaire")))
-        r = syn.council_response(evaluation_id, qpv_id, "cc-questions")
+        r = services.councils.council_response(evaluation_id, qpv_id, "cc-questions")
         forms.set_answers(r.id, dict(questions))
 
     # Both maturity scales
     for tool_id, domains in MATURITY.items():
-        r = syn.maturity_response(evaluation_id, tool_id)
+        r = services.maturity.maturity_response(evaluation_id, tool_id)
         answers = {}
         for domain, (level, why) in domains.items():
             answers[f"{domain}.niveau"] = level
@@ -124,7 +123,7 @@ def build_synthesis(services: Services, evaluation_id: str) -> None:
         forms.set_status(r.id, "complete")
 
     # The partners' letter
-    r = syn.letter_options(evaluation_id)
+    r = services.letters.letter_options(evaluation_id)
     forms.set_answers(
         r.id,
         {

@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     from desktop_app.services.fieldwork_commitments import CommitmentService
     from desktop_app.services.fieldwork_terrain import TerrainService
     from desktop_app.services.fieldwork_workshops import WorkshopService
+    from desktop_app.services.letters import LetterService
     from desktop_app.services.questionnaires import QuestionnaireService
     from desktop_app.services.sync import SyncService
-    from desktop_app.services.synthesis import SynthesisService
+    from desktop_app.services.synthesis_councils import CouncilService
+    from desktop_app.services.synthesis_maturity import MaturityService
+    from desktop_app.services.synthesis_referentiel import ReferentielService
     from desktop_app.services.trash import TrashService
 
 
@@ -77,10 +80,28 @@ class Services:
         return QuestionnaireService(self)
 
     @cached_property
-    def synthesis(self) -> SynthesisService:
-        from desktop_app.services.synthesis import SynthesisService
+    def referentiel(self) -> ReferentielService:
+        from desktop_app.services.synthesis_referentiel import ReferentielService
 
-        return SynthesisService(self)
+        return ReferentielService(self)
+
+    @cached_property
+    def councils(self) -> CouncilService:
+        from desktop_app.services.synthesis_councils import CouncilService
+
+        return CouncilService(self)
+
+    @cached_property
+    def maturity(self) -> MaturityService:
+        from desktop_app.services.synthesis_maturity import MaturityService
+
+        return MaturityService(self)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        from desktop_app.services.letters import LetterService
+
+        return LetterService(self)
 
     @cached_property
     def exports(self) -> ExportService:

@@ -109,9 +109,9 @@ class ExportService:
         out = Path(out)
         if out.suffix and out.suffix.lower() not in (".docx", ".pdf"):
             raise ServiceError("Le fichier des courriers doit se terminer par .docx ou .pdf (ou indiquez un dossier).")
-        if self.services.synthesis.letter_tool(evaluation_id) is None:
+        if self.services.letters.letter_tool(evaluation_id) is None:
             raise ServiceError("Le kit de cette évaluation ne contient pas de courrier aux partenaires.")
-        batch = self.services.synthesis.letters(evaluation_id, today)
+        batch = self.services.letters.letters(evaluation_id, today)
         warnings = list(batch.warnings)
         if batch.past:
             if not force:
@@ -123,10 +123,10 @@ class ExportService:
     def letter_date_problems(self, evaluation_id: str, today: dt.date | None = None) -> tuple[str, ...]:
         """What the letters' dates have wrong today (empty when they can be sent): the GUI asks
         the user to confirm before exporting."""
-        if self.services.synthesis.letter_tool(evaluation_id) is None:
+        if self.services.letters.letter_tool(evaluation_id) is None:
             return ()
         try:
-            return self.services.synthesis.letters(evaluation_id, today).past
+            return self.services.letters.letters(evaluation_id, today).past
         except ServiceError:
             return ()  # no partner: the export itself says so
 

@@ -6,14 +6,15 @@ signatory and their title; per partner the article of its name, the contact's ci
 title, the postal address); the atelier, deadline and requested documents from the letter's
 options (the kit's tool with the role `letter`, its fields found by field role). Dates are checked against `today`: an atelier or a
 deadline already past is reported in `LetterBatch.past`, which the export refuses unless the
-user confirms. Used by `SynthesisService.letters` and `ExportService.letters`.
+user confirms. `LetterService` (services.letters) gives them; `ExportService.letters` writes them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from desktop_app.core.french import AnswerError, clean_name, format_time, parse_time, with_article
 from desktop_app.core.letters import (
@@ -27,17 +28,8 @@ from desktop_app.core.letters import (
 )
 from desktop_app.kit.forms import compile_tool
 from desktop_app.services.base import ServiceError
-
-
-class SynthesisService(Protocol):
-    """What the letters need of `services.synthesis.SynthesisService` (which calls this module:
-    named by what it offers, not imported, so the two modules do not import each other)."""
-
-    services: Any
-
-    def kit(self, evaluation_id: str) -> Any: ...
-
-    def _find_single(self, evaluation_id: str, tool_id: str) -> Any: ...
+from desktop_app.services.forms import ResponseData
+from desktop_app.services.synthesis_base import SynthesisBase, role_tool
 
 # field role -> key of the options dict build_letters reads
 OPTION_ROLES = ("meeting_date", "meeting_time", "meeting_place", "deadline", "reference", "requested_documents", "enclosures")
@@ -85,7 +77,7 @@ def day_text(d: dt.date, weekday: bool = True) -> str:
 
 
 def _atelier_time(
-    syn: SynthesisService, evaluation_id: str, options: dict, atelier: dt.date | None, letter_tool: Any = None
+    syn: LetterService, evaluation_id: str, options: dict, atelier: dt.date | None, letter_tool: Any = None
 ) -> tuple[str, str]:
     """(time "HH:MM" or "", a warning or ""): the option typed, else the partners' workshop of
     that day in the fieldwork step."""
@@ -120,7 +112,7 @@ def letterhead(cadrage, today: dt.date) -> tuple[Letterhead, list[str]]:
     return Letterhead(tuple(x for x in lines if x), f"{town}, le {date}" if town else f"Le {date}"), warnings
 
 
-def build_letters(syn: SynthesisService, evaluation_id: str, today: dt.date) -> LetterBatch:
+def build_letters(syn: LetterService, evaluation_id: str, today: dt.date) -> LetterBatch:
     """One merged letter per partner of the Cadrage, checked against `today`."""
     kit = syn.kit(evaluation_id)
     tool = kit.tool_for_role("letter")
@@ -213,3 +205,36 @@ def build_letters(syn: SynthesisService, evaluation_id: str, today: dt.date) -> 
         warnings.insert(0, "Champs à compléter dans les courriers : " + ", ".join(missing) + ".")
     head, head_warnings = letterhead(cadrage, today)
     return LetterBatch(tuple(letters), tuple(warnings + head_warnings), tuple(past), head)
+
+
+class LetterService(SynthesisBase):
+    def __init__(self, services):  # the app's `Services`
+        super().__init__(services)
+        self.clock: Callable[[], dt.date] = dt.date.today  # "today" of the letters; tests set it
+
+    def letter_tool(self, evaluation_id: str) -> str | None:
+        """The id of the kit's letter to partners (role letter), None when the kit has none."""
+        return self.kit(evaluation_id).tool_id_for_role("letter")
+
+    def letter_options(self, evaluation_id: str) -> ResponseData:
+        return self._single(evaluation_id, role_tool(self.kit(evaluation_id), "letter", "courrier aux partenaires"))
+
+    def letters(self, evaluation_id: str, today: dt.date | None = None) -> LetterBatch:
+        """One merged letter per partner of the Cadrage, checked against today (`self.clock`)."""
+        return build_letters(self, evaluation_id, today or self.clock())
+
+    # ------------------------------------------------------------------ side navigation
+    def step_states(self, evaluation_id: str) -> dict:
+        """What the side navigation says of the exports step: whether the partners' letter is ready."""
+        from desktop_app.core.steps import StepState
+
+        kit = self.kit(evaluation_id)
+        scope = set(self.scope(evaluation_id))
+        out = {}
+        letter = kit.tool_id_for_role("letter")
+        if letter is not None and letter in scope:
+            found = self._find_single(evaluation_id, letter)
+            ready = bool(found and letter_ready(kit, letter, found.answers))
+            detail = "courrier prêt" if ready else "options du courrier à renseigner"
+            out["exports"] = StepState("exports", "en_cours" if ready else "a_faire", detail)
+        return out

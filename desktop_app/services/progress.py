@@ -39,9 +39,10 @@ def step_states(services: Services, evaluation_id: str) -> dict[str, StepState]:
 
 def _area_states(services: Services, evaluation_id: str, states: dict[str, StepState]) -> dict[str, StepState]:
     """Feature areas whose step is not only a set of kit sheets say themselves where it stands
-    (`step_states(evaluation_id) -> {step id: StepState}`): the actions and the synthesis."""
+    (`step_states(evaluation_id) -> {step id: StepState}`): the actions, the référentiel, the
+    conseils citoyens, the maturity scales and the letter (exports step)."""
     out: dict[str, StepState] = {}
-    for service in (services.actions, services.synthesis):
+    for service in (services.actions, services.referentiel, services.councils, services.maturity, services.letters):
         for step_id, state in service.step_states(evaluation_id).items():
             if states.get(step_id) is None or states[step_id].state != "hors_perimetre":
                 out[step_id] = state

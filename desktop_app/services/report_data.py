@@ -16,26 +16,25 @@ def gather(services, evaluation_id: str, pdf: bool = True) -> ReportData:
     scope = set(cadrage.fields.get("scope") or [])
     responses = services.forms.find(evaluation_id)
     data = ReportData(evaluation_id, summary, cadrage, kit, responses)
-    syn = services.synthesis
     ref = kit.tool_id_for_role("referential")
     if ref is not None and ref in scope:
-        data.matrix = syn.matrix(evaluation_id)
-        data.evidence = syn.evidence(evaluation_id)
-        data.referentiel_targets = syn.referentiel_targets(evaluation_id) if data.evidence else {}
+        data.matrix = services.referentiel.matrix(evaluation_id)
+        data.evidence = services.referentiel.evidence(evaluation_id)
+        data.referentiel_targets = services.referentiel.referentiel_targets(evaluation_id) if data.evidence else {}
     council_tools = [t for t in kit.tools.values() if t.role == "council_tool"]
     if any(t.id in scope for t in council_tools) or any(t.kind == "checklist" and t.id in scope for t in kit.tools.values()):
-        data.councils = syn.councils(evaluation_id)
+        data.councils = services.councils.councils(evaluation_id)
         if pdf:
             for c in data.councils:
                 if not c.started:
                     continue
                 for t in council_tools:
                     if t.kind == "checklist" and c.responses.get(t.id):
-                        data.council_rows[(c.qpv_id, t.id)] = syn.council_rows(evaluation_id, c.qpv_id, t.id)
+                        data.council_rows[(c.qpv_id, t.id)] = services.councils.council_rows(evaluation_id, c.qpv_id, t.id)
     if pdf:
         for t in kit.tools.values():
             if t.role == "maturity_scale" and t.id in scope:
-                data.maturity[t.id] = syn.maturity(evaluation_id, t.id)
+                data.maturity[t.id] = services.maturity.maturity(evaluation_id, t.id)
     actions = services.actions
     actions_chapter = any(t.id in scope for t in kit.tools_in_report_section("actions"))
     grid_tool = kit.tool_for_role("action_scoring")  # a kit without the grid has no actions to rank

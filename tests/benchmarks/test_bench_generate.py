@@ -45,8 +45,8 @@ def test_generate_scale_1(tmp_path):
         if areas["questionnaires"]["status"] == "ok":
             assert {"questionnaire-communes", "questionnaire-associations"} <= tools
         if areas["synthesis"]["status"] == "ok":
-            ref = services.synthesis.referentiel(eid)
+            ref = services.referentiel.referentiel(eid)
             assert len(ref.answers) > 20
-            assert services.synthesis.evidence(eid)
+            assert services.referentiel.evidence(eid)
     finally:
         services.close()

@@ -120,7 +120,7 @@ def test_a_template_written_with_plain_names_gets_its_articles(services, evaluat
     """A kit letter from before the article-aware fields ("de {{partenaire.organisation}}") reads right too."""
     from desktop_app.core.letters import merge_letter
 
-    tool = services.synthesis.kit(evaluation_id).tool("courrier-partenaires")
+    tool = services.letters.kit(evaluation_id).tool("courrier-partenaires")
     old = tool.model_copy(update={
         "subject": "Contrat de ville de {{territoire.nom}}",
         "body": "À l'attention de {{partenaire.contact}}\n{{partenaire.organisation}}\n\nMadame, Monsieur,\n\n"

@@ -79,7 +79,7 @@ def test_export_commands(small, db_path, tmp_path, capsys):
 
 
 def _letter_options(services, eid, atelier, deadline):
-    options = services.synthesis.letter_options(eid)
+    options = services.letters.letter_options(eid)
     services.forms.set_answers(options.id, {"atelier_date": atelier.isoformat(), "atelier_heure": "14:00",
                                             "atelier_lieu": "Hôtel de ville", "date_limite": deadline.isoformat()})
 

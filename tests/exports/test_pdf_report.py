@@ -104,7 +104,7 @@ def test_fonts_are_embedded_and_french_typography(report):
 
 
 def test_chapters_follow_the_scope_and_say_when_nothing_is_recorded(services, evaluation_id, tmp_path):
-    scope = [t for t in services.synthesis.scope(evaluation_id) if not t.startswith(("cc-", "maturite-"))]
+    scope = [t for t in services.maturity.scope(evaluation_id) if not t.startswith(("cc-", "maturite-"))]
     services.evaluations.update_evaluation(evaluation_id, "scope", scope)
     out = tmp_path / "vide.pdf"
     services.exports.pdf(evaluation_id, out)

@@ -29,8 +29,8 @@ def _find(ws, text, column=None):
 
 def test_one_sheet_per_tool_in_use_and_contents(workbook):
     services, eid, wb, result = workbook
-    kit = services.synthesis.kit(eid)
-    scope = services.synthesis.scope(eid)
+    kit = services.letters.kit(eid)
+    scope = services.letters.scope(eid)
     assert wb.sheetnames[:3] == ["Sommaire", "Cadrage", "Référentiel commun"]
     assert "Matrice du référentiel" in wb.sheetnames
     assert len(wb.sheetnames) == 3 + len([t for t in kit.tools if t in scope])  # + contents, cadrage, matrix
@@ -184,8 +184,8 @@ def test_the_demo_letters_today_are_refused_then_forced(letters):
     from desktop_app.services.exports import PastDatesError
 
     services, eid, folder = letters
-    clock = services.synthesis.clock
-    services.synthesis.clock = lambda: date(2026, 2, 11)  # the day after the atelier
+    clock = services.letters.clock
+    services.letters.clock = lambda: date(2026, 2, 11)  # the day after the atelier
     try:
         with pytest.raises(PastDatesError, match="l'atelier du mardi 10 février 2026 est déjà passé"):
             services.exports.letters(eid, folder / "refuse.pdf")
@@ -199,4 +199,4 @@ def test_the_demo_letters_today_are_refused_then_forced(letters):
         assert forced.warnings[0].startswith("Courriers exportés malgré une date passée : L'atelier du mardi 10 février 2026")
         assert "Douai, le 11 février 2026" in flat(pdf_text(forced.paths[0]))
     finally:
-        services.synthesis.clock = clock
+        services.letters.clock = clock

@@ -138,7 +138,7 @@ def test_referential_matches_each_territory_synthesis(centre):
 
     data, services = centre["data"], centre["services"]
     for eid in centre["ids"]:
-        matrix = services.synthesis.matrix(eid)
+        matrix = services.referentiel.matrix(eid)
         for q, row in zip(data.questions, matrix.questions, strict=True):
             assert q.by_territory[eid] == (row.appreciation.value if row.appreciation else NOT_FILLED)
     q4 = data.questions[-1]

@@ -19,7 +19,7 @@ def _qpv(services, eid, code="QN05901M", name="Les Épis"):
 
 
 def test_councils_follow_the_cadrage_qpv(services, evaluation_id):
-    syn = services.synthesis
+    syn = services.councils
     assert syn.councils(evaluation_id) == []
     a = _qpv(services, evaluation_id, "QN05901M", "Les Épis")
     _qpv(services, evaluation_id, "QN05902I", "Faubourg")
@@ -50,21 +50,21 @@ def test_councils_follow_the_cadrage_qpv(services, evaluation_id):
 
 def test_no_council_tool_in_scope_is_explained(services, evaluation_id):
     qpv = _qpv(services, evaluation_id)
-    scope = [t for t in services.synthesis.scope(evaluation_id) if t not in CC_TOOLS]
+    scope = [t for t in services.councils.scope(evaluation_id) if t not in CC_TOOLS]
     services.evaluations.update_evaluation(evaluation_id, "scope", scope)
     with pytest.raises(ServiceError, match="périmètre"):
-        services.synthesis.start_council(evaluation_id, qpv)
+        services.councils.start_council(evaluation_id, qpv)
 
 
 def test_gap_summary_words(services, evaluation_id):
-    kit = services.synthesis.kit(evaluation_id)
+    kit = services.councils.kit(evaluation_id)
     tool, form = kit.tool("cc-autoevaluation"), compile_tool(kit, "cc-autoevaluation")
     g = gap_summary(tool, form, {})
     assert g.sentence() == "Grille non commencée." and g.unanswered == g.total == 23
 
 
 def test_letter_merge_marks_what_is_missing(services, evaluation_id):
-    tool = services.synthesis.kit(evaluation_id).tool("courrier-partenaires")
+    tool = services.letters.kit(evaluation_id).tool("courrier-partenaires")
     letter = merge_letter(
         tool,
         {"partenaire.organisation": "CAF du Nord", "partenaire.de_nom": "de la CAF du Nord", "appel": "Madame la Directrice",
@@ -89,19 +89,19 @@ def test_letters_need_partners(services, evaluation_id):
     import datetime as dt
 
     with pytest.raises(ServiceError, match="partenaire"):
-        services.synthesis.letters(evaluation_id)
+        services.letters.letters(evaluation_id)
     services.evaluations.add_row("partner", evaluation_id, {"organisation": "Région", "contact": "M. Roy", "role": "Chargé de mission"})
-    options = services.synthesis.letter_options(evaluation_id)
+    options = services.letters.letter_options(evaluation_id)
     services.forms.set_answers(options.id, {"atelier_date": "2026-02-10", "atelier_heure": "9h30", "atelier_lieu": "Hôtel de ville",
                                             "date_limite": "2026-02-01", "pieces_demandees": ["bilans_actions"]})
     for key, value in (("signatory_name", "Jean Roy"), ("signatory_title", "Le Président"),
                        ("sender_address", "1 rue de la Mairie, 59500 Douai")):
         services.evaluations.update_evaluation(evaluation_id, key, value)
     before = dt.date(2026, 1, 5)  # the stored options are dated 2026: the letter is written before them
-    batch = services.synthesis.letters(evaluation_id, before)
+    batch = services.letters.letters(evaluation_id, before)
     assert batch.warnings[0] == "Champs à compléter dans les courriers : Personne ou service qui pilote l'évaluation."
     services.evaluations.add_row("team_member", evaluation_id, {"name": "Élodie Vasseur", "role": "Cheffe de projet", "is_pilot": True})
-    batch = services.synthesis.letters(evaluation_id, before)
+    batch = services.letters.letters(evaluation_id, before)
     assert len(batch.letters) == 1 and batch.past == ()
     assert batch.warnings == ("Adresse postale à renseigner (Cadrage › Partenaires) pour : Région.",)
     text = " ".join(batch.letters[0].paragraphs)
@@ -111,7 +111,7 @@ def test_letters_need_partners(services, evaluation_id):
     assert batch.letters[0].signature == ("Le Président", "Jean Roy")
     assert batch.head.date_line == "Douai, le 5 janvier 2026"
     # the same letters a year later: both dates are past
-    late = services.synthesis.letters(evaluation_id, dt.date(2027, 1, 5)).past
+    late = services.letters.letters(evaluation_id, dt.date(2027, 1, 5)).past
     assert late == ("l'atelier du mardi 10 février 2026 est déjà passé",
                     "la date limite des contributions (dimanche 1er février 2026) est déjà passée")
 
@@ -123,13 +123,12 @@ def test_side_navigation_states(services, evaluation_id):
     assert (states["referentiel"].state, states["referentiel"].detail) == ("a_faire", "0/50 indicateurs renseignés")
     assert states["conseils-citoyens"].detail == "aucun QPV au Cadrage"
     assert states["exports"].detail == "options du courrier à renseigner"
-    syn = services.synthesis
-    ref = syn.referentiel(evaluation_id)
+    ref = services.referentiel.referentiel(evaluation_id)
     services.forms.set_answers(ref.id, {"gouv_1_a.valeur": "2", "gouv_1_b.appreciation": "atteint"})
     qpv = _qpv(services, evaluation_id)
     _qpv(services, evaluation_id, "QN05902I", "Faubourg")
-    syn.start_council(evaluation_id, qpv)
-    lcd = syn.maturity_response(evaluation_id, "maturite-lcd")
+    services.councils.start_council(evaluation_id, qpv)
+    lcd = services.maturity.maturity_response(evaluation_id, "maturite-lcd")
     services.forms.set_answers(lcd.id, {"engagement_politique.niveau": "3"})
     services.forms.set_status(lcd.id, "complete")
     states = step_states(services, evaluation_id)

@@ -9,7 +9,7 @@ from desktop_app.services.base import ServiceError
 
 
 def test_link_and_unlink_evidence(services, evaluation_id, tmp_path):
-    syn = services.synthesis
+    syn = services.referentiel
     assert syn.evidence_candidates(evaluation_id) == []
     doc = tmp_path / "compte-rendu.txt"
     doc.write_text("COPIL du 12/12", encoding="utf-8")

@@ -165,7 +165,7 @@ def test_the_calendar_opens_and_picks_a_date(qtbot, form):
 
 
 def test_the_real_referentiel_grid_fills_in_and_saves_its_last_indicator(qtbot, services, evaluation_id):
-    form = services.synthesis.form(evaluation_id, "referentiel")
+    form = services.referentiel.form(evaluation_id, "referentiel")
     r = make(qtbot, form)
     qtbot.waitUntil(r.is_fully_built, timeout=10_000)
     page = form.pages[0]

@@ -50,7 +50,7 @@ def view(qtbot, ctx, evaluation_id, monkeypatch):
 
 
 def stored(services, evaluation_id) -> dict:
-    return services.synthesis.referentiel(evaluation_id).answers
+    return services.referentiel.referentiel(evaluation_id).answers
 
 
 def type_and_tab(qtbot, row, text: str | None = None) -> None:

@@ -36,7 +36,7 @@ def test_begin_and_fill_a_council(qtbot, ctx, services, evaluation_id):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
     qtbot.waitUntil(lambda: "1 écart important" in page.summary.text(), timeout=2000)
     assert "parité" in page.summary.toolTip()
-    assert services.synthesis.council(evaluation_id, qpv_id).gaps.counts["important"] == 1
+    assert services.councils.council(evaluation_id, qpv_id).gaps.counts["important"] == 1
     # the first QPV is still to be assessed
     view.picker.setCurrentIndex(0)
     assert view.stack.currentWidget() is view.start_page

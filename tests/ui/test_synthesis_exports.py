@@ -76,7 +76,7 @@ def test_letter_options_are_edited_in_the_exports_step(qtbot, ctx, services, eva
     editor = view.letter_editor
     assert editor.renderer.form.tool_id == "courrier-partenaires"
     editor.renderer.answerChanged.emit("atelier_lieu", "Hôtel de ville")
-    assert services.synthesis.letter_options(evaluation_id).answers["atelier_lieu"] == "Hôtel de ville"
+    assert services.letters.letter_options(evaluation_id).answers["atelier_lieu"] == "Hôtel de ville"
 
 
 def test_letters_with_a_past_atelier_ask_for_confirmation(qtbot, ctx, services, evaluation_id, tmp_path):
@@ -84,7 +84,7 @@ def test_letters_with_a_past_atelier_ask_for_confirmation(qtbot, ctx, services, 
 
     _prepare(services, evaluation_id)
     today = dt.date.today()
-    options = services.synthesis.letter_options(evaluation_id)
+    options = services.letters.letter_options(evaluation_id)
     services.forms.set_answers(options.id, {"atelier_date": (today - dt.timedelta(days=2)).isoformat(), "atelier_heure": "14:00",
                                             "atelier_lieu": "Hôtel de ville", "date_limite": (today - dt.timedelta(days=9)).isoformat()})
     folder = tmp_path / "exports"

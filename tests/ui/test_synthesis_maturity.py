@@ -43,15 +43,15 @@ def test_levels_update_score_and_findings(qtbot, ctx, services, evaluation_id, d
     assert "Domaines à évaluer" in html and tab.result.chart.isVisible() and tab.result.chart.has_image()
 
     # the answers are saved as they are given, and the scale can be marked complete
-    saved = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
+    saved = services.maturity.maturity_response(evaluation_id, "maturite-lcd")
     assert saved.answers == {"engagement_politique.niveau": "4", "observation.niveau": "0"}
     # « Fiche complète » with 2 of 7 domains: the missing ones are listed, the box stays unticked
     tab.editor.complete.click()
     assert complete_dialog.seen and not tab.editor.complete.isChecked()
-    assert services.synthesis.maturity_response(evaluation_id, "maturite-lcd").status == "draft"
+    assert services.maturity.maturity_response(evaluation_id, "maturite-lcd").status == "draft"
     complete_dialog.reason = "Les autres domaines seront vus au COPIL de juin"
     tab.editor.complete.click()
-    saved = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
+    saved = services.maturity.maturity_response(evaluation_id, "maturite-lcd")
     assert saved.status == "complete" and saved.status_comment.startswith("Les autres domaines")
     assert "Terminée avec des manques : Les autres domaines" in tab.editor.note_label.text()
 
@@ -73,7 +73,7 @@ def test_levels_update_score_and_findings(qtbot, ctx, services, evaluation_id, d
 
 
 def test_out_of_scope_scales_are_not_shown(qtbot, ctx, services, evaluation_id):
-    scope = [t for t in services.synthesis.scope(evaluation_id) if t != "maturite-efh"]
+    scope = [t for t in services.maturity.scope(evaluation_id) if t != "maturite-efh"]
     services.evaluations.update_evaluation(evaluation_id, "scope", scope)
     view = _view(qtbot, ctx, evaluation_id)
     assert list(view.scales) == ["maturite-lcd"]
@@ -83,7 +83,7 @@ def test_radar_says_it_is_loading_until_drawn(qtbot, ctx, services, evaluation_i
     """The scale's result is there at once; its radar, drawn in the background, is announced."""
     from deferred_tasks import DeferredTaskRunner
 
-    response = services.synthesis.maturity_response(evaluation_id, "maturite-lcd")
+    response = services.maturity.maturity_response(evaluation_id, "maturite-lcd")
     services.forms.set_answer(response.id, "engagement_politique.niveau", "4")
     ctx.tasks = DeferredTaskRunner()
     view = _view(qtbot, ctx, evaluation_id)

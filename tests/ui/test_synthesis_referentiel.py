@@ -41,7 +41,7 @@ def test_fill_an_indicator_and_see_the_matrix(qtbot, ctx, services, evaluation_i
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     button = renderer.row("gouv_1_a.appreciation").editor.buttons["atteint"]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
-    answers = services.synthesis.referentiel(evaluation_id).answers
+    answers = services.referentiel.referentiel(evaluation_id).answers
     assert answers["gouv_1_a.valeur"] == "2 par an" and answers["gouv_1_a.appreciation"] == "atteint"
     qtbot.waitUntil(lambda: _cell_color(view, "1.1.a") == "#2e7d32", timeout=2000)
     assert "1 indicateurs renseignés sur 50" in view.matrix.summary.text()
@@ -59,17 +59,17 @@ def test_evidence_follows_the_indicator_being_edited(qtbot, ctx, services, evalu
     view.editor.renderer.row("gouv_1_b.source").focus()
     qtbot.waitUntil(lambda: view.evidence.current_indicator() == "gouv_1_b", timeout=1000)
 
-    chosen = next(c for c in services.synthesis.evidence_candidates(evaluation_id) if c.target_id == att.id)
+    chosen = next(c for c in services.referentiel.evidence_candidates(evaluation_id) if c.target_id == att.id)
     monkeypatch.setattr(EvidenceDialog, "exec", lambda self: True)
     monkeypatch.setattr(EvidenceDialog, "selected", lambda self: [chosen])
     view.evidence.add_button.click()
-    assert [e.label for e in services.synthesis.evidence(evaluation_id, "gouv_1_b")] == ["Relevé de décisions 2025"]
+    assert [e.label for e in services.referentiel.evidence(evaluation_id, "gouv_1_b")] == ["Relevé de décisions 2025"]
     assert view.evidence.links.item(0).text().endswith("Relevé de décisions 2025")
     assert view.toggle.text() == "Preuves liées (1)"
 
     view.evidence.links.setCurrentRow(0)
     view.evidence.remove_button.click()
-    assert services.synthesis.evidence(evaluation_id, "gouv_1_b") == []
+    assert services.referentiel.evidence(evaluation_id, "gouv_1_b") == []
     assert view.toggle.text() == "Preuves liées (0)"
 
 
@@ -94,7 +94,7 @@ def test_matrix_shows_at_once_and_its_chart_after_loading(qtbot, ctx, services, 
     chart says it is loading until it is drawn in the background, the grid opens from its tab."""
     from deferred_tasks import DeferredTaskRunner
 
-    ref = services.synthesis.referentiel(evaluation_id)
+    ref = services.referentiel.referentiel(evaluation_id)
     services.forms.set_answer(ref.id, "gouv_1_a.valeur", "4 comités")
     services.forms.set_answer(ref.id, "gouv_1_a.appreciation", "atteint")
     ctx.tasks = DeferredTaskRunner()

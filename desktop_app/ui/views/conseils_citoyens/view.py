@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.councils import GAP_ORDER, gap_summary, gap_words
 from desktop_app.services.base import Change
-from desktop_app.services.synthesis import Council
+from desktop_app.services.synthesis_councils import Council
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
@@ -71,7 +71,7 @@ class CouncilPage(QWidget):
         self.ctx = ctx
         self.evaluation_id = evaluation_id
         self.council = council
-        syn = ctx.services.synthesis
+        syn = ctx.services.councils
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         head = QFrame()
@@ -114,7 +114,7 @@ class CouncilPage(QWidget):
     def _ensure_tool(self, tool_id: str) -> ResponseEditor:
         editor = self.editors.get(tool_id)
         if editor is None:
-            syn = self.ctx.services.synthesis
+            syn = self.ctx.services.councils
             response = syn.council_response(self.evaluation_id, self.council.qpv_id, tool_id, council=self.council)
             holder = dict(self._tools)[tool_id]
             editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, tool_id), parent=holder)
@@ -130,7 +130,7 @@ class CouncilPage(QWidget):
         if auto is None:
             self.summary.setText("")
             return
-        kit = self.ctx.services.synthesis.kit(self.evaluation_id)
+        kit = self.ctx.services.councils.kit(self.evaluation_id)
         gaps = gap_summary(kit.tool(self._gap_tool), auto.renderer.form, auto.answers())
         examined = "obligation examinée" if gaps.assessed <= 1 else "obligations examinées"
         self.summary.setText(f"{gaps.assessed} {examined} sur {gaps.total} &nbsp; " + _chips(gaps))
@@ -226,10 +226,10 @@ class CouncilsView(QWidget):
 
     def reload(self, select: str | None = None) -> None:
         """Load the councils again (in the background), then show `select` or the one shown."""
-        synthesis, evaluation_id = self.ctx.services.synthesis, self.evaluation_id
+        councils, evaluation_id = self.ctx.services.councils, self.evaluation_id
 
         def load(_progress):
-            return synthesis.councils(evaluation_id), synthesis.scope(evaluation_id)
+            return councils.councils(evaluation_id), councils.scope(evaluation_id)
 
         self._loader.run(load, lambda loaded: self._fill(*loaded, select=select))
 
@@ -311,7 +311,7 @@ class CouncilsView(QWidget):
 
     def start_current(self) -> None:
         qpv_id = self.current_qpv()
-        if qpv_id and self.ctx.apply(lambda: self.ctx.services.synthesis.start_council(self.evaluation_id, qpv_id)):
+        if qpv_id and self.ctx.apply(lambda: self.ctx.services.councils.start_council(self.evaluation_id, qpv_id)):
             self.reload(select=qpv_id)
 
     def _on_change(self, change: Change) -> None:

@@ -325,7 +325,7 @@ class ExportsView(QWidget):
         self.tabs = QTabWidget()
         self.panel = ExportPanel(ctx, evaluation_id)
         self.tabs.addTab(self.panel, "Exporter")
-        syn = ctx.services.synthesis
+        syn = ctx.services.letters
         self.letter_editor = None
         letter = syn.letter_tool(evaluation_id)
         if letter is not None:

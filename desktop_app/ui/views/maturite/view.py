@@ -147,7 +147,7 @@ class ScaleTab(QSplitter):
     def ensure_built(self) -> None:
         if self._editor is not None:
             return
-        syn = self.ctx.services.synthesis
+        syn = self.ctx.services.maturity
         response = syn.maturity_response(self.evaluation_id, self.tool_id)
         self._editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, self.tool_id), parent=self._holder)
         self._holder.layout().addWidget(self._editor)
@@ -161,7 +161,7 @@ class ScaleTab(QSplitter):
 
     def refresh(self) -> None:
         answers = self._editor.answers() if self._editor is not None else None  # None: the stored ones
-        self.result.show_result(self.ctx.services.synthesis.maturity(self.evaluation_id, self.tool_id, answers))
+        self.result.show_result(self.ctx.services.maturity.maturity(self.evaluation_id, self.tool_id, answers))
 
     def flush(self) -> None:
         if self._editor is None:
@@ -198,9 +198,9 @@ class MaturityView(QWidget):
         widgets are styled once, not again when the screen is moved into it)."""
         self._built = True
         ctx, evaluation_id = self.ctx, self.evaluation_id
-        scope = ctx.services.synthesis.scope(evaluation_id)
-        kit = ctx.services.synthesis.kit(evaluation_id)
-        for tool_id in ctx.services.synthesis.maturity_tools(evaluation_id):
+        scope = ctx.services.maturity.scope(evaluation_id)
+        kit = ctx.services.maturity.kit(evaluation_id)
+        for tool_id in ctx.services.maturity.maturity_tools(evaluation_id):
             if tool_id in scope:
                 tab = ScaleTab(ctx, evaluation_id, tool_id, parent=self.tabs)
                 self.scales[tool_id] = tab

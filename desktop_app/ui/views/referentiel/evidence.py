@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.services.synthesis import EVIDENCE_KINDS, EvidenceCandidate
+from desktop_app.services.synthesis_referentiel import EVIDENCE_KINDS, EvidenceCandidate
 from desktop_app.ui.context import AppContext
 
 KIND_MARKS = {"atelier": "◆", "terrain": "▲", "questionnaire": "✎", "resultats": "▦", "actions": "★", "document": "▤", "autre": "•"}
@@ -72,7 +72,7 @@ class EvidenceDialog(QDialog):
     def _load(self, select: tuple[str, str] | None = None) -> None:
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
-        for cand in self.ctx.services.synthesis.evidence_candidates(self.evaluation_id):
+        for cand in self.ctx.services.referentiel.evidence_candidates(self.evaluation_id):
             group = groups.get(cand.kind)
             if group is None:
                 group = QTreeWidgetItem([f"{KIND_MARKS.get(cand.kind, '•')}  {EVIDENCE_KINDS.get(cand.kind, cand.kind)}"])
@@ -114,7 +114,7 @@ class EvidenceDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Ajouter un document"))
         if not path:
             return
-        ref = self.ctx.services.synthesis.referentiel(self.evaluation_id)
+        ref = self.ctx.services.referentiel.referentiel(self.evaluation_id)
         change = self.ctx.apply(
             lambda: self.ctx.services.attachments.add_file(self.evaluation_id, "referentiel", ref.id, Path(path))
         )
@@ -205,7 +205,7 @@ class EvidencePanel(QFrame):
         ind = self.current_indicator()
         if not ind:
             return
-        for e in self.ctx.services.synthesis.evidence(self.evaluation_id, ind):
+        for e in self.ctx.services.referentiel.evidence(self.evaluation_id, ind):
             text = f"{KIND_MARKS.get(e.kind, '•')}  {e.label}"
             if not e.available:
                 text += self.tr(" (supprimé depuis)")
@@ -228,12 +228,12 @@ class EvidencePanel(QFrame):
         ind = self.current_indicator()
         if not ind:
             return
-        already = {(e.target_type, e.target_id) for e in self.ctx.services.synthesis.evidence(self.evaluation_id, ind)}
+        already = {(e.target_type, e.target_id) for e in self.ctx.services.referentiel.evidence(self.evaluation_id, ind)}
         dialog = EvidenceDialog(self.ctx, self.evaluation_id, self.indicator.currentText(), already, self)
         if dialog.exec():
             for cand in dialog.selected():
                 self.ctx.apply(
-                    lambda c=cand: self.ctx.services.synthesis.add_evidence(
+                    lambda c=cand: self.ctx.services.referentiel.add_evidence(
                         self.evaluation_id, ind, c.target_type, c.target_id, c.label
                     )
                 )
@@ -243,6 +243,6 @@ class EvidencePanel(QFrame):
         for item in self.links.selectedItems():
             link_id = item.data(Qt.ItemDataRole.UserRole)
             if link_id:
-                self.ctx.apply(lambda lid=link_id: self.ctx.services.synthesis.remove_evidence(lid))
+                self.ctx.apply(lambda lid=link_id: self.ctx.services.referentiel.remove_evidence(lid))
         self.reload()
 

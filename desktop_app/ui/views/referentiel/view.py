@@ -121,7 +121,7 @@ class ReferentielView(QWidget):
         self.setObjectName("page")
         self.ctx = ctx
         self.evaluation_id = evaluation_id
-        syn = ctx.services.synthesis
+        syn = ctx.services.referentiel
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 10)
         layout.addWidget(
@@ -266,7 +266,7 @@ class ReferentielView(QWidget):
 
     # -- refresh -------------------------------------------------------------------------------
     def reload_matrix(self) -> None:
-        self.matrix.set_matrix(self.ctx.services.synthesis.matrix(self.evaluation_id))
+        self.matrix.set_matrix(self.ctx.services.referentiel.matrix(self.evaluation_id))
 
     def _on_change(self, change: Change) -> None:
         if change.evaluation_id != self.evaluation_id:
