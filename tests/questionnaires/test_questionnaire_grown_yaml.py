@@ -9,7 +9,6 @@ import shutil
 import pytest
 from questionnaire_helpers import fill
 
-from desktop_app.exports.questionnaire_xlsx import template_info, write_template
 from desktop_app.services.app_services import Services
 
 TOOL = """
@@ -48,7 +47,7 @@ def services(tmp_path):
 def test_calculation_computed_on_import_and_constraint_checked_on_the_response(services, tmp_path):
     s = services
     eid = s.evaluations.create("CA test")
-    path = write_template(template_info(s, eid, "enquete-menages"), tmp_path / "menages.xlsx")
+    path = s.exports.questionnaire_template(eid, "enquete-menages", tmp_path / "menages.xlsx")
     fill(path, {"NomChef": "Durand", "taille": "4", "nb_enfants": "5", "nb_adultes": "12"})
     [plan] = s.questionnaires.plan_imports(eid, [path])
     [outcome] = s.questionnaires.commit_imports(eid, [plan], partial=True)
