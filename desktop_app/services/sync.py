@@ -271,6 +271,8 @@ class SyncService(SyncKeys, ServiceBase):
             dead = set(s.scalars(select(Attachment.sha256).where(
                 Attachment.evaluation_id.in_(sorted(evaluation_ids)), Attachment.deleted.is_(True),
             )))
+            if not dead:  # the usual case: nothing to remove, the Corbeille need not be read
+                return
             dead -= set(s.scalars(select(Attachment.sha256).where(
                 Attachment.owner_id.in_(sorted(self.services.trash.kept_owner_ids(evaluation_ids))))))
             if not dead:
