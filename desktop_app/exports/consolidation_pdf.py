@@ -40,28 +40,6 @@ GREY = "#e3e7ea"
 HEAT_HEAD_PT = 7.2
 
 
-class _NumberedCanvas(st.EmbeddedFontCanvas):
-    """Draws « n / N » at the foot of every page once the total is known."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(st.SANS, 7.8)
-            self.setFillColor(st.MUTED)
-            self.drawRightString(st.PAGE[0] - st.MARGIN_X, 1.15 * cm, f"{self._pageNumber} / {total}")
-            super().showPage()
-        super().save()
-
-
 class _Template(BaseDocTemplate):
     def __init__(self, filename: str, data: Consolidation):
         super().__init__(
@@ -476,5 +454,5 @@ def build_story(data: Consolidation) -> list:
 def write_report(data: Consolidation, out: Path) -> Path:
     with atomic_output(out) as tmp:
         doc = _Template(str(tmp), data)
-        doc.multiBuild(build_story(data), canvasmaker=_NumberedCanvas, maxPasses=6)
+        doc.multiBuild(build_story(data), canvasmaker=st.NumberedCanvas, maxPasses=6)
     return Path(out)

@@ -126,27 +126,10 @@ def default_sections() -> list[Section]:
 # --------------------------------------------------------------------------- document template
 
 
-class _NumberedCanvas(st.EmbeddedFontCanvas):
-    """Draws "page n / total" once the total is known (every page is kept until save)."""
+class _NumberedCanvas(st.NumberedCanvas):
+    """« n / total » on every page but the cover."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            if self._pageNumber > 1:
-                self.setFont(st.SANS, 7.8)
-                self.setFillColor(st.MUTED)
-                self.drawRightString(st.PAGE[0] - st.MARGIN_X, 1.15 * cm, f"{self._pageNumber} / {total}")
-            super().showPage()
-        super().save()
+    first_numbered = 2
 
 
 class ReportTemplate(BaseDocTemplate):

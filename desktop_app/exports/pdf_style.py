@@ -92,6 +92,32 @@ class EmbeddedFontCanvas(Canvas):
         super().__init__(*args, **kwargs)
 
 
+class NumberedCanvas(EmbeddedFontCanvas):
+    """Draws « n / N » at the foot of the pages once the total is known (every page is kept
+    until save); pages before `first_numbered` (a cover) carry no number."""
+
+    first_numbered = 1
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            if self._pageNumber >= self.first_numbered:
+                self.setFont(SANS, 7.8)
+                self.setFillColor(MUTED)
+                self.drawRightString(PAGE[0] - MARGIN_X, 1.15 * cm, f"{self._pageNumber} / {total}")
+            super().showPage()
+        super().save()
+
+
 # --------------------------------------------------------------------------- French typography
 
 NBSP = "\u00a0"
