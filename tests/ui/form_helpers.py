@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractButton, QApplication, QPlainTextEdit
 
 
 def click_choice(qtbot, renderer, field_id: str, text: str) -> None:
@@ -20,3 +20,17 @@ def type_text(qtbot, renderer, field_id: str, text: str) -> None:
     edit.setFocus()
     qtbot.keyClicks(edit, text)
     renderer.flush()
+
+
+def open_questionnaires(qtbot, ctx, evaluation_id: str):
+    """The Questionnaires screen of an evaluation, shown, exposed and active (typing needs focus)."""
+    from desktop_app.ui.views.questionnaires.view import QuestionnairesView
+
+    view = QuestionnairesView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1300, 850)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return view

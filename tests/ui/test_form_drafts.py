@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.services.app_services import Services
 from desktop_app.ui.app import build_context
 from desktop_app.ui.tasks import SyncTaskRunner
 from desktop_app.ui.views.questionnaires.view import QuestionnairesView
 from desktop_app.ui.widgets.completion import confirm_close
+from tests.ui.form_helpers import open_questionnaires
 
 COMMUNES = "questionnaire-communes"
 TYPED = "environ un et demi"
@@ -25,14 +26,7 @@ def evaluation(services):
 
 
 def _view(qtbot, ctx, evaluation) -> QuestionnairesView:
-    view = QuestionnairesView(ctx, evaluation)
-    qtbot.addWidget(view)
-    view.resize(1300, 850)
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    return view
+    return open_questionnaires(qtbot, ctx, evaluation)
 
 
 def _type(qtbot, renderer, field_id: str, text: str) -> None:

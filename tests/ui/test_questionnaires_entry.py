@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
 from desktop_app.ui.views.questionnaires.view import QuestionnairesView
+from tests.ui.form_helpers import open_questionnaires
 
 COMMUNES = "questionnaire-communes"
 
@@ -21,14 +22,7 @@ def evaluation(services):
 
 
 def _view(qtbot, ctx, evaluation) -> QuestionnairesView:
-    view = QuestionnairesView(ctx, evaluation)
-    qtbot.addWidget(view)
-    view.resize(1300, 850)
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    return view
+    return open_questionnaires(qtbot, ctx, evaluation)
 
 
 def _type(qtbot, renderer, field_id: str, text: str) -> None:
