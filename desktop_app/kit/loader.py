@@ -602,3 +602,34 @@ def summarize(kit: Kit) -> dict:
         "questions": questions,
         "indicators": indicators,
     }
+
+
+_SHIPPED: dict[tuple, tuple[str, str, str]] = {}
+
+
+def shipped_kit(forms_dir: Path) -> tuple[str, str, str]:
+    """(id, version, digest) of the kit in `forms_dir`, ("", "", "") when it is not usable.
+    Kept per folder and state of its files (name, size, modification time)."""
+    import yaml
+
+    try:
+        state = tuple(
+            (p.as_posix(), st.st_size, st.st_mtime_ns) for p in sorted(Path(forms_dir).rglob("*.y*ml")) for st in [p.stat()]
+        )
+    except OSError:
+        state = None
+    key = (str(forms_dir), state)
+    if state is not None and key in _SHIPPED:
+        return _SHIPPED[key]
+    try:
+        files = read_folder(forms_dir)
+        manifest = yaml.load(files.get(KIT_FILE, ""), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except Exception:  # noqa: BLE001 - no usable shipped kit: every kit copy gets validated
+        return ("", "", "")
+    if not isinstance(manifest, dict):
+        return ("", "", "")
+    found = (str(manifest.get("id", "")), str(manifest.get("version", "")), files_digest(files))
+    if state is not None:
+        _SHIPPED.clear()
+        _SHIPPED[key] = found
+    return found

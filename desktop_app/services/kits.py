@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from desktop_app import paths
 from desktop_app.kit.compare import KitChanges, compare, question_of, tool_questions, version_key
-from desktop_app.kit.loader import Kit, KitError, load_files, load_folder
+from desktop_app.kit.loader import Kit, KitError, load_files, load_folder, shipped_kit
 from desktop_app.kit.yaml_cache import ParsedYamlCache
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
 from desktop_app.services.kit_library import KitEntry, KitLibrary, bundled_entry, conflict_message, short
@@ -226,13 +226,23 @@ class KitService(ServiceBase):
         computer, when that keeps every answer where it is (the 1.0.1 kit added roles and changed
         no question). Without roles, the screens, exports and privacy rules cannot find the
         kit's tools. Run when the database is opened; the ids of the evaluations moved."""
+        shipped = shipped_kit(self.forms_dir)  # (id, version, digest), kept per state of the files
         with self.read() as s:
             used = s.execute(
                 select(Evaluation.id, Evaluation.kit_id, Evaluation.kit_version).where(Evaluation.deleted.is_(False))
             ).all()
             if not used:
                 return []
-            files = {(k.kit_id, k.version): k.files for k in s.scalars(select(KitSnapshot))}
+            # only copies other than the shipped kit (which has roles) have their files read
+            others = [
+                (k, v) for k, v, d in s.execute(select(KitSnapshot.kit_id, KitSnapshot.version, KitSnapshot.digest))
+                if (k, v, d) != shipped and (k, v) in {(kit_id, version) for _e, kit_id, version in used}
+            ]
+            files = {
+                (k.kit_id, k.version): k.files
+                for k in s.scalars(select(KitSnapshot).where(
+                    tuple_(KitSnapshot.kit_id, KitSnapshot.version).in_(others)))
+            } if others else {}
         legacy = [eid for eid, kit_id, version in used if _predates_roles(files.get((kit_id, version)))]
         moved = []
         for eid in legacy:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from desktop_app.kit.loader import shipped_kit  # noqa: F401  (re-exported)
 from desktop_app.services.base import Change, ServiceBase, ServiceError
 from desktop_app.services.sync_keys import KeyCandidate, OwnKey, SyncKeys, UnknownSigner  # noqa: F401  (re-exported)
 from desktop_app.store.models import Meta
@@ -239,7 +240,7 @@ class SyncService(SyncKeys, ServiceBase):
                     res.attachments = len(bundle.attachments)
                     summary = res.as_dict()
                     events.append(dict(
-                        direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or _sha(bundle.path),
+                        direction="received", file_name=bundle.path.name[:255], file_sha256=bundle.file_sha256 or file_checksum(bundle.path),
                         data_digest=str(bundle.manifest.get("data_digest", ""))[:64], evaluation_id=bundle.evaluation_id,
                         peer_device=bundle.device_id, status="ok", counts={**summary, "privacy": bundle.privacy}, message="",
                     ))
@@ -400,40 +401,3 @@ class SyncService(SyncKeys, ServiceBase):
                 return Change("sync", c.record_id, c.evaluation_id, c.table_name)
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
-
-
-_SHIPPED: dict[tuple, tuple[str, str, str]] = {}
-
-
-def shipped_kit(forms_dir: Path) -> tuple[str, str, str]:
-    """(id, version, digest) of the kit in `forms_dir`, ("", "", "") when it is not usable.
-    Kept per folder and state of its files (name, size, modification time)."""
-    import yaml
-
-    from desktop_app.kit.loader import KIT_FILE, files_digest, read_folder
-
-    try:
-        state = tuple(
-            (p.as_posix(), st.st_size, st.st_mtime_ns) for p in sorted(Path(forms_dir).rglob("*.y*ml")) for st in [p.stat()]
-        )
-    except OSError:
-        state = None
-    key = (str(forms_dir), state)
-    if state is not None and key in _SHIPPED:
-        return _SHIPPED[key]
-    try:
-        files = read_folder(forms_dir)
-        manifest = yaml.load(files.get(KIT_FILE, ""), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except Exception:  # noqa: BLE001 - no usable shipped kit: every kit copy gets validated
-        return ("", "", "")
-    if not isinstance(manifest, dict):
-        return ("", "", "")
-    found = (str(manifest.get("id", "")), str(manifest.get("version", "")), files_digest(files))
-    if state is not None:
-        _SHIPPED.clear()
-        _SHIPPED[key] = found
-    return found
-
-
-def _sha(path: Path) -> str:
-    return file_checksum(path)
