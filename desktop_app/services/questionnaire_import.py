@@ -147,8 +147,14 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
             if not sheet.seal_matches(meta, raw.meta_questions):
                 return Analysis(**base, refused=TAMPERED)
         else:
-            issues.append(Issue("warning", "Fichier préparé par une version antérieure d'EvalKit Quartiers : "
-                                           "ses repères d'identification n'ont pas pu être vérifiés."))
+            # A format-1 file carries no seal: it cannot be told from a sealed file whose seal was
+            # removed and version lowered by hand. It is never imported silently: the user chooses to
+            # import it, and it is then saved as a draft to review.
+            issues.append(Issue("error", "Fichier sans sceau, préparé par une version antérieure d'EvalKit Quartiers "
+                                         "(ou dont le sceau a été retiré) : rien ne garantit qu'il n'a pas été modifié "
+                                         "à la main. Vérifiez-le avec le répondant ; pour l'importer quand même, choisissez "
+                                         "d'importer ses réponses valides (option --partial en ligne de commande), "
+                                         "elles seront enregistrées en brouillon à relire."))
         tool_id = str(meta.get("tool_id") or "")
         title = str(meta.get("tool_title") or tool_id)
         if str(meta.get("evaluation_id") or "") != target.evaluation_id:

@@ -280,6 +280,26 @@ def test_an_edited_identification_sheet_is_refused(services, evaluation, templat
     assert services.questionnaires.responses(evaluation, COMMUNES) == []
 
 
+def test_a_seal_removed_with_the_version_lowered_is_never_imported_silently(services, evaluation, template, tmp_path):
+    """Lowering the format to 1 and deleting the seal row made a hand-edited file pass with a
+    mere warning. Such a file is now held back until the user chooses to import it, as a draft."""
+    fill(template, COMMUNE_ANSWERS)
+    wb = load_workbook(template)
+    meta = wb["_evalkit"]
+    for row in meta.iter_rows():
+        if row[0].value == "format_version":
+            row[1].value = 1
+        if row[0].value == "seal":
+            row[0].value = row[1].value = None
+    wb.save(tmp_path / "sans-sceau.xlsx")
+    [held] = services.questionnaires.import_files(evaluation, [tmp_path / "sans-sceau.xlsx"])
+    assert held.status == "refused" and any("sans sceau" in e for e in held.errors), held
+    assert services.questionnaires.responses(evaluation, COMMUNES) == []
+    [chosen] = services.questionnaires.import_files(evaluation, [tmp_path / "sans-sceau.xlsx"], partial=True)
+    assert chosen.status == "imported"
+    assert services.forms.get(chosen.response_id).status == "draft"
+
+
 def test_choices_typed_in_the_question_row_and_moved_rows(services, evaluation, template, tmp_path):
     wb = load_workbook(template)
     ws = wb["Questionnaire"]
