@@ -246,6 +246,8 @@ class SyncService(SyncKeys, ServiceBase):
                     ))
                     results.append(summary)
                 received_events(s, events)
+        except trust.UntrustedKeyError as exc:  # another import pinned a key meanwhile: same offer as above
+            raise UnknownSigner(exc) from None
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
         except SQLAlchemyError as exc:  # rolled back: nothing was written

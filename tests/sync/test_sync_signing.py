@@ -157,6 +157,31 @@ def test_two_keys_for_a_new_evaluation_in_one_import(machine_a, machine_b, share
     assert dump(machine_b) == before and machine_b.sync.trusted_keys() == []
 
 
+def test_a_key_pinned_by_another_import_meanwhile_is_offered_not_overwritten(machine_a, machine_b, shared_eval, tmp_path):
+    """Two imports of a new evaluation at once, from two laptops: both pass the check made before
+    the transaction, the first to write pins its key, and the second, checked again under the
+    write lock, is refused with the offer to accept the second laptop (nothing of it written)."""
+    from desktop_app.services.sync import UnknownSigner
+
+    eid, _ = shared_eval
+    first = tmp_path / "a.evalkit"
+    machine_a.sync.export_bundle(eid, first, privacy.COMPLETE)
+    other = open_machine(tmp_path, "other")
+    try:
+        other.sync.import_bundle(first)
+        theirs = tmp_path / "o.evalkit"
+        other.sync.export_bundle(eid, theirs, privacy.COMPLETE)
+    finally:
+        other.close()
+    late = machine_b.sync.verify(theirs)  # checked while nothing is pinned yet
+    machine_b.sync.import_bundle(first)  # the other import wins the lock and pins A's key
+    before = dump(machine_b)
+    with pytest.raises(UnknownSigner, match="« o.evalkit » est signé par une clé inconnue"):
+        machine_b.sync.import_verified([late], None)
+    assert dump(machine_b) == before
+    assert [k.fingerprint for k in machine_b.sync.trusted_keys()] == [fingerprint(machine_a.sync.signer().public_key)]
+
+
 def test_centre_registers_a_territory_key_in_advance(machine_a, machine_b, shared_eval, tmp_path):
     """The resource centre registers territory A's key from the file A exported: the first
     bundle it receives for that evaluation, from another laptop, is refused; A's is accepted.
