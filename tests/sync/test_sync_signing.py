@@ -157,11 +157,12 @@ def test_two_keys_for_a_new_evaluation_in_one_import(machine_a, machine_b, share
     assert dump(machine_b) == before and machine_b.sync.trusted_keys() == []
 
 
-def test_a_key_pinned_by_another_import_meanwhile_is_offered_not_overwritten(machine_a, machine_b, shared_eval, tmp_path):
+def test_a_key_pinned_by_another_import_meanwhile_is_offered_not_overwritten(machine_a, machine_b, shared_eval, tmp_path, monkeypatch):
     """Two imports of a new evaluation at once, from two laptops: both pass the check made before
     the transaction, the first to write pins its key, and the second, checked again under the
     write lock, is refused with the offer to accept the second laptop (nothing of it written)."""
     from desktop_app.services.sync import UnknownSigner
+    from desktop_app.sync import trust
 
     eid, _ = shared_eval
     first = tmp_path / "a.evalkit"
@@ -173,9 +174,16 @@ def test_a_key_pinned_by_another_import_meanwhile_is_offered_not_overwritten(mac
         other.sync.export_bundle(eid, theirs, privacy.COMPLETE)
     finally:
         other.close()
-    late = machine_b.sync.verify(theirs)  # checked while nothing is pinned yet
+    late = machine_b.sync.verify(theirs)
     machine_b.sync.import_bundle(first)  # the other import wins the lock and pins A's key
     before = dump(machine_b)
+    real = trust.check_senders
+
+    def passed_before_the_pin(session, bundles, own_key, *, pin):
+        if pin:  # the check made under the write lock is the real one
+            real(session, bundles, own_key, pin=pin)
+
+    monkeypatch.setattr(trust, "check_senders", passed_before_the_pin)
     with pytest.raises(UnknownSigner, match="« o.evalkit » est signé par une clé inconnue"):
         machine_b.sync.import_verified([late], None)
     assert dump(machine_b) == before
