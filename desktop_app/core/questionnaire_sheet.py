@@ -62,13 +62,19 @@ TYPE_LABELS = {
 # --------------------------------------------------------------------------- numbering
 
 
+def on_sheet(f: FormField) -> bool:
+    """A field the respondent answers in the sheet: not a note, and not a calculation (the
+    application computes it on import; a row would invite a value that is then ignored)."""
+    return f.answerable and not f.calculate
+
+
 def question_numbers(form: Form) -> dict[str, str]:
-    """{field id: "2.3"} for every answerable top-level field; sections are numbered from 1."""
+    """{field id: "2.3"} for every top-level field answered in the sheet; sections are numbered from 1."""
     out: dict[str, str] = {}
     for s, page in enumerate(form.pages, start=1):
         n = 0
         for f in page.fields:
-            if f.answerable:
+            if on_sheet(f):
                 n += 1
                 out[f.id] = f"{s}.{n}"
     return out
@@ -169,6 +175,8 @@ def plan_rows(form: Form) -> list[RowSpec]:
             help_text = (help_text + "\n" if help_text else "") + describe_condition(page.show_if, form, numbers)
         rows.append(RowSpec("section", f"#section:{page.id}", str(s), page.title, help_text, answerable=False))
         for f in page.fields:
+            if f.calculate:
+                continue
             if not f.answerable:
                 rows.append(RowSpec("note", f"#note:{f.id}", "", f.label, f.help or "", f, answerable=False))
                 continue
@@ -184,7 +192,7 @@ def plan_rows(form: Form) -> list[RowSpec]:
                 rows.append(RowSpec("group", f.id, number, f.label, hint, f, answerable=False))
                 for n in range(1, repeat_slots(f) + 1):
                     for c in f.children:
-                        if not c.answerable:
+                        if not on_sheet(c):
                             continue
                         rows.append(
                             RowSpec(
@@ -365,7 +373,7 @@ def question_signature(form: Form) -> list[dict]:
     out = []
     for page in form.pages:
         for f in page.fields:
-            if not f.answerable:
+            if not on_sheet(f):
                 continue
             out.append(
                 {

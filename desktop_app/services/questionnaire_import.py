@@ -431,11 +431,11 @@ class _AnswerReader:
 
     def check_missing_rows(self, file_questions: list[dict] | None) -> None:
         """Questions of the file (or of the form) whose rows were deleted."""
-        expected = [q["key"] for q in file_questions] if file_questions else [f.id for f in self.index.values() if f.answerable]
+        expected = [q["key"] for q in file_questions] if file_questions else [f.id for f in self.index.values() if sheet.on_sheet(f)]
         by_key = {q["key"]: q for q in file_questions or []}
         for key in expected:
             f = self.index.get(key)
-            if f is None or not f.answerable:
+            if f is None or not sheet.on_sheet(f):
                 continue
             if key not in self.present:
                 self.missing_rows.add(key)
