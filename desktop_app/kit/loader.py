@@ -31,9 +31,11 @@ from desktop_app.kit.schema import (
     KitManifest,
     Letter,
     Question,
+    ReferenceList,
     Section,
     Tool,
 )
+from desktop_app.kit.reference_lists import check_reference_lists
 from desktop_app.kit.yaml_cache import MISSING, ParsedYamlCache
 
 KIT_FILE = "kit.yaml"
@@ -135,6 +137,10 @@ class Kit:
             return ()
         return tuple(q.id for _p, q in iter_questions(_tool_sections(tool)) if getattr(q, flag))
 
+    def reference_list(self, kind: str) -> ReferenceList | None:
+        """The kit's first reference list of that kind (`qpv`), if it carries one."""
+        return next((r for r in self.manifest.reference_lists if r.kind == kind), None)
+
     def choice_list(self, tool: Tool, list_id: str) -> ChoiceList | None:
         for cl in tool.choice_lists:
             if cl.id == list_id:
@@ -188,6 +194,7 @@ def load_files(files: Mapping[str, str], cache: ParsedYamlCache | None = None) -
     _check_duplicates(KIT_FILE, "choice_lists", [c.id for c in manifest.choice_lists], problems)
     for i, cl in enumerate(manifest.choice_lists):
         _check_duplicates(KIT_FILE, f"choice_lists[{i}].choices", [c.value for c in cl.choices], problems)
+    problems.extend(KitProblem(KIT_FILE, where, msg) for where, msg in check_reference_lists(manifest))
 
     tools: dict[str, Tool] = {}
     for i, ref in enumerate(manifest.tools):

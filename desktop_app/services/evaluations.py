@@ -16,6 +16,7 @@ from desktop_app.core.cadrage import CIVILITIES, TABLES, CadrageCompletion, cadr
 from desktop_app.core.french import AnswerError, guess_article, normalize_article
 from desktop_app.core.identifiers import GENERATIONS, normalize_siren
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
+from desktop_app.services.cadrage_reference import CadrageReferenceMixin
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Commune, Evaluation, Milestone, Partner, Qpv, TeamMember
@@ -56,7 +57,7 @@ class Cadrage:
         return cadrage_completion(self.fields, self.tables)
 
 
-class EvaluationService(ServiceBase):
+class EvaluationService(CadrageReferenceMixin, ServiceBase):
     def __init__(self, store: Store, kits: KitService):
         super().__init__(store)
         self.kits = kits
