@@ -608,6 +608,8 @@ def summarize(kit: Kit) -> dict:
         "by_kind": dict(sorted(by_kind.items())),
         "questions": questions,
         "indicators": indicators,
+        "reference_lists": [{"id": r.id, "kind": r.kind, "label": r.label, "version": r.version, "rows": len(r.rows)}
+                            for r in kit.manifest.reference_lists],
     }
 
 
