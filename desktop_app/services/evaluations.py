@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from desktop_app.core.cadrage import CIVILITIES, TABLES, CadrageCompletion, cadrage_completion
 from desktop_app.core.french import AnswerError, guess_article, normalize_article
-from desktop_app.core.identifiers import GENERATIONS, normalize_siren
+from desktop_app.core.identifiers import GENERATIONS, normalize_insee, normalize_siren
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
 from desktop_app.services.cadrage_reference import CadrageReferenceMixin
 from desktop_app.services.kits import KitService
@@ -251,6 +251,8 @@ class EvaluationService(CadrageReferenceMixin, ServiceBase):
             if civility not in CIVILITIES:
                 raise ServiceError(f"Civilité inconnue : « {text} » (Madame ou Monsieur, ou vide).")
             return civility
-        if key in ("insee", "code"):
+        if key == "insee":
+            return normalize_insee(value)  # the one rule (« 59350.0 » -> 59350), never padded
+        if key == "code":
             return text.upper()
         return text
