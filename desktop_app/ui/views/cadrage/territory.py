@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QStringListModel, Signal
+from PySide6.QtCore import QStringListModel, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -54,6 +55,7 @@ class TerritoryForm(QWidget):
         completer.activated.connect(self._choose)
         self.epci_search.setCompleter(completer)
         self._search: Callable[[str], list[str]] | None = None
+        self._choosing = False
         self.epci_search.textEdited.connect(self._complete)
         self.epci_search.returnPressed.connect(lambda: self._choose(self.epci_search.text()))
         self.epci_fill = QPushButton("Remplir")
@@ -66,6 +68,8 @@ class TerritoryForm(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.epci_search, 1)
         row.addWidget(self.epci_fill)
+        # the field as tall as its button: both start on the same line (Tab goes left to right)
+        self.epci_search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.epci_note = QLabel()  # what the last choice did, or why it did nothing
         self.epci_note.setObjectName("muted")
         self.epci_note.setWordWrap(True)
@@ -182,8 +186,12 @@ class TerritoryForm(QWidget):
             self.epci_search.completer().complete()
 
     def _choose(self, text: str) -> None:
-        if text.strip():
-            self.epciChosen.emit(text.strip())
+        # Return in the completion both activates it and presses Return in the field: one choice
+        if not text.strip() or self._choosing:
+            return
+        self._choosing = True
+        QTimer.singleShot(0, lambda: setattr(self, "_choosing", False))
+        self.epciChosen.emit(text.strip())
 
     def flush(self) -> None:
         for w in (self.title, self.territory_name, self.siren, self.start_date, self.end_date, self.description):
