@@ -112,7 +112,7 @@ def cmd_check(args) -> int:
         checks = ev.reference_checks(eid)
         fixed = []
         if args.fix:
-            for key, fix in checks.evaluation_fixes.items():
+            for fix in checks.evaluation_fixes.values():
                 ev.set_evaluation_values(eid, fix.values)
                 fixed.append(fix.label)
             for entity, fixes in checks.fixes.items():

@@ -20,6 +20,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from desktop_app.kit import expressions
+from desktop_app.kit.reference_lists import check_reference_lists
 from desktop_app.kit.schema import (
     IDENT,
     QUESTION_IDENT,
@@ -35,7 +36,6 @@ from desktop_app.kit.schema import (
     Section,
     Tool,
 )
-from desktop_app.kit.reference_lists import check_reference_lists
 from desktop_app.kit.yaml_cache import MISSING, ParsedYamlCache
 
 KIT_FILE = "kit.yaml"

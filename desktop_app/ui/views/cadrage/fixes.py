@@ -40,7 +40,7 @@ class FixList(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.buttons, self.fix_all = [], None
-        for row, (label, apply) in enumerate(fixes[:SHOWN]):
+        for row, (label, _apply) in enumerate(fixes[:SHOWN]):
             text = QLabel(f"Correction possible : {label}")
             text.setWordWrap(True)
             button = QPushButton("Corriger")

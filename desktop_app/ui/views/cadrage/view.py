@@ -119,11 +119,13 @@ class CadrageView(QScrollArea):
         self.territory.show_epci_note(f"Référentiel officiel indisponible : {exc}")
 
     def _show_completion(self, data) -> None:
-        from desktop_app.core.reference_checks import reference_checks
-
         cross = cross_checks(data.fields, data.tables["milestone"])
-        checks = self.ref_checks = (reference_checks(data.fields, data.tables, self.reference, self.qpv_list)
-                                    if self.reference is not None else None)
+        checks = None
+        if self.reference is not None:  # loaded in a task: the checks wait for it
+            from desktop_app.core.reference_checks import reference_checks
+
+            checks = reference_checks(data.fields, data.tables, self.reference, self.qpv_list)
+        self.ref_checks = checks
         self.territory.set_cross_problems({**(checks.evaluation if checks else {}), **cross.evaluation})
         self.tables["milestone"].set_cross_problems(cross.milestones)
         for entity in ("commune", "qpv"):
