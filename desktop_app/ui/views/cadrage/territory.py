@@ -44,7 +44,7 @@ class TerritoryForm(QWidget):
         self.title = AutosaveLine(placeholder="Ex. Évaluation finale du contrat de ville")
         # the EPCI chosen from the official reference fills its name, type, SIREN and communes
         self.epci_search = QLineEdit()
-        self.epci_search.setPlaceholderText("Nom ou SIREN (référentiel officiel)…")
+        self.epci_search.setPlaceholderText("Nom ou SIREN…")
         self.epci_search.setEnabled(False)  # until the reference is loaded (in a task)
         self.epci_search.setToolTip("Tapez une partie du nom ou le SIREN, puis choisissez l'EPCI : ses communes "
                                     "membres sont ajoutées (Ctrl+Z pour annuler).")
