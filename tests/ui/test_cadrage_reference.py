@@ -34,6 +34,8 @@ def test_typing_part_of_the_name_and_choosing_fills_the_communes_then_undo(qtbot
     view = _view(qtbot, ctx, evaluation_id)
     search = view.territory.epci_search
     assert search.isEnabled() and search.accessibleName() == "Choisir l'EPCI dans le référentiel"
+    seen = []
+    ctx.changed.connect(seen.append)
     search.setFocus()
     qtbot.keyClicks(search, "douaisis")
     popup = search.completer().popup()
@@ -49,6 +51,8 @@ def test_typing_part_of_the_name_and_choosing_fills_the_communes_then_undo(qtbot
     assert "35 communes ajoutées" in view.territory.epci_note.text()
     assert view.tabs.tabText(0) == "Communes (35)"
     assert ctx.undo_stack.undoText().startswith("le choix de l'EPCI")
+    # the window's side title follows the EPCI's name
+    assert any(c.entity == "evaluation" and c.field == "territory_name" for c in seen)
 
     ctx.undo_stack.undo()
     assert communes.rowCount() == 0 and view.territory.siren.value() == ""

@@ -19,6 +19,13 @@ from desktop_app.ui.widgets.rows_table import RowsTable
 ROW_NOUNS = {"partner": "du partenaire", "commune": "de la commune", "qpv": "du QPV",
              "team_member": "du membre de l'équipe", "milestone": "de l'échéance"}
 
+def _titled(ctx, evaluation_id: str, change: Change) -> Change:
+    """Tell the window the EPCI's name may have changed (its side title), then return `change`
+    (undo commands outlive the screen: they hold the context, never the view)."""
+    ctx.changed.emit(Change("evaluation", evaluation_id, evaluation_id, "territory_name"))
+    return change
+
+
 class CadrageView(QScrollArea):
     def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
         super().__init__(parent)
@@ -141,13 +148,14 @@ class CadrageView(QScrollArea):
 
     def _show_fixes(self, data, checks) -> None:
         """« Corriger » under the EPCI fields and under each table, for the certain repairs."""
-        ev = self.ctx.services.evaluations
+        ev, ctx = self.ctx.services.evaluations, self.ctx
         eid = self.evaluation_id
         items = []
         for fix in (checks.evaluation_fixes.values() if checks else ()):
             old = {k: data.fields.get(k) or "" for k in fix.values}
-            items.append((fix.label, self._undoable(fix.label, lambda v=fix.values: ev.set_evaluation_values(eid, v),
-                                                    lambda o=old: ev.set_evaluation_values(eid, o))))
+            items.append((fix.label, self._undoable(
+                fix.label, lambda v=fix.values: _titled(ctx, eid, ev.set_evaluation_values(eid, v)),
+                lambda o=old: _titled(ctx, eid, ev.set_evaluation_values(eid, o)))))
         self.territory.fixes.set_fixes(items, self._apply_all(items))
         for entity, fix_list in self.fix_lists.items():
             rows = data.tables[entity]
@@ -192,12 +200,12 @@ class CadrageView(QScrollArea):
         if epci is None:
             self.territory.show_epci_note(f"Aucun EPCI unique ne correspond à « {text} » : choisissez-le dans la liste.")
             return
-        ev = self.ctx.services.evaluations
+        ev, ctx, eid = self.ctx.services.evaluations, self.ctx, self.evaluation_id
         done = {}
 
         def fill_it() -> Change:
-            done["fill"] = ev.fill_from_epci(self.evaluation_id, epci.siren)
-            return Change("commune", self.evaluation_id, self.evaluation_id)  # every screen showing them
+            done["fill"] = ev.fill_from_epci(eid, epci.siren)
+            return _titled(ctx, eid, Change("commune", eid, eid))  # every screen showing the communes
 
         if self.ctx.apply(fill_it) is None:
             return
@@ -207,7 +215,8 @@ class CadrageView(QScrollArea):
         if n == 0 and fill.before == fill.after:
             self.territory.show_epci_note(f"« {epci.name} » et ses {len(epci.members)} communes sont déjà dans le cadrage.")
             return
-        self.ctx.push_done(f"le choix de l'EPCI « {epci.name} »", lambda: ev.redo_fill(fill), lambda: ev.undo_fill(fill))
+        self.ctx.push_done(f"le choix de l'EPCI « {epci.name} »", lambda: _titled(ctx, eid, ev.redo_fill(fill)),
+                           lambda: _titled(ctx, eid, ev.undo_fill(fill)))
         added = f"{n} commune{'s' if n > 1 else ''} ajoutée{'s' if n > 1 else ''}" if n else "aucune commune ajoutée"
         already = f", {fill.already} déjà présente{'s' if fill.already > 1 else ''}" if fill.already else ""
         self.territory.show_epci_note(f"« {epci.name} » : {added}{already} (Ctrl+Z pour annuler).")
