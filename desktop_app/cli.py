@@ -181,6 +181,8 @@ def cmd_kit_check(args: argparse.Namespace) -> int:
     for kind, n in summary["by_kind"].items():
         print(f"  {KIND_LABELS.get(kind, kind)} : {n}")
     print(f"{summary['questions']} questions, {summary['indicators']} indicateurs.")
+    for ref in summary["reference_lists"]:
+        print(f"Liste de référence « {ref['label']} » ({ref['version']}) : {ref['rows']} codes.")
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 _QPV_2024 = re.compile(r"^QN(\d{3}|02A|02B)\d{2}[NMI]$")
 _QPV_2015 = re.compile(r"^QP(\d{3}|02A|02B)\d{3}$")
@@ -32,8 +33,44 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?E[+-]?\d+")
+
+
 def normalize_siren(value: str) -> str:
-    return re.sub(r"[\s.]", "", value or "")
+    """Spaces and separating dots dropped (« 200 044 618 », « 200.044.618 »); a number read from a
+    spreadsheet keeps what shows it was one (« 21860194600000.0 » -> « 21860194600000 »,
+    « 2.18601946E+13 » as is), so that `siren_from_spreadsheet` can repair it."""
+    text = re.sub(r"\s", "", value or "").upper()
+    if _SCIENTIFIC.fullmatch(text):
+        return text
+    if re.fullmatch(r"\d+\.0+", text):
+        return text.split(".", 1)[0]
+    return text.replace(".", "")
+
+
+def siren_from_spreadsheet(value: object) -> str | None:
+    """The SIREN a spreadsheet damaged, when it is certain: a number (« 200044618.0 »,
+    « 2.00044618E+8 ») or a SIRET cut to its SIREN by the float's precision (« 21860194600000.0 »,
+    « 2.18601946E+13 »: the 9 first digits). None when no valid SIREN (Luhn key) comes out."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    text = normalize_siren(str(value))
+    if _SCIENTIFIC.fullmatch(text):
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+        if number != number.to_integral_value():
+            return None
+        text = str(int(number))
+    if not text.isdigit():
+        return None
+    candidate = text if len(text) == 9 else text[:9] if len(text) == 14 else ""
+    return candidate if candidate and luhn_ok(candidate) else None
 
 
 def check_siren(value: str) -> str | None:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from desktop_app.kit import expressions
+from desktop_app.kit.reference_lists import check_reference_lists
 from desktop_app.kit.schema import (
     IDENT,
     QUESTION_IDENT,
@@ -31,6 +32,7 @@ from desktop_app.kit.schema import (
     KitManifest,
     Letter,
     Question,
+    ReferenceList,
     Section,
     Tool,
 )
@@ -135,6 +137,10 @@ class Kit:
             return ()
         return tuple(q.id for _p, q in iter_questions(_tool_sections(tool)) if getattr(q, flag))
 
+    def reference_list(self, kind: str) -> ReferenceList | None:
+        """The kit's first reference list of that kind (`qpv`), if it carries one."""
+        return next((r for r in self.manifest.reference_lists if r.kind == kind), None)
+
     def choice_list(self, tool: Tool, list_id: str) -> ChoiceList | None:
         for cl in tool.choice_lists:
             if cl.id == list_id:
@@ -188,6 +194,7 @@ def load_files(files: Mapping[str, str], cache: ParsedYamlCache | None = None) -
     _check_duplicates(KIT_FILE, "choice_lists", [c.id for c in manifest.choice_lists], problems)
     for i, cl in enumerate(manifest.choice_lists):
         _check_duplicates(KIT_FILE, f"choice_lists[{i}].choices", [c.value for c in cl.choices], problems)
+    problems.extend(KitProblem(KIT_FILE, where, msg) for where, msg in check_reference_lists(manifest))
 
     tools: dict[str, Tool] = {}
     for i, ref in enumerate(manifest.tools):
@@ -601,6 +608,8 @@ def summarize(kit: Kit) -> dict:
         "by_kind": dict(sorted(by_kind.items())),
         "questions": questions,
         "indicators": indicators,
+        "reference_lists": [{"id": r.id, "kind": r.kind, "label": r.label, "version": r.version, "rows": len(r.rows)}
+                            for r in kit.manifest.reference_lists],
     }
 
 

@@ -458,6 +458,26 @@ class ToolRef(Strict):
     file: str = Field(pattern=r"^[A-Za-z0-9_\-./]+\.ya?ml$")
 
 
+class ReferenceRow(Strict):
+    """One entry of a reference list: a QPV's code, name and the INSEE codes of its communes."""
+
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    communes: list[str] = Field(default_factory=list)  # INSEE codes
+
+
+class ReferenceList(Strict):
+    """Reference data a resource centre publishes with its kit (e.g. the QPV list of its region),
+    checked against what the Cadrage holds. `kind: qpv` is the only kind the application uses."""
+
+    id: str = Field(pattern=IDENT)
+    kind: Literal["qpv"]
+    label: str = Field(min_length=1)
+    source: str = Field(min_length=1)  # who publishes it, where (text shown to the user)
+    version: str = Field(min_length=1)  # e.g. the date or decree of the list
+    rows: list[ReferenceRow] = Field(min_length=1)
+
+
 class KitManifest(Strict):
     id: str = Field(pattern=IDENT)
     version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
@@ -466,3 +486,4 @@ class KitManifest(Strict):
     description: str | None = None
     choice_lists: list[ChoiceList] = Field(default_factory=list)
     tools: list[ToolRef] = Field(min_length=1)
+    reference_lists: list[ReferenceList] = Field(default_factory=list)

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 
 from desktop_app.core.cadrage import CIVILITIES, TABLES, CadrageCompletion, cadrage_completion
 from desktop_app.core.french import AnswerError, guess_article, normalize_article
-from desktop_app.core.identifiers import GENERATIONS, normalize_siren
+from desktop_app.core.identifiers import GENERATIONS, normalize_insee, normalize_siren
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, same_json
+from desktop_app.services.cadrage_reference import CadrageReferenceMixin
 from desktop_app.services.kits import KitService
 from desktop_app.store.db import Store
 from desktop_app.store.models import Commune, Evaluation, Milestone, Partner, Qpv, TeamMember
@@ -56,7 +57,7 @@ class Cadrage:
         return cadrage_completion(self.fields, self.tables)
 
 
-class EvaluationService(ServiceBase):
+class EvaluationService(CadrageReferenceMixin, ServiceBase):
     def __init__(self, store: Store, kits: KitService):
         super().__init__(store)
         self.kits = kits
@@ -250,6 +251,8 @@ class EvaluationService(ServiceBase):
             if civility not in CIVILITIES:
                 raise ServiceError(f"Civilité inconnue : « {text} » (Madame ou Monsieur, ou vide).")
             return civility
-        if key in ("insee", "code"):
+        if key == "insee":
+            return normalize_insee(value)  # the one rule (« 59350.0 » -> 59350), never padded
+        if key == "code":
             return text.upper()
         return text

@@ -69,7 +69,8 @@ def test_tab_follows_the_reading_order_on_cadrage(laptop_window, styled_app):  #
     assert len(chain) >= 13, names  # 7 + objet + 4 sender fields + the tabs and their table
     expected = [w.accessibleName() or type(w).__name__ for w in _reading_order(chain, page)]
     assert names == expected
-    assert names[:8] == [
-        "Titre de l'évaluation", "Nom de l'EPCI (obligatoire)", "Type", "SIREN de l'EPCI (obligatoire)",
+    assert names[:10] == [
+        "Titre de l'évaluation", "Choisir l'EPCI dans le référentiel", "Remplir l'EPCI et ses communes",
+        "Nom de l'EPCI (obligatoire)", "Type", "SIREN de l'EPCI (obligatoire)",
         "Contrat (obligatoire)", "Début du contrat", "Fin du contrat", "Objet de l'évaluation",
     ]

@@ -113,6 +113,12 @@ class RowsTable(QWidget):
         self.model.dataChanged.connect(self._refresh_labels)
         self.model.modelReset.connect(self._refresh_labels)
 
+    def add_footer(self, widget: QWidget) -> None:
+        """A widget under the table and its problems, above the buttons (e.g. the repairs of its
+        codes); Tab reaches it after the table."""
+        layout = self.layout()
+        layout.insertWidget(layout.count() - 1, widget)
+
     def set_rows(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
 

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QStringListModel, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from desktop_app.core import identifiers as ids
 from desktop_app.core.cadrage import EPCI_TYPES
 from desktop_app.ui.models.rows_model import format_fr_date, parse_fr_date
+from desktop_app.ui.views.cadrage.fixes import FixList
 from desktop_app.ui.views.common import form_row, name_input
 from desktop_app.ui.widgets.autosave import AutosaveLine, AutosaveText
 
@@ -19,13 +33,47 @@ def _check_fr_date(text: str) -> str | None:
 
 
 class TerritoryForm(QWidget):
-    """Emits fieldCommitted(key, value) for every saved change."""
+    """Emits fieldCommitted(key, value) for every saved change, epciChosen(text) when an EPCI of
+    the official reference is chosen (its completion label, a SIREN or a name)."""
 
     fieldCommitted = Signal(str, object)
+    epciChosen = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.title = AutosaveLine(placeholder="Ex. Évaluation finale du contrat de ville")
+        # the EPCI chosen from the official reference fills its name, type, SIREN and communes
+        self.epci_search = QLineEdit()
+        self.epci_search.setPlaceholderText("Nom ou SIREN…")
+        self.epci_search.setEnabled(False)  # until the reference is loaded (in a task)
+        self.epci_search.setToolTip("Tapez une partie du nom ou le SIREN, puis choisissez l'EPCI : ses communes "
+                                    "membres sont ajoutées (Ctrl+Z pour annuler).")
+        self._epci_model = QStringListModel(self)
+        completer = QCompleter(self._epci_model, self.epci_search)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setMaxVisibleItems(12)
+        completer.activated.connect(self._choose)
+        self.epci_search.setCompleter(completer)
+        self._search: Callable[[str], list[str]] | None = None
+        self._choosing = False
+        self.epci_search.textEdited.connect(self._complete)
+        self.epci_search.returnPressed.connect(lambda: self._choose(self.epci_search.text()))
+        self.epci_fill = QPushButton("Remplir")
+        self.epci_fill.setEnabled(False)
+        self.epci_fill.setAccessibleName("Remplir l'EPCI et ses communes")
+        self.epci_fill.setToolTip("Renseigner le nom, le type et le SIREN de l'EPCI choisi et ajouter ses communes membres")
+        self.epci_fill.clicked.connect(lambda: self._choose(self.epci_search.text()))
+        self.epci_row = QWidget()
+        row = QHBoxLayout(self.epci_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.epci_search, 1)
+        row.addWidget(self.epci_fill)
+        # the field as tall as its button: both start on the same line (Tab goes left to right)
+        self.epci_search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.epci_note = QLabel()  # what the last choice did, or why it did nothing
+        self.epci_note.setObjectName("muted")
+        self.epci_note.setWordWrap(True)
+        self.epci_note.hide()
         self.territory_name = AutosaveLine(
             check=lambda t: ids.check_required(t, "Nom de l'EPCI"), placeholder="Ex. Communauté d'agglomération du Douaisis"
         )
@@ -53,6 +101,10 @@ class TerritoryForm(QWidget):
 
         left = QFormLayout()
         form_row(left, "Titre de l'évaluation", self.title)
+        label = QLabel("Choisir l'EPCI")
+        label.setBuddy(name_input(self.epci_search, "Choisir l'EPCI dans le référentiel"))
+        left.addRow(label, self.epci_row)
+        left.addRow("", self.epci_note)
         form_row(left, "Nom de l'EPCI *", self.territory_name)
         form_row(left, "Type", self.epci_type)
         form_row(left, "SIREN de l'EPCI *", self.siren)
@@ -69,9 +121,13 @@ class TerritoryForm(QWidget):
         label.setBuddy(name_input(self.description, "Objet de l'évaluation"))
         grid.addWidget(label, 1, 0, 1, 2)
         grid.addWidget(self.description, 2, 0, 1, 2)
+        self.fixes = FixList(after=self.description)
+        grid.addWidget(self.fixes, 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        self.setTabOrder(self.title, self.territory_name)
+        self.setTabOrder(self.title, self.epci_search)
+        self.setTabOrder(self.epci_search, self.epci_fill)
+        self.setTabOrder(self.epci_fill, self.territory_name)
         self.setTabOrder(self.territory_name, self.epci_type)
         self.setTabOrder(self.epci_type, self.siren)
         self.setTabOrder(self.siren, self.generation)
@@ -96,9 +152,46 @@ class TerritoryForm(QWidget):
         self.generation.setCurrentIndex(max(self.generation.findData(fields.get("generation")), 0))
 
     def set_cross_problems(self, problems: dict[str, str]) -> None:
-        """Flag the dates from checks between fields (the end before the start)."""
-        for key in ("start_date", "end_date"):
+        """Flag the fields from checks between fields (the end before the start) and against the
+        official reference (a SIREN no EPCI has, a name that is not the SIREN's)."""
+        for key in ("start_date", "end_date", "territory_name", "siren"):
             getattr(self, key).set_extra_message(problems.get(key, ""))
+        type_problem = problems.get("epci_type", "")
+        self.epci_type.setToolTip(type_problem)
+        self.epci_type.setStyleSheet("QComboBox { background: #fde7e7; }" if type_problem else "")
+
+    def set_epci_search(self, search: Callable[[str], list[str]]) -> None:
+        """Enable the EPCI choice: `search(text)` -> completion labels (« Nom (SIREN) »)."""
+        self._search = search
+        self.epci_search.setEnabled(True)
+        self.epci_fill.setEnabled(True)
+
+    def show_epci_note(self, text: str) -> None:
+        self.epci_note.setText(text)
+        self.epci_note.setVisible(bool(text))
+
+    def set_epci_fields(self, fields: dict) -> None:
+        """Show the EPCI fields a choice or a repair saved (others are left as typed)."""
+        for key in ("territory_name", "siren"):
+            editor = getattr(self, key)
+            if editor.value() != (fields.get(key) or "") and not editor.is_unsaved():
+                editor.set_value(fields.get(key) or "")
+        self.epci_type.setCurrentIndex(max(self.epci_type.findData(fields.get("epci_type", "")), 0))
+
+    def _complete(self, text: str) -> None:
+        if self._search is None:
+            return
+        self._epci_model.setStringList(self._search(text) if len(text.strip()) >= 2 else [])
+        if self._epci_model.rowCount():
+            self.epci_search.completer().complete()
+
+    def _choose(self, text: str) -> None:
+        # Return in the completion both activates it and presses Return in the field: one choice
+        if not text.strip() or self._choosing:
+            return
+        self._choosing = True
+        QTimer.singleShot(0, lambda: setattr(self, "_choosing", False))
+        self.epciChosen.emit(text.strip())
 
     def flush(self) -> None:
         for w in (self.title, self.territory_name, self.siren, self.start_date, self.end_date, self.description):

@@ -1,0 +1,208 @@
+"""The official administrative reference (communes, EPCI) shipped in resources/reference/.
+
+Read on first use only (`load_reference`, cached: never at start-up), from the compact file
+`scripts/refresh_reference.py` derives from the Etalab « découpage administratif » package.
+Lookups by INSEE code and SIREN, EPCI search for completion, and the repairs of codes a
+spreadsheet damaged that the reference makes certain (« 1001 » -> « 01001 » when 01001 exists).
+`reference_info` reads only the small metadata file (version, licence, counts).
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from desktop_app import paths
+from desktop_app.core import identifiers as ids
+from desktop_app.core.errors import ServiceError
+from desktop_app.core.reference_build import decode, departement_of
+
+DATA_FILE = "decoupage-administratif.json.xz"
+META_FILE = "decoupage-administratif.meta.json"
+
+# the reference's EPCI types -> the Cadrage's (core.cadrage.EPCI_TYPES)
+EPCI_KINDS = {"CC": "cc", "CA": "ca", "CU": "cu", "METRO": "metropole", "MET69": "metropole"}
+EPCI_TYPE_LABELS = {"CC": "Communauté de communes", "CA": "Communauté d'agglomération", "CU": "Communauté urbaine",
+                    "METRO": "Métropole", "MET69": "Métropole de Lyon"}
+
+
+@dataclass(frozen=True)
+class RefCommune:
+    insee: str
+    name: str
+    departement: str
+    siren: str
+    epci: str  # SIREN of its EPCI, "" for the few communes outside any (islands, overseas)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.insee})"
+
+
+@dataclass(frozen=True)
+class RefEpci:
+    siren: str
+    name: str
+    type: str  # CC, CA, CU, METRO, MET69
+    members: tuple[str, ...]  # INSEE codes
+
+    @property
+    def kind(self) -> str:
+        """The Cadrage's EPCI type (`core.cadrage.EPCI_TYPES` key)."""
+        return EPCI_KINDS.get(self.type, "")
+
+    @property
+    def label(self) -> str:
+        """What the completion shows and accepts: « CA du Douaisis Agglo (200044618) »."""
+        return f"{self.name} ({self.siren})"
+
+
+def fold(text: str) -> str:
+    """Text compared without case, accents, punctuation nor « Saint »/« St » differences."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii").casefold()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"\bst(e?)\b", r"saint\1", text)
+    return " ".join(text.split())
+
+
+# generic words of EPCI names, compared apart from the territory's own name
+_EPCI_WORDS = {
+    "ca": "communaute agglomeration", "cc": "communaute communes", "cu": "communaute urbaine",
+    "agglo": "agglomeration", "metro": "metropole",
+}
+_GENERIC = {"communaute", "agglomeration", "communes", "commune", "urbaine", "metropole", "de", "du", "des", "la",
+            "le", "les", "l", "d", "et", "en", "sur", "a", "aux", "au", "pays", "territoire", "intercommunalite"}
+
+
+def _significant(name: str) -> set[str]:
+    words = " ".join(_EPCI_WORDS.get(w, w) for w in fold(name).split()).split()
+    return {w for w in words if w not in _GENERIC}
+
+
+def same_epci_name(typed: str, official: str) -> bool:
+    """Whether a name typed for an EPCI designates the official one (« Communauté d'agglomération
+    du Douaisis » for « CA du Douaisis Agglo »): the territory's own words of the shorter are all
+    in the other."""
+    a, b = _significant(typed), _significant(official)
+    if not a or not b:
+        return fold(typed) == fold(official)
+    return a <= b or b <= a
+
+
+class Reference:
+    """The loaded reference: `communes` by INSEE code, `epcis` by SIREN."""
+
+    def __init__(self, data: dict[str, Any], info: dict[str, Any]):
+        self.info = info
+        col = data["communes"]
+        exceptions = data.get("departements", {})
+        epci_of: dict[str, str] = {}
+        self.epcis: dict[str, RefEpci] = {}
+        for siren, name, kind, members in data["epci"]:
+            self.epcis[siren] = RefEpci(siren, name, kind, tuple(members))
+            for m in members:
+                epci_of[m] = siren
+        self.communes: dict[str, RefCommune] = {
+            code: RefCommune(code, name, exceptions.get(code) or departement_of(code), siren, epci_of.get(code, ""))
+            for code, name, siren in zip(col["code"], col["nom"], col["siren"], strict=True)
+        }
+        self.former_codes: dict[str, str] = data.get("anciens_codes", {})
+        self.districts: dict[str, str] = data.get("arrondissements", {})
+
+    @property
+    def version(self) -> str:
+        return str(self.info.get("version", ""))
+
+    @cached_property
+    def commune_sirens(self) -> set[str]:
+        return {c.siren for c in self.communes.values() if c.siren}
+
+    @cached_property
+    def _epci_index(self) -> list[tuple[str, RefEpci]]:
+        return sorted(((fold(e.label), e) for e in self.epcis.values()), key=lambda p: p[1].name)
+
+    def commune(self, insee: str) -> RefCommune | None:
+        return self.communes.get(ids.normalize_insee(insee))
+
+    def epci(self, siren: str) -> RefEpci | None:
+        return self.epcis.get(ids.normalize_siren(siren))
+
+    def epci_labels(self) -> list[str]:
+        """Every EPCI as « Nom (SIREN) », sorted by name (the completion's list)."""
+        return [e.label for _, e in self._epci_index]
+
+    def find_epci(self, text: str) -> RefEpci | None:
+        """The EPCI a completion label, a SIREN or an exact name designates (None if not one)."""
+        text = (text or "").strip()
+        m = re.search(r"\((\d{9})\)\s*$", text) or re.fullmatch(r"(\d[\d\s.]{8,})", text)
+        if m:
+            return self.epci(m.group(1))
+        matches = [e for e in self.epcis.values() if fold(e.name) == fold(text)]
+        return matches[0] if len(matches) == 1 else None
+
+    def search_epci(self, text: str, limit: int = 20) -> list[RefEpci]:
+        """EPCI whose name or SIREN contains every word typed (accents and case ignored)."""
+        words = fold(text).split()
+        if not words:
+            return []
+        out = [e for key, e in self._epci_index if all(w in key for w in words)]
+        return out[:limit]
+
+    def repair_insee(self, value: object) -> str | None:
+        """The code a spreadsheet damaged, when the reference makes it certain: « 1001 » (a number
+        that lost its leading 0) -> « 01001 » if 01001 exists. None otherwise (`normalize_insee`
+        already drops the « .0 » a spreadsheet adds; other codes are never guessed)."""
+        code = ids.normalize_insee(value)
+        if re.fullmatch(r"\d{4}", code) and "0" + code in self.communes:
+            return "0" + code
+        return None
+
+    def repair_siren(self, value: object, epci_only: bool = False) -> str | None:
+        """A SIREN a spreadsheet turned into a number (« 200044618.0 », « 2.00044618E+8 ») or
+        into a SIRET whose establishment number was lost (« 21860194600000.0 », « 2.18601946E+13 »),
+        when the result is a valid SIREN the reference knows (an EPCI's, or a commune's)."""
+        siren = ids.siren_from_spreadsheet(value)
+        if not siren or siren == ids.normalize_siren(str(value or "")):
+            return None
+        known = siren in self.epcis or (not epci_only and siren in self.commune_sirens)
+        return siren if known else None
+
+
+_lock = threading.Lock()
+_loaded: dict[Path, Reference] = {}
+
+
+def reference_dir() -> Path:
+    return paths.resource("reference")
+
+
+def reference_info(folder: Path | None = None) -> dict[str, Any]:
+    """The metadata of the shipped reference (version, source, licences, counts), without
+    loading the data."""
+    path = (folder or reference_dir()) / META_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ServiceError(f"Le référentiel administratif est introuvable ou illisible ({path}) : {exc}") from None
+
+
+def load_reference(folder: Path | None = None) -> Reference:
+    """The reference, read on first use and kept (thread-safe: the GUI loads it in a task)."""
+    folder = (folder or reference_dir()).resolve()
+    with _lock:
+        ref = _loaded.get(folder)
+        if ref is None:
+            info = reference_info(folder)
+            try:
+                data = decode((folder / DATA_FILE).read_bytes())
+            except (OSError, ValueError, lzma.LZMAError) as exc:
+                raise ServiceError(f"Le référentiel administratif est illisible ({folder / DATA_FILE}) : {exc}") from None
+            ref = _loaded[folder] = Reference(data, info)
+        return ref
