@@ -70,6 +70,9 @@ ToolRole = Literal[
     "action_scoring",  # the grid choosing the structuring actions
     "action_questions",  # the bank of evaluative questions for an action
     "action_plan",  # the evaluation method sheet of a chosen action
+    # a form filled once per evaluation, shown as a tab (`tab_title`) of its step's screen
+    # (Terrain, Maturité): the state of the QPV, the annual reports' figures, the axes' questions
+    "step_form",
 ]
 # Roles a kit may give to one tool only.
 SINGLE_ROLES = frozenset(
@@ -478,7 +481,7 @@ class UpgradeNote(Strict):
     renamed: dict[str, dict[str, str]] = Field(default_factory=dict)
     # {tool id: {question id: {old value: new value}}} (values compared as text; a list's items
     # are each replaced)
-    values: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
+    values: dict[str, dict[str, dict[str, str | int | float]]] = Field(default_factory=dict)
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
