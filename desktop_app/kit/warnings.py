@@ -8,6 +8,10 @@
   health, sex life or sexual orientation, genetic or biometric data; article 10: offences). A
   field that must keep such wording says why in `special_category_reason`.
 
+- An evaluation method sheet (`action_plan`) whose criterion list lacks a criterion of the bank
+  of evaluative questions (`action_questions`): a question picked in the bank could not keep its
+  criterion on the sheet.
+
 A warning does not make the kit invalid: `kit check` prints it and still succeeds.
 """
 
@@ -102,6 +106,23 @@ def special_category_warnings(file: str, tool) -> list[KitProblem]:
     return problems
 
 
+def criteria_warnings(kit: Kit) -> list[KitProblem]:
+    bank, plan = kit.tool_for_role("action_questions"), kit.tool_for_role("action_plan")
+    if bank is None or plan is None:
+        return []
+    field_id = kit.field_for_role(plan.id, "plan_criterion")
+    field = next((q for _p, q in iter_questions(list(getattr(plan, "sections", []))) if q.id == field_id), None)
+    if field is None:
+        return []
+    choices = field.choices or (kit.choice_list(plan, field.choice_list).choices if field.choice_list else [])
+    missing = [s.id for s in getattr(bank, "sections", []) if s.id not in {c.value for c in choices}]
+    if not missing:
+        return []
+    file = next((r.file for r in kit.manifest.tools if r.id == plan.id), plan.id)
+    return [KitProblem(file, field.id, f"les critères {', '.join(missing)} de la banque « {bank.id} » manquent à la liste des critères "
+                       "de la fiche : une question choisie dans la banque y perdrait son critère")]
+
+
 def kit_warnings(kit: Kit) -> list[KitProblem]:
     """Every warning of a valid kit, tool by tool in the order of `kit.yaml`."""
     files = {ref.id: ref.file for ref in kit.manifest.tools}
@@ -111,4 +132,4 @@ def kit_warnings(kit: Kit) -> list[KitProblem]:
         if isinstance(tool, Guide):
             problems += timing_warnings(file, tool)
         problems += special_category_warnings(file, tool)
-    return problems
+    return problems + criteria_warnings(kit)

@@ -110,6 +110,14 @@ def test_tool_6_accepts_every_criterion_of_tool_5():
     assert bank <= plan and {"utilite", "appropriation"} <= plan
 
 
+def test_kit_check_warns_when_the_method_sheet_lacks_a_bank_criterion(kit_copy, capsys):
+    path = kit_copy / "methode-actions.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('      - {value: utilite, label: "Utilité"}\n', "", 1), encoding="utf-8")
+    assert main(["kit", "check", str(kit_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "Avertissement : methode-actions.yaml" in out and "utilite" in out
+
+
 def test_difficulty_scales_run_like_the_others_with_not_concerned():
     for fid in ("difficulte_portail", "difficulte_cerfa"):
         field = _field("questionnaire-associations", fid)
