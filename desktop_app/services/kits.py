@@ -22,7 +22,15 @@ from pathlib import Path
 from sqlalchemy import select, tuple_
 
 from desktop_app import paths
-from desktop_app.kit.compare import KitChanges, compare, migrate_answers, question_of, tool_questions, upgrade_notes, version_key
+from desktop_app.kit.compare import (
+    KitChanges,
+    compare,
+    migrate_answers,
+    question_of,
+    tool_questions,
+    upgrade_notes,
+    version_key,
+)
 from desktop_app.kit.loader import Kit, KitError, load_files, load_folder, shipped_kit
 from desktop_app.kit.yaml_cache import ParsedYamlCache
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError

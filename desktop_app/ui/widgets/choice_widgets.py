@@ -303,7 +303,7 @@ class MultipleChoiceEditor(_ButtonChoiceEditor):
             exclusive = {v for v in self.buttons if (opt := self.field.option(v)) is not None and opt.exclusive}
             clicked = next((v for v, b in self.buttons.items() if b is button), None)
             if clicked in exclusive:
-                for value, other in self.buttons.items():
+                for other in self.buttons.values():
                     if other is not button:
                         other.setChecked(False)
                 if self.other_button is not None:
