@@ -172,9 +172,12 @@ def cmd_kit_check(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"Erreur : {problem}", file=sys.stderr)
         return 1
+    from desktop_app.kit.warnings import kit_warnings
+
     summary = summarize(kit)
+    warnings = [str(w) for w in kit_warnings(kit)]
     if args.json:
-        print(json.dumps({"ok": True, **summary}, ensure_ascii=False))
+        print(json.dumps({"ok": True, **summary, "warnings": warnings}, ensure_ascii=False))
         return 0
     print(f"Kit « {summary['title']} » ({summary['kit']} version {summary['version']}) : valide.")
     print(f"{summary['tools']} outils :")
@@ -183,6 +186,8 @@ def cmd_kit_check(args: argparse.Namespace) -> int:
     print(f"{summary['questions']} questions, {summary['indicators']} indicateurs.")
     for ref in summary["reference_lists"]:
         print(f"Liste de référence « {ref['label']} » ({ref['version']}) : {ref['rows']} codes.")
+    for warning in warnings:
+        print(f"Avertissement : {warning}")
     return 0
 
 

@@ -24,8 +24,8 @@ def make_version(dest: Path, version: str, changes: bool = True) -> Path:
     shutil.copytree(FORMS, dest)
     kit = dest / "kit.yaml"
     text = kit.read_text(encoding="utf-8")
-    assert 'version: "1.0.1"' in text
-    text = text.replace('version: "1.0.1"', f'version: "{version}"', 1)
+    assert 'version: "1.1.0"' in text
+    text = text.replace('version: "1.1.0"', f'version: "{version}"', 1)
     if changes:
         text = text.replace("tools:\n", f"tools:\n  - {{id: {NEW_TOOL}, file: {NEW_TOOL}.yaml}}\n", 1)
         guide = (dest / "guide-associations.yaml").read_text(encoding="utf-8")

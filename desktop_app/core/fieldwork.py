@@ -86,11 +86,12 @@ def participants_text(counts: Mapping[str, Any]) -> str:
 
 
 def session_form(form: Form, session: int) -> Form:
-    """A working group's guide reduced to one session: the presentation and `session_<n>`."""
+    """A working group's guide reduced to one session: the presentation and `session_<n>`, with
+    the timed steps of that session (`session_<n>_…`)."""
     wanted = f"session_{session}"
     if not any(p.id == wanted for p in form.pages):
         return form
-    pages = tuple(p for p in form.pages if p.id == wanted or p.id.startswith("_"))
+    pages = tuple(p for p in form.pages if p.id == wanted or p.id.startswith((wanted + "_", "_")))
     from dataclasses import replace
 
     return replace(form, pages=pages)

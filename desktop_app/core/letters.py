@@ -8,6 +8,11 @@ template), the closing formula, the named signatory and « Pièces jointes ».
 A merge field with no value is left visible as `[Label du champ]` so the facilitator sees what
 to complete in the .docx instead of receiving a letter with a hole in a sentence.
 
+The requested documents are one list, driven by the letter's options: a paragraph of the template
+holding only `{{documents_demandes}}` (LIST_FIELD) is where their bullets go; with nothing
+selected, one bullet `[Label du champ]` shows what to choose. A template without that paragraph
+(kits before 1.1.0) gets the bullets after its paragraph citing `date_limite`.
+
 Also here, the small rules the letter needs: the salutation from the recipient's civility and
 title (« Madame la Directrice », else « Madame, Monsieur »), the postal address split into lines,
 the town of a postal address (« 59500 Douai » -> « Douai »). Qt-free.
@@ -23,6 +28,8 @@ from desktop_app.core.french import clean_name, elides
 from desktop_app.kit.schema import Letter
 
 MERGE_RE = re.compile(r"\{\{\s*([a-z][a-z0-9_.]*)\s*\}\}")
+LIST_FIELD = "documents_demandes"  # the template's paragraph standing for the list of documents
+_LIST_RE = re.compile(r"^\{\{\s*" + LIST_FIELD + r"\s*\}\}$")
 _POSTCODE_RE = re.compile(r"^\s*(?:F-?)?(\d{5})\s+(.+?)\s*$", re.IGNORECASE)
 # "de {{partenaire.organisation}}" in a template written before the article-aware fields: read as
 # "{{partenaire.de_nom}}" (« de la Région », « d'Habitat… ») when that value is given.
@@ -147,10 +154,19 @@ def merge_letter(
         if not header:
             header = [merge_text(line.strip(), values, labels, missing) for line in raw_blocks[0].splitlines() if line.strip()]
         raw_blocks = raw_blocks[1:]
+    marker = next((i for i, raw in enumerate(raw_blocks) if _LIST_RE.match(raw.strip())), None)
+    if marker is not None:  # the list goes where the template says, after the paragraph before it
+        raw_blocks = raw_blocks[:marker] + raw_blocks[marker + 1:]
+        if not bullets:
+            label = labels.get(LIST_FIELD, LIST_FIELD)
+            missing.add(label)
+            bullets = (f"[{label}]",)
     body = merge_text("\n\n".join(raw_blocks), values, labels, missing)
     paragraphs = _paragraphs(body)
     after = -1
-    if bullets:
+    if marker is not None:
+        after = max(0, marker - 1)
+    elif bullets:
         for i, raw in enumerate(raw_blocks):
             if "date_limite" in raw:
                 after = i

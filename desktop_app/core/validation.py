@@ -428,6 +428,9 @@ def _validate_type(field: FormField, value: Any) -> str | None:
             for v in value:
                 if field.option(v) is None:
                     return _not_a_choice(field, v).message
+        message = exclusive_message(field, value)
+        if message:
+            return message
         return _count_message(len(value), field, "réponse", "réponses", "Choisissez")
     if kind == "yes_no":
         return None if isinstance(value, bool) else "Répondez par « Oui » ou « Non »"
@@ -454,6 +457,19 @@ def _validate_type(field: FormField, value: Any) -> str | None:
                     return f"{_item_name(field, n)}, « {child.label} » : {message}"
         noun = (field.item_label or "élément").lower()
         return _count_message(len(value), field, noun, noun + "s", "Ajoutez")
+    return None
+
+
+def exclusive_message(field: FormField, value: Any) -> str | None:
+    """A multiple choice answer holding an exclusive option (« Aucune ») and another one."""
+    if not isinstance(value, (list, tuple)) or len(value) < 2:
+        return None
+    for opt in field.choices:
+        if opt.exclusive and opt.value in value:
+            return (
+                f"« {opt.label} » ne peut pas être cochée avec d'autres réponses : "
+                f"décochez « {opt.label} » ou les autres réponses"
+            )
     return None
 
 

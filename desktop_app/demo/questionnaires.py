@@ -68,9 +68,15 @@ class _Answers:
         return next(f for f in iter_fields(self.form) if f.id == field_id)
 
     def scale(self, f: FormField, shift: float = 0.0) -> int:
-        low, high = int(f.min), int(f.max)  # type: ignore[arg-type]
+        return self.between(int(f.min), int(f.max), shift)  # type: ignore[arg-type]
+
+    def between(self, low: int, high: int, shift: float = 0.0) -> int:
         centre = (low + high) / 2 + (self.mood + shift) * (high - low) / 2.5
         return max(low, min(high, round(self.rng.gauss(centre, 0.8))))
+
+    def scored(self, f: FormField, score: int) -> str:
+        """The option of a scored choice list with this score (a difficulty scale's level)."""
+        return next(o.value for o in f.choices if o.score == score)
 
     def choice(self, f: FormField, weights: list[float] | None = None) -> str:
         values = [o.value for o in f.choices]
@@ -197,8 +203,9 @@ def _association_rules(rng: random.Random, domains: list[str]) -> dict[str, Any]
         "souhait_cpo": lambda a: a.rng.choices(["oui", "non", "nsp"], weights=[6, 1, 2])[0],
         "delai_paiement": lambda a: a.rng.choices(
             ["moins_3_mois", "de_3_a_6_mois", "de_6_a_9_mois", "plus_9_mois", "variable"], weights=[1, 4, 3, 1, 3])[0],
-        "difficulte_portail": lambda a: a.scale(a.form_field("difficulte_portail"), shift=-2 * a.mood + 0.3),
-        "difficulte_cerfa": lambda a: a.scale(a.form_field("difficulte_cerfa"), shift=-2 * a.mood + 0.5),
+        # 1 = very easy … 5 = very difficult drawn as before, then read on the kit's scale (5 = very easy)
+        "difficulte_portail": lambda a: a.scored(a.form_field("difficulte_portail"), 6 - a.between(1, 5, shift=-2 * a.mood + 0.3)),
+        "difficulte_cerfa": lambda a: a.scored(a.form_field("difficulte_cerfa"), 6 - a.between(1, 5, shift=-2 * a.mood + 0.5)),
         "difficultes_detail": lambda a: pick(data.DIFFICULTES),
         "charge_bilans": lambda a: a.scale(a.form_field("charge_bilans"), shift=-2 * a.mood + 0.6),
         "retour_bilans": lambda a: a.rng.choices(["jamais", "rarement", "parfois", "souvent"], weights=[3, 4, 2, 1])[0],

@@ -117,6 +117,55 @@ def compare(old: Kit, new: Kit) -> KitChanges:
     )
 
 
+def upgrade_notes(target: Kit, from_version: str) -> list:
+    """The migration notes of `target` that apply to an evaluation on `from_version`: those
+    written from that version or a later one, older than the target."""
+    start = version_key(from_version)
+    return [n for n in target.manifest.upgrades
+            if start <= version_key(n.from_version) < version_key(target.version)]
+
+
+def _map_value(value, table: dict):
+    if isinstance(value, list):
+        return [table.get(str(v), v) if not isinstance(v, dict) else v for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return table.get(text, value)
+
+
+def migrate_answers(notes: list, tool_id: str, answers: dict) -> tuple[dict, int]:
+    """A response's answers under the notes: questions renamed (keys `q` and `q.…`), values
+    replaced (in repeat-group items too). Returns (new answers, number of answers changed)."""
+    out = dict(answers or {})
+    changed = 0
+    for note in notes:
+        renamed = note.renamed.get(tool_id, {})
+        if renamed:
+            moved = {}
+            for key, value in out.items():
+                head, dot, rest = key.partition(".")
+                if head in renamed:
+                    moved[renamed[head] + dot + rest] = value
+                    changed += 1
+                else:
+                    moved[key] = value
+            out = moved
+        for question, table in note.values.get(tool_id, {}).items():
+            for key, value in list(out.items()):
+                if key == question:
+                    new = _map_value(value, table)
+                    if new != value:
+                        out[key] = new
+                        changed += 1
+                elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                    items = [dict(v, **{question: _map_value(v[question], table)}) if question in v else v for v in value]
+                    if items != value:
+                        out[key] = items
+                        changed += 1
+    return out, changed
+
+
 def question_of(answer_key: str) -> str:
     """The question id an answer key belongs to (`ind_1.valeur` -> `ind_1`)."""
     return answer_key.split(".", 1)[0]

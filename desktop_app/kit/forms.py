@@ -76,6 +76,7 @@ class Option:
     label: str
     score: float | None = None
     color: str | None = None
+    exclusive: bool = False  # excludes every other answer of a multiple choice (« Aucune »)
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def _compile(kit: Kit, tool: Tool) -> Form:
 
 
 def _options(choices: Iterable[Choice]) -> tuple[Option, ...]:
-    return tuple(Option(c.value, c.label, c.score, c.color) for c in choices)
+    return tuple(Option(c.value, c.label, c.score, c.color, c.exclusive) for c in choices)
 
 
 def _resolve_choices(

@@ -431,6 +431,7 @@ _ROLE_KINDS = {
     "action_scoring": ("scoring_grid",),
     "action_questions": ("question_bank",),
     "action_plan": ("record_sheet",),
+    "step_form": ("record_sheet", "question_bank"),
 }
 # the report section a tool of a role may name (`report.section`): the section that shows it
 _ROLE_SECTIONS = {

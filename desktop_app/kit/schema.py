@@ -70,6 +70,9 @@ ToolRole = Literal[
     "action_scoring",  # the grid choosing the structuring actions
     "action_questions",  # the bank of evaluative questions for an action
     "action_plan",  # the evaluation method sheet of a chosen action
+    # a form filled once per evaluation, shown as a tab (`tab_title`) of its step's screen
+    # (Terrain, Maturité): the state of the QPV, the annual reports' figures, the axes' questions
+    "step_form",
 ]
 # Roles a kit may give to one tool only.
 SINGLE_ROLES = frozenset(
@@ -161,6 +164,9 @@ class Choice(Strict):
     # Optional numeric value used when a choice is scored (appreciation scales, levels).
     score: float | None = None
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    # Multiple choice: an answer that excludes every other (« Aucune », « Non concerné »).
+    # The engine refuses it ticked together with another answer.
+    exclusive: bool = False
 
 
 class ChoiceList(Strict):
@@ -215,6 +221,10 @@ class Question(Strict):
     consent: bool = False
     # What the application uses this field for (see FieldRole), if anything.
     role: FieldRole | None = None
+    # `kit check` warns about a field whose id or label looks like special-category data
+    # (RGPD art. 9: origin, religion, health…). A field that must keep such wording says why
+    # here (in French); the warning is then silenced.
+    special_category_reason: str | None = Field(default=None, min_length=1)
     # Fieldwork notes: what the synthesis files the answer under (forces, faiblesses…, quoted
     # words, a testimony's text); other answers are plain notes.
     excerpt: Literal["verbatim", "force", "faiblesse", "preconisation", "enseignement", "temoignage"] | None = None
@@ -231,6 +241,8 @@ class Question(Strict):
                 raise ValueError("« choices » et « choice_list » ne peuvent pas être utilisés ensemble")
         elif self.choices or self.choice_list:
             raise ValueError(f"une question de type « {self.type} » ne prend pas de choix")
+        if self.type != "multiple_choice" and any(c.exclusive for c in self.choices or ()):
+            raise ValueError("« exclusive » ne s'applique qu'aux choix d'une question à choix multiples")
         if self.consent and self.type != "yes_no":
             raise ValueError("« consent » ne s'applique qu'à une question oui/non (yes_no)")
         if self.type == "repeat_group" and not self.questions:
@@ -478,6 +490,22 @@ class ReferenceList(Strict):
     rows: list[ReferenceRow] = Field(min_length=1)
 
 
+class UpgradeNote(Strict):
+    """How the answers of an evaluation on an older version map to this one (`kit.yaml`
+    `upgrades`): questions renamed per tool, and values of a question replaced by others (a
+    reversed scale, a choice split in two). Applied by `kits.upgrade` and shown in its preview."""
+
+    from_version: str = Field(alias="from", pattern=r"^\d+\.\d+(\.\d+)?$")
+    note: str | None = None  # what changed, in French, shown in the preview
+    # {tool id: {old question id: new question id}}
+    renamed: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # {tool id: {question id: {old value: new value}}} (values compared as text; a list's items
+    # are each replaced)
+    values: dict[str, dict[str, dict[str, str | int | float]]] = Field(default_factory=dict)
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
 class KitManifest(Strict):
     id: str = Field(pattern=IDENT)
     version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
@@ -487,3 +515,5 @@ class KitManifest(Strict):
     choice_lists: list[ChoiceList] = Field(default_factory=list)
     tools: list[ToolRef] = Field(min_length=1)
     reference_lists: list[ReferenceList] = Field(default_factory=list)
+    # Migration notes from older versions (see UpgradeNote).
+    upgrades: list[UpgradeNote] = Field(default_factory=list)

@@ -22,7 +22,15 @@ from pathlib import Path
 from sqlalchemy import select, tuple_
 
 from desktop_app import paths
-from desktop_app.kit.compare import KitChanges, compare, question_of, tool_questions, version_key
+from desktop_app.kit.compare import (
+    KitChanges,
+    compare,
+    migrate_answers,
+    question_of,
+    tool_questions,
+    upgrade_notes,
+    version_key,
+)
 from desktop_app.kit.loader import Kit, KitError, load_files, load_folder, shipped_kit
 from desktop_app.kit.yaml_cache import ParsedYamlCache
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError
@@ -43,6 +51,8 @@ class UpgradePreview:
     answers_hidden: int  # answers to questions the new version no longer has (kept, not shown)
     responses_of_removed_tools: int  # filled forms of tools the new version no longer has
     scope_after: tuple[str, ...]
+    answers_mapped: int = 0  # answers renamed or converted by the kit's migration notes
+    notes: tuple[str, ...] = ()  # the migration notes that apply, in French
 
     def as_dict(self) -> dict:
         return {
@@ -52,6 +62,8 @@ class UpgradePreview:
             "answers_kept": self.answers_kept,
             "answers_hidden": self.answers_hidden,
             "responses_of_removed_tools": self.responses_of_removed_tools,
+            "answers_mapped": self.answers_mapped,
+            "notes": list(self.notes),
         }
 
 
@@ -304,7 +316,8 @@ class KitService(ServiceBase):
         changes = compare(current, target)
         new_questions = {tid: _question_ids(target, tid) for tid in target.tools}
         old_questions = {tid: _question_ids(current, tid) for tid in current.tools}
-        kept = hidden = orphans = 0
+        notes = upgrade_notes(target, current.version)
+        kept = hidden = orphans = mapped = 0
         with self.read() as s:
             rows = s.execute(select(FormResponse.tool_id, FormResponse.answers).where(
                 FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False)))
@@ -312,19 +325,25 @@ class KitService(ServiceBase):
                 if tool_id not in new_questions:
                     orphans += 1
                     continue
-                for key in answers or {}:
+                answers, n = migrate_answers(notes, tool_id, answers or {})
+                mapped += n
+                for key in answers:
                     question = question_of(key)
                     if question in new_questions[tool_id]:
                         kept += 1
                     elif question in old_questions.get(tool_id, ()):
                         hidden += 1
-        return UpgradePreview(evaluation_id, changes, kept, hidden, orphans, tuple(_scope_after(scope, current, target)))
+        return UpgradePreview(evaluation_id, changes, kept, hidden, orphans, tuple(_scope_after(scope, current, target)),
+                              mapped, tuple(n.note for n in notes if n.note))
 
     def upgrade(self, evaluation_id: str, to_version: str | None = None) -> Change:
-        """Move the evaluation to a newer kit version. Answers stay as they are (by question id);
-        tools new in that version join the evaluation's scope, tools it no longer has leave it."""
+        """Move the evaluation to a newer kit version. Answers stay as they are (by question id),
+        except where the new version's migration notes (`kit.yaml` `upgrades`) rename a question
+        or convert its values; tools new in that version join the evaluation's scope, tools it
+        no longer has leave it."""
         current, target, scope = self._target(evaluation_id, to_version)
         self.snapshot(target)
+        notes = upgrade_notes(target, current.version)
         with self.tx() as s:
             ev = s.get(Evaluation, evaluation_id)
             if ev is None or ev.deleted or ev.kit_version != current.version:
@@ -332,6 +351,13 @@ class KitService(ServiceBase):
             ev.kit_version = target.version
             ev.scope = _scope_after(list(ev.scope or []), current, target)
             self.touch(ev)
+            if notes:
+                for rec in s.scalars(select(FormResponse).where(
+                        FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False))):
+                    answers, n = migrate_answers(notes, rec.tool_id, rec.answers or {})
+                    if n:
+                        rec.answers = answers
+                        self.touch(rec)
         return Change("evaluation", evaluation_id, evaluation_id, "kit_version")
 
 
@@ -380,6 +406,13 @@ def preview_lines(preview: UpgradePreview) -> list[str]:
         f"{counts['reworded']} reformulée(s)."
     )
     lines.append(f"Réponses conservées (par identifiant de question) : {preview.answers_kept}.")
+    if preview.notes:
+        lines.append("Notes de migration du kit :")
+        lines += [f"  • {note}" for note in preview.notes]
+    if preview.answers_mapped:
+        lines.append(
+            f"Réponses converties selon ces notes (question renommée ou valeurs transposées) : {preview.answers_mapped}."
+        )
     if preview.answers_hidden:
         lines.append(
             f"Réponses à des questions retirées : {preview.answers_hidden} (gardées dans la base, plus affichées)."

@@ -95,13 +95,13 @@ def test_planning_questions_and_method(services, evaluation_id, imported):
     services.actions.set_chosen(aid, True)
     actions = services.actions
     actions.set_bank_question(aid, "pert_1", True)
-    actions.set_bank_question(aid, "util_2", True)  # "utilité" is in the bank, not in the sheet's list
+    actions.set_bank_question(aid, "util_2", True)  # "utilité": since kit 1.1.0 in the sheet's list too
     actions.add_question(aid, "Les habitants connaissent-ils la médiatrice ?", "couverture")
     plan = actions.plan(aid)
     assert [r["question"][:20] for r in plan.rows] == ["Les objectifs de l'a", "Que se passerait-il ", "Les habitants connai"]
     assert plan.refs == {"pert_1", "util_2"}
     assert plan.rows[0]["criterion"] == "pertinence"
-    assert "criterion" not in plan.rows[1] and plan.rows[1]["axe"] == "utilite"
+    assert plan.rows[1]["criterion"] == "utilite" and plan.rows[1]["axe"] == "utilite"
     uid = plan.rows[0]["uid"]
     actions.update_question(aid, uid, "indicators", "Part des besoins du diagnostic couverts (%)")
     actions.update_question(aid, uid, "methods", ["analyse_documentaire", "entretiens"])

@@ -21,10 +21,10 @@ from tests.kit_versions import ADDED, NEW_TOOL, QUESTIONNAIRE, REMOVED, REWORDED
 @pytest.fixture(scope="module")
 def kits(tmp_path_factory):
     root = tmp_path_factory.mktemp("kits")
-    v11 = make_version(root / "v1.1", "1.1.0")
-    zip11 = root / "kit-1.1.0.zip"
+    v11 = make_version(root / "v1.1", "1.2.0")
+    zip11 = root / "kit-1.2.0.zip"
     assert main(["kit", "pack", str(v11), "--out", str(zip11)]) == 0
-    other = alter(make_version(root / "v1.1-autre", "1.1.0"))
+    other = alter(make_version(root / "v1.1-autre", "1.2.0"))
     return {"v11": v11, "zip11": zip11, "other": other, "digest11": load_folder(v11).digest,
             "digest_other": load_folder(other).digest}
 
@@ -41,9 +41,9 @@ def installed_versions() -> list[str]:
 def test_install_a_zip_then_list(kits, capsys):
     assert main(["kit", "install", str(kits["zip11"])]) == 0
     out = capsys.readouterr().out
-    assert "kit-evaluation-cv version 1.1.0" in out and "installé" in out
-    assert installed_versions() == ["1.1.0"]
-    folder = home() / "kits" / "kit-evaluation-cv" / "1.1.0"
+    assert "kit-evaluation-cv version 1.2.0" in out and "installé" in out
+    assert installed_versions() == ["1.2.0"]
+    folder = home() / "kits" / "kit-evaluation-cv" / "1.2.0"
     assert (folder / "kit.yaml").is_file() and (folder / f"{NEW_TOOL}.yaml").is_file()
     if os.name == "posix":  # the user's only
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -52,13 +52,13 @@ def test_install_a_zip_then_list(kits, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["Kit", "Version", "Empreinte", "Provenance"]
     bundled = load_folder(Path(__file__).resolve().parents[2] / "forms").digest
-    assert lines[1].split()[:3] == ["kit-evaluation-cv", "1.0.1", bundled[:12]] and "fourni avec l'application" in lines[1]
-    assert lines[2].split()[:4] == ["kit-evaluation-cv", "1.1.0", "*", kits["digest11"][:12]]
+    assert lines[1].split()[:3] == ["kit-evaluation-cv", "1.1.0", bundled[:12]] and "fourni avec l'application" in lines[1]
+    assert lines[2].split()[:4] == ["kit-evaluation-cv", "1.2.0", "*", kits["digest11"][:12]]
     assert str(kits["zip11"]) in lines[2]  # where it came from
     assert main(["kit", "list", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["kits"]
     assert [(k["version"], k["bundled"], k["newest"], k["digest"]) for k in listed] == [
-        ("1.0.1", True, False, bundled), ("1.1.0", False, True, kits["digest11"]),
+        ("1.1.0", True, False, bundled), ("1.2.0", False, True, kits["digest11"]),
     ]
 
 
@@ -68,7 +68,7 @@ def test_install_a_folder_twice(kits, capsys):
     assert first["installed"] is True and first["digest"] == kits["digest11"]
     assert main(["kit", "install", str(kits["zip11"])]) == 0  # the same content, zipped: nothing to do
     assert "déjà installée" in capsys.readouterr().out
-    assert installed_versions() == ["1.1.0"]
+    assert installed_versions() == ["1.2.0"]
 
 
 def test_invalid_kit_is_refused_and_nothing_installed(tmp_path, capsys):
@@ -101,13 +101,13 @@ def test_same_version_other_content_is_refused_with_both_digests(kits, capsys):
     capsys.readouterr()
     assert main(["kit", "install", str(kits["other"])]) == 1
     err = capsys.readouterr().err
-    assert "La version 1.1.0 du kit « kit-evaluation-cv » existe déjà sur ce poste avec un contenu différent" in err
+    assert "La version 1.2.0 du kit « kit-evaluation-cv » existe déjà sur ce poste avec un contenu différent" in err
     assert kits["digest11"][:12] in err and kits["digest_other"][:12] in err
-    assert load_folder(home() / "kits" / "kit-evaluation-cv" / "1.1.0").digest == kits["digest11"]  # untouched
+    assert load_folder(home() / "kits" / "kit-evaluation-cv" / "1.2.0").digest == kits["digest11"]  # untouched
 
 
 def test_bundled_version_with_other_content_is_refused(tmp_path, capsys):
-    changed = alter(make_version(tmp_path / "v1", "1.0.1", changes=False))
+    changed = alter(make_version(tmp_path / "v1", "1.1.0", changes=False))
     assert main(["kit", "install", str(changed)]) == 1
     err = capsys.readouterr().err
     assert "existe déjà dans l'application avec un contenu différent" in err
@@ -119,12 +119,12 @@ def test_pack_is_deterministic_and_round_trips(kits, tmp_path, capsys):
     again = tmp_path / "again.zip"
     assert main(["kit", "pack", str(kits["v11"]), "--out", str(again), "--json"]) == 0
     packed = json.loads(capsys.readouterr().out)
-    assert packed == {"ok": True, "id": "kit-evaluation-cv", "version": "1.1.0", "digest": kits["digest11"], "out": str(again)}
+    assert packed == {"ok": True, "id": "kit-evaluation-cv", "version": "1.2.0", "digest": kits["digest11"], "out": str(again)}
     assert again.read_bytes() == kits["zip11"].read_bytes()  # same files, same bytes
     with zipfile.ZipFile(again) as zf:
         assert "kit.yaml" in zf.namelist() and all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zf.infolist())
     assert main(["kit", "install", str(again)]) == 0
-    installed = load_folder(home() / "kits" / "kit-evaluation-cv" / "1.1.0")
+    installed = load_folder(home() / "kits" / "kit-evaluation-cv" / "1.2.0")
     assert installed.digest == kits["digest11"] and NEW_TOOL in installed.tools
 
 
@@ -140,7 +140,7 @@ def test_pack_refuses_an_invalid_folder(tmp_path, capsys):
 
 def test_new_evaluation_then_upgrade(kits, services, db_path, capsys):
     db = str(db_path)
-    eid = services.evaluations.create("CA")  # nothing installed: the bundled 1.0.1
+    eid = services.evaluations.create("CA")  # nothing installed: the bundled 1.1.0
     rid = services.forms.create(eid, QUESTIONNAIRE, "commune", "59001", "Lille",
                                 answers={REWORDED[0]: "Lille", REMOVED: True, "nb_qpv": 3})
     assert main(["kit", "upgrade", "--db", db, "--dry-run"]) == 1
@@ -149,21 +149,21 @@ def test_new_evaluation_then_upgrade(kits, services, db_path, capsys):
     capsys.readouterr()
     assert main(["kit", "upgrade", "--db", db, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "de la version 1.0.1 à la version 1.1.0" in out
+    assert "de la version 1.1.0 à la version 1.2.0" in out
     assert f"+ question ajoutée : « Nombre d'habitants en QPV » ({ADDED})" in out
     assert f"({REMOVED})" in out and "− question retirée" in out
     assert f"~ question reformulée ({REWORDED[0]}) : « {REWORDED[1]} » → « {REWORDED[2]} »" in out
     assert "Réponses conservées (par identifiant de question) : 2." in out
     assert "Réponses à des questions retirées : 1" in out
     assert "rien n'a été modifié" in out
-    assert services.evaluations.get(eid).kit_version == "1.0.1"
-    assert main(["kit", "upgrade", "--db", db, "--evaluation", eid, "--to", "1.1.0", "--json"]) == 0
+    assert services.evaluations.get(eid).kit_version == "1.1.0"
+    assert main(["kit", "upgrade", "--db", db, "--evaluation", eid, "--to", "1.2.0", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["applied"] and result["counts"] == {"tools_added": 1, "tools_removed": 0, "added": 1, "removed": 1, "reworded": 1}
     summary = services.evaluations.get(eid)
-    assert summary.kit_version == "1.1.0"
+    assert summary.kit_version == "1.2.0"
     assert services.forms.get(rid).answers == {REWORDED[0]: "Lille", REMOVED: True, "nb_qpv": 3}  # kept by id
     assert NEW_TOOL in services.evaluations.cadrage(eid).fields["scope"]
     assert NEW_TOOL in services.kits.get(summary.kit_id, summary.kit_version).tools
-    assert services.kits.get("kit-evaluation-cv", "1.1.0").digest == kits["digest11"]
-    assert services.evaluations.get(services.evaluations.create("Nouvelle")).kit_version == "1.1.0"  # newest
+    assert services.kits.get("kit-evaluation-cv", "1.2.0").digest == kits["digest11"]
+    assert services.evaluations.get(services.evaluations.create("Nouvelle")).kit_version == "1.2.0"  # newest

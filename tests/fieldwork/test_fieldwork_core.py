@@ -154,7 +154,11 @@ def test_filters_combine():
 
 def test_working_group_session_form_keeps_one_session():
     form = session_form(compile_tool(KIT, "groupe-travail"), 2)
-    assert [p.id for p in form.pages] == ["_presentation", "session_2"]
+    assert [p.id for p in form.pages] == [
+        "_presentation", "session_2", "session_2_immersions", "session_2_temoignages", "session_2_pause",
+        "session_2_constats", "session_2_temps_fort",
+    ]
+    assert sum(p.duration_minutes or 0 for p in form.pages) == 150  # the session's timed steps
 
 
 def test_slides_follow_the_guide():

@@ -19,7 +19,9 @@ def kit():
 
 
 def test_the_shipped_kit_declares_its_roles(kit):
-    assert [t.group_label for t in kit.tools_with_role("workshop_guide")] == ["Partenaires", "Associations", "Conseils citoyens"]
+    assert [t.group_label for t in kit.tools_with_role("workshop_guide")] == [
+        "Partenaires", "Associations", "Conseils citoyens", "Restitution et mise en débat", "Entretiens qualitatifs", "Élu·es",
+    ]
     assert kit.tool_for_role("working_group").group_label == "Groupes de travail"
     assert {t.respondent_kind for t in kit.tools_with_role("questionnaire")} == {"communes", "associations"}
     assert len(kit.tools_with_role("council_tool")) == 3 and len(kit.tools_with_role("maturity_scale")) == 2
@@ -30,6 +32,10 @@ def test_the_shipped_kit_declares_its_roles(kit):
     assert [t.short_title for t in kit.tools_in_report_section("questionnaires")] == ["Questionnaire communes", "Questionnaire associations"]
     assert [t.role for t in kit.tools_in_report_section("terrain")] == [
         "workshop_guide", "workshop_guide", "workshop_guide", "working_group", "immersion", "testimony",
+        "workshop_guide", "workshop_guide", "workshop_guide",
+    ]
+    assert [(t.step, t.tab_title) for t in kit.tools_with_role("step_form")] == [
+        ("terrain", "État des QPV"), ("terrain", "Bilans annuels"), ("maturite", "Questions évaluatives"),
     ]
     # fields: by role, and by the flags consent / personal
     testimony = kit.tool_id_for_role("testimony")

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = "guide-bailleurs"
 QUESTIONNAIRE = "questionnaire-bailleurs"
-NEW_VERSION = "1.1.0"
+NEW_VERSION = "1.2.0"
 
 QUESTIONNAIRE_YAML = """
 id: questionnaire-bailleurs
@@ -67,7 +67,7 @@ def make_kit(folder: Path) -> Path:
     (folder / f"{GUIDE}.yaml").write_text(guide, encoding="utf-8")
     (folder / f"{QUESTIONNAIRE}.yaml").write_text(QUESTIONNAIRE_YAML, encoding="utf-8")
     manifest = (folder / "kit.yaml").read_text(encoding="utf-8")
-    manifest = manifest.replace('version: "1.0.1"', f'version: "{NEW_VERSION}"', 1)
+    manifest = manifest.replace('version: "1.1.0"', f'version: "{NEW_VERSION}"', 1)
     manifest = manifest.rstrip("\n") + (
         f"\n  - {{id: {GUIDE}, file: {GUIDE}.yaml}}\n  - {{id: {QUESTIONNAIRE}, file: {QUESTIONNAIRE}.yaml}}\n"
     )
@@ -144,7 +144,7 @@ def test_kit_check_passes_on_the_new_kit(world, capsys):
 
     assert main(["kit", "check", str(world["kit_dir"])]) == 0
     out = capsys.readouterr().out
-    assert NEW_VERSION in out and "21 outils" in out.replace("\u202f", " ")
+    assert NEW_VERSION in out and "27 outils" in out.replace("\u202f", " ")
 
 
 def test_the_evaluation_keeps_the_new_kit_version(world):

@@ -46,7 +46,7 @@ def test_template_is_fillable_protected_and_identified(template, evaluation):
     assert "À remplir seulement si vous avez répondu « Plutôt insatisfait » ou « Très insatisfait » à la question 2.3" in (
         ws.cell(keys["ameliorations_pilotage"], 5).value)
     meta = {r[0]: r[1] for r in wb["_evalkit"].iter_rows(values_only=True) if r[0] and r[0] != "question"}
-    assert meta["tool_id"] == COMMUNES and meta["evaluation_id"] == evaluation and meta["kit_version"] == "1.0.1"
+    assert meta["tool_id"] == COMMUNES and meta["evaluation_id"] == evaluation and meta["kit_version"] == "1.1.0"
     assert meta["respondent_code"] == "59178" and len(meta["token"]) == 32
 
 

@@ -86,12 +86,12 @@ def test_evaluation_keeps_its_kit_after_bundled_kit_changes(db_path, tmp_path):
     # The application is updated: its bundled kit is now 2.0 with a tool renamed.
     kit_v2 = tmp_path / "kit2"
     shutil.copytree(FORMS, kit_v2)
-    manifest = (kit_v2 / "kit.yaml").read_text(encoding="utf-8").replace('version: "1.0.1"', 'version: "2.0.0"')
+    manifest = (kit_v2 / "kit.yaml").read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "2.0.0"')
     (kit_v2 / "kit.yaml").write_text(manifest, encoding="utf-8")
     s2 = Services.open(db_path, forms_dir=kit_v2)
     summary = s2.evaluations.get(eid)
-    assert summary.kit_version == "1.0.1"
+    assert summary.kit_version == "1.1.0"
     kit = s2.kits.get(summary.kit_id, summary.kit_version)
-    assert kit.version == "1.0.1" and "referentiel" in kit.tools
+    assert kit.version == "1.1.0" and "referentiel" in kit.tools
     assert s2.evaluations.create("Nouvelle") and s2.kits.bundled().version == "2.0.0"
     s2.close()

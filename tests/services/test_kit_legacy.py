@@ -32,7 +32,7 @@ def _as_before_roles(db_path, eid: str) -> dict:
 def test_an_evaluation_of_the_kit_before_roles_is_moved_to_the_kit_with_roles(db_path, tmp_path):
     services = Services.open(db_path)
     eid = services.evaluations.create("CA du Douaisis")
-    kit = services.kits.get("kit-evaluation-cv", "1.0.1")
+    kit = services.kits.get("kit-evaluation-cv", "1.1.0")
     guides = kit.tools_with_role("workshop_guide")
     assert guides
     rid = services.forms.create(eid, guides[0].id, subject_type="workshop", answers={"lieu": "Douai"})
@@ -42,7 +42,7 @@ def test_an_evaluation_of_the_kit_before_roles_is_moved_to_the_kit_with_roles(db
     services = Services.open(db_path)  # what the application does at start
     try:
         summary = services.evaluations.get(eid)
-        assert summary.kit_version == "1.0.1"
+        assert summary.kit_version == "1.1.0"
         kit = services.kits.get(summary.kit_id, summary.kit_version)
         assert [t.id for t in kit.tools_with_role("workshop_guide")] == [t.id for t in guides]
         assert services.forms.get(rid).answers == {"lieu": "Douai"}  # answers untouched

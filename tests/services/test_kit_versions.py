@@ -21,9 +21,9 @@ from tests.sync.sync_helpers import open_machine
 def versions(tmp_path_factory):
     root = tmp_path_factory.mktemp("versions")
     return {
-        "x": make_version(root / "x", "1.1.0"),
-        "y": alter(make_version(root / "y", "1.1.0")),
-        "bundled-altered": alter(make_version(root / "b", "1.0.1", changes=False)),
+        "x": make_version(root / "x", "1.2.0"),
+        "y": alter(make_version(root / "y", "1.2.0")),
+        "bundled-altered": alter(make_version(root / "b", "1.1.0", changes=False)),
     }
 
 
@@ -38,11 +38,11 @@ def laptop(tmp_path, name: str, *kits):
 def test_new_evaluation_uses_the_newest_version(tmp_path, versions):
     a = laptop(tmp_path, "a")
     try:
-        assert a.evaluations.get(a.evaluations.create("Avant")).kit_version == "1.0.1"
+        assert a.evaluations.get(a.evaluations.create("Avant")).kit_version == "1.1.0"
         a.kits.install(versions["x"])
         eid = a.evaluations.create("Après")
         summary = a.evaluations.get(eid)
-        assert summary.kit_version == "1.1.0"
+        assert summary.kit_version == "1.2.0"
         assert NEW_TOOL in a.kits.get(summary.kit_id, summary.kit_version).tools
         assert a.kits.latest().digest == load_folder(versions["x"]).digest
     finally:
@@ -57,7 +57,7 @@ def test_bundle_with_a_new_version_brings_its_tools(tmp_path, versions):
         b.sync.import_bundle(tmp_path / "a.evalkit")
         summary = b.evaluations.get(eid)
         kit = b.kits.get(summary.kit_id, summary.kit_version)
-        assert summary.kit_version == "1.1.0" and NEW_TOOL in kit.tools
+        assert summary.kit_version == "1.2.0" and NEW_TOOL in kit.tools
         assert kit.digest == load_folder(versions["x"]).digest
     finally:
         a.close()
@@ -72,7 +72,7 @@ def test_bundle_kit_differing_from_an_installed_one_is_refused(tmp_path, version
         with pytest.raises(ServiceError) as exc:
             b.sync.import_bundle(tmp_path / "a.evalkit")
         message = str(exc.value)
-        assert "« a.evalkit »" in message and "La version 1.1.0 du kit « kit-evaluation-cv » existe déjà sur ce poste" in message
+        assert "« a.evalkit »" in message and "La version 1.2.0 du kit « kit-evaluation-cv » existe déjà sur ce poste" in message
         assert load_folder(versions["x"]).digest[:12] in message and load_folder(versions["y"]).digest[:12] in message
         assert b.evaluations.list() == [] and b.kits.versions() == []  # nothing recorded
     finally:
@@ -83,7 +83,7 @@ def test_bundle_kit_differing_from_an_installed_one_is_refused(tmp_path, version
 def test_bundle_kit_differing_from_the_database_copy_is_refused(tmp_path, versions):
     a, b = laptop(tmp_path, "a", versions["x"]), laptop(tmp_path, "b", versions["y"])
     try:
-        own = b.evaluations.create("Mon évaluation")  # keeps the copy y of 1.1.0
+        own = b.evaluations.create("Mon évaluation")  # keeps the copy y of 1.2.0
         b.kits.library = KitLibrary(tmp_path / "b-reinstalled")  # the installed kit is gone since
         eid = a.evaluations.create("CA")
         a.sync.export_bundle(eid, tmp_path / "a.evalkit", privacy.COMPLETE)
@@ -102,7 +102,7 @@ def test_bundle_kit_differing_from_the_bundled_one_is_refused(tmp_path, versions
     try:
         a.kits.forms_dir = versions["bundled-altered"]  # an application whose 1.0.0 was edited
         eid = a.evaluations.create("CA")
-        assert a.evaluations.get(eid).kit_version == "1.0.1"
+        assert a.evaluations.get(eid).kit_version == "1.1.0"
         a.sync.export_bundle(eid, tmp_path / "a.evalkit", privacy.COMPLETE)
         with pytest.raises(ServiceError, match="existe déjà dans l'application avec un contenu différent") as exc:
             b.sync.import_bundle(tmp_path / "a.evalkit")
@@ -115,7 +115,7 @@ def test_bundle_kit_differing_from_the_bundled_one_is_refused(tmp_path, versions
 
 
 def test_the_database_copy_is_used_not_the_bundled_kit_of_that_number(services, versions):
-    """A database that keeps another 1.0.1 (received before this check existed) opens with it."""
+    """A database that keeps another 1.1.0 (received before this check existed) opens with it."""
     altered = load_folder(versions["bundled-altered"])
     with services.kits.tx() as s:
         s.add(KitSnapshot(kit_id=altered.id, version=altered.version, digest=altered.digest, files=altered.files))

@@ -38,7 +38,7 @@ def test_manifest_lists_versions_checksums_and_counts(machine_a, shared_eval, tm
         manifest = json.loads(zf.read("manifest.json"))
         names = set(zf.namelist())
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["app_version"] and manifest["kit"]["version"] == "1.0.1"
+    assert manifest["app_version"] and manifest["kit"]["version"] == "1.1.0"
     assert manifest["device"]["id"] == machine_a.device_id
     assert manifest["evaluation"]["id"] == eid and manifest["exported_at"].endswith("Z")
     assert names == set(manifest["files"]) | {"manifest.json", "signature.json"}

@@ -85,6 +85,22 @@ def test_letter_merge_marks_what_is_missing(services, evaluation_id):
     assert "[Date limite de transmission des contributions]" in letter.paragraphs[letter.bullets_after]
 
 
+def test_letter_lists_the_requested_documents_once_from_the_selection(services, evaluation_id):
+    tool = services.letters.kit(evaluation_id).tool("courrier-partenaires")
+    values = {"date_limite": "lundi 2 février 2026"}
+    chosen = ("Bilans des actions et dispositifs menés dans les quartiers prioritaires",)
+    letter = merge_letter(tool, values, "CAF du Nord", chosen)
+    intro = letter.paragraphs[letter.bullets_after]
+    assert intro.endswith("les documents et données suivants dont vous disposez :") and "lundi 2 février 2026" in intro
+    assert letter.bullets == chosen
+    body = " ".join(letter.paragraphs)
+    assert "bilans de vos actions" not in body.lower() and "{{" not in body  # no fixed list repeating the bullets
+    assert letter.paragraphs[letter.bullets_after + 1].startswith("Même partiels")
+    empty = merge_letter(tool, values, "CAF du Nord", ())
+    assert empty.bullets == ("[Documents demandés (liste à puces tirée des options du courrier)]",)
+    assert "Documents demandés (liste à puces tirée des options du courrier)" in empty.missing
+
+
 def test_letters_need_partners(services, evaluation_id):
     import datetime as dt
 

@@ -34,7 +34,7 @@ def test_mode_atelier_driven_by_the_keyboard(qtbot, ctx, services, evaluation_id
     # the opening slide, then step by step with the arrows, space and a remote's page keys
     assert mode.slide.step_number == 0 and window.step.text() == "Ouverture"
     qtbot.keyClick(window, Qt.Key.Key_Right)
-    assert mode.slide.page_id == "accueil" and window.step.text() == "Étape 1 / 8"
+    assert mode.slide.page_id == "accueil" and window.step.text() == "Étape 1 / 9"
     assert renderer.current_page() == pages.index("accueil")  # the notes follow
     assert window.clock.text() == "15:00" or window.clock.text() == "14:59"
     while mode.slide.page_id != "gouvernance":

@@ -123,7 +123,10 @@ def test_working_group_sessions_are_listed_under_their_theme(
     [group] = services.workshops.working_groups(evaluation_id)
     assert view.editor.workshop.id == group.sessions[0].id
     # only this session's step of the guide is shown
-    assert [p.id for p in view.editor.notes.renderer.form.pages] == ["_presentation", "session_1"]
+    assert [p.id for p in view.editor.notes.renderer.form.pages] == [
+        "_presentation", "session_1", "session_1_demarche", "session_1_etat_lieux", "session_1_pause",
+        "session_1_questions", "session_1_organisation",
+    ]
     assert view.tree.select("group", group.series_id)
     assert view.stack.currentWidget() is view.group
     assert "Séance 3" in view.group.body.text()

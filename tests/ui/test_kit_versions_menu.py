@@ -20,8 +20,8 @@ from tests.kit_versions import ADDED, NEW_TOOL, QUESTIONNAIRE, REMOVED, REWORDED
 @pytest.fixture(scope="module")
 def kit_zip(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("kit-ui")
-    out = root / "kit-1.1.0.zip"
-    assert main(["kit", "pack", str(make_version(root / "v1.1", "1.1.0")), "--out", str(out)]) == 0
+    out = root / "kit-1.2.0.zip"
+    assert main(["kit", "pack", str(make_version(root / "v1.1", "1.2.0")), "--out", str(out)]) == 0
     return out
 
 
@@ -60,9 +60,9 @@ def test_install_from_the_menu(qtbot, ctx, kit_zip, boxes, monkeypatch, tmp_path
     assert len(boxes) == 1
     icon, title, text = boxes[0]
     assert icon == "Information" and title == "Installer une version du kit"
-    assert "version 1.1.0 est installé" in text and str(kit_zip) in text
-    assert [e.version for e in ctx.services.kits.available()] == ["1.0.1", "1.1.0"]
-    assert ctx.services.kits.latest().version == "1.1.0"
+    assert "version 1.2.0 est installé" in text and str(kit_zip) in text
+    assert [e.version for e in ctx.services.kits.available()] == ["1.1.0", "1.2.0"]
+    assert ctx.services.kits.latest().version == "1.2.0"
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok)
     qtbot.addWidget(box)
     _shoot(box, "kit-install.png")
@@ -73,7 +73,7 @@ def test_install_from_the_menu(qtbot, ctx, kit_zip, boxes, monkeypatch, tmp_path
     _action(window, "Installer une version du kit…").trigger()
     icon, title, text = boxes[1]
     assert icon == "Warning" and title == "Kit non installé" and "« abime.zip »" in text
-    assert [e.version for e in ctx.services.kits.available()] == ["1.0.1", "1.1.0"]
+    assert [e.version for e in ctx.services.kits.available()] == ["1.1.0", "1.2.0"]
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok)
     qtbot.addWidget(box)
     _shoot(box, "kit-install-refused.png")
@@ -101,12 +101,12 @@ def test_upgrade_the_open_evaluation_with_a_preview(qtbot, ctx, services, evalua
 
     monkeypatch.setattr(kit_versions.KitUpgradeDialog, "exec", confirm)
     _action(window, "Passer à une version plus récente du kit…").trigger()
-    assert seen["button"] == "Passer à la version 1.1.0"
+    assert seen["button"] == "Passer à la version 1.2.0"
     text = seen["text"]
-    assert "de la version 1.0.1 à la version 1.1.0" in text
+    assert "de la version 1.1.0 à la version 1.2.0" in text
     assert f"({NEW_TOOL})" in text and f"({ADDED})" in text and f"({REMOVED})" in text
     assert f"« {REWORDED[1]} » → « {REWORDED[2]} »" in text
     assert "Réponses conservées (par identifiant de question) : 1." in text
-    assert services.evaluations.get(evaluation_id).kit_version == "1.1.0"
-    assert "Kit 1.1.0" in window.side_subtitle.text()
+    assert services.evaluations.get(evaluation_id).kit_version == "1.2.0"
+    assert "Kit 1.2.0" in window.side_subtitle.text()
     assert services.forms.get(rid).answers == {REWORDED[0]: "Lille", REMOVED: False}

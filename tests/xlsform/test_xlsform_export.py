@@ -27,7 +27,8 @@ def kit():
 
 QUESTIONNAIRES = [
     "questionnaire-communes", "questionnaire-associations", "questions-actions", "methode-actions",
-    "cc-questions", "fiche-immersion", "fiche-temoignage", "suivi-engagements",
+    "cc-questions", "fiche-immersion", "fiche-temoignage", "suivi-engagements", "etat-qpv", "bilans-annuels",
+    "questions-transversales",
 ]
 
 

@@ -296,6 +296,23 @@ class MultipleChoiceEditor(_ButtonChoiceEditor):
         if field.allow_other:
             self._add_other()
 
+    def _on_clicked(self, button: QAbstractButton) -> None:
+        """An exclusive answer (« Aucune ») ticked unticks the others, and the reverse: the
+        engine refuses them together (`validation.exclusive_message`)."""
+        if button.isChecked():
+            exclusive = {v for v in self.buttons if (opt := self.field.option(v)) is not None and opt.exclusive}
+            clicked = next((v for v, b in self.buttons.items() if b is button), None)
+            if clicked in exclusive:
+                for other in self.buttons.values():
+                    if other is not button:
+                        other.setChecked(False)
+                if self.other_button is not None:
+                    self.other_button.setChecked(False)
+            elif exclusive:
+                for value in exclusive:
+                    self.buttons[value].setChecked(False)
+        super()._on_clicked(button)
+
     def raw(self) -> Any:
         values = [value for value, button in self.buttons.items() if button.isChecked()]
         if self.other_button is not None and self.other_button.isChecked() and self.other_edit is not None:

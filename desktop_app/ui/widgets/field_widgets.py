@@ -148,8 +148,16 @@ class NumberEditor(TextEditor):
 
     def display(self, value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if self._is_year() and float(value).is_integer():
+                return str(int(value))  # « 2022 », not « 2 022 »
             return format_number(value)
         return str(value)
+
+    def _is_year(self) -> bool:
+        """An integer question bounded within years (`min: 2014`, `max: 2035`) holds a year."""
+        low, high = self.field.min, self.field.max
+        return (self.field.type == "integer" and isinstance(low, (int, float)) and isinstance(high, (int, float))
+                and 1800 <= low and high <= 2200)
 
 
 class LongTextEditor(FieldEditor):

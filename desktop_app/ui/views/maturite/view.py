@@ -191,6 +191,7 @@ class MaturityView(QWidget):
         self.tabs.hide()
         layout.addWidget(self.tabs, 1)
         self.scales: dict[str, ScaleTab] = {}
+        self.step_forms: list = []  # the kit's forms of this step (role step_form), after the scales
         self._built = False
 
     def _build(self) -> None:
@@ -205,6 +206,13 @@ class MaturityView(QWidget):
                 tab = ScaleTab(ctx, evaluation_id, tool_id, parent=self.tabs)
                 self.scales[tool_id] = tab
                 self.tabs.addTab(tab, kit.tool(tool_id).title.replace("Échelle de maturité : ", "").capitalize())
+        from desktop_app.ui.views.step_forms import StepFormTab, step_form_tools
+
+        if self.scales:
+            for tool_id, title in step_form_tools(ctx, evaluation_id, "maturite"):
+                tab = StepFormTab(ctx, evaluation_id, tool_id, parent=self.tabs)
+                self.step_forms.append(tab)
+                self.tabs.addTab(tab, title)
         if self.scales:
             self.tabs.currentChanged.connect(self._tab_changed)  # a scale's form is built when shown
             self.tabs.show()
@@ -233,4 +241,6 @@ class MaturityView(QWidget):
 
     def flush(self) -> None:
         for tab in self.scales.values():
+            tab.flush()
+        for tab in self.step_forms:
             tab.flush()

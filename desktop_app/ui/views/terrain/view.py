@@ -90,6 +90,7 @@ class TerrainView(QWidget):
         self._commitments: CommitmentsTab | None = None
         self._synthesis: SynthesisTab | None = None
         self._synthesis_stale = False
+        self._step_forms: list = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
@@ -122,6 +123,13 @@ class TerrainView(QWidget):
         self.tabs.addTab(self._testimonies, "Témoignages et contributions")
         self.tabs.addTab(self._commitments, "Suivi des engagements")
         self.tabs.addTab(QWidget(), "Synthèse")
+        from desktop_app.ui.views.step_forms import StepFormTab, step_form_tools
+
+        # the kit's forms of this step (role step_form), after the synthesis
+        for tool_id, title in step_form_tools(ctx, evaluation_id, "terrain"):
+            tab = StepFormTab(ctx, evaluation_id, tool_id, parent=self.tabs)
+            self._step_forms.append(tab)
+            self.tabs.addTab(tab, title)
         self.tabs.currentChanged.connect(self._tab_changed)
         # The immersions (the tab shown) are read last: their sheet is then built while no other
         # read holds the interpreter's lock, so the GUI thread is not slowed down while it builds it.
@@ -301,5 +309,5 @@ class TerrainView(QWidget):
     def flush(self) -> None:
         if self._immersions is None:
             return
-        for tab in (self.immersions, self.testimonies, self.commitments):
+        for tab in (self.immersions, self.testimonies, self.commitments, *self._step_forms):
             tab.flush()
