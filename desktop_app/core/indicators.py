@@ -21,6 +21,7 @@ direction. Qt-free, pure functions on plain data (`ResponseLike`, `ActionFigures
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any, Protocol
 from desktop_app.core.validation import compute_visibility, is_blank
 from desktop_app.kit.forms import compile_tool
 from desktop_app.kit.loader import Kit, iter_questions
-from desktop_app.kit.schema import Indicator, IndicatorCompute, IndicatorValue, Referential
+from desktop_app.kit.schema import DIRECTION_LABELS, Indicator, IndicatorCompute, IndicatorValue, Referential  # noqa: F401 (re-exported)
 
 NBSP = "\u00a0"
 PROGRAMMATION_LABELS = {
@@ -48,11 +49,6 @@ STATISTIC_LABELS = {
     "median": "médiane",
     "sum": "total",
     "budget_share": "part du budget",
-}
-DIRECTION_LABELS = {
-    "higher": "plus la valeur est haute, mieux c'est",
-    "lower": "plus la valeur est basse, mieux c'est",
-    "none": "qualitatif : appréciation selon la grille",
 }
 
 
@@ -115,57 +111,62 @@ def format_number(value: float) -> str:
 
 
 def parse_number(text: Any) -> float | None:
-    """A value typed in the référentiel (« 62 », « 62,5 % », « 1 200 ») as a number, else None."""
+    """A value typed in the référentiel (« 62 », « 62,5 % », « 1 200 », « 92 jours en moyenne »)
+    as a number, else None (« Oui », « 3 sur 5 » is not read as 3)."""
     if isinstance(text, bool):
         return None
     if isinstance(text, (int, float)):
         return float(text)
-    raw = str(text or "").strip().replace("\u202f", "").replace(NBSP, "").replace(" ", "").rstrip("%€").replace(",", ".")
+    match = _LEADING_NUMBER.match(str(text or "").strip())
+    if match is None:
+        return None
+    raw = re.sub(r"[\s\u202f\u00a0]", "", match.group(1)).replace(",", ".")
     try:
         return float(raw)
     except ValueError:
         return None
 
 
+# a number at the start of a text typed: « 62 », « 62,5 % », « 1 200 € », « 48 % réalisés »
+_LEADING_NUMBER = re.compile(r"^(-?\d{1,3}(?:[ \u202f\u00a0]\d{3})+(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?)(?![\d.,]|\s*[/-]\s*\d)")
+
+
 def value_label(v: IndicatorValue | None, unit: str | None = None) -> str:
-    """A target or baseline in words: « 80 % (2030) », « Début du contrat (2015) »."""
-    if v is None:
-        return ""
-    parts = []
-    if v.value is not None:
-        shown = format_number(v.value)
-        parts.append(f"{shown}{NBSP}{unit}" if unit and unit != "oui / non" else shown)
-    if v.label:
-        parts.append(v.label if not parts else f"({v.label})")
-    if v.year is not None and not (v.label and str(v.year) in v.label):
-        parts.append(f"({v.year})" if parts else str(v.year))
-    return " ".join(parts)
+    """A target or baseline in words: « 80 % (trois sur quatre) », « Début du contrat »."""
+    return v.describe(unit) if v is not None else ""
 
 
 # --------------------------------------------------------------------------- computing
 
 
-def _condition_text(c: IndicatorCompute) -> str:
+def _condition_text(c: IndicatorCompute, labels: Mapping[str, str]) -> str:
     parts = []
     if c.at_least is not None:
         parts.append(f"≥{NBSP}{format_number(c.at_least)}")
     if c.at_most is not None:
         parts.append(f"≤{NBSP}{format_number(c.at_most)}")
     if c.values is not None:
-        parts.append(" ou ".join("oui" if v is True else "non" if v is False else f"« {v} »" for v in c.values))
+        parts.append(" ou ".join("oui" if v is True else "non" if v is False else f"« {labels.get(v, v)} »" for v in c.values))
     return " et ".join(parts)
 
 
 def _source_text(kit: Kit, c: IndicatorCompute) -> str:
     what = STATISTIC_LABELS[c.statistic]
+    labels: dict[str, str] = {}
     if c.programmation is not None:
         head = f"Programmation › {PROGRAMMATION_LABELS[c.programmation]}"
     else:
         tool = kit.tools.get(c.tool or "")
         name = (tool.short_title or tool.title) if tool is not None else c.tool
-        label = next((q.label for _p, q in iter_questions(getattr(tool, "sections", None) or []) if q.id == c.question), c.question)
-        head = f"{name} › « {label} »"
-    cond = _condition_text(c)
+        question = next((q for _p, q in iter_questions(getattr(tool, "sections", None) or []) if q.id == c.question), None)
+        if question is not None:
+            listed = question.choices or []
+            if question.choice_list and tool is not None:
+                found = kit.choice_list(tool, question.choice_list)
+                listed = found.choices if found else []
+            labels = {ch.value: ch.label for ch in listed}
+        head = f"{name} › « {question.label if question else c.question} »"
+    cond = _condition_text(c, labels)
     return f"{head} : {what}" + (f" des réponses {cond}" if cond and c.programmation is None else f" ({cond})" if cond else "") + (f" — {c.note}" if c.note else "")
 
 
@@ -337,17 +338,24 @@ def compute_all(
     return out
 
 
-def needs_programmation(tool: Referential) -> bool:
-    """True when an indicator computes from the programmation (the actions are then read)."""
+def _computes(tool: Referential) -> Iterable[IndicatorCompute]:
     for q in tool.questions:
         for sq in q.sub_questions:
             for ind in sq.indicators:
                 c = ind.compute
                 while c is not None:
-                    if c.programmation is not None:
-                        return True
+                    yield c
                     c = c.fallback
-    return False
+
+
+def source_tools(tool: Referential) -> set[str]:
+    """The kit tools whose answers the référentiel's indicators compute from."""
+    return {c.tool for c in _computes(tool) if c.tool}
+
+
+def needs_programmation(tool: Referential) -> bool:
+    """True when an indicator computes from the programmation (the actions are then read)."""
+    return any(c.programmation is not None for c in _computes(tool))
 
 
 # --------------------------------------------------------------------------- appreciation

@@ -420,6 +420,18 @@ class IndicatorValue(Strict):
             raise ValueError("donnez au moins une valeur (« value »), un libellé (« label ») ou une année (« year »)")
         return self
 
+    def describe(self, unit: str | None = None) -> str:
+        """In words: « 80 % (trois sur quatre) », « Première année du contrat », « 2015 »."""
+        parts = []
+        if self.value is not None:
+            number = f"{self.value:g}".replace(".", ",")
+            parts.append(f"{number}\u00a0{unit}" if unit and unit != "oui / non" else number)
+        if self.label:
+            parts.append(f"({self.label})" if parts else self.label)
+        if self.year is not None and not (self.label and str(self.year) in self.label):
+            parts.append(f"({self.year})" if parts else str(self.year))
+        return " ".join(parts)
+
 
 # What the app's own data can compute for an indicator (`IndicatorCompute.statistic`):
 # share: % of the observations meeting the condition; count: how many meet it (all answered
@@ -468,6 +480,14 @@ class IndicatorCompute(Strict):
         if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
             raise ValueError("« at_least » est plus grand que « at_most »")
         return self
+
+
+# How an indicator's direction reads (French, shown with its target).
+DIRECTION_LABELS = {
+    "higher": "plus la valeur est haute, mieux c'est",
+    "lower": "plus la valeur est basse, mieux c'est",
+    "none": "qualitatif : appréciation selon la grille",
+}
 
 
 class Indicator(Strict):

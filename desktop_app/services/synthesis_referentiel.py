@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from desktop_app.core.identifiers import format_date_fr
+from desktop_app.core.indicators import ActionFigures, ComputedValue, compute_all, needs_programmation, source_tools
 from desktop_app.core.referentiel import EVIDENCE_KINDS, Matrix, build_matrix
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceError
@@ -52,14 +53,39 @@ class ReferentielService(SynthesisBase):
         """The id of the kit's référentiel (role referential)."""
         return role_tool(self.kit(evaluation_id), "referential", "référentiel")
 
-    def matrix(self, evaluation_id: str) -> Matrix:
+    def matrix(self, evaluation_id: str, values: dict[str, ComputedValue] | None = None) -> Matrix:
+        """The matrix of the référentiel; `values`: the indicators computed earlier (a screen
+        computes them once per visit, `indicator_values`), computed here when not given."""
         kit = self.kit(evaluation_id)
         ref = role_tool(kit, "referential", "référentiel")
         tool = kit.tool(ref)
         found = self._find_single(evaluation_id, ref)
         answers = found.answers if found else {}
         themes = {c.value: c.label for cl in kit.manifest.choice_lists for c in cl.choices}
-        return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id))
+        if values is None:
+            values = self.indicator_values(evaluation_id)
+        return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id), values)
+
+    def indicator_values(self, evaluation_id: str) -> dict[str, ComputedValue]:
+        """{indicator id: value computed from the evaluation's data} for the indicators whose
+        YAML says how (`compute:`): the answers of the questionnaires and of the commitments
+        tracker (drafts included, as in the results), the programmation's actions."""
+        kit = self.kit(evaluation_id)
+        ref = kit.tool_id_for_role("referential")
+        if ref is None:
+            return {}
+        tool = kit.tool(ref)
+        responses = []
+        for tool_id in sorted(source_tools(tool)):
+            if tool_id in kit.tools:
+                responses += self.services.forms.find(evaluation_id, tool_id)
+        actions = None
+        if needs_programmation(tool):
+            actions = [
+                ActionFigures(a.budget, len(a.funders), a.multi_year, a.years_funded, a.beneficiaries, a.qpv_share)
+                for a in self.services.actions.list(evaluation_id)
+            ]
+        return compute_all(kit, tool, responses, actions)
 
     def evidence_counts(self, evaluation_id: str) -> dict[str, int]:
         """{indicator id: number of evidence links} (one query; targets are not looked up)."""
