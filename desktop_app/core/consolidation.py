@@ -4,7 +4,8 @@ Read from one database holding every territory's imported bundles (SQLite or Pos
 - a table of territories with their completion (steps finished out of the steps in scope);
 - per evaluative question of the référentiel, the distribution of the appreciations the
   territories gave (and each territory's appreciation, the one its own synthesis shows: given,
-  or suggested from its indicators), and per indicator each territory's value and appreciation;
+  or suggested from its indicators), and per indicator each territory's value (typed, else computed
+  from its questionnaires and commitments), baseline, source and appreciation, and the kit's target;
 - questionnaire results pooled across territories and territory by territory (choice counts,
   numeric statistics, « Autre » texts listed);
 - maturity levels compared (each territory's level per domain, and the mean);
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from desktop_app.core.consolidation_parts import ActionsSummary, CouncilGaps, council_gaps
-from desktop_app.core.french import looks_like_year_range
+from desktop_app.core.french import looks_like_year_range, value_with_unit
+from desktop_app.core.indicators import compute_all
 from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.core.questionnaire_results import NumberStats, RespondentAnswers, compute_results
 from desktop_app.core.referentiel import build_matrix
@@ -80,7 +82,10 @@ class IndicatorDistribution:
     label: str
     unit: str
     appreciation: dict[str, str]  # evaluation id -> scale value (NOT_FILLED when none)
-    value: dict[str, str]  # evaluation id -> value typed (may be "")
+    value: dict[str, str]  # evaluation id -> value retained: typed, else computed from its data (may be "")
+    target: str = ""  # the kit's target, in words
+    baseline: dict[str, str] = field(default_factory=dict)  # evaluation id -> baseline (typed value — definition)
+    source: dict[str, str] = field(default_factory=dict)  # evaluation id -> where the value comes from
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(self.appreciation.values()))
@@ -189,8 +194,10 @@ def _referential(kit, tool, territories, responses_by_eval):
     suggested from its indicators)."""
     matrices = {}
     for t in territories:
-        resp = _latest(responses_by_eval[t.evaluation_id], tool.id)
-        matrices[t.evaluation_id] = build_matrix(tool, (resp.answers or {}) if resp else {})
+        responses = responses_by_eval[t.evaluation_id]
+        resp = _latest(responses, tool.id)
+        values = compute_all(kit, tool, responses) if responses else {}  # questionnaires, commitments
+        matrices[t.evaluation_id] = build_matrix(tool, (resp.answers or {}) if resp else {}, values=values)
     pages = {p.id: p.title for p in compile_tool(kit, tool.id).pages}
     questions: list[QuestionDistribution] = []
     indicators: list[IndicatorDistribution] = []
@@ -211,12 +218,16 @@ def _referential(kit, tool, territories, responses_by_eval):
             qrow.number, frozenset(computed),
         ))
         for ci, c in enumerate(qrow.cells):
-            appreciation, value = {}, {}
+            appreciation, value, baseline, source = {}, {}, {}, {}
             for eid, m in matrices.items():
                 cell = m.questions[qi].cells[ci]
                 appreciation[eid] = cell.appreciation.value if cell.appreciation else NOT_FILLED
-                value[eid] = cell.value
-            indicators.append(IndicatorDistribution(c.id, qrow.id, c.code, c.label, c.unit, appreciation, value))
+                value[eid] = value_with_unit(cell.value, cell.unit) if cell.value else cell.computed_text
+                baseline[eid] = cell.baseline
+                source[eid] = cell.source_text if value[eid] else ""
+            indicators.append(IndicatorDistribution(
+                c.id, qrow.id, c.code, c.label, c.unit, appreciation, value, c.target, baseline, source,
+            ))
     return questions, indicators
 
 

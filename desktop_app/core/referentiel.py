@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.core.french import value_with_unit
 from desktop_app.core.indicators import ComputedValue, parse_number, suggest_level
 from desktop_app.kit.schema import DIRECTION_LABELS, Indicator, Referential
 
@@ -113,6 +114,26 @@ class IndicatorCell:
     @property
     def direction_text(self) -> str:
         return DIRECTION_LABELS.get(self.direction, "")
+
+    def value_text(self) -> str:
+        """The value retained, and how, for the deliverables: « 52,9 % (calculée, n = 17,
+        05/12/2026) », « 40 % (saisie ; calcul : 52,9 %) », with the appreciation it suggests."""
+        value = value_with_unit(self.value, self.unit) if self.value else self.computed_text
+        if not value:
+            return "—"
+        if self.computed is not None and self.computed_text:
+            latest = f", {self.computed.latest.strftime('%d/%m/%Y')}" if self.computed.latest else ""
+            how = f"calculée, n = {self.computed.n}{latest}" if not self.value else f"saisie ; calcul : {self.computed_text}"
+            value += f" ({how})"
+        if self.suggested is not None:
+            value += f"\nAppréciation suggérée : {self.suggested.label.lower()}"
+        return value
+
+    def goal_text(self) -> str:
+        """« Cible : … » and « Référence : … » (one per line), "" when the kit gives neither."""
+        parts = [f"Cible : {self.target}"] if self.target else []
+        parts += [f"Référence : {self.baseline}"] if self.baseline else []
+        return "\n".join(parts)
 
 
 @dataclass(frozen=True)

@@ -226,9 +226,9 @@ def _referential(data: Consolidation, story: list) -> None:
             continue
         story += st.h2(f"Question {q.number} — {q.theme} : les indicateurs", f"ref-q{q.number}")
         story.append(st.table(
-            ["Code", "Indicateur"] + [abbrev[lv.value] for lv in data.scale],
-            [[i.code, i.label] + [str(i.counts().get(lv.value, 0)) for lv in data.scale] for i in inds],
-            [0.08, 0.57] + [0.35 / len(data.scale)] * len(data.scale),
+            ["Code", "Indicateur", "Cible"] + [abbrev[lv.value] for lv in data.scale],
+            [[i.code, i.label, i.target or "—"] + [str(i.counts().get(lv.value, 0)) for lv in data.scale] for i in inds],
+            [0.08, 0.40, 0.17] + [0.35 / len(data.scale)] * len(data.scale),
         ))
         story.append(Spacer(1, 6))
         rows = []
@@ -240,6 +240,13 @@ def _referential(data: Consolidation, story: list) -> None:
             rows.append((data.territory_name(t.evaluation_id), cells))
         story.append(heat_table(["Territoire"] + [i.code for i in inds], rows, 0.24))
         story.append(st.P(legend, "caption"))
+        values = [[data.territory_name(t.evaluation_id)] + [i.value.get(t.evaluation_id) or "—" for i in inds] for t in data.territories]
+        if any(v != "—" for row in values for v in row[1:]):
+            story.append(Spacer(1, 4))
+            story.append(st.table(["Territoire"] + [i.code for i in inds], values, [0.24] + [0.76 / len(inds)] * len(inds)))
+            story.append(st.P("Valeurs retenues par les territoires : saisies, ou calculées à partir de leurs questionnaires "
+                              "et de leur suivi des engagements (cibles ci-dessus ; références et sources dans le classeur, "
+                              "feuille « Indicateurs »).", "caption"))
 
 
 def _option_columns(q) -> list[str]:

@@ -427,7 +427,7 @@ class IndicatorValue(Strict):
             number = f"{self.value:g}".replace(".", ",")
             parts.append(f"{number}\u00a0{unit}" if unit and unit != "oui / non" else number)
         if self.label:
-            parts.append(f"({self.label})" if parts else self.label)
+            parts.append((f"— {self.label}" if "(" in self.label else f"({self.label})") if parts else self.label)
         if self.year is not None and not (self.label and str(self.year) in self.label):
             parts.append(f"({self.year})" if parts else str(self.year))
         return " ".join(parts)
