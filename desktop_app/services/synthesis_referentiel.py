@@ -5,6 +5,7 @@ evidence linked to them (its own table, `EvidenceLink`) among what the evaluatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from desktop_app.core.indicators import ActionFigures, ComputedValue, compute_al
 from desktop_app.core.referentiel import EVIDENCE_KINDS, Matrix, build_matrix
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceError
+from desktop_app.services.fieldwork_commitments import COLUMN_ROLES
 from desktop_app.services.forms import ResponseData
 from desktop_app.services.synthesis_base import OWN_ROLES, SynthesisBase, role_tool
 from desktop_app.store.models_synthesis import EvidenceLink
@@ -21,6 +23,15 @@ __all__ = ["EVIDENCE_KINDS", "EvidenceCandidate", "EvidenceData", "ReferentielSe
 
 # The step a tool belongs to -> the evidence kind of its responses
 _STEP_KIND = {"ateliers": "atelier", "terrain": "terrain", "questionnaires": "questionnaire", "actions": "actions"}
+
+
+@dataclass(frozen=True)
+class CommitmentRows:
+    """The commitments as the indicators read a tool's response (`core.indicators.ResponseLike`)."""
+
+    tool_id: str
+    answers: dict
+    updated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -75,10 +86,14 @@ class ReferentielService(SynthesisBase):
         if ref is None:
             return {}
         tool = kit.tool(ref)
-        responses = []
+        responses: list = []
         for tool_id in sorted(source_tools(tool)):
-            if tool_id in kit.tools:
-                responses += self.services.forms.find(evaluation_id, tool_id)
+            if tool_id not in kit.tools:
+                continue
+            found = self.services.forms.find(evaluation_id, tool_id)
+            if kit.role_of(tool_id) == "commitments":
+                found = [self._commitment_rows(evaluation_id, tool_id, found)]
+            responses += found
         actions = None
         if needs_programmation(tool):
             actions = [
@@ -86,6 +101,22 @@ class ReferentielService(SynthesisBase):
                 for a in self.services.actions.list(evaluation_id)
             ]
         return compute_all(kit, tool, responses, actions)
+
+    def _commitment_rows(self, evaluation_id: str, tool_id: str, found: list[ResponseData]) -> CommitmentRows:
+        """The commitments tracker as one response whose list holds every commitment of the
+        table (the table is the record; the tool's response mirrors it only once it exists)."""
+        form = self.form(evaluation_id, tool_id)
+        group = next((f for p in form.pages for f in p.fields if f.role == "commitment_rows"), None)
+        dated = [r.updated_at for r in found if r.updated_at is not None]
+        if group is None:
+            return CommitmentRows(tool_id, {}, max(dated, default=None))
+        by_role = {c.role: c.id for c in group.children if c.role}
+        keys = {column: by_role[role] for column, role in COLUMN_ROLES.items() if role in by_role}
+        rows = [
+            {key: c.value(column) for column, key in keys.items() if c.value(column)}
+            for c in self.services.commitments.commitments(evaluation_id)
+        ]
+        return CommitmentRows(tool_id, {group.id: rows}, max(dated, default=None))
 
     def evidence_counts(self, evaluation_id: str) -> dict[str, int]:
         """{indicator id: number of evidence links} (one query; targets are not looked up)."""
