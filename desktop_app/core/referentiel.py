@@ -133,6 +133,10 @@ class IndicatorCell:
         """« Cible : … » and « Référence : … » (one per line), "" when the kit gives neither."""
         parts = [f"Cible : {self.target}"] if self.target else []
         parts += [f"Référence : {self.baseline}"] if self.baseline else []
+        if self.rubric and not parts:
+            level = self.appreciation
+            meaning = self.rubric.get(level.value) if level else None
+            parts.append(f"Grille du kit — {level.label} : {meaning}" if meaning else "Qualitatif : selon la grille d'appréciation du kit")
         return "\n".join(parts)
 
 

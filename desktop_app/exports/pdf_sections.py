@@ -370,7 +370,7 @@ def referentiel(ctx) -> list:
                         st.cell(c.value_text()),
                         st.cell(c.goal_text() or "—", "cell_small"),
                         st.cell(c.source_text, "cell_small"),
-                        st.chip(c.appreciation.color if c.appreciation else None, c.appreciation.label if c.appreciation else "—", width=0.13 * st.WIDTH - 9),
+                        st.chip(c.appreciation.color if c.appreciation else None, c.appreciation.label if c.appreciation else "—", width=0.15 * st.WIDTH - 9),
                         st.cell("\n".join(proofs + notes) or "—"),
                     ]
                 )
@@ -378,7 +378,7 @@ def referentiel(ctx) -> list:
             st.table(
                 ["Indicateur", "Valeur", "Cible et référence", "Source", "Appréciation", "Preuves et commentaires"],
                 rows,
-                [0.22, 0.14, 0.15, 0.16, 0.13, 0.20],
+                [0.21, 0.14, 0.16, 0.14, 0.15, 0.20],
                 zebra=False,
                 extra=extra,
             )

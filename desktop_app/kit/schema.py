@@ -421,9 +421,10 @@ class IndicatorValue(Strict):
         return self
 
     def describe(self, unit: str | None = None) -> str:
-        """In words: « 80 % (trois sur quatre) », « Première année du contrat », « 2015 »."""
+        """In words: « 80 % (trois sur quatre) », « au moins deux par an » (a label says a count
+        better than « 2 réunions par an »), « Première année du contrat », « 2015 »."""
         parts = []
-        if self.value is not None:
+        if self.value is not None and (not self.label or unit == "%"):
             number = f"{self.value:g}".replace(".", ",")
             parts.append(f"{number}\u00a0{unit}" if unit and unit != "oui / non" else number)
         if self.label:

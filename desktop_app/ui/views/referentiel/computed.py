@@ -32,13 +32,14 @@ def note_texts(cell: IndicatorCell) -> tuple[str, str]:
         title = "Valeur calculée : pas encore de donnée"
     else:
         title = f"Valeur calculée : {cell.computed_text}"
-        if cell.suggested is not None:
+        if cell.suggested is not None and not cell.value:
             title += f" — appréciation suggérée : {cell.suggested.label}"
     lines = [f"{c.detail()} · {c.source}" + (" (calcul de repli)" if c.fallback else "")]
     if cell.target:  # the value's help below repeats it with the baseline and the direction
         lines.append(f"Cible : {cell.target}")
     if cell.value:
-        lines.append(f"Valeur saisie « {cell.value} » : elle remplace la valeur calculée dans la synthèse.")
+        suggestion = f" ; appréciation suggérée d'après elle : {cell.suggested.label.lower()}" if cell.suggested else ""
+        lines.append(f"Valeur saisie « {cell.value} » : elle remplace la valeur calculée dans la synthèse{suggestion}.")
     if cell.overridden and not cell.override_reason:
         lines.append("Écart avec le calcul : indiquez-en le motif plus bas (« Motif de l'écart avec le calcul »).")
     elif cell.overridden:
