@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
-from desktop_app.core.french import clean_name, plural, value_with_unit, with_article
+from desktop_app.core.french import clean_name, plural, with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.core.referentiel import EVIDENCE_KINDS

@@ -10,7 +10,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.core.indicators import ActionFigures, ComputedValue, compute_all, needs_programmation, source_tools
+from desktop_app.core.indicators import (
+    ActionFigures,
+    ComputedValue,
+    compute_all,
+    needs_programmation,
+    source_tools,
+)
 from desktop_app.core.referentiel import EVIDENCE_KINDS, Matrix, build_matrix
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceError

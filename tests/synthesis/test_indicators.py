@@ -10,7 +10,13 @@ from datetime import date, datetime
 
 import pytest
 
-from desktop_app.core.indicators import ActionFigures, compute_all, compute_indicator, parse_number, suggest_level
+from desktop_app.core.indicators import (
+    ActionFigures,
+    compute_all,
+    compute_indicator,
+    parse_number,
+    suggest_level,
+)
 from desktop_app.core.referentiel import build_matrix
 from desktop_app.kit.loader import KitError, load_files, load_folder, read_folder
 from tests.conftest import FORMS
