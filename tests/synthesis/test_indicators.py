@@ -203,3 +203,12 @@ def test_matrix_reads_values_computed_once(kit):
     assert cell.shown_value == "100\u00a0%" and cell.value_origin == "calculée" and cell.suggested.value == "atteint"
     assert cell.source_text.startswith("Calcul : Questionnaire communes")
     assert cell.value_text().startswith("100\u00a0% (calculée, n = 1, 01/01/2026)")
+
+
+def test_the_override_reason_goes_through_the_privacy_filter(kit):
+    from desktop_app.core.privacy_filter import PrivacyFilter, kit_rules
+
+    rules = kit_rules(kit)[kit.tool_id_for_role("referential")]
+    assert "dc_1_b.motif_ajustement" in rules.free_text
+    out = PrivacyFilter().answers(rules, {"dc_1_b.motif_ajustement": "Selon Mme Vasseur (elodie.vasseur@example.fr), deux engagements sont bloqués."})
+    assert "example.fr" not in out["dc_1_b.motif_ajustement"] and "deux engagements" in out["dc_1_b.motif_ajustement"]
