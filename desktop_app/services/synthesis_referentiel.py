@@ -141,7 +141,7 @@ class ReferentielService(SynthesisBase):
 
     def referentiel_targets(self, evaluation_id: str) -> dict[str, str]:
         """{indicator or question id: "1.2.a Label"} of the référentiel (what evidence can back)."""
-        matrix = self.matrix(evaluation_id)
+        matrix = self.matrix(evaluation_id, {})  # labels only: nothing to compute
         out = {}
         for q in matrix.questions:
             out[q.id] = f"{q.number}. {q.theme} (question d'ensemble)"
