@@ -69,7 +69,9 @@ class IndicatorCell:
 
     @property
     def filled(self) -> bool:
-        return bool(self.shown_value or (self.appreciation and self.appreciation.value != NOT_FILLED))
+        """The team typed a value or gave an appreciation (a value computed alone is not the
+        team's work yet: the side navigation, which computes nothing, counts the same)."""
+        return bool(self.value or (self.appreciation and self.appreciation.value != NOT_FILLED))
 
     @property
     def computed_text(self) -> str:
