@@ -27,7 +27,7 @@ from datetime import datetime
 
 from desktop_app.core.consolidation_parts import ActionsSummary, CouncilGaps, council_gaps
 from desktop_app.core.french import looks_like_year_range, value_with_unit
-from desktop_app.core.indicators import compute_all
+from desktop_app.core.indicators import ActionFigures, compute_all
 from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.core.questionnaire_results import NumberStats, RespondentAnswers, compute_results
 from desktop_app.core.referentiel import build_matrix
@@ -86,6 +86,7 @@ class IndicatorDistribution:
     target: str = ""  # the kit's target, in words
     baseline: dict[str, str] = field(default_factory=dict)  # evaluation id -> baseline (typed value — definition)
     source: dict[str, str] = field(default_factory=dict)  # evaluation id -> where the value comes from
+    computed: dict[str, str] = field(default_factory=dict)  # evaluation id -> value computed from its data (even when overridden)
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(self.appreciation.values()))
@@ -164,10 +165,12 @@ def build_consolidation(
     responses_by_eval: dict[str, list],
     commitments: dict[str, dict[str, int]] | None = None,
     actions: dict[str, ActionsSummary] | None = None,
+    figures: dict[str, list[ActionFigures]] | None = None,
 ) -> Consolidation:
     """The consolidated view of `territories` (sorted here by name), from the kit bundled with the
     application and each evaluation's form responses (`responses_by_eval[evaluation_id]`);
-    `commitments` (status counts) and `actions` come from their own tables."""
+    `commitments` (status counts) and `actions` come from their own tables; `figures`: each
+    territory's programmation, for the indicators computed from it."""
     territories = sorted(territories, key=lambda t: (t.territory or t.title).casefold())
     scale: list[ScaleLevel] = []
     questions: list[QuestionDistribution] = []
@@ -176,7 +179,7 @@ def build_consolidation(
     maturity: list[MaturityComparison] = []
     for tool in kit.tools_with_role("referential")[:1]:
         scale = [ScaleLevel(c.value, c.label, c.color) for c in tool.scale]
-        questions, indicators = _referential(kit, tool, territories, responses_by_eval)
+        questions, indicators = _referential(kit, tool, territories, responses_by_eval, figures or {})
     for tool in kit.tools_with_role("questionnaire"):
         questionnaires.append(_pool(kit, tool, territories, responses_by_eval))
     for tool in kit.tools_with_role("maturity_scale"):
@@ -188,7 +191,7 @@ def build_consolidation(
     )
 
 
-def _referential(kit, tool, territories, responses_by_eval):
+def _referential(kit, tool, territories, responses_by_eval, figures):
     """Per question and per indicator, each territory's appreciation as its own synthesis shows
     it (`core.referentiel.build_matrix`: the question's appreciation when given, else the one
     suggested from its indicators)."""
@@ -196,7 +199,8 @@ def _referential(kit, tool, territories, responses_by_eval):
     for t in territories:
         responses = responses_by_eval[t.evaluation_id]
         resp = _latest(responses, tool.id)
-        values = compute_all(kit, tool, responses) if responses else {}  # questionnaires, commitments
+        # computed as its own synthesis does: questionnaires, commitments' list, programmation
+        values = compute_all(kit, tool, responses, figures.get(t.evaluation_id))
         matrices[t.evaluation_id] = build_matrix(tool, (resp.answers or {}) if resp else {}, values=values)
     pages = {p.id: p.title for p in compile_tool(kit, tool.id).pages}
     questions: list[QuestionDistribution] = []
@@ -218,15 +222,16 @@ def _referential(kit, tool, territories, responses_by_eval):
             qrow.number, frozenset(computed),
         ))
         for ci, c in enumerate(qrow.cells):
-            appreciation, value, baseline, source = {}, {}, {}, {}
+            appreciation, value, baseline, source, computed = {}, {}, {}, {}, {}
             for eid, m in matrices.items():
                 cell = m.questions[qi].cells[ci]
                 appreciation[eid] = cell.appreciation.value if cell.appreciation else NOT_FILLED
                 value[eid] = value_with_unit(cell.value, cell.unit) if cell.value else cell.computed_text
                 baseline[eid] = cell.baseline
                 source[eid] = cell.source_text if value[eid] else ""
+                computed[eid] = cell.computed_text
             indicators.append(IndicatorDistribution(
-                c.id, qrow.id, c.code, c.label, c.unit, appreciation, value, c.target, baseline, source,
+                c.id, qrow.id, c.code, c.label, c.unit, appreciation, value, c.target, baseline, source, computed,
             ))
     return questions, indicators
 

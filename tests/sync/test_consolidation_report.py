@@ -260,7 +260,14 @@ def test_indicators_carry_computed_value_target_baseline_and_source(centre, work
         assert cell.computed_text and not cell.value and ind.value[eid] == cell.computed_text
         assert ind.source[eid].startswith("Calcul : Questionnaire communes")
     assert ind.target.startswith("100\u00a0%")
+    # every indicator computed by a territory (its questionnaires, commitments, programmation) reads the same
+    by_id = {i.indicator_id: i for i in data.indicators}
+    for eid in centre["ids"]:
+        computed = [c for c in services.referentiel.matrix(eid).cells if c.computed_text]
+        assert {c.id for c in computed} >= {"gouv_4_c", "va_3_a", "dc_1_b", "va_4_b"}  # va_4_b: programmation
+        assert all(by_id[c.id].computed[eid] == c.computed_text for c in computed)
+        assert all(by_id[c.id].value[eid] == c.computed_text for c in computed if not c.value)
     rows = [r for r in _rows(workbook["Indicateurs"]) if r["Code"] == "1.4.c"]
-    assert len(rows) == 3 and all(r["Valeur"] and r["Cible"] and r["Source"].startswith("Calcul") for r in rows)
+    assert len(rows) == 3 and all(r["Valeur"] == r["Valeur calculée"] and r["Cible"] and r["Source"].startswith("Calcul") for r in rows)
     baseline = [r for r in _rows(workbook["Indicateurs"]) if r["Code"] == "1.1.a"]
     assert all(r["Référence"] == "Première année du contrat" for r in baseline)
