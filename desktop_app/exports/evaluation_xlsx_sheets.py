@@ -124,7 +124,7 @@ def referential_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
                 level = c.appreciation
                 comment = "\n".join(([f"Motif de l'écart avec le calcul : {c.override_reason}"] if c.override_reason else []) + ([c.comment] if c.comment else []))
                 w.values(
-                    [c.code, c.label, c.unit, c.value or (c.value_text().split("\n")[0] if c.shown_value else ""),
+                    [c.code, c.label, c.unit, c.value_text().split("\n")[0] if c.computed_text else c.value,
                      c.source or c.source_text.replace("Suggérée : ", "(suggérée) "),
                      "\n".join(x for x in (c.goal_text(), f"Appréciation suggérée : {c.suggested.label.lower()}" if c.suggested else "") if x),
                      proofs, level.label if level else "", comment],

@@ -189,7 +189,7 @@ def test_override_with_reason_persists_and_is_exported(services, evaluation_id, 
     services.exports.xlsx(evaluation_id, out, today=date(2026, 12, 10))
     ws = load_workbook(out)["Référentiel commun"]
     row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "2.1.b")
-    assert row[3] == "40 %" and "Cible : 75\u00a0%" in row[5]
+    assert row[3] == "40 % (saisie ; calcul : 50\u00a0%)" and "Cible : 75\u00a0%" in row[5]
     assert "Motif de l'écart avec le calcul : Deux engagements" in row[8]
     baseline = next(r for r in ws.iter_rows(values_only=True) if r[0] == "4.1.b")
     assert "Référence : 180 — Première année du contrat" in baseline[5]
