@@ -240,13 +240,16 @@ def _referential(data: Consolidation, story: list) -> None:
             rows.append((data.territory_name(t.evaluation_id), cells))
         story.append(heat_table(["Territoire"] + [i.code for i in inds], rows, 0.24))
         story.append(st.P(legend, "caption"))
-        values = [[data.territory_name(t.evaluation_id)] + [i.value.get(t.evaluation_id) or "—" for i in inds] for t in data.territories]
-        if any(v != "—" for row in values for v in row[1:]):
+        computed = [i for i in inds if any(i.computed.values())]
+        if computed:  # figures comparable across territories: computed the same way from each one's data
+            values = [[data.territory_name(t.evaluation_id)] + [i.computed.get(t.evaluation_id) or "—" for i in computed]
+                      for t in data.territories]
             story.append(Spacer(1, 4))
-            story.append(st.table(["Territoire"] + [i.code for i in inds], values, [0.24] + [0.76 / len(inds)] * len(inds)))
-            story.append(st.P("Valeurs retenues par les territoires : saisies, ou calculées à partir de leurs questionnaires "
-                              "et de leur suivi des engagements (cibles ci-dessus ; références et sources dans le classeur, "
-                              "feuille « Indicateurs »).", "caption"))
+            story.append(st.table(["Territoire"] + [f"{i.code} — cible : {i.target}" if i.target else i.code for i in computed],
+                                  values, [0.28] + [0.72 / len(computed)] * len(computed)))
+            story.append(st.P("Valeurs calculées à partir des données de chaque territoire (questionnaires, suivi des "
+                              "engagements, programmation). Les valeurs retenues par les territoires, leurs valeurs de "
+                              "référence et leurs sources sont dans le classeur, feuille « Indicateurs ».", "caption"))
 
 
 def _option_columns(q) -> list[str]:
