@@ -22,7 +22,7 @@ from desktop_app.kit.forms import Form, FormField
 from desktop_app.services.base import Change
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import page_header
-from desktop_app.ui.views.referentiel.computed import update_notes, with_computed_notes
+from desktop_app.ui.views.referentiel.computed import note_id, update_notes, with_computed_notes
 from desktop_app.ui.views.referentiel.evidence import EvidencePanel
 from desktop_app.ui.views.referentiel.matrix import MatrixView
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
@@ -264,6 +264,9 @@ class ReferentielView(QWidget):
             scroll = self.editor.renderer.scrolls[index]
             scroll.widget().layout().activate()
             scroll.ensureWidgetVisible(row, 40, 80)
+            note = note_id(indicator_id)
+            if note in ids:  # the computed value, just above the value, is read first
+                scroll.ensureWidgetVisible(self.editor.renderer.row(note), 40, 10)
             row.setFocus(Qt.FocusReason.OtherFocusReason)
             self.evidence.select_indicator(indicator_id)
             return
