@@ -546,6 +546,10 @@ def _check_indicators(manifest: KitManifest, tools: Mapping[str, Tool]) -> list[
                     for level in sorted(set(ind.rubric or {}) - levels):
                         problems.append(KitProblem(file, f"{path}.rubric", f"« {level} » n'est pas un niveau de l'échelle d'appréciation ({', '.join(sorted(levels))})"))
                     compute, where = ind.compute, f"{path}.compute"
+                    if compute is not None and (compute.statistic in ("share", "budget_share")) != (ind.unit == "%"):
+                        problems.append(KitProblem(file, f"{path}.unit", "une part (« share », « budget_share ») s'exprime en « % » : donnez « unit: \"%\" » à l'indicateur"
+                                                   if compute.statistic in ("share", "budget_share") else
+                                                   f"l'unité « % » ne convient qu'à une part (« share », « budget_share »), pas à « {compute.statistic} »"))
                     while compute is not None:
                         problems.extend(_check_compute(file, where, compute, manifest, tools))
                         compute, where = compute.fallback, f"{where}.fallback"

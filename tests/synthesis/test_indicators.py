@@ -152,6 +152,8 @@ def _broken(replace_from: str, replace_to: str) -> list[str]:
         ("tool: questionnaire-communes", "tool: guide-partenaires", "ni un questionnaire ni le suivi des engagements"),
         ("    non_atteint: \"Aucun document", "    pas_du_tout: \"Aucun document", "« pas_du_tout » n'est pas un niveau"),
         ("statistic: share\n              at_least: 4", "statistic: share", "« share » demande une condition"),
+        ("question: utilite_accompagnement\n              statistic: share", "question: utilite_accompagnement\n              statistic: mean",
+         "l'unité « % » ne convient qu'à une part"),
     ],
 )
 def test_kit_check_refuses_bad_references(old, new, message):
