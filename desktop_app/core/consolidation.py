@@ -4,7 +4,8 @@ Read from one database holding every territory's imported bundles (SQLite or Pos
 - a table of territories with their completion (steps finished out of the steps in scope);
 - per evaluative question of the référentiel, the distribution of the appreciations the
   territories gave (and each territory's appreciation, the one its own synthesis shows: given,
-  or suggested from its indicators), and per indicator each territory's value and appreciation;
+  or suggested from its indicators), and per indicator each territory's value (typed, else computed
+  from its questionnaires and commitments), baseline, source and appreciation, and the kit's target;
 - questionnaire results pooled across territories and territory by territory (choice counts,
   numeric statistics, « Autre » texts listed);
 - maturity levels compared (each territory's level per domain, and the mean);
@@ -25,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from desktop_app.core.consolidation_parts import ActionsSummary, CouncilGaps, council_gaps
-from desktop_app.core.french import looks_like_year_range
+from desktop_app.core.french import looks_like_year_range, value_with_unit
+from desktop_app.core.indicators import ActionFigures, compute_all
 from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.core.questionnaire_results import NumberStats, RespondentAnswers, compute_results
 from desktop_app.core.referentiel import build_matrix
@@ -80,7 +82,11 @@ class IndicatorDistribution:
     label: str
     unit: str
     appreciation: dict[str, str]  # evaluation id -> scale value (NOT_FILLED when none)
-    value: dict[str, str]  # evaluation id -> value typed (may be "")
+    value: dict[str, str]  # evaluation id -> value retained: typed, else computed from its data (may be "")
+    target: str = ""  # the kit's target, in words
+    baseline: dict[str, str] = field(default_factory=dict)  # evaluation id -> baseline (typed value — definition)
+    source: dict[str, str] = field(default_factory=dict)  # evaluation id -> where the value comes from
+    computed: dict[str, str] = field(default_factory=dict)  # evaluation id -> value computed from its data (even when overridden)
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(self.appreciation.values()))
@@ -159,10 +165,12 @@ def build_consolidation(
     responses_by_eval: dict[str, list],
     commitments: dict[str, dict[str, int]] | None = None,
     actions: dict[str, ActionsSummary] | None = None,
+    figures: dict[str, list[ActionFigures]] | None = None,
 ) -> Consolidation:
     """The consolidated view of `territories` (sorted here by name), from the kit bundled with the
     application and each evaluation's form responses (`responses_by_eval[evaluation_id]`);
-    `commitments` (status counts) and `actions` come from their own tables."""
+    `commitments` (status counts) and `actions` come from their own tables; `figures`: each
+    territory's programmation, for the indicators computed from it."""
     territories = sorted(territories, key=lambda t: (t.territory or t.title).casefold())
     scale: list[ScaleLevel] = []
     questions: list[QuestionDistribution] = []
@@ -171,7 +179,7 @@ def build_consolidation(
     maturity: list[MaturityComparison] = []
     for tool in kit.tools_with_role("referential")[:1]:
         scale = [ScaleLevel(c.value, c.label, c.color) for c in tool.scale]
-        questions, indicators = _referential(kit, tool, territories, responses_by_eval)
+        questions, indicators = _referential(kit, tool, territories, responses_by_eval, figures or {})
     for tool in kit.tools_with_role("questionnaire"):
         questionnaires.append(_pool(kit, tool, territories, responses_by_eval))
     for tool in kit.tools_with_role("maturity_scale"):
@@ -183,14 +191,17 @@ def build_consolidation(
     )
 
 
-def _referential(kit, tool, territories, responses_by_eval):
+def _referential(kit, tool, territories, responses_by_eval, figures):
     """Per question and per indicator, each territory's appreciation as its own synthesis shows
     it (`core.referentiel.build_matrix`: the question's appreciation when given, else the one
     suggested from its indicators)."""
     matrices = {}
     for t in territories:
-        resp = _latest(responses_by_eval[t.evaluation_id], tool.id)
-        matrices[t.evaluation_id] = build_matrix(tool, (resp.answers or {}) if resp else {})
+        responses = responses_by_eval[t.evaluation_id]
+        resp = _latest(responses, tool.id)
+        # computed as its own synthesis does: questionnaires, commitments' list, programmation
+        values = compute_all(kit, tool, responses, figures.get(t.evaluation_id))
+        matrices[t.evaluation_id] = build_matrix(tool, (resp.answers or {}) if resp else {}, values=values)
     pages = {p.id: p.title for p in compile_tool(kit, tool.id).pages}
     questions: list[QuestionDistribution] = []
     indicators: list[IndicatorDistribution] = []
@@ -211,12 +222,17 @@ def _referential(kit, tool, territories, responses_by_eval):
             qrow.number, frozenset(computed),
         ))
         for ci, c in enumerate(qrow.cells):
-            appreciation, value = {}, {}
+            appreciation, value, baseline, source, computed = {}, {}, {}, {}, {}
             for eid, m in matrices.items():
                 cell = m.questions[qi].cells[ci]
                 appreciation[eid] = cell.appreciation.value if cell.appreciation else NOT_FILLED
-                value[eid] = cell.value
-            indicators.append(IndicatorDistribution(c.id, qrow.id, c.code, c.label, c.unit, appreciation, value))
+                value[eid] = value_with_unit(cell.value, cell.unit) if cell.value else cell.computed_text
+                baseline[eid] = cell.baseline
+                source[eid] = cell.source_text if value[eid] else ""
+                computed[eid] = cell.computed_text
+            indicators.append(IndicatorDistribution(
+                c.id, qrow.id, c.code, c.label, c.unit, appreciation, value, c.target, baseline, source, computed,
+            ))
     return questions, indicators
 
 

@@ -1,9 +1,14 @@
 """The référentiel évaluatif as a matrix: questions × sub-questions × indicators, appreciated.
 
-Answer keys follow `desktop_app.kit.forms`: `<indicator>.valeur`, `.source`, `.preuves`,
-`.appreciation`, `.commentaire`, and `<question>.appreciation` / `.commentaire` for the overall
+Answer keys follow `desktop_app.kit.forms`: `<indicator>.valeur`, `.valeur_reference`, `.source`,
+`.preuves`, `.appreciation`, `.motif_ajustement`, `.commentaire`, and `<question>.appreciation` / `.commentaire` for the overall
 appreciation of an evaluative question. When that overall appreciation is not given, the matrix
 suggests one from the indicators (the rounded mean of their scores) and says it is computed.
+
+Each indicator also carries what the kit says of it (target, baseline, direction) and, when the
+kit says how, its value computed from the evaluation's data (`core.indicators`), with the
+appreciation that value suggests. The value shown is the one typed when there is one (an
+override, whose reason is `.motif_ajustement`), else the computed one.
 
 Qt-free.
 """
@@ -14,7 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_app.kit.schema import Referential
+from desktop_app.core.french import value_with_unit
+from desktop_app.core.indicators import ComputedValue, parse_number, suggest_level
+from desktop_app.kit.schema import DIRECTION_LABELS, Indicator, Referential
 
 NOT_FILLED = "non_renseigne"
 GREY = "#bdbdbd"
@@ -52,10 +59,87 @@ class IndicatorCell:
     appreciation: ScaleLevel | None
     comment: str
     evidence: int = 0  # evidence records linked in the app
+    target: str = ""  # the kit's target, in words
+    baseline: str = ""  # the baseline: the value typed for the territory and/or the kit's definition
+    direction: str = ""  # higher | lower | none | ""
+    rubric: Mapping[str, str] = field(default_factory=dict)  # scale value -> what it means
+    computed: ComputedValue | None = None  # the value from the evaluation's data
+    suggested: ScaleLevel | None = None  # the appreciation the value (typed or computed) suggests
+    override_reason: str = ""  # why the value or appreciation departs from the computation
 
     @property
     def filled(self) -> bool:
+        """The team typed a value or gave an appreciation (a value computed alone is not the
+        team's work yet: the side navigation, which computes nothing, counts the same)."""
         return bool(self.value or (self.appreciation and self.appreciation.value != NOT_FILLED))
+
+    @property
+    def computed_text(self) -> str:
+        """« 62,5 % » (the computed value with its unit), "" when nothing is computed."""
+        if self.computed is None or self.computed.value is None:
+            return ""
+        return self.computed.text(self.unit)
+
+    @property
+    def shown_value(self) -> str:
+        """The value retained: the one typed, else the computed one."""
+        return self.value or self.computed_text
+
+    @property
+    def value_origin(self) -> str:
+        """"saisie", "calculée" or "" (no value)."""
+        return "saisie" if self.value else ("calculée" if self.computed_text else "")
+
+    @property
+    def overridden(self) -> bool:
+        """A value typed that differs from the computed one, or an appreciation other than the one
+        suggested from a computed value: the reason (`override_reason`) is expected."""
+        if not self.computed_text:
+            return False
+        if self.value:
+            typed = parse_number(self.value)
+            if typed is None or self.computed.value is None or abs(typed - self.computed.value) > 0.05:
+                return True
+        judged = self.appreciation and self.appreciation.value != NOT_FILLED
+        return bool(judged and self.suggested and self.appreciation.value != self.suggested.value)
+
+    @property
+    def source_text(self) -> str:
+        """Where the value comes from: the source typed, else the computation's, else the kit's
+        suggestion."""
+        if self.source:
+            return self.source
+        if self.computed_text and not self.value:
+            return f"Calcul : {self.computed.source} ({self.computed.detail()})"
+        return f"Suggérée : {self.kit_source}"
+
+    @property
+    def direction_text(self) -> str:
+        return DIRECTION_LABELS.get(self.direction, "")
+
+    def value_text(self) -> str:
+        """The value retained, and how, for the deliverables: « 52,9 % (calculée, n = 17,
+        05/12/2026) », « 40 % (saisie ; calcul : 52,9 %) », with the appreciation it suggests."""
+        value = value_with_unit(self.value, self.unit) if self.value else self.computed_text
+        if not value:
+            return "—"
+        if self.computed is not None and self.computed_text:
+            latest = f", {self.computed.latest.strftime('%d/%m/%Y')}" if self.computed.latest else ""
+            how = f"calculée, n = {self.computed.n}{latest}" if not self.value else f"saisie ; calcul : {self.computed_text}"
+            value += f" ({how})"
+        if self.suggested is not None:
+            value += f"\nAppréciation suggérée : {self.suggested.label.lower()}"
+        return value
+
+    def goal_text(self) -> str:
+        """« Cible : … » and « Référence : … » (one per line), "" when the kit gives neither."""
+        parts = [f"Cible : {self.target}"] if self.target else []
+        parts += [f"Référence : {self.baseline}"] if self.baseline else []
+        if self.rubric and not parts:
+            level = self.appreciation
+            meaning = self.rubric.get(level.value) if level else None
+            parts.append(f"Grille du kit — {level.label} : {meaning}" if meaning else "Qualitatif : selon la grille d'appréciation du kit")
+        return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -139,15 +223,42 @@ def suggest(scale: tuple[ScaleLevel, ...], cells: list[IndicatorCell]) -> ScaleL
     return min(scored, key=lambda lv: (abs(lv.score - mean), -lv.score))
 
 
+def _cell_extras(ind: Indicator, answers: Mapping[str, Any], computed: ComputedValue | None, scale: tuple[ScaleLevel, ...], value: str) -> dict:
+    """Target, baseline, direction, rubric, computed value and suggestion of one indicator."""
+    typed_baseline = _text(answers, f"{ind.id}.valeur_reference")
+    base_value = parse_number(typed_baseline) if typed_baseline else None
+    baseline = ""
+    if ind.baseline is not None:
+        definition = ind.baseline.describe(ind.unit)
+        baseline = f"{typed_baseline} — {definition}" if typed_baseline else definition
+    scored = [lv.value for lv in sorted((lv for lv in scale if lv.score is not None), key=lambda lv: -lv.score)]
+    number = parse_number(value) if value else (computed.value if computed is not None else None)
+    suggestion = suggest_level(ind, number, scored, base_value)
+    by_value = {lv.value: lv for lv in scale}
+    return {
+        "target": ind.target.describe(ind.unit) if ind.target is not None else "",
+        "baseline": baseline,
+        "direction": ind.direction or "",
+        "rubric": dict(ind.rubric or {}),
+        "computed": computed,
+        "suggested": by_value.get(suggestion) if suggestion else None,
+        "override_reason": _text(answers, f"{ind.id}.motif_ajustement"),
+    }
+
+
 def build_matrix(
     tool: Referential,
     answers: Mapping[str, Any],
     theme_labels: Mapping[str, str] | None = None,
     evidence_counts: Mapping[str, int] | None = None,
+    values: Mapping[str, ComputedValue] | None = None,
 ) -> Matrix:
+    """The matrix of the référentiel's answers; `values`: the values computed from the
+    evaluation's data (`core.indicators.compute_all`), by indicator id."""
     scale = scale_of(tool)
     by_value = {lv.value: lv for lv in scale}
     evidence_counts = evidence_counts or {}
+    values = values or {}
     questions = []
     for qn, q in enumerate(tool.questions, start=1):
         subs = []
@@ -155,6 +266,7 @@ def build_matrix(
             cells = []
             for i, ind in enumerate(sq.indicators):
                 appreciation = by_value.get(_text(answers, f"{ind.id}.appreciation"))
+                value = _text(answers, f"{ind.id}.valeur")
                 cells.append(
                     IndicatorCell(
                         id=ind.id,
@@ -162,12 +274,13 @@ def build_matrix(
                         label=ind.label,
                         unit=ind.unit or "",
                         kit_source=ind.source,
-                        value=_text(answers, f"{ind.id}.valeur"),
+                        value=value,
                         source=_text(answers, f"{ind.id}.source"),
                         proofs=_text(answers, f"{ind.id}.preuves"),
                         appreciation=appreciation,
                         comment=_text(answers, f"{ind.id}.commentaire"),
                         evidence=evidence_counts.get(ind.id, 0),
+                        **_cell_extras(ind, answers, values.get(ind.id), scale, value),
                     )
                 )
             subs.append(SubQuestionRow(sq.id, f"{qn}.{sn}", sq.label, tuple(cells)))

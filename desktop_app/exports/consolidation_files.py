@@ -164,10 +164,14 @@ def workbook_rows(data: Consolidation) -> dict[str, tuple[list[Column], list[lis
         for t in data.territories:
             value = ind.appreciation.get(t.evaluation_id, NOT_FILLED)
             rows.append([name(t.evaluation_id), f"{q.number}. {q.theme}" if q else ind.question_id, ind.code, ind.label,
-                         ind.unit, ind.value.get(t.evaluation_id, ""), labels.get(value, value)])
+                         ind.unit, ind.value.get(t.evaluation_id, ""), ind.computed.get(t.evaluation_id, ""), ind.target,
+                         ind.baseline.get(t.evaluation_id, ""),
+                         ind.source.get(t.evaluation_id, ""), labels.get(value, value)])
     sheets["Indicateurs"] = (
         [("Territoire", 30, "", True), ("Question", 22, "", True), ("Code", 8, "@", False), ("Indicateur", 60, "", True),
-         ("Unité", 14, "", True), ("Valeur", 24, "", True), ("Appréciation", 18, "", False)],
+         ("Unité", 14, "", True), ("Valeur", 24, "", True), ("Valeur calculée", 14, "", True), ("Cible", 24, "", True),
+         ("Référence", 24, "", True),
+         ("Source", 40, "", True), ("Appréciation", 18, "", False)],
         rows,
     )
     rows, numbers, others = [], [], []

@@ -226,9 +226,9 @@ def _referential(data: Consolidation, story: list) -> None:
             continue
         story += st.h2(f"Question {q.number} — {q.theme} : les indicateurs", f"ref-q{q.number}")
         story.append(st.table(
-            ["Code", "Indicateur"] + [abbrev[lv.value] for lv in data.scale],
-            [[i.code, i.label] + [str(i.counts().get(lv.value, 0)) for lv in data.scale] for i in inds],
-            [0.08, 0.57] + [0.35 / len(data.scale)] * len(data.scale),
+            ["Code", "Indicateur", "Cible"] + [abbrev[lv.value] for lv in data.scale],
+            [[i.code, i.label, i.target or "—"] + [str(i.counts().get(lv.value, 0)) for lv in data.scale] for i in inds],
+            [0.08, 0.40, 0.17] + [0.35 / len(data.scale)] * len(data.scale),
         ))
         story.append(Spacer(1, 6))
         rows = []
@@ -240,6 +240,16 @@ def _referential(data: Consolidation, story: list) -> None:
             rows.append((data.territory_name(t.evaluation_id), cells))
         story.append(heat_table(["Territoire"] + [i.code for i in inds], rows, 0.24))
         story.append(st.P(legend, "caption"))
+        computed = [i for i in inds if any(i.computed.values())]
+        if computed:  # figures comparable across territories: computed the same way from each one's data
+            values = [[data.territory_name(t.evaluation_id)] + [i.computed.get(t.evaluation_id) or "—" for i in computed]
+                      for t in data.territories]
+            story.append(Spacer(1, 4))
+            story.append(st.table(["Territoire"] + [f"{i.code} — cible : {i.target}" if i.target else i.code for i in computed],
+                                  values, [0.28] + [0.72 / len(computed)] * len(computed)))
+            story.append(st.P("Valeurs calculées à partir des données de chaque territoire (questionnaires, suivi des "
+                              "engagements, programmation). Les valeurs retenues par les territoires, leurs valeurs de "
+                              "référence et leurs sources sont dans le classeur, feuille « Indicateurs ».", "caption"))
 
 
 def _option_columns(q) -> list[str]:

@@ -113,24 +113,28 @@ def referential_sheet(ws: WriteOnlyWorksheet, ctx, tool, footer: str) -> None:
     links: dict[str, list[str]] = {}
     for e in ctx.data.evidence:
         links.setdefault(e.indicator_id, []).append(e.label)
-    w = SheetWriter(ws, [8, 48, 14, 22, 26, 34, 16, 34], tool.title, _subtitle(ctx, tool), tool.purpose)
-    w.header(["N°", "Question, sous-question, indicateur", "Unité", "Valeur", "Source", "Preuves", "Appréciation", "Commentaire"], freeze_col=3)
+    w = SheetWriter(ws, [8, 48, 14, 22, 26, 26, 34, 16, 34], tool.title, _subtitle(ctx, tool), tool.purpose)
+    w.header(["N°", "Question, sous-question, indicateur", "Unité", "Valeur", "Source", "Cible et référence", "Preuves", "Appréciation", "Commentaire"], freeze_col=3)
     for q in m.questions:
         w.group(f"{q.number}. {q.theme} — {q.label}", color=ACCENT_DARK, font_color="FFFFFF")
         for sq in q.sub_questions:
-            w.values([sq.code, sq.label] + [""] * 6, bold=True, fill_color=ACCENT_LIGHT)
+            w.values([sq.code, sq.label] + [""] * 7, bold=True, fill_color=ACCENT_LIGHT)
             for c in sq.cells:
                 proofs = "\n".join(([c.proofs] if c.proofs else []) + [f"▸ {x}" for x in links.get(c.id, [])])
                 level = c.appreciation
+                comment = "\n".join(([f"Motif de l'écart avec le calcul : {c.override_reason}"] if c.override_reason else []) + ([c.comment] if c.comment else []))
                 w.values(
-                    [c.code, c.label, c.unit, c.value, c.source or f"(suggérée) {c.kit_source}", proofs, level.label if level else "", c.comment],
-                    colors={7: level.color if level else ""},
+                    [c.code, c.label, c.unit, c.value_text().split("\n")[0] if c.computed_text else c.value,
+                     c.source or c.source_text.replace("Suggérée : ", "(suggérée) "),
+                     "\n".join(x for x in (c.goal_text(), f"Appréciation suggérée : {c.suggested.label.lower()}" if c.suggested else "") if x),
+                     proofs, level.label if level else "", comment],
+                    colors={8: level.color if level else ""},
                 )
         level = q.appreciation
         w.values(
-            ["", "Appréciation d'ensemble de la question" + (" (indicative, calculée)" if q.computed else ""), "", "", "", "",
+            ["", "Appréciation d'ensemble de la question" + (" (indicative, calculée)" if q.computed else ""), "", "", "", "", "",
              level.label if level else "", q.comment],
-            colors={7: level.color if level else ""}, bold_first=False, fonts={2: font(10, True, italic=True)},
+            colors={8: level.color if level else ""}, bold_first=False, fonts={2: font(10, True, italic=True)},
         )
     w.finish(landscape=True, footer=footer)
 

@@ -12,7 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
 from desktop_app.core.cadrage import EPCI_TYPES, MILESTONE_KINDS
-from desktop_app.core.french import clean_name, plural, value_with_unit, with_article
+from desktop_app.core.french import clean_name, plural, with_article
 from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.core.referentiel import EVIDENCE_KINDS
@@ -358,30 +358,33 @@ def referentiel(ctx) -> list:
             extra.append(("BACKGROUND", (0, len(rows) + 1), (-1, len(rows) + 1), st.ACCENT_LIGHT))
             # a sub-question never ends a page without its first indicator
             extra.append(("NOSPLIT", (0, len(rows) + 1), (-1, len(rows) + 2)))
-            rows.append([st.cell(f"{sq.code} {sq.label}", "cell_bold"), "", "", "", ""])
+            rows.append([st.cell(f"{sq.code} {sq.label}", "cell_bold"), "", "", "", "", ""])
             for c in sq.cells:
                 proofs = [c.proofs] if c.proofs else []
                 proofs += [f"▸ {e.label}" for e in by_ind.get(c.id, [])]
-                value = value_with_unit(c.value, c.unit)
+                notes = ([f"Motif de l’écart avec le calcul : {c.override_reason}"] if c.override_reason else [])
+                notes += [f"Commentaire : {c.comment}"] if c.comment else []
                 rows.append(
                     [
                         st.cell(f"{c.code} {c.label}"),
-                        st.cell(value or "—"),
-                        st.cell(c.source or c.kit_source, "cell") if c.source else st.cell(f"Suggérée : {c.kit_source}", "cell"),
+                        st.cell(c.value_text()),
+                        st.cell(c.goal_text() or "—", "cell_small"),
+                        st.cell(c.source_text, "cell_small"),
                         st.chip(c.appreciation.color if c.appreciation else None, c.appreciation.label if c.appreciation else "—", width=0.15 * st.WIDTH - 9),
-                        st.cell("\n".join(proofs + ([f"Commentaire : {c.comment}"] if c.comment else [])) or "—"),
+                        st.cell("\n".join(proofs + notes) or "—"),
                     ]
                 )
         out.append(
             st.table(
-                ["Indicateur", "Valeur", "Source", "Appréciation", "Preuves et commentaires"],
+                ["Indicateur", "Valeur", "Cible et référence", "Source", "Appréciation", "Preuves et commentaires"],
                 rows,
-                [0.27, 0.16, 0.17, 0.15, 0.25],
+                [0.21, 0.14, 0.16, 0.14, 0.15, 0.20],
                 zebra=False,
                 extra=extra,
             )
         )
     return out
+
 
 
 # --------------------------------------------------------------------------- maturité

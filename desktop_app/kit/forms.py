@@ -24,11 +24,13 @@ from threading import Lock
 
 from desktop_app.kit.loader import Kit
 from desktop_app.kit.schema import (
+    DIRECTION_LABELS,
     Checklist,
     ChecklistColumn,
     Choice,
     FormTool,
     Guide,
+    Indicator,
     Letter,
     MaturityScale,
     Question,
@@ -392,26 +394,7 @@ def _referential_form(kit: Kit, tool: Referential) -> list[Page]:
         for sq in q.sub_questions:
             fields.append(_note(sq.id, sq.label))
             for ind in sq.indicators:
-                fields += [
-                    FormField(
-                        id=f"{ind.id}.valeur",
-                        type="text",
-                        label=ind.label,
-                        help="Valeur constatée de l'indicateur",
-                        unit=ind.unit,
-                    ),
-                    FormField(id=f"{ind.id}.source", type="text", label="Source", placeholder=ind.source),
-                    FormField(
-                        id=f"{ind.id}.preuves",
-                        type="long_text",
-                        label="Éléments de preuve",
-                        help="Documents, comptes rendus, chiffres qui étayent la valeur",
-                    ),
-                    FormField(
-                        id=f"{ind.id}.appreciation", type="single_choice", label="Appréciation", choices=scale
-                    ),
-                    FormField(id=f"{ind.id}.commentaire", type="long_text", label="Commentaire"),
-                ]
+                fields += _indicator_fields(tool, ind, scale)
         fields += [
             FormField(
                 id=f"{q.id}.appreciation",
@@ -430,6 +413,52 @@ def _referential_form(kit: Kit, tool: Referential) -> list[Page]:
             )
         )
     return pages
+
+
+def _indicator_help(ind: Indicator) -> str:
+    """What the kit says of an indicator beside its value: how it is read, its target, its
+    baseline and its direction."""
+    lines = [ind.help or ("Valeur calculée à partir des données de l'évaluation ; saisissez une valeur pour la remplacer."
+                          if ind.compute is not None else "Valeur constatée de l'indicateur")]
+    if ind.compute is not None and ind.help:
+        lines.append("Calculée à partir des données de l'évaluation ; saisissez une valeur pour la remplacer.")
+    if ind.target is not None:
+        lines.append(f"Cible : {ind.target.describe(ind.unit)}")
+    if ind.baseline is not None:
+        lines.append(f"Valeur de référence : {ind.baseline.describe(ind.unit)}")
+    if ind.direction in DIRECTION_LABELS and ind.direction != "none":
+        lines.append(f"Sens : {DIRECTION_LABELS[ind.direction]}")
+    return "\n".join(lines)
+
+
+def _indicator_fields(tool: Referential, ind: Indicator, scale: tuple[Option, ...]) -> list[FormField]:
+    """The fields generated for one indicator (answer keys `<indicator>.<field>`): value, the
+    baseline the territory types when the kit cannot know it, source, evidence, appreciation
+    (with the kit's rubric), the reason for departing from the computed value, comment."""
+    fields = [FormField(id=f"{ind.id}.valeur", type="text", label=ind.label, help=_indicator_help(ind), unit=ind.unit)]
+    if ind.baseline is not None and ind.baseline.value is None:
+        fields.append(FormField(
+            id=f"{ind.id}.valeur_reference", type="text", label=f"Valeur de référence : {ind.baseline.describe()}",
+            help="La valeur du territoire au point de départ, pour mesurer le chemin parcouru vers la cible.", unit=ind.unit,
+        ))
+    fields += [
+        FormField(id=f"{ind.id}.source", type="text", label="Source", placeholder=ind.source),
+        FormField(
+            id=f"{ind.id}.preuves",
+            type="long_text",
+            label="Éléments de preuve",
+            help="Documents, comptes rendus, chiffres qui étayent la valeur",
+        ),
+    ]
+    rubric = "\n".join(f"{o.label} : {ind.rubric[o.value]}" for o in scale if ind.rubric and o.value in ind.rubric)
+    fields.append(FormField(id=f"{ind.id}.appreciation", type="single_choice", label="Appréciation", choices=scale, help=rubric or None))
+    if ind.compute is not None:
+        fields.append(FormField(
+            id=f"{ind.id}.motif_ajustement", type="long_text", label="Motif de l'écart avec le calcul",
+            help="À remplir quand la valeur retenue ou l'appréciation diffère de ce que les données donnent : pourquoi ?",
+        ))
+    fields.append(FormField(id=f"{ind.id}.commentaire", type="long_text", label="Commentaire"))
+    return fields
 
 
 def _slug(text: str) -> str:

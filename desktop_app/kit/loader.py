@@ -29,10 +29,12 @@ from desktop_app.kit.schema import (
     ChoiceList,
     FormTool,
     Guide,
+    IndicatorCompute,
     KitManifest,
     Letter,
     Question,
     ReferenceList,
+    Referential,
     Section,
     Tool,
 )
@@ -220,6 +222,7 @@ def load_files(files: Mapping[str, str], cache: ParsedYamlCache | None = None) -
         problems.extend(_check_role(ref.file, tool))
         tools[ref.id] = tool
     problems.extend(_check_single_roles(manifest, tools))
+    problems.extend(_check_indicators(manifest, tools))
     if problems:
         raise KitError(problems)
     return Kit(manifest=manifest, tools=tools, files=dict(files))
@@ -527,6 +530,83 @@ def _check_single_roles(manifest: KitManifest, tools: Mapping[str, Tool]) -> lis
         target = getattr(tool, "invites_to", None)
         if target and (target not in tools or tools[target].role != "workshop_guide"):
             problems.append(KitProblem(ref.file, "invites_to", f"« {target} » n'est pas un guide d'atelier du kit (rôle workshop_guide)"))
+    return problems
+
+
+_NUMERIC_TYPES = ("integer", "decimal", "scale")
+_CHOICE_TYPES = ("single_choice", "multiple_choice")
+
+
+def _check_indicators(manifest: KitManifest, tools: Mapping[str, Tool]) -> list[KitProblem]:
+    """The référentiel's indicators: rubric levels of its scale, and what `compute` cites exists
+    (tool, question, choice values) and suits the statistic."""
+    problems: list[KitProblem] = []
+    files = {ref.id: ref.file for ref in manifest.tools}
+    for tool in tools.values():
+        if not isinstance(tool, Referential):
+            continue
+        file = files.get(tool.id, tool.id)
+        levels = {c.value for c in tool.scale}
+        for qi, q in enumerate(tool.questions):
+            for si, sq in enumerate(q.sub_questions):
+                for ii, ind in enumerate(sq.indicators):
+                    path = f"questions[{qi}].sub_questions[{si}].indicators[{ii}]"
+                    for level in sorted(set(ind.rubric or {}) - levels):
+                        problems.append(KitProblem(file, f"{path}.rubric", f"« {level} » n'est pas un niveau de l'échelle d'appréciation ({', '.join(sorted(levels))})"))
+                    compute, where = ind.compute, f"{path}.compute"
+                    if compute is not None and (compute.statistic in ("share", "budget_share")) != (ind.unit == "%"):
+                        problems.append(KitProblem(file, f"{path}.unit", "une part (« share », « budget_share ») s'exprime en « % » : donnez « unit: \"%\" » à l'indicateur"
+                                                   if compute.statistic in ("share", "budget_share") else
+                                                   f"l'unité « % » ne convient qu'à une part (« share », « budget_share »), pas à « {compute.statistic} »"))
+                    while compute is not None:
+                        problems.extend(_check_compute(file, where, compute, manifest, tools))
+                        compute, where = compute.fallback, f"{where}.fallback"
+    return problems
+
+
+def _check_compute(file: str, path: str, compute: IndicatorCompute, manifest: KitManifest, tools: Mapping[str, Tool]) -> list[KitProblem]:
+    if compute.programmation is not None:
+        if compute.scores:
+            return [KitProblem(file, f"{path}.scores", "« scores » ne s'applique qu'à une question à choix")]
+        return []
+    source = tools.get(compute.tool or "")
+    if source is None:
+        return [KitProblem(file, f"{path}.tool", f"l'outil « {compute.tool} » n'existe pas dans le kit")]
+    if source.role not in ("questionnaire", "commitments"):
+        return [KitProblem(file, f"{path}.tool", f"l'outil « {compute.tool} » n'est ni un questionnaire ni le suivi des engagements : ses réponses ne peuvent pas être calculées")]
+    question = next((q for _p, q in iter_questions(_tool_sections(source)) if q.id == compute.question), None)
+    if question is None:
+        return [KitProblem(file, f"{path}.question", f"la question « {compute.question} » n'existe pas dans l'outil « {compute.tool} »")]
+    problems: list[KitProblem] = []
+    choices: set[str] = set()
+    if question.type in _CHOICE_TYPES:
+        listed = question.choices or []
+        if question.choice_list:
+            found = next((cl for cl in list(source.choice_lists) + list(manifest.choice_lists) if cl.id == question.choice_list), None)
+            listed = found.choices if found else []
+        choices = {c.value for c in listed}
+    numeric = question.type in _NUMERIC_TYPES or (question.type in _CHOICE_TYPES and bool(compute.scores))
+    label = f"la question « {compute.question} » ({question.type})"
+    if compute.statistic in ("mean", "median", "sum") and not numeric:
+        problems.append(KitProblem(file, f"{path}.statistic", f"« {compute.statistic} » demande une réponse chiffrée : {label} n'en donne pas (ajoutez « scores » pour une question à choix)"))
+    if (compute.at_least is not None or compute.at_most is not None) and not numeric:
+        problems.append(KitProblem(file, f"{path}.at_least", f"un seuil demande une réponse chiffrée : {label} n'en donne pas"))
+    for value in compute.values or []:
+        if question.type == "yes_no":
+            if not isinstance(value, bool):
+                problems.append(KitProblem(file, f"{path}.values", f"{label} attend true ou false, pas « {value} »"))
+        elif question.type in _CHOICE_TYPES:
+            if not isinstance(value, str) or value not in choices:
+                problems.append(KitProblem(file, f"{path}.values", f"« {value} » n'est pas une réponse possible de {label} ({', '.join(sorted(choices))})"))
+        else:
+            problems.append(KitProblem(file, f"{path}.values", f"« values » s'applique à une question à choix ou oui/non, pas à {label}"))
+            break
+    if compute.scores:
+        if question.type not in _CHOICE_TYPES:
+            problems.append(KitProblem(file, f"{path}.scores", f"« scores » s'applique à une question à choix, pas à {label}"))
+        else:
+            for value in sorted(set(compute.scores) - choices):
+                problems.append(KitProblem(file, f"{path}.scores", f"« {value} » n'est pas une réponse possible de {label}"))
     return problems
 
 

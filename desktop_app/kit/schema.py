@@ -417,11 +417,107 @@ class MaturityScale(ToolBase):
     progress_threshold: int = 2  # a domain at or below is an area for progress
 
 
+class IndicatorValue(Strict):
+    """A reference point of an indicator: its value when the kit knows it, and what it is (the
+    year, « début du contrat »...). A baseline the kit cannot know (it is the territory's) has
+    no value: the facilitator types it in the référentiel (`<indicator>.valeur_reference`)."""
+
+    value: float | None = None
+    label: str | None = Field(default=None, min_length=1)  # « Début du contrat (2015) », « 80 % au moins »
+    year: int | None = Field(default=None, ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> IndicatorValue:
+        if self.value is None and not self.label and self.year is None:
+            raise ValueError("donnez au moins une valeur (« value »), un libellé (« label ») ou une année (« year »)")
+        return self
+
+    def describe(self, unit: str | None = None) -> str:
+        """In words: « 80 % (trois sur quatre) », « au moins deux par an » (a label says a count
+        better than « 2 réunions par an »), « Première année du contrat », « 2015 »."""
+        parts = []
+        if self.value is not None and (not self.label or unit == "%"):
+            number = f"{self.value:g}".replace(".", ",")
+            parts.append(f"{number}\u00a0{unit}" if unit and unit != "oui / non" else number)
+        if self.label:
+            parts.append((f"— {self.label}" if "(" in self.label else f"({self.label})") if parts else self.label)
+        if self.year is not None and not (self.label and str(self.year) in self.label):
+            parts.append(f"({self.year})" if parts else str(self.year))
+        return " ".join(parts)
+
+
+# What the app's own data can compute for an indicator (`IndicatorCompute.statistic`):
+# share: % of the observations meeting the condition; count: how many meet it (all answered
+# ones without condition); mean / median / sum: of the numbers answered (choice values mapped by
+# `scores`); budget_share: % of the programmation's budget held by the actions meeting the condition.
+Statistic = Literal["share", "count", "mean", "median", "sum", "budget_share"]
+# Programmation figures an indicator can use (per action, `services.actions_data.ActionData`).
+ProgrammationField = Literal["budget", "funders", "multi_year", "years_funded", "beneficiaries", "qpv_share"]
+
+
+class IndicatorCompute(Strict):
+    """How the application computes an indicator from its own data, in YAML:
+    - a question of a kit tool (a questionnaire, or the commitments tracker whose question sits
+      in its repeat group: one observation per row): `tool`, `question`;
+    - or a figure of the programmation: `programmation` (one observation per action).
+    The condition of `share` / `count` / `budget_share`: `at_least` / `at_most` (numbers, scale
+    levels) and/or `values` (choice values; `true` / `false` for yes/no questions)."""
+
+    tool: str | None = Field(default=None, pattern=IDENT)
+    question: str | None = Field(default=None, pattern=QUESTION_IDENT)
+    programmation: ProgrammationField | None = None
+    statistic: Statistic
+    at_least: float | None = None
+    at_most: float | None = None
+    values: list[str | bool] | None = Field(default=None, min_length=1)
+    # Numbers for the choices of a choice question (mean / median of bands: their midpoint).
+    scores: dict[str, float] | None = None
+    # What the computation counts, in French, shown beside the value (« réponses 4 ou 5 sur 5 »).
+    note: str | None = Field(default=None, min_length=1)
+    # Used when the first computation has no observation (an older question, another source).
+    fallback: IndicatorCompute | None = None
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> IndicatorCompute:
+        if (self.programmation is None) == (self.tool is None):
+            raise ValueError("le calcul porte soit sur une question d'un outil (« tool » et « question »), soit sur la programmation (« programmation »)")
+        if self.tool is not None and not self.question:
+            raise ValueError("« tool » demande la question dont la réponse est calculée (« question »)")
+        if self.programmation is not None and self.question:
+            raise ValueError("« question » ne s'applique qu'avec « tool »")
+        if self.statistic == "budget_share" and self.programmation is None:
+            raise ValueError("« budget_share » ne s'applique qu'à la programmation")
+        conditional = self.at_least is not None or self.at_most is not None or self.values is not None
+        if self.statistic in ("share", "budget_share") and not conditional:
+            raise ValueError(f"« {self.statistic} » demande une condition : « at_least », « at_most » ou « values »")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError("« at_least » est plus grand que « at_most »")
+        return self
+
+
+# How an indicator's direction reads (French, shown with its target).
+DIRECTION_LABELS = {
+    "higher": "plus la valeur est haute, mieux c'est",
+    "lower": "plus la valeur est basse, mieux c'est",
+    "none": "qualitatif : appréciation selon la grille",
+}
+
+
 class Indicator(Strict):
     id: str = Field(pattern=IDENT)
     label: str = Field(min_length=1)
     source: str = Field(min_length=1)
     unit: str | None = None
+    # Help shown with the indicator (how it is read, the cut-off of a « part de … qui jugent »).
+    help: str | None = None
+    # higher / lower: a higher / lower value is better; none: qualitative, judged by its rubric.
+    direction: Literal["higher", "lower", "none"] | None = None
+    baseline: IndicatorValue | None = None  # valeur de référence
+    target: IndicatorValue | None = None  # valeur cible
+    # Qualitative and yes/no indicators: what each level of the appreciation scale means
+    # (scale value -> text).
+    rubric: dict[str, str] | None = None
+    compute: IndicatorCompute | None = None
 
 
 class SubQuestion(Strict):

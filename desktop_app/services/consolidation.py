@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.core.consolidation import Consolidation, TerritoryRow, build_consolidation
 from desktop_app.core.consolidation_parts import ActionsSummary
 from desktop_app.core.errors import ServiceError
+from desktop_app.core.indicators import ActionFigures
 from desktop_app.core.privacy_filter import PrivacyFilter
 from desktop_app.services.progress import step_states
 
@@ -26,6 +27,7 @@ def consolidate(services: Services) -> Consolidation:
     responses_by_eval: dict[str, list] = {}
     commitments: dict[str, dict[str, int]] = {}
     actions: dict[str, ActionsSummary] = {}
+    figures: dict[str, list[ActionFigures]] = {}
     for ev in services.evaluations.list():
         try:
             states = step_states(services, ev.id)
@@ -43,10 +45,15 @@ def consolidate(services: Services) -> Consolidation:
         counts = _commitments(services, ev.id)
         if counts:
             commitments[ev.id] = counts
-        summary = _actions(services, ev.id, safe)
+        listed = _listed_actions(services, ev.id)
+        summary = _actions(listed, safe)
         if summary is not None:
             actions[ev.id] = summary
-    return build_consolidation(_newest_kit(services), territories, responses_by_eval, commitments, actions)
+        # the programmation figures the référentiel's indicators may compute from
+        figures[ev.id] = [
+            ActionFigures(a.budget, len(a.funders), a.multi_year, a.years_funded, a.beneficiaries, a.qpv_share) for a in listed
+        ]
+    return build_consolidation(_newest_kit(services), territories, responses_by_eval, commitments, actions, figures)
 
 
 def _commitments(services: Any, evaluation_id: str) -> dict[str, int]:
@@ -58,12 +65,16 @@ def _commitments(services: Any, evaluation_id: str) -> dict[str, int]:
     return {k: v for k, v in summary.counts.items() if v} if summary.total else {}
 
 
-def _actions(services: Any, evaluation_id: str, safe: PrivacyFilter) -> ActionsSummary | None:
-    """How many actions the territory listed, how many it chose, on which pillars (None without any)."""
+def _listed_actions(services: Any, evaluation_id: str) -> list:
+    """The territory's programmation (`ActionData`), empty when it cannot be read."""
     try:
-        listed = services.actions.list(evaluation_id)
+        return services.actions.list(evaluation_id)
     except ServiceError:
-        return None
+        return []
+
+
+def _actions(listed: list, safe: PrivacyFilter) -> ActionsSummary | None:
+    """How many actions the territory listed, how many it chose, on which pillars (None without any)."""
     if not listed:
         return None
     by_pillar: dict[str, int] = {}

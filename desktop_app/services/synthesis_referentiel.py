@@ -5,13 +5,22 @@ evidence linked to them (its own table, `EvidenceLink`) among what the evaluatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from desktop_app.core.identifiers import format_date_fr
+from desktop_app.core.indicators import (
+    ActionFigures,
+    ComputedValue,
+    compute_all,
+    needs_programmation,
+    source_tools,
+)
 from desktop_app.core.referentiel import EVIDENCE_KINDS, Matrix, build_matrix
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceError
+from desktop_app.services.fieldwork_commitments import COLUMN_ROLES
 from desktop_app.services.forms import ResponseData
 from desktop_app.services.synthesis_base import OWN_ROLES, SynthesisBase, role_tool
 from desktop_app.store.models_synthesis import EvidenceLink
@@ -20,6 +29,15 @@ __all__ = ["EVIDENCE_KINDS", "EvidenceCandidate", "EvidenceData", "ReferentielSe
 
 # The step a tool belongs to -> the evidence kind of its responses
 _STEP_KIND = {"ateliers": "atelier", "terrain": "terrain", "questionnaires": "questionnaire", "actions": "actions"}
+
+
+@dataclass(frozen=True)
+class CommitmentRows:
+    """The commitments as the indicators read a tool's response (`core.indicators.ResponseLike`)."""
+
+    tool_id: str
+    answers: dict
+    updated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -52,14 +70,59 @@ class ReferentielService(SynthesisBase):
         """The id of the kit's référentiel (role referential)."""
         return role_tool(self.kit(evaluation_id), "referential", "référentiel")
 
-    def matrix(self, evaluation_id: str) -> Matrix:
+    def matrix(self, evaluation_id: str, values: dict[str, ComputedValue] | None = None) -> Matrix:
+        """The matrix of the référentiel; `values`: the indicators computed earlier (a screen
+        computes them once per visit, `indicator_values`), computed here when not given."""
         kit = self.kit(evaluation_id)
         ref = role_tool(kit, "referential", "référentiel")
         tool = kit.tool(ref)
         found = self._find_single(evaluation_id, ref)
         answers = found.answers if found else {}
         themes = {c.value: c.label for cl in kit.manifest.choice_lists for c in cl.choices}
-        return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id))
+        if values is None:
+            values = self.indicator_values(evaluation_id)
+        return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id), values)
+
+    def indicator_values(self, evaluation_id: str) -> dict[str, ComputedValue]:
+        """{indicator id: value computed from the evaluation's data} for the indicators whose
+        YAML says how (`compute:`): the answers of the questionnaires and of the commitments
+        tracker (drafts included, as in the results), the programmation's actions."""
+        kit = self.kit(evaluation_id)
+        ref = kit.tool_id_for_role("referential")
+        if ref is None:
+            return {}
+        tool = kit.tool(ref)
+        responses: list = []
+        for tool_id in sorted(source_tools(tool)):
+            if tool_id not in kit.tools:
+                continue
+            found = self.services.forms.find(evaluation_id, tool_id)
+            if kit.role_of(tool_id) == "commitments":
+                found = [self._commitment_rows(evaluation_id, tool_id, found)]
+            responses += found
+        actions = None
+        if needs_programmation(tool):
+            actions = [
+                ActionFigures(a.budget, len(a.funders), a.multi_year, a.years_funded, a.beneficiaries, a.qpv_share)
+                for a in self.services.actions.list(evaluation_id)
+            ]
+        return compute_all(kit, tool, responses, actions)
+
+    def _commitment_rows(self, evaluation_id: str, tool_id: str, found: list[ResponseData]) -> CommitmentRows:
+        """The commitments tracker as one response whose list holds every commitment of the
+        table (the table is the record; the tool's response mirrors it only once it exists)."""
+        form = self.form(evaluation_id, tool_id)
+        group = next((f for p in form.pages for f in p.fields if f.role == "commitment_rows"), None)
+        dated = [r.updated_at for r in found if r.updated_at is not None]
+        if group is None:
+            return CommitmentRows(tool_id, {}, max(dated, default=None))
+        by_role = {c.role: c.id for c in group.children if c.role}
+        keys = {column: by_role[role] for column, role in COLUMN_ROLES.items() if role in by_role}
+        rows = [
+            {key: c.value(column) for column, key in keys.items() if c.value(column)}
+            for c in self.services.commitments.commitments(evaluation_id)
+        ]
+        return CommitmentRows(tool_id, {group.id: rows}, max(dated, default=None))
 
     def evidence_counts(self, evaluation_id: str) -> dict[str, int]:
         """{indicator id: number of evidence links} (one query; targets are not looked up)."""
@@ -78,7 +141,7 @@ class ReferentielService(SynthesisBase):
 
     def referentiel_targets(self, evaluation_id: str) -> dict[str, str]:
         """{indicator or question id: "1.2.a Label"} of the référentiel (what evidence can back)."""
-        matrix = self.matrix(evaluation_id)
+        matrix = self.matrix(evaluation_id, {})  # labels only: nothing to compute
         out = {}
         for q in matrix.questions:
             out[q.id] = f"{q.number}. {q.theme} (question d'ensemble)"

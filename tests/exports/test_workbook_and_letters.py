@@ -64,8 +64,9 @@ def test_referentiel_cells_as_on_paper(workbook):
     code = _find(ws, "1.1.a", column=1)
     row = [c.value for c in ws[code.row]]
     assert row[3] == "1 par an (2 en 2023)" and row[4] == "Comptes rendus des COPIL 2021-2025"
-    assert "▸ Relevés de décisions des COPIL 2021-2025" in row[5]
-    assert row[6] == "Plutôt atteint" and ws.cell(code.row, 7).fill.fgColor.rgb.endswith("9CCC65")
+    assert row[5] == "Cible : au moins deux par an\nRéférence : Première année du contrat\nAppréciation suggérée : plutôt pas atteint"
+    assert "▸ Relevés de décisions des COPIL 2021-2025" in row[6]
+    assert row[7] == "Plutôt atteint" and ws.cell(code.row, 8).fill.fgColor.rgb.endswith("9CCC65")
     unfilled = _find(ws, "1.3.c", column=1).row
     assert ws.cell(unfilled, 5).value.startswith("(suggérée)")
     matrix = wb["Matrice du référentiel"]

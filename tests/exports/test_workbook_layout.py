@@ -48,9 +48,9 @@ def test_group_rows_are_merged_with_their_borders(exported):
         c for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("1. ") and c.fill.fgColor.rgb.endswith("143F5E")
     )
     r = first_question.row
-    assert f"A{r}:H{r}" in _merged(ws)
+    assert f"A{r}:I{r}" in _merged(ws)
     assert first_question.font.color.rgb.endswith("FFFFFF") and first_question.font.b
-    assert ws[f"H{r}"].border.right.style == "thin" and ws[f"D{r}"].border.bottom.style == "thin"
+    assert ws[f"I{r}"].border.right.style == "thin" and ws[f"D{r}"].border.bottom.style == "thin"
     assert ws[f"D{r}"].value is None
     tall = [h.height for h in ws.row_dimensions.values() if h.height]
     assert max(tall) > 3 * 14.5, "long answers get taller rows"

@@ -131,7 +131,7 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(services, eval
 def test_one_blank_file_sent_to_many_gives_one_response_each(services, evaluation, tmp_path):
     blank = write_template(services.questionnaires.template(evaluation, ASSOCIATIONS), tmp_path / "vierge.xlsx")
     common = {"siege_qpv": "Oui", "nb_salaries": 2, "financeurs=etat_anct": "X", "mode_financement": "Convention pluriannuelle d'objectifs (CPO)",
-              "delai_paiement": "De 3 à 6 mois", "changements_depuis_2015": "Plus de familles accompagnées."}
+              "delai_paiement": "De 3 mois à moins de 6 mois", "changements_depuis_2015": "Plus de familles accompagnées."}
     a = fill(blank, {"nom_structure": "Les Amis du Moulin", "siret": 73282932000074, **common}, out=tmp_path / "a.xlsx")
     b = fill(blank, {"nom_structure": "Club de boxe éducative", **common}, out=tmp_path / "b.xlsx")
     outcomes = services.questionnaires.import_files(evaluation, [a, b])

@@ -248,3 +248,26 @@ def test_workbook_is_pivot_ready_and_prints(workbook):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert all(c.value for c in ws[1]), f"{ws.title} : en-tête incomplet"
         assert ws.max_row >= 2, ws.title
+
+
+def test_indicators_carry_computed_value_target_baseline_and_source(centre, workbook):
+    """An indicator the kit computes (share of communes with a referent, from the communes'
+    questionnaire) shows, per territory, the value its own référentiel computes, and its source."""
+    data, services = centre["data"], centre["services"]
+    ind = next(i for i in data.indicators if i.indicator_id == "gouv_4_c")
+    for eid in centre["ids"]:
+        cell = next(c for c in services.referentiel.matrix(eid).cells if c.id == "gouv_4_c")
+        assert cell.computed_text and not cell.value and ind.value[eid] == cell.computed_text
+        assert ind.source[eid].startswith("Calcul : Questionnaire communes")
+    assert ind.target.startswith("100\u00a0%")
+    # every indicator computed by a territory (its questionnaires, commitments, programmation) reads the same
+    by_id = {i.indicator_id: i for i in data.indicators}
+    for eid in centre["ids"]:
+        computed = [c for c in services.referentiel.matrix(eid).cells if c.computed_text]
+        assert {c.id for c in computed} >= {"gouv_4_c", "va_3_a", "dc_1_b", "va_4_b"}  # va_4_b: programmation
+        assert all(by_id[c.id].computed[eid] == c.computed_text for c in computed)
+        assert all(by_id[c.id].value[eid] == c.computed_text for c in computed if not c.value)
+    rows = [r for r in _rows(workbook["Indicateurs"]) if r["Code"] == "1.4.c"]
+    assert len(rows) == 3 and all(r["Valeur"] == r["Valeur calculée"] and r["Cible"] and r["Source"].startswith("Calcul") for r in rows)
+    baseline = [r for r in _rows(workbook["Indicateurs"]) if r["Code"] == "1.1.a"]
+    assert all(r["Référence"] == "Première année du contrat" for r in baseline)

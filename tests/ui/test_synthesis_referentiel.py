@@ -4,7 +4,7 @@ link a piece of evidence to the indicator being edited, open an indicator from t
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop_app.ui.views.referentiel.evidence import EvidenceDialog
 from desktop_app.ui.views.referentiel.view import ReferentielView
@@ -110,3 +110,28 @@ def test_matrix_shows_at_once_and_its_chart_after_loading(qtbot, ctx, services, 
     view.tabs.setCurrentIndex(0)
     assert view.editor.renderer.row("gouv_1_a.valeur").value() == "4 comités"
     assert view.evidence.current_indicator() == "gouv_1_a"
+
+
+def test_computed_value_beside_the_appreciation_and_override_asks_for_a_reason(qtbot, ctx, services, evaluation_id):
+    for status in ("realise", "en_cours", "non_engage", "realise"):
+        services.commitments.add_commitment(evaluation_id, {"title": "Engagement", "status": status})
+    view = _view(qtbot, ctx, evaluation_id)
+    renderer = view.editor.renderer
+    view.open_indicator("dc_1_b")
+    note = renderer.row("dc_1_b._calcul")
+    texts = lambda: " ".join(label.text() for label in note.findChildren(QLabel))  # noqa: E731
+    assert "Valeur calculée : 75\u00a0% — appréciation suggérée : Atteint" in texts()
+    assert "n\u00a0=\u00a04" in texts() and "Suivi des engagements" in texts() and "Cible : 75\u00a0%" in texts()
+    assert "motif" not in texts()
+    value = renderer.row("dc_1_b.valeur")
+    value.focus()
+    qtbot.keyClicks(QApplication.focusWidget(), "40 %")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: "Écart avec le calcul : indiquez-en le motif" in texts(), timeout=2000)
+    reason = renderer.row("dc_1_b.motif_ajustement")
+    reason.focus()
+    qtbot.keyClicks(QApplication.focusWidget(), "Deux engagements bloques")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: "Écart avec le calcul, motif : Deux engagements bloques" in texts(), timeout=2000)
+    answers = services.referentiel.referentiel(evaluation_id).answers
+    assert answers["dc_1_b.valeur"] == "40 %" and answers["dc_1_b.motif_ajustement"] == "Deux engagements bloques"

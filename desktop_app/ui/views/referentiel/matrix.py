@@ -119,7 +119,12 @@ class MatrixView(QScrollArea):
                         item.setForeground(QBrush(_ink(color)))
                         item.setFont(bold)
                         tip = f"{c.code} {c.label}\n"
-                        tip += f"Valeur : {c.value or '—'}\nAppréciation : {c.appreciation.label if c.appreciation else 'non appréciée'}"
+                        origin = " (calculée)" if c.value_origin == "calculée" else ""
+                        tip += f"Valeur : {c.shown_value or '—'}{origin}\nAppréciation : {c.appreciation.label if c.appreciation else 'non appréciée'}"
+                        if c.target:
+                            tip += f"\nCible : {c.target}"
+                        if c.suggested is not None:
+                            tip += f"\nAppréciation suggérée : {c.suggested.label}"
                         if c.evidence:
                             tip += f"\n{c.evidence} preuve(s) liée(s)"
                         item.setToolTip(tip)

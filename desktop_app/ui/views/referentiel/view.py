@@ -22,6 +22,7 @@ from desktop_app.kit.forms import Form, FormField
 from desktop_app.services.base import Change
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import page_header
+from desktop_app.ui.views.referentiel.computed import note_id, update_notes, with_computed_notes
 from desktop_app.ui.views.referentiel.evidence import EvidencePanel
 from desktop_app.ui.views.referentiel.matrix import MatrixView
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
@@ -144,7 +145,11 @@ class ReferentielView(QWidget):
             note.setObjectName("muted")
             layout.insertWidget(1, note)
         self.response = syn.referentiel(evaluation_id)
-        self.form = _one_column_scale(syn.form(evaluation_id, ref_tool))
+        # The indicators computed from the data: once per visit (`_stale` after a change elsewhere).
+        self._values = syn.indicator_values(evaluation_id)
+        self._stale = False
+        matrix = syn.matrix(evaluation_id, self._values)
+        self.form = with_computed_notes(_one_column_scale(syn.form(evaluation_id, ref_tool)), matrix)
         # The grid (a form of some 270 fields) is built when its tab is first shown: coming back
         # to a référentiel under way opens on the matrix, which is quick to draw.
         self._grid_page = QWidget()
@@ -160,7 +165,6 @@ class ReferentielView(QWidget):
         self._refresh = QTimer(self, singleShot=True, interval=300)
         self._refresh.timeout.connect(self.reload_matrix)
         ctx.watch(self, self._on_change)
-        matrix = syn.matrix(evaluation_id)
         self._indicators = self._indicators_by_question(matrix)
         self.matrix.set_matrix(matrix)
         if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
@@ -244,7 +248,7 @@ class ReferentielView(QWidget):
         index = self.editor.renderer.current_page()
         if not 0 <= index < len(self.form.pages):
             return []
-        return [f.id for f in self.form.pages[index].fields if "." in f.id]
+        return [f.id for f in self.form.pages[index].fields if "." in f.id and f.type != "note"]
 
     def open_indicator(self, indicator_id: str) -> None:
         """Show an indicator (or a question's overall appreciation) in the grid."""
@@ -260,18 +264,31 @@ class ReferentielView(QWidget):
             scroll = self.editor.renderer.scrolls[index]
             scroll.widget().layout().activate()
             scroll.ensureWidgetVisible(row, 40, 80)
+            note = note_id(indicator_id)
+            if note in ids:  # the computed value, just above the value, is read first
+                scroll.ensureWidgetVisible(self.editor.renderer.row(note), 40, 10)
             row.setFocus(Qt.FocusReason.OtherFocusReason)
             self.evidence.select_indicator(indicator_id)
             return
 
     # -- refresh -------------------------------------------------------------------------------
     def reload_matrix(self) -> None:
-        self.matrix.set_matrix(self.ctx.services.referentiel.matrix(self.evaluation_id))
+        syn = self.ctx.services.referentiel
+        if self._stale:
+            self._values = syn.indicator_values(self.evaluation_id)
+            self._stale = False
+        matrix = syn.matrix(self.evaluation_id, self._values)
+        self.matrix.set_matrix(matrix)
+        if self._editor is not None:
+            update_notes(self._editor.renderer, matrix)
 
     def _on_change(self, change: Change) -> None:
         if change.evaluation_id != self.evaluation_id:
             return
         if change.entity in ("evidence_link", "attachment") or (change.entity == "form_response" and change.id != self.response.id):
+            self._refresh.start()
+        if change.entity not in ("evidence_link", "attachment") and change.id != self.response.id:
+            self._stale = True  # answers, commitments or actions the indicators compute from
             self._refresh.start()
             if change.entity == "evidence_link" and self._evidence is not None:
                 self._evidence.reload()

@@ -1,0 +1,405 @@
+"""The référentiel's indicators computed from the evaluation's own data, as the kit declares it.
+
+An indicator's `compute:` block (`kit.schema.IndicatorCompute`) names a question of a kit tool
+(a questionnaire: one observation per response; the commitments tracker: one per row of its
+list) or a figure of the programmation (one observation per action), and a statistic:
+
+- `share`: % of the observations meeting the condition (`at_least`, `at_most`, `values`) among
+  those answered — « part des communes qui jugent … (4 ou 5 sur 5) »;
+- `count`: how many meet it (every answered one when there is no condition);
+- `mean`, `median`, `sum`: of the numbers answered (a choice mapped to a number by `scores`),
+  those meeting the condition when there is one;
+- `budget_share`: % of the programmation's budget held by the actions meeting the condition.
+
+When the computation has no observation and the kit gives a `fallback`, the fallback is used
+(and said). Skip logic applies as in the questionnaire results: an answer to a question hidden by
+the respondent's other answers is not counted. Drafts count, as in the results screen.
+
+`suggest_level` proposes an appreciation from a value, the target, the baseline and the
+direction. Qt-free, pure functions on plain data (`ResponseLike`, `ActionFigures`).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from desktop_app.core.validation import compute_visibility, is_blank
+from desktop_app.kit.forms import compile_tool
+from desktop_app.kit.loader import Kit, iter_questions
+from desktop_app.kit.schema import DIRECTION_LABELS, Indicator, IndicatorCompute, IndicatorValue, Referential  # noqa: F401 (re-exported)
+
+NBSP = "\u00a0"
+PROGRAMMATION_LABELS = {
+    "budget": "budget de l'action",
+    "funders": "nombre de financeurs",
+    "multi_year": "convention pluriannuelle (CPO)",
+    "years_funded": "années de financement",
+    "beneficiaries": "bénéficiaires",
+    "qpv_share": "part des bénéficiaires habitant un QPV",
+}
+STATISTIC_LABELS = {
+    "share": "part",
+    "count": "nombre",
+    "mean": "moyenne",
+    "median": "médiane",
+    "sum": "total",
+    "budget_share": "part du budget",
+}
+
+
+class ResponseLike(Protocol):
+    tool_id: str
+    answers: Mapping[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionFigures:
+    """One action of the programmation, as an indicator can use it."""
+
+    budget: float = 0.0
+    funders: int = 0
+    multi_year: bool | None = None
+    years_funded: int = 0
+    beneficiaries: int | None = None
+    qpv_share: float | None = None
+
+    def get(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+@dataclass(frozen=True)
+class ComputedValue:
+    """An indicator's value computed from the data: its number, the observations counted (n),
+    the date of the latest answer counted, and where it comes from (French)."""
+
+    indicator_id: str
+    value: float | None  # None: nothing to compute from (n == 0)
+    n: int
+    latest: date | None
+    source: str  # « Questionnaire communes › « La répartition des rôles … » : part des réponses ≥ 4 »
+    percent: bool  # the value is a percentage
+    fallback: bool = False  # the kit's fallback computation gave it
+
+    def text(self, unit: str | None = None) -> str:
+        """The value as shown: « 62,5 % », « 128 jours », « — » when there is none."""
+        if self.value is None:
+            return "—"
+        shown = format_number(self.value)
+        if self.percent:
+            return f"{shown}{NBSP}%"
+        return f"{shown}{NBSP}{unit}" if unit and unit not in ("oui / non",) else shown
+
+    def detail(self) -> str:
+        """« n = 12 · dernière réponse le 03/05/2026 »."""
+        parts = [f"n{NBSP}={NBSP}{self.n}"]
+        if self.latest is not None:
+            parts.append(f"dernière donnée le {self.latest.strftime('%d/%m/%Y')}")
+        return " · ".join(parts)
+
+
+def format_number(value: float) -> str:
+    """French: one decimal at most, comma, narrow spaces between thousands (1 234,5)."""
+    rounded = round(value, 1)
+    text = f"{rounded:,.1f}" if not float(rounded).is_integer() else f"{int(rounded):,}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def parse_number(text: Any) -> float | None:
+    """A value typed in the référentiel (« 62 », « 62,5 % », « 1 200 », « 92 jours en moyenne »)
+    as a number, else None (« Oui », « 3 sur 5 » is not read as 3)."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    match = _LEADING_NUMBER.match(str(text or "").strip())
+    if match is None:
+        return None
+    raw = re.sub(r"[\s\u202f\u00a0]", "", match.group(1)).replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+# a number at the start of a text typed: « 62 », « 62,5 % », « 1 200 € », « 48 % réalisés »
+_LEADING_NUMBER = re.compile(r"^(-?\d{1,3}(?:[ \u202f\u00a0]\d{3})+(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?)(?![\d.,]|\s*[/-]\s*\d)")
+
+
+def value_label(v: IndicatorValue | None, unit: str | None = None) -> str:
+    """A target or baseline in words: « 80 % (trois sur quatre) », « Début du contrat »."""
+    return v.describe(unit) if v is not None else ""
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _condition_text(c: IndicatorCompute, labels: Mapping[str, str]) -> str:
+    parts = []
+    if c.at_least is not None:
+        parts.append(f"≥{NBSP}{format_number(c.at_least)}")
+    if c.at_most is not None:
+        parts.append(f"≤{NBSP}{format_number(c.at_most)}")
+    if c.values is not None:
+        parts.append(" ou ".join("oui" if v is True else "non" if v is False else f"« {labels.get(v, v)} »" for v in c.values))
+    return " et ".join(parts)
+
+
+def _source_text(kit: Kit, c: IndicatorCompute) -> str:
+    what = STATISTIC_LABELS[c.statistic]
+    labels: dict[str, str] = {}
+    if c.programmation is not None:
+        head = f"Programmation › {PROGRAMMATION_LABELS[c.programmation]}"
+    else:
+        tool = kit.tools.get(c.tool or "")
+        name = (tool.short_title or tool.title) if tool is not None else c.tool
+        question = next((q for _p, q in iter_questions(getattr(tool, "sections", None) or []) if q.id == c.question), None)
+        if question is not None:
+            listed = question.choices or []
+            if question.choice_list and tool is not None:
+                found = kit.choice_list(tool, question.choice_list)
+                listed = found.choices if found else []
+            labels = {ch.value: ch.label for ch in listed}
+        head = f"{name} › « {question.label if question else c.question} »"
+    cond = _condition_text(c, labels)
+    return f"{head} : {what}" + (f" des réponses {cond}" if cond and c.programmation is None else f" ({cond})" if cond else "") + (f" — {c.note}" if c.note else "")
+
+
+def _numeric(c: IndicatorCompute, value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if c.scores and isinstance(value, str):
+        return c.scores.get(value)
+    return None
+
+
+def _meets(c: IndicatorCompute, value: Any) -> bool:
+    if c.values is not None:
+        wanted = list(c.values)
+        if isinstance(value, list):
+            if not any(v in wanted for v in value):
+                return False
+        elif isinstance(value, bool):
+            if not any(v is value for v in wanted):
+                return False
+        elif value not in wanted:
+            return False
+    if c.at_least is not None or c.at_most is not None:
+        num = _numeric(c, value)
+        if num is None:
+            return False
+        if c.at_least is not None and num < c.at_least:
+            return False
+        if c.at_most is not None and num > c.at_most:
+            return False
+    return True
+
+
+def _needs_number(c: IndicatorCompute) -> bool:
+    return c.statistic in ("mean", "median", "sum") or c.at_least is not None or c.at_most is not None
+
+
+def _statistic(c: IndicatorCompute, observed: Sequence[Any], weights: Sequence[float] | None = None) -> tuple[float | None, int]:
+    """(value, n) of the answered observations."""
+    if _needs_number(c):
+        observed = [v for v in observed if _numeric(c, v) is not None]
+    n = len(observed)
+    if c.statistic == "budget_share":
+        weights = weights or [0.0] * n
+        total = sum(weights)
+        part = sum(w for v, w in zip(observed, weights, strict=False) if _meets(c, v))
+        return (100.0 * part / total if total else None), n
+    if not n:
+        return None, 0
+    conditional = c.at_least is not None or c.at_most is not None or c.values is not None
+    if c.statistic == "share":
+        return 100.0 * sum(1 for v in observed if _meets(c, v)) / n, n
+    if c.statistic == "count":
+        return float(sum(1 for v in observed if _meets(c, v)) if conditional else n), n
+    numbers = [_numeric(c, v) for v in observed if not conditional or _meets(c, v)]
+    numbers = [x for x in numbers if x is not None]
+    if not numbers:
+        return None, n
+    if c.statistic == "mean":
+        return statistics.fmean(numbers), n
+    if c.statistic == "median":
+        return float(statistics.median(numbers)), n
+    return float(sum(numbers)), n
+
+
+class _Visibility:
+    """Skip logic of a questionnaire's responses, computed once per response and tool."""
+
+    def __init__(self, kit: Kit):
+        self.kit = kit
+        self._forms: dict[str, Any] = {}
+        self._seen: dict[tuple[int, str], Any] = {}
+
+    def answer(self, response: ResponseLike, question: str) -> Any:
+        key = (id(response), response.tool_id)
+        vis = self._seen.get(key)
+        if vis is None:
+            form = self._forms.get(response.tool_id)
+            if form is None:
+                form = self._forms[response.tool_id] = compile_tool(self.kit, response.tool_id)
+            vis = self._seen[key] = compute_visibility(form, dict(response.answers or {}))
+        return vis.answers.get(question) if question in vis.fields else None
+
+
+def _group_of(kit: Kit, tool_id: str, question: str) -> str | None:
+    """The repeat group holding `question` in the tool, None for a top-level question."""
+    tool = kit.tools.get(tool_id)
+    for _p, q in iter_questions(getattr(tool, "sections", None) or []):
+        if q.type == "repeat_group" and any(ch.id == question for ch in q.questions or []):
+            return q.id
+    return None
+
+
+def _observe_responses(kit: Kit, c: IndicatorCompute, responses: Iterable[ResponseLike], vis: _Visibility):
+    group = _group_of(kit, c.tool or "", c.question or "")
+    observed: list[Any] = []
+    latest: datetime | None = None
+    for r in responses:
+        if r.tool_id != c.tool:
+            continue
+        if group is not None:
+            rows = (r.answers or {}).get(group) or []
+            values = [row.get(c.question) for row in rows if isinstance(row, Mapping)]
+        else:
+            values = [vis.answer(r, c.question or "")]
+        values = [v for v in values if not is_blank(v)]
+        if values:
+            observed += values
+            if r.updated_at is not None and (latest is None or r.updated_at > latest):
+                latest = r.updated_at
+    return observed, latest
+
+
+def _compute_one(kit: Kit, c: IndicatorCompute, responses: Sequence[ResponseLike], actions: Sequence[ActionFigures] | None, vis: _Visibility):
+    if c.programmation is not None:
+        if actions is None:
+            return None
+        observed = [a.get(c.programmation) for a in actions]
+        weights = [a.budget for a in actions]
+        pairs = [(v, w) for v, w in zip(observed, weights, strict=True) if v is not None]
+        value, n = _statistic(c, [v for v, _ in pairs], [w for _, w in pairs])
+        return value, n, None
+    observed, latest = _observe_responses(kit, c, responses, vis)
+    value, n = _statistic(c, observed)
+    return value, n, (latest.date() if isinstance(latest, datetime) else latest)
+
+
+def compute_indicator(
+    kit: Kit,
+    indicator: Indicator,
+    responses: Sequence[ResponseLike],
+    actions: Sequence[ActionFigures] | None = None,
+    _vis: _Visibility | None = None,
+) -> ComputedValue | None:
+    """The indicator's value from the data, None when the kit says nothing of how to compute it
+    (or it needs the programmation and `actions` is None)."""
+    vis = _vis or _Visibility(kit)
+    c, used_fallback = indicator.compute, False
+    first: ComputedValue | None = None
+    while c is not None:
+        got = _compute_one(kit, c, responses, actions, vis)
+        if got is not None:
+            value, n, latest = got
+            result = ComputedValue(indicator.id, value, n, latest, _source_text(kit, c), c.statistic in ("share", "budget_share"), used_fallback)
+            if first is None:
+                first = result
+            if value is not None:
+                return result
+        c, used_fallback = c.fallback, True
+    return first
+
+
+def compute_all(
+    kit: Kit, tool: Referential, responses: Sequence[ResponseLike], actions: Sequence[ActionFigures] | None = None
+) -> dict[str, ComputedValue]:
+    """{indicator id: computed value} for every indicator of the référentiel that declares how."""
+    vis = _Visibility(kit)
+    out: dict[str, ComputedValue] = {}
+    for q in tool.questions:
+        for sq in q.sub_questions:
+            for ind in sq.indicators:
+                if ind.compute is None:
+                    continue
+                got = compute_indicator(kit, ind, responses, actions, vis)
+                if got is not None:
+                    out[ind.id] = got
+    return out
+
+
+def _computes(tool: Referential) -> Iterable[IndicatorCompute]:
+    for q in tool.questions:
+        for sq in q.sub_questions:
+            for ind in sq.indicators:
+                c = ind.compute
+                while c is not None:
+                    yield c
+                    c = c.fallback
+
+
+def source_tools(tool: Referential) -> set[str]:
+    """The kit tools whose answers the référentiel's indicators compute from."""
+    return {c.tool for c in _computes(tool) if c.tool}
+
+
+def needs_programmation(tool: Referential) -> bool:
+    """True when an indicator computes from the programmation (the actions are then read)."""
+    return any(c.programmation is not None for c in _computes(tool))
+
+
+# --------------------------------------------------------------------------- appreciation
+
+
+def progress(value: float, target: float, direction: str, baseline: float | None = None) -> float | None:
+    """How far the value went towards the target (1 = reached): from the baseline when it is
+    known and differs from the target, else as a ratio to the target."""
+    if baseline is not None and baseline != target:
+        return (value - baseline) / (target - baseline)
+    if direction == "higher":
+        return value / target if target > 0 else (1.0 if value >= target else 0.0)
+    if direction == "lower":
+        if value <= target:
+            return 1.0
+        return target / value if value > 0 else 0.0
+    return None
+
+
+def suggest_level(
+    indicator: Indicator, value: float | None, scored_levels: Sequence[str], baseline: float | None = None
+) -> str | None:
+    """The appreciation the value suggests (a scale value), None without a numeric target or a
+    direction. `scored_levels`: the scale's scored values, best first (atteint, plutôt atteint…).
+    With four levels: reached (≥ 100 % of the way) → the best; ≥ 75 % → the second; ≥ 50 % →
+    the third; below → the last."""
+    target = indicator.target.value if indicator.target is not None else None
+    if value is None or target is None or indicator.direction not in ("higher", "lower") or len(scored_levels) < 2:
+        return None
+    if baseline is None and indicator.baseline is not None:
+        baseline = indicator.baseline.value
+    p = progress(value, target, indicator.direction, baseline)
+    if p is None:
+        return None
+    k = len(scored_levels)
+    bounds = [1.0] + ([1.0 - i * 0.5 / (k - 2) for i in range(1, k - 1)] if k > 2 else [])
+    for level, bound in zip(scored_levels, bounds, strict=False):
+        if p >= bound - 1e-9:
+            return level
+    return scored_levels[-1]
+
+
+SUGGESTION_RULE = (
+    "Appréciation suggérée : « atteint » quand la cible est atteinte, « plutôt atteint » aux trois "
+    "quarts du chemin depuis la valeur de référence (ou de la cible quand la référence manque), "
+    "« plutôt pas atteint » à mi-chemin, « non atteint » en deçà."
+)
