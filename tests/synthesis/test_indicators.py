@@ -75,6 +75,13 @@ def test_share_of_choice_values_and_skip_logic(kit):
     assert compute_indicator(kit, _indicator(kit, "gouv_4_c"), communes).value == 50.0
 
 
+def test_share_finding_the_portal_difficult_leaves_out_those_who_did_not_use_it(kit):
+    answers = ("tres_difficile", "difficile", "moyen", "tres_facile", "non_concerne", "non_concerne")
+    responses = [Resp(ASSOCIATIONS, {"difficulte_portail": a}, datetime(2026, 2, 1)) for a in answers]
+    got = compute_indicator(kit, _indicator(kit, "va_1_c"), responses)
+    assert (got.value, got.n) == (50.0, 4)
+
+
 def test_mean_delay_in_days_and_median_of_bands_as_fallback(kit):
     ind = _indicator(kit, "va_1_b")
     days = [Resp(ASSOCIATIONS, {"delai_paiement_jours": d}, datetime(2026, 2, 1)) for d in (60, 90, 150)]
@@ -128,8 +135,9 @@ def test_every_indicator_has_a_target_or_a_rubric_and_questionnaires_feed_comput
     assert all(set(i.rubric) == scale for i in indicators if i.rubric)
     tools = {i.compute.tool for i in indicators if i.compute is not None and i.compute.tool}
     assert tools == {COMMUNES, ASSOCIATIONS, "suivi-engagements"}
-    for ind in ("gouv_3_b", "va_1_c", "va_3_c"):  # « part de … qui jugent » : the cut-off is said
+    for ind in ("gouv_3_b", "va_3_c"):  # « part de … qui jugent » : the cut-off is said
         assert "4 ou 5 sur 5" in _indicator(kit, ind).label
+    assert "« plutôt » ou « très difficile »" in _indicator(kit, "va_1_c").label
 
 
 def _broken(replace_from: str, replace_to: str) -> list[str]:
