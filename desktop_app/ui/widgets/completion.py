@@ -116,9 +116,11 @@ def ask_complete(
 
 
 def bind_drafts(ctx: AppContext, renderer: FormRenderer, response_id: str, key_scope: str | None = None,
-                drafts: dict[str, Any] | None = None) -> None:
+                drafts: dict[str, Any] | None = None, save_scope: tuple | None = None) -> None:
     """Show a response's texts kept « à corriger » in its renderer and save those typed next
-    (`FormService.set_draft`, under the same save key as the field's answer)."""
+    (`FormService.set_draft`, under the same save key as the field's answer: ("answers",
+    `key_scope` or the response id, field id), or `save_scope` + (field id,) when the screen
+    saves its answers under another scope)."""
     from desktop_app.services.errors import ServiceError
 
     forms = ctx.services.forms
@@ -129,21 +131,22 @@ def bind_drafts(ctx: AppContext, renderer: FormRenderer, response_id: str, key_s
             drafts = {}
     if drafts:
         renderer.set_drafts(drafts)
-    scope = key_scope or response_id
+    scope = tuple(save_scope) if save_scope is not None else ("answers", key_scope or response_id)
 
     def save(key: str, text: Any) -> None:
-        ctx.apply(lambda: forms.set_draft(response_id, key, text), key=("answers", scope, key))
+        ctx.apply(lambda: forms.set_draft(response_id, key, text), key=(*scope, key))
 
     renderer.draftChanged.connect(save)
 
 
-def fields_to_fix(root: QWidget) -> list[tuple[FormRenderer, str, str]]:
-    """(renderer, field id, French line) of every field « à corriger » in the forms under `root`."""
-    from desktop_app.ui.widgets.form_renderer import FormRenderer
-
+def fields_to_fix(root: QWidget) -> list[tuple[QWidget, str, str]]:
+    """(widget, key, French line) of every field « à corriger » under `root`: in the forms
+    (`FormRenderer`) and in any other widget that keeps typed text as a draft, i.e. has
+    `fields_to_correct() -> [(key, line)]` and `go_to_field(key)` (a table, a record's fields)."""
     out = []
-    for renderer in root.findChildren(FormRenderer):
-        out += [(renderer, field_id, line) for field_id, line in renderer.fields_to_correct()]
+    for widget in root.findChildren(QWidget):
+        if callable(getattr(widget, "fields_to_correct", None)) and callable(getattr(widget, "go_to_field", None)):
+            out += [(widget, key, line) for key, line in widget.fields_to_correct()]
     return out
 
 

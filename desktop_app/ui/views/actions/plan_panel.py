@@ -266,6 +266,9 @@ class PlanPanel(QWidget):
             lambda key, value: self.ctx.apply(
                 lambda: svc.set_sheet_answer(action_id, key, value), key=("action_plan", action_id, key)))
         self.ctx.follow_saves(self.renderer, ("action_plan", action_id), self.renderer.mark_unsaved)
+        from desktop_app.ui.widgets.completion import bind_drafts
+
+        bind_drafts(self.ctx, self.renderer, plan.response_id, save_scope=("action_plan", action_id))
         self.sheet_host.layout().addWidget(self.renderer)
 
     def _on_complete(self, on: bool) -> None:

@@ -1,0 +1,185 @@
+"""No typed value is ever lost, on every kind of input: invalid text typed in a repeat group's
+sub-question, in the action plan's sheet, in a workshop's date and time, in a table cell
+(commitments' deadline) is kept as a draft, listed « à corriger » when the window closes, and
+found again after closing the database and opening it again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+
+from desktop_app.services.app_services import Services
+from desktop_app.ui.app import build_context
+from desktop_app.ui.tasks import SyncTaskRunner
+from desktop_app.ui.widgets.completion import confirm_close, fields_to_fix
+
+DATE = "31/02/2026"
+NUMBER = "environ un et demi"
+TIME = "vers quinze heures"
+
+
+def _show(qtbot, view: QWidget) -> QWidget:
+    qtbot.addWidget(view)
+    view.resize(1300, 850)
+    view.show()
+    qtbot.waitExposed(view)
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
+    return view
+
+
+def _type(qtbot, edit: QWidget, text: str) -> None:
+    edit.setFocus()
+    if hasattr(edit, "selectAll"):
+        edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+
+
+# ---------------------------------------------------------------------------------- the cases
+# Each case: prepare(services, evaluation) -> state; open(qtbot, ctx, evaluation, state) -> view;
+# type(qtbot, view) types the invalid text; read(view) -> the text shown after reopening.
+
+
+def prepare_repeat(services, evaluation):
+    """A workshop whose form has a repeat group with a date or number sub-question (a working
+    group's session, in the shipped kit)."""
+    kit = services.kits.latest()
+    ws = services.workshops
+    for tool in [*kit.tools_with_role("working_group"), *kit.tools_with_role("workshop_guide")]:
+        if tool.role == "working_group":
+            theme = ws.labels(evaluation).group_themes[0][0]
+            ws.create_working_group(evaluation, theme)
+            candidates = ws.working_groups(evaluation)[0].sessions
+        else:
+            ws.create_workshop(evaluation, tool.id)
+            candidates = [w for w in ws.workshops(evaluation) if w.tool_id == tool.id]
+        for w in candidates:
+            for page in ws.workshop_form(w).pages:
+                for f in page.fields:
+                    child = next((c for c in f.children if c.type in ("date", "integer", "decimal")), None)
+                    if f.type == "repeat_group" and child is not None:
+                        return {"workshop": w.id, "group": f.id, "child": child.id,
+                                "text": DATE if child.type == "date" else NUMBER}
+    raise AssertionError("no workshop form with a repeat group of dates or numbers")
+
+
+def open_repeat(qtbot, ctx, evaluation, state):
+    from desktop_app.ui.views.ateliers.view import AteliersView
+
+    view = _show(qtbot, AteliersView(ctx, evaluation))
+    view.select_workshop(state["workshop"])
+    qtbot.waitUntil(lambda: view.editor.workshop is not None and view.editor.workshop.id == state["workshop"])
+    return view
+
+
+def _group_editor(view, state):
+    renderer = view.editor.notes.renderer
+    renderer.go_to_field(state["group"])
+    return renderer.row(state["group"]).editor
+
+
+def type_repeat(qtbot, view, state):
+    group = _group_editor(view, state)
+    group.add_item()
+    row = next(r for r in group.items[-1].rows if r.field.id == state["child"])
+    _type(qtbot, row.editor.focus_target(), state["text"])
+
+
+def read_repeat(view, state):
+    group = _group_editor(view, state)
+    if not group.items:
+        return None
+    row = next(r for r in group.items[0].rows if r.field.id == state["child"])
+    return row.editor.edit.text()
+
+
+def prepare_plan(services, evaluation):
+    from desktop_app.kit.forms import compile_tool
+
+    action = services.actions.list(evaluation)[0]
+    services.actions.set_chosen(action.id, True)
+    form = services.actions.sheet_form(evaluation)
+    field = next(f for p in form.pages for f in p.fields if f.type == "date" and not f.role)
+    return {"action": action.id, "field": field.id, "text": DATE}
+
+
+def open_plan(qtbot, ctx, evaluation, state):
+    from desktop_app.ui.views.actions.view import CHOSEN, ActionsView
+
+    view = _show(qtbot, ActionsView(ctx, evaluation))
+    view.tabs.setCurrentIndex(CHOSEN)
+    panel = view.chosen_tab.panel
+    panel.tabs.setCurrentWidget(panel.sheet_host)
+    assert panel.renderer is not None
+    return view
+
+
+def type_plan(qtbot, view, state):
+    renderer = view.chosen_tab.panel.renderer
+    renderer.go_to_field(state["field"])
+    _type(qtbot, renderer.row(state["field"]).editor.focus_target(), state["text"])
+
+
+def read_plan(view, state):
+    return view.chosen_tab.panel.renderer.row(state["field"]).editor.edit.text()
+
+
+@dataclass(frozen=True)
+class Case:
+    prepare: Callable[[Services, str], dict[str, Any]]
+    open: Callable
+    type: Callable
+    read: Callable
+
+
+CASES = {
+    "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat),
+    "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
+}
+
+
+@pytest.fixture
+def evaluation(services, tmp_path):
+    eid = services.evaluations.create("CA du Douaisis")
+    path = tmp_path / "prog.csv"
+    path.write_text("Intitulé;Porteur;Montant État\nMédiation sociale;Citéo Médiation;60000\n", encoding="utf-8")
+    services.actions.import_file(eid, path)
+    return eid
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_invalid_text_is_kept_listed_and_found_after_reopening(kind, qtbot, ctx, services, evaluation, db_path, tmp_path):
+    case = CASES[kind]
+    state = case.prepare(services, evaluation)
+    view = case.open(qtbot, ctx, evaluation, state)
+    case.type(qtbot, view, state)
+    text = state["text"]
+
+    # listed « à corriger » when the window closes, with the text typed
+    lines = [line for _target, _key, line in fields_to_fix(view)]
+    assert any(text in line for line in lines), lines
+    seen = []
+
+    def stay(box: QMessageBox):
+        seen.append(box.text())
+        return next(b for b in box.buttons() if b.text() == "Aller au champ")
+
+    assert not confirm_close(view, {"step": view}, lambda _step: None, exec_box=stay)
+    assert text in seen[0] and "brouillon" in seen[0]
+    view.close()
+    services.close()
+
+    reopened = Services.open(db_path)
+    try:
+        ctx2 = build_context(reopened, tmp_path / "prefs2.ini", tasks=SyncTaskRunner())
+        view2 = case.open(qtbot, ctx2, evaluation, state)
+        assert case.read(view2, state) == text
+        assert any(text in line for _t, _k, line in fields_to_fix(view2))
+        view2.close()
+    finally:
+        reopened.close()
