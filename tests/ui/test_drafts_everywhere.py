@@ -129,6 +129,28 @@ def read_plan(view, state):
     return view.chosen_tab.panel.renderer.row(state["field"]).editor.edit.text()
 
 
+def prepare_workshop_field(key, text):
+    def prepare(services, evaluation):
+        kit = services.kits.latest()
+        tool = kit.tools_with_role("workshop_guide")[0]
+        services.workshops.create_workshop(evaluation, tool.id)
+        w = services.workshops.workshops(evaluation)[0]
+        services.workshops.update_workshop(w.id, "start_time", "14:00")  # a stored value stays stored
+        return {"workshop": w.id, "key": key, "text": text}
+    return prepare
+
+
+def type_workshop_field(qtbot, view, state):
+    details = view.editor.details
+    view.editor.tabs.setCurrentWidget(details)
+    _type(qtbot, getattr(details, state["key"]).edit, state["text"])
+
+
+def read_workshop_field(view, state):
+    assert view.editor.workshop.start_time == "14:00"  # the draft never replaced the stored value
+    return getattr(view.editor.details, state["key"]).edit.text()
+
+
 @dataclass(frozen=True)
 class Case:
     prepare: Callable[[Services, str], dict[str, Any]]
@@ -140,6 +162,9 @@ class Case:
 CASES = {
     "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat),
     "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
+    "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field),
+    "workshop-time": Case(prepare_workshop_field("start_time", TIME), open_repeat, type_workshop_field,
+                          read_workshop_field),
 }
 
 

@@ -123,6 +123,7 @@ class WorkshopEditor(QWidget):
         self.notes = FormHost(ctx, mode="pages")
         self.details = WorkshopDetails()
         self.details.fieldCommitted.connect(self._save_field)
+        self.details.draftChanged.connect(self._save_draft)
         ctx.follow_saves(self.details, ("workshop",), self._mark_unsaved)
         self.photos = AttachmentsPanel(ctx, "documents")
         self.photos.countChanged.connect(self._photos_count)
@@ -162,6 +163,7 @@ class WorkshopEditor(QWidget):
                 (q["code"], q["name"]) for q in self.ctx.services.evaluations.rows("qpv", self.evaluation_id)
             ]
             self.details.set_workshop(w, qpvs)
+            self.details.set_drafts(response.drafts)
             for key, message in self.ctx.unsaved(("workshop", w.id)).items():
                 self.details.mark_unsaved(key, message)
             self.photos.set_owner(self.evaluation_id, "workshop", w.id)
@@ -219,6 +221,15 @@ class WorkshopEditor(QWidget):
         workshops_service = self.ctx.services.workshops
         wid = self.workshop.id
         self.ctx.apply(lambda: workshops_service.update_workshop(wid, key, value), key=("workshop", wid, key))
+
+    def _save_draft(self, key: str, text) -> None:
+        """A date or time typed that is not one: kept « à corriger » with the session's notes."""
+        if self.workshop is None:
+            return
+        forms = self.ctx.services.forms
+        rid, wid = self.workshop.response_id, self.workshop.id
+        draft_key = self.details.DRAFT_PREFIX + key
+        self.ctx.apply(lambda: forms.set_draft(rid, draft_key, text), key=("workshop", wid, key))
 
     def _mark_unsaved(self, key: tuple, message: str) -> None:
         workshop_id, field = key
