@@ -151,6 +151,45 @@ def read_workshop_field(view, state):
     return getattr(view.editor.details, state["key"]).edit.text()
 
 
+def prepare_commitment(services, evaluation):
+    services.commitments.commitments_response(evaluation)  # the tracker's sheet
+    services.commitments.add_commitment(evaluation, {"title": "Créer un comité des financeurs"})
+    return {"text": DATE}
+
+
+def open_commitments(qtbot, ctx, evaluation, state):
+    from desktop_app.ui.views.terrain.view import TerrainView
+
+    view = _show(qtbot, TerrainView(ctx, evaluation))
+    view.tabs.setCurrentWidget(view.commitments)
+    qtbot.waitUntil(lambda: view.commitments.model.rowCount() == 1)
+    return view
+
+
+def _deadline(view):
+    from desktop_app.ui.views.terrain.commitments_model import COLUMNS
+
+    tab = view.commitments
+    return tab, tab.proxy.index(0, next(i for i, c in enumerate(COLUMNS) if c[0] == "due_date"))
+
+
+def type_commitment(qtbot, view, state):
+    tab, index = _deadline(view)
+    tab.table.setFocus()
+    tab.table.setCurrentIndex(index)
+    tab.table.edit(index)
+    editor = tab.table.findChild(QLineEdit)
+    qtbot.keyClicks(editor, state["text"])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: index.data() == state["text"])
+
+
+def read_commitment(view, state):
+    tab, index = _deadline(view)
+    assert view.commitments.model.rows[0].due_date == ""  # never stored as the deadline
+    return index.data()
+
+
 @dataclass(frozen=True)
 class Case:
     prepare: Callable[[Services, str], dict[str, Any]]
@@ -162,6 +201,7 @@ class Case:
 CASES = {
     "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat),
     "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
+    "commitment-deadline-cell": Case(prepare_commitment, open_commitments, type_commitment, read_commitment),
     "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field),
     "workshop-time": Case(prepare_workshop_field("start_time", TIME), open_repeat, type_workshop_field,
                           read_workshop_field),
