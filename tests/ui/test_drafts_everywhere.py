@@ -248,3 +248,22 @@ def test_invalid_text_is_kept_listed_and_found_after_reopening(kind, qtbot, ctx,
         view2.close()
     finally:
         reopened.close()
+
+
+def test_the_action_dialog_stays_open_on_a_number_it_cannot_read(qtbot):
+    """Programmation: a cost typed as words is not silently dropped once the dialog is closed."""
+    from desktop_app.ui.views.actions.action_dialog import ActionDialog
+
+    dialog = ActionDialog(["Cohésion sociale"], None)
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Médiation sociale")
+    for edit in (dialog.total_cost, dialog.share):
+        edit.setText(NUMBER if edit is dialog.total_cost else "150 %")
+        dialog._accept()
+        assert dialog.result() == 0  # not accepted
+        assert "illisible" in dialog.error.text() and edit.text() in dialog.error.text()
+        assert edit.text() in (NUMBER, "150 %")  # still there to correct
+        edit.setText("")
+    dialog.total_cost.setText("12 500")
+    dialog._accept()
+    assert dialog.result() == 1
