@@ -93,8 +93,9 @@ from desktop_app.ui.widgets.splitters import remember_sizes
 MODES = ("pages", "scroll")
 TO_FIX_MARK = "à corriger"
 FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
-BATCH_ROWS = 8
-COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header  # then this many per event loop pass (~30 ms)
+BATCH_ROWS = 8  # then this many per event loop pass (~30 ms)
+COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header
+NARROW_HEADER = 600  # a narrower one shows its answer count under its title
 
 
 class FormRenderer(QWidget):
@@ -390,6 +391,7 @@ class FormRenderer(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.header.set_compact(self.height() < COMPACT_HEIGHT)
+        self.header.set_narrow(self.width() < NARROW_HEADER)
         super().resizeEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
