@@ -96,6 +96,7 @@ FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
 BATCH_ROWS = 8  # then this many per event loop pass (~30 ms)
 COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header
 NARROW_HEADER = 600  # a narrower one shows its answer count under its title
+SECTIONS_MIN_WIDTH, SECTIONS_MAX_WIDTH = 170, 240  # the section list's first width
 
 
 class FormRenderer(QWidget):
@@ -127,6 +128,7 @@ class FormRenderer(QWidget):
         self._unsaved: dict[str, str] = {}  # field id -> why its answer is not stored yet
         self._drafts: dict[str, str] = {}  # field id -> text kept « à corriger »
         self._sections: list[QWidget] = []  # scroll mode: the block of each page
+        self._sections_sized = False  # pages mode: the section list got its width from the form's
         self._section_counts: list[QLabel] = []
         self._current_section = 0  # scroll mode
         self._group_of_child = {c.id: f.id for p in form.pages for f in p.fields for c in f.children}
@@ -393,6 +395,21 @@ class FormRenderer(QWidget):
         self.header.set_compact(self.height() < COMPACT_HEIGHT)
         self.header.set_narrow(self.width() < NARROW_HEADER)
         super().resizeEvent(event)
+        self._size_sections()
+
+    def _size_sections(self) -> None:
+        """The first time the form has its real width, the section list takes a fifth of it
+        (170 to 240 px: built narrower, its titles wrapped to five lines), unless the user set
+        its width before (remembered)."""
+        if self.mode != "pages" or self._sections_sized or self.width() < 400:
+            return
+        self._sections_sized = True
+        settings = current_settings()
+        if settings is not None and settings.get("splitter/formulaire/sections"):
+            return
+        total = max(self.sections_splitter.width(), self.width()) - self.sections_splitter.handleWidth()
+        left = max(SECTIONS_MIN_WIDTH, min(SECTIONS_MAX_WIDTH, total // 5))
+        self.sections_splitter.setSizes([left, max(total - left, 1)])
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.mode == "pages" and self.page_list.currentRow() >= 0:
