@@ -1,6 +1,6 @@
 """No typed value is ever lost, on every kind of input: invalid text typed in a repeat group's
-sub-question, in the action plan's sheet, in a workshop's date and time, in a table cell
-(commitments' deadline) is kept as a draft, listed « à corriger » when the window closes, and
+sub-question, in the action plan's sheet, in a workshop's date and time, in the contract's dates
+(Cadrage), in a table cell (commitments' deadline) is kept as a draft, listed « à corriger » when the window closes, and
 found again after closing the database and opening it again."""
 
 from __future__ import annotations
@@ -190,6 +190,26 @@ def read_commitment(view, state):
     return index.data()
 
 
+def prepare_cadrage(services, evaluation):
+    services.evaluations.update_evaluation(evaluation, "start_date", "2026-01-05")
+    return {"text": DATE}
+
+
+def open_cadrage(qtbot, ctx, evaluation, state):
+    from desktop_app.ui.views.cadrage.view import CadrageView
+
+    return _show(qtbot, CadrageView(ctx, evaluation))
+
+
+def type_cadrage(qtbot, view, state):
+    _type(qtbot, view.territory.start_date.edit, state["text"])
+
+
+def read_cadrage(view, state):
+    assert view.ctx.services.evaluations.cadrage(view.evaluation_id).fields["start_date"] == "2026-01-05"
+    return view.territory.start_date.edit.text()
+
+
 @dataclass(frozen=True)
 class Case:
     prepare: Callable[[Services, str], dict[str, Any]]
@@ -202,6 +222,7 @@ CASES = {
     "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat),
     "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
     "commitment-deadline-cell": Case(prepare_commitment, open_commitments, type_commitment, read_commitment),
+    "cadrage-contract-start": Case(prepare_cadrage, open_cadrage, type_cadrage, read_cadrage),
     "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field),
     "workshop-time": Case(prepare_workshop_field("start_time", TIME), open_repeat, type_workshop_field,
                           read_workshop_field),

@@ -44,6 +44,7 @@ class CadrageView(QScrollArea):
         inner.addWidget(section_title("Territoire et contrat"))
         self.territory = TerritoryForm()
         self.territory.fieldCommitted.connect(self._save_field)
+        self.territory.draftChanged.connect(self._save_draft)
         inner.addWidget(self.territory)
         layout.addWidget(frame)
 
@@ -124,6 +125,10 @@ class CadrageView(QScrollArea):
     def _save_field(self, key: str, value) -> None:
         ev = self.ctx.services.evaluations
         self.ctx.apply(lambda: ev.update_evaluation(self.evaluation_id, key, value), key=("evaluation", self.evaluation_id, key))
+
+    def _save_draft(self, key: str, text) -> None:
+        ev = self.ctx.services.evaluations
+        self.ctx.apply(lambda: ev.set_draft(self.evaluation_id, key, text), key=("evaluation", self.evaluation_id, key))
 
     def _add(self, entity: str) -> str | None:
         ev = self.ctx.services.evaluations
