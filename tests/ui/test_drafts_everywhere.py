@@ -210,6 +210,49 @@ def read_cadrage(view, state):
     return view.territory.start_date.edit.text()
 
 
+def prepare_plan_cell(services, evaluation):
+    state = prepare_plan(services, evaluation)
+    services.actions.add_question(state["action"], "Le public visé est-il atteint ?")
+    services.actions.update_question(state["action"], services.actions.plan(state["action"]).rows[0]["uid"],
+                                     "start", "2026-03-02")
+    return {**state, "text": DATE}
+
+
+def open_plan_cell(qtbot, ctx, evaluation, state):
+    from desktop_app.ui.views.actions.view import CHOSEN, ActionsView
+
+    view = _show(qtbot, ActionsView(ctx, evaluation))
+    view.tabs.setCurrentIndex(CHOSEN)
+    panel = view.chosen_tab.panel
+    panel.tabs.setCurrentWidget(panel.plan_page)
+    return view
+
+
+def _plan_start(view):
+    from desktop_app.ui.views.actions.models import PlanModel
+
+    page = view.chosen_tab.panel.plan_page
+    return page, page.model.index(0, next(i for i, c in enumerate(PlanModel.COLUMNS) if c[0] == "start"))
+
+
+def type_plan_cell(qtbot, view, state):
+    page, index = _plan_start(view)
+    page.table.setFocus()
+    page.table.setCurrentIndex(index)
+    page.table.edit(index)
+    editor = page.table.findChild(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, state["text"])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: index.data() == state["text"])
+
+
+def read_plan_cell(view, state):
+    page, index = _plan_start(view)
+    assert page.model.rows[0]["start"] == "2026-03-02"  # the stored date stays
+    return index.data()
+
+
 @dataclass(frozen=True)
 class Case:
     prepare: Callable[[Services, str], dict[str, Any]]
@@ -221,6 +264,7 @@ class Case:
 CASES = {
     "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat),
     "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
+    "action-plan-date-cell": Case(prepare_plan_cell, open_plan_cell, type_plan_cell, read_plan_cell),
     "commitment-deadline-cell": Case(prepare_commitment, open_commitments, type_commitment, read_commitment),
     "cadrage-contract-start": Case(prepare_cadrage, open_cadrage, type_cadrage, read_cadrage),
     "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field),
