@@ -332,3 +332,22 @@ def test_the_action_dialog_stays_open_on_a_number_it_cannot_read(qtbot):
     dialog.total_cost.setText("12 500")
     dialog._accept()
     assert dialog.result() == 1
+
+
+def test_a_plan_date_can_still_be_picked_in_a_calendar(qtbot):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QCalendarWidget, QStyleOptionViewItem
+
+    from desktop_app.ui.views.actions.widgets import DateDelegate
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.show()
+    delegate = DateDelegate(host)
+    editor = delegate.createEditor(host, QStyleOptionViewItem(), None)
+    editor.setText("02/03/2026")
+    delegate._calendar(editor)
+    calendar = editor.findChild(QCalendarWidget)
+    assert calendar.selectedDate() == QDate(2026, 3, 2)  # opens on the date typed
+    calendar.clicked.emit(QDate(2026, 3, 5))
+    assert editor.text() == "05/03/2026"
