@@ -253,23 +253,29 @@ def read_plan_cell(view, state):
     return index.data()
 
 
+def complete_workshop(view):
+    view.editor.toggle_complete()
+
+
 @dataclass(frozen=True)
 class Case:
     prepare: Callable[[Services, str], dict[str, Any]]
     open: Callable
     type: Callable
     read: Callable
+    complete: Callable | None = None  # asks « Marquer comme terminée » (its list must name the text)
 
 
 CASES = {
-    "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat),
+    "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat, complete_workshop),
     "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
     "action-plan-date-cell": Case(prepare_plan_cell, open_plan_cell, type_plan_cell, read_plan_cell),
     "commitment-deadline-cell": Case(prepare_commitment, open_commitments, type_commitment, read_commitment),
     "cadrage-contract-start": Case(prepare_cadrage, open_cadrage, type_cadrage, read_cadrage),
-    "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field),
+    "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field,
+                          complete_workshop),
     "workshop-time": Case(prepare_workshop_field("start_time", TIME), open_repeat, type_workshop_field,
-                          read_workshop_field),
+                          read_workshop_field, complete_workshop),
 }
 
 
@@ -283,12 +289,19 @@ def evaluation(services, tmp_path):
 
 
 @pytest.mark.parametrize("kind", list(CASES))
-def test_invalid_text_is_kept_listed_and_found_after_reopening(kind, qtbot, ctx, services, evaluation, db_path, tmp_path):
+def test_invalid_text_is_kept_listed_and_found_after_reopening(
+    kind, qtbot, ctx, services, evaluation, db_path, tmp_path, complete_dialog
+):
     case = CASES[kind]
     state = case.prepare(services, evaluation)
     view = case.open(qtbot, ctx, evaluation, state)
     case.type(qtbot, view, state)
     text = state["text"]
+
+    # listed « à corriger » before the record is marked complete (« Revenir à la fiche »)
+    if case.complete is not None:
+        case.complete(view)
+        assert any(text in item and "à corriger" in item for item in complete_dialog.seen[-1]), complete_dialog.seen
 
     # listed « à corriger » when the window closes, with the text typed
     lines = [line for _target, _key, line in fields_to_fix(view)]

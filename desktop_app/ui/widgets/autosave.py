@@ -143,7 +143,7 @@ class AutosaveLine(QWidget):
             self.flush()
         if self._draft is None:
             return []
-        return [("", f"« {self.draft_name} » (saisi : « {self._draft} ») : {self.message}")]
+        return [("", f"« {self.draft_name} » est à corriger (saisi : « {self._draft} ») : {self.message}")]
 
     def go_to_field(self, _key: str = "") -> None:
         self.edit.setFocus()

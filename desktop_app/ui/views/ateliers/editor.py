@@ -245,7 +245,10 @@ class WorkshopEditor(QWidget):
             set_status_undoable(self.ctx, w.response_id, "draft", "la séance")
             return
         self.tabs.setCurrentIndex(0)
-        ok, note = ask_complete(self, renderer, what="la séance")
+        # a date or time typed that is not one (kept « à corriger ») is listed with the notes
+        extra = [f"Séance et participants : {line}" for _key, line in
+                 (self.details.date.fields_to_correct() + self.details.start_time.fields_to_correct())]
+        ok, note = ask_complete(self, renderer, extra=extra, what="la séance")
         if not ok:
             return
         set_status_undoable(self.ctx, w.response_id, "complete", "la séance", note)
