@@ -5,8 +5,9 @@ found again after closing the database and opening it again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -99,7 +100,6 @@ def read_repeat(view, state):
 
 
 def prepare_plan(services, evaluation):
-    from desktop_app.kit.forms import compile_tool
 
     action = services.actions.list(evaluation)[0]
     services.actions.set_chosen(action.id, True)
