@@ -111,3 +111,24 @@ def test_every_kit_tool_entry_form_fits_a_laptop(tool_window, qapp):
 def _kit_of(window) -> tuple[str, str]:
     summary = window.ctx.services.evaluations.get(window.evaluation_id)
     return summary.kit_id, summary.kit_version
+
+
+def test_a_text_answer_longer_than_its_box_gets_the_whole_row(qtbot):
+    """« Centre social de la Gare — accompagnement à la scolarité » was cut at 80 % of the row."""
+    from desktop_app.kit.forms import FormField
+    from desktop_app.ui.widgets.field_widgets import TextEditor
+
+    editor = TextEditor(FormField(id="structure", type="text", label="Structure visitée"))
+    qtbot.addWidget(editor)
+    editor.resize(600, 60)
+    editor.show()
+    editor.set_value("Court")
+    qtbot.waitUntil(lambda: editor.edit.width() > 0)
+    short = editor.edit.width()
+    assert short <= 0.8 * editor.width() + 1
+    long_text = "Centre social de la Gare — accompagnement à la scolarité et aide aux devoirs"
+    editor.set_value(long_text)
+    qtbot.waitUntil(lambda: editor.edit.width() > short)
+    assert editor.edit.width() >= editor.width() - 2 and editor.edit.toolTip() == long_text
+    editor.set_value("Court")
+    qtbot.waitUntil(lambda: editor.edit.width() == short)
