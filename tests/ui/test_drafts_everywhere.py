@@ -257,6 +257,31 @@ def complete_workshop(view):
     view.editor.toggle_complete()
 
 
+def _tab_marked(tabs, page) -> bool:
+    from desktop_app.ui.widgets.completion import TO_FIX_TIP
+
+    return tabs.tabToolTip(tabs.indexOf(page)) == TO_FIX_TIP and not tabs.tabIcon(tabs.indexOf(page)).isNull()
+
+
+def section_marked(view, state) -> bool:
+    renderer = view.editor.notes.renderer
+    index = next(i for i, p in enumerate(renderer.form.pages) if any(f.id == state["group"] for f in p.fields))
+    return renderer.page_list.item(index).text().endswith("à corriger")
+
+
+def details_marked(view, state) -> bool:
+    return _tab_marked(view.editor.tabs, view.editor.details)
+
+
+def commitments_marked(view, state) -> bool:
+    return _tab_marked(view.commitments.tabs, view.commitments.tabs.widget(0))
+
+
+def plan_marked(view, state) -> bool:
+    panel = view.chosen_tab.panel
+    return _tab_marked(panel.tabs, panel.plan_page)
+
+
 @dataclass(frozen=True)
 class Case:
     prepare: Callable[[Services, str], dict[str, Any]]
@@ -264,18 +289,21 @@ class Case:
     type: Callable
     read: Callable
     complete: Callable | None = None  # asks « Marquer comme terminée » (its list must name the text)
+    marked: Callable | None = None  # the field's section (or tab) says « à corriger »
 
 
 CASES = {
-    "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat, complete_workshop),
+    "repeat-group": Case(prepare_repeat, open_repeat, type_repeat, read_repeat, complete_workshop, section_marked),
     "action-plan-sheet": Case(prepare_plan, open_plan, type_plan, read_plan),
-    "action-plan-date-cell": Case(prepare_plan_cell, open_plan_cell, type_plan_cell, read_plan_cell),
-    "commitment-deadline-cell": Case(prepare_commitment, open_commitments, type_commitment, read_commitment),
+    "action-plan-date-cell": Case(prepare_plan_cell, open_plan_cell, type_plan_cell, read_plan_cell,
+                                  marked=plan_marked),
+    "commitment-deadline-cell": Case(prepare_commitment, open_commitments, type_commitment, read_commitment,
+                                     marked=commitments_marked),
     "cadrage-contract-start": Case(prepare_cadrage, open_cadrage, type_cadrage, read_cadrage),
     "workshop-date": Case(prepare_workshop_field("date", DATE), open_repeat, type_workshop_field, read_workshop_field,
-                          complete_workshop),
+                          complete_workshop, details_marked),
     "workshop-time": Case(prepare_workshop_field("start_time", TIME), open_repeat, type_workshop_field,
-                          read_workshop_field, complete_workshop),
+                          read_workshop_field, complete_workshop, details_marked),
 }
 
 
@@ -297,6 +325,8 @@ def test_invalid_text_is_kept_listed_and_found_after_reopening(
     view = case.open(qtbot, ctx, evaluation, state)
     case.type(qtbot, view, state)
     text = state["text"]
+    if case.marked is not None:
+        assert case.marked(view, state)
 
     # listed « à corriger » before the record is marked complete (« Revenir à la fiche »)
     if case.complete is not None:
@@ -322,6 +352,8 @@ def test_invalid_text_is_kept_listed_and_found_after_reopening(
         ctx2 = build_context(reopened, tmp_path / "prefs2.ini", tasks=SyncTaskRunner())
         view2 = case.open(qtbot, ctx2, evaluation, state)
         assert case.read(view2, state) == text
+        if case.marked is not None:
+            assert case.marked(view2, state)
         assert any(text in line for _t, _k, line in fields_to_fix(view2))
         view2.close()
     finally:

@@ -108,6 +108,13 @@ class PlanPage(QWidget):
         draft_key = f"{self.DRAFT_PREFIX}{uid}.{key}"
         ctx.apply(lambda: forms.set_draft(svc.plan(action_id).response_id, draft_key, text),
                   key=("action_plan", action_id, draft_key))
+        self.mark()
+
+    def mark(self) -> None:
+        """Its tab shows whether a date is kept « à corriger »."""
+        from desktop_app.ui.widgets.completion import mark_tab
+
+        mark_tab(self.panel.tabs, self, bool(self.model.drafts))
 
     def fields_to_correct(self) -> list[tuple[str, str]]:
         """(key, French line) of every date kept « à corriger » in the plan (the closing check)."""
@@ -286,6 +293,7 @@ class PlanPanel(QWidget):
         self.questions.load(plan)
         self.plan_page.load(plan)
         self.tabs.setTabText(1, f"Plan d'évaluation ({len(plan.rows)})")
+        self.plan_page.mark()
         self._load_tab()
 
     def _load_tab(self) -> None:

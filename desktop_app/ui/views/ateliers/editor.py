@@ -164,6 +164,7 @@ class WorkshopEditor(QWidget):
             ]
             self.details.set_workshop(w, qpvs)
             self.details.set_drafts(response.drafts)
+            self._mark_details()
             for key, message in self.ctx.unsaved(("workshop", w.id)).items():
                 self.details.mark_unsaved(key, message)
             self.photos.set_owner(self.evaluation_id, "workshop", w.id)
@@ -230,6 +231,13 @@ class WorkshopEditor(QWidget):
         rid, wid = self.workshop.response_id, self.workshop.id
         draft_key = self.details.DRAFT_PREFIX + key
         self.ctx.apply(lambda: forms.set_draft(rid, draft_key, text), key=("workshop", wid, key))
+        self._mark_details()
+
+    def _mark_details(self) -> None:
+        from desktop_app.ui.widgets.completion import mark_tab
+
+        drafted = self.details.date.draft() is not None or self.details.start_time.draft() is not None
+        mark_tab(self.tabs, self.details, drafted)
 
     def _mark_unsaved(self, key: tuple, message: str) -> None:
         workshop_id, field = key

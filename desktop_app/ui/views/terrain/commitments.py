@@ -238,6 +238,12 @@ class CommitmentsTab(QWidget):
         draft_key = f"{self.DRAFT_PREFIX}{commitment_id}.{key}"
         self.ctx.apply(lambda: forms.set_draft(svc.commitments_response(eid).id, draft_key, text),
                        key=("commitment", commitment_id, key))
+        self._mark_table()
+
+    def _mark_table(self) -> None:
+        from desktop_app.ui.widgets.completion import mark_tab
+
+        mark_tab(self.tabs, self.tabs.widget(0), bool(self.model.drafts))
 
     def fields_to_correct(self) -> list[tuple[str, str]]:
         """(key, French line) of every deadline kept « à corriger » (the window's closing check)."""
@@ -261,6 +267,7 @@ class CommitmentsTab(QWidget):
     def _show_rows(self, data) -> None:
         self._rows, summary, self._tracker_exists, drafts = data
         self.model.drafts = {k: v for k, v in drafts.items() if any(c.id == k[0] for c in self._rows)}
+        self._mark_table()
         self._show_summary(summary)
         if self.isVisible():
             self._fill_table()
