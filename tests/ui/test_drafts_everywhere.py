@@ -396,3 +396,16 @@ def test_a_plan_date_can_still_be_picked_in_a_calendar(qtbot):
     assert calendar.selectedDate() == QDate(2026, 3, 2)  # opens on the date typed
     calendar.clicked.emit(QDate(2026, 3, 5))
     assert editor.text() == "05/03/2026"
+
+
+def test_a_valid_contract_date_replaces_its_draft(services, evaluation):
+    from desktop_app.services.errors import ServiceError
+
+    ev = services.evaluations
+    ev.set_draft(evaluation, "end_date", DATE)
+    assert ev.cadrage(evaluation).fields["drafts"] == {"end_date": DATE}
+    ev.update_evaluation(evaluation, "end_date", "2026-12-18")
+    fields = ev.cadrage(evaluation).fields
+    assert fields["drafts"] == {} and fields["end_date"] == "2026-12-18"
+    with pytest.raises(ServiceError):
+        ev.set_draft(evaluation, "nimporte", "x")
