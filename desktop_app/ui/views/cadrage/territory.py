@@ -21,8 +21,8 @@ def _check_fr_date(text: str) -> str | None:
 class TerritoryForm(QWidget):
     """Emits fieldCommitted(key, value) for every saved change."""
 
-    fieldCommitted = Signal(str, object)
     draftChanged = Signal(str, object)  # (field key, text kept « à corriger » or None)
+    fieldCommitted = Signal(str, object)
 
     def __init__(self, parent=None):
         super().__init__(parent)

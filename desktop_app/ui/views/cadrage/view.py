@@ -44,8 +44,8 @@ class CadrageView(QScrollArea):
         inner.addWidget(section_title("Territoire et contrat"))
         self.territory = TerritoryForm()
         self.territory.fieldCommitted.connect(self._save_field)
-        self.territory.draftChanged.connect(self._save_draft)
         inner.addWidget(self.territory)
+        self.territory.draftChanged.connect(self._save_draft)
         layout.addWidget(frame)
 
         frame, inner = card()
