@@ -61,19 +61,26 @@ def shows_tool(tool) -> Callable[[QWidget], bool]:
 
 
 def _select_record(window, app: QApplication, tool) -> None:
-    """Show a record of this tool where the step lists several tools' records."""
+    """Show a record of this tool where the step lists several tools' records (one is made
+    if the database has none: a tool just added to the kit)."""
     services, eid = window.ctx.services, window.evaluation_id
     view = window.views[tool.step]
     if tool.role in ("workshop_guide", "working_group"):
         workshop = next((w for w in services.workshops.workshops(eid) if w.tool_id == tool.id), None)
+        if workshop is None and tool.role == "workshop_guide":
+            services.workshops.create_workshop(eid, tool.id)
+            workshop = next((w for w in services.workshops.workshops(eid) if w.tool_id == tool.id), None)
         if workshop is not None:
             view.select_workshop(workshop.id)
     elif tool.role == "questionnaire":
+        if not services.questionnaires.responses(eid, tool.id):
+            services.questionnaires.new_response(eid, tool.id, "Répondant de test")
         index = view.selector.findData(tool.id)
         if index >= 0:
             view.selector.setCurrentIndex(index)
         pump(app)
         view.tabs.setCurrentWidget(view.responses)
+        view.responses.reload()
         pump(app)
         if view.responses.table.model() is not None and view.responses.table.model().rowCount():
             view.responses.table.selectRow(0)
