@@ -90,14 +90,14 @@ def test_every_kit_tool_entry_form_fits_a_laptop(tool_window, qapp):
             problems[tool.id] = ["aucun écran ne montre sa fiche de saisie"]
             continue
         opened.append(tool.id)
-        pump(qapp, 6)
+        pump(qapp, 4)
         found = _problems(window.views[tool.step])
         if found:
             problems[f"{tool.id} ({screen})"] = found
         preview = ToolPreviewWindow(kit, tool.id)
         preview.resize(*SIZE)
         preview.show()
-        pump(qapp, 6)
+        pump(qapp, 4)
         found = _problems(preview)
         if found:
             problems[f"{tool.id} (aperçu)"] = found

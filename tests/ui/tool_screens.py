@@ -35,7 +35,7 @@ def _walk_tabs(root: QWidget, app: QApplication, depth: int = 0) -> Iterator[Non
             if not tabs.isTabEnabled(index):
                 continue
             tabs.setCurrentIndex(index)
-            pump(app)
+            pump(app, 2)
             yield from _walk_tabs(tabs.widget(index), app, depth + 1)
 
 
@@ -84,7 +84,7 @@ def _select_record(window, app: QApplication, tool) -> None:
         pump(app)
         if view.responses.table.model() is not None and view.responses.table.model().rowCount():
             view.responses.table.selectRow(0)
-    pump(app, 6)
+    pump(app, 4)
 
 
 def open_tool_entry(window, app: QApplication, tool) -> str | None:
