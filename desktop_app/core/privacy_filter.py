@@ -259,6 +259,9 @@ class PrivacyFilter:
             base = str(key).split("[", 1)[0]
             if rules is not None and base in rules.personal:
                 continue
+            child = str(key).split("].", 1)[1] if "]." in str(key) else None  # a draft « group[n].child »
+            if child is not None and rules is not None and base in rules.groups and child in rules.groups[base].personal:
+                continue
             guess = rules is None or base in rules.free_text
             if isinstance(value, list) and rules is not None and base in rules.groups:
                 sub = rules.groups[base]

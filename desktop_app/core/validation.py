@@ -297,6 +297,38 @@ def _item_name(field: FormField, n: int) -> str:
     return f"{field.item_label or 'Élément'} {n}"
 
 
+_DRAFT_KEY_RE = re.compile(r"^(?P<group>[^\[\]]+)\[(?P<n>[1-9][0-9]*)\]\.(?P<child>.+)$")
+
+
+def draft_key(group_id: str, n: int, child_id: str) -> str:
+    """The key of a text kept « à corriger » in a sub-question of a repeat group: item `n`
+    (from 1, its place among the stored items) of `group_id`, e.g. « membres[2].age »."""
+    return f"{group_id}[{n}].{child_id}"
+
+
+def split_draft_key(key: str) -> tuple[str, int | None, str | None]:
+    """(field id, item number, sub-question id) of a draft key; (key, None, None) for a plain
+    field."""
+    m = _DRAFT_KEY_RE.match(key)
+    if m is None:
+        return key, None, None
+    return m["group"], int(m["n"]), m["child"]
+
+
+def group_draft_lines(field: FormField, drafts: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(draft key, French description) of the texts kept « à corriger » in the items of a
+    repeat group, by item then sub-question order."""
+    children = {c.id: (i, c) for i, c in enumerate(field.children)}
+    found = []
+    for key, text in drafts.items():
+        group, n, child_id = split_draft_key(key)
+        if group != field.id or n is None or child_id not in children:
+            continue
+        order, child = children[child_id]
+        found.append(((n, order), key, f"« {field.label} », {_item_name(field, n)}, « {child.label} » (saisi : « {text} »)"))
+    return [(key, line) for _, key, line in sorted(found)]
+
+
 def _parse_repeat(field: FormField, raw: Any) -> list[dict] | None:
     if isinstance(raw, Mapping):
         raw = [raw]
@@ -669,6 +701,8 @@ def missing_items(
         if f.id in drafts:
             to_fix.append(f"{page.title} : « {f.label} » est à corriger (saisi : « {drafts[f.id]} »)")
             continue
+        if f.type == "repeat_group":
+            to_fix += [f"{page.title} : {line} est à corriger" for _key, line in group_draft_lines(f, drafts)]
         message = validate(f, value, vis.answers)
         if message:
             to_fix.append(f"{page.title} : « {f.label} » est à corriger : {message}")

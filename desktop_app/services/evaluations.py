@@ -135,6 +135,7 @@ class EvaluationService(CadrageReferenceMixin, ServiceBase):
             for k in ("start_date", "end_date"):
                 fields[k] = fields[k].isoformat() if fields[k] else ""
             fields["scope"] = list(ev.scope or [])
+            fields["drafts"] = dict(ev.drafts or {})
             fields["kit_id"], fields["kit_version"] = ev.kit_id, ev.kit_version
             tables = {entity: self._rows(s, entity, evaluation_id) for entity in MODELS}
         return Cadrage(evaluation_id, fields, tables)
@@ -152,8 +153,30 @@ class EvaluationService(CadrageReferenceMixin, ServiceBase):
             value = list(value)
         with self.tx() as s:
             ev = self._evaluation(s, evaluation_id)
+            drafts = ev.drafts or {}
+            if key in drafts:  # a valid value (or none) replaces the text kept « à corriger »
+                ev.drafts = {k: v for k, v in drafts.items() if k != key}
+                self.touch(ev)
             if not same_json(getattr(ev, key), value):  # the value already stored: no new revision
                 setattr(ev, key, value)
+                self.touch(ev)
+        return Change("evaluation", evaluation_id, evaluation_id, key)
+
+    def set_draft(self, evaluation_id: str, key: str, text: str | None) -> Change:
+        """Keep the text typed in a Cadrage field that is not a valid value (None or blank:
+        forget it); the stored value is left as it was."""
+        if key not in EVALUATION_EDITABLE:
+            raise ServiceError(f"Champ inconnu : {key}")
+        text = text if isinstance(text, str) and text.strip() else None
+        with self.tx() as s:
+            ev = self._evaluation(s, evaluation_id)
+            drafts = dict(ev.drafts or {})
+            if drafts.get(key) != text:
+                if text is None:
+                    drafts.pop(key, None)
+                else:
+                    drafts[key] = text
+                ev.drafts = drafts
                 self.touch(ev)
         return Change("evaluation", evaluation_id, evaluation_id, key)
 

@@ -35,7 +35,14 @@ from desktop_app.core.questionnaire_respondents import (
     respondent_type,
     same_respondent,
 )
-from desktop_app.core.validation import completion, effective_answers, missing_required, validate
+from desktop_app.core.validation import (
+    completion,
+    effective_answers,
+    group_draft_lines,
+    missing_required,
+    split_draft_key,
+    validate,
+)
 from desktop_app.kit.forms import Form, compile_tool, field_index
 from desktop_app.kit.loader import Kit
 from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceError, answer_unchanged
@@ -265,10 +272,14 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
             message = validate(f, value, answers) if f is not None else None
             if message:
                 messages.append(f"« {f.label} » : {message}")
+        groups = set()
         for key, text in data.drafts.items():
             f = index.get(key)
             if f is not None:
                 messages.append(f"« {f.label} » est à corriger (saisi : « {text} »)")
+            elif (group := index.get(split_draft_key(key)[0])) is not None and group.id not in groups:
+                groups.add(group.id)  # texts kept in a repeat group's items
+                messages += [f"{line} est à corriger" for _key, line in group_draft_lines(group, data.drafts)]
         return messages + self._respondent_problems(form, answers)
 
     def respondent_problems(self, response_id: str) -> list[str]:

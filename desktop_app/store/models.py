@@ -111,6 +111,9 @@ class Evaluation(Synced, Base):
     sender_address: Mapped[str] = mapped_column(String(400), default="")
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    # text typed in a Cadrage field that is not a valid value (« 31/02/2026 » as the contract's
+    # start): kept « à corriger », never used as the value (field key -> text)
+    drafts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class EvaluationChild(Synced):

@@ -74,3 +74,18 @@ def test_missing_items_lists_required_drafts_and_blank_questions():
     assert "Gouvernance : « Budget » est à corriger (saisi : « environ un et demi »)" in items
     assert "Suites : 1 question sans réponse" in items
     assert missing_items(form, {"q1": "x", "q2": 3, "q3": "y", "q4": "z"}) == []
+
+
+def test_draft_keys_of_repeat_group_items_are_listed_to_correct():
+    from desktop_app.core.validation import draft_key, group_draft_lines, missing_items, split_draft_key
+    from desktop_app.kit.forms import Form, FormField, Page
+
+    child = FormField(id="date", type="date", label="Date envisagée")
+    group = FormField(id="visites", type="repeat_group", label="Visites", item_label="Visite", children=(child,))
+    form = Form(tool_id="t", kind="guide", title="T", purpose="", how_to="", pages=(Page(id="p", title="Séance", fields=(group,)),))
+    key = draft_key("visites", 2, "date")
+    assert key == "visites[2].date" and split_draft_key(key) == ("visites", 2, "date")
+    assert split_draft_key("visites") == ("visites", None, None)
+    assert group_draft_lines(group, {key: "31/02/2026"}) == [(key, "« Visites », Visite 2, « Date envisagée » (saisi : « 31/02/2026 »)")]
+    items = missing_items(form, {"visites": [{}, {}]}, {key: "31/02/2026"})
+    assert "Séance : « Visites », Visite 2, « Date envisagée » (saisi : « 31/02/2026 ») est à corriger" in items

@@ -18,3 +18,16 @@ def test_drafts_of_personal_fields_stay_behind_and_contacts_are_removed():
     assert "contact" not in sent["drafts"]
     assert "dgs@mairie.example" not in sent["drafts"]["budget"] and "06 12 34 56 78" not in sent["drafts"]["budget"]
     assert sent["drafts"]["budget"].startswith("voir avec")
+
+
+def test_a_draft_in_a_repeat_group_item_follows_its_sub_question():
+    """« membres[2].nom » is a personal sub-question's text: it stays behind."""
+    rules = {"fiche": ToolRules(groups={"membres": ToolRules(personal=frozenset({"nom"}))})}
+    row = {
+        "id": "r2", "tool_id": "fiche", "subject_type": "workshop", "deleted": False,
+        "answers": {}, "status_comment": "",
+        "drafts": {"membres[2].nom": "Nadia Ouali", "membres[2].age": "la quarantaine"},
+    }
+    out = privacy.apply({"form_responses": [row]}, privacy.PSEUDONYMISED, rules=rules)
+    [sent] = out.rows["form_responses"]
+    assert sent["drafts"] == {"membres[2].age": "la quarantaine"}

@@ -27,9 +27,12 @@ def test_commitments_typed_and_imported(qtbot, ctx, services, evaluation_id, tmp
     # type the title in place, set the status
     assert proxy.setData(proxy.index(0, 1), "Créer un comité des financeurs")
     assert proxy.setData(proxy.index(0, 3), "en_cours")
-    assert not proxy.setData(proxy.index(0, 4), "bientôt")  # not a date: refused, nothing saved
+    assert proxy.setData(proxy.index(0, 4), "bientôt")  # not a date: kept « à corriger », not saved
+    assert proxy.index(0, 4).data() == "bientôt" and "À corriger" in proxy.index(0, 4).data(Qt.ItemDataRole.ToolTipRole)
     [c] = services.commitments.commitments(evaluation_id)
     assert (c.title, c.status, c.due_date) == ("Créer un comité des financeurs", "en_cours", "")
+    assert proxy.setData(proxy.index(0, 4), "")  # cleared: the draft goes
+    assert not tab.fields_to_correct()
     assert tab.summary.text().startswith("1 engagement : 1 en cours.")
 
     shown = []

@@ -4,6 +4,11 @@ with a French validation message shown in place.
 Their owner says when a committed text could not be stored (`mark_unsaved`, usually through
 `AppContext.follow_saves`): the editor shows it in red and commits the same text again when it
 is left or edited, until it is stored.
+
+Nothing typed is lost: an `AutosaveLine` made with `draft_name` keeps a text its check refuses
+(« 31/02/2026 » in a date) as a draft: it emits `drafted(text)` (None once corrected) for its owner
+to store, shows it again with `set_draft`, says « À corriger » under it, and lists it through
+`fields_to_correct()` (the window's closing check, `widgets.completion.fields_to_fix`).
 """
 
 from __future__ import annotations
@@ -34,13 +39,20 @@ def _show_invalid(widget, invalid: bool, tip: str) -> None:
     widget.setToolTip(tip)
 
 
+DRAFT_NOTE = "À corriger : le texte saisi est gardé en brouillon ; il ne compte pas tant qu'il n'est pas corrigé."
+
+
 class AutosaveLine(QWidget):
     """A QLineEdit plus an error label. `commit(text)` is called after a pause in typing and on leave."""
 
     committed = Signal(str)
+    drafted = Signal(object)  # text refused by the check, kept as a draft (None once corrected)
 
-    def __init__(self, check: Callable[[str], str | None] | None = None, placeholder: str = "", parent=None):
+    def __init__(self, check: Callable[[str], str | None] | None = None, placeholder: str = "", parent=None,
+                 draft_name: str = ""):
         super().__init__(parent)
+        self.draft_name = draft_name  # set: a refused text is kept as a draft, named so in lists
+        self._draft: str | None = None
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
         self.error = QLabel(self)
@@ -68,6 +80,12 @@ class AutosaveLine(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.edit)
         layout.addWidget(self.error)
+        self.draft_label = QLabel(DRAFT_NOTE, self)
+        self.draft_label.setObjectName("fieldDraft")
+        self.draft_label.setStyleSheet("color: #c62828; font-weight: 600;")
+        self.draft_label.setWordWrap(True)
+        self.draft_label.hide()
+        layout.addWidget(self.draft_label)
         layout.addWidget(self.unsaved)
         self.setFocusProxy(self.edit)
 
@@ -78,7 +96,21 @@ class AutosaveLine(QWidget):
         self.unsaved.hide()
         self.edit.setText(self._last)
         self.edit.setCursorPosition(0)
+        self._draft = None
         self._validate()
+
+    def set_draft(self, text: str | None) -> None:
+        """Show a text kept « à corriger » (from an earlier session) instead of the stored one;
+        emits nothing."""
+        if not text or not self.draft_name:
+            return
+        self.edit.setText(text)
+        self.edit.setCursorPosition(0)
+        self._draft = text
+        self._validate()
+
+    def draft(self) -> str | None:
+        return self._draft
 
     def value(self) -> str:
         return self.edit.text()
@@ -87,11 +119,34 @@ class AutosaveLine(QWidget):
         self._timer.stop()
         text = self.edit.text()
         self._validate()
+        if self.draft_name:
+            refused = bool(self._check and self._check(text))
+            if refused:
+                if text != self._draft:
+                    self._draft = text
+                    self._validate()
+                    self.drafted.emit(text)
+                return  # the stored value stays; the text is kept as a draft
+            if self._draft is not None:
+                self._draft = None
+                self._validate()
+                self.drafted.emit(None)
+                self._last = None  # committed below even if equal to the stored text
         if text != self._last or self._unsaved:
             self._last = text
             self._sent += 1
             self.committed.emit(text)
 
+    def fields_to_correct(self) -> list[tuple[str, str]]:
+        """[("", French line)] when a refused text is kept as a draft (the closing check)."""
+        if self._timer.isActive():
+            self.flush()
+        if self._draft is None:
+            return []
+        return [("", f"« {self.draft_name} » est à corriger (saisi : « {self._draft} ») : {self.message}")]
+
+    def go_to_field(self, _key: str = "") -> None:
+        self.edit.setFocus()
     def mark_unsaved(self, message: str) -> None:
         """The text committed last is not stored (`message`: why, in French), or now is ("")."""
         self._unsaved = bool(message)
@@ -116,6 +171,7 @@ class AutosaveLine(QWidget):
         msg = (self._check(self.edit.text()) if self._check else None) or self._extra or None
         self.error.setText(msg or "")
         self.error.setVisible(bool(msg))
+        self.draft_label.setVisible(self._draft is not None and bool(msg))
         _show_invalid(self.edit, bool(msg) or self._unsaved, msg or self.unsaved.text())
 
     @property

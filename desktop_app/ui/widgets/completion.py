@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -116,9 +117,11 @@ def ask_complete(
 
 
 def bind_drafts(ctx: AppContext, renderer: FormRenderer, response_id: str, key_scope: str | None = None,
-                drafts: dict[str, Any] | None = None) -> None:
+                drafts: dict[str, Any] | None = None, save_scope: tuple | None = None) -> None:
     """Show a response's texts kept « à corriger » in its renderer and save those typed next
-    (`FormService.set_draft`, under the same save key as the field's answer)."""
+    (`FormService.set_draft`, under the same save key as the field's answer: ("answers",
+    `key_scope` or the response id, field id), or `save_scope` + (field id,) when the screen
+    saves its answers under another scope)."""
     from desktop_app.services.errors import ServiceError
 
     forms = ctx.services.forms
@@ -129,21 +132,52 @@ def bind_drafts(ctx: AppContext, renderer: FormRenderer, response_id: str, key_s
             drafts = {}
     if drafts:
         renderer.set_drafts(drafts)
-    scope = key_scope or response_id
+    scope = tuple(save_scope) if save_scope is not None else ("answers", key_scope or response_id)
 
     def save(key: str, text: Any) -> None:
-        ctx.apply(lambda: forms.set_draft(response_id, key, text), key=("answers", scope, key))
+        ctx.apply(lambda: forms.set_draft(response_id, key, text), key=(*scope, key))
 
     renderer.draftChanged.connect(save)
 
 
-def fields_to_fix(root: QWidget) -> list[tuple[FormRenderer, str, str]]:
-    """(renderer, field id, French line) of every field « à corriger » in the forms under `root`."""
-    from desktop_app.ui.widgets.form_renderer import FormRenderer
+TO_FIX_TIP = "À corriger : un texte saisi n'est pas valide ; il est gardé en brouillon, rien n'est perdu."
 
+
+def mark_tab(tabs: QTabWidget, page: QWidget, to_fix: bool) -> None:
+    """Mark the tab of `page` (a red dot and a tooltip) while one of its fields keeps a text
+    « à corriger » (a tab's text is left as it is: a longer one would not fit a laptop)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+    from desktop_app.ui.widgets.form_style import COLOR_ERROR
+
+    index = tabs.indexOf(page)
+    if index < 0 or bool(tabs.property(f"to_fix_{index}")) == to_fix:
+        return
+    tabs.setProperty(f"to_fix_{index}", to_fix)
+    icon = QIcon()
+    if to_fix:
+        pixmap = QPixmap(10, 10)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(COLOR_ERROR))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(1, 1, 8, 8)
+        painter.end()
+        icon = QIcon(pixmap)
+    tabs.setTabIcon(index, icon)
+    tabs.setTabToolTip(index, TO_FIX_TIP if to_fix else "")
+
+
+def fields_to_fix(root: QWidget) -> list[tuple[QWidget, str, str]]:
+    """(widget, key, French line) of every field « à corriger » under `root`: in the forms
+    (`FormRenderer`) and in any other widget that keeps typed text as a draft, i.e. has
+    `fields_to_correct() -> [(key, line)]` and `go_to_field(key)` (a table, a record's fields)."""
     out = []
-    for renderer in root.findChildren(FormRenderer):
-        out += [(renderer, field_id, line) for field_id, line in renderer.fields_to_correct()]
+    for widget in root.findChildren(QWidget):
+        if callable(getattr(widget, "fields_to_correct", None)) and callable(getattr(widget, "go_to_field", None)):
+            out += [(widget, key, line) for key, line in widget.fields_to_correct()]
     return out
 
 

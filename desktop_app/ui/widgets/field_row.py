@@ -9,7 +9,10 @@ same answer again when the field is left or changed, until it is stored.
 Text that cannot be read as an answer is never dropped: the row emits `drafted(field id, text)`
 so that its owner keeps it (`FormResponse.drafts`), shows it « à corriger » (`set_draft` when
 opened again), and `drafted(field id, None)` once a valid answer replaced it.
-`RepeatGroupEditor` is the editor of a repeat group: a list of sub-forms made of FieldRows.
+`RepeatGroupEditor` is the editor of a repeat group: a list of sub-forms made of FieldRows. The
+texts « à corriger » of its sub-questions are kept too: its row emits `drafted` with a key naming
+the item and the sub-question (`core.validation.draft_key`, « membres[2].age »), and an item
+holding only such a text is stored (as an empty item) so that its place is kept.
 """
 
 from __future__ import annotations
@@ -22,7 +25,15 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from desktop_app.core.answer_text import display_value
 from desktop_app.core.personal_data import find_personal_data
-from desktop_app.core.validation import AnswerError, coerce, is_visible, item_scope, validate
+from desktop_app.core.validation import (
+    AnswerError,
+    coerce,
+    draft_key,
+    is_visible,
+    item_scope,
+    split_draft_key,
+    validate,
+)
 from desktop_app.kit.forms import FormField
 from desktop_app.ui.widgets.choice_widgets import (
     ComboChoiceEditor,
@@ -125,6 +136,7 @@ class FieldRow(QWidget):
 
         if field.type == "repeat_group":
             self.editor: FieldEditor = RepeatGroupEditor(field, scope or dict, self)
+            self.editor.itemDrafted.connect(self.drafted)
         else:
             self.editor = make_editor(field, self)
         layout.addSpacing(2)
@@ -207,6 +219,16 @@ class FieldRow(QWidget):
     def keeps_drafts(self) -> bool:
         """True for the fields typed as text (numbers, dates, texts): their invalid text is kept."""
         return hasattr(self.editor, "edit") and not isinstance(self.editor, RepeatGroupEditor)
+
+    def set_item_drafts(self, drafts: Mapping[str, str]) -> None:
+        """A repeat group: show the texts kept « à corriger » in its items (draft key -> text,
+        keys of other fields ignored); emits nothing."""
+        if isinstance(self.editor, RepeatGroupEditor):
+            self.editor.set_item_drafts(drafts)
+
+    def item_drafts(self) -> dict[str, str]:
+        """A repeat group: the texts kept « à corriger » in its items (draft key -> text)."""
+        return self.editor.item_drafts() if isinstance(self.editor, RepeatGroupEditor) else {}
 
     def set_draft(self, text: str | None) -> None:
         """Show the text kept « à corriger » (from an earlier session) instead of the answer;
@@ -439,6 +461,14 @@ class _RepeatItem(QFrame):
                 out[row.field.id] = row.value()
         return out
 
+    def drafts(self) -> dict[str, str]:
+        """Sub-question id -> text kept « à corriger » in this item."""
+        return {row.field.id: row.draft() for row in self.rows if isinstance(row, FieldRow) and row.draft() is not None}
+
+    def is_kept(self) -> bool:
+        """Stored: it has an answer, or a text « à corriger » (nothing typed is lost)."""
+        return bool(self.values()) or bool(self.drafts())
+
 
 class RepeatGroupEditor(FieldEditor):
     """A list of sub-forms with « Ajouter » / « Supprimer » buttons; value: list of dicts.
@@ -447,11 +477,13 @@ class RepeatGroupEditor(FieldEditor):
     """
 
     structureChanged = Signal()
+    itemDrafted = Signal(str, object)  # (draft key « group[n].child », text or None once gone)
 
     def __init__(self, field: FormField, scope: Scope, parent: QWidget | None = None):
         super().__init__(field, parent)
         self._scope = scope
         self._read_only = False
+        self._drafts: dict[str, str] = {}  # draft key -> text, as last reported
         self.items: list[_RepeatItem] = []
         self._items_layout = QVBoxLayout()
         self._items_layout.setSpacing(10)
@@ -469,6 +501,7 @@ class RepeatGroupEditor(FieldEditor):
         for row in item.rows:
             if isinstance(row, FieldRow):
                 row.committed.connect(self._on_child_committed)
+                row.drafted.connect(self._on_child_drafted)
                 row.set_read_only(self._read_only)
         item.remove_button.clicked.connect(lambda: self.remove_item(item))
         item.remove_button.setVisible(not self._read_only)
@@ -504,13 +537,58 @@ class RepeatGroupEditor(FieldEditor):
         self.structureChanged.emit()
         self.add_button.setFocus()
         self.changed.emit()
+        self._report_drafts()
 
     def _on_child_committed(self, _field_id: str, _value: Any) -> None:
         self.refresh_visibility(self._scope())
         self.changed.emit()
+        self._report_drafts()
+
+    def _on_child_drafted(self, _field_id: str, _text: Any) -> None:
+        self.changed.emit()  # an item holding only a draft is stored, to keep its place
+        self._report_drafts()
+
+    def item_drafts(self) -> dict[str, str]:
+        """Draft key -> text kept « à corriger », numbered like the stored items."""
+        out: dict[str, str] = {}
+        kept = [item for item in self.items if item.is_kept()]
+        for n, item in enumerate(kept, start=1):
+            for child_id, text in item.drafts().items():
+                out[draft_key(self.field.id, n, child_id)] = text
+        return out
+
+    def _report_drafts(self) -> None:
+        """Emit what changed in the drafts (an item removed renumbers those after it)."""
+        current = self.item_drafts()
+        before, self._drafts = self._drafts, current
+        for key in before.keys() - current.keys():
+            self.itemDrafted.emit(key, None)
+        for key, text in current.items():
+            if before.get(key) != text:
+                self.itemDrafted.emit(key, text)
+
+    def set_item_drafts(self, drafts: Mapping[str, str]) -> None:
+        """Show the texts kept « à corriger » of this group's items (other keys ignored);
+        emits nothing. Stored items are shown in order, so item n is `items[n - 1]`."""
+        mine = {}
+        for key, text in drafts.items():
+            group, n, child_id = split_draft_key(key)
+            if group == self.field.id and n is not None and isinstance(text, str) and text.strip():
+                mine[key] = (n, child_id, text)
+        if not mine:
+            return
+        while len(self.items) < max(n for n, _c, _t in mine.values()):
+            self._new_item()  # its place was not stored: never drop the text
+        for n, child_id, text in mine.values():
+            for row in self.items[n - 1].rows:
+                if isinstance(row, FieldRow) and row.field.id == child_id:
+                    row.set_draft(text)
+        self._renumber()
+        self.refresh_visibility(self._scope())
+        self._drafts = self.item_drafts()
 
     def raw(self) -> Any:
-        return [values for item in self.items if (values := item.values())]
+        return [item.values() for item in self.items if item.is_kept()]
 
     def set_value(self, value: Any) -> None:
         for item in self.items:
@@ -518,6 +596,7 @@ class RepeatGroupEditor(FieldEditor):
             item.hide()
             item.deleteLater()
         self.items = []
+        self._drafts = {}
         for data in value if isinstance(value, list) else []:
             item = self._new_item()
             data = data if isinstance(data, Mapping) else {}

@@ -107,7 +107,11 @@ class TextEditor(FieldEditor):
             unit.setObjectName("unitLabel")
             row.addWidget(unit)
         row.addStretch(1)
+        self._row = row
+        self._long = False
         self._layout.addLayout(row)
+        if not width:  # a text longer than the box gets the whole width of the form
+            self.edit.textChanged.connect(self._fit_text)
         self.edit.textEdited.connect(self.typing)
         self.edit.editingFinished.connect(self.finished)
         # editingFinished is not emitted when the text did not change since its last emission
@@ -115,6 +119,24 @@ class TextEditor(FieldEditor):
 
     def default_placeholder(self) -> str:
         return ""
+
+    def _fit_text(self, text: str) -> None:
+        """A text wider than the box (« Centre social de la Gare — accompagnement à la
+        scolarité ») widens it to the whole row, so that it reads whole; its tooltip holds it
+        if even the row is too narrow."""
+        need = self.edit.fontMetrics().horizontalAdvance(text) + 24
+        short_width = min(LINE_EDIT_MAX_WIDTH, int(self.width() * 0.8)) if self.width() > 200 else LINE_EDIT_MAX_WIDTH
+        long = need > short_width
+        if long != self._long:
+            self._long = long
+            self.edit.setMaximumWidth(16777215 if long else LINE_EDIT_MAX_WIDTH)
+            self._row.setStretch(self._row.count() - 1, 0 if long else 1)
+        self.edit.setToolTip(text if long else "")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        if self.edit.maximumWidth() != self.edit.minimumWidth():  # not a fixed-width number or date
+            self._fit_text(self.edit.text())
 
     def raw(self) -> Any:
         return self.edit.text()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop_app.kit.forms import Form, FormField, Page, format_duration
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow
@@ -34,6 +34,7 @@ class FormHeader(QFrame):
         outer.setContentsMargins(24, 14, 24, 10)
         outer.setSpacing(4)
         top = QHBoxLayout()
+        self._top = top
         titles = QVBoxLayout()
         titles.setSpacing(2)
         self.kind_label = wrap_label(form.kind_label, "formKind", parent=self)
@@ -42,6 +43,7 @@ class FormHeader(QFrame):
         titles.addWidget(self.title_label)
         top.addLayout(titles, 1)
         progress = QVBoxLayout()
+        self._progress = progress
         progress.setSpacing(4)
         self.completion_label = QLabel(self)
         self.completion_label.setObjectName("completionLabel")
@@ -53,6 +55,7 @@ class FormHeader(QFrame):
         progress.addStretch(1)
         progress.addWidget(self.completion_label)
         progress.addWidget(self.completion_bar, 0, Qt.AlignmentFlag.AlignRight)
+        self._gap = top.count()
         top.addSpacing(24)
         top.addLayout(progress)
         outer.addLayout(top)
@@ -88,6 +91,20 @@ class FormHeader(QFrame):
         self.title_label.style().unpolish(self.title_label)
         self.title_label.style().polish(self.title_label)
         self.layout().setContentsMargins(24, 6 if compact else 14, 24, 4 if compact else 10)
+
+    def set_narrow(self, narrow: bool) -> None:
+        """In a narrow column (a record's sheet beside its list, at 1280 px): the answer count
+        goes under the title instead of beside it, so the title keeps the whole width (beside
+        it, a title wrapped to three lines)."""
+        if self.property("narrow") == narrow:
+            return
+        self.setProperty("narrow", narrow)
+        self._top.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
+        self._top.itemAt(self._gap).spacerItem().changeSize(0 if narrow else 24, 4 if narrow else 0)
+        side = Qt.AlignmentFlag.AlignLeft if narrow else Qt.AlignmentFlag.AlignRight
+        self.completion_label.setAlignment(side)
+        self._progress.setAlignment(self.completion_bar, side)
+        self._top.invalidate()
 
     def show_completion(self, answered: int, total: int) -> None:
         self.completion_label.setText(self.tr("{0} / {1} réponses").format(answered, total))

@@ -31,7 +31,8 @@ drop them); answers to questions the form does not know are kept untouched.
 Nothing typed is lost: text that is not a valid answer (« environ un et demi » in a number
 field) is reported by `draftChanged(field id, text)` (None once corrected) for the owner to keep
 (`FormService.set_draft`); `set_drafts` shows kept texts again. Such fields and their sections
-are marked « à corriger » (`fields_to_correct`), and `check_complete` lists them.
+are marked « à corriger » (`fields_to_correct`), and `check_complete` lists them. In a repeat
+group the key names the item and the sub-question (« membres[2].age », `core.validation.draft_key`).
 """
 
 from __future__ import annotations
@@ -66,9 +67,11 @@ from desktop_app.core.validation import (
     completion,
     compute_calculations,
     compute_visibility,
+    group_draft_lines,
     is_blank,
     missing_required,
     page_completion,
+    split_draft_key,
     validate,
 )
 from desktop_app.kit.forms import Form, FormField, page_of
@@ -90,8 +93,10 @@ from desktop_app.ui.widgets.splitters import remember_sizes
 MODES = ("pages", "scroll")
 TO_FIX_MARK = "à corriger"
 FIRST_ROWS = 10  # fields of a section built at once: more than a screenful
-BATCH_ROWS = 8
-COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header  # then this many per event loop pass (~30 ms)
+BATCH_ROWS = 8  # then this many per event loop pass (~30 ms)
+COMPACT_HEIGHT = 640  # a shorter renderer shows a compact header
+NARROW_HEADER = 600  # a narrower one shows its answer count under its title
+SECTIONS_MIN_WIDTH, SECTIONS_MAX_WIDTH = 170, 240  # the section list's first width
 
 
 class FormRenderer(QWidget):
@@ -123,6 +128,7 @@ class FormRenderer(QWidget):
         self._unsaved: dict[str, str] = {}  # field id -> why its answer is not stored yet
         self._drafts: dict[str, str] = {}  # field id -> text kept « à corriger »
         self._sections: list[QWidget] = []  # scroll mode: the block of each page
+        self._sections_sized = False  # pages mode: the section list got its width from the form's
         self._section_counts: list[QLabel] = []
         self._current_section = 0  # scroll mode
         self._group_of_child = {c.id: f.id for p in form.pages for f in p.fields for c in f.children}
@@ -184,8 +190,7 @@ class FormRenderer(QWidget):
             if not isinstance(row, FieldRow):
                 continue
             row.set_value(self._answers.get(field_id))
-            if field_id in self._drafts:
-                row.set_draft(self._drafts[field_id])
+            self._show_drafts(field_id, row)
             if self._read_only or field_id in self._calculated:
                 row.set_read_only(True)
             if field_id in self._required_marks:
@@ -388,7 +393,23 @@ class FormRenderer(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.header.set_compact(self.height() < COMPACT_HEIGHT)
+        self.header.set_narrow(self.width() < NARROW_HEADER)
         super().resizeEvent(event)
+        self._size_sections()
+
+    def _size_sections(self) -> None:
+        """The first time the form has its real width, the section list takes a fifth of it
+        (170 to 240 px: built narrower, its titles wrapped to five lines), unless the user set
+        its width before (remembered)."""
+        if self.mode != "pages" or self._sections_sized or self.width() < 400:
+            return
+        self._sections_sized = True
+        settings = current_settings()
+        if settings is not None and settings.get("splitter/formulaire/sections"):
+            return
+        total = max(self.sections_splitter.width(), self.width()) - self.sections_splitter.handleWidth()
+        left = max(SECTIONS_MIN_WIDTH, min(SECTIONS_MAX_WIDTH, total // 5))
+        self.sections_splitter.setSizes([left, max(total - left, 1)])
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.mode == "pages" and self.page_list.currentRow() >= 0:
@@ -421,18 +442,26 @@ class FormRenderer(QWidget):
         for field_id, row in self._rows.items():
             if isinstance(row, FieldRow):
                 row.set_value(cleaned.get(field_id))
-                if field_id in self._drafts:  # the text kept « à corriger » stays shown
-                    row.set_draft(self._drafts[field_id])
+                self._show_drafts(field_id, row)  # the text kept « à corriger » stays shown
         self._refresh(emit=False)
 
     def set_drafts(self, drafts: Mapping[str, str]) -> None:
         """Show again the texts kept « à corriger » (field id -> text); emits no signal."""
-        self._drafts = {k: v for k, v in drafts.items() if k in self._fields and isinstance(v, str) and v.strip()}
-        for field_id, text in self._drafts.items():
-            row = self._rows.get(field_id)
+        self._drafts = {
+            k: v for k, v in drafts.items()
+            if split_draft_key(k)[0] in self._fields and isinstance(v, str) and v.strip()
+        }
+        for field_id, row in self._rows.items():
             if isinstance(row, FieldRow):
-                row.set_draft(text)
+                self._show_drafts(field_id, row)
         self._refresh(emit=False)
+
+    def _show_drafts(self, field_id: str, row: FieldRow) -> None:
+        """Show in a row the texts kept « à corriger » for it (in its items for a group)."""
+        if field_id in self._drafts:
+            row.set_draft(self._drafts[field_id])
+        if isinstance(row.editor, RepeatGroupEditor):
+            row.set_item_drafts(self._drafts)
 
     def drafts(self) -> dict[str, str]:
         """The texts kept « à corriger » (pending typing committed first)."""
@@ -462,6 +491,8 @@ class FormRenderer(QWidget):
                     typed = self._drafts.get(f.id)
                     what = f" (saisi : « {typed} »)" if typed else ""
                     out.append((f.id, f"{page.title} : « {f.label} »{what} : {message}"))
+                if f.type == "repeat_group":
+                    out += [(key, f"{page.title} : {line} : à corriger") for key, line in group_draft_lines(f, self._drafts)]
         return out
 
     def go_to_field(self, field_id: str) -> None:
@@ -469,8 +500,8 @@ class FormRenderer(QWidget):
         self._reveal(field_id)
 
     def _on_drafted(self, field_id: str, text: Any) -> None:
-        if field_id not in self._fields:
-            return  # a sub-question of a repeat group: its group keeps its answers
+        if split_draft_key(field_id)[0] not in self._fields:
+            return
         if text is None:
             self._drafts.pop(field_id, None)
         else:
@@ -542,7 +573,7 @@ class FormRenderer(QWidget):
             if isinstance(row, FieldRow):
                 row.refresh_visibility(vis.answers)
         per_page = page_completion(self.form, self._answers, vis)
-        to_fix = {self._page_index[k] for k in self._drafts if k in vis.fields}
+        to_fix = {self._page_index[k] for k in map(lambda key: split_draft_key(key)[0], self._drafts) if k in vis.fields}
         for index, page in enumerate(self.form.pages):
             shown = page.id in vis.pages
             done = per_page[page.id]
@@ -658,7 +689,9 @@ class FormRenderer(QWidget):
         self.next_button.setEnabled(bool(shown) and current < shown[-1])
 
     def _reveal(self, field_id: str) -> None:
-        """Show the page of a field, scroll to it and give it the focus."""
+        """Show the page of a field (or of a repeat group's sub-question: draft key), scroll
+        to it and give it the focus."""
+        field_id, n, child_id = split_draft_key(field_id)
         page = page_of(self.form, field_id)
         if page is None or field_id not in self._fields:
             return
@@ -667,9 +700,14 @@ class FormRenderer(QWidget):
         self.go_to_page(index)
         scroll = self.scrolls[index] if self.mode == "pages" else self.scroll
         scroll.widget().layout().activate()
-        scroll.ensureWidgetVisible(row, 40, 80)
-        if isinstance(row, FieldRow):
-            row.focus()
+        target = row
+        if n is not None and isinstance(row, FieldRow) and isinstance(row.editor, RepeatGroupEditor):
+            kept = [item for item in row.editor.items if item.is_kept()]
+            if n <= len(kept):
+                target = next((r for r in kept[n - 1].rows if r.field.id == child_id), row)
+        scroll.ensureWidgetVisible(target, 40, 80)
+        if isinstance(target, FieldRow):
+            target.focus()
 
     # ------------------------------------------------------------------ checks, state
 
@@ -702,6 +740,11 @@ class FormRenderer(QWidget):
                     messages.append(f"{page.title} : « {f.label} » : {invalid}")
                 if first is None and (f.id in missing_ids or invalid):
                     first = f.id
+                if f.type == "repeat_group" and f.id in shown:
+                    lines = group_draft_lines(f, self._drafts)
+                    messages += [f"{page.title} : {line} : à corriger" for _key, line in lines]
+                    if first is None and lines:
+                        first = lines[0][0]
         if first is not None:
             self._reveal(first)
         return messages

@@ -215,4 +215,19 @@ class ActionDialog(QDialog):
             if text.strip() and parse_number(text).value is None:
                 self.error.setText(f"Montant illisible : « {text} » (ex. 12 500 ou 12 500,50).")
                 return
+        # the dialog stays open on a number it cannot read: what was typed is never lost
+        for edit, what, example in ((self.total_cost, "Coût total illisible", "12 500"),
+                                    (self.beneficiaries, "Nombre de bénéficiaires illisible", "120"),
+                                    (self.share, "Part de bénéficiaires QPV illisible", "75 %")):
+            text = edit.text().strip()
+            number = parse_number(text) if text else None
+            bad = number is not None and number.value is None
+            if not bad and edit is self.share and number is not None:
+                share = number.value / 100 if (number.percent or number.value > 1) else number.value
+                bad = not 0 <= share <= 1
+            if bad:
+                self.error.setText(f"{what} : « {text} » (ex. {example}). Corrigez-le ou videz le champ.")
+                edit.setFocus()
+                edit.selectAll()
+                return
         self.accept()

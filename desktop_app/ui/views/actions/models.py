@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from desktop_app.core.french import AnswerError, parse_date
 from desktop_app.core.identifiers import format_amount, format_date_fr
 from desktop_app.core.scoring import qpv_label
 from desktop_app.services.actions import ActionData, GridData, GridRow
@@ -328,12 +329,26 @@ class PlanModel(QAbstractTableModel):
         ("start", "Début", 84), ("end", "Fin", 84),
     )
 
-    def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None):
+    DATES = ("start", "end")
+    DRAFT_FG = QBrush(QColor("#c62828"))
+
+    def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None,
+                 on_draft: Callable[[str, str, str | None], None] | None = None):
         super().__init__(parent)
         self.rows: list[dict[str, Any]] = []
         self.criteria: dict[str, str] = {}
         self.methods: dict[str, str] = {}
         self._on_edit = on_edit
+        self._on_draft = on_draft
+        # (question uid, "start"|"end") -> a date typed that is not one, kept « à corriger »
+        self.drafts: dict[tuple[str, str], str] = {}
+
+    def draft_message(self, uid: str, key: str) -> str:
+        try:
+            parse_date(self.drafts.get((uid, key), ""))
+            return ""
+        except AnswerError as exc:
+            return exc.message
 
     def set_rows(self, rows, criteria: dict[str, str], methods: dict[str, str]) -> None:
         """Show a plan; the same questions in the same order are updated in place, so an editor
@@ -375,6 +390,16 @@ class PlanModel(QAbstractTableModel):
         row = self.rows[index.row()]
         key = self.key(index.column())
         value = row.get(key)
+        draft = self.drafts.get((str(row.get("uid") or ""), key))
+        if draft is not None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                return draft
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self.DRAFT_FG
+            if role == Qt.ItemDataRole.ToolTipRole:
+                kept = f" La date enregistrée reste le {format_date_fr(value)}." if value else ""
+                return (f"À corriger : {self.draft_message(str(row.get('uid') or ''), key)}. "
+                        f"Le texte saisi est gardé en brouillon.{kept}")
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "criterion":
                 crit = row.get("criterion") or row.get("axe") or ""
@@ -406,6 +431,19 @@ class PlanModel(QAbstractTableModel):
         key = self.key(index.column())
         if isinstance(value, str):
             value = value.strip()
+        if key in self.DATES and self._on_draft is not None:
+            uid = self.uid(index.row())
+            try:
+                value = parse_date(value).isoformat() if value else None
+            except AnswerError:
+                if self.drafts.get((uid, key)) != value:
+                    self.drafts[(uid, key)] = value  # kept « à corriger », never lost
+                    self._on_draft(uid, key, value)
+                    self.dataChanged.emit(index, index)
+                return True
+            if self.drafts.pop((uid, key), None) is not None:
+                self._on_draft(uid, key, None)
+                self.dataChanged.emit(index, index)
         if row.get(key) == value or (not row.get(key) and value in ("", None, [])):
             return True
         return self._on_edit(self.uid(index.row()), key, value)

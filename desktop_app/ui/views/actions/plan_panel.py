@@ -43,7 +43,7 @@ class PlanPage(QWidget):
                       "comment la recueillir, qui s'en charge et quand. Double-cliquez une cellule pour la modifier.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
-        self.model = PlanModel(self._edit, self)
+        self.model = PlanModel(self._edit, self, on_draft=self._save_draft)
         self.table = QTableView()
         self.table.setObjectName("planTable")
         self.table.setAccessibleName("Plan d'évaluation")
@@ -56,8 +56,9 @@ class PlanPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setMinimumSectionSize(40)
         self.table.setStyleSheet("QTableView::item { padding: 3px; }")
-        for i, (_k, _l, width) in enumerate(PlanModel.COLUMNS):
-            self.table.setColumnWidth(i, width)
+        date_width = self.table.fontMetrics().horizontalAdvance("30/09/2026") + 16  # a whole date, not « 13/03/2… »
+        for i, (key, _l, width) in enumerate(PlanModel.COLUMNS):
+            self.table.setColumnWidth(i, max(width, date_width) if key in PlanModel.DATES else width)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegateForColumn(0, ChoiceDelegate(self._criteria_choices, self.table))
         self.table.setItemDelegateForColumn(4, MethodsDelegate(lambda: self.model.methods, self.table))
@@ -83,9 +84,59 @@ class PlanPage(QWidget):
         svc = self.panel.ctx.services.actions
         eid = self.panel.evaluation_id
         current = self.table.currentIndex()
+        self.model.drafts = self._read_drafts(plan)
         self.model.set_rows(plan.rows, svc.criterion_labels(eid), svc.plan_choices(eid).get("methods", {}))
         if current.isValid() and current.row() < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
+
+    # -- drafts: a date typed that is not one, kept with the plan's sheet as « @<question uid>.<key> »
+    DRAFT_PREFIX = "@"
+
+    def _read_drafts(self, plan: PlanData) -> dict[tuple[str, str], str]:
+        uids = {str(r.get("uid") or "") for r in plan.rows}
+        out = {}
+        for key, text in self.panel.ctx.services.forms.get(plan.response_id).drafts.items():
+            if key.startswith(self.DRAFT_PREFIX) and "." in key:
+                uid, field = key[len(self.DRAFT_PREFIX):].rsplit(".", 1)
+                if uid in uids:
+                    out[(uid, field)] = text
+        return out
+
+    def _save_draft(self, uid: str, key: str, text: str | None) -> None:
+        ctx, action_id = self.panel.ctx, self.panel.action_id
+        forms, svc = ctx.services.forms, ctx.services.actions
+        draft_key = f"{self.DRAFT_PREFIX}{uid}.{key}"
+        ctx.apply(lambda: forms.set_draft(svc.plan(action_id).response_id, draft_key, text),
+                  key=("action_plan", action_id, draft_key))
+        self.mark()
+
+    def mark(self) -> None:
+        """Its tab shows whether a date is kept « à corriger »."""
+        from desktop_app.ui.widgets.completion import mark_tab
+
+        mark_tab(self.panel.tabs, self, bool(self.model.drafts))
+
+    def fields_to_correct(self) -> list[tuple[str, str]]:
+        """(key, French line) of every date kept « à corriger » in the plan (the closing check)."""
+        labels = {k: label for k, label, _w in PlanModel.COLUMNS}
+        out = []
+        for r, row in enumerate(self.model.rows):
+            uid = self.model.uid(r)
+            for key in PlanModel.DATES:
+                text = self.model.drafts.get((uid, key))
+                if text is not None:
+                    out.append((f"{uid}.{key}", f"Plan d'évaluation, question « {row.get('question', '')} », "
+                                f"« {labels[key]} » (saisi : « {text} ») : {self.model.draft_message(uid, key)}"))
+        return out
+
+    def go_to_field(self, key: str) -> None:
+        uid, field = key.rsplit(".", 1)
+        self.panel.tabs.setCurrentWidget(self)
+        column = next(i for i, (k, _l, _w) in enumerate(PlanModel.COLUMNS) if k == field)
+        for r in range(self.model.rowCount()):
+            if self.model.uid(r) == uid:
+                self.table.setCurrentIndex(self.model.index(r, column))
+                self.table.setFocus()
 
     def _criteria_choices(self, index: QModelIndex) -> list[tuple[str, object]]:
         choices = self.panel.ctx.services.actions.plan_choices(self.panel.evaluation_id).get("criterion", {})
@@ -242,6 +293,7 @@ class PlanPanel(QWidget):
         self.questions.load(plan)
         self.plan_page.load(plan)
         self.tabs.setTabText(1, f"Plan d'évaluation ({len(plan.rows)})")
+        self.plan_page.mark()
         self._load_tab()
 
     def _load_tab(self) -> None:
@@ -266,6 +318,9 @@ class PlanPanel(QWidget):
             lambda key, value: self.ctx.apply(
                 lambda: svc.set_sheet_answer(action_id, key, value), key=("action_plan", action_id, key)))
         self.ctx.follow_saves(self.renderer, ("action_plan", action_id), self.renderer.mark_unsaved)
+        from desktop_app.ui.widgets.completion import bind_drafts
+
+        bind_drafts(self.ctx, self.renderer, plan.response_id, save_scope=("action_plan", action_id))
         self.sheet_host.layout().addWidget(self.renderer)
 
     def _on_complete(self, on: bool) -> None:

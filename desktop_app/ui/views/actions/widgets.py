@@ -9,10 +9,11 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
+    QStyle,
     QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.core.french import AnswerError, parse_date
 from desktop_app.core.scoring import matches
 from desktop_app.services.actions import ActionData, FilterOptions
 from desktop_app.services.base import ServiceError
@@ -243,31 +246,62 @@ class MethodsDelegate(QStyledItemDelegate):
         model.setData(index, values, Qt.ItemDataRole.EditRole)
 
 
-EMPTY_DATE = QDate(2000, 1, 1)
-
-
 class DateDelegate(QStyledItemDelegate):
-    """A date with a calendar; the first date of the range stands for "no date"."""
+    """A date typed the French way (« 21/03/2026 », « 21 mars 2026 ») or picked in a calendar
+    (the arrow at the end of the cell, or Alt+Bas). The text is handed to the model as typed: one
+    that is not a date is kept « à corriger » there, never replaced by another date as a date
+    spin box did (« 31/02/2026 » became a valid day)."""
 
     def createEditor(self, parent, option, index):
-        editor = QDateEdit(parent)
-        editor.setCalendarPopup(True)
-        editor.setDisplayFormat("dd/MM/yyyy")
-        editor.setMinimumDate(EMPTY_DATE)
-        editor.setSpecialValueText("—")
+        editor = QLineEdit(parent)
+        editor.setPlaceholderText("JJ/MM/AAAA")
+        editor.setAccessibleName("Date (JJ/MM/AAAA)")
+        pick = editor.addAction(editor.style().standardIcon(QStyle.StandardPixmap.SP_ArrowDown),
+                                QLineEdit.ActionPosition.TrailingPosition)
+        pick.setToolTip("Choisir dans un calendrier (Alt+Bas)")
+        pick.triggered.connect(lambda: self._calendar(editor))
+        QShortcut(QKeySequence("Alt+Down"), editor, lambda: self._calendar(editor))
         return editor
 
-    def setEditorData(self, editor: QDateEdit, index: QModelIndex) -> None:
+    def _calendar(self, editor: QLineEdit) -> None:
+        calendar = QCalendarWidget(editor)  # a child of the editor: the cell stays in edition
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        try:
+            d = parse_date(editor.text())
+            calendar.setSelectedDate(QDate(d.year, d.month, d.day))
+        except AnswerError:
+            pass
+
+        def chosen(picked: QDate) -> None:
+            editor.setText(picked.toString("dd/MM/yyyy"))
+            calendar.close()
+            editor.setFocus()
+
+        calendar.clicked.connect(chosen)
+        calendar.activated.connect(chosen)
+        calendar.move(editor.mapToGlobal(editor.rect().bottomLeft()))
+        calendar.show()
+        calendar.setFocus()
+
+    def updateEditorGeometry(self, editor: QLineEdit, option, index: QModelIndex) -> None:  # noqa: N802
+        """The editor is as wide as a whole date and its calendar arrow, over the cell before
+        it if the column is narrower."""
+        rect = option.rect
+        need = editor.fontMetrics().horizontalAdvance("30/09/2026") + 48
+        if rect.width() < need:
+            rect = rect.adjusted(-(need - rect.width()), 0, 0, 0)
+        editor.setGeometry(rect)
+
+    def setEditorData(self, editor: QLineEdit, index: QModelIndex) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         try:
-            d = date.fromisoformat(str(value))
-            editor.setDate(QDate(d.year, d.month, d.day))
+            editor.setText(date.fromisoformat(str(value)).strftime("%d/%m/%Y") if value else "")
         except ValueError:
-            editor.setDate(QDate.currentDate())
+            editor.setText(str(value))  # a text kept « à corriger »: shown as typed
 
-    def setModelData(self, editor: QDateEdit, model, index: QModelIndex) -> None:
-        d = editor.date()
-        model.setData(index, None if d == EMPTY_DATE else d.toString("yyyy-MM-dd"), Qt.ItemDataRole.EditRole)
+    def setModelData(self, editor: QLineEdit, model, index: QModelIndex) -> None:
+        model.setData(index, editor.text().strip(), Qt.ItemDataRole.EditRole)
 
     def sizeHint(self, option, index) -> QSize:
         return super().sizeHint(option, index)

@@ -58,6 +58,8 @@ class WorkshopDetails(QScrollArea):
     """Emits fieldCommitted(key, value) for each change to save."""
 
     fieldCommitted = Signal(str, object)
+    draftChanged = Signal(str, object)  # (field key, text kept « à corriger » or None)
+    DRAFT_PREFIX = "@"  # its drafts are kept with the session's notes: key « @date », « @start_time »
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -77,8 +79,8 @@ class WorkshopDetails(QScrollArea):
         self.title = AutosaveLine(check=lambda t: ids.check_required(t, "Intitulé"))
         self.theme = QLabel()
         self.theme.setObjectName("muted")
-        self.date = AutosaveLine(check=_check_date, placeholder="JJ/MM/AAAA")
-        self.start_time = AutosaveLine(check=_check_time, placeholder="14:00")
+        self.date = AutosaveLine(check=_check_date, placeholder="JJ/MM/AAAA", draft_name="Date de la séance")
+        self.start_time = AutosaveLine(check=_check_time, placeholder="14:00", draft_name="Heure de début")
         self.place = AutosaveLine(placeholder="Salle, équipement, quartier")
         self.facilitators = AutosaveLine(placeholder="Qui anime, qui prend les notes (fonctions)")
         when = QHBoxLayout()
@@ -96,6 +98,8 @@ class WorkshopDetails(QScrollArea):
         self.title.committed.connect(lambda v: self._emit("title", v))
         self.date.committed.connect(self._commit_date)
         self.start_time.committed.connect(self._commit_time)
+        for key in ("date", "start_time"):
+            getattr(self, key).drafted.connect(lambda text, k=key: self._loading or self.draftChanged.emit(k, text))
         self.place.committed.connect(lambda v: self._emit("place", v))
         self.facilitators.committed.connect(lambda v: self._emit("facilitators", v))
         outer.addWidget(session)
@@ -211,6 +215,11 @@ class WorkshopDetails(QScrollArea):
             self._show_named(w.named_attendance)
         finally:
             self._loading = False
+
+    def set_drafts(self, drafts: dict) -> None:
+        """Show the texts kept « à corriger » (keys « @date », « @start_time »); emits nothing."""
+        for key in ("date", "start_time"):
+            getattr(self, key).set_draft(drafts.get(self.DRAFT_PREFIX + key))
 
     def _show_total(self) -> None:
         total = participants_total({k: s.value() for k, s in self.counts.items()})

@@ -123,6 +123,7 @@ class WorkshopEditor(QWidget):
         self.notes = FormHost(ctx, mode="pages")
         self.details = WorkshopDetails()
         self.details.fieldCommitted.connect(self._save_field)
+        self.details.draftChanged.connect(self._save_draft)
         ctx.follow_saves(self.details, ("workshop",), self._mark_unsaved)
         self.photos = AttachmentsPanel(ctx, "documents")
         self.photos.countChanged.connect(self._photos_count)
@@ -162,6 +163,8 @@ class WorkshopEditor(QWidget):
                 (q["code"], q["name"]) for q in self.ctx.services.evaluations.rows("qpv", self.evaluation_id)
             ]
             self.details.set_workshop(w, qpvs)
+            self.details.set_drafts(response.drafts)
+            self._mark_details()
             for key, message in self.ctx.unsaved(("workshop", w.id)).items():
                 self.details.mark_unsaved(key, message)
             self.photos.set_owner(self.evaluation_id, "workshop", w.id)
@@ -220,6 +223,22 @@ class WorkshopEditor(QWidget):
         wid = self.workshop.id
         self.ctx.apply(lambda: workshops_service.update_workshop(wid, key, value), key=("workshop", wid, key))
 
+    def _save_draft(self, key: str, text) -> None:
+        """A date or time typed that is not one: kept « à corriger » with the session's notes."""
+        if self.workshop is None:
+            return
+        forms = self.ctx.services.forms
+        rid, wid = self.workshop.response_id, self.workshop.id
+        draft_key = self.details.DRAFT_PREFIX + key
+        self.ctx.apply(lambda: forms.set_draft(rid, draft_key, text), key=("workshop", wid, key))
+        self._mark_details()
+
+    def _mark_details(self) -> None:
+        from desktop_app.ui.widgets.completion import mark_tab
+
+        drafted = self.details.date.draft() is not None or self.details.start_time.draft() is not None
+        mark_tab(self.tabs, self.details, drafted)
+
     def _mark_unsaved(self, key: tuple, message: str) -> None:
         workshop_id, field = key
         if self.workshop is not None and workshop_id == self.workshop.id:
@@ -234,7 +253,10 @@ class WorkshopEditor(QWidget):
             set_status_undoable(self.ctx, w.response_id, "draft", "la séance")
             return
         self.tabs.setCurrentIndex(0)
-        ok, note = ask_complete(self, renderer, what="la séance")
+        # a date or time typed that is not one (kept « à corriger ») is listed with the notes
+        extra = [f"Séance et participants : {line}" for _key, line in
+                 (self.details.date.fields_to_correct() + self.details.start_time.fields_to_correct())]
+        ok, note = ask_complete(self, renderer, extra=extra, what="la séance")
         if not ok:
             return
         set_status_undoable(self.ctx, w.response_id, "complete", "la séance", note)

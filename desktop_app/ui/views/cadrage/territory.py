@@ -36,6 +36,7 @@ class TerritoryForm(QWidget):
     """Emits fieldCommitted(key, value) for every saved change, epciChosen(text) when an EPCI of
     the official reference is chosen (its completion label, a SIREN or a name)."""
 
+    draftChanged = Signal(str, object)  # (field key, text kept « à corriger » or None)
     fieldCommitted = Signal(str, object)
     epciChosen = Signal(str)
 
@@ -85,8 +86,8 @@ class TerritoryForm(QWidget):
         self.generation = QComboBox()
         for value, label in ids.GENERATIONS.items():
             self.generation.addItem(label, value)
-        self.start_date = AutosaveLine(check=_check_fr_date, placeholder="JJ/MM/AAAA")
-        self.end_date = AutosaveLine(check=_check_fr_date, placeholder="JJ/MM/AAAA")
+        self.start_date = AutosaveLine(check=_check_fr_date, placeholder="JJ/MM/AAAA", draft_name="Début du contrat")
+        self.end_date = AutosaveLine(check=_check_fr_date, placeholder="JJ/MM/AAAA", draft_name="Fin du contrat")
         self.description = AutosaveText()
         self.description.setPlaceholderText("Objet, questions prioritaires, attentes du comité de pilotage…")
         self.description.setFixedHeight(96)
@@ -95,6 +96,7 @@ class TerritoryForm(QWidget):
             getattr(self, key).committed.connect(lambda v, k=key: self.fieldCommitted.emit(k, v))
         for key in ("start_date", "end_date"):
             getattr(self, key).committed.connect(lambda v, k=key: self._commit_date(k, v))
+            getattr(self, key).drafted.connect(lambda text, k=key: self.draftChanged.emit(k, text))
         self.description.committed.connect(lambda v: self.fieldCommitted.emit("description", v))
         self.epci_type.activated.connect(lambda _i: self.fieldCommitted.emit("epci_type", self.epci_type.currentData()))
         self.generation.activated.connect(lambda _i: self.fieldCommitted.emit("generation", self.generation.currentData()))
@@ -147,6 +149,8 @@ class TerritoryForm(QWidget):
         self.siren.set_value(fields.get("siren", ""))
         self.start_date.set_value(format_fr_date(fields.get("start_date", "")))
         self.end_date.set_value(format_fr_date(fields.get("end_date", "")))
+        for key in ("start_date", "end_date"):  # a date typed that is not one, kept « à corriger »
+            getattr(self, key).set_draft((fields.get("drafts") or {}).get(key))
         self.description.set_value(fields.get("description", ""))
         self.epci_type.setCurrentIndex(max(self.epci_type.findData(fields.get("epci_type", "")), 0))
         self.generation.setCurrentIndex(max(self.generation.findData(fields.get("generation")), 0))

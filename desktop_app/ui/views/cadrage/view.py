@@ -55,6 +55,7 @@ class CadrageView(QScrollArea):
         self.territory.fieldCommitted.connect(self._save_field)
         self.territory.epciChosen.connect(self._choose_epci)
         inner.addWidget(self.territory)
+        self.territory.draftChanged.connect(self._save_draft)
         layout.addWidget(frame)
 
         frame, inner = card()
@@ -252,6 +253,10 @@ class CadrageView(QScrollArea):
     def _save_field(self, key: str, value) -> None:
         ev = self.ctx.services.evaluations
         self.ctx.apply(lambda: ev.update_evaluation(self.evaluation_id, key, value), key=("evaluation", self.evaluation_id, key))
+
+    def _save_draft(self, key: str, text) -> None:
+        ev = self.ctx.services.evaluations
+        self.ctx.apply(lambda: ev.set_draft(self.evaluation_id, key, text), key=("evaluation", self.evaluation_id, key))
 
     def _add(self, entity: str) -> str | None:
         ev = self.ctx.services.evaluations

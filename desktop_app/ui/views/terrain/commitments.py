@@ -138,7 +138,7 @@ class CommitmentsTab(QWidget):
         tools.addWidget(self.search, 1)
         tools.addWidget(self.delete_button)
 
-        self.model = CommitmentsModel(self._edit, self)
+        self.model = CommitmentsModel(self._edit, self, on_draft=self._save_draft)
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -215,12 +215,59 @@ class CommitmentsTab(QWidget):
 
         def work(_progress):
             tracker = commitments_service.has_commitments_sheet(eid)
-            return commitments_service.commitments(eid), commitments_service.commitment_summary(eid), tracker
+            return (commitments_service.commitments(eid), commitments_service.commitment_summary(eid), tracker,
+                    self._read_drafts(eid) if tracker else {})
 
         self._loader.run(work, self._show_rows, failed)
 
+    # -- drafts: a deadline typed that is not a date, kept with the tracker's sheet as « @<id>.<key> »
+    DRAFT_PREFIX = "@"
+
+    def _read_drafts(self, eid: str) -> dict[tuple[str, str], str]:
+        svc = self.ctx.services.commitments
+        found = self.ctx.services.forms.find(eid, svc.commitments_tool(eid), "commitments")
+        out = {}
+        for key, text in (found[0].drafts if found else {}).items():
+            if key.startswith(self.DRAFT_PREFIX) and "." in key:
+                cid, field = key[len(self.DRAFT_PREFIX):].rsplit(".", 1)
+                out[(cid, field)] = text
+        return out
+
+    def _save_draft(self, commitment_id: str, key: str, text: str | None) -> None:
+        svc, forms, eid = self.ctx.services.commitments, self.ctx.services.forms, self.evaluation_id
+        draft_key = f"{self.DRAFT_PREFIX}{commitment_id}.{key}"
+        self.ctx.apply(lambda: forms.set_draft(svc.commitments_response(eid).id, draft_key, text),
+                       key=("commitment", commitment_id, key))
+        self._mark_table()
+
+    def _mark_table(self) -> None:
+        from desktop_app.ui.widgets.completion import mark_tab
+
+        mark_tab(self.tabs, self.tabs.widget(0), bool(self.model.drafts))
+
+    def fields_to_correct(self) -> list[tuple[str, str]]:
+        """(key, French line) of every deadline kept « à corriger » (the window's closing check)."""
+        label = dict((k, lab) for k, lab, _w in COLUMNS)
+        out = []
+        for c in self._rows:
+            for (cid, key), text in self.model.drafts.items():
+                if cid == c.id:
+                    name = f"n° {c.number}" if c.number else f"« {c.title} »"
+                    out.append((f"{cid}.{key}", f"Engagement {name}, « {label.get(key, key)} » "
+                                f"(saisi : « {text} ») : {self.model.draft_message(cid, key)}"))
+        return out
+
+    def go_to_field(self, key: str) -> None:
+        cid, field = key.rsplit(".", 1)
+        self.tabs.setCurrentIndex(0)
+        column = next((i for i, (k, _l, _w) in enumerate(COLUMNS) if k == field), 1)
+        self.select(cid, column)
+        self.table.setFocus()
+
     def _show_rows(self, data) -> None:
-        self._rows, summary, self._tracker_exists = data
+        self._rows, summary, self._tracker_exists, drafts = data
+        self.model.drafts = {k: v for k, v in drafts.items() if any(c.id == k[0] for c in self._rows)}
+        self._mark_table()
         self._show_summary(summary)
         if self.isVisible():
             self._fill_table()

@@ -1,5 +1,9 @@
 """Table model of the commitments (thin: rows of plain data, edits handed to a callback), the
-status delegate and the progress strip drawn above the table."""
+status delegate and the progress strip drawn above the table.
+
+Nothing typed is lost: a deadline that is not a date (« 31/02/2026 ») is kept as a draft
+(`drafts`, saved through `on_draft(commitment id, key, text or None)`), shown in red in its cell
+« à corriger » until a valid date replaces it; the stored deadline is left as it was."""
 
 from __future__ import annotations
 
@@ -41,10 +45,23 @@ LIGHT = {
 
 
 class CommitmentsModel(QAbstractTableModel):
-    def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None):
+    def __init__(self, on_edit: Callable[[str, str, Any], bool], parent=None,
+                 on_draft: Callable[[str, str, str | None], None] | None = None):
         super().__init__(parent)
         self.rows: list[CommitmentData] = []
         self._on_edit = on_edit
+        self._on_draft = on_draft
+        self.drafts: dict[tuple[str, str], str] = {}  # (commitment id, key) -> text « à corriger »
+
+    def set_drafts(self, drafts: dict[tuple[str, str], str]) -> None:
+        """Show the texts kept « à corriger » (emits nothing to save)."""
+        self.drafts = dict(drafts)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def draft_message(self, commitment_id: str, key: str) -> str:
+        text = self.drafts.get((commitment_id, key), "")
+        return ids.check_iso_date(parse_fr_date(text)) or "" if text else ""
 
     def set_rows(self, rows: list[CommitmentData]) -> None:
         self.beginResetModel()
@@ -74,6 +91,15 @@ class CommitmentsModel(QAbstractTableModel):
         c = self.rows[index.row()]
         key = COLUMNS[index.column()][0]
         value = c.value(key)
+        draft = self.drafts.get((c.id, key))
+        if draft is not None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                return draft
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#c62828"))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                kept = f" L'échéance enregistrée reste {format_fr_date(value)}." if value else ""
+                return f"À corriger : {self.draft_message(c.id, key)} Le texte saisi est gardé en brouillon.{kept}"
         if role == Qt.ItemDataRole.DisplayRole:
             if key == "status":
                 return status_label(value)
@@ -94,12 +120,22 @@ class CommitmentsModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         key = COLUMNS[index.column()][0]
-        text = "" if value is None else str(value).strip()
+        typed = text = "" if value is None else str(value).strip()
+        current = self.rows[index.row()]
         if key == "due_date":
             text = parse_fr_date(text)
             if ids.check_iso_date(text):
-                return False
-        current = self.rows[index.row()]
+                if self._on_draft is None:
+                    return False
+                if self.drafts.get((current.id, key)) != typed:
+                    self.drafts[(current.id, key)] = typed  # kept « à corriger », never lost
+                    self._on_draft(current.id, key, typed)
+                    self.dataChanged.emit(index, index)
+                return True
+            if self.drafts.pop((current.id, key), None) is not None:
+                if self._on_draft is not None:
+                    self._on_draft(current.id, key, None)
+                self.dataChanged.emit(index, index)
         if current.value(key) == text:
             return True
         if not self._on_edit(current.id, key, text):
