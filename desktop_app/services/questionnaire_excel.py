@@ -90,7 +90,25 @@ class ExcelImportMixin:
         forms = self.forms(evaluation_id)
         if expected_tool and expected_tool not in forms:
             raise ServiceError(f"Le questionnaire « {expected_tool} » n'existe pas dans le kit de cette évaluation.")
-        return Target(evaluation_id, summary.display_name, summary.kit_id, summary.kit_version, forms, expected_tool)
+        return Target(evaluation_id, summary.display_name, summary.kit_id, summary.kit_version, forms, expected_tool,
+                      earlier=lambda kit_id, version, tool_id: self._earlier_form(evaluation_id, kit_id, version, tool_id))
+
+    def _earlier_form(self, evaluation_id: str, kit_id: str, version: str, tool_id: str):
+        """A questionnaire as an earlier kit version this database keeps had it, and the
+        evaluation's kit's upgrade notes from that version (None when either is missing)."""
+        from desktop_app.kit.compare import upgrade_notes, version_key
+        from desktop_app.kit.forms import compile_tool
+
+        current = self._kit(evaluation_id)
+        try:
+            if version_key(version) >= version_key(current.version):
+                return None
+            old = self.services.kits.get(kit_id, version)
+        except (ServiceError, ValueError):
+            return None
+        if tool_id not in old.tools:
+            return None
+        return compile_tool(old, tool_id), upgrade_notes(current, version)
 
     def plan_imports(
         self, evaluation_id: str, paths: Sequence[str | Path], expected_tool: str | None = None,

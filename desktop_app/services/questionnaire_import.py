@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,9 @@ from desktop_app.core.validation import (
     compute_visibility,
     is_blank,
     missing_required,
+    validate,
 )
+from desktop_app.kit.compare import migrate_answers
 from desktop_app.kit.forms import Form, FormField, field_index
 from desktop_app.services.questionnaire_workbook import RawRow, RawWorkbook, read_workbook
 
@@ -92,6 +94,10 @@ class Target:
     kit_version: str
     forms: Mapping[str, Form]  # the questionnaires of the evaluation's kit
     expected_tool: str | None = None
+    # (kit id, version, tool id) -> (that version's form, the evaluation's kit's upgrade notes from
+    # it), when the database keeps that version: a file prepared before the evaluation moved to a
+    # newer kit is read with its own questions and converted by the kit's notes.
+    earlier: Callable[[str, str, str], tuple[Form, list] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,16 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
     mapped_from = ""
     file_version = str(meta.get("kit_version") or "") if meta else ""
     file_kit = str(meta.get("kit_id") or "") if meta else ""
-    if meta and (file_version != target.kit_version or file_kit != target.kit_id):
+    older = None
+    if meta and file_kit == target.kit_id and file_version != target.kit_version and target.earlier is not None:
+        older = target.earlier(file_kit, file_version, tool_id)
+        if older is not None and _signature_differences(raw.meta_questions, older[0]):
+            older = None  # not the questions that version had: compared with the current ones below
+    if older is not None:
+        mapped_from = file_version
+        issues.append(Issue("info", f"Fichier préparé avec la version {file_version} du kit : ses réponses sont lues avec "
+                                    f"les questions de cette version, puis reprises dans la version {target.kit_version}."))
+    elif meta and (file_version != target.kit_version or file_kit != target.kit_id):
         differences = _signature_differences(raw.meta_questions, form)
         if differences:
             listed = " ; ".join(differences[:5]) + (f" ; et {len(differences) - 5} autre(s)" if len(differences) > 5 else "")
@@ -197,9 +212,11 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
     for name in raw.extra_sheets:
         issues.append(Issue("warning", f"L'onglet « {name} » a été ajouté au fichier : son contenu n'est pas importé."))
 
-    reader = _AnswerReader(form, raw, issues)
+    reader = _AnswerReader(older[0] if older else form, raw, issues)
     answers = reader.read()
     reader.check_missing_rows(raw.meta_questions if meta else None)
+    if older is not None:
+        answers = _converted(answers, older, form, tool_id, reader, issues)
 
     fields = identity_fields(form)
     prepared = None
@@ -253,6 +270,37 @@ def analyse(raw: RawWorkbook, target: Target) -> Analysis:
         answers=answers, issues=tuple(issues), respondent=respondent, prepared_for=prepared,
         complete=complete, mapped_from=mapped_from,
     )
+
+
+def _converted(answers: dict[str, Any], older: tuple[Form, list], form: Form, tool_id: str,
+               reader: _AnswerReader, issues: list[Issue]) -> dict[str, Any]:
+    """Answers read with an earlier version's questions, carried into the current ones by the
+    kit's upgrade notes; an answer the current version cannot hold is said, never dropped silently."""
+    converted, changed = migrate_answers(older[1], tool_id, answers)
+    if changed:
+        issues.append(Issue("info", f"{changed} réponse{'s' if changed > 1 else ''} convertie{'s' if changed > 1 else ''} "
+                                    "selon les notes de version du kit (échelle remise dans l'autre sens, choix scindé…)."))
+    index = field_index(form)
+    out: dict[str, Any] = {}
+    for key, value in converted.items():
+        f = index.get(key)
+        if f is None or f.calculate:
+            if f is None and not is_blank(value):
+                issues.append(Issue("warning", "cette question n'existe plus dans la version du kit de l'évaluation : "
+                                               "sa réponse n'est pas reprise.", reader.cells.get(key, ""), reader.question(key)))
+            continue
+        problem = validate(f, value)
+        if problem:
+            reader.invalid.add(key)
+            issues.append(Issue("error", problem, reader.cells.get(key, ""), reader.question(key)))
+            continue
+        out[key] = value
+    for fid, value in compute_calculations(form, out).items():
+        if value is None:
+            out.pop(fid, None)
+        else:
+            out[fid] = value
+    return out
 
 
 def _guess_tool(raw: RawWorkbook, target: Target) -> str | None:
