@@ -177,6 +177,8 @@ class _Writer:
             row["parameters"] = f"start={_num(q.min)} end={_num(q.max)} step=1"
             extra["type"] = "scale"
         self._bounds(q, row, extra)
+        if kind == "multiple_choice":
+            self._exclusive(q, row, extra)
         for key in ("unit", "placeholder", "min_label", "max_label"):
             if getattr(q, key):
                 extra[key] = getattr(q, key)
@@ -200,6 +202,25 @@ class _Writer:
             extra["constraint_message"] = q.constraint_message
         if q.constraint_message:
             row[f"constraint_message::{LANG}"] = q.constraint_message
+
+    def _exclusive(self, q: Question, row: dict, extra: dict) -> None:
+        """An exclusive choice (« Aucune ») becomes a constraint the collecting app enforces,
+        and is kept in the `evalkit` column so the import gives it back."""
+        if q.choice_list:
+            cl = self.kit.choice_list(self.tool, q.choice_list)
+            choices: list[Choice] = cl.choices if cl else []
+        else:
+            choices = q.choices or []
+        exclusive = [c for c in choices if c.exclusive]
+        if not exclusive:
+            return
+        rules = " and ".join(f"not(selected(., '{c.value}') and count-selected(.) > 1)" for c in exclusive)
+        row["constraint"] = f"({row['constraint']}) and {rules}" if row.get("constraint") else rules
+        names = " ou ".join(f"« {c.label} »" for c in exclusive)
+        message = f"{names} ne peut pas être cochée avec d'autres réponses."
+        key = f"constraint_message::{LANG}"
+        row[key] = f"{row[key]} {message}" if row.get(key) else message
+        extra["exclusive"] = [c.value for c in exclusive]
 
     def _bound_rows(self, q: Question, row: dict, extra: dict) -> None:
         if q.type == "scale" or (q.min is None and q.max is None):

@@ -430,7 +430,11 @@ class FormMapper:
             self.pending.append((question, "show_if", node))
 
     def _constraint(self, node: dict, question: dict, extra: dict) -> None:
-        if extra.get("min") is not None or extra.get("max") is not None or extra.get("constraint"):  # by xlsform_export
+        exclusive = {str(v) for v in extra.get("exclusive") or ()} if question.get("type") == "multiple_choice" else set()
+        for item in question.get("choices") or self._shared_items(question.get("choice_list")):
+            if item["value"] in exclusive:
+                item["exclusive"] = True
+        if exclusive or extra.get("min") is not None or extra.get("max") is not None or extra.get("constraint"):  # by xlsform_export
             for key in ("min", "max"):
                 if extra.get(key) is not None:
                     question[key] = extra[key]
@@ -441,6 +445,9 @@ class FormMapper:
         constraint = node.get("bind", {}).get("constraint")
         if constraint:
             self.pending.append((question, "constraint", node))
+
+    def _shared_items(self, list_id: str | None) -> list[dict]:
+        return next((sl["choices"] for sl in self.shared_lists.values() if sl["id"] == list_id), []) if list_id else []
 
     def _translate_logic(self) -> None:
         """Calculations first (one that does not translate is dropped, and those citing it are

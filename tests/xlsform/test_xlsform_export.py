@@ -52,7 +52,7 @@ def _shape(kit, tool):
                 out.append((
                     q.id, q.type, q.label, q.help, q.required, q.allow_other, q.min, q.max, q.unit,
                     q.min_label, q.max_label, q.placeholder, q.personal, q.sensitive, q.consent, q.item_label,
-                    _condition(q.show_if), [(c.value, c.label) for c in cl] if cl else None,
+                    _condition(q.show_if), [(c.value, c.label, c.exclusive) for c in cl] if cl else None,
                 ))
                 walk(q.questions or [])
 
@@ -90,6 +90,9 @@ def test_xlsform_sheets_hold_french_labels_choices_and_skip_logic(kit, tmp_path)
     assert rows["ameliorations_pilotage"]["relevant"] == (
         "(${satisfaction_pilotage} = 'plutot_insatisfait' or ${satisfaction_pilotage} = 'tres_insatisfait')"
     )
+    # « Aucune » excludes the other answers: a constraint KoboCollect / Enketo enforce
+    assert rows["instances"]["constraint"] == "not(selected(., 'aucune') and count-selected(.) > 1)"
+    assert "« Aucune » ne peut pas être cochée" in rows["instances"]["constraint_message::Français (fr)"]
     assert rows["articulation_ru"]["type"] == "range"
     assert json.loads(rows["articulation_ru"]["evalkit"])["type"] == "scale"
     choices = list(wb["choices"].values)
