@@ -281,6 +281,9 @@ class FormMapper:
         if node.get("control", {}).get("jr:count") or node.get("repeat_count"):
             self.note(node, "nombre de répétitions imposé (repeat_count) non repris", False)
         question: dict[str, Any] = {"id": ident, "type": "repeat_group", "label": self.label(node)}
+        hint = self.text(node.get("hint"))
+        if hint:
+            question["help"] = hint
         if self._extra(node).get("item_label"):
             question["item_label"] = str(self._extra(node)["item_label"])
         self._show_if(node, question)
