@@ -85,7 +85,8 @@ def test_working_group_has_three_linked_sessions(services, evaluation_id):
     assert group.theme_label == "Accompagnement et aide à la scolarité"
     # each session answers its own step of the guide
     pages = [p.id for p in services.workshops.workshop_form(group.sessions[2]).pages]
-    assert pages == ["_presentation", "session_3"]
+    assert pages == ["_presentation", "session_3", "session_3_constats", "session_3_preconisations",
+                     "session_3_pause", "session_3_vote", "session_3_cloture"]  # its timed steps, no other session's
     with pytest.raises(ServiceError, match="existe déjà"):
         services.workshops.create_working_group(evaluation_id, "scolarite")
     services.workshops.delete_working_group(group.series_id)
