@@ -122,12 +122,33 @@ class KitService(ServiceBase):
         return kit
 
     def _local(self, kit_id: str, version: str) -> Kit | None:
-        """The version of this computer (bundled or installed), None when there is none."""
+        """The version of this computer (bundled, installed, or an earlier bundled version the
+        application keeps), None when there is none."""
         bundled = self.bundled()
         if (bundled.id, bundled.version) == (kit_id, version):
             return bundled
         entry = self.library.find(kit_id, version)
-        return self._installed(entry) if entry is not None else None
+        if entry is not None:
+            return self._installed(entry)
+        return self._archived(kit_id, version)
+
+    def _archived(self, kit_id: str, version: str) -> Kit | None:
+        """An earlier version of the bundled kit shipped with the application
+        (`resources/kits/<id>-<version>/`), kept for the evaluations that have to reach it: the
+        kit from before tool roles moves to the one that only added them (1.0.1)."""
+        folder = paths.resource("kits", f"{kit_id}-{version}")
+        if not (folder / "kit.yaml").is_file():
+            return None
+        try:
+            return load_folder(folder)
+        except KitError:
+            log.warning("archived kit %s %s is invalid", kit_id, version)
+            return None
+
+    def _archived_versions(self, kit_id: str) -> list[str]:
+        root = paths.resource("kits")
+        prefix = f"{kit_id}-"
+        return [d.name[len(prefix):] for d in root.glob(f"{prefix}*") if (d / "kit.yaml").is_file()] if root.is_dir() else []
 
     def check_copy(self, kit_id: str, version: str, digest: str, name: str) -> None:
         """A kit copy coming in (a bundle's): refused when this computer or this database has
@@ -259,19 +280,35 @@ class KitService(ServiceBase):
         moved = []
         for eid in legacy:
             try:
-                newer = self.newer_versions(eid)
-                if not newer:
-                    continue
-                preview = self.upgrade_preview(eid, newer[0])
-                if preview.answers_hidden or preview.responses_of_removed_tools:
+                target = self._legacy_target(eid)
+                if target is None:
                     log.warning("evaluation %s: kit without roles kept (moving would hide answers)", eid)
                     continue
-                self.upgrade(eid, newer[0])
+                self.upgrade(eid, target)
                 moved.append(eid)
-                log.info("evaluation %s: kit without roles moved to version %s", eid, newer[0])
+                log.info("evaluation %s: kit without roles moved to version %s", eid, target)
             except ServiceError as exc:
                 log.warning("evaluation %s: kit without roles not moved (%s)", eid, type(exc).__name__)
         return moved
+
+    def _legacy_target(self, evaluation_id: str) -> str | None:
+        """Where an evaluation of a kit without roles goes unasked: the newest version where no
+        question was reworded or removed and no answer is converted (1.0.1, which added roles and
+        a few letter fields, kept with the application); else the newest that hides no answer. Moving further, with answers
+        converted by the kit's notes, is the user's choice, through the preview."""
+        kit_id, version, _scope = self._evaluation(evaluation_id)
+        found = set(self.newer_versions(evaluation_id))
+        found |= {v for v in self._archived_versions(kit_id) if version_key(v) > version_key(version)}
+        fallback = None
+        for candidate in sorted(found, key=version_key, reverse=True):
+            preview = self.upgrade_preview(evaluation_id, candidate)
+            if preview.answers_hidden or preview.responses_of_removed_tools:
+                continue
+            counts = preview.changes.counts()
+            if not (preview.answers_mapped or counts["reworded"] or counts["removed"] or counts["tools_removed"]):
+                return candidate  # questions only added: nothing the user answered reads differently
+            fallback = fallback or candidate
+        return fallback
 
     # -- moving an evaluation to a newer version ------------------------------------------------------
     def newer_versions(self, evaluation_id: str) -> list[str]:

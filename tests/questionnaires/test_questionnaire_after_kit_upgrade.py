@@ -6,15 +6,14 @@ choices were errors, and the respondent's work was lost."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from questionnaire_helpers import ASSOCIATIONS, fill
 
+from desktop_app import paths
 from desktop_app.exports.questionnaire_xlsx import write_template
 from desktop_app.kit.loader import load_folder
 from desktop_app.store.models import Evaluation, KitSnapshot
 
-OLD = load_folder(Path(__file__).resolve().parents[1] / "fixtures" / "kits" / "kit-1.0.1")
+OLD = load_folder(paths.resource("kits", "kit-evaluation-cv-1.0.1"))
 
 
 def _on_101(services, eid) -> None:

@@ -1,6 +1,8 @@
 """A database made before kit tools declared their roles (kit 1.0.0 as shipped then) opens with
-its evaluations moved to the newest kit on this computer: without roles the screens, exports and
-privacy rules would not find the kit's tools (Ateliers empty, testimonies left out of bundles)."""
+its evaluations moved to the kit that only added the roles (1.0.1, kept with the application):
+without roles the screens, exports and privacy rules would not find the kit's tools (Ateliers
+empty, testimonies left out of bundles). Going on to 1.1.0, whose notes convert some answers, is
+the user's choice through the preview, as for any 1.0.1 evaluation."""
 
 from __future__ import annotations
 
@@ -42,14 +44,18 @@ def test_an_evaluation_of_the_kit_before_roles_is_moved_to_the_kit_with_roles(db
     services = Services.open(db_path)  # what the application does at start
     try:
         summary = services.evaluations.get(eid)
-        assert summary.kit_version == "1.1.0"
+        assert summary.kit_version == "1.0.1"  # roles added, no answer converted unasked
         kit = services.kits.get(summary.kit_id, summary.kit_version)
-        assert [t.id for t in kit.tools_with_role("workshop_guide")] == [t.id for t in guides]
+        assert [t.id for t in kit.tools_with_role("workshop_guide")] == [
+            "guide-partenaires", "guide-associations", "guide-conseils-citoyens"]  # found by their role again
         assert services.forms.get(rid).answers == {"lieu": "Douai"}  # answers untouched
+        with sqlite3.connect(db_path) as conn:
+            assert dict(conn.execute("SELECT id, answers FROM form_responses").fetchall()) == before
+        assert services.kits.newer_versions(eid) == ["1.1.0"]  # offered, with its preview
+        services.kits.upgrade(eid, "1.1.0")
+        assert services.evaluations.get(eid).kit_version == "1.1.0"
     finally:
         services.close()
-    with sqlite3.connect(db_path) as conn:
-        assert dict(conn.execute("SELECT id, answers FROM form_responses").fetchall()) == before
 
 
 def test_a_database_with_the_current_kit_is_left_as_it_is(db_path):

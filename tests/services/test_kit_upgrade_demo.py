@@ -1,7 +1,7 @@
 """Moving the demo evaluation from the kit 1.0.1 to the kit 1.1.0 keeps every answer.
 
 The demo is built with the shipped kit (1.1.0); it is then turned back into what a 1.0.1
-evaluation holds: the 1.0.1 kit copy (tests/fixtures/kits/kit-1.0.1, forms/ as shipped then),
+evaluation holds: the 1.0.1 kit copy (resources/kits/kit-evaluation-cv-1.0.1, forms/ as shipped then),
 answers only to 1.0.1's questions, with 1.0.1's values (difficulty scales 1 = very easy … 5 = very
 difficult). `kits.upgrade` must keep every answer under its question id, convert the values the
 kit's migration notes say, and leave every answer valid for the 1.1.0 form.
@@ -9,10 +9,9 @@ kit's migration notes say, and leave every answer valid for the 1.1.0 form.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import select
 
+from desktop_app import paths
 from desktop_app.core.validation import validate
 from desktop_app.kit.compare import question_of, tool_questions
 from desktop_app.kit.forms import compile_tool, iter_fields
@@ -20,7 +19,7 @@ from desktop_app.kit.loader import load_folder
 from desktop_app.services.kits import preview_lines
 from desktop_app.store.models import Evaluation, FormResponse, KitSnapshot
 
-OLD = load_folder(Path(__file__).resolve().parents[1] / "fixtures" / "kits" / "kit-1.0.1")
+OLD = load_folder(paths.resource("kits", "kit-evaluation-cv-1.0.1"))
 DIFFICULTY = ("difficulte_portail", "difficulte_cerfa")
 OLD_DIFFICULTY = {"tres_facile": 1, "facile": 2, "moyen": 3, "difficile": 4, "tres_difficile": 5}
 NEW_EVOLUTION = {1: 3, 2: 4, 3: 4, 4: 5, 5: 5}
