@@ -22,11 +22,8 @@ def type_text(qtbot, renderer, field_id: str, text: str) -> None:
     renderer.flush()
 
 
-def open_questionnaires(qtbot, ctx, evaluation_id: str):
-    """The Questionnaires screen of an evaluation, shown, exposed and active (typing needs focus)."""
-    from desktop_app.ui.views.questionnaires.view import QuestionnairesView
-
-    view = QuestionnairesView(ctx, evaluation_id)
+def show_active(qtbot, view):
+    """A screen shown, exposed and active (typing needs focus)."""
     qtbot.addWidget(view)
     view.resize(1300, 850)
     view.show()
@@ -34,3 +31,10 @@ def open_questionnaires(qtbot, ctx, evaluation_id: str):
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
     return view
+
+
+def open_questionnaires(qtbot, ctx, evaluation_id: str):
+    """The Questionnaires screen of an evaluation, shown, exposed and active."""
+    from desktop_app.ui.views.questionnaires.view import QuestionnairesView
+
+    return show_active(qtbot, QuestionnairesView(ctx, evaluation_id))

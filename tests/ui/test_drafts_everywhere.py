@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from form_helpers import show_active
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
 from desktop_app.services.app_services import Services
 from desktop_app.ui.app import build_context
@@ -24,13 +25,7 @@ TIME = "vers quinze heures"
 
 
 def _show(qtbot, view: QWidget) -> QWidget:
-    qtbot.addWidget(view)
-    view.resize(1300, 850)
-    view.show()
-    qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is view)
-    return view
+    return show_active(qtbot, view)
 
 
 def _type(qtbot, edit: QWidget, text: str) -> None:
