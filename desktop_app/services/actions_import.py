@@ -431,13 +431,7 @@ class ImportMixin:
         with self.tx() as s:
             for model, ids in ((ActionFunding, report.added_funding_ids), (Action, report.added_action_ids)):
                 for rid in ids:
-                    rec = s.get(model, rid)
-                    if rec is not None and not rec.deleted:
-                        rec.deleted = True
-                        self.touch(rec)
-                    if rec is not None and s.get(PurgedRecord, (model.__tablename__, rid)) is None:
-                        s.add(PurgedRecord(table_name=model.__tablename__, record_id=rid,
-                                           evaluation_id=evaluation_id, reason="undone"))
+                    self.undo_creation(s, model, rid, evaluation_id)
             for aid in report.restored_action_ids:
                 self.delete_action(aid)
         return Change("action", evaluation_id, evaluation_id)
@@ -447,10 +441,7 @@ class ImportMixin:
         with self.tx() as s:
             for model, ids in ((Action, report.added_action_ids), (ActionFunding, report.added_funding_ids)):
                 for rid in ids:
-                    self.revive(s.get(model, rid))
-                    mark = s.get(PurgedRecord, (model.__tablename__, rid))
-                    if mark is not None:
-                        s.delete(mark)
+                    self.redo_creation(s, model, rid)
             for aid in report.restored_action_ids:
                 self.restore_action(aid)
         return Change("action", evaluation_id, evaluation_id)

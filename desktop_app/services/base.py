@@ -74,6 +74,30 @@ class ServiceBase:
         self.touch(record)
         return True
 
+    def undo_creation(self, session: Session, model: type, record_id: str, evaluation_id: str) -> None:
+        """Undo of a record an action created (an import, an EPCI fill): a tombstone marked
+        « undone », not shown in the Corbeille, so that doing the action again creates it anew."""
+        from desktop_app.store.models_trash import PurgedRecord
+
+        rec = session.get(model, record_id)
+        if rec is None:
+            return
+        if not rec.deleted:
+            rec.deleted = True
+            self.touch(rec)
+        if session.get(PurgedRecord, (model.__tablename__, record_id)) is None:
+            session.add(PurgedRecord(table_name=model.__tablename__, record_id=record_id,
+                                     evaluation_id=evaluation_id, reason="undone"))
+
+    def redo_creation(self, session: Session, model: type, record_id: str) -> None:
+        """Redo of `undo_creation`: the record is back and its « undone » mark gone."""
+        from desktop_app.store.models_trash import PurgedRecord
+
+        self.revive(session.get(model, record_id))
+        mark = session.get(PurgedRecord, (model.__tablename__, record_id))
+        if mark is not None:
+            session.delete(mark)
+
     def stamp_new(self, record: Synced) -> None:
         now = utcnow()
         record.created_at = now

@@ -15,7 +15,6 @@ from desktop_app.core import identifiers as ids
 from desktop_app.kit.schema import ReferenceList
 from desktop_app.services.base import Change, NotFound, ServiceError, same_json
 from desktop_app.store.models import Commune, Evaluation, Qpv
-from desktop_app.store.models_trash import PurgedRecord
 
 EPCI_FIELDS = ("territory_name", "epci_type", "siren")
 ROW_MODELS = {"commune": Commune, "qpv": Qpv}
@@ -101,13 +100,7 @@ class CadrageReferenceMixin:
                 raise NotFound(f"Évaluation introuvable : {fill.evaluation_id}")
             self._set_fields(ev, fill.before)
             for rid in fill.added_ids:
-                rec = s.get(Commune, rid)
-                if rec is not None and not rec.deleted:
-                    rec.deleted = True
-                    self.touch(rec)
-                if rec is not None and s.get(PurgedRecord, (Commune.__tablename__, rid)) is None:
-                    s.add(PurgedRecord(table_name=Commune.__tablename__, record_id=rid,
-                                       evaluation_id=fill.evaluation_id, reason="undone"))
+                self.undo_creation(s, Commune, rid, fill.evaluation_id)
         return Change("commune", fill.evaluation_id, fill.evaluation_id)
 
     def redo_fill(self, fill: EpciFill) -> Change:
@@ -117,10 +110,7 @@ class CadrageReferenceMixin:
                 raise NotFound(f"Évaluation introuvable : {fill.evaluation_id}")
             self._set_fields(ev, fill.after)
             for rid in fill.added_ids:
-                self.revive(s.get(Commune, rid))
-                mark = s.get(PurgedRecord, (Commune.__tablename__, rid))
-                if mark is not None:
-                    s.delete(mark)
+                self.redo_creation(s, Commune, rid)
         return Change("commune", fill.evaluation_id, fill.evaluation_id)
 
     def _set_fields(self, ev: Evaluation, values: dict[str, Any]) -> None:
