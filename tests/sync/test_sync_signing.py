@@ -138,19 +138,24 @@ def test_first_key_is_pinned_only_when_the_import_succeeds(machine_a, machine_b,
     assert (key.fingerprint, key.origin, key.device_id, key.device_label) == (own.fingerprint, "first", own.device_id, own.label)
 
 
-def test_two_keys_for_a_new_evaluation_in_one_import(machine_a, machine_b, shared_eval, tmp_path):
-    """Two files of an evaluation new here, signed by two keys, in one import: the first key is
-    pinned by the import itself, so the second file is refused, and with it the whole import."""
-    eid, _ = shared_eval
-    out = tmp_path / "a.evalkit"
-    machine_a.sync.export_bundle(eid, out, privacy.COMPLETE)
+def _from_two_laptops(machine_a, eid, tmp_path):
+    """A's bundle of the evaluation, and one of a second laptop that received it (its own key)."""
+    first = tmp_path / "a.evalkit"
+    machine_a.sync.export_bundle(eid, first, privacy.COMPLETE)
     other = open_machine(tmp_path, "other")
     try:
-        other.sync.import_bundle(out)
+        other.sync.import_bundle(first)
         theirs = tmp_path / "o.evalkit"
         other.sync.export_bundle(eid, theirs, privacy.COMPLETE)
     finally:
         other.close()
+    return first, theirs
+
+
+def test_two_keys_for_a_new_evaluation_in_one_import(machine_a, machine_b, shared_eval, tmp_path):
+    """Two files of an evaluation new here, signed by two keys, in one import: the first key is
+    pinned by the import itself, so the second file is refused, and with it the whole import."""
+    out, theirs = _from_two_laptops(machine_a, shared_eval[0], tmp_path)
     before = dump(machine_b)
     with pytest.raises(ServiceError, match="« o.evalkit » est signé par une clé inconnue"):
         machine_b.sync.import_bundles([out, theirs])
@@ -164,16 +169,7 @@ def test_a_key_pinned_by_another_import_meanwhile_is_offered_not_overwritten(mac
     from desktop_app.services.sync import UnknownSigner
     from desktop_app.sync import trust
 
-    eid, _ = shared_eval
-    first = tmp_path / "a.evalkit"
-    machine_a.sync.export_bundle(eid, first, privacy.COMPLETE)
-    other = open_machine(tmp_path, "other")
-    try:
-        other.sync.import_bundle(first)
-        theirs = tmp_path / "o.evalkit"
-        other.sync.export_bundle(eid, theirs, privacy.COMPLETE)
-    finally:
-        other.close()
+    first, theirs = _from_two_laptops(machine_a, shared_eval[0], tmp_path)
     late = machine_b.sync.verify(theirs)
     machine_b.sync.import_bundle(first)  # the other import wins the lock and pins A's key
     before = dump(machine_b)
