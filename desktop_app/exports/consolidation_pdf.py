@@ -30,8 +30,8 @@ from desktop_app.core import consolidation_text as say
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
 from desktop_app.core.french import format_number, format_year, plural
-from desktop_app.exports import charts
 from desktop_app.exports import pdf_style as st
+from desktop_app.exports.pdf_bars import PrintBars
 from desktop_app.exports.safe_output import atomic_output
 
 TITLE = "Vue consolidée des évaluations des contrats de ville"
@@ -275,8 +275,7 @@ def _questionnaires(data: Consolidation, story: list) -> None:
 def _choice(data: Consolidation, q, story: list, title) -> None:
     base = q.answered
     shown = [(lbl, n) for lbl, n in q.counts]
-    png = charts.print_bar_chart([lbl for lbl, _ in shown], [100 * n / base for _, n in shown], st.WIDTH * 0.92,
-                                 unit="\u00a0%")
+    png = PrintBars([lbl for lbl, _ in shown], [100 * n / base for _, n in shown], st.WIDTH * 0.92, unit="\u00a0%")
     caption = (f"{plural(base, 'répondant')} à la question ; part de chaque réponse"
                + (" (plusieurs réponses possibles)." if q.kind == "multiple" else "."))
     # the question's title, its chart and caption on one page: never a heading orphaned at a page's foot
@@ -334,8 +333,8 @@ def _maturity(data: Consolidation, story: list) -> None:
         rows.append(("Moyenne", [(_num(v), _level_color(v, m.max_level)) for v in m.mean()]))
         story.append(heat_table(header, rows, 0.23))
         story.append(st.P(f"Niveau de 0 à {format_number(m.max_level)} ; plus la case est foncée, plus le niveau est élevé.", "caption"))
-        png = charts.print_bar_chart([label for _, label in m.domains], [v or 0 for v in m.mean()], st.WIDTH * 0.92,
-                                     max_value=m.max_level, decimals=1)
+        png = PrintBars([label for _, label in m.domains], [v or 0 for v in m.mean()], st.WIDTH * 0.92,
+                        max_value=m.max_level, decimals=1)
         story.append(st.chart(png, st.WIDTH * 0.92, 8 * cm, "Niveau moyen par domaine."))
 
 
@@ -405,7 +404,7 @@ def _actions(data: Consolidation, story: list) -> None:
     if pillars:
         story += st.h2("Actions retenues par pilier", "actions-piliers")
         ordered = sorted(pillars.items(), key=lambda kv: -kv[1])
-        png = charts.print_bar_chart([p for p, _ in ordered], [n for _, n in ordered], st.WIDTH * 0.92)
+        png = PrintBars([p for p, _ in ordered], [n for _, n in ordered], st.WIDTH * 0.92)
         story.append(st.chart(png, st.WIDTH * 0.92, 8 * cm, "Nombre d'actions retenues, tous territoires."))
 
 

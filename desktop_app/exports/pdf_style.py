@@ -319,9 +319,13 @@ def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 0.3) -> Ta
     return t
 
 
-def image(png: bytes, width: float = WIDTH, max_height: float = 11 * cm) -> Image:
-    """A picture (PNG bytes) scaled to `width`, never taller than `max_height`."""
+def image(png: bytes | Flowable, width: float = WIDTH, max_height: float = 11 * cm) -> Flowable:
+    """A picture (PNG bytes) scaled to `width`, never taller than `max_height`. A chart drawn
+    by reportlab at its print size (`pdf_bars.PrintBars`) is only shrunk if it does not fit."""
     from reportlab.lib.utils import ImageReader
+
+    if isinstance(png, Flowable):
+        return png.fit(width, max_height)
 
     w, h = ImageReader(io.BytesIO(png)).getSize()
     scale = min(width / w, max_height / h)
@@ -330,7 +334,7 @@ def image(png: bytes, width: float = WIDTH, max_height: float = 11 * cm) -> Imag
     return img
 
 
-def chart(png: bytes, width: float = WIDTH, max_height: float = 11 * cm, caption: str = "") -> Flowable:
+def chart(png: bytes | Flowable, width: float = WIDTH, max_height: float = 11 * cm, caption: str = "") -> Flowable:
     """A chart kept together with its caption."""
     parts: list[Flowable] = [image(png, width, max_height)]
     if caption:
