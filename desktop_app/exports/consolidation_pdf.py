@@ -13,9 +13,7 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -40,7 +38,7 @@ GREY = "#e3e7ea"
 HEAT_HEAD_PT = 7.2
 
 
-class _Template(BaseDocTemplate):
+class _Template(st.SketchingDocTemplate):
     def __init__(self, filename: str, data: Consolidation):
         super().__init__(
             filename, pagesize=st.PAGE, leftMargin=st.MARGIN_X, rightMargin=st.MARGIN_X, topMargin=st.MARGIN_TOP,
@@ -49,8 +47,8 @@ class _Template(BaseDocTemplate):
         )
         self.data = data
         self.chapter = ""
-        body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", leftPadding=0, rightPadding=0)
-        cover = Frame(self.leftMargin, 2.5 * cm, self.width, 11 * cm, id="cover", leftPadding=0, rightPadding=0)
+        body = st.LayoutFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", leftPadding=0, rightPadding=0)
+        cover = st.LayoutFrame(self.leftMargin, 2.5 * cm, self.width, 11 * cm, id="cover", leftPadding=0, rightPadding=0)
         self.addPageTemplates([
             PageTemplate(id="cover", frames=[cover], onPage=self._cover),
             PageTemplate(id="body", frames=[body], onPageEnd=self._running),
