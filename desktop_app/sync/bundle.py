@@ -36,6 +36,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -147,14 +148,15 @@ class Bundle:
         label = str(self.manifest["device"].get("label", ""))[:200]
         return "".join(c if c.isprintable() else " " for c in label).strip()
 
-    @property
+    @cached_property
     def public_key(self) -> bytes:
-        """The signer's public key (the signature was checked against it while reading)."""
+        """The signer's public key (the signature was checked against it while reading);
+        decoded once (an import asks for it a few times per file)."""
         key = decode_key(self.manifest["device"].get("public_key"))
         assert key is not None  # checked by _check_manifest
         return key
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return fingerprint(self.public_key)
 
