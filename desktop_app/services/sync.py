@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -226,13 +225,11 @@ class SyncService(SyncKeys, ServiceBase):
             raise UnknownSigner(exc) from None
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
+        for bundle in bundles:  # content-addressed, idempotent: before the transaction
+            for sha in bundle.attachments:
+                if not self.services.attachments.has_blob(sha):
+                    self.services.attachments.put_bytes(bundle.attachment_bytes(sha), sha)
         label = bundles[0].path.name if len(bundles) == 1 else f"{len(bundles)} fichiers"
-        # the attachments' files (content-addressed, idempotent) are written by a helper thread
-        # while the records merge (its file-system calls let the interpreter go); the import's
-        # transaction commits only once every file is there, and rolls back if one failed
-        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evalkit-attachments")
-        files = writer.submit(self._store_attachments, bundles)
-        writer.shutdown(wait=False)
 
         def on_table(done: int, count: int) -> None:
             if progress:
@@ -241,11 +238,7 @@ class SyncService(SyncKeys, ServiceBase):
         try:
             with self.tx() as s:
                 trust.check_senders(s, bundles, own, pin=True)  # again, in the transaction: pins the new keys
-                try:
-                    merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
-                finally:
-                    wait([files])  # never left running behind the import, whatever happened
-                files.result()  # a file that could not be written: the transaction rolls back
+                merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
                 results, events = [], []
                 for bundle, res in zip(bundles, merged, strict=True):
                     res.attachments = len(bundle.attachments)
@@ -272,12 +265,6 @@ class SyncService(SyncKeys, ServiceBase):
             ) from None
         self._purge_deleted_blobs({b.evaluation_id for b in bundles})
         return results
-
-    def _store_attachments(self, bundles: list[Bundle]) -> None:
-        for bundle in bundles:
-            for sha in bundle.attachments:
-                if not self.services.attachments.has_blob(sha):
-                    self.services.attachments.put_bytes(bundle.attachment_bytes(sha), sha)
 
     def _purge_deleted_blobs(self, evaluation_ids: set[str]) -> None:
         """Remove the stored files of attachments deleted by an import (a consent withdrawn, a
