@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from desktop_app.core.french import drop_nested_parentheses, format_quantity, looks_like_year_range, plural
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.exports import charts
 from desktop_app.kit.forms import compile_tool, field_index
 
 if TYPE_CHECKING:
@@ -406,7 +405,7 @@ STATUS = {
 @dataclass
 class CommitmentsData:
     intro: str
-    chart: bytes | None
+    chart: Flowable | None  # drawn by reportlab at its print size
     rows: list[list[str]]
     counts: dict[str, int]
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -434,8 +433,8 @@ def commitments_data(ctx) -> CommitmentsData | None:
         rows.append([c.number or "", c.title or "", c.pilot or "", STATUS.get(status, ("—", ""))[0], proof])
     intro = ctx.data.commitment_summary
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
-    from desktop_app.exports.pdf_charts import CHART_LOCK
+    from desktop_app.exports import pdf_style as st
+    from desktop_app.exports.pdf_bars import PrintStacked
 
-    with CHART_LOCK:
-        chart = charts.stacked_bar(["Engagements"], series, percent=True)
+    chart = PrintStacked(["Engagements"], series, st.WIDTH)
     return CommitmentsData(intro, chart, rows, counts, notes)

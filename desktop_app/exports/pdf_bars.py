@@ -139,3 +139,117 @@ class PrintBars(Flowable):
             y -= row
         c.restoreState()
 
+
+
+class PrintStacked(Flowable):
+    """One horizontal bar per category, split by series (label, values, colour), as shares of
+    the category's total (`percent`) or as counts; the legend above, the value axis below;
+    `width_pt` wide, every text `font` points. Placed like a picture (`fit`)."""
+
+    def __init__(
+        self,
+        categories: Sequence[str],
+        series: Sequence[tuple[str, Sequence[float], str | None]],
+        width_pt: float,
+        percent: bool = True,
+        font: float = PRINT_FONT + 0.5,
+        label_share: float = 0.28,
+    ):
+        super().__init__()
+        st.register_fonts()
+        self.font, self.percent, self.chart_width = font, percent, float(width_pt)
+        palette = ["#1f5f8b", "#4f9bc9", "#f0a04b", "#7bb662", "#c75b5b", "#8e6cb5", "#5fb3a8", "#d4a72c"]
+        self.series = [(str(label), [float(v) for v in values], colors.HexColor(colour or palette[i % len(palette)]))
+                       for i, (label, values, colour) in enumerate(series)]
+        n = len(categories)
+        totals = [sum(s[1][i] for s in self.series) or 1.0 for i in range(n)]
+        self.shares = [[v / totals[i] * 100 if percent else v for i, v in enumerate(values)] for _, values, _ in self.series]
+        self.limit = 100.0 if percent else (max(totals) if n else 1.0) * 1.02 or 1.0
+        label_pt = width_pt * label_share
+        self.axis_left, self.axis_right = label_pt + _LABEL_GAP, width_pt * 0.98
+        self.lines = [simpleSplit(str(c), st.SANS, font, label_pt - 3.5) or [str(c)] for c in categories]
+        self.rows = [max(len(lines) * font * 1.22 + 8, 24.0) for lines in self.lines]  # bars thicker than single ones
+        self.legend = self._legend_rows()
+        self.legend_height = len(self.legend) * font * 1.6 + 4
+        self.chart_height = self.legend_height + _TOP + sum(self.rows) + _BOTTOM
+        self.scale = 1.0
+        self.hAlign = "LEFT"
+
+    def _legend_rows(self) -> list[list[tuple[str, colors.Color, float]]]:
+        """The legend's items (label, colour, width) in rows no wider than the axis."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        rows: list[list[tuple[str, colors.Color, float]]] = [[]]
+        room = self.axis_right - self.axis_left
+        used = 0.0
+        for label, _, colour in self.series:
+            w = self.font * 2 + 4 + stringWidth(label, st.SANS, self.font) + self.font * 1.5
+            if rows[-1] and used + w > room:
+                rows.append([])
+                used = 0.0
+            rows[-1].append((label, colour, w))
+            used += w
+        return [r for r in rows if r]
+
+    def fit(self, width: float, max_height: float) -> PrintStacked:
+        """At most `width` wide and `max_height` tall (never enlarged)."""
+        self.scale = min(1.0, width / self.chart_width, max_height / self.chart_height)
+        return self
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = self.chart_width * self.scale, self.chart_height * self.scale
+        return self.width, self.height
+
+    def _x(self, value: float) -> float:
+        return self.axis_left + (self.axis_right - self.axis_left) * value / self.limit
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        if self.scale != 1.0:
+            c.scale(self.scale, self.scale)
+        font, bottom = self.font, _BOTTOM
+        top_y = bottom + sum(self.rows)
+        # legend, centred over the axis, one row under the other
+        c.setFont(st.SANS, font)
+        y = self.chart_height - font * 1.2
+        middle = (self.axis_left + self.axis_right) / 2
+        for row in self.legend:
+            x = middle - sum(w for _, _, w in row) / 2
+            for label, colour, w in row:
+                c.setFillColor(colour)
+                c.rect(x, y - font * 0.1, font * 2, font * 0.7, stroke=0, fill=1)
+                c.setFillColor(INK)
+                c.drawString(x + font * 2 + 4, y, label)
+                x += w
+            y -= font * 1.6
+        # value axis: the two visible spines, ticks and numbers
+        c.setStrokeColor(GRID)
+        c.setLineWidth(0.8)
+        c.line(self.axis_left, bottom, self.axis_left, top_y)
+        c.line(self.axis_left, bottom, self.axis_right, bottom)
+        c.setStrokeColor(INK)
+        c.setFillColor(INK)
+        for t in nice_ticks(self.limit, self.axis_right - self.axis_left, font):
+            x = self._x(t)
+            c.line(x, bottom, x, bottom - 2)
+            c.drawCentredString(x, bottom - 5.5 - font * 0.76, french_number(t) + ("\u00a0%" if self.percent else ""))
+        # one bar per category, its segments side by side, the first category on top
+        y = top_y
+        label_right = self.axis_left - 3.5
+        for i, (lines, row) in enumerate(zip(self.lines, self.rows, strict=True)):
+            centre = y - row / 2
+            bar = min(0.62 * row, 16.0)
+            left = 0.0
+            for (_, _, colour), shares in zip(self.series, self.shares, strict=True):
+                if shares[i] > 0:
+                    c.setFillColor(colour)
+                    c.rect(self._x(left), centre - bar / 2, self._x(left + shares[i]) - self._x(left), bar, stroke=0, fill=1)
+                left += shares[i]
+            c.setFillColor(INK)
+            leading = font * 1.22
+            first = centre + (len(lines) - 1) * leading / 2 - font * 0.35
+            for k, line in enumerate(lines):
+                c.drawRightString(label_right, first - k * leading, line)
+            y -= row
+        c.restoreState()

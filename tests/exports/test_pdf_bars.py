@@ -7,7 +7,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import SimpleDocTemplate
 
 from desktop_app.exports import pdf_style as st
-from desktop_app.exports.pdf_bars import PrintBars, french_number, nice_ticks
+from desktop_app.exports.pdf_bars import PrintBars, PrintStacked, french_number, nice_ticks
 from tests.exports.conftest import flat, pdf_text
 
 
@@ -34,3 +34,17 @@ def test_long_labels_are_wrapped_whole_in_their_column(tmp_path):
     SimpleDocTemplate(str(out)).build([PrintBars([label, "Aucune"], [62.5, 37.5], 230, unit=" %", max_value=100, decimals=1)])
     text = flat(pdf_text(out))
     assert "62,5 %" in text and "37,5 %" in text and "Aucune" in text and "instances du contrat" in text
+
+
+def test_stacked_bars_name_their_series_and_read_in_percent(tmp_path):
+    chart = PrintStacked(
+        ["Les Hauts-Champs", "Cité du Moulin"],
+        [("Aucun écart", [6, 14], "#2e7d32"), ("Écart faible", [12, 3], None), ("Écart important", [5, 2], "#e53935")],
+        400,
+    )
+    assert [round(sum(s[i] for s in chart.shares), 6) for i in range(2)] == [100, 100]  # each bar is whole
+    assert round(chart.shares[0][0], 1) == 26.1  # 6 of 23
+    out = tmp_path / "stacked.pdf"
+    SimpleDocTemplate(str(out)).build([chart])
+    text = flat(pdf_text(out))
+    assert "Aucun écart" in text and "Écart important" in text and "Cité du Moulin" in text and "100 %" in text
