@@ -126,8 +126,8 @@ def test_privacy_rules_default_to_included_and_clear_contact_columns():
 
 
 def test_an_attachment_that_cannot_be_stored_leaves_nothing_imported(machine_a, machine_b, shared_eval, tmp_path, monkeypatch):
-    """The attachments' files are written while the records merge: one that fails rolls the
-    whole import back, with the attachment service's French message."""
+    """An attachment file that cannot be written stops the import before any record is: nothing
+    imported, nothing in the history, the attachment service's French message."""
     from desktop_app.services.base import ServiceError
 
     eid, _ = shared_eval
