@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from desktop_app.core.french import drop_nested_parentheses, format_quantity, looks_like_year_range, plural
 from desktop_app.core.identifiers import format_date_fr
-from desktop_app.exports import charts
 from desktop_app.kit.forms import compile_tool, field_index
+
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable
 
 # the kit's workshop guides are found by role (`Kit.tools_with_role`), never by id
 WORKSHOP_ROLES = ("workshop_guide", "working_group")
@@ -67,7 +70,7 @@ class RankedAction:
 class ActionsData:
     intro: str
     ranking: list[RankedAction]
-    chart: bytes | None
+    chart: Flowable | None  # the ranking, drawn by reportlab at its print size
     chart_caption: str
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
@@ -92,8 +95,6 @@ def _num(value: float) -> str:
 
 
 def _actions_from_service(ctx) -> ActionsData | None:
-    from desktop_app.exports.pdf_charts import CHART_LOCK
-
     grid = ctx.data.action_grid
     if grid is None or not grid.rows:
         return None
@@ -108,13 +109,13 @@ def _actions_from_service(ctx) -> ActionsData | None:
         for r in grid.rows
     ]
     from desktop_app.exports import pdf_style as st
+    from desktop_app.exports.pdf_bars import PrintBars
 
     # the ranking at its print size (text 7.5 pt, titles wrapped, never cut)
-    with CHART_LOCK:
-        chart = charts.print_bar_chart(
-            [r.action.title for r in shown], [r.total for r in shown], st.WIDTH,
-            max_value=grid.max_total, highlight=[r.action.chosen for r in shown], label_share=0.5,
-        )
+    chart = PrintBars(
+        [r.action.title for r in shown], [r.total for r in shown], st.WIDTH,
+        max_value=grid.max_total, highlight=[r.action.chosen for r in shown], label_share=0.5,
+    )
     n = len(grid.rows)
     intro = (
         f"{n} action{'s' if n > 1 else ''} de la programmation {'ont' if n > 1 else 'a'} été cotée{'s' if n > 1 else ''} "
@@ -296,7 +297,7 @@ class QuestionnaireData:
     respondents: int
     summary: str
     # (section title, [(question, chart, who answered, sentence written from the data)])
-    sections: list[tuple[str, list[tuple[str, bytes | None, str, str]]]]
+    sections: list[tuple[str, list[tuple[str, Flowable | None, str, str]]]]
     # free-text answers, pseudonymised, for the annex: (question, [answers])
     free_texts: list[tuple[str, list[str]]] = field(default_factory=list)
     left_out: str = ""  # the identification questions, not reported (they name the respondent)
@@ -381,15 +382,14 @@ def _float(value) -> float | None:
         return None
 
 
-def _question_chart(q) -> bytes | None:
+def _question_chart(q) -> Flowable:
     """A question's bars at their print size in the PDF's two-column grid (text 7.5 pt, labels
     wrapped, never cut)."""
     from desktop_app.exports import pdf_style as st
-    from desktop_app.exports.pdf_charts import CHART_LOCK
+    from desktop_app.exports.pdf_bars import PrintBars
 
     width = st.WIDTH / 2 - 14
-    with CHART_LOCK:
-        return charts.print_bar_chart([o.label for o in q.options], [o.percent for o in q.options], width, unit=" %", max_value=100)
+    return PrintBars([o.label for o in q.options], [o.percent for o in q.options], width, unit=" %", max_value=100)
 
 
 # --------------------------------------------------------------------------- engagements
@@ -405,7 +405,7 @@ STATUS = {
 @dataclass
 class CommitmentsData:
     intro: str
-    chart: bytes | None
+    chart: Flowable | None  # drawn by reportlab at its print size
     rows: list[list[str]]
     counts: dict[str, int]
     notes: list[tuple[str, str]] = field(default_factory=list)
@@ -433,8 +433,8 @@ def commitments_data(ctx) -> CommitmentsData | None:
         rows.append([c.number or "", c.title or "", c.pilot or "", STATUS.get(status, ("—", ""))[0], proof])
     intro = ctx.data.commitment_summary
     series = [(label, [counts[k]], color) for k, (label, color) in STATUS.items()]
-    from desktop_app.exports.pdf_charts import CHART_LOCK
+    from desktop_app.exports import pdf_style as st
+    from desktop_app.exports.pdf_bars import PrintStacked
 
-    with CHART_LOCK:
-        chart = charts.stacked_bar(["Engagements"], series, percent=True)
+    chart = PrintStacked(["Engagements"], series, st.WIDTH)
     return CommitmentsData(intro, chart, rows, counts, notes)

@@ -13,9 +13,7 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
-    Frame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -30,8 +28,8 @@ from desktop_app.core import consolidation_text as say
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
 from desktop_app.core.french import format_number, format_year, plural
-from desktop_app.exports import charts
 from desktop_app.exports import pdf_style as st
+from desktop_app.exports.pdf_bars import PrintBars
 from desktop_app.exports.safe_output import atomic_output
 
 TITLE = "Vue consolidée des évaluations des contrats de ville"
@@ -40,7 +38,7 @@ GREY = "#e3e7ea"
 HEAT_HEAD_PT = 7.2
 
 
-class _Template(BaseDocTemplate):
+class _Template(st.SketchingDocTemplate):
     def __init__(self, filename: str, data: Consolidation):
         super().__init__(
             filename, pagesize=st.PAGE, leftMargin=st.MARGIN_X, rightMargin=st.MARGIN_X, topMargin=st.MARGIN_TOP,
@@ -49,8 +47,8 @@ class _Template(BaseDocTemplate):
         )
         self.data = data
         self.chapter = ""
-        body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", leftPadding=0, rightPadding=0)
-        cover = Frame(self.leftMargin, 2.5 * cm, self.width, 11 * cm, id="cover", leftPadding=0, rightPadding=0)
+        body = st.LayoutFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", leftPadding=0, rightPadding=0)
+        cover = st.LayoutFrame(self.leftMargin, 2.5 * cm, self.width, 11 * cm, id="cover", leftPadding=0, rightPadding=0)
         self.addPageTemplates([
             PageTemplate(id="cover", frames=[cover], onPage=self._cover),
             PageTemplate(id="body", frames=[body], onPageEnd=self._running),
@@ -285,8 +283,7 @@ def _questionnaires(data: Consolidation, story: list) -> None:
 def _choice(data: Consolidation, q, story: list, title) -> None:
     base = q.answered
     shown = [(lbl, n) for lbl, n in q.counts]
-    png = charts.print_bar_chart([lbl for lbl, _ in shown], [100 * n / base for _, n in shown], st.WIDTH * 0.92,
-                                 unit="\u00a0%")
+    png = PrintBars([lbl for lbl, _ in shown], [100 * n / base for _, n in shown], st.WIDTH * 0.92, unit="\u00a0%")
     caption = (f"{plural(base, 'répondant')} à la question ; part de chaque réponse"
                + (" (plusieurs réponses possibles)." if q.kind == "multiple" else "."))
     # the question's title, its chart and caption on one page: never a heading orphaned at a page's foot
@@ -344,8 +341,8 @@ def _maturity(data: Consolidation, story: list) -> None:
         rows.append(("Moyenne", [(_num(v), _level_color(v, m.max_level)) for v in m.mean()]))
         story.append(heat_table(header, rows, 0.23))
         story.append(st.P(f"Niveau de 0 à {format_number(m.max_level)} ; plus la case est foncée, plus le niveau est élevé.", "caption"))
-        png = charts.print_bar_chart([label for _, label in m.domains], [v or 0 for v in m.mean()], st.WIDTH * 0.92,
-                                     max_value=m.max_level, decimals=1)
+        png = PrintBars([label for _, label in m.domains], [v or 0 for v in m.mean()], st.WIDTH * 0.92,
+                        max_value=m.max_level, decimals=1)
         story.append(st.chart(png, st.WIDTH * 0.92, 8 * cm, "Niveau moyen par domaine."))
 
 
@@ -415,7 +412,7 @@ def _actions(data: Consolidation, story: list) -> None:
     if pillars:
         story += st.h2("Actions retenues par pilier", "actions-piliers")
         ordered = sorted(pillars.items(), key=lambda kv: -kv[1])
-        png = charts.print_bar_chart([p for p, _ in ordered], [n for _, n in ordered], st.WIDTH * 0.92)
+        png = PrintBars([p for p, _ in ordered], [n for _, n in ordered], st.WIDTH * 0.92)
         story.append(st.chart(png, st.WIDTH * 0.92, 8 * cm, "Nombre d'actions retenues, tous territoires."))
 
 

@@ -47,13 +47,6 @@ def radar(labels: Sequence[str], values: Sequence[float], max_value: float, comp
         return charts.radar_chart(labels, values, max_value, compare=compare, compare_label=compare_label, label=label, **kw)
 
 
-def stacked(categories, series, percent: bool = True) -> bytes:
-    from desktop_app.exports import charts
-
-    with CHART_LOCK:
-        return charts.stacked_bar(categories, series, percent=percent)
-
-
 def _timeline(items: Sequence[tuple[str, str, str]], kind_labels: dict[str, str] | None = None) -> bytes | None:
     plt = _plt()
     points = []

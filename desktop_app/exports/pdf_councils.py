@@ -8,7 +8,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer
 
 from desktop_app.exports import pdf_style as st
-from desktop_app.exports.pdf_charts import stacked
+from desktop_app.exports.pdf_bars import PrintStacked
 from desktop_app.kit.forms import compile_tool
 
 
@@ -58,7 +58,7 @@ def councils(ctx) -> list:
             for k in ("aucun", "faible", "important")
             if k in g0.labels
         ]
-        png = stacked([c.name for c in with_gaps], series, percent=True)
+        png = PrintStacked([c.name for c in with_gaps], series, st.WIDTH)
         out.append(Spacer(1, 6))
         out.append(st.chart(png, max_height=5.5 * cm, caption="Part des obligations examinées selon l’écart constaté, par conseil."))
     missing = [c for c in all_councils if not c.started]

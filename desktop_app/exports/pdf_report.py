@@ -21,8 +21,6 @@ from typing import Any
 
 from reportlab.lib.units import cm
 from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -132,7 +130,7 @@ class _NumberedCanvas(st.NumberedCanvas):
     first_numbered = 2
 
 
-class ReportTemplate(BaseDocTemplate):
+class ReportTemplate(st.SketchingDocTemplate):
     def __init__(self, filename: str, ctx: ReportContext, on_page: Callable[[], None], **kw):
         super().__init__(
             filename,
@@ -151,8 +149,8 @@ class ReportTemplate(BaseDocTemplate):
         self.ctx = ctx
         self._on_page = on_page
         self.chapter = ""
-        body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", leftPadding=0, rightPadding=0)
-        cover = Frame(self.leftMargin, 2.5 * cm, self.width, 9.5 * cm, id="cover", leftPadding=0, rightPadding=0)
+        body = st.LayoutFrame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", leftPadding=0, rightPadding=0)
+        cover = st.LayoutFrame(self.leftMargin, 2.5 * cm, self.width, 9.5 * cm, id="cover", leftPadding=0, rightPadding=0)
         self.addPageTemplates(
             [
                 PageTemplate(id="cover", frames=[cover], onPage=self._draw_cover),

@@ -23,8 +23,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
     Image,
     KeepTogether,
     Paragraph,
@@ -32,6 +34,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import IndexingFlowable
 
 from desktop_app import paths
 
@@ -116,6 +119,79 @@ class NumberedCanvas(EmbeddedFontCanvas):
                 self.drawRightString(PAGE[0] - MARGIN_X, 1.15 * cm, f"{self._pageNumber} / {total}")
             super().showPage()
         super().save()
+
+
+# --------------------------------------------------------------------------- layout passes
+
+
+class _Sketch(IndexingFlowable):
+    """First in a story laid out by `SketchingDocTemplate.multiBuild`: counts the passes and
+    asks for a second one whatever the others say, since the first draws nothing."""
+
+    def __init__(self):
+        super().__init__()
+        self.passes = 0
+
+    @property
+    def first_pass(self) -> bool:
+        return self.passes == 1
+
+    def beforeBuild(self):
+        self.passes += 1
+
+    def isSatisfied(self):
+        return self.passes > 1
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+def _not_drawn(*args, **kwargs) -> None:
+    pass
+
+
+class LayoutFrame(Frame):
+    """A frame that, during the first layout pass of its document, places flowables (wraps and
+    splits them, turns the pages) without drawing them."""
+
+    sketch: _Sketch | None = None
+
+    def add(self, flowable, canv, trySplit=0):
+        if self.sketch is None or not self.sketch.first_pass:
+            return Frame.add(self, flowable, canv, trySplit)
+        flowable.drawOn = _not_drawn
+        try:
+            return Frame.add(self, flowable, canv, trySplit)
+        finally:
+            flowable.__dict__.pop("drawOn", None)
+
+
+class SketchingDocTemplate(BaseDocTemplate):
+    """A document with a table of contents, laid out in several passes (`multiBuild`): the
+    first pass only finds the pages of the headings, so its flowables are placed but not
+    drawn (a third of the layout time); the pages written are those of a later pass, where
+    everything is drawn. Its frames must be `LayoutFrame`s. The cycle collector is paused
+    meanwhile (the pages kept until the end make each of its rounds longer and longer)."""
+
+    def multiBuild(self, story, **kwargs):
+        import gc
+
+        sketch = _Sketch()
+        for template in self.pageTemplates:
+            for frame in template.frames:
+                if not isinstance(frame, LayoutFrame):
+                    raise TypeError(f"frame {frame.id!r}: a LayoutFrame is needed")
+                frame.sketch = sketch
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return super().multiBuild([sketch, *story], **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
 
 
 # --------------------------------------------------------------------------- French typography
@@ -319,9 +395,13 @@ def key_values(pairs: Sequence[tuple[str, str]], label_width: float = 0.3) -> Ta
     return t
 
 
-def image(png: bytes, width: float = WIDTH, max_height: float = 11 * cm) -> Image:
-    """A picture (PNG bytes) scaled to `width`, never taller than `max_height`."""
+def image(png: bytes | Flowable, width: float = WIDTH, max_height: float = 11 * cm) -> Flowable:
+    """A picture (PNG bytes) scaled to `width`, never taller than `max_height`. A chart drawn
+    by reportlab at its print size (`pdf_bars.PrintBars`) is only shrunk if it does not fit."""
     from reportlab.lib.utils import ImageReader
+
+    if isinstance(png, Flowable):
+        return png.fit(width, max_height)
 
     w, h = ImageReader(io.BytesIO(png)).getSize()
     scale = min(width / w, max_height / h)
@@ -330,7 +410,7 @@ def image(png: bytes, width: float = WIDTH, max_height: float = 11 * cm) -> Imag
     return img
 
 
-def chart(png: bytes, width: float = WIDTH, max_height: float = 11 * cm, caption: str = "") -> Flowable:
+def chart(png: bytes | Flowable, width: float = WIDTH, max_height: float = 11 * cm, caption: str = "") -> Flowable:
     """A chart kept together with its caption."""
     parts: list[Flowable] = [image(png, width, max_height)]
     if caption:

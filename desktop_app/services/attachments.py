@@ -41,14 +41,18 @@ class AttachmentService(ServiceBase):
     def __init__(self, store: Store, root: str | Path | None = None):
         super().__init__(store)
         self.root = Path(root) if root else paths.attachments_dir()
+        self._private_dirs: set[Path] = set()  # folders this service made (or checked) private
 
     def blob_path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
     def _folder(self, target: Path) -> None:
-        """The attachment folder and the blob's sub-folder, readable by their owner only."""
-        paths.private_dir(self.root)
-        paths.private_dir(target.parent)
+        """The attachment folder and the blob's sub-folder, readable by their owner only; each
+        made (or checked) once by this service, not at every file (an import writes dozens)."""
+        for folder in (self.root, target.parent):
+            if folder not in self._private_dirs:
+                paths.private_dir(folder)
+                self._private_dirs.add(folder)
 
     def has_blob(self, sha256: str) -> bool:
         return self.blob_path(sha256).is_file()
@@ -60,7 +64,12 @@ class AttachmentService(ServiceBase):
         target = self.blob_path(digest)
         if not target.exists():
             self._folder(target)
-            fd, tmp = tempfile.mkstemp(dir=target.parent)  # created 0600
+            try:
+                fd, tmp = tempfile.mkstemp(dir=target.parent)  # created 0600
+            except FileNotFoundError:  # the folder was removed meanwhile: made again
+                self._private_dirs.clear()
+                self._folder(target)
+                fd, tmp = tempfile.mkstemp(dir=target.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
@@ -84,6 +93,7 @@ class AttachmentService(ServiceBase):
         digest = h.hexdigest()
         target = self.blob_path(digest)
         if not target.exists():
+            self._private_dirs.clear()  # one file added by hand: its folders made and checked again
             self._folder(target)
             tmp = target.with_suffix(".part")
             try:

@@ -153,9 +153,15 @@ class KitService(ServiceBase):
     def check_copy(self, kit_id: str, version: str, digest: str, name: str) -> None:
         """A kit copy coming in (a bundle's): refused when this computer or this database has
         the same id and version with other content."""
-        bundled = self.bundled()
-        if (bundled.id, bundled.version) == (kit_id, version) and bundled.digest != digest:
-            raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, bundled.digest, "dans l'application", digest, "du fichier reçu"))
+        if self._bundled is not None:
+            shipped = (self._bundled.id, self._bundled.version, self._bundled.digest)
+        else:  # its identity from its files, without loading the kit (an import from the command line)
+            shipped = shipped_kit(self.forms_dir)
+            if not shipped[0]:  # not usable: said as when it is loaded
+                bundled = self.bundled()
+                shipped = (bundled.id, bundled.version, bundled.digest)
+        if shipped[:2] == (kit_id, version) and shipped[2] != digest:
+            raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, shipped[2], "dans l'application", digest, "du fichier reçu"))
         entry = self.library.find(kit_id, version)
         if entry is not None and entry.digest != digest:
             raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, entry.digest, "sur ce poste", digest, "du fichier reçu"))

@@ -173,7 +173,11 @@ class SyncService(SyncKeys, ServiceBase):
         kit = bundle.manifest["kit"]
         try:
             if bundle.kit_files:  # same id and version as a kit here, other content: refused
-                self.services.kits.check_copy(kit["id"], kit["version"], bundle_kit_digest(bundle), Path(path).name)
+                copy = ("kit copy accepted", kit["id"], kit["version"], bundle_kit_digest(bundle))
+                if shared is None or copy not in shared:  # the files of one import carry the same copy
+                    self.services.kits.check_copy(*copy[1:], Path(path).name)
+                    if shared is not None:
+                        shared[copy] = True
             else:
                 try:
                     self.services.kits.get(kit["id"], kit["version"])

@@ -36,6 +36,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -147,14 +148,15 @@ class Bundle:
         label = str(self.manifest["device"].get("label", ""))[:200]
         return "".join(c if c.isprintable() else " " for c in label).strip()
 
-    @property
+    @cached_property
     def public_key(self) -> bytes:
-        """The signer's public key (the signature was checked against it while reading)."""
+        """The signer's public key (the signature was checked against it while reading);
+        decoded once (an import asks for it a few times per file)."""
         key = decode_key(self.manifest["device"].get("public_key"))
         assert key is not None  # checked by _check_manifest
         return key
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return fingerprint(self.public_key)
 
@@ -559,19 +561,22 @@ def read_file(path: Path, shared: dict[str, Any]) -> FileRead:
 # back end and export, and texts stored before the door was cleaned may hold one. One found means
 # a hostile or broken file: refused before anything is written, so both back ends store the same
 # thing and no export meets a character it cannot write (openpyxl's IllegalCharacterError).
-_DIRTY_TEXT = re.compile(
-    rb"\\(?:u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F])|[bf])|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
-)
+_DIRTY_ESCAPE = re.compile(rb"\\(?:u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F])|[bf])")
+_BIDI_OVERRIDE = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
 
 
 def has_dirty_text(raw: bytes) -> bool:
-    """Whether JSON bytes carry a control character or a bidi override in a string. The search
-    looks for the escape alone (fast: it starts with a backslash); a match counts when an even
-    number of backslashes precedes it (otherwise it is a typed backslash, "\\\\u0000" in JSON)."""
-    for m in _DIRTY_TEXT.finditer(raw):
+    """Whether JSON bytes carry a control character or a bidi override in a string. Each
+    search starts with a fixed byte, which the regular expression engine looks for at C speed
+    (one pattern with both alternatives tried every position: 30 times slower); the escapes
+    only in bytes holding a backslash at all. An escape counts when an even number of
+    backslashes precedes it (otherwise it is a typed backslash, "\\\\u0000" in JSON)."""
+    if _BIDI_OVERRIDE.search(raw) is not None:
+        return True
+    if b"\\" not in raw:
+        return False
+    for m in _DIRTY_ESCAPE.finditer(raw):
         start = m.start()
-        if raw[start] != 0x5C:  # raw UTF-8 of a bidi override
-            return True
         j = start - 1
         while j >= 0 and raw[j] == 0x5C:
             j -= 1

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, select, union_all
+from sqlalchemy import Connection, bindparam, select, text
 
 from desktop_app.core.privacy_filter import EMAIL_MASK, NAME_MASK, PHONE_MASK
 from desktop_app.sync.records import EVALUATIONS, SYNC_META, synced_tables
@@ -42,6 +42,33 @@ def altered(record: dict[str, Any], redacted: Iterable[str] = ()) -> bool:
     return False
 
 
+_WRITTEN_HERE: dict[tuple, Any] = {}
+
+
+def _written_here(conn: Connection):
+    """The evaluations among :rest with a record written by :device, one probe per synced table
+    with a device column: its SQL text made once per process (the expression built and compiled
+    by SQLAlchemy took a tenth of a small import, for every new connection)."""
+    tables = synced_tables()
+    key = (conn.dialect.name, tuple(st.name for st in tables))
+    statement = _WRITTEN_HERE.get(key)
+    if statement is None:
+        q = conn.dialect.identifier_preparer.quote
+        probes = []
+        for st in tables:
+            c = st.table.c
+            if "device_id" not in c:
+                continue
+            if st.name == EVALUATIONS:
+                probes.append(f"SELECT {q('id')} AS eid FROM {q(st.name)} WHERE {q('id')} IN :rest AND device_id = :device")
+            elif "evaluation_id" in c:
+                probes.append(f"SELECT DISTINCT evaluation_id AS eid FROM {q(st.name)} WHERE evaluation_id IN :rest AND device_id = :device")
+        statement = text(" UNION ALL ".join(probes)).bindparams(bindparam("rest", expanding=True)) if probes else None
+        _WRITTEN_HERE.clear()
+        _WRITTEN_HERE[key] = statement
+    return statement
+
+
 def held_complete(conn: Connection, evaluation_ids: set[str], local_device: str) -> set[str]:
     """The evaluations among `evaluation_ids` this database holds complete: some record of theirs
     was written here, or a complete bundle of theirs was received."""
@@ -60,17 +87,7 @@ def held_complete(conn: Connection, evaluation_ids: set[str], local_device: str)
     rest = sorted(evaluation_ids - out)
     if not rest:
         return out
-    probes = []
-    for st in synced_tables():
-        t = st.table
-        if "device_id" not in t.c:
-            continue
-        if st.name == EVALUATIONS:
-            probes.append(select(t.c.id.label("eid")).where(t.c.id.in_(rest), t.c.device_id == local_device))
-        elif "evaluation_id" in t.c:
-            probes.append(
-                select(t.c.evaluation_id.label("eid")).where(t.c.evaluation_id.in_(rest), t.c.device_id == local_device).distinct()
-            )
-    if probes:
-        out.update(row[0] for row in conn.execute(union_all(*probes)))
+    statement = _written_here(conn)
+    if statement is not None:
+        out.update(row[0] for row in conn.execute(statement, {"rest": rest, "device": local_device}))
     return out

@@ -104,16 +104,20 @@ def check_senders(session: Session, bundles: Iterable[Bundle], own_key: bytes, *
     keys used are marked as seen (the caller's transaction commits or rolls back with the
     import). The bundles of one import count in order: two files of a new evaluation signed by
     two different keys, the second is refused."""
-    cache: dict[str, list[SyncTrustedKey]] = {}
+    bundles = list(bundles)
     now = utcnow()
+    # the keys of every evaluation concerned, read at once (not one query per evaluation)
+    cache: dict[str, list[SyncTrustedKey]] = {b.evaluation_id: [] for b in bundles if b.public_key != own_key}
+    wanted = sorted(cache)
+    for i in range(0, len(wanted), 500):
+        for row in session.scalars(select(SyncTrustedKey).where(SyncTrustedKey.evaluation_id.in_(wanted[i : i + 500]))):
+            cache[row.evaluation_id].append(row)
     for bundle in bundles:
         key = bundle.public_key
         if key == own_key:
             continue
         eid = bundle.evaluation_id
-        rows = cache.get(eid)
-        if rows is None:
-            rows = cache[eid] = list(session.scalars(select(SyncTrustedKey).where(SyncTrustedKey.evaluation_id == eid)))
+        rows = cache[eid]
         fp = bundle.fingerprint
         found = next((r for r in rows if _matches(r, key, fp)), None)
         if found is None and rows:

@@ -209,15 +209,29 @@ def test_council_table_and_chart_name_gaps_alike(report):
 
 
 def test_chart_text_keeps_its_size_on_paper(report):
-    """Charts drawn at their print size (questionnaires, ranking) are placed at 100 % (200 ppi:
-    their 7.5 pt text stays 7.5 pt); the others, drawn at 150 dpi with 8-9 pt text, are never
+    """The questionnaires' bars and the actions' ranking are drawn by reportlab at their print
+    size: labels, values and value axis are text in the embedded DejaVu Sans at 7.5 pt (never
+    shrunk, searchable). The charts still drawn as pictures (150 dpi, 8-9 pt text) are never
     shrunk by more than 15 % (so their text stays at or above 7 pt)."""
-    out = report[2]
+    from pypdf import PdfReader
+
+    services, eid, out, *_ = report
+    chart_text: list[str] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font and str(font.get("/BaseFont", "")).endswith("+DejaVuSans") and abs(size * tm[3] * cm[3] - 7.5) < 0.01:
+            chart_text.append(text.strip())
+
+    for page in PdfReader(out).pages:
+        page.extract_text(visitor_text=visit)
+    assert chart_text.count("0") >= 40  # every questionnaire chart and the ranking start their axis at 0
+    assert "Comité de pilotage" in chart_text and "58 %" in chart_text  # a question's choices and shares
+    joined = " ".join(chart_text)
+    assert all(flat(r.action.title) in joined for r in services.actions.grid(eid).chosen)  # the ranking
     listing = subprocess.run([poppler("pdfimages"), "-list", str(out)], check=True, capture_output=True, text=True).stdout
     rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
     ppi = [int(r[12]) for r in rows if r[2] == "image"]
-    assert sum(1 for p in ppi if p == 200) >= 40  # every questionnaire chart and the ranking
-    assert all(p == 200 or p <= 176 for p in ppi), sorted(set(ppi))
+    assert ppi and all(p <= 176 for p in ppi), sorted(set(ppi))
 
 
 def test_the_report_writes_the_plain_data_it_is_given(demo_services, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 
+import pytest
 from sync_helpers import dump
 
 from desktop_app.sync import privacy
@@ -122,3 +123,22 @@ def test_privacy_rules_default_to_included_and_clear_contact_columns():
     assert [(a["id"], bool(a.get("deleted"))) for a in out.rows["attachments"]] == [("a1", True), ("a2", False)]
     assert privacy.apply(rows, privacy.COMPLETE).rows == rows
     assert "pseudonyme" in privacy.describe(privacy.PSEUDONYMISED)
+
+
+def test_an_attachment_that_cannot_be_stored_leaves_nothing_imported(machine_a, machine_b, shared_eval, tmp_path, monkeypatch):
+    """An attachment file that cannot be written stops the import before any record is: nothing
+    imported, nothing in the history, the attachment service's French message."""
+    from desktop_app.services.base import ServiceError
+
+    eid, _ = shared_eval
+    out = tmp_path / "douaisis.evalkit"
+    machine_a.sync.export_bundle(eid, out, privacy.COMPLETE)
+
+    def full_disk(data, expected_sha256=None):
+        raise ServiceError("Impossible d'enregistrer la pièce jointe : plus de place sur le disque.")
+
+    monkeypatch.setattr(machine_b.attachments, "put_bytes", full_disk)
+    with pytest.raises(ServiceError, match="plus de place sur le disque"):
+        machine_b.sync.import_bundles([out])
+    assert all(not rows for rows in dump(machine_b, include_meta=False).values())
+    assert machine_b.sync.history() == []
