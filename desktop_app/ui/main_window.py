@@ -47,7 +47,9 @@ class MainWindow(QMainWindow):
         self.evaluation_id: str | None = None
         self.views: dict[str, QWidget] = {}
         self.welcome: WelcomeView | None = None
-        self._states_running = self._states_again = False
+        self._states_running = False
+        self._states = None  # the steps' states last shown (recounted from them after answers)
+        self._states_changes: list = []  # saves since: None in it means "count everything"
         self.setWindowTitle("EvalKit Quartiers")
         self.resize(1360, 860)
 
@@ -297,6 +299,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{summary.display_name} — EvalKit Quartiers")
         self.ctx.settings.set("last_evaluation", evaluation_id)
         self.pages.setCurrentWidget(self.workspace)
+        self._states = None
         self.refresh_states()
         self.show_step(step_id or self.ctx.settings.get("last_view") or "cadrage")
 
@@ -326,31 +329,40 @@ class MainWindow(QMainWindow):
         if current is not None:
             self.show_step(current.data(Qt.ItemDataRole.UserRole))
 
-    def refresh_states(self) -> None:
+    def refresh_states(self, change: Change | None = None) -> None:
         """Recount the steps' states (done, under way, to do) in a background task: at scale it
         reads every form's status, which must not hold up typing. Saves in a burst are coalesced:
-        one count at a time, and one more after it if something changed meanwhile."""
-        from desktop_app.services.progress import step_states
-
+        one count at a time, and one more after it for what changed meanwhile. After answers only
+        (`change`), only what they can move is recounted (`progress.states_after`)."""
         if self.evaluation_id is None or self.ctx is None:
             return
-        if self._states_running:
-            self._states_again = True
+        self._states_changes.append(change)
+        self._count_states()
+
+    def _count_states(self) -> None:
+        from desktop_app.services.progress import states_after
+
+        if self._states_running or not self._states_changes:
             return
-        self._states_running, self._states_again = True, False
+        self._states_running = True
         eid, services = self.evaluation_id, self.ctx.services
+        changes, self._states_changes = self._states_changes, []
+        previous = None if None in changes else self._states
 
         def done(states) -> None:
             self._states_running = False
             if eid == self.evaluation_id:
+                self._states = states
                 self._show_states(states)
-            if self._states_again:
-                self.refresh_states()
+            self._count_states()  # what was saved meanwhile
 
         def failed(_exc) -> None:  # the sidebar keeps its last marks; the failure is in the log
             self._states_running = False
+            self._states = None  # the next count is a whole one
 
-        self.ctx.tasks.run(lambda _p: step_states(services, eid), on_done=done, on_error=failed, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: states_after(services, eid, changes, previous), on_done=done, on_error=failed, owner=self
+        )
 
     def _show_states(self, states) -> None:
         from PySide6.QtCore import Qt
@@ -458,7 +470,7 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, change: Change) -> None:
         if change.evaluation_id == self.evaluation_id:
-            self.refresh_states()
+            self.refresh_states(change)
             if change.entity == "evaluation" and change.field in ("territory_name", "title", "generation"):
                 summary = self.ctx.services.evaluations.get(self.evaluation_id)
                 self.side_title.setText(summary.territory_name or summary.display_name)
