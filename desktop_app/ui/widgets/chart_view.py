@@ -1,4 +1,5 @@
-"""Shows a chart rendered by `desktop_app.exports.charts` (PNG bytes), scaled to fit its width."""
+"""Shows a chart rendered by `desktop_app.exports.charts` (PNG bytes) or painted by Qt (a pixmap),
+scaled to fit its width."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ class ChartView(QLabel):
 
     def set_png(self, png: bytes) -> None:
         self._pixmap.loadFromData(png, "PNG")
+        self._rescale()
+
+    def set_picture(self, pixmap: QPixmap) -> None:
+        """Show a chart painted by Qt (no PNG to decode)."""
+        self._pixmap = pixmap
         self._rescale()
 
     def _rescale(self) -> None:
