@@ -123,7 +123,7 @@ class LagProbe:
         )
 
 
-def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
+def open_evaluation(db: str, evaluation_id: str, saves: int = 15, only: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app import paths
@@ -149,6 +149,8 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
     timed_gui = probe.timed
 
     for step in STEPS:
+        if only and step.id not in only:
+            continue
         steps[step.id], steps_gui[step.id], steps_longest[step.id] = timed_gui(
             lambda step=step: window.show_step(step.id)
         )
@@ -236,8 +238,9 @@ def main(argv: list[str]) -> int:
         p.add_argument("--db", required=True)
         p.add_argument("--evaluation", required=True)
         p.add_argument("--saves", type=int, default=15, help="answers saved through the window afterwards")
+        p.add_argument("--steps", nargs="*", default=[], help="only these steps (profiling one screen)")
         args = p.parse_args(argv[1:])
-        return open_evaluation(args.db, args.evaluation, args.saves)
+        return open_evaluation(args.db, args.evaluation, args.saves, args.steps)
     print("usage: bench_gui.py bare | open --db X --evaluation ID", file=sys.stderr)
     return 2
 

@@ -268,6 +268,9 @@ class GridTab(QWidget):
         chart_area.setWidgetResizable(True)
         chart_area.setWidget(self.chart)
         chart_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        # a scroll bar coming and going would change the width the chart is scaled to, hence its
+        # height, hence the scroll bar: kept, the layout settles at once
+        chart_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         chart_area.setStyleSheet("QScrollArea { background: white; }")
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.addWidget(self.table)
