@@ -126,6 +126,7 @@ class LagProbe:
 def open_evaluation(db: str, evaluation_id: str, saves: int = 15, only: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
+    import desktop_app.ui  # noqa: F401  (first, as in `evalkit gui`: its PySide6 import hook set-up)
     from desktop_app import paths
     from desktop_app.core.steps import STEPS
     from desktop_app.services.app_services import Services

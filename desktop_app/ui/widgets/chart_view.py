@@ -4,7 +4,7 @@ scaled to fit its width."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 
@@ -22,9 +22,9 @@ class ChartView(QLabel):
         self._pixmap.loadFromData(png, "PNG")
         self._rescale()
 
-    def set_picture(self, pixmap: QPixmap) -> None:
-        """Show a chart painted by Qt (no PNG to decode)."""
-        self._pixmap = pixmap
+    def set_picture(self, image: QImage) -> None:
+        """Show a chart painted by Qt (`widgets.qt_charts`: no PNG to decode)."""
+        self._pixmap = QPixmap.fromImage(image)
         self._rescale()
 
     def _rescale(self) -> None:

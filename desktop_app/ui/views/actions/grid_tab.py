@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from desktop_app.core.scoring import shortlist_message
 from desktop_app.services.actions import FilterOptions, GridData
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
-from desktop_app.ui.views.actions.ranking_chart import ranking_pixmap
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
 from desktop_app.ui.views.common import fit_header_labels
+from desktop_app.ui.widgets import qt_charts
 from desktop_app.ui.widgets.chart_view import ChartView
 from desktop_app.ui.widgets.splitters import remember_sizes
 
@@ -391,13 +391,22 @@ class GridTab(QWidget):
             return
         scope = f" (filtre : {self.filters.describe()})" if self.filters.active else ""
         title = f"Classement — les {len(top)} premières actions sur {len(rows)}{scope}"
+        chosen = [r.action.chosen for r in top]
         self.chart.set_picture(
-            ranking_pixmap(
-                [f"{r.rank.rank}. {r.action.title}" for r in top],
+            qt_charts.bars(  # painted by Qt: a few ms, no matplotlib in the window (see qt_charts)
+                [f"{r.rank.rank}. {r.action.title}"[:78] for r in top],
                 [r.total for r in top],
-                [r.action.chosen for r in top],
-                self.grid.max_total,
+                width=1500,
+                max_value=self.grid.max_total,
+                decimals=0 if all(float(r.total).is_integer() for r in top) else 1,
+                colors=[qt_charts.ACCENT if c else qt_charts.OTHER for c in chosen],
+                bold=chosen,
                 title=title,
+                legend=[("Retenue", qt_charts.ACCENT), ("Non retenue", qt_charts.OTHER)] if any(chosen) else (),
+                font_px=17,
+                row_px=30,
+                wrap_chars=80,
+                headroom=1.06,
             )
         )
         self._chart_shown = True
