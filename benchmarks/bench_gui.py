@@ -123,7 +123,49 @@ class LagProbe:
         )
 
 
-def open_evaluation(db: str, evaluation_id: str, saves: int = 15, only: list[str] | None = None) -> int:
+class StallSampler:
+    """Profiling aid (`--stalls`): a thread that, while the heartbeat is late by more than
+    `late_ms`, samples the GUI thread's Python stack every 5 ms; `report()` lists the innermost
+    application frames seen most often, by step. A frame blocked waiting for the interpreter
+    lock shows where the GUI thread was when a background task took it."""
+
+    def __init__(self, probe: LagProbe, late_ms: float = 20):
+        import collections
+        import threading
+
+        self.probe, self.late = probe, late_ms / 1000
+        self.main = threading.main_thread().ident
+        self.label = ""
+        self.samples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.005):
+            if not self.probe.timer.isActive() or time.perf_counter() - self.probe.last_tick < self.late:
+                continue
+            frame = sys._current_frames().get(self.main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            mine = [f for f in stack if "desktop_app" in f.filename]
+            where = " < ".join(f"{f.name} ({f.filename.split('desktop_app/')[-1]}:{f.lineno})" for f in mine[-1:-4:-1])
+            self.samples[self.label][where or stack[-1].name] += 1
+
+    def report(self, top: int = 6) -> None:
+        self._stop.set()
+        for label, counter in self.samples.items():
+            print(f"== {label}: {sum(counter.values()) * 5} ms sampled late", file=sys.stderr)
+            for where, n in counter.most_common(top):
+                print(f"  {n * 5:5d} ms  {where}", file=sys.stderr)
+
+
+def open_evaluation(
+    db: str, evaluation_id: str, saves: int = 15, only: list[str] | None = None, stalls: bool = False
+) -> int:
     from PySide6.QtWidgets import QApplication
 
     import desktop_app.ui  # noqa: F401  (first, as in `evalkit gui`: its PySide6 import hook set-up)
@@ -143,6 +185,7 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15, only: list[str
 
     probe = LagProbe(app, getattr(ctx.tasks, "_handles", set()))
     settle = probe.settle
+    sampler = StallSampler(probe) if stalls else None
     settle()
     open_ms, _, _ = probe.timed(lambda: window.open_evaluation(evaluation_id, "cadrage"))
     rss_open = peak_rss_mb()
@@ -152,11 +195,17 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15, only: list[str
     for step in STEPS:
         if only and step.id not in only:
             continue
+        if sampler:
+            sampler.label = step.id
         steps[step.id], steps_gui[step.id], steps_longest[step.id] = timed_gui(
             lambda step=step: window.show_step(step.id)
         )
         rss_steps[step.id] = round(peak_rss_mb("VmRSS"), 1)
+    if sampler:
+        sampler.label = "saves"
     gui_save = save_in_window(app, ctx, window, evaluation_id, settle, timed_gui, saves) if saves else {}
+    if sampler:
+        sampler.report()
     grid = referentiel_grid(window, settle, timed_gui)
     report = {
         "open_ms": round(open_ms, 1),
@@ -240,8 +289,9 @@ def main(argv: list[str]) -> int:
         p.add_argument("--evaluation", required=True)
         p.add_argument("--saves", type=int, default=15, help="answers saved through the window afterwards")
         p.add_argument("--steps", nargs="*", default=[], help="only these steps (profiling one screen)")
+        p.add_argument("--stalls", action="store_true", help="where the GUI thread was when it was late (stderr)")
         args = p.parse_args(argv[1:])
-        return open_evaluation(args.db, args.evaluation, args.saves, args.steps)
+        return open_evaluation(args.db, args.evaluation, args.saves, args.steps, args.stalls)
     print("usage: bench_gui.py bare | open --db X --evaluation ID", file=sys.stderr)
     return 2
 
