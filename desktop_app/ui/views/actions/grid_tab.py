@@ -38,6 +38,11 @@ CHART_ROWS = 10
 STATE_COLORS = {"ok": "#2e7d32", "low": "#b26a00", "high": "#c62828"}
 
 
+def _short(label: str) -> str:
+    """A bar's label as the exported ranking cuts it."""
+    return label if len(label) <= 78 else label[:77].rstrip() + "…"
+
+
 class RotatedHeader(QHeaderView):
     """A horizontal header whose criterion sections show their label turned upwards, so the
     score columns can stay narrow while their names stay readable."""
@@ -394,7 +399,7 @@ class GridTab(QWidget):
         chosen = [r.action.chosen for r in top]
         self.chart.set_picture(
             qt_charts.bars(  # painted by Qt: a few ms, no matplotlib in the window (see qt_charts)
-                [f"{r.rank.rank}. {r.action.title}"[:78] for r in top],
+                [_short(f"{r.rank.rank}. {r.action.title}") for r in top],
                 [r.total for r in top],
                 width=1500,
                 max_value=self.grid.max_total,
