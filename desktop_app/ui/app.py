@@ -224,11 +224,7 @@ def _quit_when_idle(app, tasks) -> None:
     """Quit once no background task is under way or waiting to be delivered (benchmarks)."""
     from PySide6.QtCore import QTimer
 
-    handles = getattr(tasks, "_handles", set())
-    timer = QTimer(app)
-    timer.setInterval(1)
-    timer.timeout.connect(lambda: handles or (timer.stop(), app.quit()))
-    timer.start()
+    tasks.when_idle(lambda: QTimer.singleShot(0, app.quit))
 
 
 def _still_window(app, services, settings, tasks, eid, step, screenshot, size, tool, fail) -> int:

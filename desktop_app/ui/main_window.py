@@ -305,6 +305,24 @@ class MainWindow(QMainWindow):
         self._states = None
         self.refresh_states()
         self.show_step(step_id or self.ctx.settings.get("last_view") or "cadrage")
+        self.ctx.tasks.when_idle(self._preload_steps)
+
+    def _preload_steps(self) -> None:
+        """Once the step shown has its data, import the other steps' screen modules, one per event
+        loop pass on the GUI thread (15–30 ms each, the window answering between them; a worker
+        thread could meet the GUI thread importing the same modules the other way round)."""
+        from PySide6.QtCore import QTimer
+
+        from desktop_app.ui.views.registry import preload
+
+        waiting = [s.id for s in STEPS if s.id not in self.views]
+
+        def next_one() -> None:
+            if waiting:
+                preload(waiting.pop(0))
+                QTimer.singleShot(0, self, next_one)
+
+        QTimer.singleShot(20, self, next_one)  # after what the idle moment was waited for (a benchmark's exit)
 
     def show_step(self, step_id: str) -> None:
         from PySide6.QtCore import Qt
