@@ -166,7 +166,9 @@ def bars(
         p.setFont(f)
         p.drawText(QRectF(pad, y, label_w - 8, row), RIGHT | VCENTER, "\n".join(lines[i]))
         p.setFont(font(font_px, bold=bool(bold and bold[i])))
-        p.drawText(QRectF(bar.right() + 4, y, value_w + 40, row), LEFT | VCENTER, number(value, decimals) + unit)
+        p.drawText(
+            QRectF(bar.right() + 4, y, value_w + 40, row), LEFT | VCENTER, number(value, decimals) + unit
+        )
         y += row
     if legend:
         _legend(p, legend, width - pad, bars_bottom + axis_h + 2, small)
@@ -212,7 +214,9 @@ def stacked_bars(
     p.drawLine(QPointF(x0, y), QPointF(x0, bars_bottom))
     p.drawLine(QPointF(x0, bars_bottom), QPointF(x1, bars_bottom))
     if axis_label:
-        p.drawText(QRectF(x0, bars_bottom + 4 + fm_small.height(), span, fm_small.height() + 4), HCENTER, axis_label)
+        p.drawText(
+            QRectF(x0, bars_bottom + 4 + fm_small.height(), span, fm_small.height() + 4), HCENTER, axis_label
+        )
     for i, c in enumerate(counts):
         p.setFont(f)
         p.setPen(QColor(TEXT))
@@ -235,7 +239,9 @@ def stacked_bars(
     return image
 
 
-def radar(labels: Sequence[str], values: Sequence[float], max_value: float, *, width: int, font_px: int = 11) -> QImage:
+def radar(
+    labels: Sequence[str], values: Sequence[float], max_value: float, *, width: int, font_px: int = 11
+) -> QImage:
     """A profile: one axis per domain from the centre (0) to `max_value`, the first on top and
     the others clockwise, a ring per level, the values joined and filled."""
     n = max(len(labels), 1)
