@@ -10,12 +10,16 @@ times opening the evaluation (its first step drawn, background loads finished), 
 resident memory with the evaluation open, then times each step's screen and a few answers saved
 through the window (every screen built, each refreshing as it does after a save).
 `steps_ms` is each screen until its background loads are done (and what they start, e.g. charts
-drawn once results are shown: settled when no task ran for 0.3 s); `steps_gui_ms` the part of it
-spent on the GUI thread (building the screen, delivering results): how long the window is frozen
-in all; `steps_longest_gui_ms` the longest single stretch of it (the screen's own building, or one
-event loop pass): the longest the window does not answer. `referentiel_grid_ms` and
-`referentiel_grid_longest_ms`: the same for the first click on the référentiel's grid tab (the
-step opens on the matrix when the référentiel is under way), timed after the saves.
+drawn once results are shown: settled when no task ran and the GUI thread was idle for 0.3 s).
+Everything runs in the real event loop with a heartbeat (`LagProbe`: a precise 2 ms timer): a
+gap between two ticks is time the GUI thread could not answer (building, delivering results,
+painting, or waiting for the interpreter lock a background read holds). `steps_gui_ms` is the
+sum of those gaps (how long the window is frozen in all), `steps_longest_gui_ms` the longest one
+(the longest the window does not answer a key). `gui_save_ms`: an answer saved through the window
+(`ctx.apply`) until every refresh and recount it starts is done (`gui_longest_p50`: the longest
+gap during it). `referentiel_grid_ms` and `referentiel_grid_longest_ms`: the same for the first
+click on the référentiel's grid tab (the step opens on the matrix when the référentiel is under
+way), timed after the saves.
 """
 
 from __future__ import annotations
@@ -52,9 +56,119 @@ def peak_rss_mb(field: str = "VmHWM") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
+class LagProbe:
+    """Runs the real event loop with a heartbeat: a precise timer every `TICK_MS` notes the time
+    between its ticks. A gap is how long the GUI thread could not answer (a screen being built, a
+    result being delivered, a paint, or waiting for the interpreter lock a background read
+    holds): the longest gap is the longest the window does not respond, the sum of the gaps
+    beyond a tick the GUI thread's busy time. Settled: no background task under way or waiting to
+    be delivered, and no busy gap, for `quiet` seconds."""
+
+    TICK_MS = 2
+
+    def __init__(self, app, handles: set):
+        from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+        self.app, self.handles = app, handles
+        self.loop = QEventLoop()
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(self.TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.quiet = 0.3
+        self.busy = self.longest = 0.0
+        self.last_tick = self.last_activity = self.deadline = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self.last_tick
+        self.last_tick = now
+        if gap > 2.5 * self.TICK_MS / 1000:  # the loop was held up: work on the GUI thread
+            self.busy += gap - self.TICK_MS / 1000
+            self.longest = max(self.longest, gap)
+            self.last_activity = now
+        if self.handles:
+            self.last_activity = now
+        elif now - self.last_activity > self.quiet or now > self.deadline:
+            self.loop.quit()
+
+    def settle(self, quiet: float = 0.3) -> float:
+        """Run the event loop until settled; returns when the last activity ended."""
+        self.quiet = quiet
+        self.last_tick = self.last_activity = time.perf_counter()
+        self.deadline = self.last_tick + 120
+        self.timer.start()
+        self.loop.exec()
+        self.timer.stop()
+        return self.last_activity
+
+    def timed(self, action, quiet: float = 0.3) -> tuple[float, float, float]:
+        """`action` run from the event loop, then the loop until settled: (until settled, GUI
+        thread busy, longest gap), in ms. The action's own run is one of the gaps."""
+        from PySide6.QtCore import QTimer
+
+        start = [0.0]
+
+        def go() -> None:
+            start[0] = time.perf_counter()
+            action()
+
+        self.busy = self.longest = 0.0
+        QTimer.singleShot(0, go)
+        end = self.settle(quiet)
+        return (
+            round((end - start[0]) * 1000, 1),
+            round(self.busy * 1000, 1),
+            round(self.longest * 1000, 1),
+        )
+
+
+class StallSampler:
+    """Profiling aid (`--stalls`): a thread that, while the heartbeat is late by more than
+    `late_ms`, samples the GUI thread's Python stack every 5 ms; `report()` lists the innermost
+    application frames seen most often, by step. A frame blocked waiting for the interpreter
+    lock shows where the GUI thread was when a background task took it."""
+
+    def __init__(self, probe: LagProbe, late_ms: float = 20):
+        import collections
+        import threading
+
+        self.probe, self.late = probe, late_ms / 1000
+        self.main = threading.main_thread().ident
+        self.label = ""
+        self.samples: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.005):
+            if not self.probe.timer.isActive() or time.perf_counter() - self.probe.last_tick < self.late:
+                continue
+            frame = sys._current_frames().get(self.main)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            mine = [f for f in stack if "desktop_app" in f.filename]
+            where = " < ".join(f"{f.name} ({f.filename.split('desktop_app/')[-1]}:{f.lineno})" for f in mine[-1:-4:-1])
+            self.samples[self.label][where or stack[-1].name] += 1
+
+    def report(self, top: int = 6) -> None:
+        self._stop.set()
+        for label, counter in self.samples.items():
+            print(f"== {label}: {sum(counter.values()) * 5} ms sampled late", file=sys.stderr)
+            for where, n in counter.most_common(top):
+                print(f"  {n * 5:5d} ms  {where}", file=sys.stderr)
+
+
+def open_evaluation(
+    db: str, evaluation_id: str, saves: int = 15, only: list[str] | None = None, stalls: bool = False
+) -> int:
     from PySide6.QtWidgets import QApplication
 
+    import desktop_app.ui  # noqa: F401  (first, as in `evalkit gui`: its PySide6 import hook set-up)
     from desktop_app import paths
     from desktop_app.core.steps import STEPS
     from desktop_app.services.app_services import Services
@@ -69,61 +183,29 @@ def open_evaluation(db: str, evaluation_id: str, saves: int = 15) -> int:
     window = MainWindow(ctx)
     window.show()
 
-    gui_busy = [0.0]  # time spent on the GUI thread (building, processing events), not waiting for tasks
-    gui_longest = [0.0]  # the longest single event loop pass
-    handles = getattr(ctx.tasks, "_handles", set())  # tasks under way or whose result is not delivered yet
-
-    def settle(quiet: float = 0.3) -> float:
-        """Process events until no background task is under way or waiting to be delivered and none
-        was for `quiet` seconds (what a screen starts after a load, e.g. drawing the charts it
-        shows, is then counted with that screen). Returns when the last activity ended."""
-        last = time.perf_counter()
-        deadline = last + 120
-        while time.perf_counter() < deadline:
-            pending = bool(handles)
-            t = time.perf_counter()
-            app.processEvents()
-            spent = time.perf_counter() - t
-            gui_busy[0] += spent
-            gui_longest[0] = max(gui_longest[0], spent)
-            if spent > 0.002:  # events did some work (layout, painting, a timer's refresh)
-                last = time.perf_counter()
-            if pending or handles:
-                last = time.perf_counter()
-                if handles:
-                    ctx.tasks.wait(120_000)
-                continue
-            if time.perf_counter() - last > quiet:
-                break
-            time.sleep(0.005)
-        return last
-
+    probe = LagProbe(app, getattr(ctx.tasks, "_handles", set()))
+    settle = probe.settle
+    sampler = StallSampler(probe) if stalls else None
     settle()
-    t0 = time.perf_counter()
-    window.open_evaluation(evaluation_id, "cadrage")
-    open_ms = (settle() - t0) * 1000
+    open_ms, _, _ = probe.timed(lambda: window.open_evaluation(evaluation_id, "cadrage"))
     rss_open = peak_rss_mb()
     steps, steps_gui, steps_longest, rss_steps = {}, {}, {}, {}
-
-    def timed_gui(action) -> tuple[float, float, float]:
-        """(until settled, GUI-thread time, longest GUI-thread stretch), in ms."""
-        gui_busy[0] = gui_longest[0] = 0.0
-        t = time.perf_counter()
-        action()
-        shown = time.perf_counter() - t
-        end = max(settle(), t + shown)
-        return (
-            round((end - t) * 1000, 1),
-            round((shown + gui_busy[0]) * 1000, 1),
-            round(max(shown, gui_longest[0]) * 1000, 1),
-        )
+    timed_gui = probe.timed
 
     for step in STEPS:
+        if only and step.id not in only:
+            continue
+        if sampler:
+            sampler.label = step.id
         steps[step.id], steps_gui[step.id], steps_longest[step.id] = timed_gui(
             lambda step=step: window.show_step(step.id)
         )
         rss_steps[step.id] = round(peak_rss_mb("VmRSS"), 1)
-    gui_save = save_in_window(app, ctx, window, evaluation_id, settle, saves) if saves else {}
+    if sampler:
+        sampler.label = "saves"
+    gui_save = save_in_window(app, ctx, window, evaluation_id, settle, timed_gui, saves) if saves else {}
+    if sampler:
+        sampler.report()
     grid = referentiel_grid(window, settle, timed_gui)
     report = {
         "open_ms": round(open_ms, 1),
@@ -157,7 +239,7 @@ def referentiel_grid(window, settle, timed_gui) -> dict:
     return {"referentiel_grid_ms": gui, "referentiel_grid_longest_ms": longest}
 
 
-def save_in_window(app, ctx, window, evaluation_id: str, settle, n: int = 15) -> dict:
+def save_in_window(app, ctx, window, evaluation_id: str, settle, timed_gui, n: int = 15) -> dict:
     """Saving one answer as a form does (ctx.apply), with every step's screen built and the
     référentiel shown: the save plus every refresh it triggers, until the window is idle."""
     services = ctx.services
@@ -178,14 +260,22 @@ def save_in_window(app, ctx, window, evaluation_id: str, settle, n: int = 15) ->
         return {}
     window.show_step("referentiel" if tool_id == "referentiel" else window.steps.currentItem().data(0x0100))
     settle()
-    times = []
+    times, gui_times = [], []
     for i in range(n):
-        t = time.perf_counter()
-        ctx.apply(lambda i=i: services.forms.set_answer(rid, key, f"Valeur saisie n°{i}"))
-        settle(quiet=0.0)
-        times.append((time.perf_counter() - t) * 1000)
+        total, _, gui = timed_gui(
+            lambda i=i: ctx.apply(lambda: services.forms.set_answer(rid, key, f"Valeur saisie n°{i}")),
+            quiet=0.05,
+        )
+        times.append(total)
+        gui_times.append(gui)
     times.sort()
-    return {"p50": round(times[len(times) // 2], 1), "max": round(times[-1], 1), "n": n}
+    gui_times.sort()
+    return {
+        "p50": round(times[len(times) // 2], 1),
+        "max": round(times[-1], 1),
+        "gui_longest_p50": round(gui_times[len(gui_times) // 2], 1),
+        "n": n,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -198,8 +288,10 @@ def main(argv: list[str]) -> int:
         p.add_argument("--db", required=True)
         p.add_argument("--evaluation", required=True)
         p.add_argument("--saves", type=int, default=15, help="answers saved through the window afterwards")
+        p.add_argument("--steps", nargs="*", default=[], help="only these steps (profiling one screen)")
+        p.add_argument("--stalls", action="store_true", help="where the GUI thread was when it was late (stderr)")
         args = p.parse_args(argv[1:])
-        return open_evaluation(args.db, args.evaluation, args.saves)
+        return open_evaluation(args.db, args.evaluation, args.saves, args.steps, args.stalls)
     print("usage: bench_gui.py bare | open --db X --evaluation ID", file=sys.stderr)
     return 2
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from desktop_app.core.programmation import normalize
 from desktop_app.core.programmation_rows import split_qpv
@@ -39,6 +39,15 @@ from desktop_app.store.models_actions import Action, ActionFunding, ActionScore,
 if TYPE_CHECKING:
     from desktop_app.exports.actions_xlsx import ActionsWorkbook
 
+# What `_data` and `_funding_data` read, selected as plain columns (see `list`).
+ACTION_COLUMNS = tuple(getattr(Action, n) for n in (
+    "id", "evaluation_id", "title", "carrier", "siret", "pillar", "qpv", "description", "notes", "series_key",
+    "first_year", "multi_year", "chosen", "source",
+))
+FUNDING_COLUMNS = tuple(getattr(ActionFunding, n) for n in (
+    "id", "action_id", "year", "file_number", "qpv", "amounts", "requested", "total_cost", "beneficiaries",
+    "beneficiaries_qpv_share", "source_file", "source_sheet", "source_row",
+))
 GRID_ROLE = "action_scoring"  # the kit's grid choosing the structuring actions
 __all__ = ["ActionData", "ActionService", "EDITABLE", "FUNDING_EDITABLE", "FilterOptions", "FundingData", "GridData", "GridRow"]
 
@@ -80,12 +89,14 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
     def list(self, evaluation_id: str) -> list[ActionData]:
         with self.read() as s:
             self._evaluation(s, evaluation_id)
-            actions = list(s.scalars(
-                select(Action).where(Action.evaluation_id == evaluation_id, Action.deleted.is_(False))
+            # plain rows, not ORM objects: at 3,000 actions (5,600 fundings) building and tracking the
+            # objects was most of the read, which the Actions screen waits for
+            actions = s.execute(
+                select(*ACTION_COLUMNS).where(Action.evaluation_id == evaluation_id, Action.deleted.is_(False))
                 .order_by(Action.position, Action.created_at)
-            ))
+            ).all()
             fundings: dict[str, list[FundingData]] = {}
-            for f in s.scalars(select(ActionFunding).where(
+            for f in s.execute(select(*FUNDING_COLUMNS).where(
                 ActionFunding.evaluation_id == evaluation_id, ActionFunding.deleted.is_(False)
             ).order_by(ActionFunding.year, ActionFunding.position)):
                 fundings.setdefault(f.action_id, []).append(self._funding_data(f))
@@ -105,14 +116,14 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
                 Action.evaluation_id == evaluation_id, Action.deleted.is_(False))) or 0
 
     @staticmethod
-    def _funding_data(f: ActionFunding) -> FundingData:
+    def _funding_data(f: ActionFunding | Row) -> FundingData:
         return FundingData(
             f.id, f.action_id, f.year, f.file_number, f.qpv, dict(f.amounts or {}), dict(f.requested or {}),
             f.total_cost, f.beneficiaries, f.beneficiaries_qpv_share, f.source_file, f.source_sheet, f.source_row,
         )
 
     @staticmethod
-    def _data(a: Action, fundings: Iterable[FundingData]) -> ActionData:
+    def _data(a: Action | Row, fundings: Iterable[FundingData]) -> ActionData:
         return ActionData(
             a.id, a.evaluation_id, a.title, a.carrier, a.siret, a.pillar, a.qpv, a.description, a.notes,
             a.series_key, a.first_year, a.multi_year, bool(a.chosen), a.source, tuple(fundings),
@@ -169,7 +180,7 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         actions = self.list(evaluation_id) if actions is None else actions
         with self.read() as s:
             manual: dict[str, dict[str, int]] = {}
-            for sc in s.scalars(select(ActionScore).where(
+            for sc in s.execute(select(ActionScore.action_id, ActionScore.criterion_id, ActionScore.value).where(
                 ActionScore.evaluation_id == evaluation_id, ActionScore.deleted.is_(False)
             ).order_by(ActionScore.updated_at)):
                 if sc.value is not None:

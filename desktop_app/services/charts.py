@@ -1,5 +1,7 @@
-"""The charts the screens show, drawn by the same code as the deliverables' charts (so a screen
-and its file agree). The UI reaches them here: it never imports `desktop_app.exports`.
+"""Charts drawn by the deliverables' code (matplotlib), for the screens that show them as PNG: the
+chosen action's calendar and the resource centre's consolidation. The UI reaches them here: it
+never imports `desktop_app.exports`. (The ranking, the questionnaire results, the maturity radar
+and the référentiel's appreciations are painted by Qt on screen: `ui/widgets/qt_charts`.)
 
 Each function takes plain data and returns PNG bytes (or a colour / legend lines); the chart
 modules (matplotlib) load on first use, not when a screen is imported.

@@ -1,4 +1,9 @@
-"""Completion state of every step of an evaluation, for the side navigation."""
+"""Completion state of every step of an evaluation, for the side navigation.
+
+`step_states` counts them all (≈ 50 ms at scale 100); `states_after` recounts, after a few saves,
+only what those saves can move (an answer typed in a référentiel, maturity, letter or action
+plan sheet: that area's state; an answer in any other sheet: nothing, the counts by status do not
+move), and everything for any other change."""
 
 from __future__ import annotations
 
@@ -37,13 +42,58 @@ def step_states(services: Services, evaluation_id: str) -> dict[str, StepState]:
     return states
 
 
-def _area_states(services: Services, evaluation_id: str, states: dict[str, StepState]) -> dict[str, StepState]:
+# Steps whose state a feature area works out itself (see `_area_states`), by step id.
+AREA_SERVICES = {
+    "actions": "actions",
+    "referentiel": "referentiel",
+    "conseils-citoyens": "councils",
+    "maturite": "maturity",
+    "exports": "letters",
+}
+# A form response's change naming one of these (or none) is not a single answer: count again.
+NOT_AN_ANSWER = (None, "status", "label")
+
+
+def states_after(
+    services: Services, evaluation_id: str, changes: list, previous: dict[str, StepState] | None
+) -> dict[str, StepState]:
+    """The step states once `changes` (Change values) are saved, from the `previous` states:
+    answers typed in existing sheets only move the state of an area that reads answers; any other
+    change (a sheet created, deleted or completed, the Cadrage, actions…), or None among them,
+    counts everything."""
+    answers = [
+        c for c in changes if c is not None and c.entity == "form_response" and c.field not in NOT_AN_ANSWER
+    ]
+    if previous is None or not changes or len(answers) != len(changes):
+        return step_states(services, evaluation_id)
+    ids = sorted({c.id for c in answers})
+    with services.forms.read() as s:
+        tool_ids = set(s.scalars(select(FormResponse.tool_id).where(FormResponse.id.in_(ids))))
+    summary = services.evaluations.get(evaluation_id)
+    kit = services.kits.get(summary.kit_id, summary.kit_version)
+    steps = set()
+    for tool_id in tool_ids:
+        try:
+            steps.add(kit.tool(tool_id).step)
+        except KeyError:  # a tool this kit does not have: count everything
+            return step_states(services, evaluation_id)
+    states = dict(previous)
+    for step_id in sorted(steps & set(AREA_SERVICES)):
+        if states.get(step_id) is not None and states[step_id].state == "hors_perimetre":
+            continue
+        states.update(getattr(services, AREA_SERVICES[step_id]).step_states(evaluation_id))
+    return states
+
+
+def _area_states(
+    services: Services, evaluation_id: str, states: dict[str, StepState]
+) -> dict[str, StepState]:
     """Feature areas whose step is not only a set of kit sheets say themselves where it stands
     (`step_states(evaluation_id) -> {step id: StepState}`): the actions, the référentiel, the
     conseils citoyens, the maturity scales and the letter (exports step)."""
     out: dict[str, StepState] = {}
-    for service in (services.actions, services.referentiel, services.councils, services.maturity, services.letters):
-        for step_id, state in service.step_states(evaluation_id).items():
+    for name in AREA_SERVICES.values():
+        for step_id, state in getattr(services, name).step_states(evaluation_id).items():
             if states.get(step_id) is None or states[step_id].state != "hors_perimetre":
                 out[step_id] = state
     return out

@@ -7,6 +7,7 @@ store is open. Nothing imported at module level may pull in SQLAlchemy or the se
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,9 @@ class MainWindow(QMainWindow):
         self.evaluation_id: str | None = None
         self.views: dict[str, QWidget] = {}
         self.welcome: WelcomeView | None = None
-        self._states_running = self._states_again = False
+        self._states_running = False
+        self._states = None  # the steps' states last shown (recounted from them after answers)
+        self._states_changes: list = []  # saves since: None in it means "count everything"
         self.setWindowTitle("EvalKit Quartiers")
         self.resize(1360, 860)
 
@@ -290,6 +293,8 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             self.content.removeWidget(view)
             view.deleteLater()
+        if self.views:
+            gc.unfreeze()  # the screens thrown away (see show_step) can be collected again
         self.views.clear()
         self.evaluation_id = evaluation_id
         self.side_title.setText(summary.territory_name or summary.display_name)
@@ -297,8 +302,27 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{summary.display_name} — EvalKit Quartiers")
         self.ctx.settings.set("last_evaluation", evaluation_id)
         self.pages.setCurrentWidget(self.workspace)
+        self._states = None
         self.refresh_states()
         self.show_step(step_id or self.ctx.settings.get("last_view") or "cadrage")
+        self.ctx.tasks.when_idle(self._preload_steps)
+
+    def _preload_steps(self) -> None:
+        """Once the step shown has its data, import the other steps' screen modules, one per event
+        loop pass on the GUI thread (15–30 ms each, the window answering between them; a worker
+        thread could meet the GUI thread importing the same modules the other way round)."""
+        from PySide6.QtCore import QTimer
+
+        from desktop_app.ui.views.registry import preload
+
+        waiting = [s.id for s in STEPS if s.id not in self.views]
+
+        def next_one() -> None:
+            if waiting:
+                preload(waiting.pop(0))
+                QTimer.singleShot(0, self, next_one)
+
+        QTimer.singleShot(20, self, next_one)  # after what the idle moment was waited for (a benchmark's exit)
 
     def show_step(self, step_id: str) -> None:
         from PySide6.QtCore import Qt
@@ -311,6 +335,10 @@ class MainWindow(QMainWindow):
             view = make_view(self.ctx, self.evaluation_id, step_id)
             self.views[step_id] = view
             self.content.addWidget(view)
+            # What exists now (modules, services, the screens) lives as long as the window: out of
+            # the cycle collector's reach, its full passes stop walking it (40–100 ms each at
+            # scale 100, on whichever thread allocated, the window waiting meanwhile).
+            gc.freeze()
         self.content.setCurrentWidget(self.views[step_id])
         for i in range(self.steps.count()):
             if self.steps.item(i).data(Qt.ItemDataRole.UserRole) == step_id:
@@ -326,31 +354,40 @@ class MainWindow(QMainWindow):
         if current is not None:
             self.show_step(current.data(Qt.ItemDataRole.UserRole))
 
-    def refresh_states(self) -> None:
+    def refresh_states(self, change: Change | None = None) -> None:
         """Recount the steps' states (done, under way, to do) in a background task: at scale it
         reads every form's status, which must not hold up typing. Saves in a burst are coalesced:
-        one count at a time, and one more after it if something changed meanwhile."""
-        from desktop_app.services.progress import step_states
-
+        one count at a time, and one more after it for what changed meanwhile. After answers only
+        (`change`), only what they can move is recounted (`progress.states_after`)."""
         if self.evaluation_id is None or self.ctx is None:
             return
-        if self._states_running:
-            self._states_again = True
+        self._states_changes.append(change)
+        self._count_states()
+
+    def _count_states(self) -> None:
+        from desktop_app.services.progress import states_after
+
+        if self._states_running or not self._states_changes:
             return
-        self._states_running, self._states_again = True, False
+        self._states_running = True
         eid, services = self.evaluation_id, self.ctx.services
+        changes, self._states_changes = self._states_changes, []
+        previous = None if None in changes else self._states
 
         def done(states) -> None:
             self._states_running = False
             if eid == self.evaluation_id:
+                self._states = states
                 self._show_states(states)
-            if self._states_again:
-                self.refresh_states()
+            self._count_states()  # what was saved meanwhile
 
         def failed(_exc) -> None:  # the sidebar keeps its last marks; the failure is in the log
             self._states_running = False
+            self._states = None  # the next count is a whole one
 
-        self.ctx.tasks.run(lambda _p: step_states(services, eid), on_done=done, on_error=failed, owner=self)
+        self.ctx.tasks.run(
+            lambda _p: states_after(services, eid, changes, previous), on_done=done, on_error=failed, owner=self
+        )
 
     def _show_states(self, states) -> None:
         from PySide6.QtCore import Qt
@@ -458,7 +495,7 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, change: Change) -> None:
         if change.evaluation_id == self.evaluation_id:
-            self.refresh_states()
+            self.refresh_states(change)
             if change.entity == "evaluation" and change.field in ("territory_name", "title", "generation"):
                 summary = self.ctx.services.evaluations.get(self.evaluation_id)
                 self.side_title.setText(summary.territory_name or summary.display_name)

@@ -139,6 +139,7 @@ class TaskRunner:
         self.pool = pool or QThreadPool.globalInstance()
         self._write_lock = threading.Lock()
         self._handles: set[TaskHandle] = set()
+        self._idle: list[Callable[[], None]] = []  # called once no task is under way (when_idle)
 
     def run(
         self,
@@ -155,7 +156,7 @@ class TaskRunner:
         progress = Progress(signals.progress.emit)
         handle = TaskHandle(progress, signals)
         self._handles.add(handle)
-        delivery = _Delivery(owner, on_done, on_error, on_progress, lambda: self._handles.discard(handle))
+        delivery = _Delivery(owner, on_done, on_error, on_progress, lambda: self._finished(handle))
         handle.delivery = delivery  # kept alive with the handle until the task ends
         signals.progress.connect(delivery.progress)
         signals.done.connect(delivery.done)
@@ -165,6 +166,22 @@ class TaskRunner:
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
+
+    def when_idle(self, fn: Callable[[], None]) -> None:
+        """Call `fn` (on the GUI thread) once no task is under way nor waiting to be delivered:
+        now if none is, else right after the last one's result was handed over. Callbacks run
+        in the order they were given, each once."""
+        if not self._handles:
+            fn()
+        else:
+            self._idle.append(fn)
+
+    def _finished(self, handle: TaskHandle) -> None:
+        self._handles.discard(handle)
+        if not self._handles and self._idle:
+            waiting, self._idle = self._idle, []
+            for fn in waiting:
+                fn()
 
 
 class SyncTaskRunner(TaskRunner):
@@ -193,3 +210,6 @@ class SyncTaskRunner(TaskRunner):
 
     def wait(self, msecs: int = 30000) -> bool:
         return True
+
+    def when_idle(self, fn: Callable[[], None]) -> None:
+        fn()

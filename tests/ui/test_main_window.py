@@ -185,3 +185,29 @@ def test_step_marks_are_recounted_in_the_background_once_per_burst_of_saves(qtbo
 
     final = step_states(services, evaluation_id)  # the marks shown are those of the last count
     assert window.steps.item(0).text() == f"{STATE_MARKS[final['cadrage'].state]}  Cadrage"
+
+
+def test_after_an_answer_only_the_area_reading_answers_is_recounted(qtbot, ctx, services, demo_id, monkeypatch):
+    from desktop_app.kit.forms import compile_tool, iter_fields
+    from desktop_app.services.progress import step_states
+
+    window = _window(qtbot, ctx)
+    window.open_evaluation(demo_id, "cadrage")
+    referentiel = services.forms.find(demo_id, tool_id="referentiel")[0]
+    kit = services.kits.latest()
+    key = next(f.id for f in iter_fields(compile_tool(kit, "referentiel")) if f.type in ("text", "long_text"))
+    asked = []
+    for name in ("actions", "councils", "maturity", "letters", "referentiel"):
+        service = getattr(services, name)
+        original = service.step_states
+        monkeypatch.setattr(service, "step_states", lambda eid, n=name, f=original: (asked.append(n), f(eid))[1])
+
+    ctx.apply(lambda: services.forms.set_answer(referentiel.id, key, "Saisi dans le référentiel"))
+    assert asked == ["referentiel"]  # not the actions, councils, maturity scales or letter
+    assert window._states == step_states(services, demo_id)
+
+    asked.clear()
+    services.forms.set_status(referentiel.id, "complete", "fini")  # a sheet completed: every count
+    ctx.apply(lambda: services.forms.set_status(referentiel.id, "draft"))
+    assert sorted(asked) == ["actions", "councils", "letters", "maturity", "referentiel"]
+    assert window._states == step_states(services, demo_id)

@@ -47,3 +47,19 @@ def test_a_task_without_owner_still_delivers(qtbot):
     got = []
     runner.run(lambda _p: 42, on_done=got.append)
     qtbot.waitUntil(lambda: got == [42], timeout=10000)
+
+
+def test_when_idle_waits_for_the_last_result_to_be_handed_over(qtbot, qapp):
+    runner = TaskRunner()
+    release = threading.Event()
+    order = []
+    runner.when_idle(lambda: order.append("idle at once"))  # nothing under way: now
+    runner.run(lambda _p: release.wait(30) and "lu", on_done=lambda v: order.append(f"{v}, then a chart")
+               or runner.run(lambda _p: "dessiné", on_done=order.append))
+    runner.when_idle(lambda: order.append("idle"))
+    runner.when_idle(lambda: order.append("idle, second"))
+    assert order == ["idle at once"]
+    release.set()
+    qtbot.waitUntil(lambda: "idle, second" in order, timeout=10000)
+    # the chart a result started was waited for too; each callback ran once, in order
+    assert order == ["idle at once", "lu, then a chart", "dessiné", "idle", "idle, second"]

@@ -1,9 +1,10 @@
-"""Shows a chart rendered by `desktop_app.exports.charts` (PNG bytes), scaled to fit its width."""
+"""Shows a chart rendered by `desktop_app.exports.charts` (PNG bytes) or painted by Qt (a pixmap),
+scaled to fit its width."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 
@@ -19,6 +20,11 @@ class ChartView(QLabel):
 
     def set_png(self, png: bytes) -> None:
         self._pixmap.loadFromData(png, "PNG")
+        self._rescale()
+
+    def set_picture(self, image: QImage) -> None:
+        """Show a chart painted by Qt (`widgets.qt_charts`: no PNG to decode)."""
+        self._pixmap = QPixmap.fromImage(image)
         self._rescale()
 
     def _rescale(self) -> None:

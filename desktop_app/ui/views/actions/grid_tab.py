@@ -3,8 +3,6 @@ weights, total, rank with ties, filters, the short list, and the chart of the ra
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QLocale, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -29,16 +27,20 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.scoring import shortlist_message
 from desktop_app.services.actions import FilterOptions, GridData
-from desktop_app.services.charts import ranking_chart
 from desktop_app.ui.views.actions.models import GridModel, RowFilterProxy, number
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, FilterBar, show_message
 from desktop_app.ui.views.common import fit_header_labels
+from desktop_app.ui.widgets import qt_charts
 from desktop_app.ui.widgets.chart_view import ChartView
 from desktop_app.ui.widgets.splitters import remember_sizes
 
 CHART_ROWS = 10
-log = logging.getLogger(__name__)
 STATE_COLORS = {"ok": "#2e7d32", "low": "#b26a00", "high": "#c62828"}
+
+
+def _short(label: str) -> str:
+    """A bar's label as the exported ranking cuts it."""
+    return label if len(label) <= 78 else label[:77].rstrip() + "…"
 
 
 class RotatedHeader(QHeaderView):
@@ -271,6 +273,9 @@ class GridTab(QWidget):
         chart_area.setWidgetResizable(True)
         chart_area.setWidget(self.chart)
         chart_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        # a scroll bar coming and going would change the width the chart is scaled to, hence its
+        # height, hence the scroll bar: kept, the layout settles at once
+        chart_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         chart_area.setStyleSheet("QScrollArea { background: white; }")
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.addWidget(self.table)
@@ -279,7 +284,6 @@ class GridTab(QWidget):
         self.split.setStretchFactor(1, 2)
         self.split.setSizes([360, 300])
         remember_sizes(self.split, "actions/grille")
-        self._chart_seq = 0
         self._chart_shown = False
         self._chart_timer = QTimer(self, singleShot=True, interval=300)
         self._chart_timer.timeout.connect(self._draw_chart)
@@ -382,34 +386,38 @@ class GridTab(QWidget):
         return [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()] for r in range(self.proxy.rowCount())]
 
     def _draw_chart(self) -> None:
-        """Draw the ranking of the visible rows on a worker thread (the newest request wins)."""
+        """Paint the ranking of the visible rows (Qt, a few milliseconds: no worker thread)."""
         if self.grid is None:
             return
         rows = sorted(self.visible_rows(), key=lambda r: (r.rank.rank, r.action.title.lower()))
         top = rows[:CHART_ROWS]
-        self._chart_seq += 1
-        seq = self._chart_seq
         if not top:
             self.chart.clear()
             return
         scope = f" (filtre : {self.filters.describe()})" if self.filters.active else ""
         title = f"Classement — les {len(top)} premières actions sur {len(rows)}{scope}"
-        args = ([f"{r.rank.rank}. {r.action.title}" for r in top], [r.total for r in top],
-                [r.action.chosen for r in top], self.grid.max_total)
-
-        def done(png: bytes) -> None:
-            if seq == self._chart_seq:
-                try:
-                    self.chart.set_png(png)
-                    self._chart_shown = True
-                except RuntimeError:  # the view was closed meanwhile
-                    pass
-
-        self.ctx.tasks.run(lambda _p: ranking_chart(*args, title=title, width=10, pitch=0.2), on_done=done,
-                           on_error=lambda exc: log.warning("ranking chart failed: %s", exc), owner=self.chart)
+        chosen = [r.action.chosen for r in top]
+        self.chart.set_picture(
+            qt_charts.bars(  # painted by Qt: a few ms, no matplotlib in the window (see qt_charts)
+                [_short(f"{r.rank.rank}. {r.action.title}") for r in top],
+                [r.total for r in top],
+                width=1500,
+                max_value=self.grid.max_total,
+                decimals=0 if all(float(r.total).is_integer() for r in top) else 1,
+                colors=[qt_charts.ACCENT if c else qt_charts.OTHER for c in chosen],
+                bold=chosen,
+                title=title,
+                legend=[("Retenue", qt_charts.ACCENT), ("Non retenue", qt_charts.OTHER)] if any(chosen) else (),
+                font_px=17,
+                row_px=30,
+                wrap_chars=80,
+                headroom=1.06,
+            )
+        )
+        self._chart_shown = True
 
     def flush_chart(self) -> None:
-        """Draw the pending chart now (screenshots, tests); the caller waits for `ctx.tasks`."""
+        """Draw the pending chart now (screenshots, tests)."""
         if self._chart_timer.isActive() or (self.grid is not None and not self._chart_shown):
             self._chart_timer.stop()
             self._draw_chart()

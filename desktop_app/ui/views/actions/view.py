@@ -66,10 +66,11 @@ class ActionsView(QWidget):
         self.programmation.deleteRequested.connect(self.delete_action)
         self.grid_tab = GridTab(ctx, evaluation_id)
         self.grid_tab.planRequested.connect(self.show_plan)
-        self.chosen_tab = ChosenTab(ctx, evaluation_id)
+        self._chosen: ChosenTab | None = None  # built when first shown (see chosen_tab)
+        self._chosen_holder = QWidget()
         self.tabs.addTab(self.programmation, "Programmation")
         self.tabs.addTab(self.grid_tab, "Grille de choix")
-        self.tabs.addTab(self.chosen_tab, "Actions retenues")
+        self.tabs.addTab(self._chosen_holder, "Actions retenues")
         self._data = None  # (actions, grid, options, qpv names) until the next change: tabs reuse them
 
         layout = QVBoxLayout(self)
@@ -90,6 +91,17 @@ class ActionsView(QWidget):
             self.tabs.setCurrentIndex(GRID)  # before loading: the grid is computed once, for its tab
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self.refresh()
+
+    @property
+    def chosen_tab(self) -> ChosenTab:
+        """The Actions retenues tab, built on first use: its plan panel and calendar are a third of
+        the screen's building, which the opening (on the grid) does not need."""
+        if self._chosen is None:
+            self._chosen = ChosenTab(self.ctx, self.evaluation_id)
+            layout = QVBoxLayout(self._chosen_holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self._chosen)
+        return self._chosen
 
     # -- refresh -------------------------------------------------------------------------------
     def refresh(self, keep_order: bool = False) -> None:
@@ -154,8 +166,8 @@ class ActionsView(QWidget):
         if change.evaluation_id != self.evaluation_id:
             return
         if change.entity == "action_plan":
-            if self.chosen_tab.panel.action_id == change.id:
-                self.chosen_tab.panel.refresh()
+            if self._chosen is not None and self._chosen.panel.action_id == change.id:
+                self._chosen.panel.refresh()
             return
         if change.entity not in ENTITIES | OTHER_INPUTS:
             return
@@ -284,7 +296,8 @@ class ActionsView(QWidget):
                  error_title="Export impossible")
 
     def flush(self) -> None:
-        self.chosen_tab.flush()
+        if self._chosen is not None:
+            self._chosen.flush()
 
     def settle(self) -> None:
         """Start any chart still waiting for a pause in the typing (before a screenshot)."""

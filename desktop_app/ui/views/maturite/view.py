@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.maturity import MaturityResult, format_points
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import page_header
-from desktop_app.ui.views.referentiel.fit_image import FitImage, decode_png
+from desktop_app.ui.views.referentiel.fit_image import FitImage
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
 from desktop_app.ui.widgets.background import BackgroundLoad
 from desktop_app.ui.widgets.splitters import remember_sizes
@@ -80,11 +80,11 @@ class ResultPanel(QScrollArea):
             args = ([d.label for d in r.domains], r.profile(), r.max_level)
             self._png_key = key
             if self._charts is None:
-                self.chart.set_png(_radar(args))
+                self.chart.set_image(_radar(args))
             else:
                 if not self.chart.has_image():
                     self.chart.set_placeholder(CHART_LOADING)
-                self._charts.run(lambda _p: decode_png(_radar(args)), self.chart.set_image, self._chart_failed)
+                self._charts.run(lambda _p: _radar(args), self.chart.set_image, self._chart_failed)
         self.chart.setVisible(bool(r.assessed))
         html = []
         for title, color, items in (
@@ -109,10 +109,12 @@ class ResultPanel(QScrollArea):
         self.chart.set_placeholder("Graphique indisponible.")
 
 
-def _radar(args) -> bytes:
-    from desktop_app.services.charts import radar
+def _radar(args):
+    """The scale's radar, painted by Qt (QImage; any thread): see `widgets.qt_charts`."""
+    from desktop_app.ui.widgets.qt_charts import radar
 
-    return radar(*args)
+    labels, values, max_value = args
+    return radar(labels, values, max_value, width=560, font_px=18)
 
 
 class ScaleTab(QSplitter):
@@ -231,7 +233,9 @@ class MaturityView(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if not self._built:
             self._build()
-        self._tab_changed(self.tabs.currentIndex())
+        # the scale's form at the next pass: the tabs are drawn first and the window answers
+        # between the two (building both at once held it ≈ 120 ms at scale 100)
+        QTimer.singleShot(0, self, lambda: self._tab_changed(self.tabs.currentIndex()))
         super().showEvent(event)
 
     def _tab_changed(self, _index: int) -> None:

@@ -2,7 +2,7 @@
 
 A results page holds dozens of cards: they are kept cheap to build and to lay out (the table of
 answers is painted, not a rich-text label whose HTML table is laid out again at every width; no
-style sheet per widget), and their chart arrives later as an image decoded off the GUI thread.
+style sheet per widget), and their chart arrives later as an image painted off the GUI thread.
 """
 
 from __future__ import annotations
@@ -31,21 +31,12 @@ TEXTS_SHOWN = 4
 CHART_SCALE = 0.58  # charts keep the same text size whatever their width (then shrink to fit)
 
 
-def chart_image(png: bytes | None) -> QImage | None:
-    """The chart decoded and brought to its shown size (any thread: QImage, not QPixmap)."""
-    if not png:
-        return None
-    image = QImage.fromData(png, "PNG")
-    if image.isNull():
-        return None
-    return image.scaledToWidth(round(image.width() * CHART_SCALE), Qt.TransformationMode.SmoothTransformation)
-
-
 class CardChart(ChartView):
     """A ChartView drawn at a constant scale, narrower than the card when the chart is small.
 
     `set_png` takes the PNG as drawn (scaled here by CHART_SCALE); `set_image` an image already
-    decoded and scaled by `chart_image` in a background task, so the GUI thread only shows it.
+    painted at its shown size in a background task (`result_charts.question_image`), so the GUI
+    thread only shows it.
     """
 
     _scale = CHART_SCALE
@@ -221,7 +212,8 @@ class QuestionCard(QFrame):
         layout.addStretch(1)
 
     def set_chart(self, chart: bytes | QImage | None) -> None:
-        """Show the chart: PNG bytes, or an image from `chart_image`; None when it failed."""
+        """Show the chart: PNG bytes, or an image from `result_charts.question_image`; None when it
+        failed."""
         if self.chart is None:
             return
         if isinstance(chart, QImage) and not chart.isNull():

@@ -1,5 +1,5 @@
-"""Charts of the results tab's question cards: drawn with matplotlib and decoded to an image in
-background tasks (the GUI thread only shows them), the cards asked for first, kept as PNG in a
+"""Charts of the results tab's question cards: painted by Qt (`widgets.qt_charts`, the same bars
+as the deliverables' matplotlib charts) in background tasks, the cards asked for first, kept in a
 cache so going back and forth between filters is instant."""
 
 from __future__ import annotations
@@ -12,9 +12,35 @@ from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
-from desktop_app.ui.views.questionnaires.result_cards import QuestionCard, chart_image
+from desktop_app.ui.views.questionnaires.result_cards import CHART_SCALE, QuestionCard
+from desktop_app.ui.widgets import qt_charts
 
 CACHE_SIZE = 400
+CARD_CHART_WIDTH = round(5.4 * 150 * CHART_SCALE)  # pixels: as the deliverables' chart once shown
+
+
+def _short(label: str, limit: int = 60) -> str:
+    """Long choice labels shortened for the axis (« Associée : nous sommes… » → « Associée »), as
+    the deliverables' charts do."""
+    if len(label) > limit and " : " in label:
+        label = label.split(" : ", 1)[0]
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def question_image(result):
+    """The chart of one question's results, None when it has none (free text, no answer): the
+    share of respondents per answer, or the number of respondents per class of value."""
+    if not result.has_chart:
+        return None
+    if result.kind == "number":
+        labels = [label for label, _ in result.distribution]
+        values = [float(count) for _, count in result.distribution]
+        unit, top = "", None
+    else:
+        labels = [_short(o.label) for o in result.options]
+        values = [o.percent for o in result.options]
+        unit, top = " %", 100.0
+    return qt_charts.bars(labels, values, width=CARD_CHART_WIDTH, max_value=top, unit=unit, font_px=11)
 
 
 def settle_layout() -> None:
@@ -39,7 +65,7 @@ class CardCharts:
         self.cards = cards  # the cards shown now
         self.generation = 0
         self.requested: set[int] = set()
-        self.cache: OrderedDict[str, bytes | None] = OrderedDict()
+        self.cache: OrderedDict[str, object] = OrderedDict()  # QImage or None
         self._relayout = QTimer(owner)  # one layout pass for the charts arrived since the last one
         self._relayout.setSingleShot(True)
         self._relayout.setInterval(0)
@@ -64,16 +90,10 @@ class CardCharts:
                     and self.cards()[index:index + 1] == [card])
 
         def work(_progress):
-            png = cached
-            if png is None:
-                from desktop_app.services.charts import question_chart
+            return cached if cached is not None else question_image(result)
 
-                png = question_chart(result)
-            return png, chart_image(png)
-
-        def done(drawn) -> None:
-            png, image = drawn
-            self.cache[key] = png
+        def done(image) -> None:
+            self.cache[key] = image
             self.cache.move_to_end(key)
             while len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)

@@ -163,11 +163,11 @@ class MatrixView(QScrollArea):
             return  # same distribution: the picture shown (or being drawn) is still right
         self._chart_args = args
         if self._charts is None:
-            self.chart.set_png(_draw_chart(args))
+            self.chart.set_image(_draw_chart(args))
             return
         if not self.chart.has_image():
             self.chart.set_placeholder(CHART_LOADING)
-        self._charts.run(lambda _p: _draw_chart(args), self.chart.set_png, self._chart_failed)
+        self._charts.run(lambda _p: _draw_chart(args), self.chart.set_image, self._chart_failed)
 
     def _chart_failed(self, _exc) -> None:
         self._chart_args = None
@@ -182,7 +182,9 @@ class MatrixView(QScrollArea):
             self.indicatorClicked.emit(ind)
 
 
-def _draw_chart(args) -> bytes:
-    from desktop_app.services.charts import appreciation_bars
+def _draw_chart(args):
+    """The appreciations as stacked bars, painted by Qt (QImage, any thread; `widgets.qt_charts`:
+    no matplotlib in the window)."""
+    from desktop_app.ui.widgets.qt_charts import stacked_bars
 
-    return appreciation_bars(*args)
+    return stacked_bars(*args, width=760, axis_label="nombre d’indicateurs")
