@@ -19,25 +19,7 @@ def ink(hex_color: str) -> str:
     return _ink(hex_color)
 
 
-def radar(*args: Any, **kwargs: Any) -> bytes:
-    """A maturity scale's radar (see `exports.pdf_charts.radar`)."""
-    from desktop_app.exports.pdf_charts import radar as draw
 
-    return draw(*args, **kwargs)
-
-
-def appreciation_bars(*args: Any, **kwargs: Any) -> bytes:
-    """The référentiel's appreciations as bars (see `exports.pdf_charts.appreciation_bars`)."""
-    from desktop_app.exports.pdf_charts import appreciation_bars as draw
-
-    return draw(*args, **kwargs)
-
-
-def ranking_chart(*args: Any, **kwargs: Any) -> bytes:
-    """The actions' ranking (see `exports.actions_charts.ranking_chart`)."""
-    from desktop_app.exports.actions_charts import ranking_chart as draw
-
-    return draw(*args, **kwargs)
 
 
 def timeline_chart(*args: Any, **kwargs: Any) -> bytes:
@@ -53,12 +35,6 @@ def milestone_legend(*args: Any, **kwargs: Any) -> list[str]:
 
     return legend(*args, **kwargs)
 
-
-def question_chart(*args: Any, **kwargs: Any) -> bytes | None:
-    """One questionnaire question's results (see `exports.questionnaire_charts.question_chart`)."""
-    from desktop_app.exports.questionnaire_charts import question_chart as draw
-
-    return draw(*args, **kwargs)
 
 
 def consolidation_referential_chart(*args: Any, **kwargs: Any) -> bytes | None:
