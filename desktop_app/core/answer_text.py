@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from desktop_app.core.french import format_year, looks_like_year_range
 from desktop_app.core.validation import format_date, format_number, is_blank
 from desktop_app.kit.forms import FormField
 
@@ -26,7 +27,8 @@ def display_value(field: FormField, value: Any, empty: str = "") -> str:
         values = value if isinstance(value, (list, tuple)) else [value]
         return " ; ".join((field.option(v).label if field.option(v) else str(v)) for v in values)
     if kind in ("integer", "decimal", "scale") and isinstance(value, (int, float)):
-        text = format_number(value)
+        year = kind == "integer" and not field.unit and looks_like_year_range(_bound(field.min), _bound(field.max))
+        text = format_year(value) if year else format_number(value)
         return f"{text}\u00a0{field.unit}" if field.unit else text
     if kind == "date":
         return format_date(str(value))
@@ -39,6 +41,10 @@ def display_value(field: FormField, value: Any, empty: str = "") -> str:
             items.append(" — ".join(p for p in parts if p))
         return "\n".join(f"• {i}" for i in items if i)
     return str(value).strip()
+
+
+def _bound(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def option_color(field: FormField, value: Any) -> str | None:

@@ -523,7 +523,58 @@ def annexes(ctx) -> list:
     )
     out.append(KeepTogether([*st.h2("E. Sigles", "annexe-sigles"), st.table(["Sigle", "Signification"], GLOSSARY, [0.2, 0.8])]))
     out += _free_texts_annex(ctx)
+    out += _record_sheets_annex(ctx)
     return out
+
+
+def _record_sheets_annex(ctx) -> list:
+    """G. The sheets filled once per evaluation (kit tools with the role `step_form`: the state
+    of the QPV, the annual reports' figures, the evaluative questions of the LCD and EFH axes…),
+    question by question, repeat groups as tables. Personal and sensitive answers are left out and
+    free text goes through the privacy filter, as everywhere in the report."""
+    from desktop_app.core.answer_text import display_value
+    from desktop_app.exports.area_sources import mask
+    from desktop_app.kit.forms import compile_tool
+
+    tools = [t for t in ctx.kit.tools.values() if t.role == "step_form" and t.id in ctx.scope]
+    blocks: list = []
+    for tool in tools:
+        responses = [r for r in ctx.responses_of(tool.id) if r.answers]
+        if not responses:
+            continue
+        form = compile_tool(ctx.kit, tool.id)
+        shown = [f for p in form.pages for f in p.fields]
+        blocks.append(st.P(tool.title, "h3"))
+        for r in responses:
+            for f in shown:
+                value = r.answers.get(f.id)
+                if not f.answerable or f.personal or f.sensitive or value in (None, "", []):
+                    continue
+                if f.type == "repeat_group" and isinstance(value, list):
+                    columns = [c for c in f.children if c.answerable and not (c.personal or c.sensitive)]
+                    rows = [[mask(display_value(c, item.get(c.id))) for c in columns]
+                            for item in value if isinstance(item, dict)]
+                    rows = [row for row in rows if any(row)]
+                    if not (columns and rows):
+                        continue
+                    blocks.append(st.P(f.label, "cell_bold"))
+                    if len(columns) <= 4:  # a narrow group reads as one table
+                        blocks.append(st.table([c.label for c in columns], rows, [1 / len(columns)] * len(columns)))
+                    else:  # a wide one (a QPV's 13 answers): one question / answer table per item
+                        for n, row in enumerate(rows, start=1):
+                            name = " — ".join(x for x in row[:2] if x)
+                            blocks.append(st.P(f"{f.item_label or 'Élément'} {n}" + (f" : {name}" if name else ""), "h4"))
+                            blocks.append(st.table(["Question", "Réponse"],
+                                                   [[c.label, x] for c, x in zip(columns, row, strict=True) if x], [0.42, 0.58]))
+                    blocks.append(Spacer(1, 6))
+                    continue
+                text = mask(display_value(f, value))
+                if text:
+                    blocks.append(KeepTogether([st.P(f.label, "cell_bold"), st.P(text)]))
+                    blocks.append(Spacer(1, 3))
+    if not blocks:
+        return []
+    return [*st.h2("G. Les fiches de l’évaluation", "annexe-fiches"), *blocks]
 
 
 def _free_texts_annex(ctx) -> list:
