@@ -193,6 +193,12 @@ def reference_info(folder: Path | None = None) -> dict[str, Any]:
         raise ServiceError(f"Le référentiel administratif est introuvable ou illisible ({path}) : {exc}") from None
 
 
+def reference_loaded(folder: Path | None = None) -> bool:
+    """Whether the reference is already in memory (then checking against it costs nothing)."""
+    with _lock:
+        return (folder or reference_dir()).resolve() in _loaded
+
+
 def load_reference(folder: Path | None = None) -> Reference:
     """The reference, read on first use and kept (thread-safe: the GUI loads it in a task)."""
     folder = (folder or reference_dir()).resolve()

@@ -42,7 +42,9 @@ def build(services: Services) -> str:
         "Évaluation participative centrée sur les coopérations : gouvernance, mobilisation du droit "
         "commun, place des conseils citoyens et soutien à la vie associative. Trois thèmes "
         "approfondis en groupes de travail : soutien aux associations, accompagnement à la "
-        "scolarité, « aller-vers » les habitants.",
+        "scolarité, « aller-vers » les habitant·es. Démonstration : le territoire, ses communes, "
+        "ses quartiers et les personnes sont fictifs ; leurs codes n'existent pas dans le référentiel "
+        "officiel, ce que le Cadrage signale.",
     )
     for name, insee in COMMUNES:
         ev.add_row("commune", eid, {"name": name, "insee": insee})

@@ -30,7 +30,7 @@ def consolidate(services: Services) -> Consolidation:
     figures: dict[str, list[ActionFigures]] = {}
     for ev in services.evaluations.list():
         try:
-            states = step_states(services, ev.id)
+            states = step_states(services, ev.id, reference=True)  # a territory's unknown codes say so
         except ServiceError:
             states = {}
         in_scope = {k: s.state for k, s in states.items() if s.state != "hors_perimetre"}

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from desktop_app.core.french import plural
 from desktop_app.core.steps import STEPS, StepState
 from desktop_app.services.app_services import Services
+from desktop_app.services.base import ServiceError
 from desktop_app.store.models import FormResponse
 
 
-def step_states(services: Services, evaluation_id: str) -> dict[str, StepState]:
+def step_states(services: Services, evaluation_id: str, reference: bool | None = None) -> dict[str, StepState]:
+    """`reference`: check a complete Cadrage's codes against the official reference (True), or
+    only when it is already in memory (None: the screens load it in the background and recount
+    then; reading it costs ≈ 0.1 s, which the window's start does not pay)."""
     cadrage = services.evaluations.cadrage(evaluation_id)
     comp = cadrage.completion()
-    states = {"cadrage": StepState("cadrage", comp.state, f"{comp.done}/{comp.total}")}
+    states = {"cadrage": _cadrage_state(services, evaluation_id, comp, reference)}
     kit = services.kits.get(cadrage.fields["kit_id"], cadrage.fields["kit_version"])
     scope = set(cadrage.fields.get("scope") or [])
     responses = _statuses(services, evaluation_id)
@@ -40,6 +45,22 @@ def step_states(services: Services, evaluation_id: str) -> dict[str, StepState]:
             states[step.id] = StepState(step.id, "en_cours", f"{done}/{total} fiche(s) complète(s)")
     states.update(_area_states(services, evaluation_id, states))
     return states
+
+
+def _cadrage_state(services: Services, evaluation_id: str, comp, reference: bool | None) -> StepState:
+    """Every element filled is not « terminé » while a code is unknown to the official
+    reference (a commune, an EPCI's SIREN, a QPV of the kit's list): « en cours », codes to check."""
+    if comp.state == "termine" and reference is not False:
+        from desktop_app.core.reference import reference_loaded
+
+        if reference or reference_loaded():
+            try:
+                flagged = len(services.evaluations.reference_checks(evaluation_id).messages())
+            except ServiceError:  # the reference cannot be read: the screen says so
+                flagged = 0
+            if flagged:
+                return StepState("cadrage", "en_cours", f"{plural(flagged, 'code')} à vérifier")
+    return StepState("cadrage", comp.state, f"{comp.done}/{comp.total}")
 
 
 # Steps whose state a feature area works out itself (see `_area_states`), by step id.

@@ -133,3 +133,14 @@ def test_the_check_is_pure_data(services, evaluation_id):
     out = reference_checks({"siren": DOUAISIS, "territory_name": "Douaisis Agglo", "epci_type": "ca"},
                            {"commune": [{"id": "a", "name": "Douai", "insee": "59178"}]}, ref)
     assert not out.messages() and out.fix_count() == 0
+
+
+def test_a_filled_cadrage_with_unknown_codes_is_not_done(services, demo_id):
+    """The demo's Cadrage has every element filled, but its fictional territory's codes do not
+    exist: checked against the reference, the step is « en cours » with the codes to check."""
+    from desktop_app.services.progress import step_states
+
+    assert services.evaluations.cadrage(demo_id).completion().state == "termine"
+    state = step_states(services, demo_id, reference=True)["cadrage"]
+    assert state.state == "en_cours" and state.detail.endswith("codes à vérifier")
+    assert step_states(services, demo_id, reference=False)["cadrage"].state == "termine"

@@ -122,6 +122,8 @@ class CadrageView(QScrollArea):
         self.territory.set_epci_search(lambda text: [e.label for e in reference.search_epci(text, limit=30)])
         self.qpv_pick.set_list(self.qpv_list, reference)
         self._show_completion(self.ctx.services.evaluations.cadrage(self.evaluation_id))
+        # the side navigation counts the Cadrage's codes once the reference is in memory
+        self.ctx.changed.emit(Change("reference", self.evaluation_id, self.evaluation_id))
 
     def _reference_failed(self, exc: Exception) -> None:
         self.territory.show_epci_note(f"Référentiel officiel indisponible : {exc}")
