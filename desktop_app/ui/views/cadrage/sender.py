@@ -32,6 +32,8 @@ class SenderForm(QWidget):
         super().__init__(parent)
         self.edits: dict[str, AutosaveLine] = {}
         left, right = QFormLayout(), QFormLayout()
+        for form in (left, right):
+            form.setHorizontalSpacing(12)  # the labels clear of the fields' border
         for i, (key, placeholder) in enumerate(FIELDS):
             edit = AutosaveLine(placeholder=placeholder)
             edit.edit.setAccessibleName(EVALUATION_FIELDS[key][0])

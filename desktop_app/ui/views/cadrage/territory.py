@@ -102,6 +102,7 @@ class TerritoryForm(QWidget):
         self.generation.activated.connect(lambda _i: self.fieldCommitted.emit("generation", self.generation.currentData()))
 
         left = QFormLayout()
+        left.setHorizontalSpacing(12)  # the labels' last letter clear of the fields' border
         form_row(left, "Titre de l'évaluation", self.title)
         label = QLabel("Choisir l'EPCI")
         label.setBuddy(name_input(self.epci_search, "Choisir l'EPCI dans le référentiel"))
@@ -111,6 +112,7 @@ class TerritoryForm(QWidget):
         form_row(left, "Type", self.epci_type)
         form_row(left, "SIREN de l'EPCI *", self.siren)
         right = QFormLayout()
+        right.setHorizontalSpacing(12)
         form_row(right, "Contrat *", self.generation)
         form_row(right, "Début du contrat", self.start_date)
         form_row(right, "Fin du contrat", self.end_date)
