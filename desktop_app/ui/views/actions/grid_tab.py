@@ -282,7 +282,7 @@ class GridTab(QWidget):
         self.split.addWidget(chart_area)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
-        self.split.setSizes([360, 300])
+        self.split.setSizes([480, 200])  # the grid first: its rotated headers take 120 px of a laptop screen
         remember_sizes(self.split, "actions/grille")
         self._chart_shown = False
         self._chart_timer = QTimer(self, singleShot=True, interval=300)
