@@ -83,6 +83,16 @@ class ReferentielService(SynthesisBase):
             values = self.indicator_values(evaluation_id)
         return build_matrix(tool, answers, themes, self.evidence_counts(evaluation_id), values)
 
+    def unexplained_overrides(self, evaluation_id: str) -> list[str]:
+        """The indicators whose typed value or appreciation departs from the computation without
+        a reason (`<indicator>.motif_ajustement`): listed before « Fiche complète », as anything
+        else missing."""
+        return [
+            f"Indicateur {c.code} « {c.label} » : écart avec la valeur calculée sans motif"
+            for c in self.matrix(evaluation_id).cells
+            if c.overridden and not c.override_reason
+        ]
+
     def indicator_values(self, evaluation_id: str) -> dict[str, ComputedValue]:
         """{indicator id: value computed from the evaluation's data} for the indicators whose
         YAML says how (`compute:`): the answers of the questionnaires and of the commitments

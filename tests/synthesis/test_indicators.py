@@ -186,7 +186,10 @@ def test_override_with_reason_persists_and_is_exported(services, evaluation_id, 
     for status in ("realise", "non_engage"):
         services.commitments.add_commitment(evaluation_id, {"title": "E", "status": status})
     services.forms.set_answer(ref.id, "dc_1_b.valeur", "40 %")
+    [unexplained] = services.referentiel.unexplained_overrides(evaluation_id)  # listed before « Fiche complète »
+    assert unexplained.startswith("Indicateur 2.1.b") and "sans motif" in unexplained
     services.forms.set_answer(ref.id, "dc_1_b.motif_ajustement", "Deux engagements « en cours » sont à l'arrêt depuis 2024.")
+    assert services.referentiel.unexplained_overrides(evaluation_id) == []
     services.forms.set_answer(ref.id, "dc_1_b.appreciation", "plutot_pas_atteint")
     services.forms.set_answer(ref.id, "va_1_b.valeur_reference", "180")
     cell = next(c for c in services.referentiel.matrix(evaluation_id).cells if c.id == "dc_1_b")

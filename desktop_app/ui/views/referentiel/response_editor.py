@@ -8,6 +8,7 @@ shown in the bar. Texts typed that are not valid answers are kept « à corriger
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,9 +25,11 @@ from desktop_app.ui.widgets.form_renderer import FormRenderer
 class ResponseEditor(QWidget):
     answersChanged = Signal(dict)  # every answer, after one was saved
 
-    def __init__(self, ctx: AppContext, response: ResponseData, form: Form, mode: str = "pages", parent=None):
+    def __init__(self, ctx: AppContext, response: ResponseData, form: Form, mode: str = "pages", parent=None,
+                 extra_problems: Callable[[], list[str]] | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self.extra_problems = extra_problems  # what the screen adds to the « complete » rule
         self.response_id = response.id
         self._answers: dict[str, Any] = dict(response.answers)
         # Children are created in place (not moved in later): Qt re-styles a moved subtree.
@@ -75,7 +78,7 @@ class ResponseEditor(QWidget):
     def _set_status(self, checked: bool) -> None:
         note = ""
         if checked:
-            ok, note = ask_complete(self, self.renderer)
+            ok, note = ask_complete(self, self.renderer, extra=self.extra_problems() if self.extra_problems else None)
             if not ok:
                 self.complete.blockSignals(True)
                 self.complete.setChecked(False)

@@ -188,7 +188,8 @@ class ReferentielView(QWidget):
             return
         ctx, evaluation_id = self.ctx, self.evaluation_id
         self._grid = GridWithDrawer(parent=self._grid_page)
-        self._editor = ResponseEditor(ctx, self.response, self.form, parent=self._grid)
+        self._editor = ResponseEditor(ctx, self.response, self.form, parent=self._grid,
+                                      extra_problems=lambda: ctx.services.referentiel.unexplained_overrides(evaluation_id))
         self._evidence = EvidencePanel(ctx, evaluation_id, parent=self._grid)
         self._evidence.countChanged.connect(lambda n: self.toggle.setText(f"Preuves liées ({n})"))
         self._grid.set_parts(self._editor, self._evidence)
