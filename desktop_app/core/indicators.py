@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from desktop_app.core.french import format_year
 from desktop_app.core.validation import compute_visibility, is_blank
 from desktop_app.kit.forms import compile_tool
 from desktop_app.kit.loader import Kit, iter_questions
@@ -49,6 +50,8 @@ STATISTIC_LABELS = {
     "median": "médiane",
     "sum": "total",
     "budget_share": "part du budget",
+    "latest": "dernière valeur",
+    "change": "évolution de la première à la dernière valeur",
 }
 
 
@@ -85,6 +88,7 @@ class ComputedValue:
     source: str  # « Questionnaire communes › « La répartition des rôles … » : part des réponses ≥ 4 »
     percent: bool  # the value is a percentage
     fallback: bool = False  # the kit's fallback computation gave it
+    series: tuple[tuple[str, float], ...] = ()  # `latest` / `change`: (year, value), in order
 
     def text(self, unit: str | None = None) -> str:
         """The value as shown: « 62,5 % », « 128 jours », « — » when there is none."""
@@ -96,8 +100,11 @@ class ComputedValue:
         return f"{shown}{NBSP}{unit}" if unit and unit not in ("oui / non",) else shown
 
     def detail(self) -> str:
-        """« n = 12 · dernière réponse le 03/05/2026 »."""
+        """« n = 12 · dernière réponse le 03/05/2026 »; a series: « 2022 : 55 · 2023 : 58 · … »."""
         parts = [f"n{NBSP}={NBSP}{self.n}"]
+        if self.series:
+            shown = self.series[-6:]
+            parts.append(("… " if len(self.series) > 6 else "") + " · ".join(f"{k}{NBSP}: {format_number(v)}" for k, v in shown))
         if self.latest is not None:
             parts.append(f"dernière donnée le {self.latest.strftime('%d/%m/%Y')}")
         return " · ".join(parts)
@@ -166,6 +173,10 @@ def _source_text(kit: Kit, c: IndicatorCompute) -> str:
                 listed = found.choices if found else []
             labels = {ch.value: ch.label for ch in listed}
         head = f"{name} › « {question.label if question else c.question} »"
+    if c.by and c.programmation is None:
+        tool = kit.tools.get(c.tool or "")
+        order = next((q for _p, q in iter_questions(getattr(tool, "sections", None) or []) if q.id == c.by), None)
+        what += f" (par « {order.label if order else c.by} »)"
     cond = _condition_text(c, labels)
     return f"{head} : {what}" + (f" des réponses {cond}" if cond and c.programmation is None else f" ({cond})" if cond else "") + (f" — {c.note}" if c.note else "")
 
@@ -290,10 +301,46 @@ def _compute_one(kit: Kit, c: IndicatorCompute, responses: Sequence[ResponseLike
         weights = [a.budget for a in actions]
         pairs = [(v, w) for v, w in zip(observed, weights, strict=True) if v is not None]
         value, n = _statistic(c, [v for v, _ in pairs], [w for _, w in pairs])
-        return value, n, None
+        return value, n, None, ()
+    if c.statistic in ("latest", "change"):
+        return _series_value(kit, c, responses)
     observed, latest = _observe_responses(kit, c, responses, vis)
     value, n = _statistic(c, observed)
-    return value, n, (latest.date() if isinstance(latest, datetime) else latest)
+    return value, n, (latest.date() if isinstance(latest, datetime) else latest), ()
+
+
+def _order_key(value: Any) -> tuple[float, str] | None:
+    if isinstance(value, bool) or is_blank(value):
+        return None
+    if isinstance(value, (int, float)):
+        return (float(value), format_year(value) if float(value).is_integer() else format_number(value))
+    return (0.0, str(value))  # a date (ISO text sorts as it reads)
+
+
+def _series_value(kit: Kit, c: IndicatorCompute, responses: Sequence[ResponseLike]):
+    """`latest` / `change` over the rows of a repeat group ordered by `c.by` (a year): the last
+    row's value, or the last minus the first. A year given twice keeps the later-saved row."""
+    group = _group_of(kit, c.tool or "", c.question or "")
+    points: dict[tuple[float, str], float] = {}
+    latest: datetime | None = None
+    for r in sorted((r for r in responses if r.tool_id == c.tool), key=lambda r: r.updated_at or datetime.min):
+        rows = (r.answers or {}).get(group) or [] if group else [r.answers or {}]
+        for row in rows:
+            if not isinstance(row, Mapping):
+                continue
+            key, number = _order_key(row.get(c.by)), _numeric(c, row.get(c.question))
+            if key is None or number is None:
+                continue
+            points[key] = number
+            if r.updated_at is not None and (latest is None or r.updated_at > latest):
+                latest = r.updated_at
+    series = tuple((label, points[(k, label)]) for k, label in sorted(points))
+    if not series:
+        return None, 0, None, ()
+    value = series[-1][1] if c.statistic == "latest" else series[-1][1] - series[0][1]
+    if c.statistic == "change" and len(series) < 2:
+        value = None  # one year: no change to speak of yet
+    return value, len(series), (latest.date() if isinstance(latest, datetime) else latest), series
 
 
 def compute_indicator(
@@ -311,8 +358,9 @@ def compute_indicator(
     while c is not None:
         got = _compute_one(kit, c, responses, actions, vis)
         if got is not None:
-            value, n, latest = got
-            result = ComputedValue(indicator.id, value, n, latest, _source_text(kit, c), c.statistic in ("share", "budget_share"), used_fallback)
+            value, n, latest, series = got
+            result = ComputedValue(indicator.id, value, n, latest, _source_text(kit, c), c.statistic in ("share", "budget_share"),
+                                   used_fallback, series)
             if first is None:
                 first = result
             if value is not None:

@@ -554,7 +554,9 @@ def _check_indicators(manifest: KitManifest, tools: Mapping[str, Tool]) -> list[
                     for level in sorted(set(ind.rubric or {}) - levels):
                         problems.append(KitProblem(file, f"{path}.rubric", f"« {level} » n'est pas un niveau de l'échelle d'appréciation ({', '.join(sorted(levels))})"))
                     compute, where = ind.compute, f"{path}.compute"
-                    if compute is not None and (compute.statistic in ("share", "budget_share")) != (ind.unit == "%"):
+                    # a series (`latest`, `change`) of a figure that is itself a percentage keeps its %
+                    if compute is not None and compute.statistic not in ("latest", "change") and (
+                            compute.statistic in ("share", "budget_share")) != (ind.unit == "%"):
                         problems.append(KitProblem(file, f"{path}.unit", "une part (« share », « budget_share ») s'exprime en « % » : donnez « unit: \"%\" » à l'indicateur"
                                                    if compute.statistic in ("share", "budget_share") else
                                                    f"l'unité « % » ne convient qu'à une part (« share », « budget_share »), pas à « {compute.statistic} »"))
@@ -572,12 +574,22 @@ def _check_compute(file: str, path: str, compute: IndicatorCompute, manifest: Ki
     source = tools.get(compute.tool or "")
     if source is None:
         return [KitProblem(file, f"{path}.tool", f"l'outil « {compute.tool} » n'existe pas dans le kit")]
-    if source.role not in ("questionnaire", "commitments"):
-        return [KitProblem(file, f"{path}.tool", f"l'outil « {compute.tool} » n'est ni un questionnaire ni le suivi des engagements : ses réponses ne peuvent pas être calculées")]
+    if source.role not in ("questionnaire", "commitments", "step_form"):
+        return [KitProblem(file, f"{path}.tool", f"l'outil « {compute.tool} » n'est ni un questionnaire, ni le suivi des engagements, "
+                                                 "ni une fiche de l'évaluation : ses réponses ne peuvent pas être calculées")]
     question = next((q for _p, q in iter_questions(_tool_sections(source)) if q.id == compute.question), None)
     if question is None:
         return [KitProblem(file, f"{path}.question", f"la question « {compute.question} » n'existe pas dans l'outil « {compute.tool} »")]
     problems: list[KitProblem] = []
+    if compute.by:
+        group = next((q for _p, q in iter_questions(_tool_sections(source))
+                      if q.type == "repeat_group" and any(ch.id == compute.question for ch in q.questions or [])), None)
+        order = next((ch for ch in (group.questions or []) if ch.id == compute.by), None) if group else None
+        if order is None:
+            problems.append(KitProblem(file, f"{path}.by", f"« {compute.by} » doit être une question du même groupe répété que « {compute.question} » "
+                                                           "(l'année de chaque ligne)"))
+        elif order.type not in ("integer", "decimal", "date"):
+            problems.append(KitProblem(file, f"{path}.by", f"« {compute.by} » ({order.type}) n'ordonne pas les lignes : une année ou une date est attendue"))
     choices: set[str] = set()
     if question.type in _CHOICE_TYPES:
         listed = question.choices or []
@@ -587,7 +599,7 @@ def _check_compute(file: str, path: str, compute: IndicatorCompute, manifest: Ki
         choices = {c.value for c in listed}
     numeric = question.type in _NUMERIC_TYPES or (question.type in _CHOICE_TYPES and bool(compute.scores))
     label = f"la question « {compute.question} » ({question.type})"
-    if compute.statistic in ("mean", "median", "sum") and not numeric:
+    if compute.statistic in ("mean", "median", "sum", "latest", "change") and not numeric:
         problems.append(KitProblem(file, f"{path}.statistic", f"« {compute.statistic} » demande une réponse chiffrée : {label} n'en donne pas (ajoutez « scores » pour une question à choix)"))
     if (compute.at_least is not None or compute.at_most is not None) and not numeric:
         problems.append(KitProblem(file, f"{path}.at_least", f"un seuil demande une réponse chiffrée : {label} n'en donne pas"))

@@ -450,7 +450,8 @@ class IndicatorValue(Strict):
 # share: % of the observations meeting the condition; count: how many meet it (all answered
 # ones without condition); mean / median / sum: of the numbers answered (choice values mapped by
 # `scores`); budget_share: % of the programmation's budget held by the actions meeting the condition.
-Statistic = Literal["share", "count", "mean", "median", "sum", "budget_share"]
+Statistic = Literal["share", "count", "mean", "median", "sum", "budget_share", "latest", "change"]
+SERIES_STATISTICS = ("latest", "change")  # over rows ordered by `by` (a year): the last value, last − first
 # Programmation figures an indicator can use (per action, `services.actions_data.ActionData`).
 ProgrammationField = Literal["budget", "funders", "multi_year", "years_funded", "beneficiaries", "qpv_share"]
 
@@ -476,6 +477,9 @@ class IndicatorCompute(Strict):
     note: str | None = Field(default=None, min_length=1)
     # Used when the first computation has no observation (an older question, another source).
     fallback: IndicatorCompute | None = None
+    # `latest` / `change`: the question of the same repeat group that orders its rows (the year of
+    # an annual report): the value of the last row, or its change since the first.
+    by: str | None = Field(default=None, pattern=QUESTION_IDENT)
 
     @model_validator(mode="after")
     def _check_shape(self) -> IndicatorCompute:
@@ -485,6 +489,14 @@ class IndicatorCompute(Strict):
             raise ValueError("« tool » demande la question dont la réponse est calculée (« question »)")
         if self.programmation is not None and self.question:
             raise ValueError("« question » ne s'applique qu'avec « tool »")
+        if self.statistic in SERIES_STATISTICS:
+            if self.tool is None or not self.by:
+                raise ValueError(f"« {self.statistic} » porte sur une série : une question d'un outil (« tool », « question ») "
+                                 "et la question qui ordonne ses lignes (« by », une année)")
+            if self.at_least is not None or self.at_most is not None or self.values is not None:
+                raise ValueError(f"« {self.statistic} » ne prend pas de condition (« at_least », « at_most », « values »)")
+        elif self.by is not None:
+            raise ValueError("« by » ne s'applique qu'à « latest » ou « change »")
         if self.statistic == "budget_share" and self.programmation is None:
             raise ValueError("« budget_share » ne s'applique qu'à la programmation")
         conditional = self.at_least is not None or self.at_most is not None or self.values is not None

@@ -82,6 +82,31 @@ def test_share_finding_the_portal_difficult_leaves_out_those_who_did_not_use_it(
     assert (got.value, got.n) == (50.0, 4)
 
 
+def test_annual_reports_give_the_last_year_and_the_change_as_a_series(kit):
+    """The annual reports' figures (kit 1.1.0, « articuler bilan annuel et évaluation ») feed
+    indicators as a series: the last year's value, or its change since the first year, with
+    every year shown beside it. The rows are ordered by year, whatever order they were typed in."""
+    reports = [Resp("bilans-annuels", {"annees": [
+        {"annee_bilan": 2024, "nb_copil": 1, "nb_porteurs": 52, "nb_associations_qpv": 18},
+        {"annee_bilan": 2022, "nb_copil": 2, "nb_porteurs": 45, "nb_associations_qpv": 14},
+        {"annee_bilan": 2023, "nb_copil": 3, "nb_porteurs": 47},
+    ]}, datetime(2026, 4, 2, 10))]
+    copil = compute_indicator(kit, _indicator(kit, "gouv_1_a"), reports)
+    assert (copil.value, copil.n, copil.latest) == (1.0, 3, date(2026, 4, 2))
+    assert "2022\u00a0: 2 · 2023\u00a0: 3 · 2024\u00a0: 1" in copil.detail()
+    assert "dernière valeur (par « Année du bilan »)" in copil.source
+    change = compute_indicator(kit, _indicator(kit, "va_2_c"), reports)
+    assert (change.value, change.n) == (7.0, 3)  # 52 in 2024 − 45 in 2022
+    qpv = compute_indicator(kit, _indicator(kit, "va_2_a"), reports)
+    assert (qpv.value, qpv.n, qpv.fallback) == (18.0, 2, False)  # 2023 has no figure: the last one given
+    one_year = [Resp("bilans-annuels", {"annees": [{"annee_bilan": 2024, "nb_porteurs": 52}]}, datetime(2026, 4, 2))]
+    assert compute_indicator(kit, _indicator(kit, "va_2_c"), one_year).value is None  # no change yet
+    # without annual reports, the associations' questionnaire still gives a minimum
+    answered = [Resp(ASSOCIATIONS, {"siege_qpv": v}, datetime(2026, 2, 1)) for v in (True, True, False)]
+    fallback = compute_indicator(kit, _indicator(kit, "va_2_a"), answered)
+    assert (fallback.value, fallback.fallback) == (2.0, True)
+
+
 def test_mean_delay_in_days_and_median_of_bands_as_fallback(kit):
     ind = _indicator(kit, "va_1_b")
     days = [Resp(ASSOCIATIONS, {"delai_paiement_jours": d}, datetime(2026, 2, 1)) for d in (60, 90, 150)]
@@ -134,7 +159,7 @@ def test_every_indicator_has_a_target_or_a_rubric_and_questionnaires_feed_comput
     scale = {c.value for c in ref.scale if c.score is not None}
     assert all(set(i.rubric) == scale for i in indicators if i.rubric)
     tools = {i.compute.tool for i in indicators if i.compute is not None and i.compute.tool}
-    assert tools == {COMMUNES, ASSOCIATIONS, "suivi-engagements"}
+    assert tools == {COMMUNES, ASSOCIATIONS, "suivi-engagements", "bilans-annuels"}
     for ind in ("gouv_3_b", "va_3_c"):  # « part de … qui jugent » : the cut-off is said
         assert "4 ou 5 sur 5" in _indicator(kit, ind).label
     assert "« plutôt » ou « très difficile »" in _indicator(kit, "va_1_c").label
@@ -157,7 +182,9 @@ def _broken(replace_from: str, replace_to: str) -> list[str]:
         ("question: clarte_roles", "question: clarte", "la question « clarte » n'existe pas dans l'outil « questionnaire-communes »"),
         ("values: [realise, en_cours]", "values: [realise, termine]", "« termine » n'est pas une réponse possible"),
         ("question: clarte_roles", "question: nom_commune", "un seuil demande une réponse chiffrée"),
-        ("tool: questionnaire-communes", "tool: guide-partenaires", "ni un questionnaire ni le suivi des engagements"),
+        ("tool: questionnaire-communes", "tool: guide-partenaires", "ni un questionnaire, ni le suivi des engagements, ni une fiche"),
+        ("question: nb_copil\n              statistic: latest\n              by: annee_bilan", "question: nb_copil\n              statistic: latest\n              by: date_presentation_x", "du même groupe répété"),
+        ("statistic: latest\n              by: annee_bilan\n              note: \"dernière année renseignée dans les bilans annuels\"\n          - id: gouv_1_b", "statistic: latest\n              note: \"x\"\n          - id: gouv_1_b", "porte sur une série"),
         ("    non_atteint: \"Aucun document", "    pas_du_tout: \"Aucun document", "« pas_du_tout » n'est pas un niveau"),
         ("statistic: share\n              at_least: 4", "statistic: share", "« share » demande une condition"),
         ("question: utilite_accompagnement\n              statistic: share", "question: utilite_accompagnement\n              statistic: mean",
