@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,21 @@ class AttachmentData:
     filename: str
     mime: str
     caption: str
+
+
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _private_temp(target: Path) -> tuple[int, str]:
+    """A new file beside `target`, readable by its owner only (what `tempfile.mkstemp` does,
+    without its name generator and file object: an import writes dozens of small files)."""
+    for _ in range(100):
+        tmp = f"{target}.{secrets.token_hex(6)}.part"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, paths.PRIVATE_FILE_MODE), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{target}.part")
 
 
 class AttachmentService(ServiceBase):
@@ -65,14 +80,18 @@ class AttachmentService(ServiceBase):
         if not target.exists():
             self._folder(target)
             try:
-                fd, tmp = tempfile.mkstemp(dir=target.parent)  # created 0600
+                fd, tmp = _private_temp(target)
             except FileNotFoundError:  # the folder was removed meanwhile: made again
                 self._private_dirs.clear()
                 self._folder(target)
-                fd, tmp = tempfile.mkstemp(dir=target.parent)
+                fd, tmp = _private_temp(target)
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                finally:
+                    os.close(fd)
                 os.replace(tmp, target)
             except OSError as exc:
                 Path(tmp).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -114,6 +115,37 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class _AttachmentWriter:
+    """The attachment files of the bundles being imported, written by a helper thread while the
+    records are merged (`finish` waits for it and raises what made it fail). Creating their
+    folders and files is mostly waiting for the disk's metadata, with the interpreter lock
+    released: 3 ms on a quiet disk, up to 20 ms when other programs write to it."""
+
+    def __init__(self, attachments: Any, bundles: list[Bundle]):
+        self._error: BaseException | None = None
+        todo = [(bundle, sha) for bundle in bundles for sha in bundle.attachments]
+        self._thread: threading.Thread | None = None
+        if todo:
+            self._thread = threading.Thread(target=self._write, args=(attachments, todo), name="evalkit-pieces-jointes", daemon=True)
+            self._thread.start()
+
+    def _write(self, attachments: Any, todo: list[tuple[Bundle, str]]) -> None:
+        try:
+            for bundle, sha in todo:
+                if not attachments.has_blob(sha):
+                    attachments.put_bytes(bundle.attachment_bytes(sha), sha)
+        except BaseException as exc:  # noqa: BLE001 - raised again by finish(), on the importing thread
+            self._error = exc
+
+    def finish(self, quiet: bool = False) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None and not quiet:
+            raise error
 
 
 class SyncService(SyncKeys, ServiceBase):
@@ -225,10 +257,8 @@ class SyncService(SyncKeys, ServiceBase):
             raise UnknownSigner(exc) from None
         except BundleError as exc:
             raise ServiceError(str(exc)) from None
-        for bundle in bundles:  # content-addressed, idempotent: before the transaction
-            for sha in bundle.attachments:
-                if not self.services.attachments.has_blob(sha):
-                    self.services.attachments.put_bytes(bundle.attachment_bytes(sha), sha)
+        # content-addressed, idempotent: written while the records merge, all there before the commit
+        files = _AttachmentWriter(self.services.attachments, bundles)
         label = bundles[0].path.name if len(bundles) == 1 else f"{len(bundles)} fichiers"
 
         def on_table(done: int, count: int) -> None:
@@ -239,6 +269,7 @@ class SyncService(SyncKeys, ServiceBase):
             with self.tx() as s:
                 trust.check_senders(s, bundles, own, pin=True)  # again, in the transaction: pins the new keys
                 merged = import_bundles(s, bundles, self.device_id, self._shipped_kit, on_table)
+                files.finish()  # a file that could not be written: nothing is recorded
                 results, events = [], []
                 for bundle, res in zip(bundles, merged, strict=True):
                     res.attachments = len(bundle.attachments)
@@ -265,6 +296,8 @@ class SyncService(SyncKeys, ServiceBase):
                 f"« {names} » n'a pas pu être importé : ses données ne s'accordent pas avec cette base "
                 f"({exc.__class__.__name__}). Rien n'a été modifié."
             ) from None
+        finally:
+            files.finish(quiet=True)  # never left writing once the import is over
         self._purge_deleted_blobs({b.evaluation_id for b in bundles})
         return results
 
