@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from desktop_app.kit.loader import shipped_kit  # noqa: F401  (re-exported)
@@ -101,6 +101,13 @@ def _title_of(table: str, data: dict[str, Any]) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()[:120]
     return data.get("id", "")[:8]
+
+
+# the files of attachments deleted in the evaluations an import touched (`_purge_deleted_blobs`):
+# plain SQL, not a statement SQLAlchemy compiles again for every new connection
+_DELETED_ATTACHMENTS = text(
+    "SELECT sha256 FROM attachments WHERE evaluation_id IN :ids AND deleted = :deleted"
+).bindparams(bindparam("ids", expanding=True))
 
 
 @contextmanager
@@ -249,7 +256,7 @@ class SyncService(SyncKeys, ServiceBase):
     def import_verified(self, bundles: list[Bundle], progress: Progress | None, offset: int = 0, total: int = 0) -> list[dict[str, Any]]:
         """Import bundles already read and checked by `verify` (used by `import_bundles` and by
         the sync folder's loop, `services.sync_folder`)."""
-        own = self.signer().public_key
+        own = self.own_public_key()
         try:  # whose signatures: checked before anything is written (the attachments first)
             with self.read() as s:
                 trust.check_senders(s, bundles, own, pin=False)
@@ -308,9 +315,7 @@ class SyncService(SyncKeys, ServiceBase):
         from desktop_app.store.models_attachments import Attachment
 
         with self.read() as s:
-            dead = set(s.scalars(select(Attachment.sha256).where(
-                Attachment.evaluation_id.in_(sorted(evaluation_ids)), Attachment.deleted.is_(True),
-            )))
+            dead = set(s.scalars(_DELETED_ATTACHMENTS, {"ids": sorted(evaluation_ids), "deleted": True}))
             if not dead:  # the usual case: nothing to remove, the Corbeille need not be read
                 return
             dead -= set(s.scalars(select(Attachment.sha256).where(
