@@ -677,7 +677,8 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
         kept_size = 0
         for name in sorted(listed):
             if name.startswith("attachments/"):
-                blob = _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)  # not `content`: stored() reads it
+                info = entries[name]  # as stored (usually not compressed), checked against its SHA-256
+                blob = _read_stored(zf, info, listed[name], MAX_ENTRY_BYTES, path, stored(info))
                 sha = name.split("/", 1)[1]
                 read.attachments.append(sha)
                 if kept_size + len(blob) <= KEEP_ATTACHMENTS_BYTES:  # verified: no second read
