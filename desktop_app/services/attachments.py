@@ -63,21 +63,33 @@ class AttachmentService(ServiceBase):
 
     def _folder(self, target: Path) -> None:
         """The attachment folder and the blob's sub-folder, readable by their owner only; each
-        made (or checked) once by this service, not at every file (an import writes dozens)."""
-        for folder in (self.root, target.parent):
-            if folder not in self._private_dirs:
+        made (or checked) once by this service, not at every file (an import writes dozens).
+        A sub-folder made here is made private (0700, or less with the umask): not checked again."""
+        if self.root not in self._private_dirs:
+            paths.private_dir(self.root)
+            self._private_dirs.add(self.root)
+        folder = target.parent
+        if folder not in self._private_dirs:
+            try:
+                os.mkdir(folder, paths.PRIVATE_DIR_MODE)
+            except FileExistsError:  # made earlier, perhaps by someone else: checked
                 paths.private_dir(folder)
-                self._private_dirs.add(folder)
+            except FileNotFoundError:  # the attachment folder was removed meanwhile: made again
+                paths.private_dir(self.root)
+                paths.private_dir(folder)
+            self._private_dirs.add(folder)
 
     def has_blob(self, sha256: str) -> bool:
         return self.blob_path(sha256).is_file()
 
-    def put_bytes(self, data: bytes, expected_sha256: str | None = None) -> str:
+    def put_bytes(self, data: bytes, expected_sha256: str | None = None, *, absent: bool = False) -> str:
+        """Store `data` under its SHA-256 (checked against `expected_sha256`). `absent`: the
+        caller has just seen no such file (`has_blob`): not looked for again."""
         digest = hashlib.sha256(data).hexdigest()
         if expected_sha256 and digest != expected_sha256:
             raise ServiceError("Le contenu de la pièce jointe ne correspond pas à son empreinte.")
         target = self.blob_path(digest)
-        if not target.exists():
+        if absent or not target.exists():
             self._folder(target)
             try:
                 fd, tmp = _private_temp(target)

@@ -142,7 +142,7 @@ class _AttachmentWriter:
         try:
             for bundle, sha in todo:
                 if not attachments.has_blob(sha):
-                    attachments.put_bytes(bundle.attachment_bytes(sha), sha)
+                    attachments.put_bytes(bundle.attachment_bytes(sha), sha, absent=True)
         except BaseException as exc:  # noqa: BLE001 - raised again by finish(), on the importing thread
             self._error = exc
 
