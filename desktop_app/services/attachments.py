@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,21 @@ class AttachmentData:
     caption: str
 
 
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _private_temp(target: Path) -> tuple[int, str]:
+    """A new file beside `target`, readable by its owner only (what `tempfile.mkstemp` does,
+    without its name generator and file object: an import writes dozens of small files)."""
+    for _ in range(100):
+        tmp = f"{target}.{secrets.token_hex(6)}.part"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, paths.PRIVATE_FILE_MODE), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{target}.part")
+
+
 class AttachmentService(ServiceBase):
     def __init__(self, store: Store, root: str | Path | None = None):
         super().__init__(store)
@@ -48,31 +63,47 @@ class AttachmentService(ServiceBase):
 
     def _folder(self, target: Path) -> None:
         """The attachment folder and the blob's sub-folder, readable by their owner only; each
-        made (or checked) once by this service, not at every file (an import writes dozens)."""
-        for folder in (self.root, target.parent):
-            if folder not in self._private_dirs:
+        made (or checked) once by this service, not at every file (an import writes dozens).
+        A sub-folder made here is made private (0700, or less with the umask): not checked again."""
+        if self.root not in self._private_dirs:
+            paths.private_dir(self.root)
+            self._private_dirs.add(self.root)
+        folder = target.parent
+        if folder not in self._private_dirs:
+            try:
+                os.mkdir(folder, paths.PRIVATE_DIR_MODE)
+            except FileExistsError:  # made earlier, perhaps by someone else: checked
                 paths.private_dir(folder)
-                self._private_dirs.add(folder)
+            except FileNotFoundError:  # the attachment folder was removed meanwhile: made again
+                paths.private_dir(self.root)
+                paths.private_dir(folder)
+            self._private_dirs.add(folder)
 
     def has_blob(self, sha256: str) -> bool:
         return self.blob_path(sha256).is_file()
 
-    def put_bytes(self, data: bytes, expected_sha256: str | None = None) -> str:
+    def put_bytes(self, data: bytes, expected_sha256: str | None = None, *, absent: bool = False) -> str:
+        """Store `data` under its SHA-256 (checked against `expected_sha256`). `absent`: the
+        caller has just seen no such file (`has_blob`): not looked for again."""
         digest = hashlib.sha256(data).hexdigest()
         if expected_sha256 and digest != expected_sha256:
             raise ServiceError("Le contenu de la pièce jointe ne correspond pas à son empreinte.")
         target = self.blob_path(digest)
-        if not target.exists():
+        if absent or not target.exists():
             self._folder(target)
             try:
-                fd, tmp = tempfile.mkstemp(dir=target.parent)  # created 0600
+                fd, tmp = _private_temp(target)
             except FileNotFoundError:  # the folder was removed meanwhile: made again
                 self._private_dirs.clear()
                 self._folder(target)
-                fd, tmp = tempfile.mkstemp(dir=target.parent)
+                fd, tmp = _private_temp(target)
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                finally:
+                    os.close(fd)
                 os.replace(tmp, target)
             except OSError as exc:
                 Path(tmp).unlink(missing_ok=True)

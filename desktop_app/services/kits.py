@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, text, tuple_
 
 from desktop_app import paths
 from desktop_app.kit.compare import (
@@ -37,6 +37,9 @@ from desktop_app.services.base import Change, NotFound, ServiceBase, ServiceErro
 from desktop_app.services.kit_library import KitEntry, KitLibrary, bundled_entry, conflict_message, short
 from desktop_app.store.db import Store
 from desktop_app.store.models import Evaluation, FormResponse, KitSnapshot
+
+# the digest of a kit copy this database keeps (`check_copy`, at every import)
+_KEPT_DIGEST = text("SELECT digest FROM kit_snapshots WHERE kit_id = :kit_id AND version = :version")
 
 log = logging.getLogger(__name__)
 
@@ -165,9 +168,8 @@ class KitService(ServiceBase):
         entry = self.library.find(kit_id, version)
         if entry is not None and entry.digest != digest:
             raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, entry.digest, "sur ce poste", digest, "du fichier reçu"))
-        with self.read() as s:
-            snap = s.get(KitSnapshot, (kit_id, version))
-            kept = snap.digest if snap is not None else None
+        with self.read() as s:  # its digest only (not the copy's files, nor an ORM statement per new engine)
+            kept = s.execute(_KEPT_DIGEST, {"kit_id": kit_id, "version": version}).scalar()
         if kept is not None and kept != digest:
             raise ServiceError(f"« {name} » : " + conflict_message(kit_id, version, kept, "dans cette base", digest, "du fichier reçu"))
 

@@ -105,12 +105,19 @@ class SyncKeys:
 
     def signer(self) -> Signer:
         """What signs this device's bundles (its private key is created the first time)."""
+        return Signer(self.device_id, self.device_label(), self._signing_key())
+
+    def own_public_key(self) -> bytes:
+        """This device's public key (`signer().public_key`, without reading its label)."""
+        return Signer(self.device_id, "", self._signing_key()).public_key
+
+    def _signing_key(self):
         if self._key is None:
             try:
                 self._key = device_key(self.device_id)
             except SigningError as exc:
                 raise ServiceError(str(exc)) from None
-        return Signer(self.device_id, self.device_label(), self._key)
+        return self._key
 
     def own_key(self) -> OwnKey:
         signer = self.signer()

@@ -209,11 +209,23 @@ def _field_type(name: str, base: Any, kind: str, nullable: bool) -> Any:
         typ = float
     elif kind == "json":
         return Raw  # JSON null included: told apart after decoding
-    elif kind == "utc":
-        typ = Annotated[str, Meta(pattern=UTC_FORM)]
-    else:  # date
-        typ = Annotated[str, Meta(pattern=DATE_FORM)]
+    else:  # utc, date: their form is checked on the whole column (`_of_form`), not value by value
+        typ = str
     return typ | None if nullable else typ
+
+
+# UTC_FORM and DATE_FORM as the shapes of their texts once every ASCII digit is written 0
+_ZERO = str.maketrans("123456789", "000000000")
+_SHAPES = {"utc": frozenset({"0000-00-00T00:00:00Z", "0000-00-00T00:00:00.000000Z"}), "date": frozenset({"0000-00-00"})}
+
+
+def _of_form(texts: list[str] | tuple[str, ...], kind: str) -> bool:
+    """Whether every text of a column is of the form bundles write (`UTC_FORM`, `DATE_FORM`),
+    checked at once: the texts joined by line breaks, digits made 0, split again (as many
+    parts as texts: none held a line break), every part one of the shapes. A pattern applied
+    to each value by msgspec cost half of its decoding."""
+    parts = "\n".join(texts).translate(_ZERO).split("\n")
+    return len(parts) == len(texts) and set(parts) <= _SHAPES[kind]
 
 
 _astuple: Callable[[Any], tuple] = msgspec.structs.astuple
@@ -237,10 +249,13 @@ def read_batch(st: SyncedTable, raw: bytes, evaluation_id: str) -> TableBatch | 
     out: dict[str, tuple[Any, ...]] = {}
     for name, kind, nullable, values in zip(found.names, found.kinds, found.nullable, columns, strict=True):
         try:
-            if kind == "utc":  # the form is checked; now the calendar (no 30 February, no 24 h)
-                deque(map(datetime.fromisoformat, filter(None, values)), maxlen=0)
-            elif kind == "date":
-                if any(date.fromisoformat(v).isoformat() != v for v in filter(None, values)):
+            if kind == "utc" or kind == "date":
+                present = [v for v in values if v is not None] if nullable and None in values else values
+                if present and not _of_form(present, kind):
+                    return None
+                if kind == "utc":  # the form is checked; now the calendar (no 30 February, no 24 h)
+                    deque(map(datetime.fromisoformat, present), maxlen=0)
+                elif any(date.fromisoformat(v).isoformat() != v for v in present):
                     return None
             elif kind == "json":  # as text (UnicodeDecodeError: a ValueError)
                 values = tuple(map(str, values, repeat("utf-8")))

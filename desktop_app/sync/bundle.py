@@ -85,7 +85,7 @@ BAD_SIGNATURE = (
     "Rien n'a été importé ; demandez à son expéditeur de l'exporter à nouveau."
 )
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-HEX_RE = re.compile(r"[0-9a-f]*")
+_HEX_DIGITS = str.maketrans("", "", "0123456789abcdef")  # deleted: a text of hex digits leaves nothing
 NAME_RE = re.compile(r"^(manifest\.json|versions\.json|kit/snapshot\.json|records/[a-z0-9_]{1,80}\.json|attachments/[0-9a-f]{64})$")
 
 
@@ -677,7 +677,8 @@ def _read_into(read: FileRead, shared: dict[str, Any]) -> None:
         kept_size = 0
         for name in sorted(listed):
             if name.startswith("attachments/"):
-                blob = _read_entry(zf, entries[name], listed[name], MAX_ENTRY_BYTES, path)  # not `content`: stored() reads it
+                info = entries[name]  # as stored (usually not compressed), checked against its SHA-256
+                blob = _read_stored(zf, info, listed[name], MAX_ENTRY_BYTES, path, stored(info))
                 sha = name.split("/", 1)[1]
                 read.attachments.append(sha)
                 if kept_size + len(blob) <= KEEP_ATTACHMENTS_BYTES:  # verified: no second read
@@ -771,9 +772,10 @@ def check_structure(bundle: Bundle) -> None:
         histories = list(per_record.values())
         if not set(map(type, histories)) <= {list}:
             raise _fail(path, "historique des versions mal formé.")
-        # every version id a SHA-256 in hexadecimal: checked on all of them at once
+        # every version id a SHA-256 in hexadecimal: checked on all of them at once (what is left
+        # once the digits 0-9a-f are taken out: nothing; a pattern took 1 ms per 5,000 ids)
         ids = list(chain.from_iterable(histories))
-        if not set(map(type, ids)) <= {str} or not set(map(len, ids)) <= {64} or not HEX_RE.fullmatch("".join(ids)):
+        if not set(map(type, ids)) <= {str} or not set(map(len, ids)) <= {64} or "".join(ids).translate(_HEX_DIGITS):
             raise _fail(path, "historique des versions mal formé.")
     if bundle.kit_files is not None and (
         not isinstance(bundle.kit_files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in bundle.kit_files.items())

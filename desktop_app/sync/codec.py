@@ -24,6 +24,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, insert
@@ -308,9 +310,9 @@ class InsertPlan:
                 slots.append((False, self.to_db(col, fixed[col]), None))
             else:
                 slots.append((True, names.index(col), proc))  # ValueError: a column given by no one
-        if all(not from_row or proc is None for from_row, _, proc in slots):  # plain placement
-            order = [(from_row, arg) for from_row, arg, _ in slots]
-            return [tuple([row[arg] if from_row else arg for from_row, arg in order]) for row in rows]
+        if all(not from_row or proc is None for from_row, _, proc in slots):  # plain placement, column by column
+            rows = rows if isinstance(rows, (list, tuple)) else list(rows)
+            return list(zip(*[map(itemgetter(arg), rows) if from_row else repeat(arg, len(rows)) for from_row, arg, _ in slots]))
         return [
             tuple([(row[arg] if proc is None else proc(row[arg])) if from_row else arg for from_row, arg, proc in slots])
             for row in rows

@@ -30,7 +30,8 @@ Importing the same bundle twice changes nothing.
 The bundles of one import are merged table by table (parents first), all bundles at once: the
 records held, their known versions and open conflicts are looked up once per table for every
 bundle (none at all when the table, or its known versions, are empty: a new territory), new
-rows are inserted with one `executemany` per table and their known versions with another. The
+rows are inserted with one `executemany` per table, and the versions learned in every table
+with one more after them (`outgoing.versions_deferred`). The
 outcome is the one of importing the bundles one after the other: a record that an earlier
 bundle of the same import already brought is read again before a later bundle merges it.
 
@@ -55,7 +56,7 @@ from desktop_app.store.models_sync import SyncConflict, SyncEvent, SyncKnownVers
 from desktop_app.sync.batch import history_pairs
 from desktop_app.sync.bundle import Bundle, BundleError
 from desktop_app.sync.codec import codec, decode_row, insert_plan, insert_rows
-from desktop_app.sync.outgoing import CHUNK, known_versions, remember, remember_new
+from desktop_app.sync.outgoing import CHUNK, known_versions, remember, remember_new, versions_deferred
 from desktop_app.sync.privacy_receive import altered, held_complete
 from desktop_app.sync.records import (
     SYNC_META,
@@ -273,12 +274,13 @@ def import_bundles(
     tables = synced_tables()
     merged = [st for st in tables if any(b.count(st.name) for b in bundles)]
     held, known = _occupied(session.connection(), merged)
-    for n, st in enumerate(tables):
-        parts = [(b, r) for b, r in zip(bundles, results, strict=True) if b.count(st.name)]
-        if parts:
-            _merge_table(session, st, parts, seen_at, st.name in held, st.name in known)
-        if on_table:
-            on_table(n + 1, len(tables))
+    with versions_deferred(session):  # the versions learned: written once, after the records
+        for n, st in enumerate(tables):
+            parts = [(b, r) for b, r in zip(bundles, results, strict=True) if b.count(st.name)]
+            if parts:
+                _merge_table(session, st, parts, seen_at, st.name in held, st.name in known)
+            if on_table:
+                on_table(n + 1, len(tables))
     _record_peers(session, bundles)
     session.flush()
     return results

@@ -43,6 +43,7 @@ def altered(record: dict[str, Any], redacted: Iterable[str] = ()) -> bool:
 
 
 _WRITTEN_HERE: dict[tuple, Any] = {}
+_HELD = text(f"SELECT id FROM {EVALUATIONS} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 def _written_here(conn: Connection):
@@ -85,7 +86,10 @@ def held_complete(conn: Connection, evaluation_ids: set[str], local_device: str)
         if isinstance(row.counts, dict) and row.counts.get("privacy") == "complete":
             out.add(row.evaluation_id)
     rest = sorted(evaluation_ids - out)
-    if not rest:
+    if rest:  # records refer to their evaluation (a foreign key): none of an evaluation not held here
+        held = conn.execute(_HELD, {"ids": rest}).scalars()
+        rest = sorted(held)
+    if not rest:  # a resource centre receiving new territories: no probe of every table
         return out
     statement = _written_here(conn)
     if statement is not None:

@@ -11,7 +11,7 @@ from functools import partial
 import pytest
 from sync_helpers import dump, open_machine
 
-from desktop_app.sync.batch import read_batch
+from desktop_app.sync.batch import DATE_FORM, UTC_FORM, _of_form, read_batch
 from desktop_app.sync.bundle import read_bundle
 from desktop_app.sync.codec import insert_plan
 from desktop_app.sync.records import RecordError, reference_decode_row, table_map, version_id
@@ -21,7 +21,8 @@ ODD_VALUES = [
     "2026-02-30", "2026-W47-1", "20261122", "2026-01-05T10:00:00Z", "2026-01-05T10:00:00.123456Z",
     "2026-02-30T10:00:00.000000Z", "2026-01-05T24:00:00Z", "0000-01-05T10:00:00Z", "2026-01-05T10:00:00+00:00",
     "２０２６-01-05T10:00:00Z", "2026-01-05T10:00:00,123456Z", "12.50", [], {}, {"a": [1, "é", None]}, "null",
-    "a\x00b", "\u2028", "é" * 36,
+    "a\x00b", "\u2028", "é" * 36, "2026-01-05T10:00:00Z\n", "2026-01-05\n", "2026-01-05T10:00:00Z\n2026-01-05T10:00:00Z",
+    "٢٠٢٦-01-05", "2026-01-05T10:00:00.1234567Z",
 ]
 
 
@@ -182,3 +183,32 @@ def test_an_import_through_batches_writes_what_the_record_by_record_import_write
     assert fast[0]["imported"] == slow[0]["imported"] > 500
     assert fast[1] == slow[1]
     assert fast[2] == slow[2]
+
+
+def test_a_column_of_timestamps_or_dates_is_of_form_only_when_each_text_is():
+    """`_of_form` checks a whole column at once; it says what the form's pattern says of each
+    text (no line break let through at the end of one, no text cut in two by one)."""
+    import re
+
+    valid = {"utc": ["2026-01-05T10:00:00Z", "2026-01-05T10:00:00.123456Z"], "date": ["2026-01-05"]}
+    forms = {"utc": re.compile(UTC_FORM.strip("^$")), "date": re.compile(DATE_FORM.strip("^$"))}
+    alphabet = "0129\n\r -:T.Z٢２é\x00"
+    rng = random.Random(5)
+    seen = {True: 0, False: 0}
+    for _ in range(4000):
+        kind = rng.choice(["utc", "date"])
+        texts = []
+        for _ in range(rng.randint(1, 4)):
+            text = rng.choice(valid[kind] + valid["utc" if kind == "date" else "date"][:1] * (rng.random() < 0.05))
+            if rng.random() < 0.15:  # one character replaced, added or removed
+                at, c = rng.randrange(len(text) + 1), rng.choice(alphabet)
+                text = rng.choice([text[:at] + c + text[at + 1:], text[:at] + c + text[at:], text[:at] + text[at + 1:]])
+            texts.append(text)
+        expected = all(forms[kind].fullmatch(t) for t in texts)
+        assert _of_form(texts, kind) == expected, (kind, texts)
+        seen[expected] += 1
+    assert seen[True] > 1000 and seen[False] > 1000
+    # two texts' worth in one: as many parts as there are texts, or not of form
+    assert not _of_form(["2026-01-05\n2026-01-05"], "date")
+    assert not _of_form(["2026-01-05T10:00:00Z\n2026-01-05T10:00:00.123456Z", "2026-01-05T10:00:00Z"], "utc")
+    assert _of_form(("2026-01-05T10:00:00Z", "2026-01-05T10:00:00.123456Z"), "utc")

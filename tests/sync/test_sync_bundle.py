@@ -134,7 +134,7 @@ def test_an_attachment_that_cannot_be_stored_leaves_nothing_imported(machine_a, 
     out = tmp_path / "douaisis.evalkit"
     machine_a.sync.export_bundle(eid, out, privacy.COMPLETE)
 
-    def full_disk(data, expected_sha256=None):
+    def full_disk(data, expected_sha256=None, **_):
         raise ServiceError("Impossible d'enregistrer la pièce jointe : plus de place sur le disque.")
 
     monkeypatch.setattr(machine_b.attachments, "put_bytes", full_disk)

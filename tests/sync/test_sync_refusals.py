@@ -237,6 +237,7 @@ def test_record_of_another_evaluation_cannot_be_taken_over(machine_a, machine_b,
         lambda h: [h[0][:63]],  # too short
         lambda h: [h[0], 12],  # not text
         lambda h: [h[0][:62] + "g1"],  # not hexadecimal
+        lambda h: [h[0][:63] + "٣"],  # a digit, not an ASCII one
     ],
 )
 def test_malformed_version_history_is_refused(machine_b, good, tmp_path, alter):
