@@ -406,6 +406,30 @@ def _computes(tool: Referential) -> Iterable[IndicatorCompute]:
                     c = c.fallback
 
 
+def answer_keys(kit: Kit, tool: Referential, tool_id: str) -> set[str]:
+    """The answers of `tool_id`'s responses the indicators can read: the questions they compute
+    from (their repeat group for a question inside one) and every answer a page's or a
+    question's skip logic reads. The values computed from responses holding only these answers
+    are those computed from the whole responses (a scale's 1,600 responses are read lighter)."""
+    keys: set[str] = set()
+    for c in _computes(tool):
+        if c.tool == tool_id and c.question:
+            keys.add(c.question)
+            group = _group_of(kit, tool_id, c.question)
+            if group is not None:
+                keys.add(group)
+    form = compile_tool(kit, tool_id)
+    for page in form.pages:
+        for item in (page, *page.fields):
+            if not item.show_if:
+                continue
+            try:
+                keys |= expressions.parse(item.show_if).names
+            except expressions.ExpressionError:
+                continue  # shown whatever the answers (`is_visible`)
+    return keys
+
+
 def source_tools(tool: Referential) -> set[str]:
     """The kit tools whose answers the référentiel's indicators compute from."""
     return {c.tool for c in _computes(tool) if c.tool}
