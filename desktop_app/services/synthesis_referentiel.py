@@ -115,7 +115,7 @@ class ReferentielService(SynthesisBase):
         if needs_programmation(tool):
             actions = [
                 ActionFigures(a.budget, len(a.funders), a.multi_year, a.years_funded, a.beneficiaries, a.qpv_share)
-                for a in self.services.actions.list(evaluation_id)
+                for a in self.services.actions.for_figures(evaluation_id)
             ]
         return compute_all(kit, tool, responses, actions)
 
