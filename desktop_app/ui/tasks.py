@@ -194,7 +194,9 @@ class TaskRunner:
             finally:
                 self._finished(handle)
 
-        QTimer.singleShot(0, run)
+        # 1 ms, not 0: Qt 6 turns a zero-delay single shot into a queued call, run in the same
+        # pass as the paint of what was just built, before timers and input get their turn
+        QTimer.singleShot(1, run)
 
     def _finished(self, handle: TaskHandle) -> None:
         self._handles.discard(handle)

@@ -261,7 +261,7 @@ class MaturityView(QWidget):
             self._build()
         # the scale's form at the next pass: the tabs are drawn first and the window answers
         # between the two (building both at once held it ≈ 120 ms at scale 100)
-        QTimer.singleShot(0, self, lambda: self._tab_changed(self.tabs.currentIndex()))
+        self.ctx.tasks.next_pass(lambda: self._tab_changed(self.tabs.currentIndex()), owner=self)
         super().showEvent(event)
 
     def _tab_changed(self, _index: int) -> None:

@@ -218,7 +218,7 @@ class ReferentielView(QWidget):
         # Otherwise the grid is built at the next pass (the tab's frame drawn first), or when
         # the screen is first shown (showEvent): in place, in the window, styled once.
         if self.tabs.currentIndex() == 0 and self.isVisible():
-            QTimer.singleShot(0, self, self._ensure_grid)
+            self.ctx.tasks.next_pass(self._ensure_grid, owner=self)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.tabs.currentIndex() == 0:
