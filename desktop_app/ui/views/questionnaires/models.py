@@ -39,7 +39,7 @@ class ResponsesModel(QAbstractTableModel):
         ids = [self.rows[i.row()].id for i in before]
         self.rows = self._sorted(self.rows)
         position = {r.id: n for n, r in enumerate(self.rows)}
-        self.changePersistentIndexList(before, [self.index(position[rid], i.column()) for rid, i in zip(ids, before)])
+        self.changePersistentIndexList(before, [self.index(position[rid], i.column()) for rid, i in zip(ids, before, strict=True)])
         self.layoutChanged.emit()
 
     def _sorted(self, rows: list[ResponseRow]) -> list[ResponseRow]:

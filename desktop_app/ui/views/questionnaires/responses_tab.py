@@ -34,7 +34,12 @@ from desktop_app.services.base import Change, ServiceError
 from desktop_app.services.questionnaires import DuplicateRespondent
 from desktop_app.ui.views.questionnaires.common import muted
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
-from desktop_app.ui.views.questionnaires.models import STATUS_COLORS, STATUS_LABELS, ResponsesModel, ResponsesProxy
+from desktop_app.ui.views.questionnaires.models import (
+    STATUS_COLORS,
+    STATUS_LABELS,
+    ResponsesModel,
+    ResponsesProxy,
+)
 from desktop_app.ui.widgets.background import BackgroundLoad
 from desktop_app.ui.widgets.splitters import remember_sizes
 
