@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from desktop_app.core.french import format_year
 from desktop_app.core.validation import compute_visibility, is_blank
+from desktop_app.kit import expressions
 from desktop_app.kit.forms import compile_tool
 from desktop_app.kit.loader import Kit, iter_questions
 from desktop_app.kit.schema import DIRECTION_LABELS, Indicator, IndicatorCompute, IndicatorValue, Referential  # noqa: F401 (re-exported)
@@ -245,23 +246,80 @@ def _statistic(c: IndicatorCompute, observed: Sequence[Any], weights: Sequence[f
     return float(sum(numbers)), n
 
 
+class _Tangled(Exception):
+    """Show-if conditions that depend on each other in a loop (or too deep): the full fixed point."""
+
+
 class _Visibility:
-    """Skip logic of a questionnaire's responses, computed once per response and tool."""
+    """Skip logic of a questionnaire's responses: the answer to a question counts only when the
+    question is shown. Decided for that question alone, following only the conditions it
+    depends on (the same answer as `compute_visibility`'s fixed point over the whole form,
+    which is used instead when the conditions depend on each other in a loop)."""
+
+    DEPTH = 6
 
     def __init__(self, kit: Kit):
         self.kit = kit
         self._forms: dict[str, Any] = {}
+        self._index: dict[str, dict[str, Any]] = {}
         self._seen: dict[tuple[int, str], Any] = {}
 
+    def _form(self, tool_id: str):
+        form = self._forms.get(tool_id)
+        if form is None:
+            form = self._forms[tool_id] = compile_tool(self.kit, tool_id)
+            self._index[tool_id] = {f.id: (p, f) for p in form.pages for f in p.fields}
+        return form
+
     def answer(self, response: ResponseLike, question: str) -> Any:
+        form = self._form(response.tool_id)
+        answers = response.answers or {}
+        try:
+            return self._lazy(self._index[response.tool_id], answers, question)
+        except _Tangled:
+            pass
         key = (id(response), response.tool_id)
         vis = self._seen.get(key)
         if vis is None:
-            form = self._forms.get(response.tool_id)
-            if form is None:
-                form = self._forms[response.tool_id] = compile_tool(self.kit, response.tool_id)
-            vis = self._seen[key] = compute_visibility(form, dict(response.answers or {}))
+            vis = self._seen[key] = compute_visibility(form, dict(answers))
         return vis.answers.get(question) if question in vis.fields else None
+
+    def _lazy(self, index: dict[str, Any], answers: Mapping[str, Any], question: str) -> Any:
+        if question not in index:
+            return None
+        memo: dict[str, bool | None] = {}
+
+        def shown(condition: str | None, depth: int) -> bool:
+            if not condition:
+                return True
+            try:
+                expr = expressions.parse(condition)
+            except expressions.ExpressionError:
+                return True
+            if expressions.SELF in expr.names:
+                raise _Tangled
+            env = {
+                n: answers[n] for n in expr.names
+                if n in answers and (n not in index or visible(n, depth + 1))
+            }
+            try:
+                return expr.evaluate(env)
+            except expressions.ExpressionError:
+                return True
+
+        def visible(field_id: str, depth: int) -> bool:
+            if field_id in memo:
+                if memo[field_id] is None:  # asked again while being decided: a loop
+                    raise _Tangled
+                return bool(memo[field_id])
+            if depth > self.DEPTH:
+                raise _Tangled
+            memo[field_id] = None
+            page, f = index[field_id]
+            memo[field_id] = result = shown(page.show_if, depth) and shown(f.show_if, depth)
+            return result
+
+        return answers.get(question) if visible(question, 0) else None
 
 
 def _group_of(kit: Kit, tool_id: str, question: str) -> str | None:
@@ -394,6 +452,30 @@ def _computes(tool: Referential) -> Iterable[IndicatorCompute]:
                 while c is not None:
                     yield c
                     c = c.fallback
+
+
+def answer_keys(kit: Kit, tool: Referential, tool_id: str) -> set[str]:
+    """The answers of `tool_id`'s responses the indicators can read: the questions they compute
+    from (their repeat group for a question inside one) and every answer a page's or a
+    question's skip logic reads. The values computed from responses holding only these answers
+    are those computed from the whole responses (a scale's 1,600 responses are read lighter)."""
+    keys: set[str] = set()
+    for c in _computes(tool):
+        if c.tool == tool_id and c.question:
+            keys.add(c.question)
+            group = _group_of(kit, tool_id, c.question)
+            if group is not None:
+                keys.add(group)
+    form = compile_tool(kit, tool_id)
+    for page in form.pages:
+        for item in (page, *page.fields):
+            if not item.show_if:
+                continue
+            try:
+                keys |= expressions.parse(item.show_if).names
+            except expressions.ExpressionError:
+                continue  # shown whatever the answers (`is_visible`)
+    return keys
 
 
 def source_tools(tool: Referential) -> set[str]:

@@ -140,6 +140,12 @@ class EvaluationService(CadrageReferenceMixin, ServiceBase):
             tables = {entity: self._rows(s, entity, evaluation_id) for entity in MODELS}
         return Cadrage(evaluation_id, fields, tables)
 
+    def scope(self, evaluation_id: str) -> list[str]:
+        """The tools retained in the evaluation's scope (`cadrage(...).fields["scope"]`), read
+        without the Cadrage's tables (the screens ask for it as they are built)."""
+        with self.read() as s:
+            return list(self._evaluation(s, evaluation_id).scope or [])
+
     def update_evaluation(self, evaluation_id: str, key: str, value: Any) -> Change:
         if key not in EVALUATION_EDITABLE:
             raise ServiceError(f"Champ inconnu : {key}")

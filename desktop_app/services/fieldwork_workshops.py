@@ -125,7 +125,7 @@ class WorkshopService(FieldworkBase):
     def workshop_tools(self, evaluation_id: str) -> list[WorkshopTool]:
         """The workshop guides of the kit (role workshop_guide or working_group), in kit order."""
         kit = self.kit(evaluation_id)
-        scope = set(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
+        scope = set(self.services.evaluations.scope(evaluation_id))
         out = []
         for tool in kit.tools_with_role(*WORKSHOP_ROLES):
             working_group = tool.role == WORKING_GROUP_ROLE

@@ -128,7 +128,7 @@ class QuestionnaireService(InviteeMixin, ExcelImportMixin, ServiceBase):
 
     def questionnaires(self, evaluation_id: str) -> list[QuestionnaireInfo]:
         kit = self._kit(evaluation_id)
-        scope = set(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
+        scope = set(self.services.evaluations.scope(evaluation_id))
         counts: dict[str, int] = {}
         for r in self.services.forms.headers(evaluation_id):  # answers neither read nor decoded
             counts[r.tool_id] = counts.get(r.tool_id, 0) + 1

@@ -57,7 +57,7 @@ class SynthesisBase(ServiceBase):
         return compile_tool(kit, tool_id)
 
     def scope(self, evaluation_id: str) -> list[str]:
-        return list(self.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
+        return self.services.evaluations.scope(evaluation_id)
 
     def in_scope(self, evaluation_id: str, tool_id: str) -> bool:
         return tool_id in self.scope(evaluation_id)

@@ -13,6 +13,7 @@ from desktop_app.core.identifiers import format_date_fr
 from desktop_app.core.indicators import (
     ActionFigures,
     ComputedValue,
+    answer_keys,
     compute_all,
     needs_programmation,
     source_tools,
@@ -23,12 +24,22 @@ from desktop_app.services.base import Change, NotFound, ServiceError
 from desktop_app.services.fieldwork_commitments import COLUMN_ROLES
 from desktop_app.services.forms import ResponseData
 from desktop_app.services.synthesis_base import OWN_ROLES, SynthesisBase, role_tool
+from desktop_app.store.models import FormResponse
 from desktop_app.store.models_synthesis import EvidenceLink
 
 __all__ = ["EVIDENCE_KINDS", "EvidenceCandidate", "EvidenceData", "ReferentielService"]
 
 # The step a tool belongs to -> the evidence kind of its responses
 _STEP_KIND = {"ateliers": "atelier", "terrain": "terrain", "questionnaires": "questionnaire", "actions": "actions"}
+
+
+@dataclass(frozen=True)
+class SourceAnswers:
+    """A response of a tool the indicators compute from, with only the answers they can read."""
+
+    tool_id: str
+    answers: dict
+    updated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,7 @@ class ReferentielService(SynthesisBase):
         for tool_id in sorted(source_tools(tool)):
             if tool_id not in kit.tools:
                 continue
-            found = self.services.forms.find(evaluation_id, tool_id)
+            found = self._source_answers(evaluation_id, tool_id, answer_keys(kit, tool, tool_id))
             if kit.role_of(tool_id) == "commitments":
                 found = [self._commitment_rows(evaluation_id, tool_id, found)]
             responses += found
@@ -114,11 +125,28 @@ class ReferentielService(SynthesisBase):
         if needs_programmation(tool):
             actions = [
                 ActionFigures(a.budget, len(a.funders), a.multi_year, a.years_funded, a.beneficiaries, a.qpv_share)
-                for a in self.services.actions.list(evaluation_id)
+                for a in self.services.actions.for_figures(evaluation_id)
             ]
         return compute_all(kit, tool, responses, actions)
 
-    def _commitment_rows(self, evaluation_id: str, tool_id: str, found: list[ResponseData]) -> CommitmentRows:
+    def _source_answers(self, evaluation_id: str, tool_id: str, keys: set[str]) -> list[SourceAnswers]:
+        """The tool's responses (drafts included), in `forms.find`'s order, each holding only
+        the answers in `keys`: decoded one row at a time and trimmed at once (at scale the whole
+        answers of 1,600 questionnaires held together were some 25 MB at the session's peak)."""
+        stmt = (
+            select(FormResponse.tool_id, FormResponse.answers, FormResponse.updated_at)
+            .where(FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False),
+                   FormResponse.tool_id == tool_id)
+            .order_by(FormResponse.position, FormResponse.created_at)
+            .execution_options(yield_per=200)  # decoded as they are fetched, not all first
+        )
+        with self.read() as s:
+            return [
+                SourceAnswers(tid, {k: v for k, v in (answers or {}).items() if k in keys}, updated_at)
+                for tid, answers, updated_at in s.execute(stmt)
+            ]
+
+    def _commitment_rows(self, evaluation_id: str, tool_id: str, found: list) -> CommitmentRows:
         """The commitments tracker as one response whose list holds every commitment of the
         table (the table is the record; the tool's response mirrors it only once it exists)."""
         form = self.form(evaluation_id, tool_id)

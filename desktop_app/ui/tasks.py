@@ -176,6 +176,28 @@ class TaskRunner:
         else:
             self._idle.append(fn)
 
+    def next_pass(self, fn: Callable[[], None], owner: QObject | None = None) -> None:
+        """Call `fn` on the GUI thread at the event loop's next pass, once what this pass laid
+        out is drawn: a screen built in parts (the visible part first) keeps the window
+        answering between them. Counted as work under way until it runs (`when_idle`, a
+        screen's "ready" waits for it); dropped if `owner` is destroyed meanwhile."""
+        from PySide6.QtCore import QTimer
+
+        handle = TaskHandle(Progress(lambda *_: None), None)
+        self._handles.add(handle)
+        ref = owner_ref(owner)
+
+        def run() -> None:
+            try:
+                if owner_alive(ref):
+                    fn()
+            finally:
+                self._finished(handle)
+
+        # 1 ms, not 0: Qt 6 turns a zero-delay single shot into a queued call, run in the same
+        # pass as the paint of what was just built, before timers and input get their turn
+        QTimer.singleShot(1, run)
+
     def _finished(self, handle: TaskHandle) -> None:
         self._handles.discard(handle)
         if not self._handles and self._idle:
@@ -213,3 +235,7 @@ class SyncTaskRunner(TaskRunner):
 
     def when_idle(self, fn: Callable[[], None]) -> None:
         fn()
+
+    def next_pass(self, fn: Callable[[], None], owner: QObject | None = None) -> None:
+        if owner_alive(owner_ref(owner)):
+            fn()

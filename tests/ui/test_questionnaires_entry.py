@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
@@ -145,7 +145,8 @@ def test_duplicate_banner_and_keeping_one_response(qtbot, ctx, services, evaluat
 
 
 def test_the_screen_says_it_loads_then_shows_responses_and_results(qtbot, ctx, services, evaluation):
-    """Responses, invitees and results are read in the background: each tab says so, then shows them."""
+    """Responses, invitees and results are read in the background: each tab says so, then shows
+    them (the invitees once their tab is shown)."""
     from deferred_tasks import DeferredTaskRunner
 
     first = services.questionnaires.new_response(evaluation, COMMUNES, "Douai", "59178")
@@ -172,6 +173,40 @@ def test_the_screen_says_it_loads_then_shows_responses_and_results(qtbot, ctx, s
     assert view.responses.count.text().startswith("2 réponses")
     assert view.responses.response_id == first  # the first row is opened
     assert view.responses.renderer.row("nom_commune").value() == "Douai"
+    # the invitees (a tab not shown first) are read when their tab is first shown
     view.tabs.setCurrentWidget(view.diffusion)
+    assert view.diffusion.rate_label.text() == "Chargement des invités…"
+    ctx.tasks.finish()
     assert view.diffusion.model.rowCount() == 2
     assert "2 ont répondu" in view.diffusion.rate_label.text()
+
+
+def test_responses_listed_by_respondent_and_sorted_from_the_header(qtbot, ctx, services, evaluation):
+    """The list is in the respondents' order, the header's click reverses it, a response added
+    later takes its place in the order shown, and the filter keeps working on it."""
+    services.questionnaires.new_response(evaluation, COMMUNES, "Sin-le-Noble", "59569")
+    services.questionnaires.new_response(evaluation, COMMUNES, "Douai", "59178")
+    view = _view(qtbot, ctx, evaluation)
+    tab = view.responses
+    names = lambda: [tab.proxy.index(r, 0).data() for r in range(tab.proxy.rowCount())]  # noqa: E731
+    assert [n.split()[0] for n in names()] == ["Douai", "Sin-le-Noble"]
+    header = tab.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(0) + 5, 5))
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert [n.split()[0] for n in names()] == ["Sin-le-Noble", "Douai"]
+    services.questionnaires.new_response(evaluation, COMMUNES, "Arleux", "59023", allow_duplicate=True)
+    tab.reload()
+    assert [n.split()[0] for n in names()] == ["Sin-le-Noble", "Douai", "Arleux"]
+    tab.filter.setText("dou")
+    assert [n.split()[0] for n in names()] == ["Douai"]
+
+
+def test_invitees_added_while_their_tab_is_hidden_are_there_when_it_is_shown(qtbot, ctx, services, evaluation):
+    services.questionnaires.new_response(evaluation, COMMUNES, "Douai", "59178")
+    view = _view(qtbot, ctx, evaluation)
+    view.tabs.setCurrentWidget(view.diffusion)
+    assert view.diffusion.model.rowCount() == 2
+    view.tabs.setCurrentWidget(view.results)
+    ctx.apply(lambda: services.questionnaires.add_invitee(evaluation, "commune", "Arleux", "59023"))
+    view.tabs.setCurrentWidget(view.diffusion)
+    assert view.diffusion.model.rowCount() == 3

@@ -80,7 +80,8 @@ def test_out_of_scope_scales_are_not_shown(qtbot, ctx, services, evaluation_id):
 
 
 def test_radar_says_it_is_loading_until_drawn(qtbot, ctx, services, evaluation_id):
-    """The scale's result is there at once; its radar, drawn in the background, is announced."""
+    """The scale's result is read in the background (« Calcul du résultat… » meanwhile), then
+    shown; its radar, drawn in the background too, is announced until it is there."""
     from deferred_tasks import DeferredTaskRunner
 
     response = services.maturity.maturity_response(evaluation_id, "maturite-lcd")
@@ -88,6 +89,8 @@ def test_radar_says_it_is_loading_until_drawn(qtbot, ctx, services, evaluation_i
     ctx.tasks = DeferredTaskRunner()
     view = _view(qtbot, ctx, evaluation_id)
     tab = view.scales["maturite-lcd"]
+    assert tab.result.detail.text() == "Calcul du résultat…"
+    ctx.tasks.finish_waiting()
     assert tab.result.score.text() == "4 / 35 points"
     assert tab.result.chart.placeholder() == "Chargement du graphique…" and not tab.result.chart.has_image()
     ctx.tasks.finish()

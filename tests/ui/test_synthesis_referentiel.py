@@ -100,6 +100,9 @@ def test_matrix_shows_at_once_and_its_chart_after_loading(qtbot, ctx, services, 
     ctx.tasks = DeferredTaskRunner()
     view = ReferentielView(ctx, evaluation_id)
     qtbot.addWidget(view)
+    assert view.body.currentWidget() is view.loading and view.loading.text() == "Chargement du référentiel…"
+    assert ctx.tasks.finish_waiting() == 1
+    assert view.body.currentWidget() is view.tabs
     assert view.tabs.currentWidget() is view.matrix
     assert "1 indicateurs renseignés sur 50" in view.matrix.summary.text()
     assert _cell_color(view, "1.1.a") != "#eef1f4"

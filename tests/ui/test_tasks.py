@@ -63,3 +63,24 @@ def test_when_idle_waits_for_the_last_result_to_be_handed_over(qtbot, qapp):
     qtbot.waitUntil(lambda: "idle, second" in order, timeout=10000)
     # the chart a result started was waited for too; each callback ran once, in order
     assert order == ["idle at once", "lu, then a chart", "dessiné", "idle", "idle, second"]
+
+
+def test_next_pass_runs_after_the_event_loop_turned_and_is_waited_for(qtbot, qapp):
+    """A screen built in parts: the next part runs once the event loop has turned (a timer due
+    meanwhile fires first), counts as work under way for `when_idle` (a step's "ready"), and is
+    dropped if its owner was deleted meanwhile."""
+    from PySide6.QtCore import QTimer
+
+    runner = TaskRunner()
+    order = []
+    gone, alive = QLabel(), QLabel()
+    qtbot.addWidget(alive)
+    QTimer.singleShot(0, lambda: order.append("pending event"))
+    runner.next_pass(lambda: order.append("next part"), owner=alive)
+    runner.next_pass(lambda: order.append("part of a deleted screen"), owner=gone)
+    runner.when_idle(lambda: order.append("idle"))
+    shiboken6.delete(gone)
+    assert order == []  # not now
+    qtbot.waitUntil(lambda: "idle" in order, timeout=5000)
+    assert order == ["pending event", "next part", "idle"]
+    assert not runner._handles

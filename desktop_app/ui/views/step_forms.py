@@ -20,7 +20,7 @@ def step_form_tools(ctx: AppContext, evaluation_id: str, step_id: str) -> list[t
     """(tool id, tab title) of the evaluation's kit tools shown as a tab of this step, in scope."""
     summary = ctx.services.evaluations.get(evaluation_id)
     kit = ctx.services.kits.get(summary.kit_id, summary.kit_version)
-    scope = set(ctx.services.evaluations.cadrage(evaluation_id).fields.get("scope") or [])
+    scope = set(ctx.services.evaluations.scope(evaluation_id))
     return [
         (t.id, t.tab_title or t.short_title or t.title)
         for t in kit.tools_with_role(STEP_FORM_ROLE)

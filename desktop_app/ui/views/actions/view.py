@@ -59,16 +59,15 @@ class ActionsView(QWidget):
         top.addWidget(self.export_button)
 
         self.tabs = QTabWidget()
-        self.programmation = ProgrammationTab()
-        self.programmation.importRequested.connect(self.import_file)
-        self.programmation.addRequested.connect(self.add_action)
-        self.programmation.editRequested.connect(self.edit_action)
-        self.programmation.deleteRequested.connect(self.delete_action)
+        # The Programmation tab (3,000 rows' table, its filters) is built when first shown: the
+        # step opens on the grid when there are actions (see `programmation`).
+        self._programmation: ProgrammationTab | None = None
+        self._programmation_holder = QWidget()
         self.grid_tab = GridTab(ctx, evaluation_id)
         self.grid_tab.planRequested.connect(self.show_plan)
         self._chosen: ChosenTab | None = None  # built when first shown (see chosen_tab)
         self._chosen_holder = QWidget()
-        self.tabs.addTab(self.programmation, "Programmation")
+        self.tabs.addTab(self._programmation_holder, "Programmation")
         self.tabs.addTab(self.grid_tab, "Grille de choix")
         self.tabs.addTab(self._chosen_holder, "Actions retenues")
         self._data = None  # (actions, grid, options, qpv names) until the next change: tabs reuse them
@@ -91,6 +90,21 @@ class ActionsView(QWidget):
             self.tabs.setCurrentIndex(GRID)  # before loading: the grid is computed once, for its tab
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self.refresh()
+
+    @property
+    def programmation(self) -> ProgrammationTab:
+        """The Programmation tab, built on first use (in place, inside its tab)."""
+        if self._programmation is None:
+            layout = QVBoxLayout(self._programmation_holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            tab = ProgrammationTab(self._programmation_holder)
+            tab.importRequested.connect(self.import_file)
+            tab.addRequested.connect(self.add_action)
+            tab.editRequested.connect(self.edit_action)
+            tab.deleteRequested.connect(self.delete_action)
+            layout.addWidget(tab)
+            self._programmation = tab
+        return self._programmation
 
     @property
     def chosen_tab(self) -> ChosenTab:

@@ -102,9 +102,19 @@ class CouncilPage(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh_summary)
         self.tabs.currentChanged.connect(self._ensure_tab)
-        if self._gap_tool in dict(self._tools):
-            self._ensure_tool(self._gap_tool)
+        # The page's frame first, the form of the tab shown at the next pass, then the gap tool's
+        # (its answers make the summary) if another: the window answers between them.
+        ctx.tasks.next_pass(self._build_first, owner=self)
+
+    def _build_first(self) -> None:
         self._ensure_tab(self.tabs.currentIndex())
+        if self._gap_tool in dict(self._tools) and self._gap_tool not in self.editors:
+            self.ctx.tasks.next_pass(self._ensure_gap_tool, owner=self)
+        else:
+            self.refresh_summary()
+
+    def _ensure_gap_tool(self) -> None:
+        self._ensure_tool(self._gap_tool)
         self.refresh_summary()
 
     def _ensure_tab(self, index: int) -> None:
@@ -265,7 +275,16 @@ class CouncilsView(QWidget):
         self.picker.setEnabled(True)
         self.start_button.show()
         ids = [c.qpv_id for c in councils]
-        self.select(current if current in ids else ids[0])
+        chosen = current if current in ids else ids[0]
+        if chosen in self.pages or not self._councils[chosen].started:
+            self.select(chosen)
+        else:  # the list first, the council's page (its forms) at the next pass
+            self.start_text.hide()  # « Chargement… » until then, not the start page's offer
+            self.start_button.hide()
+            self.picker.blockSignals(True)
+            self.picker.setCurrentIndex(self.picker.findData(chosen))
+            self.picker.blockSignals(False)
+            self.ctx.tasks.next_pass(lambda: self.current_qpv() == chosen and self._show(chosen), owner=self)
 
     def current_qpv(self) -> str | None:
         return self.picker.currentData()
@@ -290,6 +309,8 @@ class CouncilsView(QWidget):
             return
         if not council.started:
             self.start_title.setText(f"{council.title} ({council.code})")
+            self.start_text.show()
+            self.start_button.show()
             self.stack.setCurrentWidget(self.start_page)
             return
         page = self.pages.get(qpv_id)

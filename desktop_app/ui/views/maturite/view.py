@@ -25,6 +25,7 @@ from desktop_app.ui.widgets.background import BackgroundLoad
 from desktop_app.ui.widgets.splitters import remember_sizes
 
 CHART_LOADING = "Chargement du graphique…"
+RESULT_LOADING = "Calcul du résultat…"
 
 
 def _chip(color: str | None, text: str) -> str:
@@ -139,29 +140,54 @@ class ScaleTab(QSplitter):
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self.refresh)
         self._shown_once = False  # the result (and its radar, drawn in the background) comes when shown
+        self._refreshed = False
+        # the first result and the scale's response are read in the background (the window
+        # answers while the tabs are drawn, then the form is built with what was read)
+        self._result_load = BackgroundLoad(self, ctx.tasks)
+        self._editor_load = BackgroundLoad(self, ctx.tasks)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if not self._shown_once:
             self._shown_once = True
-            self.refresh()
+            syn, evaluation_id, tool_id = self.ctx.services.maturity, self.evaluation_id, self.tool_id
+            self.result.detail.setText(RESULT_LOADING)
+            self._result_load.run(lambda _p: syn.maturity(evaluation_id, tool_id, None), self._first_result)
         super().showEvent(event)
 
+    def _first_result(self, result: MaturityResult) -> None:
+        if not self._refreshed:  # else a refresh from the answers typed meanwhile is newer
+            self.result.show_result(result)
+
     def ensure_built(self) -> None:
+        if self._editor is not None or self._editor_load.pending:
+            return
+        syn, evaluation_id, tool_id = self.ctx.services.maturity, self.evaluation_id, self.tool_id
+        self._editor_load.run(
+            lambda _p: (syn.maturity_response(evaluation_id, tool_id), syn.form(evaluation_id, tool_id)),
+            self._build_editor,
+        )
+
+    def _build_editor(self, read) -> None:
         if self._editor is not None:
             return
-        syn = self.ctx.services.maturity
-        response = syn.maturity_response(self.evaluation_id, self.tool_id)
-        self._editor = ResponseEditor(self.ctx, response, syn.form(self.evaluation_id, self.tool_id), parent=self._holder)
+        response, form = read
+        self._editor = ResponseEditor(self.ctx, response, form, parent=self._holder)
         self._holder.layout().addWidget(self._editor)
         self._editor.show()  # at once, not at the next event loop pass
         self._editor.answersChanged.connect(lambda _a: self._timer.start())
 
     @property
     def editor(self) -> ResponseEditor:
-        self.ensure_built()
+        if self._editor is None:  # asked for before its tab was shown (or while it is read)
+            self._editor_load.cancel()
+            syn = self.ctx.services.maturity
+            self._build_editor(
+                (syn.maturity_response(self.evaluation_id, self.tool_id), syn.form(self.evaluation_id, self.tool_id))
+            )
         return self._editor
 
     def refresh(self) -> None:
+        self._refreshed = True
         answers = self._editor.answers() if self._editor is not None else None  # None: the stored ones
         self.result.show_result(self.ctx.services.maturity.maturity(self.evaluation_id, self.tool_id, answers))
 
@@ -235,7 +261,7 @@ class MaturityView(QWidget):
             self._build()
         # the scale's form at the next pass: the tabs are drawn first and the window answers
         # between the two (building both at once held it ≈ 120 ms at scale 100)
-        QTimer.singleShot(0, self, lambda: self._tab_changed(self.tabs.currentIndex()))
+        self.ctx.tasks.next_pass(lambda: self._tab_changed(self.tabs.currentIndex()), owner=self)
         super().showEvent(event)
 
     def _tab_changed(self, _index: int) -> None:

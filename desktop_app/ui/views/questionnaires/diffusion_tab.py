@@ -54,6 +54,7 @@ class DiffusionTab(QWidget):
         self.evaluation_id = evaluation_id
         self.service = ctx.services.questionnaires
         self.info = None
+        self.stale = True  # read when the tab is first shown (`ensure_loaded`), again after a change
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -112,7 +113,8 @@ class DiffusionTab(QWidget):
 
     # ------------------------------------------------------------------ data
 
-    def set_questionnaire(self, info) -> None:
+    def set_questionnaire(self, info, load: bool = True) -> None:
+        """`load=False`: the invitees are read when the tab is shown (`ensure_loaded`)."""
         self.info = info
         kind = info.respondent_type
         self.model.kind = kind
@@ -123,12 +125,20 @@ class DiffusionTab(QWidget):
             else f"Ajoutez les {plural} une à une ou importez une liste (par exemple les porteurs de la programmation)."
         )
         self.model.set_rows([], {})
-        self.reload()
+        self.rate_label.setText(LOADING)
+        self.stale = True
+        if load:
+            self.reload()
+
+    def ensure_loaded(self) -> None:
+        if self.stale and self.info is not None:
+            self.reload()
 
     def reload(self) -> None:
         """Read the invitees, who answered and the response rate in the background, then show them."""
         if self.info is None:
             return
+        self.stale = False
         service, eid, kind, tool_id = self.service, self.evaluation_id, self.info.respondent_type, self.info.tool_id
 
         def work(_progress):
@@ -159,7 +169,10 @@ class DiffusionTab(QWidget):
 
     def on_change(self, change: Change) -> None:
         if change.entity in ("questionnaire_invitee", "commune", "form_response", "questionnaire_import"):
-            self.reload()
+            if self.isVisible():
+                self.reload()
+            else:  # read again when shown
+                self.stale = True
 
     def selected_invitees(self):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -34,7 +34,12 @@ from desktop_app.services.base import Change, ServiceError
 from desktop_app.services.questionnaires import DuplicateRespondent
 from desktop_app.ui.views.questionnaires.common import muted
 from desktop_app.ui.views.questionnaires.dialogs import KeepDialog, NewResponseDialog
-from desktop_app.ui.views.questionnaires.models import STATUS_COLORS, STATUS_LABELS, ResponsesModel
+from desktop_app.ui.views.questionnaires.models import (
+    STATUS_COLORS,
+    STATUS_LABELS,
+    ResponsesModel,
+    ResponsesProxy,
+)
 from desktop_app.ui.widgets.background import BackgroundLoad
 from desktop_app.ui.widgets.splitters import remember_sizes
 
@@ -98,7 +103,7 @@ class ResponsesTab(QWidget):
         self.filter.setClearButtonEnabled(True)
         layout.addWidget(self.filter)
         self.model = ResponsesModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = ResponsesProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(0)

@@ -131,12 +131,15 @@ class QuestionnairesView(QWidget):
         if info is None:
             return
         self.responses.set_questionnaire(info)
-        self.diffusion.set_questionnaire(info)
+        # the invitees (a tab not shown first) are read when their tab is shown
+        self.diffusion.set_questionnaire(info, load=self.tabs.currentWidget() is self.diffusion)
         self.results.set_questionnaire(info, load=self.tabs.currentWidget() is self.results)
 
     def _tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.results:
             self.results.ensure_loaded()
+        elif self.tabs.currentWidget() is self.diffusion:
+            self.diffusion.ensure_loaded()
 
     def _on_change(self, change: Change) -> None:
         if change.evaluation_id != self.evaluation_id or change.entity not in ENTITIES:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,9 @@ from desktop_app.ui.views.referentiel.computed import note_id, update_notes, wit
 from desktop_app.ui.views.referentiel.evidence import EvidencePanel
 from desktop_app.ui.views.referentiel.matrix import MatrixView
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+from desktop_app.ui.widgets.background import BackgroundLoad
+
+LOADING = "Chargement du référentiel…"
 
 
 def _one_column_scale(form: Form) -> Form:
@@ -117,12 +121,16 @@ class GridWithDrawer(QWidget):
 
 
 class ReferentielView(QWidget):
+    """The référentiel's form, the indicators computed from the evaluation's data and the matrix
+    are read in the background (« Chargement du référentiel… », a few hundred ms at scale: every
+    questionnaire answer and action the indicators compute from); the screen's frame is drawn at
+    once. Refreshes after a save are computed in the background too."""
+
     def __init__(self, ctx: AppContext, evaluation_id: str, parent=None):
         super().__init__(parent)
         self.setObjectName("page")
         self.ctx = ctx
         self.evaluation_id = evaluation_id
-        syn = ctx.services.referentiel
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 10)
         layout.addWidget(
@@ -138,25 +146,28 @@ class ReferentielView(QWidget):
         self.toggle.setChecked(True)
         self.toggle.setToolTip("Afficher ou masquer les preuves liées à l'indicateur en cours")
         self.tabs.setCornerWidget(self.toggle, Qt.Corner.TopRightCorner)
-        layout.addWidget(self.tabs, 1)
-        ref_tool = syn.referentiel_tool(evaluation_id)
-        if not syn.in_scope(evaluation_id, ref_tool):
-            note = QLabel("Le référentiel n'est pas retenu dans le périmètre de l'évaluation (Cadrage › Périmètre).")
-            note.setObjectName("muted")
-            layout.insertWidget(1, note)
-        self.response = syn.referentiel(evaluation_id)
+        self.loading = QLabel(LOADING)
+        self.loading.setObjectName("emptyState")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setWordWrap(True)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.loading)
+        self.body.addWidget(self.tabs)
+        layout.addWidget(self.body, 1)
+        self.response = None
+        self.form = None
+        self._values: dict = {}
         # The indicators computed from the data: once per visit (`_stale` after a change elsewhere).
-        self._values = syn.indicator_values(evaluation_id)
         self._stale = False
-        matrix = syn.matrix(evaluation_id, self._values)
-        self.form = with_computed_notes(_one_column_scale(syn.form(evaluation_id, ref_tool)), matrix)
+        self._changes = 0  # changes seen that the values compute from (one more each)
+        self._indicators: dict[str, list[tuple[str, str]]] = {}
         # The grid (a form of some 270 fields) is built when its tab is first shown: coming back
         # to a référentiel under way opens on the matrix, which is quick to draw.
         self._grid_page = QWidget()
         grid_layout = QVBoxLayout(self._grid_page)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         self._editor = self._evidence = self._grid = None
-        self.toggle.toggled.connect(lambda on: on != self.grid.is_open() and self.grid.set_open(on))
+        self.toggle.toggled.connect(lambda on: self._grid is not None and on != self.grid.is_open() and self.grid.set_open(on))
         self.tabs.addTab(self._grid_page, "Grille")
         self.matrix = MatrixView(ctx.tasks)
         self.matrix.indicatorClicked.connect(self.open_indicator)
@@ -164,14 +175,50 @@ class ReferentielView(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         self._refresh = QTimer(self, singleShot=True, interval=300)
         self._refresh.timeout.connect(self.reload_matrix)
+        self._loader = BackgroundLoad(self, ctx.tasks)
+        self._reloader = BackgroundLoad(self, ctx.tasks)
         ctx.watch(self, self._on_change)
-        self._indicators = self._indicators_by_question(matrix)
-        self.matrix.set_matrix(matrix)
+        self.body.setCurrentWidget(self.loading)
+        self._loader.run(self._read, self._loaded, self._failed)
+
+    def _read(self, _progress) -> dict:
+        """On a worker: the référentiel's response (created on first use), form, values, matrix."""
+        syn, evaluation_id = self.ctx.services.referentiel, self.evaluation_id
+        ref_tool = syn.referentiel_tool(evaluation_id)
+        response = syn.referentiel(evaluation_id)
+        values = syn.indicator_values(evaluation_id)
+        matrix = syn.matrix(evaluation_id, values)
+        form = with_computed_notes(_one_column_scale(syn.form(evaluation_id, ref_tool)), matrix)
+        return {
+            "in_scope": syn.in_scope(evaluation_id, ref_tool),
+            "response": response,
+            "values": values,
+            "matrix": matrix,
+            "form": form,
+            "indicators": self._indicators_by_question(matrix),
+        }
+
+    def _failed(self, exc: Exception) -> None:
+        self.loading.setText(f"Lecture du référentiel impossible : {exc}")
+
+    def _loaded(self, data: dict) -> None:
+        if not data["in_scope"]:
+            note = QLabel("Le référentiel n'est pas retenu dans le périmètre de l'évaluation (Cadrage › Périmètre).")
+            note.setObjectName("muted")
+            self.layout().insertWidget(1, note)
+        self.response, self.form, self._values = data["response"], data["form"], data["values"]
+        self._indicators = data["indicators"]
+        self.matrix.set_matrix(data["matrix"])
         if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
             # Coming back to a référentiel under way: the overview first; a cell opens the grid.
             self.tabs.setCurrentWidget(self.matrix)
-        # Otherwise the grid is built when the screen is first shown (showEvent): in place, in
-        # the window, its widgets are styled once.
+        self.body.setCurrentWidget(self.tabs)
+        if self._stale:  # something changed while it was read
+            self._refresh.start()
+        # Otherwise the grid is built at the next pass (the tab's frame drawn first), or when
+        # the screen is first shown (showEvent): in place, in the window, styled once.
+        if self.tabs.currentIndex() == 0 and self.isVisible():
+            self.ctx.tasks.next_pass(self._ensure_grid, owner=self)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if self.tabs.currentIndex() == 0:
@@ -184,7 +231,7 @@ class ReferentielView(QWidget):
             self._ensure_grid()
 
     def _ensure_grid(self) -> None:
-        if self._grid is not None:
+        if self._grid is not None or self.response is None:
             return
         ctx, evaluation_id = self.ctx, self.evaluation_id
         self._grid = GridWithDrawer(parent=self._grid_page)
@@ -253,6 +300,8 @@ class ReferentielView(QWidget):
 
     def open_indicator(self, indicator_id: str) -> None:
         """Show an indicator (or a question's overall appreciation) in the grid."""
+        if self.form is None:  # still loading
+            return
         self.tabs.setCurrentIndex(0)
         for index, page in enumerate(self.form.pages):
             ids = [f.id for f in page.fields]
@@ -274,21 +323,37 @@ class ReferentielView(QWidget):
 
     # -- refresh -------------------------------------------------------------------------------
     def reload_matrix(self) -> None:
-        syn = self.ctx.services.referentiel
-        if self._stale:
-            self._values = syn.indicator_values(self.evaluation_id)
-            self._stale = False
-        matrix = syn.matrix(self.evaluation_id, self._values)
+        """The matrix (and the grid's computed-value notes) read again, in the background; the
+        indicators are computed again only after a change to what they compute from."""
+        if self.response is None:
+            return
+        syn, evaluation_id = self.ctx.services.referentiel, self.evaluation_id
+        stale, values, seen = self._stale, self._values, self._changes
+
+        def work(_p):
+            fresh = syn.indicator_values(evaluation_id) if stale else values
+            return (seen if stale else None), fresh, syn.matrix(evaluation_id, fresh)
+
+        self._reloader.run(work, self._reloaded)
+
+    def _reloaded(self, result) -> None:
+        seen, self._values, matrix = result
+        if seen == self._changes:
+            self._stale = False  # computed again with nothing changed since it began
         self.matrix.set_matrix(matrix)
         if self._editor is not None:
             update_notes(self._editor.renderer, matrix)
 
     def _on_change(self, change: Change) -> None:
-        if change.evaluation_id != self.evaluation_id:
+        if change.evaluation_id != self.evaluation_id or self.response is None:
+            if change.evaluation_id == self.evaluation_id:
+                self._changes += 1
+                self._stale = True  # still loading: the values read may predate it
             return
         if change.entity in ("evidence_link", "attachment") or (change.entity == "form_response" and change.id != self.response.id):
             self._refresh.start()
         if change.entity not in ("evidence_link", "attachment") and change.id != self.response.id:
+            self._changes += 1
             self._stale = True  # answers, commitments or actions the indicators compute from
             self._refresh.start()
             if change.entity == "evidence_link" and self._evidence is not None:

@@ -168,7 +168,9 @@ class ImmersionsTab(QWidget):
     def _fill(self, result) -> None:
         data, self._prefetched = result
         self.rows, labels, counts, self.groups = data
-        self.empty.setText(EMPTY)
+        first_sheet = self.current_id is None and bool(self.rows) and self._pending_select is None
+        if not first_sheet:  # else « Chargement… » stays until the first sheet opens
+            self.empty.setText(EMPTY)
         self.tree.blockSignals(True)
         self.tree.clear()
         bold = QFont(self.tree.font())
@@ -198,10 +200,20 @@ class ImmersionsTab(QWidget):
         if target is not None and any(i.id == target for i in self.rows):
             self.select(target)
             self.delete_button.setEnabled(True)
+        elif first_sheet:  # the list drawn first, the first sheet at the next pass
+            self.ctx.tasks.next_pass(self._open_first, owner=self)
+            self.loaded.emit()
+            return
         else:
             self._reselect()
         self._prefetched = None  # only for the sheet shown with the list
         self.loaded.emit()
+
+    def _open_first(self) -> None:
+        self.empty.setText(EMPTY)
+        if self.current_id is None:
+            self._reselect()
+        self._prefetched = None  # only for the sheet shown with the list
 
     def _reselect(self) -> None:
         target = self.current_id

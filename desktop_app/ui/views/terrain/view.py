@@ -108,21 +108,36 @@ class TerrainView(QWidget):
     def _build_tabs(self) -> None:
         """Build the tabs and start reading their lists: when the screen is first shown (or a tab
         is asked for before). The step's screen is put in the main window before it is shown, so
-        its widgets are created inside the window and styled once, not again when moved into it."""
+        its widgets are created inside the window and styled once, not again when moved into it.
+        The Immersions tab (the one shown) is built at once, the others at the next pass, in
+        place of empty pages (`_build_others`): the window answers between the two."""
         if self._immersions is not None:
             return
         ctx, evaluation_id = self.ctx, self.evaluation_id
         # the lists are read once the tabs are built: reading them meanwhile would slow the building down
         self._immersions = ImmersionsTab(ctx, evaluation_id, self.tabs, load=False)
+        self._immersions.loaded.connect(self._on_tab_loaded)
+        self.tabs.addTab(self._immersions, "Immersions")
+        self.tabs.addTab(QWidget(), "Témoignages et contributions")
+        self.tabs.addTab(QWidget(), "Suivi des engagements")
+        self.tabs.addTab(QWidget(), "Synthèse")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._immersions_waiting = True
+        self.ctx.tasks.next_pass(self._build_others, owner=self)
+
+    def _build_others(self) -> None:
+        """The testimonies' and commitments' tabs and the kit's forms of this step, then the
+        lists read: the testimonies and commitments first, the immersions (the tab shown) last,
+        so their sheet is built while no other read holds the interpreter's lock."""
+        if self._testimonies is not None:
+            return
+        ctx, evaluation_id = self.ctx, self.evaluation_id
         self._testimonies = TestimoniesTab(ctx, evaluation_id, self.tabs, load=False)
         self._commitments = CommitmentsTab(ctx, evaluation_id, self.tabs, load=False)
-        tabs = (self._immersions, self._testimonies, self._commitments)
-        for tab in tabs:
+        for tab in (self._testimonies, self._commitments):
             tab.loaded.connect(self._on_tab_loaded)
-        self.tabs.addTab(self._immersions, "Immersions")
-        self.tabs.addTab(self._testimonies, "Témoignages et contributions")
-        self.tabs.addTab(self._commitments, "Suivi des engagements")
-        self.tabs.addTab(QWidget(), "Synthèse")
+        self._put_in_place(TESTIMONIES, self._testimonies, "Témoignages et contributions")
+        self._put_in_place(COMMITMENTS, self._commitments, "Suivi des engagements")
         from desktop_app.ui.views.step_forms import StepFormTab, step_form_tools
 
         # the kit's forms of this step (role step_form), after the synthesis
@@ -130,15 +145,22 @@ class TerrainView(QWidget):
             tab = StepFormTab(ctx, evaluation_id, tool_id, parent=self.tabs)
             self._step_forms.append(tab)
             self.tabs.addTab(tab, title)
-        self.tabs.currentChanged.connect(self._tab_changed)
-        # The immersions (the tab shown) are read last: their sheet is then built while no other
-        # read holds the interpreter's lock, so the GUI thread is not slowed down while it builds it.
-        self._immersions_waiting = True
         for tab in (self._testimonies, self._commitments):
             tab.reload()
         self._start_immersions()
         self._refresh_overview()
         self._titles()
+
+    def _put_in_place(self, index: int, tab: QWidget, title: str) -> None:
+        """`tab` in place of the empty page at `index`, the tab shown unchanged."""
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.insertTab(index, tab, title)
+        self.tabs.removeTab(index + 1)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
 
     @property
     def immersions(self) -> ImmersionsTab:
@@ -148,11 +170,13 @@ class TerrainView(QWidget):
     @property
     def testimonies(self) -> TestimoniesTab:
         self._build_tabs()
+        self._build_others()
         return self._testimonies
 
     @property
     def commitments(self) -> CommitmentsTab:
         self._build_tabs()
+        self._build_others()
         return self._commitments
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
@@ -178,7 +202,7 @@ class TerrainView(QWidget):
 
     def _refresh(self) -> None:
         dirty, self._dirty = self._dirty, set()
-        if self._immersions is None:
+        if self._testimonies is None:
             return  # not built yet: the tabs read their lists when they are
         if "immersions" in dirty:
             self.immersions.reload()
@@ -307,7 +331,7 @@ class TerrainView(QWidget):
                     view.select_workshop(record_id)
 
     def flush(self) -> None:
-        if self._immersions is None:
-            return
-        for tab in (self.immersions, self.testimonies, self.commitments, *self._step_forms):
-            tab.flush()
+        built = (self._immersions, self._testimonies, self._commitments, *self._step_forms)
+        for tab in built:
+            if tab is not None:
+                tab.flush()
