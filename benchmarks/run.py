@@ -19,7 +19,8 @@ Prints a table and writes JSON (default `benchmarks/results/latest.json`). Metri
                   (SyncService) over raw sqlite3 inserting the same rows
 - naive_import_ratio  (no target, for scale) a naive importer over the same raw sqlite3: it
                   reads each records file from the zip, parses it with orjson and inserts its
-                  rows, checking nothing (no checksum, no type, no version history)
+                  rows, and writes the attachment files, checking nothing (no checksum, no
+                  type, no signature, no version history)
 - import_checks_ratio  the same import over that naive importer, the two run in turn      ≤ 1.5
 - growth          time at scale 100 over time at scale 1, for the exports and bundle import  ≤ 120
 - rss_mb          peak memory of the application with the largest evaluation open           < 300
@@ -133,10 +134,14 @@ class BenchError(Exception):
 
 # -- data -------------------------------------------------------------------------------------------
 def fingerprint(territories: int) -> str:
-    """What the generated data depends on: the generator, the schema, the areas present."""
+    """What the generated data depends on: the generator, the schema, the areas present, the
+    bundled kit's files (the databases keep a copy of it: another content under the same version
+    would be refused when they are imported)."""
     h = hashlib.sha256()
     for name in ("generate.py", "bench_fill.py"):
         h.update((HERE / name).read_bytes())
+    for path in sorted((ROOT / "forms").glob("*.yaml")):
+        h.update(path.name.encode() + path.read_bytes())
     versions = ROOT / "desktop_app" / "store" / "migrations" / "versions"
     h.update("\n".join(sorted(p.name for p in versions.glob("*.py"))).encode())
     h.update(repr(sorted(a for a in AREAS if area_available(a))).encode())
@@ -629,8 +634,11 @@ class Bench:
             return orjson.dumps(v).decode() if isinstance(v, (dict, list)) else v
 
         times = []
-        for _ in range(reps):
+        for i in range(reps):
             con = self._reference_connection(empty, "naive.db")
+            att = self.work / f"naive-att-{i}"
+            shutil.rmtree(att, ignore_errors=True)
+            att.mkdir()
             t0 = time.perf_counter()
             rows: dict[str, list[tuple]] = {}
             for path in paths:
@@ -640,6 +648,12 @@ class Bench:
                         if f"records/{name}.json" in present:
                             records = orjson.loads(zf.read(f"records/{name}.json"))
                             rows.setdefault(name, []).extend(tuple(map(cell, map(r.get, cols))) for r in records)
+                    # a trusting importer keeps the attachments too: each file written as it comes
+                    for name in present:
+                        if name.startswith("attachments/") and not name.endswith("/"):
+                            target = att / name.split("/", 1)[1]
+                            if not target.exists():
+                                target.write_bytes(zf.read(name))
             con.execute("BEGIN")
             for name, _, sql in tables:
                 if rows.get(name):
