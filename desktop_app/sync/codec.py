@@ -312,7 +312,7 @@ class InsertPlan:
                 slots.append((True, names.index(col), proc))  # ValueError: a column given by no one
         if all(not from_row or proc is None for from_row, _, proc in slots):  # plain placement, column by column
             rows = rows if isinstance(rows, (list, tuple)) else list(rows)
-            return list(zip(*[map(itemgetter(arg), rows) if from_row else repeat(arg, len(rows)) for from_row, arg, _ in slots]))
+            return list(zip(*[map(itemgetter(arg), rows) if from_row else repeat(arg, len(rows)) for from_row, arg, _ in slots], strict=True))
         return [
             tuple([(row[arg] if proc is None else proc(row[arg])) if from_row else arg for from_row, arg, proc in slots])
             for row in rows

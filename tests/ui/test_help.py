@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QTabWidget
 
 from desktop_app.core.steps import STEPS
 from desktop_app.ui.app import _dispose
@@ -141,6 +142,9 @@ def test_the_shortcuts_page_lists_the_real_shortcuts(window, ctx):
     assert menus <= documented, sorted(menus - documented)
     for step in STEPS:  # the shortcuts of each screen (tables, fiche pages, mode atelier)
         window.show_step(step.id)
+        for tabs in window.views[step.id].findChildren(QTabWidget):  # tabs built when first shown
+            for i in range(tabs.count()):
+                tabs.setCurrentIndex(i)
     screens = {_french(s.key()) for s in window.findChildren(QShortcut) if not s.key().isEmpty()}
     assert {"Suppr", "Ctrl+Entrée", "F5"} <= screens
     assert screens <= documented, sorted(screens - documented)
