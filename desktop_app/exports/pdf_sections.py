@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
@@ -19,6 +20,9 @@ from desktop_app.core.referentiel import EVIDENCE_KINDS
 from desktop_app.exports import pdf_style as st
 from desktop_app.exports.pdf_charts import appreciation_bars, radar, timeline
 from desktop_app.kit.forms import KIND_LABELS
+
+PROOFS_SHOWN = 6  # evidence links listed per indicator in the référentiel's table (all in annex A)
+NOTE_CHARS = 2500  # a typed proof or comment longer than that is cut in the PDF (whole in the workbook)
 
 
 def _date(iso: str) -> str:
@@ -358,27 +362,28 @@ def referentiel(ctx) -> list:
             extra.append(("BACKGROUND", (0, len(rows) + 1), (-1, len(rows) + 1), st.ACCENT_LIGHT))
             # a sub-question never ends a page without its first indicator
             extra.append(("NOSPLIT", (0, len(rows) + 1), (-1, len(rows) + 2)))
-            rows.append([st.cell(f"{sq.code} {sq.label}", "cell_bold"), "", "", "", "", ""])
+            rows.append([st.cell(f"{sq.code} {sq.label}", "cell_bold"), "", "", "", ""])
             for c in sq.cells:
-                proofs = [c.proofs] if c.proofs else []
-                proofs += [f"▸ {e.label}" for e in by_ind.get(c.id, [])]
-                notes = ([f"Motif de l’écart avec le calcul : {c.override_reason}"] if c.override_reason else [])
-                notes += [f"Commentaire : {c.comment}"] if c.comment else []
                 rows.append(
                     [
                         st.cell(f"{c.code} {c.label}"),
                         st.cell(c.value_text()),
                         st.cell(c.goal_text() or "—", "cell_small"),
                         st.cell(c.source_text, "cell_small"),
-                        st.chip(c.appreciation.color if c.appreciation else None, c.appreciation.label if c.appreciation else "—", width=0.15 * st.WIDTH - 9),
-                        st.cell("\n".join(proofs + notes) or "—"),
+                        st.chip(c.appreciation.color if c.appreciation else None, c.appreciation.label if c.appreciation else "—", width=0.16 * st.WIDTH - 9),
                     ]
                 )
+                notes = _indicator_notes(c, by_ind.get(c.id, []))
+                if notes:  # proofs and comments across the whole width, under their indicator
+                    extra.append(("SPAN", (0, len(rows) + 1), (-1, len(rows) + 1)))
+                    extra.append(("LINEBELOW", (0, len(rows)), (-1, len(rows)), 0, colors.white))
+                    extra.append(("NOSPLIT", (0, len(rows)), (-1, len(rows) + 1)))  # capped: both fit a page
+                    rows.append([st.cell(notes, "cell_small"), "", "", "", ""])
         out.append(
             st.table(
-                ["Indicateur", "Valeur", "Cible et référence", "Source", "Appréciation", "Preuves et commentaires"],
+                ["Indicateur", "Valeur", "Cible et référence", "Source", "Appréciation"],
                 rows,
-                [0.21, 0.14, 0.16, 0.14, 0.15, 0.20],
+                [0.28, 0.18, 0.21, 0.17, 0.16],
                 zebra=False,
                 extra=extra,
             )
@@ -388,6 +393,29 @@ def referentiel(ctx) -> list:
 
 
 # --------------------------------------------------------------------------- maturité
+
+
+def _indicator_notes(c, linked) -> str:
+    """The proofs, evidence links, override reason and comment of an indicator, one per line.
+    A text typed at great length is cut (a table row cannot outgrow a page), and says where the
+    whole of it is."""
+    def cut(text: str) -> str:
+        text = (text or "").strip()
+        if len(text) <= NOTE_CHARS:
+            return text
+        size = f"{len(text):,}".replace(",", "\u202f")
+        return text[:NOTE_CHARS].rsplit(" ", 1)[0] + f" … [texte coupé : {size} caractères, complet dans le classeur des grilles]"
+
+    lines = [f"Preuves : {cut(c.proofs)}"] if c.proofs else []
+    lines += [f"▸ {e.label}" for e in linked[:PROOFS_SHOWN]]
+    if len(linked) > PROOFS_SHOWN:  # every one is in annex A
+        more = len(linked) - PROOFS_SHOWN
+        lines.append(f"… et {more} autre{'s' if more > 1 else ''} preuve{'s' if more > 1 else ''} liée{'s' if more > 1 else ''} (annexe A)")
+    if c.override_reason:
+        lines.append(f"Motif de l’écart avec le calcul : {cut(c.override_reason)}")
+    if c.comment:
+        lines.append(f"Commentaire : {cut(c.comment)}")
+    return "\n".join(lines)
 
 
 def _maturity_block(ctx, r: MaturityResult, key: str) -> list:
