@@ -100,8 +100,16 @@ class CadrageView(QScrollArea):
         ctx.watch(self, self._on_change)
         self.reload()
         ctx.follow_saves(self.territory, ("evaluation", evaluation_id), self.territory.mark_unsaved)
-        ctx.tasks.run(lambda _progress: ctx.services.evaluations.reference(), self._reference_ready,
-                      self._reference_failed, owner=self)
+        # the official reference (≈ 0.1 s to read) once the screen's own data is in: its flags
+        # come a moment after the Cadrage is usable, not before
+        ctx.tasks.when_idle(self._load_reference)
+
+    def _load_reference(self) -> None:
+        from desktop_app.ui.tasks import owner_alive, owner_ref
+
+        if owner_alive(owner_ref(self)):  # the screen may be gone (another evaluation opened)
+            self.ctx.tasks.run(lambda _progress: self.ctx.services.evaluations.reference(), self._reference_ready,
+                               self._reference_failed, owner=self)
 
     # -- data ----------------------------------------------------------------------------------
     def reload(self) -> None:
