@@ -52,7 +52,31 @@ def nice_ticks(top: float, length_pt: float, font: float) -> list[float]:
     return [round(i * step, 10) for i in range(count + 1)]
 
 
-class PrintBars(Flowable):
+class _PrintChart(Flowable):
+    """What the print-size charts share: drawn at `chart_width` × `chart_height` points, scaled
+    down (never up) to fit, values placed between `axis_left` and `axis_right` up to `limit`."""
+
+    chart_width: float
+    chart_height: float
+    axis_left: float
+    axis_right: float
+    limit: float
+    scale: float = 1.0
+
+    def fit(self, width: float, max_height: float):
+        """At most `width` wide and `max_height` tall (never enlarged)."""
+        self.scale = min(1.0, width / self.chart_width, max_height / self.chart_height)
+        return self
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = self.chart_width * self.scale, self.chart_height * self.scale
+        return self.width, self.height
+
+    def _x(self, value: float) -> float:
+        return self.axis_left + (self.axis_right - self.axis_left) * value / self.limit
+
+
+class PrintBars(_PrintChart):
     """Horizontal bars, first item on top, `width_pt` wide, every text `font` points; labels
     wrapped (never cut) in the left `label_share` of the width. `highlight`: bars in colour
     (True) or grey (False). Placed like a picture (`fit`): scaled down only when it does not
@@ -86,18 +110,6 @@ class PrintBars(Flowable):
         self.limit = self.top * 1.2
         self.scale = 1.0
         self.hAlign = "LEFT"
-
-    def fit(self, width: float, max_height: float) -> PrintBars:
-        """At most `width` wide and `max_height` tall (never enlarged)."""
-        self.scale = min(1.0, width / self.chart_width, max_height / self.chart_height)
-        return self
-
-    def wrap(self, available_width, available_height):
-        self.width, self.height = self.chart_width * self.scale, self.chart_height * self.scale
-        return self.width, self.height
-
-    def _x(self, value: float) -> float:
-        return self.axis_left + (self.axis_right - self.axis_left) * value / self.limit
 
     def draw(self) -> None:
         c = self.canv
@@ -141,7 +153,7 @@ class PrintBars(Flowable):
 
 
 
-class PrintStacked(Flowable):
+class PrintStacked(_PrintChart):
     """One horizontal bar per category, split by series (label, values, colour), as shares of
     the category's total (`percent`) or as counts; the legend above, the value axis below;
     `width_pt` wide, every text `font` points. Placed like a picture (`fit`)."""
@@ -190,18 +202,6 @@ class PrintStacked(Flowable):
             rows[-1].append((label, colour, w))
             used += w
         return [r for r in rows if r]
-
-    def fit(self, width: float, max_height: float) -> PrintStacked:
-        """At most `width` wide and `max_height` tall (never enlarged)."""
-        self.scale = min(1.0, width / self.chart_width, max_height / self.chart_height)
-        return self
-
-    def wrap(self, available_width, available_height):
-        self.width, self.height = self.chart_width * self.scale, self.chart_height * self.scale
-        return self.width, self.height
-
-    def _x(self, value: float) -> float:
-        return self.axis_left + (self.axis_right - self.axis_left) * value / self.limit
 
     def draw(self) -> None:
         c = self.canv
