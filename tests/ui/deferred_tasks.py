@@ -23,31 +23,26 @@ class DeferredTaskRunner(SyncTaskRunner):
     def finish_waiting(self) -> int:
         """Run only the tasks waiting now (not those their results start); the number run."""
         waiting, self.queue = self.queue, []
-        for fn, on_done, on_error in waiting:
-            try:
-                result = fn(Progress(lambda *_: None))
-            except Exception as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
-            else:
-                if on_done:
-                    on_done(result)
+        for task in waiting:
+            self._run(*task)
         return len(waiting)
 
     def finish(self) -> int:
         """Run every waiting task (and those they start); the number run."""
         n = 0
         while self.queue:
-            fn, on_done, on_error = self.queue.pop(0)
+            self._run(*self.queue.pop(0))
             n += 1
-            try:
-                result = fn(Progress(lambda *_: None))
-            except Exception as exc:
-                if on_error is None:
-                    raise
-                on_error(exc)
-            else:
-                if on_done:
-                    on_done(result)
         return n
+
+    @staticmethod
+    def _run(fn, on_done, on_error) -> None:
+        try:
+            result = fn(Progress(lambda *_: None))
+        except Exception as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+        else:
+            if on_done:
+                on_done(result)
