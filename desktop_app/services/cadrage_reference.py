@@ -49,10 +49,11 @@ class CadrageReferenceMixin:
         summary = self.get(evaluation_id)
         return self.kits.get(summary.kit_id, summary.kit_version).reference_list("qpv")
 
-    def reference_checks(self, evaluation_id: str) -> ReferenceChecks:
+    def reference_checks(self, evaluation_id: str, data=None) -> ReferenceChecks:
+        """`data`: the evaluation's Cadrage when the caller has read it already."""
         from desktop_app.core.reference_checks import reference_checks
 
-        data = self.cadrage(evaluation_id)
+        data = data if data is not None else self.cadrage(evaluation_id)
         return reference_checks(data.fields, data.tables, self.reference(), self.qpv_list(evaluation_id))
 
     # -- EPCI ---------------------------------------------------------------------------------

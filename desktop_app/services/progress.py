@@ -22,7 +22,7 @@ def step_states(services: Services, evaluation_id: str, reference: bool | None =
     then; reading it costs ≈ 0.1 s, which the window's start does not pay)."""
     cadrage = services.evaluations.cadrage(evaluation_id)
     comp = cadrage.completion()
-    states = {"cadrage": _cadrage_state(services, evaluation_id, comp, reference)}
+    states = {"cadrage": _cadrage_state(services, evaluation_id, cadrage, comp, reference)}
     kit = services.kits.get(cadrage.fields["kit_id"], cadrage.fields["kit_version"])
     scope = set(cadrage.fields.get("scope") or [])
     responses = _statuses(services, evaluation_id)
@@ -47,7 +47,7 @@ def step_states(services: Services, evaluation_id: str, reference: bool | None =
     return states
 
 
-def _cadrage_state(services: Services, evaluation_id: str, comp, reference: bool | None) -> StepState:
+def _cadrage_state(services: Services, evaluation_id: str, cadrage, comp, reference: bool | None) -> StepState:
     """Every element filled is not « terminé » while a code is unknown to the official
     reference (a commune, an EPCI's SIREN, a QPV of the kit's list): « en cours », codes to check."""
     if comp.state == "termine" and reference is not False:
@@ -55,7 +55,7 @@ def _cadrage_state(services: Services, evaluation_id: str, comp, reference: bool
 
         if reference or reference_loaded():
             try:
-                flagged = len(services.evaluations.reference_checks(evaluation_id).messages())
+                flagged = len(services.evaluations.reference_checks(evaluation_id, cadrage).messages())
             except ServiceError:  # the reference cannot be read: the screen says so
                 flagged = 0
             if flagged:
