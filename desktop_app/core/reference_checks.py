@@ -80,9 +80,9 @@ def _check_epci(fields: Mapping[str, Any], ref: Reference, out: ReferenceChecks)
         return None
     epci = ref.epci(siren)
     if epci is None:
-        if siren in ref.commune_sirens and fields.get("epci_type") in ("commune", "", None):
+        if ref.is_commune_siren(siren) and fields.get("epci_type") in ("commune", "", None):
             return None
-        commune = siren in ref.commune_sirens
+        commune = ref.is_commune_siren(siren)
         out.evaluation["siren"] = (
             f"Le SIREN {siren} est celui d'une commune, pas d'un EPCI : choisissez l'EPCI dans la liste, "
             "ou le type « Commune (hors EPCI) »." if commune else
