@@ -23,14 +23,14 @@ QPV_SHARE_MIN = 0.5
 TOLERANCE = 1e-6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Level:
     value: int
     label: str
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
     label: str
@@ -51,7 +51,7 @@ class Criterion:
         return max(lvl.value for lvl in self.levels)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionFacts:
     """What the programmation says about one action (all its years together)."""
 
@@ -63,7 +63,7 @@ class ActionFacts:
     qpv_share: float | None  # 0..1, latest known
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prefill:
     value: int
     note: str  # French: what the value is based on
@@ -108,7 +108,7 @@ def prefill(auto: str | None, facts: ActionFacts, programme_total: float) -> Pre
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Score:
     """The score of one action on one criterion: typed by the team, else pre-filled."""
 
@@ -135,7 +135,7 @@ def max_total(criteria: Sequence[Criterion], weights: Mapping[str, float]) -> fl
     return round(sum(c.max_level * weights.get(c.id, c.default_weight) for c in criteria), 6)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rank:
     rank: int
     tied: bool

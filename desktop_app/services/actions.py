@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, func, select
 
@@ -48,6 +48,10 @@ FUNDING_COLUMNS = tuple(getattr(ActionFunding, n) for n in (
     "id", "action_id", "year", "file_number", "qpv", "amounts", "requested", "total_cost", "beneficiaries",
     "beneficiaries_qpv_share", "source_file", "source_sheet", "source_row",
 ))
+def _same(value: Any) -> Any:
+    return value
+
+
 GRID_ROLE = "action_scoring"  # the kit's grid choosing the structuring actions
 __all__ = ["ActionData", "ActionService", "EDITABLE", "FUNDING_EDITABLE", "FilterOptions", "FundingData", "GridData", "GridRow"]
 
@@ -95,12 +99,19 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
                 select(*ACTION_COLUMNS).where(Action.evaluation_id == evaluation_id, Action.deleted.is_(False))
                 .order_by(Action.position, Action.created_at)
             ).all()
+            # one string object per repeated value (carrier, pillar, funder, source file...), as the
+            # screen keeps every action for the session: 3,000 rows repeat them thousands of times
+            shared: dict[Any, Any] = {a.id: a.id for a in actions}
+
+            def one(value: Any) -> Any:
+                return shared.setdefault(value, value)
+
             fundings: dict[str, list[FundingData]] = {}
             for f in s.execute(select(*FUNDING_COLUMNS).where(
                 ActionFunding.evaluation_id == evaluation_id, ActionFunding.deleted.is_(False)
             ).order_by(ActionFunding.year, ActionFunding.position)):
-                fundings.setdefault(f.action_id, []).append(self._funding_data(f))
-            return [self._data(a, fundings.get(a.id, [])) for a in actions]
+                fundings.setdefault(f.action_id, []).append(self._funding_data(f, one))
+            return [self._data(a, fundings.get(a.id, []), one) for a in actions]
 
     def for_figures(self, evaluation_id: str) -> Iterator[ActionData]:
         """The actions as figures read them (budget, funders, years funded, beneficiaries, QPV
@@ -146,17 +157,19 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
                 Action.evaluation_id == evaluation_id, Action.deleted.is_(False))) or 0
 
     @staticmethod
-    def _funding_data(f: ActionFunding | Row) -> FundingData:
+    def _funding_data(f: ActionFunding | Row, one: Callable[[Any], Any] = _same) -> FundingData:
         return FundingData(
-            f.id, f.action_id, f.year, f.file_number, f.qpv, dict(f.amounts or {}), dict(f.requested or {}),
-            f.total_cost, f.beneficiaries, f.beneficiaries_qpv_share, f.source_file, f.source_sheet, f.source_row,
+            f.id, one(f.action_id), f.year, f.file_number, one(f.qpv),
+            {one(k): v for k, v in (f.amounts or {}).items()}, {one(k): v for k, v in (f.requested or {}).items()},
+            f.total_cost, f.beneficiaries, f.beneficiaries_qpv_share, one(f.source_file), one(f.source_sheet),
+            f.source_row,
         )
 
     @staticmethod
-    def _data(a: Action | Row, fundings: Iterable[FundingData]) -> ActionData:
+    def _data(a: Action | Row, fundings: Iterable[FundingData], one: Callable[[Any], Any] = _same) -> ActionData:
         return ActionData(
-            a.id, a.evaluation_id, a.title, a.carrier, a.siret, a.pillar, a.qpv, a.description, a.notes,
-            a.series_key, a.first_year, a.multi_year, bool(a.chosen), a.source, tuple(fundings),
+            a.id, one(a.evaluation_id), a.title, one(a.carrier), a.siret, one(a.pillar), one(a.qpv), a.description,
+            a.notes, a.series_key, a.first_year, a.multi_year, bool(a.chosen), one(a.source), tuple(fundings),
         )
 
     def filter_options(self, evaluation_id: str, actions: list[ActionData] | None = None) -> FilterOptions:
@@ -218,12 +231,15 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         programme_total = sum(a.budget for a in actions)
         rows = []
         totals: dict[str, float] = {}
+        made: dict[Score | Prefill, Any] = {}
+        one = made.setdefault  # equal scores shared: the grid keeps 3,000 × the criteria of them
         for a in actions:
             facts = a.facts()
             scores: dict[str, Score] = {}
             for c in criteria:
                 pre: Prefill | None = prefill(c.auto, facts, programme_total) if c.auto else None
-                scores[c.id] = Score(manual.get(a.id, {}).get(c.id), pre)
+                score = Score(manual.get(a.id, {}).get(c.id), pre and one(pre, pre))
+                scores[c.id] = one(score, score)
             values = {cid: sc.value for cid, sc in scores.items()}
             totals[a.id] = weighted_total(values, weights)
             rows.append((a, scores, sum(1 for v in values.values() if v is not None)))

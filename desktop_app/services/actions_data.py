@@ -1,16 +1,36 @@
 """Plain data of the actions step, as the services hand it to the UI, the CLI and the exports:
 an action with its yearly fundings, the weighted grid, the filter choices. Frozen dataclasses,
-never ORM objects (an action's derived figures are computed once, on first use)."""
+never ORM objects (an action's derived figures are computed once, on first use).
+
+Slotted: the Actions screen holds 3,000 actions, 5,600 fundings and 18,000 scores at once, and an
+instance dictionary each was a third of that memory."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any
 
 from desktop_app.core.scoring import ActionFacts, Criterion, Rank, Score
 
 
-@dataclass(frozen=True)
+class memo_property:
+    """`functools.cached_property` for a slotted dataclass: the value is kept in its `_memo`."""
+
+    def __init__(self, fn: Callable[[Any], Any]):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return obj._memo[self.name]
+        except KeyError:
+            value = obj._memo[self.name] = self.fn(obj)
+            return value
+
+
+@dataclass(frozen=True, slots=True)
 class FundingData:
     id: str
     action_id: str
@@ -36,7 +56,7 @@ class FundingData:
         return self.total_cost or 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActionData:
     id: str
     evaluation_id: str
@@ -53,8 +73,9 @@ class ActionData:
     chosen: bool
     source: str
     fundings: tuple[FundingData, ...] = ()
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @cached_property
+    @memo_property
     def years(self) -> tuple[int, ...]:
         return tuple(sorted({f.year for f in self.fundings if f.year is not None}))
 
@@ -62,7 +83,7 @@ class ActionData:
     def years_label(self) -> str:
         return ", ".join(str(y) for y in self.years)
 
-    @cached_property
+    @memo_property
     def years_funded(self) -> int:
         years = self.years
         count = len(years)
@@ -72,15 +93,15 @@ class ActionData:
             count = max(count, 1)
         return count
 
-    @cached_property
+    @memo_property
     def latest(self) -> FundingData | None:
         return max(self.fundings, key=lambda f: (f.year or 0, f.source_row or 0), default=None)
 
-    @cached_property
+    @memo_property
     def budget(self) -> float:
         return round(sum(f.budget for f in self.fundings), 2)
 
-    @cached_property
+    @memo_property
     def amounts_by_funder(self) -> dict[str, float]:
         """Granted amounts per funder over every year (requested ones where nothing is granted)."""
         out: dict[str, float] = {}
@@ -91,7 +112,7 @@ class ActionData:
                     out[funder] = round(out.get(funder, 0.0) + value, 2)
         return out
 
-    @cached_property
+    @memo_property
     def funders(self) -> tuple[str, ...]:
         return tuple(sorted(self.amounts_by_funder))
 
@@ -99,14 +120,14 @@ class ActionData:
     def file_numbers(self) -> str:
         return ", ".join(f.file_number for f in sorted(self.fundings, key=lambda f: f.year or 0) if f.file_number)
 
-    @cached_property
+    @memo_property
     def beneficiaries(self) -> int | None:
         for f in sorted(self.fundings, key=lambda f: f.year or 0, reverse=True):
             if f.beneficiaries is not None:
                 return f.beneficiaries
         return None
 
-    @cached_property
+    @memo_property
     def qpv_share(self) -> float | None:
         for f in sorted(self.fundings, key=lambda f: f.year or 0, reverse=True):
             if f.beneficiaries_qpv_share is not None:
@@ -119,7 +140,7 @@ class ActionData:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GridRow:
     action: ActionData
     scores: dict[str, Score]
