@@ -529,15 +529,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._flush_views()
-        from desktop_app.ui.widgets.completion import confirm_close
+        if self.ctx is not None:  # nothing to check before an evaluation is open (nor to import: 0.1 s)
+            from desktop_app.ui.widgets.completion import confirm_close
 
-        if self.ctx is not None and not confirm_close(self, self.views, self.show_step):
-            event.ignore()
-            return
-        if self.ctx is not None and not self._save_pending():
-            event.ignore()
-            return
-        if self.ctx is not None:
+            if not confirm_close(self, self.views, self.show_step) or not self._save_pending():
+                event.ignore()
+                return
             self.ctx.settings.set("window/geometry", bytes(self.saveGeometry()))
             self.ctx.settings.sync()
         super().closeEvent(event)
