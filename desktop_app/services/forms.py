@@ -105,7 +105,8 @@ class FormService(ServiceBase):
             return [self._data(r) for r in s.scalars(stmt.order_by(FormResponse.position, FormResponse.created_at))]
 
     def headers(
-        self, evaluation_id: str, tool_id: str | None = None, ids: list[str] | None = None
+        self, evaluation_id: str, tool_id: str | None = None, ids: list[str] | None = None,
+        subject_type: str | None = None,
     ) -> list[ResponseHeader]:
         """Like `find`, without reading (nor decoding) the answers; `ids` restricts to those responses."""
         cols = (FormResponse.id, FormResponse.tool_id, FormResponse.subject_type, FormResponse.subject_id,
@@ -113,6 +114,8 @@ class FormService(ServiceBase):
         stmt = select(*cols).where(FormResponse.evaluation_id == evaluation_id, FormResponse.deleted.is_(False))
         if tool_id is not None:
             stmt = stmt.where(FormResponse.tool_id == tool_id)
+        if subject_type is not None:
+            stmt = stmt.where(FormResponse.subject_type == subject_type)
         out: list[ResponseHeader] = []
         with self.read() as s:
             if ids is None:

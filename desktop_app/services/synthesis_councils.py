@@ -97,7 +97,8 @@ class CouncilService(SynthesisBase):
         cc_tools = [t for t in council_tools(kit) if t in scope]
         if cc_tools:
             qpvs = self.services.evaluations.rows("qpv", evaluation_id)
-            responses = [r for r in self.services.forms.find(evaluation_id, subject_type="qpv") if r.tool_id in cc_tools]
+            # headers only: this recount runs after every save, and the councils' answers are long
+            responses = [r for r in self.services.forms.headers(evaluation_id, subject_type="qpv") if r.tool_id in cc_tools]
             started = {r.subject_id for r in responses}
             complete = {q for q in started if all(r.status == "complete" for r in responses if r.subject_id == q)}
             detail = f"{len(started)}/{len(qpvs)} conseil(s) évalué(s)" if qpvs else "aucun QPV au Cadrage"
