@@ -83,6 +83,11 @@ def attachments_dir() -> Path:
     return data_dir() / "pieces-jointes"
 
 
+def cache_dir() -> Path:
+    """What the application derives from its resources to start faster (safe to delete)."""
+    return private_dir(data_dir() / "cache")
+
+
 def default_db_path() -> Path:
     return data_dir() / "evalkit.db"
 

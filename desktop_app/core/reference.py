@@ -9,8 +9,11 @@ spreadsheet damaged that the reference makes certain (« 1001 » -> « 01001 » 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import lzma
+import os
 import re
 import sqlite3
 import threading
@@ -26,7 +29,10 @@ from desktop_app.core import identifiers as ids
 from desktop_app.core.errors import ServiceError
 from desktop_app.core.reference_build import decode, departement_of
 
+log = logging.getLogger(__name__)
+
 DATA_FILE = "decoupage-administratif.json.xz"
+CACHE_FORMAT = 1  # the tables below; a cache of another format is rebuilt
 META_FILE = "decoupage-administratif.meta.json"
 
 # the reference's EPCI types -> the Cadrage's (core.cadrage.EPCI_TYPES)
@@ -126,23 +132,41 @@ class _Lookup(Mapping[str, Any]):
 class Reference:
     """The loaded reference: `communes` by INSEE code, `epcis` by SIREN (read-only mappings).
 
-    Kept for the whole session once read (the Cadrage checks every code typed against it), in an
-    in-memory SQLite database rather than as Python objects: 35,000 communes took 19 MB of the
-    window's memory as objects, about 3 as rows. A lookup is one indexed query (microseconds;
-    the checks make a few dozen). Thread-safe: the GUI reads it in a task, then uses it."""
+    Kept for the whole session once read (the Cadrage checks every code typed against it), in a
+    SQLite database rather than as Python objects: 35,000 communes took 19 MB of the window's
+    memory as objects. A lookup is one indexed query (microseconds; the checks make a few dozen).
+    The database is derived once from the shipped file into the user's cache folder
+    (`load_reference`); later sessions open it instead of decoding the file again (0.1 s).
+    Thread-safe: the GUI reads it in a task, then uses it."""
 
-    def __init__(self, data: dict[str, Any], info: dict[str, Any]):
+    def __init__(self, db: sqlite3.Connection, info: dict[str, Any]):
         self.info = info
+        self._lock = threading.Lock()
+        self._db = db
+        self.communes: Mapping[str, RefCommune] = _Lookup(self, "commune", "insee", lambda r: RefCommune(*r))
+        self.epcis: Mapping[str, RefEpci] = _Lookup(
+            self, "epci", "siren", lambda r: RefEpci(r[0], r[1], r[2], tuple(r[3].split()))
+        )
+        # 4,240 former codes and 45 districts: plain dictionaries
+        self.former_codes: dict[str, str] = dict(self._all("SELECT old, new FROM former_code"))
+        self.districts: dict[str, str] = dict(self._all("SELECT code, commune FROM district"))
+
+    @classmethod
+    def build(cls, data: dict[str, Any], info: dict[str, Any], db: sqlite3.Connection | None = None) -> Reference:
+        """The reference from the shipped file's decoded content, written into `db` (in memory
+        by default)."""
         col = data["communes"]
         exceptions = data.get("departements", {})
         epci_of = {m: siren for siren, _, _, members in data["epci"] for m in members}
-        self._lock = threading.Lock()
-        db = self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        db = db or sqlite3.connect(":memory:", check_same_thread=False)
         db.executescript(
             "CREATE TABLE commune (insee TEXT PRIMARY KEY, name TEXT, departement TEXT, siren TEXT, epci TEXT)"
             " WITHOUT ROWID;"
             "CREATE INDEX commune_siren ON commune (siren);"
             "CREATE TABLE epci (siren TEXT PRIMARY KEY, name TEXT, type TEXT, members TEXT) WITHOUT ROWID;"
+            "CREATE TABLE former_code (old TEXT PRIMARY KEY, new TEXT) WITHOUT ROWID;"
+            "CREATE TABLE district (code TEXT PRIMARY KEY, commune TEXT) WITHOUT ROWID;"
+            f"PRAGMA user_version = {CACHE_FORMAT};"
         )
         db.executemany("INSERT INTO commune VALUES (?, ?, ?, ?, ?)", (
             (code, name, exceptions.get(code) or departement_of(code), siren, epci_of.get(code, ""))
@@ -151,13 +175,10 @@ class Reference:
         db.executemany("INSERT INTO epci VALUES (?, ?, ?, ?)", (
             (siren, name, kind, " ".join(members)) for siren, name, kind, members in data["epci"]
         ))
+        db.executemany("INSERT INTO former_code VALUES (?, ?)", data.get("anciens_codes", {}).items())
+        db.executemany("INSERT INTO district VALUES (?, ?)", data.get("arrondissements", {}).items())
         db.commit()
-        self.communes: Mapping[str, RefCommune] = _Lookup(self, "commune", "insee", lambda r: RefCommune(*r))
-        self.epcis: Mapping[str, RefEpci] = _Lookup(
-            self, "epci", "siren", lambda r: RefEpci(r[0], r[1], r[2], tuple(r[3].split()))
-        )
-        self.former_codes: dict[str, str] = data.get("anciens_codes", {})  # 4,240: a dict is fine
-        self.districts: dict[str, str] = data.get("arrondissements", {})
+        return cls(db, info)
 
     def _one(self, sql: str, params: tuple = ()) -> tuple | None:
         with self._lock:
@@ -254,15 +275,82 @@ def reference_loaded(folder: Path | None = None) -> bool:
 
 
 def load_reference(folder: Path | None = None) -> Reference:
-    """The reference, read on first use and kept (thread-safe: the GUI loads it in a task)."""
+    """The reference, read on first use and kept (thread-safe: the GUI loads it in a task).
+
+    The shipped file is decoded into a SQLite database once, kept in the cache folder under the
+    digest of the file it comes from; later sessions open that database (a refreshed reference
+    has another digest and is derived again). Without a usable cache folder, the database is
+    made in memory."""
     folder = (folder or reference_dir()).resolve()
     with _lock:
         ref = _loaded.get(folder)
         if ref is None:
             info = reference_info(folder)
             try:
-                data = decode((folder / DATA_FILE).read_bytes())
-            except (OSError, ValueError, lzma.LZMAError) as exc:
+                raw = (folder / DATA_FILE).read_bytes()
+            except OSError as exc:
                 raise ServiceError(f"Le référentiel administratif est illisible ({folder / DATA_FILE}) : {exc}") from None
-            ref = _loaded[folder] = Reference(data, info)
+            cache = _cache_path(raw)
+            ref = _open_cache(cache, info) if cache is not None else None
+            if ref is None:
+                try:
+                    data = decode(raw)
+                except (ValueError, lzma.LZMAError) as exc:
+                    raise ServiceError(
+                        f"Le référentiel administratif est illisible ({folder / DATA_FILE}) : {exc}"
+                    ) from None
+                ref = Reference.build(data, info)
+                if cache is not None:
+                    _write_cache(ref, cache)
+            _loaded[folder] = ref
         return ref
+
+
+def _cache_path(raw: bytes) -> Path | None:
+    try:
+        folder = paths.cache_dir()
+    except OSError:
+        return None
+    return folder / f"reference-{hashlib.sha256(raw).hexdigest()[:24]}.sqlite"
+
+
+def _open_cache(path: Path, info: dict[str, Any]) -> Reference | None:
+    """The reference from its cached database, or None when it is missing or not whole."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            (count,) = db.execute("SELECT count(*) FROM commune").fetchone()
+            expected = (info.get("counts") or {}).get("communes")
+            if version != CACHE_FORMAT or (expected is not None and count != expected):
+                raise sqlite3.DatabaseError("not the expected content")
+            return Reference(db, info)
+        except sqlite3.Error:
+            db.close()
+            raise
+    except sqlite3.Error as exc:
+        log.warning("reference cache %s not used (%s): derived again", path.name, exc.__class__.__name__)
+        return None
+
+
+def _write_cache(ref: Reference, path: Path) -> None:
+    """Keep the derived database for the next sessions (written aside, then renamed: a session
+    starting meanwhile never opens half a file); older caches of the reference are removed."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        paths.create_private_file(tmp)
+        target = sqlite3.connect(tmp)
+        try:
+            with ref._lock:
+                ref._db.backup(target)
+        finally:
+            target.close()
+        os.replace(tmp, path)
+        for old in path.parent.glob("reference-*.sqlite"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("reference cache not written (%s)", exc.__class__.__name__)
+        tmp.unlink(missing_ok=True)

@@ -120,3 +120,64 @@ def test_refresh_script_command_line_with_a_local_tarball(tmp_path, capsys):
     integrity = rb.integrity_of(path.read_bytes())
     assert script.main(["--tarball", str(path), "--integrity", integrity, "--out", str(tmp_path / "o")]) == 0
     assert "5 communes, 1 EPCI" in capsys.readouterr().out
+
+
+def _small_reference(folder: Path) -> Path:
+    script = _script()
+    data = tarball({"data/communes.json": SMALL_COMMUNES, "data/epci.json": SMALL_EPCI}, version="9.9.9")
+    script.build(data, rb.integrity_of(data), folder, retrieved="2026-12-05")
+    return folder
+
+
+def _forget(folder: Path) -> None:
+    """A new session: the reference is no longer in this process's memory."""
+    from desktop_app.core import reference
+
+    reference._loaded.pop(folder.resolve(), None)
+
+
+def test_the_reference_is_derived_once_then_opened_from_the_cache(tmp_path, monkeypatch):
+    from desktop_app import paths
+    from desktop_app.core import reference
+
+    folder = _small_reference(tmp_path / "ref")
+    first = load_reference(folder)
+    cached = list(paths.cache_dir().glob("reference-*.sqlite"))
+    assert len(cached) == 1 and cached[0].stat().st_mode & 0o777 == 0o600
+    _forget(folder)
+    monkeypatch.setattr(reference, "decode", lambda raw: pytest.fail("the cache was not used"))
+    again = load_reference(folder)
+    assert again is not first
+    assert again.commune("59009").epci == "200093201" and again.epci("200093201").members == ("59009", "59350")
+    assert again.former_codes == {"59298": "59350", "59355": "59350"} and again.districts == {"13201": "13055"}
+    assert sorted(again.communes) == sorted(first.communes)
+
+
+def test_a_damaged_cache_is_derived_again(tmp_path):
+    from desktop_app import paths
+
+    folder = _small_reference(tmp_path / "ref")
+    load_reference(folder)
+    (cache,) = paths.cache_dir().glob("reference-*.sqlite")
+    cache.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)  # cut short
+    _forget(folder)
+    ref = load_reference(folder)
+    assert ref.commune("59350").name == "Lille"
+    assert cache.stat().st_size > 10_000  # written again, whole
+
+
+def test_a_refreshed_reference_replaces_the_cache_of_the_former_one(tmp_path):
+    from desktop_app import paths
+
+    folder = _small_reference(tmp_path / "ref")
+    load_reference(folder)
+    (before,) = paths.cache_dir().glob("reference-*.sqlite")
+    communes = [c for c in SMALL_COMMUNES if c["code"] != "98411"]
+    script = _script()
+    data = tarball({"data/communes.json": communes, "data/epci.json": SMALL_EPCI}, version="9.9.10")
+    script.build(data, rb.integrity_of(data), folder, retrieved="2026-12-06")
+    _forget(folder)
+    ref = load_reference(folder)
+    assert ref.commune("98411") is None and ref.version == "9.9.10"
+    (after,) = paths.cache_dir().glob("reference-*.sqlite")
+    assert after != before
