@@ -131,7 +131,7 @@ class Launch:
         from desktop_app.ui.context import AppContext
 
         self.services, eid = result
-        self.window.attach(AppContext(self.services, self.settings, self.tasks))
+        self.window.attach(AppContext(self.services, self.settings, self.tasks), welcome=not eid)
         if eid:
             self.window.open_evaluation(eid, self.step)
         if self.on_ready:

@@ -73,19 +73,14 @@ class MainWindow(QMainWindow):
         else:
             self._enable_actions(False)  # nothing to act on before the store is open
 
-    def attach(self, ctx: AppContext) -> None:
-        """Second phase: the store is open; build what needs it and show the welcome screen."""
-        from desktop_app.ui.views.welcome import WelcomeView
-
+    def attach(self, ctx: AppContext, welcome: bool = True) -> None:
+        """Second phase: the store is open; build what needs it and show the welcome screen
+        (`welcome=False`: an evaluation opens at once; the welcome screen is built when asked for)."""
         self.ctx = ctx
         self.workspace = self._build_workspace()
         self.pages.addWidget(self.workspace)
-        self.welcome = WelcomeView(ctx)
-        self.welcome.openRequested.connect(self.open_evaluation)
-        self.welcome.newRequested.connect(self.new_evaluation)
-        self.welcome.demoRequested.connect(self.open_demo)
-        self.pages.insertWidget(0, self.welcome)
-        self.pages.setCurrentWidget(self.welcome)
+        if welcome:
+            self.pages.setCurrentWidget(self._ensure_welcome())
         ctx.saved.connect(self._on_saved)
         ctx.saveFailed.connect(self._on_save_failed)
         ctx.changed.connect(self._on_changed)
@@ -272,11 +267,25 @@ class MainWindow(QMainWindow):
         TrashDialog(self.ctx, self.evaluation_id, self).exec()
 
     # -- navigation ----------------------------------------------------------------------------
-    def show_welcome(self) -> None:
+    def _ensure_welcome(self) -> WelcomeView:
         if self.welcome is None:
+            from desktop_app.ui.views.welcome import WelcomeView
+
+            self.welcome = WelcomeView(self.ctx)
+            self.welcome.openRequested.connect(self.open_evaluation)
+            self.welcome.newRequested.connect(self.new_evaluation)
+            self.welcome.demoRequested.connect(self.open_demo)
+            self.pages.insertWidget(0, self.welcome)
+        return self.welcome
+
+    def show_welcome(self) -> None:
+        if self.ctx is None:
             return
         self._flush_views()
-        self.welcome.refresh()
+        welcome = self.welcome
+        self._ensure_welcome()
+        if welcome is not None:  # a new one has just read the evaluations
+            self.welcome.refresh()
         self.pages.setCurrentWidget(self.welcome)
         self.setWindowTitle("EvalKit Quartiers")
 
@@ -286,6 +295,8 @@ class MainWindow(QMainWindow):
             self.ctx.services.kits.get(summary.kit_id, summary.kit_version)
         except ServiceError as exc:
             QMessageBox.warning(self, "Ouverture impossible", str(exc))
+            if self.pages.currentWidget() is self.loading:  # opened at start: the welcome screen instead
+                self.show_welcome()
             return
         self._flush_views()
         if evaluation_id != self.evaluation_id:

@@ -80,6 +80,11 @@ def test_opening_completes_the_window_with_navigation_and_shortcuts(qtbot, tmp_p
     assert window.content.currentWidget() is window.views["cadrage"]
     go_to = next(m for m in window.menuBar().actions() if m.text() == "&Aller à").menu()
     assert [a.shortcut().toString() for a in go_to.actions()][:3] == ["Ctrl+1", "Ctrl+2", "Ctrl+3"]
+    # the welcome screen is made when the user goes there, with the evaluation listed
+    assert window.welcome is None
+    window.show_welcome()
+    assert window.pages.currentWidget() is window.welcome
+    assert window.welcome.list.count() == 1 and "CA du Douaisis" in window.welcome.list.item(0).text()
     launch.services.close()
     launch.services = None
 
