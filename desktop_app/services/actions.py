@@ -231,15 +231,21 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
         programme_total = sum(a.budget for a in actions)
         rows = []
         totals: dict[str, float] = {}
-        made: dict[Score | Prefill, Any] = {}
-        one = made.setdefault  # equal scores shared: the grid keeps 3,000 × the criteria of them
+        # equal scores shared (keyed by plain tuples: hashing the dataclasses cost more than the
+        # sharing saved): the grid keeps 3,000 actions × the criteria of them for the session
+        made: dict[tuple, Score] = {}
         for a in actions:
             facts = a.facts()
             scores: dict[str, Score] = {}
+            mine = manual.get(a.id, {})
             for c in criteria:
                 pre: Prefill | None = prefill(c.auto, facts, programme_total) if c.auto else None
-                score = Score(manual.get(a.id, {}).get(c.id), pre and one(pre, pre))
-                scores[c.id] = one(score, score)
+                value = mine.get(c.id)
+                key = (value, pre.value, pre.note) if pre is not None else (value,)
+                score = made.get(key)
+                if score is None:
+                    score = made[key] = Score(value, pre)
+                scores[c.id] = score
             values = {cid: sc.value for cid, sc in scores.items()}
             totals[a.id] = weighted_total(values, weights)
             rows.append((a, scores, sum(1 for v in values.values() if v is not None)))

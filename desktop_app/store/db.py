@@ -250,6 +250,22 @@ def json_text(value: object) -> str:
     return out.decode("utf-8")
 
 
+_LONG_NUMBER = re.compile(r"\d{19}")  # an integer that may not fit in 64 bits (floats have ≤ 17 digits)
+
+
+def json_value(text: str) -> object:
+    """How JSON columns are read: by orjson (3-5× quicker than `json.loads`: a screen reading
+    thousands of answer sets spent a third of its read decoding them), or by `json.loads` for
+    what orjson refuses (NaN, infinities) or would read differently: an integer beyond 64 bits,
+    which orjson turns into a float."""
+    if isinstance(text, str) and _LONG_NUMBER.search(text):
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(url: str) -> Engine:
     """The engine; `hide_parameters`: an error's message never carries the values written (they
     end up in logs and crash reports)."""
@@ -258,12 +274,15 @@ def make_engine(url: str) -> Engine:
     text_guard.install()  # every text is cleaned and checked before a flush
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False}, json_serializer=json_text, hide_parameters=True
+            url, connect_args={"check_same_thread": False}, json_serializer=json_text, json_deserializer=json_value,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, json_serializer=json_text, hide_parameters=True)
+    engine = create_engine(
+        url, pool_pre_ping=True, json_serializer=json_text, json_deserializer=json_value, hide_parameters=True
+    )
     if engine.dialect.name == "postgresql":
         event.listen(engine, "begin", _pg_begin)
     return engine

@@ -1,5 +1,6 @@
 """JSON columns are written by orjson (`db.json_text`): the values `json.dumps` wrote, whatever
-they hold, and what `json.dumps` refused is still refused."""
+they hold, and what `json.dumps` refused is still refused. They are read by orjson too
+(`db.json_value`), with what orjson refuses (NaN, big integers) read as `json.loads` reads it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop_app.store.db import json_text
+from desktop_app.store.db import json_text, json_value
 
 VALUES = [
     None, True, False, 0, -1, 2**63, 2**64 - 1, 2**64, -(2**63) - 1, 2**70, 0.1, -0.0, 1e16, 1e-7, 5e-324,
@@ -31,6 +32,12 @@ def test_json_text_reads_back_as_json_dumps(value):
     text = json_text(value)
     assert isinstance(text, str)
     assert same(json.loads(text), json.loads(json.dumps(value)))
+
+
+@pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
+def test_json_value_reads_what_json_loads_reads(value):
+    for text in (json_text(value), json.dumps(value), json.dumps(value, ensure_ascii=False, indent=2)):
+        assert same(json_value(text), json.loads(text))
 
 
 def test_json_text_refuses_what_json_dumps_refuses():
