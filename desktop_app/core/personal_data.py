@@ -108,7 +108,7 @@ def scan(text: str) -> list[Finding]:
     findings: list[Finding] = []
     emails = list(_EMAIL_RE.finditer(text))
     findings += [Finding("email", m.group(0)) for m in emails]
-    masked = _EMAIL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    masked = _EMAIL_RE.sub(lambda m: " " * len(m.group(0)), text) if emails else text
     findings += [Finding("phone", m.group(0).strip()) for m in _PHONE_RE.finditer(masked)]
     names: list[str] = []
     covered_until = -1

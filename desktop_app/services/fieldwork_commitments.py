@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from desktop_app.core.fieldwork import (
     COMMITMENT_STATUSES,
@@ -79,20 +79,26 @@ class ImportReport:
         return (", ".join(parts) or "Aucun changement") + "."
 
 
+_COMMITMENT_COLUMNS = tuple(getattr(Commitment, name) for name in (
+    "id", "evaluation_id", "position", "number", "title", "pilot", "status", "evidence", "comment", "due_date",
+))
+
+
 class CommitmentService(FieldworkBase):
     """The commitments tracker (`services.commitments`)."""
 
     def commitments(self, evaluation_id: str) -> list[CommitmentData]:
         with self.read() as s:
-            recs = s.scalars(
-                select(Commitment)
+            # plain rows, not ORM objects: building and tracking 1,200 objects was most of the read
+            recs = s.execute(
+                select(*_COMMITMENT_COLUMNS)
                 .where(Commitment.evaluation_id == evaluation_id, Commitment.deleted.is_(False))
                 .order_by(Commitment.position, Commitment.created_at)
             )
             return [self._commitment_data(c) for c in recs]
 
     @staticmethod
-    def _commitment_data(c: Commitment) -> CommitmentData:
+    def _commitment_data(c: Commitment | Row) -> CommitmentData:
         return CommitmentData(
             c.id,
             c.evaluation_id,
@@ -106,8 +112,12 @@ class CommitmentService(FieldworkBase):
             c.due_date,
         )
 
-    def commitment_summary(self, evaluation_id: str) -> CommitmentSummary:
-        return commitment_summary(c.status for c in self.commitments(evaluation_id))
+    def commitment_summary(
+        self, evaluation_id: str, commitments: list[CommitmentData] | None = None
+    ) -> CommitmentSummary:
+        """The counts by status (of `commitments` when the caller has just read them)."""
+        rows = self.commitments(evaluation_id) if commitments is None else commitments
+        return commitment_summary(c.status for c in rows)
 
     def commitments_by_pilot(self, evaluation_id: str) -> list[tuple[str, CommitmentSummary]]:
         return pilot_summary((c.pilot, c.status) for c in self.commitments(evaluation_id))

@@ -215,7 +215,8 @@ class CommitmentsTab(QWidget):
 
         def work(_progress):
             tracker = commitments_service.has_commitments_sheet(eid)
-            return (commitments_service.commitments(eid), commitments_service.commitment_summary(eid), tracker,
+            rows = commitments_service.commitments(eid)
+            return (rows, commitments_service.commitment_summary(eid, rows), tracker,
                     self._read_drafts(eid) if tracker else {})
 
         self._loader.run(work, self._show_rows, failed)
