@@ -18,7 +18,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -191,6 +191,17 @@ class Reference:
     @property
     def version(self) -> str:
         return str(self.info.get("version", ""))
+
+    def communes_among(self, codes: Iterable[str]) -> dict[str, RefCommune]:
+        """{code: commune} of those of `codes` the reference knows, in one query per 500 codes
+        (an EPCI's members, a Cadrage's communes)."""
+        wanted = sorted({c for c in codes if c})
+        out: dict[str, RefCommune] = {}
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            sql = f"SELECT * FROM commune WHERE insee IN ({', '.join('?' * len(part))})"
+            out.update((row[0], RefCommune(*row)) for row in self._all(sql, tuple(part)))
+        return out
 
     def is_commune_siren(self, siren: str) -> bool:
         """Whether `siren` (normalised, 9 digits) is a commune's."""

@@ -110,8 +110,8 @@ def _type_label(kind: str) -> str:
 def _check_communes(rows: list[Mapping[str, Any]], ref: Reference, epci, out: ReferenceChecks) -> None:
     members = set(epci.members) if epci else set()
     by_name = {}
-    for code in members:
-        by_name.setdefault(fold(ref.communes[code].name), []).append(code)
+    for code, commune in ref.communes_among(members).items():
+        by_name.setdefault(fold(commune.name), []).append(code)
     for row in rows:
         rid, name = row["id"], str(row.get("name") or "").strip()
         code = ids.normalize_insee(row.get("insee"))
@@ -154,7 +154,7 @@ def _check_communes(rows: list[Mapping[str, Any]], ref: Reference, epci, out: Re
 def _check_qpv(rows: list[Mapping[str, Any]], communes: list[Mapping[str, Any]], ref: Reference,
                qpv_list: ReferenceList | None, out: ReferenceChecks) -> None:
     in_cadrage = {ids.normalize_insee(c.get("insee")) for c in communes} - {""}
-    departements = {ref.communes[c].departement for c in in_cadrage if c in ref.communes}
+    departements = {c.departement for c in ref.communes_among(in_cadrage).values()}
     listed = {r.code: r for r in qpv_list.rows} if qpv_list else {}
     for row in rows:
         rid, code = row["id"], str(row.get("code") or "").strip().upper()

@@ -81,10 +81,11 @@ class CadrageReferenceMixin:
             position = s.scalar(select(func.coalesce(func.max(Commune.position), -1))
                                 .where(Commune.evaluation_id == evaluation_id)) + 1
             added = []
-            for code in sorted(epci.members, key=lambda c: ref.communes[c].name):
+            names = {code: c.name for code, c in ref.communes_among(epci.members).items()}
+            for code in sorted(epci.members, key=lambda c: names[c]):
                 if code in present:
                     continue
-                rec = Commune(evaluation_id=evaluation_id, position=position, name=ref.communes[code].name, insee=code)
+                rec = Commune(evaluation_id=evaluation_id, position=position, name=names[code], insee=code)
                 position += 1
                 self.stamp_new(rec)
                 s.add(rec)

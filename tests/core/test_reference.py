@@ -46,6 +46,12 @@ def test_communes_and_epci_lookups(ref):
     assert ref.find_epci("200 044 618").siren == "200044618"
 
 
+def test_communes_are_looked_up_many_at_once(ref):
+    found = ref.communes_among(["59350", "59009", "99999", "", "59350"])
+    assert {code: c.name for code, c in found.items()} == {"59350": "Lille", "59009": "Villeneuve-d'Ascq"}
+    assert len(ref.communes_among(ref.epci("200093201").members)) == len(ref.epci("200093201").members) > 90
+
+
 def test_damaged_insee_codes_are_repaired_only_when_certain(ref):
     assert ref.repair_insee("1001") == "01001"  # a leading 0 lost in a spreadsheet
     assert ref.repair_insee(1001.0) == "01001"
