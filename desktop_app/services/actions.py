@@ -159,8 +159,8 @@ class ActionService(EditMixin, PlanMixin, ImportMixin, ServiceBase):
     @staticmethod
     def _funding_data(f: ActionFunding | Row, one: Callable[[Any], Any] = _same) -> FundingData:
         return FundingData(
-            f.id, one(f.action_id), f.year, f.file_number, one(f.qpv),
-            {one(k): v for k, v in (f.amounts or {}).items()}, {one(k): v for k, v in (f.requested or {}).items()},
+            # the funders' names in `amounts` are shared already: orjson reuses the keys it decodes
+            f.id, one(f.action_id), f.year, f.file_number, one(f.qpv), dict(f.amounts or {}), dict(f.requested or {}),
             f.total_cost, f.beneficiaries, f.beneficiaries_qpv_share, one(f.source_file), one(f.source_sheet),
             f.source_row,
         )
