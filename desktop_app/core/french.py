@@ -82,11 +82,31 @@ def looks_like_year_range(low: float | None, high: float | None) -> bool:
     return low is not None and high is not None and 1900 <= low <= high <= 2100
 
 
+# words ending in s that are the same in the singular
+_INVARIABLE = {"mois", "fois", "temps", "cours", "pas", "corps", "poids", "prix", "avis", "accès", "succès", "recours"}
+
+
+def unit_agreeing(value: float | int, unit: str) -> str:
+    """The unit agreeing with its number, French style: below 2 its first word is singular
+    (1 "réunions par an" -> "réunion par an", 0,5 "jours" -> "jour", 1 "habitant·es" ->
+    "habitant·e"); symbols, abbreviations and invariable words stay as they are."""
+    if abs(value) >= 2 or not unit:
+        return unit
+    first, sep, rest = unit.strip().partition(" ")
+    if first.endswith("·es"):
+        first = first[:-3] + "·e"
+    elif (len(first) > 3 and first.endswith("s") and first.islower() and first.isalpha()
+          and first not in _INVARIABLE):
+        first = first[:-1]
+    return first + sep + rest
+
+
 def format_quantity(value: float | int, unit: str | None = None, year: bool = False) -> str:
     """A number with its unit, French style: (2500, "€") -> "2 500 €", (0.3, "ETP") -> "0,3 ETP",
-    a year -> "2025" (no separator); the unit glued with a no-break space."""
+    (1, "réunions par an") -> "1 réunion par an", a year -> "2025" (no separator); the unit glued
+    with a no-break space."""
     text = format_year(value) if year else format_number(value)
-    return f"{text}{NBSP}{unit}" if unit else text
+    return f"{text}{NBSP}{unit_agreeing(value, unit)}" if unit else text
 
 
 # a unit written in a kit as a hint to whoever fills the value, not a unit to print after it
@@ -96,12 +116,17 @@ _BARE_NUMBER = re.compile(r"^[\s\u00a0\u202f]*[-+]?\d[\d\s\u00a0\u202f.,]*$")
 
 def value_with_unit(value: str, unit: str | None) -> str:
     """A value typed as text, with its unit only when the value is a bare number:
-    ("62", "%") -> "62 %", ("3", "réunions par an") -> "3 réunions par an", but
+    ("62", "%") -> "62 %", ("3", "réunions par an") -> "3 réunions par an", ("1", "réunions par an")
+    -> "1 réunion par an", but
     ("3 QPV sur 5", "%") and ("Non", "oui / non") unchanged — the unit there was a hint."""
     value = str(value or "").strip()
     if not value or not unit or _HINT_UNITS.match(unit) or not _BARE_NUMBER.match(value):
         return value
-    return f"{value}{NBSP}{unit.strip()}"
+    try:
+        number = float(re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", "."))
+    except ValueError:  # « 1.234,5 »: a thousands separator; the unit as written
+        return f"{value}{NBSP}{unit.strip()}"
+    return f"{value}{NBSP}{unit_agreeing(number, unit.strip())}"
 
 
 def join_ideas(items) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from desktop_app.core.french import format_year
+from desktop_app.core.french import format_year, unit_agreeing
 from desktop_app.core.validation import compute_visibility, is_blank
 from desktop_app.kit import expressions
 from desktop_app.kit.forms import compile_tool
@@ -98,7 +98,7 @@ class ComputedValue:
         shown = format_number(self.value)
         if self.percent:
             return f"{shown}{NBSP}%"
-        return f"{shown}{NBSP}{unit}" if unit and unit not in ("oui / non",) else shown
+        return f"{shown}{NBSP}{unit_agreeing(self.value, unit)}" if unit and unit not in ("oui / non",) else shown
 
     def detail(self) -> str:
         """« n = 12 · dernière réponse le 03/05/2026 »; a series: « 2022 : 55 · 2023 : 58 · … »."""

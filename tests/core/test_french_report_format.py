@@ -37,6 +37,18 @@ def test_unit_hints_stay_out_of_values():
     assert value_with_unit("", "%") == ""
 
 
+def test_a_unit_agrees_with_its_number():
+    assert value_with_unit("1", "réunions par an") == f"1{NB}réunion par an"
+    assert value_with_unit("0,5", "jours") == f"0,5{NB}jour"
+    assert value_with_unit("2", "jours") == f"2{NB}jours"
+    assert format_quantity(1, "habitant·es") == f"1{NB}habitant·e"
+    assert format_quantity(1, "personnes") == f"1{NB}personne"
+    assert format_quantity(1.5, "€ par an") == f"1,5{NB}€ par an"
+    assert format_quantity(1, "ETP") == f"1{NB}ETP" and format_quantity(1, "%") == f"1{NB}%"
+    assert format_quantity(1, "mois") == f"1{NB}mois" and format_quantity(12, "mois") == f"12{NB}mois"
+    assert format_quantity(1, "QPV") == f"1{NB}QPV"
+
+
 def test_ideas_joined_without_full_stop_then_semicolon():
     assert join_ideas(["Liste d’attente de 25 enfants.", "Manque de bénévoles"]) == "Liste d’attente de 25 enfants. Manque de bénévoles."
     assert join_ideas(["Service apprécié", "fréquence insuffisante"]) == "Service apprécié ; fréquence insuffisante"

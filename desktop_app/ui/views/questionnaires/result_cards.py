@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.core.french import unit_agreeing
 from desktop_app.core.questionnaire_respondents import type_label
 from desktop_app.core.questionnaire_results import QuestionResult, ResponseRate, format_percent
 from desktop_app.core.validation import format_number
@@ -180,7 +181,7 @@ def _small(text: str, italic: bool = False, size: float | None = 9, color: str |
 
 def _number(value: float, unit: str | None) -> str:
     text = format_number(round(value, 1) if abs(value) < 100 else round(value))
-    return f"{text} {unit}" if unit else text
+    return f"{text} {unit_agreeing(value, unit)}" if unit else text
 
 
 class QuestionCard(QFrame):
