@@ -4,7 +4,7 @@ filter, change a weight, choose the short list, see the chart."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.ui.views.actions.models import GridModel
@@ -126,6 +126,41 @@ def test_filters_by_pillar_quartier_and_search(view):
     assert tab.proxy.rowCount() == 1
     bar.clear()
     assert tab.proxy.rowCount() == 4
+
+
+def test_sorting_by_a_column_keeps_the_filter_and_the_selected_cell(qtbot, view):
+    tab = view.grid_tab
+
+    def titles():
+        return [tab.proxy.index(r, GridModel.TITLE).data() for r in range(tab.proxy.rowCount())]
+
+    ranked = titles()
+    header = tab.table.horizontalHeader()
+    selected = cell(view, "Café des parents", GridModel.TITLE)
+    tab.table.setCurrentIndex(selected)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(GridModel.TITLE) + 5, 5))  # the « Action » header
+    assert titles() == sorted(ranked, key=str.lower)
+    assert tab.table.currentIndex().data() == "Café des parents"  # the cell followed its row
+    tab.table.sortByColumn(GridModel.TITLE, Qt.SortOrder.DescendingOrder)
+    assert titles() == sorted(ranked, key=str.lower, reverse=True)
+    tab.filters.pillar.setCurrentIndex(tab.filters.pillar.findData("Cohésion sociale"))
+    assert titles() == ["Café des parents", "Aide aux devoirs"]  # filtered, still sorted
+    tab.filters.clear()
+    tab.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    assert titles() == ranked  # back to the ranking
+
+
+def test_the_programmation_sorts_by_amount(qtbot, view):
+    from desktop_app.ui.views.actions.models import ProgrammationModel
+
+    view.tabs.setCurrentIndex(0)
+    tab = view.programmation
+    budget = [k for k, _, _ in ProgrammationModel.COLUMNS].index("budget")
+    tab.table.sortByColumn(budget, Qt.SortOrder.DescendingOrder)
+    title = ProgrammationModel.TITLE
+    shown = [tab.proxy.index(r, title).data() for r in range(tab.proxy.rowCount())]
+    assert shown == ["Médiation sociale", "Atelier vélo", "Café des parents", "Aide aux devoirs"]
 
 
 def test_changing_a_weight(qtbot, view, services, evaluation_id):
