@@ -162,9 +162,12 @@ class GridData:
     _by_id: dict[str, GridRow] = field(default_factory=dict, compare=False, repr=False)
 
     def row(self, action_id: str) -> GridRow:
+        return self.rows_by_id()[action_id]
+
+    def rows_by_id(self) -> dict[str, GridRow]:
         if not self._by_id:
             self._by_id.update({r.action.id: r for r in self.rows})
-        return self._by_id[action_id]
+        return self._by_id
 
     @property
     def chosen(self) -> tuple[GridRow, ...]:

@@ -40,6 +40,7 @@ def panel(qtbot, ctx, evaluation_id, chosen):
 
 def test_pick_questions_and_fill_the_plan(qtbot, panel, services, chosen):
     assert panel.title.text() == "Médiation sociale"
+    assert panel.meta.text().startswith("Citéo Médiation") and "rang 1 · score" in panel.meta.text()
     assert panel.questions.count.text().startswith("Aucune question retenue")
     panel.questions.boxes["pert_1"].click()
     panel.questions.boxes["eff_2"].click()

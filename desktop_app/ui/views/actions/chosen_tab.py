@@ -74,6 +74,7 @@ class ChosenTab(QWidget):
         layout.addWidget(self.stack, 1)
 
     def set_grid(self, grid: GridData) -> None:
+        self.panel.set_grid(grid)
         current = self.current_id()
         chosen = grid.chosen
         self.selector.blockSignals(True)
