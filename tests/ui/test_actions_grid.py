@@ -146,6 +146,8 @@ def test_sorting_by_a_column_keeps_the_filter_and_the_selected_cell(qtbot, view)
     assert titles() == sorted(ranked, key=str.lower, reverse=True)
     tab.filters.pillar.setCurrentIndex(tab.filters.pillar.findData("Cohésion sociale"))
     assert titles() == ["Café des parents", "Aide aux devoirs"]  # filtered, still sorted
+    tab.table.sortByColumn(GridModel.TITLE, Qt.SortOrder.AscendingOrder)
+    assert titles() == ["Aide aux devoirs", "Café des parents"]  # sorted while filtered
     tab.filters.clear()
     tab.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     assert titles() == ranked  # back to the ranking

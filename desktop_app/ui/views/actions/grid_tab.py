@@ -371,7 +371,8 @@ class GridTab(QWidget):
     def _apply_filters(self, redraw: bool = True) -> None:
         model = self.model
         if self.filters.active:
-            self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r].action))
+            accepts = self.filters.predicate()  # the model's rows looked up each time: a sort replaces the list
+            self.proxy.set_predicate(lambda r: r < len(model.rows) and accepts(model.rows[r].action))
         else:  # every row: no filter to ask 3,000 times
             self.proxy.set_predicate(lambda r: r < len(model.rows))
         if redraw:

@@ -140,7 +140,8 @@ class ProgrammationTab(QWidget):
 
     def _apply_filters(self) -> None:
         model = self.model
-        self.proxy.set_predicate(lambda r: r < len(model.rows) and self.filters.accepts(model.rows[r]))
+        accepts = self.filters.predicate()  # the model's rows looked up each time: a sort replaces the list
+        self.proxy.set_predicate(lambda r: r < len(model.rows) and accepts(model.rows[r]))
         shown = self.proxy.rowCount()
         total = sum(a.budget for a in self.actions)
         text = f"{len(self.actions)} action{'s' if len(self.actions) > 1 else ''} · {format_amount(total)} de crédits"

@@ -176,13 +176,23 @@ class FilterBar(QWidget):
         self.changed.emit()
 
     def accepts(self, action: ActionData) -> bool:
+        return self.predicate()(action)
+
+    def predicate(self) -> Callable[[ActionData], bool]:
+        """The filters as they are now, read from the widgets once: the tables ask it for each of
+        thousands of rows (reading the combo boxes for each row was most of a keystroke)."""
         qpv_label = self._value(self.qpv)
         wanted_qpv = self._qpv_values.get(qpv_label, (qpv_label,)) if qpv_label else ()
         year = self._value(self.year)
-        if year and int(year) not in action.years:
-            return False
-        return matches(action.pillar, action.qpv, action.carrier, action.title, self._value(self.pillar),
-                       wanted_qpv, self._value(self.carrier), self.search.text())
+        wanted_year = int(year) if year else None
+        pillar, carrier, search = self._value(self.pillar), self._value(self.carrier), self.search.text()
+
+        def accepts(action: ActionData) -> bool:
+            if wanted_year is not None and wanted_year not in action.years:
+                return False
+            return matches(action.pillar, action.qpv, action.carrier, action.title, pillar, wanted_qpv, carrier, search)
+
+        return accepts
 
 
 # --------------------------------------------------------------------------- delegates
