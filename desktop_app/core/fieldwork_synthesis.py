@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from desktop_app.core.fieldwork import CONTRIBUTION, IMMERSIONS_PER_THEME, REFERENTIAL_THEMES, TESTIMONY
@@ -117,6 +118,12 @@ class Excerpt:
             (self.source, self.group, self.section, self.question, self.text, *self.themes, *self.qpv)
         )
 
+    @cached_property
+    def folded(self) -> str:
+        """The haystack as searched (case and accents folded), computed once: a search through
+        9,000 excerpts folded every one at each keystroke (0.2 s)."""
+        return fold(self.haystack)
+
 
 def repeat_text(f: FormField, items: Sequence[Any]) -> str:
     labels = {c.id: c for c in f.children}
@@ -200,7 +207,8 @@ class ExcerptFilter:
     category: str = ""
     query: str = ""
 
-    def accepts(self, e: Excerpt) -> bool:
+    def accepts(self, e: Excerpt, words: Sequence[str] | None = None) -> bool:
+        """`words`: the query's, folded (`query_words`), when the caller asks for many excerpts."""
         if self.kinds and e.kind not in self.kinds:
             return False
         if self.theme and self.theme not in e.themes:
@@ -211,11 +219,13 @@ class ExcerptFilter:
             return False
         if self.category and e.category != self.category:
             return False
-        return matches_query(e.haystack, self.query)
+        words = query_words(self.query) if words is None else words
+        return all(w in e.folded for w in words)
 
 
 def filter_excerpts(excerpts: Iterable[Excerpt], flt: ExcerptFilter) -> list[Excerpt]:
-    return [e for e in excerpts if flt.accepts(e)]
+    words = query_words(flt.query)
+    return [e for e in excerpts if flt.accepts(e, words)]
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,14 @@ def plural(count: float | int, singular: str, plural_form: str | None = None) ->
 
 def _pluralize(words: str) -> str:
     """Every word of a short noun phrase put in the plural ("écart faible" -> "écarts faibles"),
-    except small words, acronyms and words already ending in s, x or z."""
+    except small words, acronyms and words already ending in s, x or z; what follows a
+    preposition is its complement and stays as it is ("atelier de restitution" -> "ateliers de
+    restitution")."""
     out = []
-    for w in words.split(" "):
+    parts = words.split(" ")
+    for i, w in enumerate(parts):
+        if w in _PREPOSITIONS:
+            return " ".join(out + parts[i:])
         if not w or w.isupper() or w[-1] in "sxz" or w in _INVARIABLE or not w[-1].isalpha():
             out.append(w)
         elif w.endswith("al") and w not in ("festival", "bal", "récital"):
@@ -69,6 +74,7 @@ def _pluralize(words: str) -> str:
     return " ".join(out)
 
 
+_PREPOSITIONS = {"de", "du", "des", "d'", "à", "au", "aux", "en", "sur", "par", "pour", "sans", "avec"}
 _INVARIABLE = {"de", "du", "des", "la", "le", "les", "l'", "d'", "à", "au", "aux", "en", "et", "ou", "sur", "par", "pour", "sans", "avec"}
 
 
@@ -83,7 +89,7 @@ def looks_like_year_range(low: float | None, high: float | None) -> bool:
 
 
 # words ending in s that are the same in the singular
-_INVARIABLE = {"mois", "fois", "temps", "cours", "pas", "corps", "poids", "prix", "avis", "accès", "succès", "recours"}
+_SAME_IN_SINGULAR = {"mois", "fois", "temps", "cours", "pas", "corps", "poids", "prix", "avis", "accès", "succès", "recours"}
 
 
 def unit_agreeing(value: float | int, unit: str) -> str:
@@ -96,7 +102,7 @@ def unit_agreeing(value: float | int, unit: str) -> str:
     if first.endswith("·es"):
         first = first[:-3] + "·e"
     elif (len(first) > 3 and first.endswith("s") and first.islower() and first.isalpha()
-          and first not in _INVARIABLE):
+          and first not in _SAME_IN_SINGULAR):
         first = first[:-1]
     return first + sep + rest
 

@@ -18,6 +18,7 @@ def test_plural_agreement():
     assert plural(5, "commune") == "5 communes"
     assert plural(1, "QPV", "QPV") == "1 QPV" and plural(3, "QPV", "QPV") == "3 QPV"
     assert plural(2, "écart important") == "2 écarts importants"
+    assert plural(3, "atelier de restitution") == "3 ateliers de restitution"
     assert plural(1200, "réponse") == f"1{NB}200 réponses"
 
 

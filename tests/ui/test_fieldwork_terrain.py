@@ -125,3 +125,8 @@ def test_the_tabs_say_they_load_then_show_their_lists(qtbot, ctx, services, eval
     assert view.testimonies.sheet.renderer.answers()["code_pseudonyme"] == "T01"
     view.tabs.setCurrentWidget(view.commitments)
     assert view.commitments.count_label.text() == "0 engagement"
+    # the synthesis reads every excerpt in the background too (0.5 s at 9,000 of them)
+    view.tabs.setCurrentWidget(view.synthesis)
+    assert view.synthesis.count.text() == "Chargement de la synthèse…" and view.synthesis.model.rowCount() == 0
+    ctx.tasks.finish()
+    assert view.synthesis.count.text() == "0 extrait"
