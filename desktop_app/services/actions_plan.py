@@ -29,7 +29,7 @@ from desktop_app.core.action_plan import (
     to_kit_row,
     to_plan_row,
 )
-from desktop_app.core.validation import AnswerError, coerce
+from desktop_app.core.validation import AnswerError, coerce, missing_items
 from desktop_app.kit.forms import Form, FormField, compile_tool, field_index
 from desktop_app.services.base import Change, NotFound, ServiceError, one_write
 
@@ -298,9 +298,19 @@ class PlanMixin:
         change = self.services.forms.set_answer(rid, key, value)
         return Change("action_plan", action_id, change.evaluation_id, key)
 
-    def set_plan_complete(self, action_id: str, complete: bool) -> Change:
+    def plan_missing(self, action_id: str) -> list[str]:
+        """What keeps the plan from being validated, in French (the one rule of « complete »
+        everywhere, `core.validation.missing_items`, on the action's sheet and its plan's rows),
+        and a plan without any evaluative question. Empty: nothing is missing."""
         rid = self.ensure_sheet(action_id)
-        change = self.services.forms.set_status(rid, "complete" if complete else "draft")
+        sheet = self.services.forms.get(rid)
+        items = [] if self.plan(action_id).rows else ["Aucune question évaluative n'est retenue pour cette action."]
+        return items + missing_items(self.sheet_form(sheet.evaluation_id), sheet.answers, sheet.drafts)
+
+    def set_plan_complete(self, action_id: str, complete: bool, note: str = "") -> Change:
+        """Validate the plan (or not); `note`: why it is validated with items missing."""
+        rid = self.ensure_sheet(action_id)
+        change = self.services.forms.set_status(rid, "complete" if complete else "draft", note if complete else "")
         return Change("action_plan", action_id, change.evaluation_id, "status")
 
     # -- calendar ------------------------------------------------------------------------------

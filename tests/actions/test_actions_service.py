@@ -120,9 +120,14 @@ def test_planning_questions_and_method(services, evaluation_id, imported):
     assert [r["question"] for r in actions.plan(aid).rows] == ["Les habitants connaissent-ils la médiatrice ?"]
     # the rest of the sheet and its status
     actions.set_sheet_answer(aid, "restitution_decision", "Renouvellement de la convention")
-    actions.set_plan_complete(aid, True)
+    missing = actions.plan_missing(aid)  # what « Plan validé » lists before validating
+    assert missing and not any("Aucune question" in m for m in missing)
+    actions.remove_question(aid, actions.plan(aid).rows[0]["uid"])
+    assert "Aucune question évaluative n'est retenue pour cette action." in actions.plan_missing(aid)
+    actions.set_plan_complete(aid, True, "Validé en COPIL malgré les manques")
     plan = actions.plan(aid)
     assert plan.answers["restitution_decision"] == "Renouvellement de la convention" and plan.status == "complete"
+    assert services.forms.get(plan.response_id).status_comment == "Validé en COPIL malgré les manques"
 
 
 def test_timeline_against_the_cadrage_calendar(services, evaluation_id, imported):

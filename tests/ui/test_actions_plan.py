@@ -92,12 +92,20 @@ def test_own_question_and_removal(qtbot, panel, services, chosen):
     assert services.actions.plan(chosen).rows == ()
 
 
-def test_sheet_answers_and_completion(qtbot, panel, services, chosen):
+def test_sheet_answers_and_completion(qtbot, panel, services, chosen, complete_dialog):
     panel.tabs.setCurrentIndex(3)
     renderer = panel.renderer
     assert renderer is not None
     assert renderer.answers()["action_intitule"] == "Médiation sociale"
     renderer.answerChanged.emit("restitution_decision", "Extension au Quartier de la Gare")
     assert services.actions.plan(chosen).answers["restitution_decision"] == "Extension au Quartier de la Gare"
+    # validating a plan without any question: the common « Fiche incomplète » rule
     panel.complete.click()
-    assert services.actions.plan(chosen).status == "complete"
+    assert "Aucune question évaluative n'est retenue pour cette action." in complete_dialog.seen[-1]
+    assert not panel.complete.isChecked() and services.actions.plan(chosen).status == "draft"  # « Revenir »
+    complete_dialog.reason = "Plan présenté au porteur, questions à choisir au prochain COPIL"
+    panel.complete.click()
+    assert services.actions.plan(chosen).status == "complete" and panel.complete.isChecked()
+    assert panel.note_label.isVisible() and "prochain COPIL" in panel.note_label.text()
+    panel.complete.click()  # back to draft: nothing to ask
+    assert services.actions.plan(chosen).status == "draft" and not panel.note_label.isVisible()

@@ -32,6 +32,7 @@ from desktop_app.ui.views.actions.models import PlanModel, number
 from desktop_app.ui.views.actions.questions_page import QuestionsPage
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, DateDelegate, MethodsDelegate
 from desktop_app.ui.widgets.chart_view import ChartView
+from desktop_app.ui.widgets.completion import CompleteDialog, completion_note_text
 
 
 class PlanPage(QWidget):
@@ -243,10 +244,16 @@ class PlanPanel(QWidget):
         self.complete = QCheckBox("Plan validé (fiche complète)")
         self.complete.setToolTip("Cochez quand le plan a été présenté au porteur et validé")
         self.complete.toggled.connect(self._on_complete)
+        self.note_label = QLabel()  # « validé quand même » : the reason given
+        self.note_label.setObjectName("completionNote")
+        self.note_label.setStyleSheet("QLabel#completionNote { color: #6b4500; }")
+        self.note_label.setWordWrap(True)
+        self.note_label.hide()
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
+        titles.addWidget(self.note_label)
         head.addLayout(titles, 1)
         head.addWidget(self.complete, 0, Qt.AlignmentFlag.AlignTop)
         self.tabs = QTabWidget()
@@ -300,6 +307,9 @@ class PlanPanel(QWidget):
         self._loading = True
         self.complete.setChecked(plan.status == "complete")
         self._loading = False
+        note = self.ctx.services.forms.get(plan.response_id).status_comment if plan.status == "complete" else ""
+        self.note_label.setText(completion_note_text(note))
+        self.note_label.setVisible(bool(note))
         self.questions.load(plan)
         self.plan_page.load(plan)
         self.tabs.setTabText(1, f"Plan d'évaluation ({len(plan.rows)})")
@@ -334,11 +344,27 @@ class PlanPanel(QWidget):
         self.sheet_host.layout().addWidget(self.renderer)
 
     def _on_complete(self, on: bool) -> None:
+        """Validating the plan follows the one rule of every form: what is missing is listed,
+        and the plan is validated only in full or « quand même » with a reason, shown under its
+        title."""
         if self._loading or not self.action_id:
             return
         svc = self.ctx.services.actions
         action_id = self.action_id
-        self.ctx.apply(lambda: svc.set_plan_complete(action_id, on))
+        note = ""
+        if on:
+            items = svc.plan_missing(action_id)
+            if items:
+                dialog = CompleteDialog(items, "la fiche de l'action", self)
+                note = dialog.note() if dialog.exec() else ""
+                if not note:  # « Revenir à la fiche »: the plan stays to complete
+                    self._loading = True
+                    self.complete.setChecked(False)
+                    self._loading = False
+                    return
+        self.ctx.apply(lambda: svc.set_plan_complete(action_id, on, note))
+        self.note_label.setText(completion_note_text(note))
+        self.note_label.setVisible(bool(note))
 
     def confirm_remove(self, ref: str | None = None, uid: str | None = None) -> bool:
         """Ask before dropping a question whose method is already filled in."""
