@@ -237,3 +237,16 @@ def test_the_real_referentiel_grid_fills_in_and_saves_its_last_indicator(qtbot, 
     value, button = next(iter(r.row(last.id).editor.buttons.items()))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
     assert changes == [(last.id, value)]
+
+
+def test_a_taller_window_builds_the_rows_coming_into_view(qtbot, form):
+    r = make(qtbot, form, {"synthese": "Bien"})
+    settle(qtbot, r)
+    before = built(r, form)
+    r.resize(1200, 2400)
+    settle(qtbot, r)
+    after = built(r, form)
+    assert len(after) > len(before)
+    last = r.row(after[-1])
+    screen = r.scrolls[0].viewport()
+    assert r.is_fully_built() or last.mapTo(screen, last.rect().topLeft()).y() > screen.height()

@@ -175,6 +175,9 @@ class PageView(QFrame):
         self.batches: list[tuple[QWidget, list[str]]] = []  # holders of the batches built once shown
         self.tab_tail: QWidget | None = None  # the renderer's note of the last Tab stop built
         self._unshown: QWidget | None = None  # the holder of a batch not shown yet
+        # Empty items marking where the rows begin and end (a spacer always gets its geometry,
+        # a hidden row does not), the second one sized for the rows still to come.
+        self._top = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self._reserve = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         if surface:
@@ -199,7 +202,7 @@ class PageView(QFrame):
             layout.addWidget(self._instructions(instructions_title, page.instructions, instructions_expanded))
         if not page.fields:
             layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp", parent=self))
-        self._rows_start = layout.count()  # the rows go between here and the reserve
+        layout.addItem(self._top)  # the rows go between these two
         layout.addItem(self._reserve)
         layout.addStretch(1)
         self.build_more(rows_to_build)
@@ -214,10 +217,7 @@ class PageView(QFrame):
 
     def built_height(self) -> int:
         """Height of the rows built so far, as laid out last (0 before a first layout)."""
-        layout = self.layout()
-        if layout.count() - 2 <= self._rows_start:
-            return 0
-        return max(0, self._reserve.geometry().top() - layout.itemAt(self._rows_start).geometry().top())
+        return max(0, self._reserve.geometry().top() - self._top.geometry().top()) if self.rows else 0
 
     def built_bottom(self) -> int:
         """Where the rows built so far end (the reserve begins), in the page's coordinates."""
