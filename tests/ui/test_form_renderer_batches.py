@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractSlider, QApplication, QLineEdit, QPlainTextEdit
 
 from desktop_app.kit.forms import compile_tool
 from desktop_app.ui.widgets.field_widgets import DateEditor
@@ -83,7 +83,7 @@ def settle(qtbot, r: FormRenderer) -> None:
 def scroll_to_end(qtbot, r: FormRenderer, page: int = 0) -> None:
     """The scroll bar dragged to its very end, as a user would, until the section is all there."""
     bar = r.scrolls[page].verticalScrollBar() if r.mode == "pages" else r.scroll.verticalScrollBar()
-    bar.setValue(bar.maximum())
+    bar.triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
     qtbot.waitUntil(r.is_fully_built, timeout=5000)
     settle(qtbot, r)
 
@@ -138,7 +138,9 @@ def test_a_field_far_down_is_there_when_asked_for_and_saves_as_typed(qtbot, form
     r.answerChanged.connect(lambda key, value: changes.append((key, value)))
     r.go_to_field("g11_valeur")  # built at once when asked for, and scrolled to
     edit = r.row("g11_valeur").editor.edit
-    assert on_screen(r, edit)
+    assert on_screen(r, edit) and edit.hasFocus()
+    settle(qtbot, r)
+    assert on_screen(r, edit)  # still there once the rows around it are built
     edit.setFocus()
     qtbot.keyClicks(edit, "Deux")
     r.flush()
@@ -250,3 +252,16 @@ def test_a_taller_window_builds_the_rows_coming_into_view(qtbot, form):
     last = r.row(after[-1])
     screen = r.scrolls[0].viewport()
     assert r.is_fully_built() or last.mapTo(screen, last.rect().topLeft()).y() > screen.height()
+
+
+def test_the_real_referentiel_grid_goes_to_an_indicator_far_down_and_stays_there(qtbot, services, evaluation_id):
+    form = services.referentiel.form(evaluation_id, "referentiel")
+    r = make(qtbot, form)
+    settle(qtbot, r)
+    target = [f.id for f in form.pages[0].fields if f.id.endswith(".valeur")][-2]
+    assert r.built_row(target) is None
+    r.go_to_field(target)  # as the matrix's cell or the check of a complete sheet do
+    edit = r.row(target).editor.edit
+    assert on_screen(r, edit) and edit.hasFocus()
+    settle(qtbot, r)
+    assert on_screen(r, edit)  # the rows built around it did not push it off the screen

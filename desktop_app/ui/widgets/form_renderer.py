@@ -51,7 +51,7 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -185,6 +185,7 @@ class FormRenderer(QWidget):
         for scroll in self.scrolls if mode == "pages" else [self.scroll]:
             bar = scroll.verticalScrollBar()
             bar.valueChanged.connect(partial(self._on_scrolled, scroll))
+            bar.actionTriggered.connect(partial(self._on_scroll_action, scroll))
             bar.rangeChanged.connect(partial(self._on_scroll_range, scroll))
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self._schedule_build()
@@ -323,13 +324,25 @@ class FormRenderer(QWidget):
         if view.is_complete() and self.mode == "scroll":
             self._schedule_build()  # the next section may be in view too
 
-    def _on_scrolled(self, scroll: QScrollArea, value: int) -> None:
+    def _lay_out_now(self, view: PageView) -> None:
+        """After rows built at once (a field asked for), the section is laid out at once, the
+        space of the rows to come sized again: the place of the rows is right for whoever
+        scrolls to one (otherwise known at the next pass, the page squeezed meanwhile)."""
+        view.reserve(view.fields_left() * self._row_px)
+        if view.isVisible():
+            for _ in range(3):  # the page, the area holding it, the scroll area sizing the area
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def _on_scroll_action(self, scroll: QScrollArea, _action: int) -> None:
+        """The user scrolls (the bar dragged, the wheel, a key): to the very end of a section
+        not built whole, it stays at the end as the rows come (not when a field is scrolled to)."""
         bar = scroll.verticalScrollBar()
-        if value < bar.maximum():
-            if self._pinned is scroll:
-                self._pinned = None  # the user went back up
-        elif value > 0 and self._lazy_target() is not None:
-            self._pinned = scroll  # to the end (Ctrl+End, the bar dragged down): kept there
+        if bar.sliderPosition() >= bar.maximum() > 0 and self._lazy_target() is not None:
+            self._pinned = scroll
+
+    def _on_scrolled(self, scroll: QScrollArea, value: int) -> None:
+        if self._pinned is scroll and value < scroll.verticalScrollBar().maximum():
+            self._pinned = None  # back up
         self._schedule_build()
 
     def _on_scroll_range(self, scroll: QScrollArea, _low: int, high: int) -> None:
@@ -873,7 +886,8 @@ class FormRenderer(QWidget):
             view = self._ensure_page(index) if self.mode == "pages" else self._views[index]
             while field_id not in self._rows and not view.is_complete():
                 self._build_rows(view, BATCH_ROWS)
-            self._schedule_build()  # the space of the rows to come sized again, the rows below it
+            self._lay_out_now(view)
+            self._schedule_build()  # the rows below it, as they come into view
         return self._rows[field_id]
 
     def built_row(self, field_id: str) -> FieldRow | NoteRow | None:
