@@ -171,7 +171,7 @@ class PageView(QFrame):
         self.rows: dict[str, FieldRow | NoteRow] = {}
         self.cards: list[tuple[QFrame, list[str]]] = []
         self._pending = group_fields(page.fields)
-        self.last_built: list[QWidget] = []  # the rows and cards of the last batch built
+        self.last_built: list[QWidget] = []  # the rows and cards added by the last build_more
         self.batches: list[tuple[QWidget, list[str]]] = []  # holders of the batches built once shown
         self.tab_tail: QWidget | None = None  # the renderer's note of the last Tab stop built
         self._unshown: QWidget | None = None  # the holder of a batch not shown yet
@@ -239,9 +239,9 @@ class PageView(QFrame):
         Returns the ids of the fields built. Rows added to a page already shown stay hidden
         until shown (the renderer shows them with its skip logic, `apply_visibility`)."""
         built: list[str] = []
+        self.last_built = []
         if not self._pending or rows == 0:
             return built
-        self.last_built = []
         holder: QWidget = self
         layout = self.layout()
         if self.isVisible():
