@@ -884,8 +884,9 @@ class FormRenderer(QWidget):
         if field_id not in self._rows and field_id in self._page_index:
             index = self._page_index[field_id]
             view = self._ensure_page(index) if self.mode == "pages" else self._views[index]
-            while field_id not in self._rows and not view.is_complete():
-                self._build_rows(view, BATCH_ROWS)
+            fields = [f.id for f in self.form.pages[index].fields]
+            while field_id not in self._rows and not view.is_complete():  # in one holder: one layout
+                self._build_rows(view, max(BATCH_ROWS, fields.index(field_id) + 1 - len(view.rows)))
             self._lay_out_now(view)
             self._schedule_build()  # the rows below it, as they come into view
         return self._rows[field_id]
