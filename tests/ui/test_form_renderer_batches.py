@@ -188,6 +188,16 @@ def test_read_only_reaches_rows_built_later(qtbot, form):
     assert not r.row("g12_appreciation").editor.buttons["atteint"].isEnabled()
 
 
+def test_build_all_builds_every_row_of_the_sections_shown_at_once(qtbot, form):
+    r = make(qtbot, form, {"g12_valeur": "x"})
+    settle(qtbot, r)
+    assert not r.is_fully_built()
+    r.build_all()
+    assert r.is_fully_built() and built(r, form) == ids(form, 0)
+    assert r.built_row("d1_valeur") is None  # a section never shown stays unbuilt
+    assert r.built_row("g12_valeur").editor.edit.text() == "x"
+
+
 def test_scroll_mode_builds_sections_as_they_come_into_view_and_goes_to_the_last(qtbot, form):
     r = make(qtbot, form, {"d12_valeur": "Fin"}, mode="scroll")
     settle(qtbot, r)
