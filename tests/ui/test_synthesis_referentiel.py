@@ -138,3 +138,16 @@ def test_computed_value_beside_the_appreciation_and_override_asks_for_a_reason(q
     qtbot.waitUntil(lambda: "Écart avec le calcul, motif : Deux engagements bloques" in texts(), timeout=2000)
     answers = services.referentiel.referentiel(evaluation_id).answers
     assert answers["dc_1_b.valeur"] == "40 %" and answers["dc_1_b.motif_ajustement"] == "Deux engagements bloques"
+
+
+def test_a_computed_note_built_after_a_change_shows_the_new_value(qtbot, ctx, services, evaluation_id):
+    view = _view(qtbot, ctx, evaluation_id)
+    renderer = view.editor.renderer
+    assert renderer.built_row("dc_1_b._calcul") is None  # in a section not shown yet
+    for status in ("realise", "en_cours", "non_engage", "realise"):
+        ctx.apply(lambda status=status: services.commitments.add_commitment(evaluation_id, {"title": "Engagement", "status": status}))
+    cell = lambda: next(c for c in view._latest.cells if c.id == "dc_1_b")  # noqa: E731
+    qtbot.waitUntil(lambda: cell().computed_text == "75\u00a0%", timeout=3000)  # read again
+    view.open_indicator("dc_1_b")  # its section and its rows built now, from the form read at first
+    note = renderer.row("dc_1_b._calcul")
+    assert "Valeur calculée : 75\u00a0%" in " ".join(label.text() for label in note.findChildren(QLabel))

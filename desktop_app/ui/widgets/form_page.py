@@ -6,7 +6,8 @@ collapsible « À quoi sert cet outil ? Comment l'utiliser ? » box.
 A `PageView` shows the page heading (title, planned duration, description, the facilitator's
 instructions for guides) then its fields. Consecutive fields generated for one item (an
 indicator's value/source/evidence..., a checklist row, a maturity domain) are framed together
-as a card, so long structured pages stay readable.
+as a card, so long structured pages stay readable. Its rows can be built a batch at a time, an
+empty space below them holding the place of those still to come (the renderer decides when).
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QSpacerItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.kit.forms import Form, FormField, Page, format_duration
 from desktop_app.ui.widgets.field_row import FieldRow, NoteRow
@@ -134,7 +145,11 @@ class PageView(QFrame):
     by `build_more`, each call adding whole groups (a card is never split) at the end of the
     page. `rows` holds the rows built so far. On a page already shown, a batch is built inside
     a plain holder shown once it is complete: showing each new row on its own would lay the
-    whole page out again at once, for every row."""
+    whole page out again at once, for every row.
+
+    Below the rows built, an empty space (`reserve`) holds the place of the rows still to come,
+    so that a scroll bar shows the page at its full length; its owner sizes it
+    (`built_height`, `fields_left`) and builds more when the space comes near the screen."""
 
     def __init__(
         self,
@@ -160,6 +175,10 @@ class PageView(QFrame):
         self.batches: list[tuple[QWidget, list[str]]] = []  # holders of the batches built once shown
         self.tab_tail: QWidget | None = None  # the renderer's note of the last Tab stop built
         self._unshown: QWidget | None = None  # the holder of a batch not shown yet
+        # Empty items marking where the rows begin and end (a spacer always gets its geometry,
+        # a hidden row does not), the second one sized for the rows still to come.
+        self._top = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self._reserve = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         if surface:
             layout.setContentsMargins(28, 22, 28, 28)
@@ -183,12 +202,36 @@ class PageView(QFrame):
             layout.addWidget(self._instructions(instructions_title, page.instructions, instructions_expanded))
         if not page.fields:
             layout.addWidget(wrap_label("Cette section ne contient pas de question.", "fieldHelp", parent=self))
+        layout.addItem(self._top)  # the rows go between these two
+        layout.addItem(self._reserve)
         layout.addStretch(1)
         self.build_more(rows_to_build)
 
     def is_complete(self) -> bool:
         """True when every row of the page is built."""
         return not self._pending
+
+    def fields_left(self) -> int:
+        """How many fields are still to be built."""
+        return sum(len(group) for group in self._pending)
+
+    def built_height(self) -> int:
+        """Height of the rows built so far, as laid out last (0 before a first layout)."""
+        return max(0, self._reserve.geometry().top() - self._top.geometry().top()) if self.rows else 0
+
+    def built_bottom(self) -> int:
+        """Where the rows built so far end (the reserve begins), in the page's coordinates."""
+        return self._reserve.geometry().top()
+
+    def reserved(self) -> int:
+        return self._reserve.sizeHint().height()
+
+    def reserve(self, height: int) -> None:
+        """Hold `height` pixels below the rows built for the rows still to come."""
+        height = max(0, int(height))
+        if height != self.reserved():
+            self._reserve.changeSize(0, height, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            self.layout().invalidate()
 
     def build_more(self, rows: int | None = None) -> list[str]:
         """Build the next groups of fields, about `rows` of them (at least one group unless 0;
@@ -204,14 +247,14 @@ class PageView(QFrame):
         if self.isVisible():
             holder = QWidget(self)
             holder.hide()
-            layout.insertWidget(layout.count() - 1, holder)
+            layout.insertWidget(layout.count() - 2, holder)  # before the reserve and the stretch
             layout = QVBoxLayout(holder)
             layout.setContentsMargins(0, 0, 0, 0)
             layout.setSpacing(self.layout().spacing())
             self._unshown = holder
         while self._pending and (rows is None or not built or len(built) + len(self._pending[0]) <= rows):
             group = self._pending.pop(0)
-            at = layout.count() - 1 if holder is self else layout.count()  # before the page's stretch
+            at = layout.count() - 2 if holder is self else layout.count()  # before the reserve
             if len(group) == 1:
                 row = self._make_row(group[0], holder)
                 self.rows[group[0].id] = row
@@ -233,6 +276,8 @@ class PageView(QFrame):
             built += [f.id for f in group]
         if holder is not self:
             self.batches.append((holder, built))
+        if not self._pending:
+            self.reserve(0)
         return built
 
     def show_batch(self) -> None:

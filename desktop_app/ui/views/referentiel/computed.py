@@ -8,6 +8,7 @@ the notes follow the facilitator's answers from the matrix rebuilt after each sa
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from PySide6.QtWidgets import QLabel
@@ -66,10 +67,11 @@ def with_computed_notes(form: Form, matrix: Matrix) -> Form:
     return replace(form, pages=tuple(replace(p, fields=fields_of(p)) for p in form.pages))
 
 
-def update_notes(renderer, matrix: Matrix) -> None:
-    """Rewrite the computed-value notes already built (the others are built from the form)."""
+def update_notes(renderer, matrix: Matrix, only: Collection[str] | None = None) -> None:
+    """Rewrite the computed-value notes already built (or those of `only`, field ids of rows just
+    built: the grid builds its rows as they come into view, from the form read at first)."""
     for cell in matrix.cells:
-        if cell.computed is None:
+        if cell.computed is None or only is not None and note_id(cell.id) not in only:
             continue
         row = renderer.built_row(note_id(cell.id))
         if row is None:

@@ -161,6 +161,7 @@ class ReferentielView(QWidget):
         self._stale = False
         self._changes = 0  # changes seen that the values compute from (one more each)
         self._indicators: dict[str, list[tuple[str, str]]] = {}
+        self._latest = None  # the matrix last read: the computed-value notes of rows built later
         # The grid (a form of some 270 fields) is built when its tab is first shown: coming back
         # to a référentiel under way opens on the matrix, which is quick to draw.
         self._grid_page = QWidget()
@@ -208,6 +209,7 @@ class ReferentielView(QWidget):
             self.layout().insertWidget(1, note)
         self.response, self.form, self._values = data["response"], data["form"], data["values"]
         self._indicators = data["indicators"]
+        self._latest = data["matrix"]
         self.matrix.set_matrix(data["matrix"])
         if any(key.endswith(".appreciation") for key in (self.response.answers or {})):
             # Coming back to a référentiel under way: the overview first; a cell opens the grid.
@@ -237,6 +239,8 @@ class ReferentielView(QWidget):
         self._grid = GridWithDrawer(parent=self._grid_page)
         self._editor = ResponseEditor(ctx, self.response, self.form, parent=self._grid,
                                       extra_problems=lambda: ctx.services.referentiel.unexplained_overrides(evaluation_id))
+        renderer = self._editor.renderer  # its rows come as they are scrolled to: notes of the latest values
+        renderer.rowsBuilt.connect(lambda ids: update_notes(renderer, self._latest, ids))
         self._evidence = EvidencePanel(ctx, evaluation_id, parent=self._grid)
         self._evidence.countChanged.connect(lambda n: self.toggle.setText(f"Preuves liées ({n})"))
         self._grid.set_parts(self._editor, self._evidence)
@@ -340,6 +344,7 @@ class ReferentielView(QWidget):
         seen, self._values, matrix = result
         if seen == self._changes:
             self._stale = False  # computed again with nothing changed since it began
+        self._latest = matrix
         self.matrix.set_matrix(matrix)
         if self._editor is not None:
             update_notes(self._editor.renderer, matrix)
