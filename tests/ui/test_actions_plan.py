@@ -109,3 +109,29 @@ def test_sheet_answers_and_completion(qtbot, panel, services, chosen, complete_d
     assert panel.note_label.isVisible() and "prochain COPIL" in panel.note_label.text()
     panel.complete.click()  # back to draft: nothing to ask
     assert services.actions.plan(chosen).status == "draft" and not panel.note_label.isVisible()
+
+
+def test_a_date_to_correct_in_another_actions_plan_is_listed_when_closing(qtbot, ctx, services, evaluation_id, chosen):
+    from desktop_app.ui.widgets.completion import fields_to_fix
+
+    other = next(a for a in services.actions.list(evaluation_id) if a.title == "Atelier vélo")
+    services.actions.set_chosen(other.id, True)
+    services.actions.add_question(other.id, "Les jeunes réparent-ils leur vélo seuls ?", "efficacite")
+    plan = services.actions.plan(other.id)
+    uid = plan.rows[0]["uid"]
+    services.forms.set_draft(plan.response_id, f"@{uid}.start", "31/02/2026")  # typed, kept « à corriger »
+    view = ActionsView(ctx, evaluation_id)
+    qtbot.addWidget(view)
+    view.resize(1300, 850)
+    view.show()
+    view.tabs.setCurrentIndex(CHOSEN)
+    tab = view.chosen_tab
+    tab.select(chosen)  # the other action is not the one shown
+    assert tab.panel.action_id == chosen
+    found = fields_to_fix(view)
+    lines = [line for _w, _k, line in found]
+    assert any("Atelier vélo" in line and "31/02/2026" in line and "Début" in line for line in lines), lines
+    widget, key, _line = next(item for item in found if "Atelier vélo" in item[2])
+    widget.go_to_field(key)  # « Aller au champ »
+    assert tab.panel.action_id == other.id and tab.panel.tabs.currentWidget() is tab.panel.plan_page
+    assert tab.panel.plan_page.table.currentIndex().data() == "31/02/2026"

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.scoring import shortlist_message
 from desktop_app.services.actions import GridData
 from desktop_app.ui.views.actions.grid_tab import STATE_COLORS
-from desktop_app.ui.views.actions.models import number
-from desktop_app.ui.views.actions.plan_panel import PlanPanel
+from desktop_app.ui.views.actions.models import PlanModel, number
+from desktop_app.ui.views.actions.plan_panel import PlanPage, PlanPanel
 from desktop_app.ui.views.common import card
 
 
@@ -125,3 +125,51 @@ class ChosenTab(QWidget):
 
     def flush(self) -> None:
         self.panel.flush()
+
+    # -- the closing check: texts « à corriger » of the chosen actions not shown -------------------
+    def fields_to_correct(self) -> list[tuple[str, str]]:
+        """(key, French line) of the texts kept « à corriger » in the sheets and plans of the
+        chosen actions other than the one shown (the panel's own widgets list that one's): a date
+        typed wrong in another action's plan is not forgotten when the window closes."""
+        from desktop_app.kit.forms import field_index
+        from desktop_app.services.errors import ServiceError
+
+        svc, forms = self.ctx.services.actions, self.ctx.services.forms
+        labels = {k: label for k, label, _w in PlanModel.COLUMNS}
+        out: list[tuple[str, str]] = []
+        fields = None
+        for i in range(self.selector.count()):
+            action_id = self.selector.itemData(i)
+            if action_id == self.panel.action_id:
+                continue
+            try:
+                plan = svc.existing_plan(action_id)
+                drafts = forms.get(plan.response_id).drafts if plan is not None else {}
+            except ServiceError:
+                continue
+            if not drafts:
+                continue
+            title = svc.get(action_id).title
+            questions = {str(r.get("uid")): str(r.get("question") or "") for r in plan.rows}
+            for key, text in sorted(drafts.items()):
+                if key.startswith(PlanPage.DRAFT_PREFIX) and "." in key:
+                    uid, column = key[len(PlanPage.DRAFT_PREFIX):].rsplit(".", 1)
+                    where = f"plan d'évaluation, question « {questions.get(uid, '?')} », « {labels.get(column, column)} »"
+                else:
+                    if fields is None:
+                        fields = field_index(svc.sheet_form(self.evaluation_id))
+                    field = fields.get(key.split("[")[0])
+                    where = f"fiche, « {field.label if field else key} »"
+                out.append((f"{action_id}|{key}", f"Action « {title} » — {where} (saisi : « {text} »)"))
+        return out
+
+    def go_to_field(self, key: str) -> None:
+        """Show the action and its field kept « à corriger »."""
+        action_id, draft_key = key.split("|", 1)
+        self.select(action_id)
+        if draft_key.startswith(PlanPage.DRAFT_PREFIX):
+            self.panel.plan_page.go_to_field(draft_key[len(PlanPage.DRAFT_PREFIX):])
+        else:
+            self.panel.tabs.setCurrentWidget(self.panel.sheet_host)
+            if self.panel.renderer is not None:
+                self.panel.renderer.go_to_field(draft_key.split("[")[0])
