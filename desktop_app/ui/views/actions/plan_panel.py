@@ -32,7 +32,7 @@ from desktop_app.ui.views.actions.models import PlanModel, number
 from desktop_app.ui.views.actions.questions_page import QuestionsPage
 from desktop_app.ui.views.actions.widgets import ChoiceDelegate, DateDelegate, MethodsDelegate
 from desktop_app.ui.widgets.chart_view import ChartView
-from desktop_app.ui.widgets.completion import CompleteDialog, completion_note_text
+from desktop_app.ui.widgets.completion import CompleteDialog
 
 
 class PlanPage(QWidget):
@@ -308,7 +308,7 @@ class PlanPanel(QWidget):
         self.complete.setChecked(plan.status == "complete")
         self._loading = False
         note = self.ctx.services.forms.get(plan.response_id).status_comment if plan.status == "complete" else ""
-        self.note_label.setText(completion_note_text(note))
+        self.note_label.setText(f"Validé avec des manques : {note}" if note else "")
         self.note_label.setVisible(bool(note))
         self.questions.load(plan)
         self.plan_page.load(plan)
@@ -363,7 +363,7 @@ class PlanPanel(QWidget):
                     self._loading = False
                     return
         self.ctx.apply(lambda: svc.set_plan_complete(action_id, on, note))
-        self.note_label.setText(completion_note_text(note))
+        self.note_label.setText(f"Validé avec des manques : {note}" if note else "")
         self.note_label.setVisible(bool(note))
 
     def confirm_remove(self, ref: str | None = None, uid: str | None = None) -> bool:
