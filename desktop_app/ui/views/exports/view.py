@@ -12,11 +12,9 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -34,6 +32,7 @@ from desktop_app.services.exports import KINDS
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
+from desktop_app.ui.widgets.path_field import PathField
 
 DESCRIPTIONS = {
     "pdf": "Le rapport de synthèse : couverture, sommaire, cadre et calendrier, actions, ateliers et terrain, "
@@ -121,14 +120,11 @@ class ExportPanel(QScrollArea):
 
         frame, inner = card()
         inner.addWidget(section_title("Où les enregistrer ?"))
-        row = QHBoxLayout()
-        self.folder = QLineEdit(self._default_folder())
-        self.folder.setAccessibleName("Dossier de destination")
-        browse = QPushButton("Choisir…")
-        browse.clicked.connect(self._browse)
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        inner.addLayout(row)
+        self.folder_field = PathField(
+            "folder", "Dossier des exports", "Dossier de destination", text=self._default_folder()
+        )
+        self.folder = self.folder_field.edit
+        inner.addWidget(self.folder_field)
         layout.addWidget(frame)
 
         frame, inner = card()
@@ -179,11 +175,6 @@ class ExportPanel(QScrollArea):
             return saved
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         return str(Path(docs or Path.home()) / "EvalKit Quartiers")
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier des exports", self.folder.text())
-        if folder:
-            self.folder.setText(folder)
 
     def choices(self) -> dict:
         return {

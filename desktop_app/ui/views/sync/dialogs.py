@@ -11,12 +11,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QRadioButton,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services import sync_terms as privacy
+from desktop_app.ui.widgets.path_field import PathField
 
 DIRECTIONS = {"sent": "Envoyé", "received": "Reçu"}
 STATUSES = {"ok": "✔", "error": "⚠ erreur"}
@@ -77,14 +76,11 @@ class SyncDialog(QDialog):
         identity_row = QHBoxLayout()
         identity_row.addWidget(self.identity, 1)
         identity_row.addWidget(keys)
-        self.folder_edit = QLineEdit(str(ctx.services.sync.folder() or ""))
-        self.folder_edit.setPlaceholderText("Choisissez un dossier…")
-        self.folder_edit.setAccessibleName("Dossier de synchronisation")
-        browse = QPushButton("Choisir…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder_edit, 1)
-        row.addWidget(browse)
+        self.folder_field = PathField(
+            "folder", "Dossier de synchronisation", "Dossier de synchronisation",
+            text=str(ctx.services.sync.folder() or ""), placeholder="Choisissez un dossier…",
+        )
+        self.folder_edit = self.folder_field.edit
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setObjectName("syncStatus")
@@ -110,17 +106,12 @@ class SyncDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(identity_row)
-        layout.addLayout(row)
+        layout.addWidget(self.folder_field)
         layout.addWidget(self.status)
         layout.addWidget(QLabel("<b>Derniers échanges</b>"))
         layout.addWidget(self.history, 1)
         layout.addLayout(buttons)
         self.refresh()
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Dossier de synchronisation", self.folder_edit.text())
-        if folder:
-            self.folder_edit.setText(folder)
 
     def refresh(self) -> None:
         entries = self.ctx.services.sync.history(50)
@@ -215,17 +206,15 @@ class ExportBundleDialog(QDialog):
         self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.description.setStyleSheet("background: #f4f7f9; border: 1px solid #dfe4e8; padding: 8px;")
         self.pseudo.toggled.connect(self._describe)
-        self.out = QLineEdit()
-        browse = QPushButton("Choisir…")
-        browse.clicked.connect(self._browse)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out, 1)
-        out_row.addWidget(browse)
+        self.out_field = PathField(
+            "save", "Exporter les résultats", "Fichier de résultats", filters="Résultats EvalKit (*.evalkit)"
+        )
+        self.out = self.out_field.edit
         form = QFormLayout()
         form.addRow("Évaluation", self.evaluation)
         form.addRow("Contenu", self.pseudo)
         form.addRow("", self.complete)
-        form.addRow("Fichier", out_row)
+        form.addRow("Fichier", self.out_field)
         centre = ctx.services.sync.centre_key()
         self.encrypt = QCheckBox("Chiffrer pour le centre de ressources (lisible par lui seul)")
         self.encrypt.setEnabled(centre is not None)
@@ -264,11 +253,6 @@ class ExportBundleDialog(QDialog):
         folder = self.ctx.settings.get("export/folder") or str(Path.home())
         name = slug(self.evaluation.currentText().split(" — ")[0])
         self.out.setText(str(Path(folder) / f"resultats-{name}.evalkit"))
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Exporter les résultats", self.out.text(), "Résultats EvalKit (*.evalkit)")
-        if path:
-            self.out.setText(path)
 
     def export(self) -> None:
         from desktop_app.ui.views.sync.running import run_with_progress

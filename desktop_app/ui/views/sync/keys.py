@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop_app.ui.widgets.path_field import PathField
+
 
 def ask(box: QMessageBox) -> object:
     """Show a message box; the button clicked (tests replace this)."""
@@ -309,23 +311,24 @@ class TrustDialog(QDialog):
         for eid, title in titles.items():
             self.evaluation.addItem(f"{title} — {eid}", eid)
         self.evaluation.setToolTip("Choisissez l'évaluation, ou collez l'identifiant d'une évaluation pas encore reçue.")
-        self.key = QLineEdit()
-        self.key.setPlaceholderText("Empreinte (7F3A-9C12-…), clé publique .pem ou fichier de résultats .evalkit refusé")
-        self.key.setAccessibleName("Clé du poste")
+        self.key_field = PathField(
+            "open", "Clé du poste", "Clé du poste",
+            filters="Clé publique ou fichier de résultats (*.pem *.evalkit);;Tous les fichiers (*)",
+            placeholder="Empreinte (7F3A-9C12-…), clé publique .pem ou fichier de résultats .evalkit refusé",
+            button_text="Fichier…",
+            start_from_text=False,  # the field mostly holds a fingerprint, not a path
+        )
+        self.key = self.key_field.edit
         self.key.editingFinished.connect(self._describe)
+        self.key_field.chosen.connect(lambda _path: self._describe())
         self.ctx = ctx
         self.about = QLabel("")
         self.about.setWordWrap(True)
         self.about.setObjectName("keyAbout")
-        browse = QPushButton("Fichier…")
-        browse.clicked.connect(self._browse)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key, 1)
-        key_row.addWidget(browse)
         self.replace = QCheckBox("Ne plus accepter les autres postes de cette évaluation (l'ancien ordinateur n'est plus utilisé)")
         form = QFormLayout()
         form.addRow("Évaluation", self.evaluation)
-        form.addRow("Clé", key_row)
+        form.addRow("Clé", self.key_field)
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("Accepter", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Annuler", QDialogButtonBox.ButtonRole.RejectRole)
@@ -337,14 +340,6 @@ class TrustDialog(QDialog):
         layout.addWidget(self.replace)
         layout.addStretch(1)
         layout.addWidget(buttons)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Clé du poste", "", "Clé publique ou fichier de résultats (*.pem *.evalkit);;Tous les fichiers (*)"
-        )
-        if path:
-            self.key.setText(path)
-            self._describe()
 
     def _describe(self) -> None:
         """Which key that is (and, from a results file, its evaluation and its laptop's name)."""
