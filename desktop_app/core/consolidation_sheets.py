@@ -63,6 +63,7 @@ class SheetField:
     excerpt: bool = False  # the kit files it as the team's analysis: quoted in the PDF
     in_group: bool = False  # asked once per item of the sheet's repeat group
     identifies: bool = False  # names the item (a QPV's code): shown with its excerpts
+    section: str = ""  # the title of the kit's section holding it
 
 
 @dataclass(frozen=True)
@@ -208,22 +209,24 @@ def _is_year(f: FormField) -> bool:
     return f.type == "integer" and not f.unit and looks_like_year_range(*bound)
 
 
-def _sheet_field(f: FormField, in_group: bool, identifies: bool = False) -> SheetField:
+def _sheet_field(f: FormField, in_group: bool, section: str, identifies: bool = False) -> SheetField:
     return SheetField(
         f.id, f.label, _kind(f), f.unit, tuple(o.label for o in f.choices), f.type == "long_text" and f.excerpt in EXCERPT_KINDS,
-        in_group, identifies,
+        in_group, identifies, section,
     )
 
 
 def _sheet(kit, tool, territories, responses_by_eval, kits, safe: PrivacyFilter) -> StepSheet:
     form = compile_tool(kit, tool.id)
     top = [f for page in form.pages for f in page.fields]
+    sections = {f.id: page.title for page in form.pages for f in page.fields}
     rules = tool_rules(top)
     flat = [f for f in top if _shareable(f) and f.type != "repeat_group"]
     group = next((f for f in top if _shareable(f) and f.type == "repeat_group" and any(_shareable(c) for c in f.children)), None)
     children = [c for c in group.children if _shareable(c) and c.type != "repeat_group"] if group is not None else []
     name_key = next((c.id for c in children if c.type == "text" and c.required), None)
-    fields = [_sheet_field(f, False) for f in flat] + [_sheet_field(c, True, c.id == name_key) for c in children]
+    fields = [_sheet_field(f, False, sections[f.id]) for f in flat]
+    fields += [_sheet_field(c, True, sections[group.id], c.id == name_key) for c in children]
     by_field = {f.id: f for f in flat} | {c.id: c for c in children}
     year = _series_key(kit, tool, group, children) if group is not None else None
     shown: dict[str, TerritorySheet] = {}

@@ -85,9 +85,11 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
 
 
-def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], landscape: bool = True, freeze_col: int = 1):
+def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], landscape: bool = True, freeze_col: int = 1,
+           pages_wide: int = 1):
     """One pivot-ready sheet: bold header row, rows below, frozen header (and first columns),
-    filter on the whole range, A4 print setup."""
+    filter on the whole range, A4 print setup (`pages_wide` pages across, the first column
+    repeated on each when more than one)."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -117,9 +119,11 @@ def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[An
     ps = ws.page_setup
     ps.paperSize = ws.PAPERSIZE_A4
     ps.orientation = "landscape" if landscape else "portrait"
-    ps.fitToWidth, ps.fitToHeight = 1, 0
+    ps.fitToWidth, ps.fitToHeight = pages_wide, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    if pages_wide > 1:
+        ws.print_title_cols = "A:A"
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddHeader.left.text = TITLE
@@ -280,6 +284,16 @@ def workbook_rows(data: Consolidation) -> dict[str, tuple[list[Column], list[lis
 STEP_HEAD: list[Column] = [("Territoire", 30, "", True), ("Fiche", 18, "", True), ("Kit", 8, "@", False)]
 
 
+PRINT_WIDTH = 160  # column width units printed on an A4 landscape page (about 85 % of the actual size)
+
+
+def _pages_wide(columns: Sequence[Column]) -> int:
+    """Pages across to print a step_form sheet legibly, its first column repeated on each."""
+    first = columns[0][1]
+    rest = sum(width for _, width, _, _ in columns[1:])
+    return max(1, -(-int(rest) // int(PRINT_WIDTH - first)))
+
+
 def _sheet_name(title: str, taken: set[str]) -> str:
     """A sheet name Excel accepts (31 characters, none of []:*?/\\), not yet taken."""
     name = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31] or "Fiche"
@@ -368,8 +382,9 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     for title, (columns, rows) in workbook_rows(data).items():
-        one = title in ("Territoires", "Engagements", "Actions") or columns[: len(STEP_HEAD)] == STEP_HEAD
-        _sheet(wb, title, columns, rows, freeze_col=1 if one else 2)
+        step = columns[: len(STEP_HEAD)] == STEP_HEAD
+        one = step or title in ("Territoires", "Engagements", "Actions")
+        _sheet(wb, title, columns, rows, freeze_col=1 if one else 2, pages_wide=_pages_wide(columns) if step else 1)
     wb.properties.title = TITLE
     wb.properties.creator = "EvalKit Quartiers"
     return _atomic(out, wb.save)
