@@ -240,14 +240,16 @@ def _sheet(kit, tool, territories, responses_by_eval, kits, safe: PrivacyFilter)
             shown[t.evaluation_id] = TerritorySheet(OUT_OF_SCOPE, version)
             continue
         mine = [r for r in responses_by_eval.get(t.evaluation_id, []) if r.tool_id == tool.id and r.answers]
+        # the one privacy filter: `personal` answers dropped, e-mails and phones removed, and
+        # people's names guessed in free texts (long texts, `sensitive` answers)
         answers = safe.answers(rules, max(mine, key=lambda r: r.updated_at).answers) if mine else {}
-        common = {f.id: v for f in flat if (v := _shown(f, answers.get(f.id), safe)) is not None}
+        common = {f.id: v for f in flat if (v := _shown(f, answers.get(f.id))) is not None}
         items: list[dict[str, Any]] = []
         if group is not None:
             for raw in answers.get(group.id) or []:
                 if not isinstance(raw, Mapping):
                     continue
-                item = {c.id: v for c in children if (v := _shown(c, raw.get(c.id), safe)) is not None}
+                item = {c.id: v for c in children if (v := _shown(c, raw.get(c.id))) is not None}
                 if item:
                     items.append(common | item)
         if not items and common:
@@ -264,9 +266,9 @@ def _sheet(kit, tool, territories, responses_by_eval, kits, safe: PrivacyFilter)
     )
 
 
-def _shown(f: FormField, value: Any, safe: PrivacyFilter) -> Any:
-    """An answer (already through the privacy filter) as the consolidation shows it: None when
-    blank; choice labels (a text typed for « Autre » filtered as free text); numbers; dates."""
+def _shown(f: FormField, value: Any) -> Any:
+    """An answer, already through the privacy filter, as the consolidation shows it: None when
+    blank; choice labels (« Autre : » and the text typed); numbers; dates."""
     if is_blank(value):
         return None
     kind = _kind(f)
@@ -277,18 +279,18 @@ def _shown(f: FormField, value: Any, safe: PrivacyFilter) -> Any:
         labels = []
         for v in values:
             opt = f.option(v)
-            labels.append(opt.label if opt is not None else "Autre : " + safe.text(str(v), guess_names=True))
+            labels.append(opt.label if opt is not None else f"Autre : {v}")
         return labels if kind == "multiple" else labels[0]
     if kind in ("number", "year"):
         if isinstance(value, (int, float)):
             return int(value) if kind == "year" or (f.type == "integer" and float(value).is_integer()) else float(value)
-        return safe.text(str(value), guess_names=True)  # a number typed as text: shown as typed, filtered
+        return str(value)  # a number typed as text: shown as typed
     if kind == "date":
         try:
             return date.fromisoformat(str(value)[:10])
         except ValueError:
-            return safe.text(str(value), guess_names=True)
-    return safe.text(str(value), guess_names=True).strip() or None
+            return str(value)
+    return str(value).strip() or None
 
 
 def _series_key(kit, tool, group: FormField, children: list[FormField]) -> FormField | None:
