@@ -342,9 +342,13 @@ def _number(f: FormField, value: float) -> float:
     return int(value) if f.type == "integer" and float(value).is_integer() else round(float(value), 6)
 
 
+def year_number(year: str) -> int | None:
+    """A series' year label as a number (« 2022 » -> 2022), None when the rows are ordered by
+    something else (a date)."""
+    return int(year) if year.isdigit() else None
+
+
 def _year_key(year: str) -> tuple[float, str]:
-    try:
-        return (float(year), year)
-    except ValueError:
-        return (0.0, year)
+    number = year_number(year)
+    return (float(number) if number is not None else 0.0, year)
 

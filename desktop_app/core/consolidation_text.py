@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
-from desktop_app.core.consolidation_sheets import FILLED, NOT_IN_KIT, OUT_OF_SCOPE, StepSheet
+from desktop_app.core.consolidation_sheets import FILLED, NOT_IN_KIT, OUT_OF_SCOPE, StepSheet, year_number
 from desktop_app.core.consolidation_sheets import NOT_FILLED as SHEET_NOT_FILLED
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES
 from desktop_app.core.french import format_number, format_year, plural
@@ -214,7 +214,8 @@ def sheet_text(data: Consolidation, sheet: StepSheet) -> str:
         out = "Aucun territoire n'a encore renseigné cette fiche."
     series = sheet.series
     if series is not None and series.values:
-        years = {eid: float(series.latest_year(eid)) for eid in series.values if series.latest_year(eid)}
+        years = {eid: year_number(series.latest_year(eid)) for eid in series.values}
+        years = {eid: y for eid, y in years.items() if y is not None}
         if years:
             out += f" Dernière année renseignée : {spread(data, years, format_year)}."
         main = max(series.figures, key=lambda f: series.filled(f.key))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
+from desktop_app.core.consolidation_sheets import year_number
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
 from desktop_app.exports import charts
 from desktop_app.exports.xlsx_cells import put
@@ -356,7 +357,7 @@ def _step_sheets(data: Consolidation, taken: set[str]) -> dict[str, tuple[list[C
                        min(years, default=None), max(years, default=None)]
                 for f in series.figures:
                     v = per.get(f.key)
-                    row += [v.latest, int(v.year), v.change] if v is not None else [None, None, None]
+                    row += [v.latest, year_number(v.year) or v.year, v.change] if v is not None else [None, None, None]
                 rows.append(row)
             out[_sheet_name(sheet.title, taken)] = (columns, rows)
         # items numbered, except years (their year tells them apart)

@@ -43,11 +43,13 @@ def sheets_chapter(data: Consolidation, story: list, number: int) -> None:
     story.append(st.P("Les fiches remplies une fois par évaluation, comparées d'un territoire à l'autre. Seules figurent les "
                       "réponses que le kit permet de transmettre (aucune donnée personnelle) ; les textes libres sont "
                       "reproduits sans noms de personnes, adresses électroniques ni numéros de téléphone. Les réponses "
-                      "complètes sont dans le classeur de la consolidation, une feuille par fiche.", "small"))
+                      "de chaque territoire sont dans le classeur de la consolidation, une feuille par fiche.", "small"))
     for k, sheet in enumerate(data.sheets, start=1):
         story += st.h2(sheet.title, f"fiche{k}")
         story.append(st.callout("Ce qui ressort", [say.sheet_text(data, sheet)]))
         story.append(Spacer(1, 6))
+        if not data.territories:
+            continue
         if sheet.series is not None and sheet.series.values:
             _series(data, sheet, story)
         else:
@@ -102,14 +104,14 @@ def _series(data: Consolidation, sheet: StepSheet, story: list) -> None:
             cells = [_figure(v.latest, f.unit) + (f" ({v.year})" if v.year != last else "") if (v := per.get(f.key)) else "—"
                      for f in chunk]
             rows.append([data.territory_name(t.evaluation_id), last, *cells])
-        story.append(st.table(header, rows, [0.26, 0.1] + [0.64 / FIGURES_PER_TABLE] * len(chunk), extra=spans))
+        story.append(st.table(header, rows, [0.26, 0.1] + [0.64 / len(chunk)] * len(chunk), extra=spans))
         story.append(Spacer(1, 8))
     units = [f for f in figures if f.unit not in (None, "€", "%") and f.unit.casefold() not in f.label.casefold()]
     unit_note = (" Unités : " + " ; ".join(f"{f.label.lower()} en {f.unit}" for f in units) + ".") if units else ""
     story.append(st.P(
         "Pour chaque chiffre, sa valeur la dernière année où le territoire l'a renseigné (entre parenthèses cette année, "
-        f"quand ce n'est pas celle de la colonne « Dernière année »).{unit_note} Le détail "
-        f"{'par ' + sheet.item_label.lower() + ' ' if sheet.item_label else ''}, l'évolution de chaque chiffre depuis la "
+        f"quand ce n'est pas celle de la colonne « Dernière année »).{unit_note} Le détail"
+        f"{' par ' + sheet.item_label.lower() if sheet.item_label else ''}, l'évolution de chaque chiffre depuis la "
         "première année et les autres réponses de la fiche sont dans le classeur.",
         "caption",
     ))
