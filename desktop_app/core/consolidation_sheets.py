@@ -8,8 +8,9 @@ version the territory works with (an earlier kit, said with its number). A fille
 answers as the consolidation may show them: only the questions the kit lets leave the territory
 (never a `personal` or `sensitive` one), the free texts through the one privacy filter
 (`core.privacy_filter`: e-mails, phones and people's names removed), choices as their labels,
-numbers as numbers, years as whole numbers, dates as dates. A repeat group (one QPV, one year)
-gives one item per repetition.
+numbers as numbers, years as whole numbers, dates as dates. The sheet's repeat group (one QPV,
+one year) gives one item per repetition, the questions asked once repeated on each; another
+repeat group is given as one text, an item a line.
 
 A repeat group ordered by a year (the annual reports: the question the référentiel's
 `latest` / `change` indicators order it by, else its first required year) is also read as a
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from desktop_app.core.answer_text import display_value
 from desktop_app.core.french import looks_like_year_range
 from desktop_app.core.indicators import compute_indicator
 from desktop_app.core.privacy_filter import PrivacyFilter, tool_rules
@@ -221,8 +223,8 @@ def _sheet(kit, tool, territories, responses_by_eval, kits, safe: PrivacyFilter)
     top = [f for page in form.pages for f in page.fields]
     sections = {f.id: page.title for page in form.pages for f in page.fields}
     rules = tool_rules(top)
-    flat = [f for f in top if _shareable(f) and f.type != "repeat_group"]
     group = next((f for f in top if _shareable(f) and f.type == "repeat_group" and any(_shareable(c) for c in f.children)), None)
+    flat = [f for f in top if _shareable(f) and f is not group]  # another repeat group: its items as one text
     children = [c for c in group.children if _shareable(c) and c.type != "repeat_group"] if group is not None else []
     name_key = next((c.id for c in children if c.type == "text" and c.required), None)
     fields = [_sheet_field(f, False, sections[f.id]) for f in flat]
@@ -255,7 +257,7 @@ def _sheet(kit, tool, territories, responses_by_eval, kits, safe: PrivacyFilter)
         if not items and common:
             items.append(common)
         if year is not None:  # the annual rows in the order of their years
-            items.sort(key=lambda i: (not isinstance(i.get(year.id), (int, float)), i.get(year.id) or 0))
+            items.sort(key=lambda i, k=year.id: _order(i.get(k)))
         shown[t.evaluation_id] = TerritorySheet(FILLED if items else NOT_FILLED, version, tuple(items))
     series = None
     if year is not None:
@@ -266,11 +268,26 @@ def _sheet(kit, tool, territories, responses_by_eval, kits, safe: PrivacyFilter)
     )
 
 
+def _order(value: Any) -> tuple[int, float, str]:
+    """Rows by year (numbers first, in order; then dates or texts; blanks last)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    return (1, 0.0, str(value)) if value is not None else (2, 0.0, "")
+
+
 def _shown(f: FormField, value: Any) -> Any:
     """An answer, already through the privacy filter, as the consolidation shows it: None when
-    blank; choice labels (« Autre : » and the text typed); numbers; dates."""
+    blank; choice labels (« Autre : » and the text typed); numbers; dates; a repeat group (other
+    than the sheet's own) as one text, an item a line."""
     if is_blank(value):
         return None
+    if f.type == "repeat_group":
+        lines = []
+        for item in value if isinstance(value, list) else []:
+            if isinstance(item, Mapping):
+                parts = [display_value(c, item.get(c.id)) for c in f.children if _shareable(c) and c.type != "repeat_group"]
+                lines.append(" — ".join(p for p in parts if p))
+        return "\n".join(line for line in lines if line) or None
     kind = _kind(f)
     if kind == "yes_no" or isinstance(value, bool):
         return "Oui" if value else "Non"

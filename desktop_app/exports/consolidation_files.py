@@ -346,8 +346,8 @@ def _step_sheets(data: Consolidation, taken: set[str]) -> dict[str, tuple[list[C
                               ("Dernière année", 10, YEAR, False)]
             for f in series.figures:
                 label = _with_unit(f)
-                columns += [(f"{label} : dernière valeur", 16, NUMBER, False), (f"{label} : année", 9, YEAR, False),
-                            (f"{label} : évolution depuis sa première année", 16, CHANGE, False)]
+                columns += [(f"{label} : dernière valeur", 18, NUMBER, False), (f"{label} : année", 12, YEAR, False),
+                            (f"{label} : évolution depuis sa première année", 18, CHANGE, False)]
             rows = []
             for t in data.territories:
                 s = sheet.territories[t.evaluation_id]
