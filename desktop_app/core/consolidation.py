@@ -10,7 +10,9 @@ Read from one database holding every territory's imported bundles (SQLite or Pos
   numeric statistics, « Autre » texts listed);
 - maturity levels compared (each territory's level per domain, and the mean);
 - conseils citoyens (law-vs-practice gaps), commitments by state and actions chosen by pillar,
-  in `desktop_app.core.consolidation_parts`.
+  in `desktop_app.core.consolidation_parts`;
+- the sheets filled once per evaluation (`step_form` tools: state of the QPV, annual reports'
+  series, evaluative questions of the transversal axes), in `desktop_app.core.consolidation_sheets`.
 
 Questions, domains and answer labels come from the kit bundled with the application; a
 territory on another kit version contributes wherever its ids match. Plain data and pure
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from desktop_app.core.consolidation_parts import ActionsSummary, CouncilGaps, council_gaps
+from desktop_app.core.consolidation_sheets import StepSheet, TerritoryKit, step_sheets
 from desktop_app.core.french import looks_like_year_range, value_with_unit
 from desktop_app.core.indicators import ActionFigures, compute_all
 from desktop_app.core.privacy_filter import PrivacyFilter
@@ -146,6 +149,7 @@ class Consolidation:
     councils: list[CouncilGaps] = field(default_factory=list)
     commitments: dict[str, dict[str, int]] = field(default_factory=dict)  # evaluation id -> status -> count
     actions: dict[str, ActionsSummary] = field(default_factory=dict)
+    sheets: list[StepSheet] = field(default_factory=list)  # the step_form tools, territory by territory
 
     def territory_name(self, evaluation_id: str) -> str:
         for t in self.territories:
@@ -166,11 +170,13 @@ def build_consolidation(
     commitments: dict[str, dict[str, int]] | None = None,
     actions: dict[str, ActionsSummary] | None = None,
     figures: dict[str, list[ActionFigures]] | None = None,
+    kits: dict[str, TerritoryKit] | None = None,
 ) -> Consolidation:
     """The consolidated view of `territories` (sorted here by name), from the kit bundled with the
     application and each evaluation's form responses (`responses_by_eval[evaluation_id]`);
     `commitments` (status counts) and `actions` come from their own tables; `figures`: each
-    territory's programmation, for the indicators computed from it."""
+    territory's programmation, for the indicators computed from it; `kits`: each territory's kit
+    tools and scope (a sheet its kit version does not have is said so)."""
     territories = sorted(territories, key=lambda t: (t.territory or t.title).casefold())
     scale: list[ScaleLevel] = []
     questions: list[QuestionDistribution] = []
@@ -188,6 +194,7 @@ def build_consolidation(
     return Consolidation(
         territories, scale, questions, questionnaires, maturity, indicators=indicators, councils=councils,
         commitments=dict(commitments or {}), actions=dict(actions or {}),
+        sheets=step_sheets(kit, territories, responses_by_eval, kits),
     )
 
 

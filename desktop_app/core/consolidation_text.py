@@ -10,6 +10,8 @@ from __future__ import annotations
 import statistics
 
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
+from desktop_app.core.consolidation_sheets import FILLED, NOT_IN_KIT, OUT_OF_SCOPE, StepSheet, year_number
+from desktop_app.core.consolidation_sheets import NOT_FILLED as SHEET_NOT_FILLED
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES
 from desktop_app.core.french import format_number, format_year, plural
 
@@ -194,3 +196,65 @@ def actions_text(data: Consolidation) -> str:
     if none:
         out += f" Aucune action retenue pour {names(data, none)}."
     return out + " " + _missing(data, data.actions)
+
+
+def sheet_text(data: Consolidation, sheet: StepSheet) -> str:
+    """A step_form sheet across territories: how many filled it (and how many items), the spread
+    of the annual series' latest year and main figure, the least answered question, and every
+    territory that has not filled it, by reason (not yet, out of scope, a kit without the sheet)."""
+    total = len(data.territories)
+    if not total:
+        return "Aucun territoire n'a encore été importé."
+    filled = sheet.filled()
+    if filled:
+        out = f"Fiche renseignée par {plural(len(filled), 'territoire')} sur {total}"
+        items = sum(len(sheet.territories[eid].items) for eid in filled)
+        out += f" ({plural(items, sheet.item_label.lower())})." if sheet.item_label else "."
+    else:
+        out = "Aucun territoire n'a encore renseigné cette fiche."
+    series = sheet.series
+    if series is not None and series.values:
+        years = {eid: year_number(series.latest_year(eid)) for eid in series.values}
+        years = {eid: y for eid, y in years.items() if y is not None}
+        if years:
+            out += f" Dernière année renseignée : {spread(data, years, format_year)}."
+        main = max(series.figures, key=lambda f: series.filled(f.key))
+        latest = {eid: per[main.key].latest for eid, per in series.values.items() if main.key in per}
+        if len(latest) >= 2:
+            out += f" « {main.label} », dernière année : {spread(data, latest, format_number)}."
+        moves = [per[main.key].change for per in series.values.values() if main.key in per and per[main.key].change is not None]
+        if moves:
+            up, down = sum(1 for m in moves if m > 0), sum(1 for m in moves if m < 0)
+            out += (f" Depuis la première année : en hausse dans {plural(up, 'territoire')}, en baisse dans {down}, "
+                    f"stable dans {len(moves) - up - down}.")
+    elif len(filled) >= 2:
+        asked = [(sheet.answered(f.key), f.label) for f in sheet.fields if not f.identifies]
+        low = min(asked, default=None)
+        if low is not None and low[0] < len(filled):
+            out += f" Question la moins renseignée : « {low[1]} » ({low[0]} sur {len(filled)})."
+    return out + " " + _sheet_missing(data, sheet)
+
+
+def _sheet_missing(data: Consolidation, sheet: StepSheet) -> str:
+    by_state: dict[str, list[str]] = {}
+    old_kits: dict[str, list[str]] = {}
+    for t in data.territories:
+        s = sheet.territories.get(t.evaluation_id)
+        if s is None:
+            continue
+        if s.state == NOT_IN_KIT:
+            old_kits.setdefault(s.kit_version, []).append(t.evaluation_id)
+        elif s.state != FILLED:
+            by_state.setdefault(s.state, []).append(t.evaluation_id)
+    parts = []
+    missing = by_state.get(SHEET_NOT_FILLED, [])
+    if missing:
+        verb = "n'a" if len(missing) == 1 else "n'ont"
+        parts.append(f"{names(data, missing)} {verb} pas encore renseigné cette fiche.")
+    out_of_scope = by_state.get(OUT_OF_SCOPE, [])
+    if out_of_scope:
+        parts.append(f"Fiche hors du périmètre de l'évaluation pour {names(data, out_of_scope)}.")
+    for version, ids in sorted(old_kits.items()):
+        verb = "travaille" if len(ids) == 1 else "travaillent"
+        parts.append(f"{names(data, ids)} {verb} avec la version {version or 'antérieure'} du kit, qui n'a pas cette fiche.")
+    return " ".join(parts) or "Tous les territoires ont renseigné cette fiche."

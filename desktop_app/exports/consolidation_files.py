@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.core.consolidation import NOT_FILLED, Consolidation
+from desktop_app.core.consolidation_sheets import year_number
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
 from desktop_app.exports import charts
 from desktop_app.exports.xlsx_cells import put
@@ -85,9 +86,11 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
 
 
-def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], landscape: bool = True, freeze_col: int = 1):
+def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], landscape: bool = True, freeze_col: int = 1,
+           pages_wide: int = 1):
     """One pivot-ready sheet: bold header row, rows below, frozen header (and first columns),
-    filter on the whole range, A4 print setup."""
+    filter on the whole range, A4 print setup (`pages_wide` pages across, the first column
+    repeated on each when more than one)."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -106,7 +109,7 @@ def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[An
             c = put(ws, r, col, value)
             c.alignment = wrapped if wrap else top
             if fmt:
-                c.number_format = fmt
+                c.number_format = _number_format(fmt, value)
             if wrap and isinstance(value, str):
                 lines = max(lines, _lines(value, width))
         if lines > 1:  # spreadsheet programs do not grow a row for wrapped text they did not lay out
@@ -117,15 +120,31 @@ def _sheet(wb, title: str, columns: Sequence[Column], rows: Sequence[Sequence[An
     ps = ws.page_setup
     ps.paperSize = ws.PAPERSIZE_A4
     ps.orientation = "landscape" if landscape else "portrait"
-    ps.fitToWidth, ps.fitToHeight = 1, 0
+    ps.fitToWidth, ps.fitToHeight = pages_wide, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    if pages_wide > 1:
+        ws.print_title_cols = "A:A"
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddHeader.left.text = TITLE
     ws.oddHeader.right.text = title
     ws.oddFooter.right.text = "&P / &N"
     return ws
+
+
+# a number column: whole numbers without decimals, the others with up to two
+NUMBER = "#,##0|#,##0.0#"
+CHANGE = "+#,##0;-#,##0;0|+#,##0.0#;-#,##0.0#;0"  # a change, with its sign
+YEAR = "0"  # 2025, never « 2 025 »
+
+
+def _number_format(fmt: str, value: Any) -> str:
+    """`fmt`, or for « whole|fraction » formats the one that suits the value."""
+    if "|" not in fmt:
+        return fmt
+    whole, fraction = fmt.split("|", 1)
+    return fraction if isinstance(value, float) and not value.is_integer() else whole
 
 
 def _naive(moment):
@@ -258,7 +277,104 @@ def workbook_rows(data: Consolidation) -> dict[str, tuple[list[Column], list[lis
          ("Actions programmées (territoire)", 13, "0", False), ("Actions retenues (territoire)", 13, "0", False)],
         rows,
     )
+    sheets.update(_step_sheets(data, set(sheets)))
     return sheets
+
+
+# the first columns of a step_form sheet: the territory, its sheet's state, its kit version
+STEP_HEAD: list[Column] = [("Territoire", 30, "", True), ("Fiche", 18, "", True), ("Kit", 8, "@", False)]
+
+
+PRINT_WIDTH = 160  # column width units printed on an A4 landscape page (about 85 % of the actual size)
+
+
+def _pages_wide(columns: Sequence[Column]) -> int:
+    """Pages across to print a step_form sheet legibly, its first column repeated on each."""
+    first = columns[0][1]
+    rest = sum(width for _, width, _, _ in columns[1:])
+    return max(1, -(-int(rest) // int(PRINT_WIDTH - first)))
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts (31 characters, none of []:*?/\\), not yet taken."""
+    name = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()[:31] or "Fiche"
+    base, n = name, 2
+    while name in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def _field_column(f) -> Column:
+    """A step_form question as a column: its label (and unit), width, number format, wrap."""
+    header = _with_unit(f) if f.kind == "number" else f.label
+    if f.kind == "number":
+        return (header, 14, NUMBER, False)
+    if f.kind == "year":
+        return (header, 10, YEAR, False)
+    if f.kind == "date":
+        return (header, 12, "DD/MM/YYYY", False)
+    if f.kind == "long_text":
+        return (header, 60, "", True)
+    return (header, 24 if f.kind != "yes_no" else 10, "", True)
+
+
+def _with_unit(f) -> str:
+    """« Population du quartier (habitant·es) »; no unit the label already says (« Actions programmées »)."""
+    if not f.unit or f.unit.casefold() in f.label.casefold():
+        return f.label
+    return f"{f.label} ({f.unit})"
+
+
+def _cell(value: Any) -> Any:
+    return " ; ".join(value) if isinstance(value, list) else value
+
+
+def _step_sheets(data: Consolidation, taken: set[str]) -> dict[str, tuple[list[Column], list[list[Any]]]]:
+    """One sheet per step_form tool: one row per territory (per territory and item for a sheet
+    with a repeat group: a QPV, a year), its sheet's state, one column per question. A sheet read
+    as an annual series also gets one row per territory with each figure's latest value, its
+    year and its change since its first year."""
+    name = data.territory_name
+    out: dict[str, tuple[list[Column], list[list[Any]]]] = {}
+    head = list(STEP_HEAD)
+    for sheet in data.sheets:
+        series = sheet.series
+        if series is not None:
+            columns = head + [("Années renseignées", 11, "0", False), ("Première année", 10, YEAR, False),
+                              ("Dernière année", 10, YEAR, False)]
+            for f in series.figures:
+                label = _with_unit(f)
+                columns += [(f"{label} : dernière valeur", 18, NUMBER, False), (f"{label} : année", 12, YEAR, False),
+                            (f"{label} : évolution depuis sa première année", 18, CHANGE, False)]
+            rows = []
+            for t in data.territories:
+                s = sheet.territories[t.evaluation_id]
+                per = series.values.get(t.evaluation_id, {})
+                years = [i.get(series.by.key) for i in s.items if isinstance(i.get(series.by.key), int)]
+                row = [name(t.evaluation_id), s.label, s.kit_version, len(set(years)) if s.items else None,
+                       min(years, default=None), max(years, default=None)]
+                for f in series.figures:
+                    v = per.get(f.key)
+                    row += [v.latest, year_number(v.year) or v.year, v.change] if v is not None else [None, None, None]
+                rows.append(row)
+            out[_sheet_name(sheet.title, taken)] = (columns, rows)
+        # items numbered, except years (their year tells them apart)
+        numbered = series is None and any(f.in_group for f in sheet.fields)
+        columns = head + ([(f"{sheet.item_label} n°", 9, "0", False)] if numbered else []) + [_field_column(f) for f in sheet.fields]
+        rows = []
+        for t in data.territories:
+            s = sheet.territories[t.evaluation_id]
+            lead = [name(t.evaluation_id), s.label, s.kit_version]
+            if not s.items:
+                rows.append(lead + [None] * (len(columns) - len(lead)))
+                continue
+            for n, item in enumerate(s.items, start=1):
+                rows.append(lead + ([n] if numbered else []) + [_cell(item.get(f.key)) for f in sheet.fields])
+        title = f"{sheet.title} par {sheet.item_label.lower()}" if series is not None else sheet.title
+        out[_sheet_name(title, taken)] = (columns, rows)
+    return out
 
 
 def write_xlsx(data: Consolidation, out: Path) -> Path:
@@ -267,7 +383,9 @@ def write_xlsx(data: Consolidation, out: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     for title, (columns, rows) in workbook_rows(data).items():
-        _sheet(wb, title, columns, rows, freeze_col=2 if title not in ("Territoires", "Engagements", "Actions") else 1)
+        step = columns[: len(STEP_HEAD)] == STEP_HEAD
+        one = step or title in ("Territoires", "Engagements", "Actions")
+        _sheet(wb, title, columns, rows, freeze_col=1 if one else 2, pages_wide=_pages_wide(columns) if step else 1)
     wb.properties.title = TITLE
     wb.properties.creator = "EvalKit Quartiers"
     return _atomic(out, wb.save)

@@ -29,6 +29,7 @@ from desktop_app.core.consolidation import NOT_FILLED, Consolidation
 from desktop_app.core.fieldwork import COMMITMENT_STATUSES, UNSET_STATUS
 from desktop_app.core.french import format_number, format_year, plural
 from desktop_app.exports import pdf_style as st
+from desktop_app.exports.consolidation_pdf_sheets import sheets_chapter
 from desktop_app.exports.pdf_bars import PrintBars
 from desktop_app.exports.safe_output import atomic_output
 
@@ -440,7 +441,8 @@ def _cover_story(data: Consolidation) -> list:
         Spacer(1, 0.6 * cm),
         st.P("Ce document compare les évaluations des contrats de ville importées au centre de ressources : "
              "avancement, référentiel évaluatif (questions et indicateurs), questionnaires, maturité des politiques "
-             "transversales, conseils citoyens, engagements et actions structurantes. Chaque partie s'ouvre sur ce qui "
+             "transversales, conseils citoyens, engagements, actions structurantes et fiches remplies une fois par "
+             "évaluation. Chaque partie s'ouvre sur ce qui "
              "ressort : l'écart entre territoires, les valeurs qui se distinguent et les territoires qui n'ont pas encore "
              "renseigné la partie.", "small"),
     ]
@@ -455,6 +457,7 @@ def build_story(data: Consolidation) -> list:
     _councils(data, story)
     _commitments(data, story)
     _actions(data, story)
+    sheets_chapter(data, story, 8)
     return story
 
 

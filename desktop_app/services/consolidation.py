@@ -1,6 +1,6 @@
 """The resource centre's consolidated view, gathered from one database holding every territory's
-imported bundles: each evaluation's completion (its steps), form responses, commitments (counts by state) and
-actions (chosen, by pillar), handed to
+imported bundles: each evaluation's completion (its steps), form responses, commitments (counts by state),
+actions (chosen, by pillar) and the tools of its kit version (the sheets an earlier kit did not have), handed to
 `desktop_app.core.consolidation` (the computation); `desktop_app.exports.consolidation_files`
 writes the files.
 """
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app.core.consolidation import Consolidation, TerritoryRow, build_consolidation
 from desktop_app.core.consolidation_parts import ActionsSummary
+from desktop_app.core.consolidation_sheets import TerritoryKit
 from desktop_app.core.errors import ServiceError
 from desktop_app.core.indicators import ActionFigures
 from desktop_app.core.privacy_filter import PrivacyFilter
@@ -28,6 +29,8 @@ def consolidate(services: Services) -> Consolidation:
     commitments: dict[str, dict[str, int]] = {}
     actions: dict[str, ActionsSummary] = {}
     figures: dict[str, list[ActionFigures]] = {}
+    kits: dict[str, TerritoryKit] = {}
+    kit_tools: dict[tuple[str, str], frozenset[str] | None] = {}  # read once per kit version
     for ev in services.evaluations.list():
         try:
             states = step_states(services, ev.id, reference=True)  # a territory's unknown codes say so
@@ -42,6 +45,7 @@ def consolidate(services: Services) -> Consolidation:
             )
         )
         responses_by_eval[ev.id] = services.forms.find(ev.id)
+        kits[ev.id] = _territory_kit(services, ev, kit_tools)
         counts = _commitments(services, ev.id)
         if counts:
             commitments[ev.id] = counts
@@ -53,7 +57,23 @@ def consolidate(services: Services) -> Consolidation:
         figures[ev.id] = [
             ActionFigures(a.budget, len(a.funders), a.multi_year, a.years_funded, a.beneficiaries, a.qpv_share) for a in listed
         ]
-    return build_consolidation(_newest_kit(services), territories, responses_by_eval, commitments, actions, figures)
+    return build_consolidation(_newest_kit(services), territories, responses_by_eval, commitments, actions, figures, kits)
+
+
+def _territory_kit(services: Services, ev, cache: dict[tuple[str, str], frozenset[str] | None]) -> TerritoryKit:
+    """The tools of the evaluation's kit version (None when that version is not on this
+    computer) and the evaluation's scope."""
+    key = (ev.kit_id, ev.kit_version)
+    if key not in cache:
+        try:
+            cache[key] = frozenset(services.kits.get(*key).tools)
+        except ServiceError:
+            cache[key] = None
+    try:
+        scope = frozenset(services.evaluations.scope(ev.id))
+    except ServiceError:
+        scope = None
+    return TerritoryKit(ev.kit_version, cache[key], scope)
 
 
 def _commitments(services: Any, evaluation_id: str) -> dict[str, int]:

@@ -119,7 +119,7 @@ def test_cover_and_contents(pages):
     assert "Vue consolidée" in pages[0] and "3 territoires" in pages[0]
     assert "Sommaire" in pages[1]
     for chapter in ("Territoires et avancement", "Référentiel évaluatif", "Questionnaires", "Maturité",
-                    "Conseils citoyens", "Engagements", "Actions structurantes"):
+                    "Conseils citoyens", "Engagements", "Actions structurantes", "Fiches de l’évaluation"):
         assert re.search(rf"{chapter}[^\n]*\n?[\s.]*\d+\n", pages[1]), f"« {chapter} » absent du sommaire ou sans numéro de page"
 
 
@@ -236,15 +236,22 @@ def test_councils_commitments_actions(centre, workbook):
 
 
 def test_workbook_is_pivot_ready_and_prints(workbook):
+    sheets = [  # then one per sheet filled once per evaluation (the annual reports: also year by year)
+        "État des QPV", "Bilans annuels", "Bilans annuels par année", "Questions LCD et EFH",
+    ]
     assert workbook.sheetnames == [
         "Territoires", "Référentiel", "Indicateurs", "Questionnaires", "Questions chiffrées", "Réponses Autre",
-        "Maturité", "Conseils citoyens", "Engagements", "Actions",
+        "Maturité", "Conseils citoyens", "Engagements", "Actions", *sheets,
     ]
     for ws in workbook.worksheets:
         assert ws.freeze_panes and ws.freeze_panes.endswith("2"), ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
-        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        if ws.title in sheets:  # wide: printed over a few pages across, the territory repeated on each
+            assert ws.page_setup.fitToWidth >= 1 and (ws.page_setup.fitToWidth == 1 or ws.print_title_cols == "$A:$A"), ws.title
+        else:
+            assert ws.page_setup.fitToWidth == 1, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert all(c.value for c in ws[1]), f"{ws.title} : en-tête incomplet"
         assert ws.max_row >= 2, ws.title

@@ -44,6 +44,9 @@ def territory_bundles(tmp_path) -> list:
         laptop.forms.create(eid, "maturite-lcd", answers={"engagement_politique.niveau": level})
         for _ in range(2):
             laptop.forms.create(eid, "questionnaire-communes", subject_type="respondent", answers={key: values[0] if yes == "oui" else values[1]})
+        if i < 2:  # the annual reports' figures: two years each (the third territory has not filled them)
+            laptop.forms.create(eid, "bilans-annuels", answers={"annees": [
+                {"annee_bilan": 2020, "nb_actions": 10 * (i + 1)}, {"annee_bilan": 2023, "nb_actions": 10 * (i + 1) + int(level)}]})
         out = tmp_path / f"t{i}.evalkit"
         laptop.sync.export_bundle(eid, out)
         paths.append(out)
@@ -71,6 +74,14 @@ def check_centre(centre, tmp_path) -> None:
     pooled = {q.question_id: q for q in communes.questions}
     first_choice = next((q for q in pooled.values() if q.answered), None)
     assert first_choice is not None and sum(n for _, n in first_choice.counts) == first_choice.answered == 6
+
+    # the sheets filled once per evaluation travelled in the bundles: the annual reports' series
+    bilans = next(sh for sh in data.sheets if sh.series is not None)
+    ids = {t.territory: t.evaluation_id for t in data.territories}
+    got = {name: {k: (v.latest, v.year, v.change) for k, v in bilans.series.values.get(ids[name], {}).items()} for name in TERRITORIES}
+    assert got == {"CA du Douaisis": {"nb_actions": (13, "2023", 3)}, "Métropole Rives-Est": {"nb_actions": (21, "2023", 1)},
+                   "CC du Pays de Brume": {}}
+    assert bilans.territories[ids["CC du Pays de Brume"]].label == "Non renseignée"
 
     xlsx = write_xlsx(data, tmp_path / "centre.xlsx")
     pdf = write_pdf(data, tmp_path / "centre.pdf")
