@@ -232,7 +232,7 @@ def sheet_text(data: Consolidation, sheet: StepSheet) -> str:
         low = min(asked, default=None)
         if low is not None and low[0] < len(filled):
             out += f" Question la moins renseignée : « {low[1]} » ({low[0]} sur {len(filled)})."
-    return out + " " + _sheet_missing(data, sheet)
+    return f"{out} {_sheet_missing(data, sheet)}".strip()
 
 
 def _sheet_missing(data: Consolidation, sheet: StepSheet) -> str:
@@ -248,6 +248,8 @@ def _sheet_missing(data: Consolidation, sheet: StepSheet) -> str:
             by_state.setdefault(s.state, []).append(t.evaluation_id)
     parts = []
     missing = by_state.get(SHEET_NOT_FILLED, [])
+    if len(missing) == len(data.territories):  # none has filled it: « Aucun territoire… » said it
+        missing = []
     if missing:
         verb = "n'a" if len(missing) == 1 else "n'ont"
         parts.append(f"{names(data, missing)} {verb} pas encore renseigné cette fiche.")
@@ -257,4 +259,6 @@ def _sheet_missing(data: Consolidation, sheet: StepSheet) -> str:
     for version, ids in sorted(old_kits.items()):
         verb = "travaille" if len(ids) == 1 else "travaillent"
         parts.append(f"{names(data, ids)} {verb} avec la version {version or 'antérieure'} du kit, qui n'a pas cette fiche.")
+    if not parts and not sheet.filled():
+        return ""
     return " ".join(parts) or "Tous les territoires ont renseigné cette fiche."

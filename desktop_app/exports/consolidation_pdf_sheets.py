@@ -50,6 +50,8 @@ def sheets_chapter(data: Consolidation, story: list, number: int) -> None:
         story.append(Spacer(1, 6))
         if not data.territories:
             continue
+        if not sheet.filled() and len({sheet.territories[t.evaluation_id].state for t in data.territories}) == 1:
+            continue  # every territory in the same state, said above: no table of 40 identical rows
         if sheet.series is not None and sheet.series.values:
             _series(data, sheet, story)
         else:

@@ -106,3 +106,28 @@ def test_a_sheet_no_territory_has_is_left_out():
     kit = build_kit(suivi=SUIVI)
     kits = {"c": TerritoryKit("1.0", frozenset({"fiche"}), frozenset({"fiche"}))}
     assert step_sheets(kit, [_territory("c", "C")], {"c": []}, kits) == []
+
+
+def test_a_sheet_no_territory_has_filled_is_said_once_without_a_table_of_identical_rows():
+    from reportlab.platypus import Table
+
+    from desktop_app.core.consolidation import Consolidation
+    from desktop_app.core.consolidation_sheets import NOT_FILLED, TerritoryKit, step_sheets
+    from desktop_app.core.consolidation_text import sheet_text
+    from desktop_app.exports.consolidation_pdf_sheets import sheets_chapter
+
+    kit = build_kit(suivi=SUIVI)
+    territories = [_territory(eid, eid.upper()) for eid in ("a", "b", "c")]
+    kits = {eid: TerritoryKit("2.0", frozenset(kit.tools), frozenset(kit.tools)) for eid in ("a", "b", "c")}
+    [sheet] = step_sheets(kit, territories, {}, kits)
+    assert {s.state for s in sheet.territories.values()} == {NOT_FILLED}
+    data = Consolidation(territories=territories, scale=[], questions=[], questionnaires=[], maturity=[], sheets=[sheet])
+    assert sheet_text(data, sheet) == "Aucun territoire n'a encore renseigné cette fiche."
+    story: list = []
+    sheets_chapter(data, story, 8)
+
+    def heads(table):
+        first = table._cellvalues[0][0]
+        return first.getPlainText() if hasattr(first, "getPlainText") else str(first)
+
+    assert [heads(f) for f in story if isinstance(f, Table)] == ["Ce qui ressort"]  # no table of « Non renseignée »
