@@ -43,7 +43,7 @@ def centre(tmp_path_factory):
         data = consolidate(services)
         pdf = write_pdf(data, folder / "consolidation.pdf")
         xlsx = write_xlsx(data, folder / "consolidation.xlsx")
-        yield {"services": services, "data": data, "ids": ids, "pdf": pdf, "xlsx": xlsx}
+        yield {"services": services, "data": data, "ids": ids, "pdf": pdf, "xlsx": xlsx, "db": folder / "centre.db"}
     finally:
         services.close()
         if old is None:
@@ -227,3 +227,17 @@ def test_nothing_personal_reaches_any_output(centre, text, workbook):
         assert leak not in cells, leak
     for label in ("Contact du ou de la référent", "Situations de familles", "Personne qui a rédigé"):
         assert label not in headers and label not in text
+
+
+def test_cli_json_counts_each_sheet_territories_by_state(centre, tmp_path, capsys):
+    import json
+
+    from desktop_app.cli import main
+
+    assert main(["export", "consolidation", "--db", str(centre["db"]), "--out", str(tmp_path / "v.xlsx"), "--json"]) == 0
+    got = {s["tool_id"]: s for s in json.loads(capsys.readouterr().out)["sheets"]}
+    assert got["bilans-annuels"] == {"tool_id": "bilans-annuels", "title": "Bilans annuels",
+                                     "filled": 2, "not_filled": 0, "out_of_scope": 0, "not_in_kit": 1}
+    assert (got["etat-qpv"]["filled"], got["etat-qpv"]["not_filled"], got["etat-qpv"]["not_in_kit"]) == (1, 1, 1)
+    axes = got["questions-transversales"]
+    assert (axes["title"], axes["filled"], axes["out_of_scope"], axes["not_in_kit"]) == ("Questions LCD et EFH", 1, 1, 1)
