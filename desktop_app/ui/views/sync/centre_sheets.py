@@ -65,10 +65,13 @@ class SheetTable:
     ids: tuple[str, ...]  # each row's evaluation id
     note: str
     filled: int
+    territories: int
 
     @property
     def choice_label(self) -> str:
-        return f"{self.title} — renseignée par {plural(self.filled, 'territoire')} sur {len(self.rows)}"
+        if not self.filled:
+            return f"{self.title} — renseignée par aucun territoire"
+        return f"{self.title} — renseignée par {plural(self.filled, 'territoire')} sur {self.territories}"
 
 
 def _figure(value: float, unit: str | None) -> str:
@@ -101,7 +104,7 @@ def _table(data, sheet: StepSheet) -> SheetTable:
     summary = sheet_text(data, sheet)
     if not sheet.filled() and len({sheet.territories[eid].state for eid in ids}) <= 1:
         # every territory in the same state, said in the summary: no table of identical rows
-        return SheetTable(sheet.tool_id, sheet.title, summary, (), (), (), (), "", 0)
+        return SheetTable(sheet.tool_id, sheet.title, summary, (), (), (), (), "", 0, len(ids))
     series = sheet.series
     if series is not None and series.values:
         figures = sorted((f for f in series.figures if series.filled(f.key)), key=lambda f: -series.filled(f.key))[:MAIN_FIGURES]
@@ -158,7 +161,7 @@ def _table(data, sheet: StepSheet) -> SheetTable:
         note = "Les réponses de chaque territoire sont dans l'export Excel (une feuille par fiche) et leur synthèse dans le PDF."
     wrapped = tuple(textwrap.fill(h, HEADER_WRAP, break_long_words=False) for h in headers)
     tips = tuple(t or h for t, h in zip(tips, headers, strict=True))
-    return SheetTable(sheet.tool_id, sheet.title, summary, wrapped, tips, tuple(rows), ids, note, len(sheet.filled()))
+    return SheetTable(sheet.tool_id, sheet.title, summary, wrapped, tips, tuple(rows), ids, note, len(sheet.filled()), len(ids))
 
 
 class SheetModel(QAbstractTableModel):
@@ -279,7 +282,7 @@ class SheetsTab(QWidget):
         table = self.tables[i] if 0 <= i < len(self.tables) else None
         if table is None:
             return
-        self.summary.setText(f"<b>Ce qui ressort</b> — {escape(table.summary)}")
+        self.summary.setText(f"<b>Ce qui ressort</b> — {escape(table.summary, quote=False)}")
         self.summary.setAccessibleName(f"Ce qui ressort : {table.summary}")
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.set_table(table if table.rows else None)
