@@ -10,6 +10,8 @@
     evalkit sync trust --db PATH --evaluation ID --remove FINGERPRINT
     evalkit sync rename-device --db PATH NAME
     evalkit export consolidation --db PATH --out X.xlsx|X.pdf [--json]
+        (--json: territories, evaluative questions, and per step_form sheet its territories
+        filled / not_filled / out_of_scope / not_in_kit)
 
 `sync keys` shows this device's label and key fingerprint and the keys accepted per evaluation;
 `sync trust` accepts an evaluation's bundles signed by a key, on purpose (the resource centre
@@ -305,7 +307,17 @@ def cmd_export_consolidation(args) -> int:
         services.close()
     ExportService.consolidation(data, out)
     if args.json:
-        print_json({"ok": True, "file": str(out), "territories": len(data.territories), "questions": len(data.questions)})
+        print_json({"ok": True, "file": str(out), "territories": len(data.territories), "questions": len(data.questions),
+                    "sheets": [_sheet_counts(sheet) for sheet in data.sheets]})
     else:
         print(f"{out} : vue consolidée de {len(data.territories)} territoire(s).")
     return 0
+
+
+def _sheet_counts(sheet) -> dict:
+    """A step_form sheet of the consolidation: its territories by state (every key always there)."""
+    from desktop_app.core.consolidation_sheets import FILLED, NOT_FILLED, NOT_IN_KIT, OUT_OF_SCOPE
+
+    states = [s.state for s in sheet.territories.values()]
+    return {"tool_id": sheet.tool_id, "title": sheet.title, "filled": states.count(FILLED), "not_filled": states.count(NOT_FILLED),
+            "out_of_scope": states.count(OUT_OF_SCOPE), "not_in_kit": states.count(NOT_IN_KIT)}

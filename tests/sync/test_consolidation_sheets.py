@@ -2,7 +2,8 @@
 centre's consolidation: its data, its PDF report and its workbook.
 
 Built once for the module, in one centre database (the consolidation reads whatever evaluations
-it holds; the bundle route is covered by test_sync_consolidation.py):
+it holds; the bundle route is covered by test_sync_consolidation.py), three territories
+(`tests/centre_sheets.py`):
 - the kit as a resource centre would publish it as 1.2.0: the shipped kit plus, in the QPV sheet,
   a referent's contact (`personal`) and a note on families (`sensitive`), and in the questions on
   the transversal axes the name of who wrote them (`personal`);
@@ -21,61 +22,14 @@ import os
 import re
 
 import pytest
-
-NAMES = ("CA du Douaisis", "Métropole Rives-Est", "CC du Pays de Brume")
-PERSONAL = ("Samia Benali", "06 12 34 56 78", "Jean-Marc Lefebvre", "Lefebvre", "Benali",
-            "trois familles hébergées chez des tiers", "Vasseur", "elodie.vasseur@ville-douai.fr")
-
-QPV_PERSONAL = """          - id: contact_referent
-            type: text
-            personal: true
-            label: "Contact du ou de la référent·e du quartier"
-          - id: situation_familles
-            type: long_text
-            sensitive: true
-            label: "Situations de familles rencontrées"
-"""
-WRITER = """  - id: redaction
-    title: "Rédaction"
-    questions:
-      - id: redacteur
-        type: text
-        personal: true
-        label: "Personne qui a rédigé ces constats"
-"""
-
-
-def _kit_with_personal_fields(dest):
-    """The shipped kit as version 1.2.0 with personal and sensitive questions in two step_form sheets."""
-    from kit_versions import make_version
-
-    folder = make_version(dest, "1.2.0", changes=False)
-    qpv = folder / "etat-qpv.yaml"
-    qpv.write_text(qpv.read_text(encoding="utf-8").rstrip("\n") + "\n" + QPV_PERSONAL, encoding="utf-8")
-    axes = folder / "questions-transversales.yaml"
-    axes.write_text(axes.read_text(encoding="utf-8").rstrip("\n") + "\n" + WRITER, encoding="utf-8")
-    return folder
-
-
-def _move_to(services, eid, kit, scope=None) -> None:
-    """Put an evaluation on another kit version (as a territory working with it would be)."""
-    from desktop_app.store.models import Evaluation, KitSnapshot
-
-    with services.kits.tx() as s:
-        if s.get(KitSnapshot, (kit.id, kit.version)) is None:
-            s.add(KitSnapshot(kit_id=kit.id, version=kit.version, digest=kit.digest, files=dict(kit.files)))
-        ev = s.get(Evaluation, eid)
-        ev.kit_version = kit.version
-        ev.scope = list(scope if scope is not None else kit.tools)
+from centre_sheets import NAMES, PERSONAL, fill_centre
 
 
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory):
     from db_templates import copy_sqlite, sqlite_template
 
-    from desktop_app import paths
     from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
-    from desktop_app.kit.loader import load_folder
     from desktop_app.services.app_services import Services
     from desktop_app.services.consolidation import consolidate
 
@@ -85,39 +39,11 @@ def centre(tmp_path_factory):
     copy_sqlite(sqlite_template(), folder / "centre.db")
     services = Services.open(folder / "centre.db", attachments_dir=folder / "pieces")
     try:
-        services.kits.install(_kit_with_personal_fields(folder / "kit-1.2.0"))
-        a, b, c = (services.evaluations.create(name, title=f"Évaluation {name}") for name in NAMES)
-        assert services.evaluations.get(a).kit_version == "1.2.0"
-        _move_to(services, b, services.kits.bundled(), scope=[t for t in services.kits.bundled().tools if t != "questions-transversales"])
-        _move_to(services, c, load_folder(paths.resource("kits", "kit-evaluation-cv-1.0.1")))
-
-        services.forms.create(a, "bilans-annuels", answers={"annees": [
-            {"annee_bilan": 2019, "nb_actions": 40, "credits_specifiques": 1200000.0, "credits_etat": 500000.0, "nb_copil": 2,
-             "commentaire": "Chiffres transmis par Élodie Vasseur (elodie.vasseur@ville-douai.fr)."},
-            {"annee_bilan": 2022, "nb_actions": 52, "credits_specifiques": 1350000.0, "nb_copil": 1},
-            {"annee_bilan": 2021, "nb_actions": 47, "credits_specifiques": 1300000.0, "credits_etat": 650000.0, "nb_copil": 3,
-             "part_cpo": 35.5},
-        ]})
-        services.forms.create(a, "etat-qpv", answers={"qpv": [
-            {"code_qpv": "QN05901M", "nom_qpv": "Le Faubourg", "geographie_2024": "modifie", "population": 4200,
-             "annee_population": 2020, "conseil_citoyen_etat": "actif", "contact_referent": "Samia Benali, 06 12 34 56 78",
-             "situation_familles": "trois familles hébergées chez des tiers",
-             "enjeux": "Finir la rénovation des écoles ; Jean-Marc Lefebvre suit le dossier."},
-            {"code_qpv": "QN05902N", "nom_qpv": "Les Épis", "geographie_2024": "nouveau", "population": 2100,
-             "conseil_citoyen_etat": "fragile", "enjeux": "Installer un conseil citoyen."},
-        ]})
-        services.forms.create(a, "questions-transversales", answers={
-            "lcd_effets": "Permanence d'accès aux droits ouverte en 2021, 40 situations accompagnées.",
-            "efh_publics": "Deux fois plus de garçons que de filles dans les actions sportives.",
-            "redacteur": "Jean-Marc Lefebvre",
-        })
-        services.forms.create(b, "bilans-annuels", answers={"annees": [{"annee_bilan": 2023, "nb_actions": 12, "nb_copil": 4}]})
-        services.forms.create(b, "questions-transversales", answers={"lcd_effets": "Réponse tapée avant la sortie du périmètre."})
-
+        ids = fill_centre(services, folder)
         data = consolidate(services)
         pdf = write_pdf(data, folder / "consolidation.pdf")
         xlsx = write_xlsx(data, folder / "consolidation.xlsx")
-        yield {"services": services, "data": data, "ids": dict(zip(NAMES, (a, b, c), strict=True)), "pdf": pdf, "xlsx": xlsx}
+        yield {"services": services, "data": data, "ids": ids, "pdf": pdf, "xlsx": xlsx, "db": folder / "centre.db"}
     finally:
         services.close()
         if old is None:
@@ -301,3 +227,17 @@ def test_nothing_personal_reaches_any_output(centre, text, workbook):
         assert leak not in cells, leak
     for label in ("Contact du ou de la référent", "Situations de familles", "Personne qui a rédigé"):
         assert label not in headers and label not in text
+
+
+def test_cli_json_counts_each_sheet_territories_by_state(centre, tmp_path, capsys):
+    import json
+
+    from desktop_app.cli import main
+
+    assert main(["export", "consolidation", "--db", str(centre["db"]), "--out", str(tmp_path / "v.xlsx"), "--json"]) == 0
+    got = {s["tool_id"]: s for s in json.loads(capsys.readouterr().out)["sheets"]}
+    assert got["bilans-annuels"] == {"tool_id": "bilans-annuels", "title": "Bilans annuels",
+                                     "filled": 2, "not_filled": 0, "out_of_scope": 0, "not_in_kit": 1}
+    assert (got["etat-qpv"]["filled"], got["etat-qpv"]["not_filled"], got["etat-qpv"]["not_in_kit"]) == (1, 1, 1)
+    axes = got["questions-transversales"]
+    assert (axes["title"], axes["filled"], axes["out_of_scope"], axes["not_in_kit"]) == ("Questions LCD et EFH", 1, 1, 1)

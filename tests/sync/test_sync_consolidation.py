@@ -128,7 +128,15 @@ def test_cli_export_consolidation(tmp_path, capsys):
     centre.close()
     db = str(tmp_path / "centre.db")
     assert main(["export", "consolidation", "--db", db, "--out", str(tmp_path / "v.xlsx"), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["territories"] == 3
+    got = json.loads(capsys.readouterr().out)
+    assert got["territories"] == 3
+    # the step_form sheets: the annual reports filled by two territories of three, the others by none
+    assert got["sheets"] == [
+        {"tool_id": "etat-qpv", "title": "État des QPV", "filled": 0, "not_filled": 3, "out_of_scope": 0, "not_in_kit": 0},
+        {"tool_id": "bilans-annuels", "title": "Bilans annuels", "filled": 2, "not_filled": 1, "out_of_scope": 0, "not_in_kit": 0},
+        {"tool_id": "questions-transversales", "title": "Questions LCD et EFH", "filled": 0, "not_filled": 3, "out_of_scope": 0,
+         "not_in_kit": 0},
+    ]
     assert main(["export", "consolidation", "--db", db, "--out", str(tmp_path / "v.pdf")]) == 0
     assert main(["export", "consolidation", "--db", db, "--out", str(tmp_path / "v.txt")]) == 1
     assert "xlsx ou .pdf" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """The resource centre's workspace: every territory's evaluation in one consolidated view.
 
 Tabs: territories and their completion; the référentiel's appreciations per evaluative question;
-questionnaire results pooled across territories; maturity levels compared. The view is computed
+questionnaire results pooled across territories; maturity levels compared; the sheets filled once
+per evaluation (state of the QPV, annual reports…, `centre_sheets`). The view is computed
 in the background (`desktop_app.services.consolidation`) and exported to Excel or PDF.
 """
 
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.views.sync.centre_sheets import SheetsTab, SheetTable, sheet_tables
 from desktop_app.ui.widgets.chart_view import ChartView
 
 
@@ -37,6 +39,7 @@ class Rendered:
     data: object
     referential_png: bytes | None
     maturity_png: dict[str, bytes | None]
+    sheets: list[SheetTable]
 
 
 def compute(services) -> Rendered:
@@ -44,7 +47,10 @@ def compute(services) -> Rendered:
     from desktop_app.services.consolidation import consolidate
 
     data = consolidate(services)
-    return Rendered(data, consolidation_referential_chart(data), {m.tool_id: consolidation_maturity_chart(m) for m in data.maturity})
+    return Rendered(
+        data, consolidation_referential_chart(data), {m.tool_id: consolidation_maturity_chart(m) for m in data.maturity},
+        sheet_tables(data),
+    )
 
 
 class CompletionCell(QWidget):
@@ -146,6 +152,7 @@ class ConsolidationWindow(QMainWindow):
         self.tabs.addTab(self._referential_tab(data, rendered.referential_png), "Référentiel")
         self.tabs.addTab(self._questionnaires_tab(data), "Questionnaires")
         self.tabs.addTab(self._maturity_tab(data, rendered.maturity_png), "Maturité")
+        self.tabs.addTab(SheetsTab(rendered.sheets, self._open), "Fiches")
         has = bool(data.territories)
         self.xlsx_button.setEnabled(has)
         self.pdf_button.setEnabled(has)
