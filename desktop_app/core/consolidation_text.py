@@ -225,8 +225,9 @@ def sheet_text(data: Consolidation, sheet: StepSheet) -> str:
         moves = [per[main.key].change for per in series.values.values() if main.key in per and per[main.key].change is not None]
         if moves:
             up, down = sum(1 for m in moves if m > 0), sum(1 for m in moves if m < 0)
-            out += (f" Depuis la première année : en hausse dans {plural(up, 'territoire')}, en baisse dans {down}, "
-                    f"stable dans {len(moves) - up - down}.")
+            parts = [f"{word} dans {plural(n, 'territoire')}" for word, n in
+                     (("en hausse", up), ("en baisse", down), ("stable", len(moves) - up - down)) if n]
+            out += f" Depuis la première année : {', '.join(parts)}."
     elif len(filled) >= 2:
         asked = [(sheet.answered(f.key), f.label) for f in sheet.fields if not f.identifies]
         low = min(asked, default=None)

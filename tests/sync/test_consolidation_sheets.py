@@ -151,6 +151,7 @@ def test_pdf_chapter_lists_the_sheets_in_the_contents(centre):
 def test_pdf_annual_reports_table(text):
     bilans = text[text.index("Bilans annuels"):text.index("Questions LCD et EFH", text.index("Bilans annuels"))]
     assert "Fiche renseignée par 2 territoires sur 3" in bilans
+    assert "Depuis la première année : en hausse dans 1 territoire." in " ".join(bilans.split())  # no « dans 0 »
     assert "CC du Pays de Brume travaille avec la version 1.0.1 du kit, qui n’a pas cette fiche" in bilans
     # per figure: territories, median of the latest values, rises and falls
     assert re.search(r"Actions programmées 2 32 1 0 0", bilans)
