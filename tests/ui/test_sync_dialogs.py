@@ -108,7 +108,7 @@ def test_centre_window_consolidates(qtbot, ctx, services, other, evaluation_id, 
     qtbot.addWidget(window)
     assert window.rendered is not None
     assert "2 territoire(s)" in window.summary.text()
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Territoires", "Référentiel", "Questionnaires", "Maturité"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Territoires", "Référentiel", "Questionnaires", "Maturité", "Fiches"]
     gov = next(q for q in window.rendered.data.questions if q.question_id == "gouvernance")
     assert gov.counts == {"atteint": 1, "non_renseigne": 1}
 
