@@ -275,3 +275,18 @@ def test_the_real_referentiel_grid_goes_to_an_indicator_far_down_and_stays_there
     assert on_screen(r, edit) and edit.hasFocus()
     settle(qtbot, r)
     assert on_screen(r, edit)  # the rows built around it did not push it off the screen
+
+
+def test_the_rows_on_the_way_to_a_field_far_down_come_a_batch_per_pass(qtbot, form):
+    r = make(qtbot, form)
+    settle(qtbot, r)
+    target = "synthese"
+    assert r.built_row(target) is None
+    shown = []
+    r.when_built(["g12_valeur"], lambda: shown.append("older"))  # replaced by the next jump
+    r.when_built([target], lambda: shown.append(target))
+    assert r.built_row(target) is None and shown == []  # not all at once: the window answers meanwhile
+    qtbot.waitUntil(lambda: shown == [target], timeout=5000)
+    assert r.built_row(target) is not None
+    r.when_built([target], lambda: shown.append("again"))  # built already: at once
+    assert shown == [target, "again"]

@@ -151,3 +151,18 @@ def test_a_computed_note_built_after_a_change_shows_the_new_value(qtbot, ctx, se
     view.open_indicator("dc_1_b")  # its section and its rows built now, from the form read at first
     note = renderer.row("dc_1_b._calcul")
     assert "Valeur calculée : 75\u00a0%" in " ".join(label.text() for label in note.findChildren(QLabel))
+
+
+def test_a_matrix_cell_far_down_opens_its_indicator_in_the_grid(qtbot, ctx, evaluation_id):
+    view = _view(qtbot, ctx, evaluation_id)
+    renderer = view.editor.renderer
+    values = [f.id for f in view.form.pages[0].fields if f.id.endswith(".valeur")]
+    indicator = values[-1].rsplit(".", 1)[0]  # the last one of the first question
+    view.open_indicator(indicator)  # as a click on its cell of the matrix
+    assert view.evidence.current_indicator() == indicator  # the evidence panel follows at once
+    qtbot.waitUntil(lambda: renderer.built_row(f"{indicator}.valeur") is not None
+                    and renderer.built_row(f"{indicator}.valeur").editor.edit.hasFocus(), timeout=5000)
+    edit = renderer.row(f"{indicator}.valeur").editor.edit
+    scroll = renderer.scrolls[0]
+    top = edit.mapTo(scroll.viewport(), edit.rect().topLeft()).y()
+    assert 0 <= top < scroll.viewport().height()  # on screen

@@ -10,7 +10,8 @@ rows built (Tab goes on down the section) build more. An empty space sized from 
 so far holds the place of the others, so the scroll bar shows the whole section; while that space
 is on screen a pass builds batches for about `PASS_BUDGET_S`, and the bar dragged to its end stays
 there as the rows come. Asking for a row not built yet (`row`, `check_complete` going to a missing
-answer, `go_to_field`, Ctrl+PgDown...) builds what it needs at once; `build_all` builds every row
+answer, `go_to_field`, Ctrl+PgDown...) builds what it needs at once, or a batch per pass with
+`when_built(ids, then)` (a jump far down a big grid); `build_all` builds every row
 of the sections shown so far (`is_fully_built`). "scroll" mode builds the same way down its column
 of sections, in order.
 
@@ -22,6 +23,7 @@ built later is given the current answers, drafts and marks by the renderer's `_i
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -41,6 +43,7 @@ BATCH_ROWS = 8  # then this many per event loop pass (10-30 ms)
 LOOKAHEAD_SCREENS = 2  # rows are built down to this many screen heights below the scroll position
 PASS_BUDGET_S = 0.035  # a pass builds batches for about this long when the unbuilt part is on screen
 ROW_ESTIMATE_PX = 80  # height of a field not built, before any is laid out
+JUMP_ROWS = 4  # rows built per pass on the way to a field far down (`when_built`): a pass stays near 30 ms
 
 
 class LazyRowsMixin:
@@ -63,6 +66,7 @@ class LazyRowsMixin:
         self._build_timer.timeout.connect(self._build_step)
         self._row_px = float(ROW_ESTIMATE_PX)  # average height of a field built, as last measured
         self._pinned: QScrollArea | None = None  # scrolled to its very end: kept there as rows come
+        self._when_built_ask: object | None = None  # the latest `when_built` under way
 
     def _follow_scrolling(self) -> None:
         """Scrolling, a scroll range that changes and the focus moving bring rows to build near
@@ -248,6 +252,35 @@ class LazyRowsMixin:
             self._lay_out_now(view)
             self._schedule_build()  # the rows below it, as they come into view
         return self._rows[field_id]
+
+    def when_built(self, field_ids: list[str], then: Callable[[], None]) -> None:
+        """Build the rows of `field_ids` and those above them a batch per pass of the event loop
+        (the window answers in between: a jump far down a grid built them all in one 0.2 s
+        stretch), then call `then()` — at once when they are built already. A newer call
+        replaces one under way."""
+        self._when_built_ask = ask = object()
+        wanted = [f for f in field_ids if f in self._page_index]
+
+        def step() -> None:
+            if self._when_built_ask is not ask:
+                return  # another jump was asked for meanwhile
+            missing = [f for f in wanted if f not in self._rows]
+            if not missing:
+                for index in {self._page_index[f] for f in wanted}:
+                    view = self._views[index]
+                    if view is not None:
+                        self._lay_out_now(view)
+                then()
+                return
+            index = self._page_index[missing[0]]
+            view = self._ensure_page(index) if self.mode == "pages" else self._views[index]
+            if view is None or view.is_complete():
+                then()
+                return
+            self._build_rows(view, JUMP_ROWS)
+            QTimer.singleShot(0, self, step)
+
+        step()
 
     def built_row(self, field_id: str) -> FieldRow | NoteRow | None:
         """The row of a field if it is built already (never builds anything)."""

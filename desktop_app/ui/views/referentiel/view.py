@@ -4,6 +4,7 @@ and the colour matrix of appreciations."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -312,18 +313,30 @@ class ReferentielView(QWidget):
             target = f"{indicator_id}.appreciation" if f"{indicator_id}.appreciation" in ids else None
             if target is None:
                 continue
-            self.editor.renderer.go_to_page(index)
+            renderer = self.editor.renderer
+            renderer.go_to_page(index)
             first = f"{indicator_id}.valeur" if f"{indicator_id}.valeur" in ids else target
-            row = self.editor.renderer.row(first)
-            scroll = self.editor.renderer.scrolls[index]
-            scroll.widget().layout().activate()
-            scroll.ensureWidgetVisible(row, 40, 80)
             note = note_id(indicator_id)
-            if note in ids:  # the computed value, just above the value, is read first
-                scroll.ensureWidgetVisible(self.editor.renderer.row(note), 40, 10)
-            row.setFocus(Qt.FocusReason.OtherFocusReason)
+            note = note if note in ids else None
             self.evidence.select_indicator(indicator_id)
+
+            # shown once its rows (and those above) are built, a batch per pass of the event loop
+            renderer.when_built([first] + ([note] if note else []),
+                                partial(self._show_indicator_row, renderer, index, first, note))
             return
+
+    @staticmethod
+    def _show_indicator_row(renderer, index: int, first: str, note: str | None) -> None:
+        row = renderer.row(first)
+        scroll = renderer.scrolls[index]
+        scroll.widget().layout().activate()
+        scroll.ensureWidgetVisible(row, 40, 80)
+        if note is not None:  # the computed value, just above the value, is read first
+            scroll.ensureWidgetVisible(renderer.row(note), 40, 10)
+        if hasattr(row, "focus"):
+            row.focus()  # its input, ready for typing
+        else:
+            row.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- refresh -------------------------------------------------------------------------------
     def reload_matrix(self) -> None:
