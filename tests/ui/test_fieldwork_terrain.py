@@ -82,7 +82,7 @@ def test_synthesis_search_and_filters(qtbot, ctx, services, evaluation_id):
     view.tabs.setCurrentWidget(view.synthesis)
     syn = view.synthesis
     assert syn.model.rowCount() == 3
-    assert "1 témoignage(s) ou contribution(s) sans accord" in syn.hidden.text()
+    assert syn.hidden.text() == "1 témoignage ou contribution sans accord d'utilisation n'est pas repris ici."
     syn.search.setText("PAIEMENT")
     assert syn.model.rowCount() == 2
     assert "#ffe58a" in syn.detail.toHtml()  # the searched word is highlighted

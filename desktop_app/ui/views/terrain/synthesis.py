@@ -243,7 +243,8 @@ class SynthesisTab(QWidget):
             combo.fit_list()
         self._loading = False
         self.hidden.setText(
-            f"{hidden} témoignage(s) ou contribution(s) sans accord d'utilisation ne sont pas repris ici."
+            ("1 témoignage ou contribution sans accord d'utilisation n'est pas repris ici." if hidden == 1 else
+             f"{format_number(hidden)} témoignages ou contributions sans accord d'utilisation ne sont pas repris ici.")
             if hidden
             else ""
         )
