@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from db_templates import copy_demo, copy_sqlite, fold_wal, sqlite_template  # noqa: E402
+from db_templates import copy_demo, copy_sqlite, evalkit_home, fold_wal, sqlite_template  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"  # the bundled kit
@@ -75,19 +75,12 @@ def demo_template(migrated_template, tmp_path_factory):
     home = tmp_path_factory.mktemp("demo-template")
     db, attachments = home / "demo.db", home / "pieces-jointes"
     copy_sqlite(migrated_template, db)
-    old = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(home)
-    try:
+    with evalkit_home(home):
         services = Services.open(db, attachments_dir=attachments)
         try:
             eid = create_demo(services)
         finally:
             services.close()
-    finally:
-        if old is None:
-            os.environ.pop("EVALKIT_HOME", None)
-        else:
-            os.environ["EVALKIT_HOME"] = old
     fold_wal(db)
     return db, attachments, eid
 

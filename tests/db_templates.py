@@ -9,9 +9,12 @@ written them: two copies synchronised with each other are two laptops, never the
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _TEMPLATE: list[Path] = []
@@ -98,3 +101,18 @@ def copy_demo(demo_template: tuple[Path, Path, str], db: Path, attachments: Path
     copy_sqlite(source_db, db)
     copy_tree(source_attachments, attachments)
     return eid
+
+
+@contextmanager
+def evalkit_home(home: Path) -> Iterator[Path]:
+    """EVALKIT_HOME set to `home` for a session- or module-wide fixture (each test has its own
+    through conftest's `_isolated_home`), and put back as it was afterwards."""
+    old = os.environ.get("EVALKIT_HOME")
+    os.environ["EVALKIT_HOME"] = str(home)
+    try:
+        yield home
+    finally:
+        if old is None:
+            os.environ.pop("EVALKIT_HOME", None)
+        else:
+            os.environ["EVALKIT_HOME"] = old

@@ -3,7 +3,6 @@ tests), in its own data folder; plus helpers to read PDFs with poppler-utils (in
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,21 +12,16 @@ import pytest
 
 @pytest.fixture(scope="session")
 def demo_services(tmp_path_factory, demo_template):
-    from db_templates import copy_demo
+    from db_templates import copy_demo, evalkit_home
 
     from desktop_app.services.app_services import Services
 
     home = tmp_path_factory.mktemp("demo-home")
-    old = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(home)
-    eid = copy_demo(demo_template, home / "demo.db", home / "pieces-jointes")
-    services = Services.open(home / "demo.db", attachments_dir=home / "pieces-jointes")
-    yield services, eid
-    services.close()
-    if old is None:
-        os.environ.pop("EVALKIT_HOME", None)
-    else:
-        os.environ["EVALKIT_HOME"] = old
+    with evalkit_home(home):
+        eid = copy_demo(demo_template, home / "demo.db", home / "pieces-jointes")
+        services = Services.open(home / "demo.db", attachments_dir=home / "pieces-jointes")
+        yield services, eid
+        services.close()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ back (pypdf, openpyxl) finds what was entered in the demo."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -17,14 +16,12 @@ from tests.office_tools import require_tool, soffice_convert
 @pytest.fixture(scope="module")
 def deliverables(tmp_path_factory, demo_template):
     """The demo (a copy of the session's), exported through the CLI, all in one data folder."""
-    from db_templates import copy_demo
+    from db_templates import copy_demo, evalkit_home
 
     from desktop_app.cli import main
 
     root = tmp_path_factory.mktemp("deliverables")
-    old = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(root / "home")
-    try:
+    with evalkit_home(root / "home"):
         db = root / "demo.db"
         copy_demo(demo_template, db, root / "home" / "pieces-jointes")
         out = {"pdf": root / "synthese.pdf", "xlsx": root / "grilles.xlsx", "letters": root / "courriers"}
@@ -32,11 +29,6 @@ def deliverables(tmp_path_factory, demo_template):
             # the demo's atelier (February 2026) is past: its letters are exported as an archive, with --force
             force = ["--force"] if kind == "letters" else []
             assert main(["export", kind, "--db", str(db), "--out", str(path), "--quiet", *force]) == 0, kind
-    finally:
-        if old is None:
-            os.environ.pop("EVALKIT_HOME", None)
-        else:
-            os.environ["EVALKIT_HOME"] = old
     return out
 
 

@@ -11,7 +11,6 @@ sheets and their print setup.
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 
@@ -41,14 +40,14 @@ def _numeric_field(kit):
 
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory):
+    from db_templates import evalkit_home
+
     from desktop_app.demo.builder import build as create_demo
     from desktop_app.services.app_services import Services
     from desktop_app.services.consolidation import consolidate
 
     folder = tmp_path_factory.mktemp("centre-report")
-    old = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(folder / "home")
-    try:
+    with evalkit_home(folder / "home"):
         laptop = Services.open(folder / "laptop.db", attachments_dir=folder / "laptop-pieces")
         ids = []
         for name in NAMES:
@@ -82,11 +81,6 @@ def centre(tmp_path_factory):
         xlsx = services.exports.consolidation(data, folder / "consolidation.xlsx")
         yield {"services": services, "data": data, "pdf": pdf, "xlsx": xlsx, "ids": ids, "numeric": (tool_id, numeric)}
         services.close()
-    finally:
-        if old is None:
-            os.environ.pop("EVALKIT_HOME", None)
-        else:
-            os.environ["EVALKIT_HOME"] = old
 
 
 @pytest.fixture(scope="module")

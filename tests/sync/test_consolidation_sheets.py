@@ -2,23 +2,12 @@
 centre's consolidation: its data, its PDF report and its workbook.
 
 Built once for the module, in one centre database (the consolidation reads whatever evaluations
-it holds; the bundle route is covered by test_sync_consolidation.py), three territories
-(`tests/centre_sheets.py`):
-- the kit as a resource centre would publish it as 1.2.0: the shipped kit plus, in the QPV sheet,
-  a referent's contact (`personal`) and a note on families (`sensitive`), and in the questions on
-  the transversal axes the name of who wrote them (`personal`);
-- « CA du Douaisis » on that kit: three annual reports typed out of order (2019, 2022, 2021; the
-  State credits not given for 2022), two QPV sheets, the LCD / EFH questions, with a contact, a
-  phone number and a person's name typed where they should not be;
-- « Métropole Rives-Est » on the shipped kit 1.1.0: one annual report only (no change yet), no QPV
-  sheet (« non renseignée »), and the LCD / EFH questions taken out of its scope (an answer kept
-  from before must not show);
-- « CC du Pays de Brume » on kit 1.0.1, which had none of these sheets.
-"""
+it holds; the bundle route is covered by test_sync_consolidation.py), from the three territories
+of `tests/centre_sheets.py` (three kit versions, sheets filled, missing or out of scope, and
+personal data typed where it should not be)."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -27,29 +16,24 @@ from centre_sheets import NAMES, PERSONAL, fill_centre
 
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory):
-    from db_templates import copy_sqlite, sqlite_template
+    from db_templates import copy_sqlite, evalkit_home, sqlite_template
 
     from desktop_app.exports.consolidation_files import write_pdf, write_xlsx
     from desktop_app.services.app_services import Services
     from desktop_app.services.consolidation import consolidate
 
     folder = tmp_path_factory.mktemp("centre-sheets")
-    old = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(folder / "home")
-    copy_sqlite(sqlite_template(), folder / "centre.db")
-    services = Services.open(folder / "centre.db", attachments_dir=folder / "pieces")
-    try:
-        ids = fill_centre(services, folder)
-        data = consolidate(services)
-        pdf = write_pdf(data, folder / "consolidation.pdf")
-        xlsx = write_xlsx(data, folder / "consolidation.xlsx")
-        yield {"services": services, "data": data, "ids": ids, "pdf": pdf, "xlsx": xlsx, "db": folder / "centre.db"}
-    finally:
-        services.close()
-        if old is None:
-            os.environ.pop("EVALKIT_HOME", None)
-        else:
-            os.environ["EVALKIT_HOME"] = old
+    with evalkit_home(folder / "home"):
+        copy_sqlite(sqlite_template(), folder / "centre.db")
+        services = Services.open(folder / "centre.db", attachments_dir=folder / "pieces")
+        try:
+            ids = fill_centre(services, folder)
+            data = consolidate(services)
+            pdf = write_pdf(data, folder / "consolidation.pdf")
+            xlsx = write_xlsx(data, folder / "consolidation.xlsx")
+            yield {"services": services, "data": data, "ids": ids, "pdf": pdf, "xlsx": xlsx, "db": folder / "centre.db"}
+        finally:
+            services.close()
 
 
 @pytest.fixture(scope="module")

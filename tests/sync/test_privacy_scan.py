@@ -10,7 +10,6 @@ centre rebuilds from it: the consolidation (xlsx, pdf) and the territory's repor
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import unicodedata
@@ -47,12 +46,12 @@ def _open(folder: Path, name: str):
 @pytest.fixture(scope="module")
 def demo_folder(tmp_path_factory):
     """The demo territory, built once, with the reported leaks typed in."""
+    from db_templates import evalkit_home
+
     from desktop_app.demo.builder import build as create_demo
 
     folder = tmp_path_factory.mktemp("privacy-demo")
-    old = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(folder / "home")
-    try:
+    with evalkit_home(folder / "home"):
         services = _open(folder, "territory")
         eid = create_demo(services)
         testimony = next(t for t in services.terrain.testimonies(eid) if t.consent_use)
@@ -60,11 +59,6 @@ def demo_folder(tmp_path_factory):
         immersion = services.terrain.immersions(eid)[0]
         services.forms.set_answer(immersion.response_id, "observe", TYPED_IMMERSION)
         services.close()
-    finally:
-        if old is None:
-            os.environ.pop("EVALKIT_HOME", None)
-        else:
-            os.environ["EVALKIT_HOME"] = old
     return folder, eid, testimony.id
 
 

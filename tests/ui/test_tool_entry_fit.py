@@ -8,13 +8,11 @@ kit (`role`, `step`), so a tool added in YAML is checked too."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QScrollArea, QWidget
 
-from tests.db_templates import copy_demo
+from tests.db_templates import copy_demo, evalkit_home
 from tests.ui.test_screen_fit import INPUTS, SIZE, _name_problems, _question_problems, _shown, _text_problems
 from tests.ui.tool_screens import open_tool_entry, pump
 
@@ -28,32 +26,27 @@ def tool_window(demo_template, tmp_path_factory, qapp):
     from desktop_app.ui.tasks import SyncTaskRunner
 
     home = tmp_path_factory.mktemp("tool-entry-fit")
-    old_home = os.environ.get("EVALKIT_HOME")
-    os.environ["EVALKIT_HOME"] = str(home)
-    db = home / "demo.db"
-    copy_demo(demo_template, db, home / "pieces-jointes")
-    before = (qapp.style().name(), qapp.styleSheet(), qapp.palette(), qapp.font())
-    apply_style(qapp)
-    services = Services.open(db)
-    ctx = build_context(services, home / "prefs.ini", tasks=SyncTaskRunner())
-    window = MainWindow(ctx)
-    window.resize(*SIZE)
-    window.show()
-    window.open_evaluation(demo_template[2], "cadrage")
-    pump(qapp)
-    try:
-        yield window
-    finally:
-        _dispose(window, ctx.tasks)
-        services.close()
-        qapp.setStyleSheet(before[1])
-        qapp.setStyle(before[0])
-        qapp.setPalette(before[2])
-        qapp.setFont(before[3])
-        if old_home is None:
-            os.environ.pop("EVALKIT_HOME", None)
-        else:
-            os.environ["EVALKIT_HOME"] = old_home
+    with evalkit_home(home):
+        db = home / "demo.db"
+        copy_demo(demo_template, db, home / "pieces-jointes")
+        before = (qapp.style().name(), qapp.styleSheet(), qapp.palette(), qapp.font())
+        apply_style(qapp)
+        services = Services.open(db)
+        ctx = build_context(services, home / "prefs.ini", tasks=SyncTaskRunner())
+        window = MainWindow(ctx)
+        window.resize(*SIZE)
+        window.show()
+        window.open_evaluation(demo_template[2], "cadrage")
+        pump(qapp)
+        try:
+            yield window
+        finally:
+            _dispose(window, ctx.tasks)
+            services.close()
+            qapp.setStyleSheet(before[1])
+            qapp.setStyle(before[0])
+            qapp.setPalette(before[2])
+            qapp.setFont(before[3])
 
 
 def _cut_inputs(root: QWidget) -> list[str]:
