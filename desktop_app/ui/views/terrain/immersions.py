@@ -26,7 +26,7 @@ from desktop_app.core.identifiers import format_date_fr
 from desktop_app.services.fieldwork_terrain import ImmersionData
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
-from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, status_icon
+from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, record_head, status_icon
 from desktop_app.ui.widgets.background import BackgroundLoad
 from desktop_app.ui.widgets.splitters import remember_sizes
 
@@ -92,15 +92,7 @@ class ImmersionsTab(QWidget):
         titles.setSpacing(0)
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
-        # the working group under the title, as for a testimony: beside it, the group's name was cut
-        # at 1280 px (« Accompagnement et aide ») and the title wrapped on three lines
-        choose = QHBoxLayout()
-        choose.addWidget(QLabel("Groupe de travail :"))
-        choose.addWidget(self.group, 1)
-        group_row = QVBoxLayout()
-        group_row.setSpacing(4)
-        group_row.addLayout(titles)
-        group_row.addLayout(choose)
+        group_row = record_head(titles, self.group)
         self.sheet = FormHost(ctx, mode="pages")
         self.complete = CompleteButton(ctx, self.sheet)
         self._refresher = Coalescer(self.reload, parent=self)

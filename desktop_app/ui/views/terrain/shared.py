@@ -12,7 +12,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -50,6 +52,20 @@ QTreeWidget#workshopTree::item:selected, QTreeWidget#recordTree::item:selected {
 
 
 @functools.lru_cache(maxsize=1024)
+def record_head(titles: QVBoxLayout, group: QComboBox) -> QVBoxLayout:
+    """A record's title and details, then « Groupe de travail : » and its list across the whole
+    width (beside the title, the title wrapped a few letters a line, or the group's name was cut
+    at 1280 px)."""
+    choose = QHBoxLayout()
+    choose.addWidget(QLabel("Groupe de travail :"))
+    choose.addWidget(group, 1)
+    head = QVBoxLayout()
+    head.setSpacing(4)
+    head.addLayout(titles)
+    head.addLayout(choose)
+    return head
+
+
 def status_icon(answered: int, total: int, complete: bool = False, size: int = 14) -> QIcon:
     """A green tick when the sheet is marked complete, an arc showing progress otherwise
     (drawn once per state: lists show hundreds of them)."""

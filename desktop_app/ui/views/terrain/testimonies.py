@@ -39,7 +39,7 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import fit_header_labels
 from desktop_app.ui.views.terrain.attachments import AttachmentsPanel
 from desktop_app.ui.views.terrain.consent_banner import ConsentBanner
-from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost
+from desktop_app.ui.views.terrain.shared import Coalescer, CompleteButton, FormHost, record_head
 from desktop_app.ui.views.terrain.testimonies_model import (
     WIDTHS,
     TestimoniesFilter,
@@ -161,14 +161,7 @@ class TestimoniesTab(QWidget):
         titles.setSpacing(0)
         titles.addWidget(self.title)
         titles.addWidget(self.meta)
-        # the working group under the title: beside it, the title was squeezed to a few letters a line
-        group_row = QHBoxLayout()
-        group_row.addWidget(QLabel("Groupe de travail :"))
-        group_row.addWidget(self.group, 1)
-        head = QVBoxLayout()
-        head.setSpacing(4)
-        head.addLayout(titles)
-        head.addLayout(group_row)
+        head = record_head(titles, self.group)
         self.banner = ConsentBanner()
         self.sheet = FormHost(ctx, mode="scroll")
         self.complete = CompleteButton(ctx, self.sheet)
