@@ -146,27 +146,15 @@ TO_FIX_TIP = "À corriger : un texte saisi n'est pas valide ; il est gardé en b
 def mark_tab(tabs: QTabWidget, page: QWidget, to_fix: bool) -> None:
     """Mark the tab of `page` (a red dot and a tooltip) while one of its fields keeps a text
     « à corriger » (a tab's text is left as it is: a longer one would not fit a laptop)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+    from PySide6.QtGui import QIcon
 
-    from desktop_app.ui.widgets.form_style import COLOR_ERROR
+    from desktop_app.ui.widgets.form_style import COLOR_ERROR, dot_icon
 
     index = tabs.indexOf(page)
     if index < 0 or bool(tabs.property(f"to_fix_{index}")) == to_fix:
         return
     tabs.setProperty(f"to_fix_{index}", to_fix)
-    icon = QIcon()
-    if to_fix:
-        pixmap = QPixmap(10, 10)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(COLOR_ERROR))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(1, 1, 8, 8)
-        painter.end()
-        icon = QIcon(pixmap)
-    tabs.setTabIcon(index, icon)
+    tabs.setTabIcon(index, dot_icon(COLOR_ERROR, 10) if to_fix else QIcon())
     tabs.setTabToolTip(index, TO_FIX_TIP if to_fix else "")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -29,20 +28,9 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.common import card, page_header, section_title
 from desktop_app.ui.views.referentiel.response_editor import ResponseEditor
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.form_style import dot_icon
 
 LOADING = "Chargement des conseils citoyens…"
-
-
-def _dot(color: str) -> QIcon:
-    pm = QPixmap(14, 14)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setBrush(QColor(color))
-    p.setPen(Qt.PenStyle.NoPen)
-    p.drawEllipse(2, 2, 10, 10)
-    p.end()
-    return QIcon(pm)
 
 
 def _chips(gaps) -> str:
@@ -261,7 +249,7 @@ class CouncilsView(QWidget):
             detail = state
             if c.gaps and c.gaps.assessed:
                 detail = gap_words("important", c.gaps.counts.get("important", 0))
-            self.picker.addItem(_dot(color), f"{c.name} ({c.code}) — {detail}", c.qpv_id)
+            self.picker.addItem(dot_icon(color, 14), f"{c.name} ({c.code}) — {detail}", c.qpv_id)
         self.picker.blockSignals(False)
         started = sum(1 for c in councils if c.started)
         self.overview.setText(f"{started} conseil(s) évalué(s) sur {len(councils)} quartier(s)." if councils else "")

@@ -35,8 +35,9 @@ from desktop_app.ui.views.terrain.commitments_model import (
     ProgressStrip,
     StatusDelegate,
 )
-from desktop_app.ui.views.terrain.shared import CompleteButton, FormHost, dot_icon
+from desktop_app.ui.views.terrain.shared import CompleteButton, FormHost
 from desktop_app.ui.widgets.background import BackgroundLoad
+from desktop_app.ui.widgets.form_style import dot_icon
 
 LOADING = "Chargement des engagements…"
 

@@ -92,18 +92,6 @@ def status_icon(answered: int, total: int, complete: bool = False, size: int = 1
     return QIcon(pixmap)
 
 
-def dot_icon(color: str, size: int = 12) -> QIcon:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QPen(QColor(color).darker(130), 1))
-    p.setBrush(QColor(color))
-    p.drawEllipse(1, 1, size - 2, size - 2)
-    p.end()
-    return QIcon(pixmap)
-
-
 class Coalescer(QObject):
     """Runs a callback once after a burst of requests (lists refresh once per burst of saves)."""
 
